@@ -1,0 +1,180 @@
+// The domain of the notices: schools, majors, targets, students, evaluation organisations, levels.
+// Plain data: validation lives in config loading and eligibility, I/O in adapters.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zzjb/core/date.hpp"
+
+namespace zzjb {
+
+// 中职 (secondary vocational school) or 高职 (higher vocational college).
+enum class SchoolLevel { Secondary, Higher };
+
+[[nodiscard]] const char* schoolLevelName(SchoolLevel l);      // 中职 / 高职
+[[nodiscard]] const char* schoolLevelConfigName(SchoolLevel l);  // SECONDARY / HIGHER
+[[nodiscard]] std::optional<SchoolLevel> parseSchoolLevel(std::string_view s);
+
+// The only level a school's students may declare directly: 中职 → 4 (中级工), 高职 → 3 (高级工).
+[[nodiscard]] int allowedLevel(SchoolLevel l);
+
+// Skill levels: 5 五级/初级工 … 1 一级/高级技师 (1 is highest). Stored as the integer.
+[[nodiscard]] bool isSkillLevel(int level);
+[[nodiscard]] std::string levelName(int level);       // "四级/中级工"
+[[nodiscard]] std::string levelShortName(int level);  // "四级"
+[[nodiscard]] std::string levelWorkerName(int level);  // "中级工"
+
+// Which office receives 附件1 (the evaluation application) for a school level.
+struct EvaluationOffice {
+  std::string shortName;  // 市教委教研室 / 市教委职教处
+  std::string fullName;   // 上海市教育委员会教学研究室 / 上海市教育委员会职业教育处
+};
+[[nodiscard]] EvaluationOffice evaluationOfficeFor(SchoolLevel l);
+
+// The next April/October window in which 附件1 is accepted: the current month if it is April or
+// October, otherwise the first of the next such month.
+struct ApplicationWindow {
+  int year = 0;
+  int month = 0;     // 4 or 10
+  bool openNow = false;
+};
+[[nodiscard]] ApplicationWindow nextEvaluationWindow(const Date& today);
+
+enum class OrgType { SocialOrg, Employer };
+[[nodiscard]] const char* orgTypeConfigName(OrgType t);  // SOCIAL_ORG / EMPLOYER
+[[nodiscard]] const char* orgTypeName(OrgType t);        // 社会培训评价组织 / 用人单位
+[[nodiscard]] std::optional<OrgType> parseOrgType(std::string_view s);
+
+struct EvaluationOrg {
+  std::string name;
+  std::string creditCode;
+};
+
+// The outcome of the school's 专业评估申请 for one target, entered by IT staff.
+enum class EvaluationStatus { NotApplied, Submitted, Approved, Rejected };
+[[nodiscard]] const char* evaluationStatusConfigName(EvaluationStatus s);
+[[nodiscard]] const char* evaluationStatusName(EvaluationStatus s);  // 未申请 / 已提交 / 已通过 / 未通过
+[[nodiscard]] std::optional<EvaluationStatus> parseEvaluationStatus(std::string_view s);
+
+struct Evaluation {
+  EvaluationStatus status = EvaluationStatus::NotApplied;
+  std::string opinionNo;  // number of the 专家组评估意见表
+  std::optional<Date> date;
+};
+
+// A certification type: what the plugin for it is called and which organisation it needs.
+// (Issue 5 moves these facts into plugins; core knows the three of the notices until then.)
+struct TargetType {
+  std::string id;            // social-org / employer / qualification
+  std::string matter;        // 事项名称: 职业技能等级认定 / 职业资格鉴定
+  std::string node;          // 节点名称: 社会评价组织等级认定 / 用人单位等级认定 / ""
+  std::optional<OrgType> orgType;  // nullopt: no evaluation organisation (职业资格鉴定)
+  bool appliedOnline = true;       // false: the centre grants the permission itself
+};
+[[nodiscard]] const TargetType* findTargetType(std::string_view id);
+[[nodiscard]] std::string knownTargetTypeIds();  // "social-org, employer, qualification"
+
+// One (occupation, level, organisation) a major's students are declared for.
+struct Target {
+  std::string type;  // TargetType::id
+  std::string occupationCode;
+  std::string occupationName;
+  int level = 0;
+  std::optional<EvaluationOrg> evaluationOrg;
+  Evaluation evaluation;
+  std::string jsonPath;  // where it stands in the configuration
+};
+
+struct Major {
+  std::string name;
+  std::string trainingPlan;  // 人才培养方案, path resolved against the config file
+  std::vector<Target> targets;
+  std::string jsonPath;
+};
+
+struct Person {
+  std::string name;
+  std::string mobile;
+};
+
+struct Operator {
+  std::string name;
+  std::string idNumber;
+};
+
+struct PinSource {
+  std::string env;         // environment variable
+  std::string file;        // file, mode 0600 or stricter
+  std::string credential;  // systemd credential name
+  bool prompt = false;
+};
+
+struct IdentityConfig {
+  std::string key;          // file:… | pkcs11:… | skf:…
+  std::string certificate;  // resolved path; empty when not configured
+  std::string keyId;        // pinned in config; empty: read from the certificate
+  PinSource pin;
+};
+
+struct School {
+  std::string id;
+  std::string name;
+  std::string creditCode;
+  SchoolLevel level = SchoolLevel::Secondary;
+  std::string legalRepresentative;
+  std::string district;
+  std::string address;
+  Person leader;
+  Person contact;
+  Operator platformOperator;
+  std::optional<bool> dualCertificateProgram;
+  IdentityConfig identity;
+  std::vector<Major> majors;
+  std::vector<std::string> rosters;  // resolved paths
+  std::vector<std::string> rosterDisplay;  // as written in the config, for messages
+  std::string jsonPath;
+};
+
+// The catalog of registered evaluation organisations, in the platform's shape.
+struct CatalogOccupation {
+  std::string code;
+  std::string name;
+  std::vector<int> levels;
+};
+struct CatalogItem {
+  EvaluationOrg org;
+  OrgType type = OrgType::SocialOrg;
+  std::vector<CatalogOccupation> occupations;
+};
+struct Catalog {
+  std::string version;
+  std::vector<CatalogItem> items;
+
+  [[nodiscard]] const CatalogItem* findOrg(std::string_view creditCode) const;
+  // The occupation entry of that organisation, or nullptr.
+  [[nodiscard]] const CatalogOccupation* findOccupation(std::string_view creditCode,
+                                                        std::string_view occupationCode) const;
+};
+
+// A student as read from a roster, before any check. Text as found in the file.
+struct Student {
+  std::string name;
+  std::string idType;
+  std::string idNumber;
+  std::string gender;
+  std::string mobile;
+  std::string major;
+  std::string className;
+  std::string graduationYear;
+  std::map<std::string, std::string> extra;  // other columns, e.g. 实习单位
+
+  std::string file;   // roster as written in the config
+  std::size_t line = 0;
+  std::string idCell;  // xlsx cell of 证件号码, "Sheet1!D5"
+};
+
+}  // namespace zzjb

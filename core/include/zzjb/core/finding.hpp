@@ -1,0 +1,59 @@
+// What zzjb found wrong (or worth saying) about its inputs, and where: the currency of `zzjb check`.
+#pragma once
+
+#include <cstddef>
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace zzjb {
+
+enum class Severity { Info, Warning, Error };
+
+// Which exit code an error maps to: configuration that cannot be used at all (78) or data
+// that is readable but wrong (65).
+enum class FindingKind { Data, Config };
+
+// Where a finding points: a file and line (rosters, CSV), a cell (xlsx), or a JSON path
+// (configuration, catalog). Empty parts are left out when printed.
+struct Location {
+  std::string file;       // as the user wrote it or relative to the working directory
+  std::size_t line = 0;   // 1-based; 0 = no line
+  std::string cell;       // xlsx: "Sheet1!C5"
+  std::string jsonPath;   // "$.schools[1].majors[0].targets[0].level"
+
+  // "rosters/2027.csv:14", "rosters/2027.xlsx:14 (Sheet1!C14)", "zzjb.json: $.schools[0].name"
+  [[nodiscard]] std::string str() const;
+};
+
+struct Finding {
+  Severity severity = Severity::Error;
+  FindingKind kind = FindingKind::Data;
+  std::string code;     // stable, UPPER_SNAKE: ID_CHECK_DIGIT, LEVEL_NOT_ALLOWED, ...
+  Location where;
+  std::string message;  // lower-case English or Chinese terms; never a full ID number or PIN
+  std::string hint;     // what to do about it
+  std::string school;   // school id, when the finding belongs to one
+};
+
+// An expected failure carried as a value. Exceptions are not used for bad input.
+template <typename T>
+using Result = std::expected<T, Finding>;
+
+[[nodiscard]] const char* severityName(Severity s);
+
+// Collects findings while a component goes on working: a bad row never stops the good ones.
+class Findings {
+ public:
+  void add(Finding f) { items_.push_back(std::move(f)); }
+  void append(const std::vector<Finding>& more) { items_.insert(items_.end(), more.begin(), more.end()); }
+  [[nodiscard]] const std::vector<Finding>& items() const { return items_; }
+  [[nodiscard]] std::vector<Finding>& items() { return items_; }
+  [[nodiscard]] std::size_t count(Severity s) const;
+  [[nodiscard]] bool hasErrors(FindingKind k) const;
+
+ private:
+  std::vector<Finding> items_;
+};
+
+}  // namespace zzjb

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds zzjb and shows it on the example configuration:
+# the offline check of two schools, and their two paper forms.
+# (The online pass against zzjb-mock comes with the engine; see the README.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/deps.sh build
+scripts/make-example-keys.sh config/keys >/dev/null
+cmake -S . -B build/demo -DCMAKE_BUILD_TYPE=Release -DZZJB_BUILD_TESTS=OFF >/dev/null
+cmake --build build/demo -j2 >/dev/null
+zzjb=build/demo/cli/zzjb
+
+echo "== zzjb check -c config/zzjb.example.json"
+set +e
+"$zzjb" check -c config/zzjb.example.json
+rc=$?
+set -e
+echo "(exit $rc)"
+out=build/demo/forms
+for school in $("$zzjb" check -c config/zzjb.example.json --json | sed -n 's/^ *"school": "\(.*\)",\{0,1\}$/\1/p' | sort -u); do
+  echo "== zzjb forms -c config/zzjb.example.json --school $school -o $out/$school"
+  "$zzjb" forms -c config/zzjb.example.json --school "$school" -o "$out/$school"
+done
+echo
+echo "forms written under $PWD/$out (open the .html files in a browser and print on A4)"
+exit "$rc"

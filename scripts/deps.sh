@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages zzjb needs to build, test and demo, only those that are missing.
+# Usage: scripts/deps.sh [build|test|demo]   (default: test, which includes build)
+set -euo pipefail
+
+what=${1:-test}
+build_pkgs=(cmake g++ make pkg-config openssl libssl-dev libcurl4-openssl-dev libboost-dev
+  libboost-filesystem-dev libpugixml-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
+  zipcmp zipmerge ziptool)
+# Tests render the forms with headless Chromium (a CJK font so Chinese is not drawn as boxes),
+# read PDFs back with poppler, and read the rendered page with tesseract's Chinese model.
+test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-wqy-zenhei
+  poppler-utils tesseract-ocr tesseract-ocr-chi-sim)
+
+case "$what" in
+  build|demo) pkgs=("${build_pkgs[@]}") ;;
+  test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|demo]" >&2; exit 64 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
