@@ -1,1 +1,59 @@
-// placeholder: being written this session
+// The command-line parser.
+#include "args.hpp"
+
+#include <algorithm>
+
+namespace zzjb::cli {
+
+std::optional<ParsedArgs> parseArgs(const std::vector<std::string>& args,
+                                    const std::vector<OptionSpec>& specs, std::string& error) {
+  ParsedArgs out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a.size() < 2 || a[0] != '-') {
+      out.positional.push_back(a);
+      continue;
+    }
+    std::optional<std::string> inlineValue;
+    if (auto eq = a.find('='); a.starts_with("--") && eq != std::string::npos) {
+      inlineValue = a.substr(eq + 1);
+      a = a.substr(0, eq);
+    }
+    auto spec = std::find_if(specs.begin(), specs.end(), [&a](const OptionSpec& s) {
+      return s.name == a || (!s.shortName.empty() && s.shortName == a);
+    });
+    if (spec == specs.end()) {
+      error = "unknown option " + a;
+      return std::nullopt;
+    }
+    if (!spec->takesValue) {
+      if (inlineValue) {
+        error = spec->name + " takes no value";
+        return std::nullopt;
+      }
+      out.values[spec->name] = "1";
+      continue;
+    }
+    if (inlineValue) {
+      out.values[spec->name] = *inlineValue;
+    } else if (i + 1 < args.size()) {
+      out.values[spec->name] = args[++i];
+    } else {
+      error = spec->name + " needs a value";
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::string optionsHelp(const std::vector<OptionSpec>& specs) {
+  std::string s;
+  for (const auto& o : specs) {
+    std::string names = (o.shortName.empty() ? "    " : o.shortName + ", ") + o.name +
+                        (o.takesValue ? " VALUE" : "");
+    s += "  " + names + std::string(names.size() < 26 ? 26 - names.size() : 1, ' ') + o.help + "\n";
+  }
+  return s;
+}
+
+}  // namespace zzjb::cli

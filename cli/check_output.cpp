@@ -1,1 +1,245 @@
-// placeholder: being written this session
+// Printing the result of `zzjb check`: text for people (findings with where, what and what to do),
+// JSON for scripts. Names, ID numbers and mobiles are masked in both.
+#include "check_output.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "args.hpp"
+#include "zzjb/core/identifiers.hpp"
+
+namespace zzjb::cli {
+
+namespace {
+
+struct Style {
+  bool on = false;
+  [[nodiscard]] std::string operator()(const char* code, const std::string& s) const {
+    return on ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
+  }
+};
+
+std::string severityLabel(Severity s, const Style& st) {
+  switch (s) {
+    case Severity::Error: return st("1;31", "error  ");
+    case Severity::Warning: return st("33", "warning");
+    case Severity::Info: return st("36", "note   ");
+  }
+  return "";
+}
+
+void printFinding(std::ostream& out, const Finding& f, const Style& st, const char* indent) {
+  out << indent << severityLabel(f.severity, st) << "  " << f.where.str()
+      << (f.where.str().empty() ? "" : ": ") << f.message << " [" << f.code << "]\n";
+  if (!f.hint.empty()) out << indent << "           → " << f.hint << "\n";
+}
+
+std::string targetTitle(const TargetResult& t) {
+  std::string s = t.major + " → " + t.target.occupationCode + " " + t.target.occupationName + " · " +
+                  levelName(t.target.level) + " · " + t.target.type;
+  if (t.target.evaluationOrg) s += " · " + t.target.evaluationOrg->name;
+  return s;
+}
+
+std::string exclusionSummary(const TargetResult& t) {
+  std::string s;
+  for (const auto& [reason, n] : t.excludedByReason()) {
+    s += (s.empty() ? "" : ", ") + std::string(exclusionReason(reason)) + " " + std::to_string(n);
+  }
+  return s;
+}
+
+}  // namespace
+
+void printCheckText(std::ostream& out, const CheckReport& r, bool color) {
+  Style st{color};
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  std::size_t notes = 0;
+  std::size_t eligible = 0;
+  std::size_t excluded = 0;
+  std::size_t targets = 0;
+  auto count = [&](const std::vector<Finding>& fs) {
+    for (const auto& f : fs) {
+      errors += f.severity == Severity::Error;
+      warnings += f.severity == Severity::Warning;
+      notes += f.severity == Severity::Info;
+    }
+  };
+
+  out << st("1", "zzjb check") << "  " << r.configFile << "\n";
+  out << "today " << r.today.iso() << " · graduation year " << r.graduationYear << " · ";
+  if (r.catalogRead) {
+    out << "catalog " << (r.catalogVersion.empty() ? "(no version)" : r.catalogVersion) << ", "
+        << r.catalogOrgs << " organisations\n";
+  } else {
+    out << "no catalog\n";
+  }
+  if (!r.findings.empty()) {
+    out << "\n";
+    for (const auto& f : r.findings) printFinding(out, f, st, "");
+  }
+  count(r.findings);
+
+  for (const auto& sc : r.schools) {
+    const SchoolResult& s = sc.result;
+    int level = allowedLevel(s.level);
+    out << "\n" << st("1", s.id + "  " + s.name) << " · " << schoolLevelName(s.level) << " → "
+        << levelName(level) << "\n";
+    for (const auto& ro : s.rosters) {
+      out << "  roster       " << ro.file;
+      if (!ro.encoding.empty()) out << "  " << ro.encoding << "  " << ro.rows << " students";
+      out << "\n";
+    }
+    if (s.rosters.empty()) out << "  roster       (none configured)\n";
+    if (sc.certificate.info) {
+      const auto& c = *sc.certificate.info;
+      out << "  certificate  keyID " << (sc.certificate.keyId.empty() ? "(none)" : sc.certificate.keyId)
+          << " · " << c.algorithm << " · valid to " << identity::shanghaiDate(c.notAfter) << " ("
+          << sc.certificate.daysLeft << " days)\n";
+    } else if (!sc.certificate.configured) {
+      out << "  certificate  (not configured)\n";
+    }
+    for (const auto& t : s.targets) {
+      ++targets;
+      eligible += t.eligible.size();
+      excluded += t.excluded.size();
+      out << "  " << targetTitle(t) << "\n";
+      out << "      evaluation " << evaluationStatusName(t.target.evaluation.status) << " · "
+          << st("32", "eligible " + std::to_string(t.eligible.size())) << " · excluded "
+          << t.excluded.size();
+      if (!t.excluded.empty()) out << " (" << exclusionSummary(t) << ")";
+      out << "\n";
+    }
+    if (s.targets.empty()) out << "  (no targets configured)\n";
+    if (!s.findings.empty()) {
+      out << "  findings\n";
+      for (const auto& f : s.findings) printFinding(out, f, st, "    ");
+    }
+    count(s.findings);
+  }
+
+  out << "\n"
+      << st("1", "summary") << ": " << r.schools.size() << " school(s) · " << targets
+      << " target(s) · " << eligible << " eligible · " << excluded << " excluded · " << errors
+      << " error(s) · " << warnings << " warning(s) · " << notes << " note(s)\n";
+  if (r.exitCode == kExitConfig) {
+    out << "exit 78: the configuration has errors; fix them first\n";
+  } else if (r.exitCode == kExitData) {
+    out << "exit 65: data errors; the rows and fields above are not declared until fixed, the rest "
+           "can be\n";
+  }
+}
+
+namespace {
+
+nlohmann::json findingJson(const Finding& f) {
+  nlohmann::json j = {{"severity", severityName(f.severity)},
+                      {"kind", f.kind == FindingKind::Config ? "config" : "data"},
+                      {"code", f.code},
+                      {"message", f.message},
+                      {"hint", f.hint}};
+  if (!f.where.file.empty()) j["file"] = f.where.file;
+  if (f.where.line > 0) j["line"] = f.where.line;
+  if (!f.where.cell.empty()) j["cell"] = f.where.cell;
+  if (!f.where.jsonPath.empty()) j["jsonPath"] = f.where.jsonPath;
+  if (!f.school.empty()) j["school"] = f.school;
+  return j;
+}
+
+nlohmann::json studentJson(const Student& s) {
+  return {{"file", s.file},          {"line", s.line},
+          {"name", maskName(s.name)}, {"idNumber", maskId(s.idNumber)},
+          {"major", s.major},        {"graduationYear", s.graduationYear}};
+}
+
+}  // namespace
+
+void printCheckJson(std::ostream& out, const CheckReport& r) {
+  nlohmann::json doc;
+  doc["config"] = r.configFile;
+  doc["today"] = r.today.iso();
+  doc["graduationYear"] = r.graduationYear;
+  doc["exitCode"] = r.exitCode;
+  doc["catalog"] = r.catalogRead ? nlohmann::json{{"version", r.catalogVersion},
+                                                  {"organisations", r.catalogOrgs}}
+                                 : nlohmann::json(nullptr);
+  doc["findings"] = nlohmann::json::array();
+  for (const auto& f : r.findings) doc["findings"].push_back(findingJson(f));
+  std::size_t eligible = 0;
+  std::size_t excluded = 0;
+  std::size_t errors = 0;
+  std::size_t warnings = 0;
+  auto tally = [&](const std::vector<Finding>& fs) {
+    for (const auto& f : fs) {
+      errors += f.severity == Severity::Error;
+      warnings += f.severity == Severity::Warning;
+    }
+  };
+  tally(r.findings);
+  doc["schools"] = nlohmann::json::array();
+  for (const auto& sc : r.schools) {
+    const SchoolResult& s = sc.result;
+    nlohmann::json js = {{"school", s.id},
+                         {"name", s.name},
+                         {"level", schoolLevelConfigName(s.level)},
+                         {"allowedLevel", allowedLevel(s.level)}};
+    js["rosters"] = nlohmann::json::array();
+    for (const auto& ro : s.rosters) {
+      js["rosters"].push_back({{"file", ro.file}, {"encoding", ro.encoding}, {"students", ro.rows}});
+    }
+    if (sc.certificate.info) {
+      const auto& c = *sc.certificate.info;
+      js["certificate"] = {{"keyId", sc.certificate.keyId},
+                           {"creditCode", c.creditCode},
+                           {"algorithm", c.algorithm},
+                           {"subject", c.subject},
+                           {"notAfter", identity::shanghaiDate(c.notAfter)},
+                           {"daysLeft", sc.certificate.daysLeft}};
+    }
+    js["targets"] = nlohmann::json::array();
+    for (const auto& t : s.targets) {
+      eligible += t.eligible.size();
+      excluded += t.excluded.size();
+      nlohmann::json jt = {{"major", t.major},
+                           {"jsonPath", t.target.jsonPath},
+                           {"type", t.target.type},
+                           {"occupationCode", t.target.occupationCode},
+                           {"occupationName", t.target.occupationName},
+                           {"level", t.target.level},
+                           {"levelName", levelName(t.target.level)},
+                           {"evaluation", evaluationStatusConfigName(t.target.evaluation.status)},
+                           {"eligibleCount", t.eligible.size()},
+                           {"excludedCount", t.excluded.size()}};
+      if (t.target.evaluationOrg) {
+        jt["evaluationOrg"] = {{"name", t.target.evaluationOrg->name},
+                               {"creditCode", t.target.evaluationOrg->creditCode}};
+      }
+      nlohmann::json byReason = nlohmann::json::object();
+      for (const auto& [reason, n] : t.excludedByReason()) byReason[exclusionCode(reason)] = n;
+      jt["excludedByReason"] = byReason;
+      jt["eligible"] = nlohmann::json::array();
+      for (std::size_t i : t.eligible) jt["eligible"].push_back(studentJson(s.students[i]));
+      jt["excluded"] = nlohmann::json::array();
+      for (const auto& x : t.excluded) {
+        nlohmann::json js2 = studentJson(s.students[x.student]);
+        js2["reason"] = exclusionCode(x.reason);
+        js2["reasonText"] = exclusionReason(x.reason);
+        jt["excluded"].push_back(js2);
+      }
+      js["targets"].push_back(jt);
+    }
+    js["unconfiguredMajors"] = s.unconfiguredMajors;
+    js["findings"] = nlohmann::json::array();
+    for (const auto& f : s.findings) js["findings"].push_back(findingJson(f));
+    tally(s.findings);
+    doc["schools"].push_back(js);
+  }
+  doc["summary"] = {{"schools", r.schools.size()},
+                    {"eligible", eligible},
+                    {"excluded", excluded},
+                    {"errors", errors},
+                    {"warnings", warnings}};
+  out << doc.dump(2) << "\n";
+}
+
+}  // namespace zzjb::cli

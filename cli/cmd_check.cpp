@@ -1,1 +1,142 @@
-// placeholder: being written this session
+// `zzjb check -c CONFIG [--json] [--school ID] [--today DATE]`: everything that can be known
+// before anything is sent.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "args.hpp"
+#include "check_output.hpp"
+#include "commands.hpp"
+
+namespace zzjb::cli {
+
+namespace {
+
+const std::vector<OptionSpec>& checkOptions() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"--config", "-c", true, "the configuration file (JSON)"},
+      {"--json", "", false, "print the result as JSON"},
+      {"--school", "", true, "check only this school (its id)"},
+      {"--today", "", true, "pretend today is YYYY-MM-DD (rehearsals, tests)"},
+      {"--help", "-h", false, "this help"},
+  };
+  return kSpecs;
+}
+
+}  // namespace
+
+int checkExitCode(const CheckReport& report) {
+  bool config = false;
+  bool data = false;
+  auto scan = [&](const std::vector<Finding>& fs) {
+    for (const auto& f : fs) {
+      if (f.severity != Severity::Error) continue;
+      (f.kind == FindingKind::Config ? config : data) = true;
+    }
+  };
+  scan(report.findings);
+  for (const auto& s : report.schools) scan(s.result.findings);
+  if (config) return kExitConfig;
+  return data ? kExitData : kExitOk;
+}
+
+int cmdCheck(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = parseArgs(argv, checkOptions(), error);
+  if (!args || args->has("--help")) {
+    std::ostream& o = args ? std::cout : std::cerr;
+    if (!args) o << "zzjb check: " << error << "\n";
+    o << "usage: zzjb check -c CONFIG [--json] [--school ID] [--today YYYY-MM-DD]\n\n"
+         "Checks the configuration, the catalog, the certificates and the rosters offline, and says\n"
+         "who will be declared for each target and who will not, and why.\n"
+         "Exit: 0 clean (warnings allowed), 65 data errors, 78 configuration errors.\n\n"
+      << optionsHelp(checkOptions());
+    return args ? kExitOk : kExitUsage;
+  }
+  auto configPath = args->get("--config");
+  if (!configPath) {
+    std::cerr << "zzjb check: -c CONFIG is required (try config/zzjb.example.json)\n";
+    return kExitUsage;
+  }
+  auto today = todayFrom(args->get("--today"), error);
+  if (!today) {
+    std::cerr << "zzjb check: " << error << "\n";
+    return kExitUsage;
+  }
+
+  CheckReport report;
+  report.configFile = *configPath;
+  report.today = *today;
+  report.graduationYear = graduationYearOn(*today);
+  Inputs in = loadInputs(*configPath);
+  // Findings tied to a school go with that school; the rest stay global.
+  std::vector<Finding> global;
+  std::map<std::string, std::vector<Finding>> bySchool;
+  for (auto& f : in.findings) {
+    (f.school.empty() ? global : bySchool[f.school]).push_back(std::move(f));
+  }
+  report.findings = std::move(global);
+  if (in.catalog) {
+    report.catalogRead = true;
+    report.catalogVersion = in.catalog->version;
+    report.catalogOrgs = in.catalog->items.size();
+  }
+  if (in.config) {
+    auto schoolFilter = args->get("--school");
+    bool found = !schoolFilter;
+    EligibilityOptions opt{*today, in.catalog ? &*in.catalog : nullptr};
+    for (const auto& school : in.config->schools) {
+      if (schoolFilter && school.id != *schoolFilter) continue;
+      found = true;
+      SchoolCheck sc;
+      sc.result = evaluateSchool(school, readRosters(school), opt);
+      sc.certificate = readSchoolCertificate(school, *today, sc.result.findings);
+      for (const auto& major : school.majors) {
+        std::error_code ec;
+        if (!major.trainingPlan.empty() && !std::filesystem::exists(major.trainingPlan, ec)) {
+          Finding f;
+          f.severity = Severity::Warning;
+          f.code = "TRAINING_PLAN_MISSING";
+          f.where = {major.trainingPlan, 0, "", major.jsonPath + ".trainingPlan"};
+          f.message = "the 人才培养方案 of " + major.name + " is not there";
+          f.hint = "附件1 needs it as evidence: put the file there or correct the path";
+          f.school = school.id;
+          sc.result.findings.push_back(std::move(f));
+        }
+      }
+      auto& extra = bySchool[school.id];
+      sc.result.findings.insert(sc.result.findings.begin(), extra.begin(), extra.end());
+      extra.clear();
+      report.schools.push_back(std::move(sc));
+    }
+    // Schools that could not be read at all keep their findings in the global list.
+    for (auto& [id, fs] : bySchool) {
+      for (auto& f : fs) report.findings.push_back(std::move(f));
+    }
+    if (!found) {
+      std::cerr << "zzjb check: no school with id \"" << *schoolFilter << "\" in " << *configPath
+                << "\n";
+      return kExitUsage;
+    }
+  }
+  // Findings that point into the configuration by JSON path name the configuration file.
+  auto nameConfig = [&](std::vector<Finding>& fs) {
+    for (auto& f : fs) {
+      if (f.where.file.empty() && !f.where.jsonPath.empty()) f.where.file = *configPath;
+    }
+  };
+  nameConfig(report.findings);
+  for (auto& s : report.schools) nameConfig(s.result.findings);
+  report.exitCode = checkExitCode(report);
+  if (args->has("--json")) {
+    printCheckJson(std::cout, report);
+  } else {
+    printCheckText(std::cout, report, isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr);
+  }
+  return report.exitCode;
+}
+
+}  // namespace zzjb::cli

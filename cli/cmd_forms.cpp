@@ -1,1 +1,123 @@
-// placeholder: being written this session
+// `zzjb forms -c CONFIG --school ID -o DIR`: 附件1 and 附件2 filled in, as A4 HTML to print.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "inputs.hpp"
+#include "zzjb/core/forms.hpp"
+
+namespace zzjb::cli {
+
+namespace {
+
+const std::vector<OptionSpec>& formsOptions() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"--config", "-c", true, "the configuration file (JSON)"},
+      {"--school", "", true, "the school's id in the configuration"},
+      {"--output", "-o", true, "the directory to write the forms to (created if missing)"},
+      {"--today", "", true, "pretend today is YYYY-MM-DD (the April/October window counts from it)"},
+      {"--help", "-h", false, "this help"},
+  };
+  return kSpecs;
+}
+
+// Writes a file readable by its owner only: 附件2 carries the operator's ID number.
+bool writePrivate(const std::filesystem::path& path, const std::string& content, std::string& error) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !(out << content) || !out.flush()) {
+    error = "cannot write " + path.string();
+    return false;
+  }
+  out.close();
+  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
+  return true;
+}
+
+}  // namespace
+
+int cmdForms(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = parseArgs(argv, formsOptions(), error);
+  if (!args || args->has("--help")) {
+    std::ostream& o = args ? std::cout : std::cerr;
+    if (!args) o << "zzjb forms: " << error << "\n";
+    o << "usage: zzjb forms -c CONFIG --school ID -o DIR [--today YYYY-MM-DD]\n\n"
+         "Writes the two paper forms of the notices, filled from the configuration, as A4 HTML:\n"
+         "  附件1 职业技能评价专业评估申请表 (to 市教委教研室 for 中职, 市教委职教处 for 高职)\n"
+         "  附件2 团体申报开户申请表（学校） (to 市职鉴中心, 天山路1800号4号楼1楼窗口)\n"
+         "Fields the configuration does not have stay blank for the pen.\n\n"
+      << optionsHelp(formsOptions());
+    return args ? kExitOk : kExitUsage;
+  }
+  auto configPath = args->get("--config");
+  auto schoolId = args->get("--school");
+  auto outDir = args->get("--output");
+  if (!configPath || !schoolId || !outDir) {
+    std::cerr << "zzjb forms: -c CONFIG, --school ID and -o DIR are all required\n";
+    return kExitUsage;
+  }
+  auto today = todayFrom(args->get("--today"), error);
+  if (!today) {
+    std::cerr << "zzjb forms: " << error << "\n";
+    return kExitUsage;
+  }
+  Inputs in = loadInputs(*configPath);
+  if (!in.config) {
+    for (const auto& f : in.findings) {
+      std::cerr << "zzjb forms: " << f.where.str() << ": " << f.message << "\n";
+    }
+    return kExitConfig;
+  }
+  const School* school = nullptr;
+  std::string known;
+  for (const auto& s : in.config->schools) {
+    known += (known.empty() ? "" : ", ") + s.id;
+    if (s.id == *schoolId) school = &s;
+  }
+  if (school == nullptr) {
+    std::cerr << "zzjb forms: no school \"" << *schoolId << "\" in " << *configPath
+              << " (schools: " << (known.empty() ? "none" : known) << ")\n";
+    return kExitUsage;
+  }
+
+  std::vector<Finding> certFindings;
+  CertificateFacts cert = readSchoolCertificate(*school, *today, certFindings);
+  for (const auto& f : certFindings) {
+    std::cerr << "zzjb forms: " << severityName(f.severity) << ": " << f.where.str() << ": "
+              << f.message << (f.hint.empty() ? "" : " (" + f.hint + ")") << "\n";
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(*outDir, ec);
+  if (ec) {
+    std::cerr << "zzjb forms: cannot create " << *outDir << ": " << ec.message() << "\n";
+    return kExitCantCreate;
+  }
+  const std::filesystem::path dir(*outDir);
+  const auto form1 = dir / (school->id + "-附件1-职业技能评价专业评估申请表.html");
+  const auto form2 = dir / (school->id + "-附件2-团体申报开户申请表.html");
+  if (!writePrivate(form1, renderEvaluationApplication(*school, *today), error) ||
+      !writePrivate(form2, renderAccountApplication(*school, cert.keyId), error)) {
+    std::cerr << "zzjb forms: " << error << "\n";
+    return kExitCantCreate;
+  }
+  auto window = nextEvaluationWindow(*today);
+  auto office = evaluationOfficeFor(school->level);
+  std::cout << "附件1 " << form1.string() << "\n"
+            << "      to " << office.fullName << " (" << office.shortName << "), "
+            << (window.openNow ? "accepted this month" : "next accepted in")
+            << " " << window.year << "-" << (window.month < 10 ? "0" : "") << window.month
+            << "; three copies with the school seal, plus each major's 人才培养方案\n"
+            << "附件2 " << form2.string() << "\n"
+            << "      keyID " << (cert.keyId.empty() ? "(blank: no certificate or keyID configured)" : cert.keyId)
+            << "; sign, seal, and hand the original to 天山路1800号4号楼1楼窗口 (62748577-4112)\n"
+            << "both files hold personal data (the operator's ID number): they are readable by you "
+               "only\n";
+  return kExitOk;
+}
+
+}  // namespace zzjb::cli

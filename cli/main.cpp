@@ -1,1 +1,54 @@
-int main() { return 0; }
+// zzjb: the command line. Dispatches to the subcommands; each prints its own --help.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "commands.hpp"
+
+namespace {
+
+void usage(std::ostream& out) {
+  out << "usage: zzjb COMMAND [options]    (zzjb COMMAND --help for its options)\n\n"
+         "Declares vocational-school students for skill levels on Shanghai's self-service\n"
+         "platform (自助经办平台), unattended, for many schools.\n\n"
+         "commands available now:\n"
+         "  check   -c CONFIG [--json]          check config, catalog, certificates and rosters offline\n"
+         "  forms   -c CONFIG --school ID -o DIR  fill in 附件1 and 附件2 as printable HTML\n\n"
+         "not yet available (planned): run, daemon, status, report, keyid, sign, identity check,\n"
+         "plugins — see README.md\n\n"
+         "exit codes: 0 ok, 64 usage, 65 data error, 69 platform unavailable, 75 try again later,\n"
+         "77 identity problem, 78 configuration error\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    usage(std::cerr);
+    return zzjb::cli::kExitUsage;
+  }
+  const std::string cmd = args.front();
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    usage(std::cout);
+    return zzjb::cli::kExitOk;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "zzjb " << ZZJB_VERSION << "\n";
+    return zzjb::cli::kExitOk;
+  }
+  if (cmd == "check") return zzjb::cli::cmdCheck(rest);
+  if (cmd == "forms") return zzjb::cli::cmdForms(rest);
+  for (const char* planned : {"run", "daemon", "status", "report", "keyid", "sign", "identity",
+                              "plugins"}) {
+    if (cmd == planned) {
+      std::cerr << "zzjb: \"" << cmd << "\" is not available in this version yet\n";
+      return zzjb::cli::kExitUsage;
+    }
+  }
+  std::cerr << "zzjb: unknown command \"" << cmd << "\"\n\n";
+  usage(std::cerr);
+  return zzjb::cli::kExitUsage;
+}

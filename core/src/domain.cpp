@@ -1,1 +1,135 @@
-// placeholder: being written this session
+// Names and rules of the domain: school levels, skill levels, offices, windows, target types.
+#include "zzjb/core/domain.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace zzjb {
+
+const char* schoolLevelName(SchoolLevel l) { return l == SchoolLevel::Secondary ? "中职" : "高职"; }
+
+const char* schoolLevelConfigName(SchoolLevel l) {
+  return l == SchoolLevel::Secondary ? "SECONDARY" : "HIGHER";
+}
+
+std::optional<SchoolLevel> parseSchoolLevel(std::string_view s) {
+  if (s == "SECONDARY" || s == "中职") return SchoolLevel::Secondary;
+  if (s == "HIGHER" || s == "高职") return SchoolLevel::Higher;
+  return std::nullopt;
+}
+
+int allowedLevel(SchoolLevel l) { return l == SchoolLevel::Secondary ? 4 : 3; }
+
+bool isSkillLevel(int level) { return level >= 1 && level <= 5; }
+
+namespace {
+constexpr std::array<const char*, 5> kShort = {"一级", "二级", "三级", "四级", "五级"};
+constexpr std::array<const char*, 5> kWorker = {"高级技师", "技师", "高级工", "中级工", "初级工"};
+}  // namespace
+
+std::string levelShortName(int level) {
+  return isSkillLevel(level) ? kShort[static_cast<std::size_t>(level - 1)] : std::to_string(level);
+}
+
+std::string levelWorkerName(int level) {
+  return isSkillLevel(level) ? kWorker[static_cast<std::size_t>(level - 1)] : "";
+}
+
+std::string levelName(int level) {
+  if (!isSkillLevel(level)) return std::to_string(level);
+  return levelShortName(level) + "/" + levelWorkerName(level);
+}
+
+EvaluationOffice evaluationOfficeFor(SchoolLevel l) {
+  if (l == SchoolLevel::Secondary) return {"市教委教研室", "上海市教育委员会教学研究室"};
+  return {"市教委职教处", "上海市教育委员会职业教育处"};
+}
+
+ApplicationWindow nextEvaluationWindow(const Date& today) {
+  if (today.month == 4 || today.month == 10) return {today.year, today.month, true};
+  if (today.month < 4) return {today.year, 4, false};
+  if (today.month < 10) return {today.year, 10, false};
+  return {today.year + 1, 4, false};
+}
+
+const char* orgTypeConfigName(OrgType t) {
+  return t == OrgType::SocialOrg ? "SOCIAL_ORG" : "EMPLOYER";
+}
+
+const char* orgTypeName(OrgType t) {
+  return t == OrgType::SocialOrg ? "社会培训评价组织" : "用人单位";
+}
+
+std::optional<OrgType> parseOrgType(std::string_view s) {
+  if (s == "SOCIAL_ORG") return OrgType::SocialOrg;
+  if (s == "EMPLOYER") return OrgType::Employer;
+  return std::nullopt;
+}
+
+const char* evaluationStatusConfigName(EvaluationStatus s) {
+  switch (s) {
+    case EvaluationStatus::NotApplied: return "NOT_APPLIED";
+    case EvaluationStatus::Submitted: return "SUBMITTED";
+    case EvaluationStatus::Approved: return "APPROVED";
+    case EvaluationStatus::Rejected: return "REJECTED";
+  }
+  return "?";
+}
+
+const char* evaluationStatusName(EvaluationStatus s) {
+  switch (s) {
+    case EvaluationStatus::NotApplied: return "未申请";
+    case EvaluationStatus::Submitted: return "已提交";
+    case EvaluationStatus::Approved: return "已通过";
+    case EvaluationStatus::Rejected: return "未通过";
+  }
+  return "?";
+}
+
+std::optional<EvaluationStatus> parseEvaluationStatus(std::string_view s) {
+  for (auto st : {EvaluationStatus::NotApplied, EvaluationStatus::Submitted,
+                  EvaluationStatus::Approved, EvaluationStatus::Rejected}) {
+    if (s == evaluationStatusConfigName(st)) return st;
+  }
+  return std::nullopt;
+}
+
+namespace {
+const std::array<TargetType, 3>& targetTypes() {
+  static const std::array<TargetType, 3> kTypes = {{
+      {"social-org", "职业技能等级认定", "社会评价组织等级认定", OrgType::SocialOrg, true},
+      {"employer", "职业技能等级认定", "用人单位等级认定", OrgType::Employer, true},
+      {"qualification", "职业资格鉴定", "", std::nullopt, false},
+  }};
+  return kTypes;
+}
+}  // namespace
+
+const TargetType* findTargetType(std::string_view id) {
+  const auto& types = targetTypes();
+  auto it = std::find_if(types.begin(), types.end(), [id](const TargetType& t) { return t.id == id; });
+  return it == types.end() ? nullptr : &*it;
+}
+
+std::string knownTargetTypeIds() {
+  std::string s;
+  for (const auto& t : targetTypes()) s += (s.empty() ? "" : ", ") + t.id;
+  return s;
+}
+
+const CatalogItem* Catalog::findOrg(std::string_view creditCode) const {
+  auto it = std::find_if(items.begin(), items.end(),
+                         [creditCode](const CatalogItem& i) { return i.org.creditCode == creditCode; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+const CatalogOccupation* Catalog::findOccupation(std::string_view creditCode,
+                                                 std::string_view occupationCode) const {
+  const CatalogItem* item = findOrg(creditCode);
+  if (item == nullptr) return nullptr;
+  auto it = std::find_if(item->occupations.begin(), item->occupations.end(),
+                         [occupationCode](const CatalogOccupation& o) { return o.code == occupationCode; });
+  return it == item->occupations.end() ? nullptr : &*it;
+}
+
+}  // namespace zzjb

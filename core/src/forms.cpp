@@ -1,1 +1,326 @@
-// placeholder: being written this session
+// The two paper forms of the 2021 notices as self-contained, print-ready A4 HTML (no scripts, no
+// external resources): 附件1 职业技能评价专业评估申请表 and 附件2 团体申报开户申请表（学校）.
+// Labels are the notices' own; values come from the School. A missing value is an empty cell.
+// Every value cell carries data-field="…" so tests and tools can find it.
+#include "zzjb/core/forms.hpp"
+
+#include <algorithm>
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace zzjb {
+
+std::string htmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t kSecondaryRows = 8;  // 中职 附件1 has 8 blank rows
+constexpr std::size_t kHigherRows = 10;    // 高职 附件1 has 10
+constexpr std::size_t kAccountRows = 9;    // 附件2 has 9
+
+constexpr std::string_view kEvaluationTitle = "职业技能评价专业评估申请表";
+constexpr std::string_view kAccountTitle1 = "上海市人力资源和社会保障自助经办平台职业技能评价";
+constexpr std::string_view kAccountTitle2 = "团体申报开户申请表（学校）";
+
+constexpr std::string_view kStyle = R"(
+@page { size: A4; margin: 15mm; }
+* { box-sizing: border-box; }
+html { background: #fff; }
+body {
+  margin: 0 auto; padding: 0; max-width: 180mm; color: #000; background: #fff;
+  font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC", "Microsoft YaHei",
+    "SimSun", sans-serif;
+  font-size: 11pt; line-height: 1.4;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact;
+}
+@media screen { body { padding: 15mm 0; } }
+.annex { font-size: 12pt; margin: 0 0 2mm; }
+h1 { font-size: 18pt; font-weight: bold; text-align: center; margin: 0 0 4mm; line-height: 1.35; }
+h1 span { display: block; }
+.note {
+  border: 1px dashed #666; background: #f2f2f2; color: #333; font-size: 9.5pt;
+  padding: 1.5mm 3mm; margin: 0 0 4mm;
+}
+.note b { color: #000; }
+table { width: 100%; border-collapse: collapse; table-layout: fixed; }
+td { border: 1px solid #000; padding: 1mm 1.5mm; height: 11mm; vertical-align: middle;
+  word-break: break-all; overflow-wrap: anywhere; }
+td.l { text-align: center; }
+td.c { text-align: center; }
+td.head { text-align: left; font-weight: bold; }
+tr.row td { height: 9mm; }
+td.opinion { height: 34mm; vertical-align: top; }
+td.seal { height: 16mm; }
+.sign { margin-top: 12mm; text-align: right; line-height: 2; }
+.sign span { display: inline-block; min-width: 32mm; text-align: left; }
+.sign span.date { min-width: 30mm; }
+.notes { margin: 3mm 0 0; font-size: 10pt; }
+.notes ol { margin: 1mm 0 0; padding-left: 6mm; }
+.notes li { margin: 0.5mm 0; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+)";
+
+// One table cell. Its text is escaped; a '\n' becomes a line break (labels break like the paper).
+struct Cell {
+  std::string_view text;
+  std::string_view cls = "l";   // l: label, v: value, c: centred value, others: see kStyle
+  std::string_view field = {};  // data-field of a value cell
+  int colspan = 1;
+  int rowspan = 1;
+};
+
+void appendText(std::string& out, std::string_view text) {
+  std::size_t start = 0;
+  while (true) {
+    std::size_t nl = text.find('\n', start);
+    out += htmlEscape(text.substr(start, nl - start));
+    if (nl == std::string_view::npos) break;
+    out += "<br>";
+    start = nl + 1;
+  }
+}
+
+void appendCell(std::string& out, const Cell& cell) {
+  out += "<td class=\"";
+  out += cell.cls;
+  out += '"';
+  if (!cell.field.empty()) {
+    out += " data-field=\"";
+    out += htmlEscape(cell.field);
+    out += '"';
+  }
+  if (cell.colspan > 1) out += " colspan=\"" + std::to_string(cell.colspan) + '"';
+  if (cell.rowspan > 1) out += " rowspan=\"" + std::to_string(cell.rowspan) + '"';
+  out += '>';
+  appendText(out, cell.text);
+  out += "</td>";
+}
+
+void appendRow(std::string& out, std::initializer_list<Cell> cells, std::string_view cls = {}) {
+  out += cls.empty() ? std::string("<tr>") : "<tr class=\"" + std::string(cls) + "\">";
+  for (const Cell& c : cells) appendCell(out, c);
+  out += "</tr>\n";
+}
+
+// <col> widths in per cent, so that table-layout: fixed keeps the paper's proportions.
+void appendColumns(std::string& out, std::initializer_list<int> widths) {
+  out += "<colgroup>";
+  for (int w : widths) out += "<col style=\"width:" + std::to_string(w) + "%\">";
+  out += "</colgroup>\n";
+}
+
+void appendHead(std::string& out, const School& school, std::string_view formName) {
+  out += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
+  if (!school.name.empty()) out += htmlEscape(school.name) + " — ";
+  out += htmlEscape(formName);
+  out += "</title>\n<style>";
+  out += kStyle;
+  out += "</style>\n</head>\n<body>\n";
+}
+
+void appendNotes(std::string& out, std::initializer_list<std::string_view> items) {
+  out += "<div class=\"notes\">说明:<ol>";
+  for (std::string_view item : items) {
+    out += "<li>";
+    appendText(out, item);
+    out += "</li>";
+  }
+  out += "</ol></div>\n";
+}
+
+std::string levelText(int level) {
+  return isSkillLevel(level) ? levelName(level) : std::string();
+}
+
+std::string rowField(std::size_t row, std::string_view what) {
+  return "row-" + std::to_string(row + 1) + "-" + std::string(what);
+}
+
+std::string windowText(const ApplicationWindow& w) {
+  std::string when = std::to_string(w.year) + "年" + std::to_string(w.month) + "月";
+  if (w.openNow) return "本月受理（" + when + "）";
+  return when + "受理";
+}
+
+}  // namespace
+
+std::string renderEvaluationApplication(const School& school, const Date& today) {
+  struct Row {
+    std::string_view major;
+    std::string_view occupation;
+    std::string level;
+  };
+  std::vector<Row> rows;
+  for (const Major& major : school.majors) {
+    for (const Target& t : major.targets)
+      rows.push_back({major.name, t.occupationName, levelText(t.level)});
+  }
+  const std::size_t paperRows = school.level == SchoolLevel::Higher ? kHigherRows : kSecondaryRows;
+  const std::size_t rowCount = std::max(rows.size(), paperRows);
+  const bool higher = school.level == SchoolLevel::Higher;
+
+  std::string out;
+  appendHead(out, school, kEvaluationTitle);
+  const EvaluationOffice office = evaluationOfficeFor(school.level);
+  const ApplicationWindow window = nextEvaluationWindow(today);
+  out += "<div class=\"note\" data-note=\"submit\"><b>送交（提示，不属于表格内容）：</b>";
+  out += "<span data-field=\"office\">" + htmlEscape(office.shortName) + "</span>（";
+  out += "<span data-field=\"office-full\">" + htmlEscape(office.fullName) + "</span>）；";
+  out += "<span data-field=\"window\">" + htmlEscape(windowText(window)) + "</span>";
+  out += "（每年4月、10月受理）；申请材料一式三份，加盖学校公章，";
+  out += "附各申请专业的人才培养方案等佐证材料。</div>\n";
+
+  out += "<p class=\"annex\">附件1:</p>\n<h1>";
+  out += htmlEscape(kEvaluationTitle);
+  out += "</h1>\n<table>\n";
+  appendColumns(out, {18, 32, 26, 24});
+  appendRow(out, {{"申请学校名称"},
+                  {school.name, "v", "name"},
+                  {"法人代表"},
+                  {school.legalRepresentative, "v", "legalRepresentative"}});
+  appendRow(out, {{"负责人\n(分管领导)"},
+                  {school.leader.name, "v", "leader"},
+                  {"联系方式"},
+                  {school.leader.mobile, "v", "leader-mobile"}});
+  appendRow(out, {{"联系人"},
+                  {school.contact.name, "v", "contact"},
+                  {"联系方式"},
+                  {school.contact.mobile, "v", "contact-mobile"}});
+  appendRow(out, {{"联系地址"}, {school.address, "v", "address", 3}});
+  appendRow(out, {{"申请专业及申报职业(工种)", "head", {}, 4}});
+  appendRow(out, {{"序号"}, {"申请专业名称"}, {"申报职业(工种)名称"}, {"等级"}});
+  for (std::size_t i = 0; i < rowCount; ++i) {
+    const bool filled = i < rows.size();
+    const std::string number = filled ? std::to_string(i + 1) : std::string();
+    const std::string fNo = rowField(i, "no"), fMajor = rowField(i, "major");
+    const std::string fOcc = rowField(i, "occupation"), fLevel = rowField(i, "level");
+    appendRow(out,
+              {{number, "c", fNo},
+               {filled ? rows[i].major : std::string_view(), "v", fMajor},
+               {filled ? rows[i].occupation : std::string_view(), "v", fOcc},
+               {filled ? std::string_view(rows[i].level) : std::string_view(), "c", fLevel}},
+              "row");
+  }
+  appendRow(out, {{"申请学校意见"}, {"", "v opinion", "opinion", 3}});
+  // The 中职 notice writes "盖章:/日期:", the 高职 one "盖章/日期".
+  appendRow(out, {{higher ? "盖章\n日期" : "盖章:\n日期:"}, {"", "v seal", "seal", 3}});
+  out += "</table>\n";
+  appendNotes(out, {"申请材料包括职业技能评价专业评估申请表及各申请专业的人才培养方案等佐证材料。",
+                    "申请专业按需可申报多个职业(工种)及等级。",
+                    "可申报职业(工种)名称及等级参照上海市人力资源和社会保障局官网“关于本市职业技能"
+                    "等级认定评价机构及评价职业工种信息公告”相关内容填写。",
+                    "申请材料一式三份并加盖学校公章。"});
+  out += "</body>\n</html>\n";
+  return out;
+}
+
+std::string renderAccountApplication(const School& school, std::string_view keyId) {
+  // Distinct (occupation, level) across all majors, first seen first.
+  std::vector<std::pair<std::string_view, int>> pairs;
+  for (const Major& major : school.majors) {
+    for (const Target& t : major.targets) {
+      std::pair<std::string_view, int> p{t.occupationName, t.level};
+      if (std::find(pairs.begin(), pairs.end(), p) == pairs.end()) pairs.push_back(p);
+    }
+  }
+  const std::size_t rowCount = std::max(pairs.size(), kAccountRows);
+  std::string_view dual;
+  if (school.dualCertificateProgram) dual = *school.dualCertificateProgram ? "是" : "否";
+
+  std::string out;
+  std::string formName = std::string(kAccountTitle1) + std::string(kAccountTitle2);
+  appendHead(out, school, formName);
+  out += "<div class=\"note\" data-note=\"submit\"><b>送交（提示，不属于表格内容）：</b>";
+  out += "市职鉴中心（上海市职业技能鉴定中心）；签字盖章后将纸质原件交至天山路1800号4号楼1楼窗口，";
+  out += "联系电话62748577-4112。</div>\n";
+
+  out += "<p class=\"annex\">附件2:</p>\n<h1><span>";
+  out += htmlEscape(kAccountTitle1);
+  out += "</span><span>";
+  out += htmlEscape(kAccountTitle2);
+  out += "</span></h1>\n<table>\n";
+  appendColumns(out, {17, 25, 17, 17, 10, 14});
+  appendRow(out, {{"学校名称"},
+                  {school.name, "v", "name"},
+                  {"法人代表"},
+                  {school.legalRepresentative, "v", "legalRepresentative"},
+                  {"所属区"},
+                  {school.district, "v", "district"}});
+  // 联系方式 is left for a landline; the mobile goes after "(手机)".
+  appendRow(out, {{"负责人\n(分管领导)"},
+                  {school.leader.name, "v", "leader"},
+                  {"联系方式"},
+                  {"", "v", "leader-phone"},
+                  {"(手机)"},
+                  {school.leader.mobile, "v", "leader-mobile"}});
+  appendRow(out, {{"联系人"},
+                  {school.contact.name, "v", "contact"},
+                  {"联系方式"},
+                  {"", "v", "contact-phone"},
+                  {"(手机)"},
+                  {school.contact.mobile, "v", "contact-mobile"}});
+  appendRow(out, {{"平台操作人员姓名"},
+                  {school.platformOperator.name, "v", "operator"},
+                  {"平台操作人员\n身份证号"},
+                  {school.platformOperator.idNumber, "v", "operator-id", 3}});
+  appendRow(out, {{"对应的经办人 keyID"},
+                  {keyId, "v", "keyId"},
+                  {"是否\n双证融通项目"},
+                  {dual, "v", "dualCertificateProgram", 3}});
+  out += "<tr>";
+  appendCell(out, {"申请的职业\n(工种)及等级", "l", {}, 1, static_cast<int>(rowCount) + 1});
+  appendCell(out, {"职业(工种)名称", "l", {}, 3});
+  appendCell(out, {"等级", "l", {}, 2});
+  out += "</tr>\n";
+  for (std::size_t i = 0; i < rowCount; ++i) {
+    const bool filled = i < pairs.size();
+    const std::string level = filled ? levelText(pairs[i].second) : std::string();
+    const std::string fOcc = rowField(i, "occupation"), fLevel = rowField(i, "level");
+    appendRow(
+        out,
+        {{filled ? pairs[i].first : std::string_view(), "v", fOcc, 3}, {level, "c", fLevel, 2}},
+        "row");
+  }
+  out += "<tr>";
+  appendCell(out, {"申报单位\n意见"});
+  out += "<td class=\"v opinion\" data-field=\"opinion\" colspan=\"5\"><div class=\"sign\">";
+  out += "<span>经办人:</span><span class=\"date\">日期:</span><br>";
+  out += "<span>申报单位(盖章):</span><span class=\"date\">日期:</span></div></td></tr>\n";
+  out += "</table>\n";
+  appendNotes(out, {"此表签字盖章后原件交至天山路1800号4号楼1楼窗口，联系电话62748577-4112。",
+                    "“对应的经办人 keyID”，请填写“通过协卡助手——证书管理——签名证书——"
+                    "通用实体唯一标识号”下的完整字符。"});
+  out += "</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace zzjb

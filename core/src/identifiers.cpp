@@ -1,1 +1,246 @@
-// placeholder: being written this session
+// Identifier checks (GB 11643-1999 ID numbers, GB 32100-2015 credit codes, mobiles, 职业编码)
+// and the masks used wherever personal data could reach a log or a report.
+#include "zzjb/core/identifiers.hpp"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace zzjb {
+
+namespace {
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+std::string trimAscii(std::string_view s) {
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// Number of UTF-8 code points (masks work on characters, not bytes).
+std::vector<std::string> utf8Chars(std::string_view s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    if (i + n > s.size()) n = s.size() - i;
+    out.emplace_back(s.substr(i, n));
+    i += n;
+  }
+  return out;
+}
+
+constexpr std::array<int, 17> kIdWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+constexpr std::string_view kIdCheck = "10X98765432";
+
+constexpr std::string_view kCreditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+constexpr std::array<int, 17> kCreditWeights = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                                29, 25, 13, 8,  24, 10, 30, 28};
+
+}  // namespace
+
+std::optional<char> residentIdCheckChar(std::string_view first17) {
+  if (first17.size() != 17) return std::nullopt;
+  int sum = 0;
+  for (std::size_t i = 0; i < 17; ++i) {
+    if (!isDigit(first17[i])) return std::nullopt;
+    sum += (first17[i] - '0') * kIdWeights[i];
+  }
+  return kIdCheck[static_cast<std::size_t>(sum % 11)];
+}
+
+IdCheck checkResidentId(std::string_view id, const Date& today) {
+  IdCheck r;
+  std::string s = trimAscii(id);
+  if (!s.empty() && s.back() == 'x') s.back() = 'X';
+  r.normalized = s;
+  if (s.empty()) {
+    r.problem = "is empty";
+    return r;
+  }
+  if (s.size() != 18) {
+    r.problem = "has " + std::to_string(s.size()) + " characters, expected 18";
+    return r;
+  }
+  for (std::size_t i = 0; i < 17; ++i) {
+    if (!isDigit(s[i])) {
+      r.problem = "has a non-digit at position " + std::to_string(i + 1);
+      return r;
+    }
+  }
+  if (!isDigit(s[17]) && s[17] != 'X') {
+    r.problem = "ends in a character that is neither a digit nor X";
+    return r;
+  }
+  auto birth = Date::parseCompact(std::string_view(s).substr(6, 8));
+  if (!birth) {
+    r.problem = "birth date (digits 7-14) is not a real date";
+    return r;
+  }
+  if (*birth > today || birth->year < 1900) {
+    r.problem = "birth date (digits 7-14) is out of range";
+    return r;
+  }
+  char expected = *residentIdCheckChar(std::string_view(s).substr(0, 17));
+  if (expected != s[17]) {
+    r.problem = std::string("check digit is ") + s[17] + ", expected " + expected;
+    return r;
+  }
+  r.ok = true;
+  r.birthDate = birth;
+  r.gender = ((s[16] - '0') % 2 == 1) ? Gender::Male : Gender::Female;
+  return r;
+}
+
+std::optional<char> creditCodeCheckChar(std::string_view first17) {
+  if (first17.size() != 17) return std::nullopt;
+  int sum = 0;
+  for (std::size_t i = 0; i < 17; ++i) {
+    auto pos = kCreditAlphabet.find(first17[i]);
+    if (pos == std::string_view::npos) return std::nullopt;
+    sum += static_cast<int>(pos) * kCreditWeights[i];
+  }
+  return kCreditAlphabet[static_cast<std::size_t>((31 - sum % 31) % 31)];
+}
+
+CreditCodeCheck checkCreditCode(std::string_view code) {
+  CreditCodeCheck r;
+  std::string s = trimAscii(code);
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  r.normalized = s;
+  if (s.empty()) {
+    r.problem = "is empty";
+    return r;
+  }
+  if (s.size() != 18) {
+    r.problem = "has " + std::to_string(s.size()) + " characters, expected 18";
+    return r;
+  }
+  for (std::size_t i = 0; i < 18; ++i) {
+    if (kCreditAlphabet.find(s[i]) == std::string_view::npos) {
+      r.problem = "character " + std::to_string(i + 1) + " ('" + std::string(1, s[i]) +
+                  "') is not allowed (I, O, S, V and Z are never used)";
+      return r;
+    }
+  }
+  // The 9th to 17th characters embed the organisation code, with its own check character (the
+  // 17th): GB 11714 weights over the 8 before it.
+  static constexpr std::array<int, 8> kOrgWeights = {3, 7, 9, 10, 5, 8, 4, 2};
+  int orgSum = 0;
+  bool orgNumeric = true;
+  for (std::size_t i = 0; i < 8; ++i) {
+    char c = s[8 + i];
+    int v = 0;
+    if (isDigit(c)) {
+      v = c - '0';
+    } else if (c >= 'A' && c <= 'Z') {
+      v = c - 'A' + 10;
+    } else {
+      orgNumeric = false;
+    }
+    orgSum += v * kOrgWeights[i];
+  }
+  if (orgNumeric) {
+    int m = 11 - orgSum % 11;
+    char orgCheck = m == 10 ? 'X' : m == 11 ? '0' : static_cast<char>('0' + m);
+    if (s[16] != orgCheck) {
+      r.problem = std::string("organisation-code check character (17th) is ") + s[16] +
+                  ", expected " + orgCheck;
+      return r;
+    }
+  }
+  char expected = *creditCodeCheckChar(std::string_view(s).substr(0, 17));
+  if (expected != s[17]) {
+    r.problem = std::string("check character is ") + s[17] + ", expected " + expected;
+    return r;
+  }
+  r.ok = true;
+  return r;
+}
+
+MobileCheck checkMobile(std::string_view mobile) {
+  MobileCheck r;
+  std::string s;
+  for (char c : mobile) {
+    if (c == ' ' || c == '-' || c == '\t') continue;
+    s += c;
+  }
+  if (s.rfind("+86", 0) == 0) {
+    s.erase(0, 3);
+  } else if (s.rfind("0086", 0) == 0) {
+    s.erase(0, 4);
+  }
+  r.normalized = s;
+  if (s.empty()) {
+    r.problem = "is empty";
+    return r;
+  }
+  if (s.size() != 11) {
+    r.problem = "has " + std::to_string(s.size()) + " digits, expected 11";
+    return r;
+  }
+  for (char c : s) {
+    if (!isDigit(c)) {
+      r.problem = "contains a character that is not a digit";
+      return r;
+    }
+  }
+  if (s[0] != '1' || s[1] < '3' || s[1] > '9') {
+    r.problem = "does not start with 13-19";
+    return r;
+  }
+  r.ok = true;
+  return r;
+}
+
+bool isOccupationCode(std::string_view c) {
+  if (c.size() != 10) return false;
+  if (c[0] < '1' || c[0] > '8') return false;
+  for (std::size_t i : {1U, 4U, 7U}) {
+    if (c[i] != '-') return false;
+  }
+  for (std::size_t i : {2U, 3U, 5U, 6U, 8U, 9U}) {
+    if (!isDigit(c[i])) return false;
+  }
+  return true;
+}
+
+std::string maskId(std::string_view id) {
+  auto chars = utf8Chars(trimAscii(id));
+  if (chars.empty()) return "";
+  if (chars.size() <= 7) return std::string(chars.size(), '*');
+  std::string out;
+  for (std::size_t i = 0; i < chars.size(); ++i) {
+    out += (i < 3 || i + 4 >= chars.size()) ? chars[i] : "*";
+  }
+  return out;
+}
+
+std::string maskMobile(std::string_view mobile) {
+  auto chars = utf8Chars(trimAscii(mobile));
+  if (chars.size() <= 7) return std::string(chars.size(), '*');
+  std::string out;
+  for (std::size_t i = 0; i < chars.size(); ++i) {
+    out += (i < 3 || i + 4 >= chars.size()) ? chars[i] : "*";
+  }
+  return out;
+}
+
+std::string maskName(std::string_view name) {
+  auto chars = utf8Chars(trimAscii(name));
+  if (chars.empty()) return "";
+  if (chars.size() == 1) return "*";
+  std::string out = chars.front();
+  for (std::size_t i = 1; i + 1 < chars.size(); ++i) out += "*";
+  out += chars.size() == 2 ? "*" : chars.back();
+  return out;
+}
+
+const char* genderName(Gender g) { return g == Gender::Male ? "男" : "女"; }
+
+}  // namespace zzjb

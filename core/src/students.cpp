@@ -1,1 +1,157 @@
-// placeholder: being written this session
+// From a roster table to students: columns found by header name (with the aliases school offices
+// actually use), numeric spreadsheet cells turned back into text where that loses nothing.
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <optional>
+
+#include "zzjb/core/eligibility.hpp"
+
+namespace zzjb {
+
+namespace {
+
+struct ColumnSpec {
+  const char* name;
+  std::vector<std::string> aliases;
+};
+
+const std::vector<ColumnSpec>& columnSpecs() {
+  static const std::vector<ColumnSpec> kSpecs = {
+      {"姓名", {"学生姓名", "考生姓名"}},
+      {"证件类型", {"证件种类"}},
+      {"证件号码", {"身份证号", "身份证号码", "证件号", "公民身份号码"}},
+      {"性别", {}},
+      {"手机号码", {"手机", "手机号", "移动电话", "联系电话"}},
+      {"专业", {"专业名称", "所学专业"}},
+      {"班级", {"班级名称"}},
+      {"毕业年份", {"毕业年度", "毕业年", "毕业时间"}},
+  };
+  return kSpecs;
+}
+
+std::string trim(std::string_view s) {
+  auto isSpace = [](std::string_view v, std::size_t i, std::size_t& len) {
+    if (v[i] == ' ' || v[i] == '\t' || v[i] == '\r' || v[i] == '\n') {
+      len = 1;
+      return true;
+    }
+    if (v.substr(i, 3) == "\xE3\x80\x80") {  // U+3000, the full-width space
+      len = 3;
+      return true;
+    }
+    return false;
+  };
+  std::size_t b = 0;
+  std::size_t len = 0;
+  while (b < s.size() && isSpace(s, b, len)) b += len;
+  std::size_t e = s.size();
+  while (e > b) {
+    if (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n') {
+      --e;
+    } else if (e - b >= 3 && s.substr(e - 3, 3) == "\xE3\x80\x80") {
+      e -= 3;
+    } else {
+      break;
+    }
+  }
+  return std::string(s.substr(b, e - b));
+}
+
+// A numeric spreadsheet cell written as the integer it is, when it is one that a double holds
+// exactly ("2027", "13812345678" from "1.3812345678E10"); otherwise as stored.
+std::string numericText(const std::string& stored) {
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(stored.data(), stored.data() + stored.size(), v);
+  if (ec != std::errc() || ptr != stored.data() + stored.size()) return stored;
+  if (v < 0 || v >= 1e15 || std::floor(v) != v) return stored;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
+}  // namespace
+
+const std::vector<std::string>& requiredRosterColumns() {
+  static const std::vector<std::string> kCols = [] {
+    std::vector<std::string> v;
+    for (const auto& s : columnSpecs()) v.emplace_back(s.name);
+    return v;
+  }();
+  return kCols;
+}
+
+std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Finding>& findings) {
+  const auto& specs = columnSpecs();
+  std::vector<std::optional<std::size_t>> index(specs.size());
+  std::vector<bool> used(table.header.size(), false);
+  for (std::size_t s = 0; s < specs.size(); ++s) {
+    for (std::size_t h = 0; h < table.header.size() && !index[s]; ++h) {
+      if (used[h]) continue;
+      const std::string& name = table.header[h];
+      bool match = name == specs[s].name ||
+                   std::find(specs[s].aliases.begin(), specs[s].aliases.end(), name) !=
+                       specs[s].aliases.end();
+      if (match) {
+        index[s] = h;
+        used[h] = true;
+      }
+    }
+  }
+  std::string missing;
+  for (std::size_t s = 0; s < specs.size(); ++s) {
+    if (!index[s]) missing += (missing.empty() ? "" : ", ") + std::string(specs[s].name);
+  }
+  if (!missing.empty()) {
+    std::string found;
+    for (const auto& h : table.header) found += (found.empty() ? "" : ", ") + h;
+    Finding f;
+    f.code = "ROSTER_COLUMNS";
+    f.where = {table.file, table.headerLine, "", ""};
+    f.message = "missing column(s) " + missing + "; the header has: " + found;
+    f.hint = "name the columns in the first row exactly: 姓名, 证件类型, 证件号码, 性别, 手机号码, "
+             "专业, 班级, 毕业年份 (other columns may follow)";
+    findings.push_back(std::move(f));
+    return {};
+  }
+
+  std::vector<Student> students;
+  students.reserve(table.records.size());
+  for (const auto& rec : table.records) {
+    auto cell = [&](std::size_t spec) -> const Cell* {
+      std::size_t h = *index[spec];
+      return h < rec.cells.size() ? &rec.cells[h] : nullptr;
+    };
+    auto text = [&](std::size_t spec) -> std::string {
+      const Cell* c = cell(spec);
+      if (c == nullptr) return "";
+      return c->kind == CellKind::Number ? numericText(c->text) : trim(c->text);
+    };
+    Student st;
+    st.name = text(0);
+    st.idType = text(1);
+    st.gender = text(3);
+    st.mobile = text(4);
+    st.major = text(5);
+    st.className = text(6);
+    st.graduationYear = text(7);
+    if (const Cell* id = cell(2); id != nullptr) {
+      st.idNumber = trim(id->text);
+      if (id->kind == CellKind::Number) st.idStoredAs = id->text;
+      if (!id->ref.empty()) st.idCell = (table.sheet.empty() ? "" : table.sheet + "!") + id->ref;
+    }
+    for (std::size_t h = 0; h < table.header.size(); ++h) {
+      if (used[h] || table.header[h].empty() || h >= rec.cells.size()) continue;
+      const Cell& c = rec.cells[h];
+      st.extra[table.header[h]] = c.kind == CellKind::Number ? numericText(c.text) : trim(c.text);
+    }
+    st.file = table.file;
+    st.line = rec.line;
+    students.push_back(std::move(st));
+  }
+  return students;
+}
+
+}  // namespace zzjb

@@ -66,6 +66,12 @@ struct Evaluation {
   std::optional<Date> date;
 };
 
+struct PlatformConfig {
+  std::string baseUrl;
+  std::string caBundle;
+  int timeoutSeconds = 30;
+};
+
 // A certification type: what the plugin for it is called and which organisation it needs.
 // (Issue 5 moves these facts into plugins; core knows the three of the notices until then.)
 struct TargetType {
@@ -175,6 +181,7 @@ struct Student {
   std::string file;   // roster as written in the config
   std::size_t line = 0;
   std::string idCell;  // xlsx cell of 证件号码, "Sheet1!D5"
+  std::string idStoredAs;  // xlsx: the numeric value the ID was stored as; empty when text
 };
 
 }  // namespace zzjb

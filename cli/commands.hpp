@@ -1,0 +1,12 @@
+// The subcommands of `zzjb`, each taking the arguments after its name.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace zzjb::cli {
+
+int cmdCheck(const std::vector<std::string>& args);
+int cmdForms(const std::vector<std::string>& args);
+
+}  // namespace zzjb::cli

@@ -1,0 +1,137 @@
+// Reading the offline inputs for the commands.
+#include "inputs.hpp"
+
+#include <ctime>
+#include <filesystem>
+
+#include "zzjb/config/loader.hpp"
+#include "zzjb/roster/readers.hpp"
+
+namespace zzjb::cli {
+
+Inputs loadInputs(const std::string& configPath) {
+  Inputs in;
+  auto loaded = config::loadConfig(configPath, configPath);
+  in.findings = std::move(loaded.findings);
+  in.config = std::move(loaded.config);
+  if (!in.config || in.config->catalogPath.empty()) return in;
+  auto cat = config::loadCatalog(in.config->catalogPath, in.config->catalogPath, in.findings);
+  if (cat) {
+    in.catalog = std::move(*cat);
+    return in;
+  }
+  Finding f = cat.error();
+  f.where.jsonPath = f.where.jsonPath.empty() ? "" : f.where.jsonPath;
+  f.hint += (f.hint.empty() ? "" : "; ") +
+            std::string("evaluation organisations are not checked until the catalog can be read");
+  in.findings.push_back(std::move(f));
+  return in;
+}
+
+CertificateFacts readSchoolCertificate(const School& school, const Date& today,
+                                       std::vector<Finding>& findings) {
+  CertificateFacts facts;
+  facts.keyId = school.identity.keyId;
+  if (school.identity.certificate.empty()) return facts;
+  facts.configured = true;
+  auto cert = identity::readCertificate(school.identity.certificate, school.identity.certificate);
+  auto push = [&](Severity sev, std::string code, std::string message, std::string hint) {
+    Finding f;
+    f.severity = sev;
+    f.kind = FindingKind::Config;
+    f.code = std::move(code);
+    f.where = {school.identity.certificate, 0, "", ""};
+    f.message = std::move(message);
+    f.hint = std::move(hint);
+    f.school = school.id;
+    findings.push_back(std::move(f));
+  };
+  if (!cert) {
+    Finding f = cert.error();
+    f.school = school.id;
+    f.severity = Severity::Warning;  // offline work goes on; the online pass needs it
+    findings.push_back(std::move(f));
+    return facts;
+  }
+  facts.info = *cert;
+  std::tm tm{};
+  tm.tm_year = today.year - 1900;
+  tm.tm_mon = today.month - 1;
+  tm.tm_mday = today.day;
+  tm.tm_hour = 12;
+  facts.daysLeft = identity::daysLeft(*cert, timegm(&tm));
+  if (facts.keyId.empty()) {
+    facts.keyId = cert->keyId;
+  } else if (!cert->keyId.empty() && cert->keyId != facts.keyId) {
+    push(Severity::Error, "KEYID_MISMATCH",
+         "the keyID pinned in the configuration differs from the certificate's (" + cert->keyId + ")",
+         "remove \"keyId\" from the configuration or correct it: the platform refuses a mismatch");
+  }
+  if (!cert->creditCode.empty() && cert->creditCode != school.creditCode) {
+    push(Severity::Error, "CERT_OTHER_ENTITY",
+         "the certificate is issued to 统一社会信用代码 " + cert->creditCode + ", not to this school (" +
+             school.creditCode + ")",
+         "configure this school's own 法人一证通 certificate, or correct \"creditCode\"");
+  }
+  if (cert->keyId.empty() && school.identity.keyId.empty()) {
+    push(Severity::Warning, "KEYID_MISSING", "the certificate has no keyID extension",
+         "check it is the signing certificate of the school's 法人一证通 (协卡助手 → 证书管理)");
+  }
+  if (facts.daysLeft < 0) {
+    push(Severity::Warning, "CERT_EXPIRED", "the certificate expired on " +
+                                                identity::shanghaiDate(cert->notAfter),
+         "renew the 法人一证通 at SHECA (021-962600) before the next pass");
+  } else if (facts.daysLeft <= 30) {
+    push(Severity::Warning, "CERT_EXPIRING",
+         "the certificate expires in " + std::to_string(facts.daysLeft) + " days (" +
+             identity::shanghaiDate(cert->notAfter) + ")",
+         "renew the 法人一证通 at SHECA (021-962600) in time");
+  }
+  return facts;
+}
+
+std::vector<RosterInput> readRosters(const School& school) {
+  std::vector<RosterInput> out;
+  for (std::size_t i = 0; i < school.rosters.size(); ++i) {
+    const std::string& path = school.rosters[i];
+    auto reader = roster::readerFor(path);
+    if (!reader) {
+      Finding f;
+      f.kind = FindingKind::Config;
+      f.code = "ROSTER_FORMAT";
+      f.where.file = path;
+      f.message = "not a roster format zzjb reads (.csv or .xlsx)";
+      f.hint = "save it from Excel or WPS as .xlsx, or as \"CSV UTF-8(逗号分隔)\"";
+      out.push_back({path, std::unexpected(f)});
+      continue;
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      Finding f;
+      f.kind = FindingKind::Config;
+      f.code = "ROSTER_MISSING";
+      f.where.file = path;
+      f.where.jsonPath = school.jsonPath + ".rosters[" + std::to_string(i) + "]";
+      f.message = "roster file not found";
+      f.hint = "check the path; it is relative to the configuration file";
+      out.push_back({path, std::unexpected(f)});
+      continue;
+    }
+    out.push_back({path, reader->read(path, path)});
+  }
+  return out;
+}
+
+std::optional<Date> todayFrom(const std::optional<std::string>& arg, std::string& error) {
+  if (arg) {
+    auto d = Date::parseIso(*arg);
+    if (!d) error = "--today wants a date as YYYY-MM-DD, got \"" + *arg + "\"";
+    return d;
+  }
+  std::time_t now = std::time(nullptr) + 8 * 3600;  // Asia/Shanghai has no daylight saving
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+}
+
+}  // namespace zzjb::cli

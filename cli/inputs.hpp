@@ -1,0 +1,43 @@
+// What every offline command reads first: the configuration, the catalog, each school's
+// certificate, and "today" (Asia/Shanghai, or --today for rehearsals and tests).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zzjb/core/config.hpp"
+#include "zzjb/core/date.hpp"
+#include "zzjb/core/domain.hpp"
+#include "zzjb/core/eligibility.hpp"
+#include "zzjb/core/finding.hpp"
+#include "zzjb/identity/certificate.hpp"
+
+namespace zzjb::cli {
+
+struct Inputs {
+  std::optional<Config> config;
+  std::optional<Catalog> catalog;
+  std::vector<Finding> findings;  // from the config and the catalog
+};
+
+[[nodiscard]] Inputs loadInputs(const std::string& configPath);
+
+struct CertificateFacts {
+  bool configured = false;
+  std::optional<identity::CertificateInfo> info;  // when it could be read
+  std::string keyId;                              // the one to use: pinned, else the certificate's
+  long daysLeft = 0;
+};
+
+// Reads the school's certificate if one is configured; problems become findings.
+[[nodiscard]] CertificateFacts readSchoolCertificate(const School& school, const Date& today,
+                                                     std::vector<Finding>& findings);
+
+// The school's rosters, each read by the reader its extension calls for.
+[[nodiscard]] std::vector<RosterInput> readRosters(const School& school);
+
+// --today YYYY-MM-DD, else today's date in Asia/Shanghai. nullopt (with `error`) if malformed.
+[[nodiscard]] std::optional<Date> todayFrom(const std::optional<std::string>& arg, std::string& error);
+
+}  // namespace zzjb::cli

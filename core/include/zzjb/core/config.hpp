@@ -1,0 +1,23 @@
+// The configuration, typed: what the JSON file says once it has been checked at the edge.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "zzjb/core/domain.hpp"
+
+namespace zzjb {
+
+struct Config {
+  std::string file;        // the config file as named on the command line
+  std::string dir;         // its directory: relative paths in it are resolved against this
+  PlatformConfig platform;
+  std::string statePath;
+  std::string pluginsDir;
+  std::string catalogPath;     // resolved; empty when not configured
+  std::string catalogDisplay;  // as written
+  std::string schedule;
+  std::vector<School> schools;  // the schools that could be read; broken ones are findings
+};
+
+}  // namespace zzjb

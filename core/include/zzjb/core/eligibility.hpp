@@ -1,0 +1,96 @@
+// Eligibility, offline: for every school and target, who will be declared and who will not, and
+// why. Works on data already read (config, catalog, roster tables); no I/O here.
+//
+// A student is eligible for a target when the school is evaluated for (major → occupation, level),
+// the level is the one the school may declare (中职 → 4, 高职 → 3), the evaluation organisation is
+// registered for that occupation and level, the student is in the graduation year, their identity
+// data is valid, and they are not listed twice. (The permission check is online: the engine's.)
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "zzjb/core/config.hpp"
+#include "zzjb/core/date.hpp"
+#include "zzjb/core/domain.hpp"
+#include "zzjb/core/finding.hpp"
+#include "zzjb/core/roster.hpp"
+
+namespace zzjb {
+
+// Why a student is not declared for a target. Stable codes, printed in reports and JSON.
+enum class Exclusion {
+  InvalidData,            // INVALID_DATA: a data error on the student's row (see its finding)
+  IdTypeNotSupported,     // ID_TYPE: 证件类型 other than 居民身份证
+  NotGraduating,          // NOT_GRADUATING: 毕业年份 is not the current graduation year
+  Duplicate,              // DUPLICATE: the same student listed again
+  EvaluationNotApproved,  // EVALUATION_NOT_APPROVED: the 专业评估 is not (yet) approved
+  LevelNotAllowed,        // LEVEL_NOT_ALLOWED: the target's level is not the school's level
+  OrgNotRegistered,       // ORG_NOT_REGISTERED: organisation not in the catalog for it
+  TargetInvalid,          // TARGET_INVALID: the target itself has errors in the configuration
+};
+[[nodiscard]] const char* exclusionCode(Exclusion e);
+[[nodiscard]] const char* exclusionReason(Exclusion e);  // in Chinese, for IT staff
+
+struct ExcludedStudent {
+  std::size_t student = 0;  // index into SchoolResult::students
+  Exclusion reason = Exclusion::InvalidData;
+};
+
+struct TargetResult {
+  Target target;
+  std::string major;
+  std::vector<std::size_t> eligible;  // indices into SchoolResult::students
+  std::vector<ExcludedStudent> excluded;
+  [[nodiscard]] std::map<Exclusion, std::size_t> excludedByReason() const;
+};
+
+struct RosterSummary {
+  std::string file;
+  std::string encoding;
+  std::size_t rows = 0;
+  bool read = false;
+};
+
+struct SchoolResult {
+  std::string id;
+  std::string name;
+  SchoolLevel level = SchoolLevel::Secondary;
+  std::vector<RosterSummary> rosters;
+  std::vector<Student> students;
+  std::vector<TargetResult> targets;
+  // Students whose 专业 has no target in the configuration, by major name.
+  std::map<std::string, std::size_t> unconfiguredMajors;
+  std::vector<Finding> findings;
+};
+
+// The outcome of reading one roster file, as the caller (which does the I/O) hands it over.
+struct RosterInput {
+  std::string display;         // as written in the config
+  Result<RosterTable> table;   // the table, or why it could not be read
+};
+
+struct EligibilityOptions {
+  Date today;
+  const Catalog* catalog = nullptr;  // nullptr: the catalog could not be read
+};
+
+// Maps a roster table's columns by header name (with common aliases) and turns its records into
+// students. Missing required columns → one error on the header line and no students.
+[[nodiscard]] std::vector<Student> studentsFromTable(const RosterTable& table,
+                                                     std::vector<Finding>& findings);
+
+// The required columns, in template order.
+[[nodiscard]] const std::vector<std::string>& requiredRosterColumns();
+
+[[nodiscard]] SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>& rosters,
+                                          const EligibilityOptions& options);
+
+// Checks the school's own fields (credit code, mobiles, operator ID, level of each target, the
+// catalog). Part of evaluateSchool; exposed for tests.
+void checkSchoolFields(const School& school, const EligibilityOptions& options,
+                       std::vector<Finding>& findings);
+
+}  // namespace zzjb
