@@ -1,1 +1,364 @@
-// placeholder: being written this session
+// Reads the school's certificate with OpenSSL: PEM or DER, the subject and issuer as readable
+// UTF-8, the key algorithm (SM2 even when the key loads as a plain EC key), the validity, and the
+// SHECA extensions (keyID, 统一社会信用代码) parsed as DER strings. Every OpenSSL object is owned
+// by a unique_ptr; nothing from OpenSSL leaks into the public header.
+#include "zzjb/identity/certificate.hpp"
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <array>
+#include <cstdint>
+#include <ctime>
+#include <fstream>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <system_error>
+
+namespace zzjb::identity {
+namespace {
+
+// unique_ptr deleter calling an OpenSSL free function.
+template <auto FreeFn>
+struct OsslFree {
+  template <typename T>
+  void operator()(T* p) const {
+    FreeFn(p);
+  }
+};
+
+void freeOsslChars(char* p) { OPENSSL_free(p); }
+void freeOsslBytes(unsigned char* p) { OPENSSL_free(p); }
+
+using BioPtr = std::unique_ptr<BIO, OsslFree<BIO_free>>;
+using X509Ptr = std::unique_ptr<X509, OsslFree<X509_free>>;
+using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, OsslFree<ASN1_OBJECT_free>>;
+using Asn1TypePtr = std::unique_ptr<ASN1_TYPE, OsslFree<ASN1_TYPE_free>>;
+using BignumPtr = std::unique_ptr<BIGNUM, OsslFree<BN_free>>;
+using OsslCharsPtr = std::unique_ptr<char, OsslFree<freeOsslChars>>;
+using OsslBytesPtr = std::unique_ptr<unsigned char, OsslFree<freeOsslBytes>>;
+
+constexpr std::uintmax_t kMaxCertificateBytes = 1024 * 1024;
+
+Finding configFinding(std::string code, const std::string& display, std::string message,
+                      std::string hint) {
+  Finding f;
+  f.severity = Severity::Error;
+  f.kind = FindingKind::Config;
+  f.code = std::move(code);
+  f.where.file = display;
+  f.message = std::move(message);
+  f.hint = std::move(hint);
+  return f;
+}
+
+// The oldest OpenSSL error as text, or "" (and the queue cleared either way).
+std::string takeOpensslError() {
+  unsigned long e = ERR_peek_error();
+  std::string text;
+  if (e != 0) {
+    std::array<char, 256> buf{};
+    ERR_error_string_n(e, buf.data(), buf.size());
+    text = buf.data();
+  }
+  ERR_clear_error();
+  return text;
+}
+
+Result<std::string> readBytes(const std::filesystem::path& path, const std::string& display) {
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return std::unexpected(configFinding(
+        "CERT_UNREADABLE", display, "certificate file " + display + " does not exist",
+        "check the path of the school's certificate (export it from 协卡助手 as .cer/.pem)"));
+  }
+  if (std::filesystem::is_directory(status)) {
+    return std::unexpected(configFinding("CERT_UNREADABLE", display,
+                                         "certificate file " + display + " is a directory",
+                                         "give the path of the certificate file itself"));
+  }
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxCertificateBytes) {
+    return std::unexpected(configFinding(
+        "CERT_INVALID", display,
+        "certificate file " + display + " is " + std::to_string(size) +
+            " bytes, too large for a certificate",
+        "give the school's certificate (a few kilobytes, PEM or DER)"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes(ec ? 0 : static_cast<std::size_t>(size), '\0');
+  if (in && !bytes.empty()) in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (ec || !in) {
+    return std::unexpected(configFinding("CERT_UNREADABLE", display,
+                                         "certificate file " + display + " cannot be read",
+                                         "check the file's permissions for the zzjb user"));
+  }
+  return bytes;
+}
+
+// PEM first (a CERTIFICATE block anywhere in the file), then DER.
+X509Ptr parseCertificate(const std::string& bytes) {
+  constexpr auto kMaxInt = static_cast<std::size_t>(std::numeric_limits<int>::max());
+  if (bytes.empty() || bytes.size() > kMaxInt) return nullptr;
+  BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
+  if (!bio) return nullptr;
+  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  if (cert) return cert;
+  ERR_clear_error();
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  cert.reset(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
+  if (!cert) ERR_clear_error();
+  return cert;
+}
+
+std::string nameToString(const X509_NAME* name) {
+  if (name == nullptr) return {};
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio) return {};
+  // RFC 2253, but UTF-8 left as it is instead of \E4\B8\8A escapes.
+  constexpr unsigned long kFlags =
+      XN_FLAG_RFC2253 & ~static_cast<unsigned long>(ASN1_STRFLGS_ESC_MSB);
+  if (X509_NAME_print_ex(bio.get(), name, 0, kFlags) < 0) {
+    ERR_clear_error();
+    return {};
+  }
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  if (data == nullptr || len <= 0) return {};
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string serialHex(const X509* cert) {
+  const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
+  if (serial == nullptr) return {};
+  BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
+  if (!bn) return {};
+  OsslCharsPtr hex(BN_bn2hex(bn.get()));
+  return hex ? std::string(hex.get()) : std::string();
+}
+
+std::string ecGroupName(const EVP_PKEY* pkey) {
+  std::array<char, 80> group{};
+  std::size_t len = 0;
+  if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group.data(),
+                                     group.size(), &len) != 1) {
+    ERR_clear_error();
+    return {};
+  }
+  return std::string(group.data(), len);
+}
+
+std::string algorithmOf(const X509* cert) {
+  EVP_PKEY* pkey = X509_get0_pubkey(cert);
+  if (pkey == nullptr) {
+    ERR_clear_error();
+    return "unknown";
+  }
+  if (EVP_PKEY_is_a(pkey, "SM2")) return "SM2";
+  if (EVP_PKEY_is_a(pkey, "EC")) {
+    // A certificate with id-ecPublicKey on the SM2 curve loads as an EC key.
+    std::string group = ecGroupName(pkey);
+    int nid = group.empty() ? NID_undef : OBJ_sn2nid(group.c_str());
+    if (nid == NID_undef && !group.empty()) nid = OBJ_ln2nid(group.c_str());
+    if (nid == NID_sm2) return "SM2";
+    if (nid == NID_X9_62_prime256v1) return "EC-P256";
+    if (nid == NID_secp384r1) return "EC-P384";
+    if (nid == NID_secp521r1) return "EC-P521";
+    return group.empty() ? "EC" : "EC-" + group;
+  }
+  if (EVP_PKEY_is_a(pkey, "RSA")) return "RSA-" + std::to_string(EVP_PKEY_get_bits(pkey));
+  if (EVP_PKEY_is_a(pkey, "RSA-PSS")) return "RSA-PSS-" + std::to_string(EVP_PKEY_get_bits(pkey));
+  const char* type = EVP_PKEY_get0_type_name(pkey);
+  return type != nullptr ? std::string(type) : std::string("unknown");
+}
+
+std::optional<std::time_t> toTimeT(const ASN1_TIME* t) {
+  if (t == nullptr) return std::nullopt;
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(t, &tm) != 1) {
+    ERR_clear_error();
+    return std::nullopt;
+  }
+  return timegm(&tm);
+}
+
+std::string hexPreview(const unsigned char* data, std::size_t len) {
+  static constexpr std::string_view kDigits = "0123456789abcdef";
+  constexpr std::size_t kMax = 16;
+  std::string out;
+  for (std::size_t i = 0; i < len && i < kMax; ++i) {
+    if (i > 0) out += ' ';
+    out += kDigits[data[i] >> 4U];
+    out += kDigits[data[i] & 0x0fU];
+  }
+  if (len > kMax) out += " ...";
+  return out;
+}
+
+std::string tagName(int type) {
+  const char* name = ASN1_tag2str(type);
+  return name != nullptr ? std::string(name) : "tag " + std::to_string(type);
+}
+
+// "1.2.156.112570.11.205": numbers without leading zeros, joined by single dots, the first 0-2.
+// OBJ_txt2obj alone would also take names ("CN") and sloppy text ("1..2" as 1.0.2).
+bool isDottedOid(std::string_view oid) {
+  if (oid.size() < 3 || oid[0] < '0' || oid[0] > '2' || oid[1] != '.') return false;
+  std::size_t arcStart = 2;
+  for (std::size_t i = 2; i <= oid.size(); ++i) {
+    if (i == oid.size() || oid[i] == '.') {
+      const std::size_t len = i - arcStart;
+      if (len == 0 || (len > 1 && oid[arcStart] == '0')) return false;
+      arcStart = i + 1;
+    } else if (oid[i] < '0' || oid[i] > '9') {
+      return false;
+    }
+  }
+  return true;
+}
+
+// The value of the extension `oid` as UTF-8, "" when the certificate does not have it.
+Result<std::string> extensionString(const X509* cert, const std::string& oid,
+                                    const std::string& what, const std::string& display) {
+  if (oid.empty()) return std::string();
+  Asn1ObjectPtr obj(isDottedOid(oid) ? OBJ_txt2obj(oid.c_str(), 1) : nullptr);
+  if (!obj) {
+    ERR_clear_error();
+    return std::unexpected(configFinding(
+        "CERT_EXTENSION_OID", display,
+        "the oid configured for the " + what + " extension ('" + oid + "') is not a dotted oid",
+        "write the oid as numbers and dots, e.g. 1.2.156.112570.11.205"));
+  }
+  int index = X509_get_ext_by_OBJ(cert, obj.get(), -1);
+  if (index < 0) return std::string();
+  const std::string label = "extension " + oid + " (" + what + ") of " + display;
+  const std::string hint =
+      "the " + what + " extension should hold a UTF8String; check the oid against 协卡助手, or "
+      "configure the oid of the extension that holds it";
+  if (X509_get_ext_by_OBJ(cert, obj.get(), index) >= 0) {
+    return std::unexpected(configFinding("CERT_EXTENSION_ENCODING", display,
+                                         label + " appears more than once", hint));
+  }
+  X509_EXTENSION* ext = X509_get_ext(cert, index);
+  const ASN1_OCTET_STRING* content = ext != nullptr ? X509_EXTENSION_get_data(ext) : nullptr;
+  if (content == nullptr) {
+    return std::unexpected(
+        configFinding("CERT_EXTENSION_ENCODING", display, label + " has no value", hint));
+  }
+  const unsigned char* begin = ASN1_STRING_get0_data(content);
+  const int length = ASN1_STRING_length(content);
+  const auto size = static_cast<std::size_t>(length > 0 ? length : 0);
+  const unsigned char* p = begin;
+  Asn1TypePtr value(d2i_ASN1_TYPE(nullptr, &p, length));
+  if (!value) {
+    ERR_clear_error();
+    return std::unexpected(configFinding(
+        "CERT_EXTENSION_ENCODING", display,
+        label + " is not valid DER (bytes: " + hexPreview(begin, size) + ")", hint));
+  }
+  if (p != begin + length) {
+    return std::unexpected(configFinding(
+        "CERT_EXTENSION_ENCODING", display,
+        label + " has " + std::to_string(begin + length - p) + " stray bytes after its value",
+        hint));
+  }
+  const int type = ASN1_TYPE_get(value.get());
+  if (type != V_ASN1_UTF8STRING && type != V_ASN1_PRINTABLESTRING && type != V_ASN1_IA5STRING &&
+      type != V_ASN1_BMPSTRING) {
+    return std::unexpected(configFinding(
+        "CERT_EXTENSION_ENCODING", display,
+        label + " is " + tagName(type) + " (bytes: " + hexPreview(begin, size) +
+            "), expected a UTF8String",
+        hint));
+  }
+  unsigned char* utf8 = nullptr;
+  int utf8Len = ASN1_STRING_to_UTF8(&utf8, value->value.asn1_string);
+  OsslBytesPtr owned(utf8);
+  if (utf8Len < 0 || utf8 == nullptr) {
+    ERR_clear_error();
+    return std::unexpected(configFinding("CERT_EXTENSION_ENCODING", display,
+                                         label + " is " + tagName(type) + " but not valid text",
+                                         hint));
+  }
+  std::string text(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(utf8Len));
+  if (text.find('\0') != std::string::npos) {
+    return std::unexpected(configFinding("CERT_EXTENSION_ENCODING", display,
+                                         label + " contains a NUL character", hint));
+  }
+  return text;
+}
+
+}  // namespace
+
+Result<CertificateInfo> readCertificate(const std::filesystem::path& path,
+                                        const std::string& display, const ExtensionOids& oids) {
+  const std::string shown = display.empty() ? path.string() : display;
+  auto bytes = readBytes(path, shown);
+  if (!bytes) return std::unexpected(std::move(bytes.error()));
+
+  X509Ptr cert = parseCertificate(*bytes);
+  if (!cert) {
+    return std::unexpected(configFinding(
+        "CERT_INVALID", shown,
+        "certificate file " + shown + " is not an X.509 certificate (neither PEM nor DER)",
+        "export the school's certificate (not the private key) from 协卡助手 as .cer or .pem"));
+  }
+
+  CertificateInfo info;
+  info.subject = nameToString(X509_get_subject_name(cert.get()));
+  info.issuer = nameToString(X509_get_issuer_name(cert.get()));
+  info.serial = serialHex(cert.get());
+  info.algorithm = algorithmOf(cert.get());
+
+  auto notBefore = toTimeT(X509_get0_notBefore(cert.get()));
+  auto notAfter = toTimeT(X509_get0_notAfter(cert.get()));
+  if (!notBefore || !notAfter) {
+    return std::unexpected(configFinding("CERT_INVALID", shown,
+                                         "certificate " + shown + " has an unreadable validity",
+                                         "ask SHECA for a new certificate"));
+  }
+  info.notBefore = *notBefore;
+  info.notAfter = *notAfter;
+
+  auto keyId = extensionString(cert.get(), oids.keyId, "keyID", shown);
+  if (!keyId) return std::unexpected(std::move(keyId.error()));
+  info.keyId = std::move(*keyId);
+  auto creditCode = extensionString(cert.get(), oids.creditCode, "credit code", shown);
+  if (!creditCode) return std::unexpected(std::move(creditCode.error()));
+  info.creditCode = std::move(*creditCode);
+
+  (void)takeOpensslError();  // nothing of this read stays in the thread's error queue
+  return info;
+}
+
+long daysLeft(const CertificateInfo& cert, std::time_t now) {
+  constexpr long long kDay = 86400;
+  const long long diff = static_cast<long long>(cert.notAfter) - static_cast<long long>(now);
+  long long days = diff / kDay;
+  if (diff % kDay != 0 && diff < 0) --days;  // floor, also when expired
+  return static_cast<long>(days);
+}
+
+std::string shanghaiDate(std::time_t t) {
+  constexpr std::time_t kUtcPlus8 = 8 * 3600;
+  const std::time_t local = t + kUtcPlus8;
+  std::tm tm{};
+  if (gmtime_r(&local, &tm) == nullptr) return {};
+  std::array<char, 32> buf{};
+  std::size_t n = std::strftime(buf.data(), buf.size(), "%Y-%m-%d", &tm);
+  return std::string(buf.data(), n);
+}
+
+}  // namespace zzjb::identity

@@ -28,7 +28,11 @@ struct CertificateInfo {
 };
 
 // Reads a PEM or DER certificate. Errors (as Findings with kind Config, code CERT_*): missing or
-// unreadable file, not a certificate, an extension present but not a UTF8String.
+// unreadable file (CERT_UNREADABLE), not a certificate (CERT_INVALID), an extension present but
+// not a DER UTF8String (PrintableString, IA5String and BMPString are accepted too), present twice
+// or with stray bytes (CERT_EXTENSION_ENCODING), an OID in `oids` that is not dotted numbers
+// (CERT_EXTENSION_OID). An empty OID in `oids` is not read. `display` names the file in Findings
+// (the path itself when empty).
 [[nodiscard]] Result<CertificateInfo> readCertificate(const std::filesystem::path& path,
                                                       const std::string& display,
                                                       const ExtensionOids& oids = {});
