@@ -19,7 +19,7 @@ set -e
 echo "(exit $rc)"
 out=build/demo/forms
 for school in xuhui-zz pudong-gz; do   # the two schools of the example
-  echo "== zzjb forms -c config/zzjb.example.json --school $school -o $out/$school"
+  echo "== zzjb forms -c config/zzjb.example.json --school $school -o $out"
   "$zzjb" forms -c config/zzjb.example.json --school "$school" -o "$out"
 done
 echo

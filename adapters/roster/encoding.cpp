@@ -1,1 +1,136 @@
-// placeholder: being written this session
+// Text encodings of roster files: UTF-8 validation, GB18030 → UTF-8 through iconv, line
+// numbers of byte offsets, and trimming that knows the ideographic space.
+#include <iconv.h>
+
+#include <cerrno>
+#include <cstdint>
+
+#include "internal.hpp"
+
+namespace zzjb::roster::detail {
+
+namespace {
+
+std::uint8_t byteAt(std::string_view s, std::size_t i) {
+  return static_cast<std::uint8_t>(s[i]);
+}
+
+bool isContinuation(std::uint8_t b) {
+  return (b & 0xC0U) == 0x80U;
+}
+
+// RAII for an iconv descriptor.
+class IconvHandle {
+ public:
+  IconvHandle(const char* to, const char* from) : cd_(iconv_open(to, from)) {}
+  ~IconvHandle() {
+    if (ok()) iconv_close(cd_);
+  }
+  IconvHandle(const IconvHandle&) = delete;
+  IconvHandle& operator=(const IconvHandle&) = delete;
+  [[nodiscard]] bool ok() const { return cd_ != reinterpret_cast<iconv_t>(-1); }
+  [[nodiscard]] iconv_t get() const { return cd_; }
+
+ private:
+  iconv_t cd_;
+};
+
+}  // namespace
+
+std::size_t invalidUtf8At(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::uint8_t b = byteAt(s, i);
+    if (b < 0x80U) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    std::uint8_t lo = 0x80U;  // allowed range of the second byte (no overlongs, no surrogates)
+    std::uint8_t hi = 0xBFU;
+    if (b >= 0xC2U && b <= 0xDFU) {
+      len = 2;
+    } else if (b >= 0xE0U && b <= 0xEFU) {
+      len = 3;
+      if (b == 0xE0U) lo = 0xA0U;
+      if (b == 0xEDU) hi = 0x9FU;
+    } else if (b >= 0xF0U && b <= 0xF4U) {
+      len = 4;
+      if (b == 0xF0U) lo = 0x90U;
+      if (b == 0xF4U) hi = 0x8FU;
+    } else {
+      return i;
+    }
+    if (i + len > s.size()) return i;
+    const std::uint8_t second = byteAt(s, i + 1);
+    if (second < lo || second > hi) return i;
+    for (std::size_t k = 2; k < len; ++k) {
+      if (!isContinuation(byteAt(s, i + k))) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::expected<std::string, std::size_t> gb18030ToUtf8(std::string_view in) {
+  IconvHandle cd("UTF-8", "GB18030");
+  if (!cd.ok()) return std::unexpected(std::size_t{0});
+  std::string input(in);  // iconv wants a non-const buffer
+  std::string out(input.size() * 2 + 16, '\0');
+  char* src = input.data();
+  std::size_t srcLeft = input.size();
+  std::size_t produced = 0;
+  while (srcLeft > 0) {
+    char* dst = out.data() + produced;
+    std::size_t dstLeft = out.size() - produced;
+    const std::size_t rc = iconv(cd.get(), &src, &srcLeft, &dst, &dstLeft);
+    produced = out.size() - dstLeft;
+    if (rc != static_cast<std::size_t>(-1)) break;
+    if (errno == E2BIG) {
+      out.resize(out.size() * 2);
+      continue;
+    }
+    // EILSEQ (invalid sequence) or EINVAL (truncated at the end): `src` points at it.
+    return std::unexpected(static_cast<std::size_t>(src - input.data()));
+  }
+  out.resize(produced);
+  return out;
+}
+
+std::size_t lineAt(std::string_view s, std::size_t offset) {
+  std::size_t line = 1;
+  const std::size_t end = offset < s.size() ? offset : s.size();
+  for (std::size_t i = 0; i < end; ++i) {
+    if (s[i] == '\n')
+      ++line;
+    else if (s[i] == '\r' && (i + 1 >= s.size() || s[i + 1] != '\n'))
+      ++line;
+  }
+  return line;
+}
+
+std::string trim(std::string_view s) {
+  static constexpr std::string_view kIdeographicSpace = "\xE3\x80\x80";
+  auto isSpace = [](char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+  };
+  for (;;) {
+    if (!s.empty() && isSpace(s.front()))
+      s.remove_prefix(1);
+    else if (s.starts_with(kIdeographicSpace))
+      s.remove_prefix(kIdeographicSpace.size());
+    else
+      break;
+  }
+  for (;;) {
+    if (!s.empty() && isSpace(s.back()))
+      s.remove_suffix(1);
+    else if (s.ends_with(kIdeographicSpace))
+      s.remove_suffix(kIdeographicSpace.size());
+    else
+      break;
+  }
+  return std::string(s);
+}
+
+}  // namespace zzjb::roster::detail

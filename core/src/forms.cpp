@@ -58,7 +58,7 @@ body {
   margin: 0 auto; padding: 0; max-width: 180mm; color: #000; background: #fff;
   font-family: "Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC", "Microsoft YaHei",
     "SimSun", sans-serif;
-  font-size: 11pt; line-height: 1.4;
+  font-size: 10.5pt; line-height: 1.35;
   -webkit-print-color-adjust: exact; print-color-adjust: exact;
 }
 @media screen { body { padding: 15mm 0; } }
@@ -70,16 +70,16 @@ h1 span { display: block; }
   padding: 1.5mm 3mm; margin: 0 0 4mm;
 }
 .note b { color: #000; }
-table { width: 100%; border-collapse: collapse; table-layout: fixed; }
-td { border: 1px solid #000; padding: 1mm 1.5mm; height: 11mm; vertical-align: middle;
-  word-break: break-all; overflow-wrap: anywhere; }
+table { width: calc(100% - 2px); margin: 0 1px; border-collapse: collapse; table-layout: fixed; }
+td { border: 1px solid #000; padding: 0.8mm 1mm; height: 10mm; vertical-align: middle; }
+td.v { overflow-wrap: anywhere; }
 td.l { text-align: center; }
 td.c { text-align: center; }
 td.head { text-align: left; font-weight: bold; }
-tr.row td { height: 9mm; }
-td.opinion { height: 34mm; vertical-align: top; }
-td.seal { height: 16mm; }
-.sign { margin-top: 12mm; text-align: right; line-height: 2; }
+tr.row td { height: 8.5mm; }
+td.opinion { height: 30mm; vertical-align: top; }
+td.seal { height: 15mm; }
+.sign { margin-top: 10mm; text-align: right; line-height: 2; }
 .sign span { display: inline-block; min-width: 32mm; text-align: left; }
 .sign span.date { min-width: 30mm; }
 .notes { margin: 3mm 0 0; font-size: 10pt; }
@@ -268,7 +268,7 @@ std::string renderAccountApplication(const School& school, std::string_view keyI
   out += "</span><span>";
   out += htmlEscape(kAccountTitle2);
   out += "</span></h1>\n<table>\n";
-  appendColumns(out, {17, 25, 17, 17, 10, 14});
+  appendColumns(out, {19, 26, 15, 13, 10, 17});
   appendRow(out, {{"学校名称"},
                   {school.name, "v", "name"},
                   {"法人代表"},
