@@ -16,9 +16,9 @@ const Date kToday{2026, 11, 27};  // graduation year 2027
 std::string idFor(const std::string& area, const std::string& birth, int seq, bool male) {
   int s = seq;
   if ((s % 2 == 1) != male) ++s;
-  char buf[4];
-  std::snprintf(buf, sizeof buf, "%03d", s % 1000);
-  std::string first17 = area + birth + buf;
+  std::string seq3 = std::to_string(s % 1000);
+  seq3.insert(0, 3 - seq3.size(), '0');
+  std::string first17 = area + birth + seq3;
   return first17 + *residentIdCheckChar(first17);
 }
 
