@@ -210,9 +210,10 @@ bool isOccupationCode(std::string_view c) {
   return true;
 }
 
-std::string maskId(std::string_view id) {
-  auto chars = utf8Chars(trimAscii(id));
-  if (chars.empty()) return "";
+namespace {
+// Keeps the first 3 and last 4 characters; anything of 7 or fewer is masked whole.
+std::string maskMiddle(std::string_view s) {
+  auto chars = utf8Chars(trimAscii(s));
   if (chars.size() <= 7) return std::string(chars.size(), '*');
   std::string out;
   for (std::size_t i = 0; i < chars.size(); ++i) {
@@ -220,16 +221,11 @@ std::string maskId(std::string_view id) {
   }
   return out;
 }
+}  // namespace
 
-std::string maskMobile(std::string_view mobile) {
-  auto chars = utf8Chars(trimAscii(mobile));
-  if (chars.size() <= 7) return std::string(chars.size(), '*');
-  std::string out;
-  for (std::size_t i = 0; i < chars.size(); ++i) {
-    out += (i < 3 || i + 4 >= chars.size()) ? chars[i] : "*";
-  }
-  return out;
-}
+std::string maskId(std::string_view id) { return maskMiddle(id); }
+
+std::string maskMobile(std::string_view mobile) { return maskMiddle(mobile); }
 
 std::string maskName(std::string_view name) {
   auto chars = utf8Chars(trimAscii(name));
