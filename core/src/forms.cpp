@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "zzjb/core/identifiers.hpp"
+
 namespace zzjb {
 
 std::string htmlEscape(std::string_view s) {
@@ -73,6 +75,7 @@ h1 span { display: block; }
 table { width: calc(100% - 2px); margin: 0 1px; border-collapse: collapse; table-layout: fixed; }
 td { border: 1px solid #000; padding: 0.8mm 1mm; height: 10mm; vertical-align: middle; }
 td.v { overflow-wrap: anywhere; }
+td.key { font-size: 9pt; }  /* keyIDs are long: keep them on one line where they fit */
 td.l { text-align: center; }
 td.c { text-align: center; }
 td.head { text-align: left; font-weight: bold; }
@@ -157,6 +160,12 @@ void appendNotes(std::string& out, std::initializer_list<std::string_view> items
   out += "</ol></div>\n";
 }
 
+// A valid mobile as its 11 digits ("+86 137-2222-0004" → 13722220004); anything else as written.
+std::string mobileText(std::string_view mobile) {
+  MobileCheck c = checkMobile(mobile);
+  return c.ok ? c.normalized : std::string(mobile);
+}
+
 std::string levelText(int level) {
   return isSkillLevel(level) ? levelName(level) : std::string();
 }
@@ -188,6 +197,8 @@ std::string renderEvaluationApplication(const School& school, const Date& today)
   const std::size_t rowCount = std::max(rows.size(), paperRows);
   const bool higher = school.level == SchoolLevel::Higher;
 
+  const std::string leaderMobile = mobileText(school.leader.mobile);
+  const std::string contactMobile = mobileText(school.contact.mobile);
   std::string out;
   appendHead(out, school, kEvaluationTitle);
   const EvaluationOffice office = evaluationOfficeFor(school.level);
@@ -210,11 +221,11 @@ std::string renderEvaluationApplication(const School& school, const Date& today)
   appendRow(out, {{"负责人\n(分管领导)"},
                   {school.leader.name, "v", "leader"},
                   {"联系方式"},
-                  {school.leader.mobile, "v", "leader-mobile"}});
+                  {leaderMobile, "v", "leader-mobile"}});
   appendRow(out, {{"联系人"},
                   {school.contact.name, "v", "contact"},
                   {"联系方式"},
-                  {school.contact.mobile, "v", "contact-mobile"}});
+                  {contactMobile, "v", "contact-mobile"}});
   appendRow(out, {{"联系地址"}, {school.address, "v", "address", 3}});
   appendRow(out, {{"申请专业及申报职业(工种)", "head", {}, 4}});
   appendRow(out, {{"序号"}, {"申请专业名称"}, {"申报职业(工种)名称"}, {"等级"}});
@@ -256,6 +267,8 @@ std::string renderAccountApplication(const School& school, std::string_view keyI
   std::string_view dual;
   if (school.dualCertificateProgram) dual = *school.dualCertificateProgram ? "是" : "否";
 
+  const std::string leaderMobile = mobileText(school.leader.mobile);
+  const std::string contactMobile = mobileText(school.contact.mobile);
   std::string out;
   std::string formName = std::string(kAccountTitle1) + std::string(kAccountTitle2);
   appendHead(out, school, formName);
@@ -281,19 +294,19 @@ std::string renderAccountApplication(const School& school, std::string_view keyI
                   {"联系方式"},
                   {"", "v", "leader-phone"},
                   {"(手机)"},
-                  {school.leader.mobile, "v", "leader-mobile"}});
+                  {leaderMobile, "v", "leader-mobile"}});
   appendRow(out, {{"联系人"},
                   {school.contact.name, "v", "contact"},
                   {"联系方式"},
                   {"", "v", "contact-phone"},
                   {"(手机)"},
-                  {school.contact.mobile, "v", "contact-mobile"}});
+                  {contactMobile, "v", "contact-mobile"}});
   appendRow(out, {{"平台操作人员姓名"},
                   {school.platformOperator.name, "v", "operator"},
                   {"平台操作人员\n身份证号"},
                   {school.platformOperator.idNumber, "v", "operator-id", 3}});
   appendRow(out, {{"对应的经办人 keyID"},
-                  {keyId, "v", "keyId"},
+                  {keyId, "v key", "keyId"},
                   {"是否\n双证融通项目"},
                   {dual, "v", "dualCertificateProgram", 3}});
   out += "<tr>";
