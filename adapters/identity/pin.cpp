@@ -1,0 +1,150 @@
+// Reading a school's PIN from where the configuration says it is. The PIN never appears in a
+// message; a PIN file that others can read is refused.
+#include "zzjb/identity/pin.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace zzjb::identity {
+
+namespace {
+
+Finding pinError(std::string code, std::string message, std::string hint, const std::string& school) {
+  Finding f;
+  f.kind = FindingKind::Config;
+  f.code = std::move(code);
+  f.message = std::move(message);
+  f.hint = std::move(hint);
+  f.school = school;
+  return f;
+}
+
+void trimNewline(std::string& s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+}
+
+// Reads a whole small file through a descriptor (no stream buffers keep copies).
+Result<Secret> readSecretFile(const std::string& path, const std::string& what,
+                              const std::string& school, bool checkMode) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " cannot be opened",
+                                    "check the path and that zzjb's user can read it", school));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " is not a file", "",
+                                    school));
+  }
+  if (checkMode && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    ::close(fd);
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return std::unexpected(pinError(
+        "PIN_FILE_MODE", what + " " + path + " has mode " + mode + ": others could read the PIN",
+        "run: chmod 600 " + path, school));
+  }
+  std::string buf(static_cast<std::size_t>(st.st_size > 0 && st.st_size < 4096 ? st.st_size : 256),
+                  '\0');
+  ssize_t n = ::read(fd, buf.data(), buf.size());
+  ::close(fd);
+  if (n < 0) {
+    return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " cannot be read", "",
+                                    school));
+  }
+  buf.resize(static_cast<std::size_t>(n));
+  trimNewline(buf);
+  Secret s(std::move(buf));
+  if (s.empty()) {
+    return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " is empty",
+                                    "write the PIN into it (one line)", school));
+  }
+  return s;
+}
+
+Result<Secret> prompt(const std::string& school) {
+  int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (tty < 0 || !::isatty(tty)) {
+    if (tty >= 0) ::close(tty);
+    return std::unexpected(pinError("PIN_UNAVAILABLE",
+                                    "the PIN is to be asked for, but there is no terminal",
+                                    "run zzjb from a terminal, or use pin.env, pin.file or "
+                                    "pin.credential for unattended runs",
+                                    school));
+  }
+  std::string question = "PIN for " + school + ": ";
+  (void)!::write(tty, question.data(), question.size());
+  termios old{};
+  ::tcgetattr(tty, &old);
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  ::tcsetattr(tty, TCSAFLUSH, &quiet);
+  std::string pin;
+  char c = 0;
+  while (::read(tty, &c, 1) == 1 && c != '\n' && c != '\r' && pin.size() < 256) pin += c;
+  ::tcsetattr(tty, TCSAFLUSH, &old);
+  (void)!::write(tty, "\n", 1);
+  ::close(tty);
+  Secret s(std::move(pin));
+  if (s.empty()) return std::unexpected(pinError("PIN_UNAVAILABLE", "no PIN was entered", "", school));
+  return s;
+}
+
+}  // namespace
+
+Result<Secret> readPin(const PinSource& source, const std::string& school) {
+  if (!source.env.empty()) {
+    const char* v = std::getenv(source.env.c_str());
+    if (v == nullptr || *v == '\0') {
+      return std::unexpected(pinError("PIN_UNAVAILABLE",
+                                      "environment variable " + source.env + " is not set",
+                                      "set it in the service's environment (or use pin.credential "
+                                      "with systemd's LoadCredential=)",
+                                      school));
+    }
+    return Secret(v);
+  }
+  if (!source.file.empty()) return readSecretFile(source.file, "PIN file", school, true);
+  if (!source.credential.empty()) {
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (dir == nullptr || *dir == '\0') {
+      return std::unexpected(pinError("PIN_UNAVAILABLE",
+                                      "systemd credential " + source.credential +
+                                          " is configured but $CREDENTIALS_DIRECTORY is not set",
+                                      "run zzjb from the unit with LoadCredential=" +
+                                          source.credential + ":/path/to/pin",
+                                      school));
+    }
+    // systemd makes the directory and the file private to the service: no mode check needed.
+    return readSecretFile((std::filesystem::path(dir) / source.credential).string(),
+                          "credential", school, false);
+  }
+  if (source.prompt) return prompt(school);
+  return std::unexpected(pinError("PIN_NOT_CONFIGURED", "the key needs a PIN and none is configured",
+                                  "set identity.pin to {\"env\": …}, {\"file\": …}, "
+                                  "{\"credential\": …} or {\"prompt\": true}",
+                                  school));
+}
+
+}  // namespace zzjb::identity
+
+namespace zzjb::identity {
+
+PinSource effectivePinSource(const PinSource& configured, const std::string& pkcs11PinSource) {
+  bool any = !configured.env.empty() || !configured.file.empty() || !configured.credential.empty() ||
+             configured.prompt;
+  if (any || pkcs11PinSource.empty()) return configured;
+  PinSource s;
+  s.file = pkcs11PinSource.starts_with("file:") ? pkcs11PinSource.substr(5) : pkcs11PinSource;
+  if (s.file.starts_with("//")) s.file.erase(0, 2);
+  return s;
+}
+
+}  // namespace zzjb::identity

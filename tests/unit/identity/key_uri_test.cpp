@@ -1,0 +1,71 @@
+// Parsing identity.key URIs: file:, pkcs11: (RFC 7512) and skf:.
+#include <gtest/gtest.h>
+
+#include "zzjb/identity/key_uri.hpp"
+
+namespace zzjb::identity {
+namespace {
+
+TEST(KeyUri, FileIsResolvedAgainstTheConfigDirectory) {
+  auto u = parseKeyUri("file:keys/school.key", "/etc/zzjb");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(std::get<FileKeyUri>(*u).path, "/etc/zzjb/keys/school.key");
+  auto abs = parseKeyUri("file:///var/lib/zzjb/k.pem", "/etc/zzjb");
+  ASSERT_TRUE(abs);
+  EXPECT_EQ(std::get<FileKeyUri>(*abs).path, "/var/lib/zzjb/k.pem");
+}
+
+TEST(KeyUri, Pkcs11PathAndQueryAttributesArePercentDecoded) {
+  auto u = parseKeyUri(
+      "pkcs11:token=SHECA%20Key;object=sign;id=%01%02?module-path=/usr/lib/softhsm/libsofthsm2.so"
+      "&pin-source=file:/run/pin",
+      "/etc/zzjb");
+  ASSERT_TRUE(u) << u.error().message;
+  const auto& p = std::get<Pkcs11KeyUri>(*u);
+  EXPECT_EQ(p.token, "SHECA Key");
+  EXPECT_EQ(p.object, "sign");
+  EXPECT_EQ(p.id, std::string("\x01\x02"));
+  EXPECT_EQ(p.modulePath, "/usr/lib/softhsm/libsofthsm2.so");
+  EXPECT_EQ(p.pinSource, "file:/run/pin");
+}
+
+TEST(KeyUri, Pkcs11RefusesAPinValue) {
+  auto u = parseKeyUri("pkcs11:token=t;object=o?module-path=/m.so&pin-value=123456", "/");
+  ASSERT_FALSE(u);
+  EXPECT_EQ(u.error().code, "KEY_URI");
+  EXPECT_EQ(u.error().message.find("123456"), std::string::npos);
+}
+
+TEST(KeyUri, Pkcs11NeedsModuleTokenAndObject) {
+  EXPECT_FALSE(parseKeyUri("pkcs11:token=t;object=o", "/"));
+  EXPECT_FALSE(parseKeyUri("pkcs11:object=o?module-path=/m.so", "/"));
+  EXPECT_FALSE(parseKeyUri("pkcs11:token=t;object=o%2?module-path=/m.so", "/"));
+  EXPECT_FALSE(parseKeyUri("pkcs11:token=t;token=u;object=o?module-path=/m.so", "/"));
+}
+
+TEST(KeyUri, SkfTakesLibDevAppContainer) {
+  auto u = parseKeyUri("skf:lib=lib/libskf.so;dev=USBKey0;app=SHECA;container=SIGN", "/opt/zzjb");
+  ASSERT_TRUE(u);
+  const auto& s = std::get<SkfKeyUri>(*u);
+  EXPECT_EQ(s.lib, "/opt/zzjb/lib/libskf.so");
+  EXPECT_EQ(s.dev, "USBKey0");
+  EXPECT_EQ(s.app, "SHECA");
+  EXPECT_EQ(s.container, "SIGN");
+  EXPECT_FALSE(parseKeyUri("skf:dev=USBKey0", "/"));
+  EXPECT_FALSE(parseKeyUri("skf:lib=/x.so;pin=1", "/"));
+}
+
+TEST(KeyUri, UnknownSchemeIsAnError) {
+  auto u = parseKeyUri("usb:whatever", "/");
+  ASSERT_FALSE(u);
+  EXPECT_NE(u.error().message.find("usb"), std::string::npos);
+}
+
+TEST(KeyUri, DescriptionCarriesNoSecret) {
+  auto u = parseKeyUri("pkcs11:token=t;object=o?module-path=/m.so&pin-source=file:/run/pin", "/");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(describeKeyUri(*u), "pkcs11 token t object o (/m.so)");
+}
+
+}  // namespace
+}  // namespace zzjb::identity
