@@ -26,55 +26,18 @@
 #include <string_view>
 #include <system_error>
 
+#include "openssl_util.hpp"
+
 namespace zzjb::identity {
 namespace {
 
-// unique_ptr deleter calling an OpenSSL free function.
-template <auto FreeFn>
-struct OsslFree {
-  template <typename T>
-  void operator()(T* p) const {
-    FreeFn(p);
-  }
-};
+using ossl::configFinding;
 
-void freeOsslChars(char* p) { OPENSSL_free(p); }
-void freeOsslBytes(unsigned char* p) { OPENSSL_free(p); }
-
-using BioPtr = std::unique_ptr<BIO, OsslFree<BIO_free>>;
-using X509Ptr = std::unique_ptr<X509, OsslFree<X509_free>>;
-using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, OsslFree<ASN1_OBJECT_free>>;
-using Asn1TypePtr = std::unique_ptr<ASN1_TYPE, OsslFree<ASN1_TYPE_free>>;
-using BignumPtr = std::unique_ptr<BIGNUM, OsslFree<BN_free>>;
-using OsslCharsPtr = std::unique_ptr<char, OsslFree<freeOsslChars>>;
-using OsslBytesPtr = std::unique_ptr<unsigned char, OsslFree<freeOsslBytes>>;
+using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, ossl::Free<ASN1_OBJECT_free>>;
+using Asn1TypePtr = std::unique_ptr<ASN1_TYPE, ossl::Free<ASN1_TYPE_free>>;
+using BignumPtr = std::unique_ptr<BIGNUM, ossl::Free<BN_free>>;
 
 constexpr std::uintmax_t kMaxCertificateBytes = 1024 * 1024;
-
-Finding configFinding(std::string code, const std::string& display, std::string message,
-                      std::string hint) {
-  Finding f;
-  f.severity = Severity::Error;
-  f.kind = FindingKind::Config;
-  f.code = std::move(code);
-  f.where.file = display;
-  f.message = std::move(message);
-  f.hint = std::move(hint);
-  return f;
-}
-
-// The oldest OpenSSL error as text, or "" (and the queue cleared either way).
-std::string takeOpensslError() {
-  unsigned long e = ERR_peek_error();
-  std::string text;
-  if (e != 0) {
-    std::array<char, 256> buf{};
-    ERR_error_string_n(e, buf.data(), buf.size());
-    text = buf.data();
-  }
-  ERR_clear_error();
-  return text;
-}
 
 Result<std::string> readBytes(const std::filesystem::path& path, const std::string& display) {
   std::error_code ec;
@@ -108,80 +71,22 @@ Result<std::string> readBytes(const std::filesystem::path& path, const std::stri
   return bytes;
 }
 
-// PEM first (a CERTIFICATE block anywhere in the file), then DER.
-X509Ptr parseCertificate(const std::string& bytes) {
-  constexpr auto kMaxInt = static_cast<std::size_t>(std::numeric_limits<int>::max());
-  if (bytes.empty() || bytes.size() > kMaxInt) return nullptr;
-  BioPtr bio(BIO_new_mem_buf(bytes.data(), static_cast<int>(bytes.size())));
-  if (!bio) return nullptr;
-  X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-  if (cert) return cert;
-  ERR_clear_error();
-  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
-  cert.reset(d2i_X509(nullptr, &p, static_cast<long>(bytes.size())));
-  if (!cert) ERR_clear_error();
-  return cert;
-}
-
-std::string nameToString(const X509_NAME* name) {
-  if (name == nullptr) return {};
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio) return {};
-  // RFC 2253, but UTF-8 left as it is instead of \E4\B8\8A escapes.
-  constexpr unsigned long kFlags =
-      XN_FLAG_RFC2253 & ~static_cast<unsigned long>(ASN1_STRFLGS_ESC_MSB);
-  if (X509_NAME_print_ex(bio.get(), name, 0, kFlags) < 0) {
-    ERR_clear_error();
-    return {};
-  }
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  if (data == nullptr || len <= 0) return {};
-  return std::string(data, static_cast<std::size_t>(len));
-}
-
 std::string serialHex(const X509* cert) {
   const ASN1_INTEGER* serial = X509_get0_serialNumber(cert);
   if (serial == nullptr) return {};
   BignumPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
   if (!bn) return {};
-  OsslCharsPtr hex(BN_bn2hex(bn.get()));
+  ossl::CharsPtr hex(BN_bn2hex(bn.get()));
   return hex ? std::string(hex.get()) : std::string();
 }
 
-std::string ecGroupName(const EVP_PKEY* pkey) {
-  std::array<char, 80> group{};
-  std::size_t len = 0;
-  if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group.data(),
-                                     group.size(), &len) != 1) {
-    ERR_clear_error();
-    return {};
-  }
-  return std::string(group.data(), len);
-}
-
 std::string algorithmOf(const X509* cert) {
-  EVP_PKEY* pkey = X509_get0_pubkey(cert);
+  const EVP_PKEY* pkey = X509_get0_pubkey(cert);
   if (pkey == nullptr) {
     ERR_clear_error();
     return "unknown";
   }
-  if (EVP_PKEY_is_a(pkey, "SM2")) return "SM2";
-  if (EVP_PKEY_is_a(pkey, "EC")) {
-    // A certificate with id-ecPublicKey on the SM2 curve loads as an EC key.
-    std::string group = ecGroupName(pkey);
-    int nid = group.empty() ? NID_undef : OBJ_sn2nid(group.c_str());
-    if (nid == NID_undef && !group.empty()) nid = OBJ_ln2nid(group.c_str());
-    if (nid == NID_sm2) return "SM2";
-    if (nid == NID_X9_62_prime256v1) return "EC-P256";
-    if (nid == NID_secp384r1) return "EC-P384";
-    if (nid == NID_secp521r1) return "EC-P521";
-    return group.empty() ? "EC" : "EC-" + group;
-  }
-  if (EVP_PKEY_is_a(pkey, "RSA")) return "RSA-" + std::to_string(EVP_PKEY_get_bits(pkey));
-  if (EVP_PKEY_is_a(pkey, "RSA-PSS")) return "RSA-PSS-" + std::to_string(EVP_PKEY_get_bits(pkey));
-  const char* type = EVP_PKEY_get0_type_name(pkey);
-  return type != nullptr ? std::string(type) : std::string("unknown");
+  return ossl::keyAlgorithmName(pkey);
 }
 
 std::optional<std::time_t> toTimeT(const ASN1_TIME* t) {
@@ -285,7 +190,7 @@ Result<std::string> extensionString(const X509* cert, const std::string& oid,
   }
   unsigned char* utf8 = nullptr;
   int utf8Len = ASN1_STRING_to_UTF8(&utf8, value->value.asn1_string);
-  OsslBytesPtr owned(utf8);
+  ossl::BytesPtr owned(utf8);
   if (utf8Len < 0 || utf8 == nullptr) {
     ERR_clear_error();
     return std::unexpected(configFinding("CERT_EXTENSION_ENCODING", display,
@@ -302,45 +207,75 @@ Result<std::string> extensionString(const X509* cert, const std::string& oid,
 
 }  // namespace
 
+namespace ossl {
+
+std::string nameToString(const X509_NAME* name) {
+  if (name == nullptr) return {};
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio) return {};
+  // RFC 2253, but UTF-8 left as it is instead of \E4\B8\8A escapes.
+  constexpr unsigned long kFlags =
+      XN_FLAG_RFC2253 & ~static_cast<unsigned long>(ASN1_STRFLGS_ESC_MSB);
+  if (X509_NAME_print_ex(bio.get(), name, 0, kFlags) < 0) {
+    ERR_clear_error();
+    return {};
+  }
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  if (data == nullptr || len <= 0) return {};
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+Result<CertificateInfo> describeCertificate(const X509* cert, const std::string& display,
+                                            const ExtensionOids& oids) {
+  CertificateInfo info;
+  info.subject = nameToString(X509_get_subject_name(cert));
+  info.issuer = nameToString(X509_get_issuer_name(cert));
+  info.serial = serialHex(cert);
+  info.algorithm = algorithmOf(cert);
+
+  auto notBefore = toTimeT(X509_get0_notBefore(cert));
+  auto notAfter = toTimeT(X509_get0_notAfter(cert));
+  if (!notBefore || !notAfter) {
+    return std::unexpected(configFinding("CERT_INVALID", display,
+                                         "certificate " + display + " has an unreadable validity",
+                                         "ask SHECA for a new certificate"));
+  }
+  info.notBefore = *notBefore;
+  info.notAfter = *notAfter;
+
+  auto keyId = extensionString(cert, oids.keyId, "keyID", display);
+  if (!keyId) return std::unexpected(std::move(keyId.error()));
+  info.keyId = std::move(*keyId);
+  auto creditCode = extensionString(cert, oids.creditCode, "credit code", display);
+  if (!creditCode) return std::unexpected(std::move(creditCode.error()));
+  info.creditCode = std::move(*creditCode);
+
+  (void)takeError();  // nothing of this read stays in the thread's error queue
+  return info;
+}
+
+Result<std::string> readCertificateFile(const std::filesystem::path& path,
+                                        const std::string& display) {
+  return readBytes(path, display);
+}
+
+}  // namespace ossl
+
 Result<CertificateInfo> readCertificate(const std::filesystem::path& path,
                                         const std::string& display, const ExtensionOids& oids) {
   const std::string shown = display.empty() ? path.string() : display;
   auto bytes = readBytes(path, shown);
   if (!bytes) return std::unexpected(std::move(bytes.error()));
 
-  X509Ptr cert = parseCertificate(*bytes);
+  ossl::X509Ptr cert = ossl::parseCertificate(*bytes);
   if (!cert) {
     return std::unexpected(configFinding(
         "CERT_INVALID", shown,
         "certificate file " + shown + " is not an X.509 certificate (neither PEM nor DER)",
         "export the school's certificate (not the private key) from 协卡助手 as .cer or .pem"));
   }
-
-  CertificateInfo info;
-  info.subject = nameToString(X509_get_subject_name(cert.get()));
-  info.issuer = nameToString(X509_get_issuer_name(cert.get()));
-  info.serial = serialHex(cert.get());
-  info.algorithm = algorithmOf(cert.get());
-
-  auto notBefore = toTimeT(X509_get0_notBefore(cert.get()));
-  auto notAfter = toTimeT(X509_get0_notAfter(cert.get()));
-  if (!notBefore || !notAfter) {
-    return std::unexpected(configFinding("CERT_INVALID", shown,
-                                         "certificate " + shown + " has an unreadable validity",
-                                         "ask SHECA for a new certificate"));
-  }
-  info.notBefore = *notBefore;
-  info.notAfter = *notAfter;
-
-  auto keyId = extensionString(cert.get(), oids.keyId, "keyID", shown);
-  if (!keyId) return std::unexpected(std::move(keyId.error()));
-  info.keyId = std::move(*keyId);
-  auto creditCode = extensionString(cert.get(), oids.creditCode, "credit code", shown);
-  if (!creditCode) return std::unexpected(std::move(creditCode.error()));
-  info.creditCode = std::move(*creditCode);
-
-  (void)takeOpensslError();  // nothing of this read stays in the thread's error queue
-  return info;
+  return ossl::describeCertificate(cert.get(), shown, oids);
 }
 
 long daysLeft(const CertificateInfo& cert, std::time_t now) {
