@@ -6,11 +6,12 @@ set -euo pipefail
 what=${1:-test}
 build_pkgs=(cmake g++ make pkg-config openssl libssl-dev libcurl4-openssl-dev libboost-dev
   libboost-filesystem-dev libpugixml-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
-  zipcmp zipmerge ziptool)
+  zipcmp zipmerge ziptool libp11-kit-dev)
 # Tests render the forms with headless Chromium (a CJK font so Chinese is not drawn as boxes),
 # read PDFs back with poppler, and read the rendered page with tesseract's Chinese model.
+# Identity tests drive a SoftHSM2 token provisioned with pkcs11-tool (opensc).
 test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-wqy-zenhei
-  poppler-utils tesseract-ocr tesseract-ocr-chi-sim)
+  poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc)
 
 case "$what" in
   build|demo) pkgs=("${build_pkgs[@]}") ;;

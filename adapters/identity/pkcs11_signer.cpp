@@ -1,0 +1,671 @@
+// The PKCS#11 key source: loads the token's module with Boost.DLL, finds the token and key by
+// label, reads the PIN retry flags before it asks for the PIN, and signs on the token. RSA keys
+// sign with CKM_SHA256_RSA_PKCS; EC P-256 keys sign a SHA-256 digest with CKM_ECDSA, and the raw
+// r‖s is turned into DER here. Nothing throws out of this file.
+#include <dlfcn.h>
+#include <openssl/bn.h>
+#include <openssl/crypto.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <p11-kit/pkcs11.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/dll/shared_library.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "zzjb/identity/signers.hpp"
+
+namespace zzjb::identity {
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+// CK_UNAVAILABLE_INFORMATION without the header's C cast.
+constexpr CK_ULONG kUnavailable = ~CK_ULONG{0};
+
+// DER of the prime256v1 (P-256) OID, as CKA_EC_PARAMS holds a named curve.
+constexpr std::array<std::uint8_t, 10> kP256Params = {0x06, 0x08, 0x2a, 0x86, 0x48,
+                                                      0xce, 0x3d, 0x03, 0x01, 0x07};
+
+struct CkrName {
+  CK_RV rv;
+  const char* name;
+};
+
+// The names beside the values, spelled once.
+// clang-format off
+#define ZZJB_CKR(code) CkrName{code, #code}
+// clang-format on
+constexpr std::array kCkrNames = {
+    ZZJB_CKR(CKR_OK),
+    ZZJB_CKR(CKR_CANCEL),
+    ZZJB_CKR(CKR_HOST_MEMORY),
+    ZZJB_CKR(CKR_SLOT_ID_INVALID),
+    ZZJB_CKR(CKR_GENERAL_ERROR),
+    ZZJB_CKR(CKR_FUNCTION_FAILED),
+    ZZJB_CKR(CKR_ARGUMENTS_BAD),
+    ZZJB_CKR(CKR_NEED_TO_CREATE_THREADS),
+    ZZJB_CKR(CKR_CANT_LOCK),
+    ZZJB_CKR(CKR_ATTRIBUTE_SENSITIVE),
+    ZZJB_CKR(CKR_ATTRIBUTE_TYPE_INVALID),
+    ZZJB_CKR(CKR_DATA_INVALID),
+    ZZJB_CKR(CKR_DATA_LEN_RANGE),
+    ZZJB_CKR(CKR_DEVICE_ERROR),
+    ZZJB_CKR(CKR_DEVICE_MEMORY),
+    ZZJB_CKR(CKR_DEVICE_REMOVED),
+    ZZJB_CKR(CKR_FUNCTION_NOT_SUPPORTED),
+    ZZJB_CKR(CKR_KEY_HANDLE_INVALID),
+    ZZJB_CKR(CKR_KEY_TYPE_INCONSISTENT),
+    ZZJB_CKR(CKR_KEY_FUNCTION_NOT_PERMITTED),
+    ZZJB_CKR(CKR_MECHANISM_INVALID),
+    ZZJB_CKR(CKR_MECHANISM_PARAM_INVALID),
+    ZZJB_CKR(CKR_OBJECT_HANDLE_INVALID),
+    ZZJB_CKR(CKR_OPERATION_ACTIVE),
+    ZZJB_CKR(CKR_OPERATION_NOT_INITIALIZED),
+    ZZJB_CKR(CKR_PIN_INCORRECT),
+    ZZJB_CKR(CKR_PIN_INVALID),
+    ZZJB_CKR(CKR_PIN_LEN_RANGE),
+    ZZJB_CKR(CKR_PIN_EXPIRED),
+    ZZJB_CKR(CKR_PIN_LOCKED),
+    ZZJB_CKR(CKR_SESSION_CLOSED),
+    ZZJB_CKR(CKR_SESSION_COUNT),
+    ZZJB_CKR(CKR_SESSION_HANDLE_INVALID),
+    ZZJB_CKR(CKR_SIGNATURE_LEN_RANGE),
+    ZZJB_CKR(CKR_TEMPLATE_INCOMPLETE),
+    ZZJB_CKR(CKR_TEMPLATE_INCONSISTENT),
+    ZZJB_CKR(CKR_TOKEN_NOT_PRESENT),
+    ZZJB_CKR(CKR_TOKEN_NOT_RECOGNIZED),
+    ZZJB_CKR(CKR_USER_ALREADY_LOGGED_IN),
+    ZZJB_CKR(CKR_USER_NOT_LOGGED_IN),
+    ZZJB_CKR(CKR_USER_PIN_NOT_INITIALIZED),
+    ZZJB_CKR(CKR_USER_TYPE_INVALID),
+    ZZJB_CKR(CKR_BUFFER_TOO_SMALL),
+    ZZJB_CKR(CKR_CRYPTOKI_NOT_INITIALIZED),
+    ZZJB_CKR(CKR_CRYPTOKI_ALREADY_INITIALIZED),
+};
+#undef ZZJB_CKR
+
+const char* ckrName(CK_RV rv) {
+  auto it = std::ranges::find(kCkrNames, rv, &CkrName::rv);
+  return it == kCkrNames.end() ? nullptr : it->name;
+}
+
+// "CKR_PIN_INCORRECT (0xa0)", or just the number for codes the table does not know.
+std::string ckrText(CK_RV rv) {
+  std::array<char, 32> hex{};
+  std::snprintf(hex.data(), hex.size(), "0x%lx", rv);
+  const char* name = ckrName(rv);
+  if (name == nullptr) return std::string("CKR ") + hex.data();
+  return std::string(name) + " (" + hex.data() + ")";
+}
+
+Finding configFinding(std::string code, std::string message, std::string hint = {}) {
+  Finding f;
+  f.severity = Severity::Error;
+  f.kind = FindingKind::Config;
+  f.code = std::move(code);
+  f.message = std::move(message);
+  f.hint = std::move(hint);
+  return f;
+}
+
+// PKCS#11 pads labels with spaces to their fixed width.
+std::string paddedText(const unsigned char* text, std::size_t width) {
+  std::string s(text, text + width);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0')) s.pop_back();
+  return s;
+}
+
+PinStatus pinStatusFrom(CK_FLAGS flags) {
+  PinStatus st;
+  st.required = (flags & CKF_LOGIN_REQUIRED) != 0;
+  st.countLow = (flags & CKF_USER_PIN_COUNT_LOW) != 0;
+  st.finalTry = (flags & CKF_USER_PIN_FINAL_TRY) != 0;
+  st.locked = (flags & CKF_USER_PIN_LOCKED) != 0;
+  return st;
+}
+
+// What the token says about its PIN after a failed login, for the PIN_WRONG message.
+std::string retryStateText(const PinStatus& st) {
+  if (st.locked) return "the token now reports the PIN locked (CKF_USER_PIN_LOCKED)";
+  if (st.finalTry) {
+    return "the token now reports one try left (CKF_USER_PIN_FINAL_TRY): zzjb will not try again";
+  }
+  if (st.countLow) {
+    return "the token now reports a wrong PIN was entered (CKF_USER_PIN_COUNT_LOW)";
+  }
+  return "the token reports no retry warning";
+}
+
+// Which modules this process has initialised and how many signers use each. Several signers may
+// share one module (dlopen hands out the same library), and C_Finalize by one would pull the
+// module from under the others; so the last user finalises, and only if zzjb initialised it.
+class ModuleRegistry {
+ public:
+  static ModuleRegistry& instance() {
+    static ModuleRegistry registry;
+    return registry;
+  }
+
+  // C_Initialize the first time `functions` is used; CKR_OK or the module's error.
+  CK_RV acquire(CK_FUNCTION_LIST_PTR functions) {
+    std::lock_guard lock(mutex_);
+    auto it = users_.find(functions);
+    if (it != users_.end()) {
+      ++it->second.count;
+      return CKR_OK;
+    }
+    CK_C_INITIALIZE_ARGS args{};
+    args.flags = CKF_OS_LOCKING_OK;
+    CK_RV rv = functions->C_Initialize(&args);
+    if (rv != CKR_OK && rv != CKR_CRYPTOKI_ALREADY_INITIALIZED) return rv;
+    // Already initialised by someone else in this process (another library): theirs to finalise.
+    users_.emplace(functions, Entry{1, rv == CKR_OK});
+    return CKR_OK;
+  }
+
+  void release(CK_FUNCTION_LIST_PTR functions) {
+    std::lock_guard lock(mutex_);
+    auto it = users_.find(functions);
+    if (it == users_.end() || --it->second.count > 0) return;
+    if (it->second.ours) functions->C_Finalize(nullptr);
+    users_.erase(it);
+  }
+
+ private:
+  struct Entry {
+    int count = 0;
+    bool ours = false;
+  };
+  std::mutex mutex_;
+  std::map<CK_FUNCTION_LIST_PTR, Entry> users_;
+};
+
+// A loaded, initialised PKCS#11 module. The library outlives the C_Finalize: members are
+// destroyed after the destructor's body.
+class Module {
+ public:
+  Module(boost::dll::shared_library library, CK_FUNCTION_LIST_PTR functions)
+      : library_(std::move(library)), functions_(functions) {}
+  ~Module() { ModuleRegistry::instance().release(functions_); }
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+
+  [[nodiscard]] const CK_FUNCTION_LIST& fn() const { return *functions_; }
+
+ private:
+  boost::dll::shared_library library_;
+  CK_FUNCTION_LIST_PTR functions_;
+};
+
+Result<std::unique_ptr<Module>> loadModule(const std::string& path) {
+  std::error_code ec;
+  boost::dll::shared_library library(
+      path, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  if (ec || !library.is_loaded()) {
+    const char* loader = ::dlerror();
+    std::string why = loader != nullptr ? std::string(loader) : ec.message();
+    return std::unexpected(configFinding(
+        "KEY_MODULE", "cannot load the pkcs11 module " + path + ": " + why,
+        "set module-path in the key URI to the token vendor's PKCS#11 library (a .so file)"));
+  }
+  if (!library.has("C_GetFunctionList")) {
+    return std::unexpected(configFinding(
+        "KEY_MODULE", "the library " + path + " is not a pkcs11 module: no C_GetFunctionList",
+        "module-path must name the PKCS#11 library, not another library of the vendor's"));
+  }
+  auto& getFunctionList = library.get<CK_RV(CK_FUNCTION_LIST_PTR_PTR)>("C_GetFunctionList");
+  CK_FUNCTION_LIST_PTR functions = nullptr;
+  CK_RV rv = getFunctionList(&functions);
+  if (rv != CKR_OK || functions == nullptr) {
+    return std::unexpected(configFinding(
+        "KEY_MODULE", "the pkcs11 module " + path + ": C_GetFunctionList failed: " + ckrText(rv)));
+  }
+  rv = ModuleRegistry::instance().acquire(functions);
+  if (rv != CKR_OK) {
+    return std::unexpected(configFinding(
+        "KEY_MODULE", "the pkcs11 module " + path + ": C_Initialize failed: " + ckrText(rv),
+        "check the module's own configuration (for SoftHSM2: SOFTHSM2_CONF and its tokendir)"));
+  }
+  return std::make_unique<Module>(std::move(library), functions);
+}
+
+// An open session; closing the application's last session also logs it out (PKCS#11 §5.6).
+class Session {
+ public:
+  Session(const Module& module, CK_SESSION_HANDLE handle) : module_(module), handle_(handle) {}
+  ~Session() { module_.fn().C_CloseSession(handle_); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  [[nodiscard]] CK_SESSION_HANDLE handle() const { return handle_; }
+
+ private:
+  const Module& module_;
+  CK_SESSION_HANDLE handle_;
+};
+
+struct TokenSlot {
+  CK_SLOT_ID slot = 0;
+  CK_FLAGS flags = 0;
+};
+
+Result<TokenSlot> findToken(const Module& module, const Pkcs11KeyUri& uri) {
+  const CK_FUNCTION_LIST& fn = module.fn();
+  std::vector<CK_SLOT_ID> slots;
+  for (;;) {
+    CK_ULONG count = 0;
+    CK_RV rv = fn.C_GetSlotList(CK_TRUE, nullptr, &count);
+    if (rv == CKR_OK) {
+      slots.resize(count);
+      rv = fn.C_GetSlotList(CK_TRUE, slots.data(), &count);
+    }
+    if (rv == CKR_BUFFER_TOO_SMALL) continue;  // a token arrived between the two calls
+    if (rv != CKR_OK) {
+      return std::unexpected(configFinding(
+          "KEY_MODULE",
+          "the pkcs11 module " + uri.modulePath + ": C_GetSlotList failed: " + ckrText(rv)));
+    }
+    slots.resize(count);
+    break;
+  }
+  std::string seen;
+  for (CK_SLOT_ID slot : slots) {
+    CK_TOKEN_INFO info{};
+    if (fn.C_GetTokenInfo(slot, &info) != CKR_OK) continue;  // removed meanwhile, or broken
+    std::string label = paddedText(info.label, sizeof info.label);
+    if (label == uri.token) return TokenSlot{slot, info.flags};
+    if (!seen.empty()) seen += ", ";
+    seen += "\"" + label + "\"";
+    if ((info.flags & CKF_TOKEN_INITIALIZED) == 0) seen += " (not initialised)";
+  }
+  return std::unexpected(
+      configFinding("KEY_TOKEN_NOT_FOUND",
+                    "no token labelled \"" + uri.token + "\" in " + uri.modulePath +
+                        "; tokens seen: " + (seen.empty() ? std::string("none") : seen),
+                    "plug in the key, or set token= in the key URI to one of the labels seen"));
+}
+
+Result<CK_FLAGS> tokenFlags(const Module& module, CK_SLOT_ID slot) {
+  CK_TOKEN_INFO info{};
+  CK_RV rv = module.fn().C_GetTokenInfo(slot, &info);
+  if (rv != CKR_OK) {
+    return std::unexpected(configFinding("KEY_TOKEN", "C_GetTokenInfo failed: " + ckrText(rv)));
+  }
+  return info.flags;
+}
+
+// Refuses before the PIN is asked for when a wrong one could lock the token.
+std::optional<Finding> refuseRiskyLogin(const PinStatus& st, const std::string& where) {
+  if (st.locked) {
+    return configFinding(
+        "PIN_LOCKED", where + ": the user PIN is locked (CKF_USER_PIN_LOCKED)",
+        "unlock it with the SO PIN / the issuer's tool (协卡助手); zzjb cannot sign until then");
+  }
+  if (st.finalTry) {
+    return configFinding(
+        "PIN_FINAL_TRY", where + ": the token reports one PIN try left (CKF_USER_PIN_FINAL_TRY)",
+        "one try is left: zzjb will not risk locking the key; unlock it with the SO PIN / the "
+        "issuer's tool, or enter the PIN by hand once");
+  }
+  return std::nullopt;
+}
+
+std::optional<Finding> login(const Module& module, CK_SLOT_ID slot, CK_SESSION_HANDLE session,
+                             const Secret& pin, const std::string& where) {
+  std::vector<unsigned char> buffer(pin.view().begin(), pin.view().end());
+  CK_RV rv = module.fn().C_Login(session, CKU_USER, buffer.data(), buffer.size());
+  OPENSSL_cleanse(buffer.data(), buffer.size());
+  if (rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN) return std::nullopt;
+  if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID || rv == CKR_PIN_LEN_RANGE) {
+    auto flags = tokenFlags(module, slot);
+    std::string state =
+        flags ? retryStateText(pinStatusFrom(*flags)) : "the token's retry state could not be read";
+    return configFinding("PIN_WRONG",
+                         where + ": the token rejected the PIN: " + ckrText(rv) + "; " + state,
+                         "check the PIN source before the next run; each wrong PIN brings the key "
+                         "closer to being locked");
+  }
+  if (rv == CKR_PIN_LOCKED) {
+    return configFinding(
+        "PIN_LOCKED", where + ": the user PIN is locked (" + ckrText(rv) + ")",
+        "unlock it with the SO PIN / the issuer's tool (协卡助手); zzjb cannot sign until then");
+  }
+  if (rv == CKR_PIN_EXPIRED) {
+    return configFinding("PIN_EXPIRED", where + ": the user PIN has expired (" + ckrText(rv) + ")",
+                         "change the PIN with the issuer's tool, then update the PIN source");
+  }
+  return configFinding("KEY_TOKEN", where + ": C_Login failed: " + ckrText(rv));
+}
+
+Result<std::vector<CK_OBJECT_HANDLE>> findObjects(const Module& module, CK_SESSION_HANDLE session,
+                                                  std::vector<CK_ATTRIBUTE>& tmpl) {
+  const CK_FUNCTION_LIST& fn = module.fn();
+  CK_RV rv = fn.C_FindObjectsInit(session, tmpl.data(), tmpl.size());
+  if (rv != CKR_OK) {
+    return std::unexpected(configFinding("KEY_TOKEN", "C_FindObjectsInit failed: " + ckrText(rv)));
+  }
+  std::vector<CK_OBJECT_HANDLE> found;
+  std::array<CK_OBJECT_HANDLE, 8> batch{};
+  for (;;) {
+    CK_ULONG n = 0;
+    rv = fn.C_FindObjects(session, batch.data(), batch.size(), &n);
+    if (rv != CKR_OK || n == 0) break;
+    found.insert(found.end(), batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  fn.C_FindObjectsFinal(session);
+  if (rv != CKR_OK) {
+    return std::unexpected(configFinding("KEY_TOKEN", "C_FindObjects failed: " + ckrText(rv)));
+  }
+  return found;
+}
+
+// An attribute's bytes; nullopt when the object does not have it.
+Result<std::optional<Bytes>> attributeBytes(const Module& module, CK_SESSION_HANDLE session,
+                                            CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type) {
+  const CK_FUNCTION_LIST& fn = module.fn();
+  CK_ATTRIBUTE attr{type, nullptr, 0};
+  CK_RV rv = fn.C_GetAttributeValue(session, object, &attr, 1);
+  if (rv == CKR_ATTRIBUTE_TYPE_INVALID || attr.ulValueLen == kUnavailable) {
+    return std::optional<Bytes>{};
+  }
+  if (rv != CKR_OK) {
+    return std::unexpected(
+        configFinding("KEY_TOKEN", "C_GetAttributeValue failed: " + ckrText(rv)));
+  }
+  Bytes value(attr.ulValueLen);
+  attr.pValue = value.data();
+  rv = fn.C_GetAttributeValue(session, object, &attr, 1);
+  if (rv != CKR_OK) {
+    return std::unexpected(
+        configFinding("KEY_TOKEN", "C_GetAttributeValue failed: " + ckrText(rv)));
+  }
+  value.resize(attr.ulValueLen);
+  return std::optional<Bytes>{std::move(value)};
+}
+
+Result<CK_ULONG> attributeUlong(const Module& module, CK_SESSION_HANDLE session,
+                                CK_OBJECT_HANDLE object, CK_ATTRIBUTE_TYPE type) {
+  CK_ULONG value = 0;
+  CK_ATTRIBUTE attr{type, &value, sizeof value};
+  CK_RV rv = module.fn().C_GetAttributeValue(session, object, &attr, 1);
+  if (rv != CKR_OK) {
+    return std::unexpected(
+        configFinding("KEY_TOKEN", "C_GetAttributeValue failed: " + ckrText(rv)));
+  }
+  return value;
+}
+
+std::string derToPem(const Bytes& der) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  if (!bio || der.size() > static_cast<std::size_t>(std::numeric_limits<long>::max())) return {};
+  if (PEM_write_bio(bio.get(), "CERTIFICATE", "", der.data(), static_cast<long>(der.size())) <= 0) {
+    return {};
+  }
+  char* text = nullptr;
+  long n = BIO_get_mem_data(bio.get(), &text);
+  if (n <= 0 || text == nullptr) return {};
+  return {text, static_cast<std::size_t>(n)};
+}
+
+// The token's certificate for the key: same label, else the key's CKA_ID. Empty if none.
+Result<std::string> findCertificate(const Module& module, CK_SESSION_HANDLE session,
+                                    std::string label, std::optional<Bytes> id) {
+  CK_OBJECT_CLASS certClass = CKO_CERTIFICATE;
+  CK_CERTIFICATE_TYPE x509 = CKC_X_509;
+  std::vector<CK_ATTRIBUTE> byLabel = {{CKA_CLASS, &certClass, sizeof certClass},
+                                       {CKA_CERTIFICATE_TYPE, &x509, sizeof x509},
+                                       {CKA_LABEL, label.data(), label.size()}};
+  auto found = findObjects(module, session, byLabel);
+  if (!found) return std::unexpected(found.error());
+  if (found->empty() && id && !id->empty()) {
+    std::vector<CK_ATTRIBUTE> byId = {{CKA_CLASS, &certClass, sizeof certClass},
+                                      {CKA_CERTIFICATE_TYPE, &x509, sizeof x509},
+                                      {CKA_ID, id->data(), id->size()}};
+    found = findObjects(module, session, byId);
+    if (!found) return std::unexpected(found.error());
+  }
+  if (found->empty()) return std::string{};
+  auto der = attributeBytes(module, session, found->front(), CKA_VALUE);
+  if (!der) return std::unexpected(der.error());
+  if (!*der || (*der)->empty()) return std::string{};
+  return derToPem(**der);
+}
+
+// r‖s, as CKM_ECDSA returns it, to the DER ECDSA-Sig-Value the platform expects.
+std::optional<Bytes> rawEcdsaToDer(const Bytes& raw) {
+  if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 1024) return std::nullopt;
+  const int half = static_cast<int>(raw.size() / 2);
+  BIGNUM* r = BN_bin2bn(raw.data(), half, nullptr);
+  BIGNUM* s = BN_bin2bn(raw.data() + half, half, nullptr);
+  std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> sig(ECDSA_SIG_new(), &ECDSA_SIG_free);
+  if (r == nullptr || s == nullptr || !sig || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
+    BN_free(r);
+    BN_free(s);
+    return std::nullopt;
+  }
+  int len = i2d_ECDSA_SIG(sig.get(), nullptr);
+  if (len <= 0) return std::nullopt;
+  Bytes der(static_cast<std::size_t>(len));
+  unsigned char* out = der.data();
+  if (i2d_ECDSA_SIG(sig.get(), &out) != len) return std::nullopt;
+  return der;
+}
+
+class Pkcs11Signer final : public Signer {
+ public:
+  Pkcs11Signer(std::unique_ptr<Module> module, std::unique_ptr<Session> session, CK_SLOT_ID slot,
+               CK_OBJECT_HANDLE key, SignatureAlgorithm algorithm, std::string certificatePem,
+               PinStatus status, std::string description)
+      : module_(std::move(module)),
+        session_(std::move(session)),
+        slot_(slot),
+        key_(key),
+        algorithm_(algorithm),
+        certificatePem_(std::move(certificatePem)),
+        status_(status),
+        description_(std::move(description)) {}
+
+  [[nodiscard]] SignatureAlgorithm algorithm() const override { return algorithm_; }
+
+  [[nodiscard]] Result<std::vector<std::uint8_t>> sign(
+      std::span<const std::uint8_t> data) override {
+    try {
+      if (algorithm_ == SignatureAlgorithm::RsaSha256) {
+        return signOnToken(CKM_SHA256_RSA_PKCS, data);
+      }
+      std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+      unsigned int digestLen = 0;
+      if (EVP_Digest(data.data(), data.size(), digest.data(), &digestLen, EVP_sha256(), nullptr) !=
+          1) {
+        return std::unexpected(configFinding("SIGN_FAILED", description_ + ": SHA-256 failed"));
+      }
+      auto raw = signOnToken(CKM_ECDSA, std::span<const std::uint8_t>(digest.data(), digestLen));
+      if (!raw) return raw;
+      auto der = rawEcdsaToDer(*raw);
+      if (!der) {
+        return std::unexpected(configFinding(
+            "SIGN_FAILED", description_ + ": the token returned a " + std::to_string(raw->size()) +
+                               "-byte ECDSA signature, not r‖s"));
+      }
+      return *der;
+    } catch (const std::exception& e) {
+      return std::unexpected(configFinding("SIGN_FAILED", description_ + ": " + e.what()));
+    }
+  }
+
+  [[nodiscard]] std::string certificatePem() const override { return certificatePem_; }
+
+  // The token's flags as they are now (a successful login resets COUNT_LOW on most tokens);
+  // what was read at open when the token cannot be asked.
+  [[nodiscard]] PinStatus pinStatus() const override {
+    auto flags = tokenFlags(*module_, slot_);
+    return flags ? pinStatusFrom(*flags) : status_;
+  }
+
+  [[nodiscard]] std::string describe() const override { return description_; }
+
+ private:
+  Result<Bytes> signOnToken(CK_MECHANISM_TYPE mechanismType, std::span<const std::uint8_t> data) {
+    const CK_FUNCTION_LIST& fn = module_->fn();
+    CK_MECHANISM mechanism{mechanismType, nullptr, 0};
+    CK_RV rv = fn.C_SignInit(session_->handle(), &mechanism, key_);
+    if (rv != CKR_OK) return signFailure("C_SignInit", rv);
+    // C_Sign takes a non-const pointer but only reads the data.
+    auto* in = const_cast<std::uint8_t*>(data.data());
+    CK_ULONG len = 0;
+    rv = fn.C_Sign(session_->handle(), in, data.size(), nullptr, &len);
+    if (rv != CKR_OK) return signFailure("C_Sign", rv);
+    Bytes signature(len);
+    rv = fn.C_Sign(session_->handle(), in, data.size(), signature.data(), &len);
+    if (rv != CKR_OK) return signFailure("C_Sign", rv);
+    signature.resize(len);
+    return signature;
+  }
+
+  [[nodiscard]] std::unexpected<Finding> signFailure(const char* call, CK_RV rv) const {
+    std::string hint;
+    if (rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED ||
+        rv == CKR_USER_NOT_LOGGED_IN || rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT) {
+      hint = "the token was removed or reset since zzjb logged in; plug it in and run again";
+    }
+    return std::unexpected(configFinding(
+        "SIGN_FAILED", description_ + ": " + call + " failed: " + ckrText(rv), std::move(hint)));
+  }
+
+  // Declared first so that it goes last: the session closes before the module is finalised.
+  std::unique_ptr<Module> module_;
+  std::unique_ptr<Session> session_;
+  CK_SLOT_ID slot_;
+  CK_OBJECT_HANDLE key_;
+  SignatureAlgorithm algorithm_;
+  std::string certificatePem_;
+  PinStatus status_;
+  std::string description_;
+};
+
+Result<SignatureAlgorithm> keyAlgorithm(const Module& module, CK_SESSION_HANDLE session,
+                                        CK_OBJECT_HANDLE key, const std::string& where) {
+  auto keyType = attributeUlong(module, session, key, CKA_KEY_TYPE);
+  if (!keyType) return std::unexpected(keyType.error());
+  if (*keyType == CKK_RSA) return SignatureAlgorithm::RsaSha256;
+  if (*keyType != CKK_EC) {
+    return std::unexpected(configFinding(
+        "SIGN_ALGORITHM",
+        where + ": key type " + std::to_string(*keyType) + " is not supported (RSA or EC P-256)",
+        "put an RSA or EC P-256 key on the token"));
+  }
+  auto params = attributeBytes(module, session, key, CKA_EC_PARAMS);
+  if (!params) return std::unexpected(params.error());
+  if (!*params || !std::ranges::equal(**params, kP256Params)) {
+    return std::unexpected(configFinding(
+        "SIGN_ALGORITHM", where + ": the EC key is not on P-256 (prime256v1)",
+        "zzjb signs ECDSA-SHA256 with P-256 keys only; put a P-256 key on the token"));
+  }
+  return SignatureAlgorithm::EcdsaSha256;
+}
+
+Result<std::unique_ptr<Signer>> openOrFail(const Pkcs11KeyUri& uri, const PinProvider& pin) {
+  const std::string description =
+      "pkcs11 token " + uri.token + " object " + uri.object + " (" + uri.modulePath + ")";
+  const std::string where = "pkcs11 token " + uri.token;
+
+  auto module = loadModule(uri.modulePath);
+  if (!module) return std::unexpected(module.error());
+  const Module& mod = **module;
+
+  auto token = findToken(mod, uri);
+  if (!token) return std::unexpected(token.error());
+  const PinStatus status = pinStatusFrom(token->flags);
+  if (auto refusal = refuseRiskyLogin(status, where)) return std::unexpected(*refusal);
+
+  std::optional<Secret> secret;
+  if (status.required) {
+    auto got = pin();
+    if (!got) return std::unexpected(got.error());
+    secret.emplace(std::move(*got));
+  }
+
+  CK_SESSION_HANDLE handle = CK_INVALID_HANDLE;
+  CK_RV rv = mod.fn().C_OpenSession(token->slot, CKF_SERIAL_SESSION, nullptr, nullptr, &handle);
+  if (rv != CKR_OK) {
+    return std::unexpected(
+        configFinding("KEY_TOKEN", where + ": C_OpenSession failed: " + ckrText(rv)));
+  }
+  auto session = std::make_unique<Session>(mod, handle);
+  if (secret) {
+    auto failed = login(mod, token->slot, handle, *secret, where);
+    secret.reset();
+    if (failed) return std::unexpected(*failed);
+  }
+
+  std::string label = uri.object;
+  std::string id = uri.id;
+  CK_OBJECT_CLASS keyClass = CKO_PRIVATE_KEY;
+  std::vector<CK_ATTRIBUTE> tmpl = {{CKA_CLASS, &keyClass, sizeof keyClass},
+                                    {CKA_LABEL, label.data(), label.size()}};
+  if (!id.empty()) tmpl.push_back({CKA_ID, id.data(), id.size()});
+  auto keys = findObjects(mod, handle, tmpl);
+  if (!keys) return std::unexpected(keys.error());
+  if (keys->empty()) {
+    return std::unexpected(
+        configFinding("KEY_OBJECT_NOT_FOUND",
+                      where + ": no private key labelled \"" + uri.object + "\"" +
+                          (id.empty() ? std::string() : " with the id given in the URI"),
+                      "list the token's objects with `pkcs11-tool --module " + uri.modulePath +
+                          " --login --list-objects` and set object= (and id=) in the key URI"));
+  }
+  if (keys->size() > 1) {
+    return std::unexpected(configFinding("KEY_OBJECT_AMBIGUOUS",
+                                         where + ": " + std::to_string(keys->size()) +
+                                             " private keys are labelled \"" + uri.object + "\"",
+                                         "add id= to the key URI to say which one"));
+  }
+  const CK_OBJECT_HANDLE key = keys->front();
+
+  auto algorithm = keyAlgorithm(mod, handle, key, where);
+  if (!algorithm) return std::unexpected(algorithm.error());
+
+  std::optional<Bytes> keyId;
+  if (!id.empty()) {
+    keyId = Bytes(id.begin(), id.end());
+  } else {
+    auto read = attributeBytes(mod, handle, key, CKA_ID);
+    if (!read) return std::unexpected(read.error());
+    keyId = std::move(*read);
+  }
+  auto certificate = findCertificate(mod, handle, uri.object, std::move(keyId));
+  if (!certificate) return std::unexpected(certificate.error());
+
+  return std::make_unique<Pkcs11Signer>(std::move(*module), std::move(session), token->slot, key,
+                                        *algorithm, std::move(*certificate), status, description);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Signer>> openPkcs11Signer(const Pkcs11KeyUri& uri, const PinProvider& pin) {
+  try {
+    return openOrFail(uri, pin);
+  } catch (const std::exception& e) {
+    return std::unexpected(configFinding(
+        "KEY_MODULE", "pkcs11 token " + uri.token + " (" + uri.modulePath + "): " + e.what()));
+  } catch (...) {
+    return std::unexpected(configFinding(
+        "KEY_MODULE", "pkcs11 token " + uri.token + " (" + uri.modulePath + "): unknown error"));
+  }
+}
+
+}  // namespace zzjb::identity
