@@ -8,5 +8,8 @@ namespace zzjb::cli {
 
 int cmdCheck(const std::vector<std::string>& args);
 int cmdForms(const std::vector<std::string>& args);
+int cmdKeyid(const std::vector<std::string>& args);
+int cmdSign(const std::vector<std::string>& args);
+int cmdIdentity(const std::vector<std::string>& args);
 
 }  // namespace zzjb::cli

@@ -279,6 +279,17 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
                "no catalog: evaluation organisations cannot be checked offline",
                "set \"catalog\" to a catalog file (see config/catalog.example.json)");
   }
+  if (const json* cas = fd.array(*doc, "$", "trustedCAs", false)) {
+    for (std::size_t i = 0; i < cas->size(); ++i) {
+      const json& ca = (*cas)[i];
+      if (!ca.is_string()) {
+        fd.error("$.trustedCAs[" + std::to_string(i) + "]", "CONFIG_TYPE",
+                 "a trusted CA must be a PEM file name", "write the path of a .pem file");
+        continue;
+      }
+      cfg.trustedCAs.push_back(resolve(dir, ca.get<std::string>()));
+    }
+  }
   if (auto sched = doc->find("schedule"); sched != doc->end()) cfg.schedule = sched->dump();
   const json* schools = fd.array(*doc, "$", "schools", true);
   if (schools == nullptr) return result;  // nothing to do without schools
@@ -295,7 +306,7 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
     }
   }
   fd.unknownKeys(*doc, "$", {"platform", "state", "plugins", "catalog", "schedule", "schools",
-                             "logging", "metrics"});
+                             "trustedCAs", "logging", "metrics"});
   result.config = std::move(cfg);
   return result;
 }

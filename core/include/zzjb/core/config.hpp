@@ -17,6 +17,9 @@ struct Config {
   std::string catalogPath;     // resolved; empty when not configured
   std::string catalogDisplay;  // as written
   std::string schedule;
+  // PEM files of the CAs that issue schools' certificates (SHECA's roots): the chain every
+  // certificate must reach, as the platform checks it.
+  std::vector<std::string> trustedCAs;
   std::vector<School> schools;  // the schools that could be read; broken ones are findings
 };
 

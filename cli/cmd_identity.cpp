@@ -1,0 +1,416 @@
+// The CA-key commands: `zzjb keyid`, `zzjb sign` and `zzjb identity check`. They open the key the
+// way a pass will, so that IT staff can test a key or token by hand before a pass needs it.
+#include <openssl/rand.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "inputs.hpp"
+#include "zzjb/identity/pin.hpp"
+#include "zzjb/identity/signers.hpp"
+#include "zzjb/identity/verify.hpp"
+
+namespace zzjb::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void printFinding(std::ostream& out, const Finding& f, const char* indent) {
+  out << indent << severityName(f.severity) << ": " << (f.where.file.empty() ? "" : f.where.file + ": ")
+      << f.message << " [" << f.code << "]\n";
+  if (!f.hint.empty()) out << indent << "  → " << f.hint << "\n";
+}
+
+// PIN options shared by keyid and sign: where the PIN comes from when a key needs one.
+const std::vector<OptionSpec> kPinOptions = {
+    {"--pin-env", "", true, "read the PIN from this environment variable"},
+    {"--pin-file", "", true, "read the PIN from this file (mode 0600 or stricter)"},
+};
+
+PinSource pinSourceFrom(const ParsedArgs& args, const identity::KeyUri& uri) {
+  PinSource src;
+  src.env = args.get("--pin-env").value_or("");
+  src.file = args.get("--pin-file").value_or("");
+  const auto* p11 = std::get_if<identity::Pkcs11KeyUri>(&uri);
+  src = identity::effectivePinSource(src, p11 ? p11->pinSource : "");
+  src.prompt = src.env.empty() && src.file.empty();
+  return src;
+}
+
+std::vector<OptionSpec> withPin(std::vector<OptionSpec> specs) {
+  specs.insert(specs.end(), kPinOptions.begin(), kPinOptions.end());
+  specs.push_back({"--help", "-h", false, "this help"});
+  return specs;
+}
+
+std::string algorithmLabel(const identity::CertificateInfo& info) {
+  auto alg = info.algorithm;
+  if (alg == "SM2") return "SM2-SM3 (SM2)";
+  if (alg == "EC-P256") return "ECDSA-SHA256 (EC P-256)";
+  if (alg.starts_with("RSA")) return "RSA-SHA256 (" + alg + ")";
+  return alg;
+}
+
+Result<std::string> readFileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    Finding f;
+    f.code = "FILE_UNREADABLE";
+    f.where.file = path;
+    f.message = "cannot read the file";
+    return std::unexpected(f);
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, const std::string& display) {
+  // readCertificate reads files; a token's certificate is written to a private temporary file.
+  char tmpl[] = "/tmp/zzjb-cert-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd < 0) {
+    Finding f;
+    f.code = "CERT_UNREADABLE";
+    f.message = "cannot make a temporary file";
+    return std::unexpected(f);
+  }
+  ::close(fd);
+  { std::ofstream(tmpl, std::ios::binary) << pem; }
+  auto info = identity::readCertificate(tmpl, display);
+  fs::remove(tmpl);
+  return info;
+}
+
+void printCertificate(std::ostream& out, const identity::CertificateInfo& c, std::time_t now) {
+  out << "keyID        " << (c.keyId.empty() ? "(none: the certificate has no keyID extension)" : c.keyId)
+      << "\n"
+      << "credit code  " << (c.creditCode.empty() ? "(none)" : c.creditCode) << "\n"
+      << "subject      " << c.subject << "\n"
+      << "issuer       " << c.issuer << "\n"
+      << "algorithm    " << algorithmLabel(c) << "\n"
+      << "valid        " << identity::shanghaiDate(c.notBefore) << " → "
+      << identity::shanghaiDate(c.notAfter) << " (" << identity::daysLeft(c, now) << " days left)\n";
+}
+
+nlohmann::json certificateJson(const identity::CertificateInfo& c, std::time_t now) {
+  return {{"keyId", c.keyId},
+          {"creditCode", c.creditCode},
+          {"subject", c.subject},
+          {"issuer", c.issuer},
+          {"serial", c.serial},
+          {"algorithm", c.algorithm},
+          {"notBefore", identity::shanghaiDate(c.notBefore)},
+          {"notAfter", identity::shanghaiDate(c.notAfter)},
+          {"daysLeft", identity::daysLeft(c, now)}};
+}
+
+// Exit code for an identity failure: usage problems stay 64, everything else is 77.
+int fail(const Finding& f, const char* cmd) {
+  std::cerr << "zzjb " << cmd << ": ";
+  printFinding(std::cerr, f, "");
+  return kExitNoPerm;
+}
+
+}  // namespace
+
+int cmdKeyid(const std::vector<std::string>& argv) {
+  static const auto specs = withPin({{"--cert", "", true, "a certificate file (PEM or DER)"},
+                                     {"--key", "", true, "a key URI: file:…, pkcs11:…, skf:…"},
+                                     {"--json", "", false, "print JSON"}});
+  std::string error;
+  auto args = parseArgs(argv, specs, error);
+  if (!args || args->has("--help") || args->has("--cert") == args->has("--key")) {
+    std::ostream& o = (args && args->has("--help")) ? std::cout : std::cerr;
+    if (!args) o << "zzjb keyid: " << error << "\n";
+    o << "usage: zzjb keyid --cert FILE | --key URI [--json] [--pin-env VAR | --pin-file FILE]\n\n"
+         "Prints the keyID (通用实体唯一标识号), 统一社会信用代码, subject, algorithm and validity of a\n"
+         "certificate, or of the certificate a token holds. Compare the keyID with 协卡助手 →\n"
+         "证书管理 → 签名证书, and write it on 附件2.\n\n"
+      << optionsHelp(specs);
+    return (args && args->has("--help")) ? kExitOk : kExitUsage;
+  }
+  std::time_t now = std::time(nullptr);
+  Result<identity::CertificateInfo> info = std::unexpected(Finding{});
+  if (auto cert = args->get("--cert")) {
+    info = identity::readCertificate(*cert, *cert);
+  } else {
+    auto uri = identity::parseKeyUri(*args->get("--key"), fs::current_path());
+    if (!uri) return fail(uri.error(), "keyid");
+    PinSource src = pinSourceFrom(*args, *uri);
+    auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, "this key"); });
+    if (!signer) return fail(signer.error(), "keyid");
+    std::string pem = (*signer)->certificatePem();
+    if (pem.empty()) {
+      Finding f;
+      f.code = "CERT_NOT_ON_TOKEN";
+      f.message = "the key source holds no certificate";
+      f.hint = "give the certificate file with --cert";
+      return fail(f, "keyid");
+    }
+    info = certificateFromPem(pem, identity::describeKeyUri(*uri));
+  }
+  if (!info) return fail(info.error(), "keyid");
+  if (args->has("--json")) {
+    std::cout << certificateJson(*info, now).dump(2) << "\n";
+  } else {
+    printCertificate(std::cout, *info, now);
+  }
+  return info->keyId.empty() ? kExitNoPerm : kExitOk;
+}
+
+int cmdSign(const std::vector<std::string>& argv) {
+  static const auto specs = withPin({{"--key", "", true, "a key URI: file:…, pkcs11:…, skf:…"},
+                                     {"--cert", "", true, "check the signature against this certificate"},
+                                     {"--in", "", true, "the file to sign"},
+                                     {"--out", "", true, "where to write the DER signature"}});
+  std::string error;
+  auto args = parseArgs(argv, specs, error);
+  if (!args || args->has("--help") || !args->has("--key") || !args->has("--in") ||
+      !args->has("--out")) {
+    std::ostream& o = (args && args->has("--help")) ? std::cout : std::cerr;
+    if (!args) o << "zzjb sign: " << error << "\n";
+    o << "usage: zzjb sign --key URI [--cert FILE] --in FILE --out SIG [--pin-env VAR | --pin-file F]\n\n"
+         "Signs a file with the school's key as a login does (SM2 with the ID 1234567812345678,\n"
+         "or SHA-256 with RSA or ECDSA) and writes the DER signature. With --cert (or a token that\n"
+         "holds its certificate) the signature is verified before it is written.\n\n"
+      << optionsHelp(specs);
+    return (args && args->has("--help")) ? kExitOk : kExitUsage;
+  }
+  auto uri = identity::parseKeyUri(*args->get("--key"), fs::current_path());
+  if (!uri) return fail(uri.error(), "sign");
+  auto data = readFileBytes(*args->get("--in"));
+  if (!data) {
+    std::cerr << "zzjb sign: cannot read " << *args->get("--in") << "\n";
+    return kExitData;
+  }
+  PinSource src = pinSourceFrom(*args, *uri);
+  auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, "this key"); });
+  if (!signer) return fail(signer.error(), "sign");
+  std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(data->data()), data->size());
+  auto sig = (*signer)->sign(bytes);
+  if (!sig) return fail(sig.error(), "sign");
+  std::string pem = (*signer)->certificatePem();
+  if (auto cert = args->get("--cert")) {
+    auto p = identity::readCertificatePem(*cert, *cert);
+    if (!p) return fail(p.error(), "sign");
+    pem = *p;
+  }
+  if (!pem.empty()) {
+    auto ok = identity::verifySignature(pem, (*signer)->algorithm(), bytes, *sig);
+    if (!ok) {
+      Finding f = ok.error();
+      f.message = "the signature does not verify with the certificate: " + f.message;
+      f.hint = "the key and the certificate do not belong together";
+      return fail(f, "sign");
+    }
+  }
+  std::ofstream out(*args->get("--out"), std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(sig->data()), static_cast<std::streamsize>(sig->size()));
+  if (!out.flush()) {
+    std::cerr << "zzjb sign: cannot write " << *args->get("--out") << "\n";
+    return kExitCantCreate;
+  }
+  std::cerr << "zzjb sign: " << signatureAlgorithmName((*signer)->algorithm()) << " signature of "
+            << data->size() << " bytes written to " << *args->get("--out")
+            << (pem.empty() ? " (not verified: no certificate)" : " (verified)") << "\n";
+  return kExitOk;
+}
+
+namespace {
+
+struct SchoolIdentity {
+  std::string keyId;
+  std::string algorithm;
+  std::string notAfter;
+  long daysLeft = 0;
+  std::string pin;
+  std::vector<Finding> findings;
+  bool ok = false;
+};
+
+SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std::time_t now) {
+  SchoolIdentity r;
+  auto add = [&](Finding f) {
+    f.school = school.id;
+    r.findings.push_back(std::move(f));
+  };
+  if (school.identity.key.empty()) {
+    Finding f;
+    f.code = "KEY_NOT_CONFIGURED";
+    f.where = {cfg.file, 0, "", school.jsonPath + ".identity.key"};
+    f.message = "no key is configured";
+    f.hint = "set identity.key to file:…, pkcs11:… or skf:…";
+    add(f);
+    return r;
+  }
+  auto uri = identity::parseKeyUri(school.identity.key, cfg.dir);
+  if (!uri) {
+    Finding f = uri.error();
+    f.where = {cfg.file, 0, "", school.jsonPath + ".identity.key"};
+    add(f);
+    return r;
+  }
+  const auto* p11 = std::get_if<identity::Pkcs11KeyUri>(&*uri);
+  PinSource pinSource = identity::effectivePinSource(school.identity.pin, p11 ? p11->pinSource : "");
+  auto signer = identity::openSigner(*uri, [&] { return identity::readPin(pinSource, school.id); });
+  if (!signer) {
+    add(signer.error());
+    return r;
+  }
+  r.pin = (*signer)->pinStatus().describe();
+  std::string pem = (*signer)->certificatePem();
+  std::string display = identity::describeKeyUri(*uri);
+  if (!school.identity.certificate.empty()) {
+    auto p = identity::readCertificatePem(school.identity.certificate, school.identity.certificate);
+    if (!p) {
+      add(p.error());
+      return r;
+    }
+    pem = *p;
+    display = school.identity.certificate;
+  }
+  if (pem.empty()) {
+    Finding f;
+    f.code = "CERT_NOT_CONFIGURED";
+    f.where = {cfg.file, 0, "", school.jsonPath + ".identity.certificate"};
+    f.message = "the key source holds no certificate and none is configured";
+    f.hint = "set identity.certificate to the school's signing certificate";
+    add(f);
+    return r;
+  }
+  identity::ChainCheck chain;
+  for (const auto& ca : cfg.trustedCAs) chain.caFiles.emplace_back(ca);
+  chain.now = now;
+  if (chain.caFiles.empty()) {
+    Finding f;
+    f.severity = Severity::Warning;
+    f.code = "TRUST_NOT_CONFIGURED";
+    f.where = {cfg.file, 0, "", "$.trustedCAs"};
+    f.message = "no trusted CAs are configured: the certificate's chain is not checked";
+    f.hint = "list SHECA's root (and intermediate) certificates in trustedCAs";
+    add(f);
+  }
+  auto cert = identity::checkCertificate(pem, display, chain);
+  if (!cert) {
+    add(cert.error());
+    return r;
+  }
+  r.keyId = school.identity.keyId.empty() ? cert->keyId : school.identity.keyId;
+  r.notAfter = identity::shanghaiDate(cert->notAfter);
+  r.daysLeft = identity::daysLeft(*cert, now);
+  r.algorithm = signatureAlgorithmName((*signer)->algorithm());
+  if (!cert->creditCode.empty() && cert->creditCode != school.creditCode) {
+    Finding f;
+    f.code = "CERT_OTHER_ENTITY";
+    f.where.file = display;
+    f.message = "the certificate is issued to 统一社会信用代码 " + cert->creditCode + ", not to this school";
+    f.hint = "configure this school's own 法人一证通";
+    add(f);
+    return r;
+  }
+  // A test challenge, as a login would sign it, verified with the certificate.
+  std::vector<std::uint8_t> challenge(32);
+  RAND_bytes(challenge.data(), static_cast<int>(challenge.size()));
+  auto sig = (*signer)->sign(challenge);
+  if (!sig) {
+    add(sig.error());
+    return r;
+  }
+  auto ok = identity::verifySignature(pem, (*signer)->algorithm(), challenge, *sig);
+  if (!ok) {
+    Finding f = ok.error();
+    f.message = "a test challenge signed with the key does not verify with the certificate: " + f.message;
+    f.hint = "the key and the certificate do not belong together";
+    add(f);
+    return r;
+  }
+  if (r.daysLeft <= 30) {
+    Finding f;
+    f.severity = Severity::Warning;
+    f.code = "CERT_EXPIRING";
+    f.where.file = display;
+    f.message = "the certificate expires in " + std::to_string(r.daysLeft) + " days (" + r.notAfter + ")";
+    f.hint = "renew the 法人一证通 at SHECA (021-962600) in time";
+    add(f);
+  }
+  r.ok = true;
+  return r;
+}
+
+}  // namespace
+
+int cmdIdentity(const std::vector<std::string>& argv) {
+  static const std::vector<OptionSpec> specs = {
+      {"--config", "-c", true, "the configuration file (JSON)"},
+      {"--school", "", true, "check only this school (its id)"},
+      {"--json", "", false, "print JSON"},
+      {"--help", "-h", false, "this help"},
+  };
+  std::string error;
+  std::vector<std::string> rest = argv;
+  bool isCheck = !rest.empty() && rest.front() == "check";
+  if (isCheck) rest.erase(rest.begin());
+  auto args = parseArgs(rest, specs, error);
+  if (!isCheck || !args || args->has("--help") || !args->has("--config")) {
+    bool help = args && args->has("--help");
+    std::ostream& o = help ? std::cout : std::cerr;
+    if (!args) o << "zzjb identity: " << error << "\n";
+    o << "usage: zzjb identity check -c CONFIG [--school ID] [--json]\n\n"
+         "For every school: opens its key (reading the PIN's retry state first), checks its\n"
+         "certificate (validity, chain to trustedCAs, keyID), signs a test challenge and verifies\n"
+         "it. Exit 77 when any school's identity has a problem.\n\n"
+      << optionsHelp(specs);
+    return help ? kExitOk : kExitUsage;
+  }
+  Inputs in = loadInputs(*args->get("--config"));
+  if (!in.config) {
+    for (const auto& f : in.findings) printFinding(std::cerr, f, "");
+    return kExitConfig;
+  }
+  std::time_t now = std::time(nullptr);
+  auto filter = args->get("--school");
+  nlohmann::json doc = nlohmann::json::array();
+  bool anyFailed = false;
+  bool found = false;
+  for (const auto& school : in.config->schools) {
+    if (filter && school.id != *filter) continue;
+    found = true;
+    SchoolIdentity r = checkSchoolIdentity(*in.config, school, now);
+    anyFailed = anyFailed || !r.ok;
+    if (args->has("--json")) {
+      nlohmann::json fs = nlohmann::json::array();
+      for (const auto& f : r.findings) {
+        fs.push_back({{"severity", severityName(f.severity)}, {"code", f.code}, {"message", f.message},
+                      {"hint", f.hint}});
+      }
+      doc.push_back({{"school", school.id}, {"ok", r.ok}, {"keyId", r.keyId}, {"algorithm", r.algorithm},
+                     {"notAfter", r.notAfter}, {"daysLeft", r.daysLeft}, {"pin", r.pin},
+                     {"findings", fs}});
+      continue;
+    }
+    std::cout << school.id << "  " << school.name << "\n";
+    if (!r.keyId.empty()) {
+      std::cout << "  keyID " << r.keyId << " · " << r.algorithm << " · valid to " << r.notAfter << " ("
+                << r.daysLeft << " days) · PIN " << r.pin << "\n";
+    }
+    for (const auto& f : r.findings) printFinding(std::cout, f, "  ");
+    std::cout << "  " << (r.ok ? "ok: test challenge signed and verified" : "FAILED") << "\n";
+  }
+  if (!found) {
+    std::cerr << "zzjb identity: no school \"" << *filter << "\"\n";
+    return kExitUsage;
+  }
+  if (args->has("--json")) std::cout << doc.dump(2) << "\n";
+  return anyFailed ? kExitNoPerm : kExitOk;
+}
+
+}  // namespace zzjb::cli

@@ -1,0 +1,351 @@
+// The CA-key commands as IT staff use them: `zzjb keyid`, `zzjb sign` (checked with the openssl
+// command line) and `zzjb identity check`, with key files, SoftHSM2 and the mock SKF token.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "test_support.hpp"
+
+namespace zzjb::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kBin = ZZJB_BIN;
+const fs::path kSource = ZZJB_SOURCE_DIR;
+
+void sh(const std::string& cmd) {
+  auto r = run(cmd);
+  ASSERT_EQ(r.exitCode, 0) << cmd << "\n" << r.out << r.err;
+}
+
+// A CA and a school certificate carrying the SHECA extensions, made with the openssl CLI.
+struct Pki {
+  fs::path dir;
+  std::string alg;  // sm2, rsa, ec
+
+  std::string genKey(const std::string& name) const {
+    std::string out = (dir / (name + ".key")).string();
+    if (alg == "sm2") {
+      sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:SM2 -out " + out);
+    } else if (alg == "rsa") {
+      sh("openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out " + out);
+    } else {
+      sh("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + out);
+    }
+    return out;
+  }
+  std::string signOpts() const {
+    return alg == "sm2" ? " -sm3 -sigopt distid:1234567812345678" : " -sha256";
+  }
+  std::string vfyOpts() const { return alg == "sm2" ? " -vfyopt distid:1234567812345678" : ""; }
+
+  // Makes ca.pem and NAME.pem; `ext` lines go into the leaf's extensions.
+  void make(const std::string& name, const std::string& keyId, const std::string& creditCode,
+            int days = 365, const std::string& caName = "ca") const {
+    std::string ca = (dir / caName).string();
+    if (!fs::exists(ca + ".pem")) {
+      genKey(caName);
+      sh("openssl req -x509 -new -key " + ca + ".key -subj '/CN=Test CA " + caName + "' -days 3650" +
+         signOpts() + " -out " + ca + ".pem");
+    }
+    std::string leaf = (dir / name).string();
+    genKey(name);
+    std::string ext = leaf + ".ext";
+    std::string lines = "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n";
+    if (!keyId.empty()) lines += "1.2.156.112570.11.205=ASN1:UTF8String:" + keyId + "\n";
+    if (!creditCode.empty()) lines += "1.2.156.112570.11.210=ASN1:UTF8String:" + creditCode + "\n";
+    writeFile(ext, lines);
+    sh("openssl req -new -key " + leaf + ".key -utf8 -subj '/CN=上海市示范职业技术学校/C=CN'" +
+       signOpts() + " -out " + leaf + ".csr");
+    sh("openssl x509 -req -in " + leaf + ".csr -CA " + ca + ".pem -CAkey " + ca +
+       ".key -CAcreateserial -days " + std::to_string(days) + " -extfile " + ext + signOpts() +
+       vfyOpts() + " -out " + leaf + ".pem");
+    sh("openssl pkey -in " + leaf + ".key -pubout -out " + leaf + ".pub");
+  }
+};
+
+std::string verifyCmd(const std::string& alg, const fs::path& pub, const fs::path& sig,
+                      const fs::path& data) {
+  std::string digest = alg == "sm2" ? "-sm3 -sigopt distid:1234567812345678" : "-sha256";
+  return "openssl dgst " + digest + " -verify " + pub.string() + " -signature " + sig.string() + " " +
+         data.string();
+}
+
+class KeyFiles : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(KeyFiles, KeyidPrintsKeyIdAndCreditCodeOfOpensslCertificates) {
+  TempDir tmp;
+  Pki pki{tmp.path(), GetParam()};
+  pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
+  auto r = run(kBin + " keyid --cert " + (tmp / "school.pem").string());
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "keyID        SHECA-T-0001")) << r.out;
+  EXPECT_TRUE(contains(r.out, "credit code  12310104MB2F000081"));
+  EXPECT_TRUE(contains(r.out, "CN=上海市示范职业技术学校"));
+  EXPECT_TRUE(contains(r.out, "days left"));
+  std::string expected = GetParam() == "sm2" ? "SM2-SM3" : GetParam() == "rsa" ? "RSA-SHA256" : "ECDSA-SHA256";
+  EXPECT_TRUE(contains(r.out, expected)) << r.out;
+  auto j = json::parse(run(kBin + " keyid --json --cert " + (tmp / "school.pem").string()).out);
+  EXPECT_EQ(j["keyId"], "SHECA-T-0001");
+  EXPECT_EQ(j["creditCode"], "12310104MB2F000081");
+}
+
+TEST_P(KeyFiles, SignatureByZzjbSignVerifiesWithOpenssl) {
+  TempDir tmp;
+  Pki pki{tmp.path(), GetParam()};
+  pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
+  writeFile(tmp / "data.bin", "challenge nonce bytes \x01\x02\x03");
+  auto r = run(kBin + " sign --key file:" + (tmp / "school.key").string() + " --cert " +
+               (tmp / "school.pem").string() + " --in " + (tmp / "data.bin").string() + " --out " +
+               (tmp / "data.sig").string());
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "(verified)"));
+  auto v = run(verifyCmd(GetParam(), tmp / "school.pub", tmp / "data.sig", tmp / "data.bin"));
+  EXPECT_EQ(v.exitCode, 0) << v.out << v.err;
+  EXPECT_TRUE(contains(v.out, "Verified OK"));
+  // The same signature over other bytes does not verify: the check above can fail.
+  writeFile(tmp / "other.bin", "another nonce");
+  EXPECT_NE(run(verifyCmd(GetParam(), tmp / "school.pub", tmp / "data.sig", tmp / "other.bin")).exitCode,
+            0);
+}
+
+TEST_P(KeyFiles, EncryptedKeyIsOpenedWithThePinFromAFile) {
+  TempDir tmp;
+  Pki pki{tmp.path(), GetParam()};
+  pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
+  sh("openssl pkcs8 -topk8 -in " + (tmp / "school.key").string() + " -passout pass:753951 -out " +
+     (tmp / "school.enc.key").string());
+  writeFile(tmp / "pin", "753951\n");
+  fs::permissions(tmp / "pin", fs::perms::owner_read | fs::perms::owner_write);
+  writeFile(tmp / "data.bin", "nonce");
+  std::string cmd = kBin + " sign --key file:" + (tmp / "school.enc.key").string() + " --pin-file " +
+                    (tmp / "pin").string() + " --in " + (tmp / "data.bin").string() + " --out " +
+                    (tmp / "data.sig").string();
+  auto r = run(cmd);
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(run(verifyCmd(GetParam(), tmp / "school.pub", tmp / "data.sig", tmp / "data.bin")).exitCode,
+            0);
+  writeFile(tmp / "pin", "111111\n");
+  auto wrong = run(cmd);
+  EXPECT_EQ(wrong.exitCode, 77);
+  EXPECT_TRUE(contains(wrong.err, "PIN_WRONG")) << wrong.err;
+  EXPECT_FALSE(contains(wrong.out + wrong.err, "111111"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Algorithms, KeyFiles, ::testing::Values("sm2", "rsa", "ec"));
+
+// A configuration with one school whose certificate is `cert`, trusting `ca`.
+fs::path schoolConfig(const TempDir& tmp, const std::string& key, const std::string& cert,
+                      const std::string& ca, const json& pin = json::object()) {
+  json cfg = json::parse(readFile(kSource / "config/zzjb.example.json"));
+  json school = cfg["schools"][0];
+  school["identity"] = {{"key", key}, {"certificate", cert}, {"pin", pin}};
+  cfg["schools"] = json::array({school});
+  cfg["trustedCAs"] = json::array({ca});
+  cfg.erase("catalog");
+  fs::path path = tmp / "zzjb.json";
+  writeFile(path, cfg.dump(2));
+  return path;
+}
+
+TEST(IdentityCheck, GoodKeyIsSignedAndVerified) {
+  TempDir tmp;
+  Pki pki{tmp.path(), "sm2"};
+  pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
+  auto cfg = schoolConfig(tmp, "file:" + (tmp / "school.key").string(), (tmp / "school.pem").string(),
+                          (tmp / "ca.pem").string());
+  auto r = run(kBin + " identity check -c " + cfg.string());
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "keyID SHECA-T-0001 · SM2-SM3")) << r.out;
+  EXPECT_TRUE(contains(r.out, "ok: test challenge signed and verified"));
+}
+
+TEST(IdentityCheck, EachCertificateProblemHasItsOwnError) {
+  TempDir tmp;
+  Pki pki{tmp.path(), "ec"};
+  pki.make("good", "SHECA-T-0001", "12310104MB2F000081");
+  pki.make("nokeyid", "", "12310104MB2F000081");
+  pki.make("expired", "SHECA-T-0002", "12310104MB2F000081", -1);
+  pki.make("stranger", "SHECA-T-0003", "12310104MB2F000081", 365, "otherca");
+  pki.make("otherschool", "SHECA-T-0004", "12310115MB2P00007G");
+  auto expect = [&](const std::string& name, const std::string& code) {
+    auto cfg = schoolConfig(tmp, "file:" + (tmp / (name + ".key")).string(),
+                            (tmp / (name + ".pem")).string(), (tmp / "ca.pem").string());
+    auto r = run(kBin + " identity check -c " + cfg.string());
+    EXPECT_EQ(r.exitCode, 77) << name << "\n" << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, code)) << name << "\n" << r.out;
+  };
+  expect("nokeyid", "CERT_NO_KEYID");
+  expect("expired", "CERT_EXPIRED");
+  expect("stranger", "CERT_UNTRUSTED");
+  expect("otherschool", "CERT_OTHER_ENTITY");
+  // A key that does not belong to the certificate.
+  auto cfg = schoolConfig(tmp, "file:" + (tmp / "nokeyid.key").string(), (tmp / "good.pem").string(),
+                          (tmp / "ca.pem").string());
+  auto r = run(kBin + " identity check -c " + cfg.string());
+  EXPECT_EQ(r.exitCode, 77);
+  EXPECT_TRUE(contains(r.out, "do not belong together")) << r.out;
+}
+
+TEST(IdentityCheck, ExampleConfigurationKeysWork) {
+  auto keys = kSource / "config/keys/xuhui-zz.pem";
+  if (!fs::exists(keys)) GTEST_SKIP() << "scripts/make-example-keys.sh config/keys has not run";
+  auto r = run(kBin + " identity check -c " + (kSource / "config/zzjb.example.json").string());
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "SHECA-XZ-000123456789"));
+  EXPECT_TRUE(contains(r.out, "SHECA-PG-000987654321"));
+}
+
+
+// PKCS#11: a SoftHSM2 token provisioned by the PKCS#11 tests' script.
+fs::path softHsmModule() {
+  for (const char* p : {"/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so"}) {
+    if (fs::exists(p)) return p;
+  }
+  return {};
+}
+
+class SoftHsm : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    module_ = softHsmModule();
+    if (module_.empty()) GTEST_SKIP() << "softhsm2 is not installed (scripts/test.sh installs it)";
+    sh(std::string("sh ") + ZZJB_PKCS11_PROVISION + " " + tmp_.path().string() + " " + module_.string());
+    env_ = "SOFTHSM2_CONF=" + (tmp_ / "softhsm2.conf").string() + " ";
+  }
+  std::string uri(const std::string& object) const {
+    return "'pkcs11:token=zzjb-test;object=" + object + "?module-path=" + module_.string() + "'";
+  }
+  TempDir tmp_;
+  fs::path module_;
+  std::string env_;
+};
+
+TEST_F(SoftHsm, SignatureByZzjbSignVerifiesWithOpensslForRsaAndEc) {
+  writeFile(tmp_ / "data.bin", "nonce from the platform");
+  for (const char* object : {"school-rsa", "school-ec"}) {
+    auto r = run(env_ + "ZZJB_T_PIN=123456 " + kBin + " sign --key " + uri(object) +
+                 " --pin-env ZZJB_T_PIN --in " + (tmp_ / "data.bin").string() + " --out " +
+                 (tmp_ / "data.sig").string());
+    ASSERT_EQ(r.exitCode, 0) << object << ": " << r.err;
+    auto v = run(verifyCmd("rsa", tmp_ / (std::string(object) + ".pub.pem"), tmp_ / "data.sig",
+                           tmp_ / "data.bin"));
+    EXPECT_EQ(v.exitCode, 0) << object << ": " << v.out << v.err;
+  }
+}
+
+TEST_F(SoftHsm, KeyidReadsTheCertificateFromTheToken) {
+  auto r = run(env_ + "ZZJB_T_PIN=123456 " + kBin + " keyid --key " + uri("school-rsa") +
+               " --pin-env ZZJB_T_PIN");
+  // The provisioning script's certificates carry no keyID extension: the command says so, exit 77.
+  EXPECT_EQ(r.exitCode, 77) << r.err;
+  EXPECT_TRUE(contains(r.out, "CN=school-rsa")) << r.out;
+  EXPECT_TRUE(contains(r.out, "(none: the certificate has no keyID extension)"));
+}
+
+TEST_F(SoftHsm, WrongPinIsRefusedWithoutEchoingIt) {
+  auto r = run(env_ + "ZZJB_T_PIN=999000 " + kBin + " sign --key " + uri("school-ec") +
+               " --pin-env ZZJB_T_PIN --in /etc/hostname --out " + (tmp_ / "x.sig").string());
+  EXPECT_EQ(r.exitCode, 77);
+  EXPECT_TRUE(contains(r.err, "PIN_WRONG")) << r.err;
+  EXPECT_FALSE(contains(r.out + r.err, "999000"));
+}
+
+TEST(Pkcs11Refusal, IdentityCheckRefusesATokenOnItsFinalTry) {
+  TempDir tmp;
+  Pki pki{tmp.path(), "ec"};
+  pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
+  auto cfg = schoolConfig(tmp, std::string("pkcs11:token=fake-token;object=school?module-path=") +
+                                   ZZJB_FAKE_PKCS11_MODULE,
+                          (tmp / "school.pem").string(), (tmp / "ca.pem").string(),
+                          {{"env", "ZZJB_T_PIN"}});
+  auto r = run("ZZJB_FAKE_TOKEN_FLAGS=final-try ZZJB_T_PIN=424242 " + kBin + " identity check -c " +
+               cfg.string());
+  EXPECT_EQ(r.exitCode, 77) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "PIN_FINAL_TRY")) << r.out;
+  EXPECT_TRUE(contains(r.out, "one try is left"));
+  EXPECT_FALSE(contains(r.out + r.err, "424242"));
+}
+
+
+// SKF: the mock USB key. A wrong PIN costs one try each time; zzjb stops before the last one.
+class SkfToken : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Pki pki{tmp_.path(), "sm2"};
+    pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
+    sh(std::string(ZZJB_SKF_MOCK_TOOL) + " init --dir " + (tmp_ / "token").string() +
+       " --pin 314159 --retries 4 --key " + (tmp_ / "school.key").string() + " --cert " +
+       (tmp_ / "school.pem").string());
+    env_ = "ZZJB_SKF_MOCK_DIR=" + (tmp_ / "token").string() + " ";
+    pinFile_ = tmp_ / "pin";
+    cfg_ = schoolConfig(tmp_, std::string("skf:lib=") + ZZJB_SKF_MOCK_LIB + ";container=SIGN", "",
+                        (tmp_ / "ca.pem").string(), {{"file", pinFile_.string()}});
+  }
+  void setPin(const std::string& pin) {
+    writeFile(pinFile_, pin + "\n");
+    fs::permissions(pinFile_, fs::perms::owner_read | fs::perms::owner_write);
+  }
+  std::string retriesLeft() {
+    auto r = run(std::string(ZZJB_SKF_MOCK_TOOL) + " status --dir " + (tmp_ / "token").string());
+    std::smatch m;
+    if (std::regex_search(r.out, m, std::regex("retries-left=([0-9]+)"))) return m[1];
+    return "?";
+  }
+  RunResult check() { return run(env_ + kBin + " identity check -c " + cfg_.string()); }
+
+  TempDir tmp_;
+  std::string env_;
+  fs::path pinFile_;
+  fs::path cfg_;
+};
+
+TEST_F(SkfToken, SignatureByZzjbSignVerifiesWithOpenssl) {
+  setPin("314159");
+  writeFile(tmp_ / "data.bin", "nonce");
+  auto r = run(env_ + kBin + " sign --key 'skf:lib=" + ZZJB_SKF_MOCK_LIB + "' --pin-file " +
+               pinFile_.string() + " --in " + (tmp_ / "data.bin").string() + " --out " +
+               (tmp_ / "data.sig").string());
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "SM2-SM3")) << r.err;
+  auto v = run(verifyCmd("sm2", tmp_ / "school.pub", tmp_ / "data.sig", tmp_ / "data.bin"));
+  EXPECT_EQ(v.exitCode, 0) << v.out << v.err;
+}
+
+TEST_F(SkfToken, IdentityCheckReadsTheCertificateFromTheKey) {
+  setPin("314159");
+  auto r = check();
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "keyID SHECA-T-0001 · SM2-SM3")) << r.out;
+  EXPECT_TRUE(contains(r.out, "PIN 4 tries left")) << r.out;
+}
+
+TEST_F(SkfToken, WrongPinCountsDownAndZzjbStopsBeforeTheLastTry) {
+  setPin("271828");
+  std::string all;
+  for (const char* left : {"3", "2", "1"}) {
+    auto r = check();
+    all += r.out + r.err;
+    EXPECT_EQ(r.exitCode, 77) << r.out;
+    EXPECT_TRUE(contains(r.out, "PIN_WRONG")) << r.out;
+    EXPECT_EQ(retriesLeft(), left);
+  }
+  // One try left: zzjb refuses to try, and the key is not locked.
+  auto r = check();
+  all += r.out + r.err;
+  EXPECT_EQ(r.exitCode, 77);
+  EXPECT_TRUE(contains(r.out, "PIN_FINAL_TRY")) << r.out;
+  EXPECT_TRUE(contains(r.out, "one try is left")) << r.out;
+  EXPECT_EQ(retriesLeft(), "1");
+  // No PIN, and no full ID number of the configuration, in anything zzjb printed.
+  EXPECT_FALSE(contains(all, "271828"));
+  EXPECT_FALSE(contains(all, "314159"));
+  EXPECT_FALSE(contains(all, "310104198503121235"));
+}
+
+}  // namespace
+}  // namespace zzjb::test
