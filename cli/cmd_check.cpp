@@ -93,7 +93,8 @@ int cmdCheck(const std::vector<std::string>& argv) {
       found = true;
       SchoolCheck sc;
       sc.result = evaluateSchool(school, readRosters(school), opt);
-      sc.certificate = readSchoolCertificate(school, *today, sc.result.findings);
+      sc.certificate = readSchoolCertificate(school, *today, extensionOids(*in.config),
+                                             sc.result.findings);
       for (const auto& major : school.majors) {
         std::error_code ec;
         if (!major.trainingPlan.empty() && !std::filesystem::exists(major.trainingPlan, ec)) {

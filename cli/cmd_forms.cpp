@@ -85,7 +85,7 @@ int cmdForms(const std::vector<std::string>& argv) {
   }
 
   std::vector<Finding> certFindings;
-  CertificateFacts cert = readSchoolCertificate(*school, *today, certFindings);
+  CertificateFacts cert = readSchoolCertificate(*school, *today, extensionOids(*in.config), certFindings);
   for (const auto& f : certFindings) {
     std::cerr << "zzjb forms: " << severityName(f.severity) << ": " << f.where.str() << ": "
               << f.message << (f.hint.empty() ? "" : " (" + f.hint + ")") << "\n";

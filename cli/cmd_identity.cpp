@@ -73,7 +73,8 @@ Result<std::string> readFileBytes(const std::string& path) {
   return s.str();
 }
 
-Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, const std::string& display) {
+Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, const std::string& display,
+                                                     const identity::ExtensionOids& oids) {
   // readCertificate reads files; a token's certificate is written to a private temporary file.
   char tmpl[] = "/tmp/zzjb-cert-XXXXXX";
   int fd = ::mkstemp(tmpl);
@@ -85,7 +86,7 @@ Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, con
   }
   ::close(fd);
   { std::ofstream(tmpl, std::ios::binary) << pem; }
-  auto info = identity::readCertificate(tmpl, display);
+  auto info = identity::readCertificate(tmpl, display, oids);
   fs::remove(tmpl);
   return info;
 }
@@ -125,7 +126,9 @@ int fail(const Finding& f, const char* cmd) {
 int cmdKeyid(const std::vector<std::string>& argv) {
   static const auto specs = withPin({{"--cert", "", true, "a certificate file (PEM or DER)"},
                                      {"--key", "", true, "a key URI: file:…, pkcs11:…, skf:…"},
-                                     {"--json", "", false, "print JSON"}});
+                                     {"--json", "", false, "print JSON"},
+                                     {"--keyid-oid", "", true, "the keyID extension's OID"},
+                                     {"--credit-code-oid", "", true, "the credit code extension's OID"}});
   std::string error;
   auto args = parseArgs(argv, specs, error);
   if (!args || args->has("--help") || args->has("--cert") == args->has("--key")) {
@@ -139,9 +142,12 @@ int cmdKeyid(const std::vector<std::string>& argv) {
     return (args && args->has("--help")) ? kExitOk : kExitUsage;
   }
   std::time_t now = std::time(nullptr);
+  identity::ExtensionOids oids;
+  oids.keyId = args->get("--keyid-oid").value_or(oids.keyId);
+  oids.creditCode = args->get("--credit-code-oid").value_or(oids.creditCode);
   Result<identity::CertificateInfo> info = std::unexpected(Finding{});
   if (auto cert = args->get("--cert")) {
-    info = identity::readCertificate(*cert, *cert);
+    info = identity::readCertificate(*cert, *cert, oids);
   } else {
     auto uri = identity::parseKeyUri(*args->get("--key"), fs::current_path());
     if (!uri) return fail(uri.error(), "keyid");
@@ -156,7 +162,7 @@ int cmdKeyid(const std::vector<std::string>& argv) {
       f.hint = "give the certificate file with --cert";
       return fail(f, "keyid");
     }
-    info = certificateFromPem(pem, identity::describeKeyUri(*uri));
+    info = certificateFromPem(pem, identity::describeKeyUri(*uri), oids);
   }
   if (!info) return fail(info.error(), "keyid");
   if (args->has("--json")) {
@@ -290,6 +296,7 @@ SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std:
   identity::ChainCheck chain;
   for (const auto& ca : cfg.trustedCAs) chain.caFiles.emplace_back(ca);
   chain.now = now;
+  chain.oids = extensionOids(cfg);
   if (chain.caFiles.empty()) {
     Finding f;
     f.severity = Severity::Warning;

@@ -28,13 +28,19 @@ Inputs loadInputs(const std::string& configPath) {
   return in;
 }
 
+identity::ExtensionOids extensionOids(const Config& config) {
+  return {config.keyIdOid, config.creditCodeOid};
+}
+
 CertificateFacts readSchoolCertificate(const School& school, const Date& today,
+                                       const identity::ExtensionOids& oids,
                                        std::vector<Finding>& findings) {
   CertificateFacts facts;
   facts.keyId = school.identity.keyId;
   if (school.identity.certificate.empty()) return facts;
   facts.configured = true;
-  auto cert = identity::readCertificate(school.identity.certificate, school.identity.certificate);
+  auto cert = identity::readCertificate(school.identity.certificate, school.identity.certificate,
+                                        oids);
   auto push = [&](Severity sev, std::string code, std::string message, std::string hint) {
     Finding f;
     f.severity = sev;

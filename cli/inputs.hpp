@@ -31,7 +31,10 @@ struct CertificateFacts {
 };
 
 // Reads the school's certificate if one is configured; problems become findings.
+[[nodiscard]] identity::ExtensionOids extensionOids(const Config& config);
+
 [[nodiscard]] CertificateFacts readSchoolCertificate(const School& school, const Date& today,
+                                                     const identity::ExtensionOids& oids,
                                                      std::vector<Finding>& findings);
 
 // The school's rosters, each read by the reader its extension calls for.

@@ -290,6 +290,21 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
       cfg.trustedCAs.push_back(resolve(dir, ca.get<std::string>()));
     }
   }
+  if (const json* ext = fd.object(*doc, "$", "certificateExtensions", false)) {
+    for (auto [key, field] : {std::pair{"keyId", &cfg.keyIdOid}, std::pair{"creditCode", &cfg.creditCodeOid}}) {
+      auto oid = fd.str(*ext, "$.certificateExtensions", key, false);
+      if (!oid) continue;
+      bool dotted = !oid->empty() && oid->find_first_not_of("0123456789.") == std::string::npos &&
+                    oid->front() != '.' && oid->back() != '.' && oid->find("..") == std::string::npos;
+      if (!dotted) {
+        fd.error(std::string("$.certificateExtensions.") + key, "CONFIG_OID",
+                 "\"" + *oid + "\" is not a dotted OID", "write it like 1.2.156.112570.11.205");
+        continue;
+      }
+      *field = *oid;
+    }
+    fd.unknownKeys(*ext, "$.certificateExtensions", {"keyId", "creditCode"});
+  }
   if (auto sched = doc->find("schedule"); sched != doc->end()) cfg.schedule = sched->dump();
   const json* schools = fd.array(*doc, "$", "schools", true);
   if (schools == nullptr) return result;  // nothing to do without schools
@@ -306,7 +321,7 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
     }
   }
   fd.unknownKeys(*doc, "$", {"platform", "state", "plugins", "catalog", "schedule", "schools",
-                             "trustedCAs", "logging", "metrics"});
+                             "trustedCAs", "certificateExtensions", "logging", "metrics"});
   result.config = std::move(cfg);
   return result;
 }

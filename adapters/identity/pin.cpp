@@ -3,6 +3,7 @@
 #include "zzjb/identity/pin.hpp"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -99,7 +100,23 @@ Result<Secret> prompt(const std::string& school) {
 
 }  // namespace
 
+namespace {
+Result<Secret> readPinFrom(const PinSource& source, const std::string& school);
+}  // namespace
+
 Result<Secret> readPin(const PinSource& source, const std::string& school) {
+  auto pin = readPinFrom(source, school);
+  // A process that holds a PIN writes no core dump.
+  if (pin) {
+    rlimit none{0, 0};
+    ::setrlimit(RLIMIT_CORE, &none);
+  }
+  return pin;
+}
+
+namespace {
+
+Result<Secret> readPinFrom(const PinSource& source, const std::string& school) {
   if (!source.env.empty()) {
     const char* v = std::getenv(source.env.c_str());
     if (v == nullptr || *v == '\0') {
@@ -132,6 +149,8 @@ Result<Secret> readPin(const PinSource& source, const std::string& school) {
                                   "{\"credential\": …} or {\"prompt\": true}",
                                   school));
 }
+
+}  // namespace
 
 }  // namespace zzjb::identity
 

@@ -138,6 +138,34 @@ TEST_P(KeyFiles, EncryptedKeyIsOpenedWithThePinFromAFile) {
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, KeyFiles, ::testing::Values("sm2", "rsa", "ec"));
 
+
+TEST(Keyid, ExtensionOidsCanBeConfigured) {
+  TempDir tmp;
+  Pki pki{tmp.path(), "ec"};
+  pki.make("school", "", "");
+  // A certificate whose issuer put the keyID under another OID.
+  writeFile(tmp / "moved.ext", "1.3.6.1.4.1.55555.1=ASN1:UTF8String:MOVED-KEYID-7\n");
+  sh("openssl x509 -req -in " + (tmp / "school.csr").string() + " -CA " + (tmp / "ca.pem").string() +
+     " -CAkey " + (tmp / "ca.key").string() + " -CAcreateserial -days 30 -extfile " +
+     (tmp / "moved.ext").string() + " -sha256 -out " + (tmp / "moved.pem").string());
+  auto plain = run(kBin + " keyid --cert " + (tmp / "moved.pem").string());
+  EXPECT_EQ(plain.exitCode, 77) << "no keyID at the default OID";
+  auto moved = run(kBin + " keyid --keyid-oid 1.3.6.1.4.1.55555.1 --cert " + (tmp / "moved.pem").string());
+  EXPECT_EQ(moved.exitCode, 0) << moved.err;
+  EXPECT_TRUE(contains(moved.out, "keyID        MOVED-KEYID-7")) << moved.out;
+  // The same through the configuration, in zzjb check.
+  json cfg = json::parse(readFile(kSource / "config/zzjb.example.json"));
+  json school = cfg["schools"][0];
+  school["identity"] = {{"certificate", (tmp / "moved.pem").string()}};
+  cfg["schools"] = json::array({school});
+  cfg["certificateExtensions"] = {{"keyId", "1.3.6.1.4.1.55555.1"}};
+  cfg.erase("catalog");
+  writeFile(tmp / "zzjb.json", cfg.dump());
+  auto check = run(kBin + " check --json -c " + (tmp / "zzjb.json").string());
+  auto j = json::parse(check.out);
+  EXPECT_EQ(j["schools"][0]["certificate"]["keyId"], "MOVED-KEYID-7") << check.out;
+}
+
 // A configuration with one school whose certificate is `cert`, trusting `ca`.
 fs::path schoolConfig(const TempDir& tmp, const std::string& key, const std::string& cert,
                       const std::string& ca, const json& pin = json::object()) {

@@ -20,6 +20,10 @@ struct Config {
   // PEM files of the CAs that issue schools' certificates (SHECA's roots): the chain every
   // certificate must reach, as the platform checks it.
   std::vector<std::string> trustedCAs;
+  // Where the keyID and the 统一社会信用代码 live in a school certificate (SHECA's private
+  // extensions, UTF8String); configurable in case the issuer moves them.
+  std::string keyIdOid = "1.2.156.112570.11.205";
+  std::string creditCodeOid = "1.2.156.112570.11.210";
   std::vector<School> schools;  // the schools that could be read; broken ones are findings
 };
 
