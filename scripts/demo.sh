@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds zzjb and shows it on the example configuration:
-# the offline check of two schools, and their two paper forms.
+# the offline check of two schools, their CA keys, and their two paper forms.
 # (The online pass against zzjb-mock comes with the engine; see the README.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,8 @@ set +e
 rc=$?
 set -e
 echo "(exit $rc)"
+echo "== zzjb identity check -c config/zzjb.example.json   (each school's CA key: open, sign, verify)"
+"$zzjb" identity check -c config/zzjb.example.json
 out=build/demo/forms
 for school in xuhui-zz pudong-gz; do   # the two schools of the example
   echo "== zzjb forms -c config/zzjb.example.json --school $school -o $out"
