@@ -11,12 +11,7 @@ namespace fs = std::filesystem;
 namespace {
 
 Finding uriError(std::string message, std::string hint) {
-  Finding f;
-  f.kind = FindingKind::Config;
-  f.code = "KEY_URI";
-  f.message = std::move(message);
-  f.hint = std::move(hint);
-  return f;
+  return configFinding("KEY_URI", std::move(message), std::move(hint));
 }
 
 int hexValue(char c) {

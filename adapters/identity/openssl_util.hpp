@@ -95,13 +95,8 @@ class WipedBytes {
 
 inline Finding configFinding(std::string code, const std::string& display, std::string message,
                              std::string hint) {
-  Finding f;
-  f.severity = Severity::Error;
-  f.kind = FindingKind::Config;
-  f.code = std::move(code);
+  Finding f = zzjb::configFinding(std::move(code), std::move(message), std::move(hint));
   f.where.file = display;
-  f.message = std::move(message);
-  f.hint = std::move(hint);
   return f;
 }
 

@@ -17,11 +17,7 @@ namespace zzjb::identity {
 namespace {
 
 Finding pinError(std::string code, std::string message, std::string hint, const std::string& school) {
-  Finding f;
-  f.kind = FindingKind::Config;
-  f.code = std::move(code);
-  f.message = std::move(message);
-  f.hint = std::move(hint);
+  Finding f = configFinding(std::move(code), std::move(message), std::move(hint));
   f.school = school;
   return f;
 }

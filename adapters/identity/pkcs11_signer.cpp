@@ -113,15 +113,6 @@ std::string ckrText(CK_RV rv) {
   return std::string(name) + " (" + hex.data() + ")";
 }
 
-Finding configFinding(std::string code, std::string message, std::string hint = {}) {
-  Finding f;
-  f.severity = Severity::Error;
-  f.kind = FindingKind::Config;
-  f.code = std::move(code);
-  f.message = std::move(message);
-  f.hint = std::move(hint);
-  return f;
-}
 
 // PKCS#11 pads labels with spaces to their fixed width.
 std::string paddedText(const unsigned char* text, std::size_t width) {

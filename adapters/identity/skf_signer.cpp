@@ -124,15 +124,6 @@ std::string sarText(ULONG rv) {
   return std::string(name) + " (" + hex.data() + ")";
 }
 
-Finding configFinding(std::string code, std::string message, std::string hint = {}) {
-  Finding f;
-  f.severity = Severity::Error;
-  f.kind = FindingKind::Config;
-  f.code = std::move(code);
-  f.message = std::move(message);
-  f.hint = std::move(hint);
-  return f;
-}
 
 std::string triesText(ULONG n) {
   return std::to_string(n) + (n == 1 ? " try" : " tries");

@@ -42,6 +42,18 @@ using Result = std::expected<T, Finding>;
 
 [[nodiscard]] const char* severityName(Severity s);
 
+// An error about configuration or the environment (a key, a token, a file), not about data.
+[[nodiscard]] inline Finding configFinding(std::string code, std::string message,
+                                           std::string hint = {}) {
+  Finding f;
+  f.severity = Severity::Error;
+  f.kind = FindingKind::Config;
+  f.code = std::move(code);
+  f.message = std::move(message);
+  f.hint = std::move(hint);
+  return f;
+}
+
 // Collects findings while a component goes on working: a bad row never stops the good ones.
 class Findings {
  public:
