@@ -1,0 +1,687 @@
+// zzjb-mock's platform: the request pipeline (routing, sessions, signed submissions,
+// idempotency), login with the CA key, the account and the catalog, and saving the state.
+// Permissions and declarations are in platform_skills.cpp, the admin API in platform_admin.cpp.
+#include "platform.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <exception>
+#include <fstream>
+#include <sstream>
+
+#include "platform_impl.hpp"
+#include "zzjb/core/identifiers.hpp"
+
+namespace zzjb::mock {
+namespace {
+
+constexpr Seconds kChallengeTtl = 120;
+constexpr Seconds kMaxSkew = 300;
+constexpr Seconds kNonceWindow = 600;
+constexpr const char* kJsonType = "application/json; charset=utf-8";
+
+std::vector<std::string> splitPath(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    std::size_t slash = path.find('/', pos);
+    if (slash == std::string::npos) slash = path.size();
+    parts.push_back(path.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  return parts;
+}
+
+// Whether `path` matches `pattern` ("*" matches one non-empty segment); fills `params`.
+bool matches(const std::string& pattern, const std::string& path,
+             std::vector<std::string>& params) {
+  auto want = splitPath(pattern);
+  auto have = splitPath(path);
+  if (want.size() != have.size()) return false;
+  std::vector<std::string> found;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i] == "*") {
+      if (have[i].empty()) return false;
+      found.push_back(have[i]);
+    } else if (want[i] != have[i]) {
+      return false;
+    }
+  }
+  params = std::move(found);
+  return true;
+}
+
+bool isSigned(const Call& call) {
+  const std::string& m = call.request.method;
+  return (m == "POST" || m == "PUT") && call.target.path.starts_with("/api/v1/") &&
+         !call.target.path.starts_with("/api/v1/auth/");
+}
+
+}  // namespace
+
+bool CaseInsensitiveLess::operator()(const std::string& a, const std::string& b) const {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) <
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+// ---- answers ------------------------------------------------------------------------------------
+
+Response jsonResponse(int status, const Json& body) {
+  Response r;
+  r.status = status;
+  r.headers.emplace_back("Content-Type", kJsonType);
+  r.body = body.dump();
+  return r;
+}
+
+Response errorResponse(const Call& call, int status, const std::string& code,
+                       const std::string& message, const std::vector<FieldError>& fields) {
+  Json body{{"code", code}, {"message", message}, {"requestId", call.requestId}};
+  if (status == 422) {
+    Json list = Json::array();
+    for (const auto& f : fields) list.push_back({{"field", f.field}, {"message", f.message}});
+    body["fields"] = list;
+  }
+  return jsonResponse(status, body);
+}
+
+std::optional<Json> parseJsonBody(const Call& call, bool emptyIsObject) {
+  if (emptyIsObject && trim(call.request.body).empty()) return Json::object();
+  Json j = Json::parse(call.request.body, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+std::string fingerprintOf(const Call& call, const std::string& canonicalBody) {
+  return call.request.method + " " + call.target.path + "\n" + sha256Hex(canonicalBody);
+}
+
+std::optional<Response> requireIdempotencyKey(const Call& call) {
+  const std::string* key = header(call.request, "Idempotency-Key");
+  if (key != nullptr && isPrintableAscii(*key, 1, 128)) return std::nullopt;
+  return errorResponse(call, 400, "IDEMPOTENCY_KEY_REQUIRED",
+                       "创建类提交须带 Idempotency-Key（1–128 个可打印 ASCII 字符）");
+}
+
+const std::string* header(const Request& request, const std::string& name) {
+  auto it = request.headers.find(name);
+  return it == request.headers.end() ? nullptr : &it->second;
+}
+
+std::optional<std::string> stringField(const Json& object, const std::string& name) {
+  auto it = object.find(name);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  std::string v = trim(it->get<std::string>());
+  if (v.empty()) return std::nullopt;
+  return v;
+}
+
+std::optional<int> intField(const Json& object, const std::string& name, int lo, int hi) {
+  auto it = object.find(name);
+  if (it == object.end() || !it->is_number_integer()) return std::nullopt;
+  auto v = it->get<std::int64_t>();
+  if (v < lo || v > hi) return std::nullopt;
+  return static_cast<int>(v);
+}
+
+// ---- Platform -----------------------------------------------------------------------------------
+
+Platform::Impl::Impl(PlatformOptions opts) : options(std::move(opts)) {
+  std::string error;
+  if (!anchors.load(options.trustCaFiles, error)) throw std::runtime_error(error);
+  auto catalog = loadCatalogFile(error);
+  if (!catalog) throw std::runtime_error(error);
+  initialCatalog = *catalog;
+  routes = {
+      {"POST", "/api/v1/auth/challenge", &Impl::challenge},
+      {"POST", "/api/v1/auth/login", &Impl::login},
+      {"GET", "/api/v1/account", &Impl::getAccount},
+      {"PUT", "/api/v1/account", &Impl::putAccount},
+      {"GET", "/api/v1/skills/catalog", &Impl::getCatalog},
+      {"GET", "/api/v1/skills/permissions", &Impl::listPermissions},
+      {"GET", "/api/v1/skills/permission-applications", &Impl::findApplications},
+      {"POST", "/api/v1/skills/permission-applications", &Impl::postApplication},
+      {"GET", "/api/v1/skills/permission-applications/*", &Impl::getApplication},
+      {"GET", "/api/v1/skills/group-declarations", &Impl::findBatches},
+      {"POST", "/api/v1/skills/group-declarations", &Impl::postDeclaration},
+      {"GET", "/api/v1/skills/group-declarations/*", &Impl::getBatch},
+      {"GET", "/api/v1/skills/declarations", &Impl::listDeclarations},
+      {"GET", "/__admin/health", &Impl::adminHealth},
+      {"POST", "/__admin/reset", &Impl::adminReset},
+      {"GET", "/__admin/state", &Impl::adminState},
+      {"POST", "/__admin/review-policy", &Impl::adminReviewPolicy},
+      {"POST", "/__admin/batch-policy", &Impl::adminBatchPolicy},
+      {"POST", "/__admin/account-policy", &Impl::adminAccountPolicy},
+      {"POST", "/__admin/applications/*/approve", &Impl::adminApprove},
+      {"POST", "/__admin/applications/*/reject", &Impl::adminReject},
+      {"POST", "/__admin/permissions", &Impl::adminGrant},
+      {"POST", "/__admin/accounts/*/activate", &Impl::adminActivate},
+      {"POST", "/__admin/catalog", &Impl::adminCatalog},
+      {"GET", "/__admin/clock", &Impl::adminGetClock},
+      {"POST", "/__admin/clock", &Impl::adminSetClock},
+  };
+  resetState();
+}
+
+Platform::Platform(PlatformOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Platform::~Platform() = default;
+
+Response Platform::handle(const Request& request, const std::string& requestId) {
+  std::lock_guard lock(impl_->mutex);
+  try {
+    return impl_->handleLocked(request, requestId);
+  } catch (const std::exception& e) {
+    Response r = jsonResponse(500, {{"code", "INTERNAL"},
+                                    {"message", std::string("模拟平台内部错误：") + e.what()},
+                                    {"requestId", requestId}});
+    r.mutated = impl_->mutated;
+    return r;
+  } catch (...) {
+    return jsonResponse(
+        500, {{"code", "INTERNAL"}, {"message", "模拟平台内部错误"}, {"requestId", requestId}});
+  }
+}
+
+void Platform::expireSessionOf(const Request& request) {
+  std::lock_guard lock(impl_->mutex);
+  const std::string* auth = header(request, "Authorization");
+  if (auth == nullptr || auth->size() < 7) return;
+  auto it = impl_->state.sessions.find(trim(auth->substr(7)));
+  if (it != impl_->state.sessions.end()) it->second.expiresAt = impl_->now();
+}
+
+std::string Platform::saveState() const {
+  std::lock_guard lock(impl_->mutex);
+  Json doc = impl_->state;
+  std::ostringstream rng;
+  rng << impl_->rng;
+  doc["rng"] = rng.str();
+  doc["format"] = "zzjb-mock-state/1";
+  return doc.dump();
+}
+
+bool Platform::loadState(const std::string& json, std::string& error) {
+  try {
+    Json doc = Json::parse(json);
+    if (doc.value("format", "") != "zzjb-mock-state/1") {
+      error = "not a zzjb-mock state document (format zzjb-mock-state/1 expected)";
+      return false;
+    }
+    State loaded = doc.get<State>();
+    std::mt19937_64 rng;
+    std::istringstream in(doc.at("rng").get<std::string>());
+    in >> rng;
+    if (!in) {
+      error = "state document has a bad rng";
+      return false;
+    }
+    std::lock_guard lock(impl_->mutex);
+    impl_->state = std::move(loaded);
+    impl_->rng = rng;
+    return true;
+  } catch (const std::exception& e) {
+    error = std::string("bad state document: ") + e.what();
+    return false;
+  }
+}
+
+// ---- the pipeline -------------------------------------------------------------------------------
+
+Response Platform::Impl::handleLocked(const Request& request, const std::string& requestId) {
+  mutated = false;
+  auto target = parseTarget(request.target);
+  Call call{request, requestId, target.value_or(Target{}), {}, nullptr, {}};
+  if (!target) return errorResponse(call, 400, "BAD_REQUEST", "请求地址无效");
+
+  const bool admin = call.target.path == "/__admin" || call.target.path.starts_with("/__admin/");
+  if (admin && !request.loopback) {
+    return errorResponse(call, 403, "FORBIDDEN", "管理接口只接受本机访问");
+  }
+  const Route* route = nullptr;
+  std::vector<std::string> allowed;
+  for (const auto& r : routes) {
+    std::vector<std::string> params;
+    if (!matches(r.pattern, call.target.path, params)) continue;
+    allowed.push_back(r.method);
+    if (r.method == request.method) {
+      route = &r;
+      call.params = std::move(params);
+    }
+  }
+  if (route == nullptr && allowed.empty()) {
+    return errorResponse(call, 404, "NOT_FOUND", "接口不存在：" + call.target.path);
+  }
+  if (route == nullptr) {
+    Response r =
+        errorResponse(call, 405, "METHOD_NOT_ALLOWED", "该接口不支持 " + request.method + " 方法");
+    std::string allow;
+    for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+
+  const bool needsSession = !admin && !call.target.path.starts_with("/api/v1/auth/");
+  if (needsSession) {
+    if (auto denied = authenticate(call)) return *denied;
+  }
+  if (needsSession && isSigned(call)) {
+    if (auto denied = checkSignature(call)) {
+      denied->creditCode = call.school;
+      denied->mutated = mutated;
+      return *denied;
+    }
+  }
+  Response r = (this->*(route->handler))(call);
+  if (r.creditCode.empty()) r.creditCode = call.school;
+  r.mutated = r.mutated || mutated;
+  return r;
+}
+
+Seconds Platform::Impl::now() const {
+  if (state.clock.frozen) return state.clock.fixedNow;
+  auto sys = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return static_cast<Seconds>(sys.count()) + state.clock.offset;
+}
+
+std::string Platform::Impl::randomBytes(std::size_t n) {
+  std::string out;
+  out.reserve(n + 8);
+  while (out.size() < n) {
+    std::uint64_t v = rng();
+    for (int i = 0; i < 8 && out.size() < n; ++i) {
+      out += static_cast<char>(v & 0xFF);
+      v >>= 8;
+    }
+  }
+  mutated = true;
+  return out;
+}
+
+std::string Platform::Impl::randomId(const std::string& prefix) {
+  std::string hex = hexEncode(randomBytes(8));
+  std::transform(hex.begin(), hex.end(), hex.begin(), [](char c) {
+    return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  });
+  return prefix + hex;
+}
+
+void Platform::Impl::resetState() {
+  state = State{};
+  state.catalog = initialCatalog;
+  std::string error;
+  if (auto fresh = loadCatalogFile(error)) state.catalog = *fresh;  // the file may have changed
+  rng.seed(options.seed);
+  mutated = true;
+}
+
+std::optional<Json> Platform::Impl::loadCatalogFile(std::string& error) const {
+  if (options.catalogFile.empty()) return Json{{"version", "empty"}, {"items", Json::array()}};
+  std::ifstream in(options.catalogFile, std::ios::binary);
+  if (!in) {
+    error = "cannot read catalog file " + options.catalogFile;
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  Json catalog = Json::parse(text.str(), nullptr, false);
+  if (catalog.is_discarded()) {
+    error = "catalog file " + options.catalogFile + " is not JSON";
+    return std::nullopt;
+  }
+  if (auto problems = validateCatalog(catalog)) {
+    error = "catalog file " + options.catalogFile + ": " + problems->front().field + ": " +
+            problems->front().message;
+    return std::nullopt;
+  }
+  return catalog;
+}
+
+std::optional<std::vector<FieldError>> Platform::Impl::validateCatalog(const Json& catalog) {
+  std::vector<FieldError> errors;
+  if (!catalog.is_object() || !catalog.contains("items") || !catalog["items"].is_array()) {
+    return std::vector<FieldError>{{"items", "目录须为对象且含 items 数组"}};
+  }
+  if (!catalog.contains("version") || !catalog["version"].is_string()) {
+    errors.push_back({"version", "version 须为字符串"});
+  }
+  const auto& items = catalog["items"];
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string at = "items[" + std::to_string(i) + "]";
+    const Json& item = items[i];
+    const Json org = item.is_object() ? item.value("org", Json()) : Json();
+    if (!org.is_object() || !stringField(org, "name") || !stringField(org, "creditCode")) {
+      errors.push_back({at + ".org", "评价机构须有 name 与 creditCode"});
+    } else if (org.value("type", "") != "SOCIAL_ORG" && org.value("type", "") != "EMPLOYER") {
+      errors.push_back({at + ".org.type", "评价机构类型须为 SOCIAL_ORG 或 EMPLOYER"});
+    }
+    const Json occupations = item.is_object() ? item.value("occupations", Json()) : Json();
+    if (!occupations.is_array()) {
+      errors.push_back({at + ".occupations", "occupations 须为数组"});
+      continue;
+    }
+    for (std::size_t k = 0; k < occupations.size(); ++k) {
+      const Json& o = occupations[k];
+      const std::string oat = at + ".occupations[" + std::to_string(k) + "]";
+      bool ok = o.is_object() && stringField(o, "name") && stringField(o, "code") &&
+                isOccupationCode(o["code"].get<std::string>()) && o.contains("levels") &&
+                o["levels"].is_array();
+      if (ok) {
+        for (const auto& l : o["levels"]) {
+          ok = ok && l.is_number_integer() && l.get<int>() >= 1 && l.get<int>() <= 5;
+        }
+      }
+      if (!ok) errors.push_back({oat, "职业须有 code（职业编码）、name 与 levels（1–5）"});
+    }
+  }
+  if (errors.empty()) return std::nullopt;
+  return errors;
+}
+
+const AccountRecord* Platform::Impl::accountOf(const Call& call) const {
+  if (!call.school.empty()) {
+    auto it = state.accounts.find(call.school);
+    return it == state.accounts.end() ? nullptr : &it->second;
+  }
+  return nullptr;
+}
+
+std::string Platform::Impl::idempotencyScope(const Call& call) const {
+  if (call.session == nullptr) return {};
+  if (!call.session->creditCode.empty()) return call.session->creditCode;
+  return "keyId:" + call.session->keyId;
+}
+
+std::optional<Response> Platform::Impl::authenticate(Call& call) {
+  const std::string* auth = header(call.request, "Authorization");
+  std::string scheme =
+      auth == nullptr ? "" : auth->substr(0, std::min<std::size_t>(7, auth->size()));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  if (auth == nullptr || scheme != "bearer ") {
+    return errorResponse(call, 401, "UNAUTHORIZED",
+                         "缺少会话令牌（Authorization: Bearer），请先登录");
+  }
+  auto it = state.sessions.find(trim(auth->substr(7)));
+  if (it == state.sessions.end()) {
+    return errorResponse(call, 401, "UNAUTHORIZED", "会话令牌无效，请重新登录");
+  }
+  call.session = &it->second;
+  call.school = it->second.creditCode;
+  if (call.school.empty()) {  // a certificate without the credit code: the account names it
+    for (const auto& [code, account] : state.accounts) {
+      if (account.fields.value("operator", Json::object()).value("keyId", "") == it->second.keyId) {
+        call.school = code;
+        break;
+      }
+    }
+  }
+  if (now() >= it->second.expiresAt) {
+    return errorResponse(call, 401, "SESSION_EXPIRED", "会话已过期，请重新登录");
+  }
+  return std::nullopt;
+}
+
+std::optional<Response> Platform::Impl::checkSignature(Call& call) {
+  const std::string* ts = header(call.request, "X-Zzjb-Timestamp");
+  const std::string* nonce = header(call.request, "X-Zzjb-Nonce");
+  const std::string* sig = header(call.request, "X-Zzjb-Signature");
+  if (ts == nullptr || nonce == nullptr || sig == nullptr) {
+    return errorResponse(call, 401, "SIGNATURE_INVALID",
+                         "提交须带 X-Zzjb-Timestamp、X-Zzjb-Nonce 与 X-Zzjb-Signature 签名头");
+  }
+  auto when = parseTime(*ts);
+  if (!when)
+    return errorResponse(call, 400, "TIMESTAMP_SKEW", "X-Zzjb-Timestamp 不是 RFC 3339 时间");
+  const Seconds t = now();
+  if (*when > t + kMaxSkew || *when < t - kMaxSkew) {
+    return errorResponse(
+        call, 400, "TIMESTAMP_SKEW",
+        "X-Zzjb-Timestamp 与平台时间相差超过 300 秒（平台时间 " + formatTime(t) + "）");
+  }
+  if (!isPrintableAscii(*nonce, 16, 256)) {
+    return errorResponse(call, 401, "SIGNATURE_INVALID", "X-Zzjb-Nonce 须为至少 16 个可打印字符");
+  }
+  auto der = base64Decode(trim(*sig));
+  const std::string payload = call.request.method + "\n" + call.target.path + "\n" + *ts + "\n" +
+                              *nonce + "\n" + sha256Hex(call.request.body);
+  if (!der || verifySignature(call.session->certificate, call.session->algorithm, payload, *der) !=
+                  SignatureVerdict::Ok) {
+    return errorResponse(call, 401, "SIGNATURE_INVALID", "提交签名验证失败");
+  }
+  std::erase_if(state.seenNonces, [t](const auto& kv) { return kv.second < t - kNonceWindow; });
+  if (state.seenNonces.contains(*nonce)) {
+    return errorResponse(call, 409, "REPLAY", "该 X-Zzjb-Nonce 在 10 分钟内已使用过（重放）");
+  }
+  state.seenNonces[*nonce] = t;
+  mutated = true;
+  return std::nullopt;
+}
+
+std::optional<Response> Platform::Impl::beginIdempotent(Call& call,
+                                                        const std::string& fingerprint) {
+  auto it = state.idempotency.find(idempotencyScope(call) + "\n" +
+                                   *header(call.request, "Idempotency-Key"));
+  if (it == state.idempotency.end()) return std::nullopt;
+  if (it->second.fingerprint != fingerprint) {
+    return errorResponse(call, 409, "IDEMPOTENCY_MISMATCH",
+                         "该 Idempotency-Key 已用于另一内容不同的提交");
+  }
+  Response r;
+  r.status = it->second.status;
+  r.headers.emplace_back("Content-Type", kJsonType);
+  r.headers.emplace_back("Idempotent-Replayed", "true");
+  r.body = it->second.body;
+  return r;
+}
+
+void Platform::Impl::rememberIdempotent(const Call& call, const std::string& fingerprint,
+                                        const Response& r) {
+  if (r.status < 200 || r.status > 299) return;  // failures may be retried with the same key
+  state.idempotency[idempotencyScope(call) + "\n" + *header(call.request, "Idempotency-Key")] =
+      IdempotencyRecord{fingerprint, r.status, r.body, now()};
+  mutated = true;
+}
+
+// ---- login --------------------------------------------------------------------------------------
+
+Response Platform::Impl::challenge(Call& /*call*/) {
+  const Seconds t = now();
+  std::erase_if(state.challenges,
+                [t](const auto& kv) { return kv.second.expiresAt < t - kNonceWindow; });
+  std::string id = "CH" + hexEncode(randomBytes(12));
+  ChallengeRecord c{base64Encode(randomBytes(32)), t + kChallengeTtl, false};
+  state.challenges[id] = c;
+  return jsonResponse(
+      200, {{"challengeId", id}, {"nonce", c.nonce}, {"expiresAt", formatTime(c.expiresAt)}});
+}
+
+Response Platform::Impl::login(Call& call) {
+  auto body = parseJsonBody(call, false);
+  if (!body || !body->is_object())
+    return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
+  for (const char* name : {"challengeId", "keyId", "certificate", "algorithm", "signature"}) {
+    if (!stringField(*body, name)) {
+      return errorResponse(call, 400, "BAD_REQUEST", std::string("缺少字段 ") + name);
+    }
+  }
+  const std::string algorithm = (*body)["algorithm"];
+  if (!isKnownAlgorithm(algorithm)) {
+    return errorResponse(call, 400, "BAD_REQUEST",
+                         "algorithm 须为 SM2-SM3、RSA-SHA256 或 ECDSA-SHA256");
+  }
+  auto ch = state.challenges.find((*body)["challengeId"].get<std::string>());
+  if (ch == state.challenges.end()) {
+    return errorResponse(call, 401, "CHALLENGE_INVALID", "挑战不存在，请重新获取");
+  }
+  if (ch->second.used)
+    return errorResponse(call, 401, "CHALLENGE_INVALID", "挑战已使用，请重新获取");
+  if (now() >= ch->second.expiresAt) {
+    return errorResponse(call, 401, "CHALLENGE_INVALID", "挑战已过期，请重新获取");
+  }
+  ch->second.used = true;  // any attempt uses it up: no guessing on one challenge
+  mutated = true;
+
+  const std::string pem = (*body)["certificate"];
+  CertInfo cert = checkCertificate(pem, anchors, now());
+  Response denied;
+  if (cert.verdict == CertVerdict::Untrusted) {
+    denied = errorResponse(call, 401, "CERT_UNTRUSTED",
+                           "证书不是受信任的 CA 签发的（" + cert.detail + "）");
+  } else if (cert.verdict == CertVerdict::Expired) {
+    denied = errorResponse(call, 401, "CERT_EXPIRED", "证书不在有效期内（" + cert.detail + "）");
+  } else if (cert.keyId.empty() || cert.keyId != (*body)["keyId"].get<std::string>()) {
+    denied = errorResponse(call, 401, "KEYID_MISMATCH",
+                           cert.keyId.empty() ? "证书中没有 keyID 扩展（1.2.156.112570.11.205）"
+                                              : "keyId 与证书中的 keyID 不一致");
+  } else {
+    auto nonce = base64Decode(ch->second.nonce);
+    auto sig = base64Decode((*body)["signature"].get<std::string>());
+    if (!sig || verifySignature(pem, algorithm, *nonce, *sig) != SignatureVerdict::Ok) {
+      denied =
+          errorResponse(call, 401, "SIGNATURE_INVALID", "挑战签名验证失败（或算法与密钥不符）");
+    }
+  }
+  denied.creditCode = cert.creditCode;
+  if (denied.status != 200) return denied;
+
+  const std::string token = hexEncode(randomBytes(32));
+  SessionRecord s{cert.keyId,      pem,          algorithm,
+                  cert.creditCode, cert.subject, now() + options.sessionTtlSeconds};
+  std::erase_if(state.sessions,
+                [t = now()](const auto& kv) { return kv.second.expiresAt < t - 86400; });
+  state.sessions[token] = s;
+  Response r = jsonResponse(200, {{"sessionToken", token},
+                                  {"expiresAt", formatTime(s.expiresAt)},
+                                  {"keyId", s.keyId},
+                                  {"subject", s.subject}});
+  r.creditCode = cert.creditCode;
+  return r;
+}
+
+// ---- account ------------------------------------------------------------------------------------
+
+namespace {
+
+Json accountView(const AccountRecord& a) {
+  Json v = a.fields;
+  v["status"] = a.status;
+  v["registeredAt"] = formatTime(a.registeredAt);
+  v["updatedAt"] = formatTime(a.updatedAt);
+  return v;
+}
+
+void requireName(const Json& obj, const std::string& name, const std::string& field,
+                 const std::string& label, std::vector<FieldError>& errors) {
+  if (!obj.is_object() || !stringField(obj, name)) errors.push_back({field, label + "不能为空"});
+}
+
+void requireMobile(const Json& obj, const std::string& field, std::vector<FieldError>& errors) {
+  if (!obj.is_object() || !obj.contains("mobile") || !obj["mobile"].is_string()) {
+    errors.push_back({field, "手机号码不能为空"});
+    return;
+  }
+  MobileCheck m = checkMobile(obj["mobile"].get<std::string>());
+  if (!m.ok) errors.push_back({field, "手机号码无效：" + m.problem});
+}
+
+}  // namespace
+
+Response Platform::Impl::getAccount(Call& call) {
+  const AccountRecord* a = accountOf(call);
+  if (a == nullptr) return errorResponse(call, 404, "NOT_REGISTERED", "学校尚未在平台开户");
+  return jsonResponse(200, accountView(*a));
+}
+
+Response Platform::Impl::putAccount(Call& call) {
+  if (auto missing = requireIdempotencyKey(call)) return *missing;
+  const std::string* key = header(call.request, "Idempotency-Key");
+  auto body = parseJsonBody(call, false);
+  if (!body || !body->is_object())
+    return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
+  const std::string fingerprint = fingerprintOf(call, body->dump());
+  if (auto replay = beginIdempotent(call, fingerprint)) {
+    replay->idempotencyKey = *key;
+    return *replay;
+  }
+
+  std::vector<FieldError> errors;
+  const Json& b = *body;
+  requireName(b, "schoolName", "schoolName", "学校名称", errors);
+  std::string creditCode;
+  if (!b.contains("creditCode") || !b["creditCode"].is_string()) {
+    errors.push_back({"creditCode", "统一社会信用代码不能为空"});
+  } else {
+    CreditCodeCheck c = checkCreditCode(b["creditCode"].get<std::string>());
+    if (!c.ok) {
+      errors.push_back({"creditCode", "统一社会信用代码无效：" + c.problem});
+    } else if (!call.session->creditCode.empty() && c.normalized != call.session->creditCode) {
+      errors.push_back({"creditCode", "与法人一证通证书中的统一社会信用代码不一致"});
+    } else {
+      creditCode = c.normalized;
+    }
+  }
+  const std::string level =
+      b.value("schoolLevel", Json()).is_string() ? b["schoolLevel"].get<std::string>() : "";
+  if (level != "SECONDARY" && level != "HIGHER") {
+    errors.push_back({"schoolLevel", "学校层次须为 SECONDARY（中职）或 HIGHER（高职）"});
+  }
+  requireName(b, "legalRepresentative", "legalRepresentative", "法人代表", errors);
+  requireName(b, "district", "district", "所属区", errors);
+  const Json leader = b.value("leader", Json());
+  requireName(leader, "name", "leader.name", "负责人姓名", errors);
+  requireMobile(leader, "leader.mobile", errors);
+  const Json contact = b.value("contact", Json());
+  requireName(contact, "name", "contact.name", "联系人姓名", errors);
+  requireMobile(contact, "contact.mobile", errors);
+  const Json op = b.value("operator", Json());
+  requireName(op, "name", "operator.name", "平台操作人员姓名", errors);
+  if (!op.is_object() || !op.contains("idNumber") || !op["idNumber"].is_string()) {
+    errors.push_back({"operator.idNumber", "平台操作人员身份证号不能为空"});
+  } else {
+    IdCheck id = checkResidentId(op["idNumber"].get<std::string>(), shanghaiDate(now()));
+    if (!id.ok) errors.push_back({"operator.idNumber", "平台操作人员身份证号无效：" + id.problem});
+  }
+  if (!op.is_object() || op.value("keyId", Json()) != call.session->keyId) {
+    errors.push_back({"operator.keyId", "keyId 须为当前登录所用证书的 keyID"});
+  }
+  if (!b.contains("dualCertificateProgram") || !b["dualCertificateProgram"].is_boolean()) {
+    errors.push_back({"dualCertificateProgram", "是否双证融通项目须为 true 或 false"});
+  }
+  if (!errors.empty()) return errorResponse(call, 422, "VALIDATION_FAILED", "开户信息有误", errors);
+
+  Json fields;
+  for (const char* name : {"schoolName", "schoolLevel", "legalRepresentative", "district", "leader",
+                           "contact", "operator", "dualCertificateProgram"}) {
+    fields[name] = b[name];
+  }
+  fields["creditCode"] = creditCode;
+  const Seconds t = now();
+  auto it = state.accounts.find(creditCode);
+  int status = 200;
+  if (it == state.accounts.end()) {
+    status = 201;
+    const char* initial = state.policies.accountMode == "manual" ? "PENDING_CENTRE" : "ACTIVE";
+    it = state.accounts.emplace(creditCode, AccountRecord{creditCode, fields, initial, t, t}).first;
+  } else {
+    it->second.fields = fields;
+    it->second.updatedAt = t;
+  }
+  mutated = true;
+  call.school = creditCode;
+  Response r = jsonResponse(status, accountView(it->second));
+  rememberIdempotent(call, fingerprint, r);
+  r.idempotencyKey = *key;
+  return r;
+}
+
+Response Platform::Impl::getCatalog(Call& call) {
+  (void)call;
+  return jsonResponse(200, state.catalog);
+}
+
+}  // namespace zzjb::mock

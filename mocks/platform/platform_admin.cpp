@@ -1,0 +1,283 @@
+// zzjb-mock's platform, the admin API under /__admin/ (loopback only, checked in the pipeline):
+// health, reset, state, the review/batch/account policies, the centre's decisions, the catalog
+// and the mock clock. /__admin/journal and /__admin/faults belong to the server.
+#include "platform_impl.hpp"
+#include "zzjb/core/identifiers.hpp"
+
+namespace zzjb::mock {
+namespace {
+
+Response ok(const Json& extra = Json::object()) {
+  Json body{{"status", "ok"}};
+  body.update(extra);
+  return jsonResponse(200, body);
+}
+
+}  // namespace
+
+Response Platform::Impl::adminHealth(Call& call) {
+  (void)call;
+  return ok({{"now", formatTime(now())}});
+}
+
+Response Platform::Impl::adminReset(Call& call) {
+  (void)call;
+  resetState();
+  return ok();
+}
+
+Response Platform::Impl::adminState(Call& call) {
+  (void)call;
+  Json accounts = Json::array();
+  for (const auto& [code, a] : state.accounts) {
+    Json v = a.fields;
+    v["status"] = a.status;
+    v["registeredAt"] = formatTime(a.registeredAt);
+    accounts.push_back(v);
+  }
+  Json applications = Json::array();
+  for (const auto& app : state.applications) {
+    Json v = applicationView(app);
+    v["creditCode"] = app.creditCode;
+    v["idempotencyKey"] = app.idempotencyKey;
+    v["polls"] = app.polls;
+    applications.push_back(v);
+  }
+  Json permissions = Json::array();
+  for (const auto& p : state.permissions) {
+    permissions.push_back({{"creditCode", p.creditCode},
+                           {"matter", p.matter},
+                           {"node", p.node},
+                           {"occupationCode", p.occupationCode},
+                           {"occupationName", p.occupationName},
+                           {"level", p.level},
+                           {"evaluationOrg", p.evaluationOrg},
+                           {"grantedAt", formatTime(p.grantedAt)}});
+  }
+  Json batches = Json::array();
+  for (const auto& b : state.batches) {
+    Json rows = Json::array();
+    for (const auto& r : b.rows) {
+      rows.push_back(
+          {{"row", r.row}, {"idNumber", r.idNumber}, {"result", r.result}, {"reason", r.reason}});
+    }
+    batches.push_back({{"batchId", b.batchId},
+                       {"creditCode", b.creditCode},
+                       {"occupationCode", b.manifest.value("occupationCode", "")},
+                       {"level", b.manifest.value("level", 0)},
+                       {"status", b.status},
+                       {"idempotencyKey", b.idempotencyKey},
+                       {"polls", b.polls},
+                       {"rows", rows}});
+  }
+  Json declarations = Json::array();
+  for (const auto& d : state.declarations) {
+    declarations.push_back({{"creditCode", d.creditCode},
+                            {"idNumber", d.idNumber},
+                            {"occupationCode", d.occupationCode},
+                            {"level", d.level},
+                            {"declarationNo", d.declarationNo},
+                            {"batchId", d.batchId}});
+  }
+  const Policies& p = state.policies;
+  return jsonResponse(200,
+                      {{"accounts", accounts},
+                       {"applications", applications},
+                       {"permissions", permissions},
+                       {"batches", batches},
+                       {"declarations", declarations},
+                       {"policies",
+                        {{"account", {{"mode", p.accountMode}}},
+                         {"review", {{"mode", p.reviewMode}, {"afterPolls", p.reviewAfterPolls}}},
+                         {"batch", {{"doneAfterPolls", p.batchDoneAfterPolls}}}}},
+                       {"now", formatTime(now())},
+                       {"catalogVersion", state.catalog.value("version", "")}});
+}
+
+Response Platform::Impl::adminReviewPolicy(Call& call) {
+  auto body = parseJsonBody(call, false);
+  if (!body || !body->is_object())
+    return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
+  const std::string mode =
+      body->value("mode", Json()).is_string() ? (*body)["mode"].get<std::string>() : "";
+  std::vector<FieldError> errors;
+  if (mode != "auto-approve" && mode != "auto-reject" && mode != "manual") {
+    errors.push_back({"mode", "mode 须为 auto-approve、auto-reject 或 manual"});
+  }
+  auto after = body->contains("afterPolls") ? intField(*body, "afterPolls", 1, 1000000)
+                                            : std::optional<int>(1);
+  if (!after) errors.push_back({"afterPolls", "afterPolls 须为正整数"});
+  if (!errors.empty()) return errorResponse(call, 422, "VALIDATION_FAILED", "审核策略有误", errors);
+  state.policies.reviewMode = mode;
+  state.policies.reviewAfterPolls = *after;
+  mutated = true;
+  return ok({{"mode", mode}, {"afterPolls", *after}});
+}
+
+Response Platform::Impl::adminBatchPolicy(Call& call) {
+  auto body = parseJsonBody(call, false);
+  if (!body || !body->is_object())
+    return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
+  auto after = intField(*body, "doneAfterPolls", 1, 1000000);
+  if (!after) {
+    return errorResponse(call, 422, "VALIDATION_FAILED", "批次策略有误",
+                         {{"doneAfterPolls", "doneAfterPolls 须为正整数"}});
+  }
+  state.policies.batchDoneAfterPolls = *after;
+  mutated = true;
+  return ok({{"doneAfterPolls", *after}});
+}
+
+Response Platform::Impl::adminAccountPolicy(Call& call) {
+  auto body = parseJsonBody(call, false);
+  if (!body || !body->is_object())
+    return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
+  const Json mode = body->value("mode", Json());
+  if (mode != "auto-activate" && mode != "manual") {
+    return errorResponse(call, 422, "VALIDATION_FAILED", "开户策略有误",
+                         {{"mode", "mode 须为 auto-activate 或 manual"}});
+  }
+  state.policies.accountMode = mode.get<std::string>();
+  mutated = true;
+  return ok({{"mode", mode}});
+}
+
+Response Platform::Impl::adminApprove(Call& call) {
+  for (auto& app : state.applications) {
+    if (app.applicationId != call.params[0]) continue;
+    if (app.status == "APPROVED" || app.status == "REJECTED") {
+      return errorResponse(call, 409, "CONFLICT", "该申请已审核（" + app.status + "）");
+    }
+    approve(app);
+    return jsonResponse(200, applicationView(app));
+  }
+  return errorResponse(call, 404, "NOT_FOUND", "权限申请不存在");
+}
+
+Response Platform::Impl::adminReject(Call& call) {
+  auto body = parseJsonBody(call, true);
+  if (!body || !body->is_object())
+    return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
+  const std::string reason = stringField(*body, "reason").value_or("申请材料不符合要求");
+  for (auto& app : state.applications) {
+    if (app.applicationId != call.params[0]) continue;
+    if (app.status == "APPROVED" || app.status == "REJECTED") {
+      return errorResponse(call, 409, "CONFLICT", "该申请已审核（" + app.status + "）");
+    }
+    reject(app, reason);
+    return jsonResponse(200, applicationView(app));
+  }
+  return errorResponse(call, 404, "NOT_FOUND", "权限申请不存在");
+}
+
+Response Platform::Impl::adminGrant(Call& call) {
+  auto body = parseJsonBody(call, false);
+  if (!body || !body->is_object())
+    return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
+  const Json& b = *body;
+  std::vector<FieldError> errors;
+  auto creditCode = stringField(b, "creditCode");
+  if (!creditCode || !state.accounts.contains(*creditCode)) {
+    errors.push_back({"creditCode", "该统一社会信用代码没有开户"});
+  }
+  // The same checks as an application, except that 职业资格鉴定 is allowed (node and org null).
+  const std::string matter =
+      b.value("matter", Json()).is_string() ? b["matter"].get<std::string>() : "";
+  if (matter != kSkillLevelMatter && matter != kQualificationMatter) {
+    errors.push_back({"matter", "事项名称须为「职业技能等级认定」或「职业资格鉴定」"});
+  } else if (matter == kQualificationMatter) {
+    if (!b.value("node", Json()).is_null())
+      errors.push_back({"node", "职业资格鉴定的 node 须为 null"});
+    if (!b.value("evaluationOrg", Json()).is_null()) {
+      errors.push_back({"evaluationOrg", "职业资格鉴定的 evaluationOrg 须为 null"});
+    }
+  } else {
+    const Json node = b.value("node", Json());
+    if (node != kSocialOrgNode && node != kEmployerNode) errors.push_back({"node", "节点名称无效"});
+    const Json org = b.value("evaluationOrg", Json());
+    if (!org.is_object() || !stringField(org, "creditCode") || !stringField(org, "name")) {
+      errors.push_back({"evaluationOrg", "须给出评价机构的 name 与 creditCode"});
+    }
+  }
+  const Json code = b.value("occupationCode", Json());
+  if (!code.is_string() || !isOccupationCode(code.get<std::string>())) {
+    errors.push_back({"occupationCode", "职业编码格式须为 X-XX-XX-XX"});
+  }
+  if (!stringField(b, "occupationName")) errors.push_back({"occupationName", "职业名称不能为空"});
+  auto level = intField(b, "level", 1, 5);
+  if (!level) errors.push_back({"level", "职业等级须为 1–5 的整数"});
+  if (!errors.empty()) return errorResponse(call, 422, "VALIDATION_FAILED", "权限信息有误", errors);
+  grant(PermissionRecord{*creditCode, matter, b.value("node", Json()), code.get<std::string>(),
+                         *stringField(b, "occupationName"), *level,
+                         b.value("evaluationOrg", Json()), now()});
+  mutated = true;
+  return ok();
+}
+
+Response Platform::Impl::adminActivate(Call& call) {
+  auto it = state.accounts.find(call.params[0]);
+  if (it == state.accounts.end())
+    return errorResponse(call, 404, "NOT_REGISTERED", "该学校尚未开户");
+  it->second.status = "ACTIVE";
+  it->second.updatedAt = now();
+  mutated = true;
+  return ok({{"creditCode", it->first}, {"accountStatus", "ACTIVE"}});
+}
+
+Response Platform::Impl::adminCatalog(Call& call) {
+  auto body = parseJsonBody(call, false);
+  if (!body) return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON");
+  if (auto problems = validateCatalog(*body)) {
+    return errorResponse(call, 422, "VALIDATION_FAILED", "评价机构目录有误", *problems);
+  }
+  state.catalog = *body;
+  mutated = true;
+  return ok({{"version", state.catalog.value("version", "")}});
+}
+
+Response Platform::Impl::adminGetClock(Call& call) {
+  (void)call;
+  return jsonResponse(200, {{"now", formatTime(now())},
+                            {"frozen", state.clock.frozen},
+                            {"offsetSeconds", state.clock.offset}});
+}
+
+Response Platform::Impl::adminSetClock(Call& call) {
+  auto body = parseJsonBody(call, false);
+  if (!body || !body->is_object())
+    return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
+  const Json& b = *body;
+  if (b.contains("now")) {
+    auto t = b["now"].is_string() ? parseTime(b["now"].get<std::string>()) : std::nullopt;
+    if (!t)
+      return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误",
+                           {{"now", "now 须为 RFC 3339 时间"}});
+    state.clock.frozen = true;
+    state.clock.fixedNow = *t;
+  } else if (b.contains("offsetSeconds")) {
+    if (!b["offsetSeconds"].is_number_integer()) {
+      return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误",
+                           {{"offsetSeconds", "须为整数秒"}});
+    }
+    state.clock.frozen = false;
+    state.clock.offset = b["offsetSeconds"].get<Seconds>();
+  } else if (b.contains("advanceSeconds")) {
+    if (!b["advanceSeconds"].is_number_integer()) {
+      return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误",
+                           {{"advanceSeconds", "须为整数秒"}});
+    }
+    const Seconds by = b["advanceSeconds"].get<Seconds>();
+    if (state.clock.frozen) {
+      state.clock.fixedNow += by;
+    } else {
+      state.clock.offset += by;
+    }
+  } else {
+    return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误",
+                         {{"now", "须给出 now、offsetSeconds 或 advanceSeconds 之一"}});
+  }
+  mutated = true;
+  return adminGetClock(call);
+}
+
+}  // namespace zzjb::mock

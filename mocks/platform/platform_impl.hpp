@@ -1,0 +1,273 @@
+// Private to zzjb_mock_platform: the platform's state (one JSON-serialisable struct, so that
+// --state-file restores it exactly) and Platform::Impl, whose handlers are spread over
+// platform.cpp (pipeline, login, account), platform_skills.cpp (permissions, declarations) and
+// platform_admin.cpp (/__admin/).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "platform.hpp"
+#include "platform_crypto.hpp"
+#include "platform_util.hpp"
+
+namespace zzjb::mock {
+
+using Json = nlohmann::json;
+
+struct AccountRecord {
+  std::string creditCode;
+  Json fields;         // the 附件2 fields as accepted (creditCode normalised)
+  std::string status;  // PENDING_CENTRE | ACTIVE
+  Seconds registeredAt = 0;
+  Seconds updatedAt = 0;
+};
+
+struct SessionRecord {
+  std::string keyId;
+  std::string certificate;  // PEM, for verifying signed submissions
+  std::string algorithm;
+  std::string creditCode;  // from the certificate (1.2.156.112570.11.210), may be empty
+  std::string subject;
+  Seconds expiresAt = 0;
+};
+
+struct ChallengeRecord {
+  std::string nonce;  // base64
+  Seconds expiresAt = 0;
+  bool used = false;
+};
+
+struct PermissionRecord {
+  std::string creditCode;
+  std::string matter;
+  Json node;  // string or null
+  std::string occupationCode;
+  std::string occupationName;
+  int level = 0;
+  Json evaluationOrg;  // {"name", "creditCode"} or null
+  Seconds grantedAt = 0;
+};
+
+struct ApplicationRecord {
+  std::string applicationId;
+  std::string creditCode;
+  std::string idempotencyKey;
+  std::string status;  // SUBMITTED | UNDER_REVIEW | APPROVED | REJECTED
+  Json reason;         // string or null
+  Json request;  // matter, node, occupationCode, occupationName, level, evaluationOrg, attachments
+  int polls = 0;
+  Seconds createdAt = 0;
+  Seconds updatedAt = 0;
+};
+
+struct RowResult {
+  std::size_t row = 0;
+  std::string idNumber;
+  std::string result;  // ACCEPTED | REJECTED
+  Json reason;         // code or null
+  Json message;        // Chinese explanation or null
+  Json declarationNo;  // string or null
+};
+
+struct BatchRecord {
+  std::string batchId;
+  std::string creditCode;
+  std::string idempotencyKey;
+  std::string status;  // RECEIVED | PROCESSING | DONE
+  Json manifest;
+  std::vector<std::size_t> rowNumbers;          // sheet row of each student
+  std::vector<std::vector<std::string>> cells;  // the 15 template columns of each student
+  std::vector<RowResult> rows;                  // once DONE
+  int polls = 0;
+  Seconds createdAt = 0;
+  Seconds updatedAt = 0;
+};
+
+struct DeclarationRecord {
+  std::string creditCode;
+  std::string idNumber;
+  std::string name;
+  std::string occupationCode;
+  int level = 0;
+  std::string declarationNo;
+  std::string batchId;
+  Seconds declaredAt = 0;
+};
+
+struct IdempotencyRecord {
+  std::string fingerprint;  // method, path and canonical body
+  int status = 0;
+  std::string body;
+  Seconds at = 0;
+};
+
+struct ClockState {
+  Seconds offset = 0;   // added to the system time
+  bool frozen = false;  // when set, the time is `fixedNow`
+  Seconds fixedNow = 0;
+};
+
+struct Policies {
+  std::string accountMode = "auto-activate";  // | manual
+  std::string reviewMode = "auto-approve";    // | auto-reject | manual
+  int reviewAfterPolls = 2;
+  int batchDoneAfterPolls = 2;
+};
+
+struct State {
+  std::map<std::string, AccountRecord> accounts;      // by credit code
+  std::map<std::string, SessionRecord> sessions;      // by token
+  std::map<std::string, ChallengeRecord> challenges;  // by challenge id
+  std::vector<ApplicationRecord> applications;
+  std::vector<PermissionRecord> permissions;
+  std::vector<BatchRecord> batches;
+  std::vector<DeclarationRecord> declarations;
+  std::map<std::string, IdempotencyRecord> idempotency;  // scope "\n" key
+  std::map<std::string, Seconds> seenNonces;             // X-Zzjb-Nonce → when first seen
+  ClockState clock;
+  Policies policies;
+  Json catalog;
+  int declarationSeq = 0;
+};
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AccountRecord, creditCode, fields, status, registeredAt,
+                                   updatedAt)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SessionRecord, keyId, certificate, algorithm, creditCode,
+                                   subject, expiresAt)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ChallengeRecord, nonce, expiresAt, used)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PermissionRecord, creditCode, matter, node, occupationCode,
+                                   occupationName, level, evaluationOrg, grantedAt)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ApplicationRecord, applicationId, creditCode, idempotencyKey,
+                                   status, reason, request, polls, createdAt, updatedAt)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RowResult, row, idNumber, result, reason, message, declarationNo)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BatchRecord, batchId, creditCode, idempotencyKey, status,
+                                   manifest, rowNumbers, cells, rows, polls, createdAt, updatedAt)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DeclarationRecord, creditCode, idNumber, name, occupationCode,
+                                   level, declarationNo, batchId, declaredAt)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IdempotencyRecord, fingerprint, status, body, at)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ClockState, offset, frozen, fixedNow)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Policies, accountMode, reviewMode, reviewAfterPolls,
+                                   batchDoneAfterPolls)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(State, accounts, sessions, challenges, applications, permissions,
+                                   batches, declarations, idempotency, seenNonces, clock, policies,
+                                   catalog, declarationSeq)
+
+inline constexpr const char* kSkillLevelMatter = "职业技能等级认定";
+inline constexpr const char* kQualificationMatter = "职业资格鉴定";
+inline constexpr const char* kSocialOrgNode = "社会评价组织等级认定";
+inline constexpr const char* kEmployerNode = "用人单位等级认定";
+inline constexpr std::size_t kMaxBatchRows = 5000;
+
+struct FieldError {
+  std::string field;
+  std::string message;
+};
+
+// One request on its way through the pipeline.
+struct Call {
+  const Request& request;
+  const std::string& requestId;
+  Target target;
+  std::vector<std::string> params;  // the path segments a route's "*" matched
+  SessionRecord* session = nullptr;
+  std::string school;  // the session's school (credit code), empty when not known yet
+};
+
+struct Platform::Impl {
+  using Handler = Response (Impl::*)(Call&);
+  struct Route {
+    std::string method;
+    std::string pattern;  // "/api/v1/skills/permission-applications/*"
+    Handler handler;
+  };
+
+  explicit Impl(PlatformOptions opts);
+
+  PlatformOptions options;
+  TrustAnchors anchors;
+  Json initialCatalog;
+  mutable std::mutex mutex;
+  State state;
+  std::mt19937_64 rng;
+  bool mutated = false;  // set by handlers that change the state
+  std::vector<Route> routes;
+
+  // platform.cpp: the pipeline and the helpers every area uses.
+  Response handleLocked(const Request& request, const std::string& requestId);
+  [[nodiscard]] Seconds now() const;
+  std::string randomBytes(std::size_t n);
+  std::string randomId(const std::string& prefix);
+  void resetState();
+  std::optional<Json> loadCatalogFile(std::string& error) const;
+  static std::optional<std::vector<FieldError>> validateCatalog(const Json& catalog);
+  [[nodiscard]] const AccountRecord* accountOf(const Call& call) const;
+  [[nodiscard]] std::string idempotencyScope(const Call& call) const;
+  std::optional<Response> authenticate(Call& call);
+  std::optional<Response> checkSignature(Call& call);
+  // The creating-call protocol: the key, then a replay or mismatch of an earlier call.
+  std::optional<Response> beginIdempotent(Call& call, const std::string& fingerprint);
+  void rememberIdempotent(const Call& call, const std::string& fingerprint, const Response& r);
+
+  Response challenge(Call& call);
+  Response login(Call& call);
+  Response getAccount(Call& call);
+  Response putAccount(Call& call);
+  Response getCatalog(Call& call);
+
+  // platform_skills.cpp
+  Response listPermissions(Call& call);
+  Response postApplication(Call& call);
+  Response getApplication(Call& call);
+  Response findApplications(Call& call);
+  Response postDeclaration(Call& call);
+  Response getBatch(Call& call);
+  Response findBatches(Call& call);
+  Response listDeclarations(Call& call);
+  [[nodiscard]] const Json* catalogOrg(const std::string& creditCode) const;
+  void approve(ApplicationRecord& app);
+  void reject(ApplicationRecord& app, const std::string& reason);
+  void grant(PermissionRecord permission);
+  void processBatch(BatchRecord& batch);
+  [[nodiscard]] Json applicationView(const ApplicationRecord& app) const;
+  [[nodiscard]] Json batchView(const BatchRecord& batch) const;
+
+  // platform_admin.cpp
+  Response adminHealth(Call& call);
+  Response adminReset(Call& call);
+  Response adminState(Call& call);
+  Response adminReviewPolicy(Call& call);
+  Response adminBatchPolicy(Call& call);
+  Response adminAccountPolicy(Call& call);
+  Response adminApprove(Call& call);
+  Response adminReject(Call& call);
+  Response adminGrant(Call& call);
+  Response adminActivate(Call& call);
+  Response adminCatalog(Call& call);
+  Response adminGetClock(Call& call);
+  Response adminSetClock(Call& call);
+};
+
+// Answers (platform.cpp).
+Response jsonResponse(int status, const Json& body);
+Response errorResponse(const Call& call, int status, const std::string& code,
+                       const std::string& message, const std::vector<FieldError>& fields = {});
+// The request body as JSON; an empty body is `{}` when `emptyIsObject`. nullopt: malformed.
+std::optional<Json> parseJsonBody(const Call& call, bool emptyIsObject);
+// Canonical form of a JSON body for the idempotency fingerprint (keys sorted, no spaces).
+std::string fingerprintOf(const Call& call, const std::string& canonicalBody);
+const std::string* header(const Request& request, const std::string& name);
+// 400 IDEMPOTENCY_KEY_REQUIRED unless the request has a 1–128 printable ASCII Idempotency-Key.
+std::optional<Response> requireIdempotencyKey(const Call& call);
+
+// Field checks shared by the areas: a string field present and non-empty, an integer in range.
+std::optional<std::string> stringField(const Json& object, const std::string& name);
+std::optional<int> intField(const Json& object, const std::string& name, int lo, int hi);
+
+}  // namespace zzjb::mock
