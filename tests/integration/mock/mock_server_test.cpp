@@ -1,0 +1,504 @@
+// zzjb-mock as a user runs it: the real binary on port 0 in a temporary directory, its own
+// self-signed certificate, spoken to with the curl command line. Covers the server's part of the
+// mock (TLS, X-Request-Id, journal, faults, state file, stop on SIGTERM), not the platform rules.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using zzjb::test::contains;
+using zzjb::test::readFile;
+using zzjb::test::RunResult;
+using zzjb::test::shellQuote;
+using zzjb::test::TempDir;
+using zzjb::test::writeFile;
+
+namespace fs = std::filesystem;
+
+// One zzjb-mock process. Started in the constructor, stopped (SIGTERM) by stop().
+class MockProcess {
+ public:
+  MockProcess(const fs::path& dir, std::vector<std::string> extraArgs) : dir_(dir) {
+    fs::remove(dir_ / "port");
+    std::vector<std::string> args = {ZZJB_MOCK_BIN,
+                                     "--listen",
+                                     "127.0.0.1:0",
+                                     "--port-file",
+                                     (dir_ / "port").string(),
+                                     "--tls-out",
+                                     (dir_ / "tls").string(),
+                                     "--threads",
+                                     "2"};
+    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::freopen((dir_ / "stdout").c_str(), "w", stdout);
+      std::freopen((dir_ / "stderr").c_str(), "w", stderr);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!fs::exists(dir_ / "port") && std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exitStatus_ = status;
+        pid_ = -1;
+        return;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    port_ = std::stoi(readFile(dir_ / "port"));
+  }
+
+  ~MockProcess() {
+    if (pid_ > 0) stop();
+  }
+  MockProcess(const MockProcess&) = delete;
+  MockProcess& operator=(const MockProcess&) = delete;
+
+  [[nodiscard]] bool running() const { return pid_ > 0 && port_ > 0; }
+  [[nodiscard]] std::string base() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] fs::path caFile() const { return dir_ / "tls" / "cert.pem"; }
+  [[nodiscard]] int rawStatus() const { return exitStatus_; }
+
+  // SIGTERM, then waits up to `limit`. Returns the exit code (-1: killed or still running).
+  int stop(std::chrono::milliseconds limit = 5000ms) {
+    if (pid_ <= 0) return WIFEXITED(exitStatus_) ? WEXITSTATUS(exitStatus_) : -1;
+    kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        exitStatus_ = status;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    return -1;
+  }
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+  int exitStatus_ = 0;
+};
+
+struct Outcome {
+  int status = 0;            // 0: no HTTP answer
+  int curlExit = 0;          // 52 empty reply, 56 receive failure (reset)
+  double serverSeconds = 0;  // from the request sent to the first byte of the answer
+  std::string body;
+};
+
+class MockServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { start(); }
+  void TearDown() override {
+    if (mock_) {
+      EXPECT_EQ(mock_->stop(), 0) << readFile(tmp_ / "stderr");
+    }
+  }
+
+  void start(std::vector<std::string> extraArgs = {}) {
+    mock_.reset();
+    mock_.emplace(tmp_.path(), std::move(extraArgs));
+    ASSERT_TRUE(mock_->running()) << readFile(tmp_ / "stderr");
+  }
+
+  std::string curlBase() const {
+    return "curl -sS --max-time 20 --cacert " + shellQuote(mock_->caFile().string()) + " ";
+  }
+
+  // One request; `-i` so that the headers come back too.
+  RunResult curl(const std::string& args, const std::string& path) {
+    return zzjb::test::run(curlBase() + args + " " + shellQuote(mock_->base() + path));
+  }
+
+  json getJson(const std::string& path) {
+    const RunResult r = curl("", path);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+
+  json postJson(const std::string& path, const json& body) {
+    const RunResult r =
+        curl("-X POST -H 'Content-Type: application/json' -d " + shellQuote(body.dump()), path);
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return json::parse(r.out, nullptr, false);
+  }
+
+  // `count` POSTs to `path` from one curl process, on one keep-alive connection or, with
+  // `fresh`, each on a new one (curl retries a reset keep-alive request and would hide the fault).
+  std::vector<Outcome> postMany(const std::string& path, int count, const std::string& batch,
+                                bool fresh = false) {
+    const fs::path dir = tmp_ / ("batch-" + batch);
+    fs::create_directories(dir);
+    std::string config;
+    for (int i = 0; i < count; ++i) {
+      config += "url = \"" + mock_->base() + path + "\"\n";
+      config += "output = \"" + (dir / std::to_string(i)).string() + "\"\n";
+    }
+    writeFile(dir / "curl.cfg", config);
+    const RunResult r = zzjb::test::run(
+        curlBase() + (fresh ? "-H 'Connection: close' " : "") +
+        "-H 'Content-Type: application/json' -d '{}' -K " +
+        shellQuote((dir / "curl.cfg").string()) +
+        " -w '%{http_code} %{exitcode} %{time_pretransfer} %{time_starttransfer}\\n'");
+    std::vector<Outcome> outcomes;
+    std::istringstream in(r.out);
+    for (int i = 0; i < count; ++i) {
+      Outcome o;
+      double sent = 0;
+      double firstByte = 0;
+      if (!(in >> o.status >> o.curlExit >> sent >> firstByte)) break;
+      o.serverSeconds = firstByte - sent;
+      const fs::path body = dir / std::to_string(i);
+      if (fs::exists(body)) o.body = readFile(body);
+      outcomes.push_back(std::move(o));
+    }
+    EXPECT_EQ(outcomes.size(), static_cast<std::size_t>(count)) << r.out << r.err;
+    return outcomes;
+  }
+
+  void setFaults(const json& faults) {
+    const json answer = postJson("/__admin/faults", faults);
+    ASSERT_TRUE(answer.contains("rules")) << answer.dump();
+  }
+
+  TempDir tmp_;
+  std::optional<MockProcess> mock_;
+};
+
+constexpr const char* kChallenge = "/api/v1/auth/challenge";
+
+template <class Pred>
+int countIf(const std::vector<Outcome>& outcomes, Pred pred) {
+  return static_cast<int>(std::count_if(outcomes.begin(), outcomes.end(), pred));
+}
+
+TEST_F(MockServerTest, ListensOnPortZeroAndServesHealthOverTls) {
+  EXPECT_TRUE(contains(readFile(tmp_ / "stdout"), "listening on " + mock_->base() + "\n"));
+  const RunResult r = curl("-i --tlsv1.2", "/__admin/health");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "HTTP/1.1 200")) << r.out;
+  // The certificate is valid for the name too, not only for the address.
+  const RunResult byName = zzjb::test::run(
+      curlBase() +
+      shellQuote("https://localhost:" + std::to_string(std::stoi(readFile(tmp_ / "port"))) +
+                 "/__admin/health"));
+  EXPECT_EQ(byName.exitCode, 0) << byName.err;
+  EXPECT_EQ(fs::status(tmp_ / "tls" / "key.pem").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(MockServerTest, RefusesTlsBelow12) {
+  const RunResult r = curl("--tlsv1.1 --tls-max 1.1", "/__admin/health");
+  EXPECT_NE(r.exitCode, 0);
+}
+
+TEST_F(MockServerTest, EveryResponseHasRequestId) {
+  for (const std::string path : {"/__admin/health", "/api/v1/no-such-thing", "/__admin/journal"}) {
+    const RunResult r = curl("-i", path);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "X-Request-Id: ")) << path << ":\n" << r.out;
+  }
+  setFaults(
+      {{"seed", 1},
+       {"rules", {{{"path", "."}, {"probability", 1}, {"kind", "status"}, {"status", 500}}}}});
+  const RunResult faulted = curl("-i -X POST", kChallenge);
+  EXPECT_TRUE(contains(faulted.out, "HTTP/1.1 500")) << faulted.out;
+  EXPECT_TRUE(contains(faulted.out, "X-Request-Id: ")) << faulted.out;
+  const json body = json::parse(faulted.out.substr(faulted.out.find("\r\n\r\n") + 4));
+  EXPECT_EQ(body["code"], "FAULT");
+  EXPECT_TRUE(contains(faulted.out, body["requestId"].get<std::string>()));
+}
+
+TEST_F(MockServerTest, AdminApiAnswersFromLoopback) {
+  const json health = getJson("/__admin/health");
+  EXPECT_FALSE(health.is_discarded());
+  EXPECT_TRUE(getJson("/__admin/journal").contains("items"));
+  EXPECT_TRUE(getJson("/__admin/faults").contains("rules"));
+  EXPECT_TRUE(getJson("/__admin/state").is_object());
+}
+
+TEST_F(MockServerTest, JournalRecordsPlatformRequestsButNotAdminOnes) {
+  const auto outcomes = postMany(kChallenge, 3, "j");
+  ASSERT_EQ(outcomes.size(), 3u);
+  getJson("/__admin/health");
+  curl("-H 'Idempotency-Key: key-1' -X POST -d '{}'", "/api/v1/skills/permission-applications");
+  const json journal = getJson("/__admin/journal?since=0");
+  const json& items = journal["items"];
+  ASSERT_EQ(items.size(), 4u) << journal.dump();
+  std::uint64_t previous = 0;
+  for (const json& item : items) {
+    EXPECT_GT(item["seq"].get<std::uint64_t>(), previous);
+    previous = item["seq"].get<std::uint64_t>();
+    EXPECT_EQ(item["method"], "POST");
+    EXPECT_TRUE(item["time"].get<std::string>().ends_with("+08:00")) << item.dump();
+    EXPECT_TRUE(item.contains("creditCode"));
+  }
+  EXPECT_EQ(items[0]["path"], kChallenge);
+  EXPECT_EQ(items[0]["status"], outcomes[0].status);
+  EXPECT_EQ(items[3]["path"], "/api/v1/skills/permission-applications");
+  EXPECT_EQ(items[3]["idempotencyKey"], "key-1");
+  EXPECT_EQ(journal["lastSeq"], previous);
+}
+
+TEST_F(MockServerTest, JournalSinceReturnsOnlyLaterEntries) {
+  postMany(kChallenge, 5, "a");
+  const std::uint64_t mark = getJson("/__admin/journal")["lastSeq"].get<std::uint64_t>();
+  postMany(kChallenge, 2, "b");
+  const json later = getJson("/__admin/journal?since=" + std::to_string(mark));
+  ASSERT_EQ(later["items"].size(), 2u) << later.dump();
+  EXPECT_EQ(later["items"][0]["seq"], mark + 1);
+  EXPECT_EQ(getJson("/__admin/journal?since=" + std::to_string(mark + 2))["items"].size(), 0u);
+  EXPECT_EQ(curl("-o /dev/null -w '%{http_code}'", "/__admin/journal?since=x").out, "400");
+}
+
+TEST_F(MockServerTest, JournalIsBounded) {
+  start({"--journal-size", "10"});
+  postMany(kChallenge, 25, "bounded");
+  const json journal = getJson("/__admin/journal?since=0");
+  ASSERT_EQ(journal["items"].size(), 10u);
+  EXPECT_EQ(journal["items"][0]["seq"], 16);
+  EXPECT_EQ(journal["lastSeq"], 25);
+}
+
+TEST_F(MockServerTest, StatusFaultFiresAtItsRateWithRetryAfter) {
+  setFaults({{"seed", 42},
+             {"rules",
+              {{{"method", "POST"},
+                {"path", "^/api/v1/auth/"},
+                {"probability", 0.3},
+                {"kind", "status"},
+                {"status", 503},
+                {"retryAfter", 7}}}}});
+  const auto outcomes = postMany(kChallenge, 200, "status");
+  const int faulted = countIf(outcomes, [](const Outcome& o) { return o.status == 503; });
+  EXPECT_GE(faulted, 40);
+  EXPECT_LE(faulted, 80);
+  for (const Outcome& o : outcomes) {
+    if (o.status != 503) continue;
+    EXPECT_EQ(json::parse(o.body)["code"], "MAINTENANCE");
+  }
+  // The method filter: a GET on the same path is left alone.
+  setFaults({{"seed", 42},
+             {"rules",
+              {{{"method", "GET"},
+                {"path", "^/api/"},
+                {"probability", 1},
+                {"kind", "status"},
+                {"status", 503},
+                {"retryAfter", 7}}}}});
+  EXPECT_NE(postMany(kChallenge, 1, "post")[0].status, 503);
+  const RunResult r = curl("-i", "/api/v1/skills/catalog");
+  EXPECT_TRUE(contains(r.out, "HTTP/1.1 503")) << r.out;
+  EXPECT_TRUE(contains(r.out, "Retry-After: 7")) << r.out;
+  // 429 without retryAfter still says when to come back (the contract).
+  setFaults(
+      {{"seed", 1},
+       {"rules", {{{"path", "^/api/"}, {"probability", 1}, {"kind", "status"}, {"status", 429}}}}});
+  const RunResult limited = curl("-i", "/api/v1/skills/catalog");
+  EXPECT_TRUE(contains(limited.out, "HTTP/1.1 429")) << limited.out;
+  EXPECT_TRUE(contains(limited.out, "Retry-After: 1")) << limited.out;
+  EXPECT_TRUE(contains(limited.out, "RATE_LIMITED")) << limited.out;
+}
+
+TEST_F(MockServerTest, DelayFaultFiresAtItsRate) {
+  setFaults(
+      {{"seed", 7},
+       {"rules",
+        {{{"path", "challenge$"}, {"probability", 0.3}, {"kind", "delay"}, {"delayMs", 60}}}}});
+  const auto outcomes = postMany(kChallenge, 150, "delay");
+  const int delayed = countIf(outcomes, [](const Outcome& o) { return o.serverSeconds >= 0.060; });
+  EXPECT_GE(delayed, 30);
+  EXPECT_LE(delayed, 60);
+  // A delayed request is still answered by the platform.
+  EXPECT_EQ(countIf(outcomes, [](const Outcome& o) { return o.status == 0; }), 0);
+}
+
+TEST_F(MockServerTest, ResetFaultClosesTheConnectionWithoutAnswer) {
+  setFaults(
+      {{"seed", 3}, {"rules", {{{"path", "challenge"}, {"probability", 0.3}, {"kind", "reset"}}}}});
+  const auto outcomes = postMany(kChallenge, 200, "reset", true);
+  const int reset = countIf(outcomes, [](const Outcome& o) {
+    return o.status == 0 && (o.curlExit == 52 || o.curlExit == 56);
+  });
+  EXPECT_GE(reset, 40);
+  EXPECT_LE(reset, 80);
+  EXPECT_EQ(countIf(outcomes, [](const Outcome& o) { return o.status == 0; }), reset);
+  // Journaled with status 0.
+  const json journal = getJson("/__admin/journal?since=0");
+  EXPECT_EQ(std::count_if(journal["items"].begin(), journal["items"].end(),
+                          [](const json& e) { return e["status"] == 0; }),
+            reset);
+}
+
+TEST_F(MockServerTest, MalformedFaultBreaksTheJsonButKeepsTheStatus) {
+  const auto clean = postMany(kChallenge, 1, "clean");
+  setFaults({{"seed", 5},
+             {"rules", {{{"path", "challenge"}, {"probability", 0.3}, {"kind", "malformed"}}}}});
+  const auto outcomes = postMany(kChallenge, 200, "malformed");
+  const int broken = countIf(outcomes, [](const Outcome& o) { return !json::accept(o.body); });
+  EXPECT_GE(broken, 40);
+  EXPECT_LE(broken, 80);
+  EXPECT_EQ(countIf(outcomes, [&](const Outcome& o) { return o.status != clean[0].status; }), 0);
+}
+
+TEST_F(MockServerTest, SessionExpireFaultEndsTheSession) {
+  // A school certificate from a CA the mock trusts, and a session as in the contract.
+  const std::string bench = std::string(ZZJB_SOURCE_DIR) + "/bench/mock/";
+  const RunResult identity =
+      zzjb::test::run(bench + "make_identity.sh " + shellQuote((tmp_ / "id").string()));
+  ASSERT_EQ(identity.exitCode, 0) << identity.err;
+  start({"--trust-ca", (tmp_ / "id" / "ca.pem").string()});
+  const RunResult login = zzjb::test::run(bench + "login.sh " + shellQuote(mock_->base()) + " " +
+                                          shellQuote(mock_->caFile().string()) + " " +
+                                          shellQuote((tmp_ / "id").string()));
+  ASSERT_EQ(login.exitCode, 0) << login.err;
+  const std::string bearer =
+      "-H " + shellQuote("Authorization: Bearer " + zzjb::test::lines(login.out).at(0));
+  EXPECT_EQ(curl(bearer + " -o /dev/null -w '%{http_code}'", "/api/v1/skills/catalog").out, "200");
+
+  setFaults({{"seed", 9},
+             {"rules", {{{"path", "catalog"}, {"probability", 1}, {"kind", "session-expire"}}}}});
+  const RunResult expired = curl(bearer + " -w '\\n%{http_code}'", "/api/v1/skills/catalog");
+  const auto lines = zzjb::test::lines(expired.out);
+  ASSERT_EQ(lines.size(), 2u) << expired.out;
+  EXPECT_EQ(lines[1], "401");
+  EXPECT_EQ(json::parse(lines[0])["code"], "SESSION_EXPIRED");
+  // The session stays ended once the fault is gone.
+  curl("-X DELETE", "/__admin/faults");
+  EXPECT_EQ(curl(bearer + " -o /dev/null -w '%{http_code}'", "/api/v1/skills/catalog").out, "401");
+  // The journal names the school of the session.
+  const json journal = getJson("/__admin/journal?since=0");
+  EXPECT_EQ(journal["items"][1]["path"], "/api/v1/auth/login");
+  EXPECT_EQ(journal["items"][1]["creditCode"], "91310000MA1K00000X");
+}
+
+TEST_F(MockServerTest, SameSeedGivesTheSameFaults) {
+  const json faults = {
+      {"seed", 2027},
+      {"rules",
+       {{{"path", "challenge"}, {"probability", 0.2}, {"kind", "status"}, {"status", 503}},
+        {{"path", "challenge"}, {"probability", 0.2}, {"kind", "reset"}},
+        {{"path", "challenge"}, {"probability", 0.2}, {"kind", "malformed"}}}}};
+  auto run = [&](const std::string& name) {
+    postJson("/__admin/reset", json::object());
+    setFaults(faults);
+    std::string sequence;
+    for (const Outcome& o : postMany(kChallenge, 120, name, true))
+      sequence += o.status == 0 ? 'R' : o.status == 503 ? 'S' : json::accept(o.body) ? '.' : 'M';
+    return sequence;
+  };
+  const std::string first = run("first");
+  const std::string second = run("second");
+  EXPECT_EQ(first, second);
+  for (char kind : {'R', 'S', 'M', '.'}) EXPECT_NE(first.find(kind), std::string::npos) << first;
+  // A different seed, a different sequence.
+  json otherSeed = faults;
+  otherSeed["seed"] = 2028;
+  postJson("/__admin/reset", json::object());
+  setFaults(otherSeed);
+  std::string third;
+  for (const Outcome& o : postMany(kChallenge, 120, "third", true))
+    third += o.status == 0 ? 'R' : o.status == 503 ? 'S' : json::accept(o.body) ? '.' : 'M';
+  EXPECT_NE(first, third);
+}
+
+TEST_F(MockServerTest, DeletedFaultsStopFiring) {
+  setFaults({{"seed", 1},
+             {"rules", {{{"path", ""}, {"probability", 1}, {"kind", "status"}, {"status", 502}}}}});
+  EXPECT_EQ(postMany(kChallenge, 1, "on")[0].status, 502);
+  const RunResult r = curl("-X DELETE", "/__admin/faults");
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(postMany(kChallenge, 1, "off")[0].status, 502);
+}
+
+TEST_F(MockServerTest, RejectsInvalidFaultRules) {
+  const RunResult r =
+      curl("-X POST -w '\\n%{http_code}' -d " +
+               shellQuote(R"({"seed":1,"rules":[{"path":"(","probability":2,"kind":"boom"}]})"),
+           "/__admin/faults");
+  const auto lines = zzjb::test::lines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[1], "422");
+  const json body = json::parse(lines[0]);
+  EXPECT_EQ(body["fields"].size(), 3u) << body.dump();
+  EXPECT_EQ(getJson("/__admin/faults")["rules"].size(), 0u);
+}
+
+TEST_F(MockServerTest, StopsCleanlyOnSigtermWithinSeconds) {
+  // An idle connection (TLS done, no request) does not hold the stop up.
+  const std::string idle = "(sleep 4 | openssl s_client -quiet -connect 127.0.0.1:" +
+                           std::to_string(std::stoi(readFile(tmp_ / "port"))) +
+                           " >/dev/null 2>&1) &";
+  ASSERT_EQ(std::system(idle.c_str()), 0);
+  std::this_thread::sleep_for(300ms);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(mock_->stop(), 0) << readFile(tmp_ / "stderr");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 4s);
+  mock_.reset();
+}
+
+TEST_F(MockServerTest, StateFileSurvivesRestart) {
+  const fs::path stateFile = tmp_ / "state" / "mock-state.json";
+  fs::create_directories(stateFile.parent_path());
+  start({"--state-file", stateFile.string()});
+  const RunResult policy = curl("-X POST -H 'Content-Type: application/json' -d " +
+                                    shellQuote(R"({"mode": "manual", "afterPolls": 3})"),
+                                "/__admin/review-policy");
+  ASSERT_EQ(policy.exitCode, 0) << policy.err;
+  ASSERT_TRUE(fs::exists(stateFile));  // written before the answer
+  const std::string saved = readFile(stateFile);
+  const json before = getJson("/__admin/state");
+  ASSERT_EQ(mock_->stop(), 0);
+  EXPECT_EQ(readFile(stateFile), saved);
+
+  start({"--state-file", stateFile.string()});
+  EXPECT_EQ(getJson("/__admin/state"), before);
+  EXPECT_EQ(readFile(stateFile), saved);
+}
+
+TEST_F(MockServerTest, RefusesBadStateFile) {
+  mock_->stop();
+  mock_.reset();
+  writeFile(tmp_ / "bad-state.json", "{ this is not a state");
+  MockProcess bad(tmp_.path(), {"--state-file", (tmp_ / "bad-state.json").string()});
+  EXPECT_FALSE(bad.running());
+  EXPECT_TRUE(WIFEXITED(bad.rawStatus()));
+  EXPECT_EQ(WEXITSTATUS(bad.rawStatus()), 78);
+  EXPECT_FALSE(readFile(tmp_ / "stderr").empty());
+}
+
+TEST_F(MockServerTest, RefusesUnknownOption) {
+  const RunResult r = zzjb::test::run(std::string(ZZJB_MOCK_BIN) + " --no-such-option x");
+  EXPECT_EQ(r.exitCode, 64);
+  EXPECT_TRUE(contains(r.err, "--no-such-option")) << r.err;
+}
+
+}  // namespace
