@@ -9,9 +9,10 @@ build_pkgs=(cmake g++ make pkg-config openssl libssl-dev libcurl4-openssl-dev li
   zipcmp zipmerge ziptool libp11-kit-dev)
 # Tests render the forms with headless Chromium (a CJK font so Chinese is not drawn as boxes),
 # read PDFs back with poppler, and read the rendered page with tesseract's Chinese model.
-# Identity tests drive a SoftHSM2 token provisioned with pkcs11-tool (opensc).
+# Identity tests drive a SoftHSM2 token provisioned with pkcs11-tool (opensc); the mock's
+# contract walk-through uses only curl, jq and the openssl command line.
 test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-wqy-zenhei
-  poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc)
+  poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc curl jq)
 
 case "$what" in
   build|demo) pkgs=("${build_pkgs[@]}") ;;
