@@ -42,8 +42,8 @@ std::string targetTitle(const TargetResult& t) {
 
 std::string exclusionSummary(const TargetResult& t) {
   std::string s;
-  for (const auto& [reason, n] : t.excludedByReason()) {
-    s += (s.empty() ? "" : ", ") + std::string(exclusionReason(reason)) + " " + std::to_string(n);
+  for (const auto& rc : t.excludedByReason()) {
+    s += (s.empty() ? "" : ", ") + rc.text + " " + std::to_string(rc.count);
   }
   return s;
 }
@@ -215,15 +215,16 @@ void printCheckJson(std::ostream& out, const CheckReport& r) {
                                {"creditCode", t.target.evaluationOrg->creditCode}};
       }
       nlohmann::json byReason = nlohmann::json::object();
-      for (const auto& [reason, n] : t.excludedByReason()) byReason[exclusionCode(reason)] = n;
+      for (const auto& rc : t.excludedByReason()) byReason[rc.code] = rc.count;
       jt["excludedByReason"] = byReason;
       jt["eligible"] = nlohmann::json::array();
       for (std::size_t i : t.eligible) jt["eligible"].push_back(studentJson(s.students[i]));
       jt["excluded"] = nlohmann::json::array();
       for (const auto& x : t.excluded) {
         nlohmann::json js2 = studentJson(s.students[x.student]);
-        js2["reason"] = exclusionCode(x.reason);
-        js2["reasonText"] = exclusionReason(x.reason);
+        js2["reason"] = x.code();
+        js2["reasonText"] = x.text();
+        if (!x.ruleHint.empty()) js2["hint"] = x.ruleHint;
         jt["excluded"].push_back(js2);
       }
       js["targets"].push_back(jt);

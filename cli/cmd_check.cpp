@@ -72,6 +72,8 @@ int cmdCheck(const std::vector<std::string>& argv) {
   report.today = *today;
   report.graduationYear = graduationYearOn(*today);
   Inputs in = loadInputs(*configPath);
+  plugin_host::Host plugins;  // outlives everything made from its plugins: the whole command
+  loadPlugins(plugins, in.config ? &*in.config : nullptr, in.findings);
   // Findings tied to a school go with that school; the rest stay global.
   std::vector<Finding> global;
   std::map<std::string, std::vector<Finding>> bySchool;
@@ -87,7 +89,7 @@ int cmdCheck(const std::vector<std::string>& argv) {
   if (in.config) {
     auto schoolFilter = args->get("--school");
     bool found = !schoolFilter;
-    EligibilityOptions opt{*today, in.catalog ? &*in.catalog : nullptr};
+    EligibilityOptions opt{*today, in.catalog ? &*in.catalog : nullptr, &plugins.registry()};
     for (const auto& school : in.config->schools) {
       if (schoolFilter && school.id != *schoolFilter) continue;
       found = true;

@@ -11,5 +11,6 @@ int cmdForms(const std::vector<std::string>& args);
 int cmdKeyid(const std::vector<std::string>& args);
 int cmdSign(const std::vector<std::string>& args);
 int cmdIdentity(const std::vector<std::string>& args);
+int cmdPlugins(const std::vector<std::string>& args);
 
 }  // namespace zzjb::cli

@@ -28,6 +28,37 @@ Inputs loadInputs(const std::string& configPath) {
   return in;
 }
 
+void loadPlugins(plugin_host::Host& host, const Config* config, std::vector<Finding>& findings) {
+  host.scan(plugin_host::searchDirs(config == nullptr ? "" : config->pluginsDir));
+  for (const auto& f : host.files()) {
+    if (f.loaded) continue;
+    Finding w;
+    w.severity = Severity::Warning;
+    w.kind = FindingKind::Config;
+    w.code = f.refusalCode;
+    w.where.file = f.path.string();
+    w.message = "plugin refused: " + f.refusal;
+    w.hint = "`zzjb plugins -c CONFIG` lists every plugin file and what became of it";
+    findings.push_back(std::move(w));
+  }
+  bool configuredDirMissing = config != nullptr && !config->pluginsDir.empty() &&
+                              !host.dirs().empty() && !host.dirs().front().exists;
+  if (host.registry().types().empty()) {
+    Finding w;
+    w.severity = Severity::Warning;
+    w.kind = FindingKind::Config;
+    w.code = "PLUGINS_NONE";
+    w.where.jsonPath = configuredDirMissing ? "$.plugins.dir" : "";
+    std::string where;
+    for (const auto& d : host.dirs()) {
+      where += (where.empty() ? "" : ", ") + d.path.string() + (d.exists ? "" : " (not there)");
+    }
+    w.message = "no certification-type plugin was loaded (looked in " + where + ")";
+    w.hint = "build or install the plugins, or set \"plugins\": {\"dir\": …} to where they are";
+    findings.push_back(std::move(w));
+  }
+}
+
 identity::ExtensionOids extensionOids(const Config& config) {
   return {config.keyIdOid, config.creditCodeOid};
 }

@@ -12,6 +12,7 @@
 #include "zzjb/core/eligibility.hpp"
 #include "zzjb/core/finding.hpp"
 #include "zzjb/identity/certificate.hpp"
+#include "zzjb/plugin_host/host.hpp"
 
 namespace zzjb::cli {
 
@@ -39,6 +40,10 @@ struct CertificateFacts {
 
 // The school's rosters, each read by the reader its extension calls for.
 [[nodiscard]] std::vector<RosterInput> readRosters(const School& school);
+
+// Loads the certification-type plugins for a configuration (nullptr: none read): its plugins.dir,
+// then next to zzjb, then the installed directory. Refused plugins become warnings in `findings`.
+void loadPlugins(plugin_host::Host& host, const Config* config, std::vector<Finding>& findings);
 
 // --today YYYY-MM-DD, else today's date in Asia/Shanghai. nullopt (with `error`) if malformed.
 [[nodiscard]] std::optional<Date> todayFrom(const std::optional<std::string>& arg, std::string& error);

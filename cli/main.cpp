@@ -17,8 +17,9 @@ void usage(std::ostream& out) {
          "  forms   -c CONFIG --school ID -o DIR  fill in 附件1 and 附件2 as printable HTML\n"
          "  keyid   --cert FILE | --key URI       the keyID and facts of a certificate or token\n"
          "  sign    --key URI --in FILE --out SIG  sign a file with the school's key (DER)\n"
-         "  identity check -c CONFIG             open every school's key, sign and verify a test\n\n"
-         "not yet available (planned): run, daemon, status, report, plugins — see README.md\n\n"
+         "  identity check -c CONFIG             open every school's key, sign and verify a test\n"
+         "  plugins [-c CONFIG] [--json]          the certification-type plugins found, loaded or not\n\n"
+         "not yet available (planned): run, daemon, status, report — see README.md\n\n"
          "exit codes: 0 ok, 64 usage, 65 data error, 69 platform unavailable, 75 try again later,\n"
          "77 identity problem, 78 configuration error\n";
 }
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
   if (cmd == "keyid") return zzjb::cli::cmdKeyid(rest);
   if (cmd == "sign") return zzjb::cli::cmdSign(rest);
   if (cmd == "identity") return zzjb::cli::cmdIdentity(rest);
-  for (const char* planned : {"run", "daemon", "status", "report", "plugins"}) {
+  if (cmd == "plugins") return zzjb::cli::cmdPlugins(rest);
+  for (const char* planned : {"run", "daemon", "status", "report"}) {
     if (cmd == planned) {
       std::cerr << "zzjb: \"" << cmd << "\" is not available in this version yet\n";
       return zzjb::cli::kExitUsage;

@@ -64,6 +64,36 @@ Result<json> readJson(const fs::path& file, const std::string& display, const ch
   }
 }
 
+// A plugin's configuration section, flattened for the plugin API: nested objects become dotted
+// keys, arrays indexed keys; each value keeps its JSON path. The plugin validates the values.
+void flatten(const json& v, const std::string& key, const std::string& path,
+             std::vector<plugin::Setting>& out) {
+  if (v.is_object()) {
+    for (const auto& [k, child] : v.items()) {
+      flatten(child, key.empty() ? k : key + "." + k, path + "." + k, out);
+    }
+    return;
+  }
+  if (v.is_array()) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      std::string suffix = "[" + std::to_string(i) + "]";
+      flatten(v[i], key + suffix, path + suffix, out);
+    }
+    return;
+  }
+  if (v.is_null()) return;
+  plugin::Setting s;
+  s.key = key;
+  s.jsonPath = path;
+  if (v.is_string()) {
+    s.value = v.get<std::string>();
+  } else {
+    s.value = v.dump();
+    s.kind = v.is_boolean() ? plugin::Setting::Kind::Boolean : plugin::Setting::Kind::Number;
+  }
+  out.push_back(std::move(s));
+}
+
 std::optional<Person> person(Fields& fd, const json& school, const std::string& path, const char* key) {
   const json* o = fd.object(school, path, key, false);
   if (o == nullptr) return std::nullopt;
@@ -115,6 +145,9 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
       }
     }
     fd.unknownKeys(*ev, ep, {"status", "opinionNo", "date"});
+  }
+  if (const json* opts = fd.object(t, path, "options", false)) {
+    flatten(*opts, "", path + ".options", out.options);
   }
   fd.unknownKeys(t, path, {"type", "occupationCode", "occupationName", "level", "evaluationOrg",
                            "evaluation", "options"});
@@ -221,6 +254,19 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       }
       out.rosterDisplay.push_back(r.get<std::string>());
       out.rosters.push_back(resolve(dir, r.get<std::string>()));
+    }
+  }
+  if (const json* plugins = fd.object(s, path, "plugins", false)) {
+    for (const auto& [type, section] : plugins->items()) {
+      std::string pp = path + ".plugins." + type;
+      if (!section.is_object()) {
+        fd.error(pp, "CONFIG_TYPE",
+                 std::string("the section of plugin \"") + type + "\" must be an object, found " +
+                     section.type_name(),
+                 "write \"" + type + "\": {\"key\": \"value\", …}");
+        continue;
+      }
+      flatten(section, "", pp, out.pluginSections[type]);
     }
   }
   fd.unknownKeys(s, path, {"id", "name", "creditCode", "level", "legalRepresentative", "district",

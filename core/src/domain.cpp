@@ -1,4 +1,4 @@
-// Names and rules of the domain: school levels, skill levels, offices, windows, target types.
+// Names and rules of the domain: school levels, skill levels, offices, windows, organisation types.
 #include "zzjb/core/domain.hpp"
 
 #include <algorithm>
@@ -92,29 +92,6 @@ std::optional<EvaluationStatus> parseEvaluationStatus(std::string_view s) {
     if (s == evaluationStatusConfigName(st)) return st;
   }
   return std::nullopt;
-}
-
-namespace {
-const std::array<TargetType, 3>& targetTypes() {
-  static const std::array<TargetType, 3> kTypes = {{
-      {"social-org", "职业技能等级认定", "社会评价组织等级认定", OrgType::SocialOrg, true},
-      {"employer", "职业技能等级认定", "用人单位等级认定", OrgType::Employer, true},
-      {"qualification", "职业资格鉴定", "", std::nullopt, false},
-  }};
-  return kTypes;
-}
-}  // namespace
-
-const TargetType* findTargetType(std::string_view id) {
-  const auto& types = targetTypes();
-  auto it = std::find_if(types.begin(), types.end(), [id](const TargetType& t) { return t.id == id; });
-  return it == types.end() ? nullptr : &*it;
-}
-
-std::string knownTargetTypeIds() {
-  std::string s;
-  for (const auto& t : targetTypes()) s += (s.empty() ? "" : ", ") + t.id;
-  return s;
 }
 
 const CatalogItem* Catalog::findOrg(std::string_view creditCode) const {

@@ -21,6 +21,7 @@ const char* exclusionCode(Exclusion e) {
     case Exclusion::LevelNotAllowed: return "LEVEL_NOT_ALLOWED";
     case Exclusion::OrgNotRegistered: return "ORG_NOT_REGISTERED";
     case Exclusion::TargetInvalid: return "TARGET_INVALID";
+    case Exclusion::TypeRule: return "TYPE_RULE";
   }
   return "?";
 }
@@ -35,14 +36,33 @@ const char* exclusionReason(Exclusion e) {
     case Exclusion::LevelNotAllowed: return "等级与培养层次不符";
     case Exclusion::OrgNotRegistered: return "评价机构未备案该职业等级";
     case Exclusion::TargetInvalid: return "申报目标配置有误";
+    case Exclusion::TypeRule: return "不符合该认定类型的条件";
   }
   return "?";
 }
 
-std::map<Exclusion, std::size_t> TargetResult::excludedByReason() const {
-  std::map<Exclusion, std::size_t> m;
-  for (const auto& x : excluded) ++m[x.reason];
-  return m;
+std::string ExcludedStudent::code() const {
+  if (reason == Exclusion::TypeRule && !ruleCode.empty()) return ruleCode;
+  return exclusionCode(reason);
+}
+
+std::string ExcludedStudent::text() const {
+  if (reason == Exclusion::TypeRule && !ruleReason.empty()) return ruleReason;
+  return exclusionReason(reason);
+}
+
+std::vector<ReasonCount> TargetResult::excludedByReason() const {
+  std::map<std::pair<Exclusion, std::string>, ReasonCount> m;
+  for (const auto& x : excluded) {
+    auto& rc = m[{x.reason, x.code()}];
+    if (rc.count++ == 0) {
+      rc.code = x.code();
+      rc.text = x.text();
+    }
+  }
+  std::vector<ReasonCount> out;
+  for (auto& [key, rc] : m) out.push_back(std::move(rc));
+  return out;
 }
 
 namespace {
@@ -64,6 +84,45 @@ Location at(const std::string& jsonPath) { return {"", 0, "", jsonPath}; }
 
 Location rowOf(const Student& st) { return {st.file, st.line, "", ""}; }
 
+Severity severityOf(plugin::Severity s) {
+  switch (s) {
+    case plugin::Severity::Info: return Severity::Info;
+    case plugin::Severity::Warning: return Severity::Warning;
+    case plugin::Severity::Error: break;
+  }
+  return Severity::Error;
+}
+
+// A plugin that failed to answer (it threw, or ran out of memory): a configuration problem of
+// that plugin, named with its file.
+Finding pluginFailed(const CertType& type, const std::string& what, const std::string& error,
+                     const std::string& jsonPath, const std::string& school) {
+  return finding(Severity::Error, FindingKind::Config, "PLUGIN_FAILED", at(jsonPath),
+                 "the " + type.info.id + " plugin (" + type.origin + ") failed in " + what + ": " +
+                     error,
+                 "report it to the plugin's author; `zzjb plugins` shows which file it is",
+                 school);
+}
+
+// The plugin's check of the target's configuration section. True when it has errors.
+bool checkSection(const School& school, const Target& t, const CertType& type,
+                  std::vector<Finding>& out) {
+  auto reply = type.impl->checkSection(sectionFor(school, t), targetView(t));
+  if (!reply.ok()) {
+    out.push_back(pluginFailed(type, "checkSection", reply.error, t.jsonPath, school.id));
+    return true;
+  }
+  bool errors = false;
+  for (const auto& issue : reply.value) {
+    Severity sev = severityOf(issue.severity);
+    errors = errors || sev == Severity::Error;
+    out.push_back(finding(sev, FindingKind::Config, issue.code,
+                          at(issue.jsonPath.empty() ? t.jsonPath + ".options" : issue.jsonPath),
+                          issue.message, issue.hint, school.id));
+  }
+  return errors;
+}
+
 // Checks one target against the school level and the catalog. Returns the exclusion that applies
 // to all its students (nullopt when the target can be declared).
 std::optional<Exclusion> checkTarget(const School& school, const Target& t,
@@ -75,11 +134,20 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
     if (!result || *result == Exclusion::EvaluationNotApproved) result = e;
   };
 
-  const TargetType* type = findTargetType(t.type);
+  const CertType* type = opt.types == nullptr ? nullptr : opt.types->find(t.type);
   if (type == nullptr) {
-    out.push_back(finding(Severity::Error, FindingKind::Config, "TARGET_TYPE", at(p + ".type"),
-                          "unknown target type \"" + t.type + "\"",
-                          "use one of: " + knownTargetTypeIds(), school.id));
+    std::string loaded = opt.types == nullptr ? "" : opt.types->ids();
+    out.push_back(finding(
+        Severity::Error, FindingKind::Config, "TARGET_TYPE", at(p + ".type"),
+        "no plugin for target type \"" + t.type + "\" is loaded (loaded: " +
+            (loaded.empty() ? "none" : loaded) + ")",
+        loaded.empty() ? "install the certification-type plugins; `zzjb plugins -c CONFIG` shows "
+                         "where zzjb looked and why a plugin was refused"
+                       : "use one of: " + loaded + ", or add the plugin for \"" + t.type +
+                             "\" (see `zzjb plugins -c CONFIG`)",
+        school.id));
+    worst(Exclusion::TargetInvalid);
+  } else if (checkSection(school, t, *type, out)) {
     worst(Exclusion::TargetInvalid);
   }
   if (!isOccupationCode(t.occupationCode)) {
@@ -138,11 +206,22 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
   }
 
   if (type == nullptr) return result;
-  if (!type->orgType) {
+  if (!type->appliedOnline()) {
+    out.push_back(finding(Severity::Info, FindingKind::Data, "PERMISSION_BY_CENTRE", at(p),
+                          type->info.matter + " permission for " + t.occupationName + " " +
+                              levelName(t.level) + " is granted by 市职鉴中心, not applied for "
+                              "online: zzjb waits for it",
+                          type->info.permissionRequest.empty() ? "ask 市职鉴中心 to open it"
+                                                               : type->info.permissionRequest,
+                          school.id));
+  }
+  const std::optional<OrgType> needed = type->orgType();
+  if (!needed) {
     if (t.evaluationOrg) {
       out.push_back(finding(Severity::Warning, FindingKind::Data, "ORG_IGNORED",
                             at(p + ".evaluationOrg"),
-                            "职业资格鉴定 has no evaluation organisation; this one is ignored",
+                            type->info.matter + " has no evaluation organisation; this one is "
+                                                "ignored",
                             "remove \"evaluationOrg\" from the target", school.id));
     }
     return result;
@@ -179,14 +258,16 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
     worst(Exclusion::OrgNotRegistered);
     return result;
   }
-  if (item->type != *type->orgType) {
+  if (item->type != *needed) {
+    const CertType* fitting = opt.types->findByOrg(item->type);
     out.push_back(finding(Severity::Error, FindingKind::Data, "ORG_TYPE_MISMATCH", at(orgPath),
                           org.name + " is registered as " + orgTypeName(item->type) + " (" +
                               orgTypeConfigName(item->type) + "), but a " + t.type +
-                              " target needs " + orgTypeName(*type->orgType),
-                          std::string("use type \"") +
-                              (item->type == OrgType::SocialOrg ? "social-org" : "employer") +
-                              "\" for this organisation, or choose another organisation",
+                              " target needs " + orgTypeName(*needed),
+                          fitting == nullptr
+                              ? std::string("choose another organisation")
+                              : "use type \"" + fitting->info.id +
+                                    "\" for this organisation, or choose another organisation",
                           school.id));
     worst(Exclusion::OrgNotRegistered);
     return result;
@@ -218,6 +299,13 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
                           "use the catalog's name: the platform shows that one", school.id));
   }
   return result;
+}
+
+using plugin::Verdict;
+
+plugin::Reply<Verdict> applyTypeRules(const CertType& type, const Student& st, const Target& t,
+                                      const plugin::Section& section) {
+  return type.impl->eligibility(studentView(st), targetView(t), section);
 }
 
 // Checks one student's row; returns the exclusion that applies to every target, if any.
@@ -442,18 +530,51 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
       TargetResult tr;
       tr.target = t;
       tr.major = major.name;
+      const CertType* type = options.types == nullptr ? nullptr : options.types->find(t.type);
+      const plugin::Section section = sectionFor(school, t);
+      bool pluginFailedOnce = false;
       for (std::size_t i = 0; i < r.students.size(); ++i) {
         if (r.students[i].major != major.name) continue;
         if (studentExclusion[i]) {
-          tr.excluded.push_back({i, *studentExclusion[i]});
-        } else if (targetExclusion) {
-          tr.excluded.push_back({i, *targetExclusion});
-        } else {
-          tr.eligible.push_back(i);
+          tr.excluded.push_back({i, *studentExclusion[i], {}, {}, {}});
+          continue;
         }
+        if (targetExclusion) {
+          tr.excluded.push_back({i, *targetExclusion, {}, {}, {}});
+          continue;
+        }
+        auto verdict = applyTypeRules(*type, r.students[i], t, section);
+        if (!verdict.ok()) {
+          if (!pluginFailedOnce) {
+            r.findings.push_back(
+                pluginFailed(*type, "eligibility", verdict.error, t.jsonPath, school.id));
+          }
+          pluginFailedOnce = true;
+          tr.excluded.push_back({i, Exclusion::TargetInvalid, {}, {}, {}});
+          continue;
+        }
+        if (verdict.value.eligible) {
+          tr.eligible.push_back(i);
+          continue;
+        }
+        const Verdict& v = verdict.value;
+        r.findings.push_back(finding(Severity::Warning, FindingKind::Data,
+                                     v.code.empty() ? "TYPE_RULE" : v.code, rowOf(r.students[i]),
+                                     "not declared for " + t.occupationName + " (" + t.type +
+                                         "): " + v.reason,
+                                     v.hint, school.id));
+        tr.excluded.push_back({i, Exclusion::TypeRule, v.code, v.reason, v.hint});
       }
       r.targets.push_back(std::move(tr));
     }
+  }
+  for (const auto& [type, settings] : school.pluginSections) {
+    if (options.types != nullptr && options.types->find(type) != nullptr) continue;
+    r.findings.push_back(finding(Severity::Warning, FindingKind::Config, "PLUGIN_SECTION_UNUSED",
+                                 at(school.jsonPath + ".plugins." + type),
+                                 "no plugin for type \"" + type + "\" is loaded: its section is "
+                                 "ignored",
+                                 "check the type's spelling, or install its plugin", school.id));
   }
   for (const auto& st : r.students) {
     if (!st.major.empty() && !configuredMajors.contains(st.major)) ++r.unconfiguredMajors[st.major];

@@ -124,6 +124,35 @@ TEST(ConfigLoader, AcceptsEveryPropertyOfTheSchema) {
   EXPECT_EQ(schema["$defs"]["school"]["required"].size(), 5U);
 }
 
+TEST(ConfigLoader, FlattensPluginSectionsWithTheirJsonPaths) {
+  json school = kSchool;
+  school["plugins"] = {{"employer", {{"agreementNo", "协议1号"}, {"contact", {{"name", "王"}}}}},
+                       {"bad", "not an object"}};
+  school["majors"][0]["targets"][0]["options"] = {
+      {"agreementNo", "协议2号"}, {"max", 5}, {"strict", true}, {"sites", json::array({"A"})}};
+  TempDir tmp;
+  auto c = load(tmp, {{"schools", json::array({school})}});
+  ASSERT_TRUE(c.config);
+  const School& s = c.config->schools[0];
+  const auto& opts = s.majors[0].targets[0].options;
+  ASSERT_EQ(opts.size(), 4U);
+  auto byKey = [&](const std::string& key) {
+    return *std::find_if(opts.begin(), opts.end(), [&](const auto& o) { return o.key == key; });
+  };
+  EXPECT_EQ(byKey("agreementNo").value, "协议2号");
+  EXPECT_EQ(byKey("agreementNo").jsonPath, "$.schools[0].majors[0].targets[0].options.agreementNo");
+  EXPECT_EQ(byKey("max").kind, plugin::Setting::Kind::Number);
+  EXPECT_EQ(byKey("strict").value, "true");
+  EXPECT_EQ(byKey("sites[0]").jsonPath, "$.schools[0].majors[0].targets[0].options.sites[0]");
+  const auto& employer = s.pluginSections.at("employer");
+  ASSERT_EQ(employer.size(), 2U);
+  EXPECT_EQ(employer[1].key, "contact.name");
+  EXPECT_EQ(employer[1].jsonPath, "$.schools[0].plugins.employer.contact.name");
+  const Finding* f = find(c, "CONFIG_TYPE");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->where.jsonPath, "$.schools[0].plugins.bad");
+}
+
 TEST(Catalog, ReadsThePlatformShape) {
   std::vector<Finding> warnings;
   auto cat = loadCatalog(std::string(ZZJB_SOURCE_DIR) + "/config/catalog.example.json", "cat",

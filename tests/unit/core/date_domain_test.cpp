@@ -47,13 +47,5 @@ TEST(EvaluationWindow, IsTheNextAprilOrOctober) {
   EXPECT_EQ(nextEvaluationWindow({2027, 1, 3}).month, 4);
 }
 
-TEST(TargetTypes, KnowTheThreeOfTheNotices) {
-  ASSERT_NE(findTargetType("social-org"), nullptr);
-  EXPECT_EQ(findTargetType("social-org")->node, "社会评价组织等级认定");
-  EXPECT_EQ(findTargetType("employer")->orgType, OrgType::Employer);
-  EXPECT_FALSE(findTargetType("qualification")->appliedOnline);
-  EXPECT_EQ(findTargetType("unknown"), nullptr);
-}
-
 }  // namespace
 }  // namespace zzjb

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "fake_types.hpp"
 #include "zzjb/core/eligibility.hpp"
 #include "zzjb/core/identifiers.hpp"
 
@@ -95,7 +96,7 @@ SchoolResult evaluate(const School& s, RosterTable t) {
   Catalog cat = catalog();
   std::vector<RosterInput> in;
   in.push_back({t.file, std::move(t)});
-  return evaluateSchool(s, in, {kToday, &cat});
+  return evaluateSchool(s, in, {kToday, &cat, &test::fakeTypes()});
 }
 
 const Finding* findCode(const SchoolResult& r, const std::string& code) {

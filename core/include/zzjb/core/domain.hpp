@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "zzjb/core/date.hpp"
+#include "zzjb/plugin/types.hpp"
 
 namespace zzjb {
 
@@ -72,26 +73,16 @@ struct PlatformConfig {
   int timeoutSeconds = 30;
 };
 
-// A certification type: what the plugin for it is called and which organisation it needs.
-// (Issue 5 moves these facts into plugins; core knows the three of the notices until then.)
-struct TargetType {
-  std::string id;            // social-org / employer / qualification
-  std::string matter;        // 事项名称: 职业技能等级认定 / 职业资格鉴定
-  std::string node;          // 节点名称: 社会评价组织等级认定 / 用人单位等级认定 / ""
-  std::optional<OrgType> orgType;  // nullopt: no evaluation organisation (职业资格鉴定)
-  bool appliedOnline = true;       // false: the centre grants the permission itself
-};
-[[nodiscard]] const TargetType* findTargetType(std::string_view id);
-[[nodiscard]] std::string knownTargetTypeIds();  // "social-org, employer, qualification"
-
 // One (occupation, level, organisation) a major's students are declared for.
 struct Target {
-  std::string type;  // TargetType::id
+  std::string type;  // the certification type: a plugin's TypeInfo::id
   std::string occupationCode;
   std::string occupationName;
   int level = 0;
   std::optional<EvaluationOrg> evaluationOrg;
   Evaluation evaluation;
+  // The target's "options" object, flattened for the type's plugin (see zzjb/plugin/types.hpp).
+  std::vector<plugin::Setting> options;
   std::string jsonPath;  // where it stands in the configuration
 };
 
@@ -142,6 +133,8 @@ struct School {
   std::vector<Major> majors;
   std::vector<std::string> rosters;  // resolved paths
   std::vector<std::string> rosterDisplay;  // as written in the config, for messages
+  // The school's "plugins" object: per type id, that plugin's settings, flattened.
+  std::map<std::string, std::vector<plugin::Setting>> pluginSections;
   std::string jsonPath;
 };
 

@@ -4,7 +4,8 @@
 // A student is eligible for a target when the school is evaluated for (major → occupation, level),
 // the level is the one the school may declare (中职 → 4, 高职 → 3), the evaluation organisation is
 // registered for that occupation and level, the student is in the graduation year, their identity
-// data is valid, and they are not listed twice. (The permission check is online: the engine's.)
+// data is valid, they are not listed twice, and the rules of the target's certification type (its
+// plugin, see cert_types.hpp) let them through. (The permission check is online: the engine's.)
 #pragma once
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "zzjb/core/cert_types.hpp"
 #include "zzjb/core/config.hpp"
 #include "zzjb/core/date.hpp"
 #include "zzjb/core/domain.hpp"
@@ -30,6 +32,7 @@ enum class Exclusion {
   LevelNotAllowed,        // LEVEL_NOT_ALLOWED: the target's level is not the school's level
   OrgNotRegistered,       // ORG_NOT_REGISTERED: organisation not in the catalog for it
   TargetInvalid,          // TARGET_INVALID: the target itself has errors in the configuration
+  TypeRule,               // the certification type's plugin said no: its own code and reason
 };
 [[nodiscard]] const char* exclusionCode(Exclusion e);
 [[nodiscard]] const char* exclusionReason(Exclusion e);  // in Chinese, for IT staff
@@ -37,6 +40,19 @@ enum class Exclusion {
 struct ExcludedStudent {
   std::size_t student = 0;  // index into SchoolResult::students
   Exclusion reason = Exclusion::InvalidData;
+  // TypeRule: the plugin's code (NOT_AT_EMPLOYER), reason in Chinese and what to do.
+  std::string ruleCode;
+  std::string ruleReason;
+  std::string ruleHint;
+
+  [[nodiscard]] std::string code() const;  // exclusionCode, or the plugin's code
+  [[nodiscard]] std::string text() const;  // exclusionReason, or the plugin's reason
+};
+
+struct ReasonCount {
+  std::string code;
+  std::string text;
+  std::size_t count = 0;
 };
 
 struct TargetResult {
@@ -44,7 +60,8 @@ struct TargetResult {
   std::string major;
   std::vector<std::size_t> eligible;  // indices into SchoolResult::students
   std::vector<ExcludedStudent> excluded;
-  [[nodiscard]] std::map<Exclusion, std::size_t> excludedByReason() const;
+  // In the order of Exclusion, plugin reasons by code.
+  [[nodiscard]] std::vector<ReasonCount> excludedByReason() const;
 };
 
 struct RosterSummary {
@@ -75,6 +92,9 @@ struct RosterInput {
 struct EligibilityOptions {
   Date today;
   const Catalog* catalog = nullptr;  // nullptr: the catalog could not be read
+  // The certification types (the loaded plugins). nullptr or empty: every target's type is
+  // unknown, a configuration error.
+  const TypeRegistry* types = nullptr;
 };
 
 // Maps a roster table's columns by header name (with common aliases) and turns its records into

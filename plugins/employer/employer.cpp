@@ -1,0 +1,105 @@
+// The employer plugin: 职业技能等级认定 by a 用人单位 (节点 用人单位等级认定). The permission is
+// applied for online, with the school–enterprise cooperation agreement number; the organisation is
+// an EMPLOYER, and a student qualifies only through that employer: the roster column 实习单位
+// (or the one named by "rosterColumn") must name it.
+// Options: "agreementNo" (required, 合作协议编号), "rosterColumn" (optional, default 实习单位).
+#include "../common/helpers.hpp"
+#include "zzjb/plugin/export.hpp"
+
+namespace zzjb::plugins {
+namespace {
+
+using plugin::Severity;
+
+const char* const kDefaultColumn = "实习单位";
+
+std::string columnOf(const plugin::Section& s) {
+  std::string c = s.text("rosterColumn");
+  return c.empty() ? kDefaultColumn : c;
+}
+
+class EmployerPolicy final : public plugin::Policy {
+ public:
+  plugin::TypeInfo info() const override {
+    return {"employer", "职业技能等级认定", "用人单位等级认定", plugin::Permission::AppliedOnline,
+            plugin::OrgKind::Employer,
+            "skill-level recognition by the employer the students are placed with", ""};
+  }
+
+  std::vector<plugin::Issue> checkSection(const plugin::Section& s,
+                                          const plugin::TargetView& t) const override {
+    std::vector<plugin::Issue> out;
+    if (s.find("agreementNo") == nullptr) {
+      out.push_back(issue(Severity::Error, "AGREEMENT_NO_MISSING", s.jsonPath + ".agreementNo",
+                          "an employer target needs the school–enterprise cooperation agreement "
+                          "number (合作协议编号)",
+                          "add \"options\": {\"agreementNo\": \"…\"} to the target (or "
+                          "\"plugins\": {\"employer\": {\"agreementNo\": …}} to the school), as "
+                          "printed on the agreement"));
+    } else {
+      textOption(s, "agreementNo", out);
+    }
+    textOption(s, "rosterColumn", out);
+    warnUnknown(s, {"agreementNo", "rosterColumn"}, "employer", out);
+    if (t.orgName.empty()) {
+      out.push_back(issue(Severity::Error, "ORG_MISSING", t.jsonPath,
+                          "an employer target needs \"evaluationOrg\" {name, creditCode}",
+                          "add the employer (用人单位) that recognises the students' levels"));
+    }
+    return out;
+  }
+
+  plugin::Verdict eligibility(const plugin::StudentView& st, const plugin::TargetView& t,
+                              const plugin::Section& s) const override {
+    const std::string column = columnOf(s);
+    auto it = st.columns.find(column);
+    std::string placed = it == st.columns.end() ? "" : normalName(it->second);
+    if (placed.empty()) {
+      return {false, "NO_EMPLOYER", column + "为空",
+              "在花名册的" + column + "列填写该学生的实习单位；只有在 " + t.orgName +
+                  " 实习的学生才能经它认定"};
+    }
+    if (placed != normalName(t.orgName) && placed != t.orgCreditCode) {
+      return {false, "NOT_AT_EMPLOYER", column + "不是该用人单位",
+              "该学生的" + column + "是 " + it->second + "，不是 " + t.orgName +
+                  "：核对花名册，或为其选择其他申报目标"};
+    }
+    return {};
+  }
+
+  std::vector<plugin::Field> applicationFields(const plugin::TargetView& t,
+                                               const plugin::Section& s) const override {
+    return {{"用人单位名称", t.orgName},
+            {"用人单位统一社会信用代码", t.orgCreditCode},
+            {"合作协议编号", s.text("agreementNo")}};
+  }
+
+  std::vector<std::string> declarationColumns() const override { return {"实习单位"}; }
+  std::vector<std::string> declarationValues(const plugin::StudentView& st,
+                                             const plugin::TargetView& /*target*/,
+                                             const plugin::Section& s) const override {
+    auto it = st.columns.find(columnOf(s));
+    return {it == st.columns.end() ? "" : it->second};
+  }
+
+  plugin::Explanation explainReview(std::string_view code, std::string_view text) const override {
+    if (code == "AGREEMENT_INVALID") {
+      return {"合作协议编号有误或协议已过期，用人单位等级认定权限未获批准",
+              "核对与企业签订的合作协议，更正申报目标的 options.agreementNo 后重新申请"};
+    }
+    if (code == "ORG_NOT_REGISTERED") {
+      return {"该用人单位未备案此职业（工种）和等级的等级认定",
+              "请企业确认其备案范围，或改选已备案的评价机构"};
+    }
+    if (code == "PERMISSION_REQUIRED") {
+      return {"尚未取得用人单位等级认定的申报权限",
+              "先在 申报点审核点权限申请 中申请权限，审核通过后再申报"};
+    }
+    return commonExplanation(code, text);
+  }
+};
+
+}  // namespace
+}  // namespace zzjb::plugins
+
+ZZJB_PLUGIN(zzjb::plugins::EmployerPolicy)

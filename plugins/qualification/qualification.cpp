@@ -1,0 +1,64 @@
+// The qualification plugin: 职业资格鉴定. There is no online application: 市职鉴中心 opens the
+// group-declaration permission itself, so zzjb only waits for it and says what to ask for.
+// Options: "requestedOn" (optional, YYYY-MM-DD: when the school asked the centre).
+#include "../common/helpers.hpp"
+#include "zzjb/plugin/export.hpp"
+
+namespace zzjb::plugins {
+namespace {
+
+using plugin::Severity;
+
+bool isIsoDate(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0U, 1U, 2U, 3U, 5U, 6U, 8U, 9U}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  int month = (s[5] - '0') * 10 + (s[6] - '0');
+  int day = (s[8] - '0') * 10 + (s[9] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+class QualificationPolicy final : public plugin::Policy {
+ public:
+  plugin::TypeInfo info() const override {
+    return {"qualification", "职业资格鉴定", "", plugin::Permission::GrantedByCentre,
+            plugin::OrgKind::None,
+            "vocational qualification appraisal: the centre grants the permission itself",
+            "请市职鉴中心（天山路1800号4号楼1楼窗口，62748577-4112）为本校开通该职业（工种）和等级的"
+            "职业资格鉴定团体申报权限；开通后 zzjb 自动申报"};
+  }
+
+  std::vector<plugin::Issue> checkSection(const plugin::Section& s,
+                                          const plugin::TargetView& /*target*/) const override {
+    std::vector<plugin::Issue> out;
+    if (const plugin::Setting* d = textOption(s, "requestedOn", out); d && !isIsoDate(d->value)) {
+      out.push_back(issue(Severity::Error, "PLUGIN_OPTION_INVALID", d->jsonPath,
+                          "requestedOn \"" + d->value + "\" is not a date",
+                          "write the day the school asked 市职鉴中心 as YYYY-MM-DD"));
+    }
+    warnUnknown(s, {"requestedOn"}, "qualification", out);
+    return out;
+  }
+
+  // Every student who passed the common checks may be declared once the centre has granted the
+  // permission: 职业资格鉴定 has no organisation and no placement rule.
+  plugin::Verdict eligibility(const plugin::StudentView& /*student*/,
+                              const plugin::TargetView& /*target*/,
+                              const plugin::Section& /*section*/) const override {
+    return {};
+  }
+
+  plugin::Explanation explainReview(std::string_view code, std::string_view text) const override {
+    if (code == "PERMISSION_REQUIRED") {
+      return {"市职鉴中心尚未为本校开通该职业资格鉴定的团体申报权限",
+              "请市职鉴中心开通权限（天山路1800号4号楼1楼窗口，62748577-4112）；这类权限不能在线申请"};
+    }
+    return commonExplanation(code, text);
+  }
+};
+
+}  // namespace
+}  // namespace zzjb::plugins
+
+ZZJB_PLUGIN(zzjb::plugins::QualificationPolicy)

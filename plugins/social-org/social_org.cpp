@@ -1,0 +1,74 @@
+// The social-org plugin: 职业技能等级认定 through a 社会培训评价组织 (节点 社会评价组织等级认定).
+// The permission is applied for online; the organisation must be a SOCIAL_ORG registered for the
+// occupation and level (checked by the host against the catalog, from org = SocialOrg).
+// Options: "evaluationPlanNo" (optional, the organisation's 评价计划编号, sent with the application).
+#include "../common/helpers.hpp"
+#include "zzjb/plugin/export.hpp"
+
+namespace zzjb::plugins {
+namespace {
+
+using plugin::Severity;
+
+class SocialOrgPolicy final : public plugin::Policy {
+ public:
+  plugin::TypeInfo info() const override {
+    return {"social-org", "职业技能等级认定", "社会评价组织等级认定",
+            plugin::Permission::AppliedOnline, plugin::OrgKind::SocialOrg,
+            "skill-level recognition by a registered social training evaluation organisation",
+            ""};
+  }
+
+  std::vector<plugin::Issue> checkSection(const plugin::Section& s,
+                                          const plugin::TargetView& t) const override {
+    std::vector<plugin::Issue> out;
+    textOption(s, "evaluationPlanNo", out);
+    warnUnknown(s, {"evaluationPlanNo"}, "social-org", out);
+    if (t.orgCreditCode.empty()) {
+      out.push_back(issue(Severity::Error, "ORG_MISSING", t.jsonPath,
+                          "a social-org target needs \"evaluationOrg\" {name, creditCode}",
+                          "add the 社会培训评价组织 that assesses the students"));
+    }
+    return out;
+  }
+
+  plugin::Verdict eligibility(const plugin::StudentView& /*student*/, const plugin::TargetView& t,
+                              const plugin::Section& /*section*/) const override {
+    if (t.orgCreditCode.empty()) {
+      return {false, "ORG_MISSING", "未指定社会培训评价组织", "在申报目标中填写 evaluationOrg"};
+    }
+    return {};
+  }
+
+  std::vector<plugin::Field> applicationFields(const plugin::TargetView& t,
+                                               const plugin::Section& s) const override {
+    std::vector<plugin::Field> f = {{"评价机构名称", t.orgName},
+                                    {"评价机构统一社会信用代码", t.orgCreditCode}};
+    if (auto plan = s.text("evaluationPlanNo"); !plan.empty()) f.push_back({"评价计划编号", plan});
+    return f;
+  }
+
+  std::vector<std::string> declarationColumns() const override { return {"评价机构"}; }
+  std::vector<std::string> declarationValues(const plugin::StudentView& /*student*/,
+                                             const plugin::TargetView& t,
+                                             const plugin::Section& /*section*/) const override {
+    return {t.orgName};
+  }
+
+  plugin::Explanation explainReview(std::string_view code, std::string_view text) const override {
+    if (code == "ORG_NOT_REGISTERED") {
+      return {"该社会培训评价组织未备案此职业（工种）和等级",
+              "核对评价机构及评价职业工种信息公告，改选已备案的评价组织"};
+    }
+    if (code == "PERMISSION_REQUIRED") {
+      return {"尚未取得社会评价组织等级认定的申报权限",
+              "先在 申报点审核点权限申请 中申请权限，审核通过后再申报"};
+    }
+    return commonExplanation(code, text);
+  }
+};
+
+}  // namespace
+}  // namespace zzjb::plugins
+
+ZZJB_PLUGIN(zzjb::plugins::SocialOrgPolicy)

@@ -1,0 +1,52 @@
+// The policy of the "example" certification type: what differs from the other types, and
+// nothing else (no I/O). Rename it, and change what it declares and decides.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "zzjb/plugin/api.hpp"
+
+namespace example {
+
+class ExamplePolicy final : public zzjb::plugin::Policy {
+ public:
+  // What the type is: its id (the target "type" in zzjb's configuration), 事项名称 and 节点名称,
+  // how the permission is obtained, and which kind of evaluation organisation it needs.
+  zzjb::plugin::TypeInfo info() const override {
+    return {"example", "职业技能等级认定", "社会评价组织等级认定",
+            zzjb::plugin::Permission::AppliedOnline, zzjb::plugin::OrgKind::SocialOrg,
+            "an example type: students need a value in the roster column options.requiredColumn",
+            ""};
+  }
+
+  // The target's "options" (and the school's "plugins.example"), checked once. Findings carry the
+  // JSON path of the value, a lower-case message and what to do.
+  std::vector<zzjb::plugin::Issue> checkSection(const zzjb::plugin::Section& s,
+                                                const zzjb::plugin::TargetView& /*t*/) const
+      override {
+    if (!s.text("requiredColumn").empty()) return {};
+    return {{zzjb::plugin::Severity::Error, "REQUIRED_COLUMN_MISSING",
+             s.jsonPath + ".requiredColumn", "the example type needs options.requiredColumn",
+             "add \"options\": {\"requiredColumn\": \"实习单位\"} to the target"}};
+  }
+
+  // One student, already checked by zzjb (ID, mobile, graduation year): eligible, or why not.
+  zzjb::plugin::Verdict eligibility(const zzjb::plugin::StudentView& st,
+                                    const zzjb::plugin::TargetView& /*t*/,
+                                    const zzjb::plugin::Section& s) const override {
+    const std::string column = s.text("requiredColumn");
+    auto it = st.columns.find(column);
+    if (it != st.columns.end() && !it->second.empty()) return {};
+    return {false, "COLUMN_EMPTY", column + "为空", "在花名册的" + column + "列填写后重新检查"};
+  }
+
+  // Extra fields of the permission application and extra declaration columns.
+  std::vector<zzjb::plugin::Field> applicationFields(const zzjb::plugin::TargetView& t,
+                                                     const zzjb::plugin::Section& /*s*/) const
+      override {
+    return {{"评价机构名称", t.orgName}};
+  }
+};
+
+}  // namespace example

@@ -1,0 +1,51 @@
+// Test-only plugins, each wrong in one way (or right, as a control), chosen by a definition:
+// ZZJB_BAD_ABI (another ABI number), ZZJB_NO_FACTORY (the ABI symbol only), ZZJB_THROWS (a
+// factory that throws), ZZJB_DUPLICATE (a second "social-org"), ZZJB_GOOD (type "test-extra").
+#include <stdexcept>
+
+#include "zzjb/plugin/export.hpp"
+
+namespace {
+
+class TestPolicy final : public zzjb::plugin::Policy {
+ public:
+  zzjb::plugin::TypeInfo info() const override {
+#ifdef ZZJB_DUPLICATE
+    const char* id = "social-org";
+#elif defined(ZZJB_BAD_ABI)
+    const char* id = "bad-abi";
+#else
+    const char* id = "test-extra";
+#endif
+    return {id, "职业技能等级认定", "社会评价组织等级认定", zzjb::plugin::Permission::AppliedOnline,
+            zzjb::plugin::OrgKind::SocialOrg, "a test plugin", ""};
+  }
+};
+
+}  // namespace
+
+#if defined(ZZJB_GOOD) || defined(ZZJB_DUPLICATE)
+ZZJB_PLUGIN(TestPolicy)
+#else
+#ifdef ZZJB_BAD_ABI
+extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version;
+extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version = 999;
+#else
+extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version;
+extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version =
+    ZZJB_PLUGIN_ABI_VERSION;
+#endif
+namespace test_export {
+#ifdef ZZJB_THROWS
+std::unique_ptr<zzjb::plugin::CertificationType> create() {
+  throw std::runtime_error("cannot start: licence file missing");
+}
+BOOST_DLL_ALIAS(test_export::create, zzjb_create_plugin)
+#elif defined(ZZJB_BAD_ABI)
+std::unique_ptr<zzjb::plugin::CertificationType> create() {
+  return std::make_unique<zzjb::plugin::Guarded<TestPolicy>>();
+}
+BOOST_DLL_ALIAS(test_export::create, zzjb_create_plugin)
+#endif
+}  // namespace test_export
+#endif

@@ -1,0 +1,143 @@
+// `zzjb plugins` as an integrator sees it: a zzjb in <prefix>/bin with its plugin directory
+// <prefix>/lib/zzjb/plugins holding the three real plugins and test plugins that are each wrong
+// in one way. Every bad one is refused with its own reason; the good ones still load.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace zzjb::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// <tmp>/bin/zzjb (a hard link, or a copy) and <tmp>/lib/zzjb/plugins: an installed zzjb.
+fs::path fakePrefix(const TempDir& tmp) {
+  fs::create_directories(tmp / "bin");
+  fs::path bin = tmp / "bin/zzjb";
+  std::error_code ec;
+  fs::create_hard_link(ZZJB_BIN, bin, ec);
+  if (ec) fs::copy_file(ZZJB_BIN, bin);
+  fs::path dir = tmp / "lib/zzjb/plugins";
+  fs::create_directories(dir);
+  for (const char* name : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so"}) {
+    fs::copy_file(fs::path(ZZJB_PLUGIN_BUILD_DIR) / name, dir / name);
+  }
+  return bin;
+}
+
+void addBad(const TempDir& tmp, const std::string& from, const std::string& as) {
+  fs::copy_file(fs::path(ZZJB_BAD_PLUGIN_DIR) / from, tmp / ("lib/zzjb/plugins/" + as));
+}
+
+json pluginsJson(const fs::path& bin, const std::string& extra = "") {
+  auto r = run(shellQuote(bin.string()) + " plugins --json " + extra);
+  EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
+  return json::parse(r.out);
+}
+
+const json* byFile(const json& j, const std::string& file) {
+  for (const auto& p : j["plugins"]) {
+    if (fs::path(p["path"].get<std::string>()).filename() == file) return &p;
+  }
+  return nullptr;
+}
+
+TEST(PluginsCli, TheBundledPluginsLoadFromTheBuildTree) {
+  auto r = run(std::string(ZZJB_BIN) + " plugins");
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "3 loaded, 0 refused")) << r.out;
+  EXPECT_TRUE(contains(r.out, "职业技能等级认定 / 用人单位等级认定")) << r.out;
+  EXPECT_TRUE(contains(r.out, "granted by the centre")) << r.out;
+  auto help = run(std::string(ZZJB_BIN) + " plugins --help");
+  EXPECT_EQ(help.exitCode, 0);
+  EXPECT_TRUE(contains(help.out, "search order"));
+}
+
+TEST(PluginsCli, RefusesEachBadPluginWithItsOwnReasonAndLoadsTheGoodOnes) {
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  addBad(tmp, "zzjb-test-bad-abi.so", "zzjb-test-bad-abi.so");
+  addBad(tmp, "zzjb-test-no-factory.so", "zzjb-test-no-factory.so");
+  addBad(tmp, "zzjb-test-throws.so", "zzjb-test-throws.so");
+  // Sorted after zzjb-social-org.so, so the real one is found first and kept.
+  addBad(tmp, "zzjb-test-duplicate.so", "zzjb-tt-duplicate-social-org.so");
+  addBad(tmp, "zzjb-test-good.so", "zzjb-test-writable.so");
+  fs::permissions(tmp / "lib/zzjb/plugins/zzjb-test-writable.so", fs::perms::group_write,
+                  fs::perm_options::add);
+  writeFile(tmp / "lib/zzjb/plugins/zzjb-not-a-library.so", "#!/bin/sh\necho not ELF\n");
+
+  json j = pluginsJson(bin);
+  auto expectRefused = [&](const std::string& file, const std::string& code,
+                           const std::string& words) {
+    const json* p = byFile(j, file);
+    ASSERT_NE(p, nullptr) << file << "\n" << j.dump(2);
+    EXPECT_FALSE((*p)["loaded"].get<bool>()) << file;
+    EXPECT_EQ((*p)["code"], code) << file;
+    EXPECT_TRUE(contains((*p)["reason"].get<std::string>(), words)) << (*p)["reason"];
+  };
+  expectRefused("zzjb-test-bad-abi.so", "PLUGIN_ABI", "plugin ABI 999, but this zzjb has ABI 1");
+  expectRefused("zzjb-test-no-factory.so", "PLUGIN_NO_FACTORY", "zzjb_create_plugin");
+  expectRefused("zzjb-test-throws.so", "PLUGIN_FACTORY_THREW", "licence file missing");
+  expectRefused("zzjb-tt-duplicate-social-org.so", "PLUGIN_DUPLICATE", "zzjb-social-org.so");
+  expectRefused("zzjb-test-writable.so", "PLUGIN_WRITABLE", "writable by its group");
+  expectRefused("zzjb-not-a-library.so", "PLUGIN_NOT_LIBRARY", "not a shared library");
+  EXPECT_EQ(j["loaded"], "employer, qualification, social-org");
+  for (const char* good : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so"}) {
+    const json* p = byFile(j, good);
+    ASSERT_NE(p, nullptr);
+    EXPECT_TRUE((*p)["loaded"].get<bool>()) << good;
+    EXPECT_EQ((*p)["abi"], 1);
+  }
+
+  // The text form says the same, one line per file, and check still works with the good ones.
+  auto text = run(shellQuote(bin.string()) + " plugins");
+  EXPECT_EQ(text.exitCode, 78);
+  EXPECT_TRUE(contains(text.out, "3 loaded, 6 refused")) << text.out;
+  EXPECT_TRUE(contains(text.out, "[PLUGIN_ABI]"));
+}
+
+TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  addBad(tmp, "zzjb-test-good.so", "zzjb-test-good.so");
+  auto ok = run(shellQuote(bin.string()) + " plugins --json");
+  EXPECT_EQ(ok.exitCode, 0) << ok.out;
+  EXPECT_TRUE(contains(json::parse(ok.out)["loaded"].get<std::string>(), "test-extra"));
+
+  fs::path file = tmp / "lib/zzjb/plugins/zzjb-test-good.so";
+  fs::permissions(file, fs::perms::others_write, fs::perm_options::add);
+  json j = pluginsJson(bin);
+  EXPECT_EQ((*byFile(j, "zzjb-test-good.so"))["code"], "PLUGIN_WRITABLE");
+  EXPECT_TRUE(contains((*byFile(j, "zzjb-test-good.so"))["reason"].get<std::string>(),
+                       "writable by everyone"));
+  fs::permissions(file, fs::perms::others_write, fs::perm_options::remove);
+
+  if (::geteuid() != 0) GTEST_SKIP() << "changing a file's owner needs root";
+  ASSERT_EQ(::chown(file.c_str(), 65534, 65534), 0);
+  j = pluginsJson(bin);
+  EXPECT_EQ((*byFile(j, "zzjb-test-good.so"))["code"], "PLUGIN_OWNER");
+  EXPECT_TRUE(contains((*byFile(j, "zzjb-test-good.so"))["reason"].get<std::string>(),
+                       "belongs to user 65534"));
+}
+
+TEST(PluginsCli, ConfigPluginsDirIsSearchedFirst) {
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  fs::create_directories(tmp / "mine");
+  fs::copy_file(fs::path(ZZJB_BAD_PLUGIN_DIR) / "zzjb-test-duplicate.so",
+                tmp / "mine/zzjb-my-social-org.so");
+  writeFile(tmp / "zzjb.json", R"({"plugins": {"dir": "mine"}, "schools": []})");
+  json j = pluginsJson(bin, "-c " + shellQuote((tmp / "zzjb.json").string()));
+  EXPECT_EQ(j["dirs"][0]["origin"], "plugins.dir");
+  EXPECT_TRUE((*byFile(j, "zzjb-my-social-org.so"))["loaded"].get<bool>());
+  EXPECT_EQ((*byFile(j, "zzjb-social-org.so"))["code"], "PLUGIN_DUPLICATE");
+}
+
+}  // namespace
+}  // namespace zzjb::test
