@@ -473,6 +473,11 @@ TEST_F(MockServerTest, StateFileSurvivesRestart) {
                                     shellQuote(R"({"mode": "manual", "afterPolls": 3})"),
                                 "/__admin/review-policy");
   ASSERT_EQ(policy.exitCode, 0) << policy.err;
+  // A frozen clock: the state's "now" must come back as it was, not tick on.
+  const RunResult clock = curl("-X POST -H 'Content-Type: application/json' -d " +
+                                   shellQuote(R"({"now": "2027-03-01T10:00:00+08:00"})"),
+                               "/__admin/clock");
+  ASSERT_EQ(clock.exitCode, 0) << clock.err;
   ASSERT_TRUE(fs::exists(stateFile));  // written before the answer
   const std::string saved = readFile(stateFile);
   const json before = getJson("/__admin/state");
@@ -480,7 +485,9 @@ TEST_F(MockServerTest, StateFileSurvivesRestart) {
   EXPECT_EQ(readFile(stateFile), saved);
 
   start({"--state-file", stateFile.string()});
-  EXPECT_EQ(getJson("/__admin/state"), before);
+  const json after = getJson("/__admin/state");
+  EXPECT_EQ(after, before);
+  EXPECT_EQ(after["now"], "2027-03-01T10:00:00+08:00");
   EXPECT_EQ(readFile(stateFile), saved);
 }
 
