@@ -1,0 +1,125 @@
+// The store's schema as numbered migrations (PRAGMA user_version), each in its own transaction.
+// Append new migrations at the end and raise kSchemaVersion; never edit a released one.
+#include <array>
+#include <string>
+
+#include "db.hpp"
+#include "zzjb/store/sqlite_store.hpp"
+
+namespace zzjb::store::detail {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Version 1: intents, applications, batches, one record per student per target.
+constexpr const char* kV1 = R"SQL(
+CREATE TABLE meta (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+-- One row per creating call, written and committed before the call is made.
+CREATE TABLE intents (
+  key             TEXT PRIMARY KEY,           -- the idempotency key sent to the platform
+  school          TEXT NOT NULL,
+  step            TEXT NOT NULL CHECK (step IN ('account', 'application', 'batch')),
+  target_key      TEXT NOT NULL,
+  request_summary TEXT NOT NULL,
+  created_at      TEXT NOT NULL,
+  response_status TEXT,                       -- NULL: no answer recorded yet
+  response_json   TEXT,
+  responded_at    TEXT,
+  CHECK ((response_status IS NULL) = (responded_at IS NULL))
+) STRICT;
+CREATE INDEX intents_pending ON intents (school, created_at) WHERE response_status IS NULL;
+
+CREATE TABLE applications (
+  school         TEXT NOT NULL,
+  target_key     TEXT NOT NULL,
+  application_id TEXT NOT NULL,
+  status         TEXT NOT NULL,
+  reason         TEXT NOT NULL DEFAULT '',
+  updated_at     TEXT NOT NULL,
+  PRIMARY KEY (school, target_key)
+) STRICT;
+
+CREATE TABLE batches (
+  batch_id   TEXT PRIMARY KEY,
+  intent_key TEXT NOT NULL UNIQUE REFERENCES intents (key),
+  school     TEXT NOT NULL,
+  target_key TEXT NOT NULL,
+  status     TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX batches_open ON batches (school, created_at) WHERE status <> 'DONE';
+
+-- No ID number in clear: student_key is HMAC-SHA256 under the store's secret key.
+CREATE TABLE students (
+  school          TEXT NOT NULL,
+  target_key      TEXT NOT NULL,
+  student_key     TEXT NOT NULL,
+  masked_id       TEXT NOT NULL,
+  graduation_year TEXT NOT NULL,
+  result          TEXT NOT NULL CHECK (result IN ('PENDING', 'SENT', 'ACCEPTED', 'REJECTED')),
+  reason          TEXT NOT NULL DEFAULT '',
+  declaration_no  TEXT NOT NULL DEFAULT '',
+  batch_id        TEXT REFERENCES batches (batch_id),
+  intent_key      TEXT NOT NULL REFERENCES intents (key),
+  updated_at      TEXT NOT NULL,
+  PRIMARY KEY (school, target_key, student_key)
+) STRICT;
+CREATE INDEX students_cohort ON students (school, graduation_year);
+CREATE INDEX students_intent ON students (intent_key);
+CREATE INDEX students_batch ON students (batch_id);
+)SQL";
+
+constexpr std::array<Migration, 1> kMigrations{{{1, kV1}}};
+static_assert(kMigrations.back().version == kSchemaVersion);
+
+Result<int> userVersion(const Db& db) {
+  auto v = db.queryText("PRAGMA user_version");
+  if (!v) return std::unexpected(v.error());
+  return v->has_value() ? std::stoi(**v) : 0;
+}
+
+Finding tooNew(const Db& db, int found) {
+  return storeFinding("STORE_SCHEMA_TOO_NEW", db.path(),
+                      "the state store has schema version " + std::to_string(found) +
+                          "; this zzjb knows up to " + std::to_string(kSchemaVersion),
+                      "a newer zzjb wrote this store: run that version (or newer), "
+                      "never an older one, against it");
+}
+
+}  // namespace
+
+Result<void> migrate(const Db& db) {
+  auto current = userVersion(db);
+  if (!current) return std::unexpected(current.error());
+  if (*current > kSchemaVersion) return std::unexpected(tooNew(db, *current));
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *current) continue;
+    Transaction tx(db);
+    if (auto r = tx.begin(); !r) return r;
+    // Another process may have migrated since we looked: look again under the write lock.
+    auto now = userVersion(db);
+    if (!now) return std::unexpected(now.error());
+    if (*now > kSchemaVersion) return std::unexpected(tooNew(db, *now));
+    if (*now >= m.version) continue;
+    if (sqlite3_exec(db.handle(), m.sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
+      Finding f = db.error("migrating the schema to version " + std::to_string(m.version));
+      f.code = "STORE_MIGRATION";
+      f.hint = "the store is unchanged; restore it from backup if this repeats";
+      return std::unexpected(f);
+    }
+    std::string setVersion = "PRAGMA user_version = " + std::to_string(m.version);
+    if (auto r = db.exec(setVersion.c_str()); !r) return r;
+    if (auto r = tx.commit(); !r) return r;
+  }
+  return {};
+}
+
+}  // namespace zzjb::store::detail

@@ -1,0 +1,497 @@
+// StateStore on SQLite: WAL, synchronous=FULL, foreign keys, every write in one transaction.
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "db.hpp"
+#include "secret_key.hpp"
+#include "zzjb/core/identifiers.hpp"
+#include "zzjb/store/sqlite_store.hpp"
+
+namespace zzjb::store {
+namespace {
+
+using detail::Db;
+using detail::Stmt;
+using detail::storeFinding;
+using detail::Transaction;
+
+constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+constexpr const char* kKeyCheckMessage = "zzjb-store-key-check-v1";
+
+std::string sqlNow(std::string sql) {
+  std::string out;
+  const std::string marker = "$NOW";
+  std::size_t pos = 0;
+  for (std::size_t at; (at = sql.find(marker, pos)) != std::string::npos; pos = at + marker.size()) {
+    out += sql.substr(pos, at - pos);
+    out += kNow;
+  }
+  out += sql.substr(pos);
+  return out;
+}
+
+constexpr const char* kIntentColumns =
+    "key, school, step, target_key, request_summary, created_at, response_status, "
+    "response_json, responded_at";
+
+IntentState readIntent(const Stmt& s) {
+  IntentState st;
+  st.intent.key = s.text(0);
+  st.intent.school = s.text(1);
+  st.intent.step = s.text(2);
+  st.intent.targetKey = s.text(3);
+  st.intent.requestSummary = s.text(4);
+  st.createdAt = s.text(5);
+  st.hasResponse = !s.isNull(6);
+  st.responseStatus = s.text(6);
+  st.responseJson = s.text(7);
+  st.respondedAt = s.text(8);
+  return st;
+}
+
+constexpr const char* kStudentColumns =
+    "school, target_key, student_key, masked_id, graduation_year, result, reason, "
+    "declaration_no, batch_id, intent_key, updated_at";
+
+StudentRecord readStudent(const Stmt& s) {
+  StudentRecord r;
+  r.school = s.text(0);
+  r.targetKey = s.text(1);
+  r.studentKey = s.text(2);
+  r.maskedId = s.text(3);
+  r.graduationYear = s.text(4);
+  r.result = parseDeclarationResult(s.text(5)).value_or(DeclarationResult::Pending);
+  r.reason = s.text(6);
+  r.declarationNo = s.text(7);
+  r.batchId = s.text(8);
+  r.intentKey = s.text(9);
+  r.updatedAt = s.text(10);
+  return r;
+}
+
+Batch readBatch(const Stmt& s) {
+  Batch b;
+  b.batchId = s.text(0);
+  b.intentKey = s.text(1);
+  b.school = s.text(2);
+  b.targetKey = s.text(3);
+  b.status = s.text(4);
+  b.updatedAt = s.text(5);
+  return b;
+}
+
+// ID numbers as the store hashes them: no surrounding spaces, check letter upper-case.
+std::string normalizeId(std::string_view id) {
+  std::string s;
+  for (char c : id) {
+    if (std::isspace(static_cast<unsigned char>(c)) != 0) continue;
+    s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return s;
+}
+
+class SqliteStateStore final : public StateStore {
+ public:
+  explicit SqliteStateStore(std::string secretKey) : secretKey_(std::move(secretKey)) {}
+  ~SqliteStateStore() override { std::fill(secretKey_.begin(), secretKey_.end(), '\0'); }
+  SqliteStateStore(const SqliteStateStore&) = delete;
+  SqliteStateStore& operator=(const SqliteStateStore&) = delete;
+
+  Db& db() { return db_; }
+
+  [[nodiscard]] std::string studentKey(std::string_view idNumber) const override {
+    return detail::hmacHex(secretKey_, normalizeId(idNumber));
+  }
+
+  Result<IntentState> beginIntent(const Intent& intent,
+                                  const std::vector<StudentEntry>& rows) override {
+    static constexpr std::array<std::string_view, 3> kSteps{"account", "application", "batch"};
+    if (intent.key.empty() ||
+        std::find(kSteps.begin(), kSteps.end(), intent.step) == kSteps.end() ||
+        (!rows.empty() && intent.step != "batch")) {
+      return std::unexpected(storeFinding(
+          "STORE_INVALID_INTENT", db_.path(),
+          "an intent needs a key and a step account|application|batch (rows only for a batch); "
+          "got step '" + intent.step + "'",
+          "this is a bug in zzjb: please report it"));
+    }
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return std::unexpected(r.error());
+    auto existing = findIntent(intent.key);
+    if (!existing) return std::unexpected(existing.error());
+    if (existing->has_value()) {
+      const Intent& old = (*existing)->intent;
+      if (old.school != intent.school || old.step != intent.step ||
+          old.targetKey != intent.targetKey) {
+        return std::unexpected(storeFinding(
+            "STORE_INTENT_CONFLICT", db_.path(),
+            "idempotency key " + intent.key + " is already recorded for school '" + old.school +
+                "', step '" + old.step + "', target '" + old.targetKey + "'",
+            "idempotency keys must be derived from the content: this is a bug in zzjb"));
+      }
+      return **existing;
+    }
+    auto ins = db_.prepare(sqlNow(
+        "INSERT INTO intents (key, school, step, target_key, request_summary, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, $NOW)"));
+    if (!ins) return std::unexpected(ins.error());
+    ins->bind(1, intent.key);
+    ins->bind(2, intent.school);
+    ins->bind(3, intent.step);
+    ins->bind(4, intent.targetKey);
+    ins->bind(5, intent.requestSummary);
+    if (auto r = db_.run(*ins, "recording an intent"); !r) return std::unexpected(r.error());
+    if (!rows.empty()) {
+      auto st = db_.prepare(sqlNow(
+          "INSERT INTO students (school, target_key, student_key, masked_id, graduation_year, "
+          "result, intent_key, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'PENDING', ?6, $NOW)"));
+      if (!st) return std::unexpected(st.error());
+      for (const StudentEntry& row : rows) {
+        st->reset();
+        st->bind(1, intent.school);
+        st->bind(2, intent.targetKey);
+        st->bind(3, studentKey(row.idNumber));
+        std::string masked = maskId(normalizeId(row.idNumber));
+        st->bind(4, masked);
+        st->bind(5, row.graduationYear);
+        st->bind(6, intent.key);
+        if (st->step() != SQLITE_DONE) {
+          if (sqlite3_extended_errcode(db_.handle()) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+            return std::unexpected(storeFinding(
+                "STORE_STUDENT_ALREADY_RECORDED", db_.path(),
+                "student " + masked + " already has a record for target '" + intent.targetKey +
+                    "' of school '" + intent.school + "'; nothing was recorded",
+                "declare only studentsNotYetDeclared: this is a bug in zzjb"));
+          }
+          return std::unexpected(db_.error("recording a batch's students"));
+        }
+      }
+    }
+    auto stored = findIntent(intent.key);
+    if (!stored) return std::unexpected(stored.error());
+    if (auto r = tx.commit(); !r) return std::unexpected(r.error());
+    IntentState state = stored->value_or(IntentState{});
+    state.created = true;
+    return state;
+  }
+
+  Result<void> recordResponse(std::string_view key, std::string_view status,
+                              std::string_view responseJson) override {
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return r;
+    auto up = db_.prepare(sqlNow(
+        "UPDATE intents SET response_status = ?2, response_json = ?3, responded_at = $NOW "
+        "WHERE key = ?1"));
+    if (!up) return std::unexpected(up.error());
+    up->bind(1, key);
+    up->bind(2, status);
+    up->bind(3, responseJson);
+    if (auto r = db_.run(*up, "recording a response"); !r) return r;
+    if (sqlite3_changes(db_.handle()) == 0) return std::unexpected(unknownIntent(key));
+    return tx.commit();
+  }
+
+  Result<std::optional<IntentState>> intent(std::string_view key) override {
+    return findIntent(key);
+  }
+
+  Result<std::vector<IntentState>> pendingIntents(std::string_view school) override {
+    auto s = db_.prepare(std::string("SELECT ") + kIntentColumns +
+                         " FROM intents WHERE school = ?1 AND response_status IS NULL"
+                         " ORDER BY created_at, rowid");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    std::vector<IntentState> out;
+    int rc;
+    while ((rc = s->step()) == SQLITE_ROW) out.push_back(readIntent(*s));
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing pending intents"));
+    return out;
+  }
+
+  Result<void> putApplication(const Application& a) override {
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return r;
+    auto s = db_.prepare(sqlNow(
+        "INSERT INTO applications (school, target_key, application_id, status, reason, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, $NOW) ON CONFLICT (school, target_key) DO "
+        "UPDATE SET application_id = ?3, status = ?4, reason = ?5, updated_at = $NOW"));
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, a.school);
+    s->bind(2, a.targetKey);
+    s->bind(3, a.applicationId);
+    s->bind(4, a.status);
+    s->bind(5, a.reason);
+    if (auto r = db_.run(*s, "recording an application"); !r) return r;
+    return tx.commit();
+  }
+
+  Result<std::optional<Application>> application(std::string_view school,
+                                                 std::string_view targetKey) override {
+    auto s = db_.prepare(
+        "SELECT school, target_key, application_id, status, reason, updated_at "
+        "FROM applications WHERE school = ?1 AND target_key = ?2");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    s->bind(2, targetKey);
+    int rc = s->step();
+    if (rc == SQLITE_DONE) return std::optional<Application>();
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading an application"));
+    return Application{s->text(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5)};
+  }
+
+  Result<void> putBatch(const Batch& b) override {
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return r;
+    auto owner = findIntent(b.intentKey);
+    if (!owner) return std::unexpected(owner.error());
+    if (!owner->has_value()) return std::unexpected(unknownIntent(b.intentKey));
+    auto old = db_.prepare("SELECT intent_key FROM batches WHERE batch_id = ?1");
+    if (!old) return std::unexpected(old.error());
+    old->bind(1, b.batchId);
+    int rc = old->step();
+    if (rc == SQLITE_ROW && old->text(0) != b.intentKey) {
+      return std::unexpected(storeFinding(
+          "STORE_BATCH_CONFLICT", db_.path(),
+          "batch " + b.batchId + " is recorded for intent " + old->text(0) + ", not " +
+              b.intentKey,
+          "the platform answered two intents with one batch: check the platform adapter"));
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return std::unexpected(db_.error("reading a batch"));
+    auto s = db_.prepare(sqlNow(
+        "INSERT INTO batches (batch_id, intent_key, school, target_key, status, created_at, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, $NOW, $NOW) ON CONFLICT (batch_id) DO UPDATE "
+        "SET status = ?5, updated_at = $NOW"));
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, b.batchId);
+    s->bind(2, b.intentKey);
+    s->bind(3, b.school);
+    s->bind(4, b.targetKey);
+    s->bind(5, b.status);
+    if (auto r = db_.run(*s, "recording a batch"); !r) return r;
+    auto sent = db_.prepare(sqlNow(
+        "UPDATE students SET result = 'SENT', batch_id = ?1, updated_at = $NOW "
+        "WHERE intent_key = ?2 AND result = 'PENDING'"));
+    if (!sent) return std::unexpected(sent.error());
+    sent->bind(1, b.batchId);
+    sent->bind(2, b.intentKey);
+    if (auto r = db_.run(*sent, "marking a batch's students sent"); !r) return r;
+    return tx.commit();
+  }
+
+  Result<std::vector<Batch>> openBatches(std::string_view school) override {
+    auto s = db_.prepare(
+        "SELECT batch_id, intent_key, school, target_key, status, updated_at FROM batches "
+        "WHERE school = ?1 AND status <> 'DONE' ORDER BY created_at, rowid");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    std::vector<Batch> out;
+    int rc;
+    while ((rc = s->step()) == SQLITE_ROW) out.push_back(readBatch(*s));
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing open batches"));
+    return out;
+  }
+
+  Result<void> recordStudentResults(std::string_view school, std::string_view targetKey,
+                                    const std::vector<StudentResult>& results) override {
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return r;
+    auto s = db_.prepare(sqlNow(
+        "UPDATE students SET result = ?4, reason = ?5, declaration_no = ?6, updated_at = $NOW "
+        "WHERE school = ?1 AND target_key = ?2 AND student_key = ?3"));
+    if (!s) return std::unexpected(s.error());
+    for (const StudentResult& r : results) {
+      s->reset();
+      s->bind(1, school);
+      s->bind(2, targetKey);
+      s->bind(3, studentKey(r.idNumber));
+      s->bind(4, declarationResultName(r.result));
+      s->bind(5, r.reason);
+      s->bind(6, r.declarationNo);
+      if (auto done = db_.run(*s, "recording a student's result"); !done) return done;
+      if (sqlite3_changes(db_.handle()) == 0) {
+        return std::unexpected(storeFinding(
+            "STORE_UNKNOWN_STUDENT", db_.path(),
+            "student " + maskId(normalizeId(r.idNumber)) + " has no record for target '" +
+                std::string(targetKey) + "' of school '" + std::string(school) +
+                "'; no result of this batch was recorded",
+            "the platform reported a row zzjb did not send: check the batch on the platform"));
+      }
+    }
+    return tx.commit();
+  }
+
+  Result<std::vector<std::string>> studentsNotYetDeclared(
+      std::string_view school, std::string_view targetKey,
+      const std::vector<std::string>& candidateIdNumbers) override {
+    // One read transaction: a consistent snapshot of all candidates.
+    if (auto r = db_.exec("BEGIN"); !r) return std::unexpected(r.error());
+    auto s = db_.prepare(
+        "SELECT 1 FROM students WHERE school = ?1 AND target_key = ?2 AND student_key = ?3");
+    if (!s) {
+      static_cast<void>(db_.exec("ROLLBACK"));
+      return std::unexpected(s.error());
+    }
+    std::vector<std::string> out;
+    for (const std::string& id : candidateIdNumbers) {
+      s->reset();
+      s->bind(1, school);
+      s->bind(2, targetKey);
+      s->bind(3, studentKey(id));
+      int rc = s->step();
+      if (rc == SQLITE_DONE) {
+        out.push_back(id);
+      } else if (rc != SQLITE_ROW) {
+        Finding f = db_.error("looking up students");
+        s->reset();
+        static_cast<void>(db_.exec("ROLLBACK"));
+        return std::unexpected(f);
+      }
+    }
+    s->reset();
+    if (auto r = db_.exec("COMMIT"); !r) return std::unexpected(r.error());
+    return out;
+  }
+
+  Result<std::vector<StudentRecord>> students(std::string_view school,
+                                              std::string_view targetKey) override {
+    auto s = db_.prepare(std::string("SELECT ") + kStudentColumns +
+                         " FROM students WHERE school = ?1 AND (?2 = '' OR target_key = ?2)"
+                         " ORDER BY target_key, rowid");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    s->bind(2, targetKey);
+    std::vector<StudentRecord> out;
+    int rc;
+    while ((rc = s->step()) == SQLITE_ROW) out.push_back(readStudent(*s));
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing students"));
+    return out;
+  }
+
+  Result<std::size_t> purgeCohort(std::string_view school,
+                                  std::string_view graduationYear) override {
+    std::size_t purged = 0;
+    {
+      Transaction tx(db_);
+      if (auto r = tx.begin(); !r) return std::unexpected(r.error());
+      auto open = db_.prepare(
+          "SELECT count(*) FROM students WHERE school = ?1 AND graduation_year = ?2 "
+          "AND result IN ('PENDING', 'SENT')");
+      if (!open) return std::unexpected(open.error());
+      open->bind(1, school);
+      open->bind(2, graduationYear);
+      if (open->step() != SQLITE_ROW) return std::unexpected(db_.error("counting a cohort"));
+      if (std::int64_t unfinished = open->int64(0); unfinished > 0) {
+        return std::unexpected(storeFinding(
+            "STORE_PURGE_UNFINISHED", db_.path(),
+            std::to_string(unfinished) + " students of cohort " + std::string(graduationYear) +
+                " of school '" + std::string(school) + "' have no final result yet",
+            "finish the cohort's declarations (run passes until every batch is DONE), "
+            "then purge"));
+      }
+      auto del = db_.prepare("DELETE FROM students WHERE school = ?1 AND graduation_year = ?2");
+      if (!del) return std::unexpected(del.error());
+      del->bind(1, school);
+      del->bind(2, graduationYear);
+      if (auto r = db_.run(*del, "purging a cohort"); !r) return std::unexpected(r.error());
+      purged = static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+      if (auto r = tx.commit(); !r) return std::unexpected(r.error());
+    }
+    // secure_delete zeroes the freed pages; the checkpoint moves them out of the WAL too.
+    static_cast<void>(db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+    return purged;
+  }
+
+  // Settings, schema and the check that the secret key is the one the records were made with.
+  Result<void> setUp(const std::filesystem::path& keyPath, bool keyExisted) {
+    auto mode = db_.queryText("PRAGMA journal_mode = WAL");
+    if (!mode) return std::unexpected(mode.error());
+    if (mode->value_or("") != "wal") {
+      return std::unexpected(storeFinding("STORE_OPEN", db_.path(),
+                                          "the state store cannot use WAL mode",
+                                          "put the store on a local file system"));
+    }
+    for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+                               "PRAGMA secure_delete = ON"}) {
+      if (auto r = db_.exec(pragma); !r) return r;
+    }
+    if (auto r = detail::migrate(db_); !r) return r;
+    std::string check = detail::hmacHex(secretKey_, kKeyCheckMessage);
+    auto stored = db_.queryText("SELECT value FROM meta WHERE name = 'key_check'");
+    if (!stored) return std::unexpected(stored.error());
+    if (stored->has_value()) {
+      if (**stored == check) return {};
+      return std::unexpected(storeFinding(
+          "STORE_KEY_MISMATCH", keyPath,
+          keyExisted ? "the secret key is not the one this state store was made with"
+                     : "the state store's secret key file is missing",
+          "restore the key file " + keyPath.string() + " from backup (a new key cannot match "
+          "the recorded students)"));
+    }
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return r;
+    auto ins = db_.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('key_check', ?1)");
+    if (!ins) return std::unexpected(ins.error());
+    ins->bind(1, check);
+    if (auto r = db_.run(*ins, "recording the key check"); !r) return r;
+    return tx.commit();
+  }
+
+ private:
+  Result<std::optional<IntentState>> findIntent(std::string_view key) const {
+    auto s = db_.prepare(std::string("SELECT ") + kIntentColumns + " FROM intents WHERE key = ?1");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, key);
+    int rc = s->step();
+    if (rc == SQLITE_DONE) return std::optional<IntentState>();
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading an intent"));
+    return std::optional<IntentState>(readIntent(*s));
+  }
+
+  Finding unknownIntent(std::string_view key) const {
+    return storeFinding("STORE_UNKNOWN_INTENT", db_.path(),
+                        "no intent with idempotency key " + std::string(key),
+                        "record the intent (beginIntent) before the call: a bug in zzjb");
+  }
+
+  Db db_;
+  std::string secretKey_;
+};
+
+}  // namespace
+
+std::filesystem::path secretKeyPath(const std::filesystem::path& dbPath) {
+  std::filesystem::path p = dbPath;
+  p += ".key";
+  return p;
+}
+
+Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path& dbPath) {
+  std::filesystem::path keyPath = secretKeyPath(dbPath);
+  std::error_code ec;
+  bool keyExisted = std::filesystem::exists(keyPath, ec);
+  bool dbExisted = std::filesystem::exists(dbPath, ec);
+  if (dbExisted && !keyExisted) {
+    // Do not make a new key for an existing store: it could not match the recorded students.
+    auto store = std::make_unique<SqliteStateStore>(std::string(detail::kSecretKeySize, '\0'));
+    if (auto r = store->db().open(dbPath); !r) return std::unexpected(r.error());
+    auto check = store->db().queryText(
+        "SELECT 1 FROM sqlite_schema WHERE name = 'meta' AND "
+        "EXISTS (SELECT 1 FROM meta WHERE name = 'key_check')");
+    if (check && check->has_value()) {
+      return std::unexpected(storeFinding(
+          "STORE_KEY_MISSING", keyPath, "the state store's secret key file is missing",
+          "restore the key file from backup (a new key cannot match the recorded students)"));
+    }
+  }
+  auto key = detail::loadOrCreateSecretKey(keyPath);
+  if (!key) return std::unexpected(key.error());
+  auto store = std::make_unique<SqliteStateStore>(std::move(*key));
+  if (auto r = store->db().open(dbPath); !r) return std::unexpected(r.error());
+  if (auto r = store->setUp(keyPath, keyExisted); !r) return std::unexpected(r.error());
+  return std::unique_ptr<StateStore>(std::move(store));
+}
+
+}  // namespace zzjb::store

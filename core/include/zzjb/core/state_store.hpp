@@ -1,0 +1,166 @@
+// Port: the state store, what zzjb has done and what the platform answered, kept across passes
+// and crashes. A pass writes an intent (and commits it) before every creating call, records the
+// response after it, and looks up on the platform every intent still without a response.
+//
+// Personal data: callers hand in full ID numbers; the store keeps only a keyed hash (the student
+// key) and the masked ID. Intent summaries and response JSON must not hold ID numbers either.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zzjb/core/finding.hpp"
+
+namespace zzjb {
+
+// A creating call about to be made. `key` is the idempotency key sent to the platform, derived
+// from the content (SHA-256 of school, step, target and rows), so a repeat has the same key.
+struct Intent {
+  std::string key;
+  std::string school;
+  std::string step;            // "account" | "application" | "batch"
+  std::string targetKey;       // "" for the account; otherwise which target it is for
+  std::string requestSummary;  // for people and lookups; no full ID numbers
+};
+
+// An intent as the store holds it.
+struct IntentState {
+  Intent intent;
+  bool created = false;      // beginIntent: true when this call inserted it
+  bool hasResponse = false;  // false: the call may or may not have reached the platform
+  std::string responseStatus;
+  std::string responseJson;
+  std::string createdAt;     // UTC, "2026-11-27T19:09:17.123Z"
+  std::string respondedAt;
+};
+
+// A student to declare in a batch intent: the full ID number goes in, never comes out.
+struct StudentEntry {
+  std::string idNumber;        // normalised (checkId); hashed with the store's key
+  std::string graduationYear;  // the cohort, for purgeCohort
+};
+
+// A permission application (等级认定) for one target.
+struct Application {
+  std::string school;
+  std::string targetKey;
+  std::string applicationId;
+  std::string status;  // the platform's, e.g. "PENDING_REVIEW", "APPROVED", "REJECTED"
+  std::string reason;
+  std::string updatedAt;  // set by the store
+};
+
+// A declaration batch the platform accepted for processing; created by a "batch" intent.
+struct Batch {
+  std::string batchId;
+  std::string intentKey;
+  std::string school;
+  std::string targetKey;
+  std::string status;  // the platform's, e.g. "PROCESSING", "DONE"
+  std::string updatedAt;  // set by the store
+};
+
+enum class DeclarationResult { Pending, Sent, Accepted, Rejected };
+
+// "PENDING", "SENT", "ACCEPTED", "REJECTED"; parse returns nullopt for anything else.
+[[nodiscard]] inline const char* declarationResultName(DeclarationResult r) {
+  switch (r) {
+    case DeclarationResult::Pending: return "PENDING";
+    case DeclarationResult::Sent: return "SENT";
+    case DeclarationResult::Accepted: return "ACCEPTED";
+    case DeclarationResult::Rejected: return "REJECTED";
+  }
+  return "PENDING";
+}
+[[nodiscard]] inline std::optional<DeclarationResult> parseDeclarationResult(std::string_view s) {
+  if (s == "PENDING") return DeclarationResult::Pending;
+  if (s == "SENT") return DeclarationResult::Sent;
+  if (s == "ACCEPTED") return DeclarationResult::Accepted;
+  if (s == "REJECTED") return DeclarationResult::Rejected;
+  return std::nullopt;
+}
+
+// One student for one target. PENDING: in a batch intent not yet answered; SENT: in a batch the
+// platform holds; ACCEPTED / REJECTED: the platform's final word on the row.
+struct StudentRecord {
+  std::string school;
+  std::string targetKey;
+  std::string studentKey;  // HMAC-SHA256 of the ID number, hex
+  std::string maskedId;    // 310***********123X
+  std::string graduationYear;
+  DeclarationResult result = DeclarationResult::Pending;
+  std::string reason;
+  std::string declarationNo;
+  std::string batchId;
+  std::string intentKey;  // the batch intent that carried the row
+  std::string updatedAt;
+};
+
+// A row's outcome as read from a finished batch.
+struct StudentResult {
+  std::string idNumber;
+  DeclarationResult result = DeclarationResult::Accepted;
+  std::string reason;
+  std::string declarationNo;
+};
+
+// Every method commits before it returns (or changes nothing and returns a Finding, code STORE_*).
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  // The student key the store uses for an ID number (keyed hash; stable for one store).
+  [[nodiscard]] virtual std::string studentKey(std::string_view idNumber) const = 0;
+
+  // Writes the intent and, for a "batch", one PENDING record per row, in one transaction.
+  // Idempotent: an existing key returns the stored intent (created = false) and adds nothing;
+  // the same key with another school, step or target is STORE_INTENT_CONFLICT. A row whose
+  // student already has a record for the target is STORE_STUDENT_ALREADY_RECORDED.
+  [[nodiscard]] virtual Result<IntentState> beginIntent(const Intent& intent,
+                                                        const std::vector<StudentEntry>& rows) = 0;
+  [[nodiscard]] Result<IntentState> beginIntent(const Intent& intent) {
+    return beginIntent(intent, {});
+  }
+  // The platform's answer (or what a lookup found). A later answer replaces an earlier one.
+  [[nodiscard]] virtual Result<void> recordResponse(std::string_view key, std::string_view status,
+                                                    std::string_view responseJson) = 0;
+  [[nodiscard]] virtual Result<std::optional<IntentState>> intent(std::string_view key) = 0;
+  // Intents without a response, oldest first: look each up on the platform before re-sending.
+  [[nodiscard]] virtual Result<std::vector<IntentState>> pendingIntents(
+      std::string_view school) = 0;
+
+  // Inserts or replaces the application of (school, targetKey).
+  [[nodiscard]] virtual Result<void> putApplication(const Application& application) = 0;
+  [[nodiscard]] virtual Result<std::optional<Application>> application(
+      std::string_view school, std::string_view targetKey) = 0;
+
+  // Inserts or updates a batch; the PENDING rows of its intent become SENT with its batchId.
+  [[nodiscard]] virtual Result<void> putBatch(const Batch& batch) = 0;
+  // A school's batches whose status is not "DONE" (to poll), oldest first.
+  [[nodiscard]] virtual Result<std::vector<Batch>> openBatches(std::string_view school) = 0;
+
+  // Records rows' outcomes for a target (one transaction); an unknown student is
+  // STORE_UNKNOWN_STUDENT and nothing is written.
+  [[nodiscard]] virtual Result<void> recordStudentResults(
+      std::string_view school, std::string_view targetKey,
+      const std::vector<StudentResult>& results) = 0;
+  // The candidates (ID numbers, order kept) with no record for the target at all. A student
+  // PENDING in an unanswered intent is not returned: that intent is looked up and re-sent as is.
+  // REJECTED is final too, so a pass never loops on a rejection.
+  [[nodiscard]] virtual Result<std::vector<std::string>> studentsNotYetDeclared(
+      std::string_view school, std::string_view targetKey,
+      const std::vector<std::string>& candidateIdNumbers) = 0;
+  // All records of a school ("" targetKey: every target), for status and reports.
+  [[nodiscard]] virtual Result<std::vector<StudentRecord>> students(
+      std::string_view school, std::string_view targetKey) = 0;
+
+  // Deletes a cohort's student records once all are ACCEPTED or REJECTED (otherwise
+  // STORE_PURGE_UNFINISHED, nothing deleted). Returns how many were deleted.
+  [[nodiscard]] virtual Result<std::size_t> purgeCohort(std::string_view school,
+                                                        std::string_view graduationYear) = 0;
+};
+
+}  // namespace zzjb

@@ -1,0 +1,341 @@
+// The SQLite state store: schema and migrations, intents, applications, batches, student
+// records, purging, and that no full ID number reaches the database files.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store_helpers.hpp"
+#include "test_support.hpp"
+#include "zzjb/core/identifiers.hpp"
+#include "zzjb/store/sqlite_store.hpp"
+
+namespace zzjb::test {
+namespace {
+
+const std::vector<std::string> kIds = {"310101200501011234", "31010120050202567X",
+                                       "310104200603039876", "310105200604041111"};
+
+Intent batchIntent(const std::string& key, const std::string& target = "4-01-01-00/4") {
+  return Intent{key, "s1", "batch", target, "batch of students"};
+}
+
+std::vector<StudentEntry> entries(const std::vector<std::string>& ids,
+                                  const std::string& year = "2027") {
+  std::vector<StudentEntry> v;
+  for (const auto& id : ids) v.push_back({id, year});
+  return v;
+}
+
+TEST(StoreSchema, CreatedFromEmptyAndReopened) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  {
+    auto s = openOrFail(db);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->beginIntent({"k1", "s1", "account", "", "register"}));
+  }
+  EXPECT_EQ(rawQuery(db, "PRAGMA user_version"), std::to_string(store::kSchemaVersion));
+  EXPECT_EQ(rawQuery(db, "PRAGMA journal_mode"), "wal");
+  for (const char* table : {"meta", "intents", "applications", "batches", "students"}) {
+    EXPECT_EQ(rawQuery(db, std::string("SELECT count(*) FROM sqlite_schema WHERE name = '") +
+                               table + "'"),
+              "1")
+        << table;
+  }
+  struct stat st {};
+  ASSERT_EQ(::stat(store::secretKeyPath(db).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(st.st_size, 32);
+
+  auto again = openOrFail(db);
+  ASSERT_TRUE(again);
+  auto found = again->intent("k1");
+  ASSERT_TRUE(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->intent.step, "account");
+  EXPECT_EQ(rawQuery(db, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(StoreSchema, RefusesADatabaseFromTheFuture) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  { ASSERT_TRUE(openOrFail(db)); }
+  rawQuery(db, "PRAGMA user_version = 99");
+  ASSERT_EQ(rawQuery(db, "PRAGMA user_version"), "99");
+  auto s = store::openSqliteStore(db);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, "STORE_SCHEMA_TOO_NEW");
+  EXPECT_EQ(s.error().where.file, db.string());
+  EXPECT_TRUE(contains(s.error().message, "99"));
+  EXPECT_FALSE(s.error().hint.empty());
+  EXPECT_EQ(rawQuery(db, "PRAGMA user_version"), "99");  // left as it was
+}
+
+TEST(StoreSchema, RefusesAMissingOrExposedOrForeignKey) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  auto keyPath = store::secretKeyPath(db);
+  { ASSERT_TRUE(openOrFail(db)); }
+  std::string key = readFile(keyPath);
+
+  std::filesystem::permissions(keyPath, std::filesystem::perms::group_read,
+                               std::filesystem::perm_options::add);
+  auto exposed = store::openSqliteStore(db);
+  ASSERT_FALSE(exposed);
+  EXPECT_EQ(exposed.error().code, "STORE_KEY_PERMISSIONS");
+
+  std::filesystem::remove(keyPath);
+  auto missing = store::openSqliteStore(db);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "STORE_KEY_MISSING");
+  EXPECT_FALSE(std::filesystem::exists(keyPath));  // no new key made for an old store
+
+  std::string other = key;
+  other[0] = static_cast<char>(other[0] ^ 1);
+  writeFile(keyPath, other);
+  std::filesystem::permissions(keyPath, std::filesystem::perms::owner_read |
+                                            std::filesystem::perms::owner_write);
+  auto foreign = store::openSqliteStore(db);
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().code, "STORE_KEY_MISMATCH");
+}
+
+TEST(StoreIntents, BeginIsIdempotent) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  Intent in{"key-1", "s1", "application", "4-01-01-00/4", "apply 等级认定"};
+  auto first = s->beginIntent(in);
+  ASSERT_TRUE(first);
+  EXPECT_TRUE(first->created);
+  EXPECT_FALSE(first->hasResponse);
+  EXPECT_FALSE(first->createdAt.empty());
+  auto second = s->beginIntent(in);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(second->created);
+  EXPECT_FALSE(second->hasResponse);
+  EXPECT_EQ(second->createdAt, first->createdAt);
+
+  ASSERT_TRUE(s->recordResponse("key-1", "201", R"({"applicationId":"A1"})"));
+  auto third = s->beginIntent(in);
+  ASSERT_TRUE(third);
+  EXPECT_FALSE(third->created);
+  EXPECT_TRUE(third->hasResponse);
+  EXPECT_EQ(third->responseStatus, "201");
+  EXPECT_EQ(third->responseJson, R"({"applicationId":"A1"})");
+
+  Intent other = in;
+  other.school = "s2";
+  auto conflict = s->beginIntent(other);
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, "STORE_INTENT_CONFLICT");
+
+  auto badStep = s->beginIntent({"key-2", "s1", "delete", "", ""});
+  ASSERT_FALSE(badStep);
+  EXPECT_EQ(badStep.error().code, "STORE_INVALID_INTENT");
+}
+
+TEST(StoreIntents, ResponsesAndPendingIntents) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->beginIntent({"a", "s1", "account", "", "register"}));
+  ASSERT_TRUE(s->beginIntent({"b", "s1", "application", "t1", "apply"}));
+  ASSERT_TRUE(s->beginIntent({"c", "s2", "application", "t1", "apply"}));
+  ASSERT_TRUE(s->beginIntent(batchIntent("d"), entries({kIds[0]})));
+
+  auto unknown = s->recordResponse("nope", "200", "{}");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "STORE_UNKNOWN_INTENT");
+
+  ASSERT_TRUE(s->recordResponse("b", "201", "{}"));
+  auto pending = s->pendingIntents("s1");
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 2u);
+  EXPECT_EQ((*pending)[0].intent.key, "a");
+  EXPECT_EQ((*pending)[1].intent.key, "d");
+  EXPECT_EQ((*pending)[1].intent.step, "batch");
+  auto s2 = s->pendingIntents("s2");
+  ASSERT_TRUE(s2);
+  ASSERT_EQ(s2->size(), 1u);
+  EXPECT_EQ((*s2)[0].intent.key, "c");
+
+  // A later answer (e.g. found by a lookup after a crash) replaces the earlier one.
+  ASSERT_TRUE(s->recordResponse("b", "200", R"({"found":true})"));
+  auto b = s->intent("b");
+  ASSERT_TRUE(b && b->has_value());
+  EXPECT_EQ((*b)->responseStatus, "200");
+  auto none = s->intent("zzz");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST(StoreApplications, PutAndReplace) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  auto absent = s->application("s1", "t1");
+  ASSERT_TRUE(absent);
+  EXPECT_FALSE(absent->has_value());
+  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "PENDING_REVIEW", "", ""}));
+  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "REJECTED", "材料不全", ""}));
+  auto a = s->application("s1", "t1");
+  ASSERT_TRUE(a && a->has_value());
+  EXPECT_EQ((*a)->status, "REJECTED");
+  EXPECT_EQ((*a)->reason, "材料不全");
+  EXPECT_FALSE((*a)->updatedAt.empty());
+}
+
+TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  const std::string t = "4-01-01-00/4";
+  auto todo = s->studentsNotYetDeclared("s1", t, kIds);
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(*todo, kIds);
+
+  auto begun = s->beginIntent(batchIntent("batch-1"), entries({kIds[0], kIds[1]}));
+  ASSERT_TRUE(begun);
+  EXPECT_TRUE(begun->created);
+  // Repeating the intent (after a crash) adds no rows and is no error.
+  ASSERT_TRUE(s->beginIntent(batchIntent("batch-1"), entries({kIds[0], kIds[1]})));
+  todo = s->studentsNotYetDeclared("s1", t, kIds);
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(*todo, (std::vector<std::string>{kIds[2], kIds[3]}));
+  // Another target is independent.
+  auto otherTarget = s->studentsNotYetDeclared("s1", "other", {kIds[0]});
+  ASSERT_TRUE(otherTarget);
+  EXPECT_EQ(otherTarget->size(), 1u);
+
+  auto recs = s->students("s1", t);
+  ASSERT_TRUE(recs);
+  ASSERT_EQ(recs->size(), 2u);
+  EXPECT_EQ((*recs)[0].result, DeclarationResult::Pending);
+  EXPECT_EQ((*recs)[0].maskedId, maskId(kIds[0]));
+  EXPECT_EQ((*recs)[0].studentKey, s->studentKey(kIds[0]));
+  EXPECT_EQ((*recs)[0].intentKey, "batch-1");
+
+  // A row already recorded makes the whole intent fail, recording nothing.
+  auto dup = s->beginIntent(batchIntent("batch-2"), entries({kIds[2], kIds[1]}));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, "STORE_STUDENT_ALREADY_RECORDED");
+  EXPECT_FALSE(contains(dup.error().message, kIds[1]));
+  auto batch2 = s->intent("batch-2");
+  ASSERT_TRUE(batch2);
+  EXPECT_FALSE(batch2->has_value());
+  todo = s->studentsNotYetDeclared("s1", t, kIds);
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(todo->size(), 2u);
+
+  ASSERT_TRUE(s->recordResponse("batch-1", "202", R"({"batchId":"B1"})"));
+  ASSERT_TRUE(s->putBatch({"B1", "batch-1", "s1", t, "PROCESSING", ""}));
+  auto open = s->openBatches("s1");
+  ASSERT_TRUE(open);
+  ASSERT_EQ(open->size(), 1u);
+  EXPECT_EQ((*open)[0].batchId, "B1");
+  recs = s->students("s1", t);
+  ASSERT_TRUE(recs);
+  for (const auto& r : *recs) {
+    EXPECT_EQ(r.result, DeclarationResult::Sent);
+    EXPECT_EQ(r.batchId, "B1");
+  }
+  auto wrongIntent = s->putBatch({"B1", "a-different-intent", "s1", t, "DONE", ""});
+  ASSERT_FALSE(wrongIntent);
+
+  // Results: an unknown student fails the whole call.
+  auto unknown = s->recordStudentResults(
+      "s1", t, {{kIds[0], DeclarationResult::Accepted, "", "D-1"},
+                {kIds[3], DeclarationResult::Accepted, "", "D-4"}});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, "STORE_UNKNOWN_STUDENT");
+  recs = s->students("s1", t);
+  ASSERT_TRUE(recs);
+  EXPECT_EQ((*recs)[0].result, DeclarationResult::Sent);
+
+  ASSERT_TRUE(s->recordStudentResults(
+      "s1", t, {{kIds[0], DeclarationResult::Accepted, "", "D-1"},
+                {kIds[1], DeclarationResult::Rejected, "证件号码与姓名不符", ""}}));
+  ASSERT_TRUE(s->putBatch({"B1", "batch-1", "s1", t, "DONE", ""}));
+  open = s->openBatches("s1");
+  ASSERT_TRUE(open);
+  EXPECT_TRUE(open->empty());
+  recs = s->students("s1", "");
+  ASSERT_TRUE(recs);
+  ASSERT_EQ(recs->size(), 2u);
+  EXPECT_EQ((*recs)[0].result, DeclarationResult::Accepted);
+  EXPECT_EQ((*recs)[0].declarationNo, "D-1");
+  EXPECT_EQ((*recs)[1].result, DeclarationResult::Rejected);
+  EXPECT_EQ((*recs)[1].reason, "证件号码与姓名不符");
+  // Rejected is final: not offered again.
+  todo = s->studentsNotYetDeclared("s1", t, {kIds[1]});
+  ASSERT_TRUE(todo);
+  EXPECT_TRUE(todo->empty());
+}
+
+TEST(StoreStudents, PurgeCohortOnlyWhenFinished) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  auto s = openOrFail(db);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->beginIntent(batchIntent("b27"), entries({kIds[0], kIds[1]}, "2027")));
+  ASSERT_TRUE(s->beginIntent(batchIntent("b28"), entries({kIds[2]}, "2028")));
+  auto early = s->purgeCohort("s1", "2027");
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, "STORE_PURGE_UNFINISHED");
+
+  ASSERT_TRUE(s->putBatch({"B27", "b27", "s1", "4-01-01-00/4", "DONE", ""}));
+  ASSERT_TRUE(s->recordStudentResults(
+      "s1", "4-01-01-00/4", {{kIds[0], DeclarationResult::Accepted, "", "D1"},
+                             {kIds[1], DeclarationResult::Rejected, "重复申报", ""}}));
+  auto purged = s->purgeCohort("s1", "2027");
+  ASSERT_TRUE(purged) << purged.error().message;
+  EXPECT_EQ(*purged, 2u);
+  auto left = s->students("s1", "");
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_EQ(left->front().graduationYear, "2028");
+  auto again = s->purgeCohort("s1", "2027");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0u);
+  EXPECT_EQ(rawQuery(db, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(StorePrivacy, NoFullIdNumberInTheDatabaseFiles) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  auto scan = [&](const char* when) {
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::path f = db;
+      f += suffix;
+      if (!std::filesystem::exists(f)) continue;
+      std::string bytes = readFile(f);
+      for (const auto& id : kIds) {
+        EXPECT_FALSE(contains(bytes, id)) << id << " in " << f << " " << when;
+        EXPECT_FALSE(contains(bytes, id.substr(3, 11))) << f << " " << when;
+      }
+    }
+  };
+  {
+    auto s = openOrFail(db);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->beginIntent(batchIntent("b"), entries(kIds)));
+    ASSERT_TRUE(s->putBatch({"B", "b", "s1", "4-01-01-00/4", "DONE", ""}));
+    std::vector<StudentResult> results;
+    for (const auto& id : kIds) results.push_back({id, DeclarationResult::Accepted, "", "D"});
+    ASSERT_TRUE(s->recordStudentResults("s1", "4-01-01-00/4", results));
+    scan("while open");
+    auto recs = s->students("s1", "");
+    ASSERT_TRUE(recs);
+    ASSERT_EQ(recs->size(), kIds.size());
+    EXPECT_EQ(recs->front().maskedId.size(), kIds.front().size());
+  }
+  scan("after close");
+  EXPECT_TRUE(contains(readFile(db), maskId(kIds[0])));
+}
+
+}  // namespace
+}  // namespace zzjb::test
