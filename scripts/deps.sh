@@ -12,7 +12,7 @@ build_pkgs=(cmake g++ make pkg-config openssl libssl-dev libcurl4-openssl-dev li
 # Identity tests drive a SoftHSM2 token provisioned with pkcs11-tool (opensc); the mock's
 # contract walk-through uses only curl, jq and the openssl command line.
 test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-wqy-zenhei
-  poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc curl jq)
+  poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc curl jq systemd dpkg-dev)
 
 case "$what" in
   build|demo) pkgs=("${build_pkgs[@]}") ;;
