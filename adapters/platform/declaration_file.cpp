@@ -10,7 +10,7 @@
 // unchanged; only a control character (U+0007) is dropped by LibreOffice. Re-saved as .xlsx by
 // LibreOffice, 证件号码 stays a string and 序号/毕业年份/申报等级 numbers. CI does not depend on
 // LibreOffice.
-#include "declaration_file.hpp"
+#include "zzjb/platform/declaration_file.hpp"
 
 #include <openssl/evp.h>
 #include <zip.h>

@@ -77,7 +77,29 @@ CREATE INDEX students_intent ON students (intent_key);
 CREATE INDEX students_batch ON students (batch_id);
 )SQL";
 
-constexpr std::array<Migration, 1> kMigrations{{{1, kV1}}};
+// Version 2: passes (for status, reports and /healthz) and facts the engine observed.
+constexpr const char* kV2 = R"SQL(
+CREATE TABLE passes (
+  id                INTEGER PRIMARY KEY,
+  school            TEXT NOT NULL,
+  started_at        TEXT NOT NULL,
+  finished_at       TEXT NOT NULL,
+  outcome           TEXT NOT NULL CHECK (outcome IN ('UP_TO_DATE', 'PROGRESSED', 'WAITING', 'FAILED', 'SKIPPED')),
+  summary           TEXT NOT NULL,
+  creating_requests INTEGER NOT NULL
+) STRICT;
+CREATE INDEX passes_school ON passes (school, id);
+
+CREATE TABLE facts (
+  school     TEXT NOT NULL,
+  name       TEXT NOT NULL,
+  value      TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (school, name)
+) STRICT;
+)SQL";
+
+constexpr std::array<Migration, 2> kMigrations{{{1, kV1}, {2, kV2}}};
 static_assert(kMigrations.back().version == kSchemaVersion);
 
 Result<int> userVersion(const Db& db) {

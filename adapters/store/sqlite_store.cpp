@@ -242,6 +242,72 @@ class SqliteStateStore final : public StateStore {
     return Application{s->text(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5)};
   }
 
+  Result<std::vector<Application>> applications(std::string_view school) override {
+    auto s = db_.prepare(
+        "SELECT school, target_key, application_id, status, reason, updated_at "
+        "FROM applications WHERE school = ?1 ORDER BY target_key");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    std::vector<Application> out;
+    int rc;
+    while ((rc = s->step()) == SQLITE_ROW) {
+      out.push_back({s->text(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5)});
+    }
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing applications"));
+    return out;
+  }
+
+  Result<void> recordPass(const PassRecord& p) override {
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return r;
+    auto s = db_.prepare(
+        "INSERT INTO passes (school, started_at, finished_at, outcome, summary, "
+        "creating_requests) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, p.school);
+    s->bind(2, p.startedAt);
+    s->bind(3, p.finishedAt);
+    s->bind(4, p.outcome);
+    s->bind(5, p.summary);
+    s->bind(6, std::to_string(p.creatingRequests));
+    if (auto r = db_.run(*s, "recording a pass"); !r) return r;
+    return tx.commit();
+  }
+
+  Result<std::optional<PassRecord>> lastPass(std::string_view school) override {
+    return readPass(school, false);
+  }
+  Result<std::optional<PassRecord>> lastSuccessfulPass(std::string_view school) override {
+    return readPass(school, true);
+  }
+
+  Result<void> putFact(std::string_view school, std::string_view name,
+                       std::string_view value) override {
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return r;
+    auto s = db_.prepare(sqlNow(
+        "INSERT INTO facts (school, name, value, updated_at) VALUES (?1, ?2, ?3, $NOW) "
+        "ON CONFLICT (school, name) DO UPDATE SET value = ?3, updated_at = $NOW"));
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    s->bind(2, name);
+    s->bind(3, value);
+    if (auto r = db_.run(*s, "recording a fact"); !r) return r;
+    return tx.commit();
+  }
+
+  Result<std::optional<std::string>> fact(std::string_view school,
+                                          std::string_view name) override {
+    auto s = db_.prepare("SELECT value FROM facts WHERE school = ?1 AND name = ?2");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    s->bind(2, name);
+    int rc = s->step();
+    if (rc == SQLITE_DONE) return std::optional<std::string>();
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading a fact"));
+    return std::optional<std::string>(s->text(0));
+  }
+
   Result<void> putBatch(const Batch& b) override {
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r;
@@ -440,6 +506,23 @@ class SqliteStateStore final : public StateStore {
   }
 
  private:
+  Result<std::optional<PassRecord>> readPass(std::string_view school, bool successfulOnly) {
+    std::string sql =
+        "SELECT school, started_at, finished_at, outcome, summary, creating_requests "
+        "FROM passes WHERE school = ?1";
+    if (successfulOnly) sql += " AND outcome <> 'FAILED'";
+    sql += " ORDER BY id DESC LIMIT 1";
+    auto s = db_.prepare(sql);
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    int rc = s->step();
+    if (rc == SQLITE_DONE) return std::optional<PassRecord>();
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading a pass"));
+    PassRecord p{s->text(0), s->text(1), s->text(2), s->text(3), s->text(4),
+                 static_cast<std::size_t>(s->int64(5))};
+    return std::optional<PassRecord>(std::move(p));
+  }
+
   Result<std::optional<IntentState>> findIntent(std::string_view key) const {
     auto s = db_.prepare(std::string("SELECT ") + kIntentColumns + " FROM intents WHERE key = ?1");
     if (!s) return std::unexpected(s.error());

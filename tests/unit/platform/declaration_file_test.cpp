@@ -1,7 +1,7 @@
 // The group-declaration xlsx writer: header row, cells and their kinds read back through the
 // roster xlsx reader, byte-for-byte determinism, errors for data it must not write, 5,000 rows.
 // LibreOffice compatibility was checked by hand (see the comment atop declaration_file.cpp).
-#include "declaration_file.hpp"
+#include "zzjb/platform/declaration_file.hpp"
 
 #include <gtest/gtest.h>
 

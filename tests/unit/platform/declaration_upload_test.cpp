@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "declaration_file.hpp"
+#include "zzjb/platform/declaration_file.hpp"
 #include "mock_test_support.hpp"
 
 namespace zzjb::mock::test {

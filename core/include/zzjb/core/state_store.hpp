@@ -107,6 +107,16 @@ struct StudentResult {
   std::string declarationNo;
 };
 
+// One pass over one school, as the engine finished it (for status, reports, /healthz).
+struct PassRecord {
+  std::string school;
+  std::string startedAt;   // UTC, as the store writes times
+  std::string finishedAt;
+  std::string outcome;     // "UP_TO_DATE" | "PROGRESSED" | "WAITING" | "FAILED" | "SKIPPED"
+  std::string summary;     // one line for people; no full ID numbers
+  std::size_t creatingRequests = 0;  // account / application / batch calls sent in the pass
+};
+
 // Every method commits before it returns (or changes nothing and returns a Finding, code STORE_*).
 class StateStore {
  public:
@@ -156,6 +166,20 @@ class StateStore {
   // All records of a school ("" targetKey: every target), for status and reports.
   [[nodiscard]] virtual Result<std::vector<StudentRecord>> students(
       std::string_view school, std::string_view targetKey) = 0;
+
+  // Passes, newest last. `recordPass` sets nothing itself: the caller fills every field.
+  [[nodiscard]] virtual Result<void> recordPass(const PassRecord& pass) = 0;
+  [[nodiscard]] virtual Result<std::optional<PassRecord>> lastPass(std::string_view school) = 0;
+  // The last pass of the school whose outcome was not FAILED.
+  [[nodiscard]] virtual Result<std::optional<PassRecord>> lastSuccessfulPass(std::string_view school) = 0;
+
+  // What the engine last observed about a school, by name: "account" → "ACTIVE", … Replaces.
+  [[nodiscard]] virtual Result<void> putFact(std::string_view school, std::string_view name,
+                                             std::string_view value) = 0;
+  [[nodiscard]] virtual Result<std::optional<std::string>> fact(std::string_view school,
+                                                                std::string_view name) = 0;
+  // Every application of a school (all targets), for status and reports.
+  [[nodiscard]] virtual Result<std::vector<Application>> applications(std::string_view school) = 0;
 
   // Deletes a cohort's student records once all are ACCEPTED or REJECTED (otherwise
   // STORE_PURGE_UNFINISHED, nothing deleted). Returns how many were deleted.

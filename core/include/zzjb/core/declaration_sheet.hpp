@@ -1,7 +1,6 @@
-// The group-declaration file (团体申报导入模板) as the platform takes it: an .xlsx whose first
-// sheet has the 15 standard columns, then any type-specific ones, one student per row from row 2.
-// The bytes are deterministic — the same sheet always gives the same file and SHA-256 — because
-// the engine derives idempotency keys from the content.
+// The group-declaration sheet (团体申报导入模板) as data: the 15 standard columns, then any
+// type-specific ones, one student per row from row 2. Core builds it; adapters/platform writes it
+// as .xlsx bytes (declaration_file.hpp).
 #pragma once
 
 #include <array>
@@ -10,9 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "zzjb/core/finding.hpp"
-
-namespace zzjb::platform {
+namespace zzjb {
 
 inline constexpr std::size_t kStandardColumns = 15;
 
@@ -35,12 +32,4 @@ struct DeclarationSheet {
   std::vector<DeclarationRow> rows;
 };
 
-// The .xlsx bytes. Errors (code DECLARATION_FILE): text that is not valid UTF-8, a numeric
-// column that is not a whole number, a row with more extra values than extra columns, or
-// libzip failing. Empty cells are left out.
-[[nodiscard]] Result<std::string> writeDeclarationXlsx(const DeclarationSheet& sheet);
-
-// Lower-case hex SHA-256 of `bytes` (the manifest's "sha256").
-[[nodiscard]] std::string sha256Hex(std::string_view bytes);
-
-}  // namespace zzjb::platform
+}  // namespace zzjb

@@ -1,0 +1,166 @@
+// The engine: one pass over one school, as a reconciliation (ARCHITECTURE.md, "How one pass
+// flows"). Desired state (config, rosters, evaluations → evaluateSchool's SchoolResult) against
+// recorded state (StateStore) against observed state (PlatformClient). Each step asks "what is
+// missing?" and does only that:
+//
+//   0. plan offline: if the store already holds a final result for every eligible student of
+//      every target, no intent is pending, no batch open and no permission waiting, the school is
+//      UP_TO_DATE and nothing at all is sent (not even a login);
+//   1. log in (the client re-logs in on SESSION_EXPIRED by itself);
+//   2. intents without a response (a crash between commit and answer): look each up on the
+//      platform by its idempotency key; found → record it; not found → send it again, as is;
+//   3. account: GET; NOT_REGISTERED → intent → PUT (the 附件2 data); PENDING_CENTRE → WAITING;
+//   4. permissions per target: granted (GET permissions) → go on; AppliedOnline → the stored
+//      application is polled (up to pollAttempts), or applied for once (intent → POST); a
+//      REJECTED application is reported through the plugin's explainReview and never re-sent;
+//      GrantedByCentre → WAITING with the plugin's permissionRequest;
+//   5. open batches: poll to DONE, record every row;
+//   6. declare: eligible students with no record for the target, in batches of at most
+//      maxBatchRows, as the 团体申报导入模板 (plugin's declarationColumns/Values after the 15);
+//      for each: intent (with its rows) committed → POST → batch recorded → polled to DONE.
+//
+// Idempotency keys are derived from content: "zzjb1-" + SHA-256 of the step, school credit
+// code, target key and the request's bytes (for a batch, the xlsx's SHA-256), so the same
+// content always has the same key and the platform can answer a repeat with the original.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zzjb/core/cert_types.hpp"
+#include "zzjb/core/declaration_sheet.hpp"
+#include "zzjb/core/domain.hpp"
+#include "zzjb/core/eligibility.hpp"
+#include "zzjb/core/finding.hpp"
+#include "zzjb/core/platform.hpp"
+#include "zzjb/core/state_store.hpp"
+
+namespace zzjb {
+
+// The platform's identity of a target: "4-04-05-01/4/91310000MA1FL0001X", or
+// "4-04-05-01/4/-" without an evaluation organisation (职业资格鉴定). Targets of two majors with
+// the same key are one permission and one stream of batches.
+[[nodiscard]] std::string targetKeyOf(const Target& target);
+
+// Account / application / batch statuses the engine stores for a target in applications:
+//   AppliedOnline:   the platform's SUBMITTED | UNDER_REVIEW | APPROVED | REJECTED (with id),
+//                    or GRANTED when the permission was found without an application of ours;
+//   GrantedByCentre: NOT_GRANTED | GRANTED (application id empty).
+// Facts (putFact): "account" → NOT_REGISTERED | PENDING_CENTRE | ACTIVE.
+inline constexpr std::string_view kPermissionGranted = "GRANTED";
+inline constexpr std::string_view kPermissionNotGranted = "NOT_GRANTED";
+
+// A platform row reason (ID_INVALID …) in Chinese, with what to do: for reports and logs.
+struct ReasonText {
+  std::string text;  // 证件号码无效
+  std::string hint;  // 核对花名册中的证件号码与证件类型后，下一轮会重新申报
+};
+[[nodiscard]] ReasonText platformReasonText(std::string_view code);
+
+enum class TargetPhase {
+  NoEligibleStudents,     // nothing to declare (see the evaluation)
+  WaitingForAccount,      // the account is not ACTIVE yet
+  PermissionNotGranted,   // GrantedByCentre and not granted: ask the centre
+  PermissionUnderReview,  // applied, the centre has not decided
+  PermissionRejected,     // applied and rejected: see detail
+  Declaring,              // batches sent or open in this pass, not all DONE
+  UpToDate,               // every eligible student has the platform's final word
+  Failed,                 // the platform or the store failed for this target
+};
+[[nodiscard]] const char* targetPhaseName(TargetPhase p);  // "UP_TO_DATE", …
+
+struct TargetOutcome {
+  std::string targetKey;
+  std::string label;  // "4-04-05-01 计算机程序设计员 四级 · social-org · 某某评价组织"
+  TargetPhase phase = TargetPhase::NoEligibleStudents;
+  std::string detail;  // Chinese sentence for people: why, and what to do
+  std::string hint;
+  std::size_t eligible = 0;
+  std::size_t sent = 0;      // rows sent in this pass
+  std::size_t accepted = 0;  // totals from the store after the pass
+  std::size_t rejected = 0;
+  std::size_t pending = 0;   // PENDING or SENT
+  std::vector<std::string> wouldSend;  // dry run: one line per request that would be sent
+};
+
+enum class SchoolOutcomeKind {
+  UpToDate,    // nothing was missing; nothing was sent
+  Progressed,  // something was sent or recorded; everything that could be done is done
+  Waiting,     // waiting on someone else (the centre's review, account activation, a batch)
+  Failed,      // the platform or the store failed: see failure / findings
+  Skipped,     // the school's data has errors: nothing was sent (validate first)
+};
+[[nodiscard]] const char* schoolOutcomeName(SchoolOutcomeKind k);  // "UP_TO_DATE", …
+
+struct SchoolOutcome {
+  std::string school;
+  SchoolOutcomeKind kind = SchoolOutcomeKind::UpToDate;
+  std::optional<PlatformFailure> failure;
+  std::vector<Finding> findings;  // store problems, rows that could not be written …
+  std::vector<TargetOutcome> targets;
+  std::size_t creatingRequests = 0;  // PUT account, POST application, POST batch sent
+  bool loggedIn = false;
+  [[nodiscard]] std::string summary() const;  // one line, no ID numbers
+};
+
+// What the engine tells its caller as it goes: progress display, log lines, metrics.
+struct EngineEvent {
+  enum class Kind {
+    SchoolStarted,   // message: school name
+    Step,            // message: "logging in", "checking the account", …
+    RequestSent,     // a creating request: message = endpoint, count = rows (batches)
+    RowsRecorded,    // count = rows with a final result, total = rows of the target
+    TargetFinished,  // message = phase name
+    Warning,         // message: what went wrong, for the log
+    SchoolFinished,  // message = outcome name
+  };
+  Kind kind = Kind::Step;
+  std::string school;
+  std::string targetKey;
+  std::string message;
+  std::size_t count = 0;
+  std::size_t total = 0;
+};
+
+// The engine's collaborators. Not owned.
+struct EngineServices {
+  StateStore* store = nullptr;
+  PlatformClient* platform = nullptr;  // may be nullptr for a dry run
+  const TypeRegistry* types = nullptr;
+  // The declaration file's bytes (adapters/platform: writeDeclarationXlsx) and SHA-256 hex.
+  std::function<Result<std::string>(const DeclarationSheet&)> writeXlsx;
+  std::function<std::string(std::string_view)> sha256Hex;
+  std::function<void(int milliseconds)> sleep;  // between polls; tests pass a no-op
+  std::function<std::string()> nowUtc;          // "2027-03-01T01:00:00.000Z", for pass records
+  std::function<void(const EngineEvent&)> onEvent;  // may be empty
+};
+
+struct EngineOptions {
+  Date today;
+  bool dryRun = false;  // no creating request and no store write; wouldSend says what
+  std::size_t maxBatchRows = 5000;
+  int pollAttempts = 5;       // per application and per batch, within one pass
+  int pollIntervalMs = 1000;  // between two polls of the same thing
+  // Test hook, called at named points so that a test can kill the process exactly there:
+  // "intent-committed" (before the request is sent) and "response-received" (before it is
+  // recorded), with the step: "intent-committed:batch". Empty: no hook.
+  std::function<void(std::string_view point)> checkpoint;
+};
+
+struct SchoolInput {
+  const School* school = nullptr;
+  const SchoolResult* evaluation = nullptr;  // evaluateSchool's result for this school
+  std::string keyId;  // the operator's keyID (the certificate's, or pinned in the config)
+};
+
+// One pass over one school. Never throws for bad input or a failing platform: the outcome says.
+// A school whose evaluation has error findings is Skipped without any request. Records the pass
+// (recordPass) unless dry-running.
+[[nodiscard]] SchoolOutcome runSchoolPass(const SchoolInput& input, const EngineServices& services,
+                                          const EngineOptions& options);
+
+}  // namespace zzjb

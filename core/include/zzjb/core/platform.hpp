@@ -1,0 +1,178 @@
+// Port: the self-service platform (自助经办平台) as the engine sees it — typed calls, no HTTP.
+// adapters/platform implements it on libcurl (TLS, signed submissions, retries, re-login); core
+// unit tests implement it in memory. PLATFORM-CONTRACT.md and docs/platform-api.md are the wire.
+//
+// Every call either returns the platform's answer or a PlatformFailure that says whether trying
+// again later can help (Unavailable) or not (Final, Identity, Protocol). Retries, backoff,
+// Retry-After and re-login on SESSION_EXPIRED happen inside the adapter: a failure that reaches
+// the engine has already been retried as far as the adapter's policy allows.
+#pragma once
+
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zzjb/core/domain.hpp"
+#include "zzjb/plugin/types.hpp"
+
+namespace zzjb {
+
+enum class PlatformFailureKind {
+  Unavailable,  // connection, timeout, TLS handshake, 429/502/503/504 after every retry: try later (75/69)
+  Final,        // the platform refused this request (4xx other than the retryable ones)
+  Identity,     // login refused: CERT_*, KEYID_MISMATCH, SIGNATURE_INVALID, a PIN problem (77)
+  Protocol,     // an answer that does not follow the contract (malformed JSON, missing fields)
+};
+[[nodiscard]] const char* platformFailureKindName(PlatformFailureKind k);  // "unavailable", …
+
+struct PlatformFieldError {
+  std::string field;  // JSON path as the platform names it: "leader.mobile"
+  std::string message;
+};
+
+struct PlatformFailure {
+  PlatformFailureKind kind = PlatformFailureKind::Final;
+  int httpStatus = 0;     // 0: no HTTP answer (connection reset, timeout, TLS)
+  std::string code;       // the platform's code; ours when there was no answer: CONNECTION, TIMEOUT, TLS, MALFORMED
+  std::string message;    // the platform's Chinese message, or what went wrong on the wire
+  std::string requestId;  // X-Request-Id, when there was an answer
+  std::string endpoint;   // "POST /api/v1/skills/group-declarations"
+  std::vector<PlatformFieldError> fields;  // 422
+  int attempts = 1;       // how many times it was sent
+
+  // One line for logs: "POST /api/v1/account: 422 VALIDATION_FAILED 手机号码无效 (leader.mobile …) [req …]".
+  [[nodiscard]] std::string describe() const;
+};
+
+template <typename T>
+using PlatformResult = std::expected<T, PlatformFailure>;
+
+struct PlatformSession {
+  std::string keyId;
+  std::string subject;
+  std::string expiresAt;
+};
+
+// PUT /api/v1/account: the 附件2 fields.
+struct AccountRequest {
+  std::string schoolName;
+  std::string creditCode;
+  SchoolLevel schoolLevel = SchoolLevel::Secondary;
+  std::string legalRepresentative;
+  std::string district;
+  Person leader;
+  Person contact;
+  std::string operatorName;
+  std::string operatorIdNumber;
+  std::string operatorKeyId;
+  bool dualCertificateProgram = false;
+};
+
+struct AccountState {
+  bool registered = false;  // false: 404 NOT_REGISTERED
+  std::string status;       // "PENDING_CENTRE" | "ACTIVE"
+  std::string registeredAt;
+};
+
+// What a permission is for: matter, node, occupation, level, organisation. For 职业资格鉴定
+// node is empty and org nullopt (null on the wire).
+struct PermissionScope {
+  std::string matter;
+  std::string node;
+  std::string occupationCode;
+  std::string occupationName;
+  int level = 0;
+  std::optional<EvaluationOrg> org;
+
+  // The same permission as the platform compares them: matter, node, code, level, org credit code.
+  [[nodiscard]] bool sameAs(const PermissionScope& o) const;
+};
+
+struct GrantedPermission {
+  PermissionScope scope;
+  std::string grantedAt;
+};
+
+// POST /api/v1/skills/permission-applications. `attachments` are the type plugin's
+// applicationFields, sent as a JSON object of strings.
+struct ApplicationRequest {
+  PermissionScope scope;
+  std::vector<plugin::Field> attachments;
+};
+
+struct ApplicationState {
+  std::string applicationId;
+  std::string status;  // "SUBMITTED" | "UNDER_REVIEW" | "APPROVED" | "REJECTED"
+  std::string reason;  // the reviewer's, in Chinese, when REJECTED
+  std::string updatedAt;
+};
+
+// The manifest part of POST /api/v1/skills/group-declarations.
+struct DeclarationManifest {
+  PermissionScope scope;
+  int rowCount = 0;
+  std::string sha256;  // lower-case hex of the file
+};
+
+struct BatchRow {
+  int row = 0;  // the sheet row, 2 for the first student
+  std::string idNumber;
+  std::string result;  // "ACCEPTED" | "REJECTED"
+  std::string reason;  // ID_INVALID | LEVEL_NOT_ALLOWED | NOT_GRADUATING | DUPLICATE | FIELD_INVALID
+  std::string message;  // the platform's Chinese message
+  std::string declarationNo;
+};
+
+struct BatchState {
+  std::string batchId;
+  std::string status;  // "RECEIVED" | "PROCESSING" | "DONE"
+  std::vector<BatchRow> rows;  // once DONE
+};
+
+struct DeclarationInfo {
+  std::string idNumber;
+  std::string occupationCode;
+  int level = 0;
+  std::string declarationNo;
+  std::string batchId;
+};
+
+class PlatformClient {
+ public:
+  virtual ~PlatformClient() = default;
+  PlatformClient() = default;
+  PlatformClient(const PlatformClient&) = delete;
+  PlatformClient& operator=(const PlatformClient&) = delete;
+
+  // Challenge → signature over the nonce → session. Later calls log in again by themselves when
+  // the platform answers SESSION_EXPIRED (and repeat the call once).
+  [[nodiscard]] virtual PlatformResult<PlatformSession> login() = 0;
+
+  [[nodiscard]] virtual PlatformResult<AccountState> account() = 0;
+  [[nodiscard]] virtual PlatformResult<AccountState> putAccount(const AccountRequest& request,
+                                                                std::string_view idempotencyKey) = 0;
+  [[nodiscard]] virtual PlatformResult<Catalog> catalog() = 0;
+  [[nodiscard]] virtual PlatformResult<std::vector<GrantedPermission>> permissions() = 0;
+
+  [[nodiscard]] virtual PlatformResult<ApplicationState> applyForPermission(
+      const ApplicationRequest& request, std::string_view idempotencyKey) = 0;
+  // Each GET of one application is a poll (the review moves on).
+  [[nodiscard]] virtual PlatformResult<ApplicationState> application(std::string_view applicationId) = 0;
+  // The application sent with this idempotency key, if the platform has it (not a poll).
+  [[nodiscard]] virtual PlatformResult<std::optional<ApplicationState>> findApplication(
+      std::string_view idempotencyKey) = 0;
+
+  // multipart: manifest + file (the xlsx bytes).
+  [[nodiscard]] virtual PlatformResult<BatchState> submitDeclarations(
+      const DeclarationManifest& manifest, std::string_view xlsx,
+      std::string_view idempotencyKey) = 0;
+  [[nodiscard]] virtual PlatformResult<BatchState> batch(std::string_view batchId) = 0;
+  [[nodiscard]] virtual PlatformResult<std::optional<BatchState>> findBatch(
+      std::string_view idempotencyKey) = 0;
+  [[nodiscard]] virtual PlatformResult<std::vector<DeclarationInfo>> declarations(
+      std::string_view occupationCode, int level) = 0;
+};
+
+}  // namespace zzjb
