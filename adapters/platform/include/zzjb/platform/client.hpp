@@ -1,0 +1,55 @@
+// The platform client: zzjb::PlatformClient (zzjb/core/platform.hpp) on libcurl. One client holds
+// one CURL easy handle (one keep-alive connection) and one session; it is not thread-safe — use
+// one client per thread. What it retries and how is in docs/platform-client.md.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "zzjb/core/finding.hpp"
+#include "zzjb/core/platform.hpp"
+#include "zzjb/core/signer.hpp"
+
+namespace zzjb::platform {
+
+// One HTTP attempt, for logs and metrics. Never carries personal data: the endpoint is the
+// method and path template (ids replaced by {id}, no query), the code is the platform's.
+struct RequestEvent {
+  // "POST /api/v1/skills/group-declarations", "GET /api/v1/skills/group-declarations/{id}"
+  std::string endpoint;
+  int status = 0;        // 0: no HTTP answer
+  std::string code;      // platform code or CONNECTION/TIMEOUT/TLS/MALFORMED; "" on a good 2xx
+  int attempt = 1;       // 1-based, per call (a login counts its own attempts)
+  bool willRetry = false;
+  int delayMs = 0;             // the wait before the next attempt when willRetry
+  double seconds = 0;          // how long the attempt took
+  bool newConnection = false;  // the attempt opened a connection (false: a kept-alive one reused)
+  std::string requestId;       // X-Request-Id, when there was an answer
+};
+
+struct ClientOptions {
+  std::string baseUrl;      // "https://127.0.0.1:8443" (https only; a path prefix is kept)
+  std::string caBundle;     // PEM file to verify the server with (empty: system default)
+  int timeoutSeconds = 30;  // total per attempt
+  int connectTimeoutSeconds = 10;
+  int maxAttempts = 6;    // per call, retryable failures only
+  int baseDelayMs = 500;  // capped exponential backoff with full jitter
+  int maxDelayMs = 30000;
+  int maxRetryAfterSeconds = 300;  // a Retry-After above this is Unavailable at once
+  Signer* signer = nullptr;        // not owned (zzjb/core/signer.hpp); must outlive the client
+  std::string certificatePem;      // sent at login (leaf, maybe followed by intermediates);
+                                   // empty: signer->certificatePem()
+  std::string keyId;               // sent at login
+  std::function<void(int milliseconds)> sleep;         // empty: really sleep
+  std::uint64_t jitterSeed = 0;                        // 0: random
+  std::function<void(const RequestEvent&)> onRequest;  // may be empty
+};
+
+// Checks the options (Finding code PLATFORM_CLIENT, kind Config: no https URL, no signer, no
+// certificate, no keyId, an unreadable CA bundle, non-positive timeouts or attempts, negative
+// delays) and makes the client. Does not connect: the first call logs in.
+[[nodiscard]] Result<std::unique_ptr<PlatformClient>> makePlatformClient(ClientOptions options);
+
+}  // namespace zzjb::platform

@@ -1,0 +1,834 @@
+// The platform client (zzjb::platform::makePlatformClient) against the real zzjb-mock binary on
+// port 0 over TLS: login with an SM2 key file, every call of the port, and the retry policy
+// (Retry-After, resets, malformed answers, timeouts, re-login) driven by the mock's seeded faults.
+// Sleeps are recorded, not slept, so the suite stays fast.
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+#include "zzjb/identity/signers.hpp"
+#include "zzjb/platform/client.hpp"
+#include "zzjb/platform/declaration_file.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using zzjb::PlatformFailureKind;
+using zzjb::platform::ClientOptions;
+using zzjb::platform::RequestEvent;
+using zzjb::test::readFile;
+using zzjb::test::shellQuote;
+using zzjb::test::TempDir;
+
+constexpr const char* kCreditCode = "12310104MB2F000081";  // in xuhui-zz.pem (make-example-keys.sh)
+constexpr const char* kKeyId = "SHECA-XZ-000123456789";
+constexpr const char* kOrgCode = "52310000MJ1A2B3C9Q";  // config/catalog.example.json
+constexpr const char* kOrgName = "上海示范信息技术技能评价中心";
+constexpr const char* kOccupation = "4-04-05-01";
+constexpr const char* kOccupationName = "计算机程序设计员";
+constexpr const char* kMatter = "职业技能等级认定";
+constexpr const char* kNode = "社会评价组织等级认定";
+
+// A GB 11643 ID number: 6-digit area, birth date, 3-digit sequence, check character.
+std::string idNumber(const std::string& birth, int sequence) {
+  std::string s = "310104" + birth;
+  const std::string seq = std::to_string(1000 + sequence % 1000);
+  s += seq.substr(1);
+  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (std::size_t i = 0; i < 17; ++i) sum += (s[i] - '0') * kWeights[i];
+  s += "10X98765432"[sum % 11];
+  return s;
+}
+
+// One zzjb-mock process, its own self-signed TLS certificate, stopped with SIGTERM.
+class MockProcess {
+ public:
+  MockProcess(const fs::path& dir, const std::vector<std::string>& extraArgs) : dir_(dir) {
+    std::vector<std::string> args = {ZZJB_MOCK_BIN,
+                                     "--listen",
+                                     "127.0.0.1:0",
+                                     "--port-file",
+                                     (dir_ / "port").string(),
+                                     "--tls-out",
+                                     (dir_ / "tls").string(),
+                                     "--threads",
+                                     "2"};
+    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::freopen((dir_ / "stdout").c_str(), "w", stdout);
+      std::freopen((dir_ / "stderr").c_str(), "w", stderr);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!fs::exists(dir_ / "port") && std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    std::this_thread::sleep_for(20ms);  // the port file is written whole, but be sure
+    port_ = std::stoi(readFile(dir_ / "port"));
+  }
+  ~MockProcess() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  MockProcess(const MockProcess&) = delete;
+  MockProcess& operator=(const MockProcess&) = delete;
+
+  [[nodiscard]] bool running() const { return pid_ > 0 && port_ > 0; }
+  [[nodiscard]] std::string base() const { return "https://127.0.0.1:" + std::to_string(port_); }
+  [[nodiscard]] fs::path caFile() const { return dir_ / "tls" / "cert.pem"; }
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// The admin API, spoken with libcurl directly (no client under test involved).
+json admin(const MockProcess& mock, const std::string& method, const std::string& path,
+           const json& body = nullptr) {
+  CURL* h = curl_easy_init();
+  std::string out;
+  const std::string url = mock.base() + path;
+  const std::string ca = mock.caFile().string();
+  const std::string text = body.is_null() ? std::string() : body.dump();
+  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method != "GET") {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, text.c_str());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, static_cast<long>(text.size()));
+  }
+  curl_easy_setopt(
+      h, CURLOPT_WRITEFUNCTION, +[](char* d, std::size_t s, std::size_t n, void* o) -> std::size_t {
+        static_cast<std::string*>(o)->append(d, s * n);
+        return s * n;
+      });
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &out);
+  const CURLcode rc = curl_easy_perform(h);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(h);
+  EXPECT_EQ(rc, CURLE_OK) << method << " " << path;
+  return json::parse(out, nullptr, false);
+}
+
+class PlatformClientTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    dir_ = new TempDir();
+    const auto keys =
+        zzjb::test::run(std::string(ZZJB_SOURCE_DIR) + "/scripts/make-example-keys.sh " +
+                        shellQuote((dir_->path() / "keys").string()));
+    ASSERT_EQ(keys.exitCode, 0) << keys.err;
+    // A CA the mock's certificate does not chain to, for the TLS test.
+    const auto other = zzjb::test::run(
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
+        "-subj '/CN=not the mock' -keyout " +
+        shellQuote((dir_->path() / "other-ca.key").string()) + " -out " +
+        shellQuote((dir_->path() / "other-ca.pem").string()));
+    ASSERT_EQ(other.exitCode, 0) << other.err;
+    mock_ = new MockProcess(
+        dir_->path(),
+        {"--trust-ca", (dir_->path() / "keys" / "ca-sm2.pem").string(), "--catalog",
+         std::string(ZZJB_SOURCE_DIR) + "/config/catalog.example.json", "--seed", "7"});
+    ASSERT_TRUE(mock_->running()) << readFile(dir_->path() / "stderr");
+  }
+  static void TearDownTestSuite() {
+    delete mock_;
+    mock_ = nullptr;
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(mock_, nullptr);
+    ASSERT_TRUE(mock_->running());
+    ASSERT_EQ(admin(*mock_, "POST", "/__admin/reset").value("status", ""), "ok");
+    auto signer = zzjb::identity::openSigner(
+        zzjb::identity::FileKeyUri{(dir_->path() / "keys" / "xuhui-zz.key").string()},
+        []() -> zzjb::Result<zzjb::identity::Secret> {
+          return std::unexpected(zzjb::configFinding("PIN_UNAVAILABLE", "no PIN in tests"));
+        });
+    ASSERT_TRUE(signer.has_value()) << signer.error().message;
+    signer_ = std::move(*signer);
+  }
+
+  ClientOptions options() {
+    ClientOptions o;
+    o.baseUrl = mock_->base();
+    o.caBundle = mock_->caFile().string();
+    o.signer = signer_.get();
+    o.certificatePem = readFile(dir_->path() / "keys" / "xuhui-zz.pem");
+    o.keyId = kKeyId;
+    o.timeoutSeconds = 10;
+    o.jitterSeed = 99;
+    o.sleep = [this](int ms) { sleeps_.push_back(ms); };
+    o.onRequest = [this](const RequestEvent& e) { events_.push_back(e); };
+    return o;
+  }
+
+  std::unique_ptr<zzjb::PlatformClient> client(ClientOptions o) {
+    auto c = zzjb::platform::makePlatformClient(std::move(o));
+    EXPECT_TRUE(c.has_value()) << (c ? "" : c.error().message);
+    return c ? std::move(*c) : nullptr;
+  }
+  std::unique_ptr<zzjb::PlatformClient> client() { return client(options()); }
+
+  static zzjb::AccountRequest accountRequest() {
+    zzjb::AccountRequest a;
+    a.schoolName = "上海市示范职业技术学校";
+    a.creditCode = kCreditCode;
+    a.schoolLevel = zzjb::SchoolLevel::Secondary;
+    a.legalRepresentative = "王校长";
+    a.district = "徐汇区";
+    a.leader = {"李主任", "13912345678"};
+    a.contact = {"张老师", "13812345678"};
+    a.operatorName = "赵经办";
+    a.operatorIdNumber = idNumber("19800101", 123);
+    a.operatorKeyId = kKeyId;
+    a.dualCertificateProgram = true;
+    return a;
+  }
+
+  static zzjb::PermissionScope scope() {
+    zzjb::PermissionScope s;
+    s.matter = kMatter;
+    s.node = kNode;
+    s.occupationCode = kOccupation;
+    s.occupationName = kOccupationName;
+    s.level = 4;
+    s.org = zzjb::EvaluationOrg{kOrgName, kOrgCode};
+    return s;
+  }
+
+  void registerAccount(zzjb::PlatformClient& c) {
+    auto a = c.putAccount(accountRequest(), "acct-1");
+    ASSERT_TRUE(a.has_value()) << a.error().describe();
+  }
+
+  void setFaults(const json& rules, int seed) {
+    const json answer =
+        admin(*mock_, "POST", "/__admin/faults", {{"seed", seed}, {"rules", rules}});
+    ASSERT_TRUE(answer.contains("rules")) << answer.dump();
+  }
+
+  json journal() { return admin(*mock_, "GET", "/__admin/journal?since=0")["items"]; }
+
+  int journalCount(const std::string& method, const std::string& path) {
+    int n = 0;
+    for (const json& item : journal()) {
+      if (item["method"] == method && item["path"] == path) ++n;
+    }
+    return n;
+  }
+
+  std::vector<RequestEvent> eventsFor(const std::string& endpoint) const {
+    std::vector<RequestEvent> out;
+    std::copy_if(events_.begin(), events_.end(), std::back_inserter(out),
+                 [&](const RequestEvent& e) { return e.endpoint == endpoint; });
+    return out;
+  }
+
+  static int retriedWith(const std::vector<RequestEvent>& events, const std::string& code) {
+    return static_cast<int>(std::count_if(events.begin(), events.end(), [&](const RequestEvent& e) {
+      return e.willRetry && e.code == code;
+    }));
+  }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline MockProcess* mock_ = nullptr;
+  std::unique_ptr<zzjb::Signer> signer_;
+  std::vector<RequestEvent> events_;
+  std::vector<int> sleeps_;
+};
+
+TEST_F(PlatformClientTest, LogsInWithSm2KeyFileAndKeepsOneConnectionAlive) {
+  auto c = client();
+  auto session = c->login();
+  ASSERT_TRUE(session.has_value()) << session.error().describe();
+  EXPECT_EQ(session->keyId, kKeyId);
+  EXPECT_NE(session->subject.find("上海市示范职业技术学校"), std::string::npos) << session->subject;
+  EXPECT_FALSE(session->expiresAt.empty());
+  ASSERT_TRUE(c->catalog().has_value());
+  ASSERT_TRUE(c->permissions().has_value());
+  ASSERT_EQ(events_.size(), 4u);
+  EXPECT_EQ(events_[0].endpoint, "POST /api/v1/auth/challenge");
+  EXPECT_TRUE(events_[0].newConnection);
+  for (std::size_t i = 1; i < events_.size(); ++i) {
+    EXPECT_FALSE(events_[i].newConnection) << events_[i].endpoint;
+    EXPECT_EQ(events_[i].status, 200);
+    EXPECT_EQ(events_[i].code, "");
+    EXPECT_FALSE(events_[i].requestId.empty());
+  }
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(PlatformClientTest, FirstCallLogsInByItselfAndMapsTheCatalog) {
+  auto c = client();
+  auto catalog = c->catalog();
+  ASSERT_TRUE(catalog.has_value()) << catalog.error().describe();
+  EXPECT_EQ(catalog->version, "2026-11-example");
+  const zzjb::CatalogItem* org = catalog->findOrg("91310115MA1K9Q7D84");
+  ASSERT_NE(org, nullptr);
+  EXPECT_EQ(org->type, zzjb::OrgType::Employer);
+  const zzjb::CatalogOccupation* occ = catalog->findOccupation(kOrgCode, kOccupation);
+  ASSERT_NE(occ, nullptr);
+  EXPECT_EQ(occ->levels, (std::vector<int>{3, 4, 5}));
+  EXPECT_EQ(journalCount("POST", "/api/v1/auth/login"), 1);
+}
+
+TEST_F(PlatformClientTest, RegistersAccountWithSignedIdempotentPutThenReadsIt) {
+  auto c = client();
+  auto before = c->account();
+  ASSERT_TRUE(before.has_value()) << before.error().describe();
+  EXPECT_FALSE(before->registered);
+
+  auto put = c->putAccount(accountRequest(), "acct-1");
+  ASSERT_TRUE(put.has_value()) << put.error().describe();
+  EXPECT_TRUE(put->registered);
+  EXPECT_EQ(put->status, "ACTIVE");
+  EXPECT_FALSE(put->registeredAt.empty());
+
+  auto after = c->account();
+  ASSERT_TRUE(after.has_value()) << after.error().describe();
+  EXPECT_TRUE(after->registered);
+  EXPECT_EQ(after->status, "ACTIVE");
+  EXPECT_EQ(after->registeredAt, put->registeredAt);
+
+  bool sawKey = false;
+  for (const json& item : journal()) {
+    if (item["method"] == "PUT") sawKey = item["idempotencyKey"] == "acct-1";
+  }
+  EXPECT_TRUE(sawKey);
+}
+
+TEST_F(PlatformClientTest, AppliesForPermissionAndSeesItApprovedUnderTheReviewPolicy) {
+  admin(*mock_, "POST", "/__admin/review-policy", {{"mode", "auto-approve"}, {"afterPolls", 2}});
+  auto c = client();
+  registerAccount(*c);
+
+  zzjb::ApplicationRequest request;
+  request.scope = scope();
+  request.attachments = {{"agreementNo", "XY-2026-001"}, {"contactName", "张老师"}};
+  auto applied = c->applyForPermission(request, "app-1");
+  ASSERT_TRUE(applied.has_value()) << applied.error().describe();
+  EXPECT_EQ(applied->status, "SUBMITTED");
+  ASSERT_FALSE(applied->applicationId.empty());
+
+  auto found = c->findApplication("app-1");
+  ASSERT_TRUE(found.has_value()) << found.error().describe();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->applicationId, applied->applicationId);
+  auto missing = c->findApplication("no-such-key");
+  ASSERT_TRUE(missing.has_value()) << missing.error().describe();
+  EXPECT_FALSE(missing->has_value());
+
+  std::string status;
+  for (int poll = 0; poll < 5 && status != "APPROVED"; ++poll) {
+    auto state = c->application(applied->applicationId);
+    ASSERT_TRUE(state.has_value()) << state.error().describe();
+    status = state->status;
+  }
+  EXPECT_EQ(status, "APPROVED");
+
+  auto granted = c->permissions();
+  ASSERT_TRUE(granted.has_value()) << granted.error().describe();
+  ASSERT_EQ(granted->size(), 1u);
+  EXPECT_TRUE((*granted)[0].scope.sameAs(scope()));
+  EXPECT_FALSE((*granted)[0].grantedAt.empty());
+
+  // The same key again: the platform answers with the original application.
+  auto again = c->applyForPermission(request, "app-1");
+  ASSERT_TRUE(again.has_value()) << again.error().describe();
+  EXPECT_EQ(again->applicationId, applied->applicationId);
+}
+
+TEST_F(PlatformClientTest, UploadsDeclarationPolledToDoneWithRowResultsAndReplaysBySameKey) {
+  auto c = client();
+  registerAccount(*c);
+  json grant = {{"creditCode", kCreditCode},
+                {"matter", kMatter},
+                {"node", kNode},
+                {"occupationCode", kOccupation},
+                {"occupationName", kOccupationName},
+                {"level", 4},
+                {"evaluationOrg", {{"name", kOrgName}, {"creditCode", kOrgCode}}}};
+  ASSERT_EQ(admin(*mock_, "POST", "/__admin/permissions", grant).value("status", ""), "ok");
+
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  const int graduation = tm.tm_year + 1900 + (tm.tm_mon + 1 > 8 ? 1 : 0);
+  zzjb::DeclarationSheet sheet;
+  const auto row = [&](int n, const std::string& name, const std::string& id) {
+    zzjb::DeclarationRow r;
+    r.standard = {std::to_string(n),
+                  name,
+                  "居民身份证",
+                  id,
+                  "男",
+                  "",
+                  "13812345678",
+                  "中专",
+                  "应届毕业生",
+                  "软件与信息服务",
+                  "软件2401",
+                  std::to_string(graduation),
+                  kOccupationName,
+                  kOccupation,
+                  "4"};
+    return r;
+  };
+  const std::string good1 = idNumber("20080315", 11);  // 11, 13: odd → 男
+  const std::string good2 = idNumber("20080420", 13);
+  std::string bad = idNumber("20080501", 15);
+  bad.back() = bad.back() == '0' ? '1' : '0';  // a wrong check character
+  sheet.rows = {row(1, "学生甲", good1), row(2, "学生乙", good2), row(3, "学生丙", bad)};
+  auto xlsx = zzjb::platform::writeDeclarationXlsx(sheet);
+  ASSERT_TRUE(xlsx.has_value()) << xlsx.error().message;
+
+  zzjb::DeclarationManifest manifest;
+  manifest.scope = scope();
+  manifest.rowCount = 3;
+  manifest.sha256 = zzjb::platform::sha256Hex(*xlsx);
+  auto submitted = c->submitDeclarations(manifest, *xlsx, "batch-1");
+  ASSERT_TRUE(submitted.has_value()) << submitted.error().describe();
+  EXPECT_EQ(submitted->status, "RECEIVED");
+  ASSERT_FALSE(submitted->batchId.empty());
+
+  zzjb::BatchState state;
+  for (int poll = 0; poll < 5 && state.status != "DONE"; ++poll) {
+    auto b = c->batch(submitted->batchId);
+    ASSERT_TRUE(b.has_value()) << b.error().describe();
+    state = *b;
+  }
+  ASSERT_EQ(state.status, "DONE");
+  ASSERT_EQ(state.rows.size(), 3u);
+  EXPECT_EQ(state.rows[0].row, 2);
+  EXPECT_EQ(state.rows[0].result, "ACCEPTED");
+  EXPECT_FALSE(state.rows[0].declarationNo.empty());
+  EXPECT_EQ(state.rows[1].result, "ACCEPTED");
+  EXPECT_EQ(state.rows[2].row, 4);
+  EXPECT_EQ(state.rows[2].result, "REJECTED");
+  EXPECT_EQ(state.rows[2].reason, "ID_INVALID");
+  EXPECT_FALSE(state.rows[2].message.empty());
+  EXPECT_TRUE(state.rows[2].declarationNo.empty());
+
+  auto found = c->findBatch("batch-1");
+  ASSERT_TRUE(found.has_value()) << found.error().describe();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->batchId, submitted->batchId);
+  auto none = c->findBatch("batch-unknown");
+  ASSERT_TRUE(none.has_value()) << none.error().describe();
+  EXPECT_FALSE(none->has_value());
+
+  // A replay with the same key (new boundary, new nonce) is the same submission.
+  auto replay = c->submitDeclarations(manifest, *xlsx, "batch-1");
+  ASSERT_TRUE(replay.has_value()) << replay.error().describe();
+  EXPECT_EQ(replay->batchId, submitted->batchId);
+  EXPECT_EQ(admin(*mock_, "GET", "/__admin/state")["batches"].size(), 1u);
+
+  auto declared = c->declarations(kOccupation, 4);
+  ASSERT_TRUE(declared.has_value()) << declared.error().describe();
+  ASSERT_EQ(declared->size(), 2u);
+  EXPECT_EQ((*declared)[0].batchId, submitted->batchId);
+  EXPECT_EQ((*declared)[0].level, 4);
+}
+
+TEST_F(PlatformClientTest, RetriesMaintenanceAndWaitsAtLeastRetryAfter) {
+  setFaults({{{"method", "GET"},
+              {"path", "^/api/v1/skills/catalog$"},
+              {"probability", 0.5},
+              {"kind", "status"},
+              {"status", 503},
+              {"retryAfter", 2}}},
+            11);
+  auto c = client();
+  for (int i = 0; i < 6; ++i) {
+    auto catalog = c->catalog();
+    ASSERT_TRUE(catalog.has_value()) << catalog.error().describe();
+  }
+  const auto events = eventsFor("GET /api/v1/skills/catalog");
+  const int retried = retriedWith(events, "MAINTENANCE");
+  EXPECT_GE(retried, 1);
+  EXPECT_EQ(static_cast<int>(sleeps_.size()), retried);
+  for (int ms : sleeps_) EXPECT_GE(ms, 2000);
+  for (const RequestEvent& e : events) {
+    if (e.willRetry) {
+      EXPECT_EQ(e.status, 503);
+      EXPECT_GE(e.delayMs, 2000);
+    }
+  }
+  EXPECT_EQ(journalCount("GET", "/api/v1/skills/catalog"), static_cast<int>(events.size()));
+}
+
+TEST_F(PlatformClientTest, GivesUpAsUnavailableAfterMaxAttemptsWithCappedBackoff) {
+  setFaults({{{"method", "GET"},
+              {"path", "^/api/v1/skills/permissions$"},
+              {"probability", 1},
+              {"kind", "status"},
+              {"status", 502}}},
+            3);
+  ClientOptions o = options();
+  o.maxAttempts = 4;
+  o.baseDelayMs = 100;
+  o.maxDelayMs = 250;
+  auto c = client(o);
+  auto r = c->permissions();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
+  EXPECT_EQ(r.error().httpStatus, 502);
+  EXPECT_EQ(r.error().attempts, 4);
+  ASSERT_EQ(sleeps_.size(), 3u);
+  EXPECT_LE(sleeps_[0], 100);
+  EXPECT_LE(sleeps_[1], 200);
+  EXPECT_LE(sleeps_[2], 250);
+  EXPECT_EQ(journalCount("GET", "/api/v1/skills/permissions"), 4);
+}
+
+TEST_F(PlatformClientTest, RetryAfterAboveTheLimitIsUnavailableAtOnce) {
+  setFaults({{{"method", "GET"},
+              {"path", "^/api/v1/skills/catalog$"},
+              {"probability", 1},
+              {"kind", "status"},
+              {"status", 429},
+              {"retryAfter", 600}}},
+            3);
+  auto c = client();
+  auto r = c->catalog();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
+  EXPECT_EQ(r.error().code, "RATE_LIMITED");
+  EXPECT_EQ(r.error().attempts, 1);
+  EXPECT_TRUE(sleeps_.empty());
+}
+
+TEST_F(PlatformClientTest, ConvergesThroughConnectionResets) {
+  setFaults({{{"method", "GET"},
+              {"path", "^/api/v1/skills/catalog$"},
+              {"probability", 0.5},
+              {"kind", "reset"}}},
+            5);
+  auto c = client();
+  for (int i = 0; i < 6; ++i) {
+    auto catalog = c->catalog();
+    ASSERT_TRUE(catalog.has_value()) << catalog.error().describe();
+  }
+  EXPECT_GE(retriedWith(eventsFor("GET /api/v1/skills/catalog"), "CONNECTION"), 1);
+}
+
+TEST_F(PlatformClientTest, RetriesMalformedAnswersOnGetsAndOnCreatingCallsByKey) {
+  auto c = client();
+  registerAccount(*c);
+  setFaults({{{"method", "GET"},
+              {"path", "^/api/v1/skills/catalog$"},
+              {"probability", 0.5},
+              {"kind", "malformed"}},
+             {{"method", "POST"},
+              {"path", "^/api/v1/skills/permission-applications$"},
+              {"probability", 0.6},
+              {"kind", "malformed"}}},
+            21);
+  for (int i = 0; i < 4; ++i) {
+    auto catalog = c->catalog();
+    ASSERT_TRUE(catalog.has_value()) << catalog.error().describe();
+  }
+  zzjb::ApplicationRequest request;
+  request.scope = scope();
+  std::string firstId;
+  for (int i = 0; i < 3; ++i) {
+    auto applied = c->applyForPermission(request, "app-malformed");
+    ASSERT_TRUE(applied.has_value()) << applied.error().describe();
+    if (firstId.empty()) firstId = applied->applicationId;
+    EXPECT_EQ(applied->applicationId, firstId);
+  }
+  EXPECT_GE(retriedWith(eventsFor("GET /api/v1/skills/catalog"), "MALFORMED"), 1);
+  EXPECT_GE(retriedWith(eventsFor("POST /api/v1/skills/permission-applications"), "MALFORMED"), 1);
+  EXPECT_EQ(admin(*mock_, "GET", "/__admin/state")["applications"].size(), 1u);
+}
+
+TEST_F(PlatformClientTest, RetriedCreatingCallKeepsItsIdempotencyKeyAndCreatesOnce) {
+  auto c = client();
+  registerAccount(*c);
+  setFaults({{{"method", "POST"},
+              {"path", "^/api/v1/skills/permission-applications$"},
+              {"probability", 0.6},
+              {"kind", "status"},
+              {"status", 504}}},
+            8);
+  zzjb::ApplicationRequest request;
+  request.scope = scope();
+  auto applied = c->applyForPermission(request, "app-retried");
+  ASSERT_TRUE(applied.has_value()) << applied.error().describe();
+  int posts = 0;
+  for (const json& item : journal()) {
+    if (item["path"] != "/api/v1/skills/permission-applications") continue;
+    ++posts;
+    EXPECT_EQ(item["idempotencyKey"], "app-retried");
+  }
+  EXPECT_GE(posts, 2);
+  const auto events = eventsFor("POST /api/v1/skills/permission-applications");
+  EXPECT_EQ(static_cast<int>(events.size()), posts);
+  EXPECT_GE(std::count_if(events.begin(), events.end(),
+                          [](const RequestEvent& e) { return e.willRetry; }),
+            1);
+  EXPECT_EQ(admin(*mock_, "GET", "/__admin/state")["applications"].size(), 1u);
+}
+
+TEST_F(PlatformClientTest, LogsInAgainWhenTheSessionExpiresAndRepeatsTheCall) {
+  auto c = client();
+  ASSERT_TRUE(c->login().has_value());
+  admin(*mock_, "POST", "/__admin/clock", {{"advanceSeconds", 3600}});
+  events_.clear();
+  auto catalog = c->catalog();
+  ASSERT_TRUE(catalog.has_value()) << catalog.error().describe();
+  ASSERT_EQ(events_.size(), 4u);
+  EXPECT_EQ(events_[0].endpoint, "GET /api/v1/skills/catalog");
+  EXPECT_EQ(events_[0].status, 401);
+  EXPECT_EQ(events_[0].code, "SESSION_EXPIRED");
+  EXPECT_TRUE(events_[0].willRetry);
+  EXPECT_EQ(events_[1].endpoint, "POST /api/v1/auth/challenge");
+  EXPECT_EQ(events_[2].endpoint, "POST /api/v1/auth/login");
+  EXPECT_EQ(events_[3].endpoint, "GET /api/v1/skills/catalog");
+  EXPECT_EQ(events_[3].status, 200);
+  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_EQ(journalCount("POST", "/api/v1/auth/login"), 2);
+}
+
+TEST_F(PlatformClientTest, SessionThatEndsAfterEveryLoginIsUnavailableAfterThreeRelogins) {
+  auto c = client();
+  ASSERT_TRUE(c->login().has_value());
+  setFaults({{{"method", "GET"},
+              {"path", "^/api/v1/skills/catalog$"},
+              {"probability", 1},
+              {"kind", "session-expire"}}},
+            4);
+  auto r = c->catalog();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "SESSION_EXPIRED");
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
+  EXPECT_EQ(r.error().attempts, 4);
+  EXPECT_EQ(journalCount("POST", "/api/v1/auth/login"), 4);  // the first, then three anew
+  EXPECT_EQ(journalCount("GET", "/api/v1/skills/catalog"), 4);
+}
+
+TEST_F(PlatformClientTest, FinalValidationFailureIsNotRetriedAndLeaksNoPersonalData) {
+  auto c = client();
+  zzjb::AccountRequest bad = accountRequest();
+  bad.leader.mobile = "12345";
+  bad.operatorIdNumber = idNumber("19800101", 124);
+  bad.operatorIdNumber.back() = bad.operatorIdNumber.back() == '1' ? '2' : '1';
+  auto r = c->putAccount(bad, "acct-bad");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Final);
+  EXPECT_EQ(r.error().httpStatus, 422);
+  EXPECT_EQ(r.error().code, "VALIDATION_FAILED");
+  EXPECT_EQ(r.error().attempts, 1);
+  EXPECT_FALSE(r.error().requestId.empty());
+  std::vector<std::string> fields;
+  for (const auto& f : r.error().fields) fields.push_back(f.field);
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "leader.mobile"), fields.end());
+  EXPECT_NE(std::find(fields.begin(), fields.end(), "operator.idNumber"), fields.end());
+  const std::string line = r.error().describe();
+  EXPECT_EQ(line.find(bad.operatorIdNumber), std::string::npos) << line;
+  EXPECT_NE(line.find("PUT /api/v1/account: 422 VALIDATION_FAILED"), std::string::npos) << line;
+  EXPECT_EQ(journalCount("PUT", "/api/v1/account"), 1);
+  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_EQ(eventsFor("PUT /api/v1/account").size(), 1u);
+  EXPECT_FALSE(eventsFor("PUT /api/v1/account")[0].willRetry);
+}
+
+TEST_F(PlatformClientTest, ForbiddenSubmissionWithoutPermissionIsFinal) {
+  auto c = client();
+  registerAccount(*c);
+  zzjb::DeclarationManifest manifest;
+  manifest.scope = scope();
+  manifest.rowCount = 1;
+  manifest.sha256 = zzjb::platform::sha256Hex("x");
+  auto r = c->submitDeclarations(manifest, "x", "batch-forbidden");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Final);
+  EXPECT_EQ(r.error().httpStatus, 403);
+  EXPECT_EQ(r.error().code, "PERMISSION_REQUIRED");
+  EXPECT_EQ(r.error().attempts, 1);
+}
+
+TEST_F(PlatformClientTest, WrongCaBundleFailsWithTlsUnavailableWithoutRetrying) {
+  ClientOptions o = options();
+  o.caBundle = (dir_->path() / "other-ca.pem").string();
+  auto c = client(o);
+  auto r = c->catalog();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
+  EXPECT_EQ(r.error().code, "TLS");
+  EXPECT_EQ(r.error().httpStatus, 0);
+  EXPECT_EQ(r.error().attempts, 1);
+  EXPECT_EQ(r.error().endpoint, "POST /api/v1/auth/challenge");
+  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_TRUE(journal().empty());
+}
+
+TEST_F(PlatformClientTest, SlowAnswerTimesOutAndIsRetried) {
+  auto c = client([&] {
+    ClientOptions o = options();
+    o.timeoutSeconds = 1;
+    o.maxAttempts = 2;
+    return o;
+  }());
+  ASSERT_TRUE(c->login().has_value());
+  setFaults({{{"method", "GET"},
+              {"path", "^/api/v1/skills/catalog$"},
+              {"probability", 1},
+              {"kind", "delay"},
+              {"delayMs", 2500}}},
+            2);
+  const auto started = std::chrono::steady_clock::now();
+  auto r = c->catalog();
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
+  EXPECT_EQ(r.error().code, "TIMEOUT");
+  EXPECT_EQ(r.error().attempts, 2);
+  EXPECT_LT(took, 4.0);
+  const auto events = eventsFor("GET /api/v1/skills/catalog");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].willRetry);
+  EXPECT_GE(events[0].seconds, 0.9);
+  // The connection given up on is replaced: the next call works.
+  admin(*mock_, "DELETE", "/__admin/faults");
+  auto ok = c->catalog();
+  EXPECT_TRUE(ok.has_value()) << ok.error().describe();
+}
+
+TEST_F(PlatformClientTest, LoginRefusedForKeyIdIsIdentity) {
+  ClientOptions o = options();
+  o.keyId = "SHECA-XZ-WRONG";
+  auto c = client(o);
+  auto r = c->login();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Identity);
+  EXPECT_EQ(r.error().code, "KEYID_MISMATCH");
+  EXPECT_EQ(r.error().httpStatus, 401);
+  EXPECT_EQ(r.error().attempts, 1);
+  EXPECT_STREQ(zzjb::platformFailureKindName(r.error().kind), "identity");
+}
+
+TEST_F(PlatformClientTest, LoginWithUntrustedCertificateIsIdentity) {
+  ClientOptions o = options();
+  // pudong-gz is issued by the P-256 test CA, which this mock does not trust.
+  auto p256 = zzjb::identity::openSigner(
+      zzjb::identity::FileKeyUri{(dir_->path() / "keys" / "pudong-gz.key").string()},
+      []() -> zzjb::Result<zzjb::identity::Secret> {
+        return std::unexpected(zzjb::configFinding("PIN_UNAVAILABLE", "no PIN in tests"));
+      });
+  ASSERT_TRUE(p256.has_value());
+  o.signer = p256->get();
+  o.certificatePem = readFile(dir_->path() / "keys" / "pudong-gz.pem");
+  o.keyId = "SHECA-PG-000987654321";
+  auto c = client(o);
+  auto r = c->catalog();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Identity);
+  EXPECT_EQ(r.error().code, "CERT_UNTRUSTED");
+  EXPECT_EQ(r.error().endpoint, "POST /api/v1/auth/login");
+}
+
+TEST_F(PlatformClientTest, RefusesBadOptionsWithPlatformClientFinding) {
+  const auto code = [](ClientOptions o) {
+    auto c = zzjb::platform::makePlatformClient(std::move(o));
+    return c ? std::string("ok") : c.error().code;
+  };
+  ClientOptions o = options();
+  EXPECT_EQ(code(o), "ok");
+  ClientOptions http = o;
+  http.baseUrl = "http://127.0.0.1:1";
+  EXPECT_EQ(code(http), "PLATFORM_CLIENT");
+  ClientOptions noSigner = o;
+  noSigner.signer = nullptr;
+  EXPECT_EQ(code(noSigner), "PLATFORM_CLIENT");
+  ClientOptions noCa = o;
+  noCa.caBundle = (dir_->path() / "missing.pem").string();
+  EXPECT_EQ(code(noCa), "PLATFORM_CLIENT");
+  ClientOptions noAttempts = o;
+  noAttempts.maxAttempts = 0;
+  EXPECT_EQ(code(noAttempts), "PLATFORM_CLIENT");
+  ClientOptions noKeyId = o;
+  noKeyId.keyId.clear();
+  EXPECT_EQ(code(noKeyId), "PLATFORM_CLIENT");
+}
+
+TEST_F(PlatformClientTest, InvalidIdempotencyKeyIsRefusedBeforeSending) {
+  auto c = client();
+  auto r = c->putAccount(accountRequest(), std::string(129, 'k'));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Final);
+  EXPECT_EQ(r.error().attempts, 0);
+  EXPECT_EQ(journalCount("PUT", "/api/v1/account"), 0);
+}
+
+TEST(PlatformFailureTest, DescribeIsOneLineWithFieldsAttemptsAndRequestId) {
+  zzjb::PlatformFailure f;
+  f.httpStatus = 422;
+  f.code = "VALIDATION_FAILED";
+  f.message = "字段校验失败";
+  f.endpoint = "PUT /api/v1/account";
+  f.fields = {{"leader.mobile", "手机号码无效"}};
+  f.requestId = "abc";
+  f.attempts = 2;
+  EXPECT_EQ(f.describe(),
+            "PUT /api/v1/account: 422 VALIDATION_FAILED 字段校验失败 (leader.mobile: 手机号码无效) "
+            "after 2 attempts [req abc]");
+}
+
+TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAndOrgCreditCode) {
+  zzjb::PermissionScope a;
+  a.matter = kMatter;
+  a.node = kNode;
+  a.occupationCode = kOccupation;
+  a.occupationName = "名称不比较";
+  a.level = 4;
+  a.org = zzjb::EvaluationOrg{"甲", kOrgCode};
+  zzjb::PermissionScope b = a;
+  b.occupationName = "另一个名称";
+  b.org->name = "乙";
+  EXPECT_TRUE(a.sameAs(b));
+  b.level = 3;
+  EXPECT_FALSE(a.sameAs(b));
+  b = a;
+  b.org.reset();
+  EXPECT_FALSE(a.sameAs(b));
+}
+
+}  // namespace
