@@ -104,6 +104,9 @@ struct SchoolOutcome {
   std::vector<TargetOutcome> targets;
   std::size_t creatingRequests = 0;  // PUT account, POST application, POST batch sent
   bool loggedIn = false;
+  // Dry run: the school's own requests that would be sent (the account, unanswered intents
+  // looked up and re-sent); the targets' are in TargetOutcome::wouldSend.
+  std::vector<std::string> wouldSend;
   [[nodiscard]] std::string summary() const;  // one line, no ID numbers
 };
 

@@ -1,0 +1,162 @@
+// The engine's inside: one pass over one school as an object (engine_pass.cpp), the requests it
+// builds (engine_requests.cpp) and the offline plan and dry run (engine.cpp). Not installed.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zzjb/core/engine.hpp"
+
+namespace zzjb::engine_detail {
+
+// One eligible student of a target, in roster order.
+struct StudentRef {
+  const Student* student = nullptr;
+  std::string id;               // normalised ID number
+  const TargetResult* from = nullptr;  // the TargetResult (major) that made them eligible
+};
+
+// One target of the pass: the TargetResults with the same targetKeyOf, merged.
+struct TargetWork {
+  std::string key;
+  const Target* target = nullptr;  // the first TargetResult's
+  const CertType* type = nullptr;  // nullptr: the type is unknown (then Failed)
+  PermissionScope scope;
+  std::vector<StudentRef> eligible;
+  TargetOutcome out;
+
+  // The store's view, refreshed by refreshRecords(): studentKey → record.
+  std::map<std::string, StudentRecord> records;
+  std::vector<std::string> studentKeys;  // per eligible student, same order (lazily filled)
+  std::vector<std::string> notYet;       // eligible IDs with no record (from the store)
+
+  bool phaseSet = false;   // out.phase was decided by a step (account, permission, failure)
+  bool failed = false;
+  bool permitted = false;
+};
+
+// Plain text helpers.
+[[nodiscard]] std::string trim(std::string_view s);
+[[nodiscard]] std::string normalizeIdNumber(std::string_view s);  // trimmed, upper-case X
+[[nodiscard]] std::string jsonEscape(std::string_view s);
+// The string or number value of a top-level "name" in JSON the engine wrote itself; "" if absent.
+[[nodiscard]] std::string jsonField(std::string_view json, std::string_view name);
+
+// What to do about a refused request, for people (Chinese).
+[[nodiscard]] std::string failureHint(const PlatformFailure& f);
+
+// The label people read: "4-04-05-01 计算机程序设计员 四级 · social-org · 某某评价组织".
+[[nodiscard]] std::string targetLabel(const Target& t);
+[[nodiscard]] PermissionScope scopeFor(const Target& t, const CertType* type);
+
+// Groups the evaluation's TargetResults by key; eligible students as a union, roster order.
+[[nodiscard]] std::vector<TargetWork> buildTargets(const SchoolResult& eval,
+                                                   const TypeRegistry* types, const Date& today);
+
+// The canonical content of requests, for idempotency keys.
+[[nodiscard]] std::string accountContent(const AccountRequest& r);
+[[nodiscard]] std::string applicationContent(const ApplicationRequest& r);
+[[nodiscard]] AccountRequest accountRequestFor(const School& s, const std::string& keyId);
+
+// The declaration sheet for `students` of a target: the 15 standard columns, then the type's.
+// Errors: the plugin could not give its columns or a student's values.
+[[nodiscard]] Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
+                                                  const std::vector<const StudentRef*>& students,
+                                                  const Date& today);
+
+// The idempotency key: "zzjb1-" + sha256Hex("<step>\n<credit code>\n<target key>\n<content>").
+[[nodiscard]] std::string idempotencyKey(const EngineServices& svc, std::string_view step,
+                                         std::string_view creditCode, std::string_view targetKey,
+                                         std::string_view content);
+
+[[nodiscard]] bool isFinal(DeclarationResult r);
+[[nodiscard]] bool isWaitingPhase(TargetPhase p);
+
+// One pass over one school. Steps in engine_pass.cpp; plan, dry run and finish in engine_plan.cpp.
+// `in.school`, `in.evaluation` and `svc.store` must not be null (runSchoolPass checks).
+class Pass {
+ public:
+  Pass(const SchoolInput& in, const EngineServices& svc, const EngineOptions& opt);
+  SchoolOutcome run();
+  // After an exception escaped a step: what is known, as FAILED (and the pass recorded).
+  SchoolOutcome abandon(const std::string& what);
+
+ private:
+  // engine_plan.cpp
+  bool plan();  // true: something is missing (sets stopped_ on a store error)
+  void dryRun();
+  void finish();
+  void recordPass();
+  bool refreshRecords(TargetWork& t);
+  bool ensureStudentKeys(TargetWork& t);
+  bool allFinal(TargetWork& t);
+
+  // engine_pass.cpp
+  bool login();
+  void resolvePending();
+  void ensureAccount();
+  void ensurePermissions();
+  void pollOpenBatches();
+  void declareAll();
+
+  void resolveAccountIntent(const IntentState& in);
+  void resolveApplicationIntent(const IntentState& in);
+  void resolveBatchIntent(const IntentState& in);
+  void supersede(const IntentState& in, const std::string& why);
+
+  void sendAccount(const AccountRequest& req, const std::string& key);
+  void sendApplication(TargetWork& t, const ApplicationRequest& req, const std::string& key);
+  // Sends one batch; returns false when the target or the school cannot go on.
+  bool sendBatch(TargetWork& t, const std::string& xlsx, const DeclarationManifest& manifest,
+                 const std::string& key, std::size_t rows);
+  Result<ApplicationRequest> applicationRequest(const TargetWork& t) const;
+  void applyFor(TargetWork& t);
+  // Polls a stored application (up to pollAttempts) until the centre decides; sets the phase.
+  void followApplication(TargetWork& t, Application app, bool sleepFirst);
+  void explainRejection(TargetWork& t, const std::string& reason);
+  void pollBatch(const Batch& b, bool sleepFirst);
+  // Records what the platform said about a batch; DONE: every row, then the batch as DONE.
+  void absorbBatch(std::string_view targetKey, const std::string& intentKey,
+                   const BatchState& state);
+  void declare(TargetWork& t);
+
+  // Failure handling. Both return true when the school must stop.
+  bool storeFailed(const Finding& f);
+  bool platformFailed(const PlatformFailure& f, TargetWork* t, bool finalStops);
+  void failTarget(TargetWork& t, const std::string& detail, const std::string& hint,
+                  std::optional<Finding> finding);
+  void setPhase(TargetWork& t, TargetPhase p, std::string detail, std::string hint = {});
+  void warn(std::string_view targetKey, const std::string& message);
+  void emit(EngineEvent::Kind kind, std::string_view targetKey, std::string message,
+            std::size_t count = 0, std::size_t total = 0);
+  void checkpoint(std::string_view point);
+  void sleepMs(int ms);
+  TargetWork* findTarget(std::string_view key);
+  [[nodiscard]] std::string keyFor(std::string_view step, std::string_view targetKey,
+                                   std::string_view content) const;
+
+  const School& school_;
+  const SchoolResult& eval_;
+  const EngineServices& svc_;
+  const EngineOptions& opt_;
+  std::string keyId_;
+  StateStore& store_;
+  PlatformClient* platform_ = nullptr;
+
+  SchoolOutcome out_;
+  std::vector<TargetWork> targets_;
+  std::string startedAt_;
+  bool stopped_ = false;
+  bool missing_ = false;    // the plan found something to do
+  bool recorded_ = false;   // something was recorded from the platform in this pass
+  bool targetFailed_ = false;
+  bool accountWaiting_ = false;
+  std::optional<AccountState> account_;
+  std::optional<std::vector<GrantedPermission>> granted_;
+};
+
+}  // namespace zzjb::engine_detail

@@ -1,0 +1,683 @@
+// The online steps of a pass (engine.hpp, steps 1–6): log in, look up unanswered intents, ensure
+// the account and the permissions, poll open batches, declare. Every creating call is preceded by
+// a committed intent and followed by the recorded answer; failures become the outcome, never an
+// exception.
+#include <algorithm>
+#include <set>
+
+#include "engine_internal.hpp"
+#include "zzjb/core/identifiers.hpp"
+
+namespace zzjb::engine_detail {
+
+namespace {
+
+constexpr std::string_view kAccountEndpoint = "PUT /api/v1/account";
+constexpr std::string_view kApplicationEndpoint = "POST /api/v1/skills/permission-applications";
+constexpr std::string_view kBatchEndpoint = "POST /api/v1/skills/group-declarations";
+constexpr std::string_view kDone = "DONE";
+
+std::string accountJson(const AccountState& a) {
+  return std::string("{\"registered\":") + (a.registered ? "true" : "false") + ",\"status\":\"" +
+         jsonEscape(a.status) + "\",\"registeredAt\":\"" + jsonEscape(a.registeredAt) + "\"}";
+}
+
+std::string applicationJson(const ApplicationState& a) {
+  return "{\"applicationId\":\"" + jsonEscape(a.applicationId) + "\",\"status\":\"" +
+         jsonEscape(a.status) + "\",\"reason\":\"" + jsonEscape(a.reason) + "\"}";
+}
+
+// Only the batch's identity and size: its rows carry ID numbers, which stay out of the store.
+std::string batchJson(const BatchState& b) {
+  return "{\"batchId\":\"" + jsonEscape(b.batchId) + "\",\"status\":\"" + jsonEscape(b.status) +
+         "\",\"rows\":" + std::to_string(b.rows.size()) + "}";
+}
+
+bool approved(std::string_view status) {
+  return status == "APPROVED" || status == kPermissionGranted;
+}
+
+}  // namespace
+
+// ---- step 1 -------------------------------------------------------------------------------
+
+bool Pass::login() {
+  emit(EngineEvent::Kind::Step, "", "logging in");
+  auto s = platform_->login();
+  if (!s) {
+    platformFailed(s.error(), nullptr, true);
+    return false;
+  }
+  out_.loggedIn = true;
+  return true;
+}
+
+// ---- step 2: intents without a response ------------------------------------------------------
+
+void Pass::resolvePending() {
+  if (stopped_) return;
+  auto pending = store_.pendingIntents(school_.id);
+  if (!pending) {
+    storeFailed(pending.error());
+    return;
+  }
+  if (pending->empty()) return;
+  emit(EngineEvent::Kind::Step, "", "looking up unanswered requests",
+       pending->size());
+  for (const IntentState& in : *pending) {
+    if (stopped_) return;
+    if (in.intent.step == "account") {
+      resolveAccountIntent(in);
+    } else if (in.intent.step == "application") {
+      resolveApplicationIntent(in);
+    } else if (in.intent.step == "batch") {
+      resolveBatchIntent(in);
+    } else {
+      warn(in.intent.targetKey, "unanswered intent of unknown step '" + in.intent.step +
+                                    "' left as it is");
+    }
+  }
+}
+
+void Pass::resolveAccountIntent(const IntentState& in) {
+  auto a = platform_->account();
+  if (!a) {
+    platformFailed(a.error(), nullptr, true);
+    return;
+  }
+  account_ = *a;
+  if (a->registered) {
+    if (auto r = store_.putFact(school_.id, "account", a->status); !r) {
+      storeFailed(r.error());
+      return;
+    }
+    if (auto r = store_.recordResponse(in.intent.key, a->status, accountJson(*a)); !r) {
+      storeFailed(r.error());
+      return;
+    }
+    recorded_ = true;
+    return;
+  }
+  AccountRequest req = accountRequestFor(school_, keyId_);
+  std::string key = keyFor("account", "", accountContent(req));
+  if (key != in.intent.key) {
+    supersede(in, "the school's account data changed since it was first sent");
+    return;
+  }
+  sendAccount(req, key);
+}
+
+void Pass::resolveApplicationIntent(const IntentState& in) {
+  TargetWork* t = findTarget(in.intent.targetKey);
+  auto found = platform_->findApplication(in.intent.key);
+  if (!found) {
+    platformFailed(found.error(), t, false);
+    return;
+  }
+  if (found->has_value()) {
+    const ApplicationState& a = **found;
+    Application app{school_.id, in.intent.targetKey, a.applicationId, a.status, a.reason, {}};
+    if (auto r = store_.putApplication(app); !r) {
+      storeFailed(r.error());
+      return;
+    }
+    if (auto r = store_.recordResponse(in.intent.key, a.status, applicationJson(a)); !r) {
+      storeFailed(r.error());
+      return;
+    }
+    recorded_ = true;
+    return;
+  }
+  if (t == nullptr || t->type == nullptr || !t->type->appliedOnline()) {
+    supersede(in, "its target is no longer configured for an online application");
+    return;
+  }
+  auto req = applicationRequest(*t);
+  if (!req) {
+    failTarget(*t, "认定类型插件无法给出权限申请的附加字段", req.error().hint, req.error());
+    return;
+  }
+  std::string key = keyFor("application", t->key, applicationContent(*req));
+  if (key != in.intent.key) {
+    supersede(in, "the application's content changed since it was first sent");
+    return;
+  }
+  sendApplication(*t, *req, key);
+}
+
+void Pass::resolveBatchIntent(const IntentState& in) {
+  TargetWork* t = findTarget(in.intent.targetKey);
+  auto found = platform_->findBatch(in.intent.key);
+  if (!found) {
+    platformFailed(found.error(), t, false);
+    return;
+  }
+  if (found->has_value()) {
+    absorbBatch(in.intent.targetKey, in.intent.key, **found);
+    if (stopped_) return;
+    if (auto r = store_.recordResponse(in.intent.key, (*found)->status, batchJson(**found)); !r) {
+      storeFailed(r.error());
+    }
+    return;
+  }
+  if (t == nullptr) {
+    supersede(in, "its target is no longer in the configuration; its students stay PENDING");
+    return;
+  }
+  if (!refreshRecords(*t) || !ensureStudentKeys(*t)) return;
+  std::size_t expected = 0;
+  for (const auto& [k, rec] : t->records) {
+    if (rec.intentKey == in.intent.key) ++expected;
+  }
+  std::vector<const StudentRef*> members;
+  for (std::size_t i = 0; i < t->eligible.size(); ++i) {
+    auto it = t->records.find(t->studentKeys[i]);
+    if (it != t->records.end() && it->second.intentKey == in.intent.key) {
+      members.push_back(&t->eligible[i]);
+    }
+  }
+  if (members.empty()) {
+    supersede(in, "none of its " + std::to_string(expected) +
+                      " students is eligible any more; they stay PENDING");
+    return;
+  }
+  if (members.size() < expected) {
+    warn(t->key, std::to_string(expected - members.size()) + " of the " +
+                     std::to_string(expected) + " students of an unanswered batch are no longer "
+                     "eligible; re-sending the other " + std::to_string(members.size()));
+  }
+  auto sheet = buildSheet(school_, *t, members, opt_.today);
+  if (!sheet) {
+    failTarget(*t, "无法生成团体申报表", sheet.error().hint, sheet.error());
+    return;
+  }
+  auto xlsx = svc_.writeXlsx(*sheet);
+  if (!xlsx) {
+    failTarget(*t, "无法生成团体申报表", xlsx.error().hint, xlsx.error());
+    return;
+  }
+  std::string sha = svc_.sha256Hex(*xlsx);
+  if (members.size() == expected && keyFor("batch", t->key, sha) != in.intent.key) {
+    warn(t->key, "the unanswered batch's file differs from the one first sent (roster data "
+                 "changed?); re-sending it under its original key");
+  }
+  DeclarationManifest m{t->scope, static_cast<int>(members.size()), sha};
+  static_cast<void>(sendBatch(*t, *xlsx, m, in.intent.key, members.size()));
+}
+
+void Pass::supersede(const IntentState& in, const std::string& why) {
+  warn(in.intent.targetKey, "unanswered " + in.intent.step + " intent not found on the platform "
+                            "and not re-sent: " + why);
+  std::string json = "{\"superseded\":true,\"why\":\"" + jsonEscape(why) + "\"}";
+  if (auto r = store_.recordResponse(in.intent.key, "SUPERSEDED", json); !r) {
+    storeFailed(r.error());
+  }
+}
+
+// ---- step 3: the account ---------------------------------------------------------------------
+
+void Pass::sendAccount(const AccountRequest& req, const std::string& key) {
+  checkpoint("intent-committed:account");
+  ++out_.creatingRequests;
+  auto r = platform_->putAccount(req, key);
+  if (!r) {
+    platformFailed(r.error(), nullptr, true);
+    return;
+  }
+  checkpoint("response-received:account");
+  emit(EngineEvent::Kind::RequestSent, "", std::string(kAccountEndpoint));
+  AccountState a = *r;
+  a.registered = true;
+  account_ = a;
+  if (auto f = store_.putFact(school_.id, "account", a.status); !f) {
+    storeFailed(f.error());
+    return;
+  }
+  if (auto f = store_.recordResponse(key, a.status, accountJson(a)); !f) {
+    storeFailed(f.error());
+    return;
+  }
+  recorded_ = true;
+}
+
+void Pass::ensureAccount() {
+  if (stopped_) return;
+  emit(EngineEvent::Kind::Step, "", "checking the account");
+  if (!account_) {
+    auto a = platform_->account();
+    if (!a) {
+      platformFailed(a.error(), nullptr, true);
+      return;
+    }
+    account_ = *a;
+  }
+  if (!account_->registered) {
+    if (auto f = store_.putFact(school_.id, "account", "NOT_REGISTERED"); !f) {
+      storeFailed(f.error());
+      return;
+    }
+    AccountRequest req = accountRequestFor(school_, keyId_);
+    std::string key = keyFor("account", "", accountContent(req));
+    Intent intent{key, school_.id, "account", "",
+                  "account for " + school_.name + ", operator " +
+                      maskName(req.operatorName) + " " + maskId(req.operatorIdNumber)};
+    auto st = store_.beginIntent(intent);
+    if (!st) {
+      storeFailed(st.error());
+      return;
+    }
+    if (!st->created && st->hasResponse && st->responseStatus != "SUPERSEDED") {
+      account_ = AccountState{true, st->responseStatus, jsonField(st->responseJson, "registeredAt")};
+    } else {
+      sendAccount(req, key);
+      if (stopped_) return;
+    }
+  }
+  if (auto f = store_.putFact(school_.id, "account", account_->status); !f) {
+    storeFailed(f.error());
+    return;
+  }
+  if (account_->status == "ACTIVE") return;
+  accountWaiting_ = true;
+  for (TargetWork& t : targets_) {
+    if (t.eligible.empty() || t.failed) continue;
+    setPhase(t, TargetPhase::WaitingForAccount, "开户申请待市职鉴中心受理，请将附件2盖章后递交",
+             "附件2（开户申请表）盖章后递交天山路1800号4号楼1楼窗口（电话 62748577-4112）；"
+             "受理后下一轮自动继续");
+  }
+}
+
+// ---- step 4: permissions ---------------------------------------------------------------------
+
+Result<ApplicationRequest> Pass::applicationRequest(const TargetWork& t) const {
+  ApplicationRequest r;
+  r.scope = t.scope;
+  if (t.type == nullptr || t.type->impl == nullptr) return r;
+  auto fields = t.type->impl->applicationFields(targetView(*t.target),
+                                                sectionFor(school_, *t.target));
+  if (!fields.ok()) {
+    return std::unexpected(configFinding(
+        "PLUGIN_FAILED", "type '" + t.target->type + "' could not give the application's "
+                         "fields: " + fields.error,
+        "check the plugin (zzjb plugins) and its configuration section"));
+  }
+  r.attachments = std::move(fields.value);
+  return r;
+}
+
+void Pass::ensurePermissions() {
+  if (stopped_ || accountWaiting_) return;
+  emit(EngineEvent::Kind::Step, "", "checking permissions");
+  for (TargetWork& t : targets_) {
+    if (stopped_) return;
+    if (t.failed || t.eligible.empty()) continue;
+    std::vector<std::string> ids;
+    for (const auto& s : t.eligible) ids.push_back(s.id);
+    auto notYet = store_.studentsNotYetDeclared(school_.id, t.key, ids);
+    if (!notYet) {
+      storeFailed(notYet.error());
+      return;
+    }
+    t.notYet = std::move(*notYet);
+    if (t.notYet.empty()) continue;  // nothing to declare: no permission needed
+    if (t.type == nullptr) {
+      failTarget(t, "认定类型 '" + t.target->type + "' 未加载", "检查插件目录（zzjb plugins）",
+                 std::nullopt);
+      continue;
+    }
+    if (!granted_) {
+      auto p = platform_->permissions();
+      if (!p) {
+        platformFailed(p.error(), nullptr, true);
+        return;
+      }
+      granted_ = std::move(*p);
+    }
+    bool has = std::any_of(granted_->begin(), granted_->end(), [&](const GrantedPermission& g) {
+      return g.scope.sameAs(t.scope);
+    });
+    auto app = store_.application(school_.id, t.key);
+    if (!app) {
+      storeFailed(app.error());
+      return;
+    }
+    if (has) {
+      t.permitted = true;
+      Application a{school_.id, t.key, {}, std::string(kPermissionGranted), {}, {}};
+      if (app->has_value() && !(*app)->applicationId.empty()) {
+        a.applicationId = (*app)->applicationId;
+        a.status = "APPROVED";
+      }
+      if (!app->has_value() || (*app)->status != a.status) {
+        if (auto r = store_.putApplication(a); !r) {
+          storeFailed(r.error());
+          return;
+        }
+      }
+      continue;
+    }
+    if (!t.type->appliedOnline()) {
+      if (!app->has_value() || (*app)->status != kPermissionNotGranted) {
+        Application a{school_.id, t.key, {}, std::string(kPermissionNotGranted), {}, {}};
+        if (auto r = store_.putApplication(a); !r) {
+          storeFailed(r.error());
+          return;
+        }
+      }
+      std::string ask = t.type->info.permissionRequest.empty()
+                            ? "请市职鉴中心开通该职业（工种）等级的团体申报权限"
+                            : t.type->info.permissionRequest;
+      setPhase(t, TargetPhase::PermissionNotGranted, ask,
+               "权限由市职鉴中心开通（电话 62748577-4112）；开通后下一轮自动申报");
+      continue;
+    }
+    if (app->has_value()) {
+      followApplication(t, **app, false);
+      continue;
+    }
+    applyFor(t);
+  }
+}
+
+void Pass::applyFor(TargetWork& t) {
+  auto req = applicationRequest(t);
+  if (!req) {
+    failTarget(t, "认定类型插件无法给出权限申请的附加字段", req.error().hint, req.error());
+    return;
+  }
+  std::string key = keyFor("application", t.key, applicationContent(*req));
+  Intent intent{key, school_.id, "application", t.key, "permission application: " + t.out.label};
+  auto st = store_.beginIntent(intent);
+  if (!st) {
+    storeFailed(st.error());
+    return;
+  }
+  if (!st->created && st->hasResponse && st->responseStatus != "SUPERSEDED") {
+    Application app{school_.id, t.key, jsonField(st->responseJson, "applicationId"),
+                    st->responseStatus, jsonField(st->responseJson, "reason"), {}};
+    if (auto r = store_.putApplication(app); !r) {
+      storeFailed(r.error());
+      return;
+    }
+    followApplication(t, app, false);
+    return;
+  }
+  sendApplication(t, *req, key);
+  if (stopped_ || t.failed) return;
+  auto app = store_.application(school_.id, t.key);
+  if (!app) {
+    storeFailed(app.error());
+    return;
+  }
+  if (app->has_value()) followApplication(t, **app, true);
+}
+
+void Pass::sendApplication(TargetWork& t, const ApplicationRequest& req, const std::string& key) {
+  checkpoint("intent-committed:application");
+  ++out_.creatingRequests;
+  auto r = platform_->applyForPermission(req, key);
+  if (!r) {
+    platformFailed(r.error(), &t, false);
+    return;
+  }
+  checkpoint("response-received:application");
+  emit(EngineEvent::Kind::RequestSent, t.key, std::string(kApplicationEndpoint));
+  Application app{school_.id, t.key, r->applicationId, r->status, r->reason, {}};
+  if (auto f = store_.putApplication(app); !f) {
+    storeFailed(f.error());
+    return;
+  }
+  if (auto f = store_.recordResponse(key, r->status, applicationJson(*r)); !f) {
+    storeFailed(f.error());
+    return;
+  }
+  recorded_ = true;
+}
+
+void Pass::followApplication(TargetWork& t, Application app, bool sleepFirst) {
+  for (int attempt = 0;; ++attempt) {
+    if (approved(app.status)) {
+      t.permitted = true;
+      return;
+    }
+    if (app.status == "REJECTED") {
+      explainRejection(t, app.reason);
+      return;
+    }
+    if (attempt >= opt_.pollAttempts || app.applicationId.empty()) break;
+    if (attempt > 0 || sleepFirst) sleepMs(opt_.pollIntervalMs);
+    auto r = platform_->application(app.applicationId);
+    if (!r) {
+      platformFailed(r.error(), &t, false);
+      return;
+    }
+    if (r->status != app.status || r->reason != app.reason) {
+      app.status = r->status;
+      app.reason = r->reason;
+      if (auto f = store_.putApplication(app); !f) {
+        storeFailed(f.error());
+        return;
+      }
+      recorded_ = true;
+    }
+  }
+  setPhase(t, TargetPhase::PermissionUnderReview,
+           "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId + "，状态 " +
+               app.status + "）",
+           "审核通过后下一轮自动申报；审核通常需要数日");
+}
+
+void Pass::explainRejection(TargetWork& t, const std::string& reason) {
+  plugin::Explanation e;
+  if (t.type != nullptr && t.type->impl != nullptr) {
+    auto r = t.type->impl->explainReview("REJECTED", reason);
+    if (r.ok()) e = std::move(r.value);
+  }
+  if (e.sentence.empty()) e.sentence = "团体申报权限申请未通过：" + reason;
+  if (e.hint.empty()) e.hint = "按审核意见修改后，在平台上重新提交申请";
+  setPhase(t, TargetPhase::PermissionRejected, e.sentence, e.hint);
+}
+
+// ---- step 5: open batches --------------------------------------------------------------------
+
+void Pass::pollOpenBatches() {
+  if (stopped_) return;
+  auto open = store_.openBatches(school_.id);
+  if (!open) {
+    storeFailed(open.error());
+    return;
+  }
+  if (open->empty()) return;
+  emit(EngineEvent::Kind::Step, "", "polling open batches", open->size());
+  for (const Batch& b : *open) {
+    if (stopped_) return;
+    pollBatch(b, false);
+  }
+}
+
+void Pass::pollBatch(const Batch& b, bool sleepFirst) {
+  TargetWork* t = findTarget(b.targetKey);
+  std::string status = b.status;
+  for (int attempt = 0; attempt < opt_.pollAttempts; ++attempt) {
+    if (attempt > 0 || sleepFirst) sleepMs(opt_.pollIntervalMs);
+    auto r = platform_->batch(b.batchId);
+    if (!r) {
+      platformFailed(r.error(), t, false);
+      return;
+    }
+    if (r->status == kDone) {
+      absorbBatch(b.targetKey, b.intentKey, *r);
+      return;
+    }
+    if (r->status != status) {
+      status = r->status;
+      Batch changed = b;
+      changed.status = status;
+      if (auto f = store_.putBatch(changed); !f) {
+        storeFailed(f.error());
+        return;
+      }
+    }
+  }
+}
+
+void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
+                       const BatchState& state) {
+  Batch b{state.batchId, intentKey, school_.id, std::string(targetKey), state.status, {}};
+  if (state.status != kDone) {
+    if (auto f = store_.putBatch(b); !f) storeFailed(f.error());
+    recorded_ = true;
+    return;
+  }
+  // Open until every row is recorded: a crash in between polls it again next pass.
+  b.status = "RECORDING";
+  if (auto f = store_.putBatch(b); !f) {
+    storeFailed(f.error());
+    return;
+  }
+  auto known = store_.students(school_.id, targetKey);
+  if (!known) {
+    storeFailed(known.error());
+    return;
+  }
+  std::set<std::string> keys;
+  for (const auto& rec : *known) keys.insert(rec.studentKey);
+  std::vector<StudentResult> results;
+  for (const BatchRow& row : state.rows) {
+    std::string id = normalizeIdNumber(row.idNumber);
+    std::string where = "batch " + state.batchId + " row " + std::to_string(row.row) + ": ";
+    if (keys.count(store_.studentKey(id)) == 0) {
+      warn(targetKey, where + "student " + maskId(id) + " is not in the state store; skipped");
+      continue;
+    }
+    auto result = parseDeclarationResult(row.result);
+    if (!result || !isFinal(*result)) {
+      warn(targetKey, where + "result '" + row.result + "' is not ACCEPTED or REJECTED; skipped");
+      continue;
+    }
+    results.push_back({id, *result, row.reason, row.declarationNo});
+  }
+  if (auto f = store_.recordStudentResults(school_.id, targetKey, results); !f) {
+    storeFailed(f.error());
+    return;
+  }
+  b.status = std::string(kDone);
+  if (auto f = store_.putBatch(b); !f) {
+    storeFailed(f.error());
+    return;
+  }
+  recorded_ = true;
+  std::size_t total = known->size();
+  std::size_t finals = 0;
+  if (auto after = store_.students(school_.id, targetKey)) {
+    total = after->size();
+    for (const auto& rec : *after) {
+      if (isFinal(rec.result)) ++finals;
+    }
+  }
+  emit(EngineEvent::Kind::RowsRecorded, targetKey,
+       "batch " + state.batchId + ": " + std::to_string(results.size()) + " rows recorded", finals,
+       total);
+}
+
+// ---- step 6: declarations --------------------------------------------------------------------
+
+void Pass::declareAll() {
+  if (stopped_ || accountWaiting_) return;
+  for (TargetWork& t : targets_) {
+    if (stopped_) return;
+    if (!t.permitted || t.failed || t.notYet.empty()) continue;
+    emit(EngineEvent::Kind::Step, t.key, "declaring", t.notYet.size());
+    declare(t);
+  }
+}
+
+void Pass::declare(TargetWork& t) {
+  std::vector<std::string> ids;
+  for (const auto& s : t.eligible) ids.push_back(s.id);
+  auto notYet = store_.studentsNotYetDeclared(school_.id, t.key, ids);
+  if (!notYet) {
+    storeFailed(notYet.error());
+    return;
+  }
+  t.notYet = std::move(*notYet);
+  std::set<std::string> wanted(t.notYet.begin(), t.notYet.end());
+  std::vector<const StudentRef*> todo;
+  for (const StudentRef& s : t.eligible) {
+    if (wanted.count(s.id) != 0) todo.push_back(&s);
+  }
+  const std::size_t chunk = std::max<std::size_t>(1, opt_.maxBatchRows);
+  for (std::size_t from = 0; from < todo.size() && !stopped_; from += chunk) {
+    std::vector<const StudentRef*> part(
+        todo.begin() + static_cast<std::ptrdiff_t>(from),
+        todo.begin() + static_cast<std::ptrdiff_t>(std::min(todo.size(), from + chunk)));
+    auto sheet = buildSheet(school_, t, part, opt_.today);
+    if (!sheet) {
+      failTarget(t, "无法生成团体申报表", sheet.error().hint, sheet.error());
+      return;
+    }
+    auto xlsx = svc_.writeXlsx(*sheet);
+    if (!xlsx) {
+      failTarget(t, "无法生成团体申报表", xlsx.error().hint, xlsx.error());
+      return;
+    }
+    std::string sha = svc_.sha256Hex(*xlsx);
+    std::string key = keyFor("batch", t.key, sha);
+    std::vector<StudentEntry> rows;
+    for (const StudentRef* s : part) rows.push_back({s->id, trim(s->student->graduationYear)});
+    Intent intent{key, school_.id, "batch", t.key,
+                  std::to_string(part.size()) + " rows for " + t.out.label};
+    auto st = store_.beginIntent(intent, rows);
+    if (!st) {
+      if (st.error().code == "STORE_STUDENT_ALREADY_RECORDED") {
+        failTarget(t, "状态库中已有该批学生的记录，本轮未申报", st.error().hint, st.error());
+        return;
+      }
+      storeFailed(st.error());
+      return;
+    }
+    DeclarationManifest m{t.scope, static_cast<int>(part.size()), sha};
+    std::string storedBatch = st->hasResponse ? jsonField(st->responseJson, "batchId") : "";
+    if (!st->created && st->hasResponse && !storedBatch.empty()) {
+      // Sent before (same content): the stored answer stands; poll the batch it created.
+      std::string status = st->responseStatus == kDone ? "PROCESSING" : st->responseStatus;
+      absorbBatch(t.key, key, BatchState{storedBatch, status, {}});
+      if (!stopped_) pollBatch(Batch{storedBatch, key, school_.id, t.key, status, {}}, false);
+      continue;
+    }
+    if (!sendBatch(t, *xlsx, m, key, part.size())) return;
+  }
+}
+
+bool Pass::sendBatch(TargetWork& t, const std::string& xlsx, const DeclarationManifest& manifest,
+                     const std::string& key, std::size_t rows) {
+  checkpoint("intent-committed:batch");
+  ++out_.creatingRequests;
+  auto r = platform_->submitDeclarations(manifest, xlsx, key);
+  if (!r) {
+    platformFailed(r.error(), &t, false);
+    return false;
+  }
+  checkpoint("response-received:batch");
+  t.out.sent += rows;
+  emit(EngineEvent::Kind::RequestSent, t.key, std::string(kBatchEndpoint), rows);
+  if (r->batchId.empty()) {
+    PlatformFailure f;
+    f.kind = PlatformFailureKind::Protocol;
+    f.code = "MALFORMED";
+    f.message = "the platform accepted a batch without a batchId";
+    f.endpoint = std::string(kBatchEndpoint);
+    platformFailed(f, &t, true);
+    return false;
+  }
+  absorbBatch(t.key, key, *r);
+  if (stopped_) return false;
+  if (auto f = store_.recordResponse(key, r->status, batchJson(*r)); !f) {
+    storeFailed(f.error());
+    return false;
+  }
+  if (r->status != kDone) pollBatch(Batch{r->batchId, key, school_.id, t.key, r->status, {}}, true);
+  return !stopped_;
+}
+
+}  // namespace zzjb::engine_detail

@@ -1,0 +1,274 @@
+// What the engine sends, built from the configuration and the evaluation: targets grouped by key,
+// the account and application requests with their canonical content (for idempotency keys),
+// and the group-declaration sheet. No I/O here.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <set>
+
+#include "engine_internal.hpp"
+#include "zzjb/core/identifiers.hpp"
+
+namespace zzjb::engine_detail {
+
+std::string trim(std::string_view s) {
+  auto isSpace = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
+  while (!s.empty() && isSpace(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string normalizeIdNumber(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c)) != 0) continue;
+    out += c == 'x' ? 'X' : c;
+  }
+  return out;
+}
+
+std::string jsonEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+std::string jsonField(std::string_view json, std::string_view name) {
+  std::string needle = "\"" + std::string(name) + "\":";
+  std::size_t at = json.find(needle);
+  if (at == std::string_view::npos) return {};
+  std::size_t i = at + needle.size();
+  while (i < json.size() && json[i] == ' ') ++i;
+  if (i >= json.size()) return {};
+  std::string out;
+  if (json[i] != '"') {
+    while (i < json.size() && json[i] != ',' && json[i] != '}') out += json[i++];
+    return trim(out);
+  }
+  for (++i; i < json.size() && json[i] != '"'; ++i) {
+    if (json[i] == '\\' && i + 1 < json.size()) {
+      char e = json[++i];
+      out += e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
+      continue;
+    }
+    out += json[i];
+  }
+  return out;
+}
+
+std::string failureHint(const PlatformFailure& f) {
+  if (f.code == "PERMISSION_REQUIRED") {
+    return "在平台上确认该职业（工种）等级的团体申报权限已开通；开通后下一轮自动重新申报";
+  }
+  if (f.httpStatus == 422 || f.code == "VALIDATION_FAILED") {
+    return "按平台的说明修改配置或花名册后重新运行";
+  }
+  if (f.code == "BATCH_TOO_LARGE") return "调小每批人数（最多 5000 人）后重新运行";
+  return "查看日志中的请求编号；问题持续时请联系市职鉴中心（62748577-4112）";
+}
+
+std::string targetLabel(const Target& t) {
+  std::string s = t.occupationCode + " " + t.occupationName + " " + levelShortName(t.level) +
+                  " · " + t.type;
+  if (t.evaluationOrg) s += " · " + t.evaluationOrg->name;
+  return s;
+}
+
+PermissionScope scopeFor(const Target& t, const CertType* type) {
+  PermissionScope s;
+  if (type != nullptr) {
+    s.matter = type->info.matter;
+    s.node = type->info.node;
+  }
+  s.occupationCode = t.occupationCode;
+  s.occupationName = t.occupationName;
+  s.level = t.level;
+  s.org = t.evaluationOrg;
+  return s;
+}
+
+std::vector<TargetWork> buildTargets(const SchoolResult& eval, const TypeRegistry* types,
+                                     const Date& today) {
+  std::vector<TargetWork> out;
+  // Per target: student index → the TargetResult that made the student eligible (the first).
+  std::vector<std::map<std::size_t, const TargetResult*>> members;
+  for (const TargetResult& tr : eval.targets) {
+    std::string key = targetKeyOf(tr.target);
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const TargetWork& w) { return w.key == key; });
+    std::size_t index = static_cast<std::size_t>(it - out.begin());
+    if (it == out.end()) {
+      TargetWork w;
+      w.key = key;
+      w.target = &tr.target;
+      w.type = types != nullptr ? types->find(tr.target.type) : nullptr;
+      w.scope = scopeFor(tr.target, w.type);
+      w.out.targetKey = key;
+      w.out.label = targetLabel(tr.target);
+      out.push_back(std::move(w));
+      members.emplace_back();
+    }
+    for (std::size_t s : tr.eligible) members[index].emplace(s, &tr);
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    std::set<std::string> seen;
+    for (const auto& [s, from] : members[i]) {
+      if (s >= eval.students.size()) continue;
+      const Student& st = eval.students[s];
+      IdCheck check = checkResidentId(st.idNumber, today);
+      std::string id = check.ok ? check.normalized : normalizeIdNumber(st.idNumber);
+      if (!seen.insert(id).second) continue;
+      out[i].eligible.push_back({&st, id, from});
+    }
+    out[i].out.eligible = out[i].eligible.size();
+  }
+  return out;
+}
+
+AccountRequest accountRequestFor(const School& s, const std::string& keyId) {
+  AccountRequest r;
+  r.schoolName = s.name;
+  r.creditCode = s.creditCode;
+  r.schoolLevel = s.level;
+  r.legalRepresentative = s.legalRepresentative;
+  r.district = s.district;
+  r.leader = s.leader;
+  r.contact = s.contact;
+  r.operatorName = s.platformOperator.name;
+  r.operatorIdNumber = normalizeIdNumber(s.platformOperator.idNumber);
+  r.operatorKeyId = keyId;
+  r.dualCertificateProgram = s.dualCertificateProgram.value_or(false);
+  return r;
+}
+
+std::string accountContent(const AccountRequest& r) {
+  std::vector<std::string> parts = {r.schoolName,
+                                    r.creditCode,
+                                    schoolLevelConfigName(r.schoolLevel),
+                                    r.legalRepresentative,
+                                    r.district,
+                                    r.leader.name,
+                                    r.leader.mobile,
+                                    r.contact.name,
+                                    r.contact.mobile,
+                                    r.operatorName,
+                                    r.operatorIdNumber,
+                                    r.operatorKeyId,
+                                    r.dualCertificateProgram ? "true" : "false"};
+  std::string s;
+  for (const auto& p : parts) s += p + "\n";
+  return s;
+}
+
+std::string applicationContent(const ApplicationRequest& r) {
+  std::string s = r.scope.matter + "\n" + r.scope.node + "\n" + r.scope.occupationCode + "\n" +
+                  r.scope.occupationName + "\n" + std::to_string(r.scope.level) + "\n";
+  s += r.scope.org ? r.scope.org->name + "\n" + r.scope.org->creditCode + "\n" : "-\n-\n";
+  for (const auto& f : r.attachments) s += f.key + "=" + f.value + "\n";
+  return s;
+}
+
+namespace {
+
+std::string educationFor(SchoolLevel l) { return l == SchoolLevel::Secondary ? "中专" : "大专"; }
+
+}  // namespace
+
+Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
+                                    const std::vector<const StudentRef*>& students,
+                                    const Date& today) {
+  DeclarationSheet sheet;
+  const plugin::CertificationType* impl = t.type != nullptr ? t.type->impl : nullptr;
+  if (impl != nullptr) {
+    auto cols = impl->declarationColumns();
+    if (!cols.ok()) {
+      return std::unexpected(configFinding(
+          "PLUGIN_FAILED", "type '" + t.target->type + "' could not give its declaration "
+                               "columns: " + cols.error,
+          "check the plugin (zzjb plugins) and its configuration section"));
+    }
+    sheet.extraColumns = cols.value;
+  }
+  const Target& target = *t.target;
+  std::size_t n = 0;
+  for (const StudentRef* ref : students) {
+    const Student& st = *ref->student;
+    IdCheck id = checkResidentId(ref->id, today);
+    MobileCheck mobile = checkMobile(st.mobile);
+    DeclarationRow row;
+    row.standard = {std::to_string(++n),
+                    trim(st.name),
+                    "居民身份证",
+                    ref->id,
+                    id.gender ? genderName(*id.gender) : trim(st.gender),
+                    id.birthDate ? id.birthDate->iso() : std::string(),
+                    mobile.ok ? mobile.normalized : trim(st.mobile),
+                    educationFor(school.level),
+                    "在校生",
+                    trim(st.major),
+                    trim(st.className),
+                    trim(st.graduationYear),
+                    target.occupationName,
+                    target.occupationCode,
+                    std::to_string(target.level)};
+    if (impl != nullptr && !sheet.extraColumns.empty()) {
+      const Target& own = ref->from != nullptr ? ref->from->target : target;
+      auto values = impl->declarationValues(studentView(st), targetView(own),
+                                            sectionFor(school, own));
+      if (!values.ok()) {
+        return std::unexpected(configFinding(
+            "PLUGIN_FAILED", "type '" + target.type + "' could not give the declaration values "
+                             "of student " + maskId(ref->id) + ": " + values.error,
+            "check the plugin (zzjb plugins) and its configuration section"));
+      }
+      row.extra = std::move(values.value);
+    }
+    sheet.rows.push_back(std::move(row));
+  }
+  return sheet;
+}
+
+std::string idempotencyKey(const EngineServices& svc, std::string_view step,
+                           std::string_view creditCode, std::string_view targetKey,
+                           std::string_view content) {
+  std::string text = std::string(step) + "\n" + std::string(creditCode) + "\n" +
+                     std::string(targetKey) + "\n" + std::string(content);
+  return "zzjb1-" + svc.sha256Hex(text);
+}
+
+bool isFinal(DeclarationResult r) {
+  return r == DeclarationResult::Accepted || r == DeclarationResult::Rejected;
+}
+
+bool isWaitingPhase(TargetPhase p) {
+  switch (p) {
+    case TargetPhase::WaitingForAccount:
+    case TargetPhase::PermissionNotGranted:
+    case TargetPhase::PermissionUnderReview:
+    case TargetPhase::PermissionRejected:
+    case TargetPhase::Declaring: return true;
+    case TargetPhase::NoEligibleStudents:
+    case TargetPhase::UpToDate:
+    case TargetPhase::Failed: return false;
+  }
+  return false;
+}
+
+}  // namespace zzjb::engine_detail

@@ -1,0 +1,793 @@
+// The engine: one pass over one school against an in-memory platform and the real SQLite store.
+// Each test names the behaviour it proves: declare once, nothing twice, recover after a crash by
+// idempotency key, permissions by type, failures as outcomes, dry runs, no full ID numbers.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fake_platform.hpp"
+#include "test_support.hpp"
+#include "zzjb/core/engine.hpp"
+#include "zzjb/core/identifiers.hpp"
+#include "zzjb/store/sqlite_store.hpp"
+
+namespace zzjb::test {
+namespace {
+
+const Date kToday{2026, 11, 27};  // graduation year 2027
+const std::string kSocialKey = "4-04-05-01/4/52310000MJ1A2B3C9Q";
+const std::string kQualKey = "4-12-01-01/4/-";
+const std::string kPermissionRequest = "请市职鉴中心开通汽车维修工四级团体申报权限";
+
+// ---- certification types, in memory ----
+
+class SocialOrgType final : public plugin::Policy {
+ public:
+  plugin::TypeInfo info() const override {
+    return {"social-org", "职业技能等级认定", "社会评价组织等级认定",
+            plugin::Permission::AppliedOnline, plugin::OrgKind::SocialOrg, "fake", ""};
+  }
+  std::vector<plugin::Field> applicationFields(const plugin::TargetView& t,
+                                               const plugin::Section& /*s*/) const override {
+    return {{"evaluationOrgContact", t.orgName + " 联系人"}};
+  }
+  std::vector<std::string> declarationColumns() const override { return {"评价组织"}; }
+  std::vector<std::string> declarationValues(const plugin::StudentView& /*st*/,
+                                             const plugin::TargetView& t,
+                                             const plugin::Section& /*s*/) const override {
+    return {t.orgName};
+  }
+  plugin::Explanation explainReview(std::string_view /*code*/,
+                                    std::string_view text) const override {
+    return {"插件解释：" + std::string(text), "插件建议：与评价组织核对备案信息"};
+  }
+};
+
+class QualificationType final : public plugin::Policy {
+ public:
+  plugin::TypeInfo info() const override {
+    return {"qualification", "职业资格鉴定", "", plugin::Permission::GrantedByCentre,
+            plugin::OrgKind::None, "fake", kPermissionRequest};
+  }
+};
+
+const TypeRegistry& types() {
+  static plugin::Guarded<SocialOrgType> social;
+  static plugin::Guarded<QualificationType> qualification;
+  static const TypeRegistry registry = [] {
+    TypeRegistry r;
+    for (plugin::CertificationType* t :
+         std::initializer_list<plugin::CertificationType*>{&social, &qualification}) {
+      (void)r.add(*t, t->info().value, "fake:" + t->info().value.id);
+    }
+    return r;
+  }();
+  return registry;
+}
+
+// ---- the school, its roster and the catalog ----
+
+std::string idFor(int seq, bool male) {
+  int s = seq;
+  if ((s % 2 == 1) != male) ++s;
+  std::string seq3 = std::to_string(100 + s % 900);
+  std::string first17 = "310104" + std::string("20080512") + seq3;
+  return first17 + *residentIdCheckChar(first17);
+}
+
+Target target(const std::string& type, const std::string& code, const std::string& name,
+              std::optional<EvaluationOrg> org, const std::string& path) {
+  Target t;
+  t.type = type;
+  t.occupationCode = code;
+  t.occupationName = name;
+  t.level = 4;
+  t.evaluationOrg = std::move(org);
+  t.evaluation = {EvaluationStatus::Approved, "意见〔2026〕1号", Date{2026, 5, 12}};
+  t.jsonPath = path;
+  return t;
+}
+
+School makeSchool() {
+  School s;
+  s.id = "s1";
+  s.name = "示范学校";
+  s.creditCode = "12310104MB2F000081";
+  s.level = SchoolLevel::Secondary;
+  s.legalRepresentative = "王建国";
+  s.district = "徐汇区";
+  s.address = "示范路1号";
+  s.leader = {"李明华", "13812340001"};
+  s.contact = {"陈晓燕", "13912340002"};
+  s.platformOperator = {"周志强", "310104198503121235"};
+  s.jsonPath = "$.schools[0]";
+  EvaluationOrg org{"信息评价中心", "52310000MJ1A2B3C9Q"};
+  s.majors.push_back({"计算机应用", "", {target("social-org", "4-04-05-01", "计算机程序设计员",
+                                                 org, "$.schools[0].majors[0].targets[0]")},
+                      "$.schools[0].majors[0]"});
+  s.majors.push_back({"软件技术", "", {target("social-org", "4-04-05-01", "计算机程序设计员", org,
+                                               "$.schools[0].majors[1].targets[0]")},
+                      "$.schools[0].majors[1]"});
+  s.majors.push_back({"汽车运用", "", {target("qualification", "4-12-01-01", "汽车维修工",
+                                               std::nullopt, "$.schools[0].majors[2].targets[0]")},
+                      "$.schools[0].majors[2]"});
+  return s;
+}
+
+struct RosterRow {
+  std::string name;
+  std::string id;
+  std::string gender;
+  std::string major;
+};
+
+// 7 + 3 students for 计算机程序设计员 (two majors, one target), 4 for 汽车维修工. One student of
+// 计算机应用 is named 退…, which the fake platform rejects (NOT_GRADUATING).
+std::vector<RosterRow> makeRows() {
+  std::vector<RosterRow> rows;
+  int seq = 1;
+  auto add = [&](const std::string& major, int n) {
+    for (int i = 0; i < n; ++i, ++seq) {
+      bool male = seq % 2 == 1;
+      std::string name = (major == "计算机应用" && i == 2) ? "退学生" : "学生" + std::to_string(seq);
+      rows.push_back({name, idFor(seq * 2 + (male ? 1 : 0), male), male ? "男" : "女", major});
+    }
+  };
+  add("计算机应用", 7);
+  add("软件技术", 3);
+  add("汽车运用", 4);
+  return rows;
+}
+
+RosterTable tableOf(const std::vector<RosterRow>& rows) {
+  RosterTable t;
+  t.file = "roster.csv";
+  t.encoding = "UTF-8";
+  t.header = {"姓名", "证件类型", "证件号码", "性别", "手机号码", "专业", "班级", "毕业年份"};
+  std::size_t line = 2;
+  for (const auto& r : rows) {
+    RosterRecord rec;
+    rec.line = line++;
+    for (const std::string& c : std::vector<std::string>{r.name, "居民身份证", r.id, r.gender,
+                                                         "13812345678", r.major, "2401班", "2027"}) {
+      rec.cells.push_back({c, CellKind::Text, ""});
+    }
+    t.records.push_back(rec);
+  }
+  return t;
+}
+
+Catalog makeCatalog() {
+  Catalog c;
+  c.version = "t";
+  c.items.push_back({{"信息评价中心", "52310000MJ1A2B3C9Q"},
+                     OrgType::SocialOrg,
+                     {{"4-04-05-01", "计算机程序设计员", {3, 4, 5}}}});
+  return c;
+}
+
+// The sheet as text: deterministic, so the same students give the same bytes.
+std::string fakeXlsx(const DeclarationSheet& s) {
+  std::string out = "FAKEXLSX\n";
+  std::string header;
+  for (auto h : kDeclarationHeader) header += (header.empty() ? "" : "\t") + std::string(h);
+  for (const auto& h : s.extraColumns) header += "\t" + h;
+  out += header + "\n";
+  for (const auto& r : s.rows) {
+    std::string line;
+    for (const auto& c : r.standard) line += (line.empty() ? "" : "\t") + c;
+    for (const auto& c : r.extra) line += "\t" + c;
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string fakeSha(std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  std::size_t h = std::hash<std::string_view>{}(s);
+  std::string out;
+  for (int i = 0; i < 16; ++i, h >>= 4) out += hex[h & 0xF];
+  return out;
+}
+
+PermissionScope qualificationScope() {
+  return {"职业资格鉴定", "", "4-12-01-01", "汽车维修工", 4, std::nullopt};
+}
+
+class Engine : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::openSqliteStore(dir.path() / "state.db");
+    ASSERT_TRUE(s.has_value()) << s.error().message;
+    store = std::move(*s);
+    school = makeSchool();
+    rows = makeRows();
+    evaluate();
+    // A fresh school: no account yet; 职业资格鉴定 granted by the centre; applications approved
+    // at the first poll; batches DONE at the first poll.
+    platform.accountState = {false, "", ""};
+    platform.granted.push_back({qualificationScope(), "t"});
+  }
+
+  void evaluate() {
+    std::vector<RosterInput> in;
+    in.push_back({"roster.csv", tableOf(rows)});
+    eval = evaluateSchool(school, in, {kToday, &catalog, &types()});
+  }
+
+  SchoolOutcome pass(bool dryRun = false, PlatformClient* client = nullptr) {
+    EngineServices svc;
+    svc.store = store.get();
+    svc.platform = client != nullptr ? client : &platform;
+    if (dryRun && client == nullptr) svc.platform = nullptr;
+    svc.types = &types();
+    svc.writeXlsx = [this](const DeclarationSheet& s) -> Result<std::string> {
+      written.push_back(fakeXlsx(s));
+      return written.back();
+    };
+    svc.sha256Hex = fakeSha;
+    svc.sleep = [this](int ms) { slept += ms; };
+    svc.nowUtc = [] { return std::string("2026-11-27T01:00:00.000Z"); };
+    svc.onEvent = [this](const EngineEvent& e) { events.push_back(e); };
+    EngineOptions opt;
+    opt.today = kToday;
+    opt.dryRun = dryRun;
+    opt.maxBatchRows = 4;
+    opt.pollAttempts = 3;
+    opt.pollIntervalMs = 10;
+    opt.checkpoint = hook;
+    SchoolInput in{&school, &eval, "key-1"};
+    return runSchoolPass(in, svc, opt);
+  }
+
+  static const TargetOutcome* targetOf(const SchoolOutcome& o, const std::string& key) {
+    auto it = std::find_if(o.targets.begin(), o.targets.end(),
+                           [&](const TargetOutcome& t) { return t.targetKey == key; });
+    return it == o.targets.end() ? nullptr : &*it;
+  }
+
+  // How many times each ID number was sent to the platform, over every accepted submission.
+  std::map<std::string, int> rowsSentPerId() const {
+    std::map<std::string, int> n;
+    for (const auto& s : platform.submissions) {
+      auto sheet = parseFakeXlsx(s.body);
+      for (std::size_t i = 1; i < sheet.size(); ++i) ++n[sheet[i].at(3)];
+    }
+    return n;
+  }
+
+  std::vector<std::string> idsOf(const std::string& major) const {
+    std::vector<std::string> out;
+    for (const auto& r : rows) {
+      if (major.empty() || r.major == major) out.push_back(r.id);
+    }
+    return out;
+  }
+
+  std::size_t recordsWith(DeclarationResult r) {
+    auto all = store->students("s1", "");
+    EXPECT_TRUE(all.has_value());
+    return static_cast<std::size_t>(std::count_if(
+        all->begin(), all->end(), [&](const StudentRecord& s) { return s.result == r; }));
+  }
+
+  bool sentFor(const std::string& code) const {
+    return std::any_of(platform.submissions.begin(), platform.submissions.end(),
+                       [&](const auto& s) { return s.manifest.scope.occupationCode == code; });
+  }
+
+  TempDir dir;
+  std::unique_ptr<StateStore> store;
+  FakePlatform platform;
+  Catalog catalog = makeCatalog();
+  School school;
+  std::vector<RosterRow> rows;
+  SchoolResult eval;
+  std::vector<EngineEvent> events;
+  std::vector<std::string> written;
+  int slept = 0;
+  std::function<void(std::string_view)> hook;
+};
+
+// ---- declaring -------------------------------------------------------------------------------
+
+TEST_F(Engine, EvaluationOfTheFixtureHasNoErrors) {
+  for (const auto& f : eval.findings) EXPECT_NE(f.severity, Severity::Error) << f.code << f.message;
+  ASSERT_EQ(eval.targets.size(), 3U);
+}
+
+TEST_F(Engine, FirstPassDeclaresEveryEligibleStudentOnceInChunksOfAtMostMaxBatchRows) {
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Progressed) << o.summary();
+  EXPECT_TRUE(o.loggedIn);
+  ASSERT_EQ(o.targets.size(), 2U) << "two majors with the same target are one target";
+
+  // Every eligible student exactly once.
+  auto sent = rowsSentPerId();
+  EXPECT_EQ(sent.size(), rows.size());
+  for (const auto& id : idsOf("")) EXPECT_EQ(sent[id], 1) << maskId(id);
+  for (const auto& s : platform.submissions) {
+    EXPECT_LE(parseFakeXlsx(s.body).size() - 1, 4U);
+    EXPECT_EQ(static_cast<std::size_t>(s.manifest.rowCount), parseFakeXlsx(s.body).size() - 1);
+    EXPECT_EQ(s.manifest.sha256, fakeSha(s.body));
+    const std::string& tk = s.manifest.scope.occupationCode == "4-04-05-01" ? kSocialKey : kQualKey;
+    EXPECT_EQ(s.key, "zzjb1-" + fakeSha("batch\n12310104MB2F000081\n" + tk + "\n" +
+                                        s.manifest.sha256))
+        << "the key is derived from the step, school, target and the file's hash";
+  }
+  EXPECT_EQ(platform.submissions.size(), 4U);  // 10 → 4 + 4 + 2, and 4
+
+  // Account registered once with the 附件2 data, permission applied for once.
+  ASSERT_EQ(platform.accountPuts.size(), 1U);
+  EXPECT_EQ(platform.accountPuts[0].schoolName, "示范学校");
+  EXPECT_EQ(platform.accountPuts[0].operatorKeyId, "key-1");
+  EXPECT_FALSE(platform.accountPuts[0].dualCertificateProgram);
+  ASSERT_EQ(platform.applications.size(), 1U);
+  EXPECT_EQ(platform.applications[0].scope.node, "社会评价组织等级认定");
+  ASSERT_EQ(platform.applications[0].attachments.size(), 1U);
+  EXPECT_EQ(platform.applications[0].attachments[0].key, "evaluationOrgContact");
+  EXPECT_EQ(o.creatingRequests, 6U);
+
+  const TargetOutcome* social = targetOf(o, kSocialKey);
+  ASSERT_NE(social, nullptr);
+  EXPECT_EQ(social->phase, TargetPhase::UpToDate) << social->detail;
+  EXPECT_EQ(social->eligible, 10U);
+  EXPECT_EQ(social->sent, 10U);
+  EXPECT_EQ(social->accepted, 9U);
+  EXPECT_EQ(social->rejected, 1U);
+  EXPECT_EQ(social->pending, 0U);
+  const TargetOutcome* qual = targetOf(o, kQualKey);
+  ASSERT_NE(qual, nullptr);
+  EXPECT_EQ(qual->phase, TargetPhase::UpToDate);
+  EXPECT_EQ(qual->accepted, 4U);
+
+  EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 13U);
+  EXPECT_EQ(recordsWith(DeclarationResult::Rejected), 1U);
+  auto fact = store->fact("s1", "account");
+  ASSERT_TRUE(fact && *fact);
+  EXPECT_EQ(**fact, "ACTIVE");
+  auto app = store->application("s1", kSocialKey);
+  ASSERT_TRUE(app && *app);
+  EXPECT_EQ((*app)->status, "APPROVED");
+  auto last = store->lastPass("s1");
+  ASSERT_TRUE(last && *last);
+  EXPECT_EQ((*last)->outcome, "PROGRESSED");
+  EXPECT_EQ((*last)->creatingRequests, 6U);
+  EXPECT_GT(slept, 0) << "polls wait between attempts";
+}
+
+TEST_F(Engine, SheetHasTheFifteenStandardColumnsThenThePluginsColumns) {
+  (void)pass();
+  ASSERT_FALSE(platform.submissions.empty());
+  const auto& first = platform.submissions.front();
+  auto sheet = parseFakeXlsx(first.body);
+  ASSERT_GE(sheet.size(), 2U);
+  ASSERT_EQ(sheet[0].size(), kStandardColumns + 1);
+  for (std::size_t i = 0; i < kStandardColumns; ++i) EXPECT_EQ(sheet[0][i], kDeclarationHeader[i]);
+  EXPECT_EQ(sheet[0][15], "评价组织");
+  const auto& row = sheet[1];
+  EXPECT_EQ(row[0], "1");
+  EXPECT_EQ(row[1], rows[0].name);
+  EXPECT_EQ(row[2], "居民身份证");
+  EXPECT_EQ(row[3], rows[0].id);
+  EXPECT_EQ(row[4], rows[0].gender);
+  EXPECT_EQ(row[5], "2008-05-12");
+  EXPECT_EQ(row[6], "13812345678");
+  EXPECT_EQ(row[7], "中专");
+  EXPECT_EQ(row[8], "在校生");
+  EXPECT_EQ(row[9], "计算机应用");
+  EXPECT_EQ(row[10], "2401班");
+  EXPECT_EQ(row[11], "2027");
+  EXPECT_EQ(row[12], "计算机程序设计员");
+  EXPECT_EQ(row[13], "4-04-05-01");
+  EXPECT_EQ(row[14], "4");
+  EXPECT_EQ(row[15], "信息评价中心");
+  EXPECT_EQ(sheet[2][0], "2");
+}
+
+TEST_F(Engine, SecondPassIsUpToDateWithZeroPlatformCalls) {
+  ASSERT_EQ(pass().kind, SchoolOutcomeKind::Progressed);
+  platform.calls.clear();
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::UpToDate) << o.summary();
+  EXPECT_EQ(platform.total(), 0) << "not even a login";
+  EXPECT_FALSE(o.loggedIn);
+  EXPECT_EQ(o.creatingRequests, 0U);
+  for (const auto& t : o.targets) {
+    EXPECT_EQ(t.phase, TargetPhase::UpToDate) << t.targetKey;
+    EXPECT_EQ(t.sent, 0U);
+  }
+  EXPECT_EQ(targetOf(o, kSocialKey)->accepted, 9U);
+  auto last = store->lastPass("s1");
+  ASSERT_TRUE(last && *last);
+  EXPECT_EQ((*last)->outcome, "UP_TO_DATE");
+}
+
+// ---- recovering after a crash ------------------------------------------------------------------
+
+TEST_F(Engine, PendingBatchFoundByItsKeyIsRecordedWithoutResending) {
+  bool crashed = false;
+  hook = [&](std::string_view point) {
+    if (point == "response-received:batch" && !crashed) {
+      crashed = true;
+      throw std::runtime_error("simulated crash");
+    }
+  };
+  SchoolOutcome first = pass();
+  EXPECT_EQ(first.kind, SchoolOutcomeKind::Failed);
+  ASSERT_EQ(platform.submissions.size(), 1U) << "the platform got the batch before the crash";
+  auto pending = store->pendingIntents("s1");
+  ASSERT_TRUE(pending.has_value());
+  ASSERT_EQ(pending->size(), 1U);
+  const std::string key = (*pending)[0].intent.key;
+  EXPECT_EQ(key, platform.submissions[0].key);
+
+  hook = nullptr;
+  SchoolOutcome second = pass();
+  EXPECT_EQ(second.kind, SchoolOutcomeKind::Progressed) << second.summary();
+  EXPECT_EQ(platform.count("findBatch"), 1);
+  long withKey = std::count_if(platform.submissions.begin(), platform.submissions.end(),
+                               [&](const auto& s) { return s.key == key; });
+  EXPECT_EQ(withKey, 1) << "found by key: not sent again";
+  EXPECT_EQ(platform.count("submitDeclarations"), 4);
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+  EXPECT_EQ(recordsWith(DeclarationResult::Accepted) + recordsWith(DeclarationResult::Rejected),
+            rows.size());
+  auto still = store->pendingIntents("s1");
+  ASSERT_TRUE(still.has_value());
+  EXPECT_TRUE(still->empty());
+}
+
+TEST_F(Engine, PendingBatchNotFoundIsResentWithTheSameKeyAndTheSameBytes) {
+  bool crashed = false;
+  std::string bytesAtCrash;
+  hook = [&](std::string_view point) {
+    if (point == "intent-committed:batch" && !crashed) {
+      crashed = true;
+      bytesAtCrash = written.back();
+      throw std::runtime_error("simulated crash");
+    }
+  };
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
+  EXPECT_TRUE(platform.submissions.empty()) << "the crash came before the request";
+  auto pending = store->pendingIntents("s1");
+  ASSERT_TRUE(pending.has_value());
+  ASSERT_EQ(pending->size(), 1U);
+  const std::string key = (*pending)[0].intent.key;
+  EXPECT_EQ((*pending)[0].intent.requestSummary.find(rows[0].id), std::string::npos);
+
+  hook = nullptr;
+  SchoolOutcome second = pass();
+  EXPECT_EQ(second.kind, SchoolOutcomeKind::Progressed) << second.summary();
+  EXPECT_EQ(platform.count("findBatch"), 1);
+  ASSERT_FALSE(platform.submissions.empty());
+  EXPECT_EQ(platform.submissions[0].key, key) << "re-sent under its original key";
+  EXPECT_EQ(platform.submissions[0].body, bytesAtCrash) << "the same bytes";
+  EXPECT_EQ(platform.submissions[0].manifest.sha256, fakeSha(bytesAtCrash));
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+  EXPECT_EQ(rowsSentPerId().size(), rows.size());
+}
+
+TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWithAWarning) {
+  bool crashed = false;
+  hook = [&](std::string_view point) {
+    if (point == "intent-committed:batch" && !crashed) {
+      crashed = true;
+      throw std::runtime_error("simulated crash");
+    }
+  };
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
+  auto pending = store->pendingIntents("s1");
+  ASSERT_EQ(pending->size(), 1U);
+  const std::string key = (*pending)[0].intent.key;
+  const std::string gone = rows[0].id;
+  rows.erase(rows.begin());  // left the school: no longer in the roster
+  evaluate();
+
+  hook = nullptr;
+  events.clear();
+  (void)pass();
+  ASSERT_FALSE(platform.submissions.empty());
+  EXPECT_EQ(platform.submissions[0].key, key);
+  EXPECT_EQ(parseFakeXlsx(platform.submissions[0].body).size() - 1, 3U) << "the other three";
+  EXPECT_EQ(rowsSentPerId().count(gone), 0U);
+  bool warned = std::any_of(events.begin(), events.end(), [](const EngineEvent& e) {
+    return e.kind == EngineEvent::Kind::Warning &&
+           e.message.find("no longer eligible") != std::string::npos;
+  });
+  EXPECT_TRUE(warned);
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+}
+
+TEST_F(Engine, PendingApplicationFoundByItsKeyIsNotAppliedForAgain) {
+  bool crashed = false;
+  hook = [&](std::string_view point) {
+    if (point == "response-received:application" && !crashed) {
+      crashed = true;
+      throw std::runtime_error("simulated crash");
+    }
+  };
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
+  hook = nullptr;
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Progressed) << o.summary();
+  EXPECT_EQ(platform.count("findApplication"), 1);
+  EXPECT_EQ(platform.count("applyForPermission"), 1) << "applied for once, ever";
+  EXPECT_EQ(targetOf(o, kSocialKey)->phase, TargetPhase::UpToDate);
+}
+
+// ---- permissions -------------------------------------------------------------------------------
+
+TEST_F(Engine, RejectedApplicationIsExplainedByThePluginAndNeverAppliedForAgain) {
+  platform.rejectApplications = true;
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting) << o.summary();
+  const TargetOutcome* social = targetOf(o, kSocialKey);
+  ASSERT_NE(social, nullptr);
+  EXPECT_EQ(social->phase, TargetPhase::PermissionRejected);
+  EXPECT_EQ(social->detail, "插件解释：评价组织未备案该职业");
+  EXPECT_EQ(social->hint, "插件建议：与评价组织核对备案信息");
+  EXPECT_FALSE(sentFor("4-04-05-01")) << "its students are never sent";
+  EXPECT_EQ(targetOf(o, kQualKey)->phase, TargetPhase::UpToDate) << "the other target goes on";
+
+  SchoolOutcome again = pass();
+  EXPECT_EQ(platform.count("applyForPermission"), 1) << "never re-applied";
+  EXPECT_EQ(targetOf(again, kSocialKey)->phase, TargetPhase::PermissionRejected);
+  EXPECT_EQ(targetOf(again, kSocialKey)->detail, "插件解释：评价组织未备案该职业");
+  EXPECT_FALSE(sentFor("4-04-05-01"));
+  auto app = store->application("s1", kSocialKey);
+  ASSERT_TRUE(app && *app);
+  EXPECT_EQ((*app)->status, "REJECTED");
+}
+
+TEST_F(Engine, ApplicationStillUnderReviewIsPolledAndWaitedFor) {
+  platform.reviewAfterPolls = 100;
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting);
+  EXPECT_EQ(targetOf(o, kSocialKey)->phase, TargetPhase::PermissionUnderReview);
+  EXPECT_EQ(platform.count("application"), 3) << "pollAttempts";
+  platform.reviewAfterPolls = 4;
+  SchoolOutcome next = pass();
+  EXPECT_EQ(platform.count("applyForPermission"), 1);
+  EXPECT_EQ(targetOf(next, kSocialKey)->phase, TargetPhase::UpToDate);
+}
+
+TEST_F(Engine, GrantedByCentreNotGrantedWaitsWithThePluginsRequest) {
+  platform.granted.clear();
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting) << o.summary();
+  const TargetOutcome* qual = targetOf(o, kQualKey);
+  ASSERT_NE(qual, nullptr);
+  EXPECT_EQ(qual->phase, TargetPhase::PermissionNotGranted);
+  EXPECT_EQ(qual->detail, kPermissionRequest);
+  EXPECT_FALSE(sentFor("4-12-01-01"));
+  EXPECT_EQ(platform.applications.size(), 1U) << "only the social-org target is applied for";
+  auto app = store->application("s1", kQualKey);
+  ASSERT_TRUE(app && *app);
+  EXPECT_EQ((*app)->status, kPermissionNotGranted);
+
+  platform.granted.push_back({qualificationScope(), "t"});
+  SchoolOutcome next = pass();
+  EXPECT_EQ(targetOf(next, kQualKey)->phase, TargetPhase::UpToDate);
+  EXPECT_EQ(targetOf(next, kQualKey)->accepted, 4U);
+  app = store->application("s1", kQualKey);
+  EXPECT_EQ((*app)->status, kPermissionGranted);
+}
+
+TEST_F(Engine, AccountPendingAtTheCentreLeavesEveryTargetWaiting) {
+  platform.statusAfterPut = "PENDING_CENTRE";
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting);
+  for (const auto& t : o.targets) {
+    EXPECT_EQ(t.phase, TargetPhase::WaitingForAccount);
+    EXPECT_EQ(t.detail, "开户申请待市职鉴中心受理，请将附件2盖章后递交");
+  }
+  EXPECT_EQ(platform.count("permissions"), 0);
+  EXPECT_TRUE(platform.submissions.empty());
+  auto fact = store->fact("s1", "account");
+  EXPECT_EQ(**fact, "PENDING_CENTRE");
+  (void)pass();
+  EXPECT_EQ(platform.count("putAccount"), 1) << "registered once";
+}
+
+// ---- failures ----------------------------------------------------------------------------------
+
+TEST_F(Engine, UnavailableMidPassFailsTheSchoolAndTheNextPassCompletesWithoutDuplicates) {
+  platform.failOn["submitDeclarations"][2] =
+      failure(PlatformFailureKind::Unavailable, 503, "MAINTENANCE", "系统维护中");
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Failed);
+  ASSERT_TRUE(o.failure.has_value());
+  EXPECT_EQ(o.failure->kind, PlatformFailureKind::Unavailable);
+  EXPECT_EQ(platform.submissions.size(), 1U);
+  EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 3U) << "what was recorded stays recorded";
+  EXPECT_EQ(recordsWith(DeclarationResult::Rejected), 1U);
+  EXPECT_EQ(recordsWith(DeclarationResult::Pending), 4U) << "the unanswered batch's rows";
+  auto last = store->lastPass("s1");
+  EXPECT_EQ((*last)->outcome, "FAILED");
+
+  SchoolOutcome next = pass();
+  EXPECT_EQ(next.kind, SchoolOutcomeKind::Progressed) << next.summary();
+  EXPECT_FALSE(next.failure.has_value());
+  auto sent = rowsSentPerId();
+  EXPECT_EQ(sent.size(), rows.size());
+  for (const auto& [id, n] : sent) EXPECT_EQ(n, 1) << maskId(id);
+  for (const auto& [id, b] : platform.batches) {
+    for (const auto& r : b.state.rows) EXPECT_NE(r.reason, "DUPLICATE");
+  }
+  EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 13U);
+  EXPECT_EQ(recordsWith(DeclarationResult::Pending) + recordsWith(DeclarationResult::Sent), 0U);
+}
+
+TEST_F(Engine, FinalRefusalOnOneTargetDoesNotStopTheOther) {
+  platform.refuseSubmit = [](const DeclarationManifest& m) -> std::optional<PlatformFailure> {
+    if (m.scope.occupationCode != "4-04-05-01") return std::nullopt;
+    PlatformFailure f = failure(PlatformFailureKind::Final, 403, "PERMISSION_REQUIRED",
+                                "没有该职业等级的团体申报权限");
+    f.endpoint = "POST /api/v1/skills/group-declarations";
+    return f;
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Failed);
+  EXPECT_FALSE(o.failure.has_value()) << "the school was not stopped";
+  const TargetOutcome* social = targetOf(o, kSocialKey);
+  EXPECT_EQ(social->phase, TargetPhase::Failed);
+  EXPECT_NE(social->detail.find("没有该职业等级的团体申报权限"), std::string::npos);
+  EXPECT_FALSE(social->hint.empty());
+  const TargetOutcome* qual = targetOf(o, kQualKey);
+  EXPECT_EQ(qual->phase, TargetPhase::UpToDate);
+  EXPECT_EQ(qual->accepted, 4U);
+  EXPECT_FALSE(o.findings.empty());
+  EXPECT_EQ(o.findings[0].code, "PLATFORM_PERMISSION_REQUIRED");
+
+  platform.refuseSubmit = nullptr;
+  SchoolOutcome next = pass();
+  EXPECT_EQ(targetOf(next, kSocialKey)->phase, TargetPhase::UpToDate) << next.summary();
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+}
+
+TEST_F(Engine, IdentityFailureAtLoginStopsTheSchoolBeforeAnyRequest) {
+  platform.failOn["login"][1] =
+      failure(PlatformFailureKind::Identity, 401, "KEYID_MISMATCH", "keyID 不符");
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Failed);
+  ASSERT_TRUE(o.failure.has_value());
+  EXPECT_EQ(o.failure->code, "KEYID_MISMATCH");
+  EXPECT_EQ(platform.total(), 1);
+  EXPECT_FALSE(o.loggedIn);
+}
+
+TEST_F(Engine, UnknownRowsOfADoneBatchAreWarnedAboutAndSkipped) {
+  platform.extraRowId = idFor(700, true);
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Progressed) << o.summary();
+  bool warned = std::any_of(events.begin(), events.end(), [&](const EngineEvent& e) {
+    return e.kind == EngineEvent::Kind::Warning &&
+           e.message.find(maskId(platform.extraRowId)) != std::string::npos &&
+           e.message.find("not in the state store") != std::string::npos;
+  });
+  EXPECT_TRUE(warned);
+  EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 13U);
+}
+
+TEST_F(Engine, SchoolWithDataErrorsIsSkippedWithoutAnyRequest) {
+  rows[1].id.back() = rows[1].id.back() == '0' ? '1' : '0';
+  evaluate();
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Skipped);
+  EXPECT_EQ(platform.total(), 0);
+  auto last = store->lastPass("s1");
+  ASSERT_TRUE(last && *last);
+  EXPECT_EQ((*last)->outcome, "SKIPPED");
+}
+
+// ---- dry run -----------------------------------------------------------------------------------
+
+TEST_F(Engine, DryRunSendsNothingAndWritesNothing) {
+  SchoolOutcome o = pass(/*dryRun=*/true);
+  EXPECT_EQ(platform.total(), 0);
+  EXPECT_EQ(o.creatingRequests, 0U);
+  auto pending = store->pendingIntents("s1");
+  EXPECT_TRUE(pending->empty());
+  EXPECT_FALSE(store->lastPass("s1")->has_value());
+  EXPECT_FALSE(store->fact("s1", "account")->has_value());
+  EXPECT_TRUE(store->students("s1", "")->empty());
+  EXPECT_TRUE(store->applications("s1")->empty());
+
+  ASSERT_EQ(o.wouldSend.size(), 1U);
+  EXPECT_NE(o.wouldSend[0].find("PUT /api/v1/account"), std::string::npos);
+  const TargetOutcome* social = targetOf(o, kSocialKey);
+  ASSERT_NE(social, nullptr);
+  ASSERT_EQ(social->wouldSend.size(), 4U);  // application + 4 + 4 + 2
+  EXPECT_NE(social->wouldSend[0].find("POST /api/v1/skills/permission-applications"),
+            std::string::npos);
+  EXPECT_EQ(social->wouldSend[1],
+            "POST /api/v1/skills/group-declarations: 4 rows for " + kSocialKey +
+                " (once the permission is granted)");
+  EXPECT_NE(social->wouldSend[3].find(": 2 rows for"), std::string::npos);
+  EXPECT_EQ(targetOf(o, kQualKey)->wouldSend.size(), 1U);
+
+  // With the platform client present, still nothing.
+  SchoolOutcome again = pass(true, &platform);
+  EXPECT_EQ(platform.total(), 0);
+  (void)again;
+
+  // After a real pass, a dry run is UP_TO_DATE with nothing to send.
+  (void)pass();
+  platform.calls.clear();
+  SchoolOutcome after = pass(true);
+  EXPECT_EQ(after.kind, SchoolOutcomeKind::UpToDate);
+  EXPECT_TRUE(after.wouldSend.empty());
+  for (const auto& t : after.targets) EXPECT_TRUE(t.wouldSend.empty());
+}
+
+// ---- personal data -----------------------------------------------------------------------------
+
+TEST_F(Engine, NoFullIdNumberInEventsSummariesOrTheStoreFiles) {
+  platform.extraRowId = idFor(700, true);
+  platform.failOn["submitDeclarations"][2] =
+      failure(PlatformFailureKind::Unavailable, 503, "MAINTENANCE", "系统维护中");
+  (void)pass();
+  SchoolOutcome o = pass();
+  std::vector<std::string> ids = idsOf("");
+  ids.push_back(school.platformOperator.idNumber);
+  ids.push_back(platform.extraRowId);
+  std::vector<std::string> texts = {o.summary()};
+  for (const auto& e : events) texts.push_back(e.message);
+  for (const auto& t : o.targets) {
+    texts.push_back(t.detail);
+    texts.push_back(t.hint);
+  }
+  for (const auto& f : o.findings) texts.push_back(f.message);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    texts.push_back(readFile(entry.path()));
+  }
+  ASSERT_FALSE(events.empty());
+  for (const auto& text : texts) {
+    for (const auto& id : ids) {
+      EXPECT_EQ(text.find(id), std::string::npos) << "full ID " << maskId(id) << " found";
+    }
+  }
+}
+
+// ---- names and texts ---------------------------------------------------------------------------
+
+TEST(EngineTexts, TargetKeysNamesAndPlatformReasons) {
+  Target t;
+  t.occupationCode = "4-04-05-01";
+  t.level = 4;
+  EXPECT_EQ(targetKeyOf(t), "4-04-05-01/4/-");
+  t.evaluationOrg = EvaluationOrg{"某某评价组织", "91310000MA1FL0001X"};
+  EXPECT_EQ(targetKeyOf(t), "4-04-05-01/4/91310000MA1FL0001X");
+  EXPECT_EQ(platformReasonText("DUPLICATE").text, "已申报过该职业该等级");
+  EXPECT_NE(platformReasonText("ID_INVALID").text.find("证件号码无效"), std::string::npos);
+  for (auto code : {"ID_INVALID", "LEVEL_NOT_ALLOWED", "NOT_GRADUATING", "FIELD_INVALID", "X"}) {
+    EXPECT_FALSE(platformReasonText(code).hint.empty()) << code;
+  }
+  EXPECT_NE(platformReasonText("SOMETHING_NEW").text.find("SOMETHING_NEW"), std::string::npos);
+  EXPECT_STREQ(targetPhaseName(TargetPhase::UpToDate), "UP_TO_DATE");
+  EXPECT_STREQ(targetPhaseName(TargetPhase::PermissionRejected), "PERMISSION_REJECTED");
+  EXPECT_STREQ(schoolOutcomeName(SchoolOutcomeKind::Progressed), "PROGRESSED");
+  EXPECT_STREQ(schoolOutcomeName(SchoolOutcomeKind::Skipped), "SKIPPED");
+}
+
+TEST(EngineTexts, MissingCollaboratorsAreAFailedOutcomeNotACrash) {
+  School s;
+  s.id = "s1";
+  SchoolResult r;
+  EngineServices svc;
+  EngineOptions opt;
+  SchoolOutcome o = runSchoolPass({&s, &r, ""}, svc, opt);
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Failed);
+  ASSERT_EQ(o.findings.size(), 1U);
+  EXPECT_EQ(o.findings[0].code, "ENGINE_INPUT");
+}
+
+}  // namespace
+}  // namespace zzjb::test
