@@ -1,1 +1,703 @@
-// placeholder: being written
+// The status report model: the offline evaluation, the state store and today's reminders, per
+// school and per target, in the words IT staff use. See report.hpp.
+#include "zzjb/core/report.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "zzjb/core/domain.hpp"
+#include "zzjb/core/engine.hpp"
+#include "zzjb/core/identifiers.hpp"
+
+namespace zzjb {
+
+namespace {
+
+constexpr std::string_view kCentrePhone = "市职鉴中心 62748577-4112";
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+long daysFromCivil(int y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Date civilFromDays(long z) {
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const int y = static_cast<int>(yoe + era * 400 + (m <= 2 ? 1 : 0));
+  return Date{y, m, d};
+}
+
+std::optional<int> number(std::string_view s) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+// "YYYY-MM-DDTHH:MM…" (UTC) → the Shanghai date and "HH:MM".
+struct ShanghaiTime {
+  Date date;
+  int hour = 0;
+  int minute = 0;
+};
+std::optional<ShanghaiTime> shanghaiTime(std::string_view utc) {
+  if (utc.size() < 16 || utc[10] != 'T' || utc[13] != ':') return std::nullopt;
+  auto date = Date::parseIso(utc.substr(0, 10));
+  auto h = number(utc.substr(11, 2));
+  auto m = number(utc.substr(14, 2));
+  if (!date || !h || !m || *h > 23 || *m > 59) return std::nullopt;
+  // Times the store writes end in Z; one that names +08:00 already is Shanghai's.
+  const bool local = utc.find("+08:00") != std::string_view::npos;
+  int hour = *h + (local ? 0 : 8);
+  long day = daysFromCivil(date->year, date->month, date->day);
+  if (hour >= 24) {
+    hour -= 24;
+    ++day;
+  }
+  return ShanghaiTime{civilFromDays(day), hour, *m};
+}
+
+std::string twoDigits(int v) {
+  return (v < 10 ? "0" : "") + std::to_string(v);
+}
+
+std::string chineseMonth(int year, int month) {
+  return std::to_string(year) + "年" + std::to_string(month) + "月";
+}
+
+const char* passOutcomeName(std::string_view outcome) {
+  if (outcome == "UP_TO_DATE") return "已是最新";
+  if (outcome == "PROGRESSED") return "有进展";
+  if (outcome == "WAITING") return "等待中";
+  if (outcome == "FAILED") return "失败";
+  if (outcome == "SKIPPED") return "已跳过（数据有误）";
+  return "未知";
+}
+
+const char* accountName(std::string_view account) {
+  if (account == "ACTIVE") return "已开通";
+  if (account == "PENDING_CENTRE") return "待市职鉴中心确认";
+  if (account == "NOT_REGISTERED") return "未开户";
+  return "未知";
+}
+
+ReportPass passOf(const PassRecord& p) {
+  return ReportPass{p.startedAt, p.finishedAt,      p.outcome, passOutcomeName(p.outcome),
+                    p.summary,   p.creatingRequests};
+}
+
+// What to do about an offline exclusion, in Chinese.
+std::string exclusionHint(const ExcludedStudent& x, const School& school, int graduationYear) {
+  switch (x.reason) {
+    case Exclusion::InvalidData:
+      return "按说明改正花名册中该行（详情见 zzjb check），改正后下一轮自动申报";
+    case Exclusion::IdTypeNotSupported:
+      return "团体申报只受理居民身份证；其他证件请咨询" + std::string(kCentrePhone);
+    case Exclusion::NotGraduating:
+      return "不在本毕业学年（" + std::to_string(graduationYear) +
+             "），到其毕业学年自动申报；毕业年份填错的请改正花名册";
+    case Exclusion::Duplicate:
+      return "同一学生在花名册中出现多次：删除重复的行";
+    case Exclusion::EvaluationNotApproved:
+      return "4月或10月向" + evaluationOfficeFor(school.level).shortName +
+             "提交专业评估申请（附件1，zzjb forms 可打印），通过后在配置中填写评估结果";
+    case Exclusion::LevelNotAllowed:
+      return std::string("中职只能申报四级、高职只能申报三级：改正配置中该目标的等级");
+    case Exclusion::OrgNotRegistered:
+      return "该评价机构未备案此职业（工种）和等级：核对评价机构公告，改选已备案的机构";
+    case Exclusion::TargetInvalid:
+      return "配置中该申报目标有错误：运行 zzjb check 查看并改正";
+    case Exclusion::TypeRule:
+      return x.ruleHint.empty() ? "核对该认定类型的条件（zzjb check 有详情）" : x.ruleHint;
+  }
+  return {};
+}
+
+// The message of the finding on a student's row (INVALID_DATA), which is already masked.
+std::string rowDetail(const SchoolResult& ev, const Student& st) {
+  std::string out;
+  for (const auto& f : ev.findings) {
+    if (f.severity != Severity::Error || f.where.file != st.file || f.where.line != st.line)
+      continue;
+    out += (out.empty() ? "" : "；") + f.message;
+  }
+  return out;
+}
+
+std::string whereOf(const Student& st) {
+  Location l;
+  l.file = st.file;
+  l.line = st.line;
+  l.cell = st.idCell;
+  return l.str();
+}
+
+std::string typeNameOf(const TypeRegistry* types, const std::string& type) {
+  const CertType* t = types ? types->find(type) : nullptr;
+  if (t == nullptr) return type;
+  return t->info.node.empty() ? t->info.matter : t->info.matter + " · " + t->info.node;
+}
+
+// "CODE: text" or "CODE" from the reviewer → (code, text); plain text → ("", text).
+std::pair<std::string, std::string> splitReason(const std::string& reason) {
+  std::size_t end = 0;
+  while (end < reason.size() && ((reason[end] >= 'A' && reason[end] <= 'Z') || reason[end] == '_' ||
+                                 (end > 0 && reason[end] >= '0' && reason[end] <= '9'))) {
+    ++end;
+  }
+  if (end >= 3 && end == reason.size()) return {reason, ""};
+  if (end >= 3 && reason[end] == ':') {
+    std::size_t start = end + 1;
+    while (start < reason.size() && reason[start] == ' ') ++start;
+    return {reason.substr(0, end), reason.substr(start)};
+  }
+  return {"", reason};
+}
+
+ReportPermission permissionOf(const std::optional<Application>& app, const CertType* type,
+                              const Date& today) {
+  ReportPermission p;
+  if (!app) return p;
+  p.status = app->status;
+  p.applicationId = app->applicationId;
+  p.updatedAt = app->updatedAt;
+  const std::string& s = app->status;
+  if (s == kPermissionGranted || s == "APPROVED") {
+    p.state = PermissionState::Granted;
+    return p;
+  }
+  if (s == "SUBMITTED" || s == "UNDER_REVIEW" || s == "PENDING_REVIEW") {
+    p.state = PermissionState::UnderReview;
+    if (auto d = shanghaiDateOf(app->updatedAt)) p.waitingDays = daysBetween(*d, today);
+    p.hint = "等待市职鉴中心审核；zzjb 每一轮都会查询结果";
+    return p;
+  }
+  if (s == "REJECTED") {
+    p.state = PermissionState::Rejected;
+    auto [code, text] = splitReason(app->reason);
+    if (!code.empty() && type != nullptr && type->impl != nullptr) {
+      auto e = type->impl->explainReview(code, text);
+      if (e.error.empty()) {
+        p.reason = e.value.sentence;
+        p.hint = e.value.hint;
+        return p;
+      }
+    }
+    p.reason =
+        "市职鉴中心审核未通过：" + (app->reason.empty() ? std::string("未说明原因") : app->reason);
+    p.hint = "按审核意见修改后重新提交；如有疑问请致电" + std::string(kCentrePhone);
+    return p;
+  }
+  if (s == kPermissionNotGranted) {
+    p.state = PermissionState::NotGranted;
+    p.reason = type != nullptr && !type->info.permissionRequest.empty()
+                   ? type->info.permissionRequest
+                   : "该权限由市职鉴中心开通，不能在线申请";
+    p.hint =
+        "请市职鉴中心开通团体申报权限（天山路1800号4号楼1楼窗口，62748577-4112）；开通后 zzjb "
+        "自动申报";
+    return p;
+  }
+  p.reason = "未知状态 " + s;
+  return p;
+}
+
+bool actionableExclusion(const ReasonCount& rc) {
+  return rc.code != "NOT_GRADUATING";
+}
+
+// Decides a target's health and sentence from what is known about it. `actions` gets what people
+// must do.
+void judgeTarget(ReportTarget& t, const ReportSchool& school, bool storeOk, bool anyPass,
+                 std::vector<std::string>& actions) {
+  std::size_t actionable = 0;
+  std::string reasons;
+  for (const auto& rc : t.excludedByReason) {
+    if (!actionableExclusion(rc)) continue;
+    actionable += rc.count;
+    reasons += (reasons.empty() ? "" : "，") + rc.text + " " + std::to_string(rc.count);
+  }
+  std::vector<std::string> todo;
+  if (actionable > 0) {
+    todo.push_back(std::to_string(actionable) + " 名学生未能申报（" + reasons + "），见未申报名单");
+  }
+  if (t.permission.state == PermissionState::Rejected) {
+    todo.push_back("权限申请被驳回：" + t.permission.reason);
+  }
+  if (t.permission.state == PermissionState::NotGranted) {
+    todo.push_back("权限未开通：" + t.permission.reason);
+  }
+  if (t.rejected > 0) {
+    todo.push_back(std::to_string(t.rejected) + " 名学生被平台退回，见退回名单");
+  }
+  for (const auto& a : todo) actions.push_back(t.title + "：" + a);
+
+  if (!storeOk) {
+    t.health = Health::Failed;
+    t.statusText = "状态库读取失败，无法判断申报进度";
+    return;
+  }
+  if (!todo.empty()) {
+    t.health = Health::Action;
+    t.statusText = todo.front();
+    return;
+  }
+  if (t.eligible == 0 && t.declared == 0) {
+    t.health = Health::Good;
+    t.statusText = "本毕业学年没有可申报的学生";
+    return;
+  }
+  if (!anyPass && t.declared == 0) {
+    t.health = Health::NotStarted;
+    t.statusText = "尚未运行申报：" + std::to_string(t.notYetDeclared) + " 名学生待申报";
+    return;
+  }
+  if (t.permission.state == PermissionState::UnderReview) {
+    t.health = Health::Waiting;
+    t.statusText =
+        "权限申请审核中" + (t.permission.waitingDays >= 0
+                                ? "（已等待 " + std::to_string(t.permission.waitingDays) + " 天）"
+                                : std::string());
+    return;
+  }
+  if (school.account != "ACTIVE" && t.declared == 0) {
+    t.health = Health::Waiting;
+    t.statusText = std::string("等待开户（") + accountName(school.account) + "）";
+    return;
+  }
+  if (t.pending > 0) {
+    t.health = Health::Waiting;
+    t.statusText = std::to_string(t.pending) + " 名学生已提交，等待平台处理";
+    return;
+  }
+  if (t.notYetDeclared > 0) {
+    t.health = Health::Waiting;
+    t.statusText = std::to_string(t.notYetDeclared) + " 名学生待下一轮申报";
+    return;
+  }
+  t.health = Health::Good;
+  t.statusText = "已申报 " + std::to_string(t.declared) + " 名，平台已全部受理";
+}
+
+void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOptions& opt) {
+  const School& school = *in.school;
+  // The April/October window for 附件1, from `reminderLeadDays` before it opens.
+  const ApplicationWindow w = nextEvaluationWindow(opt.today);
+  const Date first{w.year, w.month, 1};
+  const long until = w.openNow ? 0 : daysBetween(opt.today, first);
+  if (w.openNow || until <= opt.reminderLeadDays) {
+    std::size_t notApproved = 0;
+    for (const auto& t : rs.targets) {
+      for (const auto& e : t.evaluations) notApproved += e.status != "APPROVED";
+    }
+    const auto office = evaluationOfficeFor(school.level);
+    Reminder r;
+    r.kind = ReminderKind::EvaluationWindow;
+    r.school = school.id;
+    r.days = until;
+    r.due = first.iso();
+    r.text =
+        (w.openNow ? "本月（" + chineseMonth(w.year, w.month) + "）"
+                   : chineseMonth(w.year, w.month) + "（还有 " + std::to_string(until) + " 天）") +
+        "受理专业评估申请（附件1），报送" + office.shortName;
+    if (notApproved > 0) {
+      r.text += "；本校有 " + std::to_string(notApproved) + " 个专业的申报目标尚未通过评估";
+    }
+    r.hint =
+        "新增专业或未通过评估的专业：用 zzjb forms 打印附件1，一式三份加盖学校公章，"
+        "附人才培养方案";
+    rs.reminders.push_back(std::move(r));
+  }
+  // The school's 法人一证通 certificate.
+  if (in.certificateDaysLeft && *in.certificateDaysLeft <= opt.reminderLeadDays) {
+    const long left = *in.certificateDaysLeft;
+    Reminder r;
+    r.kind = ReminderKind::CertificateExpiring;
+    r.school = school.id;
+    r.days = left;
+    r.due = in.certificateNotAfter;
+    r.text = left < 0 ? "法人一证通证书已于 " + in.certificateNotAfter + " 过期，无法登录平台"
+                      : "法人一证通证书将于 " + in.certificateNotAfter + " 到期（还剩 " +
+                            std::to_string(left) + " 天）";
+    r.hint = "到 SHECA（021-962600）办理证书更新；更新后 zzjb identity check 核对 keyID";
+    rs.reminders.push_back(std::move(r));
+  }
+  // Permission applications the centre has not decided for too long.
+  for (const auto& t : rs.targets) {
+    const auto& p = t.permission;
+    if (p.state != PermissionState::UnderReview || p.waitingDays <= opt.applicationWaitDays)
+      continue;
+    Reminder r;
+    r.kind = ReminderKind::ApplicationWaiting;
+    r.school = school.id;
+    r.targetKey = t.key;
+    r.days = p.waitingDays;
+    r.due = p.updatedAt;
+    r.text = "权限申请（" + t.title + "）已等待 " + std::to_string(p.waitingDays) + " 天未审核";
+    r.hint = "致电" + std::string(kCentrePhone) + " 询问审核进度" +
+             (p.applicationId.empty() ? "" : "（申请号 " + p.applicationId + "）");
+    rs.reminders.push_back(std::move(r));
+  }
+}
+
+// The store's view of one school: fills the store parts of `rs`; false when a read failed.
+struct StoreView {
+  std::map<std::string, Application> applications;
+  std::map<std::string, std::vector<StudentRecord>> records;  // by target key
+};
+
+bool readStore(StateStore& store, ReportSchool& rs, StoreView& view) {
+  auto fail = [&](const Finding& f) {
+    rs.problems.push_back("状态库读取失败：" + f.code + " " + f.message);
+    return false;
+  };
+  auto account = store.fact(rs.id, "account");
+  if (!account) return fail(account.error());
+  rs.account = account->value_or("");
+  auto last = store.lastPass(rs.id);
+  if (!last) return fail(last.error());
+  if (*last) rs.lastPass = passOf(**last);
+  auto good = store.lastSuccessfulPass(rs.id);
+  if (!good) return fail(good.error());
+  if (*good) rs.lastSuccessfulPass = passOf(**good);
+  auto intents = store.pendingIntents(rs.id);
+  if (!intents) return fail(intents.error());
+  rs.pendingIntents = intents->size();
+  auto batches = store.openBatches(rs.id);
+  if (!batches) return fail(batches.error());
+  rs.openBatches = batches->size();
+  auto apps = store.applications(rs.id);
+  if (!apps) return fail(apps.error());
+  for (auto& a : *apps) view.applications[a.targetKey] = std::move(a);
+  auto students = store.students(rs.id, "");
+  if (!students) return fail(students.error());
+  for (auto& r : *students) view.records[r.targetKey].push_back(std::move(r));
+  return true;
+}
+
+ReportTarget& targetFor(std::vector<ReportTarget>& targets, const std::string& key) {
+  auto it = std::find_if(targets.begin(), targets.end(),
+                         [&](const ReportTarget& t) { return t.key == key; });
+  if (it != targets.end()) return *it;
+  targets.emplace_back();
+  targets.back().key = key;
+  return targets.back();
+}
+
+void mergeReasons(std::vector<ReasonCount>& into, const std::vector<ReasonCount>& more) {
+  for (const auto& rc : more) {
+    auto it = std::find_if(into.begin(), into.end(),
+                           [&](const ReasonCount& x) { return x.code == rc.code; });
+    if (it == into.end()) {
+      into.push_back(rc);
+    } else {
+      it->count += rc.count;
+    }
+  }
+}
+
+ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs,
+                         const ReportOptions& opt) {
+  const School& school = *in.school;
+  const SchoolResult& ev = *in.evaluation;
+  const int graduationYear = graduationYearOn(opt.today);
+  ReportSchool rs;
+  rs.id = school.id;
+  rs.name = school.name;
+  rs.level = schoolLevelConfigName(school.level);
+  rs.levelName = schoolLevelName(school.level);
+  rs.allowedLevel = allowedLevel(school.level);
+  rs.students = ev.students.size();
+  for (const auto& f : ev.findings) {
+    if (f.severity == Severity::Warning) ++rs.findings.warnings;
+    if (f.severity != Severity::Error) continue;
+    ++rs.findings.errors;
+    const std::string where = f.where.str();
+    rs.findingLines.push_back((where.empty() ? "" : where + ": ") + f.message + " [" + f.code +
+                              "]");
+  }
+
+  // The offline evaluation, grouped by the platform's target key.
+  std::map<std::string, std::set<std::size_t>> eligibleByKey;
+  for (const auto& tr : ev.targets) {
+    const std::string key = targetKeyOf(tr.target);
+    ReportTarget& t = targetFor(rs.targets, key);
+    if (t.title.empty()) {
+      t.title = tr.target.occupationCode + " " + tr.target.occupationName + " · " +
+                levelName(tr.target.level);
+      t.type = tr.target.type;
+      t.typeName = typeNameOf(inputs.types, tr.target.type);
+      if (tr.target.evaluationOrg) t.orgName = tr.target.evaluationOrg->name;
+    }
+    if (std::find(t.majors.begin(), t.majors.end(), tr.major) == t.majors.end()) {
+      t.majors.push_back(tr.major);
+    }
+    t.evaluations.push_back({tr.major, evaluationStatusConfigName(tr.target.evaluation.status),
+                             evaluationStatusName(tr.target.evaluation.status),
+                             tr.target.evaluation.opinionNo});
+    t.eligible += tr.eligible.size();
+    eligibleByKey[key].insert(tr.eligible.begin(), tr.eligible.end());
+    mergeReasons(t.excludedByReason, tr.excludedByReason());
+    for (const auto& x : tr.excluded) {
+      const Student& st = ev.students[x.student];
+      ReportStudent s;
+      s.maskedId = maskId(st.idNumber);
+      s.name = maskName(st.name);
+      s.where = whereOf(st);
+      s.code = x.code();
+      s.reason = x.text();
+      s.hint = exclusionHint(x, school, graduationYear);
+      if (x.reason == Exclusion::InvalidData) s.detail = rowDetail(ev, st);
+      t.excluded.push_back(std::move(s));
+    }
+  }
+
+  // The state store.
+  bool storeOk = true;
+  StoreView view;
+  if (inputs.store != nullptr) {
+    storeOk = readStore(*inputs.store, rs, view);
+    rs.storeRead = storeOk;
+  }
+  rs.accountName = accountName(rs.account);
+  // Roster students by the store's key, to name the students the platform rejected.
+  std::map<std::string, std::size_t> byKey;
+  if (inputs.store != nullptr && storeOk) {
+    for (std::size_t i = 0; i < ev.students.size(); ++i) {
+      const IdCheck id = checkResidentId(ev.students[i].idNumber, opt.today);
+      if (id.normalized.empty()) continue;
+      byKey.emplace(inputs.store->studentKey(id.normalized), i);
+    }
+  }
+  // Records of targets no longer in the configuration are shown too, so nothing disappears.
+  for (const auto& [key, records] : view.records) {
+    ReportTarget& t = targetFor(rs.targets, key);
+    if (t.title.empty()) {
+      t.title = key + "（配置中已无此目标）";
+      t.type = "";
+    }
+  }
+  const bool anyPass = rs.lastPass.has_value();
+  std::vector<std::string> targetActions;
+  for (auto& t : rs.targets) {
+    const CertType* type = inputs.types ? inputs.types->find(t.type) : nullptr;
+    if (auto it = view.applications.find(t.key); it != view.applications.end()) {
+      t.permission = permissionOf(it->second, type, opt.today);
+    }
+    std::set<std::string> recorded;
+    if (auto it = view.records.find(t.key); it != view.records.end()) {
+      for (const auto& r : it->second) {
+        recorded.insert(r.studentKey);
+        ++t.declared;
+        switch (r.result) {
+          case DeclarationResult::Accepted:
+            ++t.accepted;
+            break;
+          case DeclarationResult::Rejected:
+            ++t.rejected;
+            break;
+          case DeclarationResult::Pending:
+          case DeclarationResult::Sent:
+            ++t.pending;
+            break;
+        }
+        if (r.result != DeclarationResult::Rejected) continue;
+        ReportStudent s;
+        s.maskedId = r.maskedId;
+        if (auto found = byKey.find(r.studentKey); found != byKey.end()) {
+          const Student& st = ev.students[found->second];
+          s.name = maskName(st.name);
+          s.where = whereOf(st);
+        }
+        s.code = r.reason;
+        const ReasonText text = platformReasonText(r.reason);
+        s.reason = text.text.empty() ? r.reason : text.text;
+        s.hint = text.hint;
+        t.rejectedStudents.push_back(std::move(s));
+      }
+    }
+    for (std::size_t i : eligibleByKey[t.key]) {
+      const IdCheck id = checkResidentId(ev.students[i].idNumber, opt.today);
+      const bool has = inputs.store != nullptr && storeOk && !id.normalized.empty() &&
+                       recorded.contains(inputs.store->studentKey(id.normalized));
+      t.notYetDeclared += has ? 0 : 1;
+    }
+    judgeTarget(t, rs, storeOk, anyPass, targetActions);
+  }
+
+  addReminders(rs, in, opt);
+
+  // The school's health: its worst target, then what concerns the school as a whole.
+  Health h = inputs.store == nullptr ? Health::NotStarted : Health::Good;
+  auto worse = [&](Health x) { h = std::max(h, x); };
+  for (const auto& t : rs.targets) worse(t.health);
+  std::vector<std::string> actions;
+  if (!storeOk) {
+    worse(Health::Failed);
+    actions.push_back("状态库读取失败：见下方问题，修复后重新生成报告");
+  }
+  if (rs.lastPass && rs.lastPass->outcome == "FAILED") {
+    worse(Health::Failed);
+    actions.push_back("上一轮运行失败：" + rs.lastPass->summary);
+  }
+  if (rs.lastPass && rs.lastPass->outcome == "SKIPPED") {
+    worse(Health::Action);
+    actions.push_back("上一轮因资料有误被跳过，未向平台发送任何请求：运行 zzjb check 改正错误");
+  }
+  if (rs.findings.errors > 0) {
+    worse(Health::Action);
+    actions.push_back(std::to_string(rs.findings.errors) +
+                      " 个错误：运行 zzjb check 查看位置和改正方法");
+  }
+  if (rs.targets.empty()) {
+    worse(Health::Action);
+    actions.push_back("配置中没有申报目标：在 majors[].targets 中添加");
+  }
+  if (rs.account == "PENDING_CENTRE") {
+    worse(Health::Waiting);
+    actions.push_back("开户待市职鉴中心确认：将签字盖章的附件2递交天山路1800号4号楼1楼窗口");
+  }
+  actions.insert(actions.end(), targetActions.begin(), targetActions.end());
+  for (const auto& r : rs.reminders) {
+    if (r.kind == ReminderKind::EvaluationWindow) continue;  // a date to keep, not a problem
+    worse(Health::Action);
+    actions.push_back(r.text + "：" + r.hint);
+  }
+  rs.actions = std::move(actions);
+  rs.health = h;
+  return rs;
+}
+
+}  // namespace
+
+const char* healthName(Health h) {
+  switch (h) {
+    case Health::Good:
+      return "OK";
+    case Health::NotStarted:
+      return "NOT_STARTED";
+    case Health::Waiting:
+      return "WAITING";
+    case Health::Action:
+      return "ACTION";
+    case Health::Failed:
+      return "FAILED";
+  }
+  return "?";
+}
+
+const char* healthLabel(Health h) {
+  switch (h) {
+    case Health::Good:
+      return "正常";
+    case Health::NotStarted:
+      return "尚未运行";
+    case Health::Waiting:
+      return "等待中";
+    case Health::Action:
+      return "需处理";
+    case Health::Failed:
+      return "失败";
+  }
+  return "?";
+}
+
+const char* permissionStateName(PermissionState s) {
+  switch (s) {
+    case PermissionState::Unknown:
+      return "UNKNOWN";
+    case PermissionState::Granted:
+      return "GRANTED";
+    case PermissionState::UnderReview:
+      return "UNDER_REVIEW";
+    case PermissionState::Rejected:
+      return "REJECTED";
+    case PermissionState::NotGranted:
+      return "NOT_GRANTED";
+  }
+  return "?";
+}
+
+const char* permissionStateLabel(PermissionState s) {
+  switch (s) {
+    case PermissionState::Unknown:
+      return "未知";
+    case PermissionState::Granted:
+      return "已开通";
+    case PermissionState::UnderReview:
+      return "审核中";
+    case PermissionState::Rejected:
+      return "被驳回";
+    case PermissionState::NotGranted:
+      return "未开通";
+  }
+  return "?";
+}
+
+const char* reminderKindName(ReminderKind k) {
+  switch (k) {
+    case ReminderKind::EvaluationWindow:
+      return "EVALUATION_WINDOW";
+    case ReminderKind::CertificateExpiring:
+      return "CERTIFICATE_EXPIRING";
+    case ReminderKind::ApplicationWaiting:
+      return "APPLICATION_WAITING";
+  }
+  return "?";
+}
+
+long daysBetween(const Date& from, const Date& to) {
+  return daysFromCivil(to.year, to.month, to.day) - daysFromCivil(from.year, from.month, from.day);
+}
+
+std::optional<Date> shanghaiDateOf(std::string_view utcTime) {
+  auto t = shanghaiTime(utcTime);
+  if (!t) return std::nullopt;
+  return t->date;
+}
+
+std::string shanghaiTimeText(std::string_view utcTime) {
+  auto t = shanghaiTime(utcTime);
+  if (!t) return std::string(utcTime);
+  return t->date.iso() + " " + twoDigits(t->hour) + ":" + twoDigits(t->minute);
+}
+
+Report buildReport(const ReportInputs& inputs, const ReportOptions& options) {
+  Report r;
+  r.today = options.today;
+  r.graduationYear = graduationYearOn(options.today);
+  r.generatedAt = options.generatedAt;
+  r.storeExists = inputs.store != nullptr;
+  r.notes = inputs.notes;
+  if (inputs.config != nullptr) {
+    r.configFile = inputs.config->file;
+    r.statePath = inputs.config->statePath;
+  }
+  r.health = Health::Good;
+  for (const auto& in : inputs.schools) {
+    if (in.school == nullptr || in.evaluation == nullptr) continue;
+    ReportSchool s = buildSchool(in, inputs, options);
+    r.reminders.insert(r.reminders.end(), s.reminders.begin(), s.reminders.end());
+    r.health = std::max(r.health, s.health);
+    r.schools.push_back(std::move(s));
+  }
+  if (r.schools.empty()) r.health = Health::NotStarted;
+  return r;
+}
+
+}  // namespace zzjb

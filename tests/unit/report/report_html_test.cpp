@@ -1,0 +1,88 @@
+// The report's HTML: one self-contained page (no scripts, no external resources), a coloured
+// status per school in the summary, every text escaped, no full ID number or mobile.
+#include <gtest/gtest.h>
+
+#include "report_fixture.hpp"
+#include "zzjb/core/forms.hpp"
+
+namespace zzjb::test {
+namespace {
+
+Report filledReport(ReportWorld& w) {
+  EXPECT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
+  EXPECT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  w.declare({0, 1}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
+                     {w.ids_[1], DeclarationResult::Rejected, "ID_INVALID", ""}});
+  w.pass("PROGRESSED");
+  return w.build(Date{2027, 3, 10}, true, 12);
+}
+
+TEST(ReportHtml, IsOneSelfContainedPrintablePage) {
+  ReportWorld w;
+  const std::string html = renderReportHtml(filledReport(w));
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  EXPECT_NE(html.find("<style>"), std::string::npos);
+  EXPECT_NE(html.find("@media print"), std::string::npos);
+  for (const char* banned :
+       {"<script", "<link", "src=", "http://", "https://", "@import", "url("}) {
+    EXPECT_EQ(html.find(banned), std::string::npos) << banned;
+  }
+  EXPECT_NE(html.find("</html>"), std::string::npos);
+}
+
+TEST(ReportHtml, SummaryShowsEachSchoolWithItsColouredStatus) {
+  ReportWorld w;
+  const std::string html = renderReportHtml(filledReport(w));
+  const auto row = html.find("<tr class=\"row-ACTION\" data-school=\"s1\">");
+  ASSERT_NE(row, std::string::npos);
+  EXPECT_NE(html.find("data-health=\"ACTION\">需处理</span>", row), std::string::npos);
+  EXPECT_NE(html.find("<section class=\"school\" id=\"school-s1\""), std::string::npos);
+  EXPECT_NE(html.find("data-target=\"" + htmlEscape(w.key(0)) + "\""), std::string::npos);
+  EXPECT_NE(html.find("data-reminder=\"EVALUATION_WINDOW\""), std::string::npos);
+  EXPECT_NE(html.find("data-reminder=\"CERTIFICATE_EXPIRING\""), std::string::npos);
+}
+
+TEST(ReportHtml, ListsRejectedAndExcludedStudentsWithReasonAndWhatToDo) {
+  ReportWorld w;
+  const std::string html = renderReportHtml(filledReport(w));
+  EXPECT_NE(html.find("被平台退回的学生（1）"), std::string::npos);
+  EXPECT_NE(html.find(htmlEscape(platformReasonText("ID_INVALID").text)), std::string::npos);
+  EXPECT_NE(html.find(htmlEscape(maskName("李四华"))), std::string::npos);
+  EXPECT_NE(html.find("rosters/2027.csv:3"), std::string::npos);
+  EXPECT_NE(html.find("未申报的学生"), std::string::npos);
+  EXPECT_NE(html.find("不在毕业学年"), std::string::npos);
+}
+
+TEST(ReportHtml, NeverShowsAFullIdNumberOrMobile) {
+  ReportWorld w;
+  const std::string html = renderReportHtml(filledReport(w));
+  for (const auto& id : w.ids_) EXPECT_EQ(html.find(id), std::string::npos);
+  // Listed: 1 (rejected), 3 (bad row), 4 (not graduating) — masked.
+  for (std::size_t i : {1u, 3u, 4u})
+    EXPECT_NE(html.find(maskId(w.ids_[i])), std::string::npos) << i;
+  EXPECT_EQ(html.find(w.school_.platformOperator.idNumber), std::string::npos);
+  for (const auto& s : w.result_.students) EXPECT_EQ(html.find(s.mobile), std::string::npos);
+  EXPECT_EQ(html.find("13812340001"), std::string::npos);
+  EXPECT_EQ(html.find("张三明"), std::string::npos);
+}
+
+TEST(ReportHtml, EscapesEveryText) {
+  ReportWorld w;
+  w.school_.name = "<b>学校</b> & \"引号\"";
+  w.result_.findings[0].message = "<script>alert(1)</script>";
+  const std::string html = renderReportHtml(w.build(Date{2027, 1, 15}, false));
+  EXPECT_EQ(html.find("<b>学校"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("&lt;b&gt;学校&lt;/b&gt; &amp; &quot;引号&quot;"), std::string::npos);
+}
+
+TEST(ReportHtml, SaysNoPassYetWithoutAStore) {
+  ReportWorld w;
+  const std::string html = renderReportHtml(w.build(Date{2027, 1, 15}, false));
+  EXPECT_NE(html.find("data-no-pass=\"1\""), std::string::npos);
+  EXPECT_NE(html.find("尚未运行申报"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace zzjb::test

@@ -1,0 +1,259 @@
+// The report model: the offline evaluation and a real SQLite store (filled through its API) turned
+// into per-school, per-target facts, health and reminders.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "report_fixture.hpp"
+
+namespace zzjb::test {
+namespace {
+
+const ReportTarget& targetOf(const Report& r, const std::string& key) {
+  const auto& ts = r.schools.at(0).targets;
+  auto it = std::find_if(ts.begin(), ts.end(), [&](const ReportTarget& t) { return t.key == key; });
+  EXPECT_NE(it, ts.end()) << key;
+  return *it;
+}
+
+std::size_t countReminders(const Report& r, ReminderKind k) {
+  return static_cast<std::size_t>(std::count_if(r.reminders.begin(), r.reminders.end(),
+                                                [&](const Reminder& m) { return m.kind == k; }));
+}
+
+TEST(ReportModel, WithoutStoreSaysNoPassYetAndStillShowsTheEvaluation) {
+  ReportWorld w;
+  Report r = w.build(kQuietDay, /*withStore=*/false);
+  EXPECT_FALSE(r.storeExists);
+  ASSERT_EQ(r.schools.size(), 1u);
+  const ReportSchool& s = r.schools[0];
+  EXPECT_FALSE(s.storeRead);
+  EXPECT_FALSE(s.lastPass);
+  EXPECT_EQ(s.students, 5u);
+  EXPECT_EQ(s.findings.errors, 1u);
+  ASSERT_EQ(s.targets.size(), 2u);
+  const ReportTarget& t = targetOf(r, w.key(0));
+  EXPECT_EQ(t.eligible, 4u);
+  EXPECT_EQ(t.notYetDeclared, 4u);
+  EXPECT_EQ(t.health, Health::NotStarted);
+  EXPECT_EQ(t.permission.state, PermissionState::Unknown);
+  ASSERT_EQ(t.excluded.size(), 1u);
+  const ReportStudent& x = t.excluded[0];
+  EXPECT_EQ(x.maskedId, maskId(w.ids_[4]));
+  EXPECT_EQ(x.name, maskName("钱七"));
+  EXPECT_EQ(x.where, "rosters/2027.csv:6");
+  EXPECT_EQ(x.code, "NOT_GRADUATING");
+  EXPECT_EQ(x.reason, "不在毕业学年");
+  EXPECT_NE(x.hint.find("2027"), std::string::npos) << x.hint;
+  // The school has a data error: someone must act, whatever the store says.
+  EXPECT_EQ(s.health, Health::Action);
+}
+
+TEST(ReportModel, InvalidRowCarriesItsFindingAsDetail) {
+  ReportWorld w;
+  Report r = w.build(kQuietDay, false);
+  const ReportTarget& t = targetOf(r, w.key(1));
+  auto it = std::find_if(t.excluded.begin(), t.excluded.end(),
+                         [](const ReportStudent& s) { return s.code == "INVALID_DATA"; });
+  ASSERT_NE(it, t.excluded.end());
+  EXPECT_EQ(it->where, "rosters/2027.csv:5");
+  EXPECT_EQ(it->detail, "手机号码 is not a mobile number");
+  EXPECT_FALSE(it->hint.empty());
+}
+
+TEST(ReportModel, CountsDeclaredAcceptedRejectedAndNamesTheRejected) {
+  ReportWorld w;
+  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  w.declare({0, 1, 2}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
+                        {w.ids_[1], DeclarationResult::Accepted, "", "D2"},
+                        {w.ids_[2], DeclarationResult::Rejected, "ID_INVALID", ""}});
+  w.pass("PROGRESSED");
+  Report r = w.build(kQuietDay);
+  const ReportSchool& s = r.schools[0];
+  EXPECT_TRUE(s.storeRead);
+  EXPECT_EQ(s.account, "ACTIVE");
+  EXPECT_EQ(s.accountName, "已开通");
+  ASSERT_TRUE(s.lastPass);
+  EXPECT_EQ(s.lastPass->outcome, "PROGRESSED");
+  EXPECT_EQ(s.openBatches, 0u);
+  const ReportTarget& t = targetOf(r, w.key(0));
+  EXPECT_EQ(t.permission.state, PermissionState::Granted);
+  EXPECT_EQ(t.declared, 3u);
+  EXPECT_EQ(t.accepted, 2u);
+  EXPECT_EQ(t.rejected, 1u);
+  EXPECT_EQ(t.pending, 0u);
+  EXPECT_EQ(t.notYetDeclared, 1u);  // student 3 is eligible and not yet sent
+  ASSERT_EQ(t.rejectedStudents.size(), 1u);
+  const ReportStudent& rej = t.rejectedStudents[0];
+  EXPECT_EQ(rej.maskedId, maskId(w.ids_[2]));
+  EXPECT_EQ(rej.name, maskName("王五强"));  // found in the roster by the store's student key
+  EXPECT_EQ(rej.where, "rosters/2027.csv:4");
+  EXPECT_EQ(rej.code, "ID_INVALID");
+  EXPECT_EQ(rej.reason, platformReasonText("ID_INVALID").text);
+  EXPECT_EQ(rej.hint, platformReasonText("ID_INVALID").hint);
+  EXPECT_EQ(t.health, Health::Action);
+  EXPECT_NE(t.statusText.find("退回"), std::string::npos) << t.statusText;
+}
+
+TEST(ReportModel, RejectedStudentNoLongerInRosterKeepsMaskedId) {
+  ReportWorld w;
+  w.declare({0}, {{w.ids_[0], DeclarationResult::Rejected, "DUPLICATE", ""}});
+  w.result_.students[0].idNumber = validId("31010120090909999");  // row now holds someone else
+  Report r = w.build(kQuietDay);
+  const ReportTarget& t = targetOf(r, w.key(0));
+  ASSERT_EQ(t.rejectedStudents.size(), 1u);
+  EXPECT_EQ(t.rejectedStudents[0].maskedId, maskId(w.ids_[0]));
+  EXPECT_TRUE(t.rejectedStudents[0].name.empty());
+  EXPECT_TRUE(t.rejectedStudents[0].where.empty());
+}
+
+TEST(ReportModel, SentBatchIsWaitingAndEverythingAcceptedIsGood) {
+  ReportWorld w;
+  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  w.declare({0, 1, 2, 3}, {});
+  w.pass("WAITING");
+  Report r = w.build(kQuietDay);
+  EXPECT_EQ(r.schools[0].openBatches, 1u);
+  const ReportTarget& waiting = targetOf(r, w.key(0));
+  EXPECT_EQ(waiting.pending, 4u);
+  EXPECT_EQ(waiting.notYetDeclared, 0u);
+  EXPECT_EQ(waiting.health, Health::Waiting);
+
+  std::vector<StudentResult> all;
+  for (std::size_t i = 0; i < 4; ++i) {
+    all.push_back({w.ids_[i], DeclarationResult::Accepted, "", "D" + std::to_string(i)});
+  }
+  ASSERT_TRUE(w.store().recordStudentResults("s1", w.key(0), all));
+  ASSERT_TRUE(w.store().putBatch({"B1", "intent-B1", "s1", w.key(0), "DONE", ""}));
+  r = w.build(kQuietDay);
+  const ReportTarget& done = targetOf(r, w.key(0));
+  EXPECT_EQ(done.accepted, 4u);
+  EXPECT_EQ(done.health, Health::Good);
+}
+
+TEST(ReportModel, PermissionUnderReviewRejectedAndNotGranted) {
+  ReportWorld w;
+  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", "UNDER_REVIEW", "", ""}));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", "NOT_GRANTED", "", ""}));
+  w.pass("WAITING");
+  Report r = w.build(realToday());
+  const ReportTarget& review = targetOf(r, w.key(0));
+  EXPECT_EQ(review.permission.state, PermissionState::UnderReview);
+  EXPECT_EQ(review.permission.applicationId, "A7");
+  EXPECT_EQ(review.permission.waitingDays, 0);
+  EXPECT_EQ(review.health, Health::Waiting);
+  const ReportTarget& centre = targetOf(r, w.key(1));
+  EXPECT_EQ(centre.permission.state, PermissionState::NotGranted);
+  EXPECT_NE(centre.permission.hint.find("市职鉴中心"), std::string::npos);
+  EXPECT_EQ(centre.health, Health::Action);
+
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", "REJECTED", "材料不全", ""}));
+  r = w.build(realToday());
+  const ReportTarget& rejected = targetOf(r, w.key(0));
+  EXPECT_EQ(rejected.permission.state, PermissionState::Rejected);
+  EXPECT_NE(rejected.permission.reason.find("材料不全"), std::string::npos);
+  EXPECT_FALSE(rejected.permission.hint.empty());
+  EXPECT_EQ(rejected.health, Health::Action);
+  const auto& actions = r.schools[0].actions;
+  EXPECT_TRUE(std::any_of(actions.begin(), actions.end(), [](const std::string& a) {
+    return a.find("驳回") != std::string::npos;
+  }));
+}
+
+TEST(ReportModel, RemindsOfEvaluationWindowFromThirtyDaysBefore) {
+  ReportWorld w;
+  Report early = w.build(Date{2027, 3, 1}, false);  // 31 days before 1 April
+  EXPECT_EQ(countReminders(early, ReminderKind::EvaluationWindow), 0u);
+  Report soon = w.build(Date{2027, 3, 2}, false);  // 30 days
+  ASSERT_EQ(countReminders(soon, ReminderKind::EvaluationWindow), 1u);
+  EXPECT_EQ(soon.reminders[0].days, 30);
+  EXPECT_EQ(soon.reminders[0].due, "2027-04-01");
+  EXPECT_NE(soon.reminders[0].text.find("市教委教研室"), std::string::npos)
+      << soon.reminders[0].text;
+  Report open = w.build(Date{2027, 10, 20}, false);
+  ASSERT_EQ(countReminders(open, ReminderKind::EvaluationWindow), 1u);
+  EXPECT_EQ(open.reminders[0].days, 0);
+  EXPECT_NE(open.reminders[0].text.find("本月"), std::string::npos);
+}
+
+TEST(ReportModel, RemindsOfCertificateExpiringWithinThirtyDays) {
+  ReportWorld w;
+  EXPECT_EQ(countReminders(w.build(kQuietDay, false, 31), ReminderKind::CertificateExpiring), 0u);
+  EXPECT_EQ(
+      countReminders(w.build(kQuietDay, false, std::nullopt), ReminderKind::CertificateExpiring),
+      0u);
+  Report soon = w.build(kQuietDay, false, 12);
+  ASSERT_EQ(countReminders(soon, ReminderKind::CertificateExpiring), 1u);
+  EXPECT_EQ(soon.reminders[0].days, 12);
+  EXPECT_EQ(soon.reminders[0].due, "2028-11-27");
+  EXPECT_NE(soon.reminders[0].text.find("12"), std::string::npos);
+  Report expired = w.build(kQuietDay, false, -3);
+  ASSERT_EQ(countReminders(expired, ReminderKind::CertificateExpiring), 1u);
+  EXPECT_NE(expired.reminders[0].text.find("过期"), std::string::npos);
+  EXPECT_EQ(expired.schools[0].health, Health::Action);
+}
+
+TEST(ReportModel, RemindsOfApplicationWaitingLongerThanConfigured) {
+  ReportWorld w;
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A9", "SUBMITTED", "", ""}));
+  w.pass("WAITING");
+  const Date today = realToday();  // the store stamped updatedAt with the real clock
+  // Days are counted from the Shanghai date of updatedAt; allow for a run across midnight.
+  EXPECT_EQ(countReminders(w.build(plusDays(today, 13)), ReminderKind::ApplicationWaiting), 0u);
+  Report late = w.build(plusDays(today, 15));
+  ASSERT_EQ(countReminders(late, ReminderKind::ApplicationWaiting), 1u);
+  const Reminder& m = *std::find_if(late.reminders.begin(), late.reminders.end(), [](auto& x) {
+    return x.kind == ReminderKind::ApplicationWaiting;
+  });
+  EXPECT_EQ(m.targetKey, w.key(0));
+  EXPECT_GE(m.days, 15);
+  EXPECT_NE(m.hint.find("A9"), std::string::npos);
+  // A shorter configured wait.
+  EXPECT_EQ(
+      countReminders(w.build(plusDays(today, 4), true, 400, 3), ReminderKind::ApplicationWaiting),
+      1u);
+}
+
+TEST(ReportModel, FailedLastPassMakesTheSchoolFailedAndKeepsLastSuccess) {
+  ReportWorld w;
+  w.pass("PROGRESSED", "good one");
+  w.pass("FAILED", "platform unavailable");
+  Report r = w.build(kQuietDay);
+  const ReportSchool& s = r.schools[0];
+  ASSERT_TRUE(s.lastPass);
+  ASSERT_TRUE(s.lastSuccessfulPass);
+  EXPECT_EQ(s.lastPass->outcome, "FAILED");
+  EXPECT_EQ(s.lastSuccessfulPass->summary, "good one");
+  EXPECT_EQ(s.health, Health::Failed);
+  EXPECT_EQ(r.health, Health::Failed);
+}
+
+TEST(ReportModel, RecordsOfTargetsNoLongerConfiguredAreStillShown) {
+  ReportWorld w;
+  w.declare({0}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"}});
+  const std::string oldKey = w.key(0);
+  w.school_.majors[0].targets.erase(w.school_.majors[0].targets.begin());
+  w.result_.targets.erase(w.result_.targets.begin());
+  Report r = w.build(kQuietDay);
+  const ReportTarget& t = targetOf(r, oldKey);
+  EXPECT_EQ(t.accepted, 1u);
+  EXPECT_NE(t.title.find("配置中已无此目标"), std::string::npos);
+}
+
+TEST(ReportModel, DatesAndStoreTimes) {
+  EXPECT_EQ(daysBetween(Date{2027, 2, 28}, Date{2027, 3, 1}), 1);
+  EXPECT_EQ(daysBetween(Date{2028, 2, 28}, Date{2028, 3, 1}), 2);
+  EXPECT_EQ(daysBetween(Date{2027, 3, 1}, Date{2026, 3, 1}), -365);
+  EXPECT_EQ(shanghaiDateOf("2026-11-27T19:09:17.123Z"), (Date{2026, 11, 28}));
+  EXPECT_EQ(shanghaiDateOf("2026-12-31T16:00:00Z"), (Date{2027, 1, 1}));
+  EXPECT_EQ(shanghaiDateOf("2026-11-27T09:00:00+08:00"), (Date{2026, 11, 27}));
+  EXPECT_FALSE(shanghaiDateOf("yesterday"));
+  EXPECT_EQ(shanghaiTimeText("2026-11-27T19:09:17.123Z"), "2026-11-28 03:09");
+  EXPECT_EQ(shanghaiTimeText("?"), "?");
+}
+
+}  // namespace
+}  // namespace zzjb::test
