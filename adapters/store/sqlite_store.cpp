@@ -217,7 +217,8 @@ class SqliteStateStore final : public StateStore {
     auto s = db_.prepare(sqlNow(
         "INSERT INTO applications (school, target_key, application_id, status, reason, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, $NOW) ON CONFLICT (school, target_key) DO "
-        "UPDATE SET application_id = ?3, status = ?4, reason = ?5, updated_at = $NOW"));
+        "UPDATE SET updated_at = CASE WHEN application_id = ?3 AND status = ?4 AND reason = ?5 "
+        "THEN updated_at ELSE $NOW END, application_id = ?3, status = ?4, reason = ?5"));
     if (!s) return std::unexpected(s.error());
     s->bind(1, a.school);
     s->bind(2, a.targetKey);
@@ -554,6 +555,17 @@ std::filesystem::path secretKeyPath(const std::filesystem::path& dbPath) {
 Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path& dbPath) {
   std::filesystem::path keyPath = secretKeyPath(dbPath);
   std::error_code ec;
+  // A first run makes the state directory, private (0700), as `StateDirectoryMode=` would.
+  if (const auto dir = dbPath.parent_path(); !dir.empty() && !std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return std::unexpected(detail::storeFinding(
+          "STORE_OPEN", dbPath, "cannot create the state directory " + dir.string() + ": " + ec.message(),
+          "create it (mode 0700) or point state.path somewhere writable"));
+    }
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
+                                 std::filesystem::perm_options::replace, ec);
+  }
   bool keyExisted = std::filesystem::exists(keyPath, ec);
   bool dbExisted = std::filesystem::exists(dbPath, ec);
   if (dbExisted && !keyExisted) {

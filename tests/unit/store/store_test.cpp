@@ -189,6 +189,68 @@ TEST(StoreApplications, PutAndReplace) {
   EXPECT_FALSE((*a)->updatedAt.empty());
 }
 
+TEST(StoreApplications, APollThatChangesNothingKeepsTheTimeOfTheLastChange) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "UNDER_REVIEW", "", ""}));
+  // Backdate it, as if the review had started long ago.
+  rawQuery(dir / "state.db", "UPDATE applications SET updated_at = '2026-01-01T00:00:00.000Z'");
+  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "UNDER_REVIEW", "", ""}));
+  EXPECT_EQ((*s->application("s1", "t1"))->updatedAt, "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "APPROVED", "", ""}));
+  EXPECT_NE((*s->application("s1", "t1"))->updatedAt, "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(s->putApplication({"s1", "t0", "", "NOT_GRANTED", "", ""}));
+  auto all = s->applications("s1");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].targetKey, "t0");  // by target key
+  EXPECT_EQ((*all)[1].status, "APPROVED");
+  EXPECT_TRUE(s->applications("s2")->empty());
+}
+
+TEST(StorePasses, LastPassAndLastSuccessfulPassPerSchool) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->lastPass("s1")->has_value());
+  ASSERT_TRUE(s->recordPass({"s1", "2027-03-01T01:00:00.000Z", "2027-03-01T01:00:05.000Z",
+                             "PROGRESSED", "3 batches sent", 3}));
+  ASSERT_TRUE(s->recordPass({"s1", "2027-03-02T01:00:00.000Z", "2027-03-02T01:00:01.000Z",
+                             "FAILED", "platform unavailable", 0}));
+  ASSERT_TRUE(s->recordPass({"s2", "2027-03-02T01:00:00.000Z", "2027-03-02T01:00:01.000Z",
+                             "UP_TO_DATE", "", 0}));
+  auto last = s->lastPass("s1");
+  ASSERT_TRUE(last && last->has_value());
+  EXPECT_EQ((*last)->outcome, "FAILED");
+  auto good = s->lastSuccessfulPass("s1");
+  ASSERT_TRUE(good && good->has_value());
+  EXPECT_EQ((*good)->outcome, "PROGRESSED");
+  EXPECT_EQ((*good)->creatingRequests, 3u);
+  EXPECT_EQ((*good)->summary, "3 batches sent");
+  EXPECT_EQ((*s->lastPass("s2"))->outcome, "UP_TO_DATE");
+}
+
+TEST(StoreFacts, ReplaceAndReadPerSchool) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->fact("s1", "account")->has_value());
+  ASSERT_TRUE(s->putFact("s1", "account", "PENDING_CENTRE"));
+  ASSERT_TRUE(s->putFact("s1", "account", "ACTIVE"));
+  EXPECT_EQ(**s->fact("s1", "account"), "ACTIVE");
+  EXPECT_FALSE(s->fact("s2", "account")->has_value());
+}
+
+TEST(StoreOpen, MakesAMissingStateDirectoryPrivate) {
+  TempDir dir;
+  const auto db = dir / "var" / "lib" / "zzjb" / "state.db";
+  auto s = openOrFail(db);
+  ASSERT_TRUE(s);
+  auto perms = std::filesystem::status(db.parent_path()).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_all);
+}
+
 TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
   TempDir dir;
   auto s = openOrFail(dir / "state.db");

@@ -50,7 +50,7 @@ struct Application {
   std::string applicationId;
   std::string status;  // the platform's, e.g. "PENDING_REVIEW", "APPROVED", "REJECTED"
   std::string reason;
-  std::string updatedAt;  // set by the store
+  std::string updatedAt;  // set by the store: when it last changed (a poll that changes nothing keeps it)
 };
 
 // A declaration batch the platform accepted for processing; created by a "batch" intent.
