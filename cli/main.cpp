@@ -18,8 +18,11 @@ void usage(std::ostream& out) {
          "  keyid   --cert FILE | --key URI       the keyID and facts of a certificate or token\n"
          "  sign    --key URI --in FILE --out SIG  sign a file with the school's key (DER)\n"
          "  identity check -c CONFIG             open every school's key, sign and verify a test\n"
-         "  plugins [-c CONFIG] [--json]          the certification-type plugins found, loaded or not\n\n"
-         "not yet available (planned): run, daemon, status, report — see README.md\n\n"
+         "  plugins [-c CONFIG] [--json]          the certification-type plugins found, loaded or not\n"
+         "  run     -c CONFIG [--school ID] [--dry-run]  one pass against the platform\n"
+         "  status  -c CONFIG [--json]          where each school and target stands\n"
+         "  report  -c CONFIG --format html|json -o FILE  the status report, one page or JSON\n"
+         "  daemon  -c CONFIG [--metrics-listen HOST:PORT]  passes on the schedule, until SIGTERM\n\n"
          "exit codes: 0 ok, 64 usage, 65 data error, 69 platform unavailable, 75 try again later,\n"
          "77 identity problem, 78 configuration error\n";
 }
@@ -48,12 +51,10 @@ int main(int argc, char** argv) {
   if (cmd == "sign") return zzjb::cli::cmdSign(rest);
   if (cmd == "identity") return zzjb::cli::cmdIdentity(rest);
   if (cmd == "plugins") return zzjb::cli::cmdPlugins(rest);
-  for (const char* planned : {"run", "daemon", "status", "report"}) {
-    if (cmd == planned) {
-      std::cerr << "zzjb: \"" << cmd << "\" is not available in this version yet\n";
-      return zzjb::cli::kExitUsage;
-    }
-  }
+  if (cmd == "run") return zzjb::cli::cmdRun(rest);
+  if (cmd == "status") return zzjb::cli::cmdStatus(rest);
+  if (cmd == "report") return zzjb::cli::cmdReport(rest);
+  if (cmd == "daemon") return zzjb::cli::cmdDaemon(rest);
   std::cerr << "zzjb: unknown command \"" << cmd << "\"\n\n";
   usage(std::cerr);
   return zzjb::cli::kExitUsage;

@@ -14,8 +14,12 @@ build_pkgs=(cmake g++ make pkg-config openssl libssl-dev libcurl4-openssl-dev li
 test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-wqy-zenhei
   poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc curl jq systemd dpkg-dev)
 
+# The demo drives zzjb-mock's admin API (the centre's side) with curl.
+demo_pkgs=(curl)
+
 case "$what" in
-  build|demo) pkgs=("${build_pkgs[@]}") ;;
+  build) pkgs=("${build_pkgs[@]}") ;;
+  demo) pkgs=("${build_pkgs[@]}" "${demo_pkgs[@]}") ;;
   test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
   *) echo "usage: $0 [build|test|demo]" >&2; exit 64 ;;
 esac

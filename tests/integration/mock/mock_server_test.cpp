@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "mock_process.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -31,81 +32,7 @@ using zzjb::test::writeFile;
 
 namespace fs = std::filesystem;
 
-// One zzjb-mock process. Started in the constructor, stopped (SIGTERM) by stop().
-class MockProcess {
- public:
-  MockProcess(const fs::path& dir, std::vector<std::string> extraArgs) : dir_(dir) {
-    fs::remove(dir_ / "port");
-    std::vector<std::string> args = {ZZJB_MOCK_BIN,
-                                     "--listen",
-                                     "127.0.0.1:0",
-                                     "--port-file",
-                                     (dir_ / "port").string(),
-                                     "--tls-out",
-                                     (dir_ / "tls").string(),
-                                     "--threads",
-                                     "2"};
-    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::freopen((dir_ / "stdout").c_str(), "w", stdout);
-      std::freopen((dir_ / "stderr").c_str(), "w", stderr);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!fs::exists(dir_ / "port") && std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        exitStatus_ = status;
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    port_ = std::stoi(readFile(dir_ / "port"));
-  }
-
-  ~MockProcess() {
-    if (pid_ > 0) stop();
-  }
-  MockProcess(const MockProcess&) = delete;
-  MockProcess& operator=(const MockProcess&) = delete;
-
-  [[nodiscard]] bool running() const { return pid_ > 0 && port_ > 0; }
-  [[nodiscard]] std::string base() const { return "https://127.0.0.1:" + std::to_string(port_); }
-  [[nodiscard]] fs::path caFile() const { return dir_ / "tls" / "cert.pem"; }
-  [[nodiscard]] int rawStatus() const { return exitStatus_; }
-
-  // SIGTERM, then waits up to `limit`. Returns the exit code (-1: killed or still running).
-  int stop(std::chrono::milliseconds limit = 5000ms) {
-    if (pid_ <= 0) return WIFEXITED(exitStatus_) ? WEXITSTATUS(exitStatus_) : -1;
-    kill(pid_, SIGTERM);
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        exitStatus_ = status;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-    return -1;
-  }
-
- private:
-  fs::path dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-  int exitStatus_ = 0;
-};
+using zzjb::test::MockProcess;
 
 struct Outcome {
   int status = 0;            // 0: no HTTP answer
@@ -125,7 +52,7 @@ class MockServerTest : public ::testing::Test {
 
   void start(std::vector<std::string> extraArgs = {}) {
     mock_.reset();
-    mock_.emplace(tmp_.path(), std::move(extraArgs));
+    mock_.emplace(tmp_.path(), std::move(extraArgs), ZZJB_MOCK_BIN);
     ASSERT_TRUE(mock_->running()) << readFile(tmp_ / "stderr");
   }
 
@@ -495,7 +422,7 @@ TEST_F(MockServerTest, RefusesBadStateFile) {
   mock_->stop();
   mock_.reset();
   writeFile(tmp_ / "bad-state.json", "{ this is not a state");
-  MockProcess bad(tmp_.path(), {"--state-file", (tmp_ / "bad-state.json").string()});
+  MockProcess bad(tmp_.path(), {"--state-file", (tmp_ / "bad-state.json").string()}, ZZJB_MOCK_BIN);
   EXPECT_FALSE(bad.running());
   EXPECT_TRUE(WIFEXITED(bad.rawStatus()));
   EXPECT_EQ(WEXITSTATUS(bad.rawStatus()), 78);

@@ -1,0 +1,498 @@
+// `zzjb daemon -c CONFIG`: passes on the configured schedule, until SIGTERM.
+//
+//  - SIGTERM / SIGINT: the pass in progress stops between requests (PassOptions::stopRequested),
+//    the request in flight is finished and recorded, then the daemon exits 0;
+//  - SIGHUP: the configuration is read again; a broken one is logged with its findings and the
+//    old one keeps running (zzjb_config_reloads_total{result="failed"}, /healthz degraded);
+//  - systemd: READY=1 once listening, STATUS= with what is happening, WATCHDOG=1 at half of
+//    $WATCHDOG_USEC, RELOADING=1 / STOPPING=1 (sd_notify.hpp);
+//  - /metrics and /healthz on a loopback address (--metrics-listen or metrics.listen).
+// Signals only set flags and write a byte to a self-pipe; the passes run on the main thread.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "daemon_settings.hpp"
+#include "inputs.hpp"
+#include "log.hpp"
+#include "metrics.hpp"
+#include "metrics_server.hpp"
+#include "run_pass.hpp"
+#include "sd_notify.hpp"
+#include "zzjb/config/loader.hpp"
+
+namespace zzjb::cli {
+
+namespace {
+
+std::atomic<bool> gStop{false};
+std::atomic<bool> gReload{false};
+std::atomic<int> gWakeFd{-1};
+
+extern "C" void onDaemonSignal(int sig) {
+  const int saved = errno;
+  if (sig == SIGHUP) {
+    gReload.store(true);
+  } else {
+    gStop.store(true);
+  }
+  const int fd = gWakeFd.load();
+  if (fd >= 0) {
+    const char byte = 1;
+    [[maybe_unused]] const ssize_t n = ::write(fd, &byte, 1);
+  }
+  errno = saved;
+}
+
+const std::vector<OptionSpec>& daemonOptions() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"--config", "-c", true, "the configuration file (JSON)"},
+      {"--every", "", true, "a pass now and then every SECONDS (rehearsals, tests; overrides the schedule)"},
+      {"--metrics-listen", "", true, "serve /metrics and /healthz on HOST:PORT (loopback only; port 0: any)"},
+      {"--metrics-port-file", "", true, "write the port the metrics server listens on to FILE"},
+      {"--log-format", "", true, "text (default) or json: the log lines on stderr"},
+      {"--today", "", true, "pretend today is YYYY-MM-DD in every pass (rehearsals)"},
+      {"--once-then-exit", "", false, "run the first pass at once, then exit with its code"},
+      {"--help", "-h", false, "this help"},
+  };
+  return kSpecs;
+}
+
+std::int64_t unixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The configuration and the daemon's own keys, both checked; or the findings that say why not.
+struct Loaded {
+  Config config;
+  DaemonSettings settings;
+  std::vector<Finding> warnings;
+};
+
+std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& path,
+                                                           std::optional<int> every) {
+  auto loaded = config::loadConfig(path, path);
+  std::vector<Finding> errors;
+  std::vector<Finding> warnings;
+  for (auto& f : loaded.findings) {
+    // Errors in the data (a roster) are for each pass to report; a configuration error is not.
+    if (f.severity == Severity::Error && f.kind == FindingKind::Config) {
+      errors.push_back(f);
+    } else if (f.severity != Severity::Info) {
+      warnings.push_back(f);
+    }
+  }
+  if (!loaded.config) {
+    if (errors.empty()) errors.push_back(configFinding("CONFIG_UNREADABLE", "cannot use " + path));
+    return std::unexpected(errors);
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto settings = parseDaemonSettings(text.str(), path, every);
+  if (!settings) errors.insert(errors.end(), settings.error().begin(), settings.error().end());
+  if (!errors.empty()) return std::unexpected(errors);
+  return Loaded{std::move(*loaded.config), std::move(*settings), std::move(warnings)};
+}
+
+std::vector<std::string> schoolIds(const Config& c) {
+  std::vector<std::string> ids;
+  for (const auto& s : c.schools) ids.push_back(s.id);
+  return ids;
+}
+
+// Heartbeat for the watchdog: every engine event and request, and the main loop, touch it.
+class Heartbeat {
+ public:
+  void touch() { last_.store(std::chrono::steady_clock::now().time_since_epoch().count()); }
+  [[nodiscard]] std::chrono::steady_clock::duration age() const {
+    return std::chrono::steady_clock::now().time_since_epoch() -
+           std::chrono::steady_clock::duration(last_.load());
+  }
+
+ private:
+  std::atomic<std::chrono::steady_clock::rep> last_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
+};
+
+class HeartbeatObserver final : public PassObserver {
+ public:
+  explicit HeartbeatObserver(Heartbeat& h) : h_(h) {}
+  void onEngineEvent(const EngineEvent&) override { h_.touch(); }
+  void onRequest(const std::string&, const platform::RequestEvent&) override { h_.touch(); }
+  void onSchoolDone(const SchoolOutcome&) override { h_.touch(); }
+  void log(Severity, const std::string&, const std::string&) override { h_.touch(); }
+
+ private:
+  Heartbeat& h_;
+};
+
+// Pets systemd's watchdog at half of WATCHDOG_USEC from its own thread, as long as the main
+// thread has shown a sign of life within `stallLimit` (a request can legitimately take up to the
+// platform timeout, a pass between two events a few of them; a hung token driver cannot).
+class WatchdogPinger {
+ public:
+  WatchdogPinger(SystemdNotifier& notifier, Heartbeat& heartbeat,
+                 std::chrono::steady_clock::duration stallLimit, Logger& logger)
+      : notifier_(notifier), heartbeat_(heartbeat), stallLimit_(stallLimit), logger_(logger) {
+    auto interval = notifier_.watchdogInterval();
+    if (!interval) return;
+    thread_ = std::thread([this, every = *interval] { run(every); });
+  }
+  ~WatchdogPinger() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  WatchdogPinger(const WatchdogPinger&) = delete;
+  WatchdogPinger& operator=(const WatchdogPinger&) = delete;
+
+ private:
+  void run(std::chrono::microseconds every) {
+    bool warned = false;
+    std::unique_lock lock(mu_);
+    while (!done_) {
+      if (heartbeat_.age() < stallLimit_) {
+        notifier_.watchdog();
+        warned = false;
+      } else if (!warned) {
+        logger_.error("no progress for a long time: no longer petting the systemd watchdog");
+        warned = true;
+      }
+      cv_.wait_for(lock, every, [this] { return done_; });
+    }
+  }
+
+  SystemdNotifier& notifier_;
+  Heartbeat& heartbeat_;
+  std::chrono::steady_clock::duration stallLimit_;
+  Logger& logger_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+// Installs the handlers and the self-pipe; restores the old handlers when it goes.
+class SignalGuard {
+ public:
+  SignalGuard() {
+    if (::pipe2(pipe_, O_CLOEXEC | O_NONBLOCK) != 0) return;
+    gWakeFd.store(pipe_[1]);
+    struct sigaction sa {};
+    sa.sa_handler = onDaemonSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(SIGTERM, &sa, &oldTerm_);
+    ::sigaction(SIGINT, &sa, &oldInt_);
+    ::sigaction(SIGHUP, &sa, &oldHup_);
+    struct sigaction ign {};
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    ::sigaction(SIGPIPE, &ign, &oldPipe_);
+    ok_ = true;
+  }
+  ~SignalGuard() {
+    if (!ok_) return;
+    ::sigaction(SIGTERM, &oldTerm_, nullptr);
+    ::sigaction(SIGINT, &oldInt_, nullptr);
+    ::sigaction(SIGHUP, &oldHup_, nullptr);
+    ::sigaction(SIGPIPE, &oldPipe_, nullptr);
+    gWakeFd.store(-1);
+    ::close(pipe_[0]);
+    ::close(pipe_[1]);
+  }
+  SignalGuard(const SignalGuard&) = delete;
+  SignalGuard& operator=(const SignalGuard&) = delete;
+
+  [[nodiscard]] bool ok() const { return ok_; }
+
+  // Sleeps until `until` (UTC seconds; nullopt: until a signal), a stop or a reload request.
+  enum class Wake { Time, Stop, Reload };
+  Wake sleepUntil(std::optional<std::int64_t> until, Heartbeat& heartbeat) {
+    while (true) {
+      heartbeat.touch();
+      if (gStop.load()) return Wake::Stop;
+      if (gReload.exchange(false)) return Wake::Reload;
+      int timeoutMs = 60'000;  // at most a minute at a time: the wall clock may be set meanwhile
+      if (until) {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        const auto left = std::chrono::seconds(*until) - now;
+        if (left <= std::chrono::nanoseconds(0)) return Wake::Time;
+        timeoutMs = static_cast<int>(std::min<std::int64_t>(
+            60'000, std::chrono::ceil<std::chrono::milliseconds>(left).count()));
+      }
+      pollfd p{pipe_[0], POLLIN, 0};
+      if (::poll(&p, 1, timeoutMs) > 0) {
+        char buf[64];
+        while (::read(pipe_[0], buf, sizeof buf) > 0) {
+        }
+      }
+    }
+  }
+
+ private:
+  int pipe_[2] = {-1, -1};
+  bool ok_ = false;
+  struct sigaction oldTerm_ {}, oldInt_ {}, oldHup_ {}, oldPipe_ {};
+};
+
+bool writePortFile(const std::string& file, int port) {
+  const std::string tmp = file + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << "\n";
+    if (!out) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  return !ec;
+}
+
+void logFindings(Logger& logger, const std::vector<Finding>& findings) {
+  for (const auto& f : findings) logger.finding(f);
+}
+
+std::string passLine(const PassResult& r) {
+  std::size_t failed = 0;
+  for (const auto& s : r.schools) {
+    if (s.kind == SchoolOutcomeKind::Failed || s.kind == SchoolOutcomeKind::Skipped) ++failed;
+  }
+  return std::to_string(r.schools.size()) + " school(s), " + std::to_string(failed) +
+         " failed or skipped";
+}
+
+}  // namespace
+
+int cmdDaemon(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = parseArgs(argv, daemonOptions(), error);
+  if (!args || args->has("--help")) {
+    std::ostream& o = args ? std::cout : std::cerr;
+    if (!args) o << "zzjb daemon: " << error << "\n";
+    o << "usage: zzjb daemon -c CONFIG [--every SECONDS] [--metrics-listen HOST:PORT]\n"
+         "                   [--metrics-port-file FILE] [--log-format text|json] [--today YYYY-MM-DD]\n"
+         "                   [--once-then-exit]\n\n"
+         "Runs passes (as `zzjb run`) on the configuration's schedule — cron expressions in\n"
+         "Asia/Shanghai time plus a random delay — until SIGTERM, which lets the request in flight\n"
+         "finish and be recorded. SIGHUP reloads the configuration; a broken one is reported and the\n"
+         "old one keeps running. Under systemd (Type=notify) it reports READY, STATUS and WATCHDOG.\n"
+         "Exit: 0 stopped by SIGTERM/SIGINT, 64 usage, 69 metrics address unavailable, 78 configuration.\n\n"
+      << optionsHelp(daemonOptions());
+    return args ? kExitOk : kExitUsage;
+  }
+  auto configPath = args->get("--config");
+  if (!configPath) {
+    std::cerr << "zzjb daemon: -c CONFIG is required\n";
+    return kExitUsage;
+  }
+  std::optional<int> every;
+  if (auto e = args->get("--every")) {
+    int v = 0;
+    auto [end, ec] = std::from_chars(e->data(), e->data() + e->size(), v);
+    if (ec != std::errc() || end != e->data() + e->size() || v < 1 || v > 7 * 86400) {
+      std::cerr << "zzjb daemon: --every wants seconds from 1 to 604800, got \"" << *e << "\"\n";
+      return kExitUsage;
+    }
+    every = v;
+  }
+  std::optional<LogFormat> formatFlag;
+  if (auto f = args->get("--log-format")) {
+    formatFlag = parseLogFormat(*f);
+    if (!formatFlag) {
+      std::cerr << "zzjb daemon: --log-format is text or json, not \"" << *f << "\"\n";
+      return kExitUsage;
+    }
+  }
+  std::optional<ListenAddress> listenFlag;
+  if (auto l = args->get("--metrics-listen")) {
+    auto parsed = parseListenAddress(*l);
+    if (!parsed) {
+      std::cerr << "zzjb daemon: --metrics-listen: " << parsed.error() << "\n";
+      return kExitUsage;
+    }
+    listenFlag = *parsed;
+  }
+  PassOptions passOptions;
+  if (args->has("--today")) {
+    passOptions.today = todayFrom(args->get("--today"), error);
+    if (!passOptions.today) {
+      std::cerr << "zzjb daemon: " << error << "\n";
+      return kExitUsage;
+    }
+  }
+  const bool once = args->has("--once-then-exit");
+
+  Logger logger(formatFlag.value_or(LogFormat::Text), std::cerr);
+  auto loaded = loadEverything(*configPath, every);
+  if (!loaded) {
+    logFindings(logger, loaded.error());
+    logger.error("configuration " + *configPath + " cannot be used: not starting");
+    return kExitConfig;
+  }
+  std::unique_ptr<Loaded> current = std::make_unique<Loaded>(std::move(*loaded));
+  if (!formatFlag && current->settings.logFormat) logger.setFormat(*current->settings.logFormat);
+  logFindings(logger, current->warnings);
+
+  gStop.store(false);
+  gReload.store(false);
+  SignalGuard signals;
+  if (!signals.ok()) {
+    logger.error("cannot set up signal handling");
+    return kExitSoftware;
+  }
+
+  Metrics metrics;
+  metrics.setSchools(schoolIds(current->config));
+  std::unique_ptr<HttpServer> server;
+  std::optional<ListenAddress> listen = listenFlag;
+  if (!listen && current->settings.metricsListen) {
+    listen = parseListenAddress(*current->settings.metricsListen).value();  // checked on load
+  }
+  if (listen) {
+    auto started = HttpServer::start(*listen, metricsHandler(metrics));
+    if (!started) {
+      logger.error("metrics: " + started.error());
+      return kExitUnavailable;
+    }
+    server = std::move(*started);
+    const std::string host = listen->host.find(':') != std::string::npos ? "[" + listen->host + "]"
+                                                                         : listen->host;
+    logger.info("serving /metrics and /healthz on http://" + host + ":" +
+                std::to_string(server->port()));
+    if (auto pf = args->get("--metrics-port-file"); pf && !writePortFile(*pf, server->port())) {
+      logger.error("cannot write the metrics port to " + *pf);
+      return kExitCantCreate;
+    }
+  }
+
+  SystemdNotifier notifier = SystemdNotifier::fromEnvironment();
+  Heartbeat heartbeat;
+  const auto stallLimit = std::max<std::chrono::steady_clock::duration>(
+      std::chrono::minutes(5),
+      std::chrono::seconds(4 * static_cast<std::int64_t>(current->config.platform.timeoutSeconds) + 60));
+  WatchdogPinger pinger(notifier, heartbeat, stallLimit, logger);
+
+  LogObserver logLines(logger, /*logRequests=*/false);
+  HeartbeatObserver beat(heartbeat);
+  TeeObserver observer({&logLines, &metrics, &beat});
+  passOptions.stopRequested = [] { return gStop.load(); };
+
+  std::mt19937_64 rng{std::random_device{}()};
+  std::optional<std::int64_t> lastPassStart;
+  std::optional<std::int64_t> due;
+  bool dueKnown = false;
+  int exitCode = kExitOk;
+
+  auto reload = [&] {
+    notifier.reloading("reloading " + *configPath);
+    logger.info("SIGHUP: reloading " + *configPath);
+    auto fresh = loadEverything(*configPath, every);
+    if (!fresh) {
+      logFindings(logger, fresh.error());
+      logger.error("the new configuration cannot be used: keeping the one loaded before",
+                   {{"findings", std::to_string(fresh.error().size())}});
+      metrics.configReloaded(false);
+      notifier.ready("reload failed: still running the previous configuration");
+      return;
+    }
+    logFindings(logger, fresh->warnings);
+    if (fresh->settings.metricsListen != current->settings.metricsListen && !listenFlag) {
+      logger.warning("metrics.listen changed: it takes effect at the next start");
+    }
+    if (!formatFlag) logger.setFormat(fresh->settings.logFormat.value_or(LogFormat::Text));
+    const bool scheduleChanged =
+        fresh->settings.schedule.describe() != current->settings.schedule.describe();
+    current = std::make_unique<Loaded>(std::move(*fresh));
+    metrics.setSchools(schoolIds(current->config));
+    metrics.configReloaded(true);
+    if (scheduleChanged) dueKnown = false;
+    logger.info("configuration reloaded",
+                {{"schools", std::to_string(current->config.schools.size())},
+                 {"schedule", current->settings.schedule.describe()}});
+    notifier.ready("configuration reloaded");
+  };
+
+  logger.info("daemon started", {{"config", *configPath},
+                                 {"schools", std::to_string(current->config.schools.size())},
+                                 {"schedule", current->settings.schedule.describe()}});
+  notifier.ready("started");
+  while (!gStop.load()) {
+    if (!dueKnown) {
+      due = once ? std::optional<std::int64_t>(unixNow())
+                 : nextPassTime(current->settings.schedule, unixNow(), lastPassStart, rng);
+      dueKnown = true;
+      metrics.setNextPass(due);
+      if (due) {
+        logger.info("next pass at " + shanghaiIsoTime(*due));
+        notifier.status("waiting; next pass at " + shanghaiIsoTime(*due));
+      } else {
+        logger.error("the schedule never fires again: waiting for a new configuration (SIGHUP)");
+        notifier.status("the schedule never fires again; waiting for SIGHUP");
+      }
+    }
+    const auto wake = signals.sleepUntil(due, heartbeat);
+    if (wake == SignalGuard::Wake::Stop) break;
+    if (wake == SignalGuard::Wake::Reload) {
+      reload();
+      continue;
+    }
+
+    lastPassStart = unixNow();
+    dueKnown = false;
+    notifier.status("pass running since " + shanghaiIsoTime(*lastPassStart));
+    logger.info("pass started", {{"schools", std::to_string(current->config.schools.size())}});
+    metrics.passStarted();
+    const auto t0 = std::chrono::steady_clock::now();
+    PassResult result = runPass(current->config, passOptions, observer);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    metrics.passFinished(result);
+    heartbeat.touch();
+    for (const auto& f : result.findings) {
+      if (f.severity == Severity::Error && f.school.empty()) logger.finding(f);
+    }
+    std::ostringstream secs;
+    secs.precision(1);
+    secs << std::fixed << seconds;
+    const std::string outcome = passOutcomeLabel(result.exitCode, result.stopped);
+    logger.log(result.exitCode == 0 || result.stopped ? Severity::Info : Severity::Warning, {}, {},
+               "pass finished: " + outcome + ", " + passLine(result),
+               {{"outcome", outcome},
+                {"exitCode", std::to_string(result.exitCode)},
+                {"seconds", secs.str()}});
+    notifier.status("last pass " + outcome + " at " + shanghaiIsoTime(unixNow()));
+    if (once) {
+      exitCode = result.stopped ? kExitOk : result.exitCode;
+      break;
+    }
+  }
+  notifier.stopping("stopping");
+  logger.info(gStop.load() ? "stopped by signal" : "stopped");
+  if (server) server->stop();
+  return exitCode;
+}
+
+}  // namespace zzjb::cli

@@ -1,0 +1,218 @@
+// `zzjb report -c CONFIG --format html|json -o FILE [--school ID] [--today YYYY-MM-DD]`: the status
+// report, per school and target, as one self-contained HTML page or one JSON document. Also
+// gathers the report for `zzjb status` (collectReport).
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "inputs.hpp"
+#include "report_json.hpp"
+#include "zzjb/store/sqlite_store.hpp"
+
+namespace zzjb::cli {
+
+namespace {
+
+const std::vector<OptionSpec>& reportOptions() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"--config", "-c", true, "the configuration file (JSON)"},
+      {"--format", "", true, "html (one page to open in a browser or print) or json"},
+      {"--output", "-o", true, "the file to write (\"-\": standard output)"},
+      {"--school", "", true, "only this school (its id)"},
+      {"--today", "", true, "pretend today is YYYY-MM-DD (rehearsals, tests)"},
+      {"--help", "-h", false, "this help"},
+  };
+  return kSpecs;
+}
+
+// Now in Asia/Shanghai, for people: "2026-11-27 19:09".
+std::string shanghaiNow() {
+  std::time_t now = std::time(nullptr) + 8 * 3600;  // Asia/Shanghai has no daylight saving
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+std::string findingLine(const Finding& f) {
+  const std::string where = f.where.str();
+  return (where.empty() ? "" : where + ": ") + f.message + " [" + f.code + "]";
+}
+
+// Writes `content` to `path` through a temporary file in the same directory, so that a reader
+// never sees half a report.
+bool writeAtomically(const std::filesystem::path& path, const std::string& content,
+                     std::string& error) {
+  const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << content) || !out.flush()) {
+      error = "cannot write " + path.string();
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    error = "cannot write " + path.string() + ": " + ec.message();
+    std::filesystem::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+CollectedReport collectReport(const std::string& command, const std::string& configPath,
+                              const std::optional<std::string>& schoolFilter, const Date& today) {
+  CollectedReport out;
+  Inputs in = loadInputs(configPath);
+  if (!in.config) {
+    for (const auto& f : in.findings) std::cerr << command << ": " << findingLine(f) << "\n";
+    out.exitCode = kExitConfig;
+    return out;
+  }
+  const Config& config = *in.config;
+  plugin_host::Host plugins;  // outlives the report's building: explainReview calls into it
+  loadPlugins(plugins, &config, in.findings);
+
+  ReportInputs ri;
+  ri.config = &config;
+  ri.types = &plugins.registry();
+  std::map<std::string, std::vector<Finding>> bySchool;
+  for (auto& f : in.findings) {
+    if (!f.school.empty()) {
+      bySchool[f.school].push_back(std::move(f));
+    } else if (f.severity == Severity::Error) {
+      ri.notes.push_back(findingLine(f));
+    }
+  }
+
+  // The store: absent means no pass has run yet. It is never created here.
+  std::unique_ptr<StateStore> store;
+  std::error_code ec;
+  if (!config.statePath.empty() && std::filesystem::exists(config.statePath, ec)) {
+    auto opened = store::openSqliteStore(config.statePath);
+    if (!opened) {
+      const Finding& f = opened.error();
+      std::cerr << command << ": cannot open the state store " << config.statePath << ": "
+                << f.message << " [" << f.code << "]" << (f.hint.empty() ? "" : "\n  → " + f.hint)
+                << "\n";
+      out.exitCode = f.code == "STORE_OPEN" ? kExitTempFail : kExitConfig;
+      return out;
+    }
+    store = std::move(*opened);
+  }
+  ri.store = store.get();
+
+  // Evaluated as `zzjb check` does; the results must outlive buildReport.
+  std::vector<SchoolResult> results;
+  std::vector<CertificateFacts> certs;
+  std::vector<const School*> schools;
+  for (const auto& school : config.schools) {
+    if (!schoolFilter || school.id == *schoolFilter) schools.push_back(&school);
+  }
+  if (schoolFilter && schools.empty()) {
+    std::cerr << command << ": no school with id \"" << *schoolFilter << "\" in " << configPath
+              << "\n";
+    out.exitCode = kExitUsage;
+    return out;
+  }
+  results.reserve(schools.size());
+  certs.reserve(schools.size());
+  EligibilityOptions opt{today, in.catalog ? &*in.catalog : nullptr, &plugins.registry()};
+  for (const School* school : schools) {
+    results.push_back(evaluateSchool(*school, readRosters(*school), opt));
+    SchoolResult& result = results.back();
+    certs.push_back(readSchoolCertificate(*school, today, extensionOids(config), result.findings));
+    auto& extra = bySchool[school->id];
+    result.findings.insert(result.findings.begin(), extra.begin(), extra.end());
+    for (auto& f : result.findings) {
+      if (f.where.file.empty() && !f.where.jsonPath.empty()) f.where.file = configPath;
+    }
+  }
+  for (std::size_t i = 0; i < schools.size(); ++i) {
+    ReportSchoolInput si;
+    si.school = schools[i];
+    si.evaluation = &results[i];
+    if (certs[i].info) {
+      si.certificateDaysLeft = certs[i].daysLeft;
+      si.certificateNotAfter = identity::shanghaiDate(certs[i].info->notAfter);
+    }
+    ri.schools.push_back(si);
+  }
+  ReportOptions ro;
+  ro.today = today;
+  ro.generatedAt = shanghaiNow();
+  out.report = buildReport(ri, ro);
+  out.report.configFile = configPath;
+  return out;
+}
+
+int cmdReport(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = parseArgs(argv, reportOptions(), error);
+  if (!args || args->has("--help")) {
+    std::ostream& o = args ? std::cout : std::cerr;
+    if (!args) o << "zzjb report: " << error << "\n";
+    o << "usage: zzjb report -c CONFIG --format html|json -o FILE [--school ID] [--today "
+         "YYYY-MM-DD]\n\n"
+         "The status report, per school and target: the offline evaluation (who is eligible, who\n"
+         "is excluded and why), the permission, what was declared, accepted and rejected (with "
+         "the\n"
+         "platform's reason and what to do), the last pass, and reminders (the April/October\n"
+         "evaluation window, certificates about to expire, applications waiting too long).\n"
+         "html: one self-contained page to open in a browser or print; json: for scripts.\n"
+         "ID numbers and names are masked; no mobile, no PIN. Nothing is sent and the state\n"
+         "store is only read (without one, the report says no pass has run yet).\n"
+         "Exit: 0 written, 64 usage, 73 cannot write FILE, 75 store busy, 78 configuration or\n"
+         "store unusable.\n\n"
+      << optionsHelp(reportOptions());
+    return args ? kExitOk : kExitUsage;
+  }
+  auto configPath = args->get("--config");
+  auto format = args->get("--format");
+  auto output = args->get("--output");
+  if (!configPath || !format || !output) {
+    std::cerr << "zzjb report: -c CONFIG, --format html|json and -o FILE are all required\n";
+    return kExitUsage;
+  }
+  if (*format != "html" && *format != "json") {
+    std::cerr << "zzjb report: --format is html or json, not \"" << *format << "\"\n";
+    return kExitUsage;
+  }
+  auto today = todayFrom(args->get("--today"), error);
+  if (!today) {
+    std::cerr << "zzjb report: " << error << "\n";
+    return kExitUsage;
+  }
+  CollectedReport collected =
+      collectReport("zzjb report", *configPath, args->get("--school"), *today);
+  if (collected.exitCode != 0) return collected.exitCode;
+  const std::string content = *format == "html" ? renderReportHtml(collected.report)
+                                                : reportJson(collected.report).dump(2) + "\n";
+  if (*output == "-") {
+    std::cout << content;
+    return std::cout.flush() ? kExitOk : kExitCantCreate;
+  }
+  if (!writeAtomically(*output, content, error)) {
+    std::cerr << "zzjb report: " << error << "\n";
+    return kExitCantCreate;
+  }
+  std::cerr << "zzjb report: wrote " << *output << " (" << collected.report.schools.size()
+            << " school(s), " << healthLabel(collected.report.health) << ")\n";
+  return kExitOk;
+}
+
+}  // namespace zzjb::cli

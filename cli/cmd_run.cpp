@@ -1,0 +1,200 @@
+// `zzjb run -c CONFIG [--school ID] [--dry-run]`: one pass, for cron or a systemd timer.
+// On a terminal: a live progress line (school, target, rows) with warnings above it; otherwise
+// (cron, journald) plain log lines. Then a summary per school and target on stdout.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <sstream>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "inputs.hpp"
+#include "log.hpp"
+#include "run_pass.hpp"
+
+namespace zzjb::cli {
+namespace {
+
+const std::vector<OptionSpec>& runOptions() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"--config", "-c", true, "the configuration file (JSON)"},
+      {"--school", "", true, "only this school (its id)"},
+      {"--dry-run", "", false, "send nothing, write nothing: show what would be sent"},
+      {"--today", "", true, "pretend today is YYYY-MM-DD (rehearsals against zzjb-mock)"},
+      {"--log-format", "", true, "text (default) or json: the log lines on stderr"},
+      {"--no-progress", "", false, "log lines even on a terminal"},
+      {"--help", "-h", false, "this help"},
+  };
+  return kSpecs;
+}
+
+// The live line on a terminal: what is being done now. Warnings and errors go above it.
+class ProgressDisplay final : public PassObserver {
+ public:
+  ProgressDisplay(std::size_t schools, Logger& logger) : schools_(schools), logger_(logger) {}
+  ~ProgressDisplay() override { clear(); }
+  ProgressDisplay(const ProgressDisplay&) = delete;
+  ProgressDisplay& operator=(const ProgressDisplay&) = delete;
+
+  void onEngineEvent(const EngineEvent& e) override {
+    switch (e.kind) {
+      case EngineEvent::Kind::SchoolStarted:
+        ++index_;
+        school_ = e.school;
+        target_.clear();
+        rows_.clear();
+        step_ = "starting";
+        break;
+      case EngineEvent::Kind::Step:
+        step_ = e.message;
+        if (!e.targetKey.empty()) target_ = e.targetKey;
+        break;
+      case EngineEvent::Kind::RequestSent:
+        step_ = e.message;
+        if (!e.targetKey.empty()) target_ = e.targetKey;
+        break;
+      case EngineEvent::Kind::RowsRecorded:
+        target_ = e.targetKey;
+        rows_ = "rows " + std::to_string(e.count) + "/" + std::to_string(e.total);
+        break;
+      case EngineEvent::Kind::TargetFinished:
+        target_ = e.targetKey;
+        step_ = e.message;
+        break;
+      case EngineEvent::Kind::Warning:
+        above(Severity::Warning, e.school, e.targetKey, e.message);
+        return;
+      case EngineEvent::Kind::SchoolFinished:
+        step_ = e.message;
+        break;
+    }
+    draw();
+  }
+  void onRequest(const std::string& school, const platform::RequestEvent& e) override {
+    if (e.willRetry) {
+      std::ostringstream m;
+      m << e.endpoint << ": " << (e.status == 0 ? std::string("no answer") : std::to_string(e.status))
+        << (e.code.empty() ? "" : " " + e.code) << ", retrying in " << e.delayMs << " ms";
+      step_ = m.str();
+      draw();
+    } else if (e.status == 0 || e.status >= 400) {
+      above(Severity::Warning, school, "",
+            e.endpoint + ": " + (e.status == 0 ? std::string("no answer") : std::to_string(e.status)) +
+                (e.code.empty() ? "" : " " + e.code));
+    }
+  }
+  void onSchoolDone(const SchoolOutcome& o) override {
+    clear();
+    logger_.log(o.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Info, o.school, "",
+                o.summary());
+  }
+  void log(Severity s, const std::string& school, const std::string& message) override {
+    above(s, school, "", message);
+  }
+
+ private:
+  void above(Severity s, const std::string& school, const std::string& target, const std::string& m) {
+    clear();
+    logger_.log(s, school, target, m);
+    draw();
+  }
+  void clear() {
+    if (drawn_) std::cerr << "\r\x1b[K" << std::flush;
+    drawn_ = false;
+  }
+  void draw() {
+    if (school_.empty()) return;
+    std::string line = "[" + std::to_string(index_) +
+                       (schools_ > 0 ? "/" + std::to_string(schools_) : std::string()) + "] " + school_;
+    if (!target_.empty()) line += " · " + target_;
+    if (!rows_.empty()) line += " · " + rows_;
+    if (!step_.empty()) line += " · " + step_;
+    if (line.size() > 150) line.resize(150);  // bytes; a cut in UTF-8 only spoils the last glyph
+    std::cerr << "\r\x1b[K" << maskPersonalData(line) << std::flush;
+    drawn_ = true;
+  }
+
+  std::size_t schools_;
+  Logger& logger_;
+  std::size_t index_ = 0;
+  std::string school_, target_, rows_, step_;
+  bool drawn_ = false;
+};
+
+void printSummary(std::ostream& out, const PassResult& r, bool dryRun) {
+  for (const auto& s : r.schools) {
+    out << s.school << ": " << s.summary() << "\n";
+    for (const auto& t : s.targets) {
+      out << "  " << t.label << " — " << targetPhaseLabel(t.phase) << ": " << t.eligible
+          << " eligible, " << t.sent << " sent now, " << t.accepted << " accepted, " << t.rejected
+          << " rejected, " << t.pending << " pending";
+      if (!t.detail.empty()) out << "\n    " << t.detail;
+      if (!t.hint.empty()) out << "\n    → " << t.hint;
+      out << "\n";
+      if (dryRun) {
+        for (const auto& w : t.wouldSend) out << "    would send: " << w << "\n";
+      }
+    }
+  }
+}
+
+}  // namespace
+
+int cmdRun(const std::vector<std::string>& argv) {
+  std::string error;
+  auto args = parseArgs(argv, runOptions(), error);
+  if (!args || args->has("--help")) {
+    std::ostream& o = args ? std::cout : std::cerr;
+    if (!args) o << "zzjb run: " << error << "\n";
+    o << "usage: zzjb run -c CONFIG [--school ID] [--dry-run] [--log-format text|json]\n\n"
+         "One pass: for every school, check the data offline, log in with its CA key, make sure of\n"
+         "the account and the permissions, declare the eligible students not declared yet, and\n"
+         "record what the platform answered. Safe to repeat and to interrupt: nothing is sent twice.\n"
+         "Exit: 0 done (or waiting on the centre), 65 data errors (the rest went through),\n"
+         "69/75 platform unavailable (try later), 77 key or certificate problem, 78 configuration.\n\n"
+      << optionsHelp(runOptions());
+    return args ? kExitOk : kExitUsage;
+  }
+  auto configPath = args->get("--config");
+  if (!configPath) {
+    std::cerr << "zzjb run: -c CONFIG is required (try config/zzjb.example.json)\n";
+    return kExitUsage;
+  }
+  PassOptions options;
+  options.school = args->get("--school");
+  options.dryRun = args->has("--dry-run");
+  if (args->has("--today")) {
+    options.today = todayFrom(args->get("--today"), error);
+    if (!options.today) {
+      std::cerr << "zzjb run: " << error << "\n";
+      return kExitUsage;
+    }
+  }
+  LogFormat format = LogFormat::Text;
+  if (auto f = args->get("--log-format")) {
+    auto parsed = parseLogFormat(*f);
+    if (!parsed) {
+      std::cerr << "zzjb run: --log-format is text or json, not \"" << *f << "\"\n";
+      return kExitUsage;
+    }
+    format = *parsed;
+  }
+  Logger logger(format, std::cerr);
+  LogObserver logLines(logger, /*logRequests=*/false);
+  const bool live = format == LogFormat::Text && !args->has("--no-progress") &&
+                    isatty(STDERR_FILENO) != 0 && std::getenv("TERM") != nullptr &&
+                    std::string(std::getenv("TERM")) != "dumb";
+  std::optional<ProgressDisplay> progress;
+  PassObserver* observer = &logLines;
+  if (live) {
+    progress.emplace(options.school ? 1 : 0, logger);
+    observer = &*progress;
+  }
+  PassResult result = runPassFromFile(*configPath, options, *observer);
+  progress.reset();
+  printSummary(std::cout, result, options.dryRun);
+  return result.exitCode;
+}
+
+}  // namespace zzjb::cli

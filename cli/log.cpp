@@ -1,0 +1,306 @@
+// Log lines (text or JSON) with personal data masked, and the pass observer that writes them.
+#include "log.hpp"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "zzjb/core/identifiers.hpp"
+#include "zzjb/core/schedule.hpp"
+
+namespace zzjb::cli {
+
+namespace {
+
+bool isAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool isAsciiAlnum(char c) {
+  return isAsciiDigit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+bool allDigits(std::string_view s) {
+  for (char c : s) {
+    if (!isAsciiDigit(c)) return false;
+  }
+  return !s.empty();
+}
+bool looksLikeResidentId(std::string_view t) {
+  return t.size() == 18 && allDigits(t.substr(0, 17)) &&
+         (isAsciiDigit(t[17]) || t[17] == 'X' || t[17] == 'x');
+}
+bool looksLikeMobile(std::string_view t) { return t.size() == 11 && t[0] == '1' && allDigits(t); }
+
+// The masked form of one alphanumeric token, or nullopt when it is not personal data.
+std::optional<std::string> maskToken(std::string_view t) {
+  if (looksLikeResidentId(t)) return maskId(t);
+  if (looksLikeMobile(t)) return maskMobile(t);
+  if (t.size() == 13 && t.starts_with("86") && looksLikeMobile(t.substr(2))) {
+    return "86" + maskMobile(t.substr(2));
+  }
+  if (t.size() == 15 && t.starts_with("0086") && looksLikeMobile(t.substr(4))) {
+    return "0086" + maskMobile(t.substr(4));
+  }
+  return std::nullopt;
+}
+
+std::string_view levelName(Severity s) { return severityName(s); }
+
+std::string orDash(std::string_view s) { return s.empty() ? "-" : std::string(s); }
+
+// A field value in a text line: bare when it has no space or quote, quoted otherwise.
+std::string textValue(const std::string& v) {
+  if (!v.empty() && v.find_first_of(" \t\"=\n") == std::string::npos) return v;
+  std::string q = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') q += '\\';
+    if (c == '\n') {
+      q += "\\n";
+      continue;
+    }
+    q += c;
+  }
+  return q + "\"";
+}
+
+std::string oneLine(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* schoolOutcomeLabel(SchoolOutcomeKind k) {
+  switch (k) {
+    case SchoolOutcomeKind::UpToDate: return "UP_TO_DATE";
+    case SchoolOutcomeKind::Progressed: return "PROGRESSED";
+    case SchoolOutcomeKind::Waiting: return "WAITING";
+    case SchoolOutcomeKind::Failed: return "FAILED";
+    case SchoolOutcomeKind::Skipped: return "SKIPPED";
+  }
+  return "?";
+}
+
+const char* targetPhaseLabel(TargetPhase p) {
+  switch (p) {
+    case TargetPhase::NoEligibleStudents: return "NO_ELIGIBLE_STUDENTS";
+    case TargetPhase::WaitingForAccount: return "WAITING_FOR_ACCOUNT";
+    case TargetPhase::PermissionNotGranted: return "PERMISSION_NOT_GRANTED";
+    case TargetPhase::PermissionUnderReview: return "PERMISSION_UNDER_REVIEW";
+    case TargetPhase::PermissionRejected: return "PERMISSION_REJECTED";
+    case TargetPhase::Declaring: return "DECLARING";
+    case TargetPhase::UpToDate: return "UP_TO_DATE";
+    case TargetPhase::Failed: return "FAILED";
+  }
+  return "?";
+}
+
+std::optional<LogFormat> parseLogFormat(std::string_view name) {
+  if (name == "text") return LogFormat::Text;
+  if (name == "json") return LogFormat::Json;
+  return std::nullopt;
+}
+
+std::string maskPersonalData(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  auto tokenEnd = [&](std::size_t from) {
+    while (from < n && isAsciiAlnum(text[from])) ++from;
+    return from;
+  };
+  while (i < n) {
+    if (!isAsciiAlnum(text[i])) {
+      out += text[i++];
+      continue;
+    }
+    const std::size_t j = tokenEnd(i);
+    const std::string_view tok = text.substr(i, j - i);
+    // 139-1234-5678, 139 1234 5678: three tokens with the same separator.
+    if (tok.size() == 3 && tok[0] == '1' && allDigits(tok) && j < n &&
+        (text[j] == '-' || text[j] == ' ')) {
+      const char sep = text[j];
+      const std::size_t k = tokenEnd(j + 1);
+      if (k - (j + 1) == 4 && allDigits(text.substr(j + 1, 4)) && k < n && text[k] == sep) {
+        const std::size_t m = tokenEnd(k + 1);
+        if (m - (k + 1) == 4 && allDigits(text.substr(k + 1, 4))) {
+          out += std::string(tok) + sep + "****" + sep + std::string(text.substr(k + 1, 4));
+          i = m;
+          continue;
+        }
+      }
+    }
+    if (auto masked = maskToken(tok)) {
+      out += *masked;
+    } else {
+      out += tok;
+    }
+    i = j;
+  }
+  return out;
+}
+
+Logger::Logger(LogFormat format, std::ostream& out, std::function<std::int64_t()> now)
+    : format_(format), out_(out), now_(std::move(now)) {
+  if (!now_) {
+    now_ = [] {
+      return static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+    };
+  }
+}
+
+void Logger::setFormat(LogFormat format) {
+  std::lock_guard lock(mu_);
+  format_ = format;
+}
+
+LogFormat Logger::format() const {
+  std::lock_guard lock(mu_);
+  return format_;
+}
+
+void Logger::log(Severity level, std::string_view school, std::string_view target,
+                 std::string_view message, const LogFields& fields) {
+  const std::string time = shanghaiIsoTime(now_());
+  std::lock_guard lock(mu_);
+  std::string line;
+  if (format_ == LogFormat::Json) {
+    nlohmann::ordered_json j;
+    j["time"] = time;
+    j["level"] = levelName(level);
+    if (!school.empty()) j["school"] = maskPersonalData(school);
+    if (!target.empty()) j["target"] = maskPersonalData(target);
+    j["message"] = maskPersonalData(message);
+    for (const auto& [k, v] : fields) {
+      if (j.contains(k)) continue;  // the fixed keys win
+      j[k] = maskPersonalData(v);
+    }
+    line = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  } else {
+    line = time + " " + std::string(levelName(level)) + " " + orDash(maskPersonalData(school)) +
+           " " + orDash(maskPersonalData(target)) + " " + oneLine(maskPersonalData(message));
+    for (const auto& [k, v] : fields) line += " " + k + "=" + textValue(maskPersonalData(v));
+  }
+  line += '\n';
+  out_.write(line.data(), static_cast<std::streamsize>(line.size()));
+  out_.flush();
+}
+
+void Logger::finding(const Finding& f) {
+  LogFields fields = {{"code", f.code}};
+  const std::string where = f.where.str();
+  if (!where.empty()) fields.emplace_back("where", where);
+  if (!f.hint.empty()) fields.emplace_back("hint", f.hint);
+  log(f.severity, f.school, {}, f.message, fields);
+}
+
+void LogObserver::onEngineEvent(const EngineEvent& e) {
+  using K = EngineEvent::Kind;
+  switch (e.kind) {
+    case K::SchoolStarted:
+      logger_.log(Severity::Info, e.school, {}, "school started: " + e.message);
+      return;
+    case K::Step:
+      logger_.log(Severity::Info, e.school, e.targetKey, e.message);
+      return;
+    case K::RequestSent: {
+      LogFields f;
+      if (e.count > 0) f.emplace_back("rows", std::to_string(e.count));
+      logger_.log(Severity::Info, e.school, e.targetKey, "sent " + e.message, f);
+      return;
+    }
+    case K::RowsRecorded:
+      logger_.log(Severity::Info, e.school, e.targetKey,
+                  "recorded " + std::to_string(e.count) + " of " + std::to_string(e.total) +
+                      " rows",
+                  {{"rows", std::to_string(e.count)}, {"total", std::to_string(e.total)}});
+      return;
+    case K::TargetFinished:
+      logger_.log(Severity::Info, e.school, e.targetKey, "target finished: " + e.message,
+                  {{"phase", e.message}});
+      return;
+    case K::Warning:
+      logger_.log(Severity::Warning, e.school, e.targetKey, e.message);
+      return;
+    case K::SchoolFinished:
+      logger_.log(Severity::Info, e.school, {}, "school finished: " + e.message,
+                  {{"outcome", e.message}});
+      return;
+  }
+}
+
+void LogObserver::onRequest(const std::string& school, const platform::RequestEvent& e) {
+  const long status = static_cast<long>(e.status);
+  const bool failed = status == 0 || status >= 400;
+  if (!failed && !logRequests_) return;
+  std::ostringstream secs;
+  secs.precision(3);
+  secs << std::fixed << static_cast<double>(e.seconds);
+  LogFields f = {{"endpoint", std::string(e.endpoint)},
+                 {"status", std::to_string(status)},
+                 {"attempt", std::to_string(static_cast<long>(e.attempt))},
+                 {"seconds", secs.str()}};
+  if (!std::string(e.code).empty()) f.emplace_back("code", std::string(e.code));
+  std::string msg = std::string(e.endpoint) + ": " +
+                    (status == 0 ? std::string("no answer") : std::to_string(status));
+  if (!std::string(e.code).empty()) msg += " " + std::string(e.code);
+  if (e.willRetry) {
+    const auto delay = static_cast<long long>(e.delayMs);
+    f.emplace_back("retryInMs", std::to_string(delay));
+    msg += ", retrying in " + std::to_string(delay) + " ms";
+    logger_.log(Severity::Warning, school, {}, msg, f);
+    return;
+  }
+  logger_.log(failed ? Severity::Warning : Severity::Info, school, {}, msg, f);
+}
+
+void LogObserver::onSchoolDone(const SchoolOutcome& o) {
+  for (const auto& f : o.findings) logger_.finding(f);
+  for (const auto& t : o.targets) {
+    LogFields f = {{"phase", targetPhaseLabel(t.phase)},
+                   {"eligible", std::to_string(t.eligible)},
+                   {"sent", std::to_string(t.sent)},
+                   {"accepted", std::to_string(t.accepted)},
+                   {"rejected", std::to_string(t.rejected)},
+                   {"pending", std::to_string(t.pending)}};
+    if (!t.hint.empty()) f.emplace_back("hint", t.hint);
+    const Severity sev = t.phase == TargetPhase::Failed || t.phase == TargetPhase::PermissionRejected
+                             ? Severity::Warning
+                             : Severity::Info;
+    logger_.log(sev, o.school, t.targetKey, t.detail.empty() ? t.label : t.detail, f);
+  }
+  LogFields f = {{"outcome", schoolOutcomeLabel(o.kind)},
+                 {"creatingRequests", std::to_string(o.creatingRequests)}};
+  std::string msg = std::string("school done: ") + schoolOutcomeLabel(o.kind);
+  Severity sev = Severity::Info;
+  if (o.failure) {
+    msg += ": " + o.failure->describe();
+    f.emplace_back("failure", platformFailureKindName(o.failure->kind));
+  }
+  if (o.kind == SchoolOutcomeKind::Failed) sev = Severity::Error;
+  if (o.kind == SchoolOutcomeKind::Skipped) sev = Severity::Warning;
+  logger_.log(sev, o.school, {}, msg, f);
+}
+
+void LogObserver::log(Severity severity, const std::string& school, const std::string& message) {
+  logger_.log(severity, school, {}, message);
+}
+
+void TeeObserver::onEngineEvent(const EngineEvent& event) {
+  for (auto* o : observers_) o->onEngineEvent(event);
+}
+void TeeObserver::onRequest(const std::string& school, const platform::RequestEvent& event) {
+  for (auto* o : observers_) o->onRequest(school, event);
+}
+void TeeObserver::onSchoolDone(const SchoolOutcome& outcome) {
+  for (auto* o : observers_) o->onSchoolDone(outcome);
+}
+void TeeObserver::log(Severity severity, const std::string& school, const std::string& message) {
+  for (auto* o : observers_) o->log(severity, school, message);
+}
+
+}  // namespace zzjb::cli

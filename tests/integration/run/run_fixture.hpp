@@ -1,0 +1,51 @@
+// A rehearsal world for `zzjb run`: two schools (中职 and 高职), the three certification types,
+// rosters of synthetic students with ineligible ones among them, the schools' keys, and the
+// configuration pointing at a zzjb-mock. The generator knows who must end up declared and why
+// every other student must not, so that tests compare the mock's state with it.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace zzjb::test {
+
+struct ExpectedStudent {
+  std::string school;  // school id
+  std::string id;      // the ID number as written in the roster
+  std::string occupationCode;
+  int level = 0;
+  bool eligible = false;
+  std::string reason;  // the exclusion code when not eligible: NOT_GRADUATING, INVALID_DATA, …
+};
+
+struct RunWorld {
+  std::filesystem::path dir;     // config, rosters, keys, state
+  std::filesystem::path config;  // dir / "zzjb.json"
+  std::vector<ExpectedStudent> students;
+
+  // "creditCode|idNumber|occupationCode|level" of every student that must be declared.
+  [[nodiscard]] std::set<std::string> expectedDeclarations() const;
+  // Exclusion code → how many students (each excluded student once per target).
+  [[nodiscard]] std::map<std::string, std::size_t> expectedExclusions() const;
+};
+
+struct RunWorldOptions {
+  std::size_t studentsPerMajor = 250;  // 4 majors: 1,000 students
+  int graduationYear = 0;              // the current one (required)
+  std::string baseUrl;                 // the mock
+  std::filesystem::path caBundle;      // the mock's TLS certificate
+  std::filesystem::path keysDir;       // made by scripts/make-example-keys.sh (shared by tests)
+  std::filesystem::path catalog;       // config/catalog.example.json
+};
+
+inline constexpr const char* kSecondaryCredit = "12310104MB2F000081";  // xuhui-zz
+inline constexpr const char* kHigherCredit = "12310115MB2P00007G";     // pudong-gz
+
+// Writes the world into `dir` (config, rosters; keys are referenced, not copied).
+[[nodiscard]] RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& options);
+
+}  // namespace zzjb::test
