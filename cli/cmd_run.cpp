@@ -124,7 +124,10 @@ class ProgressDisplay final : public PassObserver {
 
 void printSummary(std::ostream& out, const PassResult& r, bool dryRun) {
   for (const auto& s : r.schools) {
-    out << s.school << ": " << s.summary() << "\n";
+    out << s.summary() << "\n";
+    if (dryRun) {
+      for (const auto& w : s.wouldSend) out << "  would send: " << w << "\n";
+    }
     for (const auto& t : s.targets) {
       out << "  " << t.label << " — " << targetPhaseLabel(t.phase) << ": " << t.eligible
           << " eligible, " << t.sent << " sent now, " << t.accepted << " accepted, " << t.rejected

@@ -255,7 +255,9 @@ void LogObserver::onRequest(const std::string& school, const platform::RequestEv
     logger_.log(Severity::Warning, school, {}, msg, f);
     return;
   }
-  logger_.log(failed ? Severity::Warning : Severity::Info, school, {}, msg, f);
+  // 404 NOT_REGISTERED is the platform's way of saying "no account yet": an answer, not a fault.
+  const bool expected = status == 404 && e.code == "NOT_REGISTERED";
+  logger_.log(failed && !expected ? Severity::Warning : Severity::Info, school, {}, msg, f);
 }
 
 void LogObserver::onSchoolDone(const SchoolOutcome& o) {

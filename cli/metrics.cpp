@@ -2,6 +2,7 @@
 // and as the /healthz report.
 #include "metrics.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -258,10 +259,15 @@ std::string Metrics::prometheusText() const {
   for (const auto& [key, v] : schoolPasses_) {
     x.sample("zzjb_school_passes_total", {{"school", key.first}, {"outcome", key.second}}, v);
   }
+  // The per-school gauges name the configured schools only: a school removed by a reload must
+  // not keep an old "last success" for alerts to fire on. (Counters keep their history.)
+  const auto configured = [this](const std::string& id) {
+    return std::find(schools_.begin(), schools_.end(), id) != schools_.end();
+  };
   x.family("zzjb_declarations", "gauge",
            "Declared students per school as recorded after the last pass, by result.");
   for (const auto& [school, s] : schoolState_) {
-    if (!s.reported) continue;
+    if (!s.reported || !configured(school)) continue;
     x.sample("zzjb_declarations", {{"school", school}, {"result", "accepted"}},
              static_cast<double>(s.accepted));
     x.sample("zzjb_declarations", {{"school", school}, {"result", "rejected"}},
@@ -277,11 +283,11 @@ std::string Metrics::prometheusText() const {
   x.family("zzjb_last_success_timestamp_seconds", "gauge",
            "When a pass last completed for the school without failing (Unix time).");
   for (const auto& [school, s] : schoolState_) {
-    if (s.lastSuccess) x.sample("zzjb_last_success_timestamp_seconds", {{"school", school}}, *s.lastSuccess);
+    if (s.lastSuccess && configured(school)) x.sample("zzjb_last_success_timestamp_seconds", {{"school", school}}, *s.lastSuccess);
   }
   x.family("zzjb_key_usable", "gauge", "1 when the school's key last worked, 0 when it did not.");
   for (const auto& [school, s] : schoolState_) {
-    if (s.keyUsable) x.sample("zzjb_key_usable", {{"school", school}}, *s.keyUsable ? 1 : 0);
+    if (s.keyUsable && configured(school)) x.sample("zzjb_key_usable", {{"school", school}}, *s.keyUsable ? 1 : 0);
   }
   x.family("zzjb_config_reloads_total", "counter",
            "Configuration reloads (SIGHUP), by result; a failed one keeps the old configuration.");

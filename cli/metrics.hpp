@@ -36,7 +36,8 @@ class Metrics : public PassObserver {
   // `now` returns UTC seconds; default: the system clock.
   explicit Metrics(std::function<double()> now = {});
 
-  // The configured schools (at start and after each successful reload): /healthz lists these.
+  // The configured schools (at start and after each successful reload): /healthz lists these,
+  // and the per-school gauges of /metrics name only these.
   void setSchools(const std::vector<std::string>& ids);
   void passStarted();
   void passFinished(const PassResult& result);

@@ -7,8 +7,14 @@ cd "$(dirname "$0")/.."
 
 scripts/deps.sh demo
 scripts/make-example-keys.sh config/keys >/dev/null
-cmake -S . -B build/demo -DCMAKE_BUILD_TYPE=Release -DZZJB_BUILD_TESTS=OFF >/dev/null
-cmake --build build/demo -j2 >/dev/null
+echo "== building zzjb and zzjb-mock (build/demo, a few minutes the first time)"
+mkdir -p build
+if ! { cmake -S . -B build/demo -DCMAKE_BUILD_TYPE=Release -DZZJB_BUILD_TESTS=OFF &&
+       cmake --build build/demo -j2; } >build/demo-build.log 2>&1; then
+  tail -40 build/demo-build.log
+  echo "the build failed: build/demo-build.log has all of it"
+  exit 1
+fi
 zzjb=build/demo/cli/zzjb
 mockbin=build/demo/mocks/platform/zzjb-mock
 demo=$PWD/build/demo/rehearsal

@@ -235,6 +235,31 @@ TEST_F(RunTest, PassesDeclareExactlyTheEligibleStudentsOnceAndOneMorePassSendsNo
   }
 }
 
+TEST_F(RunTest, DryRunSaysWhatItWouldSendAndSendsAndWritesNothing) {
+  RunWorld w = makeWorld(20);
+  auto dry = zzjb("run --dry-run -c " + shellQuote(w.config.string()));
+  EXPECT_EQ(dry.exitCode, 65) << dry.err;  // the roster's bad rows, reported as in a real pass
+  EXPECT_NE(dry.out.find("would send: PUT /api/v1/account"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("would send: POST /api/v1/skills/permission-applications"), std::string::npos);
+  EXPECT_NE(dry.out.find("would send: POST /api/v1/skills/group-declarations"), std::string::npos);
+  EXPECT_EQ(platformRequestsSince(0), std::vector<std::string>{});
+  EXPECT_FALSE(fs::exists(w.dir / "state")) << "a dry run created the state store";
+  for (const auto& st : w.students) {
+    ASSERT_EQ((dry.out + dry.err).find(st.id), std::string::npos) << "a full ID number was printed";
+  }
+}
+
+TEST_F(RunTest, OnATerminalAPassShowsALiveProgressLine) {
+  RunWorld w = makeWorld(20);
+  // script(1) gives zzjb a terminal; TERM makes it a capable one.
+  auto r = zzjb::test::run("TERM=xterm ZZJB_POLL_INTERVAL_MS=20 script -qec " +
+                           shellQuote(std::string(ZZJB_BIN) + " run -c " + w.config.string()) +
+                           " /dev/null");
+  EXPECT_NE(r.out.find("\r\x1b[K[1] xuhui-zz"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[2] pudong-gz"), std::string::npos);
+  EXPECT_NE(r.out.find("rows "), std::string::npos) << "no row counts on the progress line";
+}
+
 // Must-show 3.
 TEST_F(RunTest, ARejectedPermissionIsReportedWithItsReasonAndItsStudentsAreNotSent) {
   admin("POST", "/__admin/review-policy", R"({"mode": "auto-reject", "afterPolls": 1})");

@@ -1,0 +1,684 @@
+// Issue 7's must-shows 1 and 2: the real `zzjb daemon`, started as a child process this test
+// controls, against the real `zzjb-mock` over TLS on port 0, with the rehearsal world of
+// tests/integration/run. It passes on a short schedule (--every), reloads on SIGHUP (and keeps
+// running on a broken configuration), exits 0 soon after SIGTERM with nothing lost, serves
+// /metrics and /healthz whose figures follow what it did, and speaks sd_notify.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mock_process.hpp"
+#include "run_fixture.hpp"
+#include "test_support.hpp"
+
+extern char** environ;
+
+namespace {
+
+using json = nlohmann::json;
+using zzjb::test::MockProcess;
+using zzjb::test::RunResult;
+using zzjb::test::RunWorld;
+using zzjb::test::shellQuote;
+using zzjb::test::TempDir;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kQualification = "|6-31-01-03|";  // 职业资格鉴定: granted by the centre
+
+int currentGraduationYear() {
+  std::time_t now = std::time(nullptr) + 8 * 3600;  // Asia/Shanghai
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  const int year = tm.tm_year + 1900;
+  return tm.tm_mon + 1 >= 9 ? year + 1 : year;  // the academic year ends on 31 August
+}
+
+// Polls `done` every 50 ms until it holds or `limit` passes.
+bool waitFor(const std::function<bool()>& done, std::chrono::milliseconds limit) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return done();
+}
+
+// `zzjb daemon …` as a child process: stdout and stderr go to files in `dir`, the environment is
+// this process's plus `env`. Killed (SIGKILL) when it goes out of scope still running.
+class DaemonProcess {
+ public:
+  DaemonProcess(const fs::path& dir, const std::vector<std::string>& args,
+                const std::vector<std::string>& env)
+      : dir_(dir) {
+    fs::create_directories(dir_);
+    std::vector<std::string> argStore = {ZZJB_BIN, "daemon"};
+    argStore.insert(argStore.end(), args.begin(), args.end());
+    std::vector<std::string> envStore;
+    for (char** e = environ; *e != nullptr; ++e) envStore.emplace_back(*e);
+    envStore.insert(envStore.end(), env.begin(), env.end());
+    // Everything the child needs is built before fork: it only calls async-signal-safe functions.
+    std::vector<char*> argv;
+    for (auto& a : argStore) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& e : envStore) envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const std::string out = (dir_ / "stdout").string();
+    const std::string err = (dir_ / "stderr").string();
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      const int in = ::open("/dev/null", O_RDONLY);
+      if (o < 0 || e < 0 || in < 0) _exit(126);
+      ::dup2(in, 0);
+      ::dup2(o, 1);
+      ::dup2(e, 2);
+      ::execve(argv[0], argv.data(), envp.data());
+      _exit(127);
+    }
+  }
+  ~DaemonProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  DaemonProcess(const DaemonProcess&) = delete;
+  DaemonProcess& operator=(const DaemonProcess&) = delete;
+
+  // Still running (reaps it when it is not).
+  bool alive() {
+    if (pid_ <= 0) return false;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      status_ = status;
+      return false;
+    }
+    return true;
+  }
+  void signal(int sig) const {
+    if (pid_ > 0) ::kill(pid_, sig);
+  }
+
+  struct Exit {
+    bool exited = false;  // on its own, within the limit
+    int code = -1;        // the exit code, or 128 + the signal
+    std::chrono::milliseconds took{0};
+  };
+  // Sends `sig` and waits up to `limit` for the process to end (SIGKILL after that).
+  Exit stop(int sig = SIGTERM, std::chrono::milliseconds limit = 15s) {
+    Exit r;
+    const auto t0 = Clock::now();
+    if (alive()) signal(sig);
+    while (alive() && Clock::now() - t0 < limit) std::this_thread::sleep_for(5ms);
+    r.took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0);
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status_, 0);
+      pid_ = -1;
+      return r;
+    }
+    r.exited = true;
+    r.code = WIFEXITED(status_) ? WEXITSTATUS(status_) : 128 + WTERMSIG(status_);
+    return r;
+  }
+
+  // The port of --metrics-port-file DIR/metrics-port; 0 when it did not appear within 10 s.
+  int metricsPort() {
+    const fs::path file = dir_ / "metrics-port";
+    if (!waitFor([&] { return fs::exists(file) || !alive(); }, 10s) || !fs::exists(file)) return 0;
+    return std::stoi(zzjb::test::readFile(file));
+  }
+  [[nodiscard]] std::string log() const { return zzjb::test::readFile(dir_ / "stderr"); }
+  [[nodiscard]] fs::path portFile() const { return dir_ / "metrics-port"; }
+
+ private:
+  fs::path dir_;
+  pid_t pid_ = -1;
+  int status_ = 0;
+};
+
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+
+// GET http://127.0.0.1:PORT/PATH with curl (the daemon's metrics server is plain HTTP).
+HttpAnswer httpGet(int port, const std::string& path) {
+  auto r = zzjb::test::run("curl -sS --max-time 5 -w '\\n%{http_code}' " +
+                           shellQuote("http://127.0.0.1:" + std::to_string(port) + path));
+  HttpAnswer a;
+  if (r.exitCode != 0) return a;
+  const auto nl = r.out.rfind('\n');
+  if (nl == std::string::npos) return a;
+  a.status = std::atoi(r.out.c_str() + nl + 1);
+  a.body = r.out.substr(0, nl);
+  return a;
+}
+
+// Prometheus text: "name{labels}" → value, for every sample line.
+std::map<std::string, double> samples(const std::string& text) {
+  std::map<std::string, double> out;
+  for (const auto& line : zzjb::test::lines(text)) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto space = line.rfind(' ');
+    if (space == std::string::npos) continue;
+    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return out;
+}
+
+// The sum of every sample of the family `name` (0 when there is none).
+double total(const std::map<std::string, double>& s, const std::string& name) {
+  double sum = 0;
+  for (const auto& [series, v] : s) {
+    if (series == name || series.starts_with(name + "{")) sum += v;
+  }
+  return sum;
+}
+
+std::optional<double> value(const std::map<std::string, double>& s, const std::string& series) {
+  const auto it = s.find(series);
+  if (it == s.end()) return std::nullopt;
+  return it->second;
+}
+
+class DaemonTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    keys_ = new TempDir();
+    auto made = zzjb::test::run("bash " +
+                                shellQuote(std::string(ZZJB_SOURCE_DIR) + "/scripts/make-example-keys.sh") +
+                                " " + shellQuote((keys_->path() / "keys").string()));
+    ASSERT_EQ(made.exitCode, 0) << made.err;
+  }
+  static void TearDownTestSuite() {
+    delete keys_;
+    keys_ = nullptr;
+  }
+
+  void SetUp() override {
+    const fs::path keys = keys_->path() / "keys";
+    mock_.emplace(tmp_.path() / "mock",
+                  std::vector<std::string>{"--trust-ca", (keys / "ca.pem").string(), "--trust-ca",
+                                           (keys / "ca-sm2.pem").string(), "--catalog",
+                                           std::string(ZZJB_SOURCE_DIR) + "/config/catalog.example.json",
+                                           "--seed", "7"},
+                  ZZJB_MOCK_BIN);
+    ASSERT_TRUE(mock_->running()) << zzjb::test::readFile(tmp_.path() / "mock" / "stderr");
+    admin("POST", "/__admin/review-policy", R"({"mode": "auto-approve", "afterPolls": 1})");
+    admin("POST", "/__admin/batch-policy", R"({"doneAfterPolls": 1})");
+  }
+
+  void TearDown() override {
+    daemon_.reset();
+    if (mock_) {
+      EXPECT_EQ(mock_->stop(), 0);
+    }
+  }
+
+  RunWorld makeWorld(std::size_t perMajor) {
+    zzjb::test::RunWorldOptions o;
+    o.studentsPerMajor = perMajor;
+    o.graduationYear = currentGraduationYear();
+    o.baseUrl = mock_->base();
+    o.caBundle = mock_->caFile();
+    o.keysDir = keys_->path() / "keys";
+    o.catalog = fs::path(ZZJB_SOURCE_DIR) / "config" / "catalog.example.json";
+    return zzjb::test::makeRunWorld(tmp_.path() / "world", o);
+  }
+
+  // Starts `zzjb daemon -c CONFIG ARGS` with the test environment (fast polls, small batches)
+  // and, unless `metrics` is false, /metrics on a free loopback port.
+  DaemonProcess& startDaemon(const RunWorld& w, std::vector<std::string> args,
+                             std::vector<std::string> env = {}, bool metrics = true) {
+    std::vector<std::string> all = {"-c", w.config.string()};
+    all.insert(all.end(), args.begin(), args.end());
+    if (metrics) {
+      all.insert(all.end(), {"--metrics-listen", "127.0.0.1:0", "--metrics-port-file",
+                             (tmp_.path() / "daemon" / "metrics-port").string()});
+    }
+    env.insert(env.begin(), {"ZZJB_POLL_INTERVAL_MS=20", "ZZJB_MAX_BATCH_ROWS=20"});
+    daemon_.emplace(tmp_.path() / "daemon", all, env);
+    if (metrics) {
+      port_ = daemon_->metricsPort();
+      EXPECT_GT(port_, 0) << daemon_->log();
+    }
+    return *daemon_;
+  }
+
+  std::map<std::string, double> metrics() {
+    HttpAnswer a = httpGet(port_, "/metrics");
+    EXPECT_EQ(a.status, 200) << a.body;
+    return samples(a.body);
+  }
+  json healthz(int* status = nullptr) {
+    HttpAnswer a = httpGet(port_, "/healthz");
+    if (status != nullptr) *status = a.status;
+    EXPECT_TRUE(a.status == 200 || a.status == 503) << a.status << " " << a.body;
+    try {
+      return json::parse(a.body);
+    } catch (const std::exception&) {
+      ADD_FAILURE() << "/healthz answered: " << a.body;
+      return json();
+    }
+  }
+  double passes() { return total(metrics(), "zzjb_passes_total"); }
+  // Waits until at least `n` passes have finished.
+  bool waitForPasses(double n, std::chrono::milliseconds limit = 30s) {
+    return waitFor([&] { return passes() >= n; }, limit);
+  }
+
+  json admin(const std::string& method, const std::string& path, const std::string& body = "") {
+    std::string cmd = "curl -sS --max-time 30 --cacert " + shellQuote(mock_->caFile().string()) +
+                      " -X " + method + " ";
+    if (!body.empty()) cmd += "-H 'Content-Type: application/json' --data-binary " + shellQuote(body) + " ";
+    auto r = zzjb::test::run(cmd + shellQuote(mock_->base() + path));
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    try {
+      return json::parse(r.out);
+    } catch (const std::exception&) {
+      ADD_FAILURE() << "admin " << path << " answered: " << r.out;
+      return json();
+    }
+  }
+
+  RunResult zzjb(const std::string& args) {
+    return zzjb::test::run("env ZZJB_POLL_INTERVAL_MS=20 ZZJB_MAX_BATCH_ROWS=20 " +
+                           shellQuote(ZZJB_BIN) + " " + args);
+  }
+
+  void grantQualification() {
+    json r = admin("POST", "/__admin/permissions",
+                   R"({"creditCode": "12310104MB2F000081", "matter": "职业资格鉴定", "node": null,
+                       "occupationCode": "6-31-01-03", "occupationName": "电工", "level": 4,
+                       "evaluationOrg": null})");
+    EXPECT_EQ(r.value("status", ""), "ok") << r.dump();
+  }
+
+  // "creditCode|idNumber|occupationCode|level" of every declaration the mock holds → how often.
+  std::map<std::string, int> declarations() {
+    json state = admin("GET", "/__admin/state");
+    std::map<std::string, int> out;
+    for (const auto& d : state["declarations"]) {
+      ++out[d["creditCode"].get<std::string>() + "|" + d["idNumber"].get<std::string>() + "|" +
+            d["occupationCode"].get<std::string>() + "|" + std::to_string(d["level"].get<int>())];
+    }
+    return out;
+  }
+  static std::set<std::string> keysOf(const std::map<std::string, int>& m) {
+    std::set<std::string> s;
+    for (const auto& [k, n] : m) s.insert(k);
+    return s;
+  }
+  static std::set<std::string> withoutQualification(const std::set<std::string>& all) {
+    std::set<std::string> out;
+    for (const auto& k : all) {
+      if (k.find(kQualification) == std::string::npos) out.insert(k);
+    }
+    return out;
+  }
+  // Rows the platform rejected as DUPLICATE: a student sent twice.
+  std::size_t duplicateRows() {
+    json state = admin("GET", "/__admin/state");
+    std::size_t n = 0;
+    for (const auto& b : state["batches"]) {
+      for (const auto& r : b["rows"]) {
+        if (r.value("reason", json()).is_string() && r["reason"] == "DUPLICATE") ++n;
+      }
+    }
+    return n;
+  }
+  std::size_t journalCount(const std::string& method, const std::string& pathPart) {
+    json j = admin("GET", "/__admin/journal?since=0");
+    std::size_t n = 0;
+    for (const auto& i : j["items"]) {
+      n += i["method"] == method && i["path"].get<std::string>().find(pathPart) != std::string::npos;
+    }
+    return n;
+  }
+
+  // Each expected declaration held once, no row refused as a duplicate, nothing half-done.
+  void expectExactlyOnce(const RunWorld& w) {
+    auto held = declarations();
+    EXPECT_EQ(keysOf(held), w.expectedDeclarations());
+    for (const auto& [k, n] : held) EXPECT_EQ(n, 1) << k;
+    EXPECT_EQ(duplicateRows(), 0u);
+  }
+
+  static TempDir* keys_;
+  TempDir tmp_;
+  std::optional<MockProcess> mock_;
+  std::optional<DaemonProcess> daemon_;
+  int port_ = 0;
+};
+
+TempDir* DaemonTest::keys_ = nullptr;
+
+// Must-show 1: on its schedule the daemon passes again and again; each pass picks up what changed
+// on the platform (the 职业资格鉴定 permission granted while it runs), so that it converges to
+// exactly the eligible students, each declared once, without a restart.
+TEST_F(DaemonTest, PassesOnItsScheduleAndConvergesToTheEligibleStudentsEachDeclaredOnce) {
+  RunWorld w = makeWorld(30);
+  const auto expected = w.expectedDeclarations();
+  const auto beforeGrant = withoutQualification(expected);
+  ASSERT_LT(beforeGrant.size(), expected.size());
+  DaemonProcess& d = startDaemon(w, {"--every", "2"});
+  ASSERT_GT(port_, 0);
+
+  ASSERT_TRUE(waitForPasses(1)) << d.log();
+  EXPECT_EQ(keysOf(declarations()), beforeGrant)
+      << "the first pass declares everyone but the students of the permission not granted yet";
+  grantQualification();
+  const double granted = passes();
+  // A pass that starts after the grant declares the 电工 students too.
+  ASSERT_TRUE(waitFor([&] { return keysOf(declarations()) == expected; }, 20s));
+  ASSERT_TRUE(waitForPasses(granted + 2)) << "the daemon stopped passing";
+  EXPECT_TRUE(d.alive());
+  expectExactlyOnce(w);
+
+  auto m = metrics();
+  EXPECT_GE(total(m, "zzjb_passes_total"), 3);
+  // Roster rows with errors make every pass a data error (exit 65), not a failure.
+  EXPECT_EQ(total(m, "zzjb_passes_total"), value(m, R"(zzjb_passes_total{outcome="data_error"})"));
+  EXPECT_EQ(total(m, "zzjb_declaration_rows_sent_total"), static_cast<double>(expected.size()))
+      << "a row was sent twice (or not at all)";
+  EXPECT_EQ(total(m, R"(zzjb_declarations{school="xuhui-zz",result="accepted"})") +
+                total(m, R"(zzjb_declarations{school="pudong-gz",result="accepted"})"),
+            static_cast<double>(expected.size()));
+  EXPECT_GT(total(m, "zzjb_requests_total"), 0);
+  EXPECT_EQ(value(m, "zzjb_platform_reachable"), 1);
+
+  auto stopped = d.stop();
+  EXPECT_TRUE(stopped.exited);
+  EXPECT_EQ(stopped.code, 0) << d.log();
+  EXPECT_LT(stopped.took.count(), 10000);
+  expectExactlyOnce(w);
+}
+
+// Must-show 1 (SIGHUP) and 2: a broken configuration on SIGHUP — not JSON, then a cron schedule
+// out of range — is logged and counted, /healthz says degraded, and the daemon keeps running and
+// passing with the configuration it had; a good one then takes effect (a school removed).
+TEST_F(DaemonTest, ABrokenConfigOnSighupIsLoggedAndCountedAndTheOldOneKeepsPassingUntilAGoodOne) {
+  RunWorld w = makeWorld(10);
+  const std::string good = zzjb::test::readFile(w.config);
+  DaemonProcess& d = startDaemon(w, {"--every", "1"});
+  ASSERT_GT(port_, 0);
+  ASSERT_TRUE(waitForPasses(1)) << d.log();
+  const auto failedReloads = [&] {
+    return value(metrics(), R"(zzjb_config_reloads_total{result="failed"})").value_or(0);
+  };
+  EXPECT_EQ(failedReloads(), 0);
+
+  // 1. Not JSON at all.
+  zzjb::test::writeFile(w.config, "{ not json\n");
+  d.signal(SIGHUP);
+  ASSERT_TRUE(waitFor([&] { return failedReloads() >= 1; }, 10s)) << d.log();
+  EXPECT_TRUE(d.alive());
+  int status = 0;
+  json h = healthz(&status);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(h["status"], "degraded") << h.dump();
+  EXPECT_EQ(h["config"]["lastReloadFailed"], true) << h.dump();
+  EXPECT_EQ(h["config"]["reloads"], 1) << h.dump();
+  EXPECT_EQ(h["schools"].size(), 2u) << h.dump();
+  std::string log = d.log();
+  EXPECT_TRUE(zzjb::test::contains(log, "cannot be used: keeping the one loaded before")) << log;
+  EXPECT_TRUE(zzjb::test::contains(log, " error ")) << log;
+
+  // It keeps passing with the old configuration (both schools, not a configuration error).
+  const auto schoolPasses = [&](const std::string& id) {
+    const auto m = metrics();
+    double n = 0;
+    for (const char* o : {"up_to_date", "progressed", "waiting", "failed", "skipped"}) {
+      n += value(m, "zzjb_school_passes_total{school=\"" + id + "\",outcome=\"" + o + "\"}").value_or(0);
+    }
+    return n;
+  };
+  const double pudongBefore = schoolPasses("pudong-gz");
+  const double passesBefore = passes();
+  ASSERT_TRUE(waitForPasses(passesBefore + 2)) << d.log();
+  EXPECT_GT(schoolPasses("pudong-gz"), pudongBefore);
+  EXPECT_EQ(value(metrics(), R"(zzjb_passes_total{outcome="config_error"})"), std::nullopt);
+
+  // 2. JSON, but an hour out of range in the schedule (checked even under --every).
+  json broken = json::parse(good);
+  broken["schedule"] = {{"cron", json::array({"30 8 * * 1-6", "0 25 * * *"})}};
+  zzjb::test::writeFile(w.config, broken.dump(2));
+  d.signal(SIGHUP);
+  ASSERT_TRUE(waitFor([&] { return failedReloads() >= 2; }, 10s)) << d.log();
+  EXPECT_TRUE(d.alive());
+  log = d.log();
+  EXPECT_TRUE(zzjb::test::contains(log, "$.schedule.cron[1]")) << log;
+  EXPECT_TRUE(zzjb::test::contains(log, "hour 25 is out of range")) << log;
+  EXPECT_EQ(healthz()["status"], "degraded");
+
+  // 3. A good configuration without the 高职: reloaded, and the passes leave pudong-gz alone.
+  json fewer = json::parse(good);
+  json schools = json::array();
+  for (const auto& s : fewer["schools"]) {
+    if (s["id"] != "pudong-gz") schools.push_back(s);
+  }
+  fewer["schools"] = schools;
+  zzjb::test::writeFile(w.config, fewer.dump(2));
+  d.signal(SIGHUP);
+  ASSERT_TRUE(waitFor(
+      [&] { return value(metrics(), R"(zzjb_config_reloads_total{result="ok"})") == 1; }, 10s))
+      << d.log();
+  h = healthz();
+  ASSERT_EQ(h["schools"].size(), 1u) << h.dump();
+  EXPECT_EQ(h["schools"][0]["id"], "xuhui-zz");
+  EXPECT_EQ(h["config"]["lastReloadFailed"], false);
+  EXPECT_EQ(h["config"]["reloads"], 3);
+  EXPECT_TRUE(zzjb::test::contains(d.log(), "configuration reloaded schools=1")) << d.log();
+  const double pudongAfter = schoolPasses("pudong-gz");
+  const double xuhuiAfter = schoolPasses("xuhui-zz");
+  ASSERT_TRUE(waitForPasses(passes() + 2)) << d.log();
+  EXPECT_EQ(schoolPasses("pudong-gz"), pudongAfter) << "a removed school was passed";
+  EXPECT_GT(schoolPasses("xuhui-zz"), xuhuiAfter);
+  // A removed school's gauges go with it: no stale "last success" to alert on.
+  const auto m = metrics();
+  for (const auto& [series, v] : m) {
+    if (series.starts_with("zzjb_last_success_timestamp_seconds") ||
+        series.starts_with("zzjb_key_usable") || series.starts_with("zzjb_declarations{")) {
+      EXPECT_EQ(series.find("pudong-gz"), std::string::npos) << series;
+    }
+  }
+
+  auto stopped = d.stop();
+  EXPECT_EQ(stopped.code, 0) << d.log();
+}
+
+// Must-show 1 (SIGTERM): stopped in the middle of a pass — while declaration batches are being
+// uploaded — the daemon exits 0 within 10 s; a `zzjb run` afterwards completes the work, and the
+// platform holds every eligible student exactly once, with nothing left half-done in the store.
+TEST_F(DaemonTest, SigtermDuringAPassExitsZeroWithinTenSecondsAndNothingIsLostOrSentTwice) {
+  RunWorld w = makeWorld(30);
+  // Every upload takes 300 ms: a pass lasts long enough to be cut.
+  admin("POST", "/__admin/faults",
+        R"({"seed": 1, "rules": [{"method": "POST", "path": "group-declarations$",
+            "probability": 1, "kind": "delay", "delayMs": 300}]})");
+  DaemonProcess& d = startDaemon(w, {"--every", "600"});
+  ASSERT_GT(port_, 0);
+  // Wait for the first upload to be answered: the pass is in the middle of its batches.
+  ASSERT_TRUE(waitFor(
+      [&] {
+        return total(metrics(), R"(zzjb_requests_total{endpoint="POST /api/v1/skills/group-declarations",outcome="2xx"})") >= 1;
+      },
+      30s))
+      << d.log();
+  EXPECT_EQ(value(metrics(), "zzjb_pass_running"), 1) << "the pass was over already";
+  auto stopped = d.stop(SIGTERM, 20s);
+  ASSERT_TRUE(stopped.exited) << d.log();
+  EXPECT_EQ(stopped.code, 0) << d.log();
+  EXPECT_LT(stopped.took.count(), 10000);
+  const std::string log = d.log();
+  EXPECT_TRUE(zzjb::test::contains(log, "pass finished: stopped")) << log;
+  EXPECT_TRUE(zzjb::test::contains(log, "stopped by signal")) << log;
+  const auto cut = declarations();
+  EXPECT_LT(cut.size(), withoutQualification(w.expectedDeclarations()).size())
+      << "the whole pass was done before SIGTERM: the test proves nothing";
+
+  // Nothing lost: one ordinary pass (the centre has granted 电工 meanwhile) finishes the work.
+  admin("POST", "/__admin/faults", R"({"rules": []})");
+  grantQualification();
+  auto run = zzjb("run -c " + shellQuote(w.config.string()));
+  EXPECT_EQ(run.exitCode, 65) << run.err;  // 65: the roster's bad rows
+  expectExactlyOnce(w);
+  auto status = zzjb("status -c " + shellQuote(w.config.string()) + " --json");
+  ASSERT_EQ(status.exitCode, 0) << status.err;
+  json st = json::parse(status.out);
+  ASSERT_EQ(st["schools"].size(), 2u);
+  for (const auto& school : st["schools"]) {
+    EXPECT_EQ(school["pendingIntents"], 0) << school.dump();
+    EXPECT_EQ(school["openBatches"], 0) << school.dump();
+  }
+}
+
+// Must-show 2: /healthz and /metrics before the first pass, after it, and after a pass with the
+// platform gone.
+TEST_F(DaemonTest, HealthzAndMetricsFollowWhatTheDaemonDid) {
+  RunWorld w = makeWorld(10);
+  // The first request of the first pass hangs for 2 s: time to look before anything happened.
+  admin("POST", "/__admin/faults",
+        R"({"seed": 1, "rules": [{"path": "^/api/", "probability": 1, "kind": "delay",
+            "delayMs": 2000}]})");
+  DaemonProcess& d = startDaemon(w, {"--every", "2"});
+  ASSERT_GT(port_, 0);
+  json h = healthz();
+  admin("POST", "/__admin/faults", R"({"rules": []})");
+  EXPECT_EQ(h["status"], "ok") << h.dump();
+  EXPECT_TRUE(h["lastPass"].is_null()) << h.dump();
+  EXPECT_TRUE(h["platformReachable"].is_null()) << h.dump();
+  EXPECT_TRUE(h["nextPass"].is_string()) << h.dump();
+  ASSERT_EQ(h["schools"].size(), 2u) << h.dump();
+  for (const auto& s : h["schools"]) {
+    EXPECT_TRUE(s["lastOutcome"].is_null()) << s.dump();
+    EXPECT_TRUE(s["lastSuccess"].is_null()) << s.dump();
+    EXPECT_TRUE(s["keyUsable"].is_null()) << s.dump();
+  }
+  auto m = metrics();
+  EXPECT_EQ(total(m, "zzjb_passes_total"), 0);
+  EXPECT_EQ(value(m, "zzjb_platform_reachable"), std::nullopt);
+  EXPECT_EQ(value(m, "zzjb_last_pass_timestamp_seconds"), std::nullopt);
+
+  ASSERT_TRUE(waitForPasses(1)) << d.log();
+  h = healthz();
+  EXPECT_EQ(h["status"], "ok") << h.dump();
+  ASSERT_TRUE(h["lastPass"].is_object()) << h.dump();
+  EXPECT_EQ(h["lastPass"]["outcome"], "data_error") << h.dump();
+  EXPECT_EQ(h["lastPass"]["exitCode"], 65) << h.dump();
+  EXPECT_GE(h["lastPass"]["durationSeconds"].get<double>(), 1.5) << h.dump();
+  EXPECT_EQ(h["platformReachable"], true) << h.dump();
+  for (const auto& s : h["schools"]) {
+    EXPECT_EQ(s["lastOutcome"], "PROGRESSED") << s.dump();
+    EXPECT_TRUE(s["lastSuccess"].is_string()) << s.dump();
+    EXPECT_EQ(s["keyUsable"], true) << s.dump();
+  }
+  m = metrics();
+  EXPECT_EQ(value(m, "zzjb_platform_reachable"), 1);
+  EXPECT_EQ(value(m, R"(zzjb_key_usable{school="xuhui-zz"})"), 1);
+  EXPECT_EQ(value(m, R"(zzjb_key_usable{school="pudong-gz"})"), 1);
+  EXPECT_TRUE(value(m, R"(zzjb_last_success_timestamp_seconds{school="pudong-gz"})").has_value());
+  EXPECT_GE(value(m, "zzjb_pass_duration_seconds").value_or(0), 1.5);
+  EXPECT_GT(value(m, R"(zzjb_declaration_rows_sent_total{school="pudong-gz"})").value_or(0), 0);
+  EXPECT_GT(total(m, "zzjb_requests_total"), 0);
+
+  // The platform goes away: the next pass cannot reach it.
+  ASSERT_EQ(mock_->stop(), 0);
+  mock_.reset();
+  ASSERT_TRUE(waitFor([&] { return healthz()["platformReachable"] == false; }, 30s)) << d.log();
+  ASSERT_TRUE(waitFor([&] { return value(metrics(), R"(zzjb_passes_total{outcome="unavailable"})") >= 1; }, 60s))
+      << d.log();
+  int status = 0;
+  h = healthz(&status);
+  EXPECT_NE(h["status"], "ok") << h.dump();
+  EXPECT_EQ(status, h["status"] == "failing" ? 503 : 200);
+  EXPECT_EQ(value(metrics(), "zzjb_platform_reachable"), 0);
+  EXPECT_GT(total(metrics(), "zzjb_requests_total{endpoint=\"POST /api/v1/auth/login\",outcome=\"CONNECTION\"}"), 0);
+
+  auto stopped = d.stop();
+  EXPECT_EQ(stopped.code, 0) << d.log();
+  EXPECT_LT(stopped.took.count(), 10000);
+}
+
+// Under systemd (Type=notify): READY=1 once started, STATUS= as passes come and go, WATCHDOG=1
+// while alive, RELOADING=1 then READY=1 on SIGHUP, STOPPING=1 on SIGTERM.
+TEST_F(DaemonTest, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
+  RunWorld w = makeWorld(10);
+  const fs::path sock = tmp_.path() / "notify";
+  ASSERT_LT(sock.string().size(), sizeof(sockaddr_un::sun_path));
+  const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, sock.c_str(), sizeof addr.sun_path - 1);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  std::vector<std::string> messages;
+  const auto drain = [&] {
+    char buf[4096];
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) messages.emplace_back(buf, static_cast<std::size_t>(n));
+  };
+  const auto index = [&](const std::string& part, std::size_t from = 0) -> std::optional<std::size_t> {
+    for (std::size_t i = from; i < messages.size(); ++i) {
+      if (zzjb::test::contains(messages[i], part)) return i;
+    }
+    return std::nullopt;
+  };
+  const auto arrives = [&](const std::string& part, std::size_t from = 0) {
+    return waitFor([&] { drain(); return index(part, from).has_value(); }, 20s);
+  };
+
+  DaemonProcess& d = startDaemon(w, {"--every", "1"},
+                                 {"NOTIFY_SOCKET=" + sock.string(), "WATCHDOG_USEC=400000"},
+                                 /*metrics=*/false);
+  ASSERT_TRUE(arrives("READY=1")) << d.log();
+  EXPECT_EQ(*index("READY=1"), 0u) << "the first message is READY=1: " << messages[0];
+  ASSERT_TRUE(arrives("STATUS=pass running since")) << d.log();
+  ASSERT_TRUE(arrives("STATUS=last pass data_error at")) << d.log();
+  ASSERT_TRUE(arrives("STATUS=waiting; next pass at")) << d.log();
+  ASSERT_TRUE(arrives("WATCHDOG=1")) << d.log();
+
+  const std::size_t beforeHup = messages.size();
+  d.signal(SIGHUP);
+  ASSERT_TRUE(arrives("RELOADING=1", beforeHup)) << d.log();
+  const std::size_t reloading = *index("RELOADING=1", beforeHup);
+  EXPECT_TRUE(zzjb::test::contains(messages[reloading], "MONOTONIC_USEC=")) << messages[reloading];
+  ASSERT_TRUE(arrives("READY=1", reloading)) << d.log();
+  EXPECT_TRUE(zzjb::test::contains(messages[*index("READY=1", reloading)],
+                                   "STATUS=configuration reloaded"));
+
+  const std::size_t beforeTerm = messages.size();
+  auto stopped = d.stop();
+  EXPECT_EQ(stopped.code, 0) << d.log();
+  drain();
+  ASSERT_TRUE(index("STOPPING=1", beforeTerm).has_value()) << d.log();
+  // After STOPPING=1, nothing but the watchdog's last pets.
+  for (std::size_t i = *index("STOPPING=1", beforeTerm) + 1; i < messages.size(); ++i) {
+    EXPECT_EQ(messages[i], "WATCHDOG=1");
+  }
+  ::close(fd);
+}
+
+}  // namespace
