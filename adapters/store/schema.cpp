@@ -99,7 +99,18 @@ CREATE TABLE facts (
 ) STRICT;
 )SQL";
 
-constexpr std::array<Migration, 2> kMigrations{{{1, kV1}, {2, kV2}}};
+// Version 3: what was declared for each student (a keyed hash of the row's cells), so that a row
+// REJECTED for a reason the roster can fix is declared again once it was corrected. '' for
+// records made before: unknown, never re-declared on that ground. And the PENDING records of
+// superseded intents (never sent: a lookup by key found nothing) are forgotten, as the engine
+// now does, so that their students are declared anew.
+constexpr const char* kV3 = R"SQL(
+ALTER TABLE students ADD COLUMN row_fingerprint TEXT NOT NULL DEFAULT '';
+DELETE FROM students WHERE result = 'PENDING' AND intent_key IN
+  (SELECT key FROM intents WHERE step = 'batch' AND response_status = 'SUPERSEDED');
+)SQL";
+
+constexpr std::array<Migration, 3> kMigrations{{{1, kV1}, {2, kV2}, {3, kV3}}};
 static_assert(kMigrations.back().version == kSchemaVersion);
 
 Result<int> userVersion(const Db& db) {

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -20,6 +21,8 @@ using detail::Transaction;
 
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 constexpr const char* kKeyCheckMessage = "zzjb-store-key-check-v1";
+// The response the engine records for an unanswered intent it gives up (not found, not re-sent).
+constexpr std::string_view kSuperseded = "SUPERSEDED";
 
 std::string sqlNow(std::string sql) {
   std::string out;
@@ -132,41 +135,84 @@ class SqliteStateStore final : public StateStore {
                 "', step '" + old.step + "', target '" + old.targetKey + "'",
             "idempotency keys must be derived from the content: this is a bug in zzjb"));
       }
-      return **existing;
+      if ((*existing)->responseStatus != kSuperseded) return **existing;
     }
-    auto ins = db_.prepare(sqlNow(
-        "INSERT INTO intents (key, school, step, target_key, request_summary, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, $NOW)"));
-    if (!ins) return std::unexpected(ins.error());
-    ins->bind(1, intent.key);
-    ins->bind(2, intent.school);
-    ins->bind(3, intent.step);
-    ins->bind(4, intent.targetKey);
-    ins->bind(5, intent.requestSummary);
-    if (auto r = db_.run(*ins, "recording an intent"); !r) return std::unexpected(r.error());
+    if (existing->has_value()) {
+      // Superseded: the platform never had it (a lookup by its key found nothing) and its PENDING
+      // students were forgotten; the same content wanted again is begun anew under its key.
+      auto reopen = db_.prepare(
+          "UPDATE intents SET request_summary = ?2, response_status = NULL, "
+          "response_json = NULL, responded_at = NULL WHERE key = ?1");
+      if (!reopen) return std::unexpected(reopen.error());
+      reopen->bind(1, intent.key);
+      reopen->bind(2, intent.requestSummary);
+      if (auto r = db_.run(*reopen, "re-opening a superseded intent"); !r) {
+        return std::unexpected(r.error());
+      }
+      auto forget = db_.prepare(
+          "DELETE FROM students WHERE intent_key = ?1 AND result = 'PENDING'");
+      if (!forget) return std::unexpected(forget.error());
+      forget->bind(1, intent.key);
+      if (auto r = db_.run(*forget, "re-opening a superseded intent"); !r) {
+        return std::unexpected(r.error());
+      }
+    } else {
+      auto ins = db_.prepare(sqlNow(
+          "INSERT INTO intents (key, school, step, target_key, request_summary, created_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, $NOW)"));
+      if (!ins) return std::unexpected(ins.error());
+      ins->bind(1, intent.key);
+      ins->bind(2, intent.school);
+      ins->bind(3, intent.step);
+      ins->bind(4, intent.targetKey);
+      ins->bind(5, intent.requestSummary);
+      if (auto r = db_.run(*ins, "recording an intent"); !r) return std::unexpected(r.error());
+    }
     if (!rows.empty()) {
       auto st = db_.prepare(sqlNow(
           "INSERT INTO students (school, target_key, student_key, masked_id, graduation_year, "
-          "result, intent_key, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'PENDING', ?6, $NOW)"));
+          "result, intent_key, row_fingerprint, updated_at) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, 'PENDING', ?6, ?7, $NOW)"));
       if (!st) return std::unexpected(st.error());
+      // A corrected row replaces its REJECTED record (studentsNotYetDeclared returned it).
+      auto replace = db_.prepare(sqlNow(
+          "UPDATE students SET masked_id = ?4, graduation_year = ?5, result = 'PENDING', "
+          "reason = '', declaration_no = '', batch_id = NULL, intent_key = ?6, "
+          "row_fingerprint = ?7, updated_at = $NOW "
+          "WHERE school = ?1 AND target_key = ?2 AND student_key = ?3 AND result = 'REJECTED'"));
+      if (!replace) return std::unexpected(replace.error());
       for (const StudentEntry& row : rows) {
-        st->reset();
-        st->bind(1, intent.school);
-        st->bind(2, intent.targetKey);
-        st->bind(3, studentKey(row.idNumber));
-        std::string masked = maskId(normalizeId(row.idNumber));
-        st->bind(4, masked);
-        st->bind(5, row.graduationYear);
-        st->bind(6, intent.key);
-        if (st->step() != SQLITE_DONE) {
-          if (sqlite3_extended_errcode(db_.handle()) == SQLITE_CONSTRAINT_PRIMARYKEY) {
-            return std::unexpected(storeFinding(
-                "STORE_STUDENT_ALREADY_RECORDED", db_.path(),
-                "student " + masked + " already has a record for target '" + intent.targetKey +
-                    "' of school '" + intent.school + "'; nothing was recorded",
-                "declare only studentsNotYetDeclared: this is a bug in zzjb"));
-          }
+        const std::string key = studentKey(row.idNumber);
+        const std::string masked = maskId(normalizeId(row.idNumber));
+        const std::string fingerprint = keyedFingerprint(row.fingerprint);
+        auto bindRow = [&](Stmt& q) {
+          q.reset();
+          q.bind(1, intent.school);
+          q.bind(2, intent.targetKey);
+          q.bind(3, key);
+          q.bind(4, masked);
+          q.bind(5, row.graduationYear);
+          q.bind(6, intent.key);
+          q.bind(7, fingerprint);
+        };
+        bindRow(*st);
+        if (st->step() == SQLITE_DONE) continue;
+        if (sqlite3_extended_errcode(db_.handle()) != SQLITE_CONSTRAINT_PRIMARYKEY) {
           return std::unexpected(db_.error("recording a batch's students"));
+        }
+        st->reset();
+        auto again = redeclarable(intent.school, intent.targetKey, key, fingerprint);
+        if (!again) return std::unexpected(again.error());
+        if (!*again) {
+          return std::unexpected(storeFinding(
+              "STORE_STUDENT_ALREADY_RECORDED", db_.path(),
+              "student " + masked + " already has a record for target '" + intent.targetKey +
+                  "' of school '" + intent.school + "'; nothing was recorded",
+              "declare only studentsNotYetDeclared: this is a bug in zzjb"));
+        }
+        bindRow(*replace);
+        if (auto r = db_.run(*replace, "replacing a rejected student's record"); !r) {
+          return std::unexpected(r.error());
         }
       }
     }
@@ -348,6 +394,51 @@ class SqliteStateStore final : public StateStore {
     return tx.commit();
   }
 
+  Result<std::size_t> keepOnlyStudents(std::string_view intentKey,
+                                       const std::vector<StudentEntry>& kept) override {
+    std::map<std::string, std::string> keep;  // student key → keyed fingerprint
+    for (const StudentEntry& e : kept) keep[studentKey(e.idNumber)] = keyedFingerprint(e.fingerprint);
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return std::unexpected(r.error());
+    auto sel = db_.prepare(
+        "SELECT school, target_key, student_key FROM students "
+        "WHERE intent_key = ?1 AND result = 'PENDING' ORDER BY rowid");
+    if (!sel) return std::unexpected(sel.error());
+    sel->bind(1, intentKey);
+    std::vector<std::array<std::string, 3>> pending;
+    int rc;
+    while ((rc = sel->step()) == SQLITE_ROW) {
+      pending.push_back({sel->text(0), sel->text(1), sel->text(2)});
+    }
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing an intent's students"));
+    sel->reset();
+    auto del = db_.prepare(
+        "DELETE FROM students WHERE school = ?1 AND target_key = ?2 AND student_key = ?3 "
+        "AND result = 'PENDING'");
+    if (!del) return std::unexpected(del.error());
+    auto fp = db_.prepare(sqlNow(
+        "UPDATE students SET row_fingerprint = ?4, updated_at = $NOW WHERE school = ?1 AND "
+        "target_key = ?2 AND student_key = ?3 AND result = 'PENDING' AND row_fingerprint <> ?4"));
+    if (!fp) return std::unexpected(fp.error());
+    std::size_t forgotten = 0;
+    for (const auto& [school, target, key] : pending) {
+      auto it = keep.find(key);
+      if (it != keep.end() && it->second.empty()) continue;  // unknown: leave what is recorded
+      Stmt& q = it == keep.end() ? *del : *fp;
+      q.reset();
+      q.bind(1, school);
+      q.bind(2, target);
+      q.bind(3, key);
+      if (it != keep.end()) q.bind(4, it->second);
+      if (auto r = db_.run(q, "forgetting a student left out of a batch"); !r) {
+        return std::unexpected(r.error());
+      }
+      if (it == keep.end()) forgotten += static_cast<std::size_t>(sqlite3_changes(db_.handle()));
+    }
+    if (auto r = tx.commit(); !r) return std::unexpected(r.error());
+    return forgotten;
+  }
+
   Result<std::vector<Batch>> openBatches(std::string_view school) override {
     auto s = db_.prepare(
         "SELECT batch_id, intent_key, school, target_key, status, updated_at FROM batches "
@@ -392,25 +483,31 @@ class SqliteStateStore final : public StateStore {
 
   Result<std::vector<std::string>> studentsNotYetDeclared(
       std::string_view school, std::string_view targetKey,
-      const std::vector<std::string>& candidateIdNumbers) override {
+      const std::vector<StudentEntry>& candidates) override {
     // One read transaction: a consistent snapshot of all candidates.
     if (auto r = db_.exec("BEGIN"); !r) return std::unexpected(r.error());
     auto s = db_.prepare(
-        "SELECT 1 FROM students WHERE school = ?1 AND target_key = ?2 AND student_key = ?3");
+        "SELECT result, reason, row_fingerprint FROM students "
+        "WHERE school = ?1 AND target_key = ?2 AND student_key = ?3");
     if (!s) {
       static_cast<void>(db_.exec("ROLLBACK"));
       return std::unexpected(s.error());
     }
     std::vector<std::string> out;
-    for (const std::string& id : candidateIdNumbers) {
+    for (const StudentEntry& candidate : candidates) {
       s->reset();
       s->bind(1, school);
       s->bind(2, targetKey);
-      s->bind(3, studentKey(id));
+      s->bind(3, studentKey(candidate.idNumber));
       int rc = s->step();
       if (rc == SQLITE_DONE) {
-        out.push_back(id);
-      } else if (rc != SQLITE_ROW) {
+        out.push_back(candidate.idNumber);
+      } else if (rc == SQLITE_ROW) {
+        if (correctedRejection(s->text(0), s->text(1), s->text(2),
+                               keyedFingerprint(candidate.fingerprint))) {
+          out.push_back(candidate.idNumber);
+        }
+      } else {
         Finding f = db_.error("looking up students");
         s->reset();
         static_cast<void>(db_.exec("ROLLBACK"));
@@ -507,6 +604,37 @@ class SqliteStateStore final : public StateStore {
   }
 
  private:
+  // The store keeps a keyed hash of a row's fingerprint (the fingerprint is a plain SHA-256 of
+  // cells that include the ID number); "" stays "" (unknown).
+  [[nodiscard]] std::string keyedFingerprint(std::string_view fingerprint) const {
+    if (fingerprint.empty()) return {};
+    return detail::hmacHex(secretKey_, "zzjb-row-v1\n" + std::string(fingerprint));
+  }
+
+  // A record that may be replaced by a new declaration of its student: REJECTED for a reason the
+  // roster fixes, and what would be sent now (keyed) differs from what was sent.
+  [[nodiscard]] static bool correctedRejection(std::string_view result, std::string_view reason,
+                                               std::string_view stored, std::string_view now) {
+    return result == declarationResultName(DeclarationResult::Rejected) &&
+           isCorrectableRejection(reason) && !stored.empty() && !now.empty() && stored != now;
+  }
+
+  // Whether the existing record of a student may be replaced (inside the caller's transaction).
+  Result<bool> redeclarable(std::string_view school, std::string_view targetKey,
+                            std::string_view key, std::string_view keyedNow) const {
+    auto s = db_.prepare(
+        "SELECT result, reason, row_fingerprint FROM students "
+        "WHERE school = ?1 AND target_key = ?2 AND student_key = ?3");
+    if (!s) return std::unexpected(s.error());
+    s->bind(1, school);
+    s->bind(2, targetKey);
+    s->bind(3, key);
+    int rc = s->step();
+    if (rc == SQLITE_DONE) return false;
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading a student's record"));
+    return correctedRejection(s->text(0), s->text(1), s->text(2), keyedNow);
+  }
+
   Result<std::optional<PassRecord>> readPass(std::string_view school, bool successfulOnly) {
     std::string sql =
         "SELECT school, started_at, finished_at, outcome, summary, creating_requests "

@@ -32,7 +32,11 @@ struct TargetWork {
   // The store's view, refreshed by refreshRecords(): studentKey → record.
   std::map<std::string, StudentRecord> records;
   std::vector<std::string> studentKeys;  // per eligible student, same order (lazily filled)
-  std::vector<std::string> notYet;       // eligible IDs with no record (from the store)
+  std::vector<std::string> notYet;       // eligible IDs to declare (from the store)
+  // Per eligible student, same order: rowFingerprint of what would be declared now ("" when
+  // the sheet could not be built). Filled by ensureFingerprints.
+  std::vector<std::string> fingerprints;
+  bool fingerprinted = false;
 
   bool phaseSet = false;   // out.phase was decided by a step (account, permission, failure)
   bool failed = false;
@@ -68,6 +72,10 @@ struct TargetWork {
                                                   const std::vector<const StudentRef*>& students,
                                                   const Date& today);
 
+// What is declared for a student: sha256Hex of the row's cells but 序号 (which only says where
+// the row is in its file), so the same student data gives the same fingerprint in any batch.
+[[nodiscard]] std::string rowFingerprint(const EngineServices& svc, const DeclarationRow& row);
+
 // The idempotency key: "zzjb1-" + sha256Hex("<step>\n<credit code>\n<target key>\n<content>").
 [[nodiscard]] std::string idempotencyKey(const EngineServices& svc, std::string_view step,
                                          std::string_view creditCode, std::string_view targetKey,
@@ -93,7 +101,13 @@ class Pass {
   void recordPass();
   bool refreshRecords(TargetWork& t);
   bool ensureStudentKeys(TargetWork& t);
+  // Every eligible student has a final record and none is a corrected rejected row to declare
+  // again (asks the store only when a record is REJECTED for a correctable reason).
   bool allFinal(TargetWork& t);
+  void ensureFingerprints(TargetWork& t);
+  // t.notYet from the store (studentsNotYetDeclared with every eligible student's fingerprint);
+  // false after a store error (stopped_).
+  bool refreshNotYet(TargetWork& t);
 
   // engine_pass.cpp
   bool login();
@@ -119,9 +133,17 @@ class Pass {
   void followApplication(TargetWork& t, Application app, bool sleepFirst);
   void explainRejection(TargetWork& t, const std::string& reason);
   void pollBatch(const Batch& b, bool sleepFirst);
-  // Records what the platform said about a batch; DONE: every row, then the batch as DONE.
+  // Records what the platform said about a batch; DONE: every row, then the batch as DONE —
+  // unless the answer leaves a SENT student of the batch without a final result: then the rows
+  // it has are recorded, the batch stays open (polled again next pass) and a warning says so.
+  // `fromLookup`: the answer came from findBatch, whose rows may be missing; then the batch is
+  // fetched (GET) before deciding.
   void absorbBatch(std::string_view targetKey, const std::string& intentKey,
-                   const BatchState& state);
+                   const BatchState& state, bool fromLookup = false);
+  // The batch's students as sent, with their fingerprints; forgets (keepOnlyStudents) the
+  // PENDING records of the intent that are not among them. False after a store error.
+  bool keepOnly(const std::string& intentKey, const std::vector<const StudentRef*>& members,
+                const DeclarationSheet* sheet);
   void declare(TargetWork& t);
 
   // Failure handling. Both return true when the school must stop.

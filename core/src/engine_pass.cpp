@@ -153,7 +153,7 @@ void Pass::resolveBatchIntent(const IntentState& in) {
     return;
   }
   if (found->has_value()) {
-    absorbBatch(in.intent.targetKey, in.intent.key, **found);
+    absorbBatch(in.intent.targetKey, in.intent.key, **found, /*fromLookup=*/true);
     if (stopped_) return;
     if (auto r = store_.recordResponse(in.intent.key, (*found)->status, batchJson(**found)); !r) {
       storeFailed(r.error());
@@ -161,7 +161,10 @@ void Pass::resolveBatchIntent(const IntentState& in) {
     return;
   }
   if (t == nullptr) {
-    supersede(in, "its target is no longer in the configuration; its students stay PENDING");
+    // Nothing stays PENDING forever: should the target come back, they are declared anew.
+    if (!keepOnly(in.intent.key, {}, nullptr)) return;
+    supersede(in, "its target is no longer in the configuration; its PENDING students were "
+                  "forgotten");
     return;
   }
   if (!refreshRecords(*t) || !ensureStudentKeys(*t)) return;
@@ -177,14 +180,17 @@ void Pass::resolveBatchIntent(const IntentState& in) {
     }
   }
   if (members.empty()) {
+    // Forgotten, not PENDING forever: should they become eligible again, they are declared anew.
+    if (!keepOnly(in.intent.key, {}, nullptr)) return;
     supersede(in, "none of its " + std::to_string(expected) +
-                      " students is eligible any more; they stay PENDING");
+                      " students is eligible any more; their PENDING records were forgotten");
     return;
   }
   if (members.size() < expected) {
     warn(t->key, std::to_string(expected - members.size()) + " of the " +
                      std::to_string(expected) + " students of an unanswered batch are no longer "
-                     "eligible; re-sending the other " + std::to_string(members.size()));
+                     "eligible; re-sending the other " + std::to_string(members.size()) +
+                     " (the others are forgotten: declared anew if they become eligible again)");
   }
   auto sheet = buildSheet(school_, *t, members, opt_.today);
   if (!sheet) {
@@ -201,8 +207,30 @@ void Pass::resolveBatchIntent(const IntentState& in) {
     warn(t->key, "the unanswered batch's file differs from the one first sent (roster data "
                  "changed?); re-sending it under its original key");
   }
+  // Before sending: the students left out must not be marked SENT by this batch (putBatch).
+  if (!keepOnly(in.intent.key, members, &*sheet)) return;
   DeclarationManifest m{t->scope, static_cast<int>(members.size()), sha};
   static_cast<void>(sendBatch(*t, *xlsx, m, in.intent.key, members.size()));
+}
+
+bool Pass::keepOnly(const std::string& intentKey, const std::vector<const StudentRef*>& members,
+                    const DeclarationSheet* sheet) {
+  std::vector<StudentEntry> kept;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    std::string fingerprint;
+    if (sheet != nullptr && i < sheet->rows.size()) {
+      fingerprint = rowFingerprint(svc_, sheet->rows[i]);
+    }
+    kept.push_back({members[i]->id, trim(members[i]->student->graduationYear),
+                    std::move(fingerprint)});
+  }
+  auto forgotten = store_.keepOnlyStudents(intentKey, kept);
+  if (!forgotten) {
+    storeFailed(forgotten.error());
+    return false;
+  }
+  if (*forgotten > 0) recorded_ = true;
+  return true;
 }
 
 void Pass::supersede(const IntentState& in, const std::string& why) {
@@ -311,14 +339,7 @@ void Pass::ensurePermissions() {
   for (TargetWork& t : targets_) {
     if (stopped_) return;
     if (t.failed || t.eligible.empty()) continue;
-    std::vector<std::string> ids;
-    for (const auto& s : t.eligible) ids.push_back(s.id);
-    auto notYet = store_.studentsNotYetDeclared(school_.id, t.key, ids);
-    if (!notYet) {
-      storeFailed(notYet.error());
-      return;
-    }
-    t.notYet = std::move(*notYet);
+    if (!refreshNotYet(t)) return;
     if (t.notYet.empty()) continue;  // nothing to declare: no permission needed
     if (t.type == nullptr) {
       failTarget(t, "认定类型 '" + t.target->type + "' 未加载", "检查插件目录（zzjb plugins）",
@@ -522,7 +543,7 @@ void Pass::pollBatch(const Batch& b, bool sleepFirst) {
 }
 
 void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
-                       const BatchState& state) {
+                       const BatchState& state, bool fromLookup) {
   Batch b{state.batchId, intentKey, school_.id, std::string(targetKey), state.status, {}};
   if (state.status != kDone) {
     if (auto f = store_.putBatch(b); !f) storeFailed(f.error());
@@ -541,38 +562,79 @@ void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
     return;
   }
   std::set<std::string> keys;
-  for (const auto& rec : *known) keys.insert(rec.studentKey);
+  std::set<std::string> sent;  // the batch's students still waiting for their result
+  for (const auto& rec : *known) {
+    keys.insert(rec.studentKey);
+    if (rec.batchId == state.batchId && rec.result == DeclarationResult::Sent) {
+      sent.insert(rec.studentKey);
+    }
+  }
   std::vector<StudentResult> results;
+  std::vector<std::string> problems;  // warnings, given once the answer is the one to record
+  std::set<std::string> answered;
   for (const BatchRow& row : state.rows) {
     std::string id = normalizeIdNumber(row.idNumber);
+    std::string key = store_.studentKey(id);
     std::string where = "batch " + state.batchId + " row " + std::to_string(row.row) + ": ";
-    if (keys.count(store_.studentKey(id)) == 0) {
-      warn(targetKey, where + "student " + maskId(id) + " is not in the state store; skipped");
+    if (keys.count(key) == 0) {
+      problems.push_back(where + "student " + maskId(id) + " is not in the state store; skipped");
       continue;
     }
     auto result = parseDeclarationResult(row.result);
     if (!result || !isFinal(*result)) {
-      warn(targetKey, where + "result '" + row.result + "' is not ACCEPTED or REJECTED; skipped");
+      problems.push_back(where + "result '" + row.result +
+                         "' is not ACCEPTED or REJECTED; skipped");
       continue;
     }
+    answered.insert(key);
     results.push_back({id, *result, row.reason, row.declarationNo});
   }
+  std::size_t unanswered = 0;
+  for (const std::string& k : sent) if (answered.count(k) == 0) ++unanswered;
+  if (unanswered > 0 && fromLookup) {
+    // A lookup by idempotency key may answer without the rows: ask for the batch itself.
+    auto full = platform_->batch(state.batchId);
+    if (!full) {
+      platformFailed(full.error(), findTarget(targetKey), false);
+      return;  // the batch stays open (RECORDING): polled next pass
+    }
+    absorbBatch(targetKey, intentKey, *full, false);
+    return;
+  }
+  for (const std::string& p : problems) warn(targetKey, p);
   if (auto f = store_.recordStudentResults(school_.id, targetKey, results); !f) {
     storeFailed(f.error());
     return;
   }
-  b.status = std::string(kDone);
-  if (auto f = store_.putBatch(b); !f) {
-    storeFailed(f.error());
-    return;
+  if (!results.empty()) recorded_ = true;
+  if (unanswered > 0) {
+    warn(targetKey, "batch " + state.batchId + " is DONE but its answer has no final result for " +
+                        std::to_string(unanswered) + " of the " + std::to_string(sent.size()) +
+                        " students sent in it; " + std::to_string(results.size()) +
+                        " rows recorded, the batch stays open and is polled again next pass");
+  } else {
+    b.status = std::string(kDone);
+    if (auto f = store_.putBatch(b); !f) {
+      storeFailed(f.error());
+      return;
+    }
+    recorded_ = true;
   }
-  recorded_ = true;
-  std::size_t total = known->size();
+  // Progress: the target's eligible students with a final result, of all its eligible students.
   std::size_t finals = 0;
+  std::size_t total = 0;
   if (auto after = store_.students(school_.id, targetKey)) {
-    total = after->size();
-    for (const auto& rec : *after) {
-      if (isFinal(rec.result)) ++finals;
+    TargetWork* t = findTarget(targetKey);
+    if (t != nullptr) {
+      ensureStudentKeys(*t);
+      std::set<std::string> eligible(t->studentKeys.begin(), t->studentKeys.end());
+      total = eligible.size();
+      for (const auto& rec : *after) {
+        if (isFinal(rec.result) && eligible.count(rec.studentKey) != 0) ++finals;
+      }
+    } else {
+      total = after->size();
+      for (const auto& rec : *after) finals += isFinal(rec.result) ? 1U : 0U;
     }
   }
   emit(EngineEvent::Kind::RowsRecorded, targetKey,
@@ -593,14 +655,7 @@ void Pass::declareAll() {
 }
 
 void Pass::declare(TargetWork& t) {
-  std::vector<std::string> ids;
-  for (const auto& s : t.eligible) ids.push_back(s.id);
-  auto notYet = store_.studentsNotYetDeclared(school_.id, t.key, ids);
-  if (!notYet) {
-    storeFailed(notYet.error());
-    return;
-  }
-  t.notYet = std::move(*notYet);
+  if (!refreshNotYet(t)) return;
   std::set<std::string> wanted(t.notYet.begin(), t.notYet.end());
   std::vector<const StudentRef*> todo;
   for (const StudentRef& s : t.eligible) {
@@ -624,7 +679,10 @@ void Pass::declare(TargetWork& t) {
     std::string sha = svc_.sha256Hex(*xlsx);
     std::string key = keyFor("batch", t.key, sha);
     std::vector<StudentEntry> rows;
-    for (const StudentRef* s : part) rows.push_back({s->id, trim(s->student->graduationYear)});
+    for (std::size_t i = 0; i < part.size(); ++i) {
+      rows.push_back({part[i]->id, trim(part[i]->student->graduationYear),
+                      rowFingerprint(svc_, sheet->rows[i])});
+    }
     Intent intent{key, school_.id, "batch", t.key,
                   std::to_string(part.size()) + " rows for " + t.out.label};
     auto st = store_.beginIntent(intent, rows);

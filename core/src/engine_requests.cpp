@@ -245,6 +245,16 @@ Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
   return sheet;
 }
 
+std::string rowFingerprint(const EngineServices& svc, const DeclarationRow& row) {
+  if (!svc.sha256Hex) return {};
+  // Unit separator between cells, record separator before the type's own columns.
+  std::string text = "zzjb-row-v1";
+  for (std::size_t i = 1; i < row.standard.size(); ++i) text += "\x1f" + row.standard[i];
+  text += "\x1e";
+  for (const std::string& cell : row.extra) text += "\x1f" + cell;
+  return svc.sha256Hex(text);
+}
+
 std::string idempotencyKey(const EngineServices& svc, std::string_view step,
                            std::string_view creditCode, std::string_view targetKey,
                            std::string_view content) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -277,6 +278,22 @@ class Engine : public ::testing::Test {
         all->begin(), all->end(), [&](const StudentRecord& s) { return s.result == r; }));
   }
 
+  // The student's record for a target, if any.
+  std::optional<StudentRecord> recordOf(const std::string& id, const std::string& target) {
+    auto all = store->students("s1", target);
+    EXPECT_TRUE(all.has_value());
+    for (const auto& r : *all) {
+      if (r.studentKey == store->studentKey(id)) return r;
+    }
+    return std::nullopt;
+  }
+
+  bool warned(const std::string& part) const {
+    return std::any_of(events.begin(), events.end(), [&](const EngineEvent& e) {
+      return e.kind == EngineEvent::Kind::Warning && e.message.find(part) != std::string::npos;
+    });
+  }
+
   bool sentFor(const std::string& code) const {
     return std::any_of(platform.submissions.begin(), platform.submissions.end(),
                        [&](const auto& s) { return s.manifest.scope.occupationCode == code; });
@@ -505,6 +522,70 @@ TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWi
   for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
 }
 
+TEST_F(Engine, StudentLeftOutOfAReSentBatchIsForgottenAndDeclaredWhenBackInTheRoster) {
+  bool crashed = false;
+  hook = [&](std::string_view point) {
+    if (point == "intent-committed:batch" && !crashed) {
+      crashed = true;
+      throw std::runtime_error("simulated crash");
+    }
+  };
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
+  const RosterRow gone = rows[0];
+  ASSERT_TRUE(recordOf(gone.id, kSocialKey).has_value()) << "PENDING in the unanswered batch";
+  rows.erase(rows.begin());  // left out of the roster for a while
+  evaluate();
+  hook = nullptr;
+  (void)pass();
+  ASSERT_FALSE(platform.submissions.empty());
+  EXPECT_EQ(parseFakeXlsx(platform.submissions[0].body).size() - 1, 3U);
+  EXPECT_EQ(rowsSentPerId().count(gone.id), 0U);
+  EXPECT_FALSE(recordOf(gone.id, kSocialKey).has_value())
+      << "not SENT with a batch that never carried it";
+  EXPECT_EQ(recordsWith(DeclarationResult::Pending) + recordsWith(DeclarationResult::Sent), 0U);
+
+  rows.insert(rows.begin(), gone);  // back in the roster
+  evaluate();
+  SchoolOutcome back = pass();
+  EXPECT_EQ(back.kind, SchoolOutcomeKind::Progressed) << back.summary();
+  EXPECT_EQ(rowsSentPerId()[gone.id], 1);
+  auto rec = recordOf(gone.id, kSocialKey);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->result, DeclarationResult::Accepted);
+  EXPECT_EQ(targetOf(back, kSocialKey)->phase, TargetPhase::UpToDate);
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+}
+
+TEST_F(Engine, SupersededBatchForgetsItsPendingStudentsSoNothingStaysPendingForever) {
+  bool crashed = false;
+  hook = [&](std::string_view point) {
+    if (point == "intent-committed:batch" && !crashed) {
+      crashed = true;
+      throw std::runtime_error("simulated crash");
+    }
+  };
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
+  ASSERT_EQ(recordsWith(DeclarationResult::Pending), 4U);
+  const std::vector<RosterRow> all = rows;
+  rows.erase(rows.begin(), rows.begin() + 4);  // none of the batch's students is eligible
+  evaluate();
+  hook = nullptr;
+  events.clear();
+  (void)pass();
+  EXPECT_TRUE(warned("SUPERSEDED") || warned("not re-sent"));
+  EXPECT_EQ(recordsWith(DeclarationResult::Pending), 0U) << "nothing PENDING forever";
+  EXPECT_TRUE(store->pendingIntents("s1")->empty());
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_FALSE(recordOf(all[i].id, kSocialKey).has_value());
+
+  rows = all;
+  evaluate();
+  SchoolOutcome back = pass();
+  EXPECT_EQ(targetOf(back, kSocialKey)->phase, TargetPhase::UpToDate) << back.summary();
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(rowsSentPerId()[all[i].id], 1);
+  EXPECT_EQ(recordsWith(DeclarationResult::Accepted) + recordsWith(DeclarationResult::Rejected),
+            rows.size());
+}
+
 TEST_F(Engine, PendingApplicationFoundByItsKeyIsNotAppliedForAgain) {
   bool crashed = false;
   hook = [&](std::string_view point) {
@@ -674,6 +755,156 @@ TEST_F(Engine, UnknownRowsOfADoneBatchAreWarnedAboutAndSkipped) {
   });
   EXPECT_TRUE(warned);
   EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 13U);
+}
+
+TEST_F(Engine, DoneBatchMissingRowsStaysOpenAndIsPolledAgainUntilEveryRowIsRecorded) {
+  bool altered = false;
+  platform.alterDoneAnswer = [&](BatchState& b) {
+    if (altered || b.rows.size() < 2) return;
+    altered = true;
+    b.rows.pop_back();               // a row missing from the answer
+    b.rows.back().result = "QUEUED";  // and one not judged yet
+  };
+  SchoolOutcome o = pass();
+  EXPECT_TRUE(altered);
+  EXPECT_EQ(recordsWith(DeclarationResult::Sent), 2U) << "the two rows without a result";
+  EXPECT_TRUE(warned("stays open"));
+  auto open = store->openBatches("s1");
+  ASSERT_TRUE(open.has_value());
+  ASSERT_EQ(open->size(), 1U) << "not DONE: polled again";
+  EXPECT_NE(targetOf(o, kSocialKey)->phase, TargetPhase::UpToDate);
+
+  SchoolOutcome next = pass();
+  EXPECT_EQ(next.kind, SchoolOutcomeKind::Progressed) << next.summary();
+  EXPECT_EQ(recordsWith(DeclarationResult::Pending) + recordsWith(DeclarationResult::Sent), 0U);
+  EXPECT_EQ(recordsWith(DeclarationResult::Accepted) + recordsWith(DeclarationResult::Rejected),
+            rows.size());
+  EXPECT_TRUE(store->openBatches("s1")->empty());
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id) << " not re-sent";
+
+  platform.calls.clear();
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::UpToDate);
+  EXPECT_EQ(platform.total(), 0);
+}
+
+TEST_F(Engine, LookupByKeyAnsweringDoneWithoutRowsFetchesTheBatchBeforeRecording) {
+  bool crashed = false;
+  hook = [&](std::string_view point) {
+    if (point == "response-received:batch" && !crashed) {
+      crashed = true;
+      throw std::runtime_error("simulated crash");
+    }
+  };
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
+  ASSERT_EQ(platform.submissions.size(), 1U);
+  hook = nullptr;
+  platform.lookupDoneWithoutRows = true;
+  events.clear();
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Progressed) << o.summary();
+  EXPECT_EQ(platform.count("findBatch"), 1);
+  EXPECT_GE(platform.count("batch"), 1) << "the batch itself was read for its rows";
+  EXPECT_FALSE(warned("stays open"));
+  EXPECT_EQ(recordsWith(DeclarationResult::Pending) + recordsWith(DeclarationResult::Sent), 0U);
+  EXPECT_EQ(recordsWith(DeclarationResult::Accepted) + recordsWith(DeclarationResult::Rejected),
+            rows.size());
+  EXPECT_TRUE(store->openBatches("s1")->empty());
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+}
+
+TEST_F(Engine, RowsRecordedCountsFinalRowsOfTheTargetsEligibleStudents) {
+  (void)pass();
+  std::vector<std::pair<std::size_t, std::size_t>> social;
+  for (const auto& e : events) {
+    if (e.kind == EngineEvent::Kind::RowsRecorded && e.targetKey == kSocialKey) {
+      social.emplace_back(e.count, e.total);
+    }
+  }
+  ASSERT_EQ(social.size(), 3U);  // 4 + 4 + 2
+  EXPECT_EQ(social[0], (std::pair<std::size_t, std::size_t>{4, 10}));
+  EXPECT_EQ(social[1], (std::pair<std::size_t, std::size_t>{8, 10}));
+  EXPECT_EQ(social[2], (std::pair<std::size_t, std::size_t>{10, 10}));
+}
+
+// ---- corrected roster rows ---------------------------------------------------------------------
+
+TEST_F(Engine, RowRejectedForWhatTheRosterFixesIsDeclaredAgainOnceCorrected) {
+  ASSERT_EQ(pass().kind, SchoolOutcomeKind::Progressed);
+  const std::string id = rows[2].id;  // 退学生: NOT_GRADUATING
+  auto rec = recordOf(id, kSocialKey);
+  ASSERT_TRUE(rec.has_value());
+  ASSERT_EQ(rec->result, DeclarationResult::Rejected);
+  ASSERT_EQ(rec->reason, "NOT_GRADUATING");
+
+  // The same roster again: nothing is sent, not even a login (no loop on a rejection).
+  platform.calls.clear();
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::UpToDate);
+  EXPECT_EQ(platform.total(), 0);
+
+  // The row corrected (the ID number stays the same): declared again, this row only.
+  rows[2].name = "学生三";
+  evaluate();
+  const std::size_t before = platform.submissions.size();
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Progressed) << o.summary();
+  ASSERT_EQ(platform.submissions.size(), before + 1);
+  auto sheet = parseFakeXlsx(platform.submissions.back().body);
+  ASSERT_EQ(sheet.size(), 2U);
+  EXPECT_EQ(sheet[1].at(3), id);
+  EXPECT_EQ(sheet[1].at(1), "学生三");
+  rec = recordOf(id, kSocialKey);
+  ASSERT_TRUE(rec.has_value());
+  EXPECT_EQ(rec->result, DeclarationResult::Accepted);
+  EXPECT_EQ(targetOf(o, kSocialKey)->accepted, 10U);
+  EXPECT_EQ(targetOf(o, kSocialKey)->rejected, 0U);
+  EXPECT_EQ(targetOf(o, kSocialKey)->phase, TargetPhase::UpToDate);
+
+  platform.calls.clear();
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::UpToDate);
+  EXPECT_EQ(platform.total(), 0);
+}
+
+TEST_F(Engine, ChangedRowRejectedAgainIsNotResentUntilItChangesAgain) {
+  (void)pass();
+  const std::string id = rows[2].id;
+  rows[2].name = "退学生乙";  // changed, still rejected
+  evaluate();
+  (void)pass();
+  EXPECT_EQ(rowsSentPerId()[id], 2);
+  EXPECT_EQ(recordOf(id, kSocialKey)->result, DeclarationResult::Rejected);
+  platform.calls.clear();
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::UpToDate);
+  EXPECT_EQ(platform.total(), 0) << "the same rejected row is never sent twice";
+  EXPECT_EQ(rowsSentPerId()[id], 2);
+}
+
+TEST_F(Engine, DuplicateRejectionStaysFinalEvenWhenTheRowChanges) {
+  const std::string id = rows[0].id;
+  platform.declaredIds["4-04-05-01/4"].push_back(id);  // declared before, elsewhere
+  (void)pass();
+  auto rec = recordOf(id, kSocialKey);
+  ASSERT_TRUE(rec.has_value());
+  ASSERT_EQ(rec->reason, "DUPLICATE");
+  rows[0].name = "学生改名";
+  evaluate();
+  platform.calls.clear();
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::UpToDate) << o.summary();
+  EXPECT_EQ(platform.total(), 0);
+  EXPECT_EQ(rowsSentPerId()[id], 1);
+}
+
+TEST_F(Engine, DryRunShowsTheCorrectedRowItWouldDeclare) {
+  (void)pass();
+  rows[2].name = "学生三";
+  evaluate();
+  platform.calls.clear();
+  SchoolOutcome o = pass(/*dryRun=*/true);
+  EXPECT_EQ(platform.total(), 0);
+  const TargetOutcome* social = targetOf(o, kSocialKey);
+  ASSERT_NE(social, nullptr);
+  ASSERT_EQ(social->wouldSend.size(), 1U);
+  EXPECT_NE(social->wouldSend[0].find(": 1 rows for"), std::string::npos) << social->wouldSend[0];
 }
 
 TEST_F(Engine, SchoolWithDataErrorsIsSkippedWithoutAnyRequest) {

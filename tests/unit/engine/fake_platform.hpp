@@ -81,6 +81,11 @@ class FakePlatform final : public PlatformClient {
   std::string extraRowId;  // a row of an ID zzjb never sent, added to every DONE batch
   // Fails the n-th call (1-based) of a method: failOn["submitDeclarations"][2] = ….
   std::map<std::string, std::map<int, PlatformFailure>> failOn;
+  // Changes a DONE answer of batch() before it is returned (drop rows, odd results); the batch
+  // itself keeps every row. Empty: the answer as judged.
+  std::function<void(BatchState&)> alterDoneAnswer;
+  // findBatch answers as a lookup by key may: the batch processed (DONE) but without its rows.
+  bool lookupDoneWithoutRows = false;
   // Refuses a submission (e.g. 403 for one target); nullopt: accept.
   std::function<std::optional<PlatformFailure>(const DeclarationManifest&)> refuseSubmit;
 
@@ -217,14 +222,21 @@ class FakePlatform final : public PlatformClient {
         b.state.status = "PROCESSING";
       }
     }
-    return b.state;
+    BatchState answer = b.state;
+    if (answer.status == "DONE" && alterDoneAnswer) alterDoneAnswer(answer);
+    return answer;
   }
 
   PlatformResult<std::optional<BatchState>> findBatch(std::string_view key) override {
     if (auto f = take("findBatch")) return std::unexpected(*f);
     auto it = batchByKey_.find(std::string(key));
     if (it == batchByKey_.end()) return std::optional<BatchState>();
-    return std::optional<BatchState>(batches.at(it->second).state);
+    FakeBatch& b = batches.at(it->second);
+    if (lookupDoneWithoutRows) {
+      if (b.state.status != "DONE") judge(b);
+      return std::optional<BatchState>(BatchState{b.state.batchId, b.state.status, {}});
+    }
+    return std::optional<BatchState>(b.state);
   }
 
   PlatformResult<std::vector<DeclarationInfo>> declarations(std::string_view, int) override {

@@ -29,6 +29,14 @@ std::vector<StudentEntry> entries(const std::vector<std::string>& ids,
   return v;
 }
 
+// Candidates with a fingerprint each (what the engine would declare for them now).
+std::vector<StudentEntry> withFingerprint(const std::vector<std::string>& ids,
+                                          const std::string& fingerprint) {
+  std::vector<StudentEntry> v;
+  for (const auto& id : ids) v.push_back({id, "2027", fingerprint});
+  return v;
+}
+
 TEST(StoreSchema, CreatedFromEmptyAndReopened) {
   TempDir dir;
   auto db = dir / "state.db";
@@ -256,7 +264,7 @@ TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
   auto s = openOrFail(dir / "state.db");
   ASSERT_TRUE(s);
   const std::string t = "4-01-01-00/4";
-  auto todo = s->studentsNotYetDeclared("s1", t, kIds);
+  auto todo = s->studentsNotYetDeclared("s1", t, entries(kIds));
   ASSERT_TRUE(todo);
   EXPECT_EQ(*todo, kIds);
 
@@ -265,11 +273,11 @@ TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
   EXPECT_TRUE(begun->created);
   // Repeating the intent (after a crash) adds no rows and is no error.
   ASSERT_TRUE(s->beginIntent(batchIntent("batch-1"), entries({kIds[0], kIds[1]})));
-  todo = s->studentsNotYetDeclared("s1", t, kIds);
+  todo = s->studentsNotYetDeclared("s1", t, entries(kIds));
   ASSERT_TRUE(todo);
   EXPECT_EQ(*todo, (std::vector<std::string>{kIds[2], kIds[3]}));
   // Another target is independent.
-  auto otherTarget = s->studentsNotYetDeclared("s1", "other", {kIds[0]});
+  auto otherTarget = s->studentsNotYetDeclared("s1", "other", entries({kIds[0]}));
   ASSERT_TRUE(otherTarget);
   EXPECT_EQ(otherTarget->size(), 1u);
 
@@ -289,7 +297,7 @@ TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
   auto batch2 = s->intent("batch-2");
   ASSERT_TRUE(batch2);
   EXPECT_FALSE(batch2->has_value());
-  todo = s->studentsNotYetDeclared("s1", t, kIds);
+  todo = s->studentsNotYetDeclared("s1", t, entries(kIds));
   ASSERT_TRUE(todo);
   EXPECT_EQ(todo->size(), 2u);
 
@@ -333,9 +341,190 @@ TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
   EXPECT_EQ((*recs)[1].result, DeclarationResult::Rejected);
   EXPECT_EQ((*recs)[1].reason, "证件号码与姓名不符");
   // Rejected is final: not offered again.
-  todo = s->studentsNotYetDeclared("s1", t, {kIds[1]});
+  todo = s->studentsNotYetDeclared("s1", t, entries({kIds[1]}));
   ASSERT_TRUE(todo);
   EXPECT_TRUE(todo->empty());
+}
+
+TEST(StoreStudents, CorrectedRejectedRowIsOfferedAgainAndReplacedOnlyWhenItsFingerprintChanged) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  auto s = openOrFail(db);
+  ASSERT_TRUE(s);
+  const std::string t = "4-01-01-00/4";
+  ASSERT_TRUE(s->beginIntent(batchIntent("b1"), withFingerprint(kIds, "fp-1")));
+  ASSERT_TRUE(s->putBatch({"B1", "b1", "s1", t, "DONE", ""}));
+  ASSERT_TRUE(s->recordStudentResults(
+      "s1", t, {{kIds[0], DeclarationResult::Rejected, "NOT_GRADUATING", ""},
+                {kIds[1], DeclarationResult::Rejected, "DUPLICATE", ""},
+                {kIds[2], DeclarationResult::Rejected, "ID_INVALID", ""},
+                {kIds[3], DeclarationResult::Accepted, "", "D-4"}}));
+  // The store keeps a keyed hash of the fingerprint, not the engine's value.
+  std::string stored = rawQuery(db, "SELECT row_fingerprint FROM students LIMIT 1");
+  EXPECT_FALSE(stored.empty());
+  EXPECT_NE(stored, "fp-1");
+
+  // Unchanged rows: nothing to declare (no loop on a rejection).
+  auto todo = s->studentsNotYetDeclared("s1", t, withFingerprint(kIds, "fp-1"));
+  ASSERT_TRUE(todo);
+  EXPECT_TRUE(todo->empty());
+  // Unknown fingerprint: never a reason to declare again.
+  todo = s->studentsNotYetDeclared("s1", t, withFingerprint(kIds, ""));
+  ASSERT_TRUE(todo);
+  EXPECT_TRUE(todo->empty());
+  // Corrected rows: only the correctable reason is offered; DUPLICATE, ID_INVALID and ACCEPTED
+  // stay final.
+  todo = s->studentsNotYetDeclared("s1", t, withFingerprint(kIds, "fp-2"));
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(*todo, (std::vector<std::string>{kIds[0]}));
+
+  // An unchanged row cannot replace its record; a final one cannot either.
+  auto same = s->beginIntent(batchIntent("b-same"), withFingerprint({kIds[0]}, "fp-1"));
+  ASSERT_FALSE(same);
+  EXPECT_EQ(same.error().code, "STORE_STUDENT_ALREADY_RECORDED");
+  auto dup = s->beginIntent(batchIntent("b-dup"), withFingerprint({kIds[0], kIds[1]}, "fp-2"));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, "STORE_STUDENT_ALREADY_RECORDED");
+  auto none = s->intent("b-dup");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->has_value()) << "nothing of the failed intent was recorded";
+
+  // The corrected row replaces the REJECTED record with a PENDING one of the new intent.
+  auto again = s->beginIntent(batchIntent("b2"), withFingerprint({kIds[0]}, "fp-2"));
+  ASSERT_TRUE(again) << again.error().message;
+  auto recs = s->students("s1", t);
+  ASSERT_TRUE(recs);
+  ASSERT_EQ(recs->size(), 4u);
+  const StudentRecord& r = (*recs)[0];
+  EXPECT_EQ(r.studentKey, s->studentKey(kIds[0]));
+  EXPECT_EQ(r.result, DeclarationResult::Pending);
+  EXPECT_EQ(r.intentKey, "b2");
+  EXPECT_TRUE(r.reason.empty());
+  EXPECT_TRUE(r.batchId.empty());
+  todo = s->studentsNotYetDeclared("s1", t, withFingerprint(kIds, "fp-2"));
+  ASSERT_TRUE(todo);
+  EXPECT_TRUE(todo->empty()) << "PENDING in an intent: not offered";
+
+  // Rejected again with the corrected row: final until the row changes once more.
+  ASSERT_TRUE(s->putBatch({"B2", "b2", "s1", t, "DONE", ""}));
+  ASSERT_TRUE(s->recordStudentResults(
+      "s1", t, {{kIds[0], DeclarationResult::Rejected, "NOT_GRADUATING", ""}}));
+  todo = s->studentsNotYetDeclared("s1", t, withFingerprint({kIds[0]}, "fp-2"));
+  ASSERT_TRUE(todo);
+  EXPECT_TRUE(todo->empty());
+  todo = s->studentsNotYetDeclared("s1", t, withFingerprint({kIds[0]}, "fp-3"));
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(todo->size(), 1u);
+}
+
+TEST(StoreStudents, KeepOnlyStudentsForgetsThePendingRecordsLeftOutOfAReSentBatch) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  const std::string t = "4-01-01-00/4";
+  ASSERT_TRUE(s->beginIntent(batchIntent("b1"), withFingerprint({kIds[0], kIds[1], kIds[2]},
+                                                                "fp-old")));
+  // Re-sent with kIds[0] only, its row as re-sent now.
+  auto forgotten = s->keepOnlyStudents("b1", withFingerprint({kIds[0]}, "fp-new"));
+  ASSERT_TRUE(forgotten) << forgotten.error().message;
+  EXPECT_EQ(*forgotten, 2u);
+  auto recs = s->students("s1", t);
+  ASSERT_TRUE(recs);
+  ASSERT_EQ(recs->size(), 1u);
+  EXPECT_EQ((*recs)[0].studentKey, s->studentKey(kIds[0]));
+  // The others have no record: declared normally by a later pass.
+  auto todo = s->studentsNotYetDeclared("s1", t, entries(kIds));
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(*todo, (std::vector<std::string>{kIds[1], kIds[2], kIds[3]}));
+  // The batch marks only the kept one SENT.
+  ASSERT_TRUE(s->putBatch({"B1", "b1", "s1", t, "PROCESSING", ""}));
+  recs = s->students("s1", t);
+  ASSERT_TRUE(recs);
+  ASSERT_EQ(recs->size(), 1u);
+  EXPECT_EQ((*recs)[0].result, DeclarationResult::Sent);
+  // Records that are not PENDING any more are left alone.
+  forgotten = s->keepOnlyStudents("b1", {});
+  ASSERT_TRUE(forgotten);
+  EXPECT_EQ(*forgotten, 0u);
+  EXPECT_EQ(s->students("s1", t)->size(), 1u);
+  // The kept row's fingerprint is what was re-sent.
+  ASSERT_TRUE(s->recordStudentResults(
+      "s1", t, {{kIds[0], DeclarationResult::Rejected, "FIELD_INVALID", ""}}));
+  todo = s->studentsNotYetDeclared("s1", t, withFingerprint({kIds[0]}, "fp-new"));
+  ASSERT_TRUE(todo);
+  EXPECT_TRUE(todo->empty());
+  todo = s->studentsNotYetDeclared("s1", t, withFingerprint({kIds[0]}, "fp-old"));
+  ASSERT_TRUE(todo);
+  EXPECT_EQ(todo->size(), 1u);
+
+  // With nothing kept (the intent is superseded), every PENDING record of it is forgotten.
+  ASSERT_TRUE(s->beginIntent(batchIntent("b3"), entries({kIds[3]})));
+  forgotten = s->keepOnlyStudents("b3", {});
+  ASSERT_TRUE(forgotten);
+  EXPECT_EQ(*forgotten, 1u);
+  EXPECT_EQ(s->students("s1", t)->size(), 1u);
+  ASSERT_TRUE(s->recordResponse("b3", "SUPERSEDED", R"({"superseded":true})"));
+  EXPECT_TRUE(s->pendingIntents("s1")->size() == 1u) << "b1 only";
+
+  // The same content wanted again later: the superseded intent (never sent) is begun anew.
+  auto anew = s->beginIntent(batchIntent("b3"), entries({kIds[3]}));
+  ASSERT_TRUE(anew) << anew.error().message;
+  EXPECT_TRUE(anew->created);
+  EXPECT_FALSE(anew->hasResponse);
+  auto rec3 = s->students("s1", t);
+  ASSERT_TRUE(rec3);
+  ASSERT_EQ(rec3->size(), 2u);
+  EXPECT_EQ((*rec3)[1].studentKey, s->studentKey(kIds[3]));
+  EXPECT_EQ((*rec3)[1].result, DeclarationResult::Pending);
+  EXPECT_EQ((*rec3)[1].intentKey, "b3");
+  auto pending = s->pendingIntents("s1");
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(pending->size(), 2u);
+  // Any other answer stands: begun again, nothing changes.
+  ASSERT_TRUE(s->recordResponse("b3", "RECEIVED", R"({"batchId":"B3"})"));
+  auto kept = s->beginIntent(batchIntent("b3"), entries({kIds[3]}));
+  ASSERT_TRUE(kept);
+  EXPECT_FALSE(kept->created);
+  EXPECT_EQ(kept->responseStatus, "RECEIVED");
+}
+
+TEST(StoreSchema, VersionTwoStoreGainsTheRowFingerprintWithItsRecordsKept) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  {
+    auto s = openOrFail(db);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->beginIntent(batchIntent("b1"), entries({kIds[0]})));
+    ASSERT_TRUE(s->putBatch({"B1", "b1", "s1", "4-01-01-00/4", "DONE", ""}));
+    ASSERT_TRUE(s->recordStudentResults(
+        "s1", "4-01-01-00/4", {{kIds[0], DeclarationResult::Rejected, "NOT_GRADUATING", ""}}));
+  }
+  {
+    // A batch given up before version 3 left its students PENDING.
+    auto s = openOrFail(db);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->beginIntent(batchIntent("b-old"), entries({kIds[1]})));
+    ASSERT_TRUE(s->recordResponse("b-old", "SUPERSEDED", R"({"superseded":true})"));
+  }
+  // Back to what version 2 wrote.
+  rawQuery(db, "ALTER TABLE students DROP COLUMN row_fingerprint");
+  rawQuery(db, "PRAGMA user_version = 2");
+  ASSERT_EQ(rawQuery(db, "SELECT count(*) FROM pragma_table_info('students') "
+                         "WHERE name = 'row_fingerprint'"),
+            "0");
+  auto s = openOrFail(db);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(rawQuery(db, "PRAGMA user_version"), "3");
+  EXPECT_EQ(rawQuery(db, "SELECT row_fingerprint FROM students"), "");
+  auto recs = s->students("s1", "");
+  ASSERT_TRUE(recs);
+  ASSERT_EQ(recs->size(), 1u);
+  EXPECT_EQ((*recs)[0].result, DeclarationResult::Rejected) << "the superseded one is forgotten";
+  // What was sent before the upgrade is unknown: not a reason to declare again.
+  auto todo = s->studentsNotYetDeclared("s1", "4-01-01-00/4", withFingerprint({kIds[0]}, "fp"));
+  ASSERT_TRUE(todo);
+  EXPECT_TRUE(todo->empty());
+  EXPECT_EQ(rawQuery(db, "PRAGMA integrity_check"), "ok");
 }
 
 TEST(StoreStudents, PurgeCohortOnlyWhenFinished) {

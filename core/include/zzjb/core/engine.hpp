@@ -15,7 +15,8 @@
 //      REJECTED application is reported through the plugin's explainReview and never re-sent;
 //      GrantedByCentre → WAITING with the plugin's permissionRequest;
 //   5. open batches: poll to DONE, record every row;
-//   6. declare: eligible students with no record for the target, in batches of at most
+//   6. declare: eligible students with no record for the target (or whose row, REJECTED for a
+//      reason the roster fixes, was corrected since: isCorrectableRejection), in batches of at most
 //      maxBatchRows, as the 团体申报导入模板 (plugin's declarationColumns/Values after the 15);
 //      for each: intent (with its rows) committed → POST → batch recorded → polled to DONE.
 //
@@ -116,7 +117,7 @@ struct EngineEvent {
     SchoolStarted,   // message: school name
     Step,            // message: "logging in", "checking the account", …
     RequestSent,     // a creating request: message = endpoint, count = rows (batches)
-    RowsRecorded,    // count = rows with a final result, total = rows of the target
+    RowsRecorded,    // count = eligible students with a final result, total = eligible students
     TargetFinished,  // message = phase name
     Warning,         // message: what went wrong, for the log
     SchoolFinished,  // message = outcome name

@@ -41,7 +41,19 @@ struct IntentState {
 struct StudentEntry {
   std::string idNumber;        // normalised (checkId); hashed with the store's key
   std::string graduationYear;  // the cohort, for purgeCohort
+  // What is declared for the student: the engine's SHA-256 hex of the row's cells (all but
+  // 序号). The store keeps only a keyed hash of it. "" = unknown: never a reason to re-declare.
+  std::string fingerprint{};
 };
+
+// Platform row reasons the school fixes by correcting the roster row (the ID number stays the
+// same): a REJECTED row with one of these is declared again once what would be sent differs from
+// what was sent (its fingerprint). DUPLICATE and ID_INVALID (a corrected ID number is another
+// student key anyway) and any other reason stay final.
+[[nodiscard]] inline bool isCorrectableRejection(std::string_view reason) {
+  return reason == "NOT_GRADUATING" || reason == "FIELD_INVALID" ||
+         reason == "LEVEL_NOT_ALLOWED";
+}
 
 // A permission application (等级认定) for one target.
 struct Application {
@@ -126,9 +138,13 @@ class StateStore {
   [[nodiscard]] virtual std::string studentKey(std::string_view idNumber) const = 0;
 
   // Writes the intent and, for a "batch", one PENDING record per row, in one transaction.
-  // Idempotent: an existing key returns the stored intent (created = false) and adds nothing;
+  // Idempotent: an existing key returns the stored intent (created = false) and adds nothing —
+  // except an intent answered "SUPERSEDED" (given up unsent), which is begun anew: its response
+  // cleared, its leftover PENDING records replaced by `rows`, created = true;
   // the same key with another school, step or target is STORE_INTENT_CONFLICT. A row whose
-  // student already has a record for the target is STORE_STUDENT_ALREADY_RECORDED.
+  // student already has a record for the target is STORE_STUDENT_ALREADY_RECORDED, unless that
+  // record is REJECTED with a correctable reason (isCorrectableRejection) and the row's
+  // fingerprint differs from the one recorded: then the new PENDING record replaces it.
   [[nodiscard]] virtual Result<IntentState> beginIntent(const Intent& intent,
                                                         const std::vector<StudentEntry>& rows) = 0;
   [[nodiscard]] Result<IntentState> beginIntent(const Intent& intent) {
@@ -149,6 +165,13 @@ class StateStore {
 
   // Inserts or updates a batch; the PENDING rows of its intent become SENT with its batchId.
   [[nodiscard]] virtual Result<void> putBatch(const Batch& batch) = 0;
+  // An unanswered batch intent about to be re-sent with only `kept` of its students (or, with
+  // none, answered SUPERSEDED): deletes, in one transaction, the PENDING records of the intent
+  // whose student is not in `kept` — so that they have no record and a later pass declares them
+  // normally — and sets the fingerprint of the kept ones to what is re-sent. Records that are not
+  // PENDING are left alone. Returns how many records were deleted.
+  [[nodiscard]] virtual Result<std::size_t> keepOnlyStudents(
+      std::string_view intentKey, const std::vector<StudentEntry>& kept) = 0;
   // A school's batches whose status is not "DONE" (to poll), oldest first.
   [[nodiscard]] virtual Result<std::vector<Batch>> openBatches(std::string_view school) = 0;
 
@@ -157,12 +180,15 @@ class StateStore {
   [[nodiscard]] virtual Result<void> recordStudentResults(
       std::string_view school, std::string_view targetKey,
       const std::vector<StudentResult>& results) = 0;
-  // The candidates (ID numbers, order kept) with no record for the target at all. A student
-  // PENDING in an unanswered intent is not returned: that intent is looked up and re-sent as is.
-  // REJECTED is final too, so a pass never loops on a rejection.
+  // The candidates' ID numbers (order kept) to declare for the target: those with no record at
+  // all, and those whose record is REJECTED with a correctable reason (isCorrectableRejection)
+  // and a recorded fingerprint that differs from the candidate's (the roster row was corrected).
+  // A student PENDING in an unanswered intent is not returned: that intent is looked up and
+  // re-sent. Any other REJECTED, and a corrected one whose row is unchanged (or whose fingerprint,
+  // recorded or given, is ""), is final, so a pass never loops on a rejection.
   [[nodiscard]] virtual Result<std::vector<std::string>> studentsNotYetDeclared(
       std::string_view school, std::string_view targetKey,
-      const std::vector<std::string>& candidateIdNumbers) = 0;
+      const std::vector<StudentEntry>& candidates) = 0;
   // All records of a school ("" targetKey: every target), for status and reports.
   [[nodiscard]] virtual Result<std::vector<StudentRecord>> students(
       std::string_view school, std::string_view targetKey) = 0;
