@@ -2,12 +2,45 @@
 // sent, from the store's view), and the end (phases, totals, the outcome, the pass record).
 #include <algorithm>
 
+#include <utility>
+
 #include "engine_internal.hpp"
 #include "zzjb/core/identifiers.hpp"
 
 namespace zzjb::engine_detail {
 
 namespace {
+
+// Why the pass stopped before this target, and what to do: by what stopped it, so that an
+// expired certificate does not read like a network outage.
+std::pair<std::string, std::string> stopText(const std::optional<PlatformFailure>& f) {
+  if (!f) return {"本轮因状态库错误中止", "检查状态库文件与磁盘空间后重新运行"};
+  const std::string& c = f->code;
+  if (c == "CANCELLED") return {"本轮按要求停止，已记录的结果保留", "下一轮从此处继续，无需处理"};
+  if (c == "TLS") {
+    return {"平台的 TLS 证书未通过验证，本轮中止",
+            "检查配置中的 platform.caBundle 是否为平台（或 zzjb-mock）的证书"};
+  }
+  if (c == "TIMESTAMP_SKEW") return {"本机时钟与平台相差过大，本轮中止", "开启 NTP 对时（timedatectl）后重新运行"};
+  if (c == "CERT_EXPIRED") return {"学校的法人一证通证书已过期或尚未生效，平台拒绝登录", "到 SHECA 办理证书更新后重新运行"};
+  if (c == "CERT_UNTRUSTED" || c == "KEYID_MISMATCH" || c == "SIGNATURE_INVALID") {
+    return {"平台不接受学校的证书或签名（" + c + "），本轮中止",
+            "运行 zzjb identity check -c 配置文件 查看证书、keyID 与签名"};
+  }
+  switch (f->kind) {
+    case PlatformFailureKind::Identity:
+      return {"无法使用学校的 CA 密钥（" + c + "），本轮中止",
+              "检查 USB 密钥是否插好、PIN 是否正确：zzjb identity check -c 配置文件"};
+    case PlatformFailureKind::Protocol:
+      return {"平台的应答不符合接口约定（" + c + "），本轮中止", "稍后自动重试；持续出现请联系平台或 zzjb 维护者"};
+    case PlatformFailureKind::Final:
+      return {"平台拒绝了请求（" + c + "）：" + f->message, "按提示修改后重新运行"};
+    case PlatformFailureKind::Unavailable:
+      break;
+  }
+  return {"本轮因平台暂时不可用中止，已记录的结果保留", "稍后自动重试；问题持续时检查网络与平台状态"};
+}
+
 
 bool approvedStatus(std::string_view status) {
   return status == "APPROVED" || status == kPermissionGranted;
@@ -99,10 +132,47 @@ bool Pass::ensureStudentKeys(TargetWork& t) {
 
 bool Pass::allFinal(TargetWork& t) {
   ensureStudentKeys(t);
-  return std::all_of(t.studentKeys.begin(), t.studentKeys.end(), [&](const std::string& k) {
+  bool correctable = false;
+  for (const std::string& k : t.studentKeys) {
     auto it = t.records.find(k);
-    return it != t.records.end() && isFinal(it->second.result);
-  });
+    if (it == t.records.end() || !isFinal(it->second.result)) return false;
+    correctable = correctable || (it->second.result == DeclarationResult::Rejected &&
+                                  isCorrectableRejection(it->second.reason));
+  }
+  // A row rejected for what the roster fixes is final until the row is corrected.
+  if (!correctable) return true;
+  return refreshNotYet(t) && t.notYet.empty();
+}
+
+void Pass::ensureFingerprints(TargetWork& t) {
+  if (t.fingerprinted) return;
+  t.fingerprinted = true;
+  t.fingerprints.assign(t.eligible.size(), std::string());
+  std::vector<const StudentRef*> all;
+  for (const StudentRef& s : t.eligible) all.push_back(&s);
+  // A sheet that cannot be built leaves the fingerprints unknown (""): declare() reports why.
+  auto sheet = buildSheet(school_, t, all, opt_.today);
+  if (!sheet || sheet->rows.size() != all.size()) return;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    t.fingerprints[i] = rowFingerprint(svc_, sheet->rows[i]);
+  }
+}
+
+bool Pass::refreshNotYet(TargetWork& t) {
+  ensureFingerprints(t);
+  std::vector<StudentEntry> candidates;
+  candidates.reserve(t.eligible.size());
+  for (std::size_t i = 0; i < t.eligible.size(); ++i) {
+    candidates.push_back({t.eligible[i].id, trim(t.eligible[i].student->graduationYear),
+                          t.fingerprints[i]});
+  }
+  auto notYet = store_.studentsNotYetDeclared(school_.id, t.key, candidates);
+  if (!notYet) {
+    if (!stopped_) storeFailed(notYet.error());
+    return false;
+  }
+  t.notYet = std::move(*notYet);
+  return true;
 }
 
 bool Pass::plan() {
@@ -116,6 +186,7 @@ bool Pass::plan() {
   for (TargetWork& t : targets_) {
     if (!refreshRecords(t)) return false;
     if (!t.eligible.empty() && !allFinal(t)) missing = true;
+    if (stopped_) return false;
   }
   return missing;
 }
@@ -155,14 +226,7 @@ void Pass::dryRun() {
                "试运行：未发送任何请求");
       continue;
     }
-    std::vector<std::string> ids;
-    for (const auto& s : t.eligible) ids.push_back(s.id);
-    auto notYet = store_.studentsNotYetDeclared(school_.id, t.key, ids);
-    if (!notYet) {
-      storeFailed(notYet.error());
-      return;
-    }
-    t.notYet = std::move(*notYet);
+    if (!refreshNotYet(t)) return;
     if (t.notYet.empty()) continue;
     auto app = store_.application(school_.id, t.key);
     if (!app) {
@@ -218,10 +282,8 @@ void Pass::finish() {
       } else if (fresh && allFinal(t)) {
         setPhase(t, TargetPhase::UpToDate, "所有符合条件的学生均已有平台的申报结果");
       } else if (stopped_) {
-        setPhase(t, TargetPhase::Failed,
-                 out_.failure ? "本轮因平台故障中止，已记录的结果保留" : "本轮因状态库错误中止",
-                 out_.failure ? "稍后自动重试；问题持续时检查网络与平台状态"
-                              : "检查状态库文件与磁盘空间后重新运行");
+        const auto [detail, hint] = stopText(out_.failure);
+        setPhase(t, TargetPhase::Failed, detail, hint);
       } else if (opt_.dryRun) {
         setPhase(t, TargetPhase::Declaring,
                  "试运行：将申报 " + std::to_string(t.notYet.size()) + " 人（未发送任何请求）");

@@ -242,8 +242,8 @@ void judgeTarget(ReportTarget& t, const ReportSchool& school, bool storeOk, bool
   if (t.permission.state == PermissionState::NotGranted) {
     todo.push_back("权限未开通：" + t.permission.reason);
   }
-  if (t.rejected > 0) {
-    todo.push_back(std::to_string(t.rejected) + " 名学生被平台退回，见退回名单");
+  if (t.rejectedToFix > 0) {
+    todo.push_back(std::to_string(t.rejectedToFix) + " 名学生被平台退回，见退回名单");
   }
   for (const auto& a : todo) actions.push_back(t.title + "：" + a);
 
@@ -510,6 +510,9 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
             break;
           case DeclarationResult::Rejected:
             ++t.rejected;
+            // DUPLICATE: the student is already declared for it (by an earlier batch or by
+            // hand); nothing to do.
+            if (r.reason != "DUPLICATE") ++t.rejectedToFix;
             break;
           case DeclarationResult::Pending:
           case DeclarationResult::Sent:

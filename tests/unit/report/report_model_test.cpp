@@ -96,6 +96,27 @@ TEST(ReportModel, CountsDeclaredAcceptedRejectedAndNamesTheRejected) {
   EXPECT_NE(t.statusText.find("退回"), std::string::npos) << t.statusText;
 }
 
+TEST(ReportModel, DuplicateRejectionsAreListedButNeedNoAction) {
+  ReportWorld w;
+  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  // Declared earlier by hand: the platform answers DUPLICATE; the student is declared.
+  w.declare({0, 1, 3}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
+                        {w.ids_[1], DeclarationResult::Rejected, "DUPLICATE", ""},
+                        {w.ids_[3], DeclarationResult::Accepted, "", "D3"}});
+  w.pass("PROGRESSED");
+  Report r = w.build(kQuietDay);
+  const ReportTarget& t = targetOf(r, w.key(0));
+  EXPECT_EQ(t.rejected, 1u);
+  EXPECT_EQ(t.rejectedToFix, 0u);
+  ASSERT_EQ(t.rejectedStudents.size(), 1u);  // still listed, with its reason
+  EXPECT_EQ(t.rejectedStudents[0].code, "DUPLICATE");
+  EXPECT_EQ(t.statusText.find("退回"), std::string::npos) << t.statusText;
+  for (const auto& a : r.schools[0].actions) {
+    EXPECT_EQ(a.find("退回"), std::string::npos) << a;
+  }
+}
+
 TEST(ReportModel, RejectedStudentNoLongerInRosterKeepsMaskedId) {
   ReportWorld w;
   w.declare({0}, {{w.ids_[0], DeclarationResult::Rejected, "DUPLICATE", ""}});

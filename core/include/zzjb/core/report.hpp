@@ -95,6 +95,7 @@ struct ReportTarget {
   std::size_t declared = 0;  // records of any result (PENDING, SENT, ACCEPTED, REJECTED)
   std::size_t accepted = 0;
   std::size_t rejected = 0;
+  std::size_t rejectedToFix = 0;  // of those, the ones people must act on (not DUPLICATE: already declared)
   std::size_t pending = 0;         // PENDING or SENT: waiting for the platform
   std::size_t notYetDeclared = 0;  // eligible now, with no record yet
   std::vector<ReportStudent> rejectedStudents;
