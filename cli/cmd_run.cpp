@@ -1,8 +1,10 @@
 // `zzjb run -c CONFIG [--school ID] [--dry-run]`: one pass, for cron or a systemd timer.
 // On a terminal: a live progress line (school, target, rows) with warnings above it; otherwise
 // (cron, journald) plain log lines. Then a summary per school and target on stdout.
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -15,6 +17,20 @@
 
 namespace zzjb::cli {
 namespace {
+
+// SIGINT (Ctrl-C) and SIGTERM: finish the request in flight, record it, start nothing more.
+// A second one stops at once (SA_RESETHAND puts the default action back).
+std::atomic<bool> gStop{false};
+extern "C" void onStopSignal(int /*sig*/) { gStop.store(true); }
+
+void installStopHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = onStopSignal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = static_cast<int>(SA_RESETHAND);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+}
 
 const std::vector<OptionSpec>& runOptions() {
   static const std::vector<OptionSpec> kSpecs = {
@@ -48,18 +64,18 @@ class ProgressDisplay final : public PassObserver {
         break;
       case EngineEvent::Kind::Step:
         step_ = e.message;
-        if (!e.targetKey.empty()) target_ = e.targetKey;
+        setTarget(e.targetKey);
         break;
       case EngineEvent::Kind::RequestSent:
         step_ = e.message;
-        if (!e.targetKey.empty()) target_ = e.targetKey;
+        setTarget(e.targetKey);
         break;
       case EngineEvent::Kind::RowsRecorded:
-        target_ = e.targetKey;
+        setTarget(e.targetKey);
         rows_ = "rows " + std::to_string(e.count) + "/" + std::to_string(e.total);
         break;
       case EngineEvent::Kind::TargetFinished:
-        target_ = e.targetKey;
+        setTarget(e.targetKey);
         step_ = e.message;
         break;
       case EngineEvent::Kind::Warning:
@@ -86,6 +102,8 @@ class ProgressDisplay final : public PassObserver {
   }
   void onSchoolDone(const SchoolOutcome& o) override {
     clear();
+    for (const auto& f : o.findings) logger_.finding(f);
+    school_.clear();  // not redrawn above the next school's lines
     logger_.log(o.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Info, o.school, "",
                 o.summary());
   }
@@ -94,6 +112,11 @@ class ProgressDisplay final : public PassObserver {
   }
 
  private:
+  void setTarget(const std::string& key) {
+    if (key.empty() || key == target_) return;
+    target_ = key;
+    rows_.clear();
+  }
   void above(Severity s, const std::string& school, const std::string& target, const std::string& m) {
     clear();
     logger_.log(s, school, target, m);
@@ -194,7 +217,13 @@ int cmdRun(const std::vector<std::string>& argv) {
     progress.emplace(options.school ? 1 : 0, logger);
     observer = &*progress;
   }
+  installStopHandlers();
+  options.stopRequested = [] { return gStop.load(); };
   PassResult result = runPassFromFile(*configPath, options, *observer);
+  if (result.stopped) {
+    logger.log(Severity::Warning, "", "",
+               "stopped on request: what was sent is recorded; the next pass goes on from here");
+  }
   progress.reset();
   printSummary(std::cout, result, options.dryRun);
   return result.exitCode;

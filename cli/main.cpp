@@ -1,4 +1,6 @@
 // zzjb: the command line. Dispatches to the subcommands; each prints its own --help.
+#include <sys/stat.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -30,6 +32,9 @@ void usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything zzjb writes (state store, forms, reports, logs to files) holds personal data or
+  // keys: readable by its owner only, whatever the caller's umask.
+  ::umask(077);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
     usage(std::cerr);

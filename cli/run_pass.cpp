@@ -1,10 +1,14 @@
 // One pass: inputs → per school (evaluate offline → open the key → engine against the platform).
 #include "run_pass.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -69,8 +73,23 @@ std::function<void(std::string_view)> killHook() {
 
 int exitCodeFor(const SchoolOutcome& o) {
   if (o.kind == SchoolOutcomeKind::Skipped) return kExitData;
-  if (o.kind != SchoolOutcomeKind::Failed) return kExitOk;
-  if (!o.failure) return kExitTempFail;  // the store: try again
+  if (o.kind != SchoolOutcomeKind::Failed) {
+    // A rejected permission waits on people, not on time: say so to cron.
+    for (const auto& t : o.targets) {
+      if (t.phase == TargetPhase::PermissionRejected) return kExitData;
+    }
+    return kExitOk;
+  }
+  if (!o.failure) {
+    // One target refused for good (a final 4xx), the others went on; or the store failed.
+    for (const auto& f : o.findings) {
+      if (f.code.starts_with("PLATFORM_")) return kExitData;
+    }
+    return kExitTempFail;
+  }
+  const auto& code = o.failure->code;
+  if (code == "TLS") return kExitConfig;             // the platform's certificate: caBundle
+  if (code == "TIMESTAMP_SKEW") return kExitConfig;  // this machine's clock
   switch (o.failure->kind) {
     case PlatformFailureKind::Identity: return kExitNoPerm;
     case PlatformFailureKind::Unavailable: return kExitTempFail;
@@ -78,6 +97,34 @@ int exitCodeFor(const SchoolOutcome& o) {
     case PlatformFailureKind::Final: return kExitData;
   }
   return kExitTempFail;
+}
+
+// What to do about a failure that stopped a school, for the log line next to it.
+std::string failureHint(const PlatformFailure& f) {
+  if (f.code == "TLS") {
+    return "the platform's TLS certificate was not accepted: check platform.caBundle (for "
+           "zzjb-mock, its --tls-out cert.pem)";
+  }
+  if (f.code == "TIMESTAMP_SKEW") return "this machine's clock is off: enable NTP (timedatectl)";
+  if (f.code == "CANCELLED") return "stopped on request; the next pass goes on from here";
+  if (f.code.starts_with("CERT_") || f.code == "KEYID_MISMATCH") {
+    return "the school's certificate was refused: zzjb identity check -c CONFIG --school ID";
+  }
+  switch (f.kind) {
+    case PlatformFailureKind::Unavailable:
+      return "the platform did not answer: the next pass tries again (check network and "
+             "platform.baseUrl if it persists)";
+    case PlatformFailureKind::Identity: return "zzjb identity check -c CONFIG shows what is wrong";
+    default: return "";
+  }
+}
+
+// The platform cannot be reached at all (no HTTP answer): trying the next school now only adds
+// minutes of retries.
+bool platformUnreachable(const SchoolOutcome& o) {
+  return o.kind == SchoolOutcomeKind::Failed && o.failure &&
+         o.failure->kind == PlatformFailureKind::Unavailable && o.failure->httpStatus == 0 &&
+         o.failure->code != "CANCELLED";
 }
 
 // Most severe first: configuration, identity, platform, data.
@@ -141,6 +188,117 @@ Result<OpenedKey> openSchoolKey(const Config& cfg, const School& school) {
   return k;
 }
 
+
+// The school's key is opened, and the client made, only when the engine first calls the
+// platform: a school with nothing missing sends nothing, and a USB key is not asked for its
+// PIN on every pass of the daemon. Failing to open it is a login failure (Identity).
+class LazyPlatformClient final : public PlatformClient {
+ public:
+  using Factory = std::function<PlatformResult<std::unique_ptr<PlatformClient>>()>;
+  explicit LazyPlatformClient(Factory make) : make_(std::move(make)) {}
+
+  PlatformResult<PlatformSession> login() override {
+    return with([](PlatformClient& c) { return c.login(); });
+  }
+  PlatformResult<AccountState> account() override {
+    return with([](PlatformClient& c) { return c.account(); });
+  }
+  PlatformResult<AccountState> putAccount(const AccountRequest& r, std::string_view k) override {
+    return with([&](PlatformClient& c) { return c.putAccount(r, k); });
+  }
+  PlatformResult<Catalog> catalog() override {
+    return with([](PlatformClient& c) { return c.catalog(); });
+  }
+  PlatformResult<std::vector<GrantedPermission>> permissions() override {
+    return with([](PlatformClient& c) { return c.permissions(); });
+  }
+  PlatformResult<ApplicationState> applyForPermission(const ApplicationRequest& r,
+                                                      std::string_view k) override {
+    return with([&](PlatformClient& c) { return c.applyForPermission(r, k); });
+  }
+  PlatformResult<ApplicationState> application(std::string_view id) override {
+    return with([&](PlatformClient& c) { return c.application(id); });
+  }
+  PlatformResult<std::optional<ApplicationState>> findApplication(std::string_view k) override {
+    return with([&](PlatformClient& c) { return c.findApplication(k); });
+  }
+  PlatformResult<BatchState> submitDeclarations(const DeclarationManifest& m, std::string_view x,
+                                                std::string_view k) override {
+    return with([&](PlatformClient& c) { return c.submitDeclarations(m, x, k); });
+  }
+  PlatformResult<BatchState> batch(std::string_view id) override {
+    return with([&](PlatformClient& c) { return c.batch(id); });
+  }
+  PlatformResult<std::optional<BatchState>> findBatch(std::string_view k) override {
+    return with([&](PlatformClient& c) { return c.findBatch(k); });
+  }
+  PlatformResult<std::vector<DeclarationInfo>> declarations(std::string_view code,
+                                                            int level) override {
+    return with([&](PlatformClient& c) { return c.declarations(code, level); });
+  }
+
+ private:
+  template <typename F>
+  auto with(F&& f) -> decltype(f(std::declval<PlatformClient&>())) {
+    if (!client_) {
+      if (failure_) return std::unexpected(*failure_);
+      auto made = make_();
+      if (!made) {
+        failure_ = made.error();
+        return std::unexpected(*failure_);
+      }
+      client_ = std::move(*made);
+    }
+    return f(*client_);
+  }
+
+  Factory make_;
+  std::unique_ptr<PlatformClient> client_;
+  std::optional<PlatformFailure> failure_;
+};
+
+PlatformFailure failureFromFinding(const Finding& f, PlatformFailureKind kind) {
+  PlatformFailure pf;
+  pf.kind = kind;
+  pf.code = f.code;
+  pf.message = f.message + (f.hint.empty() ? "" : " — " + f.hint);
+  pf.endpoint = "POST /api/v1/auth/login";
+  pf.attempts = 0;
+  return pf;
+}
+
+// `flock` on `<state.path>.lock`: one pass at a time per state store (a daemon and a hand-run
+// `zzjb run` would otherwise race for the same students).
+class StoreLock {
+ public:
+  explicit StoreLock(const std::filesystem::path& statePath) {
+    std::filesystem::path p = statePath;
+    p += ".lock";
+    std::error_code ec;
+    if (!p.parent_path().empty()) std::filesystem::create_directories(p.parent_path(), ec);
+    fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      error_ = "cannot open " + p.string() + ": " + std::strerror(errno);
+      return;
+    }
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      error_ = "another zzjb pass is using this state store (" + p.string() + " is locked)";
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+  ~StoreLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  StoreLock(const StoreLock&) = delete;
+  StoreLock& operator=(const StoreLock&) = delete;
+  [[nodiscard]] const std::string& error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  std::string error_;
+};
+
 }  // namespace
 
 PassResult runPass(const Config& config, const PassOptions& options, PassObserver& observer) {
@@ -160,6 +318,15 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
   plugin_host::Host plugins;
   loadPlugins(plugins, &config, result.findings);
 
+  std::optional<StoreLock> lock;
+  if (!options.dryRun) {
+    lock.emplace(config.statePath);
+    if (!lock->error().empty()) {
+      observer.log(Severity::Error, "", lock->error() + " — wait for it to finish; a daemon and a timer must not both run");
+      result.exitCode = kExitTempFail;
+      return result;
+    }
+  }
   // The store. A dry run never writes to the real one: without it, it looks at an empty one.
   std::unique_ptr<StateStore> store;
   std::optional<std::filesystem::path> scratch;
@@ -176,7 +343,10 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
     auto opened = store::openSqliteStore(path);
     if (!opened) {
       result.findings.push_back(opened.error());
-      observer.log(Severity::Error, "", opened.error().message + " — " + opened.error().hint);
+      const Finding& f = opened.error();
+      observer.log(Severity::Error, "",
+                   (f.where.str().empty() ? "" : f.where.str() + ": ") + f.message +
+                       (f.hint.empty() ? "" : " — " + f.hint) + " (state.path in " + config.file + ")");
       result.exitCode = kExitConfig;
       return result;
     }
@@ -198,6 +368,7 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
   const auto oids = extensionOids(config);
   auto checkpoint = killHook();
   bool found = !options.school;
+  bool platformDown = false;
   for (const auto& school : config.schools) {
     if (options.school && school.id != *options.school) continue;
     found = true;
@@ -246,51 +417,34 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
       engineOptions.pollIntervalMs = std::max(0, std::atoi(ms));
     }
 
-    std::optional<OpenedKey> key;
     std::unique_ptr<PlatformClient> client;
-    const bool blocked = !forEngine.findings.empty();
-    if (!options.dryRun && !blocked) {
-      auto opened = openSchoolKey(config, school);
-      if (!opened) {
-        SchoolOutcome o;
-        o.school = school.id;
-        o.kind = SchoolOutcomeKind::Failed;
-        PlatformFailure pf;
-        pf.kind = PlatformFailureKind::Identity;
-        pf.code = opened.error().code;
-        pf.message = opened.error().message;
-        o.failure = pf;
-        o.findings.push_back(opened.error());
-        observer.log(Severity::Error, school.id,
-                     "cannot open the key: " + opened.error().message + " — " + opened.error().hint);
-        static_cast<void>(store->recordPass(
-            {school.id, nowUtc(), nowUtc(), "FAILED", o.summary(), 0}));
-        observer.onSchoolDone(o);
-        result.exitCode = worse(result.exitCode, kExitNoPerm);
-        result.schools.push_back(std::move(o));
-        continue;
-      }
-      key = std::move(*opened);
-      platform::ClientOptions co;
-      co.baseUrl = config.platform.baseUrl;
-      co.caBundle = config.platform.caBundle;
-      co.timeoutSeconds = config.platform.timeoutSeconds;
-      co.signer = key->signer.get();
-      co.certificatePem = key->certificatePem;
-      co.keyId = cert.keyId;
-      co.onRequest = [&observer, id = school.id](const platform::RequestEvent& e) {
-        observer.onRequest(id, e);
-      };
-      auto made = platform::makePlatformClient(std::move(co));
-      if (!made) {
-        Finding f = made.error();
-        f.school = school.id;
-        observer.log(Severity::Error, school.id, f.message + " — " + f.hint);
-        result.findings.push_back(f);
-        result.exitCode = worse(result.exitCode, kExitConfig);
-        continue;
-      }
-      client = std::move(*made);
+    std::optional<OpenedKey> key;
+    if (!options.dryRun) {
+      client = std::make_unique<LazyPlatformClient>(
+          [&config, &school, &key, &observer, &options,
+           keyId = cert.keyId]() -> PlatformResult<std::unique_ptr<PlatformClient>> {
+            auto opened = openSchoolKey(config, school);
+            if (!opened) return std::unexpected(failureFromFinding(opened.error(), PlatformFailureKind::Identity));
+            key = std::move(*opened);
+            platform::ClientOptions co;
+            co.baseUrl = config.platform.baseUrl;
+            co.caBundle = config.platform.caBundle;
+            co.timeoutSeconds = config.platform.timeoutSeconds;
+            co.signer = key->signer.get();
+            co.certificatePem = key->certificatePem;
+            co.keyId = keyId;
+            co.onRequest = [&observer, id = school.id](const platform::RequestEvent& e) {
+              observer.onRequest(id, e);
+            };
+            co.cancelled = options.stopRequested;
+            auto made = platform::makePlatformClient(std::move(co));
+            if (!made) {
+              Finding f = made.error();
+              if (f.where.jsonPath.empty()) f.where = {config.file, 0, "", "$.platform"};
+              return std::unexpected(failureFromFinding(f, PlatformFailureKind::Final));
+            }
+            return std::move(*made);
+          });
     }
     services.platform = client.get();
 
@@ -299,8 +453,38 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
       result.exitCode = worse(result.exitCode, kExitData);
     }
     result.exitCode = worse(result.exitCode, exitCodeFor(outcome));
+    if (outcome.failure) {
+      if (auto hint = failureHint(*outcome.failure); !hint.empty()) {
+        observer.log(outcome.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Warning,
+                     school.id, outcome.failure->describe() + " — " + hint);
+      }
+    }
     observer.onSchoolDone(outcome);
+    const bool unreachable = platformUnreachable(outcome);
+    const bool cancelled = outcome.failure && outcome.failure->code == "CANCELLED";
     result.schools.push_back(std::move(outcome));
+    if (cancelled) {
+      result.stopped = true;
+      break;
+    }
+    if (unreachable) {
+      platformDown = true;
+      break;
+    }
+  }
+  if (platformDown) {
+    std::size_t left = 0;
+    bool after = false;
+    for (const auto& school : config.schools) {
+      if (options.school && school.id != *options.school) continue;
+      if (after) ++left;
+      if (!result.schools.empty() && school.id == result.schools.back().school) after = true;
+    }
+    if (left > 0) {
+      observer.log(Severity::Error, "",
+                   "the platform cannot be reached: the other " + std::to_string(left) +
+                       " schools are left for the next pass");
+    }
   }
   if (!found) {
     observer.log(Severity::Error, "", "no school with id \"" + *options.school + "\" in " + config.file);

@@ -347,6 +347,7 @@ class CurlPlatformClient final : public PlatformClient {
     constexpr int kMaxRelogins = 3;
     int relogins = 0;
     for (;;) {
+      if (stopRequested()) return std::unexpected(cancelledFailure(r.endpoint, sends));
       ++sends;
       Attempt at = once(r);
       if (at.verdict == Verdict::Ok) {
@@ -401,7 +402,24 @@ class CurlPlatformClient final : public PlatformClient {
 
   void pause(int milliseconds) {
     if (options_.sleep) return options_.sleep(milliseconds);
-    std::this_thread::sleep_for(std::chrono::milliseconds(milliseconds));
+    // In slices, so that a stop request does not wait out a long Retry-After.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(milliseconds);
+    while (std::chrono::steady_clock::now() < until && !stopRequested()) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          until - std::chrono::steady_clock::now(), std::chrono::milliseconds(100)));
+    }
+  }
+
+  [[nodiscard]] bool stopRequested() const { return options_.cancelled && options_.cancelled(); }
+
+  [[nodiscard]] static PlatformFailure cancelledFailure(const std::string& endpoint, int attempts) {
+    PlatformFailure f;
+    f.kind = PlatformFailureKind::Unavailable;
+    f.code = "CANCELLED";
+    f.message = "stopped on request before sending";
+    f.endpoint = endpoint;
+    f.attempts = attempts;
+    return f;
   }
 
   void report(const Request& r, const Attempt& at, int attempt, bool willRetry, int delayMs) {
@@ -439,6 +457,7 @@ class CurlPlatformClient final : public PlatformClient {
     int retryable = 0;
     bool challengeRenewed = false;
     for (;;) {
+      if (stopRequested()) return std::unexpected(cancelledFailure(challenge.endpoint, rounds));
       ++rounds;
       Attempt c = once(challenge);
       if (c.verdict == Verdict::Ok) {

@@ -534,6 +534,34 @@ TEST_F(PlatformClientTest, RetryAfterAboveTheLimitIsUnavailableAtOnce) {
   EXPECT_TRUE(sleeps_.empty());
 }
 
+TEST_F(PlatformClientTest, AStopRequestEndsRetryingWithoutSendingMore) {
+  auto c0 = client();
+  ASSERT_TRUE(c0->login().has_value());
+  setFaults({{{"method", "GET"},
+              {"path", "^/api/v1/skills/catalog$"},
+              {"probability", 1},
+              {"kind", "status"},
+              {"status", 503},
+              {"retryAfter", 1}}},
+            3);
+  bool stop = false;
+  ClientOptions o = options();
+  o.sleep = [&](int ms) {  // the first wait is where SIGTERM arrives
+    sleeps_.push_back(ms);
+    stop = true;
+  };
+  o.cancelled = [&] { return stop; };
+  auto c = client(std::move(o));
+  auto r = c->catalog();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "CANCELLED");
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
+  EXPECT_EQ(sleeps_.size(), 1u);
+  // One login (challenge + login) and one catalog attempt: nothing after the stop.
+  EXPECT_EQ(journalCount("GET", "/api/v1/skills/catalog"), 1);
+  EXPECT_EQ(journalCount("POST", "/api/v1/auth/login"), 2);  // c0's and c's
+}
+
 TEST_F(PlatformClientTest, ConvergesThroughConnectionResets) {
   setFaults({{{"method", "GET"},
               {"path", "^/api/v1/skills/catalog$"},

@@ -260,6 +260,61 @@ TEST_F(RunTest, OnATerminalAPassShowsALiveProgressLine) {
   EXPECT_NE(r.out.find("rows "), std::string::npos) << "no row counts on the progress line";
 }
 
+TEST_F(RunTest, ASchoolWithNothingMissingDoesNotOpenItsKey) {
+  RunWorld w = makeWorld(10);
+  pass(w);
+  grantQualification();  // once the first pass has made the account
+  pass(w);
+  ASSERT_EQ(keysOf(declarations()), w.expectedDeclarations());
+  // The USB key is unplugged: nothing is missing, so nothing asks for it (no PIN, no login).
+  std::string config = zzjb::test::readFile(w.config);
+  for (const char* key : {"xuhui-zz.key", "pudong-gz.key"}) {
+    config.replace(config.find(key), std::string(key).size(), "unplugged.key");
+  }
+  zzjb::test::writeFile(w.config, config);
+  const long before = lastJournalSeq();
+  auto r = pass(w);
+  EXPECT_EQ(r.exitCode, 65) << r.err;  // the roster's bad rows, not 77
+  EXPECT_EQ(platformRequestsSince(before), std::vector<std::string>{});
+}
+
+TEST_F(RunTest, AnotherPassOnTheSameStoreIsRefusedWhileOneRuns) {
+  RunWorld w = makeWorld(10);
+  // Hold the lock as a running pass would.
+  auto held = zzjb::test::run("mkdir -p " + shellQuote((w.dir / "state").string()) +
+                              " && flock -n " + shellQuote((w.dir / "state" / "zzjb.sqlite.lock").string()) +
+                              " env ZZJB_POLL_INTERVAL_MS=20 " + shellQuote(ZZJB_BIN) + " run -c " +
+                              shellQuote(w.config.string()));
+  EXPECT_EQ(held.exitCode, 75) << held.err;
+  EXPECT_NE(held.err.find("another zzjb pass is using this state store"), std::string::npos) << held.err;
+  EXPECT_EQ(platformRequestsSince(0), std::vector<std::string>{});
+}
+
+TEST_F(RunTest, SigtermEndsAPassWaitingOutRetryAfterAtOnceAndTheNextPassCompletes) {
+  RunWorld w = makeWorld(10);
+  admin("POST", "/__admin/faults",
+        R"({"seed": 1, "rules": [{"method": "POST", "path": "group-declarations",
+            "probability": 1.0, "kind": "status", "status": 503, "retryAfter": 30}]})");
+  const std::string cmd = "env ZZJB_POLL_INTERVAL_MS=20 " + shellQuote(ZZJB_BIN) + " run -c " +
+                          shellQuote(w.config.string());
+  const fs::path log = tmp_.path() / "sigterm.log";
+  auto r = zzjb::test::run(cmd + " 2>" + shellQuote(log.string()) + " >/dev/null & pid=$!; sleep 2; start=$(date +%s%N); kill -TERM $pid; "
+                                 "wait $pid; rc=$?; end=$(date +%s%N); "
+                                 "echo \"rc=$rc ms=$(( (end - start) / 1000000 ))\"");
+  int rc = -1;
+  long ms = -1;
+  ASSERT_EQ(std::sscanf(r.out.c_str() + r.out.rfind("rc="), "rc=%d ms=%ld", &rc, &ms), 2) << r.out;
+  EXPECT_EQ(rc, 75) << zzjb::test::readFile(log);
+  EXPECT_LT(ms, 2000) << "SIGTERM waited out the Retry-After";
+  const std::string err = zzjb::test::readFile(log);
+  EXPECT_NE(err.find("stopped on request"), std::string::npos) << err;
+  admin("DELETE", "/__admin/faults");
+  passUntilDone(w, 3);
+  auto held = declarations();
+  EXPECT_EQ(keysOf(held), w.expectedDeclarations());
+  for (const auto& [k, n] : held) EXPECT_EQ(n, 1) << k;
+}
+
 // Must-show 3.
 TEST_F(RunTest, ARejectedPermissionIsReportedWithItsReasonAndItsStudentsAreNotSent) {
   admin("POST", "/__admin/review-policy", R"({"mode": "auto-reject", "afterPolls": 1})");

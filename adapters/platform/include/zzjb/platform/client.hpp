@@ -45,6 +45,10 @@ struct ClientOptions {
   std::function<void(int milliseconds)> sleep;         // empty: really sleep
   std::uint64_t jitterSeed = 0;                        // 0: random
   std::function<void(const RequestEvent&)> onRequest;  // may be empty
+  // Asked before every attempt and during every wait: true stops the call (kind Unavailable,
+  // code CANCELLED) without sending anything more. The request in flight is not interrupted.
+  // `zzjb run` on SIGINT/SIGTERM, the daemon on SIGTERM. May be empty.
+  std::function<bool()> cancelled;
 };
 
 // Checks the options (Finding code PLATFORM_CLIENT, kind Config: no https URL, no signer, no
