@@ -122,7 +122,14 @@ std::string endpointLabel(std::string_view endpoint) {
     const bool version = seg.size() >= 2 && seg[0] == 'v' &&
                          seg.substr(1).find_first_not_of("0123456789") == std::string_view::npos;
     const bool id = !version && seg.find_first_of("0123456789") != std::string_view::npos;
-    out += id ? std::string(":id") : std::string(seg);
+    // The platform client names its endpoints as templates ("…/group-declarations/{id}"): the
+    // same label as a literal ID gets.
+    const bool placeholder = seg.size() >= 2 && seg.front() == '{' && seg.back() == '}';
+    if (placeholder) {
+      out += ":" + std::string(seg.substr(1, seg.size() - 2));
+    } else {
+      out += id ? std::string(":id") : std::string(seg);
+    }
     i = end;
   }
   return out;
@@ -283,11 +290,13 @@ std::string Metrics::prometheusText() const {
   x.family("zzjb_last_success_timestamp_seconds", "gauge",
            "When a pass last completed for the school without failing (Unix time).");
   for (const auto& [school, s] : schoolState_) {
-    if (s.lastSuccess && configured(school)) x.sample("zzjb_last_success_timestamp_seconds", {{"school", school}}, *s.lastSuccess);
+    if (!s.lastSuccess || !configured(school)) continue;
+    x.sample("zzjb_last_success_timestamp_seconds", {{"school", school}}, *s.lastSuccess);
   }
   x.family("zzjb_key_usable", "gauge", "1 when the school's key last worked, 0 when it did not.");
   for (const auto& [school, s] : schoolState_) {
-    if (s.keyUsable && configured(school)) x.sample("zzjb_key_usable", {{"school", school}}, *s.keyUsable ? 1 : 0);
+    if (!s.keyUsable || !configured(school)) continue;
+    x.sample("zzjb_key_usable", {{"school", school}}, *s.keyUsable ? 1 : 0);
   }
   x.family("zzjb_config_reloads_total", "counter",
            "Configuration reloads (SIGHUP), by result; a failed one keeps the old configuration.");

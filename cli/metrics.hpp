@@ -21,8 +21,9 @@ namespace zzjb::cli {
 [[nodiscard]] std::string passOutcomeLabel(int exitCode, bool stopped);
 
 // "POST /api/v1/skills/group-declarations/B-2027-0001?x=1" → "POST /api/v1/skills/group-declarations/:id":
-// path segments holding a digit (other than a version like v1) become ":id", the query goes, so
-// that the endpoint label does not grow with every batch or application.
+// path segments holding a digit (other than a version like v1) become ":id", a template segment
+// "{id}" (as the platform client names its endpoints) becomes ":id" too, the query goes, so that
+// the endpoint label does not grow with every batch or application.
 [[nodiscard]] std::string endpointLabel(std::string_view endpoint);
 
 struct HealthReport {

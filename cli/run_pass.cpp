@@ -384,7 +384,8 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
     for (const auto& f : evaluation.findings) {
       if (blocksSchool(f)) {
         forEngine.findings.push_back(f);
-        observer.log(Severity::Error, school.id, f.where.str() + ": " + f.message);
+        observer.log(Severity::Error, school.id, f.where.str() + ": " + f.message +
+                                                     (f.hint.empty() ? "" : " — " + f.hint));
       } else if (f.severity == Severity::Error) {
         ++rowProblems;
       }
