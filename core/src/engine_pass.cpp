@@ -621,21 +621,22 @@ void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
     recorded_ = true;
   }
   // Progress: the target's eligible students with a final result, of all its eligible students.
+  // From the records read above plus what was just recorded: no second read of the target.
   std::size_t finals = 0;
   std::size_t total = 0;
-  if (auto after = store_.students(school_.id, targetKey)) {
-    TargetWork* t = findTarget(targetKey);
-    if (t != nullptr) {
-      ensureStudentKeys(*t);
-      std::set<std::string> eligible(t->studentKeys.begin(), t->studentKeys.end());
-      total = eligible.size();
-      for (const auto& rec : *after) {
-        if (isFinal(rec.result) && eligible.count(rec.studentKey) != 0) ++finals;
-      }
-    } else {
-      total = after->size();
-      for (const auto& rec : *after) finals += isFinal(rec.result) ? 1U : 0U;
-    }
+  std::set<std::string> finalKeys;
+  for (const auto& rec : *known) {
+    if (isFinal(rec.result)) finalKeys.insert(rec.studentKey);
+  }
+  for (const auto& k : answered) finalKeys.insert(k);
+  if (TargetWork* t = findTarget(targetKey); t != nullptr) {
+    ensureStudentKeys(*t);
+    std::set<std::string> eligible(t->studentKeys.begin(), t->studentKeys.end());
+    total = eligible.size();
+    for (const auto& k : eligible) finals += finalKeys.count(k);
+  } else {
+    total = known->size();
+    finals = finalKeys.size();
   }
   emit(EngineEvent::Kind::RowsRecorded, targetKey,
        "batch " + state.batchId + ": " + std::to_string(results.size()) + " rows recorded", finals,
