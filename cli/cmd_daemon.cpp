@@ -474,6 +474,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     for (const auto& f : result.findings) {
       if (f.severity == Severity::Error && f.school.empty()) logger.finding(f);
     }
+    logReminders(logger, result);
     std::ostringstream secs;
     secs.precision(1);
     secs << std::fixed << seconds;

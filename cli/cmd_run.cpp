@@ -225,6 +225,7 @@ int cmdRun(const std::vector<std::string>& argv) {
                "stopped on request: what was sent is recorded; the next pass goes on from here");
   }
   progress.reset();
+  logReminders(logger, result);
   printSummary(std::cout, result, options.dryRun);
   return result.exitCode;
 }

@@ -114,6 +114,20 @@ void printSchool(std::ostream& out, const ReportSchool& s, const Style& st) {
   if (s.pendingIntents > 0) out << " · unanswered requests " << s.pendingIntents;
   if (s.openBatches > 0) out << " · open batches " << s.openBatches;
   out << "\n";
+  if (s.certificateDaysLeft || s.pin) {
+    out << "  key";
+    if (s.certificateDaysLeft) {
+      out << " certificate valid to " << s.certificateNotAfter << " ("
+          << (*s.certificateDaysLeft < 0 ? "expired"
+                                         : std::to_string(*s.certificateDaysLeft) + " days left")
+          << ")";
+    }
+    if (s.pin) {
+      out << (s.certificateDaysLeft ? " ·" : "") << " PIN " << s.pin->status.describe()
+          << " (seen " << shanghaiTimeText(s.pin->at) << ")";
+    }
+    out << "\n";
+  }
 
   const std::vector<std::string> head = {"target",     "evaluation", "eligible", "excluded",
                                          "permission", "declared",   "accepted", "rejected",

@@ -198,6 +198,18 @@ void Logger::finding(const Finding& f) {
   log(f.severity, f.school, {}, f.message, fields);
 }
 
+void logReminders(Logger& logger, const PassResult& result) {
+  for (const auto& school : result.reminders) {
+    for (const auto& r : school.reminders) {
+      logger.log(Severity::Warning, r.school, r.targetKey, "提醒：" + r.text,
+                 {{"reminder", reminderKindName(r.kind)},
+                  {"days", std::to_string(r.days)},
+                  {"due", r.due},
+                  {"hint", r.hint}});
+    }
+  }
+}
+
 void LogObserver::onEngineEvent(const EngineEvent& e) {
   using K = EngineEvent::Kind;
   switch (e.kind) {

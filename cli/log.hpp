@@ -74,6 +74,12 @@ class Logger {
   std::function<std::int64_t()> now_;
 };
 
+// The reminders after a pass (PassResult::reminders), each as one warning line with its school
+// (and target), the reminder's text as the message and kind, days, due and hint as fields:
+//   text: 2027-03-15T09:00:01+08:00 warning xuhui-zz - 提醒：… reminder=EVALUATION_WINDOW days=17 …
+//   json: {"time":…,"level":"warning","school":"xuhui-zz","message":"提醒：…","reminder":…}
+void logReminders(Logger& logger, const PassResult& result);
+
 // What a pass does, as log lines: engine steps and events, failed and retried requests (each
 // successful request too when `logRequests`), and each school's outcome with its targets.
 class LogObserver : public PassObserver {

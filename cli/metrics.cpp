@@ -68,6 +68,11 @@ class Exposition {
   std::string out_;
 };
 
+// Every kind, so that a school's zzjb_reminders series are all there (0 when none) once known.
+constexpr ReminderKind kReminderKinds[] = {ReminderKind::EvaluationWindow,
+                                           ReminderKind::CertificateExpiring,
+                                           ReminderKind::ApplicationWaiting, ReminderKind::PinLow};
+
 bool succeeded(SchoolOutcomeKind k) {
   return k == SchoolOutcomeKind::UpToDate || k == SchoolOutcomeKind::Progressed ||
          k == SchoolOutcomeKind::Waiting;
@@ -166,6 +171,15 @@ void Metrics::passFinished(const PassResult& result) {
   p.outcome = passOutcomeLabel(result.exitCode, result.stopped);
   passes_[p.outcome] += 1;
   lastPass_ = p;
+  for (const auto& school : result.reminders) {
+    SchoolState& s = schoolState_[school.school];
+    std::map<std::string, std::size_t> counts;
+    for (const ReminderKind k : kReminderKinds) counts[lower(reminderKindName(k))] = 0;
+    for (const auto& r : school.reminders) ++counts[lower(reminderKindName(r.kind))];
+    s.reminders = std::move(counts);
+    s.certificateDaysLeft = school.certificateDaysLeft;
+    s.pinRetriesLeft = school.pinRetriesLeft;
+  }
   runningSince_.reset();
 }
 
@@ -297,6 +311,30 @@ std::string Metrics::prometheusText() const {
   for (const auto& [school, s] : schoolState_) {
     if (!s.keyUsable || !configured(school)) continue;
     x.sample("zzjb_key_usable", {{"school", school}}, *s.keyUsable ? 1 : 0);
+  }
+  x.family("zzjb_reminders", "gauge",
+           "Reminders per school after the last pass, by kind (evaluation_window, "
+           "certificate_expiring, application_waiting, pin_low): as zzjb report shows them.");
+  for (const auto& [school, s] : schoolState_) {
+    if (!s.reminders || !configured(school)) continue;
+    for (const auto& [kind, n] : *s.reminders) {
+      x.sample("zzjb_reminders", {{"school", school}, {"kind", kind}}, static_cast<double>(n));
+    }
+  }
+  x.family("zzjb_certificate_days_left", "gauge",
+           "Days until the school's 法人一证通 certificate expires (negative: expired), as of the "
+           "last pass.");
+  for (const auto& [school, s] : schoolState_) {
+    if (!s.certificateDaysLeft || !configured(school)) continue;
+    x.sample("zzjb_certificate_days_left", {{"school", school}},
+             static_cast<double>(*s.certificateDaysLeft));
+  }
+  x.family("zzjb_pin_retries_left", "gauge",
+           "PIN tries left on the school's key when the last pass that opened it could tell (0: "
+           "locked).");
+  for (const auto& [school, s] : schoolState_) {
+    if (!s.pinRetriesLeft || !configured(school)) continue;
+    x.sample("zzjb_pin_retries_left", {{"school", school}}, *s.pinRetriesLeft);
   }
   x.family("zzjb_config_reloads_total", "counter",
            "Configuration reloads (SIGHUP), by result; a failed one keeps the old configuration.");

@@ -41,6 +41,8 @@ class Metrics : public PassObserver {
   // and the per-school gauges of /metrics name only these.
   void setSchools(const std::vector<std::string>& ids);
   void passStarted();
+  // Also takes the pass's reminders: zzjb_reminders, zzjb_certificate_days_left and
+  // zzjb_pin_retries_left of each school it looked at (the others keep theirs).
   void passFinished(const PassResult& result);
   void configReloaded(bool ok);
   void setNextPass(std::optional<std::int64_t> unixSeconds);
@@ -71,6 +73,10 @@ class Metrics : public PassObserver {
     std::optional<bool> keyUsable;
     std::size_t accepted = 0, rejected = 0, pending = 0;
     bool reported = false;  // a pass has reported on this school
+    // The reminders after the last pass that looked at the school (PassResult::reminders).
+    std::optional<std::map<std::string, std::size_t>> reminders;  // kind (lower-case) → count
+    std::optional<long> certificateDaysLeft;
+    std::optional<int> pinRetriesLeft;
   };
   struct LastPass {
     double startedAt = 0, finishedAt = 0;

@@ -37,6 +37,20 @@ json reminderJson(const Reminder& r) {
   return j;
 }
 
+// The PIN as the last pass that opened the key saw it; null before that. Never the PIN.
+json pinJson(const std::optional<PinFact>& p) {
+  if (!p) return nullptr;
+  const auto left = p->retriesLeft();
+  return {{"required", p->status.required},
+          {"retriesLeft", left ? json(*left) : json(nullptr)},
+          {"countLow", p->status.countLow},
+          {"finalTry", p->status.finalTry},
+          {"locked", p->status.locked},
+          {"low", p->low()},
+          {"code", p->code},
+          {"seenAt", p->at}};
+}
+
 json targetJson(const ReportTarget& t, bool storeRead) {
   json j = {{"key", t.key},
             {"title", t.title},
@@ -104,6 +118,10 @@ json schoolJson(const ReportSchool& s) {
             {"lastSuccessfulPass", passJson(s.lastSuccessfulPass)},
             {"pendingIntents", s.pendingIntents},
             {"openBatches", s.openBatches},
+            {"certificate", s.certificateDaysLeft ? json{{"daysLeft", *s.certificateDaysLeft},
+                                                         {"notAfter", s.certificateNotAfter}}
+                                                  : json(nullptr)},
+            {"pin", pinJson(s.pin)},
             {"actions", s.actions},
             {"problems", s.problems}};
   json targets = json::array();

@@ -6,11 +6,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <cstdlib>
 #include <ctime>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <thread>
@@ -257,6 +259,78 @@ class LazyPlatformClient final : public PlatformClient {
   std::optional<PlatformFailure> failure_;
 };
 
+// Records what the key source said about its PIN as the store's fact "pin" (never the PIN), for
+// the PIN_LOW reminder. A failure to record is a warning: the pass goes on.
+void recordPin(StateStore* store, const std::string& school, const PinFact& pin,
+               PassObserver& observer) {
+  if (store == nullptr) return;
+  if (auto r = store->putFact(school, "pin", pinFactText(pin)); !r) {
+    observer.log(Severity::Warning, school,
+                 "cannot record the PIN state in the store: " + r.error().message);
+  }
+}
+
+// A school's offline evaluation in this pass, kept for the reminders after it.
+struct Evaluated {
+  const School* school = nullptr;
+  SchoolResult evaluation;
+  CertificateFacts cert;
+};
+
+// The reminders after the pass: the report model of the schools the pass was about, from the
+// evaluations the pass made (a school the pass did not reach — the platform went away — is
+// evaluated here: rosters and certificate only, no request).
+std::vector<SchoolReminders> remindersAfterPass(const Config& config,
+                                                const std::optional<std::string>& only,
+                                                const Date& today,
+                                                const EligibilityOptions& eligibility,
+                                                const identity::ExtensionOids& oids,
+                                                const TypeRegistry& types, StateStore& store,
+                                                std::deque<Evaluated>& evaluated) {
+  std::vector<const Evaluated*> order;
+  for (const auto& school : config.schools) {
+    if (only && school.id != *only) continue;
+    auto it = std::find_if(evaluated.begin(), evaluated.end(),
+                           [&](const Evaluated& e) { return e.school == &school; });
+    if (it == evaluated.end()) {
+      Evaluated e;
+      e.school = &school;
+      e.evaluation = evaluateSchool(school, readRosters(school), eligibility);
+      e.cert = readSchoolCertificate(school, today, oids, e.evaluation.findings);
+      evaluated.push_back(std::move(e));
+      it = std::prev(evaluated.end());
+    }
+    order.push_back(&*it);
+  }
+  ReportInputs ri;
+  ri.config = &config;
+  ri.store = &store;
+  ri.types = &types;
+  for (const Evaluated* e : order) {
+    ReportSchoolInput si;
+    si.school = e->school;
+    si.evaluation = &e->evaluation;
+    if (e->cert.info) {
+      si.certificateDaysLeft = e->cert.daysLeft;
+      si.certificateNotAfter = identity::shanghaiDate(e->cert.info->notAfter);
+    }
+    ri.schools.push_back(si);
+  }
+  ReportOptions ro;
+  ro.today = today;
+  const Report report = buildReport(ri, ro);
+  std::vector<SchoolReminders> out;
+  for (const auto& s : report.schools) {
+    SchoolReminders r;
+    r.school = s.id;
+    r.reminders = s.reminders;
+    r.certificateDaysLeft = s.certificateDaysLeft;
+    if (s.pin) r.pinRetriesLeft = s.pin->retriesLeft();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 PlatformFailure failureFromFinding(const Finding& f, PlatformFailureKind kind) {
   PlatformFailure pf;
   pf.kind = kind;
@@ -369,6 +443,7 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
   auto checkpoint = killHook();
   bool found = !options.school;
   bool platformDown = false;
+  std::deque<Evaluated> evaluated;  // stable addresses: the report points into it
   for (const auto& school : config.schools) {
     if (options.school && school.id != *options.school) continue;
     found = true;
@@ -397,6 +472,8 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
                        "through (zzjb check -c CONFIG lists them)");
     }
 
+    evaluated.push_back({&school, std::move(evaluation), cert});
+
     SchoolInput input{&school, &forEngine, cert.keyId};
     EngineServices services;
     services.store = store.get();
@@ -422,11 +499,18 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
     std::optional<OpenedKey> key;
     if (!options.dryRun) {
       client = std::make_unique<LazyPlatformClient>(
-          [&config, &school, &key, &observer, &options,
+          [&config, &school, &key, &observer, &options, st = store.get(),
            keyId = cert.keyId]() -> PlatformResult<std::unique_ptr<PlatformClient>> {
             auto opened = openSchoolKey(config, school);
-            if (!opened) return std::unexpected(failureFromFinding(opened.error(), PlatformFailureKind::Identity));
+            if (!opened) {
+              // What the refusal tells about the PIN (locked, final try, tries left) is kept.
+              if (auto pin = pinFactFromFinding(opened.error(), nowUtc())) {
+                recordPin(st, school.id, *pin, observer);
+              }
+              return std::unexpected(failureFromFinding(opened.error(), PlatformFailureKind::Identity));
+            }
             key = std::move(*opened);
+            recordPin(st, school.id, PinFact{key->signer->pinStatus(), "OK", nowUtc()}, observer);
             platform::ClientOptions co;
             co.baseUrl = config.platform.baseUrl;
             co.caBundle = config.platform.caBundle;
@@ -472,6 +556,10 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
       platformDown = true;
       break;
     }
+  }
+  if (!result.stopped && found) {
+    result.reminders = remindersAfterPass(config, options.school, *today, eligibility, oids,
+                                          plugins.registry(), *store, evaluated);
   }
   if (platformDown) {
     std::size_t left = 0;

@@ -11,6 +11,7 @@
 #include "zzjb/core/config.hpp"
 #include "zzjb/core/date.hpp"
 #include "zzjb/core/engine.hpp"
+#include "zzjb/core/report.hpp"
 #include "zzjb/platform/client.hpp"
 
 namespace zzjb::cli {
@@ -36,11 +37,24 @@ struct PassOptions {
   std::function<bool()> stopRequested;
 };
 
+// What people should be reminded of about one school once the pass is over (the report's
+// reminders: zzjb report and zzjb status show the same), and the figures behind them.
+struct SchoolReminders {
+  std::string school;
+  std::vector<Reminder> reminders;
+  std::optional<long> certificateDaysLeft;  // nullopt: no certificate readable
+  std::optional<int> pinRetriesLeft;        // nullopt: not known (PinFact::retriesLeft)
+};
+
 struct PassResult {
   int exitCode = 0;  // sysexits: 0, 65 data, 69/75 platform, 77 identity, 78 config
   std::vector<SchoolOutcome> schools;
   std::vector<Finding> findings;  // config, catalog, store, keys
   bool stopped = false;           // stopRequested cut the pass short
+  // After the pass, per school in configuration order (with --school, that one): built as
+  // `zzjb report` builds its model, from this pass's evaluation and the store as the pass left
+  // it. Empty when the pass stopped early (stopRequested) or could not start (lock, store).
+  std::vector<SchoolReminders> reminders;
 };
 
 // Runs one pass with an already loaded configuration (the daemon reloads on SIGHUP and passes the

@@ -337,6 +337,32 @@ void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOpt
     r.hint = "到 SHECA（021-962600）办理证书更新；更新后 zzjb identity check 核对 keyID";
     rs.reminders.push_back(std::move(r));
   }
+  // The key's PIN, as the last pass that opened it saw it.
+  if (rs.pin && rs.pin->low()) {
+    const PinFact& pin = *rs.pin;
+    const std::optional<int> left = pin.retriesLeft();
+    Reminder r;
+    r.kind = ReminderKind::PinLow;
+    r.school = school.id;
+    r.due = pin.at;
+    const auto seen = shanghaiDateOf(pin.at);
+    r.days = seen ? std::max(0L, daysBetween(*seen, opt.today)) : 0;
+    if (pin.status.locked) {
+      r.text = "法人一证通 PIN 已锁定，无法登录平台";
+      r.hint =
+          "用协卡助手或到 SHECA（021-962600）解锁；解锁后核对 PIN 来源（identity.pin），"
+          "zzjb 下一轮自动继续";
+    } else {
+      r.text = left ? "法人一证通 PIN 仅剩 " + std::to_string(*left) + " 次重试机会"
+                    : std::string("法人一证通 PIN 曾输错，重试次数已减少");
+      if (pin.code == "PIN_WRONG") r.text += "（上一轮 PIN 错误）";
+      if (pin.status.finalTry || left == 1) r.text += "，zzjb 不会再尝试";
+      r.hint =
+          "核对 PIN 来源（identity.pin）；在协卡助手中手工输入一次正确的 PIN 可恢复重试次数，"
+          "必要时到 SHECA（021-962600）解锁；zzjb 不会用掉最后一次机会";
+    }
+    rs.reminders.push_back(std::move(r));
+  }
   // Permission applications the centre has not decided for too long.
   for (const auto& t : rs.targets) {
     const auto& p = t.permission;
@@ -369,6 +395,9 @@ bool readStore(StateStore& store, ReportSchool& rs, StoreView& view) {
   auto account = store.fact(rs.id, "account");
   if (!account) return fail(account.error());
   rs.account = account->value_or("");
+  auto pin = store.fact(rs.id, "pin");
+  if (!pin) return fail(pin.error());
+  if (*pin) rs.pin = parsePinFact(**pin);  // an unreadable value is as good as none
   auto last = store.lastPass(rs.id);
   if (!last) return fail(last.error());
   if (*last) rs.lastPass = passOf(**last);
@@ -423,6 +452,8 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
   rs.levelName = schoolLevelName(school.level);
   rs.allowedLevel = allowedLevel(school.level);
   rs.students = ev.students.size();
+  rs.certificateDaysLeft = in.certificateDaysLeft;
+  rs.certificateNotAfter = in.certificateNotAfter;
   for (const auto& f : ev.findings) {
     if (f.severity == Severity::Warning) ++rs.findings.warnings;
     if (f.severity != Severity::Error) continue;
@@ -660,8 +691,118 @@ const char* reminderKindName(ReminderKind k) {
       return "CERTIFICATE_EXPIRING";
     case ReminderKind::ApplicationWaiting:
       return "APPLICATION_WAITING";
+    case ReminderKind::PinLow:
+      return "PIN_LOW";
   }
   return "?";
+}
+
+std::optional<int> PinFact::retriesLeft() const {
+  if (!status.required) return std::nullopt;
+  if (status.retriesLeft) return status.retriesLeft;
+  if (status.locked) return 0;
+  if (status.finalTry) return 1;
+  return std::nullopt;
+}
+
+bool PinFact::low() const {
+  if (!status.required) return false;
+  const auto left = retriesLeft();
+  return status.locked || status.finalTry || status.countLow || (left && *left <= kPinLowRetries);
+}
+
+std::string pinFactText(const PinFact& f) {
+  const auto flag = [](bool b) { return b ? "1" : "0"; };
+  std::string out =
+      std::string("required=") + flag(f.status.required) +
+      ";retries=" + (f.status.retriesLeft ? std::to_string(*f.status.retriesLeft) : "") +
+      ";countLow=" + flag(f.status.countLow) + ";finalTry=" + flag(f.status.finalTry) +
+      ";locked=" + flag(f.status.locked);
+  // The code and the time are ours (finding codes, store times): no ';' in them.
+  out += ";code=" + f.code + ";at=" + f.at;
+  return out;
+}
+
+std::optional<PinFact> parsePinFact(std::string_view text) {
+  PinFact f;
+  bool any = false;
+  while (!text.empty()) {
+    const std::size_t semi = text.find(';');
+    const std::string_view item = text.substr(0, semi);
+    text = semi == std::string_view::npos ? std::string_view() : text.substr(semi + 1);
+    const std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    const std::string_view k = item.substr(0, eq);
+    const std::string_view v = item.substr(eq + 1);
+    const auto flag = [&](bool& b) {
+      if (v != "0" && v != "1") return false;
+      b = v == "1";
+      return true;
+    };
+    bool ok = true;
+    if (k == "required") {
+      ok = flag(f.status.required);
+    } else if (k == "retries") {
+      if (!v.empty()) {
+        auto n = number(v);
+        ok = n && *n >= 0;
+        if (ok) f.status.retriesLeft = *n;
+      }
+    } else if (k == "countLow") {
+      ok = flag(f.status.countLow);
+    } else if (k == "finalTry") {
+      ok = flag(f.status.finalTry);
+    } else if (k == "locked") {
+      ok = flag(f.status.locked);
+    } else if (k == "code") {
+      f.code = std::string(v);
+    } else if (k == "at") {
+      f.at = std::string(v);
+    }  // unknown keys: written by a newer zzjb; ignored
+    if (!ok) return std::nullopt;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return f;
+}
+
+std::optional<PinFact> pinFactFromFinding(const Finding& finding, std::string_view at) {
+  PinFact f;
+  f.code = finding.code;
+  f.at = std::string(at);
+  const std::string& m = finding.message;
+  const auto says = [&](std::string_view word) { return m.find(word) != std::string::npos; };
+  if (finding.code == "PIN_LOCKED") {
+    f.status.locked = true;
+    f.status.retriesLeft = 0;
+    return f;
+  }
+  if (finding.code == "PIN_FINAL_TRY") {
+    f.status.finalTry = true;
+    f.status.retriesLeft = 1;
+    return f;
+  }
+  if (finding.code != "PIN_WRONG") return std::nullopt;
+  // SKF: "…; 2 tries left" / "1 try left". The count is the number just before " tr".
+  for (std::string_view unit : {" tries left", " try left"}) {
+    const std::size_t end = m.find(unit);
+    if (end == std::string::npos) continue;
+    std::size_t b = end;
+    while (b > 0 && m[b - 1] >= '0' && m[b - 1] <= '9') --b;
+    if (auto n = number(std::string_view(m).substr(b, end - b))) {
+      f.status.retriesLeft = *n;
+      f.status.locked = *n == 0;
+      f.status.finalTry = *n == 1;
+      f.status.countLow = true;  // a wrong PIN was just entered
+    }
+    break;
+  }
+  // PKCS#11: the token's flags after the failed login.
+  if (says("CKF_USER_PIN_LOCKED")) f.status.locked = true;
+  if (says("CKF_USER_PIN_FINAL_TRY")) f.status.finalTry = true;
+  if (says("CKF_USER_PIN_COUNT_LOW")) f.status.countLow = true;
+  // A key file has neither: a wrong PIN there brings nothing closer to locking.
+  return f;
 }
 
 long daysBetween(const Date& from, const Date& to) {

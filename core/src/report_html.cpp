@@ -253,6 +253,27 @@ void appendTarget(std::string& out, const ReportTarget& t, bool storeRead) {
   out += "</section>\n";
 }
 
+// The PIN as the last pass saw it: "剩余 2 次（2026-11-28 03:09）".
+std::string pinText(const PinFact& p) {
+  std::string t;
+  const auto left = p.retriesLeft();
+  if (!p.status.required) {
+    t = "无需输入";
+  } else if (p.status.locked) {
+    t = "已锁定";
+  } else if (left) {
+    t = "剩余 " + std::to_string(*left) + " 次重试机会";
+  } else if (p.status.finalTry) {
+    t = "仅剩最后一次";
+  } else if (p.status.countLow) {
+    t = "曾输错";
+  } else {
+    t = "正常";
+  }
+  if (!p.at.empty()) t += "（" + shanghaiTimeText(p.at) + "）";
+  return t;
+}
+
 void appendSchool(std::string& out, const ReportSchool& s) {
   out += "<section class=\"school\" id=\"school-" + esc(s.id) + "\" data-school=\"" + esc(s.id) +
          "\">\n<h2>" + esc(s.name) + "</h2>" + badge(s.health) + "\n";
@@ -264,6 +285,16 @@ void appendSchool(std::string& out, const ReportSchool& s) {
     out += "，" + num(s.findings.errors) + " 个错误、" + num(s.findings.warnings) + " 个警告";
   }
   out += "</dd><dt>平台账户</dt><dd>" + esc(s.accountName) + "</dd>";
+  if (s.certificateDaysLeft) {
+    out +=
+        "<dt>法人一证通</dt><dd>证书有效期至 " + esc(s.certificateNotAfter) +
+        (*s.certificateDaysLeft < 0 ? "（已过期）"
+                                    : "（还剩 " + std::to_string(*s.certificateDaysLeft) + " 天）");
+    if (s.pin) out += "，PIN " + esc(pinText(*s.pin));
+    out += "</dd>";
+  } else if (s.pin) {
+    out += "<dt>法人一证通</dt><dd>PIN " + esc(pinText(*s.pin)) + "</dd>";
+  }
   out += "<dt>上一轮</dt><dd>" + passText(s.lastPass) + "</dd>";
   if (s.lastPass && s.lastPass->outcome == "FAILED") {
     out += "<dt>上一次成功</dt><dd>" + passText(s.lastSuccessfulPass) + "</dd>";

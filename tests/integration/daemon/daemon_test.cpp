@@ -614,6 +614,10 @@ TEST_F(DaemonTest, HealthzAndMetricsFollowWhatTheDaemonDid) {
   }
   m = metrics();
   EXPECT_EQ(value(m, "zzjb_platform_reachable"), 1);
+  // Issue 7's reminders: the test keys are valid for two years, their PIN is not close to locking.
+  EXPECT_GT(value(m, R"(zzjb_certificate_days_left{school="xuhui-zz"})").value_or(0), 30);
+  EXPECT_EQ(value(m, R"(zzjb_reminders{school="xuhui-zz",kind="certificate_expiring"})"), 0);
+  EXPECT_EQ(value(m, R"(zzjb_reminders{school="pudong-gz",kind="pin_low"})"), 0);
   EXPECT_EQ(value(m, R"(zzjb_key_usable{school="xuhui-zz"})"), 1);
   EXPECT_EQ(value(m, R"(zzjb_key_usable{school="pudong-gz"})"), 1);
   EXPECT_TRUE(value(m, R"(zzjb_last_success_timestamp_seconds{school="pudong-gz"})").has_value());

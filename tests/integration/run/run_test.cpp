@@ -278,6 +278,43 @@ TEST_F(RunTest, ASchoolWithNothingMissingDoesNotOpenItsKey) {
   EXPECT_EQ(platformRequestsSince(before), std::vector<std::string>{});
 }
 
+// Issue 7: the reminders of the report are logged at the end of a run, once each, as warning lines
+// with the school. 15 March of the graduation year: the April window for 附件1 opens in 17 days.
+TEST_F(RunTest, ARunLogsTheCurrentRemindersOnceEach) {
+  RunWorld w = makeWorld(10);
+  const std::string today = std::to_string(currentGraduationYear()) + "-03-15";
+  auto r = zzjb("run --no-progress --today " + today + " -c " + shellQuote(w.config.string()));
+  EXPECT_TRUE(r.exitCode == 0 || r.exitCode == 65) << r.exitCode << "\n" << r.err;
+  const std::string due = std::to_string(currentGraduationYear()) + "-04-01";
+  for (const char* school : {"xuhui-zz", "pudong-gz"}) {
+    const std::string head = std::string(" warning ") + school + " - 提醒：";
+    const auto at = r.err.find(head);
+    ASSERT_NE(at, std::string::npos) << school << "\n" << r.err;
+    const std::string line = r.err.substr(at, r.err.find('\n', at) - at);
+    EXPECT_NE(line.find("reminder=EVALUATION_WINDOW days=17 due=" + due), std::string::npos) << line;
+    EXPECT_EQ(r.err.find(head, at + 1), std::string::npos) << "logged twice\n" << r.err;
+  }
+  // The same as JSON lines.
+  auto j = zzjb("run --log-format json --today " + today + " -c " + shellQuote(w.config.string()));
+  std::size_t reminders = 0;
+  std::size_t start = 0;
+  while (start < j.err.size()) {
+    const std::size_t end = j.err.find('\n', start);
+    const std::string line = j.err.substr(start, end - start);
+    start = end == std::string::npos ? j.err.size() : end + 1;
+    if (line.find("\"reminder\"") == std::string::npos) continue;
+    const json doc = json::parse(line);
+    EXPECT_EQ(doc["level"], "warning") << line;
+    EXPECT_EQ(doc["reminder"], "EVALUATION_WINDOW") << line;
+    EXPECT_EQ(doc["due"], due) << line;
+    ++reminders;
+  }
+  EXPECT_EQ(reminders, 2u) << j.err;
+  // The pass recorded what the key said about its PIN (the example keys: files).
+  auto status = zzjb("status --today " + today + " -c " + shellQuote(w.config.string()));
+  EXPECT_NE(status.out.find(" PIN "), std::string::npos) << status.out << status.err;
+}
+
 TEST_F(RunTest, AnotherPassOnTheSameStoreIsRefusedWhileOneRuns) {
   RunWorld w = makeWorld(10);
   // Hold the lock as a running pass would.

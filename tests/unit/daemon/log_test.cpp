@@ -162,4 +162,52 @@ TEST(LogObserver, SchoolOutcomeWithTargetsAndFindings) {
   EXPECT_EQ(school["level"], "info");
 }
 
+TEST(Log, RemindersAreWarningLinesWithSchoolTargetAndKind) {
+  zzjb::cli::PassResult result;
+  zzjb::cli::SchoolReminders s;
+  s.school = "xuhui-zz";
+  zzjb::Reminder window;
+  window.kind = zzjb::ReminderKind::EvaluationWindow;
+  window.school = "xuhui-zz";
+  window.text = "2027年4月（还有 17 天）受理专业评估申请（附件1）";
+  window.hint = "用 zzjb forms 打印附件1";
+  window.days = 17;
+  window.due = "2027-04-01";
+  zzjb::Reminder waiting;
+  waiting.kind = zzjb::ReminderKind::ApplicationWaiting;
+  waiting.school = "xuhui-zz";
+  waiting.targetKey = "4-04-05-01/4/91310000MA1FL0001X";
+  waiting.text = "权限申请已等待 20 天未审核";
+  waiting.hint = "致电市职鉴中心";
+  waiting.days = 20;
+  waiting.due = "2027-02-23T01:00:00.000Z";
+  s.reminders = {window, waiting};
+  result.reminders = {s};
+
+  std::ostringstream text;
+  Logger t(LogFormat::Text, text, [] { return kNow; });
+  zzjb::cli::logReminders(t, result);
+  EXPECT_EQ(text.str(),
+            "2027-03-01T09:00:01+08:00 warning xuhui-zz - "
+            "提醒：2027年4月（还有 17 天）受理专业评估申请（附件1） "
+            "reminder=EVALUATION_WINDOW days=17 due=2027-04-01 hint=\"用 zzjb forms 打印附件1\"\n"
+            "2027-03-01T09:00:01+08:00 warning xuhui-zz 4-04-05-01/4/91310000MA1FL0001X "
+            "提醒：权限申请已等待 20 天未审核 reminder=APPLICATION_WAITING days=20 "
+            "due=2027-02-23T01:00:00.000Z hint=致电市职鉴中心\n");
+
+  std::ostringstream json;
+  Logger j(LogFormat::Json, json, [] { return kNow; });
+  zzjb::cli::logReminders(j, result);
+  std::istringstream lines(json.str());
+  std::string first;
+  std::getline(lines, first);
+  const auto doc = nlohmann::json::parse(first);
+  EXPECT_EQ(doc["level"], "warning");
+  EXPECT_EQ(doc["school"], "xuhui-zz");
+  EXPECT_FALSE(doc.contains("target"));
+  EXPECT_EQ(doc["reminder"], "EVALUATION_WINDOW");
+  EXPECT_EQ(doc["days"], "17");
+  EXPECT_EQ(doc["due"], "2027-04-01");
+}
+
 }  // namespace

@@ -126,6 +126,56 @@ TEST(Metrics, FiguresFollowTheEvents) {
   EXPECT_TRUE(has(again, "zzjb_platform_reachable 1"));
 }
 
+zzjb::Reminder reminder(zzjb::ReminderKind kind, std::string school) {
+  zzjb::Reminder r;
+  r.kind = kind;
+  r.school = std::move(school);
+  return r;
+}
+
+TEST(Metrics, RemindersCertificateDaysAndPinRetriesPerConfiguredSchool) {
+  using zzjb::ReminderKind;
+  Metrics m([] { return kNow; });
+  m.setSchools({"xuhui-zz", "pudong-gz"});
+  EXPECT_TRUE(has(m.prometheusText(), "# TYPE zzjb_reminders gauge"));
+  EXPECT_EQ(m.prometheusText().find("zzjb_reminders{"), std::string::npos) << "none before a pass";
+  zzjb::cli::PassResult r;
+  zzjb::cli::SchoolReminders xuhui;
+  xuhui.school = "xuhui-zz";
+  xuhui.reminders = {reminder(ReminderKind::EvaluationWindow, "xuhui-zz"),
+                     reminder(ReminderKind::ApplicationWaiting, "xuhui-zz"),
+                     reminder(ReminderKind::ApplicationWaiting, "xuhui-zz"),
+                     reminder(ReminderKind::PinLow, "xuhui-zz")};
+  xuhui.certificateDaysLeft = 12;
+  xuhui.pinRetriesLeft = 2;
+  zzjb::cli::SchoolReminders pudong;
+  pudong.school = "pudong-gz";
+  pudong.certificateDaysLeft = -3;  // expired; its PIN never seen
+  r.reminders = {xuhui, pudong};
+  m.passFinished(r);
+  const std::string text = m.prometheusText();
+  EXPECT_TRUE(has(text, "# TYPE zzjb_certificate_days_left gauge"));
+  EXPECT_TRUE(has(text, "# TYPE zzjb_pin_retries_left gauge"));
+  EXPECT_TRUE(has(text, R"(zzjb_reminders{school="xuhui-zz",kind="evaluation_window"} 1)")) << text;
+  EXPECT_TRUE(has(text, R"(zzjb_reminders{school="xuhui-zz",kind="application_waiting"} 2)"));
+  EXPECT_TRUE(has(text, R"(zzjb_reminders{school="xuhui-zz",kind="certificate_expiring"} 0)"));
+  EXPECT_TRUE(has(text, R"(zzjb_reminders{school="xuhui-zz",kind="pin_low"} 1)"));
+  EXPECT_TRUE(has(text, R"(zzjb_reminders{school="pudong-gz",kind="pin_low"} 0)"));
+  EXPECT_TRUE(has(text, R"(zzjb_certificate_days_left{school="xuhui-zz"} 12)"));
+  EXPECT_TRUE(has(text, R"(zzjb_certificate_days_left{school="pudong-gz"} -3)"));
+  EXPECT_TRUE(has(text, R"(zzjb_pin_retries_left{school="xuhui-zz"} 2)"));
+  EXPECT_EQ(text.find(R"(zzjb_pin_retries_left{school="pudong-gz"})"), std::string::npos);
+
+  // A pass that did not get to the reminders (stopped) keeps the last ones.
+  m.passFinished(zzjb::cli::PassResult{});
+  EXPECT_TRUE(has(m.prometheusText(), R"(zzjb_reminders{school="xuhui-zz",kind="pin_low"} 1)"));
+  // A school removed by a reload is no longer named by these gauges.
+  m.setSchools({"pudong-gz"});
+  const std::string after = m.prometheusText();
+  EXPECT_EQ(after.find(R"(school="xuhui-zz")"), std::string::npos) << after;
+  EXPECT_TRUE(has(after, R"(zzjb_certificate_days_left{school="pudong-gz"} -3)"));
+}
+
 TEST(Metrics, LabelValuesAreEscaped) {
   Metrics m([] { return kNow; });
   m.onSchoolDone(outcome("a\"b\\c", SchoolOutcomeKind::UpToDate));

@@ -43,6 +43,19 @@ TEST(ReportHtml, SummaryShowsEachSchoolWithItsColouredStatus) {
   EXPECT_NE(html.find("data-reminder=\"CERTIFICATE_EXPIRING\""), std::string::npos);
 }
 
+TEST(ReportHtml, ShowsThePinStateAndItsReminder) {
+  ReportWorld w;
+  EXPECT_TRUE(w.store().putFact("s1", "pin",
+                                "required=1;retries=1;countLow=1;finalTry=1;locked=0;code=OK;"
+                                "at=2027-03-09T02:00:00.000Z"));
+  const std::string html = renderReportHtml(filledReport(w));
+  EXPECT_NE(html.find("data-reminder=\"PIN_LOW\""), std::string::npos);
+  EXPECT_NE(html.find("法人一证通 PIN 仅剩 1 次重试机会"), std::string::npos);
+  EXPECT_NE(html.find("<dt>法人一证通</dt><dd>证书有效期至 2028-11-27（还剩 12 天），"
+                      "PIN 剩余 1 次重试机会（2027-03-09 10:00）</dd>"),
+            std::string::npos);
+}
+
 TEST(ReportHtml, ListsRejectedAndExcludedStudentsWithReasonAndWhatToDo) {
   ReportWorld w;
   const std::string html = renderReportHtml(filledReport(w));

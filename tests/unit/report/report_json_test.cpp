@@ -55,6 +55,33 @@ TEST(ReportJson, CarriesTheModelPerSchoolAndTarget) {
   EXPECT_EQ(s["reminders"].size(), j["reminders"].size());
 }
 
+TEST(ReportJson, CarriesTheCertificateAndThePinButNeverThePin) {
+  ReportWorld w;
+  w.pass("UP_TO_DATE");
+  ASSERT_TRUE(w.store().putFact("s1", "pin",
+                                "required=1;retries=2;countLow=1;finalTry=0;locked=0;"
+                                "code=PIN_WRONG;at=2027-01-10T02:00:00.000Z"));
+  const auto j = nlohmann::json::parse(cli::reportJson(w.build(kQuietDay, true, 400)).dump());
+  const auto& s = j["schools"][0];
+  EXPECT_EQ(s["certificate"]["daysLeft"], 400);
+  EXPECT_EQ(s["certificate"]["notAfter"], "2028-11-27");
+  EXPECT_EQ(s["pin"]["retriesLeft"], 2);
+  EXPECT_EQ(s["pin"]["countLow"], true);
+  EXPECT_EQ(s["pin"]["locked"], false);
+  EXPECT_EQ(s["pin"]["low"], true);
+  EXPECT_EQ(s["pin"]["code"], "PIN_WRONG");
+  EXPECT_EQ(s["pin"]["seenAt"], "2027-01-10T02:00:00.000Z");
+  ASSERT_EQ(j["reminders"].size(), 1u);
+  EXPECT_EQ(j["reminders"][0]["kind"], "PIN_LOW");
+  EXPECT_EQ(j["reminders"][0]["school"], "s1");
+  // Without the fact, and without a certificate: null.
+  ReportWorld fresh;
+  const auto k =
+      nlohmann::json::parse(cli::reportJson(fresh.build(kQuietDay, false, std::nullopt)).dump());
+  EXPECT_TRUE(k["schools"][0]["pin"].is_null());
+  EXPECT_TRUE(k["schools"][0]["certificate"].is_null());
+}
+
 TEST(ReportJson, NoFullIdNumberAndNoStoreMeansNoPassYet) {
   ReportWorld w;
   const std::string text = cli::reportJson(w.build(Date{2027, 1, 15}, false)).dump();

@@ -238,6 +238,158 @@ TEST(ReportModel, RemindsOfApplicationWaitingLongerThanConfigured) {
       1u);
 }
 
+const Reminder* pinReminder(const Report& r) {
+  auto it = std::find_if(r.reminders.begin(), r.reminders.end(),
+                         [](const Reminder& m) { return m.kind == ReminderKind::PinLow; });
+  return it == r.reminders.end() ? nullptr : &*it;
+}
+
+PinFact pinFact(std::optional<int> retries, bool countLow = false, bool finalTry = false,
+                bool locked = false, bool required = true) {
+  PinFact f;
+  f.status.required = required;
+  f.status.retriesLeft = retries;
+  f.status.countLow = countLow;
+  f.status.finalTry = finalTry;
+  f.status.locked = locked;
+  f.code = "OK";
+  f.at = "2027-01-10T02:00:00.000Z";
+  return f;
+}
+
+TEST(ReportModel, NoPinReminderWithoutTheFactOrWithEnoughTries) {
+  ReportWorld w;
+  w.pass("UP_TO_DATE");
+  Report none = w.build(kQuietDay);
+  EXPECT_EQ(pinReminder(none), nullptr);
+  EXPECT_FALSE(none.schools[0].pin.has_value());
+  ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(6))));
+  Report fine = w.build(kQuietDay);
+  EXPECT_EQ(pinReminder(fine), nullptr);
+  ASSERT_TRUE(fine.schools[0].pin.has_value());
+  EXPECT_EQ(fine.schools[0].pin->retriesLeft(), 6);
+  for (const auto& a : fine.schools[0].actions) EXPECT_EQ(a.find("PIN"), std::string::npos) << a;
+  // A key file needs no PIN; a PKCS#11 token without warning flags says nothing about a count.
+  ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(std::nullopt, false, false,
+                                                                 false, false))));
+  EXPECT_EQ(pinReminder(w.build(kQuietDay)), nullptr);
+  ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(std::nullopt))));
+  EXPECT_EQ(pinReminder(w.build(kQuietDay)), nullptr);
+  // A value zzjb cannot read is as good as none, not a store failure.
+  ASSERT_TRUE(w.store().putFact("s1", "pin", "garbage"));
+  Report odd = w.build(kQuietDay);
+  EXPECT_EQ(pinReminder(odd), nullptr);
+  EXPECT_TRUE(odd.schools[0].storeRead);
+}
+
+TEST(ReportModel, RemindsWhenThePinIsCloseToLocking) {
+  ReportWorld w;
+  w.pass("UP_TO_DATE");
+  ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(2, true))));
+  Report two = w.build(kQuietDay);
+  const Reminder* m = pinReminder(two);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->school, "s1");
+  EXPECT_NE(m->text.find("仅剩 2 次重试机会"), std::string::npos) << m->text;
+  EXPECT_NE(m->hint.find("identity.pin"), std::string::npos) << m->hint;
+  EXPECT_NE(m->hint.find("SHECA"), std::string::npos) << m->hint;
+  EXPECT_EQ(m->due, "2027-01-10T02:00:00.000Z");
+  EXPECT_EQ(m->days, 5);  // seen on 2027-01-10 (Shanghai), today 2027-01-15
+  EXPECT_EQ(two.schools[0].health, Health::Action);
+  EXPECT_NE(std::find_if(two.schools[0].actions.begin(), two.schools[0].actions.end(),
+                         [](const std::string& a) { return a.find("PIN") != std::string::npos; }),
+            two.schools[0].actions.end());
+
+  // PKCS#11 tells flags only: a wrong PIN entered before (count low), the final try.
+  ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(std::nullopt, true))));
+  m = pinReminder(w.build(kQuietDay));
+  ASSERT_NE(m, nullptr);
+  EXPECT_NE(m->text.find("曾输错"), std::string::npos) << m->text;
+  ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(std::nullopt, true, true))));
+  m = pinReminder(w.build(kQuietDay));
+  ASSERT_NE(m, nullptr);
+  EXPECT_NE(m->text.find("仅剩 1 次"), std::string::npos) << m->text;
+  EXPECT_NE(m->text.find("不会再尝试"), std::string::npos) << m->text;
+
+  ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(0, true, false, true))));
+  Report locked = w.build(kQuietDay);
+  m = pinReminder(locked);
+  ASSERT_NE(m, nullptr);
+  EXPECT_NE(m->text.find("已锁定"), std::string::npos) << m->text;
+  EXPECT_NE(m->hint.find("解锁"), std::string::npos) << m->hint;
+  EXPECT_EQ(locked.schools[0].pin->retriesLeft(), 0);
+}
+
+TEST(ReportModel, PinFactRoundTripsAndNeverHoldsMoreThanTheCounter) {
+  PinFact f = pinFact(3, true);
+  f.code = "PIN_WRONG";
+  const std::string text = pinFactText(f);
+  EXPECT_EQ(text, "required=1;retries=3;countLow=1;finalTry=0;locked=0;code=PIN_WRONG;"
+                  "at=2027-01-10T02:00:00.000Z");
+  auto back = parsePinFact(text);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->status.retriesLeft, 3);
+  EXPECT_TRUE(back->status.countLow);
+  EXPECT_FALSE(back->status.locked);
+  EXPECT_EQ(back->code, "PIN_WRONG");
+  EXPECT_EQ(back->at, f.at);
+  auto unknown = parsePinFact(pinFactText(pinFact(std::nullopt)));
+  ASSERT_TRUE(unknown.has_value());
+  EXPECT_FALSE(unknown->status.retriesLeft.has_value());
+  EXPECT_FALSE(parsePinFact("").has_value());
+  EXPECT_FALSE(parsePinFact("retries=two").has_value());
+  EXPECT_FALSE(parsePinFact("locked=yes").has_value());
+}
+
+TEST(ReportModel, PinFactFromTheFindingThatStoppedTheOpening) {
+  auto finding = [](std::string code, std::string message) {
+    return configFinding(std::move(code), std::move(message));
+  };
+  const std::string at = "2027-01-10T02:00:00.000Z";
+  auto locked = pinFactFromFinding(finding("PIN_LOCKED", "skf …: the user PIN is locked"), at);
+  ASSERT_TRUE(locked.has_value());
+  EXPECT_TRUE(locked->status.locked);
+  EXPECT_EQ(locked->retriesLeft(), 0);
+  EXPECT_EQ(locked->code, "PIN_LOCKED");
+  EXPECT_EQ(locked->at, at);
+  auto finalTry = pinFactFromFinding(
+      finding("PIN_FINAL_TRY", "pkcs11 …: the token reports one PIN try left"), at);
+  ASSERT_TRUE(finalTry.has_value());
+  EXPECT_EQ(finalTry->retriesLeft(), 1);
+  EXPECT_TRUE(finalTry->low());
+  // SKF counts the tries left.
+  auto skf = pinFactFromFinding(
+      finding("PIN_WRONG", "skf dev x: the USB key rejected the PIN (SAR_PIN_INCORRECT "
+                           "(0x0a000024)); 2 tries left"),
+      at);
+  ASSERT_TRUE(skf.has_value());
+  EXPECT_EQ(skf->retriesLeft(), 2);
+  EXPECT_TRUE(skf->low());
+  auto skfOne = pinFactFromFinding(
+      finding("PIN_WRONG", "skf: rejected the PIN (SAR_PIN_INCORRECT); 1 try left; zzjb will "
+                           "refuse to try again"),
+      at);
+  ASSERT_TRUE(skfOne.has_value());
+  EXPECT_TRUE(skfOne->status.finalTry);
+  // PKCS#11 names its flags.
+  auto p11 = pinFactFromFinding(
+      finding("PIN_WRONG", "pkcs11 …: the token rejected the PIN: CKR_PIN_INCORRECT (0xa0); the "
+                           "token now reports a wrong PIN was entered (CKF_USER_PIN_COUNT_LOW)"),
+      at);
+  ASSERT_TRUE(p11.has_value());
+  EXPECT_TRUE(p11->status.countLow);
+  EXPECT_FALSE(p11->retriesLeft().has_value());
+  EXPECT_TRUE(p11->low());
+  // A key file has no counter: recorded, but nothing close to locking.
+  auto file = pinFactFromFinding(
+      finding("PIN_WRONG", "the PIN does not decrypt the key file keys/s1.key"), at);
+  ASSERT_TRUE(file.has_value());
+  EXPECT_FALSE(file->low());
+  // Findings that say nothing about the counter.
+  EXPECT_FALSE(pinFactFromFinding(finding("PIN_UNAVAILABLE", "ZZJB_PIN is not set"), at));
+  EXPECT_FALSE(pinFactFromFinding(finding("KEY_TOKEN", "C_Login failed"), at));
+}
+
 TEST(ReportModel, FailedLastPassMakesTheSchoolFailedAndKeepsLastSuccess) {
   ReportWorld w;
   w.pass("PROGRESSED", "good one");

@@ -20,6 +20,7 @@
 #include "zzjb/core/date.hpp"
 #include "zzjb/core/eligibility.hpp"
 #include "zzjb/core/finding.hpp"
+#include "zzjb/core/signer.hpp"
 #include "zzjb/core/state_store.hpp"
 
 namespace zzjb {
@@ -117,6 +118,7 @@ enum class ReminderKind {
   EvaluationWindow,     // EVALUATION_WINDOW: 附件1 is accepted in April/October
   CertificateExpiring,  // CERTIFICATE_EXPIRING: the 法人一证通 expires soon, or has expired
   ApplicationWaiting,   // APPLICATION_WAITING: a permission application waits too long
+  PinLow,               // PIN_LOW: the key's PIN is close to locking (or locked)
 };
 [[nodiscard]] const char* reminderKindName(ReminderKind k);
 
@@ -127,9 +129,36 @@ struct Reminder {
   std::string text;       // in Chinese
   std::string hint;       // what to do
   long days = 0;  // window: days until it opens (0 when open); certificate: days left (<0 expired);
-                  // application: days waiting
-  std::string due;  // window: its first day; certificate: the expiry date; application: updatedAt
+                  // application: days waiting; PIN: days since the PIN state was seen
+  std::string due;  // window: its first day; certificate: the expiry date; application: updatedAt;
+                    // PIN: when the state was seen (the store's time, UTC)
 };
+
+// What zzjb last saw of a school's PIN: the store's fact "pin", written by `zzjb run` / the daemon
+// each time a pass opens the school's key (and when opening fails on the PIN). Never the PIN.
+struct PinFact {
+  PinStatus status;  // as the key source reported it (after a successful opening: after the login)
+  // "OK", or the finding that stopped the opening: PIN_WRONG, PIN_FINAL_TRY, PIN_LOCKED.
+  std::string code;
+  std::string at;  // the store's time (UTC)
+  // The retries left as far as known: the count, else 0 when locked, 1 on the final try; nullopt
+  // when the key source does not tell (PKCS#11 flags only) or needs no PIN.
+  [[nodiscard]] std::optional<int> retriesLeft() const;
+  // Close to locking: locked, final try, a wrong PIN entered before (countLow), or at most
+  // kPinLowRetries tries left. False for a key that needs no PIN.
+  [[nodiscard]] bool low() const;
+};
+inline constexpr int kPinLowRetries = 2;
+
+// The fact's value: "required=1;retries=2;countLow=1;finalTry=0;locked=0;code=OK;at=…Z"
+// ("retries=" empty when unknown).
+[[nodiscard]] std::string pinFactText(const PinFact& fact);
+// nullopt when `text` is not such a value.
+[[nodiscard]] std::optional<PinFact> parsePinFact(std::string_view text);
+// What a failed opening of the key tells about the PIN: PIN_LOCKED, PIN_FINAL_TRY, and PIN_WRONG
+// with the retries or token flags its message names ("2 tries left", CKF_USER_PIN_COUNT_LOW …).
+// nullopt for findings that say nothing about the retry counter (PIN_UNAVAILABLE, KEY_* …).
+[[nodiscard]] std::optional<PinFact> pinFactFromFinding(const Finding& f, std::string_view at);
 
 // Counts of a school's findings (details: `zzjb check`).
 struct FindingCounts {
@@ -155,6 +184,9 @@ struct ReportSchool {
   std::optional<ReportPass> lastSuccessfulPass;
   std::size_t pendingIntents = 0;  // requests sent without a recorded answer (looked up next pass)
   std::size_t openBatches = 0;     // batches the platform is still processing
+  std::optional<long> certificateDaysLeft;  // the input's; nullopt: no certificate readable
+  std::string certificateNotAfter;
+  std::optional<PinFact> pin;  // fact "pin": nullopt until a pass has opened the key
 
   std::vector<ReportTarget> targets;
   std::vector<Reminder> reminders;
