@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "report_fixture.hpp"
 
@@ -238,10 +239,11 @@ TEST(ReportModel, RemindsOfApplicationWaitingLongerThanConfigured) {
       1u);
 }
 
-const Reminder* pinReminder(const Report& r) {
+// A copy: the report is often a temporary.
+std::optional<Reminder> pinReminder(const Report& r) {
   auto it = std::find_if(r.reminders.begin(), r.reminders.end(),
                          [](const Reminder& m) { return m.kind == ReminderKind::PinLow; });
-  return it == r.reminders.end() ? nullptr : &*it;
+  return it == r.reminders.end() ? std::nullopt : std::optional<Reminder>(*it);
 }
 
 PinFact pinFact(std::optional<int> retries, bool countLow = false, bool finalTry = false,
@@ -261,24 +263,24 @@ TEST(ReportModel, NoPinReminderWithoutTheFactOrWithEnoughTries) {
   ReportWorld w;
   w.pass("UP_TO_DATE");
   Report none = w.build(kQuietDay);
-  EXPECT_EQ(pinReminder(none), nullptr);
+  EXPECT_FALSE(pinReminder(none).has_value());
   EXPECT_FALSE(none.schools[0].pin.has_value());
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(6))));
   Report fine = w.build(kQuietDay);
-  EXPECT_EQ(pinReminder(fine), nullptr);
+  EXPECT_FALSE(pinReminder(fine).has_value());
   ASSERT_TRUE(fine.schools[0].pin.has_value());
   EXPECT_EQ(fine.schools[0].pin->retriesLeft(), 6);
   for (const auto& a : fine.schools[0].actions) EXPECT_EQ(a.find("PIN"), std::string::npos) << a;
   // A key file needs no PIN; a PKCS#11 token without warning flags says nothing about a count.
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(std::nullopt, false, false,
                                                                  false, false))));
-  EXPECT_EQ(pinReminder(w.build(kQuietDay)), nullptr);
+  EXPECT_FALSE(pinReminder(w.build(kQuietDay)).has_value());
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(std::nullopt))));
-  EXPECT_EQ(pinReminder(w.build(kQuietDay)), nullptr);
+  EXPECT_FALSE(pinReminder(w.build(kQuietDay)).has_value());
   // A value zzjb cannot read is as good as none, not a store failure.
   ASSERT_TRUE(w.store().putFact("s1", "pin", "garbage"));
   Report odd = w.build(kQuietDay);
-  EXPECT_EQ(pinReminder(odd), nullptr);
+  EXPECT_FALSE(pinReminder(odd).has_value());
   EXPECT_TRUE(odd.schools[0].storeRead);
 }
 
@@ -287,8 +289,8 @@ TEST(ReportModel, RemindsWhenThePinIsCloseToLocking) {
   w.pass("UP_TO_DATE");
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(2, true))));
   Report two = w.build(kQuietDay);
-  const Reminder* m = pinReminder(two);
-  ASSERT_NE(m, nullptr);
+  std::optional<Reminder> m = pinReminder(two);
+  ASSERT_TRUE(m.has_value());
   EXPECT_EQ(m->school, "s1");
   EXPECT_NE(m->text.find("仅剩 2 次重试机会"), std::string::npos) << m->text;
   EXPECT_NE(m->hint.find("identity.pin"), std::string::npos) << m->hint;
@@ -303,18 +305,18 @@ TEST(ReportModel, RemindsWhenThePinIsCloseToLocking) {
   // PKCS#11 tells flags only: a wrong PIN entered before (count low), the final try.
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(std::nullopt, true))));
   m = pinReminder(w.build(kQuietDay));
-  ASSERT_NE(m, nullptr);
+  ASSERT_TRUE(m.has_value());
   EXPECT_NE(m->text.find("曾输错"), std::string::npos) << m->text;
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(std::nullopt, true, true))));
   m = pinReminder(w.build(kQuietDay));
-  ASSERT_NE(m, nullptr);
+  ASSERT_TRUE(m.has_value());
   EXPECT_NE(m->text.find("仅剩 1 次"), std::string::npos) << m->text;
   EXPECT_NE(m->text.find("不会再尝试"), std::string::npos) << m->text;
 
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(0, true, false, true))));
   Report locked = w.build(kQuietDay);
   m = pinReminder(locked);
-  ASSERT_NE(m, nullptr);
+  ASSERT_TRUE(m.has_value());
   EXPECT_NE(m->text.find("已锁定"), std::string::npos) << m->text;
   EXPECT_NE(m->hint.find("解锁"), std::string::npos) << m->hint;
   EXPECT_EQ(locked.schools[0].pin->retriesLeft(), 0);
