@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -110,6 +111,23 @@ int cmdCheck(const std::vector<std::string>& argv) {
           sc.result.findings.push_back(std::move(f));
         }
       }
+      // The key file a pass will open (tokens are checked by `zzjb identity check`).
+      if (school.identity.key.starts_with("file:")) {
+        std::filesystem::path keyFile = school.identity.key.substr(5);
+        if (keyFile.is_relative()) keyFile = std::filesystem::path(in.config->dir) / keyFile;
+        std::error_code ec;
+        if (!std::filesystem::exists(keyFile, ec)) {
+          Finding f;
+          f.severity = Severity::Warning;
+          f.kind = FindingKind::Config;
+          f.code = "KEY_FILE_MISSING";
+          f.where = {*configPath, 0, "", school.jsonPath + ".identity.key"};
+          f.message = "the key file " + keyFile.string() + " is not there: zzjb run cannot log in";
+          f.hint = "put the school's key there or correct identity.key; then zzjb identity check";
+          f.school = school.id;
+          sc.result.findings.push_back(std::move(f));
+        }
+      }
       auto& extra = bySchool[school.id];
       sc.result.findings.insert(sc.result.findings.begin(), extra.begin(), extra.end());
       extra.clear();
@@ -123,6 +141,29 @@ int cmdCheck(const std::vector<std::string>& argv) {
       std::cerr << "zzjb check: no school with id \"" << *schoolFilter << "\" in " << *configPath
                 << "\n";
       return kExitUsage;
+    }
+  }
+  // The platform's TLS trust: a pass cannot verify the platform without it.
+  if (in.config && !in.config->platform.caBundle.empty()) {
+    std::ifstream bundle(in.config->platform.caBundle, std::ios::binary);
+    std::string head(64 * 1024, '\0');  // bundles may start with comments (Mozilla's cacert.pem)
+    if (bundle) {
+      bundle.read(head.data(), static_cast<std::streamsize>(head.size()));
+      head.resize(static_cast<std::size_t>(bundle.gcount()));
+    }
+    const bool opened = static_cast<bool>(std::ifstream(in.config->platform.caBundle));
+    if (!opened || head.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      Finding f;
+      f.severity = Severity::Warning;
+      f.kind = FindingKind::Config;
+      f.code = "CA_BUNDLE_UNREADABLE";
+      f.where = {*configPath, 0, "", "$.platform.caBundle"};
+      f.message = in.config->platform.caBundle +
+                  (opened ? " holds no PEM certificate" : " cannot be read") +
+                  ": zzjb run cannot verify the platform's TLS certificate";
+      f.hint = "point platform.caBundle at the PEM file of the CAs the platform's certificate "
+               "chains to (for zzjb-mock: the cert.pem it writes with --tls-out)";
+      report.findings.push_back(std::move(f));
     }
   }
   // Findings that point into the configuration by JSON path name the configuration file.

@@ -116,6 +116,7 @@ json checkWithRoster(const TempDir& tmp, const fs::path& roster) {
 // A result with what must differ between formats (file names, encoding notes) taken out.
 json comparable(json j) {
   j.erase("config");
+  for (auto& f : j["findings"]) f.erase("file");  // each variant has its own config file
   for (auto& s : j["schools"]) {
     for (auto& ro : s["rosters"]) {
       ro.erase("file");
@@ -205,6 +206,20 @@ TEST(CheckCli, MissingRosterIsAConfigurationErrorAndOtherSchoolsGoOn) {
   EXPECT_TRUE(contains(r.out, "ROSTER_MISSING"));
   EXPECT_TRUE(std::regex_search(r.out, std::regex("汽车维修工[^\\n]*\\n[^\\n]*eligible [1-9]")))
       << r.out;
+}
+
+TEST(CheckCli, AMissingKeyFileOrCaBundleIsWarnedAboutBeforeAPassFindsOut) {
+  TempDir tmp;
+  auto config = copyExample(tmp);  // without keys/: neither the keys nor the CA bundle
+  auto r = check(config);
+  EXPECT_TRUE(contains(r.out, "$.platform.caBundle")) << r.out;
+  EXPECT_TRUE(contains(r.out, "[CA_BUNDLE_UNREADABLE]")) << r.out;
+  EXPECT_TRUE(contains(r.out, "$.schools[0].identity.key")) << r.out;
+  EXPECT_TRUE(contains(r.out, "[KEY_FILE_MISSING]")) << r.out;
+  // The example itself (keys made by scripts/make-example-keys.sh) has neither warning.
+  auto clean = check(kSource / "config/zzjb.example.json");
+  EXPECT_FALSE(contains(clean.out, "CA_BUNDLE_UNREADABLE")) << clean.out;
+  EXPECT_FALSE(contains(clean.out, "KEY_FILE_MISSING")) << clean.out;
 }
 
 TEST(CheckCli, UsageErrorsExitSixtyFour) {
