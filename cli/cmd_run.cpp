@@ -152,7 +152,7 @@ void printSummary(std::ostream& out, const PassResult& r, bool dryRun) {
       for (const auto& w : s.wouldSend) out << "  would send: " << w << "\n";
     }
     for (const auto& t : s.targets) {
-      out << "  " << t.label << " — " << targetPhaseLabel(t.phase) << ": " << t.eligible
+      out << "  " << t.label << " — " << targetPhaseName(t.phase) << ": " << t.eligible
           << " eligible, " << t.sent << " sent now, " << t.accepted << " accepted, " << t.rejected
           << " rejected, " << t.pending << " pending";
       if (!t.detail.empty()) out << "\n    " << t.detail;

@@ -71,31 +71,6 @@ std::string oneLine(std::string_view s) {
 
 }  // namespace
 
-const char* schoolOutcomeLabel(SchoolOutcomeKind k) {
-  switch (k) {
-    case SchoolOutcomeKind::UpToDate: return "UP_TO_DATE";
-    case SchoolOutcomeKind::Progressed: return "PROGRESSED";
-    case SchoolOutcomeKind::Waiting: return "WAITING";
-    case SchoolOutcomeKind::Failed: return "FAILED";
-    case SchoolOutcomeKind::Skipped: return "SKIPPED";
-  }
-  return "?";
-}
-
-const char* targetPhaseLabel(TargetPhase p) {
-  switch (p) {
-    case TargetPhase::NoEligibleStudents: return "NO_ELIGIBLE_STUDENTS";
-    case TargetPhase::WaitingForAccount: return "WAITING_FOR_ACCOUNT";
-    case TargetPhase::PermissionNotGranted: return "PERMISSION_NOT_GRANTED";
-    case TargetPhase::PermissionUnderReview: return "PERMISSION_UNDER_REVIEW";
-    case TargetPhase::PermissionRejected: return "PERMISSION_REJECTED";
-    case TargetPhase::Declaring: return "DECLARING";
-    case TargetPhase::UpToDate: return "UP_TO_DATE";
-    case TargetPhase::Failed: return "FAILED";
-  }
-  return "?";
-}
-
 std::optional<LogFormat> parseLogFormat(std::string_view name) {
   if (name == "text") return LogFormat::Text;
   if (name == "json") return LogFormat::Json;
@@ -275,7 +250,7 @@ void LogObserver::onRequest(const std::string& school, const platform::RequestEv
 void LogObserver::onSchoolDone(const SchoolOutcome& o) {
   for (const auto& f : o.findings) logger_.finding(f);
   for (const auto& t : o.targets) {
-    LogFields f = {{"phase", targetPhaseLabel(t.phase)},
+    LogFields f = {{"phase", targetPhaseName(t.phase)},
                    {"eligible", std::to_string(t.eligible)},
                    {"sent", std::to_string(t.sent)},
                    {"accepted", std::to_string(t.accepted)},
@@ -287,9 +262,9 @@ void LogObserver::onSchoolDone(const SchoolOutcome& o) {
                              : Severity::Info;
     logger_.log(sev, o.school, t.targetKey, t.detail.empty() ? t.label : t.detail, f);
   }
-  LogFields f = {{"outcome", schoolOutcomeLabel(o.kind)},
+  LogFields f = {{"outcome", schoolOutcomeName(o.kind)},
                  {"creatingRequests", std::to_string(o.creatingRequests)}};
-  std::string msg = std::string("school done: ") + schoolOutcomeLabel(o.kind);
+  std::string msg = std::string("school done: ") + schoolOutcomeName(o.kind);
   Severity sev = Severity::Info;
   if (o.failure) {
     msg += ": " + o.failure->describe();

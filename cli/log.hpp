@@ -30,11 +30,6 @@ enum class LogFormat { Text, Json };
 // digits, so a credit code (91310000MA1FL0001X) or a longer number is left alone.
 [[nodiscard]] std::string maskPersonalData(std::string_view text);
 
-// The engine's outcome and phase names ("UP_TO_DATE", "PERMISSION_UNDER_REVIEW", …), for logs,
-// /healthz and (lower-cased) metric labels.
-[[nodiscard]] const char* schoolOutcomeLabel(SchoolOutcomeKind k);
-[[nodiscard]] const char* targetPhaseLabel(TargetPhase p);
-
 using LogFields = std::vector<std::pair<std::string, std::string>>;
 
 // Thread-safe: the metrics server's thread may log too. Each record is written as one line with

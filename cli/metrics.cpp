@@ -218,8 +218,8 @@ void Metrics::onSchoolDone(const SchoolOutcome& o) {
   std::lock_guard lock(mu_);
   SchoolState& s = schoolState_[o.school];
   s.reported = true;
-  s.lastOutcome = schoolOutcomeLabel(o.kind);
-  schoolPasses_[{o.school, lower(schoolOutcomeLabel(o.kind))}] += 1;
+  s.lastOutcome = schoolOutcomeName(o.kind);
+  schoolPasses_[{o.school, lower(schoolOutcomeName(o.kind))}] += 1;
   if (succeeded(o.kind)) {
     s.lastSuccess = now_();
     s.keyUsable = true;

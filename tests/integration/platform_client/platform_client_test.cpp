@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "mock_process.hpp"
 #include "test_support.hpp"
 #include "zzjb/identity/signers.hpp"
 #include "zzjb/platform/client.hpp"
@@ -32,6 +33,7 @@ using namespace std::chrono_literals;
 using zzjb::PlatformFailureKind;
 using zzjb::platform::ClientOptions;
 using zzjb::platform::RequestEvent;
+using zzjb::test::MockProcess;
 using zzjb::test::readFile;
 using zzjb::test::shellQuote;
 using zzjb::test::TempDir;
@@ -56,61 +58,6 @@ std::string idNumber(const std::string& birth, int sequence) {
   s += "10X98765432"[sum % 11];
   return s;
 }
-
-// One zzjb-mock process, its own self-signed TLS certificate, stopped with SIGTERM.
-class MockProcess {
- public:
-  MockProcess(const fs::path& dir, const std::vector<std::string>& extraArgs) : dir_(dir) {
-    std::vector<std::string> args = {ZZJB_MOCK_BIN,
-                                     "--listen",
-                                     "127.0.0.1:0",
-                                     "--port-file",
-                                     (dir_ / "port").string(),
-                                     "--tls-out",
-                                     (dir_ / "tls").string(),
-                                     "--threads",
-                                     "2"};
-    args.insert(args.end(), extraArgs.begin(), extraArgs.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      std::freopen((dir_ / "stdout").c_str(), "w", stdout);
-      std::freopen((dir_ / "stderr").c_str(), "w", stderr);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!fs::exists(dir_ / "port") && std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    std::this_thread::sleep_for(20ms);  // the port file is written whole, but be sure
-    port_ = std::stoi(readFile(dir_ / "port"));
-  }
-  ~MockProcess() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-  }
-  MockProcess(const MockProcess&) = delete;
-  MockProcess& operator=(const MockProcess&) = delete;
-
-  [[nodiscard]] bool running() const { return pid_ > 0 && port_ > 0; }
-  [[nodiscard]] std::string base() const { return "https://127.0.0.1:" + std::to_string(port_); }
-  [[nodiscard]] fs::path caFile() const { return dir_ / "tls" / "cert.pem"; }
-
- private:
-  fs::path dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 // The admin API, spoken with libcurl directly (no client under test involved).
 json admin(const MockProcess& mock, const std::string& method, const std::string& path,
@@ -161,7 +108,8 @@ class PlatformClientTest : public ::testing::Test {
     mock_ = new MockProcess(
         dir_->path(),
         {"--trust-ca", (dir_->path() / "keys" / "ca-sm2.pem").string(), "--catalog",
-         std::string(ZZJB_SOURCE_DIR) + "/config/catalog.example.json", "--seed", "7"});
+         std::string(ZZJB_SOURCE_DIR) + "/config/catalog.example.json", "--seed", "7"},
+        ZZJB_MOCK_BIN);
     ASSERT_TRUE(mock_->running()) << readFile(dir_->path() / "stderr");
   }
   static void TearDownTestSuite() {
