@@ -256,13 +256,14 @@ Result<void> checkSafeDirectory(const std::filesystem::path& dir, std::string_vi
       return std::unexpected(openFailure(p, "directory", errno));
     }
     const bool isSelf = p == canonical;
+    // An ancestor that others may write to but that is sticky (/tmp) is safe: the entry below it
+    // is ours or root's (checked in the step before), and the sticky bit keeps others from
+    // renaming or removing it. The directory itself never: others could add files to it.
+    struct stat checked = st;
+    if (!isSelf && (st.st_mode & S_ISVTX) != 0) checked.st_mode &= ~static_cast<mode_t>(S_IWGRP | S_IWOTH);
     auto ok = checkOwnerAndMode(
-        st, p, isSelf ? std::string(what) : "directory above the " + std::string(what));
-    if (!ok) {
-      // The sticky /tmp is still writable by everyone: files in it can be renamed over by
-      // nobody else, but new names can be planted; refuse it like any shared directory.
-      return ok;
-    }
+        checked, p, isSelf ? std::string(what) : "directory above the " + std::string(what));
+    if (!ok) return ok;
     if (p == p.parent_path()) break;
   }
   return {};

@@ -10,7 +10,8 @@
 // - openForLoading: code to run (plugins, PKCS#11 modules, SKF libraries): the file and every
 //   directory up its path must be owned by root or the running user and writable by nobody
 //   else; the file is opened with O_NOFOLLOW and checked on the descriptor, and is loaded
-//   through /proc/self/fd/N so that nothing can be swapped in between.
+//   through /proc/self/fd/N so that nothing can be swapped in between. A sticky ancestor such as
+//   /tmp is accepted above a trusted directory; the directory holding the code never is.
 #pragma once
 
 #include <cstdint>
