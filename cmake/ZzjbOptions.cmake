@@ -22,3 +22,16 @@ endif()
 function(zzjb_defaults target)
   target_link_libraries(${target} PRIVATE zzjb::warnings zzjb::sanitizers)
 endfunction()
+
+# Compile through ccache when it is installed (scripts/deps.sh installs it): a second build of the
+# same sources — the asan run after the dev run shares nothing, but a rebuild or another clone of
+# the same commit does — costs seconds. Paths are made relative to the source tree so that clones
+# in different folders share the cache.
+option(ZZJB_CCACHE "Compile through ccache when it is installed" ON)
+if(ZZJB_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+  find_program(ZZJB_CCACHE_PROGRAM ccache)
+  if(ZZJB_CCACHE_PROGRAM)
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}
+        CCACHE_NOHASHDIR=true CCACHE_SLOPPINESS=time_macros ${ZZJB_CCACHE_PROGRAM})
+  endif()
+endif()
