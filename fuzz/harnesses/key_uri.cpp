@@ -1,0 +1,43 @@
+// Harness: identity.key URIs (adapters/identity key_uri: file:, pkcs11: RFC 7512, skf:).
+// Properties: never throws; a refusal is a well-formed finding; a pin-value is never echoed
+// (docs/identity.md: a PIN never appears in a URI, a message or a log).
+#include <string>
+
+#include "fuzz_support.hpp"
+#include "zzjb/identity/key_uri.hpp"
+
+namespace {
+
+constexpr std::string_view kHarness = "key_uri";
+
+// The value of a pin-value attribute when it is at least 6 characters long and appears nowhere
+// else in the URI (so that finding it in a message can only mean the PIN was echoed).
+std::string pinValueOf(std::string_view uri) {
+  const auto at = uri.find("pin-value=");
+  if (at == std::string_view::npos) return {};
+  std::string_view rest = uri.substr(at + 10);
+  rest = rest.substr(0, rest.find_first_of(";&?#"));
+  if (rest.size() < 6 || uri.find(rest) != at + 10 || uri.find(rest, at + 11) != std::string_view::npos)
+    return {};
+  return std::string(rest);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string uri(zzjb::fuzz::asText(data, size));
+  auto parsed = zzjb::identity::parseKeyUri(uri, "/etc/zzjb");
+  const std::string pin = pinValueOf(uri);
+  if (!parsed) {
+    zzjb::fuzz::requireWellFormed(kHarness, parsed.error());
+    if (!pin.empty() && (parsed.error().message.find(pin) != std::string::npos ||
+                         parsed.error().hint.find(pin) != std::string::npos)) {
+      zzjb::fuzz::fail(kHarness, "a refusal echoes the pin-value");
+    }
+    return 0;
+  }
+  const std::string described = zzjb::identity::describeKeyUri(*parsed);
+  if (!pin.empty() && described.find(pin) != std::string::npos)
+    zzjb::fuzz::fail(kHarness, "describeKeyUri shows the pin-value");
+  return 0;
+}
