@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages zzjb needs to build, test and demo, only those that are missing.
-# Usage: scripts/deps.sh [build|test|demo]   (default: test, which includes build)
+# Usage: scripts/deps.sh [build|test|demo|fuzz]   (default: test, which includes build)
 set -euo pipefail
 
 what=${1:-test}
@@ -14,6 +14,10 @@ build_pkgs=(cmake g++ make pkg-config openssl libssl-dev libcurl4-openssl-dev li
 test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-wqy-zenhei
   poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc curl jq systemd dpkg-dev)
 
+# Fuzzing campaigns (scripts/fuzz.sh, docs/fuzzing.md) build with clang-16 and its libFuzzer and
+# sanitizer runtimes; the corpus replay in the tests needs neither.
+fuzz_pkgs=(clang-16 libclang-rt-16-dev)
+
 # The demo drives zzjb-mock's admin API (the centre's side) with curl.
 demo_pkgs=(curl)
 
@@ -21,7 +25,8 @@ case "$what" in
   build) pkgs=("${build_pkgs[@]}") ;;
   demo) pkgs=("${build_pkgs[@]}" "${demo_pkgs[@]}") ;;
   test) pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|demo]" >&2; exit 64 ;;
+  fuzz) pkgs=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|demo|fuzz]" >&2; exit 64 ;;
 esac
 
 missing=()
