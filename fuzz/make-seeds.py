@@ -2,10 +2,10 @@
 """Writes the seed corpus (fuzz/corpus/<harness>/) and the regression inputs
 (fuzz/regressions/<harness>/) from the repository's examples and from generators for what
 coverage-guided fuzzing does not reach at small sizes: deep nesting, wide tables, 1e999, invalid
-UTF-8. Deterministic: run it again and git shows no change. See docs/fuzzing.md."""
+UTF-8. Deterministic: run it again and git shows no change. It only writes its own files: inputs
+added by campaigns (crashes, merged corpus entries) are left alone. See docs/fuzzing.md."""
 import io
 import os
-import shutil
 import sys
 import zipfile
 
@@ -339,8 +339,7 @@ def mock_base64():
 
 
 def main():
-    for kind in ("corpus", "regressions"):
-        shutil.rmtree(os.path.join(FUZZ, kind), ignore_errors=True)
+    # Files are (re)written, never removed: crashes from campaigns and merged corpus entries stay.
     for make in (json_bounded, key_uri, config, catalog, roster_csv, roster_xlsx, platform_answers,
                  mock_request, mock_multipart, mock_base64):
         make()
@@ -350,8 +349,12 @@ def main():
                         "platform_answers", "mock_request", "mock_multipart", "mock_base64"):
             d = os.path.join(FUZZ, kind, harness)
             os.makedirs(d, exist_ok=True)
-            if not os.listdir(d):
-                open(os.path.join(d, ".gitkeep"), "w").close()
+            keep = os.path.join(d, ".gitkeep")
+            if [f for f in os.listdir(d) if f != ".gitkeep"]:
+                if os.path.exists(keep):
+                    os.remove(keep)
+            else:
+                open(keep, "w").close()
     return 0
 
 
