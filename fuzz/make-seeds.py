@@ -218,6 +218,42 @@ def roster_xlsx():
     regression(h, "invalid-utf8-cell.xlsx", patch_zip_text(bad, "@@", b"\xff\xfe"))
 
 
+def roster_xlsx_sheet():
+    """The sheet's XML as the input (fuzz/harnesses/roster_xlsx_sheet.cpp zips it)."""
+    h = "roster_xlsx_sheet"
+    sst_mark = "\n--sst--\n"
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    def sheet(rows):
+        return f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>{rows}</sheetData></worksheet>'
+    header = "".join(inline(f"{column(i)}1", t) for i, t in enumerate(HEADER))
+    row = "".join(inline(f"{column(i)}2", t) for i, t in enumerate(ROW) if t)
+    seed(h, "inline-strings", sheet(f'<row r="1">{header}</row><row r="2">{row}</row>'))
+    sst = f'<sst {ns}>' + "".join(f"<si><t>{t}</t></si>" for t in HEADER) + '<si><r><t>张</t></r><r><t>三</t></r></si></sst>'
+    cells = "".join(f'<c r="{column(i)}1" t="s"><v>{i}</v></c>' for i in range(len(HEADER)))
+    seed(h, "shared-strings", sheet(f'<row r="1">{cells}</row><row r="2"><c r="A2" t="s"><v>9</v></c>'
+                                    f'<c r="C2" t="n"><v>1.10105194912310E+17</v></c><c r="H2"><v>2027</v></c>'
+                                    f'<c r="D2" t="b"><v>1</v></c><c r="E2" t="str"><f>A1</f><v>x</v></c>'
+                                    f'<c r="F2" t="e"><v>#N/A</v></c></row>') + sst_mark + sst)
+    seed(h, "no-refs", sheet(f'<row><c t="inlineStr"><is><t>姓名</t></is></c><c/></row><row><c><v>1</v></c></row>'))
+    # A header reaching XFD, no data row (a padded data row already breaks the memory bound).
+    seed(h, "wide-xfd-header", sheet(f'<row r="1">{inline("A1", "姓名")}{inline("XFD1", "末列")}</row>'))
+    seed(h, "beyond-xfd", sheet(f'<row r="1">{inline("A1", "姓名")}{inline("XFE1", "x")}{inline("AAAAAAA1", "y")}</row>'))
+    seed(h, "row-numbers", sheet(f'<row r="1048576">{inline("A1048576", "x")}</row><row r="0"/><row r="-1"/>'
+                                 f'<row r="99999999999999999999">{inline("A2", "y")}</row>'))
+    seed(h, "shared-out-of-range", sheet('<row r="1"><c r="A1" t="s"><v>99</v></c><c r="B1" t="s"><v>-1</v></c>'
+                                         '<c r="C1" t="s"><v>x</v></c></row>') + sst_mark + sst)
+    seed(h, "entities", sheet(f'<row r="1">{inline("A1", "&amp;&lt;&#x4E2D;&#0;&#xD800;")}</row>'))
+    seed(h, "not-xml", "<worksheet><sheetData><row")
+    regression(h, "invalid-utf8-cell", sheet(f'<row r="1">{inline("A1", "姓名")}</row><row r="2">{inline("A2", "@@")}</row>')
+               .encode().replace(b"@@", b"\xff\xfe"))
+    regression(h, "invalid-utf8-shared-string",
+               (sheet('<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c></row>')
+                + sst_mark + f'<sst {ns}><si><t>姓名</t></si><si><t>@@</t></si></sst>').encode().replace(b"@@", b"\xc0\xaf"))
+    # Item 6: a header reaching XFD and 40 short rows: 2 KB of XML, 47 MB of table padded.
+    regression(h, "wide-xfd-padded-rows", sheet(f'<row r="1">{inline("A1", "姓名")}{inline("XFD1", "末列")}</row>'
+                                                + "".join(f'<row r="{r}">{inline(f"A{r}", "张")}</row>' for r in range(2, 42))))
+
+
 def patch_zip_text(_zip_bytes, marker, replacement):
     """Rebuilds the sheet with `marker` replaced by raw bytes (pugixml reads the XML as bytes)."""
     header = "".join(inline("A1", "姓名"))
@@ -340,12 +376,12 @@ def mock_base64():
 
 def main():
     # Files are (re)written, never removed: crashes from campaigns and merged corpus entries stay.
-    for make in (json_bounded, key_uri, config, catalog, roster_csv, roster_xlsx, platform_answers,
+    for make in (json_bounded, key_uri, config, catalog, roster_csv, roster_xlsx, roster_xlsx_sheet, platform_answers,
                  mock_request, mock_multipart, mock_base64):
         make()
     # Every harness has both directories (the replay refuses a missing one).
     for kind in ("corpus", "regressions"):
-        for harness in ("json_bounded", "key_uri", "config", "catalog", "roster_csv", "roster_xlsx",
+        for harness in ("json_bounded", "key_uri", "config", "catalog", "roster_csv", "roster_xlsx", "roster_xlsx_sheet",
                         "platform_answers", "mock_request", "mock_multipart", "mock_base64"):
             d = os.path.join(FUZZ, kind, harness)
             os.makedirs(d, exist_ok=True)

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-harnesses=(json_bounded key_uri config catalog roster_csv roster_xlsx platform_answers
+harnesses=(json_bounded key_uri config catalog roster_csv roster_xlsx roster_xlsx_sheet platform_answers
   mock_request mock_multipart mock_base64)
 build=build/fuzz
 

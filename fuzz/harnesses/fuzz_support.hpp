@@ -32,6 +32,8 @@ class ScratchFile {
 
   // Replaces the file's content; aborts when it cannot (the harness would test nothing).
   const std::filesystem::path& write(std::string_view bytes);
+  // The file's path, for a harness that has a library write it (libzip).
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 
  private:
   std::filesystem::path dir_;

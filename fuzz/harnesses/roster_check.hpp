@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -17,6 +19,15 @@ namespace zzjb::fuzz {
 // xlsx is deflated, which multiplies by up to ~1000, and every <c> element becomes a Cell).
 inline void checkRosterTable(std::string_view harness, const Result<RosterTable>& table,
                              std::size_t inputSize, std::size_t perInputByte) {
+  // ZZJB_FUZZ_VERBOSE=1: what each input gave, to check that seeds reach the reader's insides.
+  if (std::getenv("ZZJB_FUZZ_VERBOSE") != nullptr) {
+    if (table) {
+      std::fprintf(stderr, "  table: %zu columns, %zu records, %zu notes\n", table->header.size(),
+                   table->records.size(), table->notes.size());
+    } else {
+      std::fprintf(stderr, "  refused: %s\n", table.error().code.c_str());
+    }
+  }
   if (!table) {
     requireWellFormed(harness, table.error());
     return;
