@@ -17,7 +17,9 @@ usage() { sed -n '2,8p' "$0" >&2; exit 64; }
 
 configure_and_build() {
   scripts/deps.sh fuzz
-  if [ ! -f "$build/CMakeCache.txt" ]; then
+  if [ -f "$build/CMakeCache.txt" ]; then
+    cmake -S . -B "$build" >/dev/null  # picks up new harnesses; the settings stay as cached
+  else
     local launcher=()
     if command -v ccache >/dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
     # clang-16 with libstdc++ 12: <expected> needs C++2b and a concepts level clang 16 has but
