@@ -115,7 +115,7 @@ TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
   json j = pluginsJson(bin);
   EXPECT_EQ((*byFile(j, "zzjb-test-good.so"))["code"], "PLUGIN_WRITABLE");
   EXPECT_TRUE(contains((*byFile(j, "zzjb-test-good.so"))["reason"].get<std::string>(),
-                       "writable by everyone"));
+                       "writable by every user"));
   fs::permissions(file, fs::perms::others_write, fs::perm_options::remove);
 
   if (::geteuid() != 0) GTEST_SKIP() << "changing a file's owner needs root";
@@ -123,7 +123,7 @@ TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
   j = pluginsJson(bin);
   EXPECT_EQ((*byFile(j, "zzjb-test-good.so"))["code"], "PLUGIN_OWNER");
   EXPECT_TRUE(contains((*byFile(j, "zzjb-test-good.so"))["reason"].get<std::string>(),
-                       "belongs to user 65534"));
+                       "owned by uid 65534"));
 }
 
 TEST(PluginsCli, ConfigPluginsDirIsSearchedFirst) {
@@ -137,6 +137,33 @@ TEST(PluginsCli, ConfigPluginsDirIsSearchedFirst) {
   EXPECT_EQ(j["dirs"][0]["origin"], "plugins.dir");
   EXPECT_TRUE((*byFile(j, "zzjb-my-social-org.so"))["loaded"].get<bool>());
   EXPECT_EQ((*byFile(j, "zzjb-social-org.so"))["code"], "PLUGIN_DUPLICATE");
+}
+
+// docs/security.md, "Loading code": a plugins.dir others can write to is refused as a whole, with
+// the directory, its mode and the fix, and nothing in it is loaded.
+TEST(PluginsCli, RefusesAPluginsDirOthersCanWriteTo) {
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  fs::create_directories(tmp / "mine");
+  fs::copy_file(fs::path(ZZJB_BAD_PLUGIN_DIR) / "zzjb-test-good.so", tmp / "mine/zzjb-mine.so");
+  fs::permissions(tmp / "mine", fs::perms::all, fs::perm_options::replace);
+  writeFile(tmp / "zzjb.json", R"({"plugins": {"dir": "mine"}, "schools": []})");
+  const std::string config = "-c " + shellQuote((tmp / "zzjb.json").string());
+  json j = pluginsJson(bin, config);
+  EXPECT_EQ(j["dirs"][0]["origin"], "plugins.dir");
+  EXPECT_EQ(j["dirs"][0]["code"], "PLUGIN_DIR_UNSAFE");
+  const std::string reason = j["dirs"][0]["reason"].get<std::string>();
+  EXPECT_TRUE(contains(reason, (tmp / "mine").string())) << reason;
+  EXPECT_TRUE(contains(reason, "mode 0777")) << reason;
+  EXPECT_TRUE(contains(reason, "chmod go-w")) << reason;
+  EXPECT_EQ((*byFile(j, "zzjb-mine.so"))["code"], "PLUGIN_DIR_UNSAFE");
+  EXPECT_FALSE((*byFile(j, "zzjb-mine.so"))["loaded"].get<bool>());
+  EXPECT_FALSE(contains(j["loaded"].get<std::string>(), "test-extra"));
+
+  auto text = run(shellQuote(bin.string()) + " plugins " + config);
+  EXPECT_EQ(text.exitCode, 78);
+  EXPECT_TRUE(contains(text.out, "refused: " + (tmp / "mine").string())) << text.out;
+  EXPECT_TRUE(contains(text.out, "[PLUGIN_DIR_UNSAFE]")) << text.out;
 }
 
 }  // namespace
