@@ -1,5 +1,5 @@
 // Token libraries loaded only from trusted places and through the checked descriptor: see
-// library_loading.hpp and docs/security.md, "Loading code".
+// library_loading.hpp and docs/identity.md, "Token libraries are code".
 #include "library_loading.hpp"
 
 #include <dlfcn.h>
@@ -54,19 +54,18 @@ std::string freshLoadName(const files::LoadableFile& file, int& dup) {
 
 Finding unsafe(const std::string& what, const std::string& path, const Finding& why) {
   const bool aboutPath = why.where.file.empty() || why.where.file == path;
-  Finding f = configFinding(
-      "KEY_MODULE_UNSAFE",
-      "refusing to load the " + what + " " + path + ": " +
-          (aboutPath ? "" : why.where.file + ": ") + why.message,
-      why.hint);
+  Finding f = configFinding("KEY_MODULE_UNSAFE",
+                            "refusing to load the " + what + " " + path + ": " +
+                                (aboutPath ? "" : why.where.file + ": ") + why.message,
+                            why.hint);
   f.where.file = why.where.file.empty() ? path : why.where.file;
   return f;
 }
 
 Finding cannotLoad(const std::string& what, const std::string& path, const std::string& reason,
                    const std::string& hint) {
-  Finding f = configFinding("KEY_MODULE", "cannot load the " + what + " " + path + ": " + reason,
-                            hint);
+  Finding f =
+      configFinding("KEY_MODULE", "cannot load the " + what + " " + path + ": " + reason, hint);
   f.where.file = path;
   return f;
 }

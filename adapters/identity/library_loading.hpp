@@ -1,6 +1,6 @@
 // Loading a token vendor's library (a PKCS#11 module, an SKF library) as code, like a plugin:
-// only from a trusted place, and exactly the file that was checked (docs/security.md, "Loading
-// code"). Private to adapters/identity.
+// only from a trusted place, and exactly the file that was checked (docs/identity.md,
+// "Token libraries are code"). Private to adapters/identity.
 #pragma once
 
 #include <boost/dll/shared_library.hpp>
@@ -20,8 +20,7 @@ namespace zzjb::identity::detail {
 // key): KEY_MODULE_UNSAFE — someone else could change the code (the path, its owner or mode, and
 // the chown/chmod to run); KEY_MODULE — missing, not a regular file, or the loader refused it
 // (its reason, then `notLibraryHint`). `what` names the library in messages ("pkcs11 module").
-[[nodiscard]] Result<boost::dll::shared_library> loadTokenLibrary(const std::string& path,
-                                                                  const std::string& what,
-                                                                  const std::string& notLibraryHint);
+[[nodiscard]] Result<boost::dll::shared_library> loadTokenLibrary(
+    const std::string& path, const std::string& what, const std::string& notLibraryHint);
 
 }  // namespace zzjb::identity::detail

@@ -1,6 +1,6 @@
 // Reading a school's PIN from where the configuration says it is. The PIN never appears in a
 // message; a PIN file that others can read is refused. Every buffer that held the PIN is wiped on
-// every path, and a PIN taken from the environment leaves it (docs/security.md, "Secrets in
+// every path, and a PIN taken from the environment leaves it (docs/identity.md, "The PIN in
 // memory").
 #include "zzjb/identity/pin.hpp"
 

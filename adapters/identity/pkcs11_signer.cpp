@@ -205,7 +205,8 @@ class Module {
 };
 
 Result<std::unique_ptr<Module>> loadModule(const std::string& path) {
-  // Only from a trusted place, and the checked file itself (docs/security.md, "Loading code").
+  // Only from a trusted place, and the checked file itself (docs/identity.md, "Token libraries are
+  // code").
   auto loaded = detail::loadTokenLibrary(
       path, "pkcs11 module",
       "set module-path in the key URI to the token vendor's PKCS#11 library (a .so file)");

@@ -1,4 +1,4 @@
-// Wiping a PIN from memory in a way the optimiser cannot drop (docs/security.md, "Secrets in
+// Wiping a PIN from memory in a way the optimiser cannot drop (docs/identity.md, "The PIN in
 // memory").
 #include "zzjb/identity/secret.hpp"
 
@@ -43,6 +43,8 @@ Secret& Secret::operator=(Secret&& other) noexcept {
   return *this;
 }
 
-void Secret::wipe() noexcept { wipeString(value_); }
+void Secret::wipe() noexcept {
+  wipeString(value_);
+}
 
 }  // namespace zzjb::identity

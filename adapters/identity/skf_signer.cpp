@@ -296,7 +296,7 @@ std::optional<Finding> SkfSigner::checkPin(const PinProvider& pin) {
   auto secret = pin();
   if (!secret) return std::move(secret.error());
   // Sized once with its NUL: a push_back that reallocated would leave a copy of the PIN in freed
-  // memory (docs/security.md, "Secrets in memory").
+  // memory (docs/identity.md, "The PIN in memory").
   std::vector<char> buffer(secret->view().size() + 1, '\0');
   std::copy(secret->view().begin(), secret->view().end(), buffer.begin());
   ULONG retryCount = 0;
@@ -511,7 +511,8 @@ PinStatus SkfSigner::pinStatus() const {
 
 Result<std::unique_ptr<Signer>> openSkf(const SkfKeyUri& uri, const PinProvider& pin) {
   const std::string description = describeUri(uri);
-  // Only from a trusted place, and the checked file itself (docs/security.md, "Loading code").
+  // Only from a trusted place, and the checked file itself (docs/identity.md, "Token libraries are
+  // code").
   auto loaded = detail::loadTokenLibrary(
       uri.lib, "SKF library",
       "set lib= in the key URI to the USB key vendor's SKF library (a .so file)");

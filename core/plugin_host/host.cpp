@@ -1,6 +1,6 @@
 // Loading certification-type plugins with Boost.DLL, refusing bad ones each with its own reason.
 // Code is loaded only from trusted directories and through the very descriptor that was checked
-// (docs/security.md, "Loading code"; docs/plugins.md).
+// (docs/plugins.md, "Loading plugins safely"; docs/plugins.md).
 #include "zzjb/plugin_host/host.hpp"
 
 #include <dlfcn.h>
@@ -89,8 +89,9 @@ std::string freshLoadName(const files::LoadableFile& file, int& dup) {
 }
 
 bool looksLikeElf(int fd) {
+  static constexpr char kMagic[4] = {'\x7f', 'E', 'L', 'F'};
   char magic[4] = {};
-  return ::pread(fd, magic, sizeof magic, 0) == 4 && std::memcmp(magic, "\x7f" "ELF", 4) == 0;
+  return ::pread(fd, magic, sizeof magic, 0) == 4 && std::memcmp(magic, kMagic, 4) == 0;
 }
 
 // The loader's message names the descriptor path; say the file's own path instead.
@@ -163,7 +164,7 @@ void Host::scan(const std::vector<SearchDir>& dirs) {
       continue;
     }
     // A directory others can write to is refused as a whole: they could put a file there, or
-    // swap one, between any check and the load (docs/security.md, "Loading code").
+    // swap one, between any check and the load (docs/plugins.md, "Loading plugins safely").
     if (auto safe = files::checkSafeDirectory(dir.path, "plugin directory"); !safe) {
       dir.refusalCode = "PLUGIN_DIR_UNSAFE";
       const Finding& why = safe.error();
@@ -183,8 +184,8 @@ void Host::scan(const std::vector<SearchDir>& dirs) {
         PluginFile f;
         f.path = p;
         f.dirOrigin = dir.origin;
-        files_.push_back(refused(std::move(f), dir.refusalCode,
-                                 "its directory is not safe: " + dir.refusal));
+        files_.push_back(
+            refused(std::move(f), dir.refusalCode, "its directory is not safe: " + dir.refusal));
         continue;
       }
       files_.push_back(load(p, dir.origin));
@@ -199,7 +200,7 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
 
   // 1. Who may have changed it: a plugin runs with our rights. The file and every directory up
   // its path are checked, and the open descriptor is what gets loaded: nothing can be swapped in
-  // between (docs/security.md, "Loading code").
+  // between (docs/plugins.md, "Loading plugins safely").
   auto opened = files::openForLoading(file, "plugin");
   if (!opened) {
     auto [code, why] = fromFileFinding(opened.error(), file);
@@ -218,7 +219,8 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   if (handle == nullptr) {
     std::string reason = loaderReason(loadName, file);
     if (dup >= 0) ::close(dup);
-    if (!looksLikeElf(loaded->file.fd())) reason = "not a shared library (no ELF header): " + reason;
+    const bool elf = looksLikeElf(loaded->file.fd());
+    if (!elf) reason = "not a shared library (no ELF header): " + reason;
     return refused(f, "PLUGIN_NOT_LIBRARY", "cannot be loaded: " + reason);
   }
   std::error_code ec;

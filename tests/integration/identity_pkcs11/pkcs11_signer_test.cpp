@@ -269,8 +269,9 @@ TEST(Pkcs11ModuleTest, ReportsLibraryWithoutGetFunctionListAsKeyModule) {
   EXPECT_TRUE(contains(signer.error().message, "C_GetFunctionList")) << signer.error().message;
 }
 
-// docs/security.md, "Loading code": module-path is code zzjb runs; a module in a directory others
-// can write to, or writable by its group, is refused before it is loaded, as an identity problem.
+// docs/identity.md, "Token libraries are code": module-path is code zzjb runs; a module in a
+// directory others can write to, or writable by its group, is refused before it is loaded, as an
+// identity problem.
 TEST(Pkcs11ModuleTest, RefusesAModuleOthersCouldChangeWithItsPathModeAndFix) {
   TempDir dir;
   ::chmod(dir.path().c_str(), 0755);
@@ -282,7 +283,8 @@ TEST(Pkcs11ModuleTest, RefusesAModuleOthersCouldChangeWithItsPathModeAndFix) {
   auto signer = openPkcs11Signer(u, pin.provider());
   ASSERT_FALSE(signer);
   EXPECT_EQ(signer.error().code, "KEY_MODULE_UNSAFE");
-  EXPECT_TRUE(contains(signer.error().message, (dir / "shared").string())) << signer.error().message;
+  EXPECT_TRUE(contains(signer.error().message, (dir / "shared").string()))
+      << signer.error().message;
   EXPECT_TRUE(contains(signer.error().message, "mode 0777")) << signer.error().message;
   EXPECT_TRUE(contains(signer.error().hint, "chmod go-w")) << signer.error().hint;
   EXPECT_EQ(pin.calls(), 0);

@@ -1,7 +1,8 @@
 // A token vendor's library is code: loaded only from trusted places and through the descriptor
-// that was checked, like a plugin (issue 11 item 1, must-show 1; docs/security.md, "Loading
-// code"). The SKF library stands for both kinds of token library (the PKCS#11 module goes through
-// the same loader; see pkcs11_signer_test.cpp). Refusals are identity problems: exit 77.
+// that was checked, like a plugin (issue 11 item 1, must-show 1; docs/identity.md, "Token
+// libraries are code"). The SKF library stands for both kinds of token library (the PKCS#11 module
+// goes through the same loader; see pkcs11_signer_test.cpp). Refusals are identity problems:
+// exit 77.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -130,7 +131,8 @@ TEST_F(SkfLibraryLoading, FollowsOnlyATrustedLinkToATrustedFile) {
   auto foreignLink = openSkfSigner(uri(tmp_ / "lib/libskf.so"), pin());
   ASSERT_FALSE(foreignLink);
   EXPECT_EQ(foreignLink.error().code, "KEY_MODULE_UNSAFE");
-  EXPECT_TRUE(contains(foreignLink.error().message, "symbolic link")) << foreignLink.error().message;
+  EXPECT_TRUE(contains(foreignLink.error().message, "symbolic link"))
+      << foreignLink.error().message;
 
   ASSERT_EQ(::lchown((tmp_ / "lib/libskf.so").c_str(), 0, 0), 0);
   ASSERT_EQ(::chown(real.c_str(), kOtherUser, kOtherUser), 0);

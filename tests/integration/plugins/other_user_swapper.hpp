@@ -1,6 +1,6 @@
 // Another local user who keeps swapping a library zzjb is about to load: issue 11 item 1 and
-// must-show 1 (docs/security.md, "Loading code"). Needs root (to become that user); the tests
-// GTEST_SKIP otherwise.
+// must-show 1 (docs/plugins.md, "Loading plugins safely"). Needs root (to become that user); the
+// tests GTEST_SKIP otherwise.
 //
 // The swapper is a forked child that drops to uid/gid 65534 (nobody), writes the attacker's
 // library into the directory as its own file, and then, until stopped, exchanges it with the
@@ -103,7 +103,8 @@ class OtherUserSwapper {
       }
       // good → parked, attacker → name, name → spare, parked → name: the name is briefly absent.
       if (::rename(name.c_str(), parked.c_str()) == 0 &&
-          ::rename(spare.c_str(), name.c_str()) == 0 && ::rename(name.c_str(), spare.c_str()) == 0 &&
+          ::rename(spare.c_str(), name.c_str()) == 0 &&
+          ::rename(name.c_str(), spare.c_str()) == 0 &&
           ::rename(parked.c_str(), name.c_str()) == 0) {
         swaps_->fetch_add(1);
       }

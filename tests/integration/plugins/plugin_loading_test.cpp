@@ -1,6 +1,6 @@
 // The plugin host loads code only from trusted places, and exactly the file it checked (issue 11
-// item 1, must-show 1; docs/security.md, "Loading code"). The attacker's plugin is a good plugin
-// whose constructor appends to $ZZJB_TEST_ATTACKER_MARKER as soon as it is loaded.
+// item 1, must-show 1; docs/plugins.md, "Loading plugins safely"). The attacker's plugin is a good
+// plugin whose constructor appends to $ZZJB_TEST_ATTACKER_MARKER as soon as it is loaded.
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <iostream>
 #include <filesystem>
+#include <iostream>
 
 #include "other_user_swapper.hpp"
 #include "test_support.hpp"
@@ -147,7 +147,8 @@ TEST_F(PluginLoading, RefusesADirectoryOthersCanWriteWithItsPathModeAndFix) {
     const auto& d = host.dirs()[0];
     EXPECT_EQ(d.refusalCode, "PLUGIN_DIR_UNSAFE");
     EXPECT_TRUE(contains(d.refusal, dir.string())) << d.refusal;
-    EXPECT_TRUE(contains(d.refusal, mode == 0775 ? "writable by its group" : "writable by every user"))
+    EXPECT_TRUE(
+        contains(d.refusal, mode == 0775 ? "writable by its group" : "writable by every user"))
         << d.refusal;
     EXPECT_TRUE(contains(d.refusal, "chmod go-w")) << d.refusal;
     ASSERT_EQ(host.files().size(), 1U);

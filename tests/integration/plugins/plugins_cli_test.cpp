@@ -139,8 +139,8 @@ TEST(PluginsCli, ConfigPluginsDirIsSearchedFirst) {
   EXPECT_EQ((*byFile(j, "zzjb-social-org.so"))["code"], "PLUGIN_DUPLICATE");
 }
 
-// docs/security.md, "Loading code": a plugins.dir others can write to is refused as a whole, with
-// the directory, its mode and the fix, and nothing in it is loaded.
+// docs/plugins.md, "Loading plugins safely": a plugins.dir others can write to is refused as a
+// whole, with the directory, its mode and the fix, and nothing in it is loaded.
 TEST(PluginsCli, RefusesAPluginsDirOthersCanWriteTo) {
   TempDir tmp;
   fs::path bin = fakePrefix(tmp);

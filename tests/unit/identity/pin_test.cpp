@@ -1,16 +1,16 @@
 // Where the PIN comes from: environment, a private file, a systemd credential; never echoed.
+#include "zzjb/identity/pin.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <string_view>
 
-#include <unistd.h>
-
 #include "test_support.hpp"
-#include "zzjb/identity/pin.hpp"
 
 namespace zzjb::identity {
 namespace {
@@ -31,7 +31,7 @@ TEST(Pin, ReadsFromTheEnvironment) {
   EXPECT_NE(missing.error().message.find("ZZJB_TEST_PIN_NEVER_SET"), std::string::npos);
 }
 
-// docs/security.md, "Secrets in memory": the variable's bytes are overwritten where they are and
+// docs/identity.md, "The PIN in memory": the variable's bytes are overwritten where they are and
 // the variable leaves the environment (no child inherits it, /proc/PID/environ no longer shows
 // it), yet the same process can read the PIN again (a daemon's next pass, a second school).
 TEST(Pin, APinFromTheEnvironmentIsWipedFromItAndStillReadableAgain) {

@@ -1,5 +1,5 @@
-// A PIN in memory: not copyable, wiped when it goes away, never printed (docs/security.md,
-// "Secrets in memory").
+// A PIN in memory: not copyable, wiped when it goes away, never printed (docs/identity.md,
+// "The PIN in memory").
 //
 // Every way a Secret gives up its bytes leaves none behind: a move copies the bytes and then
 // overwrites the source's whole buffer — for a short PIN that is the small-string buffer inside

@@ -7,10 +7,10 @@
 // (PLUGIN_DIR_UNSAFE). Per file, in this order: a regular `*.so` file, not a symbolic link
 // (PLUGIN_IS_LINK); not group- or world-writable (PLUGIN_WRITABLE) and owned by root or by us
 // (PLUGIN_OWNER), checked on the open descriptor; loaded through that descriptor
-// (/proc/self/fd/N, so the checked file is the loaded one; docs/security.md, "Loading code"); exports the `extern "C"` ABI number, equal to ours
-// (read before anything in the plugin is called); exports the factory alias; the factory returns
-// an object without throwing; init() succeeds; info() names a type not already registered (the
-// first one found wins).
+// (/proc/self/fd/N, so the checked file is the loaded one; docs/plugins.md, "Loading plugins
+// safely"); exports the `extern "C"` ABI number, equal to ours (read before anything in the plugin
+// is called); exports the factory alias; the factory returns an object without throwing; init()
+// succeeds; info() names a type not already registered (the first one found wins).
 //
 // Lifetime: the host owns every loaded library and the object made from it, and must outlive the
 // registry and everything taken from it (keep it for the whole command or process).
