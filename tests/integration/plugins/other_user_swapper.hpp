@@ -117,4 +117,17 @@ class OtherUserSwapper {
   std::atomic<long>* swaps_ = nullptr;
 };
 
+// Runs `attempt` in a fresh child process and returns what it returned (false if it died). Each
+// load must be a first load: within one process the dynamic loader answers a path it has loaded
+// with the library it already has, which would hide a check-then-load race after the first try.
+template <typename Attempt>
+bool inFreshProcess(Attempt attempt) {
+  pid_t pid = ::fork();
+  if (pid == 0) ::_exit(attempt() ? 0 : 1);
+  if (pid < 0) return false;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 }  // namespace zzjb::test

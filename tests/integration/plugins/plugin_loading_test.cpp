@@ -168,7 +168,8 @@ TEST_F(PluginLoading, RefusesADirectoryOthersCanWriteWithItsPathModeAndFix) {
 }
 
 // Must-show 1: uid 65534 keeps exchanging the root-made plugin with its own in a directory it can
-// write to, while the host loads it 200 times (by scanning, and by loading the file directly).
+// write to, while the host loads it 200 times (by scanning, and by loading the file directly; each
+// time in a fresh process, as each zzjb run is).
 // The attacker's constructor never runs, and every load is refused for the directory.
 TEST_F(PluginLoading, AnotherUserSwappingThePluginDuring200LoadsNeverRunsTheirCode) {
   if (::geteuid() != 0) GTEST_SKIP() << "playing another user (uid 65534) needs root";
@@ -177,15 +178,17 @@ TEST_F(PluginLoading, AnotherUserSwappingThePluginDuring200LoadsNeverRunsTheirCo
   ASSERT_TRUE(attacker.started()) << "the other user could not plant its plugin";
   int refusedForTheDirectory = 0;
   for (int i = 0; i < 200; ++i) {
-    plugin_host::Host scanned;
-    scanned.scan(only(dir));
-    ASSERT_TRUE(scanned.dirs()[0].refused());
-    EXPECT_TRUE(contains(scanned.dirs()[0].refusal, "writable by every user"));
-    for (const auto& f : scanned.files()) EXPECT_FALSE(f.loaded) << f.path;
-    plugin_host::Host direct;
-    auto f = direct.load(dir / "zzjb-swapped.so", "plugins.dir");
-    EXPECT_FALSE(f.loaded);
-    if (f.refusalCode == "PLUGIN_DIR_UNSAFE") ++refusedForTheDirectory;
+    const bool refused = inFreshProcess([&] {
+      plugin_host::Host scanned;
+      scanned.scan(only(dir));
+      bool ok = scanned.dirs()[0].refused() &&
+                contains(scanned.dirs()[0].refusal, "writable by every user");
+      for (const auto& f : scanned.files()) ok = ok && !f.loaded;
+      plugin_host::Host direct;
+      auto f = direct.load(dir / "zzjb-swapped.so", "plugins.dir");
+      return ok && !f.loaded && f.refusalCode == "PLUGIN_DIR_UNSAFE";
+    });
+    if (refused) ++refusedForTheDirectory;
   }
   attacker.stop();
   EXPECT_GT(attacker.swaps(), 200) << "the race hardly ran";

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "other_user_swapper.hpp"
 #include "test_support.hpp"
 
 namespace zzjb::test {
@@ -164,6 +165,44 @@ TEST(PluginsCli, RefusesAPluginsDirOthersCanWriteTo) {
   EXPECT_EQ(text.exitCode, 78);
   EXPECT_TRUE(contains(text.out, "refused: " + (tmp / "mine").string())) << text.out;
   EXPECT_TRUE(contains(text.out, "[PLUGIN_DIR_UNSAFE]")) << text.out;
+}
+
+// Must-show 1 through the real binary: uid 65534 keeps exchanging a root-made plugin with its own
+// in the configured plugins.dir, which it can write to, while `zzjb plugins` runs 200 times. Every
+// run refuses the directory with its reason, and the attacker's constructor never runs.
+TEST(PluginsCli, AnotherUserSwappingAPluginDuring200RunsNeverRunsTheirCode) {
+  if (::geteuid() != 0) GTEST_SKIP() << "playing another user (uid 65534) needs root";
+  TempDir tmp;
+  fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read |
+                                  fs::perms::group_exec | fs::perms::others_read |
+                                  fs::perms::others_exec);
+  fs::path dir = tmp / "shared";
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::all, fs::perm_options::replace);
+  fs::copy_file(fs::path(ZZJB_BAD_PLUGIN_DIR) / "zzjb-test-good.so", dir / "zzjb-swapped.so");
+  const fs::path marker = tmp / "attacker-ran";
+  ::setenv("ZZJB_TEST_ATTACKER_MARKER", marker.c_str(), 1);
+  writeFile(tmp / "zzjb.json", R"({"plugins": {"dir": "shared"}, "schools": []})");
+  const std::string command = std::string(ZZJB_BIN) + " plugins --json -c " +
+                              shellQuote((tmp / "zzjb.json").string());
+  OtherUserSwapper attacker(dir, "zzjb-swapped.so",
+                            readFile(fs::path(ZZJB_BAD_PLUGIN_DIR) / "zzjb-test-attacker.so"));
+  ASSERT_TRUE(attacker.started()) << "the other user could not plant its plugin";
+  int refused = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto r = run(command);
+    EXPECT_EQ(r.exitCode, 78) << r.err;
+    json j = json::parse(r.out, nullptr, false);
+    if (!j.is_discarded() && j["dirs"][0]["code"] == "PLUGIN_DIR_UNSAFE" &&
+        contains(j["dirs"][0].value("reason", ""), "writable by every user")) {
+      ++refused;
+    }
+  }
+  attacker.stop();
+  ::unsetenv("ZZJB_TEST_ATTACKER_MARKER");
+  EXPECT_GT(attacker.swaps(), 200) << "the race hardly ran";
+  EXPECT_EQ(refused, 200);
+  EXPECT_FALSE(fs::exists(marker)) << readFile(marker);
 }
 
 }  // namespace
