@@ -1,6 +1,6 @@
 // Loading certification-type plugins with Boost.DLL, refusing bad ones each with its own reason.
 // Code is loaded only from trusted directories and through the very descriptor that was checked
-// (docs/plugins.md, "Loading plugins safely"; docs/plugins.md).
+// (docs/plugins.md, "Loading plugins safely").
 #include "zzjb/plugin_host/host.hpp"
 
 #include <dlfcn.h>

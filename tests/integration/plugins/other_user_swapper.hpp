@@ -21,6 +21,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <new>
 #include <string>
 
 namespace zzjb::test {
