@@ -4,7 +4,6 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
-#include <link.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,38 +18,6 @@ namespace zzjb::identity::detail {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool nameIsLoaded(const std::string& name) {
-  struct Search {
-    const std::string* name;
-    bool found;
-  } search{&name, false};
-  ::dl_iterate_phdr(
-      [](dl_phdr_info* info, std::size_t, void* data) -> int {
-        auto* s = static_cast<Search*>(data);
-        if (info->dlpi_name != nullptr && *s->name == info->dlpi_name) s->found = true;
-        return s->found ? 1 : 0;
-      },
-      &search);
-  return search.found;
-}
-
-// A "/proc/self/fd/N" name for the file that no loaded library carries yet: the loader answers
-// a name it knows with that library, and a library it could not unload keeps its name after N is
-// closed and reused (a daemon opens the key again on a later pass; two schools use two vendors).
-// `dup` is a duplicate descriptor when one was needed; the caller closes it after loading.
-std::string freshLoadName(const files::LoadableFile& file, int& dup) {
-  dup = -1;
-  std::string name = file.loadPath();
-  for (int from = file.fd() + 1; nameIsLoaded(name) && from < 4096; ++from) {
-    if (dup >= 0) ::close(dup);
-    dup = ::fcntl(file.fd(), F_DUPFD_CLOEXEC, from);
-    if (dup < 0) return file.loadPath();
-    from = dup;
-    name = "/proc/self/fd/" + std::to_string(dup);
-  }
-  return name;
-}
 
 Finding unsafe(const std::string& what, const std::string& path, const Finding& why) {
   const bool aboutPath = why.where.file.empty() || why.where.file == path;
@@ -121,8 +88,7 @@ Result<boost::dll::shared_library> loadTokenLibrary(const std::string& path,
     }
     return std::unexpected(cannotLoad(what, path, why.message, notLibraryHint));
   }
-  int dup = -1;
-  const std::string loadName = freshLoadName(*file, dup);
+  const std::string loadName = file->freshLoadPath();
   // dlopen first for the loader's own reason (Boost.DLL keeps only an error code); Boost.DLL
   // then takes the same library by the same name, and ours is let go.
   void* handle = ::dlopen(loadName.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -132,14 +98,12 @@ Result<boost::dll::shared_library> loadTokenLibrary(const std::string& path,
     for (auto p = reason.find(loadName); p != std::string::npos; p = reason.find(loadName)) {
       reason.replace(p, loadName.size(), resolved->string());
     }
-    if (dup >= 0) ::close(dup);
     return std::unexpected(cannotLoad(what, path, reason, notLibraryHint));
   }
   std::error_code ec;
   boost::dll::shared_library library(
       loadName, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
   ::dlclose(handle);
-  if (dup >= 0) ::close(dup);
   if (ec || !library.is_loaded()) {
     return std::unexpected(cannotLoad(what, path, ec.message(), notLibraryHint));
   }

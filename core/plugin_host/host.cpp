@@ -5,7 +5,6 @@
 
 #include <dlfcn.h>
 #include <fcntl.h>
-#include <link.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -53,39 +52,6 @@ void addDir(std::vector<SearchDir>& dirs, const fs::path& p, std::string origin)
   }
   bool exists = fs::is_directory(norm, ec);
   dirs.push_back({norm, std::move(origin), exists && !ec, {}, {}});
-}
-
-bool nameIsLoaded(const std::string& name) {
-  struct Search {
-    const std::string* name;
-    bool found;
-  } search{&name, false};
-  ::dl_iterate_phdr(
-      [](dl_phdr_info* info, std::size_t, void* data) -> int {
-        auto* s = static_cast<Search*>(data);
-        if (info->dlpi_name != nullptr && *s->name == info->dlpi_name) s->found = true;
-        return s->found ? 1 : 0;
-      },
-      &search);
-  return search.found;
-}
-
-// A "/proc/self/fd/N" name for `fd` that no loaded library carries yet. The dynamic loader
-// answers dlopen of a name it already knows with that library, whatever the descriptor now
-// refers to; a library it could not unload (C++ unique symbols make it NODELETE) keeps its
-// "/proc/self/fd/N" name after N is closed and reused. `dup` is set to a duplicate descriptor
-// when one was needed; the caller closes it after loading.
-std::string freshLoadName(const files::LoadableFile& file, int& dup) {
-  dup = -1;
-  std::string name = file.loadPath();
-  for (int from = file.fd() + 1; nameIsLoaded(name) && from < 4096; ++from) {
-    if (dup >= 0) ::close(dup);
-    dup = ::fcntl(file.fd(), F_DUPFD_CLOEXEC, from);
-    if (dup < 0) return file.loadPath();
-    from = dup;
-    name = "/proc/self/fd/" + std::to_string(dup);
-  }
-  return name;
 }
 
 bool looksLikeElf(int fd) {
@@ -211,14 +177,12 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   // 2. Load it, without letting anything throw.
   auto loaded = std::make_unique<Loaded>();
   loaded->file = std::move(*opened);
-  int dup = -1;
-  const std::string loadName = freshLoadName(loaded->file, dup);
+  const std::string loadName = loaded->file.freshLoadPath();
   // dlopen first for the loader's own reason (Boost.DLL keeps only an error code); Boost.DLL
   // then takes the same library by the same name, and ours is let go.
   void* handle = ::dlopen(loadName.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     std::string reason = loaderReason(loadName, file);
-    if (dup >= 0) ::close(dup);
     const bool elf = looksLikeElf(loaded->file.fd());
     if (!elf) reason = "not a shared library (no ELF header): " + reason;
     return refused(f, "PLUGIN_NOT_LIBRARY", "cannot be loaded: " + reason);
@@ -226,7 +190,6 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   std::error_code ec;
   loaded->library.load(loadName, ec, boost::dll::load_mode::rtld_now);
   ::dlclose(handle);
-  if (dup >= 0) ::close(dup);
   if (ec || !loaded->library.is_loaded()) {
     return refused(f, "PLUGIN_NOT_LIBRARY", "cannot be loaded: " + ec.message());
   }
