@@ -492,6 +492,52 @@ TEST_F(DaemonTest, HealthzAnswersWithinTwoSecondsWhileClientsTrickleBytes) {
   EXPECT_TRUE(d.alive()) << d.log();
 }
 
+// platform.pinnedPublicKey end to end (issue 11 item 8): a malformed pin is a configuration error
+// for `check` and for the daemon (78, at its JSON path); a well-formed pin of another key makes
+// the pass fail as a TLS problem (78, naming the pin); the platform's own key passes as without.
+TEST_F(DaemonTest, PinnedPublicKeyIsCheckedByTheConfigAndByEveryConnection) {
+  RunWorld w = makeWorld(2);
+  const auto pinOf = [](const fs::path& pem) {
+    const auto r = zzjb::test::run("(openssl x509 -in " + shellQuote(pem.string()) +
+                                   " -pubkey -noout | openssl pkey -pubin -outform der | "
+                                   "openssl dgst -sha256 -binary | openssl base64 -A)");
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return "sha256//" + r.out;
+  };
+  const json original = json::parse(zzjb::test::readFile(w.config));
+  const auto withPin = [&](const std::string& pin) {
+    json c = original;
+    c["platform"]["pinnedPublicKey"] = pin;
+    zzjb::test::writeFile(w.config, c.dump(2));
+  };
+  const std::string cfg = shellQuote(w.config.string());
+  const RunResult baseline = zzjb("run -c " + cfg);
+  ASSERT_NE(baseline.exitCode, 78) << baseline.err;
+
+  withPin("sha256//not-a-pin");
+  RunResult r = zzjb("check -c " + cfg);
+  EXPECT_EQ(r.exitCode, 78) << r.out;
+  EXPECT_TRUE(zzjb::test::contains(r.out, "$.platform.pinnedPublicKey")) << r.out;
+  EXPECT_TRUE(zzjb::test::contains(r.out, "[CONFIG_PINNED_KEY]")) << r.out;
+  DaemonProcess& d = startDaemon(w, {"--every", "3600"}, {}, /*metrics=*/false);
+  EXPECT_TRUE(waitFor([&] { return !d.alive(); }, 10s)) << "the daemon did not exit by itself";
+  const auto stopped = d.stop(SIGTERM, 1s);
+  EXPECT_EQ(stopped.code, 78) << d.log();
+  EXPECT_TRUE(zzjb::test::contains(d.log(), "CONFIG_PINNED_KEY") ||
+              zzjb::test::contains(d.log(), "pinnedPublicKey"))
+      << d.log();
+
+  withPin(pinOf(keys_->path() / "keys" / "ca.pem"));  // a real key, not the platform's
+  r = zzjb("run -c " + cfg);
+  EXPECT_EQ(r.exitCode, 78) << r.err;
+  EXPECT_TRUE(zzjb::test::contains(r.err, "does not match platform.pinnedPublicKey")) << r.err;
+
+  withPin(pinOf(mock_->caFile()));
+  r = zzjb("run -c " + cfg);
+  EXPECT_EQ(r.exitCode, baseline.exitCode) << r.err;
+  EXPECT_FALSE(zzjb::test::contains(r.err, "pinnedPublicKey")) << r.err;
+}
+
 // Must-show 1 (SIGHUP) and 2: a broken configuration on SIGHUP — not JSON, then a cron schedule
 // out of range — is logged and counted, /healthz says degraded, and the daemon keeps running and
 // passing with the configuration it had; a good one then takes effect (a school removed).
