@@ -47,8 +47,8 @@ struct ServerLimits {
   // From accept to the end of the request's headers; then as long again to send the answer.
   // A client that is not done by then is dropped (408 when it sent part of a request).
   std::chrono::milliseconds requestDeadline{5000};
-  std::size_t maxConnections = 32;      // open at once; one more is answered 503 and closed
-  std::size_t maxRequestBytes = 8192;   // request line + headers; beyond: 431 and close
+  std::size_t maxConnections = 32;     // open at once; one more is answered 503 and closed
+  std::size_t maxRequestBytes = 8192;  // request line + headers; beyond: 431 and close
 };
 
 class HttpServer {

@@ -692,9 +692,8 @@ class CurlPlatformClient final : public PlatformClient {
     } else if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
       at.verdict = Verdict::Fail;
       at.failure.code = "TLS";
-      at.failure.message =
-          "the server's public key does not match platform.pinnedPublicKey (" +
-          options_.pinnedPublicKey + "): " + detail;
+      at.failure.message = "the server's public key does not match platform.pinnedPublicKey (" +
+                           options_.pinnedPublicKey + "): " + detail;
     } else if (isTlsVerification(rc)) {
       // A certificate that does not verify will not verify a second later: not retried.
       at.verdict = Verdict::Fail;
@@ -864,12 +863,12 @@ Result<std::unique_ptr<PlatformClient>> makePlatformClient(ClientOptions options
         "no keyId to log in with", "configure identity.keyId or use a certificate that has one"));
   std::string bundlePem;
   if (!options.caBundle.empty()) {
-    auto read = files::readFile(options.caBundle,
-                                {files::kMaxCertificateBytes, "CA bundle", /*followFinalLink=*/true});
+    auto read = files::readFile(
+        options.caBundle, {files::kMaxCertificateBytes, "CA bundle", /*followFinalLink=*/true});
     if (!read)
-      return std::unexpected(clientFinding("cannot read the CA bundle " + options.caBundle + ": " +
-                                               read.error().message,
-                                           read.error().hint));
+      return std::unexpected(clientFinding(
+          "cannot read the CA bundle " + options.caBundle + ": " + read.error().message,
+          read.error().hint));
     bundlePem = std::move(*read);
   }
   if (!options.pinnedPublicKey.empty() && !validPinnedPublicKey(options.pinnedPublicKey))

@@ -310,14 +310,15 @@ Decoded<json> parseAnswer(std::string_view body) {
     case zzjb::json::ParseError::Kind::TooDeep:
       return std::unexpected("the answer's " + e.message);
     case zzjb::json::ParseError::Kind::NumberOutOfRange:
-      return std::unexpected(std::string("the answer holds a number too large to read (like 1e999)"));
+      return std::unexpected(
+          std::string("the answer holds a number too large to read (like 1e999)"));
     case zzjb::json::ParseError::Kind::TooLarge:
       return std::unexpected("the answer is too large: " + e.message);
     case zzjb::json::ParseError::Kind::Syntax:
       break;
   }
-  return std::unexpected("the answer is not valid JSON in UTF-8 (at byte " + std::to_string(e.byte) +
-                         ")");
+  return std::unexpected("the answer is not valid JSON in UTF-8 (at byte " +
+                         std::to_string(e.byte) + ")");
 }
 
 Decoded<AccountState> decodeAccount(const json& j) {

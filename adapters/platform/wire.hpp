@@ -97,7 +97,6 @@ enum class AnswerKind {
   ZeroOrOneBatch,
   Error,
 };
-[[nodiscard]] std::expected<void, std::string> decodeAnswer(AnswerKind kind,
-                                                            std::string_view body);
+[[nodiscard]] std::expected<void, std::string> decodeAnswer(AnswerKind kind, std::string_view body);
 
 }  // namespace zzjb::platform::wire

@@ -18,7 +18,10 @@ using zzjb::test::TempDir;
 constexpr const char* kPin = "sha256//YhKJKSzoTt2b5FP18fvpHo7fJYqQCjAa3HWY3tvRMwE=";
 
 const json kSchool = {
-    {"id", "s1"}, {"name", "学校"}, {"creditCode", "12310104MB2F000081"}, {"level", "SECONDARY"},
+    {"id", "s1"},
+    {"name", "学校"},
+    {"creditCode", "12310104MB2F000081"},
+    {"level", "SECONDARY"},
     {"majors", json::array({{{"name", "计算机应用"},
                              {"targets", json::array({{{"type", "social-org"},
                                                        {"occupationCode", "4-04-05-01"},

@@ -2,12 +2,12 @@
 // byte-level entry points (parseAnswer, decodeAnswer) the client and the fuzzers use: issue 11
 // item 12 (a deeply nested answer overflowed the stack in the idempotency lookup) and the bounded
 // reading of docs/platform-client.md, "Answers".
+#include "wire.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "wire.hpp"
 
 namespace {
 
@@ -16,12 +16,15 @@ using zzjb::platform::wire::decodeAnswer;
 using zzjb::platform::wire::json;
 using zzjb::platform::wire::parseAnswer;
 
-const std::vector<AnswerKind> kKinds = {
-    AnswerKind::Account,      AnswerKind::Catalog,
-    AnswerKind::Permissions,  AnswerKind::Application,
-    AnswerKind::Batch,        AnswerKind::Declarations,
-    AnswerKind::ZeroOrOneApplication, AnswerKind::ZeroOrOneBatch,
-    AnswerKind::Error};
+const std::vector<AnswerKind> kKinds = {AnswerKind::Account,
+                                        AnswerKind::Catalog,
+                                        AnswerKind::Permissions,
+                                        AnswerKind::Application,
+                                        AnswerKind::Batch,
+                                        AnswerKind::Declarations,
+                                        AnswerKind::ZeroOrOneApplication,
+                                        AnswerKind::ZeroOrOneBatch,
+                                        AnswerKind::Error};
 
 std::string nested(std::size_t depth) {
   return R"({"items":)" + std::string(depth, '[') + std::string(depth, ']') + "}";
@@ -96,7 +99,8 @@ TEST(PlatformAnswers, IntegersOutsideIntAreOutOfRangeNotWrapped) {
       R"({"version":"1","items":[{"org":{"name":"a","creditCode":"b","type":"EMPLOYER"},
           "occupations":[{"code":"c","name":"n","levels":[-4294967292]}]}]})");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error(), "items[0].occupations[0].levels holds a value that is not an integer in range");
+  EXPECT_EQ(c.error(),
+            "items[0].occupations[0].levels holds a value that is not an integer in range");
   EXPECT_TRUE(decodeAnswer(
       AnswerKind::Declarations,
       R"({"items":[{"idNumber":"x","occupationCode":"c","level":2147483647,"declarationNo":"d"}]})"));
@@ -105,10 +109,19 @@ TEST(PlatformAnswers, IntegersOutsideIntAreOutOfRangeNotWrapped) {
 // Anything else that is not JSON: empty, truncated, trailing bytes, NUL, huge strings of
 // brackets without end. Each is an error value, never an exception.
 TEST(PlatformAnswers, GarbageOfEveryShapeIsAnErrorValue) {
-  const std::vector<std::string> bodies = {
-      "", " ", "{", "[", "{\"items\":", std::string("{\"a\":1}\0x", 9), "{\"a\":1} x",
-      std::string(1 << 20, '['), std::string(1 << 20, '{'), "\"\\ud800\"", "nul", "-",
-      "{\"items\":[{}]}garbage"};
+  const std::vector<std::string> bodies = {"",
+                                           " ",
+                                           "{",
+                                           "[",
+                                           "{\"items\":",
+                                           std::string("{\"a\":1}\0x", 9),
+                                           "{\"a\":1} x",
+                                           std::string(1 << 20, '['),
+                                           std::string(1 << 20, '{'),
+                                           "\"\\ud800\"",
+                                           "nul",
+                                           "-",
+                                           "{\"items\":[{}]}garbage"};
   for (const std::string& body : bodies) {
     for (AnswerKind kind : kKinds) {
       EXPECT_NO_THROW({
