@@ -49,8 +49,7 @@ HttpResponse plain(int status, std::string body) {
 }
 
 bool headersComplete(const std::string& request) {
-  return request.find("\r\n\r\n") != std::string::npos ||
-         request.find("\n\n") != std::string::npos;
+  return request.find("\r\n\r\n") != std::string::npos || request.find("\n\n") != std::string::npos;
 }
 
 // Closes a connection. What the client sent and was not read is read away first (a little, without
@@ -337,8 +336,7 @@ void HttpServer::respond(Connection& c) {
   c.deadline = SteadyClock::now() + limits_.requestDeadline;
   if (!headersComplete(c.request) && c.request.size() > limits_.maxRequestBytes) {
     c.answer = responseText(plain(431, "request headers larger than " +
-                                           std::to_string(limits_.maxRequestBytes) +
-                                           " bytes\n"),
+                                           std::to_string(limits_.maxRequestBytes) + " bytes\n"),
                             false);
     return;
   }
