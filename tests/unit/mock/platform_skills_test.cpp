@@ -531,5 +531,40 @@ TEST_F(MockDeclarations, SavedStateAnswersTheSameAfterLoad) {
   EXPECT_EQ(answers(), before);
 }
 
+// Issue 11, class 5: one cell that is not UTF-8 once made every later read answer 500 and the
+// --state-file save abort. Now its row is rejected as a row and nothing of it is stored.
+TEST_F(MockDeclarations, RowWithInvalidUtf8IsRejectedAsARowAndNeverStored) {
+  permitted();
+  auto bad = studentRow(2, id(2), gradYear());
+  bad[1] = "\xFF\xFE\xC3(";  // 姓名: not UTF-8
+  Parsed r = declare({studentRow(1, id(1), gradYear()), bad, studentRow(3, id(3), gradYear())},
+                     "u8");
+  ASSERT_EQ(r.status, 202) << r.raw.body;
+  const std::string saved = platform_->saveState();  // would throw on the stored bytes
+  EXPECT_EQ(saved.find("\xFF\xFE"), std::string::npos);
+  EXPECT_EQ(admin("GET", "/__admin/state").status, 200);
+
+  ASSERT_EQ(admin("POST", "/__admin/batch-policy", {{"doneAfterPolls", 1}}).status, 200);
+  Parsed done = get("/api/v1/skills/group-declarations/" + r.body["batchId"].get<std::string>());
+  ASSERT_EQ(done.status, 200) << done.raw.body;
+  ASSERT_EQ(done.body["status"], "DONE");
+  const json rows = done.body["rows"];
+  ASSERT_EQ(rows.size(), 3U);
+  EXPECT_EQ(rows[0]["result"], "ACCEPTED");
+  EXPECT_EQ(rows[1]["row"], 3);
+  EXPECT_EQ(rows[1]["result"], "REJECTED");
+  EXPECT_EQ(rows[1]["reason"], "CELL_INVALID");
+  EXPECT_EQ(rows[1]["idNumber"], "");
+  EXPECT_EQ(rows[2]["result"], "ACCEPTED");
+  EXPECT_EQ(get("/api/v1/skills/declarations").body["items"].size(), 2U);
+  EXPECT_EQ(admin("GET", "/__admin/state").status, 200);
+
+  std::string error;
+  const std::string after = platform_->saveState();
+  platform_ = std::make_unique<Platform>(options_);
+  ASSERT_TRUE(platform_->loadState(after, error)) << error;
+  EXPECT_EQ(platform_->saveState(), after);
+}
+
 }  // namespace
 }  // namespace zzjb::mock::test
