@@ -81,6 +81,7 @@ class TableBuilder {
   std::size_t textBytes_ = 0;
   std::size_t rows_ = 0;
   std::size_t suppressed_ = 0;
+  std::size_t firstSuppressedLine_ = 0;
   Severity suppressedMax_ = Severity::Info;
 };
 

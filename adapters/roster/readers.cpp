@@ -208,14 +208,16 @@ void TableBuilder::note(Finding f) {
     table_.notes.push_back(std::move(f));
     return;
   }
-  ++suppressed_;
+  if (suppressed_++ == 0) firstSuppressedLine_ = f.where.line;
   suppressedMax_ = std::max(suppressedMax_, f.severity);
 }
 
 bool TableBuilder::finish() {
   if (suppressed_ > 0) {
+    // At the line of the first one left out: like them, it is about rows, not the whole file
+    // (`zzjb run` still sends the school's other students).
     table_.notes.push_back(rosterFinding(
-        suppressedMax_, "ROSTER_MORE_FINDINGS", table_.file, 0,
+        suppressedMax_, "ROSTER_MORE_FINDINGS", table_.file, firstSuppressedLine_,
         "and " + std::to_string(suppressed_) + " more finding(s) in this file, not listed (at " +
             "most " + std::to_string(limits_.maxFindings) + " are, maxFindings)",
         "correct the ones listed and check the file again"));

@@ -288,6 +288,9 @@ TEST(RosterLimits, FindingsPerFileAreCappedThenCounted) {
   ASSERT_EQ(t->notes.back().code, "ROSTER_MORE_FINDINGS");
   EXPECT_TRUE(contains(t->notes.back().message, "280 more")) << t->notes.back().message;
   EXPECT_TRUE(contains(t->notes.back().message, "maxFindings"));
+  EXPECT_EQ(t->notes.back().severity, Severity::Error);
+  // At the first row left unlisted, so that `zzjb run` treats it as rows' findings, not the file's.
+  EXPECT_EQ(t->notes.back().where.line, 22U);
 }
 
 // ---- class 5: invalid UTF-8 in a cell ---------------------------------------------------------
