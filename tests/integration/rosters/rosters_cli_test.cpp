@@ -6,6 +6,7 @@
 // See docs/architecture.md, "Rosters in bounded memory".
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -293,6 +294,15 @@ TEST_F(RostersCli, SymlinkedRosterIsRefusedWithoutEchoingItsTarget) {
   EXPECT_FALSE(contains(o.out + o.err, "SECRETHASH")) << o.out;
   EXPECT_FALSE(contains(o.out, "the header has")) << o.out;
   EXPECT_FALSE(findingsWith(json::parse(o.out), "FILE_IS_LINK").empty()) << o.out;
+}
+
+TEST_F(RostersCli, FifoAsRosterIsRefusedAsNotARegularFileWithoutHanging) {
+  const fs::path fifo = tmp_ / "roster.csv";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const Outcome o = check(tmp_, fifo);  // nobody ever writes: reading it would block forever
+  EXPECT_EQ(o.signal, 0);
+  EXPECT_EQ(o.exitCode, 78) << o.out << o.err;
+  EXPECT_FALSE(findingsWith(json::parse(o.out), "FILE_NOT_REGULAR").empty()) << o.out;
 }
 
 }  // namespace
