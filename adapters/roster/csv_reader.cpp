@@ -61,7 +61,7 @@ enum class FieldCoding { Utf8, Gb18030 };
 struct Decoded {
   std::string converted;  // the whole file as UTF-8, when it was converted at once
   bool useConverted = false;
-  std::size_t skip = 0;   // a byte-order mark
+  std::size_t skip = 0;  // a byte-order mark
   FieldCoding coding = FieldCoding::Utf8;
 };
 

@@ -88,7 +88,7 @@ void TableBuilder::badCell(std::size_t column, const std::string& ref, std::stri
 
 bool TableBuilder::addCell(std::size_t column, Cell cell) {
   if (fatal) return false;
-  if (cell.text.empty()) return true;  // blank: rows are sparse
+  if (cell.text.empty()) return true;                     // blank: rows are sparse
   if (haveHeader_ && !rowProblems_.empty()) return true;  // the row is left out anyway
   if (column >= limits_.maxColumns) {
     badCell(column, cell.ref, "ROSTER_TOO_MANY_COLUMNS",
@@ -149,12 +149,12 @@ void TableBuilder::finishHeader() {
     bytes += c.text.size();
   }
   if (bytes > limits_.maxHeaderBytes) {
-    fatal = limitFinding("ROSTER_HEADER_TOO_LONG", line_,
-                         "the header row holds more than " +
-                             std::to_string(limits_.maxHeaderBytes) +
-                             " bytes (maxHeaderBytes); the file is not read",
-                         "the first row names the columns, e.g. 姓名,证件号码,…: check that this "
-                         "is the right file");
+    fatal =
+        limitFinding("ROSTER_HEADER_TOO_LONG", line_,
+                     "the header row holds more than " + std::to_string(limits_.maxHeaderBytes) +
+                         " bytes (maxHeaderBytes); the file is not read",
+                     "the first row names the columns, e.g. 姓名,证件号码,…: check that this "
+                     "is the right file");
   }
 }
 
@@ -182,17 +182,16 @@ bool TableBuilder::endRow() {
     return true;
   }
   const std::size_t width = table_.header.size();
-  const auto extra =
-      std::ranges::find_if(cells_, [&](const Cell& c) { return c.column >= width; });
+  const auto extra = std::ranges::find_if(cells_, [&](const Cell& c) { return c.column >= width; });
   if (extra != cells_.end()) {
-    const auto withValue = std::find_if(extra, cells_.end(),
-                                        [](const Cell& c) { return !trim(c.text).empty(); });
+    const auto withValue =
+        std::find_if(extra, cells_.end(), [](const Cell& c) { return !trim(c.text).empty(); });
     if (withValue != cells_.end()) {
-      Finding f = rosterFinding(
-          Severity::Warning, "ROSTER_EXTRA_CELLS", table_.file, line_,
-          "row has a value in column " + columnName(withValue->column) + " but the header has " +
-              std::to_string(width) + " columns; the cells without a header are not read",
-          "give the extra column a header, or delete it if it is not needed");
+      Finding f = rosterFinding(Severity::Warning, "ROSTER_EXTRA_CELLS", table_.file, line_,
+                                "row has a value in column " + columnName(withValue->column) +
+                                    " but the header has " + std::to_string(width) +
+                                    " columns; the cells without a header are not read",
+                                "give the extra column a header, or delete it if it is not needed");
       if (xlsx_) f.where.cell = table_.sheet + "!" + withValue->ref;
       note(std::move(f));
     }

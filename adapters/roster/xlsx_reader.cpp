@@ -198,9 +198,8 @@ class Workbook {
     found = zip_.contains(name);
     if (!found) {
       if (!required) return std::nullopt;
-      return xlsxError(display_,
-                       "roster file is not a usable .xlsx workbook: it has no part " +
-                           quotable(name));
+      return xlsxError(
+          display_, "roster file is not a usable .xlsx workbook: it has no part " + quotable(name));
     }
     auto bytes = zip_.read(name, limits_.maxPartBytes);
     if (!bytes) {
@@ -263,8 +262,7 @@ Result<std::vector<std::string>> readSharedStrings(const Workbook& wb, const std
     if (error) return;
     if (strings.size() >= limits.maxSharedStrings) {
       error = xlsxError(wb.display(),
-                        "roster workbook has more than " +
-                            std::to_string(limits.maxSharedStrings) +
+                        "roster workbook has more than " + std::to_string(limits.maxSharedStrings) +
                             " shared strings (maxSharedStrings); it is not read",
                         0, {}, "ROSTER_TOO_MANY_SHARED_STRINGS");
       return;
@@ -420,8 +418,8 @@ Result<RosterTable> readXlsx(std::string_view bytes, const std::string& display,
   XmlPart sheet;
   if (auto err = wb.load(sheet, sheetPart, true, found)) return std::unexpected(*err);
   TableBuilder builder(table, limits, true);
-  if (auto error = readSheet(child(child(sheet.doc, "worksheet"), "sheetData"), *shared, table,
-                             builder)) {
+  if (auto error =
+          readSheet(child(child(sheet.doc, "worksheet"), "sheetData"), *shared, table, builder)) {
     return std::unexpected(std::move(*error));
   }
   if (!builder.finish()) {

@@ -86,9 +86,9 @@ std::expected<std::string, std::string> ZipArchive::read(const std::string& name
     return std::unexpected("cannot read part " + quotable(name) + ": " +
                            lowerFirst(zip_strerror(zip_)));
   }
-  const std::string tooLarge = "part " + quotable(name) + " would uncompress to more than " +
-                               std::to_string(limit) +
-                               " bytes (maxPartBytes: a damaged file or a zip bomb); it is not read";
+  const std::string tooLarge =
+      "part " + quotable(name) + " would uncompress to more than " + std::to_string(limit) +
+      " bytes (maxPartBytes: a damaged file or a zip bomb); it is not read";
   if ((st.valid & ZIP_STAT_SIZE) != 0 && st.size > limit) return std::unexpected(tooLarge);
 
   std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(zip_, uindex, 0));

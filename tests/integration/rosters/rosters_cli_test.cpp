@@ -5,12 +5,11 @@
 // a roster that is a symbolic link (class 9) is refused without a byte of it echoed.
 // See docs/architecture.md, "Rosters in bounded memory".
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -92,10 +91,9 @@ fs::path configWith(const TempDir& tmp, const fs::path& roster) {
 }
 
 Outcome check(const TempDir& tmp, const fs::path& roster, rlim_t limit = kAddressSpace) {
-  return runLimited(tmp,
-                    {"check", "-c", configWith(tmp, roster).string(), "--today", "2026-11-27",
-                     "--json"},
-                    limit);
+  return runLimited(
+      tmp, {"check", "-c", configWith(tmp, roster).string(), "--today", "2026-11-27", "--json"},
+      limit);
 }
 
 // The example roster's rows (8 required columns), as cells.

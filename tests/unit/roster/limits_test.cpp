@@ -136,10 +136,10 @@ TEST(RosterLimits, HugeSharedStringIsATooLongCellAndNotCopiedIntoEachCell) {
     rows += row(n, cells);
   }
   rows += row(1002, "<c r=\"A1002\" t=\"s\"><v>1</v></c>");
-  auto t = readXlsxBytes(
-      zipBytes(simpleXlsx(rows, "<si><t>姓名</t></si><si><t>张三</t></si><si><t>" + big +
-                                    "</t></si>")),
-      kDisplay);
+  auto t =
+      readXlsxBytes(zipBytes(simpleXlsx(rows, "<si><t>姓名</t></si><si><t>张三</t></si><si><t>" +
+                                                  big + "</t></si>")),
+                    kDisplay);
   ASSERT_TRUE(t.has_value()) << t.error().message;
   ASSERT_EQ(t->records.size(), 1U);
   EXPECT_EQ(t->records[0].line, 1002U);
@@ -335,8 +335,8 @@ TEST(RosterUtf8, InvalidUtf8InEachKindOfXlsxCellIsAFindingAtItsCell) {
 }
 
 TEST(RosterUtf8, InvalidUtf8InAHeaderCellLeavesThatColumnUnnamed) {
-  const std::string rows =
-      row(1, inlineCell("A1", "姓名") + inlineCell("B1", "\xFF\xFE")) + row(2, inlineCell("A2", "张三"));
+  const std::string rows = row(1, inlineCell("A1", "姓名") + inlineCell("B1", "\xFF\xFE")) +
+                           row(2, inlineCell("A2", "张三"));
   auto t = readXlsxBytes(zipBytes(simpleXlsx(rows)), kDisplay);
   ASSERT_TRUE(t.has_value()) << t.error().message;
   EXPECT_EQ(t->header, (std::vector<std::string>{"姓名"}));
@@ -348,7 +348,9 @@ TEST(RosterUtf8, InvalidUtf8InAHeaderCellLeavesThatColumnUnnamed) {
 }
 
 TEST(RosterUtf8, SheetNamesAndQuotedValuesInMessagesStayValidUtf8) {
-  Parts p = simpleXlsx(kHeader + row(2, R"(<c r="A2" t="s"><v>9)" "\xFF" "</v></c>)"),
+  Parts p = simpleXlsx(kHeader + row(2, R"(<c r="A2" t="s"><v>9)"
+                                        "\xFF"
+                                        "</v></c>)"),
                        "<si><t>x</t></si>");
   p["xl/workbook.xml"] =
       test::workbookXml("<sheet name=\"S\xFF\xFE\" sheetId=\"1\" r:id=\"rId1\"/>");
@@ -361,8 +363,8 @@ TEST(RosterUtf8, SheetNamesAndQuotedValuesInMessagesStayValidUtf8) {
 
   // A cell reference that is not one, quoted: escaped and cut short.
   const std::string longRef = std::string(5'000, 'Z') + "\xFF";
-  t = readXlsxBytes(zipBytes(simpleXlsx("<row r=\"1\"><c r=\"" + longRef + "\"><v>1</v></c></row>")),
-                    kDisplay);
+  t = readXlsxBytes(
+      zipBytes(simpleXlsx("<row r=\"1\"><c r=\"" + longRef + "\"><v>1</v></c></row>")), kDisplay);
   ASSERT_FALSE(t.has_value());
   EXPECT_LT(t.error().message.size(), 200U);
   expectUtf8(t.error());
@@ -370,9 +372,12 @@ TEST(RosterUtf8, SheetNamesAndQuotedValuesInMessagesStayValidUtf8) {
 
 TEST(RosterUtf8, GarbageBytesNeverThrowAndNeverYieldInvalidUtf8) {
   // Not a fuzzer, but each of these once went through a path that could throw or leak bytes.
-  const std::vector<std::string> inputs = {
-      std::string("PK\x03\x04garbage", 11), "\xFF\xFF\xFF", std::string(1, '\0'), "\"", "a\r\n\"\xFF",
-      zipBytes({{"xl/workbook.xml", "\xFF<"}})};
+  const std::vector<std::string> inputs = {std::string("PK\x03\x04garbage", 11),
+                                           "\xFF\xFF\xFF",
+                                           std::string(1, '\0'),
+                                           "\"",
+                                           "a\r\n\"\xFF",
+                                           zipBytes({{"xl/workbook.xml", "\xFF<"}})};
   for (const auto& in : inputs) {
     for (auto result : {readCsvBytes(in, "r.csv"), readXlsxBytes(in, kDisplay)}) {
       if (result) {

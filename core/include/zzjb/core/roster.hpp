@@ -26,7 +26,7 @@ inline constexpr std::size_t kCellAtPosition = static_cast<std::size_t>(-1);
 struct Cell {
   std::string text;  // valid UTF-8 (the readers guarantee it), as stored (not trimmed)
   CellKind kind = CellKind::Text;
-  std::string ref;   // xlsx: "C5"; empty for CSV
+  std::string ref;                       // xlsx: "C5"; empty for CSV
   std::size_t column = kCellAtPosition;  // 0-based column; the readers always set it
 };
 
@@ -52,7 +52,7 @@ struct RosterTable {
   std::string sheet;     // xlsx: the sheet's name (valid UTF-8); empty for CSV
   std::string encoding;  // "UTF-8", "UTF-8 with BOM", "GB18030", "xlsx"
   std::size_t headerLine = 1;
-  std::vector<std::string> header;  // trimmed header names; "" for a blank or unreadable one
+  std::vector<std::string> header;    // trimmed header names; "" for a blank or unreadable one
   std::vector<RosterRecord> records;  // fully blank rows are skipped
   // Rows left out because a cell could not be read (not UTF-8, too long, beyond the column
   // limit): their lines, in order; each has an error among `notes` at its cell.

@@ -19,18 +19,18 @@
 namespace zzjb::roster {
 
 struct RosterLimits {
-  std::size_t maxFileBytes = std::size_t{64} << 20;     // the file (as files::kMaxRosterBytes)
-  std::size_t maxRows = 100'000;                        // non-blank rows below the header
-  std::size_t maxColumns = 1'024;                       // columns per row (A … AMJ)
-  std::size_t maxCells = 1'000'000;                     // non-blank cells in the whole file
-  std::size_t maxCellBytes = 128u << 10;                // one cell (Excel holds 32,767 chars)
-  std::size_t maxTextBytes = std::size_t{32} << 20;     // all cell text together
-  std::size_t maxHeaderBytes = 64u << 10;               // the header row (CSV: its line)
-  std::size_t maxSharedStrings = 1'000'000;             // xlsx: items in sharedStrings.xml
+  std::size_t maxFileBytes = std::size_t{64} << 20;          // the file (as files::kMaxRosterBytes)
+  std::size_t maxRows = 100'000;                             // non-blank rows below the header
+  std::size_t maxColumns = 1'024;                            // columns per row (A … AMJ)
+  std::size_t maxCells = 1'000'000;                          // non-blank cells in the whole file
+  std::size_t maxCellBytes = 128u << 10;                     // one cell (Excel holds 32,767 chars)
+  std::size_t maxTextBytes = std::size_t{32} << 20;          // all cell text together
+  std::size_t maxHeaderBytes = 64u << 10;                    // the header row (CSV: its line)
+  std::size_t maxSharedStrings = 1'000'000;                  // xlsx: items in sharedStrings.xml
   std::size_t maxSharedStringBytes = std::size_t{32} << 20;  // xlsx: their text together
-  std::size_t maxPartBytes = std::size_t{32} << 20;     // xlsx: one part once uncompressed
-  std::size_t maxXmlNodes = 3'000'000;                  // xlsx: elements + attributes of a part
-  std::size_t maxFindings = 100;                        // per file; then one ROSTER_MORE_FINDINGS
+  std::size_t maxPartBytes = std::size_t{32} << 20;          // xlsx: one part once uncompressed
+  std::size_t maxXmlNodes = 3'000'000;  // xlsx: elements + attributes of a part
+  std::size_t maxFindings = 100;        // per file; then one ROSTER_MORE_FINDINGS
 };
 
 // The parsers over bytes (tests and fuzzers call these; the file readers below use them).
