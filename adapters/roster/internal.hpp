@@ -45,7 +45,7 @@ class TableBuilder {
       : table_(table), limits_(limits), xlsx_(xlsx) {}
 
   void startRow(std::size_t line);
-  // A cell of the current row, columns increasing; its text is checked here. False once `fatal`.
+  // A cell of the current row (xlsx: in any order); its text is checked here. False once `fatal`.
   bool addCell(std::size_t column, Cell cell);
   // A cell of the current row that the parser could not decode: the row is left out.
   void badCell(std::size_t column, const std::string& ref, std::string code, std::string message,
@@ -69,6 +69,7 @@ class TableBuilder {
   [[nodiscard]] Finding cellFinding(std::size_t column, const std::string& ref, std::string code,
                                     std::string message, std::string hint) const;
   void finishHeader();
+  void sortCells();
 
   RosterTable& table_;
   const RosterLimits& limits_;
@@ -77,6 +78,7 @@ class TableBuilder {
   std::size_t line_ = 0;
   std::vector<Cell> cells_;
   std::vector<Finding> rowProblems_;  // data row: only the first is kept; header: each
+  bool wideNoted_ = false;            // a cell beyond maxColumns was reported in this row
   std::size_t cellCount_ = 0;
   std::size_t textBytes_ = 0;
   std::size_t rows_ = 0;

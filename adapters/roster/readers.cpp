@@ -77,6 +77,26 @@ void TableBuilder::startRow(std::size_t line) {
   line_ = line;
   cells_.clear();
   rowProblems_.clear();
+  wideNoted_ = false;
+}
+
+void TableBuilder::sortCells() {
+  // xlsx cells may come in any order, even twice at one reference: the later one wins, as in a
+  // spreadsheet program; RosterRecord::at needs them in column order.
+  const auto outOfOrder = std::ranges::adjacent_find(
+      cells_, [](const Cell& a, const Cell& b) { return a.column >= b.column; });
+  if (outOfOrder == cells_.end()) return;
+  std::ranges::stable_sort(cells_, {}, &Cell::column);
+  std::vector<Cell> unique;
+  unique.reserve(cells_.size());
+  for (Cell& c : cells_) {
+    if (!unique.empty() && unique.back().column == c.column) {
+      unique.back() = std::move(c);
+    } else {
+      unique.push_back(std::move(c));
+    }
+  }
+  cells_ = std::move(unique);
 }
 
 void TableBuilder::badCell(std::size_t column, const std::string& ref, std::string code,
@@ -91,6 +111,8 @@ bool TableBuilder::addCell(std::size_t column, Cell cell) {
   if (cell.text.empty()) return true;                     // blank: rows are sparse
   if (haveHeader_ && !rowProblems_.empty()) return true;  // the row is left out anyway
   if (column >= limits_.maxColumns) {
+    if (wideNoted_) return true;  // one finding per row is enough
+    wideNoted_ = true;
     badCell(column, cell.ref, "ROSTER_TOO_MANY_COLUMNS",
             "cell in column " + columnName(column) + " has a value, beyond the limit of " +
                 std::to_string(limits_.maxColumns) + " columns (maxColumns, up to column " +
@@ -160,6 +182,7 @@ void TableBuilder::finishHeader() {
 
 bool TableBuilder::endRow() {
   if (fatal) return false;
+  sortCells();
   const bool blank =
       std::ranges::all_of(cells_, [](const Cell& c) { return trim(c.text).empty(); });
   if (!haveHeader_) {

@@ -293,6 +293,29 @@ TEST(RosterLimits, FindingsPerFileAreCappedThenCounted) {
   EXPECT_EQ(t->notes.back().where.line, 22U);
 }
 
+TEST(RosterLimits, XlsxCellsOutOfOrderOrTwiceAreFoundByColumn) {
+  const std::string rows =
+      kHeader + row(2, inlineCell("C2", "c") + inlineCell("A2", "a") + inlineCell("A2", "a2"));
+  auto t = readXlsxBytes(zipBytes(simpleXlsx(rows)), kDisplay);
+  ASSERT_TRUE(t.has_value()) << t.error().message;
+  ASSERT_EQ(t->records.size(), 1U);
+  ASSERT_EQ(t->records[0].cells.size(), 2U);
+  ASSERT_NE(t->records[0].at(0), nullptr);
+  EXPECT_EQ(t->records[0].at(0)->text, "a2");  // the later one wins
+  ASSERT_NE(t->records[0].at(2), nullptr);
+  EXPECT_EQ(t->records[0].at(2)->text, "c");
+}
+
+TEST(RosterLimits, OneColumnLimitFindingPerRowHowEverManyCellsAreBeyondIt) {
+  std::string cells = inlineCell("A1", "姓名");
+  for (std::size_t c = 2000; c < 2100; ++c) cells += inlineCell(detail::columnName(c) + "1", "x");
+  auto t =
+      readXlsxBytes(zipBytes(simpleXlsx(row(1, cells) + row(2, inlineCell("A2", "y")))), kDisplay);
+  ASSERT_TRUE(t.has_value()) << t.error().message;
+  EXPECT_EQ(countNotes(*t, "ROSTER_TOO_MANY_COLUMNS"), 1U);
+  EXPECT_EQ(t->header, (std::vector<std::string>{"姓名"}));
+}
+
 // ---- class 5: invalid UTF-8 in a cell ---------------------------------------------------------
 
 struct Utf8Case {
