@@ -63,7 +63,7 @@ Finding TableBuilder::cellFinding(std::size_t column, const std::string& ref, st
   if (!xlsx_) {
     where = "column " + std::to_string(column + 1);
     if (haveHeader_ && column < table_.header.size() && !table_.header[column].empty()) {
-      where += " (" + table_.header[column] + ")";
+      where += " (" + quotable(table_.header[column]) + ")";
     }
     where += ": ";
   }
