@@ -18,6 +18,9 @@ namespace {
 using detail::rosterFinding;
 using detail::TableBuilder;
 
+static_assert(RosterLimits{}.maxFileBytes == files::kMaxRosterBytes,
+              "a roster file is read with the one limit files:: states for it");
+
 constexpr const char* kSaveAsUtf8Hint =
     "in Excel or WPS choose 另存为 → \"CSV UTF-8(逗号分隔)(*.csv)\"; or convert it with "
     "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`";

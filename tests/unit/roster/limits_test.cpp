@@ -11,6 +11,7 @@
 #include "internal.hpp"
 #include "test_support.hpp"
 #include "xlsx_builder.hpp"
+#include "zzjb/core/eligibility.hpp"
 #include "zzjb/roster/readers.hpp"
 
 namespace zzjb::roster {
@@ -436,6 +437,39 @@ TEST(RosterFiles, DeviceAndFifoAreRefusedWithoutHanging) {
   auto x = XlsxReader().read("/dev/zero", "zero.xlsx");
   ASSERT_FALSE(x.has_value());
   EXPECT_EQ(x.error().code, "FILE_NOT_REGULAR");
+}
+
+// ---- core over sparse rows --------------------------------------------------------------------
+
+const std::string kRequired = "姓名,证件类型,证件号码,性别,手机号码,专业,班级,毕业年份";
+
+TEST(RosterCore, StudentsAreReadFromSparseRowsWithBlankColumnsLeftOut) {
+  auto t = readCsvBytes(kRequired +
+                            ",实习单位,备注\n张三,居民身份证,110105194912310025,男,,计算机应用,"
+                            "一班,2027,,x\n",
+                        "r.csv");
+  ASSERT_TRUE(t.has_value()) << t.error().message;
+  std::vector<Finding> findings;
+  const auto students = studentsFromTable(*t, findings);
+  ASSERT_EQ(students.size(), 1U);
+  EXPECT_EQ(students[0].name, "张三");
+  EXPECT_EQ(students[0].mobile, "");
+  EXPECT_EQ(students[0].graduationYear, "2027");
+  EXPECT_EQ(students[0].extra.count("实习单位"), 0U);  // blank: absent, as plugins expect
+  EXPECT_EQ(students[0].extra.at("备注"), "x");
+}
+
+TEST(RosterCore, MissingColumnsFindingQuotesOnlyAFewHundredBytesOfTheHeader) {
+  std::string header = "姓名";
+  for (int i = 0; i < 1000; ++i) header += ",备注" + std::to_string(i);
+  auto t = readCsvBytes(header + "\n张三\n", "r.csv");
+  ASSERT_TRUE(t.has_value()) << t.error().message;
+  std::vector<Finding> findings;
+  EXPECT_TRUE(studentsFromTable(*t, findings).empty());
+  ASSERT_EQ(findings.size(), 1U);
+  EXPECT_EQ(findings[0].code, "ROSTER_COLUMNS");
+  EXPECT_LT(findings[0].message.size(), 700U) << findings[0].message;
+  EXPECT_TRUE(contains(findings[0].message, "more)")) << findings[0].message;
 }
 
 }  // namespace
