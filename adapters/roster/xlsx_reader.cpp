@@ -449,6 +449,9 @@ Result<RosterTable> XlsxReader::read(const std::filesystem::path& path,
   if (!bytes) {
     Finding f = std::move(bytes.error());
     f.where.file = display;
+    // A path that is a link, a device or missing is the configuration's (78); a roster too large
+    // is the data's (65), like every other limit of the file (docs/architecture.md).
+    if (f.code == "FILE_TOO_LARGE") f.kind = FindingKind::Data;
     return std::unexpected(std::move(f));
   }
   return readXlsxBytes(*bytes, display, limits_);

@@ -430,6 +430,22 @@ TEST(RosterFiles, SymlinkedRosterIsRefusedWithoutReadingOrQuotingIt) {
   EXPECT_EQ(x.error().code, "FILE_IS_LINK");
 }
 
+TEST(RosterFiles, FileBeyondItsLimitIsADataFindingNamingTheLimit) {
+  test::TempDir dir;
+  test::writeFile(dir / "big.csv", "姓名\n" + std::string(100, 'x') + "\n");
+  RosterLimits small;
+  small.maxFileBytes = 50;
+  auto t = CsvReader(small).read(dir / "big.csv", "rosters/big.csv");
+  ASSERT_FALSE(t.has_value());
+  EXPECT_EQ(t.error().code, "FILE_TOO_LARGE");
+  EXPECT_EQ(t.error().kind, FindingKind::Data);
+  EXPECT_EQ(t.error().where.file, "rosters/big.csv");
+  EXPECT_TRUE(contains(t.error().message, "50")) << t.error().message;
+  auto x = XlsxReader(small).read(dir / "big.csv", "rosters/big.xlsx");
+  ASSERT_FALSE(x.has_value());
+  EXPECT_EQ(x.error().kind, FindingKind::Data);
+}
+
 TEST(RosterFiles, DeviceAndFifoAreRefusedWithoutHanging) {
   auto t = CsvReader().read("/dev/zero", "zero.csv");
   ASSERT_FALSE(t.has_value());
