@@ -541,8 +541,8 @@ TEST_F(MockDeclarations, RowWithInvalidUtf8IsRejectedAsARowAndNeverStored) {
   permitted();
   auto bad = studentRow(2, id(2), gradYear());
   bad[1] = "\xFF\xFE\xC3(";  // 姓名: not UTF-8
-  Parsed r = declare({studentRow(1, id(1), gradYear()), bad, studentRow(3, id(3), gradYear())},
-                     "u8");
+  Parsed r =
+      declare({studentRow(1, id(1), gradYear()), bad, studentRow(3, id(3), gradYear())}, "u8");
   ASSERT_EQ(r.status, 202) << r.raw.body;
   const std::string saved = platform_->saveState();  // would throw on the stored bytes
   EXPECT_EQ(saved.find("\xFF\xFE"), std::string::npos);
@@ -582,8 +582,9 @@ TEST_F(MockDeclarations, UploadReachingColumnXfdIsRejectedRowByRowUnder512MiB) {
   std::string xml;
   const std::size_t students = 400;
   for (std::size_t r = 1; r <= students + 1; ++r) {
-    const auto cells = r == 1 ? templateHeader()
-                              : studentRow(static_cast<int>(r), id(static_cast<int>(r)), gradYear());
+    const auto cells = r == 1
+                           ? templateHeader()
+                           : studentRow(static_cast<int>(r), id(static_cast<int>(r)), gradYear());
     const std::string rn = std::to_string(r);
     xml += "<row r=\"" + rn + "\">";
     for (std::size_t c = 0; c < cells.size(); ++c) {
