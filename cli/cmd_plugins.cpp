@@ -40,7 +40,12 @@ void printJson(const plugin_host::Host& host) {
   j["abi"] = plugin::kAbiVersion;
   j["dirs"] = nlohmann::json::array();
   for (const auto& d : host.dirs()) {
-    j["dirs"].push_back({{"path", d.path.string()}, {"origin", d.origin}, {"exists", d.exists}});
+    nlohmann::json dir = {{"path", d.path.string()}, {"origin", d.origin}, {"exists", d.exists}};
+    if (d.refused()) {
+      dir["code"] = d.refusalCode;
+      dir["reason"] = d.refusal;
+    }
+    j["dirs"].push_back(dir);
   }
   j["plugins"] = nlohmann::json::array();
   for (const auto& f : host.files()) {
@@ -68,6 +73,7 @@ void printText(const plugin_host::Host& host) {
   for (const auto& d : host.dirs()) {
     std::cout << "  " << d.path.string() << "  (" << d.origin << (d.exists ? "" : ", not there")
               << ")\n";
+    if (d.refused()) std::cout << "    refused: " << d.refusal << " [" << d.refusalCode << "]\n";
   }
   std::size_t loaded = 0;
   std::cout << "plugins\n";

@@ -142,8 +142,11 @@ std::vector<RosterInput> readRosters(const School& school) {
       out.push_back({path, std::unexpected(f)});
       continue;
     }
+    // Only a path with nothing at it is "not found"; a link, a device or a FIFO is refused by the
+    // reader with its own reason (files::readFile, docs/architecture.md "Rosters in bounded
+    // memory"), without a byte of it read.
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
+    if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
       Finding f;
       f.kind = FindingKind::Config;
       f.code = "ROSTER_MISSING";

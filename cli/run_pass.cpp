@@ -514,6 +514,7 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
             platform::ClientOptions co;
             co.baseUrl = config.platform.baseUrl;
             co.caBundle = config.platform.caBundle;
+            co.pinnedPublicKey = config.platform.pinnedPublicKey;
             co.timeoutSeconds = config.platform.timeoutSeconds;
             co.signer = key->signer.get();
             co.certificatePem = key->certificatePem;

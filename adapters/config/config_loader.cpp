@@ -307,7 +307,37 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
         cfg.platform.timeoutSeconds = static_cast<int>(*t);
       }
     }
-    fd.unknownKeys(*p, "$.platform", {"baseUrl", "caBundle", "timeoutSeconds"});
+    // platform.pinnedPublicKey: libcurl's "sha256//BASE64" (32 bytes: 43 characters and one
+    // '='), several joined by ';' (docs/platform-client.md, "Connection").
+    if (auto pin = fd.str(*p, "$.platform", "pinnedPublicKey", false)) {
+      const auto validOne = [](std::string_view one) {
+        constexpr std::string_view prefix = "sha256//";
+        if (!one.starts_with(prefix) || one.size() != prefix.size() + 44 || !one.ends_with('='))
+          return false;
+        for (char c : one.substr(prefix.size(), 43)) {
+          if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                c == '+' || c == '/'))
+            return false;
+        }
+        return true;
+      };
+      bool valid = !pin->empty();
+      for (std::size_t at = 0; valid && at <= pin->size();) {
+        const std::size_t semicolon = pin->find(';', at);
+        const std::size_t end = semicolon == std::string::npos ? pin->size() : semicolon;
+        valid = validOne(std::string_view(*pin).substr(at, end - at));
+        at = end + 1;
+      }
+      if (valid) {
+        cfg.platform.pinnedPublicKey = *pin;
+      } else {
+        fd.error("$.platform.pinnedPublicKey", "CONFIG_PINNED_KEY",
+                 "not a public key pin: expected sha256// and 44 characters of base64",
+                 "openssl x509 -in SERVER.pem -pubkey -noout | openssl pkey -pubin -outform der | "
+                 "openssl dgst -sha256 -binary | base64  (then prefix sha256//)");
+      }
+    }
+    fd.unknownKeys(*p, "$.platform", {"baseUrl", "caBundle", "timeoutSeconds", "pinnedPublicKey"});
   }
   if (const json* st = fd.object(*doc, "$", "state", false)) {
     cfg.statePath = resolve(dir, fd.str(*st, "$.state", "path", false).value_or(""));

@@ -2,6 +2,7 @@
 #include "zzjb/files/files.hpp"
 
 #include <fcntl.h>
+#include <link.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -222,12 +223,16 @@ Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view
 }
 
 LoadableFile::LoadableFile(LoadableFile&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      dup_(std::exchange(other.dup_, -1)),
+      path_(std::move(other.path_)) {}
 
 LoadableFile& LoadableFile::operator=(LoadableFile&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
+    if (dup_ >= 0) ::close(dup_);
     fd_ = std::exchange(other.fd_, -1);
+    dup_ = std::exchange(other.dup_, -1);
     path_ = std::move(other.path_);
   }
   return *this;
@@ -235,9 +240,41 @@ LoadableFile& LoadableFile::operator=(LoadableFile&& other) noexcept {
 
 LoadableFile::~LoadableFile() {
   if (fd_ >= 0) ::close(fd_);
+  if (dup_ >= 0) ::close(dup_);
 }
 
 std::string LoadableFile::loadPath() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+namespace {
+
+bool nameIsLoaded(const std::string& name) {
+  struct Search {
+    const std::string* name;
+    bool found;
+  } search{&name, false};
+  ::dl_iterate_phdr(
+      [](dl_phdr_info* info, std::size_t, void* data) -> int {
+        auto* s = static_cast<Search*>(data);
+        if (info->dlpi_name != nullptr && *s->name == info->dlpi_name) s->found = true;
+        return s->found ? 1 : 0;
+      },
+      &search);
+  return search.found;
+}
+
+}  // namespace
+
+std::string LoadableFile::freshLoadPath() {
+  std::string name = loadPath();
+  for (int from = fd_ + 1; nameIsLoaded(name) && from < 4096; ++from) {
+    if (dup_ >= 0) ::close(dup_);
+    dup_ = ::fcntl(fd_, F_DUPFD_CLOEXEC, from);
+    if (dup_ < 0) return loadPath();
+    from = dup_;
+    name = "/proc/self/fd/" + std::to_string(dup_);
+  }
+  return name;
+}
 
 Result<void> checkSafeDirectory(const std::filesystem::path& dir, std::string_view what) {
   std::error_code ec;

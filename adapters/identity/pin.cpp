@@ -1,8 +1,11 @@
 // Reading a school's PIN from where the configuration says it is. The PIN never appears in a
-// message; a PIN file that others can read is refused.
+// message; a PIN file that others can read is refused. Every buffer that held the PIN is wiped on
+// every path, and a PIN taken from the environment leaves it (docs/identity.md, "The PIN in
+// memory").
 #include "zzjb/identity/pin.hpp"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -10,7 +13,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string_view>
 
 namespace zzjb::identity {
 
@@ -20,10 +28,6 @@ Finding pinError(std::string code, std::string message, std::string hint, const 
   Finding f = configFinding(std::move(code), std::move(message), std::move(hint));
   f.school = school;
   return f;
-}
-
-void trimNewline(std::string& s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
 }
 
 // Reads a whole small file through a descriptor (no stream buffers keep copies).
@@ -48,17 +52,21 @@ Result<Secret> readSecretFile(const std::string& path, const std::string& what,
         "PIN_FILE_MODE", what + " " + path + " has mode " + mode + ": others could read the PIN",
         "run: chmod 600 " + path, school));
   }
+  // One read into a buffer sized once (nothing reallocated, so no stray copy), wiped below on
+  // every path: the Secret copies what it needs.
   std::string buf(static_cast<std::size_t>(st.st_size > 0 && st.st_size < 4096 ? st.st_size : 256),
                   '\0');
   ssize_t n = ::read(fd, buf.data(), buf.size());
   ::close(fd);
   if (n < 0) {
+    wipeString(buf);
     return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " cannot be read", "",
                                     school));
   }
-  buf.resize(static_cast<std::size_t>(n));
-  trimNewline(buf);
-  Secret s(std::move(buf));
+  std::string_view pin(buf.data(), static_cast<std::size_t>(n));
+  while (!pin.empty() && (pin.back() == '\n' || pin.back() == '\r')) pin.remove_suffix(1);
+  Secret s(pin);
+  wipeString(buf);
   if (s.empty()) {
     return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " is empty",
                                     "write the PIN into it (one line)", school));
@@ -83,13 +91,17 @@ Result<Secret> prompt(const std::string& school) {
   termios quiet = old;
   quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
   ::tcsetattr(tty, TCSAFLUSH, &quiet);
+  // Reserved once: appending never reallocates, so no copy of the PIN is left in freed memory.
+  constexpr std::size_t kMaxPin = 256;
   std::string pin;
+  pin.reserve(kMaxPin);
   char c = 0;
-  while (::read(tty, &c, 1) == 1 && c != '\n' && c != '\r' && pin.size() < 256) pin += c;
+  while (::read(tty, &c, 1) == 1 && c != '\n' && c != '\r' && pin.size() < kMaxPin) pin += c;
+  OPENSSL_cleanse(&c, sizeof c);
   ::tcsetattr(tty, TCSAFLUSH, &old);
   (void)!::write(tty, "\n", 1);
   ::close(tty);
-  Secret s(std::move(pin));
+  Secret s(std::move(pin));  // wipes `pin`
   if (s.empty()) return std::unexpected(pinError("PIN_UNAVAILABLE", "no PIN was entered", "", school));
   return s;
 }
@@ -97,7 +109,42 @@ Result<Secret> prompt(const std::string& school) {
 }  // namespace
 
 namespace {
+
 Result<Secret> readPinFrom(const PinSource& source, const std::string& school);
+
+// PINs taken out of the environment, by variable, so that a daemon that opens the key again on a
+// later pass, or a second school naming the same variable, still finds it. Only this process's
+// memory holds them: not /proc/PID/environ, not a child's environment.
+struct TakenPins {
+  std::mutex mutex;
+  std::map<std::string, Secret, std::less<>> byVariable;
+};
+
+TakenPins& takenPins() {
+  static TakenPins* pins = new TakenPins;  // never destroyed: readPin may run during exit
+  return *pins;
+}
+
+// The PIN in environment variable `name`, which is then overwritten in place and removed from
+// the environment; or the one taken from it before. Nothing when neither is there.
+std::optional<Secret> takeFromEnvironment(const std::string& name) {
+  TakenPins& taken = takenPins();
+  const std::lock_guard lock(taken.mutex);
+  if (char* v = std::getenv(name.c_str()); v != nullptr && *v != '\0') {
+    Secret pin{std::string_view(v)};
+    // The bytes live in the environment block (or the caller's putenv string): overwrite them
+    // where they are, then drop the variable so that no child process inherits it.
+    OPENSSL_cleanse(v, std::strlen(v));
+    ::unsetenv(name.c_str());
+    auto [it, added] = taken.byVariable.try_emplace(name);
+    it->second = Secret(pin.view());
+    return pin;
+  }
+  auto it = taken.byVariable.find(name);
+  if (it == taken.byVariable.end()) return std::nullopt;
+  return Secret(it->second.view());
+}
+
 }  // namespace
 
 Result<Secret> readPin(const PinSource& source, const std::string& school) {
@@ -114,15 +161,12 @@ namespace {
 
 Result<Secret> readPinFrom(const PinSource& source, const std::string& school) {
   if (!source.env.empty()) {
-    const char* v = std::getenv(source.env.c_str());
-    if (v == nullptr || *v == '\0') {
-      return std::unexpected(pinError("PIN_UNAVAILABLE",
-                                      "environment variable " + source.env + " is not set",
-                                      "set it in the service's environment (or use pin.credential "
-                                      "with systemd's LoadCredential=)",
-                                      school));
-    }
-    return Secret(v);
+    if (auto pin = takeFromEnvironment(source.env)) return std::move(*pin);
+    return std::unexpected(pinError("PIN_UNAVAILABLE",
+                                    "environment variable " + source.env + " is not set",
+                                    "set it in the service's environment (or use pin.credential "
+                                    "with systemd's LoadCredential=)",
+                                    school));
   }
   if (!source.file.empty()) return readSecretFile(source.file, "PIN file", school, true);
   if (!source.credential.empty()) {

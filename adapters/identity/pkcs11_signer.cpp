@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "library_loading.hpp"
 #include "zzjb/identity/signers.hpp"
 
 namespace zzjb::identity {
@@ -204,16 +205,13 @@ class Module {
 };
 
 Result<std::unique_ptr<Module>> loadModule(const std::string& path) {
-  std::error_code ec;
-  boost::dll::shared_library library(
-      path, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-  if (ec || !library.is_loaded()) {
-    const char* loader = ::dlerror();
-    std::string why = loader != nullptr ? std::string(loader) : ec.message();
-    return std::unexpected(configFinding(
-        "KEY_MODULE", "cannot load the pkcs11 module " + path + ": " + why,
-        "set module-path in the key URI to the token vendor's PKCS#11 library (a .so file)"));
-  }
+  // Only from a trusted place, and the checked file itself (docs/identity.md, "Token libraries are
+  // code").
+  auto loaded = detail::loadTokenLibrary(
+      path, "pkcs11 module",
+      "set module-path in the key URI to the token vendor's PKCS#11 library (a .so file)");
+  if (!loaded) return std::unexpected(std::move(loaded.error()));
+  boost::dll::shared_library library = std::move(*loaded);
   if (!library.has("C_GetFunctionList")) {
     return std::unexpected(configFinding(
         "KEY_MODULE", "the library " + path + " is not a pkcs11 module: no C_GetFunctionList",

@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "library_loading.hpp"
 #include "skf.h"
 #include "sm2.hpp"
 #include "zzjb/identity/signers.hpp"
@@ -294,8 +295,10 @@ std::optional<Finding> SkfSigner::checkPin(const PinProvider& pin) {
 
   auto secret = pin();
   if (!secret) return std::move(secret.error());
-  std::vector<char> buffer(secret->view().begin(), secret->view().end());
-  buffer.push_back('\0');
+  // Sized once with its NUL: a push_back that reallocated would leave a copy of the PIN in freed
+  // memory (docs/identity.md, "The PIN in memory").
+  std::vector<char> buffer(secret->view().size() + 1, '\0');
+  std::copy(secret->view().begin(), secret->view().end(), buffer.begin());
   ULONG retryCount = 0;
   const ULONG rv = api_.verifyPin(application_, USER_TYPE, buffer.data(), &retryCount);
   OPENSSL_cleanse(buffer.data(), buffer.size());
@@ -508,16 +511,13 @@ PinStatus SkfSigner::pinStatus() const {
 
 Result<std::unique_ptr<Signer>> openSkf(const SkfKeyUri& uri, const PinProvider& pin) {
   const std::string description = describeUri(uri);
-  std::error_code ec;
-  boost::dll::shared_library library(
-      uri.lib, ec, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
-  if (ec || !library.is_loaded()) {
-    const char* loader = ::dlerror();
-    const std::string why = loader != nullptr ? std::string(loader) : ec.message();
-    return std::unexpected(
-        configFinding("KEY_MODULE", "cannot load the SKF library " + uri.lib + ": " + why,
-                      "set lib= in the key URI to the USB key vendor's SKF library (a .so file)"));
-  }
+  // Only from a trusted place, and the checked file itself (docs/identity.md, "Token libraries are
+  // code").
+  auto loaded = detail::loadTokenLibrary(
+      uri.lib, "SKF library",
+      "set lib= in the key URI to the USB key vendor's SKF library (a .so file)");
+  if (!loaded) return std::unexpected(std::move(loaded.error()));
+  boost::dll::shared_library library = std::move(*loaded);
   SkfApi api;
   const auto need = [&](const char* name, auto& fn) -> std::optional<Finding> {
     if (resolve(library, name, fn)) return std::nullopt;

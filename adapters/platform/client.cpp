@@ -12,7 +12,6 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
-#include <fstream>
 #include <mutex>
 #include <random>
 #include <span>
@@ -20,6 +19,7 @@
 #include <utility>
 
 #include "wire.hpp"
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::platform {
 
@@ -325,7 +325,7 @@ class CurlPlatformClient final : public PlatformClient {
     if (!a) return std::unexpected(a.error());
     auto one = wire::decodeZeroOrOne(a->body);
     if (!one) return std::unexpected(protocolFailure(*a, one.error()));
-    if (!*one) return std::optional<T>();
+    if (*one == nullptr) return std::optional<T>();
     auto item = decode(**one);
     if (!item) return std::unexpected(protocolFailure(*a, "items[0]: " + item.error()));
     return std::optional<T>(std::move(*item));
@@ -560,8 +560,6 @@ class CurlPlatformClient final : public PlatformClient {
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(curl_, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2));
-    if (!options_.caBundle.empty())
-      curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.caBundle.c_str());
     curl_easy_setopt(curl_, CURLOPT_TIMEOUT, static_cast<long>(options_.timeoutSeconds));
     curl_easy_setopt(curl_, CURLOPT_CONNECTTIMEOUT,
                      static_cast<long>(options_.connectTimeoutSeconds));
@@ -691,6 +689,11 @@ class CurlPlatformClient final : public PlatformClient {
     if (rc == CURLE_OPERATION_TIMEDOUT) {
       at.failure.code = "TIMEOUT";
       at.failure.message = "no complete answer within the time limit: " + detail;
+    } else if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
+      at.verdict = Verdict::Fail;
+      at.failure.code = "TLS";
+      at.failure.message = "the server's public key does not match platform.pinnedPublicKey (" +
+                           options_.pinnedPublicKey + "): " + detail;
     } else if (isTlsVerification(rc)) {
       // A certificate that does not verify will not verify a second later: not retried.
       at.verdict = Verdict::Fail;
@@ -721,8 +724,11 @@ class CurlPlatformClient final : public PlatformClient {
   static Attempt judgeAnswer(Attempt at, const Request& r) {
     at.failure.httpStatus = at.status;
     at.failure.requestId = at.requestId;
-    json body = json::parse(at.answerText, nullptr, false);
-    const bool parsed = !body.is_discarded();
+    // Bounded (docs/platform-client.md, "Answers"): a deep or huge answer is unreadable, never a
+    // deep recursion later.
+    wire::Decoded<json> read = wire::parseAnswer(at.answerText);
+    const bool parsed = read.has_value();
+    json body = parsed ? std::move(*read) : json();
     const bool success = at.status >= 200 && at.status < 300;
     if (success && parsed) {
       at.verdict = Verdict::Ok;
@@ -752,7 +758,7 @@ class CurlPlatformClient final : public PlatformClient {
       at.failure.code = "MALFORMED";
       at.failure.message = "answer with status " + std::to_string(s) +
                            " is not the expected JSON (" + std::to_string(at.answerText.size()) +
-                           " bytes)";
+                           " bytes" + (parsed ? std::string() : ": " + read.error()) + ")";
       return at;
     }
     if (s == 401 && r.authenticated &&
@@ -786,6 +792,52 @@ class CurlPlatformClient final : public PlatformClient {
   std::string answerRetryAfter_;
 };
 
+// "sha256//BASE64" (the SHA-256 of the server's SubjectPublicKeyInfo), several joined by ';':
+// libcurl's CURLOPT_PINNEDPUBLICKEY, without its file form.
+bool validPinnedPublicKey(std::string_view text) {
+  constexpr std::string_view prefix = "sha256//";
+  while (true) {
+    const std::size_t end = std::min(text.find(';'), text.size());
+    std::string_view one = text.substr(0, end);
+    if (!one.starts_with(prefix)) return false;
+    auto digest = wire::base64Decode(one.substr(prefix.size()));
+    if (!digest || digest->size() != 32 || one.size() != prefix.size() + 44) return false;
+    if (end == text.size()) return true;
+    text.remove_prefix(end + 1);
+  }
+}
+
+// Whom the client trusts: with a CA bundle, that bundle and nothing else — no CA path (libcurl's
+// built-in default, e.g. /etc/ssl/certs, would otherwise be searched beside it, see
+// docs/platform-client.md, "Connection"); without one, libcurl's system store. Plus the pinned
+// public key when there is one. Any option libcurl refuses is an error: never a silent fallback.
+std::optional<Finding> configureTrust(CURL* curl, const std::string& bundlePem,
+                                      const ClientOptions& options) {
+  const auto failed = [&](const char* what, CURLcode rc) {
+    return clientFinding(std::string("libcurl refused ") + what + ": " + curl_easy_strerror(rc),
+                         "use a libcurl built with OpenSSL 7.77 or later");
+  };
+  if (!bundlePem.empty()) {
+    curl_blob blob{};
+    blob.data = const_cast<char*>(bundlePem.data());  // copied by libcurl (CURL_BLOB_COPY)
+    blob.len = bundlePem.size();
+    blob.flags = CURL_BLOB_COPY;
+    if (CURLcode rc = curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &blob); rc != CURLE_OK)
+      return failed("CURLOPT_CAINFO_BLOB", rc);
+    if (CURLcode rc = curl_easy_setopt(curl, CURLOPT_CAINFO, nullptr); rc != CURLE_OK)
+      return failed("CURLOPT_CAINFO", rc);
+    if (CURLcode rc = curl_easy_setopt(curl, CURLOPT_CAPATH, nullptr); rc != CURLE_OK)
+      return failed("CURLOPT_CAPATH", rc);
+  }
+  if (!options.pinnedPublicKey.empty()) {
+    if (CURLcode rc =
+            curl_easy_setopt(curl, CURLOPT_PINNEDPUBLICKEY, options.pinnedPublicKey.c_str());
+        rc != CURLE_OK)
+      return failed("CURLOPT_PINNEDPUBLICKEY", rc);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<PlatformClient>> makePlatformClient(ClientOptions options) {
@@ -809,8 +861,21 @@ Result<std::unique_ptr<PlatformClient>> makePlatformClient(ClientOptions options
   if (options.keyId.empty())
     return std::unexpected(clientFinding(
         "no keyId to log in with", "configure identity.keyId or use a certificate that has one"));
-  if (!options.caBundle.empty() && !std::ifstream(options.caBundle).good())
-    return std::unexpected(clientFinding("cannot read the CA bundle " + options.caBundle));
+  std::string bundlePem;
+  if (!options.caBundle.empty()) {
+    auto read = files::readFile(
+        options.caBundle, {files::kMaxCertificateBytes, "CA bundle", /*followFinalLink=*/true});
+    if (!read)
+      return std::unexpected(clientFinding(
+          "cannot read the CA bundle " + options.caBundle + ": " + read.error().message,
+          read.error().hint));
+    bundlePem = std::move(*read);
+  }
+  if (!options.pinnedPublicKey.empty() && !validPinnedPublicKey(options.pinnedPublicKey))
+    return std::unexpected(clientFinding(
+        "pinned public key is not sha256//BASE64 (44 characters of base64)",
+        "take it from the server's certificate: openssl x509 -pubkey -noout | openssl pkey "
+        "-pubin -outform der | openssl dgst -sha256 -binary | base64"));
   if (options.timeoutSeconds <= 0 || options.connectTimeoutSeconds <= 0)
     return std::unexpected(clientFinding("timeouts must be positive"));
   if (options.maxAttempts < 1)
@@ -824,6 +889,10 @@ Result<std::unique_ptr<PlatformClient>> makePlatformClient(ClientOptions options
                                          curl_easy_strerror(curlGlobalResult)));
   CURL* handle = curl_easy_init();
   if (handle == nullptr) return std::unexpected(clientFinding("libcurl could not make a handle"));
+  if (auto refused = configureTrust(handle, bundlePem, options)) {
+    curl_easy_cleanup(handle);
+    return std::unexpected(std::move(*refused));
+  }
   const std::string origin = "https://" + host;
   return std::unique_ptr<PlatformClient>(std::make_unique<CurlPlatformClient>(
       std::move(options), handle, origin, std::move(basePath)));

@@ -10,7 +10,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <limits>
 #include <stdexcept>
+
+#include "zzjb/json/bounded.hpp"
 
 namespace zzjb::platform::wire {
 
@@ -26,6 +29,20 @@ std::string hex(std::span<const unsigned char> bytes) {
     out += kHex[b & 0x0f];
   }
   return out;
+}
+
+// An integer that fits an int: 4294967300 is not read as 4.
+std::optional<int> asInt(const json& v) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) return std::nullopt;
+    return static_cast<int>(u);
+  }
+  if (!v.is_number_integer()) return std::nullopt;
+  const auto i = v.get<std::int64_t>();
+  if (i < std::numeric_limits<int>::min() || i > std::numeric_limits<int>::max())
+    return std::nullopt;
+  return static_cast<int>(i);
 }
 
 // Reads fields of one JSON object; remembers the first problem, after which every read returns
@@ -53,11 +70,9 @@ class Reader {
   int integer(const char* key) {
     const json* v = find(key, true);
     if (v == nullptr) return 0;
-    if (!v->is_number_integer()) {
-      fail(key, "is not an integer");
-      return 0;
-    }
-    return v->get<int>();
+    const std::optional<int> n = asInt(*v);
+    if (!n) fail(key, v->is_number_integer() ? "is out of range" : "is not an integer");
+    return n.value_or(0);
   }
 
   // The member itself; nullptr when absent (a problem when required).
@@ -287,6 +302,25 @@ Multipart declarationUpload(const std::string& manifestText, std::string_view xl
   return m;
 }
 
+Decoded<json> parseAnswer(std::string_view body) {
+  auto parsed = zzjb::json::parse(body, {kMaxAnswerDepth, zzjb::json::kMaxBytes});
+  if (parsed) return std::move(*parsed);
+  const zzjb::json::ParseError& e = parsed.error();
+  switch (e.kind) {
+    case zzjb::json::ParseError::Kind::TooDeep:
+      return std::unexpected("the answer's " + e.message);
+    case zzjb::json::ParseError::Kind::NumberOutOfRange:
+      return std::unexpected(
+          std::string("the answer holds a number too large to read (like 1e999)"));
+    case zzjb::json::ParseError::Kind::TooLarge:
+      return std::unexpected("the answer is too large: " + e.message);
+    case zzjb::json::ParseError::Kind::Syntax:
+      break;
+  }
+  return std::unexpected("the answer is not valid JSON in UTF-8 (at byte " +
+                         std::to_string(e.byte) + ")");
+}
+
 Decoded<AccountState> decodeAccount(const json& j) {
   Reader r(j, "");
   AccountState a;
@@ -337,11 +371,12 @@ Decoded<Catalog> decodeCatalog(const json& j) {
           o.fail("levels", "is not an array");
         else {
           for (const json& l : *levels) {
-            if (!l.is_number_integer()) {
-              o.fail("levels", "holds a value that is not an integer");
+            const std::optional<int> level = asInt(l);
+            if (!level) {
+              o.fail("levels", "holds a value that is not an integer in range");
               break;
             }
-            occ.levels.push_back(l.get<int>());
+            occ.levels.push_back(*level);
           }
         }
       }
@@ -444,12 +479,12 @@ Decoded<std::vector<DeclarationInfo>> decodeDeclarations(const json& j) {
   return out;
 }
 
-Decoded<std::optional<json>> decodeZeroOrOne(const json& j) {
+Decoded<const json*> decodeZeroOrOne(const json& j) {
   auto items = arrayAt(j, "items");
   if (!items) return std::unexpected(items.error());
-  if ((*items)->empty()) return std::optional<json>();
+  if ((*items)->empty()) return nullptr;
   if ((*items)->size() > 1) return std::unexpected(std::string("items holds more than one entry"));
-  return std::optional<json>((**items)[0]);
+  return &(**items)[0];
 }
 
 std::optional<ErrorBody> decodeError(const json& j) {
@@ -474,6 +509,53 @@ std::optional<ErrorBody> decodeError(const json& j) {
     }
   }
   return e;
+}
+
+namespace {
+
+template <typename T>
+std::expected<void, std::string> nothingOr(const Decoded<T>& d) {
+  if (d) return {};
+  return std::unexpected(d.error());
+}
+
+template <typename Decode>
+std::expected<void, std::string> zeroOrOne(const json& j, Decode decode) {
+  auto one = decodeZeroOrOne(j);
+  if (!one) return std::unexpected(one.error());
+  if (*one == nullptr) return {};
+  auto item = decode(**one);
+  if (!item) return std::unexpected("items[0]: " + item.error());
+  return {};
+}
+
+}  // namespace
+
+std::expected<void, std::string> decodeAnswer(AnswerKind kind, std::string_view body) {
+  auto j = parseAnswer(body);
+  if (!j) return std::unexpected(j.error());
+  switch (kind) {
+    case AnswerKind::Account:
+      return nothingOr(decodeAccount(*j));
+    case AnswerKind::Catalog:
+      return nothingOr(decodeCatalog(*j));
+    case AnswerKind::Permissions:
+      return nothingOr(decodePermissions(*j));
+    case AnswerKind::Application:
+      return nothingOr(decodeApplication(*j));
+    case AnswerKind::Batch:
+      return nothingOr(decodeBatch(*j));
+    case AnswerKind::Declarations:
+      return nothingOr(decodeDeclarations(*j));
+    case AnswerKind::ZeroOrOneApplication:
+      return zeroOrOne(*j, decodeApplication);
+    case AnswerKind::ZeroOrOneBatch:
+      return zeroOrOne(*j, decodeBatch);
+    case AnswerKind::Error:
+      if (decodeError(*j)) return {};
+      return std::unexpected(std::string("not an error object"));
+  }
+  return std::unexpected(std::string("unknown answer kind"));
 }
 
 }  // namespace zzjb::platform::wire

@@ -55,14 +55,23 @@ struct Multipart {
 [[nodiscard]] Multipart declarationUpload(const std::string& manifestText, std::string_view xlsx);
 
 // Answers.
+//
+// Every answer body is parsed here, bounded (zzjb/json/bounded.hpp: 64 levels of nesting, the
+// client's 64 MiB): a hostile or broken platform (or a man in the middle) gets a "does not follow
+// the contract" error, never a deep recursion in a copy or a dump, never an exception. Numbers
+// too large for a double (1e999) and invalid UTF-8 in strings are parse errors. The message says
+// what and where (byte offset), never echoes the body. See docs/platform-client.md.
+inline constexpr int kMaxAnswerDepth = 64;
+[[nodiscard]] Decoded<json> parseAnswer(std::string_view body);
+
 [[nodiscard]] Decoded<AccountState> decodeAccount(const json& j);
 [[nodiscard]] Decoded<Catalog> decodeCatalog(const json& j);
 [[nodiscard]] Decoded<std::vector<GrantedPermission>> decodePermissions(const json& j);
 [[nodiscard]] Decoded<ApplicationState> decodeApplication(const json& j);
 [[nodiscard]] Decoded<BatchState> decodeBatch(const json& j);
 [[nodiscard]] Decoded<std::vector<DeclarationInfo>> decodeDeclarations(const json& j);
-// `{"items": [x]}` → x's JSON, `{"items": []}` → nullopt.
-[[nodiscard]] Decoded<std::optional<json>> decodeZeroOrOne(const json& j);
+// `{"items": [x]}` → x (a pointer into `j`: nothing is copied), `{"items": []}` → nullptr.
+[[nodiscard]] Decoded<const json*> decodeZeroOrOne(const json& j);
 
 struct ErrorBody {
   std::string code;
@@ -72,5 +81,22 @@ struct ErrorBody {
 };
 // The platform's error object; nullopt when `j` is not one.
 [[nodiscard]] std::optional<ErrorBody> decodeError(const json& j);
+
+// The byte-level entry point for tests and fuzzers: parses `body` as parseAnswer does and runs
+// the decoder the client runs on that kind of answer (ZeroOrOneApplication and ZeroOrOneBatch:
+// the idempotency lookups, decodeZeroOrOne then the item's decoder). The problem, or nothing.
+// Never throws, for any bytes.
+enum class AnswerKind {
+  Account,
+  Catalog,
+  Permissions,
+  Application,
+  Batch,
+  Declarations,
+  ZeroOrOneApplication,
+  ZeroOrOneBatch,
+  Error,
+};
+[[nodiscard]] std::expected<void, std::string> decodeAnswer(AnswerKind kind, std::string_view body);
 
 }  // namespace zzjb::platform::wire

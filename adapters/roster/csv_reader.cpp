@@ -1,20 +1,25 @@
 // CSV roster reader (RFC 4180): UTF-8 with or without BOM, GB18030 as Excel on Chinese Windows
 // saves it, comma- or tab-separated; quoted fields may hold commas, doubled quotes and newlines.
+// Bounded (docs/architecture.md, "Rosters in bounded memory"): the header line, each field and
+// the table are capped as they are read, and a cell that cannot be decoded leaves only its row
+// out.
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "internal.hpp"
+#include "zzjb/files/files.hpp"
 #include "zzjb/roster/readers.hpp"
 
 namespace zzjb::roster {
 
 namespace {
 
-using detail::RawRow;
 using detail::rosterFinding;
+using detail::TableBuilder;
+
+static_assert(RosterLimits{}.maxFileBytes == files::kMaxRosterBytes,
+              "a roster file is read with the one limit files:: states for it");
 
 constexpr const char* kSaveAsUtf8Hint =
     "in Excel or WPS choose 另存为 → \"CSV UTF-8(逗号分隔)(*.csv)\"; or convert it with "
@@ -24,35 +29,6 @@ Finding csvError(std::string code, const std::string& file, std::size_t line, st
                  std::string hint) {
   return rosterFinding(Severity::Error, std::move(code), file, line, std::move(message),
                        std::move(hint));
-}
-
-std::string hexByte(char c) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(c)));
-  return buf;
-}
-
-Result<std::string> readBytes(const std::filesystem::path& path, const std::string& display) {
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) {
-    return std::unexpected(csvError("ROSTER_READ", display, 0,
-                                    "cannot read roster file: " + ec.message(),
-                                    "check the file name and path in the configuration"));
-  }
-  if (size > detail::kMaxBytes) {
-    return std::unexpected(csvError(
-        "ROSTER_READ", display, 0,
-        "roster file is too large (" + std::to_string(size) + " bytes, at most 200 MB are read)",
-        "check that this is the right file"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream bytes;
-  if (!(in && bytes << in.rdbuf()) && size > 0) {
-    return std::unexpected(csvError("ROSTER_READ", display, 0, "cannot read roster file",
-                                    "check that the file exists and is readable"));
-  }
-  return bytes.str();
 }
 
 // Rejects what is certainly not a CSV text: UTF-16, NUL bytes, zip (xlsx) and OLE2 (xls).
@@ -81,25 +57,32 @@ std::optional<Finding> notCsvText(std::string_view b, const std::string& display
   return std::nullopt;
 }
 
-// Decodes to UTF-8, setting table.encoding and, for GB18030, a note.
-Result<std::string> decode(std::string bytes, RosterTable& table) {
+// How the fields' bytes become UTF-8: as they are (checked cell by cell), or each field through
+// GB18030 when the file is mostly GB18030 with some bytes that are not.
+enum class FieldCoding { Utf8, Gb18030 };
+
+struct Decoded {
+  std::string converted;  // the whole file as UTF-8, when it was converted at once
+  bool useConverted = false;
+  std::size_t skip = 0;  // a byte-order mark
+  FieldCoding coding = FieldCoding::Utf8;
+};
+
+// Chooses the encoding, setting table.encoding and, for GB18030, a note. A file that is neither
+// UTF-8 nor GB18030 throughout is read in the one that fits better; the cells that do not fit are
+// findings at their cells (TableBuilder), so one bad cell costs one row.
+Decoded decode(std::string_view bytes, RosterTable& table) {
   constexpr std::string_view kBom = "\xEF\xBB\xBF";
-  const auto npos = std::string_view::npos;
+  Decoded d;
   if (bytes.starts_with(kBom)) {
-    bytes.erase(0, kBom.size());
-    if (const auto bad = detail::invalidUtf8At(bytes); bad != npos) {
-      return std::unexpected(csvError("ROSTER_ENCODING", table.file, detail::lineAt(bytes, bad),
-                                      "roster file starts with a UTF-8 byte-order mark but byte " +
-                                          hexByte(bytes[bad]) + " on this line is not UTF-8",
-                                      kSaveAsUtf8Hint));
-    }
+    d.skip = kBom.size();
     table.encoding = "UTF-8 with BOM";
-    return bytes;
+    return d;
   }
   const auto badUtf8 = detail::invalidUtf8At(bytes);
-  if (badUtf8 == npos) {
+  if (badUtf8 == std::string_view::npos) {
     table.encoding = "UTF-8";
-    return bytes;
+    return d;
   }
   auto converted = detail::gb18030ToUtf8(bytes);
   if (converted) {
@@ -109,14 +92,17 @@ Result<std::string> decode(std::string bytes, RosterTable& table) {
         "roster file is not UTF-8; read it as GB18030 (GBK), as Excel on Chinese Windows saves "
         "CSV, and converted it to UTF-8",
         std::string("to avoid guessing, ") + kSaveAsUtf8Hint));
-    return std::move(*converted);
+    d.converted = std::move(*converted);
+    d.useConverted = true;
+    return d;
   }
-  // Point at where the better-fitting encoding broke down.
-  const std::size_t bad = std::max(badUtf8, converted.error());
-  return std::unexpected(csvError("ROSTER_ENCODING", table.file, detail::lineAt(bytes, bad),
-                                  "roster file is neither UTF-8 nor GB18030: byte " +
-                                      hexByte(bytes[bad]) + " on this line cannot be decoded",
-                                  "save the file as UTF-8: " + std::string(kSaveAsUtf8Hint)));
+  if (converted.error() > badUtf8) {
+    table.encoding = "GB18030";
+    d.coding = FieldCoding::Gb18030;
+  } else {
+    table.encoding = "UTF-8";
+  }
+  return d;
 }
 
 // ',' unless the first non-blank line has tabs and no commas (Excel "文本文件(制表符分隔)").
@@ -135,47 +121,83 @@ char pickDelimiter(std::string_view text) {
   return ',';
 }
 
+bool isAscii(std::string_view s) {
+  return std::ranges::all_of(s, [](char c) { return static_cast<unsigned char>(c) < 0x80U; });
+}
+
 // RFC 4180 with the usual leniency: a quote opens a quoted field only at the start of a field;
-// elsewhere it is an ordinary character. Line ends inside quotes become "\n".
-Result<std::vector<RawRow>> parse(std::string_view text, char delim, const std::string& file) {
-  std::vector<RawRow> rows;
+// elsewhere it is an ordinary character. Line ends inside quotes become "\n". A field keeps at
+// most maxCellBytes + 1 bytes (enough for the builder to say it is too long).
+std::optional<Finding> parse(std::string_view text, char delim, FieldCoding coding,
+                             TableBuilder& out, const std::string& file) {
+  const RosterLimits& limits = out.limits();
   std::size_t line = 1;
-  RawRow row{1, {}};
+  std::size_t column = 0;
+  std::size_t recordStart = 0;
   std::string field;
   bool fieldStart = true;
   bool inQuotes = false;
   bool pending = false;  // anything read since the last record ended
   std::size_t quoteLine = 0;
 
+  auto append = [&](char c) {
+    if (field.size() <= limits.maxCellBytes) field += c;
+  };
   auto endField = [&] {
-    row.cells.push_back(Cell{std::move(field), CellKind::Text, {}});
+    if (coding == FieldCoding::Gb18030 && !isAscii(field)) {
+      auto utf8 = detail::gb18030ToUtf8(field);
+      if (!utf8) {
+        out.badCell(column, {}, "ROSTER_CELL_ENCODING",
+                    "cell is neither UTF-8 nor GB18030 (byte " + std::to_string(utf8.error()) +
+                        " of the cell cannot be decoded)",
+                    "save the file as UTF-8: " + std::string(kSaveAsUtf8Hint));
+        field.clear();
+      } else {
+        field = std::move(*utf8);
+      }
+    }
+    out.addCell(column, Cell{std::move(field), CellKind::Text, {}});
     field.clear();
     fieldStart = true;
+    ++column;
   };
   // Consumes a line end at text[i] (CRLF, LF or CR) and returns the index after it.
   auto skipLineEnd = [&](std::size_t i) {
     ++line;
     return text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n' ? i + 2 : i + 1;
   };
+  auto headerTooLong = [&](std::size_t i) {
+    return !out.haveHeader() && i - recordStart > limits.maxHeaderBytes;
+  };
 
+  out.startRow(1);
   std::size_t i = 0;
   while (i < text.size()) {
+    if (out.fatal) return out.fatal;
+    if (headerTooLong(i)) {
+      return out.limitFinding("ROSTER_HEADER_TOO_LONG", line,
+                              "the header line holds more than " +
+                                  std::to_string(limits.maxHeaderBytes) +
+                                  " bytes (maxHeaderBytes); the file is not read",
+                              "the first line names the columns, e.g. 姓名,证件号码,…: check "
+                              "that this is the right file");
+    }
     const char c = text[i];
     pending = true;
     if (inQuotes) {
       if (c == '"') {
         if (i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
+          append('"');
           i += 2;
         } else {
           inQuotes = false;
           ++i;
         }
       } else if (c == '\r' || c == '\n') {
-        field += '\n';
+        append('\n');
         i = skipLineEnd(i);
       } else {
-        field += c;
+        append(c);
         ++i;
       }
       continue;
@@ -191,48 +213,59 @@ Result<std::vector<RawRow>> parse(std::string_view text, char delim, const std::
     } else if (c == '\r' || c == '\n') {
       endField();
       i = skipLineEnd(i);
-      rows.push_back(std::move(row));
-      row = RawRow{line, {}};
+      if (!out.endRow()) return out.fatal;
+      out.startRow(line);
+      column = 0;
+      recordStart = i;
       pending = false;
     } else {
-      field += c;
+      append(c);
       fieldStart = false;
       ++i;
     }
   }
   if (inQuotes) {
-    return std::unexpected(
-        csvError("ROSTER_QUOTE", file, quoteLine,
-                 "quoted field that starts on this line is never closed (a \" is missing)",
-                 "close the field with \"; a quote inside a quoted field is written twice (\"\"). "
-                 "Saving the file again from Excel, WPS or LibreOffice writes correct quoting"));
+    return csvError("ROSTER_QUOTE", file, quoteLine,
+                    "quoted field that starts on this line is never closed (a \" is missing)",
+                    "close the field with \"; a quote inside a quoted field is written twice "
+                    "(\"\"). Saving the file again from Excel, WPS or LibreOffice writes correct "
+                    "quoting");
   }
   if (pending) {
     endField();
-    rows.push_back(std::move(row));
+    if (!out.endRow()) return out.fatal;
   }
-  return rows;
+  return out.fatal;
 }
 
-Result<RosterTable> readCsv(const std::filesystem::path& path, const std::string& display) {
+Result<RosterTable> readCsv(std::string_view bytes, const std::string& display,
+                            const RosterLimits& limits) {
   RosterTable table;
   table.file = display;
-  auto bytes = readBytes(path, display);
-  if (!bytes) return std::unexpected(std::move(bytes.error()));
-  if (auto refused = notCsvText(*bytes, display)) return std::unexpected(std::move(*refused));
+  if (bytes.size() > limits.maxFileBytes) {
+    return std::unexpected(csvError("ROSTER_TOO_LARGE", display, 0,
+                                    "roster file holds more than " +
+                                        std::to_string(limits.maxFileBytes) +
+                                        " bytes (maxFileBytes); it is not read",
+                                    "check that this is the right file"));
+  }
+  if (auto refused = notCsvText(bytes, display)) return std::unexpected(std::move(*refused));
 
-  auto text = decode(std::move(*bytes), table);
-  if (!text) return std::unexpected(std::move(text.error()));
+  Decoded decoded = decode(bytes, table);
+  const std::string_view text =
+      decoded.useConverted ? std::string_view(decoded.converted) : bytes.substr(decoded.skip);
 
-  const char delim = pickDelimiter(*text);
+  const char delim = pickDelimiter(text);
   if (delim == '\t') {
     table.notes.push_back(rosterFinding(
         Severity::Info, "ROSTER_TAB_SEPARATED", display, 0,
         "the header line has tabs and no commas: read the file as tab-separated text", {}));
   }
-  auto rows = parse(*text, delim, display);
-  if (!rows) return std::unexpected(std::move(rows.error()));
-  if (!detail::assembleTable(table, std::move(*rows), false)) {
+  TableBuilder builder(table, limits, false);
+  if (auto error = parse(text, delim, decoded.coding, builder, display)) {
+    return std::unexpected(std::move(*error));
+  }
+  if (!builder.finish()) {
     return std::unexpected(csvError("ROSTER_EMPTY", display, 0,
                                     "roster file is empty: no header line found",
                                     "the first line must name the columns, e.g. 姓名,证件号码,…"));
@@ -242,15 +275,29 @@ Result<RosterTable> readCsv(const std::filesystem::path& path, const std::string
 
 }  // namespace
 
-Result<RosterTable> CsvReader::read(const std::filesystem::path& path,
-                                    const std::string& display) const {
+Result<RosterTable> readCsvBytes(std::string_view bytes, const std::string& display,
+                                 const RosterLimits& limits) {
   try {
-    return readCsv(path, display);
+    return readCsv(bytes, display, limits);
   } catch (const std::exception& e) {  // out of memory and the like: never escapes
     return std::unexpected(csvError("ROSTER_READ", display, 0,
                                     std::string("cannot read roster file: ") + e.what(),
                                     "check that the file is a roster saved as CSV"));
   }
+}
+
+Result<RosterTable> CsvReader::read(const std::filesystem::path& path,
+                                    const std::string& display) const {
+  auto bytes = files::readFile(path, {limits_.maxFileBytes, "roster", false});
+  if (!bytes) {
+    Finding f = std::move(bytes.error());
+    f.where.file = display;
+    // A path that is a link, a device or missing is the configuration's (78); a roster too large
+    // is the data's (65), like every other limit of the file (docs/architecture.md).
+    if (f.code == "FILE_TOO_LARGE") f.kind = FindingKind::Data;
+    return std::unexpected(std::move(f));
+  }
+  return readCsvBytes(*bytes, display, limits_);
 }
 
 }  // namespace zzjb::roster

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 
 #include "internal.hpp"
 
@@ -75,10 +76,12 @@ std::size_t invalidUtf8At(std::string_view s) {
 std::expected<std::string, std::size_t> gb18030ToUtf8(std::string_view in) {
   IconvHandle cd("UTF-8", "GB18030");
   if (!cd.ok()) return std::unexpected(std::size_t{0});
-  std::string input(in);  // iconv wants a non-const buffer
-  std::string out(input.size() * 2 + 16, '\0');
-  char* src = input.data();
-  std::size_t srcLeft = input.size();
+  // iconv's input is `char**` for historical reasons only: it never writes through it, so the
+  // bytes are not copied (a roster may be tens of MB).
+  char* src = const_cast<char*>(in.data());  // NOLINT(cppcoreguidelines-pro-type-const-cast)
+  std::size_t srcLeft = in.size();
+  // GB18030 → UTF-8 grows at most by half (2 bytes → 3).
+  std::string out(in.size() + in.size() / 2 + 16, '\0');
   std::size_t produced = 0;
   while (srcLeft > 0) {
     char* dst = out.data() + produced;
@@ -91,9 +94,10 @@ std::expected<std::string, std::size_t> gb18030ToUtf8(std::string_view in) {
       continue;
     }
     // EILSEQ (invalid sequence) or EINVAL (truncated at the end): `src` points at it.
-    return std::unexpected(static_cast<std::size_t>(src - input.data()));
+    return std::unexpected(static_cast<std::size_t>(src - in.data()));
   }
   out.resize(produced);
+  out.shrink_to_fit();
   return out;
 }
 
@@ -131,6 +135,37 @@ std::string trim(std::string_view s) {
       break;
   }
   return std::string(s);
+}
+
+std::string quotable(std::string_view s, std::size_t max) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    if (out.size() >= max) {
+      out += "…";
+      break;
+    }
+    const std::uint8_t b = byteAt(s, i);
+    if (b >= 0x20U && b < 0x7FU) {
+      out += static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    if (b >= 0x80U) {
+      // One well-formed UTF-8 sequence is kept as it is.
+      std::size_t len = b >= 0xF0U ? 4 : b >= 0xE0U ? 3 : 2;
+      if (i + len <= s.size() && invalidUtf8At(s.substr(i, len)) == std::string_view::npos) {
+        out.append(s.substr(i, len));
+        i += len;
+        continue;
+      }
+    }
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02X", static_cast<unsigned>(b));
+    out += buf;
+    ++i;
+  }
+  return out;
 }
 
 }  // namespace zzjb::roster::detail

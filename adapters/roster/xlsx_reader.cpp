@@ -1,5 +1,9 @@
 // xlsx roster reader: the first worksheet of an OOXML workbook (libzip + pugixml), cells as
 // stored — shared/inline strings, numbers exactly as written in <v>, booleans, formula strings.
+// Bounded (docs/architecture.md, "Rosters in bounded memory"): each part is capped once
+// uncompressed and before its DOM is built, shared strings are counted, rows stay sparse, and a
+// cell that is not UTF-8 leaves only its row out.
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <pugixml.hpp>
@@ -8,6 +12,7 @@
 
 #include "internal.hpp"
 #include "zip_archive.hpp"
+#include "zzjb/files/files.hpp"
 #include "zzjb/roster/readers.hpp"
 
 namespace zzjb::roster {
@@ -15,7 +20,8 @@ namespace zzjb::roster {
 namespace {
 
 using detail::columnName;
-using detail::RawRow;
+using detail::quotable;
+using detail::TableBuilder;
 
 constexpr std::size_t kMaxColumns = 16384;  // XFD, Excel's limit
 
@@ -23,9 +29,9 @@ constexpr const char* kResaveHint =
     "open it in Excel, WPS or LibreOffice and save it again as an Excel workbook (.xlsx)";
 
 Finding xlsxError(const std::string& file, std::string message, std::size_t line = 0,
-                  std::string cell = {}) {
-  Finding f = detail::rosterFinding(Severity::Error, "ROSTER_XLSX", file, line, std::move(message),
-                                    kResaveHint);
+                  std::string cell = {}, std::string code = "ROSTER_XLSX") {
+  Finding f = detail::rosterFinding(Severity::Error, std::move(code), file, line,
+                                    std::move(message), kResaveHint);
   f.where.cell = std::move(cell);
   return f;
 }
@@ -161,28 +167,59 @@ std::string relsOf(const std::string& part) {
   return dirOf(part) + "_rels/" + file + ".rels";
 }
 
+// What building a part's DOM may cost, counted on its bytes: each element ('<' not followed by
+// '/') with the text node it may hold, and each attribute ('='). An over-estimate, never under.
+std::size_t xmlNodeEstimate(std::string_view xml) {
+  std::size_t nodes = 0;
+  for (std::size_t i = 0; i < xml.size(); ++i) {
+    if (xml[i] == '=') {
+      ++nodes;
+    } else if (xml[i] == '<' && (i + 1 >= xml.size() || xml[i + 1] != '/')) {
+      nodes += 2;
+    }
+  }
+  return nodes;
+}
+
+// A parsed part: pugixml parses in place, so the bytes live as long as the document.
+struct XmlPart {
+  std::string bytes;
+  pugi::xml_document doc;
+};
+
 class Workbook {
  public:
-  Workbook(detail::ZipArchive zip, std::string display)
-      : zip_(std::move(zip)), display_(std::move(display)) {}
+  Workbook(detail::ZipArchive zip, std::string display, const RosterLimits& limits)
+      : zip_(std::move(zip)), display_(std::move(display)), limits_(limits) {}
 
   // Parses a part; missing parts are an error only if `required`.
-  std::optional<Finding> load(pugi::xml_document& doc, const std::string& part, bool required,
+  std::optional<Finding> load(XmlPart& part, const std::string& name, bool required,
                               bool& found) const {
-    found = zip_.contains(part);
+    found = zip_.contains(name);
     if (!found) {
       if (!required) return std::nullopt;
-      return xlsxError(display_,
-                       "roster file is not a usable .xlsx workbook: it has no part " + part);
+      return xlsxError(
+          display_, "roster file is not a usable .xlsx workbook: it has no part " + quotable(name));
     }
-    auto bytes = zip_.read(part);
-    if (!bytes) return xlsxError(display_, "roster workbook cannot be read: " + bytes.error());
-    const auto parsed = doc.load_buffer(bytes->data(), bytes->size(),
-                                        pugi::parse_default | pugi::parse_ws_pcdata_single);
+    auto bytes = zip_.read(name, limits_.maxPartBytes);
+    if (!bytes) {
+      return xlsxError(display_, "roster workbook cannot be read: " + bytes.error(), 0, {},
+                       "ROSTER_XLSX_PART_TOO_LARGE");
+    }
+    if (xmlNodeEstimate(*bytes) > limits_.maxXmlNodes) {
+      return xlsxError(display_,
+                       "roster workbook part " + quotable(name) + " holds more than " +
+                           std::to_string(limits_.maxXmlNodes) +
+                           " XML elements and attributes (maxXmlNodes); it is not read",
+                       0, {}, "ROSTER_XLSX_TOO_COMPLEX");
+    }
+    part.bytes = std::move(*bytes);
+    const auto parsed = part.doc.load_buffer_inplace(
+        part.bytes.data(), part.bytes.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!parsed) {
-      return xlsxError(display_, "roster workbook part " + part + " is not well-formed XML (" +
-                                     parsed.description() + " at byte " +
-                                     std::to_string(parsed.offset) + ")");
+      return xlsxError(display_, "roster workbook part " + quotable(name) +
+                                     " is not well-formed XML (" + parsed.description() +
+                                     " at byte " + std::to_string(parsed.offset) + ")");
     }
     return std::nullopt;
   }
@@ -191,11 +228,11 @@ class Workbook {
   // whose type ends with `typeSuffix`); empty if none.
   std::string target(const std::string& ownerPart, std::string_view id,
                      std::string_view typeSuffix) const {
-    pugi::xml_document rels;
+    XmlPart rels;
     bool found = false;
     if (load(rels, relsOf(ownerPart), false, found) || !found) return {};
     std::string result;
-    forEachChild(child(rels, "Relationships"), "Relationship", [&](pugi::xml_node r) {
+    forEachChild(child(rels.doc, "Relationships"), "Relationship", [&](pugi::xml_node r) {
       if (!result.empty() || attr(r, "TargetMode") == "External") return;
       const bool match = id.empty() ? attr(r, "Type").ends_with(typeSuffix) : attr(r, "Id") == id;
       if (match) result = resolvePart(dirOf(ownerPart), attr(r, "Target"));
@@ -204,145 +241,159 @@ class Workbook {
   }
 
   const std::string& display() const { return display_; }
+  const RosterLimits& limits() const { return limits_; }
 
  private:
   detail::ZipArchive zip_;
   std::string display_;
+  const RosterLimits& limits_;
 };
 
-Result<std::vector<std::string>> readSharedStrings(const Workbook& wb, const std::string& part) {
+Result<std::vector<std::string>> readSharedStrings(const Workbook& wb, const std::string& name) {
   std::vector<std::string> strings;
-  pugi::xml_document doc;
+  XmlPart part;
   bool found = false;
-  if (auto err = wb.load(doc, part, false, found)) return std::unexpected(std::move(*err));
-  if (found) {
-    forEachChild(child(doc, "sst"), "si",
-                 [&](pugi::xml_node si) { strings.push_back(stringItemText(si)); });
-  }
+  if (auto err = wb.load(part, name, false, found)) return std::unexpected(std::move(*err));
+  if (!found) return strings;
+  const RosterLimits& limits = wb.limits();
+  std::size_t bytes = 0;
+  std::optional<Finding> error;
+  forEachChild(child(part.doc, "sst"), "si", [&](pugi::xml_node si) {
+    if (error) return;
+    if (strings.size() >= limits.maxSharedStrings) {
+      error = xlsxError(wb.display(),
+                        "roster workbook has more than " + std::to_string(limits.maxSharedStrings) +
+                            " shared strings (maxSharedStrings); it is not read",
+                        0, {}, "ROSTER_TOO_MANY_SHARED_STRINGS");
+      return;
+    }
+    strings.push_back(stringItemText(si));
+    bytes += strings.back().size();
+    if (bytes > limits.maxSharedStringBytes) {
+      error = xlsxError(wb.display(),
+                        "roster workbook's shared strings hold more than " +
+                            std::to_string(limits.maxSharedStringBytes) +
+                            " bytes together (maxSharedStringBytes); it is not read",
+                        0, {}, "ROSTER_SHARED_STRINGS_TOO_LARGE");
+    }
+  });
+  if (error) return std::unexpected(std::move(*error));
   return strings;
+}
+
+// A shared string as cell text: one longer than a cell may be is cut just past the limit, so
+// that the builder reports it without copying all of it for each cell that refers to it.
+std::string cellText(std::string_view s, const RosterLimits& limits) {
+  return std::string(s.substr(0, limits.maxCellBytes + 1));
 }
 
 Result<Cell> readCell(pugi::xml_node c, const std::string& ref,
                       const std::vector<std::string>& shared, const RosterTable& table,
-                      std::size_t row) {
+                      std::size_t row, const RosterLimits& limits) {
   Cell cell;
   cell.ref = ref;
   const std::string_view type = attr(c, "t");
   const pugi::xml_node v = child(c, "v");
-  const std::string value = v ? v.child_value() : "";
+  const std::string_view value = v ? v.child_value() : "";
   if (type == "s") {
     const auto index = parseIndex(detail::trim(value));
     if (!index || *index >= shared.size()) {
       return std::unexpected(xlsxError(table.file,
-                                       "cell " + ref + " refers to shared string \"" + value +
-                                           "\" but the workbook has " +
+                                       "cell " + ref + " refers to shared string \"" +
+                                           quotable(value, 20) + "\" but the workbook has " +
                                            std::to_string(shared.size()),
                                        row, table.sheet + "!" + ref));
     }
-    cell.text = shared[*index];
+    cell.text = cellText(shared[*index], limits);
   } else if (type == "inlineStr") {
-    cell.text = stringItemText(child(c, "is"));
+    cell.text = cellText(stringItemText(child(c, "is")), limits);
   } else if (type == "str") {
-    cell.text = decodeEscapes(value);
+    cell.text = cellText(decodeEscapes(value), limits);
     cell.kind = CellKind::Formula;
   } else if (type == "b") {
-    cell.text = value;
+    cell.text = cellText(value, limits);
     cell.kind = CellKind::Bool;
   } else if (type.empty() || type == "n") {
-    cell.text = value;
+    cell.text = cellText(value, limits);
     if (v) cell.kind = CellKind::Number;  // a styled but empty cell has no <v>: empty text
   } else {  // "e" (#N/A, #REF!, …), "d" (ISO date) and anything unknown: the text as stored
-    cell.text = value;
+    cell.text = cellText(value, limits);
   }
   return cell;
 }
 
-Result<std::vector<RawRow>> readSheet(pugi::xml_node sheetData,
-                                      const std::vector<std::string>& shared,
-                                      const RosterTable& table) {
-  std::vector<RawRow> rows;
+std::optional<Finding> readSheet(pugi::xml_node sheetData, const std::vector<std::string>& shared,
+                                 const RosterTable& table, TableBuilder& out) {
   std::size_t rowNumber = 0;
   std::optional<Finding> error;
   forEachChild(sheetData, "row", [&](pugi::xml_node r) {
-    if (error) return;
+    if (error || out.fatal) return;
     const auto given = parseIndex(attr(r, "r"));
     rowNumber = given && *given > 0 ? *given : rowNumber + 1;
-    RawRow raw{rowNumber, {}};
+    out.startRow(rowNumber);
     std::size_t nextColumn = 0;
     forEachChild(r, "c", [&](pugi::xml_node c) {
-      if (error) return;
+      if (error || out.fatal) return;
       const std::string_view givenRef = attr(c, "r");
       const auto col = givenRef.empty() ? std::optional(nextColumn) : columnOf(givenRef);
       if (!col || *col >= kMaxColumns) {
         error = xlsxError(table.file,
-                          "cell reference \"" + std::string(givenRef) + "\" in row " +
+                          "cell reference \"" + quotable(givenRef, 20) + "\" in row " +
                               std::to_string(rowNumber) + " is not valid",
                           rowNumber);
         return;
       }
       nextColumn = *col + 1;
       const std::string ref = columnName(*col) + std::to_string(rowNumber);
-      auto cell = readCell(c, ref, shared, table, rowNumber);
+      auto cell = readCell(c, ref, shared, table, rowNumber, out.limits());
       if (!cell) {
         error = std::move(cell.error());
         return;
       }
-      for (std::size_t i = raw.cells.size(); i <= *col; ++i) {
-        raw.cells.push_back(Cell{{}, CellKind::Text, columnName(i) + std::to_string(rowNumber)});
-      }
-      raw.cells[*col] = std::move(*cell);
+      out.addCell(*col, std::move(*cell));
     });
-    rows.push_back(std::move(raw));
+    if (!error) out.endRow();
   });
-  if (error) return std::unexpected(std::move(*error));
-  return rows;
+  if (error) return error;
+  return out.fatal;
 }
 
-bool startsWithOle2Magic(const std::filesystem::path& path) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  unsigned char magic[4] = {};
-  const bool ole = std::fread(magic, 1, 4, f) == 4 && magic[0] == 0xD0 && magic[1] == 0xCF &&
-                   magic[2] == 0x11 && magic[3] == 0xE0;
-  std::fclose(f);
-  return ole;
-}
-
-Result<RosterTable> readXlsx(const std::filesystem::path& path, const std::string& display) {
+Result<RosterTable> readXlsx(std::string_view bytes, const std::string& display,
+                             const RosterLimits& limits) {
   RosterTable table;
   table.file = display;
   table.encoding = "xlsx";
-
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    return std::unexpected(detail::rosterFinding(
-        Severity::Error, "ROSTER_READ", display, 0,
-        "cannot read roster file: " + (ec ? ec.message() : std::string("no such file")),
-        "check the file name and path in the configuration"));
+  if (bytes.size() > limits.maxFileBytes) {
+    return std::unexpected(xlsxError(display,
+                                     "roster file holds more than " +
+                                         std::to_string(limits.maxFileBytes) +
+                                         " bytes (maxFileBytes); it is not read",
+                                     0, {}, "ROSTER_TOO_LARGE"));
   }
-  auto zip = detail::ZipArchive::open(path);
+  auto zip = detail::ZipArchive::openBuffer(bytes);
   if (!zip) {
-    if (startsWithOle2Magic(path)) {
+    if (bytes.starts_with("\xD0\xCF\x11\xE0")) {
       return std::unexpected(
           xlsxError(display, "roster file is an old binary Excel workbook (.xls) named .xlsx"));
     }
     return std::unexpected(
         xlsxError(display, "roster file is not a valid .xlsx workbook: " + zip.error()));
   }
-  const Workbook wb(std::move(*zip), display);
+  const Workbook wb(std::move(*zip), display, limits);
 
   std::string workbookPart = wb.target("", "", "/officeDocument");
   if (workbookPart.empty()) workbookPart = "xl/workbook.xml";
-  pugi::xml_document workbook;
+  XmlPart workbook;
   bool found = false;
   if (auto err = wb.load(workbook, workbookPart, true, found)) return std::unexpected(*err);
 
-  const pugi::xml_node sheets = child(child(workbook, "workbook"), "sheets");
+  const pugi::xml_node sheets = child(child(workbook.doc, "workbook"), "sheets");
   const pugi::xml_node first = child(sheets, "sheet");
   if (!first) {
     return std::unexpected(xlsxError(display, "roster workbook lists no worksheet"));
   }
-  table.sheet = std::string(attr(first, "name"));
+  // The name goes into every finding's cell: kept only as valid, printable UTF-8.
+  table.sheet = quotable(attr(first, "name"), 100);
   std::size_t sheetCount = 0;
   forEachChild(sheets, "sheet", [&](pugi::xml_node) { ++sheetCount; });
   if (sheetCount > 1) {
@@ -364,11 +415,14 @@ Result<RosterTable> readXlsx(const std::filesystem::path& path, const std::strin
   auto shared = readSharedStrings(wb, sharedPart);
   if (!shared) return std::unexpected(std::move(shared.error()));
 
-  pugi::xml_document sheet;
+  XmlPart sheet;
   if (auto err = wb.load(sheet, sheetPart, true, found)) return std::unexpected(*err);
-  auto rows = readSheet(child(child(sheet, "worksheet"), "sheetData"), *shared, table);
-  if (!rows) return std::unexpected(std::move(rows.error()));
-  if (!detail::assembleTable(table, std::move(*rows), true)) {
+  TableBuilder builder(table, limits, true);
+  if (auto error =
+          readSheet(child(child(sheet.doc, "worksheet"), "sheetData"), *shared, table, builder)) {
+    return std::unexpected(std::move(*error));
+  }
+  if (!builder.finish()) {
     return std::unexpected(detail::rosterFinding(
         Severity::Error, "ROSTER_EMPTY", display, 0,
         "roster sheet \"" + table.sheet + "\" is empty: no header row found",
@@ -379,14 +433,28 @@ Result<RosterTable> readXlsx(const std::filesystem::path& path, const std::strin
 
 }  // namespace
 
-Result<RosterTable> XlsxReader::read(const std::filesystem::path& path,
-                                     const std::string& display) const {
+Result<RosterTable> readXlsxBytes(std::string_view bytes, const std::string& display,
+                                  const RosterLimits& limits) {
   try {
-    return readXlsx(path, display);
+    return readXlsx(bytes, display, limits);
   } catch (const std::exception& e) {  // out of memory and the like: never escapes
     return std::unexpected(
         xlsxError(display, std::string("roster workbook cannot be read: ") + e.what()));
   }
+}
+
+Result<RosterTable> XlsxReader::read(const std::filesystem::path& path,
+                                     const std::string& display) const {
+  auto bytes = files::readFile(path, {limits_.maxFileBytes, "roster", false});
+  if (!bytes) {
+    Finding f = std::move(bytes.error());
+    f.where.file = display;
+    // A path that is a link, a device or missing is the configuration's (78); a roster too large
+    // is the data's (65), like every other limit of the file (docs/architecture.md).
+    if (f.code == "FILE_TOO_LARGE") f.kind = FindingKind::Data;
+    return std::unexpected(std::move(f));
+  }
+  return readXlsxBytes(*bytes, display, limits_);
 }
 
 }  // namespace zzjb::roster

@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include "internal.hpp"
+
 namespace zzjb::roster::detail {
 
 namespace {
@@ -35,6 +37,26 @@ std::expected<ZipArchive, std::string> ZipArchive::open(const std::filesystem::p
   return ZipArchive(z);
 }
 
+std::expected<ZipArchive, std::string> ZipArchive::openBuffer(std::string_view bytes) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  if (src == nullptr) {
+    std::string text = lowerFirst(zip_error_strerror(&error));
+    zip_error_fini(&error);
+    return std::unexpected(text);
+  }
+  zip_t* z = zip_open_from_source(src, ZIP_RDONLY, &error);
+  if (z == nullptr) {
+    zip_source_free(src);
+    std::string text = lowerFirst(zip_error_strerror(&error));
+    zip_error_fini(&error);
+    return std::unexpected(text);
+  }
+  zip_error_fini(&error);
+  return ZipArchive(z);
+}
+
 ZipArchive& ZipArchive::operator=(ZipArchive&& other) noexcept {
   if (this != &other) {
     if (zip_ != nullptr) zip_discard(zip_);
@@ -56,21 +78,23 @@ std::expected<std::string, std::string> ZipArchive::read(const std::string& name
                                                          std::size_t limit) const {
   const zip_int64_t index =
       zip_ != nullptr ? zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE) : -1;
-  if (index < 0) return std::unexpected("the workbook has no part " + name);
+  if (index < 0) return std::unexpected("the workbook has no part " + quotable(name));
   const auto uindex = static_cast<zip_uint64_t>(index);
   zip_stat_t st;
   zip_stat_init(&st);
   if (zip_stat_index(zip_, uindex, 0, &st) != 0) {
-    return std::unexpected("cannot read part " + name + ": " + lowerFirst(zip_strerror(zip_)));
+    return std::unexpected("cannot read part " + quotable(name) + ": " +
+                           lowerFirst(zip_strerror(zip_)));
   }
-  const std::string tooLarge = "part " + name + " would uncompress to more than " +
-                               std::to_string(limit / (1024 * 1024)) +
-                               " MB (a damaged file or a zip bomb); it is not read";
+  const std::string tooLarge =
+      "part " + quotable(name) + " would uncompress to more than " + std::to_string(limit) +
+      " bytes (maxPartBytes: a damaged file or a zip bomb); it is not read";
   if ((st.valid & ZIP_STAT_SIZE) != 0 && st.size > limit) return std::unexpected(tooLarge);
 
   std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(zip_, uindex, 0));
   if (!file) {
-    return std::unexpected("cannot open part " + name + ": " + lowerFirst(zip_strerror(zip_)));
+    return std::unexpected("cannot open part " + quotable(name) + ": " +
+                           lowerFirst(zip_strerror(zip_)));
   }
   std::string out;
   if ((st.valid & ZIP_STAT_SIZE) != 0) out.reserve(static_cast<std::size_t>(st.size));
@@ -78,7 +102,7 @@ std::expected<std::string, std::string> ZipArchive::read(const std::string& name
   for (;;) {
     const zip_int64_t n = zip_fread(file.get(), buf, sizeof buf);
     if (n < 0) {
-      return std::unexpected("cannot read part " + name + ": " +
+      return std::unexpected("cannot read part " + quotable(name) + ": " +
                              lowerFirst(zip_file_strerror(file.get())));
     }
     if (n == 0) break;

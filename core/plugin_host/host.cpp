@@ -1,15 +1,19 @@
 // Loading certification-type plugins with Boost.DLL, refusing bad ones each with its own reason.
+// Code is loaded only from trusted directories and through the very descriptor that was checked
+// (docs/plugins.md, "Loading plugins safely").
 #include "zzjb/plugin_host/host.hpp"
 
 #include <dlfcn.h>
-#include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <boost/dll/shared_library.hpp>
-#include <fstream>
+#include <cstring>
 #include <system_error>
+#include <utility>
 
+#include "zzjb/files/files.hpp"
 #include "zzjb/plugin/abi.hpp"
 
 namespace zzjb::plugin_host {
@@ -21,7 +25,8 @@ namespace fs = std::filesystem;
 #endif
 
 struct Host::Loaded {
-  boost::dll::shared_library library;  // declared first: destroyed after the object
+  files::LoadableFile file;            // the checked descriptor the library was loaded from
+  boost::dll::shared_library library;  // declared before the object: destroyed after it
   std::unique_ptr<plugin::CertificationType> object;
 };
 
@@ -46,25 +51,46 @@ void addDir(std::vector<SearchDir>& dirs, const fs::path& p, std::string origin)
     if (d.path == norm) return;
   }
   bool exists = fs::is_directory(norm, ec);
-  dirs.push_back({norm, std::move(origin), exists && !ec});
+  dirs.push_back({norm, std::move(origin), exists && !ec, {}, {}});
 }
 
-// The reason the dynamic loader gives (Boost.DLL keeps only an error code).
-std::string loaderReason(const fs::path& file) {
-  void* handle = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (handle != nullptr) {
-    ::dlclose(handle);
-    return "the loader refused it";
-  }
-  const char* why = ::dlerror();
-  return why == nullptr ? "the loader refused it" : why;
-}
-
-bool looksLikeElf(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
+bool looksLikeElf(int fd) {
+  static constexpr char kMagic[4] = {'\x7f', 'E', 'L', 'F'};
   char magic[4] = {};
-  in.read(magic, 4);
-  return in && magic[0] == '\x7f' && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+  return ::pread(fd, magic, sizeof magic, 0) == 4 && std::memcmp(magic, kMagic, 4) == 0;
+}
+
+// The loader's message names the descriptor path; say the file's own path instead.
+std::string loaderReason(const std::string& loadName, const fs::path& file) {
+  const char* why = ::dlerror();
+  std::string reason = why == nullptr ? "the loader refused it" : why;
+  for (auto at = reason.find(loadName); at != std::string::npos; at = reason.find(loadName)) {
+    reason.replace(at, loadName.size(), file.string());
+  }
+  return reason;
+}
+
+// A refusal of files::openForLoading as a plugin refusal: the plugin's own code for the file's
+// faults, PLUGIN_DIR_UNSAFE for a directory up its path; the path named when it is not the file.
+std::pair<std::string, std::string> fromFileFinding(const Finding& finding, const fs::path& file) {
+  std::error_code ec;
+  const bool aboutFile = finding.where.file.empty() || fs::path(finding.where.file) == file ||
+                         fs::equivalent(finding.where.file, file, ec);
+  std::string code = "PLUGIN_UNREADABLE";
+  if (!aboutFile && (finding.code == "UNSAFE_OWNER" || finding.code == "UNSAFE_PERMISSIONS")) {
+    code = "PLUGIN_DIR_UNSAFE";
+  } else if (finding.code == "UNSAFE_PERMISSIONS") {
+    code = "PLUGIN_WRITABLE";
+  } else if (finding.code == "UNSAFE_OWNER") {
+    code = "PLUGIN_OWNER";
+  } else if (finding.code == "FILE_IS_LINK") {
+    code = "PLUGIN_IS_LINK";
+  } else if (finding.code == "FILE_NOT_REGULAR") {
+    code = "PLUGIN_NOT_FILE";
+  }
+  std::string why = (aboutFile ? "" : finding.where.file + ": ") + finding.message;
+  if (!finding.hint.empty()) why += "; " + finding.hint;
+  return {code, why};
 }
 
 PluginFile refused(PluginFile f, std::string code, std::string why) {
@@ -88,13 +114,29 @@ std::vector<SearchDir> searchDirs(const std::string& configPluginsDir) {
 }
 
 bool Host::anyRefused() const {
-  return std::any_of(files_.begin(), files_.end(), [](const PluginFile& f) { return !f.loaded; });
+  return std::any_of(files_.begin(), files_.end(), [](const PluginFile& f) { return !f.loaded; }) ||
+         std::any_of(dirs_.begin(), dirs_.end(), [](const SearchDir& d) { return d.refused(); });
+}
+
+void Host::setBeforeLoadHook(std::function<void(const fs::path&)> hook) {
+  beforeLoad_ = std::move(hook);
 }
 
 void Host::scan(const std::vector<SearchDir>& dirs) {
-  for (const auto& dir : dirs) {
+  for (const auto& searched : dirs) {
+    SearchDir dir = searched;
+    if (!dir.exists) {
+      dirs_.push_back(dir);
+      continue;
+    }
+    // A directory others can write to is refused as a whole: they could put a file there, or
+    // swap one, between any check and the load (docs/plugins.md, "Loading plugins safely").
+    if (auto safe = files::checkSafeDirectory(dir.path, "plugin directory"); !safe) {
+      dir.refusalCode = "PLUGIN_DIR_UNSAFE";
+      const Finding& why = safe.error();
+      dir.refusal = why.where.file + ": " + why.message + (why.hint.empty() ? "" : "; " + why.hint);
+    }
     dirs_.push_back(dir);
-    if (!dir.exists) continue;
     std::error_code ec;
     std::vector<fs::path> found;
     for (fs::directory_iterator it(dir.path, ec), end; !ec && it != end; it.increment(ec)) {
@@ -103,7 +145,17 @@ void Host::scan(const std::vector<SearchDir>& dirs) {
       found.push_back(p);
     }
     std::sort(found.begin(), found.end());  // the same order on every machine
-    for (const auto& p : found) files_.push_back(load(p, dir.origin));
+    for (const auto& p : found) {
+      if (dir.refused()) {
+        PluginFile f;
+        f.path = p;
+        f.dirOrigin = dir.origin;
+        files_.push_back(
+            refused(std::move(f), dir.refusalCode, "its directory is not safe: " + dir.refusal));
+        continue;
+      }
+      files_.push_back(load(p, dir.origin));
+    }
   }
 }
 
@@ -112,33 +164,34 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   f.path = file;
   f.dirOrigin = dirOrigin;
 
-  // 1. Who may have changed it: a plugin runs with our rights.
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) {
-    return refused(f, "PLUGIN_UNREADABLE", "cannot stat the file");
+  // 1. Who may have changed it: a plugin runs with our rights. The file and every directory up
+  // its path are checked, and the open descriptor is what gets loaded: nothing can be swapped in
+  // between (docs/plugins.md, "Loading plugins safely").
+  auto opened = files::openForLoading(file, "plugin");
+  if (!opened) {
+    auto [code, why] = fromFileFinding(opened.error(), file);
+    return refused(f, std::move(code), std::move(why));
   }
-  if (!S_ISREG(st.st_mode)) return refused(f, "PLUGIN_NOT_FILE", "not a regular file");
-  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return refused(f, "PLUGIN_WRITABLE",
-                   std::string("the file is writable by ") +
-                       ((st.st_mode & S_IWOTH) != 0 ? "everyone" : "its group") +
-                       ": anyone who can change it could run code as zzjb; chmod go-w it");
-  }
-  if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
-    return refused(f, "PLUGIN_OWNER",
-                   "the file belongs to user " + std::to_string(st.st_uid) +
-                       ", neither root nor the user zzjb runs as (" +
-                       std::to_string(::geteuid()) + "); chown it");
-  }
+  if (beforeLoad_) beforeLoad_(file);
 
   // 2. Load it, without letting anything throw.
   auto loaded = std::make_unique<Loaded>();
-  std::error_code ec;
-  loaded->library.load(file, ec, boost::dll::load_mode::rtld_now);
-  if (ec || !loaded->library.is_loaded()) {
-    std::string reason = loaderReason(file);
-    if (!looksLikeElf(file)) reason = "not a shared library (no ELF header): " + reason;
+  loaded->file = std::move(*opened);
+  const std::string loadName = loaded->file.freshLoadPath();
+  // dlopen first for the loader's own reason (Boost.DLL keeps only an error code); Boost.DLL
+  // then takes the same library by the same name, and ours is let go.
+  void* handle = ::dlopen(loadName.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (handle == nullptr) {
+    std::string reason = loaderReason(loadName, file);
+    const bool elf = looksLikeElf(loaded->file.fd());
+    if (!elf) reason = "not a shared library (no ELF header): " + reason;
     return refused(f, "PLUGIN_NOT_LIBRARY", "cannot be loaded: " + reason);
+  }
+  std::error_code ec;
+  loaded->library.load(loadName, ec, boost::dll::load_mode::rtld_now);
+  ::dlclose(handle);
+  if (ec || !loaded->library.is_loaded()) {
+    return refused(f, "PLUGIN_NOT_LIBRARY", "cannot be loaded: " + ec.message());
   }
 
   // 3. The ABI number, before anything in the plugin is called.

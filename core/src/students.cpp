@@ -105,8 +105,18 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
     if (!index[s]) missing += (missing.empty() ? "" : ", ") + std::string(specs[s].name);
   }
   if (!missing.empty()) {
+    // The names read as the header of a file accepted as a roster; a few hundred bytes of them
+    // are enough to see what went wrong (docs/architecture.md, "Rosters in bounded memory").
     std::string found;
-    for (const auto& h : table.header) found += (found.empty() ? "" : ", ") + h;
+    std::size_t shown = 0;
+    for (const auto& h : table.header) {
+      if (found.size() > 300) {
+        found += ", … (" + std::to_string(table.header.size() - shown) + " more)";
+        break;
+      }
+      found += (found.empty() ? "" : ", ") + h;
+      ++shown;
+    }
     Finding f;
     f.code = "ROSTER_COLUMNS";
     f.where = {table.file, table.headerLine, "", ""};
@@ -121,8 +131,7 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
   students.reserve(table.records.size());
   for (const auto& rec : table.records) {
     auto cell = [&](std::size_t spec) -> const Cell* {
-      std::size_t h = *index[spec];
-      return h < rec.cells.size() ? &rec.cells[h] : nullptr;
+      return rec.at(*index[spec]);
     };
     auto text = [&](std::size_t spec) -> std::string {
       const Cell* c = cell(spec);
@@ -143,9 +152,9 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
       if (!id->ref.empty()) st.idCell = (table.sheet.empty() ? "" : table.sheet + "!") + id->ref;
     }
     for (std::size_t h = 0; h < table.header.size(); ++h) {
-      if (used[h] || table.header[h].empty() || h >= rec.cells.size()) continue;
-      const Cell& c = rec.cells[h];
-      st.extra[table.header[h]] = c.kind == CellKind::Number ? numericText(c.text) : trim(c.text);
+      const Cell* c = rec.at(h);
+      if (used[h] || table.header[h].empty() || c == nullptr) continue;
+      st.extra[table.header[h]] = c->kind == CellKind::Number ? numericText(c->text) : trim(c->text);
     }
     st.file = table.file;
     st.line = rec.line;

@@ -83,7 +83,9 @@ struct BatchRecord {
   std::string status;  // RECEIVED | PROCESSING | DONE
   Json manifest;
   std::vector<std::size_t> rowNumbers;          // sheet row of each student
-  std::vector<std::vector<std::string>> cells;  // the 15 template columns of each student
+  // The 15 template columns of each student; none for a row the upload could not read (a cell
+  // not UTF-8 …), rejected as CELL_INVALID.
+  std::vector<std::vector<std::string>> cells;
   std::vector<RowResult> rows;                  // once DONE
   int polls = 0;
   Seconds createdAt = 0;

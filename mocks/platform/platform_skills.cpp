@@ -30,34 +30,6 @@ enum Column : std::size_t {
   kLevel = 14
 };
 
-// An uploaded file on disk for as long as the reader needs it.
-class TempUpload {
- public:
-  explicit TempUpload(const std::string& bytes) {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "zzjb-mock-upload-XXXXXX").string();
-    std::vector<char> buf(tmpl.begin(), tmpl.end());
-    buf.push_back('\0');
-    int fd = mkstemp(buf.data());
-    if (fd < 0) throw std::runtime_error("cannot create a temporary file for the upload");
-    close(fd);
-    path_ = buf.data();
-    std::ofstream out(path_, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw std::runtime_error("cannot write the upload to a temporary file");
-  }
-  ~TempUpload() {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
-  TempUpload(const TempUpload&) = delete;
-  TempUpload& operator=(const TempUpload&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
-
 // "4", "4.0", "2027", "2027.0" (numeric xlsx cells) → the integer; nullopt otherwise.
 std::optional<int> cellInt(const std::string& text) {
   std::string t = trim(text);
@@ -391,9 +363,9 @@ Response Platform::Impl::postDeclaration(Call& call) {
     return bad(422, "VALIDATION_FAILED", "文件摘要不符",
                {{"sha256", "sha256 与上传文件的 SHA-256 不一致"}});
   }
-  TempUpload upload(filePart->data);
-  auto table = roster::XlsxReader{}.read(upload.path(),
-                                         filePart->filename.empty() ? "file" : filePart->filename);
+  // The same reader and limits as zzjb's own (docs/platform-api.md): over the bytes, bounded; a
+  // row with a cell that is not UTF-8 is left out of `records` and listed in `rejectedLines`.
+  auto table = roster::readXlsxBytes(filePart->data, "file");
   if (!table) {
     return bad(422, "VALIDATION_FAILED", "无法读取上传的 xlsx 文件",
                {{"file", "无法读取 xlsx：" + table.error().message}});
@@ -405,13 +377,14 @@ Response Platform::Impl::postDeclaration(Call& call) {
           {{"file", "第 " + std::to_string(i + 1) + " 列表头应为「" + kTemplateHeader[i] + "」"}});
     }
   }
-  if (table->records.size() > kMaxBatchRows) {
+  const std::size_t studentRows = table->records.size() + table->rejectedLines.size();
+  if (studentRows > kMaxBatchRows) {
     return bad(413, "BATCH_TOO_LARGE", "每批最多 5000 人，请分批申报");
   }
-  if (table->records.size() != static_cast<std::size_t>(*rowCount)) {
+  if (studentRows != static_cast<std::size_t>(*rowCount)) {
     return bad(422, "VALIDATION_FAILED", "人数不符",
                {{"rowCount", "rowCount 为 " + std::to_string(*rowCount) + "，文件中有 " +
-                                 std::to_string(table->records.size()) + " 行学生"}});
+                                 std::to_string(studentRows) + " 行学生"}});
   }
   const Seconds t = now();
   BatchRecord batch;
@@ -420,14 +393,26 @@ Response Platform::Impl::postDeclaration(Call& call) {
   batch.idempotencyKey = key;
   batch.status = "RECEIVED";
   batch.manifest = manifest;
+  // Rows in sheet order; an unreadable row is stored as no cells at all (never its bytes), and
+  // is rejected as CELL_INVALID when the batch is processed.
+  auto rejected = table->rejectedLines.begin();
+  auto keepRejectedBefore = [&](std::size_t line) {
+    for (; rejected != table->rejectedLines.end() && *rejected < line; ++rejected) {
+      batch.rowNumbers.push_back(*rejected);
+      batch.cells.emplace_back();
+    }
+  };
   for (const auto& record : table->records) {
+    keepRejectedBefore(record.line);
     std::vector<std::string> cells;
     for (std::size_t i = 0; i < kTemplateHeader.size(); ++i) {
-      cells.push_back(i < record.cells.size() ? record.cells[i].text : std::string());
+      const Cell* cell = record.at(i);
+      cells.push_back(cell != nullptr ? cell->text : std::string());
     }
     batch.rowNumbers.push_back(record.line);
     batch.cells.push_back(std::move(cells));
   }
+  keepRejectedBefore(static_cast<std::size_t>(-1));
   batch.createdAt = t;
   batch.updatedAt = t;
   state.batches.push_back(std::move(batch));
@@ -452,6 +437,12 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
   batch.rows.clear();
   const std::size_t count = std::min(batch.cells.size(), batch.rowNumbers.size());
   for (std::size_t i = 0; i < count; ++i) {
+    if (batch.cells[i].empty()) {  // a row the upload could not read (see postDeclaration)
+      batch.rows.push_back(RowResult{batch.rowNumbers[i], "", "REJECTED", "CELL_INVALID",
+                                     "该行有无法读取的单元格（不是有效的 UTF-8 文本、过长或超出列数上限）",
+                                     nullptr});
+      continue;
+    }
     auto c = batch.cells[i];
     c.resize(kTemplateHeader.size());  // a hand-edited state file cannot make us read past the end
     RowResult row{batch.rowNumbers[i], trim(c[kIdNumber]), "REJECTED", nullptr, nullptr, nullptr};

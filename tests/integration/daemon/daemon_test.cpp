@@ -3,14 +3,18 @@
 // tests/integration/run. It passes on a short schedule (--every), reloads on SIGHUP (and keeps
 // running on a broken configuration), exits 0 soon after SIGTERM with nothing lost, serves
 // /metrics and /healthz whose figures follow what it did, and speaks sd_notify.
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <ctime>
@@ -427,6 +431,111 @@ TEST_F(DaemonTest, PassesOnItsScheduleAndConvergesToTheEligibleStudentsEachDecla
   EXPECT_EQ(stopped.code, 0) << d.log();
   EXPECT_LT(stopped.took.count(), 10000);
   expectExactlyOnce(w);
+}
+
+// Issue 11 must-show 4 (item 7): clients that trickle a byte every 1.5 s do not hold the metrics
+// server. Before, it served one connection at a time with a 2 s timeout per read, so each byte
+// renewed the wait and /healthz went unanswered for as long as a client kept trickling. Now
+// /healthz answers within 2 s every time it is asked, and the tricklers are told 408 and closed
+// at the 5 s whole-request deadline (docs/operations.md, "The metrics server").
+TEST_F(DaemonTest, HealthzAnswersWithinTwoSecondsWhileClientsTrickleBytes) {
+  RunWorld w = makeWorld(2);
+  DaemonProcess& d = startDaemon(w, {"--every", "3600"});
+  ASSERT_GT(port_, 0) << d.log();
+
+  constexpr int kTricklers = 6;
+  std::vector<int> fds;
+  for (int i = 0; i < kTricklers; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port_));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    timeval tv{15, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    fds.push_back(fd);
+  }
+  // One byte of a real request to every trickler, then one more every 1.5 s.
+  const std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    for (std::size_t i = 0; i < request.size() && !stop; ++i) {
+      for (int fd : fds) {
+        // Once the server has answered (408), sending more would only reset the connection.
+        pollfd answered{fd, POLLIN, 0};
+        if (::poll(&answered, 1, 0) == 0) ::send(fd, &request[i], 1, MSG_NOSIGNAL);
+      }
+      for (int slice = 0; slice < 15 && !stop; ++slice) std::this_thread::sleep_for(100ms);
+    }
+  });
+  std::this_thread::sleep_for(200ms);  // every trickler has sent its first byte
+  for (int round = 0; round < 4; ++round) {
+    const auto t0 = Clock::now();
+    HttpAnswer h = httpGet(port_, "/healthz");
+    const auto took = Clock::now() - t0;
+    EXPECT_TRUE(h.status == 200 || h.status == 503) << "round " << round << ": " << h.status;
+    EXPECT_LT(took, 2s) << "round " << round;
+    std::this_thread::sleep_for(1500ms);
+  }
+  // By now (about 6.5 s) every trickler has passed the deadline: answered 408 and closed.
+  for (int fd : fds) {
+    std::string got;
+    char buf[1024];
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) got.append(buf, static_cast<std::size_t>(n));
+    EXPECT_TRUE(got.starts_with("HTTP/1.1 408 ")) << got;
+  }
+  stop = true;
+  trickle.join();
+  for (int fd : fds) ::close(fd);
+  EXPECT_TRUE(d.alive()) << d.log();
+}
+
+// platform.pinnedPublicKey end to end (issue 11 item 8): a malformed pin is a configuration error
+// for `check` and for the daemon (78, at its JSON path); a well-formed pin of another key makes
+// the pass fail as a TLS problem (78, naming the pin); the platform's own key passes as without.
+TEST_F(DaemonTest, PinnedPublicKeyIsCheckedByTheConfigAndByEveryConnection) {
+  RunWorld w = makeWorld(2);
+  const auto pinOf = [](const fs::path& pem) {
+    const auto r = zzjb::test::run("(openssl x509 -in " + shellQuote(pem.string()) +
+                                   " -pubkey -noout | openssl pkey -pubin -outform der | "
+                                   "openssl dgst -sha256 -binary | openssl base64 -A)");
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return "sha256//" + r.out;
+  };
+  const json original = json::parse(zzjb::test::readFile(w.config));
+  const auto withPin = [&](const std::string& pin) {
+    json c = original;
+    c["platform"]["pinnedPublicKey"] = pin;
+    zzjb::test::writeFile(w.config, c.dump(2));
+  };
+  const std::string cfg = shellQuote(w.config.string());
+  const RunResult baseline = zzjb("run -c " + cfg);
+  ASSERT_NE(baseline.exitCode, 78) << baseline.err;
+
+  withPin("sha256//not-a-pin");
+  RunResult r = zzjb("check -c " + cfg);
+  EXPECT_EQ(r.exitCode, 78) << r.out;
+  EXPECT_TRUE(zzjb::test::contains(r.out, "$.platform.pinnedPublicKey")) << r.out;
+  EXPECT_TRUE(zzjb::test::contains(r.out, "[CONFIG_PINNED_KEY]")) << r.out;
+  DaemonProcess& d = startDaemon(w, {"--every", "3600"}, {}, /*metrics=*/false);
+  EXPECT_TRUE(waitFor([&] { return !d.alive(); }, 10s)) << "the daemon did not exit by itself";
+  const auto stopped = d.stop(SIGTERM, 1s);
+  EXPECT_EQ(stopped.code, 78) << d.log();
+  EXPECT_TRUE(zzjb::test::contains(d.log(), "CONFIG_PINNED_KEY") ||
+              zzjb::test::contains(d.log(), "pinnedPublicKey"))
+      << d.log();
+
+  withPin(pinOf(keys_->path() / "keys" / "ca.pem"));  // a real key, not the platform's
+  r = zzjb("run -c " + cfg);
+  EXPECT_EQ(r.exitCode, 78) << r.err;
+  EXPECT_TRUE(zzjb::test::contains(r.err, "does not match platform.pinnedPublicKey")) << r.err;
+
+  withPin(pinOf(mock_->caFile()));
+  r = zzjb("run -c " + cfg);
+  EXPECT_EQ(r.exitCode, baseline.exitCode) << r.err;
+  EXPECT_FALSE(zzjb::test::contains(r.err, "pinnedPublicKey")) << r.err;
 }
 
 // Must-show 1 (SIGHUP) and 2: a broken configuration on SIGHUP — not JSON, then a cron schedule

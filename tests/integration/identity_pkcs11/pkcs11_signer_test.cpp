@@ -2,6 +2,7 @@
 // signatures verified with the openssl command line) and against a fake module whose token
 // reports the PIN retry flags SoftHSM2 never sets.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -266,6 +267,35 @@ TEST(Pkcs11ModuleTest, ReportsLibraryWithoutGetFunctionListAsKeyModule) {
   ASSERT_FALSE(signer);
   EXPECT_EQ(signer.error().code, "KEY_MODULE");
   EXPECT_TRUE(contains(signer.error().message, "C_GetFunctionList")) << signer.error().message;
+}
+
+// docs/identity.md, "Token libraries are code": module-path is code zzjb runs; a module in a
+// directory others can write to, or writable by its group, is refused before it is loaded, as an
+// identity problem.
+TEST(Pkcs11ModuleTest, RefusesAModuleOthersCouldChangeWithItsPathModeAndFix) {
+  TempDir dir;
+  ::chmod(dir.path().c_str(), 0755);
+  fs::create_directories(dir / "shared");
+  ::chmod((dir / "shared").c_str(), 0777);
+  fs::copy_file(ZZJB_FAKE_PKCS11_MODULE, dir / "shared/libfake-pkcs11.so");
+  CountingPin pin(kPin);
+  Pkcs11KeyUri u{(dir / "shared/libfake-pkcs11.so").string(), "zzjb-test", "school", "", ""};
+  auto signer = openPkcs11Signer(u, pin.provider());
+  ASSERT_FALSE(signer);
+  EXPECT_EQ(signer.error().code, "KEY_MODULE_UNSAFE");
+  EXPECT_TRUE(contains(signer.error().message, (dir / "shared").string()))
+      << signer.error().message;
+  EXPECT_TRUE(contains(signer.error().message, "mode 0777")) << signer.error().message;
+  EXPECT_TRUE(contains(signer.error().hint, "chmod go-w")) << signer.error().hint;
+  EXPECT_EQ(pin.calls(), 0);
+
+  ::chmod((dir / "shared").c_str(), 0755);
+  ::chmod((dir / "shared/libfake-pkcs11.so").c_str(), 0775);
+  auto groupWritable = openPkcs11Signer(u, pin.provider());
+  ASSERT_FALSE(groupWritable);
+  EXPECT_EQ(groupWritable.error().code, "KEY_MODULE_UNSAFE");
+  EXPECT_TRUE(contains(groupWritable.error().message, "writable by its group"))
+      << groupWritable.error().message;
 }
 
 // The fake module's token state comes from ZZJB_FAKE_TOKEN_* variables, read at C_Initialize.

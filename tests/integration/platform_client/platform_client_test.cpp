@@ -3,8 +3,11 @@
 // (Retry-After, resets, malformed answers, timeouts, re-login) driven by the mock's seeded faults.
 // Sleeps are recorded, not slept, so the suite stays fast.
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -673,6 +677,189 @@ TEST_F(PlatformClientTest, WrongCaBundleFailsWithTlsUnavailableWithoutRetrying) 
   EXPECT_EQ(r.error().endpoint, "POST /api/v1/auth/challenge");
   EXPECT_TRUE(sleeps_.empty());
   EXPECT_TRUE(journal().empty());
+}
+
+// ---- TLS trust: caBundle alone, and the pinned public key (issue 11 item 8) -------------------
+
+// Writes `text` to `path` (an already open descriptor's worth of error handling: tests only).
+bool writeAll(const char* path, const std::string& text) {
+  const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  ::close(fd);
+  return ok;
+}
+
+// Runs `body` in a child process that sees `store` as the system's CA store: a user and mount
+// namespace of its own where libcurl's default CA path and CA file (CURLINFO_CAPATH/CAINFO,
+// /etc/ssl/certs on Debian) are bind-mounted over by `store`. The machine's store is untouched.
+// Returns what `body` returned, or nullopt when this machine gives no user namespaces.
+std::optional<std::string> withSystemStore(const fs::path& store,
+                                           const std::function<std::string()>& body) {
+  CURL* probe = curl_easy_init();
+  char* capath = nullptr;
+  char* cainfo = nullptr;
+  curl_easy_getinfo(probe, CURLINFO_CAPATH, &capath);
+  curl_easy_getinfo(probe, CURLINFO_CAINFO, &cainfo);
+  const std::string defaultPath = capath != nullptr ? capath : "";
+  const std::string defaultFile = cainfo != nullptr ? cainfo : "";
+  curl_easy_cleanup(probe);
+  if (defaultPath.empty() || !fs::is_directory(defaultPath)) return std::nullopt;
+  const std::string storeDir = store.string();
+  const std::string storeFile = (store / "ca-certificates.crt").string();
+  const bool fileInPath = defaultFile.empty() || defaultFile.starts_with(defaultPath + "/") ||
+                          !fs::exists(defaultFile);
+  const uid_t uid = ::getuid();
+  const gid_t gid = ::getgid();
+  int out[2];
+  if (::pipe(out) != 0) return std::nullopt;
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::close(out[0]);
+    // One thread after fork, as unshare(CLONE_NEWUSER) wants.
+    const bool isolated =
+        ::unshare(CLONE_NEWUSER | CLONE_NEWNS) == 0 && writeAll("/proc/self/setgroups", "deny") &&
+        writeAll("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1") &&
+        writeAll("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1") &&
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
+        ::mount(storeDir.c_str(), defaultPath.c_str(), nullptr, MS_BIND, nullptr) == 0 &&
+        (fileInPath ||
+         ::mount(storeFile.c_str(), defaultFile.c_str(), nullptr, MS_BIND, nullptr) == 0);
+    if (!isolated) _exit(3);
+    const std::string result = body();
+    const bool written =
+        ::write(out[1], result.data(), result.size()) == static_cast<ssize_t>(result.size());
+    _exit(written ? 0 : 4);
+  }
+  ::close(out[1]);
+  std::string result;
+  char buf[512];
+  ssize_t n = 0;
+  while ((n = ::read(out[0], buf, sizeof buf)) > 0) result.append(buf, static_cast<std::size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 3) return std::nullopt;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+  return result;
+}
+
+// A plain libcurl GET of `url`, verifying the peer; `cainfo` set when not empty, nothing else.
+// What the client did before: CURLOPT_CAINFO, with libcurl's default CA path left beside it.
+CURLcode plainGet(const std::string& url, const std::string& cainfo) {
+  CURL* h = curl_easy_init();
+  curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!cainfo.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, cainfo.c_str());
+  const CURLcode rc = curl_easy_perform(h);
+  curl_easy_cleanup(h);
+  return rc;
+}
+
+// The "sha256//BASE64" pin of the public key in the certificate `pem`.
+std::string pinOf(const fs::path& pem) {
+  // In a subshell: run() redirects the last command's stdin, which would cut the pipe.
+  const auto r = zzjb::test::run("(openssl x509 -in " + shellQuote(pem.string()) +
+                                 " -pubkey -noout | openssl pkey -pubin -outform der | "
+                                 "openssl dgst -sha256 -binary | openssl base64 -A)");
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  std::string digest = r.out;
+  while (!digest.empty() && (digest.back() == '\n' || digest.back() == '\r')) digest.pop_back();
+  EXPECT_EQ(digest.size(), 44u) << r.out << r.err;
+  return "sha256//" + digest;
+}
+
+// Issue 11 must-show 5: the mock's CA is trusted by the system (it is in the default CA store the
+// child sees), but not in caBundle: the client refuses the server. The same store accepts the
+// server when there is no caBundle, and a plain libcurl handle set up as the client was before
+// (CURLOPT_CAINFO = the other CA, the default CA path beside it) accepts it too: the hole that was.
+TEST_F(PlatformClientTest, ServerTrustedBySystemButNotByCaBundleIsRefused) {
+  const fs::path store = dir_->path() / "system-store";
+  fs::create_directories(store);
+  fs::copy_file(mock_->caFile(), store / "ca-certificates.crt",
+                fs::copy_options::overwrite_existing);
+  const auto hashed = zzjb::test::run(
+      "cd " + shellQuote(store.string()) +
+      " && ln -sf ca-certificates.crt \"$(openssl x509 -hash -noout -in ca-certificates.crt).0\"");
+  ASSERT_EQ(hashed.exitCode, 0) << hashed.err;
+  const std::string other = (dir_->path() / "other-ca.pem").string();
+  // Outside the namespace the mock's CA is in no store: the plain default handle refuses it.
+  ASSERT_EQ(plainGet(mock_->base() + "/api/v1/account", ""), CURLE_PEER_FAILED_VERIFICATION);
+
+  const auto seen = withSystemStore(store, [&] {
+    std::string out;
+    out += "system=" + std::to_string(plainGet(mock_->base() + "/api/v1/account", ""));
+    out += " before=" + std::to_string(plainGet(mock_->base() + "/api/v1/account", other));
+    ClientOptions system = options();
+    system.caBundle.clear();
+    auto viaSystem = zzjb::platform::makePlatformClient(system);
+    if (!viaSystem) return out + " make failed: " + viaSystem.error().message;
+    auto in = (*viaSystem)->login();
+    out += " nobundle=" + (in ? std::string("ok") : in.error().code);
+    ClientOptions pinned = options();
+    pinned.caBundle = other;
+    auto viaBundle = zzjb::platform::makePlatformClient(pinned);
+    if (!viaBundle) return out + " make failed: " + viaBundle.error().message;
+    auto refused = (*viaBundle)->login();
+    out += " bundle=" + (refused ? std::string("ok") : refused.error().code);
+    if (!refused) out += " (" + refused.error().message + ")";
+    return out;
+  });
+  if (!seen) GTEST_SKIP() << "no user namespaces here: cannot stand in for the system CA store";
+  EXPECT_TRUE(seen->starts_with("system=0 before=0 nobundle=ok bundle=TLS (")) << *seen;
+  EXPECT_NE(seen->find("CA bundle " + other), std::string::npos) << *seen;
+}
+
+// platform.pinnedPublicKey: the server's own key passes, another key is refused (TLS, not
+// retried, nothing sent), a malformed pin is refused before any connection.
+TEST_F(PlatformClientTest, PinnedPublicKeyAcceptsTheServersKeyAndRefusesAnother) {
+  ClientOptions right = options();
+  right.pinnedPublicKey = pinOf(mock_->caFile());
+  auto good = client(right);
+  ASSERT_NE(good, nullptr);
+  auto in = good->login();
+  EXPECT_TRUE(in.has_value()) << in.error().describe();
+  // A list of pins passes when one of them matches.
+  ClientOptions listed = options();
+  listed.pinnedPublicKey = pinOf(dir_->path() / "other-ca.pem") + ";" + pinOf(mock_->caFile());
+  auto alsoGood = client(listed);
+  ASSERT_NE(alsoGood, nullptr);
+  EXPECT_TRUE(alsoGood->login().has_value());
+
+  ClientOptions wrong = options();
+  wrong.pinnedPublicKey = pinOf(dir_->path() / "other-ca.pem");
+  auto bad = client(wrong);
+  ASSERT_NE(bad, nullptr);
+  auto r = bad->login();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "TLS");
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
+  EXPECT_EQ(r.error().attempts, 1);
+  EXPECT_NE(r.error().message.find("does not match platform.pinnedPublicKey (" +
+                                   wrong.pinnedPublicKey + ")"),
+            std::string::npos)
+      << r.error().message;
+  EXPECT_TRUE(sleeps_.empty());
+
+  ClientOptions malformed = options();
+  malformed.pinnedPublicKey = "sha256//not-a-pin";
+  auto refused = zzjb::platform::makePlatformClient(malformed);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code, "PLATFORM_CLIENT");
+  EXPECT_NE(refused.error().message.find("pinned public key"), std::string::npos);
+}
+
+// The CA bundle is read as a certificate file: regular files only, bounded.
+TEST_F(PlatformClientTest, CaBundleThatIsNotARegularFileIsRefusedWithTheReason) {
+  ClientOptions device = options();
+  device.caBundle = "/dev/zero";
+  auto r = zzjb::platform::makePlatformClient(device);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "PLATFORM_CLIENT");
+  EXPECT_NE(r.error().message.find("cannot read the CA bundle /dev/zero: "), std::string::npos)
+      << r.error().message;
 }
 
 TEST_F(PlatformClientTest, SlowAnswerTimesOutAndIsRetried) {

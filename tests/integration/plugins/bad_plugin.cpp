@@ -1,6 +1,12 @@
 // Test-only plugins, each wrong in one way (or right, as a control), chosen by a definition:
 // ZZJB_BAD_ABI (another ABI number), ZZJB_NO_FACTORY (the ABI symbol only), ZZJB_THROWS (a
-// factory that throws), ZZJB_DUPLICATE (a second "social-org"), ZZJB_GOOD (type "test-extra").
+// factory that throws), ZZJB_DUPLICATE (a second "social-org"), ZZJB_GOOD (type "test-extra"),
+// ZZJB_ATTACKER (the good one, plus a constructor that runs on load and appends a line to the file
+// named by $ZZJB_TEST_ATTACKER_MARKER: the proof that an attacker's code ran).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <stdexcept>
 
 #include "zzjb/plugin/export.hpp"
@@ -24,7 +30,21 @@ class TestPolicy final : public zzjb::plugin::Policy {
 
 }  // namespace
 
-#if defined(ZZJB_GOOD) || defined(ZZJB_DUPLICATE)
+#ifdef ZZJB_ATTACKER
+namespace {
+__attribute__((constructor)) void attackerRuns() {
+  const char* marker = std::getenv("ZZJB_TEST_ATTACKER_MARKER");
+  if (marker == nullptr) return;
+  int fd = ::open(marker, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  static const char kLine[] = "the attacker's constructor ran\n";
+  (void)!::write(fd, kLine, sizeof kLine - 1);
+  ::close(fd);
+}
+}  // namespace
+#endif
+
+#if defined(ZZJB_GOOD) || defined(ZZJB_DUPLICATE) || defined(ZZJB_ATTACKER)
 ZZJB_PLUGIN(TestPolicy)
 #else
 #ifdef ZZJB_BAD_ABI

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "other_user_swapper.hpp"
 #include "test_support.hpp"
 
 namespace zzjb::test {
@@ -115,7 +116,7 @@ TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
   json j = pluginsJson(bin);
   EXPECT_EQ((*byFile(j, "zzjb-test-good.so"))["code"], "PLUGIN_WRITABLE");
   EXPECT_TRUE(contains((*byFile(j, "zzjb-test-good.so"))["reason"].get<std::string>(),
-                       "writable by everyone"));
+                       "writable by every user"));
   fs::permissions(file, fs::perms::others_write, fs::perm_options::remove);
 
   if (::geteuid() != 0) GTEST_SKIP() << "changing a file's owner needs root";
@@ -123,7 +124,7 @@ TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
   j = pluginsJson(bin);
   EXPECT_EQ((*byFile(j, "zzjb-test-good.so"))["code"], "PLUGIN_OWNER");
   EXPECT_TRUE(contains((*byFile(j, "zzjb-test-good.so"))["reason"].get<std::string>(),
-                       "belongs to user 65534"));
+                       "owned by uid 65534"));
 }
 
 TEST(PluginsCli, ConfigPluginsDirIsSearchedFirst) {
@@ -137,6 +138,71 @@ TEST(PluginsCli, ConfigPluginsDirIsSearchedFirst) {
   EXPECT_EQ(j["dirs"][0]["origin"], "plugins.dir");
   EXPECT_TRUE((*byFile(j, "zzjb-my-social-org.so"))["loaded"].get<bool>());
   EXPECT_EQ((*byFile(j, "zzjb-social-org.so"))["code"], "PLUGIN_DUPLICATE");
+}
+
+// docs/plugins.md, "Loading plugins safely": a plugins.dir others can write to is refused as a
+// whole, with the directory, its mode and the fix, and nothing in it is loaded.
+TEST(PluginsCli, RefusesAPluginsDirOthersCanWriteTo) {
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  fs::create_directories(tmp / "mine");
+  fs::copy_file(fs::path(ZZJB_BAD_PLUGIN_DIR) / "zzjb-test-good.so", tmp / "mine/zzjb-mine.so");
+  fs::permissions(tmp / "mine", fs::perms::all, fs::perm_options::replace);
+  writeFile(tmp / "zzjb.json", R"({"plugins": {"dir": "mine"}, "schools": []})");
+  const std::string config = "-c " + shellQuote((tmp / "zzjb.json").string());
+  json j = pluginsJson(bin, config);
+  EXPECT_EQ(j["dirs"][0]["origin"], "plugins.dir");
+  EXPECT_EQ(j["dirs"][0]["code"], "PLUGIN_DIR_UNSAFE");
+  const std::string reason = j["dirs"][0]["reason"].get<std::string>();
+  EXPECT_TRUE(contains(reason, (tmp / "mine").string())) << reason;
+  EXPECT_TRUE(contains(reason, "mode 0777")) << reason;
+  EXPECT_TRUE(contains(reason, "chmod go-w")) << reason;
+  EXPECT_EQ((*byFile(j, "zzjb-mine.so"))["code"], "PLUGIN_DIR_UNSAFE");
+  EXPECT_FALSE((*byFile(j, "zzjb-mine.so"))["loaded"].get<bool>());
+  EXPECT_FALSE(contains(j["loaded"].get<std::string>(), "test-extra"));
+
+  auto text = run(shellQuote(bin.string()) + " plugins " + config);
+  EXPECT_EQ(text.exitCode, 78);
+  EXPECT_TRUE(contains(text.out, "refused: " + (tmp / "mine").string())) << text.out;
+  EXPECT_TRUE(contains(text.out, "[PLUGIN_DIR_UNSAFE]")) << text.out;
+}
+
+// Must-show 1 through the real binary: uid 65534 keeps exchanging a root-made plugin with its own
+// in the configured plugins.dir, which it can write to, while `zzjb plugins` runs 200 times. Every
+// run refuses the directory with its reason, and the attacker's constructor never runs.
+TEST(PluginsCli, AnotherUserSwappingAPluginDuring200RunsNeverRunsTheirCode) {
+  if (::geteuid() != 0) GTEST_SKIP() << "playing another user (uid 65534) needs root";
+  TempDir tmp;
+  fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read |
+                                  fs::perms::group_exec | fs::perms::others_read |
+                                  fs::perms::others_exec);
+  fs::path dir = tmp / "shared";
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::all, fs::perm_options::replace);
+  fs::copy_file(fs::path(ZZJB_BAD_PLUGIN_DIR) / "zzjb-test-good.so", dir / "zzjb-swapped.so");
+  const fs::path marker = tmp / "attacker-ran";
+  ::setenv("ZZJB_TEST_ATTACKER_MARKER", marker.c_str(), 1);
+  writeFile(tmp / "zzjb.json", R"({"plugins": {"dir": "shared"}, "schools": []})");
+  const std::string command = std::string(ZZJB_BIN) + " plugins --json -c " +
+                              shellQuote((tmp / "zzjb.json").string());
+  OtherUserSwapper attacker(dir, "zzjb-swapped.so",
+                            readFile(fs::path(ZZJB_BAD_PLUGIN_DIR) / "zzjb-test-attacker.so"));
+  ASSERT_TRUE(attacker.started()) << "the other user could not plant its plugin";
+  int refused = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto r = run(command);
+    EXPECT_EQ(r.exitCode, 78) << r.err;
+    json j = json::parse(r.out, nullptr, false);
+    if (!j.is_discarded() && j["dirs"][0]["code"] == "PLUGIN_DIR_UNSAFE" &&
+        contains(j["dirs"][0].value("reason", ""), "writable by every user")) {
+      ++refused;
+    }
+  }
+  attacker.stop();
+  ::unsetenv("ZZJB_TEST_ATTACKER_MARKER");
+  EXPECT_GT(attacker.swaps(), 200) << "the race hardly ran";
+  EXPECT_EQ(refused, 200);
+  EXPECT_FALSE(fs::exists(marker)) << readFile(marker);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -233,6 +234,33 @@ TEST_F(RunTest, PassesDeclareExactlyTheEligibleStudentsOnceAndOneMorePassSendsNo
   for (const auto& s : w.students) {
     ASSERT_EQ(text.find(s.id), std::string::npos) << "the report holds a full ID number";
   }
+}
+
+// Issue 11, class 5: a roster cell that is not UTF-8 once failed the whole target ("this is a
+// bug"). Now its row is a finding at its line and every other student is still declared.
+TEST_F(RunTest, ARosterCellThatIsNotUtf8LeavesOutItsRowAndThePassDeclaresTheOthers) {
+  RunWorld w = makeWorld(20);
+  const fs::path roster = w.dir / "xuhui-zz-roster.csv";
+  ASSERT_TRUE(fs::exists(roster));
+  std::string text = zzjb::test::readFile(roster);
+  const std::size_t badLine = zzjb::test::lines(text).size() + 1;
+  std::ofstream(roster, std::ios::binary | std::ios::app) << "\xFF\xFE\xC3(,居民身份证,x\n";
+  passUntilDone(w);
+  EXPECT_EQ(keysOf(declarations()), w.expectedDeclarations());
+  auto last = pass(w);
+  EXPECT_EQ(last.exitCode, 65) << last.err << last.out;
+  EXPECT_EQ((last.out + last.err).find("this is a bug"), std::string::npos) << last.out;
+  EXPECT_NE((last.out + last.err).find("roster rows have errors"), std::string::npos) << last.out;
+  // `check` names the row and its cell's column.
+  auto check = zzjb("check --json -c " + shellQuote(w.config.string()));
+  const json j = json::parse(check.out);
+  bool named = false;
+  for (const auto& school : j["schools"]) {
+    for (const auto& f : school["findings"]) {
+      named = named || (f["code"] == "ROSTER_CELL_NOT_UTF8" && f["line"] == badLine);
+    }
+  }
+  EXPECT_TRUE(named) << check.out;
 }
 
 TEST_F(RunTest, DryRunSaysWhatItWouldSendAndSendsAndWritesNothing) {

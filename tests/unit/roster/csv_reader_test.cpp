@@ -35,6 +35,7 @@ class CsvReaderTest : public ::testing::Test {
   test::TempDir dir_;
 };
 
+// The stored (non-blank) cells' texts, in column order.
 std::vector<std::string> texts(const RosterRecord& r) {
   std::vector<std::string> v;
   for (const auto& c : r.cells) v.push_back(c.text);
@@ -78,10 +79,12 @@ TEST_F(CsvReaderTest, ReadsLfLineEndsAndLastLineWithoutNewline) {
   EXPECT_EQ(t.records[1].line, 3U);
 }
 
-TEST_F(CsvReaderTest, KeepsCellTextUntrimmedAndEmptyLastField) {
+TEST_F(CsvReaderTest, KeepsCellTextUntrimmedAndEmptyFieldsBlank) {
   auto t = readOk("a,b,c\r\n 1 ,\"\",\r\n");
   ASSERT_EQ(t.records.size(), 1U);
-  EXPECT_EQ(texts(t.records[0]), (std::vector<std::string>{" 1 ", "", ""}));
+  EXPECT_EQ(texts(t.records[0]), (std::vector<std::string>{" 1 "}));
+  EXPECT_EQ(t.records[0].at(1), nullptr);
+  EXPECT_EQ(t.records[0].at(2), nullptr);
 }
 
 TEST_F(CsvReaderTest, ReadsPlainUtf8WithoutNotes) {
@@ -118,18 +121,29 @@ TEST_F(CsvReaderTest, DecodesGb18030) {
   EXPECT_TRUE(contains(note->message, "GB18030"));
 }
 
-TEST_F(CsvReaderTest, RejectsUndecodableBytesWithLineAndHint) {
-  const Finding f = readError("姓名,班级\r\n张三明,1\r\n李四芳,\x80\r\n");
-  EXPECT_EQ(f.code, "ROSTER_ENCODING");
-  EXPECT_EQ(f.kind, FindingKind::Data);
-  EXPECT_EQ(f.where.line, 3U);
-  EXPECT_TRUE(contains(f.message, "0x80"));
-  EXPECT_TRUE(contains(f.hint, "CSV UTF-8"));
-  EXPECT_TRUE(contains(f.hint, "iconv -f GB18030 -t UTF-8"));
+TEST_F(CsvReaderTest, LeavesOutRowWithUndecodableCellAndKeepsTheOthers) {
+  auto t = readOk("姓名,班级\r\n张三明,1\r\n李四芳,\x80\r\n王五,3\r\n");
+  EXPECT_EQ(t.encoding, "UTF-8");
+  ASSERT_EQ(t.records.size(), 2U);
+  EXPECT_EQ(t.records[0].line, 2U);
+  EXPECT_EQ(t.records[1].line, 4U);
+  EXPECT_EQ(t.rejectedLines, (std::vector<std::size_t>{3}));
+  const Finding* f = findNote(t, "ROSTER_CELL_NOT_UTF8");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::Error);
+  EXPECT_EQ(f->kind, FindingKind::Data);
+  EXPECT_EQ(f->where.line, 3U);
+  EXPECT_TRUE(contains(f->message, "column 2 (班级)")) << f->message;
+  EXPECT_TRUE(contains(f->message, "0x80"));
+  EXPECT_TRUE(contains(f->message, "the row is not read"));
+  EXPECT_TRUE(contains(f->hint, "CSV UTF-8"));
 }
 
-TEST_F(CsvReaderTest, CountsLoneCarriageReturnsInErrorLines) {
-  EXPECT_EQ(readError("a,b\r1,2\r3,\x80\r").where.line, 3U);
+TEST_F(CsvReaderTest, CountsLoneCarriageReturnsInCellLines) {
+  auto t = readOk("a,b\r1,2\r3,\x80\r");
+  EXPECT_EQ(t.rejectedLines, (std::vector<std::size_t>{3}));
+  ASSERT_NE(findNote(t, "ROSTER_CELL_NOT_UTF8"), nullptr);
+  EXPECT_EQ(findNote(t, "ROSTER_CELL_NOT_UTF8")->where.line, 3U);
 }
 
 TEST_F(CsvReaderTest, TreatsOverlongAndSurrogateSequencesAsNotUtf8) {
@@ -137,25 +151,33 @@ TEST_F(CsvReaderTest, TreatsOverlongAndSurrogateSequencesAsNotUtf8) {
   EXPECT_EQ(readOk("a\n\xC0\xAF\n").encoding, "GB18030");
   EXPECT_EQ(readOk("a\n\xE0\x9F\xBF\xE0\x9F\xBF\n").encoding, "GB18030");  // overlong
   // ED A0 80 encodes a UTF-16 surrogate; the lone 80 is not GB18030 either.
-  const Finding f = readError("a\n\xED\xA0\x80\n");
-  EXPECT_EQ(f.code, "ROSTER_ENCODING");
-  EXPECT_EQ(f.where.line, 2U);
+  auto t = readOk("a\n\xED\xA0\x80\n");
+  EXPECT_TRUE(t.records.empty());
+  ASSERT_NE(findNote(t, "ROSTER_CELL_ENCODING"), nullptr);
+  EXPECT_EQ(findNote(t, "ROSTER_CELL_ENCODING")->where.line, 2U);
 }
 
-TEST_F(CsvReaderTest, PointsAtBadByteOfOtherwiseGb18030File) {
+TEST_F(CsvReaderTest, ReadsOtherwiseGb18030FileCellByCell) {
   // "姓名\r\n张三\r\n李四\r\n" in GBK, then a stray 0x80: UTF-8 fails on line 1, GB18030 on 4.
-  const Finding f =
-      readError("\xD0\xD5\xC3\xFB\r\n\xD5\xC5\xC8\xFD\r\n\xC0\xEE\xCB\xC4\r\n\x80\r\n");
-  EXPECT_EQ(f.code, "ROSTER_ENCODING");
-  EXPECT_EQ(f.where.line, 4U);
+  auto t = readOk("\xD0\xD5\xC3\xFB\r\n\xD5\xC5\xC8\xFD\r\n\xC0\xEE\xCB\xC4\r\n\x80\r\n");
+  EXPECT_EQ(t.encoding, "GB18030");
+  EXPECT_EQ(t.header, (std::vector<std::string>{"姓名"}));
+  ASSERT_EQ(t.records.size(), 2U);
+  EXPECT_EQ(t.records[1].cells[0].text, "李四");
+  EXPECT_EQ(t.rejectedLines, (std::vector<std::size_t>{4}));
+  ASSERT_NE(findNote(t, "ROSTER_CELL_ENCODING"), nullptr);
+  EXPECT_EQ(findNote(t, "ROSTER_CELL_ENCODING")->where.line, 4U);
 }
 
-TEST_F(CsvReaderTest, RejectsInvalidUtf8AfterByteOrderMark) {
-  const Finding f = readError(
+TEST_F(CsvReaderTest, LeavesOutRowWithInvalidUtf8AfterByteOrderMark) {
+  auto t = readOk(
       "\xEF\xBB\xBF"
-      "a,b\n1,\xC1\xF5\n");
-  EXPECT_EQ(f.code, "ROSTER_ENCODING");
-  EXPECT_EQ(f.where.line, 2U);
+      "a,b\n1,\xC1\xF5\n2,ok\n");
+  EXPECT_EQ(t.encoding, "UTF-8 with BOM");
+  ASSERT_EQ(t.records.size(), 1U);
+  EXPECT_EQ(t.records[0].line, 3U);
+  ASSERT_NE(findNote(t, "ROSTER_CELL_NOT_UTF8"), nullptr);
+  EXPECT_EQ(findNote(t, "ROSTER_CELL_NOT_UTF8")->where.line, 2U);
 }
 
 TEST_F(CsvReaderTest, RejectsUtf16WithHint) {
@@ -227,16 +249,21 @@ TEST_F(CsvReaderTest, CountsLoneCarriageReturnAsLineEnd) {
   EXPECT_EQ(t.records[1].line, 3U);
 }
 
-TEST_F(CsvReaderTest, PadsShortRecordsWithEmptyCells) {
-  auto t = readOk("a,b,c\n1\n");
-  ASSERT_EQ(t.records.size(), 1U);
-  EXPECT_EQ(texts(t.records[0]), (std::vector<std::string>{"1", "", ""}));
+TEST_F(CsvReaderTest, KeepsShortAndGappedRecordsSparse) {
+  auto t = readOk("a,b,c\n1\n,,3\n");
+  ASSERT_EQ(t.records.size(), 2U);
+  EXPECT_EQ(texts(t.records[0]), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(t.records[0].at(1), nullptr);  // blank: not stored, not padded
+  ASSERT_EQ(t.records[1].cells.size(), 1U);
+  ASSERT_NE(t.records[1].at(2), nullptr);
+  EXPECT_EQ(t.records[1].at(2)->text, "3");
+  EXPECT_EQ(t.records[1].cells[0].column, 2U);
 }
 
-TEST_F(CsvReaderTest, KeepsExtraCellsWithWarning) {
+TEST_F(CsvReaderTest, ReportsExtraCellsWithWarningAndDropsThem) {
   auto t = readOk("a,b\n1,2\n3,4,5\n");
   ASSERT_EQ(t.records.size(), 2U);
-  EXPECT_EQ(texts(t.records[1]), (std::vector<std::string>{"3", "4", "5"}));
+  EXPECT_EQ(texts(t.records[1]), (std::vector<std::string>{"3", "4"}));
   ASSERT_EQ(t.notes.size(), 1U);
   EXPECT_EQ(t.notes[0].code, "ROSTER_EXTRA_CELLS");
   EXPECT_EQ(t.notes[0].severity, Severity::Warning);
@@ -267,7 +294,7 @@ TEST_F(CsvReaderTest, ReadsHeaderOnlyFileAsNoRecords) {
 TEST_F(CsvReaderTest, ReportsMissingFile) {
   auto r = CsvReader().read(dir_ / "nope.csv", kDisplay);
   ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code, "ROSTER_READ");
+  EXPECT_EQ(r.error().code, "FILE_NOT_FOUND");
   EXPECT_EQ(r.error().where.file, kDisplay);
 }
 

@@ -71,6 +71,7 @@ struct PlatformConfig {
   std::string baseUrl;
   std::string caBundle;
   int timeoutSeconds = 30;
+  std::string pinnedPublicKey;  // "sha256//BASE64[;…]" or empty (docs/platform-client.md)
 };
 
 // One (occupation, level, organisation) a major's students are declared for.

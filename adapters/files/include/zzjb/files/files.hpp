@@ -66,11 +66,17 @@ class LoadableFile {
   [[nodiscard]] int fd() const { return fd_; }
   // The canonical path that was checked (for messages).
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-  // "/proc/self/fd/N": give this to dlopen so that the checked file is the loaded one.
+  // "/proc/self/fd/N": the checked file as a path.
   [[nodiscard]] std::string loadPath() const;
+  // The name to give dlopen: a "/proc/self/fd/N" of this file that no loaded library carries
+  // yet. The loader answers a name it knows with that library, whatever the descriptor now is,
+  // and a library it could not unload keeps its name after N is closed and reused. When the
+  // own descriptor's name is taken, a duplicate (owned here, closed with this object) is used.
+  [[nodiscard]] std::string freshLoadPath();
 
  private:
   int fd_ = -1;
+  int dup_ = -1;
   std::filesystem::path path_;
 };
 

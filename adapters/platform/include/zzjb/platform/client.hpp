@@ -31,7 +31,12 @@ struct RequestEvent {
 
 struct ClientOptions {
   std::string baseUrl;      // "https://127.0.0.1:8443" (https only; a path prefix is kept)
-  std::string caBundle;     // PEM file to verify the server with (empty: system default)
+  // PEM file of the CAs to verify the server with, and the only ones trusted (libcurl's default
+  // CA path is not searched beside it); empty: the system store. Read once, by makePlatformClient.
+  std::string caBundle;
+  // "sha256//BASE64" of the server's public key (several joined by ';'), checked on top of the
+  // chain (libcurl's CURLOPT_PINNEDPUBLICKEY); empty: no pin. A mismatch fails with code TLS.
+  std::string pinnedPublicKey;
   int timeoutSeconds = 30;  // total per attempt
   int connectTimeoutSeconds = 10;
   int maxAttempts = 6;    // per call, retryable failures only
@@ -52,8 +57,8 @@ struct ClientOptions {
 };
 
 // Checks the options (Finding code PLATFORM_CLIENT, kind Config: no https URL, no signer, no
-// certificate, no keyId, an unreadable CA bundle, non-positive timeouts or attempts, negative
-// delays) and makes the client. Does not connect: the first call logs in.
+// certificate, no keyId, an unreadable CA bundle, a malformed pinned key, non-positive timeouts
+// or attempts, negative delays) and makes the client. Does not connect: the first call logs in.
 [[nodiscard]] Result<std::unique_ptr<PlatformClient>> makePlatformClient(ClientOptions options);
 
 }  // namespace zzjb::platform

@@ -1,0 +1,201 @@
+// The plugin host loads code only from trusted places, and exactly the file it checked (issue 11
+// item 1, must-show 1; docs/plugins.md, "Loading plugins safely"). The attacker's plugin is a good
+// plugin whose constructor appends to $ZZJB_TEST_ATTACKER_MARKER as soon as it is loaded.
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include "other_user_swapper.hpp"
+#include "test_support.hpp"
+#include "zzjb/plugin_host/host.hpp"
+
+namespace zzjb::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kBad = ZZJB_BAD_PLUGIN_DIR;
+const fs::path kGood = kBad / "zzjb-test-good.so";
+const fs::path kAttacker = kBad / "zzjb-test-attacker.so";
+
+class PluginLoading : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // The temporary directory itself is 0700; others must reach inside for the swap tests.
+    ::chmod(tmp_.path().c_str(), 0755);
+    marker_ = tmp_ / "attacker-ran";
+    ::setenv("ZZJB_TEST_ATTACKER_MARKER", marker_.c_str(), 1);
+  }
+  void TearDown() override { ::unsetenv("ZZJB_TEST_ATTACKER_MARKER"); }
+
+  // A directory with the given mode, holding a copy of the good plugin as `name`.
+  fs::path pluginDir(const std::string& dirName, mode_t mode, const std::string& name) {
+    fs::path dir = tmp_ / dirName;
+    fs::create_directories(dir);
+    EXPECT_EQ(::chmod(dir.c_str(), mode), 0);
+    fs::copy_file(kGood, dir / name);
+    EXPECT_EQ(::chmod((dir / name).c_str(), 0644), 0);
+    return dir;
+  }
+  [[nodiscard]] bool attackerRan() const { return fs::exists(marker_); }
+
+  TempDir tmp_;
+  fs::path marker_;
+};
+
+std::vector<plugin_host::SearchDir> only(const fs::path& dir) {
+  return {{dir, "plugins.dir", true, {}, {}}};
+}
+
+// The probe works: loading the attacker's plugin does leave the marker.
+TEST_F(PluginLoading, TheAttackersConstructorLeavesItsMarkerWhenLoaded) {
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  fs::copy_file(kAttacker, dir / "zzjb-attacker.so");
+  ::chmod((dir / "zzjb-attacker.so").c_str(), 0644);
+  plugin_host::Host host;
+  auto f = host.load(dir / "zzjb-attacker.so", "plugins.dir");
+  EXPECT_TRUE(f.loaded) << f.refusal;
+  EXPECT_TRUE(attackerRan());
+}
+
+// The file is checked on its open descriptor and loaded through /proc/self/fd/N: a file renamed
+// over the name between the check and the load is not what gets loaded.
+TEST_F(PluginLoading, LoadsTheCheckedFileEvenWhenAnotherIsRenamedOverItBeforeTheLoad) {
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  fs::copy_file(kAttacker, tmp_ / "attacker.so");
+  int swaps = 0;
+  plugin_host::Host host;
+  host.setBeforeLoadHook([&](const fs::path& file) {
+    fs::rename(tmp_ / "attacker.so", file);
+    ++swaps;
+  });
+  host.scan(only(dir));
+  ASSERT_EQ(swaps, 1);
+  ASSERT_EQ(host.files().size(), 1U);
+  EXPECT_TRUE(host.files()[0].loaded) << host.files()[0].refusal;
+  EXPECT_EQ(host.files()[0].typeId, "test-extra");
+  EXPECT_FALSE(attackerRan()) << "the file swapped in after the check was loaded";
+}
+
+// The loader answers dlopen of a name it already knows with that library: a library loaded as
+// /proc/self/fd/N that is still mapped keeps that name after N is closed and handed out again.
+// Each plugin must still be loaded as itself.
+TEST_F(PluginLoading, EachFileIsLoadedAsItselfWhenItsDescriptorNumberWasUsedBefore) {
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  fs::create_directories(tmp_ / "other");
+  fs::copy_file(kBad / "zzjb-test-bad-abi.so", tmp_ / "other/bad-abi.so");
+  int fd = ::open((tmp_ / "other/bad-abi.so").c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  const std::string name = "/proc/self/fd/" + std::to_string(fd);
+  void* earlier = ::dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(earlier, nullptr) << ::dlerror();
+  ::close(fd);  // the next open gets the same number
+
+  plugin_host::Host host;
+  host.scan(only(dir));
+  ASSERT_EQ(host.files().size(), 1U);
+  EXPECT_TRUE(host.files()[0].loaded) << host.files()[0].refusal;
+  EXPECT_EQ(host.files()[0].typeId, "test-extra");
+  EXPECT_EQ(host.files()[0].abi, 1U);
+  ::dlclose(earlier);
+}
+
+TEST_F(PluginLoading, RefusesASymbolicLinkInASafeDirectory) {
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  fs::create_directories(tmp_ / "elsewhere");
+  fs::copy_file(kGood, tmp_ / "elsewhere/other.so");
+  fs::create_symlink(tmp_ / "elsewhere/other.so", dir / "zzjb-linked.so");
+  plugin_host::Host host;
+  host.scan(only(dir));
+  EXPECT_FALSE(host.dirs()[0].refused()) << host.dirs()[0].refusal;
+  ASSERT_EQ(host.files().size(), 2U);
+  const auto& link = host.files()[0];  // sorted: zzjb-linked.so, zzjb-test-good.so
+  EXPECT_EQ(link.path.filename(), "zzjb-linked.so");
+  EXPECT_FALSE(link.loaded);
+  EXPECT_EQ(link.refusalCode, "PLUGIN_IS_LINK");
+  EXPECT_TRUE(contains(link.refusal, "symbolic link")) << link.refusal;
+  EXPECT_TRUE(host.files()[1].loaded) << host.files()[1].refusal;
+}
+
+TEST_F(PluginLoading, RefusesAFileOwnedByAnotherUserInASafeDirectory) {
+  if (::geteuid() != 0) GTEST_SKIP() << "giving a file to another user needs root";
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  ASSERT_EQ(::chown((dir / "zzjb-test-good.so").c_str(), kOtherUser, kOtherUser), 0);
+  plugin_host::Host host;
+  host.scan(only(dir));
+  ASSERT_EQ(host.files().size(), 1U);
+  const auto& f = host.files()[0];
+  EXPECT_FALSE(f.loaded);
+  EXPECT_EQ(f.refusalCode, "PLUGIN_OWNER");
+  EXPECT_TRUE(contains(f.refusal, "uid 65534")) << f.refusal;
+  EXPECT_TRUE(contains(f.refusal, "chown")) << f.refusal;
+}
+
+TEST_F(PluginLoading, RefusesADirectoryOthersCanWriteWithItsPathModeAndFix) {
+  for (mode_t mode : {0777U, 01777U, 0775U}) {
+    SCOPED_TRACE(mode);
+    fs::path dir = pluginDir("plugins-" + std::to_string(mode), mode, "zzjb-test-good.so");
+    plugin_host::Host host;
+    host.scan(only(dir));
+    ASSERT_EQ(host.dirs().size(), 1U);
+    const auto& d = host.dirs()[0];
+    EXPECT_EQ(d.refusalCode, "PLUGIN_DIR_UNSAFE");
+    EXPECT_TRUE(contains(d.refusal, dir.string())) << d.refusal;
+    EXPECT_TRUE(
+        contains(d.refusal, mode == 0775 ? "writable by its group" : "writable by every user"))
+        << d.refusal;
+    EXPECT_TRUE(contains(d.refusal, "chmod go-w")) << d.refusal;
+    ASSERT_EQ(host.files().size(), 1U);
+    EXPECT_FALSE(host.files()[0].loaded);
+    EXPECT_EQ(host.files()[0].refusalCode, "PLUGIN_DIR_UNSAFE");
+    EXPECT_TRUE(host.anyRefused());
+    EXPECT_TRUE(host.registry().types().empty());
+
+    // Loading the file by itself checks the directories up its path too.
+    plugin_host::Host direct;
+    auto f = direct.load(dir / "zzjb-test-good.so", "plugins.dir");
+    EXPECT_FALSE(f.loaded);
+    EXPECT_EQ(f.refusalCode, "PLUGIN_DIR_UNSAFE");
+    EXPECT_TRUE(contains(f.refusal, dir.string())) << f.refusal;
+  }
+  EXPECT_FALSE(attackerRan());
+}
+
+// Must-show 1: uid 65534 keeps exchanging the root-made plugin with its own in a directory it can
+// write to, while the host loads it 200 times (by scanning, and by loading the file directly; each
+// time in a fresh process, as each zzjb run is).
+// The attacker's constructor never runs, and every load is refused for the directory.
+TEST_F(PluginLoading, AnotherUserSwappingThePluginDuring200LoadsNeverRunsTheirCode) {
+  if (::geteuid() != 0) GTEST_SKIP() << "playing another user (uid 65534) needs root";
+  fs::path dir = pluginDir("shared", 0777, "zzjb-swapped.so");
+  OtherUserSwapper attacker(dir, "zzjb-swapped.so", readFile(kAttacker));
+  ASSERT_TRUE(attacker.started()) << "the other user could not plant its plugin";
+  int refusedForTheDirectory = 0;
+  for (int i = 0; i < 200; ++i) {
+    const bool refused = inFreshProcess([&] {
+      plugin_host::Host scanned;
+      scanned.scan(only(dir));
+      bool ok = scanned.dirs()[0].refused() &&
+                contains(scanned.dirs()[0].refusal, "writable by every user");
+      for (const auto& f : scanned.files()) ok = ok && !f.loaded;
+      plugin_host::Host direct;
+      auto f = direct.load(dir / "zzjb-swapped.so", "plugins.dir");
+      return ok && !f.loaded && f.refusalCode == "PLUGIN_DIR_UNSAFE";
+    });
+    if (refused) ++refusedForTheDirectory;
+  }
+  attacker.stop();
+  EXPECT_GT(attacker.swaps(), 200) << "the race hardly ran";
+  std::cout << "the other user swapped the plugin " << attacker.swaps() << " times\n";
+  EXPECT_EQ(refusedForTheDirectory, 200);
+  EXPECT_FALSE(attackerRan()) << readFile(marker_);
+}
+
+}  // namespace
+}  // namespace zzjb::test
