@@ -735,11 +735,13 @@ std::string RawServer::handle(std::string_view bytes, bool loopback) {
   parser.eager(false);
   beast::error_code ec;
   std::size_t used = 0;
+  // put() is given every byte left each time, so need_more means the bytes end too early.
   while (!parser.is_header_done()) {
-    used += parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
-    if (ec == http::error::need_more && used < bytes.size()) continue;
+    const std::size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
     if (ec == http::error::need_more) return {};
     if (ec) return refuse(ec);
+    if (n == 0 && !parser.is_header_done()) return {};
   }
   const auto& header = parser.get();
   const std::uint64_t limit = core.bodyLimitFor(header.method_string(), header.target(),
