@@ -281,13 +281,22 @@ struct ServerCore {
     return options.smallBodyLimit;
   }
 
+  // An upload too large for a request without a live session: the platform can answer it from
+  // the header alone (401 UNAUTHORIZED or SESSION_EXPIRED, so that a client logs in again and
+  // retries, as the contract says), without the body being read.
+  [[nodiscard]] static bool answerableWithoutBody(std::string_view method,
+                                                  std::string_view target) {
+    return method == "POST" && target.substr(0, target.find('?')) == kUploadPath;
+  }
+
   // The platform, never throwing: a bug in a rule answers 500 rather than ending the process.
   Response callPlatform(const Request& request, const std::string& requestId) {
     try {
       return platform.handle(request, requestId);
     } catch (const std::exception& e) {
-      std::cerr << "zzjb-mock: " << request.method << ' ' << pathOf(request.target)
-                << ": platform threw: " << e.what() << '\n';
+      std::cerr << "zzjb-mock: " << sanitizeUtf8(request.method, 32) << ' '
+                << sanitizeUtf8(pathOf(request.target)) << ": platform threw: "
+                << sanitizeUtf8(e.what()) << '\n';
       return errorResponse(500, "INTERNAL", "模拟平台内部错误", requestId);
     }
   }
@@ -440,8 +449,12 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::uint64_t limit =
         core_.bodyLimitFor(header.method_string(), header.target(),
                            header[http::field::authorization], loopback_);
-    if (parser_->content_length() && *parser_->content_length() > limit)
-      return readFailed(http::error::body_limit);
+    if (parser_->content_length() && *parser_->content_length() > limit) {
+      if (!ServerCore::answerableWithoutBody(header.method_string(), header.target()))
+        return readFailed(http::error::body_limit);
+      keepAlive_ = false;  // the body is never read: this connection ends after the answer
+      return process();
+    }
     parser_->body_limit(limit);  // also bounds a chunked body as it arrives
     if (beast::iequals(header[http::field::expect], "100-continue")) {
       continue_ = http::response<http::empty_body>{http::status::continue_, header.version()};
@@ -496,7 +509,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void process() {
     request_ = toRequest(parser_->get(), loopback_);
     version_ = parser_->get().version();
-    keepAlive_ = parser_->get().keep_alive();
+    keepAlive_ = keepAlive_ && parser_->get().keep_alive();
     path_ = pathOf(request_.target);
     requestId_ = randomHex(16);
 
@@ -531,6 +544,7 @@ class Session : public std::enable_shared_from_this<Session> {
     finish();
     if (ec) return closeSocket();
     if (!response_.keep_alive()) return shutdownTls();
+    keepAlive_ = true;
     readHeader();
   }
 
@@ -746,11 +760,15 @@ std::string RawServer::handle(std::string_view bytes, bool loopback) {
   const auto& header = parser.get();
   const std::uint64_t limit = core.bodyLimitFor(header.method_string(), header.target(),
                                                 header[http::field::authorization], loopback);
-  if (parser.content_length() && *parser.content_length() > limit)
-    return refuse(http::error::body_limit);
+  bool withoutBody = false;
+  if (parser.content_length() && *parser.content_length() > limit) {
+    if (!ServerCore::answerableWithoutBody(header.method_string(), header.target()))
+      return refuse(http::error::body_limit);
+    withoutBody = true;
+  }
   parser.body_limit(limit);
   parser.eager(true);
-  while (!parser.is_done()) {
+  while (!withoutBody && !parser.is_done()) {
     const std::size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
     used += n;
     if (ec == http::error::need_more) return {};
@@ -759,7 +777,7 @@ std::string RawServer::handle(std::string_view bytes, bool loopback) {
   }
 
   const unsigned version = parser.get().version();
-  const bool keepAlive = parser.get().keep_alive();
+  const bool keepAlive = !withoutBody && parser.get().keep_alive();
   Request request = toRequest(parser.get(), loopback);
   const std::string path = pathOf(request.target);
   const std::string requestId = randomHex(16);

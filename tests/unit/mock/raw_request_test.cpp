@@ -68,14 +68,20 @@ TEST_F(MockRawRequest, RoutesThroughTheServerAndAnswersHttpBytes) {
 TEST_F(MockRawRequest, BodyLimitIsDecidedBeforeTheBodyAndBeforeAuthentication) {
   // Only the header: a Content-Length above the limit is refused without a byte of the body.
   const std::string twoMiB = "Content-Length: 2097152\r\n";
-  for (const std::string target : {"/api/v1/auth/challenge", "/api/v1/skills/group-declarations",
-                                    "/api/v1/account"}) {
+  for (const std::string target : {"/api/v1/auth/challenge", "/api/v1/account"}) {
     RawAnswer r =
         send("POST " + target + " HTTP/1.1\r\nHost: mock\r\n" + twoMiB +
              "Authorization: Bearer not-a-session\r\n\r\n");
     EXPECT_EQ(r.status, 413) << target;
     EXPECT_EQ(r.body["code"], "PAYLOAD_TOO_LARGE");
   }
+  // An upload without a live session is answered from its header as the platform would after
+  // reading it (401, so that a client logs in again), the body never read, the connection closed.
+  RawAnswer anonymous = send("POST /api/v1/skills/group-declarations HTTP/1.1\r\nHost: mock\r\n" +
+                             twoMiB + "Authorization: Bearer not-a-session\r\n\r\n");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(anonymous.body["code"], "UNAUTHORIZED");
+  EXPECT_NE(anonymous.head.find("Connection: close"), std::string::npos) << anonymous.head;
   // A chunked body is held to the same limit as it arrives.
   std::string chunked = "POST /api/v1/auth/challenge HTTP/1.1\r\nHost: mock\r\n"
                         "Transfer-Encoding: chunked\r\n\r\n";
@@ -90,6 +96,13 @@ TEST_F(MockRawRequest, BodyLimitIsDecidedBeforeTheBodyAndBeforeAuthentication) {
                                   "Authorization: Bearer " + token_ + "\r\n"));
   EXPECT_EQ(upload.status, 401) << upload.head;
   EXPECT_EQ(upload.body["code"], "SIGNATURE_INVALID");
+  // An expired session: SESSION_EXPIRED from the header alone.
+  advance(3600);
+  RawAnswer expired = send("POST /api/v1/skills/group-declarations HTTP/1.1\r\nHost: m\r\n"
+                           "Authorization: Bearer " + token_ + "\r\n" + twoMiB + "\r\n");
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(expired.body["code"], "SESSION_EXPIRED");
+  logIn(sm2School());
   // Above the upload limit even with the session.
   RawAnswer huge = send("POST /api/v1/skills/group-declarations HTTP/1.1\r\nHost: m\r\n"
                         "Authorization: Bearer " + token_ + "\r\nContent-Length: " +
