@@ -41,6 +41,12 @@ const std::vector<std::string> kPatterns = {
     "s\\w*s$",
     "[.]",
     "^/api/v1/auth/challenge$|^/api/v1/auth/login$",
+    // The rest of what the project's integration tests use (platform_client, run, daemon).
+    "^/api/v1/skills/permissions$",
+    "^/api/v1/auth/challenge$",
+    "group-declarations",
+    "^/api/v1/skills/",
+    "catalog",
 };
 
 const std::vector<std::string> kPaths = {
