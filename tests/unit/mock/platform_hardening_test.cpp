@@ -166,5 +166,19 @@ TEST_F(MockHardening, LoadStateRefusesAClockOutOfRange) {
   EXPECT_TRUE(platform_->loadState(doc.dump(), error)) << error;
 }
 
+TEST_F(MockHardening, TimesAtTheEndsOfInt64InAStateAreWrittenClamped) {
+  register_();
+  json doc = json::parse(platform_->saveState());
+  doc["accounts"][kSm2School]["registeredAt"] = std::numeric_limits<std::int64_t>::max();
+  doc["accounts"][kSm2School]["updatedAt"] = std::numeric_limits<std::int64_t>::min();
+  std::string error;
+  ASSERT_TRUE(platform_->loadState(doc.dump(), error)) << error;
+  Parsed account = get("/api/v1/account");
+  ASSERT_EQ(account.status, 200) << account.raw.body;
+  EXPECT_EQ(account.body["registeredAt"], "9999-12-31T23:59:59+08:00");
+  EXPECT_EQ(account.body["updatedAt"], "0001-01-01T08:00:00+08:00");
+  EXPECT_EQ(admin("GET", "/__admin/state").status, 200);
+}
+
 }  // namespace
 }  // namespace zzjb::mock::test
