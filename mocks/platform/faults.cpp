@@ -317,7 +317,8 @@ json Faults::configure(const json& doc) {
     if (auto it = r.find("path"); it != r.end() && !it->is_null() && !it->is_string()) {
       fail(at + "path", "must be a string");
     } else {
-      rule.pathSource = r.value("path", std::string());
+      // Absent or null: every path.
+      rule.pathSource = it == r.end() || it->is_null() ? std::string() : it->get<std::string>();
       auto compiled = PathPattern::compile(rule.pathSource);
       if (compiled)
         rule.path = std::move(*compiled);

@@ -458,7 +458,7 @@ std::optional<std::vector<FieldError>> Platform::Impl::validateCatalog(const Jso
     const Json org = item.is_object() ? item.value("org", Json()) : Json();
     if (!org.is_object() || !stringField(org, "name") || !stringField(org, "creditCode")) {
       errors.push_back({at + ".org", "评价机构须有 name 与 creditCode"});
-    } else if (org.value("type", "") != "SOCIAL_ORG" && org.value("type", "") != "EMPLOYER") {
+    } else if (org.value("type", Json()) != "SOCIAL_ORG" && org.value("type", Json()) != "EMPLOYER") {
       errors.push_back({at + ".org.type", "评价机构类型须为 SOCIAL_ORG 或 EMPLOYER"});
     }
     const Json occupations = item.is_object() ? item.value("occupations", Json()) : Json();

@@ -140,6 +140,13 @@ TEST(MockFaultPattern, BadRulesAreFieldErrorsAndKeepTheOldRules) {
   EXPECT_EQ(errors[3]["field"], "rules[1].path");
   EXPECT_EQ(faults.describe()["rules"].size(), 1u);
   EXPECT_EQ(faults.describe()["rules"][0]["path"], "x");
+  // Absent or null path: every path; a path of another type is a field error, not a throw.
+  EXPECT_TRUE(faults.configure({{"rules", {{{"path", nullptr}, {"probability", 1}, {"kind", "reset"}}}}})
+                  .empty());
+  EXPECT_TRUE(faults.decide("GET", "/anything").has_value());
+  EXPECT_EQ(faults.configure({{"rules", {{{"path", 7}, {"probability", 1}, {"kind", "reset"}}}}})
+                .size(),
+            1u);
   json many = {{"rules", json::array()}};
   for (int i = 0; i < 100; ++i)
     many["rules"].push_back({{"path", "x"}, {"probability", 1}, {"kind", "reset"}});

@@ -96,6 +96,14 @@ TEST_F(MockHardening, DeeplyNestedManifestIsBadRequest) {
   EXPECT_EQ(r.body["code"], "BAD_REQUEST");
 }
 
+TEST_F(MockHardening, CatalogOfTheWrongTypesIsValidationFailedNotInternal) {
+  json catalog = json::parse(catalogJson());
+  catalog["items"][0]["org"]["type"] = 7;
+  Parsed r = admin("POST", "/__admin/catalog", catalog);
+  EXPECT_EQ(r.status, 422) << r.raw.body;
+  EXPECT_EQ(r.body["fields"][0]["field"], "items[0].org.type");
+}
+
 TEST_F(MockHardening, NumberOutOfRangeIsBadRequest) {
   Parsed r = raw("POST", "/__admin/review-policy", R"({"mode": "manual", "afterPolls": 1e999})");
   EXPECT_EQ(r.status, 400);
