@@ -50,7 +50,9 @@ bool isPunctuation(char c) {
          !(c >= 'A' && c <= 'Z');
 }
 
-std::string atChar(std::size_t pos) { return " at character " + std::to_string(pos + 1); }
+std::string atChar(std::size_t pos) {
+  return " at character " + std::to_string(pos + 1);
+}
 
 // Reads one escape after '\' at p[i] (i is the letter): a byte set, or an error.
 std::expected<std::bitset<256>, std::string> escape(std::string_view p, std::size_t i) {
@@ -98,7 +100,8 @@ std::expected<PathPattern, std::string> PathPattern::compile(std::string_view p)
     if (branch.atEnd) return unsupported("text after $", i);
     Item item;
     if (c == '(' || c == ')') return unsupported("a group", i);
-    if (c == '*' || c == '+' || c == '?' || c == '{') return unsupported("a quantifier without anything to repeat", i);
+    if (c == '*' || c == '+' || c == '?' || c == '{')
+      return unsupported("a quantifier without anything to repeat", i);
     if (c == '.') {
       item.bytes.set();
       item.bytes.reset('\n');
@@ -174,14 +177,17 @@ std::expected<PathPattern, std::string> PathPattern::compile(std::string_view p)
         return v;
       };
       auto lo = number();
-      if (!lo) return unsupported("a {n,m} with n missing or above " + std::to_string(kMaxRepeat), i);
+      if (!lo)
+        return unsupported("a {n,m} with n missing or above " + std::to_string(kMaxRepeat), i);
       min = max = *lo;
       if (j < p.size() && p[j] == ',') {
         ++j;
         max = SIZE_MAX;
         if (j < p.size() && p[j] != '}') {
           auto hi = number();
-          if (!hi || *hi < *lo) return unsupported("a {n,m} with m missing, below n or above " + std::to_string(kMaxRepeat), i);
+          if (!hi || *hi < *lo)
+            return unsupported(
+                "a {n,m} with m missing, below n or above " + std::to_string(kMaxRepeat), i);
           max = *hi;
         }
       }

@@ -26,8 +26,8 @@ namespace zzjb::mock {
 class PathPattern {
  public:
   static constexpr std::size_t kMaxPatternBytes = 256;
-  static constexpr std::size_t kMaxItems = 512;   // after expanding {n,m}
-  static constexpr std::size_t kMaxRepeat = 64;   // the largest n or m of {n,m}
+  static constexpr std::size_t kMaxItems = 512;  // after expanding {n,m}
+  static constexpr std::size_t kMaxRepeat = 64;  // the largest n or m of {n,m}
 
   // nullopt-like error: English, says which construct is refused and where.
   [[nodiscard]] static std::expected<PathPattern, std::string> compile(std::string_view pattern);

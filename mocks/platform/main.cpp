@@ -231,8 +231,8 @@ int run(const Options& options) {
   }
   if (!options.tlsCert.empty()) {
     std::string error;
-    const auto cert = readBounded(options.tlsCert, zzjb::files::kMaxCertificateBytes,
-                                  "certificate", error);
+    const auto cert =
+        readBounded(options.tlsCert, zzjb::files::kMaxCertificateBytes, "certificate", error);
     const auto key =
         cert ? readBounded(options.tlsKey, zzjb::files::kMaxCertificateBytes, "key", error)
              : std::nullopt;
@@ -256,8 +256,8 @@ int run(const Options& options) {
       std::string error;
       if (!writeAtomically(fs::path(options.tlsOut) / "cert.pem", server.certificatePem, 0644,
                            "certificate", error) ||
-          !writeAtomically(fs::path(options.tlsOut) / "key.pem", server.privateKeyPem, 0600,
-                           "key", error)) {
+          !writeAtomically(fs::path(options.tlsOut) / "key.pem", server.privateKeyPem, 0600, "key",
+                           error)) {
         std::cerr << "zzjb-mock: --tls-out: " << error << '\n';
         return kExitIo;
       }
@@ -271,8 +271,7 @@ int run(const Options& options) {
               << port << std::endl;
     if (options.portFile.empty()) return;
     std::string error;
-    if (!writeAtomically(options.portFile, std::to_string(port) + "\n", 0644, "port file",
-                         error)) {
+    if (!writeAtomically(options.portFile, std::to_string(port) + "\n", 0644, "port file", error)) {
       std::cerr << "zzjb-mock: --port-file: " << error << '\n';
       portFileFailed = true;
       std::raise(SIGTERM);  // nobody can find us: stop as if asked to

@@ -27,7 +27,8 @@ constexpr int kMaxStateDepth = zzjb::json::kMaxDepth + 8;
 constexpr std::size_t kMaxStateBytes = 256u << 20;
 
 std::string findingText(const Finding& f) {
-  return f.where.file + ": " + f.message + " (" + f.code + ")" + (f.hint.empty() ? "" : "; " + f.hint);
+  return f.where.file + ": " + f.message + " (" + f.code + ")" +
+         (f.hint.empty() ? "" : "; " + f.hint);
 }
 
 // The Chinese explanation of a body refused by the bounded parser (docs/platform-api.md,
@@ -341,9 +342,8 @@ Response Platform::Impl::handleLocked(const Request& request, const std::string&
     return errorResponse(call, 404, "NOT_FOUND", "接口不存在：" + sanitizeUtf8(call.target.path));
   }
   if (route == nullptr) {
-    Response r =
-        errorResponse(call, 405, "METHOD_NOT_ALLOWED",
-                      "该接口不支持 " + sanitizeUtf8(request.method, 32) + " 方法");
+    Response r = errorResponse(call, 405, "METHOD_NOT_ALLOWED",
+                               "该接口不支持 " + sanitizeUtf8(request.method, 32) + " 方法");
     std::string allow;
     for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
     r.headers.emplace_back("Allow", allow);
@@ -376,7 +376,8 @@ Seconds systemNow() {
 
 std::optional<std::string> clockProblem(const ClockState& clock) {
   if (clock.offset < -kMaxClockStep || clock.offset > kMaxClockStep)
-    return "offset is out of range (at most " + std::to_string(kMaxClockStep) + " seconds either way)";
+    return "offset is out of range (at most " + std::to_string(kMaxClockStep) +
+           " seconds either way)";
   if (clock.fixedNow < kMinTime || clock.fixedNow > kMaxTime)
     return "fixedNow is outside years 0001 to 9999";
   return std::nullopt;
@@ -458,7 +459,8 @@ std::optional<std::vector<FieldError>> Platform::Impl::validateCatalog(const Jso
     const Json org = item.is_object() ? item.value("org", Json()) : Json();
     if (!org.is_object() || !stringField(org, "name") || !stringField(org, "creditCode")) {
       errors.push_back({at + ".org", "评价机构须有 name 与 creditCode"});
-    } else if (org.value("type", Json()) != "SOCIAL_ORG" && org.value("type", Json()) != "EMPLOYER") {
+    } else if (org.value("type", Json()) != "SOCIAL_ORG" &&
+               org.value("type", Json()) != "EMPLOYER") {
       errors.push_back({at + ".org.type", "评价机构类型须为 SOCIAL_ORG 或 EMPLOYER"});
     }
     const Json occupations = item.is_object() ? item.value("occupations", Json()) : Json();

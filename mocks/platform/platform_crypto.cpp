@@ -2,7 +2,6 @@
 // chain against the trusted CAs at the mock's time, SM2 with the distinguishing ID
 // 1234567812345678 (OpenSSL's default ID is empty), RSA PKCS#1 v1.5 and ECDSA on P-256.
 #include "platform_crypto.hpp"
-#include "zzjb/files/files.hpp"
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -17,6 +16,8 @@
 #include <array>
 #include <fstream>
 #include <sstream>
+
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::mock {
 namespace {

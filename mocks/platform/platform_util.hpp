@@ -19,7 +19,7 @@ using Seconds = std::int64_t;
 // The times the mock can state: 0001-01-01T08:00:00+08:00 to 9999-12-31T23:59:59+08:00. The
 // mock clock is kept inside (docs/platform-api.md, "The mock clock"), so that no sum of times
 // can overflow; formatTime clamps anything outside.
-inline constexpr Seconds kMinTime = -62'135'596'800;          // 0001-01-01T00:00:00Z
+inline constexpr Seconds kMinTime = -62'135'596'800;             // 0001-01-01T00:00:00Z
 inline constexpr Seconds kMaxTime = 253'402'300'799 - 8 * 3600;  // 9999-12-31T23:59:59+08:00
 // The largest clock offset or step that can be meaningful (from one end of the range to the
 // other); anything larger is refused before any arithmetic.

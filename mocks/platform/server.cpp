@@ -11,6 +11,10 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "server.hpp"
 
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -20,10 +24,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/ssl.h>
-
-#include <algorithm>
-#include <atomic>
 #include <csignal>
 #include <ctime>
 #include <deque>
@@ -295,8 +295,8 @@ struct ServerCore {
       return platform.handle(request, requestId);
     } catch (const std::exception& e) {
       std::cerr << "zzjb-mock: " << sanitizeUtf8(request.method, 32) << ' '
-                << sanitizeUtf8(pathOf(request.target)) << ": platform threw: "
-                << sanitizeUtf8(e.what()) << '\n';
+                << sanitizeUtf8(pathOf(request.target))
+                << ": platform threw: " << sanitizeUtf8(e.what()) << '\n';
       return errorResponse(500, "INTERNAL", "模拟平台内部错误", requestId);
     }
   }
@@ -380,7 +380,8 @@ struct ServerCore {
     }
     if (request.method != "POST") return methodNotAllowed(requestId);
     auto doc = zzjb::json::parse(request.body);
-    if (!doc) return errorResponse(400, "BAD_REQUEST", "请求体不是 JSON（或嵌套过深、过大）", requestId);
+    if (!doc)
+      return errorResponse(400, "BAD_REQUEST", "请求体不是 JSON（或嵌套过深、过大）", requestId);
     json errors = faults.configure(*doc);
     if (!errors.empty())
       return errorResponse(422, "VALIDATION_FAILED", "故障规则无效", requestId, std::move(errors));
@@ -446,9 +447,8 @@ class Session : public std::enable_shared_from_this<Session> {
     counted_ = true;
     const auto& header = parser_->get();
     // The body limit, from the header alone and before a byte of the body is read or kept.
-    const std::uint64_t limit =
-        core_.bodyLimitFor(header.method_string(), header.target(),
-                           header[http::field::authorization], loopback_);
+    const std::uint64_t limit = core_.bodyLimitFor(header.method_string(), header.target(),
+                                                   header[http::field::authorization], loopback_);
     if (parser_->content_length() && *parser_->content_length() > limit) {
       if (!ServerCore::answerableWithoutBody(header.method_string(), header.target()))
         return readFailed(http::error::body_limit);
@@ -520,9 +520,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (fault && fault->kind == FaultKind::Delay) {
       timer_.expires_after(std::chrono::milliseconds(fault->delayMs));
       return timer_.async_wait([self = shared_from_this()](beast::error_code) {
-        self->send(self->core_.platformAnswer(self->request_, self->path_, self->requestId_,
-                                              std::nullopt),
-                   self->version_, self->keepAlive_);
+        self->send(
+            self->core_.platformAnswer(self->request_, self->path_, self->requestId_, std::nullopt),
+            self->version_, self->keepAlive_);
       });
     }
     if (fault && fault->kind == FaultKind::Reset) {
@@ -709,7 +709,8 @@ std::expected<void, ServeError> serve(Platform& platform, const ServerOptions& o
   return {};
 }
 
-// ---- the same handling over bytes (tests, fuzzers) -----------------------------------------------
+// ---- the same handling over bytes (tests, fuzzers)
+// -----------------------------------------------
 
 struct RawServer::Impl {
   Impl(Platform& p, ServerOptions o) : options(std::move(o)), core(p, options) {}

@@ -441,9 +441,9 @@ TEST_F(MockServerTest, RefusesUnknownOption) {
 // Bytes sent as they are over TLS (curl would encode them), the answer's bytes back.
 RunResult sendRaw(int port, const std::string& printfFormat) {
   // In a subshell: run() redirects the last command's stdin from /dev/null.
-  return zzjb::test::run("(printf " + shellQuote(printfFormat) +
-                         " | timeout 20 openssl s_client -quiet -connect 127.0.0.1:" +
-                         std::to_string(port) + ")");
+  return zzjb::test::run(
+      "(printf " + shellQuote(printfFormat) +
+      " | timeout 20 openssl s_client -quiet -connect 127.0.0.1:" + std::to_string(port) + ")");
 }
 
 TEST_F(MockServerTest, LargeBodiesAreRefusedBeforeAuthenticationAndBeforeReading) {
@@ -452,13 +452,15 @@ TEST_F(MockServerTest, LargeBodiesAreRefusedBeforeAuthenticationAndBeforeReading
   // The upload without a session is 401 from its header (the platform's answer, so that a client
   // logs in again); the others are 413.
   for (const auto& [path, status] : std::vector<std::pair<std::string, std::string>>{
-           {"/api/v1/skills/group-declarations", "401"}, {kChallenge, "413"},
+           {"/api/v1/skills/group-declarations", "401"},
+           {kChallenge, "413"},
            {"/api/v1/account", "413"}}) {
     const auto started = std::chrono::steady_clock::now();
-    const RunResult r = curl("-X POST -H 'Expect: 100-continue' -H 'Authorization: Bearer nope' "
-                             "-o /dev/null -w '%{http_code}' --data-binary @" +
-                                 shellQuote(big.string()),
-                             path);
+    const RunResult r = curl(
+        "-X POST -H 'Expect: 100-continue' -H 'Authorization: Bearer nope' "
+        "-o /dev/null -w '%{http_code}' --data-binary @" +
+            shellQuote(big.string()),
+        path);
     EXPECT_EQ(r.out, status) << path << ": " << r.err;
     EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << path;
   }
@@ -474,10 +476,11 @@ TEST_F(MockServerTest, TricklingClientIsCutOffAtTheRequestDeadline) {
   RunResult slow;
   std::thread trickler([&] {
     const auto started = std::chrono::steady_clock::now();
-    slow = zzjb::test::run("((printf 'GET /__admin/health HTTP/1.1\\r\\nHost: x\\r\\n'; "
-                    "for i in $(seq 1 20); do printf 'X-Slow: y\\r\\n'; sleep 0.5; done) | "
-                    "timeout 30 openssl s_client -quiet -connect 127.0.0.1:" +
-                    std::to_string(port) + ")");
+    slow = zzjb::test::run(
+        "((printf 'GET /__admin/health HTTP/1.1\\r\\nHost: x\\r\\n'; "
+        "for i in $(seq 1 20); do printf 'X-Slow: y\\r\\n'; sleep 0.5; done) | "
+        "timeout 30 openssl s_client -quiet -connect 127.0.0.1:" +
+        std::to_string(port) + ")");
     trickled = std::chrono::steady_clock::now() - started;
   });
   std::this_thread::sleep_for(500ms);
@@ -496,8 +499,9 @@ TEST_F(MockServerTest, ConnectionsAboveTheCapAreClosedAtOnce) {
   const std::string port = std::to_string(std::stoi(readFile(tmp_ / "port")));
   // Two idle clients hold both places until the header deadline closes them.
   for (int i = 0; i < 2; ++i) {
-    const std::string idle = "(sleep 6 | timeout 20 openssl s_client -quiet -connect 127.0.0.1:" +
-                             port + ") >/dev/null 2>&1 &";
+    const std::string idle =
+        "(sleep 6 | timeout 20 openssl s_client -quiet -connect 127.0.0.1:" + port +
+        ") >/dev/null 2>&1 &";
     ASSERT_EQ(std::system(idle.c_str()), 0);
   }
   std::this_thread::sleep_for(1s);
@@ -512,16 +516,18 @@ TEST_F(MockServerTest, ConnectionsAboveTheCapAreClosedAtOnce) {
 }
 
 TEST_F(MockServerTest, FaultRuleOnALongPathDoesNotEndTheMock) {
-  setFaults({{"seed", 1},
-             {"rules",
-              {{{"path", "^/api/.*z$"}, {"probability", 1}, {"kind", "status"}, {"status", 502}}}}});
+  setFaults(
+      {{"seed", 1},
+       {"rules",
+        {{{"path", "^/api/.*z$"}, {"probability", 1}, {"kind", "status"}, {"status", 502}}}}});
   const std::string longPath = "/api/" + std::string(60'000, 'a');
   EXPECT_EQ(curl("-o /dev/null -w '%{http_code}'", longPath + "z").out, "502");
   EXPECT_EQ(curl("-o /dev/null -w '%{http_code}'", longPath).out, "404");
   // Patterns the matcher cannot run in linear time are refused with the reason.
-  const RunResult bad = curl("-X POST -w '\\n%{http_code}' -d " +
-                                 shellQuote(R"({"rules":[{"path":"(a+)+$","probability":1,"kind":"reset"}]})"),
-                             "/__admin/faults");
+  const RunResult bad =
+      curl("-X POST -w '\\n%{http_code}' -d " +
+               shellQuote(R"({"rules":[{"path":"(a+)+$","probability":1,"kind":"reset"}]})"),
+           "/__admin/faults");
   const auto lines = zzjb::test::lines(bad.out);
   ASSERT_EQ(lines.size(), 2u) << bad.out;
   EXPECT_EQ(lines[1], "422");
@@ -532,8 +538,8 @@ TEST_F(MockServerTest, FaultRuleOnALongPathDoesNotEndTheMock) {
 TEST_F(MockServerTest, HostileBytesAndValuesAreRefusedAndTheJournalStaysReadable) {
   const int port = std::stoi(readFile(tmp_ / "port"));
   // A path that is not UTF-8, sent byte for byte.
-  const RunResult r =
-      sendRaw(port, "GET /api/v1/\\377\\376 HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n");
+  const RunResult r = sendRaw(
+      port, "GET /api/v1/\\377\\376 HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n");
   EXPECT_TRUE(contains(r.out, "HTTP/1.1 400")) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "BAD_REQUEST")) << r.out;
   EXPECT_FALSE(contains(r.out, "\xff")) << r.out;

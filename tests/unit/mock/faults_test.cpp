@@ -2,14 +2,14 @@
 // every pattern the project's tests use and more, in time linear in the path (a 100 KB path is
 // searched at once, where std::regex recursed per character and overflowed the stack), and a
 // clear refusal for what the subset does not have.
+#include "faults.hpp"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <regex>
 #include <string>
 #include <vector>
-
-#include "faults.hpp"
 
 namespace zzjb::mock {
 namespace {
@@ -91,7 +91,8 @@ TEST(MockFaultPattern, SearchesA100KilobytePathInLinearTime) {
        {".*z$", "^/api/.*$", "^/api/(?:a)", "a*a*a*a*a*b", "^/api/[a-z]+$", "(a|aa)*b"}) {
     auto compiled = PathPattern::compile(pattern);
     if (!compiled) continue;  // the refused ones
-    const bool want = pattern == std::string("^/api/.*$") || pattern == std::string("^/api/[a-z]+$");
+    const bool want =
+        pattern == std::string("^/api/.*$") || pattern == std::string("^/api/[a-z]+$");
     EXPECT_EQ(compiled->search(path), want) << pattern;
   }
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
@@ -100,7 +101,9 @@ TEST(MockFaultPattern, SearchesA100KilobytePathInLinearTime) {
   ASSERT_TRUE(faults
                   .configure({{"seed", 1},
                               {"rules",
-                               {{{"path", "^/api/.*a$"}, {"probability", 1}, {"kind", "status"},
+                               {{{"path", "^/api/.*a$"},
+                                 {"probability", 1},
+                                 {"kind", "status"},
                                  {"status", 502}}}}})
                   .empty());
   auto fault = faults.decide("GET", path);
@@ -110,9 +113,8 @@ TEST(MockFaultPattern, SearchesA100KilobytePathInLinearTime) {
 }
 
 TEST(MockFaultPattern, RefusesWhatItCannotMatchInLinearTime) {
-  for (const std::string pattern :
-       {"(", "(a)", "(?:a)", "a(?=b)", "\\1", "a**", "*a", "^a^", "a$b", "[a-", "a{99}", "a{3,1}",
-        "\\bword", "a{2"}) {
+  for (const std::string pattern : {"(", "(a)", "(?:a)", "a(?=b)", "\\1", "a**", "*a", "^a^", "a$b",
+                                    "[a-", "a{99}", "a{3,1}", "\\bword", "a{2"}) {
     auto compiled = PathPattern::compile(pattern);
     EXPECT_FALSE(compiled.has_value()) << pattern;
     if (!compiled) {
@@ -141,12 +143,13 @@ TEST(MockFaultPattern, BadRulesAreFieldErrorsAndKeepTheOldRules) {
   EXPECT_EQ(faults.describe()["rules"].size(), 1u);
   EXPECT_EQ(faults.describe()["rules"][0]["path"], "x");
   // Absent or null path: every path; a path of another type is a field error, not a throw.
-  EXPECT_TRUE(faults.configure({{"rules", {{{"path", nullptr}, {"probability", 1}, {"kind", "reset"}}}}})
-                  .empty());
+  EXPECT_TRUE(
+      faults.configure({{"rules", {{{"path", nullptr}, {"probability", 1}, {"kind", "reset"}}}}})
+          .empty());
   EXPECT_TRUE(faults.decide("GET", "/anything").has_value());
-  EXPECT_EQ(faults.configure({{"rules", {{{"path", 7}, {"probability", 1}, {"kind", "reset"}}}}})
-                .size(),
-            1u);
+  EXPECT_EQ(
+      faults.configure({{"rules", {{{"path", 7}, {"probability", 1}, {"kind", "reset"}}}}}).size(),
+      1u);
   json many = {{"rules", json::array()}};
   for (int i = 0; i < 100; ++i)
     many["rules"].push_back({{"path", "x"}, {"probability", 1}, {"kind", "reset"}});

@@ -88,7 +88,8 @@ TEST_F(MockHardening, DeeplyNestedManifestIsBadRequest) {
                            "Content-Type: application/json\r\n\r\n" +
                            nestedObject(50'000) + "\r\n--" + b +
                            "\r\nContent-Disposition: form-data; name=\"file\"; "
-                           "filename=\"s.xlsx\"\r\n\r\nxx\r\n--" + b + "--\r\n";
+                           "filename=\"s.xlsx\"\r\n\r\nxx\r\n--" +
+                           b + "--\r\n";
   Signing s;
   s.contentType = std::string("multipart/form-data; boundary=") + kBoundary;
   Parsed r = submit("POST", "/api/v1/skills/group-declarations", body, "deep-manifest", s);
@@ -135,10 +136,10 @@ TEST_F(MockHardening, ClockRefusesValuesThatWouldOverflow) {
   const auto min = std::numeric_limits<std::int64_t>::min();
   const auto umax = std::numeric_limits<std::uint64_t>::max();
   for (const json& body :
-       {json{{"offsetSeconds", max}}, json{{"offsetSeconds", min}},
-        json{{"offsetSeconds", umax}}, json{{"advanceSeconds", max}},
-        json{{"advanceSeconds", min}}, json{{"advanceSeconds", umax}},
-        json{{"offsetSeconds", kMaxClockStep}}, json{{"now", "0000-01-01T00:00:00Z"}}}) {
+       {json{{"offsetSeconds", max}}, json{{"offsetSeconds", min}}, json{{"offsetSeconds", umax}},
+        json{{"advanceSeconds", max}}, json{{"advanceSeconds", min}},
+        json{{"advanceSeconds", umax}}, json{{"offsetSeconds", kMaxClockStep}},
+        json{{"now", "0000-01-01T00:00:00Z"}}}) {
     Parsed r = admin("POST", "/__admin/clock", body);
     EXPECT_EQ(r.status, 422) << body.dump() << " → " << r.raw.body;
     EXPECT_EQ(r.body["code"], "VALIDATION_FAILED");

@@ -29,9 +29,9 @@ RawAnswer split(const std::string& bytes) {
 std::string request(const std::string& method, const std::string& target,
                     const std::string& body = "", const std::string& extraHeaders = "") {
   return method + " " + target + " HTTP/1.1\r\nHost: mock\r\n" + extraHeaders +
-         (body.empty() && method == "GET" ? ""
-                                          : "Content-Length: " + std::to_string(body.size()) +
-                                                "\r\n") +
+         (body.empty() && method == "GET"
+              ? ""
+              : "Content-Length: " + std::to_string(body.size()) + "\r\n") +
          "\r\n" + body;
 }
 
@@ -59,8 +59,8 @@ TEST_F(MockRawRequest, RoutesThroughTheServerAndAnswersHttpBytes) {
   ASSERT_EQ(journal["items"].size(), 2u) << journal.dump();
   EXPECT_EQ(journal["items"][0]["path"], "/api/v1/auth/challenge");
   // The free function: a fresh server each time.
-  EXPECT_TRUE(handleRawRequest(*platform_, request("GET", "/__admin/health"))
-                  .starts_with("HTTP/1.1 200"));
+  EXPECT_TRUE(
+      handleRawRequest(*platform_, request("GET", "/__admin/health")).starts_with("HTTP/1.1 200"));
   // Not from loopback: the admin API is forbidden.
   EXPECT_EQ(send(request("GET", "/__admin/health"), false).status, 403);
 }
@@ -69,9 +69,8 @@ TEST_F(MockRawRequest, BodyLimitIsDecidedBeforeTheBodyAndBeforeAuthentication) {
   // Only the header: a Content-Length above the limit is refused without a byte of the body.
   const std::string twoMiB = "Content-Length: 2097152\r\n";
   for (const std::string target : {"/api/v1/auth/challenge", "/api/v1/account"}) {
-    RawAnswer r =
-        send("POST " + target + " HTTP/1.1\r\nHost: mock\r\n" + twoMiB +
-             "Authorization: Bearer not-a-session\r\n\r\n");
+    RawAnswer r = send("POST " + target + " HTTP/1.1\r\nHost: mock\r\n" + twoMiB +
+                       "Authorization: Bearer not-a-session\r\n\r\n");
     EXPECT_EQ(r.status, 413) << target;
     EXPECT_EQ(r.body["code"], "PAYLOAD_TOO_LARGE");
   }
@@ -83,35 +82,39 @@ TEST_F(MockRawRequest, BodyLimitIsDecidedBeforeTheBodyAndBeforeAuthentication) {
   EXPECT_EQ(anonymous.body["code"], "UNAUTHORIZED");
   EXPECT_NE(anonymous.head.find("Connection: close"), std::string::npos) << anonymous.head;
   // A chunked body is held to the same limit as it arrives.
-  std::string chunked = "POST /api/v1/auth/challenge HTTP/1.1\r\nHost: mock\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n";
+  std::string chunked =
+      "POST /api/v1/auth/challenge HTTP/1.1\r\nHost: mock\r\n"
+      "Transfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 40; ++i) chunked += "8000\r\n" + std::string(0x8000, 'x') + "\r\n";
   chunked += "0\r\n\r\n";
   EXPECT_EQ(send(chunked).status, 413);
   // The upload route with a live session gets the upload limit: past the limit check, the
   // platform answers (here: the signature is missing).
   logIn(sm2School());
-  RawAnswer upload = send(request("POST", "/api/v1/skills/group-declarations",
-                                  std::string(2u << 20, 'x'),
-                                  "Authorization: Bearer " + token_ + "\r\n"));
+  RawAnswer upload =
+      send(request("POST", "/api/v1/skills/group-declarations", std::string(2u << 20, 'x'),
+                   "Authorization: Bearer " + token_ + "\r\n"));
   EXPECT_EQ(upload.status, 401) << upload.head;
   EXPECT_EQ(upload.body["code"], "SIGNATURE_INVALID");
   // An expired session: SESSION_EXPIRED from the header alone.
   advance(3600);
-  RawAnswer expired = send("POST /api/v1/skills/group-declarations HTTP/1.1\r\nHost: m\r\n"
-                           "Authorization: Bearer " + token_ + "\r\n" + twoMiB + "\r\n");
+  RawAnswer expired = send(
+      "POST /api/v1/skills/group-declarations HTTP/1.1\r\nHost: m\r\n"
+      "Authorization: Bearer " +
+      token_ + "\r\n" + twoMiB + "\r\n");
   EXPECT_EQ(expired.status, 401);
   EXPECT_EQ(expired.body["code"], "SESSION_EXPIRED");
   logIn(sm2School());
   // Above the upload limit even with the session.
-  RawAnswer huge = send("POST /api/v1/skills/group-declarations HTTP/1.1\r\nHost: m\r\n"
-                        "Authorization: Bearer " + token_ + "\r\nContent-Length: " +
-                        std::to_string((64u << 20) + 1) + "\r\n\r\n");
+  RawAnswer huge = send(
+      "POST /api/v1/skills/group-declarations HTTP/1.1\r\nHost: m\r\n"
+      "Authorization: Bearer " +
+      token_ + "\r\nContent-Length: " + std::to_string((64u << 20) + 1) + "\r\n\r\n");
   EXPECT_EQ(huge.status, 413);
   // The admin API from loopback takes a catalog larger than the small limit.
-  EXPECT_EQ(send(request("POST", "/__admin/catalog", std::string(2u << 20, ' ') + catalogJson()))
-                .status,
-            200);
+  EXPECT_EQ(
+      send(request("POST", "/__admin/catalog", std::string(2u << 20, ' ') + catalogJson())).status,
+      200);
 }
 
 TEST_F(MockRawRequest, HostileBytesGetAnAnswerNeverAnException) {
@@ -129,9 +132,9 @@ TEST_F(MockRawRequest, HostileBytesGetAnAnswerNeverAnException) {
   EXPECT_EQ(send("GET /__admin/health HTTP/1.1\r\nHost: m").status, 0);
   EXPECT_EQ(send("").status, 0);
   EXPECT_EQ(send(request("POST", "/api/v1/auth/challenge", "{}").substr(0, 60)).status, 0);
-  EXPECT_EQ(send("GET /x HTTP/1.1\r\nHost: m\r\nX: " + std::string(70'000, 'a') + "\r\n\r\n")
-                .status,
-            431);
+  EXPECT_EQ(
+      send("GET /x HTTP/1.1\r\nHost: m\r\nX: " + std::string(70'000, 'a') + "\r\n\r\n").status,
+      431);
   // The journal stayed readable and holds the path sanitised.
   const json journal = send(request("GET", "/__admin/journal?since=0")).body;
   ASSERT_FALSE(journal.is_discarded());
