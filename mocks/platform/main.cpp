@@ -1,20 +1,15 @@
 // zzjb-mock: the command line (PLATFORM-CONTRACT.md, "The mock's own surface"), TLS material,
 // the port file and the state file around serve(). No Beast here: it compiles in server.cpp.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -23,6 +18,7 @@
 #include "platform.hpp"
 #include "server.hpp"
 #include "tls.hpp"
+#include "zzjb/files/files.hpp"
 
 namespace fs = std::filesystem;
 
@@ -36,7 +32,12 @@ constexpr const char* kUsage =
     "usage: zzjb-mock --listen HOST:PORT [--port-file FILE]\n"
     "                 [--tls-cert PEM --tls-key PEM | --tls-out DIR] [--trust-ca PEM]...\n"
     "                 [--catalog FILE] [--state-file FILE] [--session-ttl SECONDS] [--seed N]\n"
-    "                 [--threads N] [--journal-size N]\n";
+    "                 [--threads N] [--journal-size N] [--max-connections N]\n"
+    "                 [--request-timeout SECONDS]\n";
+
+// A state file holds every upload's cells: larger than a configuration, still bounded
+// (docs/platform-api.md, "State").
+constexpr std::uint64_t kMaxStateFileBytes = 256u << 20;
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -48,6 +49,8 @@ struct Options {
   std::string stateFile;
   unsigned threads = std::max(2u, std::thread::hardware_concurrency());
   std::size_t journalSize = 10'000;
+  std::size_t maxConnections = 256;
+  std::optional<int> requestTimeout;  // seconds; both deadlines of zzjb::mock::ServerOptions
   zzjb::mock::PlatformOptions platform;
 };
 
@@ -105,8 +108,9 @@ std::optional<Options> parseArgs(int argc, char** argv, std::string& error) {
     else if (a == "--state-file")
       o.stateFile = v;
     else if (a == "--session-ttl") {
+      // At most a year: expiry times stay far inside the range the mock clock keeps.
       const auto n = parseNumber<int>(v);
-      ok = n && *n > 0;
+      ok = n && *n > 0 && *n <= 366 * 86400;
       if (ok) o.platform.sessionTtlSeconds = *n;
     } else if (a == "--seed") {
       const auto n = parseNumber<std::uint64_t>(v);
@@ -120,6 +124,14 @@ std::optional<Options> parseArgs(int argc, char** argv, std::string& error) {
       const auto n = parseNumber<std::size_t>(v);
       ok = n && *n >= 1;
       if (ok) o.journalSize = *n;
+    } else if (a == "--max-connections") {
+      const auto n = parseNumber<std::size_t>(v);
+      ok = n && *n >= 1 && *n <= 100'000;
+      if (ok) o.maxConnections = *n;
+    } else if (a == "--request-timeout") {
+      const auto n = parseNumber<int>(v);
+      ok = n && *n >= 1 && *n <= 3600;
+      if (ok) o.requestTimeout = *n;
     } else {
       error = a + ": unknown option";
       return std::nullopt;
@@ -140,37 +152,22 @@ std::optional<Options> parseArgs(int argc, char** argv, std::string& error) {
   return o;
 }
 
-std::optional<std::string> readWhole(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return s.str();
+// Files through zzjb::files: bounded, regular files only, written atomically with their mode
+// from the start (docs/platform-api.md, "The server").
+std::optional<std::string> readBounded(const fs::path& path, std::uint64_t maxBytes,
+                                       std::string_view what, std::string& error) {
+  auto text = zzjb::files::readFile(path, {maxBytes, what, /*followFinalLink=*/true});
+  if (text) return std::move(*text);
+  error = path.string() + ": " + text.error().message + " (" + text.error().code + ")";
+  if (!text.error().hint.empty()) error += "; " + text.error().hint;
+  return std::nullopt;
 }
 
-// Writes `content` to a temporary file beside `path`, fsyncs it and renames it over `path`, so
-// that readers see the old file or the new one, never a part.
-bool writeAtomically(const fs::path& path, const std::string& content, mode_t mode,
-                     std::string& error) {
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::string tmpl = (dir / ("." + path.filename().string() + ".XXXXXX")).string();
-  const int fd = mkstemp(tmpl.data());
-  if (fd < 0) {
-    error = "cannot create a temporary file in " + dir.string();
-    return false;
-  }
-  bool ok = fchmod(fd, mode) == 0;
-  for (std::size_t done = 0; ok && done < content.size();) {
-    const ssize_t n = write(fd, content.data() + done, content.size() - done);
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && fsync(fd) == 0;
-  ok = (close(fd) == 0) && ok;
-  if (ok && std::rename(tmpl.c_str(), path.c_str()) == 0) return true;
-  error = "cannot write " + path.string();
-  std::remove(tmpl.c_str());
+bool writeAtomically(const fs::path& path, const std::string& content, unsigned mode,
+                     std::string_view what, std::string& error) {
+  auto written = zzjb::files::writeFileAtomic(path, content, {mode, what});
+  if (written) return true;
+  error = path.string() + ": " + written.error().message + " (" + written.error().code + ")";
   return false;
 }
 
@@ -184,7 +181,7 @@ class StateFile {
   bool save() {
     std::lock_guard lock(mutex_);
     std::string error;
-    if (writeAtomically(path_, platform_.saveState(), 0600, error)) return true;
+    if (writeAtomically(path_, platform_.saveState(), 0600, "state file", error)) return true;
     std::cerr << "zzjb-mock: state file: " << error << '\n';
     return false;
   }
@@ -207,11 +204,11 @@ int run(const Options& options) {
   std::optional<StateFile> stateFile;
   if (!options.stateFile.empty()) {
     std::error_code ec;
-    if (fs::exists(options.stateFile, ec)) {
-      const auto text = readWhole(options.stateFile);
+    if (fs::exists(fs::symlink_status(options.stateFile, ec))) {
       std::string error;
+      const auto text = readBounded(options.stateFile, kMaxStateFileBytes, "state file", error);
       if (!text) {
-        std::cerr << "zzjb-mock: " << options.stateFile << ": cannot read\n";
+        std::cerr << "zzjb-mock: " << error << '\n';
         return kExitConfig;
       }
       if (!platform->loadState(*text, error)) {
@@ -227,11 +224,20 @@ int run(const Options& options) {
   server.port = options.port;
   server.threads = options.threads;
   server.journalCapacity = options.journalSize;
+  server.maxConnections = options.maxConnections;
+  if (options.requestTimeout) {
+    server.headerTimeout = std::chrono::seconds(*options.requestTimeout);
+    server.bodyTimeout = std::chrono::seconds(*options.requestTimeout);
+  }
   if (!options.tlsCert.empty()) {
-    const auto cert = readWhole(options.tlsCert);
-    const auto key = readWhole(options.tlsKey);
+    std::string error;
+    const auto cert =
+        readBounded(options.tlsCert, zzjb::files::kMaxCertificateBytes, "certificate", error);
+    const auto key =
+        cert ? readBounded(options.tlsKey, zzjb::files::kMaxCertificateBytes, "key", error)
+             : std::nullopt;
     if (!cert || !key) {
-      std::cerr << "zzjb-mock: cannot read " << (cert ? options.tlsKey : options.tlsCert) << '\n';
+      std::cerr << "zzjb-mock: " << error << '\n';
       return kExitConfig;
     }
     server.certificatePem = *cert;
@@ -249,8 +255,8 @@ int run(const Options& options) {
       fs::create_directories(options.tlsOut, ec);
       std::string error;
       if (!writeAtomically(fs::path(options.tlsOut) / "cert.pem", server.certificatePem, 0644,
-                           error) ||
-          !writeAtomically(fs::path(options.tlsOut) / "key.pem", server.privateKeyPem, 0600,
+                           "certificate", error) ||
+          !writeAtomically(fs::path(options.tlsOut) / "key.pem", server.privateKeyPem, 0600, "key",
                            error)) {
         std::cerr << "zzjb-mock: --tls-out: " << error << '\n';
         return kExitIo;
@@ -265,7 +271,7 @@ int run(const Options& options) {
               << port << std::endl;
     if (options.portFile.empty()) return;
     std::string error;
-    if (!writeAtomically(options.portFile, std::to_string(port) + "\n", 0644, error)) {
+    if (!writeAtomically(options.portFile, std::to_string(port) + "\n", 0644, "port file", error)) {
       std::cerr << "zzjb-mock: --port-file: " << error << '\n';
       portFileFailed = true;
       std::raise(SIGTERM);  // nobody can find us: stop as if asked to

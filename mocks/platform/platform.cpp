@@ -7,11 +7,12 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
-#include <fstream>
 #include <sstream>
 
 #include "platform_impl.hpp"
 #include "zzjb/core/identifiers.hpp"
+#include "zzjb/files/files.hpp"
+#include "zzjb/json/bounded.hpp"
 
 namespace zzjb::mock {
 namespace {
@@ -20,6 +21,32 @@ constexpr Seconds kChallengeTtl = 120;
 constexpr Seconds kMaxSkew = 300;
 constexpr Seconds kNonceWindow = 600;
 constexpr const char* kJsonType = "application/json; charset=utf-8";
+// The state document nests the bodies it keeps (each at most zzjb::json::kMaxDepth deep) a few
+// levels down: batches[i].manifest, applications[i].request, accounts.X.fields.
+constexpr int kMaxStateDepth = zzjb::json::kMaxDepth + 8;
+constexpr std::size_t kMaxStateBytes = 256u << 20;
+
+std::string findingText(const Finding& f) {
+  return f.where.file + ": " + f.message + " (" + f.code + ")" +
+         (f.hint.empty() ? "" : "; " + f.hint);
+}
+
+// The Chinese explanation of a body refused by the bounded parser (docs/platform-api.md,
+// "General"): never the body's bytes.
+std::string bodyProblem(const zzjb::json::ParseError& e) {
+  using Kind = zzjb::json::ParseError::Kind;
+  switch (e.kind) {
+    case Kind::TooDeep:
+      return "请求体的数组与对象嵌套超过 " + std::to_string(zzjb::json::kMaxDepth) + " 层";
+    case Kind::TooLarge:
+      return "请求体过大";
+    case Kind::NumberOutOfRange:
+      return "请求体中的数字超出可表示的范围";
+    case Kind::Syntax:
+      break;
+  }
+  return "请求体不是 JSON（第 " + std::to_string(e.byte) + " 字节处）";
+}
 
 std::vector<std::string> splitPath(const std::string& path) {
   std::vector<std::string> parts;
@@ -73,7 +100,8 @@ Response jsonResponse(int status, const Json& body) {
   Response r;
   r.status = status;
   r.headers.emplace_back("Content-Type", kJsonType);
-  r.body = body.dump();
+  // Replace, never throw: a string that is not UTF-8 must not turn an answer into an exception.
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return r;
 }
 
@@ -90,9 +118,41 @@ Response errorResponse(const Call& call, int status, const std::string& code,
 
 std::optional<Json> parseJsonBody(const Call& call, bool emptyIsObject) {
   if (emptyIsObject && trim(call.request.body).empty()) return Json::object();
-  Json j = Json::parse(call.request.body, nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
+  auto j = parseJsonText(call.request.body);
+  if (!j) return std::nullopt;
+  return std::move(*j);
+}
+
+std::expected<Json, zzjb::json::ParseError> parseJsonText(std::string_view text) {
+  return zzjb::json::parse(text);
+}
+
+std::optional<Response> refuseUnboundedBody(const Call& call) {
+  const std::string* type = header(call.request, "Content-Type");
+  std::optional<std::string> boundary = type ? multipartBoundary(*type) : std::nullopt;
+  std::vector<std::string_view> documents;
+  std::optional<std::vector<FormPart>> parts;
+  if (boundary) {
+    // The manifest (or any JSON part) of an upload; a malformed body is the handler's to refuse.
+    parts = parseMultipart(call.request.body, *boundary);
+    if (parts) {
+      for (const auto& p : *parts) {
+        if (p.name == "manifest" || p.contentType.starts_with("application/json"))
+          documents.push_back(p.data);
+      }
+    }
+  } else if (!trim(call.request.body).empty()) {
+    documents.push_back(call.request.body);
+  }
+  for (std::string_view text : documents) {
+    auto parsed = zzjb::json::parse(text);
+    // Syntax errors are left to the handler, which knows what it expects (and in which order
+    // it checks: the Idempotency-Key comes first); only what the handler cannot survive is
+    // refused here.
+    if (!parsed && parsed.error().kind != zzjb::json::ParseError::Kind::Syntax)
+      return errorResponse(call, 400, "BAD_REQUEST", bodyProblem(parsed.error()));
+  }
+  return std::nullopt;
 }
 
 std::string fingerprintOf(const Call& call, const std::string& canonicalBody) {
@@ -175,7 +235,7 @@ Response Platform::handle(const Request& request, const std::string& requestId) 
     return impl_->handleLocked(request, requestId);
   } catch (const std::exception& e) {
     Response r = jsonResponse(500, {{"code", "INTERNAL"},
-                                    {"message", std::string("模拟平台内部错误：") + e.what()},
+                                    {"message", "模拟平台内部错误：" + sanitizeUtf8(e.what())},
                                     {"requestId", requestId}});
     r.mutated = impl_->mutated;
     return r;
@@ -193,6 +253,18 @@ void Platform::expireSessionOf(const Request& request) {
   if (it != impl_->state.sessions.end()) it->second.expiresAt = impl_->now();
 }
 
+bool Platform::hasLiveSession(std::string_view authorization) const {
+  if (authorization.size() < 7) return false;
+  std::string scheme(authorization.substr(0, 7));
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  if (scheme != "bearer ") return false;
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->state.sessions.find(trim(authorization.substr(7)));
+  return it != impl_->state.sessions.end() && impl_->now() < it->second.expiresAt;
+}
+
 std::string Platform::saveState() const {
   std::lock_guard lock(impl_->mutex);
   Json doc = impl_->state;
@@ -200,17 +272,28 @@ std::string Platform::saveState() const {
   rng << impl_->rng;
   doc["rng"] = rng.str();
   doc["format"] = "zzjb-mock-state/1";
-  return doc.dump();
+  // The state only holds what the bounded pipeline accepted; replace rather than throw anyway,
+  // so that saving can never end the mock (docs/platform-api.md, "State").
+  return doc.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
 bool Platform::loadState(const std::string& json, std::string& error) {
   try {
-    Json doc = Json::parse(json);
-    if (doc.value("format", "") != "zzjb-mock-state/1") {
+    auto parsed = zzjb::json::parse(json, {kMaxStateDepth, kMaxStateBytes});
+    if (!parsed) {
+      error = "bad state document: " + parsed.error().message;
+      return false;
+    }
+    Json doc = std::move(*parsed);
+    if (!doc.is_object() || doc.value("format", "") != "zzjb-mock-state/1") {
       error = "not a zzjb-mock state document (format zzjb-mock-state/1 expected)";
       return false;
     }
     State loaded = doc.get<State>();
+    if (auto bad = clockProblem(loaded.clock)) {
+      error = "bad state document: clock: " + *bad;
+      return false;
+    }
     std::mt19937_64 rng;
     std::istringstream in(doc.at("rng").get<std::string>());
     in >> rng;
@@ -235,6 +318,10 @@ Response Platform::Impl::handleLocked(const Request& request, const std::string&
   auto target = parseTarget(request.target);
   Call call{request, requestId, target.value_or(Target{}), {}, nullptr, {}};
   if (!target) return errorResponse(call, 400, "BAD_REQUEST", "请求地址无效");
+  // Bytes that are not UTF-8 cannot name a route, and must not be echoed into a JSON answer.
+  if (!isValidUtf8(call.target.path) || !isValidUtf8(request.method)) {
+    return errorResponse(call, 400, "BAD_REQUEST", "请求方法或地址含有不是 UTF-8 的字节");
+  }
 
   const bool admin = call.target.path == "/__admin" || call.target.path.starts_with("/__admin/");
   if (admin && !request.loopback) {
@@ -252,11 +339,11 @@ Response Platform::Impl::handleLocked(const Request& request, const std::string&
     }
   }
   if (route == nullptr && allowed.empty()) {
-    return errorResponse(call, 404, "NOT_FOUND", "接口不存在：" + call.target.path);
+    return errorResponse(call, 404, "NOT_FOUND", "接口不存在：" + sanitizeUtf8(call.target.path));
   }
   if (route == nullptr) {
-    Response r =
-        errorResponse(call, 405, "METHOD_NOT_ALLOWED", "该接口不支持 " + request.method + " 方法");
+    Response r = errorResponse(call, 405, "METHOD_NOT_ALLOWED",
+                               "该接口不支持 " + sanitizeUtf8(request.method, 32) + " 方法");
     std::string allow;
     for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
     r.headers.emplace_back("Allow", allow);
@@ -274,17 +361,33 @@ Response Platform::Impl::handleLocked(const Request& request, const std::string&
       return *denied;
     }
   }
+  if (auto refused = refuseUnboundedBody(call)) return *refused;
   Response r = (this->*(route->handler))(call);
   if (r.creditCode.empty()) r.creditCode = call.school;
   r.mutated = r.mutated || mutated;
   return r;
 }
 
-Seconds Platform::Impl::now() const {
-  if (state.clock.frozen) return state.clock.fixedNow;
+Seconds systemNow() {
   auto sys = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::system_clock::now().time_since_epoch());
-  return static_cast<Seconds>(sys.count()) + state.clock.offset;
+  return std::clamp(static_cast<Seconds>(sys.count()), kMinTime, kMaxTime);
+}
+
+std::optional<std::string> clockProblem(const ClockState& clock) {
+  if (clock.offset < -kMaxClockStep || clock.offset > kMaxClockStep)
+    return "offset is out of range (at most " + std::to_string(kMaxClockStep) +
+           " seconds either way)";
+  if (clock.fixedNow < kMinTime || clock.fixedNow > kMaxTime)
+    return "fixedNow is outside years 0001 to 9999";
+  return std::nullopt;
+}
+
+Seconds Platform::Impl::now() const {
+  if (state.clock.frozen) return state.clock.fixedNow;
+  // Both terms are bounded (clockProblem, adminSetClock): the sum cannot overflow. The result is
+  // kept inside the range a time can be written in (docs/platform-api.md, "The mock clock").
+  return std::clamp(systemNow() + state.clock.offset, kMinTime, kMaxTime);
 }
 
 std::string Platform::Impl::randomBytes(std::size_t n) {
@@ -320,18 +423,19 @@ void Platform::Impl::resetState() {
 
 std::optional<Json> Platform::Impl::loadCatalogFile(std::string& error) const {
   if (options.catalogFile.empty()) return Json{{"version", "empty"}, {"items", Json::array()}};
-  std::ifstream in(options.catalogFile, std::ios::binary);
-  if (!in) {
-    error = "cannot read catalog file " + options.catalogFile;
+  // Bounded and regular files only, like every file zzjb reads (docs/platform-api.md).
+  auto text = files::readFile(options.catalogFile,
+                              {files::kMaxCatalogBytes, "catalog", /*followFinalLink=*/true});
+  if (!text) {
+    error = findingText(text.error());
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  Json catalog = Json::parse(text.str(), nullptr, false);
-  if (catalog.is_discarded()) {
-    error = "catalog file " + options.catalogFile + " is not JSON";
+  auto parsed = zzjb::json::parse(*text);
+  if (!parsed) {
+    error = "catalog file " + options.catalogFile + ": " + parsed.error().message;
     return std::nullopt;
   }
+  Json catalog = std::move(*parsed);
   if (auto problems = validateCatalog(catalog)) {
     error = "catalog file " + options.catalogFile + ": " + problems->front().field + ": " +
             problems->front().message;
@@ -355,7 +459,8 @@ std::optional<std::vector<FieldError>> Platform::Impl::validateCatalog(const Jso
     const Json org = item.is_object() ? item.value("org", Json()) : Json();
     if (!org.is_object() || !stringField(org, "name") || !stringField(org, "creditCode")) {
       errors.push_back({at + ".org", "评价机构须有 name 与 creditCode"});
-    } else if (org.value("type", "") != "SOCIAL_ORG" && org.value("type", "") != "EMPLOYER") {
+    } else if (org.value("type", Json()) != "SOCIAL_ORG" &&
+               org.value("type", Json()) != "EMPLOYER") {
       errors.push_back({at + ".org.type", "评价机构类型须为 SOCIAL_ORG 或 EMPLOYER"});
     }
     const Json occupations = item.is_object() ? item.value("occupations", Json()) : Json();

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zzjb::mock {
@@ -50,6 +51,10 @@ class Platform {
   // Thread-safe. Serves /api/v1/... and /__admin/... except /__admin/journal and
   // /__admin/faults, which belong to the server. `requestId` goes into error bodies.
   Response handle(const Request& request, const std::string& requestId);
+
+  // Whether an Authorization header value ("Bearer TOKEN") names a session that has not
+  // expired: the server's test, before reading a body, for the upload's larger limit.
+  [[nodiscard]] bool hasLiveSession(std::string_view authorization) const;
 
   // The fault kind "session-expire": the session this request carries ends now.
   void expireSessionOf(const Request& request);

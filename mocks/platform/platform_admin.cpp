@@ -7,6 +7,20 @@
 namespace zzjb::mock {
 namespace {
 
+// An integer number of seconds within ±kMaxClockStep (JSON may carry any 64-bit integer,
+// unsigned ones above INT64_MAX too), nullopt otherwise.
+std::optional<Seconds> secondsValue(const Json& v) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(kMaxClockStep)) return std::nullopt;
+    return static_cast<Seconds>(u);
+  }
+  if (!v.is_number_integer()) return std::nullopt;
+  const auto n = v.get<std::int64_t>();
+  if (n < -kMaxClockStep || n > kMaxClockStep) return std::nullopt;
+  return n;
+}
+
 Response ok(const Json& extra = Json::object()) {
   Json body{{"status", "ok"}};
   body.update(extra);
@@ -247,35 +261,43 @@ Response Platform::Impl::adminSetClock(Call& call) {
   if (!body || !body->is_object())
     return errorResponse(call, 400, "BAD_REQUEST", "请求体不是 JSON 对象");
   const Json& b = *body;
+  // Every value is range-checked before any arithmetic, so that no offset or step can overflow
+  // (docs/platform-api.md, "The mock clock").
+  auto refuse = [&](const std::string& field, const std::string& message) {
+    return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误", {{field, message}});
+  };
+  const std::string range = "须为整数秒，绝对值不超过 " + std::to_string(kMaxClockStep) +
+                            "，且所得时间在 0001 年至 9999 年之间";
+  ClockState next = state.clock;
   if (b.contains("now")) {
     auto t = b["now"].is_string() ? parseTime(b["now"].get<std::string>()) : std::nullopt;
-    if (!t)
-      return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误",
-                           {{"now", "now 须为 RFC 3339 时间"}});
-    state.clock.frozen = true;
-    state.clock.fixedNow = *t;
+    if (!t) return refuse("now", "now 须为 RFC 3339 时间");
+    if (*t < kMinTime || *t > kMaxTime) return refuse("now", "now 须在 0001 年至 9999 年之间");
+    next.frozen = true;
+    next.fixedNow = *t;
   } else if (b.contains("offsetSeconds")) {
-    if (!b["offsetSeconds"].is_number_integer()) {
-      return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误",
-                           {{"offsetSeconds", "须为整数秒"}});
-    }
-    state.clock.frozen = false;
-    state.clock.offset = b["offsetSeconds"].get<Seconds>();
+    auto offset = secondsValue(b["offsetSeconds"]);
+    if (!offset) return refuse("offsetSeconds", "offsetSeconds " + range);
+    next.frozen = false;
+    next.offset = *offset;
+    const Seconds at = systemNow() + *offset;
+    if (at < kMinTime || at > kMaxTime) return refuse("offsetSeconds", "offsetSeconds " + range);
   } else if (b.contains("advanceSeconds")) {
-    if (!b["advanceSeconds"].is_number_integer()) {
-      return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误",
-                           {{"advanceSeconds", "须为整数秒"}});
-    }
-    const Seconds by = b["advanceSeconds"].get<Seconds>();
-    if (state.clock.frozen) {
-      state.clock.fixedNow += by;
+    auto by = secondsValue(b["advanceSeconds"]);
+    if (!by) return refuse("advanceSeconds", "advanceSeconds " + range);
+    // |by| and the current values are at most kMaxClockStep: the sums fit in 64 bits.
+    const Seconds at = (next.frozen ? next.fixedNow : systemNow() + next.offset) + *by;
+    if (at < kMinTime || at > kMaxTime) return refuse("advanceSeconds", "advanceSeconds " + range);
+    if (next.frozen) {
+      next.fixedNow = at;
     } else {
-      state.clock.offset += by;
+      next.offset += *by;
     }
   } else {
-    return errorResponse(call, 422, "VALIDATION_FAILED", "时间有误",
-                         {{"now", "须给出 now、offsetSeconds 或 advanceSeconds 之一"}});
+    return refuse("now", "须给出 now、offsetSeconds 或 advanceSeconds 之一");
   }
+  if (auto problem = clockProblem(next)) return refuse("offsetSeconds", "offsetSeconds " + range);
+  state.clock = next;
   mutated = true;
   return adminGetClock(call);
 }

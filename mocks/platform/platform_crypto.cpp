@@ -17,6 +17,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "zzjb/files/files.hpp"
+
 namespace zzjb::mock {
 namespace {
 
@@ -109,14 +111,14 @@ std::string groupName(EVP_PKEY* key) {
 bool TrustAnchors::load(const std::vector<std::string>& files, std::string& error) {
   pems_.clear();
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-      error = "cannot read trusted CA file " + file;
+    // Bounded, regular files only (docs/platform-api.md, "The server").
+    auto text = zzjb::files::readFile(
+        file, {zzjb::files::kMaxCertificateBytes, "trusted CA file", /*followFinalLink=*/true});
+    if (!text) {
+      error = "cannot read trusted CA file " + file + ": " + text.error().message;
       return false;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto certs = readPemCertificates(text.str());
+    auto certs = readPemCertificates(*text);
     if (certs.empty()) {
       error = "no PEM certificate in trusted CA file " + file;
       return false;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <expected>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -16,6 +17,7 @@
 #include "platform.hpp"
 #include "platform_crypto.hpp"
 #include "platform_util.hpp"
+#include "zzjb/json/bounded.hpp"
 
 namespace zzjb::mock {
 
@@ -260,8 +262,17 @@ struct Platform::Impl {
 Response jsonResponse(int status, const Json& body);
 Response errorResponse(const Call& call, int status, const std::string& code,
                        const std::string& message, const std::vector<FieldError>& fields = {});
-// The request body as JSON; an empty body is `{}` when `emptyIsObject`. nullopt: malformed.
+// The request body as JSON (bounded: zzjb::json::parse, depth 64); an empty body is `{}` when
+// `emptyIsObject`. nullopt: malformed, too deep or too large.
 std::optional<Json> parseJsonBody(const Call& call, bool emptyIsObject);
+// Any JSON text a request carries, bounded the same way (an upload's manifest).
+std::expected<Json, zzjb::json::ParseError> parseJsonText(std::string_view text);
+// 400 BAD_REQUEST for a JSON body (or JSON part of a multipart body) nested deeper than 64, too
+// large or with a number out of range: checked before any handler copies or dumps it.
+std::optional<Response> refuseUnboundedBody(const Call& call);
+// The system time (clamped to [kMinTime, kMaxTime]); why a ClockState cannot be used, if so.
+Seconds systemNow();
+std::optional<std::string> clockProblem(const ClockState& clock);
 // Canonical form of a JSON body for the idempotency fingerprint (keys sorted, no spaces).
 std::string fingerprintOf(const Call& call, const std::string& canonicalBody);
 const std::string* header(const Request& request, const std::string& name);

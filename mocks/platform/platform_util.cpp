@@ -110,12 +110,14 @@ Date civilFromDays(std::int64_t z) {
 }
 
 Date shanghaiDate(Seconds t) {
+  t = std::clamp(t, kMinTime, kMaxTime);
   Seconds local = t + kShanghaiOffset;
   std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
   return civilFromDays(days);
 }
 
 std::string formatTime(Seconds t) {
+  t = std::clamp(t, kMinTime, kMaxTime);
   Seconds local = t + kShanghaiOffset;
   std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
   auto secs = static_cast<int>(local - days * 86400);
@@ -214,10 +216,72 @@ std::optional<std::string> base64Decode(std::string_view text) {
       if (p == std::string_view::npos) return std::nullopt;
       v[k] = static_cast<std::uint32_t>(p);
     }
+    // "QR==" and "QQ==" both decode to "A" unless the left-over bits must be zero: the
+    // canonical form only (docs/platform-api.md, "General").
+    if ((pad == 2 && (v[1] & 0xFu) != 0) || (pad == 1 && (v[2] & 0x3u) != 0)) return std::nullopt;
     std::uint32_t n = v[0] << 18 | v[1] << 12 | v[2] << 6 | v[3];
     out += static_cast<char>(n >> 16 & 0xFF);
     if (pad < 2) out += static_cast<char>(n >> 8 & 0xFF);
     if (pad < 1) out += static_cast<char>(n & 0xFF);
+  }
+  return out;
+}
+
+namespace {
+
+// The length of the well-formed UTF-8 sequence at s[i] (RFC 3629 table 3-7), 0 when there is none.
+std::size_t utf8Sequence(std::string_view s, std::size_t i) {
+  const auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = at(i);
+  if (b < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (b >= 0xC2 && b <= 0xDF) {
+    n = 2;
+  } else if (b >= 0xE0 && b <= 0xEF) {
+    n = 3;
+    if (b == 0xE0) lo = 0xA0;  // no overlong forms
+    if (b == 0xED) hi = 0x9F;  // no surrogates
+  } else if (b >= 0xF0 && b <= 0xF4) {
+    n = 4;
+    if (b == 0xF0) lo = 0x90;
+    if (b == 0xF4) hi = 0x8F;  // at most U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (at(i + 1) < lo || at(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (at(i + k) < 0x80 || at(i + k) > 0xBF) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+bool isValidUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8Sequence(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string sanitizeUtf8(std::string_view s, std::size_t maxBytes) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(std::min(s.size(), maxBytes) + 4);
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = utf8Sequence(s, i);
+    const std::string_view piece = n == 0 ? kReplacement : s.substr(i, n);
+    if (out.size() + piece.size() > maxBytes) {
+      out += "\xE2\x80\xA6";  // …
+      break;
+    }
+    out += piece;
+    i += n == 0 ? 1 : n;
   }
   return out;
 }

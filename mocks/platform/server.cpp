@@ -3,14 +3,18 @@
 // of platform calls and seeded faults (status, delay, reset, malformed, session-expire).
 
 // GCC 12 reports, after inlining, -Wnull-dereference in Asio's scheduler and (with
-// -fsanitize=address) -Wmaybe-uninitialized in the std::function inside std::regex: middle-end
-// warnings that -isystem does not silence. They are silenced for the code of these headers only
+// -fsanitize=address) -Wmaybe-uninitialized in std::function: middle-end warnings that -isystem
+// does not silence. They are silenced for the code of these headers only
 // (the state is taken where the header code is); server.cpp's own code keeps every warning.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wnull-dereference"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include "server.hpp"
 
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -20,10 +24,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <openssl/ssl.h>
-
-#include <algorithm>
-#include <atomic>
 #include <csignal>
 #include <ctime>
 #include <deque>
@@ -33,13 +33,16 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
-#include <regex>
+#include <sstream>
 #include <thread>
 #include <utility>
 #include <vector>
 #pragma GCC diagnostic pop
 
+#include "faults.hpp"
 #include "platform.hpp"
+#include "platform_util.hpp"
+#include "zzjb/json/bounded.hpp"
 
 namespace zzjb::mock {
 namespace {
@@ -53,11 +56,10 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 constexpr auto kHandshakeTimeout = 10s;
-constexpr auto kIdleTimeout = 60s;   // keep-alive: waiting for the next request's header
-constexpr auto kBodyTimeout = 120s;  // a 64 MiB upload over a slow link
 constexpr auto kWriteTimeout = 60s;
 constexpr auto kTlsShutdownTimeout = 2s;
-constexpr int kMaxDelayMs = 60'000;
+constexpr std::uint32_t kHeaderLimit = 64u << 10;
+constexpr const char* kUploadPath = "/api/v1/skills/group-declarations";
 
 std::string randomHex(std::size_t bytes) {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -106,6 +108,11 @@ std::optional<std::string> queryParam(const std::string& target, const std::stri
 
 const char* kJsonType = "application/json; charset=utf-8";
 
+// Replace, never throw: a string that is not UTF-8 must not turn an answer into an exception.
+std::string dumpJson(const json& body) {
+  return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 Response errorResponse(int status, const std::string& code, const std::string& message,
                        const std::string& requestId, json fields = nullptr) {
   json body = {{"code", code}, {"message", message}, {"requestId", requestId}};
@@ -113,14 +120,14 @@ Response errorResponse(int status, const std::string& code, const std::string& m
   Response r;
   r.status = status;
   r.headers.emplace_back("Content-Type", kJsonType);
-  r.body = body.dump();
+  r.body = dumpJson(body);
   return r;
 }
 
 Response jsonResponse(const json& body) {
   Response r;
   r.headers.emplace_back("Content-Type", kJsonType);
-  r.body = body.dump();
+  r.body = dumpJson(body);
   return r;
 }
 
@@ -142,8 +149,14 @@ class Journal {
  public:
   explicit Journal(std::size_t capacity) : capacity_(std::max<std::size_t>(capacity, 1)) {}
 
+  // Every string is stored as valid UTF-8 (docs/platform-api.md): what a client sent as raw bytes
+  // is never echoed, and the journal's answer can always be written.
   void record(JournalEntry entry) {
     entry.time = nowRfc3339();
+    entry.method = sanitizeUtf8(entry.method, 32);
+    entry.path = sanitizeUtf8(entry.path, 1024);
+    entry.idempotencyKey = sanitizeUtf8(entry.idempotencyKey, 256);
+    entry.creditCode = sanitizeUtf8(entry.creditCode, 64);
     std::lock_guard lock(mutex_);
     entry.seq = ++lastSeq_;
     entries_.push_back(std::move(entry));
@@ -181,171 +194,6 @@ class Journal {
   std::uint64_t lastSeq_ = 0;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Faults: seeded rules. One mt19937_64 draw per matching rule per request, in rule order, so the
-// same seed and the same sequence of requests give the same faults; the first rule that fires wins.
-
-enum class FaultKind { Status, Delay, Reset, Malformed, SessionExpire };
-
-struct FaultRule {
-  std::string method;  // empty: any
-  std::string pathPattern;
-  std::regex path;
-  double probability = 0;
-  FaultKind kind = FaultKind::Status;
-  int status = 503;
-  int delayMs = 0;
-  std::optional<int> retryAfter;
-};
-
-struct Fault {
-  FaultKind kind;
-  int status;
-  int delayMs;
-  std::optional<int> retryAfter;
-};
-
-const std::pair<const char*, FaultKind> kFaultKinds[] = {
-    {"status", FaultKind::Status},
-    {"delay", FaultKind::Delay},
-    {"reset", FaultKind::Reset},
-    {"malformed", FaultKind::Malformed},
-    {"session-expire", FaultKind::SessionExpire}};
-
-const char* kindName(FaultKind kind) {
-  for (const auto& [name, k] : kFaultKinds)
-    if (k == kind) return name;
-  return "?";
-}
-
-class Faults {
- public:
-  // Replaces the rules and reseeds. Returns the field errors (empty when accepted).
-  json configure(const json& doc) {
-    json errors = json::array();
-    auto fail = [&errors](std::string field, std::string message) {
-      errors.push_back({{"field", std::move(field)}, {"message", std::move(message)}});
-    };
-    if (!doc.is_object()) {
-      fail("", "expected an object {\"seed\", \"rules\"}");
-      return errors;
-    }
-    std::uint64_t seed = 0;
-    if (auto it = doc.find("seed"); it != doc.end()) {
-      if (it->is_number_unsigned())
-        seed = it->get<std::uint64_t>();
-      else if (it->is_number_integer() && it->get<std::int64_t>() >= 0)
-        seed = static_cast<std::uint64_t>(it->get<std::int64_t>());
-      else
-        fail("seed", "must be a non-negative integer");
-    }
-    std::vector<FaultRule> rules;
-    const auto rulesIt = doc.find("rules");
-    if (rulesIt == doc.end() || !rulesIt->is_array()) {
-      fail("rules", "must be an array");
-      return errors;
-    }
-    for (std::size_t i = 0; i < rulesIt->size(); ++i) {
-      const json& r = (*rulesIt)[i];
-      const std::string at = "rules[" + std::to_string(i) + "].";
-      if (!r.is_object()) {
-        fail(at.substr(0, at.size() - 1), "must be an object");
-        continue;
-      }
-      FaultRule rule;
-      auto optionalInt = [&](const char* key, int lo, int hi) -> std::optional<int> {
-        auto it = r.find(key);
-        if (it == r.end() || it->is_null()) return std::nullopt;
-        if (!it->is_number_integer() || it->get<std::int64_t>() < lo ||
-            it->get<std::int64_t>() > hi) {
-          fail(at + key,
-               "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-          return std::nullopt;
-        }
-        return static_cast<int>(it->get<std::int64_t>());
-      };
-      if (auto it = r.find("method"); it != r.end() && !it->is_null()) {
-        if (it->is_string())
-          rule.method = it->get<std::string>();
-        else
-          fail(at + "method", "must be a string");
-      }
-      rule.pathPattern = r.value("path", std::string());
-      try {
-        rule.path = std::regex(rule.pathPattern, std::regex::ECMAScript);
-      } catch (const std::regex_error& e) {
-        fail(at + "path", std::string("not an ECMAScript regular expression: ") + e.what());
-      }
-      if (auto it = r.find("probability");
-          it == r.end() || !it->is_number() || it->get<double>() < 0 || it->get<double>() > 1)
-        fail(at + "probability", "must be a number from 0 to 1");
-      else
-        rule.probability = it->get<double>();
-      const std::string kind = r.value("kind", std::string());
-      const auto* found = std::find_if(std::begin(kFaultKinds), std::end(kFaultKinds),
-                                       [&kind](const auto& k) { return kind == k.first; });
-      if (found == std::end(kFaultKinds))
-        fail(at + "kind", "must be status, delay, reset, malformed or session-expire");
-      else
-        rule.kind = found->second;
-      rule.status = optionalInt("status", 100, 599).value_or(503);
-      rule.delayMs = optionalInt("delayMs", 0, kMaxDelayMs).value_or(0);
-      rule.retryAfter = optionalInt("retryAfter", 0, 86'400);
-      // The contract: 429 and 503 always carry Retry-After.
-      if (rule.kind == FaultKind::Status && !rule.retryAfter &&
-          (rule.status == 429 || rule.status == 503))
-        rule.retryAfter = 1;
-      rules.push_back(std::move(rule));
-    }
-    if (!errors.empty()) return errors;
-    std::lock_guard lock(mutex_);
-    rules_ = std::move(rules);
-    seed_ = seed;
-    rng_.seed(seed);
-    return errors;
-  }
-
-  void clear() {
-    std::lock_guard lock(mutex_);
-    rules_.clear();
-  }
-
-  std::optional<Fault> decide(const std::string& method, const std::string& path) {
-    std::lock_guard lock(mutex_);
-    std::optional<Fault> chosen;
-    for (const FaultRule& rule : rules_) {
-      if (!rule.method.empty() && rule.method != method) continue;
-      if (!std::regex_search(path, rule.path)) continue;
-      const double draw = static_cast<double>(rng_() >> 11) * 0x1.0p-53;  // [0, 1)
-      if (!chosen && draw < rule.probability)
-        chosen = Fault{rule.kind, rule.status, rule.delayMs, rule.retryAfter};
-    }
-    return chosen;
-  }
-
-  json describe() const {
-    std::lock_guard lock(mutex_);
-    json rules = json::array();
-    for (const FaultRule& r : rules_) {
-      json j = {{"method", r.method},
-                {"path", r.pathPattern},
-                {"probability", r.probability},
-                {"kind", kindName(r.kind)}};
-      if (r.kind == FaultKind::Status) j["status"] = r.status;
-      if (r.kind == FaultKind::Delay) j["delayMs"] = r.delayMs;
-      if (r.retryAfter) j["retryAfter"] = *r.retryAfter;
-      rules.push_back(std::move(j));
-    }
-    return {{"seed", seed_}, {"rules", std::move(rules)}};
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<FaultRule> rules_;
-  std::uint64_t seed_ = 0;
-  std::mt19937_64 rng_;
-};
-
 Response faultStatusResponse(const Fault& fault, const std::string& requestId) {
   Response r;
   if (fault.status == 503)
@@ -365,6 +213,35 @@ void corruptBody(Response& response) {
   response.body = std::move(cut);
 }
 
+// The HTTP message of an answer (the same for a connection and for handleRawRequest).
+http::response<http::string_body> toHttp(Response response, unsigned version, bool keepAlive,
+                                         const std::string& requestId) {
+  http::response<http::string_body> out;
+  out.version(version);
+  out.result(static_cast<unsigned>(response.status));
+  for (auto& [name, value] : response.headers) out.insert(name, value);
+  out.set("X-Request-Id", requestId);
+  out.body() = std::move(response.body);
+  out.keep_alive(keepAlive);
+  out.prepare_payload();
+  return out;
+}
+
+// A parsed request as the platform sees it.
+Request toRequest(http::request<http::string_body>& req, bool loopback) {
+  Request request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    auto [it, inserted] = request.headers.emplace(name, std::string(field.value()));
+    if (!inserted) it->second += ", " + std::string(field.value());
+  }
+  request.body = std::move(req.body());
+  request.loopback = loopback;
+  return request;
+}
+
 bool isLoopback(const tcp::endpoint& endpoint) {
   const auto address = endpoint.address();
   if (address.is_loopback()) return true;
@@ -382,19 +259,98 @@ struct ServerCore {
   Faults faults;
   std::atomic<bool> stopping{false};
   std::atomic<int> inFlight{0};
+  std::atomic<std::size_t> connections{0};
 
   ServerCore(Platform& p, const ServerOptions& o)
       : platform(p), options(o), journal(o.journalCapacity) {}
+
+  // The most any request may carry: set before the header is read, narrowed by bodyLimitFor.
+  [[nodiscard]] std::uint64_t largestBodyLimit() const {
+    return std::max({options.bodyLimit, options.smallBodyLimit, options.adminBodyLimit});
+  }
+
+  // The body a request may carry, decided from its header alone, before any byte of the body is
+  // read or any rule runs (docs/platform-api.md, "The server"): the upload limit only for an
+  // upload with a live session, the admin limit for /__admin/ from loopback, else the small one.
+  [[nodiscard]] std::uint64_t bodyLimitFor(std::string_view method, std::string_view target,
+                                           std::string_view authorization, bool loopback) const {
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (method == "POST" && path == kUploadPath && platform.hasLiveSession(authorization))
+      return options.bodyLimit;
+    if (loopback && path.starts_with("/__admin/")) return options.adminBodyLimit;
+    return options.smallBodyLimit;
+  }
+
+  // An upload too large for a request without a live session: the platform can answer it from
+  // the header alone (401 UNAUTHORIZED or SESSION_EXPIRED, so that a client logs in again and
+  // retries, as the contract says), without the body being read.
+  [[nodiscard]] static bool answerableWithoutBody(std::string_view method,
+                                                  std::string_view target) {
+    return method == "POST" && target.substr(0, target.find('?')) == kUploadPath;
+  }
 
   // The platform, never throwing: a bug in a rule answers 500 rather than ending the process.
   Response callPlatform(const Request& request, const std::string& requestId) {
     try {
       return platform.handle(request, requestId);
     } catch (const std::exception& e) {
-      std::cerr << "zzjb-mock: " << request.method << ' ' << pathOf(request.target)
-                << ": platform threw: " << e.what() << '\n';
+      std::cerr << "zzjb-mock: " << sanitizeUtf8(request.method, 32) << ' '
+                << sanitizeUtf8(pathOf(request.target))
+                << ": platform threw: " << sanitizeUtf8(e.what()) << '\n';
       return errorResponse(500, "INTERNAL", "模拟平台内部错误", requestId);
     }
+  }
+
+  // An /__admin/ request: the server's own or the platform's, never throwing.
+  Response adminAnswer(const Request& request, const std::string& path,
+                       const std::string& requestId) {
+    std::optional<Response> own;
+    try {
+      own = serverAdmin(request, path, requestId);
+    } catch (const std::exception& e) {
+      std::cerr << "zzjb-mock: " << sanitizeUtf8(path) << ": " << sanitizeUtf8(e.what()) << '\n';
+      own = errorResponse(500, "INTERNAL", "模拟平台内部错误", requestId);
+    }
+    Response response = own ? std::move(*own) : callPlatform(request, requestId);
+    if (!own && path == "/__admin/reset" && request.method == "POST" &&
+        response.status / 100 == 2) {
+      faults.clear();
+      journal.clear();
+    }
+    persistIfMutated(response);
+    return response;
+  }
+
+  // A platform request's answer under `fault` (none, or one whose wait or reset the caller has
+  // already done), journaled and persisted before the client can see it.
+  Response platformAnswer(const Request& request, const std::string& path,
+                          const std::string& requestId, const std::optional<Fault>& fault) {
+    Response response;
+    if (fault && fault->kind == FaultKind::Status) {
+      response = faultStatusResponse(*fault, requestId);
+    } else {
+      if (fault && fault->kind == FaultKind::SessionExpire) platform.expireSessionOf(request);
+      response = callPlatform(request, requestId);
+      if (fault && fault->kind == FaultKind::Malformed) corruptBody(response);
+    }
+    record(request, path, response.status, response);
+    persistIfMutated(response);
+    return response;
+  }
+
+  void record(const Request& request, const std::string& path, int status,
+              const Response& response) {
+    JournalEntry entry;
+    entry.method = request.method;
+    entry.path = path;
+    entry.status = status;
+    entry.idempotencyKey = response.idempotencyKey;
+    if (entry.idempotencyKey.empty()) {
+      if (auto it = request.headers.find("Idempotency-Key"); it != request.headers.end())
+        entry.idempotencyKey = it->second;
+    }
+    entry.creditCode = response.creditCode;
+    journal.record(std::move(entry));
   }
 
   // /__admin/journal and /__admin/faults; everything else under /__admin/ is the platform's.
@@ -423,9 +379,10 @@ struct ServerCore {
       return jsonResponse(faults.describe());
     }
     if (request.method != "POST") return methodNotAllowed(requestId);
-    json doc = json::parse(request.body, nullptr, false);
-    if (doc.is_discarded()) return errorResponse(400, "BAD_REQUEST", "请求体不是 JSON", requestId);
-    json errors = faults.configure(doc);
+    auto doc = zzjb::json::parse(request.body);
+    if (!doc)
+      return errorResponse(400, "BAD_REQUEST", "请求体不是 JSON（或嵌套过深、过大）", requestId);
+    json errors = faults.configure(*doc);
     if (!errors.empty())
       return errorResponse(422, "VALIDATION_FAILED", "故障规则无效", requestId, std::move(errors));
     return jsonResponse(faults.describe());
@@ -446,10 +403,14 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, ssl::context& tls, ServerCore& core)
       : stream_(std::move(socket), tls), timer_(stream_.get_executor()), core_(core) {
+    ++core_.connections;
     boost::system::error_code ec;
     const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     loopback_ = !ec && isLoopback(peer);
   }
+  ~Session() { --core_.connections; }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   void start() {
     asio::dispatch(stream_.get_executor(),
@@ -468,12 +429,14 @@ class Session : public std::enable_shared_from_this<Session> {
     readHeader();
   }
 
+  // One deadline for the whole header (tcp_stream's expiry is a point in time, not a per-recv
+  // timeout): a client trickling bytes is cut off when it passes (docs/platform-api.md).
   void readHeader() {
     if (core_.stopping) return shutdownTls();
     parser_.emplace();
-    parser_->header_limit(64u << 10);
-    parser_->body_limit(core_.options.bodyLimit);
-    beast::get_lowest_layer(stream_).expires_after(kIdleTimeout);
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(core_.largestBodyLimit());
+    beast::get_lowest_layer(stream_).expires_after(core_.options.headerTimeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::onHeader, shared_from_this()));
   }
@@ -483,6 +446,16 @@ class Session : public std::enable_shared_from_this<Session> {
     ++core_.inFlight;
     counted_ = true;
     const auto& header = parser_->get();
+    // The body limit, from the header alone and before a byte of the body is read or kept.
+    const std::uint64_t limit = core_.bodyLimitFor(header.method_string(), header.target(),
+                                                   header[http::field::authorization], loopback_);
+    if (parser_->content_length() && *parser_->content_length() > limit) {
+      if (!ServerCore::answerableWithoutBody(header.method_string(), header.target()))
+        return readFailed(http::error::body_limit);
+      keepAlive_ = false;  // the body is never read: this connection ends after the answer
+      return process();
+    }
+    parser_->body_limit(limit);  // also bounds a chunked body as it arrives
     if (beast::iequals(header[http::field::expect], "100-continue")) {
       continue_ = http::response<http::empty_body>{http::status::continue_, header.version()};
       beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
@@ -497,7 +470,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void readBody() {
-    beast::get_lowest_layer(stream_).expires_after(kBodyTimeout);
+    beast::get_lowest_layer(stream_).expires_after(core_.options.bodyTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::onBody, shared_from_this()));
   }
@@ -534,90 +507,34 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void process() {
-    auto& req = parser_->get();
-    request_ = Request{};
-    request_.method = std::string(req.method_string());
-    request_.target = std::string(req.target());
-    for (const auto& field : req) {
-      std::string name(field.name_string());
-      auto [it, inserted] = request_.headers.emplace(name, std::string(field.value()));
-      if (!inserted) it->second += ", " + std::string(field.value());
-    }
-    request_.body = std::move(req.body());
-    request_.loopback = loopback_;
-    version_ = req.version();
-    keepAlive_ = req.keep_alive();
+    request_ = toRequest(parser_->get(), loopback_);
+    version_ = parser_->get().version();
+    keepAlive_ = keepAlive_ && parser_->get().keep_alive();
     path_ = pathOf(request_.target);
     requestId_ = randomHex(16);
 
-    if (path_.starts_with("/__admin/")) {
-      std::optional<Response> own = core_.serverAdmin(request_, path_, requestId_);
-      Response response = own ? std::move(*own) : core_.callPlatform(request_, requestId_);
-      if (!own && path_ == "/__admin/reset" && request_.method == "POST" &&
-          response.status / 100 == 2) {
-        core_.faults.clear();
-        core_.journal.clear();
-      }
-      core_.persistIfMutated(response);
-      return send(std::move(response), version_, keepAlive_);
-    }
+    if (path_.starts_with("/__admin/"))
+      return send(core_.adminAnswer(request_, path_, requestId_), version_, keepAlive_);
 
     const std::optional<Fault> fault = core_.faults.decide(request_.method, path_);
-    if (!fault) return answer(core_.callPlatform(request_, requestId_));
-    switch (fault->kind) {
-      case FaultKind::Status:
-        return answer(faultStatusResponse(*fault, requestId_));
-      case FaultKind::Delay:
-        timer_.expires_after(std::chrono::milliseconds(fault->delayMs));
-        return timer_.async_wait([self = shared_from_this()](beast::error_code) {
-          self->answer(self->core_.callPlatform(self->request_, self->requestId_));
-        });
-      case FaultKind::Reset:
-        journal(0, request_.headers, Response{});
-        finish();
-        return resetConnection();
-      case FaultKind::Malformed: {
-        Response response = core_.callPlatform(request_, requestId_);
-        corruptBody(response);
-        return answer(std::move(response));
-      }
-      case FaultKind::SessionExpire:
-        core_.platform.expireSessionOf(request_);
-        return answer(core_.callPlatform(request_, requestId_));
+    if (fault && fault->kind == FaultKind::Delay) {
+      timer_.expires_after(std::chrono::milliseconds(fault->delayMs));
+      return timer_.async_wait([self = shared_from_this()](beast::error_code) {
+        self->send(
+            self->core_.platformAnswer(self->request_, self->path_, self->requestId_, std::nullopt),
+            self->version_, self->keepAlive_);
+      });
     }
-  }
-
-  template <class Headers>
-  void journal(int status, const Headers& headers, const Response& response) {
-    JournalEntry entry;
-    entry.method = request_.method;
-    entry.path = path_;
-    entry.status = status;
-    entry.idempotencyKey = response.idempotencyKey;
-    if (entry.idempotencyKey.empty()) {
-      if (auto it = headers.find("Idempotency-Key"); it != headers.end())
-        entry.idempotencyKey = it->second;
+    if (fault && fault->kind == FaultKind::Reset) {
+      core_.record(request_, path_, 0, Response{});
+      finish();
+      return resetConnection();
     }
-    entry.creditCode = response.creditCode;
-    core_.journal.record(std::move(entry));
-  }
-
-  // A platform request's answer: journaled and persisted before the client can see it.
-  void answer(Response response) {
-    journal(response.status, request_.headers, response);
-    core_.persistIfMutated(response);
-    send(std::move(response), version_, keepAlive_);
+    send(core_.platformAnswer(request_, path_, requestId_, fault), version_, keepAlive_);
   }
 
   void send(Response response, unsigned version, bool keepAlive) {
-    response_ = {};
-    response_.version(version);
-    response_.result(static_cast<unsigned>(response.status));
-    for (auto& [name, value] : response.headers) response_.insert(name, value);
-    response_.set("X-Request-Id", requestId_);
-    response_.body() = std::move(response.body);
-    response_.keep_alive(keepAlive && !core_.stopping);
-    response_.prepare_payload();
+    response_ = toHttp(std::move(response), version, keepAlive && !core_.stopping, requestId_);
     beast::get_lowest_layer(stream_).expires_after(kWriteTimeout);
     http::async_write(stream_, response_,
                       beast::bind_front_handler(&Session::onWrite, shared_from_this()));
@@ -627,6 +544,7 @@ class Session : public std::enable_shared_from_this<Session> {
     finish();
     if (ec) return closeSocket();
     if (!response_.keep_alive()) return shutdownTls();
+    keepAlive_ = true;
     readHeader();
   }
 
@@ -690,6 +608,17 @@ class Listener : public std::enable_shared_from_this<Listener> {
       retry_.expires_after(50ms);
       return retry_.async_wait([self = shared_from_this()](beast::error_code) { self->accept(); });
     }
+    if (core_.connections.load() >= core_.options.maxConnections) {
+      // At the cap: close at once rather than queue, so that no number of idle or trickling
+      // clients makes the mock hold more (docs/platform-api.md, "The server").
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      if (!warnedFull_.exchange(true))
+        std::cerr << "zzjb-mock: " << core_.options.maxConnections
+                  << " connections open (--max-connections): refusing new ones until some end\n";
+      return accept();
+    }
+    warnedFull_ = false;
     std::make_shared<Session>(std::move(socket), tls_, core_)->start();
     accept();
   }
@@ -699,6 +628,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   ServerCore& core_;
   tcp::acceptor& acceptor_;
   asio::steady_timer retry_;
+  std::atomic<bool> warnedFull_{false};
 };
 
 std::expected<void, ServeError> configureTls(ssl::context& tls, const ServerOptions& options) {
@@ -777,6 +707,96 @@ std::expected<void, ServeError> serve(Platform& platform, const ServerOptions& o
   io->run();
   for (auto& t : threads) t.join();
   return {};
+}
+
+// ---- the same handling over bytes (tests, fuzzers)
+// -----------------------------------------------
+
+struct RawServer::Impl {
+  Impl(Platform& p, ServerOptions o) : options(std::move(o)), core(p, options) {}
+  ServerOptions options;
+  ServerCore core;
+};
+
+RawServer::RawServer(Platform& platform, ServerOptions options)
+    : impl_(std::make_unique<Impl>(platform, std::move(options))) {}
+RawServer::~RawServer() = default;
+
+std::string RawServer::handle(std::string_view bytes, bool loopback) {
+  ServerCore& core = impl_->core;
+  const auto answer = [](Response response, unsigned version, bool keepAlive,
+                         const std::string& requestId) {
+    std::ostringstream out;
+    out << toHttp(std::move(response), version, keepAlive, requestId);
+    return out.str();
+  };
+  const auto refuse = [&](beast::error_code ec) {
+    const std::string requestId = randomHex(16);
+    if (ec == http::error::body_limit)
+      return answer(errorResponse(413, "PAYLOAD_TOO_LARGE", "请求体过大", requestId), 11, false,
+                    requestId);
+    if (ec == http::error::header_limit)
+      return answer(errorResponse(431, "HEADER_TOO_LARGE", "请求头过大", requestId), 11, false,
+                    requestId);
+    return answer(errorResponse(400, "BAD_REQUEST", "无法解析的 HTTP 请求", requestId), 11, false,
+                  requestId);
+  };
+
+  // The same parser, limits and order as a connection: the header, the body limit from it, the
+  // body. Bytes that end before the request does get no answer (a connection would wait).
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(kHeaderLimit);
+  parser.body_limit(core.largestBodyLimit());
+  parser.eager(false);
+  beast::error_code ec;
+  std::size_t used = 0;
+  // put() is given every byte left each time, so need_more means the bytes end too early.
+  while (!parser.is_header_done()) {
+    const std::size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == http::error::need_more) return {};
+    if (ec) return refuse(ec);
+    if (n == 0 && !parser.is_header_done()) return {};
+  }
+  const auto& header = parser.get();
+  const std::uint64_t limit = core.bodyLimitFor(header.method_string(), header.target(),
+                                                header[http::field::authorization], loopback);
+  bool withoutBody = false;
+  if (parser.content_length() && *parser.content_length() > limit) {
+    if (!ServerCore::answerableWithoutBody(header.method_string(), header.target()))
+      return refuse(http::error::body_limit);
+    withoutBody = true;
+  }
+  parser.body_limit(limit);
+  parser.eager(true);
+  while (!withoutBody && !parser.is_done()) {
+    const std::size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
+    if (ec == http::error::need_more) return {};
+    if (ec) return refuse(ec);
+    if (n == 0 && !parser.is_done()) return {};
+  }
+
+  const unsigned version = parser.get().version();
+  const bool keepAlive = !withoutBody && parser.get().keep_alive();
+  Request request = toRequest(parser.get(), loopback);
+  const std::string path = pathOf(request.target);
+  const std::string requestId = randomHex(16);
+  if (path.starts_with("/__admin/"))
+    return answer(core.adminAnswer(request, path, requestId), version, keepAlive, requestId);
+  std::optional<Fault> fault = core.faults.decide(request.method, path);
+  if (fault && fault->kind == FaultKind::Reset) {
+    core.record(request, path, 0, Response{});
+    return {};
+  }
+  if (fault && fault->kind == FaultKind::Delay) fault.reset();  // answered without the wait
+  return answer(core.platformAnswer(request, path, requestId, fault), version, keepAlive,
+                requestId);
+}
+
+std::string handleRawRequest(Platform& platform, std::string_view bytes) {
+  RawServer server(platform);
+  return server.handle(bytes);
 }
 
 }  // namespace zzjb::mock

@@ -3,6 +3,7 @@
 // mock (TLS, X-Request-Id, journal, faults, state file, stop on SIGTERM), not the platform rules.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -433,6 +434,153 @@ TEST_F(MockServerTest, RefusesUnknownOption) {
   const RunResult r = zzjb::test::run(std::string(ZZJB_MOCK_BIN) + " --no-such-option x");
   EXPECT_EQ(r.exitCode, 64);
   EXPECT_TRUE(contains(r.err, "--no-such-option")) << r.err;
+}
+
+// ---- hostile clients (issue 11, item 11) --------------------------------------------------------
+
+// Bytes sent as they are over TLS (curl would encode them), the answer's bytes back.
+RunResult sendRaw(int port, const std::string& printfFormat) {
+  // In a subshell: run() redirects the last command's stdin from /dev/null.
+  return zzjb::test::run(
+      "(printf " + shellQuote(printfFormat) +
+      " | timeout 20 openssl s_client -quiet -connect 127.0.0.1:" + std::to_string(port) + ")");
+}
+
+TEST_F(MockServerTest, LargeBodiesAreRefusedBeforeAuthenticationAndBeforeReading) {
+  const fs::path big = tmp_ / "big.bin";
+  writeFile(big, std::string(3u << 20, 'x'));
+  // The upload without a session is 401 from its header (the platform's answer, so that a client
+  // logs in again); the others are 413.
+  for (const auto& [path, status] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/skills/group-declarations", "401"},
+           {kChallenge, "413"},
+           {"/api/v1/account", "413"}}) {
+    const auto started = std::chrono::steady_clock::now();
+    const RunResult r = curl(
+        "-X POST -H 'Expect: 100-continue' -H 'Authorization: Bearer nope' "
+        "-o /dev/null -w '%{http_code}' --data-binary @" +
+            shellQuote(big.string()),
+        path);
+    EXPECT_EQ(r.out, status) << path << ": " << r.err;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 5s) << path;
+  }
+  // Small bodies still reach the platform (the limit is 1 MiB there).
+  EXPECT_EQ(curl("-X POST -o /dev/null -w '%{http_code}' -d '{}'", kChallenge).out, "200");
+}
+
+TEST_F(MockServerTest, TricklingClientIsCutOffAtTheRequestDeadline) {
+  start({"--request-timeout", "2"});
+  const int port = std::stoi(readFile(tmp_ / "port"));
+  // A header that never ends: one line every half second for ten seconds.
+  std::chrono::steady_clock::duration trickled{};
+  RunResult slow;
+  std::thread trickler([&] {
+    const auto started = std::chrono::steady_clock::now();
+    slow = zzjb::test::run(
+        "((printf 'GET /__admin/health HTTP/1.1\\r\\nHost: x\\r\\n'; "
+        "for i in $(seq 1 20); do printf 'X-Slow: y\\r\\n'; sleep 0.5; done) | "
+        "timeout 30 openssl s_client -quiet -connect 127.0.0.1:" +
+        std::to_string(port) + ")");
+    trickled = std::chrono::steady_clock::now() - started;
+  });
+  std::this_thread::sleep_for(500ms);
+  // Meanwhile everyone else is served at once.
+  const auto asked = std::chrono::steady_clock::now();
+  EXPECT_EQ(curl("-o /dev/null -w '%{http_code}'", "/__admin/health").out, "200");
+  EXPECT_LT(std::chrono::steady_clock::now() - asked, 2s);
+  trickler.join();
+  EXPECT_FALSE(contains(slow.out, "HTTP/1.1 200")) << slow.out;
+  EXPECT_GT(trickled, 1500ms);  // held until the deadline...
+  EXPECT_LT(trickled, 7s);      // ...and cut there, not after the 10 s of trickling
+}
+
+TEST_F(MockServerTest, ConnectionsAboveTheCapAreClosedAtOnce) {
+  start({"--max-connections", "2", "--request-timeout", "3"});
+  const std::string port = std::to_string(std::stoi(readFile(tmp_ / "port")));
+  // Two idle clients hold both places until the header deadline closes them.
+  for (int i = 0; i < 2; ++i) {
+    const std::string idle =
+        "(sleep 6 | timeout 20 openssl s_client -quiet -connect 127.0.0.1:" + port +
+        ") >/dev/null 2>&1 &";
+    ASSERT_EQ(std::system(idle.c_str()), 0);
+  }
+  std::this_thread::sleep_for(1s);
+  const auto started = std::chrono::steady_clock::now();
+  const RunResult refused = curl("-o /dev/null -w '%{http_code}'", "/__admin/health");
+  EXPECT_NE(refused.exitCode, 0) << refused.out;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);  // closed, not queued
+  EXPECT_TRUE(contains(readFile(tmp_ / "stderr"), "--max-connections"));
+  // Once the idle ones are gone (deadline 3 s), the mock serves again.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(curl("-o /dev/null -w '%{http_code}'", "/__admin/health").out, "200");
+}
+
+TEST_F(MockServerTest, FaultRuleOnALongPathDoesNotEndTheMock) {
+  setFaults(
+      {{"seed", 1},
+       {"rules",
+        {{{"path", "^/api/.*z$"}, {"probability", 1}, {"kind", "status"}, {"status", 502}}}}});
+  const std::string longPath = "/api/" + std::string(60'000, 'a');
+  EXPECT_EQ(curl("-o /dev/null -w '%{http_code}'", longPath + "z").out, "502");
+  EXPECT_EQ(curl("-o /dev/null -w '%{http_code}'", longPath).out, "404");
+  // Patterns the matcher cannot run in linear time are refused with the reason.
+  const RunResult bad =
+      curl("-X POST -w '\\n%{http_code}' -d " +
+               shellQuote(R"({"rules":[{"path":"(a+)+$","probability":1,"kind":"reset"}]})"),
+           "/__admin/faults");
+  const auto lines = zzjb::test::lines(bad.out);
+  ASSERT_EQ(lines.size(), 2u) << bad.out;
+  EXPECT_EQ(lines[1], "422");
+  EXPECT_TRUE(contains(lines[0], "group")) << lines[0];
+  EXPECT_EQ(curl("-o /dev/null -w '%{http_code}'", "/__admin/health").out, "200");
+}
+
+TEST_F(MockServerTest, HostileBytesAndValuesAreRefusedAndTheJournalStaysReadable) {
+  const int port = std::stoi(readFile(tmp_ / "port"));
+  // A path that is not UTF-8, sent byte for byte.
+  const RunResult r = sendRaw(
+      port, "GET /api/v1/\\377\\376 HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n");
+  EXPECT_TRUE(contains(r.out, "HTTP/1.1 400")) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "BAD_REQUEST")) << r.out;
+  EXPECT_FALSE(contains(r.out, "\xff")) << r.out;
+  // A body nested 100 000 deep, and clock values at the ends of int64.
+  writeFile(tmp_ / "deep.json", std::string(100'000, '[') + std::string(100'000, ']'));
+  const RunResult deep = curl("-X POST -o /dev/null -w '%{http_code}' --data-binary @" +
+                                  shellQuote((tmp_ / "deep.json").string()),
+                              "/api/v1/auth/login");
+  EXPECT_EQ(deep.out, "400") << deep.err;
+  for (const char* body : {R"({"offsetSeconds": 9223372036854775807})",
+                           R"({"advanceSeconds": -9223372036854775808})"}) {
+    const RunResult clock =
+        curl("-X POST -o /dev/null -w '%{http_code}' -d " + shellQuote(body), "/__admin/clock");
+    EXPECT_EQ(clock.out, "422") << body;
+  }
+  const json journal = getJson("/__admin/journal?since=0");
+  ASSERT_FALSE(journal.is_discarded());
+  EXPECT_GE(journal["items"].size(), 2u) << journal.dump();
+  EXPECT_EQ(getJson("/__admin/health")["status"], "ok");
+}
+
+TEST_F(MockServerTest, StateFileIsPrivateAndASpecialFileIsRefused) {
+  const fs::path stateFile = tmp_ / "state.json";
+  start({"--state-file", stateFile.string()});
+  ASSERT_EQ(curl("-X POST -o /dev/null -w '%{http_code}' -d '{\"mode\": \"manual\"}'",
+                 "/__admin/review-policy")
+                .out,
+            "200");
+  EXPECT_EQ(fs::status(stateFile).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  ASSERT_EQ(mock_->stop(), 0);
+  mock_.reset();
+  // A FIFO in place of the state file: refused at once (it used to be read until it ended).
+  const fs::path fifo = tmp_ / "fifo-state.json";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const auto started = std::chrono::steady_clock::now();
+  MockProcess bad(tmp_.path(), {"--state-file", fifo.string()}, ZZJB_MOCK_BIN);
+  EXPECT_FALSE(bad.running());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
+  EXPECT_EQ(WEXITSTATUS(bad.rawStatus()), 78);
+  EXPECT_TRUE(contains(readFile(tmp_ / "stderr"), "FILE_NOT_REGULAR")) << readFile(tmp_ / "stderr");
 }
 
 }  // namespace
