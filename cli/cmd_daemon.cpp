@@ -93,7 +93,7 @@ struct Loaded {
 // those bytes, so a file swapped or growing in between cannot give two different answers.
 std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& path,
                                                            std::optional<int> every) {
-  auto bytes = files::readFile(path, {files::kMaxConfigBytes, "configuration", true});
+  auto bytes = files::readFile(path, {files::kMaxConfigBytes, "configuration"});
   if (!bytes) {
     Finding f = bytes.error();
     f.kind = FindingKind::Config;

@@ -63,7 +63,7 @@ std::string algorithmLabel(const identity::CertificateInfo& info) {
 // The file to sign: a regular file of at most files::kMaxSignInputBytes (docs/security.md); a
 // device such as /dev/zero or a pipe is refused instead of read without end.
 Result<std::string> readFileBytes(const std::string& path) {
-  return files::readFile(path, {files::kMaxSignInputBytes, "file to sign", true});
+  return files::readFile(path, {files::kMaxSignInputBytes, "file to sign"});
 }
 
 Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, const std::string& display,
@@ -188,11 +188,14 @@ int cmdSign(const std::vector<std::string>& argv) {
   if (!uri) return fail(uri.error(), "sign");
   auto data = readFileBytes(*args->get("--in"));
   if (!data) {
-    // Not a file at all (a device, a pipe, a directory) is a usage error; a file that cannot be
-    // read or is too large, a data error.
+    // Not a file to sign (a device, a pipe, a link, over the limit) is a usage error, as
+    // docs/security.md has it; a file that cannot be read, a data error as before.
     std::cerr << "zzjb sign: ";
     printFinding(std::cerr, data.error(), "");
-    return data.error().code == "FILE_NOT_REGULAR" ? kExitUsage : kExitData;
+    const std::string& code = data.error().code;
+    return code == "FILE_NOT_REGULAR" || code == "FILE_TOO_LARGE" || code == "FILE_IS_LINK"
+               ? kExitUsage
+               : kExitData;
   }
   PinSource src = pinSourceFrom(*args, *uri);
   auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, "this key"); });

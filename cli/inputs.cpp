@@ -161,8 +161,8 @@ std::optional<Finding> checkCaBundle(const Config& config) {
       "point platform.caBundle at the PEM file of the CAs the platform's certificate chains to "
       "(for zzjb-mock: the cert.pem it writes with --tls-out), readable by the zzjb user");
   f.where = {config.file, 0, "", "$.platform.caBundle"};
-  // A bundle is a file the operator names: a link to it is followed; its content is never shown.
-  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, "CA bundle", true});
+  // Read as every file is (docs/security.md, rule 3); its content is never shown (rule 4).
+  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, "CA bundle"});
   if (!bytes) {
     f.message = path + ": " + bytes.error().message +
                 ": zzjb run cannot verify the platform's TLS certificate";

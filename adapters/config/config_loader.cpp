@@ -77,11 +77,11 @@ std::size_t locateProblem(std::string_view text, zzjb::json::ParseError::Kind ki
   return std::string_view::npos;
 }
 
-// Reads a file named in or by the configuration: a regular file, at most `maxBytes`. A link is
-// followed (the path is the operator's own choice), a device, pipe or directory is not read.
+// Reads a file named in or by the configuration: a regular file, at most `maxBytes`, not through
+// a final symbolic link; a device, pipe or directory is not read (docs/security.md, rule 3).
 Result<std::string> readBounded(const fs::path& file, const std::string& display,
                                 const char* what, std::uint64_t maxBytes) {
-  auto bytes = files::readFile(file, {maxBytes, what, /*followFinalLink=*/true});
+  auto bytes = files::readFile(file, {maxBytes, what});
   if (bytes) return bytes;
   Finding f = bytes.error();
   f.kind = FindingKind::Config;
@@ -113,7 +113,7 @@ Result<nlohmann::json> parseJson(std::string_view text, const std::string& displ
       break;
     }
     case zzjb::json::ParseError::Kind::TooDeep:
-      f.code = "CONFIG_TOO_DEEP";
+      f.code = "JSON_TOO_DEEP";
       f.message = std::string(what) + " nests arrays and objects more than " +
                   std::to_string(zzjb::json::kMaxDepth) + " deep, the limit zzjb reads";
       f.hint = "no part of a configuration needs that many levels: check the file (options and "
@@ -121,7 +121,7 @@ Result<nlohmann::json> parseJson(std::string_view text, const std::string& displ
       at = locateProblem(text, e.kind, zzjb::json::kMaxDepth);
       break;
     case zzjb::json::ParseError::Kind::NumberOutOfRange:
-      f.code = "CONFIG_NUMBER_RANGE";
+      f.code = "JSON_NUMBER_RANGE";
       f.message = std::string(what) + " holds a number too large to be read (like 1e999)";
       f.hint = "write the number as it is meant; numbers in a configuration are small integers";
       at = locateProblem(text, e.kind, zzjb::json::kMaxDepth);

@@ -38,11 +38,11 @@ using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, ossl::Free<ASN1_OBJECT_free>>
 using Asn1TypePtr = std::unique_ptr<ASN1_TYPE, ossl::Free<ASN1_TYPE_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, ossl::Free<BN_free>>;
 
-// A certificate file: regular, at most files::kMaxCertificateBytes, read by descriptor (a final
-// link is followed: the path is the operator's choice). A device or pipe is refused, never read
-// without end (docs/security.md). The content is never quoted in a message.
+// A certificate file: regular, at most files::kMaxCertificateBytes, not through a final link,
+// read by descriptor. A device or pipe is refused, never read without end; the content is never
+// quoted in a message (docs/security.md, rules 3 and 4).
 Result<std::string> readBytes(const std::filesystem::path& path, const std::string& display) {
-  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, "certificate", true});
+  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, "certificate"});
   if (bytes) return bytes;
   const Finding& why = bytes.error();
   if (why.code == "FILE_NOT_FOUND") {

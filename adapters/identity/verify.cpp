@@ -143,8 +143,8 @@ Result<void> addCaFile(X509_STORE* store, const std::filesystem::path& file,
   const std::string hint =
       "check platform.caBundle / the trust list: each entry is a readable PEM file of CA "
       "certificates";
-  // Regular file only, bounded, by descriptor; a link is followed (the operator names the file).
-  auto read = files::readFile(file, {files::kMaxCertificateBytes, "CA file", true});
+  // Regular file only, bounded, not through a final link (docs/security.md, rule 3).
+  auto read = files::readFile(file, {files::kMaxCertificateBytes, "CA file"});
   if (!read) {
     return std::unexpected(configFinding(
         "CERT_CA_UNREADABLE", display,

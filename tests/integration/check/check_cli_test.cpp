@@ -290,7 +290,7 @@ std::size_t lineOf(const std::string& text, const std::string& needle) {
       std::count(text.begin(), text.begin() + static_cast<long>(text.find(needle)), '\n') + 1);
 }
 
-TEST(CheckHostile, DevZeroAPipeOrAHugeFileAsConfigurationIsRefusedWithExitSeventyEight) {
+TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitSeventyEight) {
   auto zero = run("timeout 60 " + std::string(ZZJB_BIN) + " check -c /dev/zero " + kToday);
   EXPECT_EQ(zero.exitCode, 78) << zero.out << zero.err;
   EXPECT_TRUE(contains(zero.out, "not a regular file (a device) [FILE_NOT_REGULAR]")) << zero.out;
@@ -301,6 +301,11 @@ TEST(CheckHostile, DevZeroAPipeOrAHugeFileAsConfigurationIsRefusedWithExitSevent
   auto pipe = checkWithin(fifo);
   EXPECT_EQ(pipe.exitCode, 78) << pipe.out << pipe.err;
   EXPECT_TRUE(contains(pipe.out, "not a regular file (a pipe) [FILE_NOT_REGULAR]")) << pipe.out;
+
+  fs::create_symlink("/dev/zero", tmp / "link.json");  // never through a link (docs/security.md)
+  auto link = checkWithin(tmp / "link.json");
+  EXPECT_EQ(link.exitCode, 78) << link.out << link.err;
+  EXPECT_TRUE(contains(link.out, "[FILE_IS_LINK]")) << link.out;
 
   fs::path huge = tmp / "huge.json";
   writeFile(huge, "{\"schools\": [" + std::string((4u << 20) + 1, ' ') + "]}");
@@ -339,7 +344,7 @@ TEST(CheckHostile, DeepNestingInOptionsOrScheduleIsAFindingWithItsLineNotACrash)
     auto r = checkWithin(config);
     EXPECT_EQ(r.exitCode, 78) << where << r.out << r.err;
     EXPECT_TRUE(contains(r.out, "more than 64 deep")) << r.out;
-    EXPECT_TRUE(contains(r.out, "[CONFIG_TOO_DEEP]")) << r.out;
+    EXPECT_TRUE(contains(r.out, "[JSON_TOO_DEEP]")) << r.out;
     EXPECT_TRUE(contains(r.out, "zzjb.example.json:" + std::to_string(lineOf(text, "[[[["))))
         << r.out;
   }
@@ -352,7 +357,7 @@ TEST(CheckHostile, ANumberLike1e999IsAFindingWithItsLineInTheConfigurationAndThe
   writeFile(config, text);
   auto r = checkWithin(config);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "[CONFIG_NUMBER_RANGE]")) << r.out;
+  EXPECT_TRUE(contains(r.out, "[JSON_NUMBER_RANGE]")) << r.out;
   EXPECT_TRUE(contains(r.out, "zzjb.example.json:" + std::to_string(lineOf(text, "1e999")))) << r.out;
 
   TempDir tmp2;
@@ -366,7 +371,7 @@ TEST(CheckHostile, ANumberLike1e999IsAFindingWithItsLineInTheConfigurationAndThe
   EXPECT_EQ(c.exitCode, 78) << c.out << c.err;
   EXPECT_TRUE(contains(c.out, "catalog.example.json:" + std::to_string(lineOf(catText, "-1e999"))))
       << c.out;
-  EXPECT_TRUE(contains(c.out, "[CONFIG_NUMBER_RANGE]")) << c.out;
+  EXPECT_TRUE(contains(c.out, "[JSON_NUMBER_RANGE]")) << c.out;
 }
 
 TEST(CheckHostile, ALevelOf4294967300IsRefusedNotReadAsFour) {

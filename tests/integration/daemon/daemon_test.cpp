@@ -661,21 +661,21 @@ TEST_F(DaemonTest, HostileConfigurationsOnSighupAreRefusedAndTheOldOneKeepsRunni
   const std::vector<Case> cases = {
       {"deep schedule",
        [&] { zzjb::test::writeFile(w.config, withRaw([](json& c) { c["schedule"] = "@RAW@"; }, deep)); },
-       "CONFIG_TOO_DEEP"},
+       "JSON_TOO_DEEP"},
       {"deep options",
        [&] {
          zzjb::test::writeFile(w.config, withRaw([](json& c) {
            c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@RAW@"}};
          }, deep));
        },
-       "CONFIG_TOO_DEEP"},
+       "JSON_TOO_DEEP"},
       {"1e999",
        [&] {
          zzjb::test::writeFile(w.config, withRaw([](json& c) {
            c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@RAW@"}};
          }, "1e999"));
        },
-       "CONFIG_NUMBER_RANGE"},
+       "JSON_NUMBER_RANGE"},
       {"huge", [&] { zzjb::test::writeFile(w.config, good + std::string((4u << 20) + 1, ' ')); },
        "FILE_TOO_LARGE"},
       {"pipe",
@@ -689,7 +689,7 @@ TEST_F(DaemonTest, HostileConfigurationsOnSighupAreRefusedAndTheOldOneKeepsRunni
          fs::remove(w.config);
          fs::create_symlink("/dev/zero", w.config);
        },
-       "FILE_NOT_REGULAR"},
+       "FILE_IS_LINK"},
   };
   double failed = 0;
   for (const auto& c : cases) {

@@ -21,14 +21,14 @@ struct LoadedConfig {
 
 // `display` names the file in messages (usually the path as given on the command line).
 // Paths inside are resolved against the file's directory.
-// The file is read as files::readFile does (a regular file, at most files::kMaxConfigBytes; a
-// final link is followed, a device or pipe is refused: FILE_*), then parsed by parseConfig.
+// The file is read as files::readFile does (a regular file, at most files::kMaxConfigBytes, not
+// through a final link; a device or pipe is refused: FILE_*), then parsed by parseConfig.
 [[nodiscard]] LoadedConfig loadConfig(const std::filesystem::path& file, const std::string& display);
 
 // The configuration from its bytes, as if read from a file in `dir` (relative paths inside are
 // resolved against it); opens no file. For tests and the fuzzer. Never throws for any input:
-// JSON nested deeper than zzjb::json::kMaxDepth is CONFIG_TOO_DEEP, a number beyond a double
-// (1e999) CONFIG_NUMBER_RANGE, both with the line; integers outside their range CONFIG_RANGE,
+// JSON nested deeper than zzjb::json::kMaxDepth is JSON_TOO_DEEP, a number beyond a double
+// (1e999) JSON_NUMBER_RANGE, both with the line; integers outside their range CONFIG_RANGE,
 // a school id that is not a plain name CONFIG_SCHOOL_ID (the school is left out), a platform
 // URL that is not https://HOST… CONFIG_BASE_URL. See docs/security.md.
 [[nodiscard]] LoadedConfig parseConfig(std::string_view bytes, const std::filesystem::path& dir,
