@@ -172,6 +172,24 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
     EXPECT_TRUE(contains(k.err, "the certificate is not a regular file")) << k.err;
     EXPECT_TRUE(contains(k.err, "[CERT_UNREADABLE]")) << k.err;
   }
+  // A PIN file that is a pipe or over 4 KiB: refused (77) at once, never waited on.
+  writeFile(tmp / "data.bin", "nonce");
+  sh("openssl pkcs8 -topk8 -in " + (tmp / "school.key").string() + " -passout pass:753951 -out " +
+     (tmp / "school.enc.key").string());
+  { std::ofstream(tmp / "pin.big").put('7'); }
+  fs::resize_file(tmp / "pin.big", 4097);
+  fs::permissions(tmp / "pin.big", fs::perms::owner_read | fs::perms::owner_write);
+  fs::permissions(tmp / "fifo", fs::perms::owner_read | fs::perms::owner_write);
+  for (const char* pinFile : {"fifo", "pin.big"}) {
+    auto p = run("timeout 60 " + kBin + " sign --key file:" + (tmp / "school.enc.key").string() +
+                 " --pin-file " + (tmp / pinFile).string() + " --in " + (tmp / "data.bin").string() +
+                 " --out " + (tmp / "data.sig").string());
+    EXPECT_EQ(p.exitCode, 77) << pinFile << p.err;
+    EXPECT_TRUE(contains(p.err, pinFile == std::string("fifo") ? "is not a file" : "larger than 4096"))
+        << p.err;
+    EXPECT_FALSE(fs::exists(tmp / "data.sig"));
+  }
+
   { std::ofstream(tmp / "huge.pem").put('x'); }
   fs::resize_file(tmp / "huge.pem", (1u << 20) + 1);
   auto big = run("timeout 60 " + kBin + " keyid --cert " + (tmp / "huge.pem").string());
