@@ -378,6 +378,25 @@ TEST(ConfigHostile, ALinkAsConfigurationIsRefusedByName) {
   EXPECT_NE(c.findings[0].hint.find("not a link"), std::string::npos) << c.findings[0].hint;
 }
 
+// What the fuzzer will try first: every input is a value (findings), never an exception.
+TEST(ConfigHostile, ParseConfigAndParseCatalogNeverThrowOnHostileBytes) {
+  const std::vector<std::string> inputs = {
+      "", "\xEF\xBB\xBF", std::string("{\"schools\": [\0]}", 15), "{\"schools\": [{\"id\": \"\xC3\x28\"}]}",
+      "{\"\xFF\": 1}", "-", "1e999", "[1e999]", "{\"schools\": {}}", "{\"schools\": [1, \"x\", null]}",
+      R"({"schools": [{"id": "a", "level": "SECONDARY", "majors": [{"targets": [{"level": -1e308}]}]}]})",
+      R"({"platform": {"baseUrl": 5, "timeoutSeconds": -9223372036854775808}, "schools": []})",
+      R"({"catalog": 1, "trustedCAs": "x", "certificateExtensions": [], "schools": []})",
+      std::string(70, '{'), std::string(100000, '[')};
+  for (const auto& in : inputs) {
+    EXPECT_NO_THROW({
+      auto c = parseConfig(in, ".", "z.json");
+      for (const auto& f : c.findings) static_cast<void>(json(f.message).dump());
+    }) << in.substr(0, 40);
+    std::vector<Finding> warnings;
+    EXPECT_NO_THROW(static_cast<void>(parseCatalog(in, "c.json", warnings))) << in.substr(0, 40);
+  }
+}
+
 TEST(ConfigHostile, ParseCatalogRefusesDeepNestingAndHugeNumbers) {
   std::vector<Finding> warnings;
   auto deep = parseCatalog("{\"items\": " + nested(100000) + "}", "cat.json", warnings);
