@@ -101,8 +101,8 @@ std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& pa
     return std::unexpected(std::vector<Finding>{f});
   }
   const std::filesystem::path file(path);
-  auto loaded = config::parseConfig(*bytes, file.parent_path().empty() ? "." : file.parent_path(),
-                                    path);
+  auto loaded =
+      config::parseConfig(*bytes, file.parent_path().empty() ? "." : file.parent_path(), path);
   std::vector<Finding> errors;
   std::vector<Finding> warnings;
   for (auto& f : loaded.findings) {

@@ -169,7 +169,8 @@ std::optional<Finding> checkCaBundle(const Config& config) {
     return f;
   }
   if (pemCertificateCount(*bytes) == 0) {
-    f.message = path + " holds no PEM certificate: zzjb run cannot verify the platform's TLS "
+    f.message = path +
+                " holds no PEM certificate: zzjb run cannot verify the platform's TLS "
                 "certificate";
     return f;
   }

@@ -56,8 +56,10 @@ std::size_t locateProblem(std::string_view text, zzjb::json::ParseError::Kind ki
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (inString) {
-      if (c == '\\') ++i;
-      else if (c == '"') inString = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
       continue;
     }
     if (c == '"') {
@@ -66,7 +68,8 @@ std::size_t locateProblem(std::string_view text, zzjb::json::ParseError::Kind ki
       if (++depth > maxDepth && kind == zzjb::json::ParseError::Kind::TooDeep) return i;
     } else if (c == ']' || c == '}') {
       --depth;
-    } else if (kind == zzjb::json::ParseError::Kind::NumberOutOfRange && (c == '-' || (c >= '0' && c <= '9'))) {
+    } else if (kind == zzjb::json::ParseError::Kind::NumberOutOfRange &&
+               (c == '-' || (c >= '0' && c <= '9'))) {
       std::size_t end = text.find_first_not_of("+-0123456789.eE", i);
       if (end == std::string_view::npos) end = text.size();
       const std::string number(text.substr(i, end - i));
@@ -79,8 +82,8 @@ std::size_t locateProblem(std::string_view text, zzjb::json::ParseError::Kind ki
 
 // Reads a file named in or by the configuration: a regular file, at most `maxBytes`, not through
 // a final symbolic link; a device, pipe or directory is not read (docs/security.md, rule 3).
-Result<std::string> readBounded(const fs::path& file, const std::string& display,
-                                const char* what, std::uint64_t maxBytes) {
+Result<std::string> readBounded(const fs::path& file, const std::string& display, const char* what,
+                                std::uint64_t maxBytes) {
   auto bytes = files::readFile(file, {maxBytes, what});
   if (bytes) return bytes;
   Finding f = bytes.error();
@@ -88,15 +91,16 @@ Result<std::string> readBounded(const fs::path& file, const std::string& display
   f.where.file = display;
   f.message = std::string("cannot read the ") + what + " file: " + f.message;
   if (f.code == "FILE_NOT_FOUND" || f.code == "FILE_OPEN") {
-    f.hint = "check the path (relative paths are relative to the working directory for -c, and "
-             "to the config file inside it) and that the file is readable";
+    f.hint =
+        "check the path (relative paths are relative to the working directory for -c, and "
+        "to the config file inside it) and that the file is readable";
   }
   return std::unexpected(f);
 }
 
 // Parses JSON text with the bounds of docs/security.md. A refusal names the line where it can.
-Result<nlohmann::json> parseJson(std::string_view text, const std::string& display, const char* what,
-                                 std::uint64_t maxBytes) {
+Result<nlohmann::json> parseJson(std::string_view text, const std::string& display,
+                                 const char* what, std::uint64_t maxBytes) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   auto doc = zzjb::json::parse(text, {zzjb::json::kMaxDepth, static_cast<std::size_t>(maxBytes)});
   if (doc) return std::move(*doc);
@@ -116,8 +120,9 @@ Result<nlohmann::json> parseJson(std::string_view text, const std::string& displ
       f.code = "JSON_TOO_DEEP";
       f.message = std::string(what) + " nests arrays and objects more than " +
                   std::to_string(zzjb::json::kMaxDepth) + " deep, the limit zzjb reads";
-      f.hint = "no part of a configuration needs that many levels: check the file (options and "
-               "schedule take a few)";
+      f.hint =
+          "no part of a configuration needs that many levels: check the file (options and "
+          "schedule take a few)";
       at = locateProblem(text, e.kind, zzjb::json::kMaxDepth);
       break;
     case zzjb::json::ParseError::Kind::NumberOutOfRange:
@@ -210,7 +215,8 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
       if (auto parsed = parseEvaluationStatus(*st)) {
         out.evaluation.status = *parsed;
       } else {
-        fd.error(ep + ".status", "CONFIG_ENUM", "unknown evaluation status \"" + Fields::shown(*st) + "\"",
+        fd.error(ep + ".status", "CONFIG_ENUM",
+                 "unknown evaluation status \"" + Fields::shown(*st) + "\"",
                  "use NOT_APPLIED, SUBMITTED, APPROVED or REJECTED");
       }
     }
@@ -252,8 +258,8 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
   if (givenId && !idOk) {
     fd.error(path + ".id", "CONFIG_SCHOOL_ID",
              givenId->empty() ? std::string("the school id is empty")
-                         : "the school id \"" + Fields::shown(*givenId) +
-                               "\" is not a plain name (it may name files and directories)",
+                              : "the school id \"" + Fields::shown(*givenId) +
+                                    "\" is not a plain name (it may name files and directories)",
              "use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit, "
              "such as \"xuhui-zz\"");
   }
@@ -267,7 +273,8 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       out.level = *parsed;
       levelOk = true;
     } else {
-      fd.error(path + ".level", "CONFIG_ENUM", "unknown school level \"" + Fields::shown(*level) + "\"",
+      fd.error(path + ".level", "CONFIG_ENUM",
+               "unknown school level \"" + Fields::shown(*level) + "\"",
                "use SECONDARY (中职) or HIGHER (高职)");
     }
   }
@@ -326,7 +333,8 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       for (const auto& other : out.majors) {
         if (other.name == major.name) {
           fd.error(mp + ".name", "MAJOR_REPEATED",
-                   "major \"" + Fields::shown(major.name) + "\" is listed twice (also at " + other.jsonPath + ")",
+                   "major \"" + Fields::shown(major.name) + "\" is listed twice (also at " +
+                       other.jsonPath + ")",
                    "put all its targets under one entry");
         }
       }
@@ -383,8 +391,9 @@ bool isValidSchoolId(std::string_view id) {
 std::optional<std::string> baseUrlProblem(std::string_view url) {
   constexpr std::string_view kScheme = "https://";
   if (url.size() < kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), url.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+      !std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      })) {
     return "must start with https:// (the platform is only spoken to over TLS)";
   }
   const std::string_view rest = url.substr(kScheme.size());
@@ -455,7 +464,8 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
   const fs::path dir(cfg.dir);
   if (const json* p = fd.object(*doc, "$", "platform", false)) {
     cfg.platform.baseUrl = fd.str(*p, "$.platform", "baseUrl", false).value_or("");
-    if (auto problem = baseUrlProblem(cfg.platform.baseUrl); problem && !cfg.platform.baseUrl.empty()) {
+    if (auto problem = baseUrlProblem(cfg.platform.baseUrl);
+        problem && !cfg.platform.baseUrl.empty()) {
       fd.error("$.platform.baseUrl", "CONFIG_BASE_URL", "platform.baseUrl " + *problem,
                "write the platform's address as https://HOST[:PORT][/PATH] (for zzjb-mock: the "
                "https://127.0.0.1:PORT it prints)");
@@ -531,7 +541,8 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
                     oid->front() != '.' && oid->back() != '.' && oid->find("..") == std::string::npos;
       if (!dotted) {
         fd.error(std::string("$.certificateExtensions.") + key, "CONFIG_OID",
-                 "\"" + Fields::shown(*oid) + "\" is not a dotted OID", "write it like 1.2.156.112570.11.205");
+                 "\"" + Fields::shown(*oid) + "\" is not a dotted OID",
+                 "write it like 1.2.156.112570.11.205");
         continue;
       }
       *field = *oid;
@@ -591,7 +602,8 @@ Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
         if (auto t = parseOrgType(*type)) {
           item.type = *t;
         } else {
-          fd.error(ip + ".org.type", "CONFIG_ENUM", "unknown organisation type \"" + Fields::shown(*type) + "\"",
+          fd.error(ip + ".org.type", "CONFIG_ENUM",
+                   "unknown organisation type \"" + Fields::shown(*type) + "\"",
                    "use SOCIAL_ORG or EMPLOYER");
         }
       }
@@ -606,7 +618,8 @@ Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
         occ.name = fd.str(o, op, "name", true).value_or("");
         if (const json* levels = fd.array(o, op, "levels", true)) {
           for (std::size_t k = 0; k < levels->size(); ++k) {
-            auto level = fd.integerValue((*levels)[k], op + ".levels[" + std::to_string(k) + "]", 1, 5);
+            auto level =
+                fd.integerValue((*levels)[k], op + ".levels[" + std::to_string(k) + "]", 1, 5);
             if (level) occ.levels.push_back(static_cast<int>(*level));
           }
         }

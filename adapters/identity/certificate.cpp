@@ -50,13 +50,12 @@ Result<std::string> readBytes(const std::filesystem::path& path, const std::stri
         "CERT_UNREADABLE", display, "certificate file " + display + " does not exist",
         "check the path of the school's certificate (export it from 协卡助手 as .cer/.pem)"));
   }
-  return std::unexpected(configFinding("CERT_UNREADABLE", display,
-                                       "certificate file " + display + " cannot be read: " +
-                                           why.message,
-                                       why.code == "FILE_OPEN"
-                                           ? "check the file's permissions for the zzjb user"
-                                           : "give the school's certificate file itself (a few "
-                                             "kilobytes, PEM or DER): " + why.hint));
+  return std::unexpected(configFinding(
+      "CERT_UNREADABLE", display, "certificate file " + display + " cannot be read: " + why.message,
+      why.code == "FILE_OPEN" ? "check the file's permissions for the zzjb user"
+                              : "give the school's certificate file itself (a few "
+                                "kilobytes, PEM or DER): " +
+                                    why.hint));
 }
 
 std::string serialHex(const X509* cert) {

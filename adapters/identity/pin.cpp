@@ -58,11 +58,11 @@ Result<Secret> readSecretFile(const std::string& path, const std::string& what,
   }
   if (static_cast<std::uint64_t>(st.st_size) > files::kMaxPinFileBytes) {
     ::close(fd);
-    return std::unexpected(pinError(
-        "PIN_UNAVAILABLE",
-        what + " " + path + " is larger than " + std::to_string(files::kMaxPinFileBytes) +
-            " bytes, the limit for a PIN file",
-        "the file must hold the PIN alone, on one line", school));
+    return std::unexpected(pinError("PIN_UNAVAILABLE",
+                                    what + " " + path + " is larger than " +
+                                        std::to_string(files::kMaxPinFileBytes) +
+                                        " bytes, the limit for a PIN file",
+                                    "the file must hold the PIN alone, on one line", school));
   }
   // One read into a buffer sized once (nothing reallocated, so no stray copy), wiped below on
   // every path: the Secret copies what it needs.

@@ -25,7 +25,6 @@ namespace {
 
 using ossl::configFinding;
 
-
 const std::string kRenewHint =
     "renew the 法人一证通 at SHECA (021-962600), then export the new certificate from 协卡助手";
 const std::string kTrustHint =
@@ -146,12 +145,12 @@ Result<void> addCaFile(X509_STORE* store, const std::filesystem::path& file,
   // Regular file only, bounded, not through a final link (docs/security.md, rule 3).
   auto read = files::readFile(file, {files::kMaxCertificateBytes, "CA file"});
   if (!read) {
-    return std::unexpected(configFinding(
-        "CERT_CA_UNREADABLE", display,
-        read.error().code == "FILE_NOT_FOUND" ? "CA file " + name + " does not exist"
-                                              : "CA file " + name + " cannot be read: " +
-                                                    read.error().message,
-        hint));
+    return std::unexpected(
+        configFinding("CERT_CA_UNREADABLE", display,
+                      read.error().code == "FILE_NOT_FOUND"
+                          ? "CA file " + name + " does not exist"
+                          : "CA file " + name + " cannot be read: " + read.error().message,
+                      hint));
   }
   const std::string& bytes = *read;
   std::vector<ossl::X509Ptr> certs = parseCertificates(bytes);

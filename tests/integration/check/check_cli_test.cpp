@@ -226,7 +226,8 @@ TEST(CheckCli, AMissingCaBundleIsAConfigurationErrorAndAMissingKeyFileAWarning) 
   auto r = check(config);
   EXPECT_EQ(r.exitCode, 78) << r.out;
   EXPECT_TRUE(contains(r.out, "$.platform.caBundle")) << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("error +[^\\n]*does not exist[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("error +[^\\n]*does not exist[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
       << r.out;
   EXPECT_TRUE(contains(r.out, "--tls-out")) << r.out;  // what to do
   EXPECT_TRUE(contains(r.out, "$.schools[0].identity.key")) << r.out;
@@ -312,7 +313,8 @@ TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitS
   auto big = checkWithin(huge);
   EXPECT_EQ(big.exitCode, 78) << big.out;
   EXPECT_TRUE(contains(big.out, "[FILE_TOO_LARGE]")) << big.out;
-  EXPECT_TRUE(contains(big.out, std::to_string(4u << 20) + " bytes")) << "names the limit: " << big.out;
+  EXPECT_TRUE(contains(big.out, std::to_string(4u << 20) + " bytes"))
+      << "names the limit: " << big.out;
 }
 
 TEST(CheckHostile, ACatalogThatIsADeviceOrAPipeIsAConfigurationError) {
@@ -336,8 +338,10 @@ TEST(CheckHostile, DeepNestingInOptionsOrScheduleIsAFindingWithItsLineNotACrash)
   for (const char* where : {"options", "schedule"}) {
     TempDir tmp;
     auto config = changedExample(tmp, [&](json& c) {
-      if (std::string(where) == "schedule") c["schedule"] = "@DEEP@";
-      else c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@DEEP@"}};
+      if (std::string(where) == "schedule")
+        c["schedule"] = "@DEEP@";
+      else
+        c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@DEEP@"}};
     });
     std::string text = replaced(readFile(config), "@DEEP@", deep);
     writeFile(config, text);
@@ -352,13 +356,15 @@ TEST(CheckHostile, DeepNestingInOptionsOrScheduleIsAFindingWithItsLineNotACrash)
 
 TEST(CheckHostile, ANumberLike1e999IsAFindingWithItsLineInTheConfigurationAndTheCatalog) {
   TempDir tmp;
-  auto config = changedExample(tmp, [](json& c) { c["schools"][0]["majors"][0]["targets"][0]["level"] = "@N@"; });
+  auto config = changedExample(
+      tmp, [](json& c) { c["schools"][0]["majors"][0]["targets"][0]["level"] = "@N@"; });
   std::string text = replaced(readFile(config), "@N@", "1e999");
   writeFile(config, text);
   auto r = checkWithin(config);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "[JSON_NUMBER_RANGE]")) << r.out;
-  EXPECT_TRUE(contains(r.out, "zzjb.example.json:" + std::to_string(lineOf(text, "1e999")))) << r.out;
+  EXPECT_TRUE(contains(r.out, "zzjb.example.json:" + std::to_string(lineOf(text, "1e999"))))
+      << r.out;
 
   TempDir tmp2;
   auto withCatalog = copyExample(tmp2);
@@ -376,9 +382,8 @@ TEST(CheckHostile, ANumberLike1e999IsAFindingWithItsLineInTheConfigurationAndThe
 
 TEST(CheckHostile, ALevelOf4294967300IsRefusedNotReadAsFour) {
   TempDir tmp;
-  auto config = changedExample(tmp, [](json& c) {
-    c["schools"][0]["majors"][0]["targets"][0]["level"] = 4294967300ULL;
-  });
+  auto config = changedExample(
+      tmp, [](json& c) { c["schools"][0]["majors"][0]["targets"][0]["level"] = 4294967300ULL; });
   auto r = checkWithin(config, "--json");
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
   json j = json::parse(r.out);
@@ -391,7 +396,8 @@ TEST(CheckHostile, ALevelOf4294967300IsRefusedNotReadAsFour) {
       }
     }
     for (const auto& t : s["targets"]) {
-      EXPECT_NE(t["jsonPath"], "$.schools[0].majors[0].targets[0]") << "read with a level: " << t.dump();
+      EXPECT_NE(t["jsonPath"], "$.schools[0].majors[0].targets[0]")
+          << "read with a level: " << t.dump();
     }
   }
   EXPECT_TRUE(found) << r.out;
@@ -402,7 +408,8 @@ TEST(CheckHostile, AnEmptySchoolIdIsAConfigurationErrorAndTheOtherSchoolIsStillC
   auto config = changedExample(tmp, [](json& c) { c["schools"][0]["id"] = ""; });
   auto r = checkWithin(config);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "$.schools[0].id: the school id is empty [CONFIG_SCHOOL_ID]")) << r.out;
+  EXPECT_TRUE(contains(r.out, "$.schools[0].id: the school id is empty [CONFIG_SCHOOL_ID]"))
+      << r.out;
   EXPECT_TRUE(contains(r.out, "pudong-gz  上海示范职业技术学院")) << r.out;
 }
 

@@ -660,20 +660,30 @@ TEST_F(DaemonTest, HostileConfigurationsOnSighupAreRefusedAndTheOldOneKeepsRunni
   };
   const std::vector<Case> cases = {
       {"deep schedule",
-       [&] { zzjb::test::writeFile(w.config, withRaw([](json& c) { c["schedule"] = "@RAW@"; }, deep)); },
+       [&] {
+         zzjb::test::writeFile(w.config, withRaw([](json& c) { c["schedule"] = "@RAW@"; }, deep));
+       },
        "JSON_TOO_DEEP"},
       {"deep options",
        [&] {
-         zzjb::test::writeFile(w.config, withRaw([](json& c) {
-           c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@RAW@"}};
-         }, deep));
+         zzjb::test::writeFile(
+             w.config,
+             withRaw(
+                 [](json& c) {
+                   c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@RAW@"}};
+                 },
+                 deep));
        },
        "JSON_TOO_DEEP"},
       {"1e999",
        [&] {
-         zzjb::test::writeFile(w.config, withRaw([](json& c) {
-           c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@RAW@"}};
-         }, "1e999"));
+         zzjb::test::writeFile(
+             w.config,
+             withRaw(
+                 [](json& c) {
+                   c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@RAW@"}};
+                 },
+                 "1e999"));
        },
        "JSON_NUMBER_RANGE"},
       {"huge", [&] { zzjb::test::writeFile(w.config, good + std::string((4u << 20) + 1, ' ')); },

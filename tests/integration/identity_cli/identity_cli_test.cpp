@@ -182,10 +182,11 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   fs::permissions(tmp / "fifo", fs::perms::owner_read | fs::perms::owner_write);
   for (const char* pinFile : {"fifo", "pin.big"}) {
     auto p = run("timeout 60 " + kBin + " sign --key file:" + (tmp / "school.enc.key").string() +
-                 " --pin-file " + (tmp / pinFile).string() + " --in " + (tmp / "data.bin").string() +
-                 " --out " + (tmp / "data.sig").string());
+                 " --pin-file " + (tmp / pinFile).string() + " --in " +
+                 (tmp / "data.bin").string() + " --out " + (tmp / "data.sig").string());
     EXPECT_EQ(p.exitCode, 77) << pinFile << p.err;
-    EXPECT_TRUE(contains(p.err, pinFile == std::string("fifo") ? "is not a file" : "larger than 4096"))
+    EXPECT_TRUE(
+        contains(p.err, pinFile == std::string("fifo") ? "is not a file" : "larger than 4096"))
         << p.err;
     EXPECT_FALSE(fs::exists(tmp / "data.sig"));
   }
@@ -196,7 +197,6 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   EXPECT_EQ(big.exitCode, 77) << big.err;
   EXPECT_TRUE(contains(big.err, "larger than 1048576 bytes")) << big.err;
 }
-
 
 TEST(Keyid, ExtensionOidsCanBeConfigured) {
   TempDir tmp;

@@ -182,7 +182,9 @@ TEST(Catalog, WrongOrganisationTypeIsAnError) {
 
 // ---- Hostile input (issue 11) ----
 
-std::string nested(std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+std::string nested(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
 
 // A configuration text with `raw` JSON put in as the first target's options.
 std::string withOptions(const std::string& raw) {
@@ -226,8 +228,8 @@ TEST(ConfigHostile, ANumberBeyondADoubleIsAFindingWithItsLine) {
 }
 
 TEST(ConfigHostile, ALevelThatWouldWrapToFourIsRefusedNotReadAsFour) {
-  for (const char* big : {"4294967300", "18446744073709551615",
-                          "-4294967292", "9223372036854775807"}) {
+  for (const char* big :
+       {"4294967300", "18446744073709551615", "-4294967292", "9223372036854775807"}) {
     json s = kSchool;
     std::string text = json{{"schools", json::array({s})}}.dump();
     text.replace(text.find("\"level\":4"), 9, std::string("\"level\":") + big);
@@ -258,9 +260,10 @@ TEST(ConfigHostile, TimeoutAndCatalogLevelsAreRangeChecked) {
   EXPECT_EQ(c.config->platform.timeoutSeconds, 30);
 
   std::vector<Finding> warnings;
-  auto cat = parseCatalog(R"({"items": [{"org": {"name": "x", "creditCode": "y", "type": "EMPLOYER"},
+  auto cat =
+      parseCatalog(R"({"items": [{"org": {"name": "x", "creditCode": "y", "type": "EMPLOYER"},
       "occupations": [{"code": "4-04-05-01", "name": "n", "levels": [3, 4294967300]}]}]})",
-                          "cat.json", warnings);
+                   "cat.json", warnings);
   ASSERT_FALSE(cat);
   EXPECT_EQ(cat.error().code, "CONFIG_RANGE");
   EXPECT_EQ(cat.error().where.jsonPath, "$.items[0].occupations[0].levels[1]");
@@ -281,8 +284,8 @@ TEST(ConfigHostile, AnEmptySchoolIdIsAnErrorNotASilentlyDroppedSchool) {
 }
 
 TEST(ConfigHostile, SchoolIdsThatNameOtherPlacesAreRefusedAndTheSchoolLeftOut) {
-  for (const char* id : {"../x", "/abs/path", "..", ".", ".hidden", "a/b", "a\\b", "x y",
-                         "-rf", "学校"}) {
+  for (const char* id :
+       {"../x", "/abs/path", "..", ".", ".hidden", "a/b", "a\\b", "x y", "-rf", "学校"}) {
     json bad = kSchool;
     bad["id"] = id;
     json good = kSchool;
@@ -300,10 +303,10 @@ TEST(ConfigHostile, SchoolIdsThatNameOtherPlacesAreRefusedAndTheSchoolLeftOut) {
 }
 
 TEST(ConfigHostile, BaseUrlMustBeHttpsWithAHost) {
-  for (const char* url : {"http://127.0.0.1:8443", "ftp://x", "https://", "https:///path",
-                          "https://host?x=1", "https://host#f", "https://user:pw@host",
-                          "https://host:0", "https://host:99999", "https://host:", "https://ho st",
-                          "platform.example.cn"}) {
+  for (const char* url :
+       {"http://127.0.0.1:8443", "ftp://x", "https://", "https:///path", "https://host?x=1",
+        "https://host#f", "https://user:pw@host", "https://host:0", "https://host:99999",
+        "https://host:", "https://ho st", "platform.example.cn"}) {
     auto c = parseConfig(json{{"platform", {{"baseUrl", url}}}, {"schools", json::array()}}.dump(),
                          ".", "zzjb.json");
     const Finding* f = find(c, "CONFIG_BASE_URL");
@@ -381,12 +384,21 @@ TEST(ConfigHostile, ALinkAsConfigurationIsRefusedByName) {
 // What the fuzzer will try first: every input is a value (findings), never an exception.
 TEST(ConfigHostile, ParseConfigAndParseCatalogNeverThrowOnHostileBytes) {
   const std::vector<std::string> inputs = {
-      "", "\xEF\xBB\xBF", std::string("{\"schools\": [\0]}", 15), "{\"schools\": [{\"id\": \"\xC3\x28\"}]}",
-      "{\"\xFF\": 1}", "-", "1e999", "[1e999]", "{\"schools\": {}}", "{\"schools\": [1, \"x\", null]}",
+      "",
+      "\xEF\xBB\xBF",
+      std::string("{\"schools\": [\0]}", 15),
+      "{\"schools\": [{\"id\": \"\xC3\x28\"}]}",
+      "{\"\xFF\": 1}",
+      "-",
+      "1e999",
+      "[1e999]",
+      "{\"schools\": {}}",
+      "{\"schools\": [1, \"x\", null]}",
       R"({"schools": [{"id": "a", "level": "SECONDARY", "majors": [{"targets": [{"level": -1e308}]}]}]})",
       R"({"platform": {"baseUrl": 5, "timeoutSeconds": -9223372036854775808}, "schools": []})",
       R"({"catalog": 1, "trustedCAs": "x", "certificateExtensions": [], "schools": []})",
-      std::string(70, '{'), std::string(100000, '[')};
+      std::string(70, '{'),
+      std::string(100000, '[')};
   for (const auto& in : inputs) {
     EXPECT_NO_THROW({
       auto c = parseConfig(in, ".", "z.json");

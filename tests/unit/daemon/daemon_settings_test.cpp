@@ -72,8 +72,9 @@ TEST(DaemonSettings, DeepNestingHugeNumbersAndWrappingDelaysAreFindingsNotCrashe
   const std::string deep = std::string(100000, '[') + std::string(100000, ']');
   EXPECT_EQ(codes(R"({"schedule": )" + deep + "}"), "CONFIG_JSON@$ ");
   EXPECT_EQ(codes(R"({"schedule": "@daily", "x": 1e999})"), "CONFIG_JSON@$ ");
-  EXPECT_EQ(codes(R"({"schedule": {"cron": "@daily", "randomDelaySeconds": 18446744073709551615}})"),
-            "CONFIG_RANGE@$.schedule.randomDelaySeconds ");
+  EXPECT_EQ(
+      codes(R"({"schedule": {"cron": "@daily", "randomDelaySeconds": 18446744073709551615}})"),
+      "CONFIG_RANGE@$.schedule.randomDelaySeconds ");
   EXPECT_EQ(codes(R"({"schedule": {"cron": "@daily", "randomDelaySeconds": 4294967296}})"),
             "CONFIG_RANGE@$.schedule.randomDelaySeconds ");
 }

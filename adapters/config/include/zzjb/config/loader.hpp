@@ -34,7 +34,8 @@ struct LoadedConfig {
 [[nodiscard]] LoadedConfig parseConfig(std::string_view bytes, const std::filesystem::path& dir,
                                        const std::string& display);
 
-// A catalog file in the platform's shape: {"version", "items": [{"org": {...}, "occupations": [...]}]}.
+// A catalog file in the platform's shape:
+//   {"version", "items": [{"org": {...}, "occupations": [...]}]}
 // Read at most files::kMaxCatalogBytes, a regular file only, then parsed by parseCatalog.
 [[nodiscard]] Result<Catalog> loadCatalog(const std::filesystem::path& file,
                                           const std::string& display, std::vector<Finding>& warnings);
