@@ -37,6 +37,7 @@
 #include "run_pass.hpp"
 #include "sd_notify.hpp"
 #include "zzjb/config/loader.hpp"
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::cli {
 
@@ -88,9 +89,20 @@ struct Loaded {
   std::vector<Finding> warnings;
 };
 
+// The file is read once (bounded, regular only: docs/security.md) and both parts are parsed from
+// those bytes, so a file swapped or growing in between cannot give two different answers.
 std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& path,
                                                            std::optional<int> every) {
-  auto loaded = config::loadConfig(path, path);
+  auto bytes = files::readFile(path, {files::kMaxConfigBytes, "configuration"});
+  if (!bytes) {
+    Finding f = bytes.error();
+    f.kind = FindingKind::Config;
+    f.message = "cannot read the configuration file: " + f.message;
+    return std::unexpected(std::vector<Finding>{f});
+  }
+  const std::filesystem::path file(path);
+  auto loaded =
+      config::parseConfig(*bytes, file.parent_path().empty() ? "." : file.parent_path(), path);
   std::vector<Finding> errors;
   std::vector<Finding> warnings;
   for (auto& f : loaded.findings) {
@@ -105,10 +117,7 @@ std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& pa
     if (errors.empty()) errors.push_back(configFinding("CONFIG_UNREADABLE", "cannot use " + path));
     return std::unexpected(errors);
   }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto settings = parseDaemonSettings(text.str(), path, every);
+  auto settings = parseDaemonSettings(*bytes, path, every);
   if (!settings) errors.insert(errors.end(), settings.error().begin(), settings.error().end());
   if (!errors.empty()) return std::unexpected(errors);
   return Loaded{std::move(*loaded.config), std::move(*settings), std::move(warnings)};

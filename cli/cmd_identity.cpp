@@ -13,6 +13,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "zzjb/files/files.hpp"
 #include "zzjb/identity/pin.hpp"
 #include "zzjb/identity/signers.hpp"
 #include "zzjb/identity/verify.hpp"
@@ -59,18 +60,10 @@ std::string algorithmLabel(const identity::CertificateInfo& info) {
   return alg;
 }
 
+// The file to sign: a regular file of at most files::kMaxSignInputBytes (docs/security.md); a
+// device such as /dev/zero or a pipe is refused instead of read without end.
 Result<std::string> readFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Finding f;
-    f.code = "FILE_UNREADABLE";
-    f.where.file = path;
-    f.message = "cannot read the file";
-    return std::unexpected(f);
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return files::readFile(path, {files::kMaxSignInputBytes, "file to sign"});
 }
 
 Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, const std::string& display,
@@ -195,8 +188,14 @@ int cmdSign(const std::vector<std::string>& argv) {
   if (!uri) return fail(uri.error(), "sign");
   auto data = readFileBytes(*args->get("--in"));
   if (!data) {
-    std::cerr << "zzjb sign: cannot read " << *args->get("--in") << "\n";
-    return kExitData;
+    // Not a file to sign (a device, a pipe, a link, over the limit) is a usage error, as
+    // docs/security.md has it; a file that cannot be read, a data error as before.
+    std::cerr << "zzjb sign: ";
+    printFinding(std::cerr, data.error(), "");
+    const std::string& code = data.error().code;
+    return code == "FILE_NOT_REGULAR" || code == "FILE_TOO_LARGE" || code == "FILE_IS_LINK"
+               ? kExitUsage
+               : kExitData;
   }
   PinSource src = pinSourceFrom(*args, *uri);
   auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, "this key"); });
