@@ -13,8 +13,8 @@ Result<void> writeOutputFile(const std::filesystem::path& path, std::string_view
                              unsigned mode, std::string_view what) {
   const std::string dirWhat = "directory of the " + std::string(what);
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
-  if (auto ok = store::prepareDirectory(dir, {.create = false, .othersMayWrite = true,
-                                              .what = dirWhat});
+  if (auto ok =
+          store::prepareDirectory(dir, {.create = false, .othersMayWrite = true, .what = dirWhat});
       !ok) {
     return ok;
   }

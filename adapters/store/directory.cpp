@@ -29,7 +29,9 @@ std::string octalMode(mode_t mode) {
   return buf;
 }
 
-bool ownerIsTrusted(uid_t owner) { return owner == 0 || owner == ::geteuid(); }
+bool ownerIsTrusted(uid_t owner) {
+  return owner == 0 || owner == ::geteuid();
+}
 
 std::string ownerText(uid_t owner) {
   return "uid " + std::to_string(owner) + ", neither root nor the user running zzjb (uid " +
@@ -40,8 +42,8 @@ std::string ownerText(uid_t owner) {
 // atomically, so only DirectoryOptions::othersMayWrite decides); an ancestor that others can
 // write to must be sticky, or they could rename the path below it and put a link there.
 Result<void> checkEntry(const fs::path& p, bool isTarget, const DirectoryOptions& options) {
-  const std::string what = isTarget ? std::string(options.what)
-                                    : "directory above the " + std::string(options.what);
+  const std::string what =
+      isTarget ? std::string(options.what) : "directory above the " + std::string(options.what);
   struct stat st {};
   if (::lstat(p.c_str(), &st) != 0) {
     const int err = errno;
@@ -57,11 +59,11 @@ Result<void> checkEntry(const fs::path& p, bool isTarget, const DirectoryOptions
   if (S_ISLNK(st.st_mode)) {
     // Where it points is checked on the resolved path; here only who could re-point it.
     if (ownerIsTrusted(st.st_uid)) return {};
-    return std::unexpected(dirFinding(
-        "UNSAFE_OWNER", p,
-        "the " + what + " is a symbolic link owned by " + ownerText(st.st_uid) +
-            ": its owner could point it anywhere, and zzjb would write there",
-        "name the real directory, not another user's link"));
+    return std::unexpected(
+        dirFinding("UNSAFE_OWNER", p,
+                   "the " + what + " is a symbolic link owned by " + ownerText(st.st_uid) +
+                       ": its owner could point it anywhere, and zzjb would write there",
+                   "name the real directory, not another user's link"));
   }
   if (!S_ISDIR(st.st_mode)) {
     return std::unexpected(dirFinding("OUTPUT_NOT_DIRECTORY", p,
@@ -69,11 +71,11 @@ Result<void> checkEntry(const fs::path& p, bool isTarget, const DirectoryOptions
                                       "name a directory (or remove the file in the way)"));
   }
   if (!ownerIsTrusted(st.st_uid)) {
-    return std::unexpected(dirFinding(
-        "UNSAFE_OWNER", p,
-        "the " + what + " is owned by " + ownerText(st.st_uid) +
-            ": its owner could replace it with a link and make zzjb write elsewhere",
-        "write to a directory that belongs to you (or root), then hand the files over"));
+    return std::unexpected(
+        dirFinding("UNSAFE_OWNER", p,
+                   "the " + what + " is owned by " + ownerText(st.st_uid) +
+                       ": its owner could replace it with a link and make zzjb write elsewhere",
+                   "write to a directory that belongs to you (or root), then hand the files over"));
   }
   const bool othersWrite = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
   const bool sticky = (st.st_mode & S_ISVTX) != 0;
@@ -94,10 +96,10 @@ Result<void> makePrivate(const fs::path& p, std::string_view what) {
   if (::mkdir(p.c_str(), 0700) != 0) {
     const int err = errno;
     if (err == EEXIST) return {};
-    return std::unexpected(dirFinding("OUTPUT_DIR_CREATE", p,
-                                      "cannot create the " + std::string(what) + ": " +
-                                          std::strerror(err),
-                                      "check the permissions of the directory above it"));
+    return std::unexpected(
+        dirFinding("OUTPUT_DIR_CREATE", p,
+                   "cannot create the " + std::string(what) + ": " + std::strerror(err),
+                   "check the permissions of the directory above it"));
   }
   // The umask may have taken bits away; the mode is set on the descriptor, and checked.
   const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -105,10 +107,10 @@ Result<void> makePrivate(const fs::path& p, std::string_view what) {
   const int err = errno;
   if (fd >= 0) ::close(fd);
   if (!ok) {
-    return std::unexpected(dirFinding("OUTPUT_DIR_CREATE", p,
-                                      "cannot make the new " + std::string(what) +
-                                          " private (mode 0700): " + std::strerror(err),
-                                      "check the file system"));
+    return std::unexpected(dirFinding(
+        "OUTPUT_DIR_CREATE", p,
+        "cannot make the new " + std::string(what) + " private (mode 0700): " + std::strerror(err),
+        "check the file system"));
   }
   return {};
 }
@@ -149,10 +151,9 @@ Result<void> prepareDirectory(const fs::path& dir, const DirectoryOptions& optio
   if (auto ok = walk(absolute, options, options.create); !ok) return ok;
   const fs::path resolved = fs::canonical(absolute, ec);
   if (ec) {
-    return std::unexpected(dirFinding("OUTPUT_DIR_OPEN", given,
-                                      "cannot resolve the " + std::string(options.what) + ": " +
-                                          ec.message(),
-                                      "check the path"));
+    return std::unexpected(dirFinding(
+        "OUTPUT_DIR_OPEN", given,
+        "cannot resolve the " + std::string(options.what) + ": " + ec.message(), "check the path"));
   }
   return walk(resolved, options, false);
 }

@@ -32,13 +32,16 @@ const std::string kOperatorId = "310104198503121235";
 const std::string kForm1 = "xuhui-zz-附件1-职业技能评价专业评估申请表.html";
 const std::string kForm2 = "xuhui-zz-附件2-团体申报开户申请表.html";
 
-bool isRoot() { return ::geteuid() == 0; }
+bool isRoot() {
+  return ::geteuid() == 0;
+}
 
 // A copy of config/ to run on (keys too, when scripts/make-example-keys.sh made them).
 fs::path copyExample(const TempDir& tmp) {
   const fs::path dst = tmp / "config";
   fs::create_directories(dst);
-  for (const char* part : {"zzjb.example.json", "catalog.example.json", "rosters", "plans", "keys"}) {
+  for (const char* part :
+       {"zzjb.example.json", "catalog.example.json", "rosters", "plans", "keys"}) {
     if (fs::exists(kSource / "config" / part)) {
       fs::copy(kSource / "config" / part, dst / part, fs::copy_options::recursive);
     }
@@ -122,7 +125,8 @@ struct ForeignFile {
   }
 };
 
-RunResult forms(const fs::path& config, const fs::path& out, const std::string& school = "xuhui-zz") {
+RunResult forms(const fs::path& config, const fs::path& out,
+                const std::string& school = "xuhui-zz") {
   return run(kBin + " forms -c " + shellQuote(config.string()) + " --school " + shellQuote(school) +
              " -o " + shellQuote(out.string()) + kToday);
 }
@@ -292,6 +296,42 @@ TEST(SignOutput, PlantedLinkIsReplacedAndItsTargetUnchanged) {
   EXPECT_EQ(readFile(tmp / "victim"), "victim");
   expectOwnFile(tmp / "data.sig", 0644);
   EXPECT_GT(fs::file_size(tmp / "data.sig"), 8U);
+}
+
+// ---- zzjb daemon --metrics-port-file ---------------------------------------------------------
+
+RunResult daemonOnce(const fs::path& config, const fs::path& portFile) {
+  // The platform of the example is not there: the one pass ends quickly (75); the port file is
+  // written before it.
+  return run("timeout 60 " + kBin + " daemon -c " + shellQuote(config.string()) +
+             " --every 3600 --once-then-exit --metrics-listen 127.0.0.1:0 --metrics-port-file " +
+             shellQuote(portFile.string()) + kToday);
+}
+
+TEST(DaemonPortFile, PlantedLinkIsReplacedAndItsTargetUnchanged) {
+  TempDir tmp;
+  const fs::path config = copyExample(tmp);
+  writeFile(tmp / "victim", "victim");
+  fs::create_symlink(tmp / "victim", tmp / "port");
+  auto r = daemonOnce(config, tmp / "port");
+  EXPECT_NE(r.exitCode, 73) << r.err;
+  EXPECT_NE(r.exitCode, 124) << "the daemon did not end its one pass";
+  EXPECT_EQ(readFile(tmp / "victim"), "victim");
+  expectOwnFile(tmp / "port", 0644);
+  EXPECT_GT(std::stoi(readFile(tmp / "port")), 0);
+}
+
+TEST(DaemonPortFile, PortFileInAnotherUsersDirectoryIsRefusedBeforeAnyPass) {
+  if (!isRoot()) GTEST_SKIP() << "needs root to make a directory owned by another user (chown)";
+  TempDir tmp;
+  const fs::path config = copyExample(tmp);
+  fs::create_directories(tmp / "theirs");
+  ASSERT_EQ(::chown((tmp / "theirs").c_str(), kOtherUid, kOtherUid), 0);
+  auto r = daemonOnce(config, tmp / "theirs" / "port");
+  EXPECT_EQ(r.exitCode, 73) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, "UNSAFE_OWNER")) << r.err;
+  EXPECT_TRUE(fs::is_empty(tmp / "theirs"));
+  EXPECT_FALSE(fs::exists(tmp / "config" / "state")) << "a pass ran";
 }
 
 // ---- the pass lock ------------------------------------------------------------------------

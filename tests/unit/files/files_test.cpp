@@ -3,6 +3,8 @@
 // 0600 from the first byte, and when the rename fails; openForLoading and checkSafeDirectory
 // refusals. Also the directory rules of store::prepareDirectory and the store's secret key file,
 // which follow the same rules (docs/operations.md, "Writing files").
+#include "zzjb/files/files.hpp"
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/inotify.h>
@@ -18,7 +20,6 @@
 #include <vector>
 
 #include "test_support.hpp"
-#include "zzjb/files/files.hpp"
 #include "zzjb/store/directory.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
@@ -29,7 +30,9 @@ namespace fs = std::filesystem;
 
 constexpr uid_t kOtherUid = 65534;  // nobody
 
-bool isRoot() { return ::geteuid() == 0; }
+bool isRoot() {
+  return ::geteuid() == 0;
+}
 
 struct stat lstatOf(const fs::path& p) {
   struct stat st {};
@@ -111,8 +114,8 @@ TEST(ReadFile, RefusesAFinalLinkUnlessTheCallerFollowsIt) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, "FILE_IS_LINK");
 
-  auto followed = files::readFile(tmp / "link.pem",
-                                  {.maxBytes = 1024, .what = "certificate", .followFinalLink = true});
+  auto followed = files::readFile(
+      tmp / "link.pem", {.maxBytes = 1024, .what = "certificate", .followFinalLink = true});
   ASSERT_TRUE(followed) << followed.error().message;
   EXPECT_EQ(*followed, "certificate");
 
@@ -242,8 +245,8 @@ TEST(WriteFileAtomic, FileIsPrivateFromTheMomentItExists) {
         struct stat st {};
         if (::lstat((tmp / ev->name).c_str(), &st) == 0) {
           ++seen;
-          EXPECT_EQ(st.st_mode & 077, 0U) << ev->name << " was visible with mode " << std::oct
-                                          << (st.st_mode & 07777);
+          EXPECT_EQ(st.st_mode & 077, 0U)
+              << ev->name << " was visible with mode " << std::oct << (st.st_mode & 07777);
         }
       }
       at += static_cast<ssize_t>(sizeof(inotify_event) + ev->len);
@@ -398,7 +401,8 @@ TEST(PrepareDirectory, CreatesMissingDirectoriesPrivate) {
 
 TEST(PrepareDirectory, WithoutCreateAMissingDirectoryIsNamed) {
   TempDir tmp;
-  auto r = store::prepareDirectory(tmp / "absent", {.create = false, .what = "directory of the report"});
+  auto r =
+      store::prepareDirectory(tmp / "absent", {.create = false, .what = "directory of the report"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "OUTPUT_DIR_NOT_FOUND");
   EXPECT_TRUE(contains(r.error().message, "directory of the report")) << r.error().message;
@@ -413,7 +417,8 @@ TEST(PrepareDirectory, AcceptsOurLinkAndAWritableTargetOnlyWhereAllowed) {
 
   ASSERT_EQ(::chmod((tmp / "real").c_str(), 0777), 0);
   EXPECT_TRUE(store::prepareDirectory(tmp / "real", {.othersMayWrite = true}));
-  auto state = store::prepareDirectory(tmp / "real", {.othersMayWrite = false, .what = "state directory"});
+  auto state =
+      store::prepareDirectory(tmp / "real", {.othersMayWrite = false, .what = "state directory"});
   ASSERT_FALSE(state);
   EXPECT_EQ(state.error().code, "UNSAFE_PERMISSIONS");
 
