@@ -260,7 +260,7 @@ class SignalGuard {
   struct sigaction oldTerm_ {}, oldInt_ {}, oldHup_ {}, oldPipe_ {};
 };
 
-// A new file renamed over FILE (docs/operations.md, "Writing files"): a link or another user's
+// A new file renamed over FILE (docs/security.md, "Writing files"): a link or another user's
 // file there is replaced, never written through. The port is not secret: 0644.
 bool writePortFile(const std::string& file, int port, Logger& logger) {
   auto written = writeOutputFile(file, std::to_string(port) + "\n", 0644, "metrics port file");

@@ -81,7 +81,7 @@ int cmdForms(const std::vector<std::string>& argv) {
 
   // 附件2 carries the operator's full ID number: DIR is made private (0700) when missing, and
   // both files are new files of mode 0600 renamed into DIR, so a planted link or another
-  // user's file there is replaced, never written through (docs/forms.md, docs/operations.md).
+  // user's file there is replaced, never written through (docs/forms.md, docs/security.md).
   if (school->id.find('/') != std::string::npos) {
     std::cerr << "zzjb forms: the school id \"" << school->id << "\" in " << *configPath
               << " holds a \"/\" and cannot name a file [SCHOOL_ID_INVALID]\n"

@@ -81,7 +81,7 @@ Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, con
                                                      const identity::ExtensionOids& oids) {
   // readCertificate reads files: a token's certificate goes to a new file of mode 0600 in a new
   // directory of mode 0700 (mkdtemp: an unguessable name, made by us), removed right after.
-  // No other user can plant or swap anything there (docs/operations.md, "Writing files").
+  // No other user can plant or swap anything there (docs/security.md, "Writing files").
   const auto fail = [](std::string why) {
     Finding f = configFinding("CERT_UNREADABLE", "cannot hold the token's certificate in a "
                                                  "temporary file: " + std::move(why),
@@ -235,7 +235,7 @@ int cmdSign(const std::vector<std::string>& argv) {
     }
   }
   // A new file renamed over SIG: a planted link or another user's file is replaced, never
-  // written through (docs/operations.md, "Writing files"). A signature is not secret: 0644.
+  // written through (docs/security.md, "Writing files"). A signature is not secret: 0644.
   if (auto written = writeOutputFile(
           *args->get("--out"),
           std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()), 0644,

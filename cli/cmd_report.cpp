@@ -185,7 +185,7 @@ int cmdReport(const std::vector<std::string>& argv) {
   }
   // 0600: the report names students (masked) and schools' state; nothing says others may read
   // it (docs/report.md). A new file renamed over FILE: a planted link or another user's file at
-  // FILE is replaced, never written through (docs/operations.md, "Writing files").
+  // FILE is replaced, never written through (docs/security.md, "Writing files").
   if (auto written = writeOutputFile(*output, content, 0600, "report"); !written) {
     printOutputError(std::cerr, "zzjb report", written.error());
     return kExitCantCreate;

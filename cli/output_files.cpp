@@ -1,5 +1,5 @@
 // The command line's output files: the directory checked, then one atomic write. See
-// output_files.hpp and docs/operations.md ("Writing files").
+// output_files.hpp and docs/security.md ("Writing files").
 #include "output_files.hpp"
 
 #include <string>

@@ -1,5 +1,5 @@
 // Where the command line writes its files (forms, the report, a signature, the metrics port):
-// one way for all of them, see docs/operations.md ("Writing files").
+// one way for all of them, see docs/security.md ("Writing files").
 #pragma once
 
 #include <filesystem>

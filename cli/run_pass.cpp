@@ -360,7 +360,7 @@ class StoreLock {
       return;
     }
     // Never through a link, never a device or a pipe, never another user's file: the lock file
-    // is opened, then checked on its descriptor (docs/operations.md, "Writing files").
+    // is opened, then checked on its descriptor (docs/security.md, "Writing files").
     fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
                  0600);
     if (fd_ < 0) {

@@ -1,5 +1,5 @@
 // Directories zzjb writes into, checked and made by path from the root down: see directory.hpp
-// and docs/operations.md ("Writing files").
+// and docs/security.md ("Writing files").
 #include "zzjb/store/directory.hpp"
 
 #include <fcntl.h>

@@ -124,7 +124,7 @@ Result<std::filesystem::path> temporaryName(const std::filesystem::path& keyPath
   return keyPath.parent_path() / name;
 }
 
-// Writes a fresh key as files::writeFileAtomic writes a file (docs/operations.md, "Writing
+// Writes a fresh key as files::writeFileAtomic writes a file (docs/security.md, "Writing
 // files"): a new file under an unguessable name in the same directory (O_CREAT|O_EXCL|O_NOFOLLOW,
 // 0600 from the start, the fchmod checked), written, synced, then put in place. Unlike
 // writeFileAtomic it is linked, not renamed, into place: a key that another process put there

@@ -685,7 +685,7 @@ Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path&
   std::filesystem::path keyPath = secretKeyPath(dbPath);
   std::error_code ec;
   // A first run makes the state directory, private (0700), as `StateDirectoryMode=` would; an
-  // existing one must be ours and closed to others (docs/operations.md, "Writing files").
+  // existing one must be ours and closed to others (docs/security.md, "Writing files").
   const auto dir = dbPath.parent_path();
   if (auto ok = prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
                                  {.create = true, .othersMayWrite = false,

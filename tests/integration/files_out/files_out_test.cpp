@@ -3,7 +3,7 @@
 // another user, `forms -o` into another user's directory or link, a school id that climbs out
 // of -o, `zzjb sign --out` over a link, and the pass lock over a link. Each test proves that
 // nothing outside the output changes, that no foreign file receives an ID number, and that what
-// zzjb writes is a file of its own with the documented mode (docs/operations.md, "Writing files").
+// zzjb writes is a file of its own with the documented mode (docs/security.md, "Writing files").
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -276,7 +276,7 @@ TEST_F(SoftHsm, KeyidReadsTheCertificateFromTheToken) {
 }
 
 // keyid reads a token's certificate through a file: it is made in a new private directory under
-// $TMPDIR and removed before zzjb ends (docs/operations.md, "Writing files").
+// $TMPDIR and removed before zzjb ends (docs/security.md, "Writing files").
 TEST_F(SoftHsm, KeyidLeavesNoCopyOfTheTokensCertificateInTmpdir) {
   fs::create_directories(tmp_ / "tmpdir");
   auto r = run(env_ + "TMPDIR=" + (tmp_ / "tmpdir").string() + " ZZJB_T_PIN=123456 " + kBin +

@@ -2,7 +2,7 @@
 // reads longer than it says), writeFileAtomic over a link, over another user's file, with mode
 // 0600 from the first byte, and when the rename fails; openForLoading and checkSafeDirectory
 // refusals. Also the directory rules of store::prepareDirectory and the store's secret key file,
-// which follow the same rules (docs/operations.md, "Writing files").
+// which follow the same rules (docs/security.md, "Writing files").
 #include "zzjb/files/files.hpp"
 
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 // Directories zzjb writes into (the state directory, `zzjb forms -o DIR`, the directory of a
 // report or a signature): made private when zzjb creates them, and refused when someone other
 // than root or the running user could swap them, or a path above them, for a link. See
-// docs/operations.md ("Writing files").
+// docs/security.md ("Writing files").
 //
 // The files themselves are written with files::writeFileAtomic; this only makes sure that the
 // directory it writes into is the one the user named, so nothing outside it changes.
