@@ -82,10 +82,13 @@ int cmdForms(const std::vector<std::string>& argv) {
   // 附件2 carries the operator's full ID number: DIR is made private (0700) when missing, and
   // both files are new files of mode 0600 renamed into DIR, so a planted link or another
   // user's file there is replaced, never written through (docs/forms.md, docs/security.md).
+  // The configuration loader checks school ids; a "/" would still put a form outside DIR, so it
+  // is refused here too, whoever loaded the configuration.
   if (school->id.find('/') != std::string::npos) {
     std::cerr << "zzjb forms: the school id \"" << school->id << "\" in " << *configPath
               << " holds a \"/\" and cannot name a file [SCHOOL_ID_INVALID]\n"
-              << "  → use letters, digits and '-' in schools[].id (zzjb check names the rule)\n";
+              << "  → use only letters, digits, '.', '_' and '-' in schools[].id (the pattern in "
+                 "config/zzjb.schema.json)\n";
     return kExitConfig;
   }
   const std::filesystem::path dir(*outDir);
