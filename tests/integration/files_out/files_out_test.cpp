@@ -350,6 +350,20 @@ TEST(PassLock, LinkAtTheLockFileIsRefusedWithSeventyEightAndItsTargetUnchanged) 
   EXPECT_FALSE(fs::exists(tmp / "config" / "state" / "zzjb.sqlite"));
 }
 
+TEST(PassLock, AnotherUsersLockFileIsRefusedWithSeventyEight) {
+  if (!isRoot()) GTEST_SKIP() << "needs root to make a file owned by another user (chown)";
+  TempDir tmp;
+  const fs::path config = copyExample(tmp);
+  fs::create_directories(tmp / "config" / "state");
+  ASSERT_EQ(::chmod((tmp / "config" / "state").c_str(), 0700), 0);
+  const ForeignFile lock(tmp / "config" / "state" / "zzjb.sqlite.lock");
+  auto r = run(kBin + " run -c " + shellQuote(config.string()) + kToday);
+  EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, "refusing the lock file")) << r.err;
+  lock.expectUntouched("lock");
+  EXPECT_FALSE(fs::exists(tmp / "config" / "state" / "zzjb.sqlite"));
+}
+
 TEST(PassLock, StateDirectoryOthersCanWriteIsRefusedWithSeventyEight) {
   TempDir tmp;
   const fs::path config = copyExample(tmp);
