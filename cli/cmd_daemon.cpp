@@ -380,7 +380,8 @@ int cmdDaemon(const std::vector<std::string>& argv) {
                                                                          : listen->host;
     logger.info("serving /metrics and /healthz on http://" + host + ":" +
                 std::to_string(server->port()));
-    if (auto pf = args->get("--metrics-port-file"); pf && !writePortFile(*pf, server->port(), logger)) {
+    if (auto pf = args->get("--metrics-port-file");
+        pf && !writePortFile(*pf, server->port(), logger)) {
       logger.error("cannot write the metrics port to " + *pf);
       return kExitCantCreate;
     }
