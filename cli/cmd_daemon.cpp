@@ -34,6 +34,7 @@
 #include "log.hpp"
 #include "metrics.hpp"
 #include "metrics_server.hpp"
+#include "output_files.hpp"
 #include "run_pass.hpp"
 #include "sd_notify.hpp"
 #include "zzjb/config/loader.hpp"
@@ -268,16 +269,13 @@ class SignalGuard {
   struct sigaction oldTerm_ {}, oldInt_ {}, oldHup_ {}, oldPipe_ {};
 };
 
-bool writePortFile(const std::string& file, int port) {
-  const std::string tmp = file + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << port << "\n";
-    if (!out) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  return !ec;
+// A new file renamed over FILE (docs/security.md, "Writing files"): a link or another user's
+// file there is replaced, never written through. The port is not secret: 0644.
+bool writePortFile(const std::string& file, int port, Logger& logger) {
+  auto written = writeOutputFile(file, std::to_string(port) + "\n", 0644, "metrics port file");
+  if (written) return true;
+  logger.finding(written.error());
+  return false;
 }
 
 void logFindings(Logger& logger, const std::vector<Finding>& findings) {
@@ -391,7 +389,8 @@ int cmdDaemon(const std::vector<std::string>& argv) {
                                                                          : listen->host;
     logger.info("serving /metrics and /healthz on http://" + host + ":" +
                 std::to_string(server->port()));
-    if (auto pf = args->get("--metrics-port-file"); pf && !writePortFile(*pf, server->port())) {
+    if (auto pf = args->get("--metrics-port-file");
+        pf && !writePortFile(*pf, server->port(), logger)) {
       logger.error("cannot write the metrics port to " + *pf);
       return kExitCantCreate;
     }

@@ -2,7 +2,9 @@
 // way a pass will, so that IT staff can test a key or token by hand before a pass needs it.
 #include <openssl/rand.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "output_files.hpp"
 #include "zzjb/files/files.hpp"
 #include "zzjb/identity/pin.hpp"
 #include "zzjb/identity/signers.hpp"
@@ -68,19 +71,30 @@ Result<std::string> readFileBytes(const std::string& path) {
 
 Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, const std::string& display,
                                                      const identity::ExtensionOids& oids) {
-  // readCertificate reads files; a token's certificate is written to a private temporary file.
-  char tmpl[] = "/tmp/zzjb-cert-XXXXXX";
-  int fd = ::mkstemp(tmpl);
-  if (fd < 0) {
-    Finding f;
-    f.code = "CERT_UNREADABLE";
-    f.message = "cannot make a temporary file";
-    return std::unexpected(f);
+  // readCertificate reads files: a token's certificate goes to a new file of mode 0600 in a new
+  // directory of mode 0700 (mkdtemp: an unguessable name, made by us), removed right after.
+  // No other user can plant or swap anything there (docs/security.md, "Writing files").
+  const auto fail = [](std::string why) {
+    Finding f = configFinding("CERT_UNREADABLE", "cannot hold the token's certificate in a "
+                                                 "temporary file: " + std::move(why),
+                              "check that $TMPDIR (or /tmp) exists and is writable");
+    return std::unexpected(std::move(f));
+  };
+  std::error_code ec;
+  fs::path base = fs::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string tmpl = (base / "zzjb-cert-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) return fail(std::strerror(errno));
+  const fs::path dir = tmpl;
+  Result<identity::CertificateInfo> info = fail("not written");
+  if (auto written = files::writeFileAtomic(dir / "certificate.pem", pem,
+                                            {.mode = 0600, .what = "certificate"});
+      !written) {
+    info = std::unexpected(written.error());
+  } else {
+    info = identity::readCertificate(dir / "certificate.pem", display, oids);
   }
-  ::close(fd);
-  { std::ofstream(tmpl, std::ios::binary) << pem; }
-  auto info = identity::readCertificate(tmpl, display, oids);
-  fs::remove(tmpl);
+  fs::remove_all(dir, ec);
   return info;
 }
 
@@ -218,10 +232,14 @@ int cmdSign(const std::vector<std::string>& argv) {
       return fail(f, "sign");
     }
   }
-  std::ofstream out(*args->get("--out"), std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(sig->data()), static_cast<std::streamsize>(sig->size()));
-  if (!out.flush()) {
-    std::cerr << "zzjb sign: cannot write " << *args->get("--out") << "\n";
+  // A new file renamed over SIG: a planted link or another user's file is replaced, never
+  // written through (docs/security.md, "Writing files"). A signature is not secret: 0644.
+  if (auto written = writeOutputFile(
+          *args->get("--out"),
+          std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()), 0644,
+          "signature");
+      !written) {
+    printOutputError(std::cerr, "zzjb sign", written.error());
     return kExitCantCreate;
   }
   std::cerr << "zzjb sign: " << signatureAlgorithmName((*signer)->algorithm()) << " signature of "

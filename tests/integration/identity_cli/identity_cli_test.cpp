@@ -334,6 +334,16 @@ TEST_F(SoftHsm, KeyidReadsTheCertificateFromTheToken) {
   EXPECT_TRUE(contains(r.out, "(none: the certificate has no keyID extension)"));
 }
 
+// keyid reads a token's certificate through a file: it is made in a new private directory under
+// $TMPDIR and removed before zzjb ends (docs/security.md, "Writing files").
+TEST_F(SoftHsm, KeyidLeavesNoCopyOfTheTokensCertificateInTmpdir) {
+  fs::create_directories(tmp_ / "tmpdir");
+  auto r = run(env_ + "TMPDIR=" + (tmp_ / "tmpdir").string() + " ZZJB_T_PIN=123456 " + kBin +
+               " keyid --key " + uri("school-rsa") + " --pin-env ZZJB_T_PIN");
+  EXPECT_TRUE(contains(r.out, "CN=school-rsa")) << r.out << r.err;
+  EXPECT_TRUE(fs::is_empty(tmp_ / "tmpdir")) << "a copy of the certificate was left behind";
+}
+
 TEST_F(SoftHsm, WrongPinIsRefusedWithoutEchoingIt) {
   auto r = run(env_ + "ZZJB_T_PIN=999000 " + kBin + " sign --key " + uri("school-ec") +
                " --pin-env ZZJB_T_PIN --in /etc/hostname --out " + (tmp_ / "x.sig").string());
