@@ -4,7 +4,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -143,28 +142,10 @@ int cmdCheck(const std::vector<std::string>& argv) {
       return kExitUsage;
     }
   }
-  // The platform's TLS trust: a pass cannot verify the platform without it.
-  if (in.config && !in.config->platform.caBundle.empty()) {
-    std::ifstream bundle(in.config->platform.caBundle, std::ios::binary);
-    std::string head(64 * 1024, '\0');  // bundles may start with comments (Mozilla's cacert.pem)
-    if (bundle) {
-      bundle.read(head.data(), static_cast<std::streamsize>(head.size()));
-      head.resize(static_cast<std::size_t>(bundle.gcount()));
-    }
-    const bool opened = static_cast<bool>(std::ifstream(in.config->platform.caBundle));
-    if (!opened || head.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
-      Finding f;
-      f.severity = Severity::Warning;
-      f.kind = FindingKind::Config;
-      f.code = "CA_BUNDLE_UNREADABLE";
-      f.where = {*configPath, 0, "", "$.platform.caBundle"};
-      f.message = in.config->platform.caBundle +
-                  (opened ? " holds no PEM certificate" : " cannot be read") +
-                  ": zzjb run cannot verify the platform's TLS certificate";
-      f.hint = "point platform.caBundle at the PEM file of the CAs the platform's certificate "
-               "chains to (for zzjb-mock: the cert.pem it writes with --tls-out)";
-      report.findings.push_back(std::move(f));
-    }
+  // The platform's TLS trust: a pass cannot verify the platform without it, so it is a
+  // configuration error here rather than a refusal in the middle of a pass (docs/security.md).
+  if (in.config) {
+    if (auto f = checkCaBundle(*in.config)) report.findings.push_back(std::move(*f));
   }
   // Findings that point into the configuration by JSON path name the configuration file.
   auto nameConfig = [&](std::vector<Finding>& fs) {

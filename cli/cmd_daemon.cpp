@@ -34,9 +34,11 @@
 #include "log.hpp"
 #include "metrics.hpp"
 #include "metrics_server.hpp"
+#include "output_files.hpp"
 #include "run_pass.hpp"
 #include "sd_notify.hpp"
 #include "zzjb/config/loader.hpp"
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::cli {
 
@@ -88,9 +90,20 @@ struct Loaded {
   std::vector<Finding> warnings;
 };
 
+// The file is read once (bounded, regular only: docs/security.md) and both parts are parsed from
+// those bytes, so a file swapped or growing in between cannot give two different answers.
 std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& path,
                                                            std::optional<int> every) {
-  auto loaded = config::loadConfig(path, path);
+  auto bytes = files::readFile(path, {files::kMaxConfigBytes, "configuration"});
+  if (!bytes) {
+    Finding f = bytes.error();
+    f.kind = FindingKind::Config;
+    f.message = "cannot read the configuration file: " + f.message;
+    return std::unexpected(std::vector<Finding>{f});
+  }
+  const std::filesystem::path file(path);
+  auto loaded =
+      config::parseConfig(*bytes, file.parent_path().empty() ? "." : file.parent_path(), path);
   std::vector<Finding> errors;
   std::vector<Finding> warnings;
   for (auto& f : loaded.findings) {
@@ -105,10 +118,7 @@ std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& pa
     if (errors.empty()) errors.push_back(configFinding("CONFIG_UNREADABLE", "cannot use " + path));
     return std::unexpected(errors);
   }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto settings = parseDaemonSettings(text.str(), path, every);
+  auto settings = parseDaemonSettings(*bytes, path, every);
   if (!settings) errors.insert(errors.end(), settings.error().begin(), settings.error().end());
   if (!errors.empty()) return std::unexpected(errors);
   return Loaded{std::move(*loaded.config), std::move(*settings), std::move(warnings)};
@@ -259,16 +269,13 @@ class SignalGuard {
   struct sigaction oldTerm_ {}, oldInt_ {}, oldHup_ {}, oldPipe_ {};
 };
 
-bool writePortFile(const std::string& file, int port) {
-  const std::string tmp = file + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << port << "\n";
-    if (!out) return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  return !ec;
+// A new file renamed over FILE (docs/security.md, "Writing files"): a link or another user's
+// file there is replaced, never written through. The port is not secret: 0644.
+bool writePortFile(const std::string& file, int port, Logger& logger) {
+  auto written = writeOutputFile(file, std::to_string(port) + "\n", 0644, "metrics port file");
+  if (written) return true;
+  logger.finding(written.error());
+  return false;
 }
 
 void logFindings(Logger& logger, const std::vector<Finding>& findings) {
@@ -382,7 +389,8 @@ int cmdDaemon(const std::vector<std::string>& argv) {
                                                                          : listen->host;
     logger.info("serving /metrics and /healthz on http://" + host + ":" +
                 std::to_string(server->port()));
-    if (auto pf = args->get("--metrics-port-file"); pf && !writePortFile(*pf, server->port())) {
+    if (auto pf = args->get("--metrics-port-file");
+        pf && !writePortFile(*pf, server->port(), logger)) {
       logger.error("cannot write the metrics port to " + *pf);
       return kExitCantCreate;
     }

@@ -1,14 +1,14 @@
 // `zzjb forms -c CONFIG --school ID -o DIR`: 附件1 and 附件2 filled in, as A4 HTML to print.
-#include <sys/stat.h>
-
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "args.hpp"
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "output_files.hpp"
 #include "zzjb/core/forms.hpp"
+#include "zzjb/files/files.hpp"
+#include "zzjb/store/directory.hpp"
 
 namespace zzjb::cli {
 
@@ -23,18 +23,6 @@ const std::vector<OptionSpec>& formsOptions() {
       {"--help", "-h", false, "this help"},
   };
   return kSpecs;
-}
-
-// Writes a file readable by its owner only: 附件2 carries the operator's ID number.
-bool writePrivate(const std::filesystem::path& path, const std::string& content, std::string& error) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out || !(out << content) || !out.flush()) {
-    error = "cannot write " + path.string();
-    return false;
-  }
-  out.close();
-  ::chmod(path.c_str(), S_IRUSR | S_IWUSR);
-  return true;
 }
 
 }  // namespace
@@ -91,19 +79,35 @@ int cmdForms(const std::vector<std::string>& argv) {
               << f.message << (f.hint.empty() ? "" : " (" + f.hint + ")") << "\n";
   }
 
-  std::error_code ec;
-  std::filesystem::create_directories(*outDir, ec);
-  if (ec) {
-    std::cerr << "zzjb forms: cannot create " << *outDir << ": " << ec.message() << "\n";
-    return kExitCantCreate;
+  // 附件2 carries the operator's full ID number: DIR is made private (0700) when missing, and
+  // both files are new files of mode 0600 renamed into DIR, so a planted link or another
+  // user's file there is replaced, never written through (docs/forms.md, docs/security.md).
+  // The configuration loader checks school ids; a "/" would still put a form outside DIR, so it
+  // is refused here too, whoever loaded the configuration.
+  if (school->id.find('/') != std::string::npos) {
+    std::cerr << "zzjb forms: the school id \"" << school->id << "\" in " << *configPath
+              << " holds a \"/\" and cannot name a file [SCHOOL_ID_INVALID]\n"
+              << "  → use only letters, digits, '.', '_' and '-' in schools[].id (the pattern in "
+                 "config/zzjb.schema.json)\n";
+    return kExitConfig;
   }
   const std::filesystem::path dir(*outDir);
+  if (auto ok = store::prepareDirectory(dir, {.create = true, .othersMayWrite = true,
+                                              .what = "output directory"});
+      !ok) {
+    printOutputError(std::cerr, "zzjb forms", ok.error());
+    return kExitCantCreate;
+  }
   const auto form1 = dir / (school->id + "-附件1-职业技能评价专业评估申请表.html");
   const auto form2 = dir / (school->id + "-附件2-团体申报开户申请表.html");
-  if (!writePrivate(form1, renderEvaluationApplication(*school, *today), error) ||
-      !writePrivate(form2, renderAccountApplication(*school, cert.keyId), error)) {
-    std::cerr << "zzjb forms: " << error << "\n";
-    return kExitCantCreate;
+  for (const auto& [path, content] :
+       {std::pair{form1, renderEvaluationApplication(*school, *today)},
+        std::pair{form2, renderAccountApplication(*school, cert.keyId)}}) {
+    if (auto written = files::writeFileAtomic(path, content, {.mode = 0600, .what = "form"});
+        !written) {
+      printOutputError(std::cerr, "zzjb forms", written.error());
+      return kExitCantCreate;
+    }
   }
   auto window = nextEvaluationWindow(*today);
   auto office = evaluationOfficeFor(school->level);

@@ -2,7 +2,9 @@
 // way a pass will, so that IT staff can test a key or token by hand before a pass needs it.
 #include <openssl/rand.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,8 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "output_files.hpp"
+#include "zzjb/files/files.hpp"
 #include "zzjb/identity/pin.hpp"
 #include "zzjb/identity/signers.hpp"
 #include "zzjb/identity/verify.hpp"
@@ -59,35 +63,38 @@ std::string algorithmLabel(const identity::CertificateInfo& info) {
   return alg;
 }
 
+// The file to sign: a regular file of at most files::kMaxSignInputBytes (docs/security.md); a
+// device such as /dev/zero or a pipe is refused instead of read without end.
 Result<std::string> readFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Finding f;
-    f.code = "FILE_UNREADABLE";
-    f.where.file = path;
-    f.message = "cannot read the file";
-    return std::unexpected(f);
-  }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return files::readFile(path, {files::kMaxSignInputBytes, "file to sign"});
 }
 
 Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, const std::string& display,
                                                      const identity::ExtensionOids& oids) {
-  // readCertificate reads files; a token's certificate is written to a private temporary file.
-  char tmpl[] = "/tmp/zzjb-cert-XXXXXX";
-  int fd = ::mkstemp(tmpl);
-  if (fd < 0) {
-    Finding f;
-    f.code = "CERT_UNREADABLE";
-    f.message = "cannot make a temporary file";
-    return std::unexpected(f);
+  // readCertificate reads files: a token's certificate goes to a new file of mode 0600 in a new
+  // directory of mode 0700 (mkdtemp: an unguessable name, made by us), removed right after.
+  // No other user can plant or swap anything there (docs/security.md, "Writing files").
+  const auto fail = [](std::string why) {
+    Finding f = configFinding("CERT_UNREADABLE", "cannot hold the token's certificate in a "
+                                                 "temporary file: " + std::move(why),
+                              "check that $TMPDIR (or /tmp) exists and is writable");
+    return std::unexpected(std::move(f));
+  };
+  std::error_code ec;
+  fs::path base = fs::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string tmpl = (base / "zzjb-cert-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) return fail(std::strerror(errno));
+  const fs::path dir = tmpl;
+  Result<identity::CertificateInfo> info = fail("not written");
+  if (auto written = files::writeFileAtomic(dir / "certificate.pem", pem,
+                                            {.mode = 0600, .what = "certificate"});
+      !written) {
+    info = std::unexpected(written.error());
+  } else {
+    info = identity::readCertificate(dir / "certificate.pem", display, oids);
   }
-  ::close(fd);
-  { std::ofstream(tmpl, std::ios::binary) << pem; }
-  auto info = identity::readCertificate(tmpl, display, oids);
-  fs::remove(tmpl);
+  fs::remove_all(dir, ec);
   return info;
 }
 
@@ -195,8 +202,14 @@ int cmdSign(const std::vector<std::string>& argv) {
   if (!uri) return fail(uri.error(), "sign");
   auto data = readFileBytes(*args->get("--in"));
   if (!data) {
-    std::cerr << "zzjb sign: cannot read " << *args->get("--in") << "\n";
-    return kExitData;
+    // Not a file to sign (a device, a pipe, a link, over the limit) is a usage error, as
+    // docs/security.md has it; a file that cannot be read, a data error as before.
+    std::cerr << "zzjb sign: ";
+    printFinding(std::cerr, data.error(), "");
+    const std::string& code = data.error().code;
+    return code == "FILE_NOT_REGULAR" || code == "FILE_TOO_LARGE" || code == "FILE_IS_LINK"
+               ? kExitUsage
+               : kExitData;
   }
   PinSource src = pinSourceFrom(*args, *uri);
   auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, "this key"); });
@@ -219,10 +232,14 @@ int cmdSign(const std::vector<std::string>& argv) {
       return fail(f, "sign");
     }
   }
-  std::ofstream out(*args->get("--out"), std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(sig->data()), static_cast<std::streamsize>(sig->size()));
-  if (!out.flush()) {
-    std::cerr << "zzjb sign: cannot write " << *args->get("--out") << "\n";
+  // A new file renamed over SIG: a planted link or another user's file is replaced, never
+  // written through (docs/security.md, "Writing files"). A signature is not secret: 0644.
+  if (auto written = writeOutputFile(
+          *args->get("--out"),
+          std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()), 0644,
+          "signature");
+      !written) {
+    printOutputError(std::cerr, "zzjb sign", written.error());
     return kExitCantCreate;
   }
   std::cerr << "zzjb sign: " << signatureAlgorithmName((*signer)->algorithm()) << " signature of "

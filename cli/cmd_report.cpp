@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -14,6 +13,7 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "output_files.hpp"
 #include "report_json.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
@@ -46,30 +46,6 @@ std::string shanghaiNow() {
 std::string findingLine(const Finding& f) {
   const std::string where = f.where.str();
   return (where.empty() ? "" : where + ": ") + f.message + " [" + f.code + "]";
-}
-
-// Writes `content` to `path` through a temporary file in the same directory, so that a reader
-// never sees half a report.
-bool writeAtomically(const std::filesystem::path& path, const std::string& content,
-                     std::string& error) {
-  const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << content) || !out.flush()) {
-      error = "cannot write " + path.string();
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    error = "cannot write " + path.string() + ": " + ec.message();
-    std::filesystem::remove(tmp, ec);
-    return false;
-  }
-  return true;
 }
 
 }  // namespace
@@ -207,8 +183,11 @@ int cmdReport(const std::vector<std::string>& argv) {
     std::cout << content;
     return std::cout.flush() ? kExitOk : kExitCantCreate;
   }
-  if (!writeAtomically(*output, content, error)) {
-    std::cerr << "zzjb report: " << error << "\n";
+  // 0600: the report names students (masked) and schools' state; nothing says others may read
+  // it (docs/report.md). A new file renamed over FILE: a planted link or another user's file at
+  // FILE is replaced, never written through (docs/security.md, "Writing files").
+  if (auto written = writeOutputFile(*output, content, 0600, "report"); !written) {
+    printOutputError(std::cerr, "zzjb report", written.error());
     return kExitCantCreate;
   }
   std::cerr << "zzjb report: wrote " << *output << " (" << collected.report.schools.size()

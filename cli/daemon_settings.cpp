@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "metrics_server.hpp"
+#include "zzjb/json/bounded.hpp"
 
 namespace zzjb::cli {
 
@@ -33,7 +34,12 @@ void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
       }
     }
     if (auto d = s.find("randomDelaySeconds"); d != s.end()) {
-      if (!d->is_number_integer() || d->get<long long>() < 0 || d->get<long long>() > 86400) {
+      // Unsigned first: a huge unsigned number read as long long would wrap (docs/security.md).
+      const bool inRange = d->is_number_unsigned() ? d->get<unsigned long long>() <= 86400
+                           : d->is_number_integer()
+                               ? d->get<long long>() >= 0 && d->get<long long>() <= 86400
+                               : false;
+      if (!inRange) {
         errors.push_back(settingFinding(file, "$.schedule.randomDelaySeconds", "CONFIG_RANGE",
                                         "randomDelaySeconds must be an integer from 0 to 86400",
                                         hint));
@@ -99,8 +105,10 @@ std::expected<DaemonSettings, std::vector<Finding>> parseDaemonSettings(
   std::vector<Finding> errors;
   DaemonSettings out;
   out.schedule.everySeconds = everySeconds;
-  json doc = json::parse(jsonText, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded() || !doc.is_object()) {
+  // Bounded like every JSON zzjb reads (docs/security.md): never throws, never recurses deep.
+  auto parsed = zzjb::json::parse(jsonText);
+  json doc = parsed ? std::move(*parsed) : json();
+  if (!parsed || !doc.is_object()) {
     errors.push_back(settingFinding(file, "$", "CONFIG_JSON", "the configuration is not a JSON object",
                                     "run zzjb check -c " + file));
     return std::unexpected(errors);

@@ -1,10 +1,16 @@
 // Reading the offline inputs for the commands.
 #include "inputs.hpp"
 
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <ctime>
 #include <filesystem>
 
 #include "zzjb/config/loader.hpp"
+#include "zzjb/files/files.hpp"
 #include "zzjb/roster/readers.hpp"
 
 namespace zzjb::cli {
@@ -125,6 +131,50 @@ CertificateFacts readSchoolCertificate(const School& school, const Date& today,
          "renew the 法人一证通 at SHECA (021-962600) in time");
   }
   return facts;
+}
+
+namespace {
+
+// How many PEM certificates OpenSSL reads from `pem` (stops at the first that is not one).
+std::size_t pemCertificateCount(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (bio == nullptr) return 0;
+  std::size_t n = 0;
+  for (;;) {
+    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+    if (cert == nullptr) break;
+    X509_free(cert);
+    ++n;
+  }
+  BIO_free(bio);
+  ERR_clear_error();
+  return n;
+}
+
+}  // namespace
+
+std::optional<Finding> checkCaBundle(const Config& config) {
+  const std::string& path = config.platform.caBundle;
+  if (path.empty()) return std::nullopt;
+  Finding f = configFinding(
+      "CA_BUNDLE_UNREADABLE", "",
+      "point platform.caBundle at the PEM file of the CAs the platform's certificate chains to "
+      "(for zzjb-mock: the cert.pem it writes with --tls-out), readable by the zzjb user");
+  f.where = {config.file, 0, "", "$.platform.caBundle"};
+  // Read as every file is (docs/security.md, rule 3); its content is never shown (rule 4).
+  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, "CA bundle"});
+  if (!bytes) {
+    f.message = path + ": " + bytes.error().message +
+                ": zzjb run cannot verify the platform's TLS certificate";
+    return f;
+  }
+  if (pemCertificateCount(*bytes) == 0) {
+    f.message = path +
+                " holds no PEM certificate: zzjb run cannot verify the platform's TLS "
+                "certificate";
+    return f;
+  }
+  return std::nullopt;
 }
 
 std::vector<RosterInput> readRosters(const School& school) {

@@ -38,6 +38,12 @@ struct CertificateFacts {
                                                      const identity::ExtensionOids& oids,
                                                      std::vector<Finding>& findings);
 
+// platform.caBundle, when configured, read as a pass will need it: a regular file of at most
+// files::kMaxCertificateBytes holding at least one PEM certificate. Otherwise a configuration
+// error CA_BUNDLE_UNREADABLE at $.platform.caBundle that says why and what to do
+// (docs/security.md).
+[[nodiscard]] std::optional<Finding> checkCaBundle(const Config& config);
+
 // The school's rosters, each read by the reader its extension calls for.
 [[nodiscard]] std::vector<RosterInput> readRosters(const School& school);
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -25,6 +26,7 @@
 #include "zzjb/identity/signers.hpp"
 #include "zzjb/identity/verify.hpp"
 #include "zzjb/platform/declaration_file.hpp"
+#include "zzjb/store/directory.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::cli {
@@ -348,15 +350,37 @@ class StoreLock {
   explicit StoreLock(const std::filesystem::path& statePath) {
     std::filesystem::path p = statePath;
     p += ".lock";
-    std::error_code ec;
-    if (!p.parent_path().empty()) std::filesystem::create_directories(p.parent_path(), ec);
-    fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    // The state directory is made (0700) and checked as the store does: the lock comes first.
+    const auto dir = p.parent_path();
+    if (auto ok = store::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
+                                          {.create = true, .othersMayWrite = false,
+                                           .what = "state directory"});
+        !ok) {
+      error_ = ok.error().where.str() + ": " + ok.error().message + " — " + ok.error().hint;
+      return;
+    }
+    // Never through a link, never a device or a pipe, never another user's file: the lock file
+    // is opened, then checked on its descriptor (docs/security.md, "Writing files").
+    fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+                 0600);
     if (fd_ < 0) {
-      error_ = "cannot open " + p.string() + ": " + std::strerror(errno);
+      error_ = "cannot open " + p.string() + ": " +
+               (errno == ELOOP ? std::string("it is a symbolic link, which zzjb does not follow")
+                               : std::string(std::strerror(errno)));
+      return;
+    }
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) ||
+        (st.st_uid != 0 && st.st_uid != ::geteuid())) {
+      error_ = "refusing the lock file " + p.string() +
+               ": it is not a regular file of root or of the user running zzjb — remove it";
+      ::close(fd_);
+      fd_ = -1;
       return;
     }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       error_ = "another zzjb pass is using this state store (" + p.string() + " is locked)";
+      busy_ = true;
       ::close(fd_);
       fd_ = -1;
     }
@@ -367,10 +391,13 @@ class StoreLock {
   StoreLock(const StoreLock&) = delete;
   StoreLock& operator=(const StoreLock&) = delete;
   [[nodiscard]] const std::string& error() const { return error_; }
+  // Locked by another pass (exit 75), rather than refused (the directory or file is unsafe: 78).
+  [[nodiscard]] bool busy() const { return busy_; }
 
  private:
   int fd_ = -1;
   std::string error_;
+  bool busy_ = false;
 };
 
 }  // namespace
@@ -395,6 +422,11 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
   std::optional<StoreLock> lock;
   if (!options.dryRun) {
     lock.emplace(config.statePath);
+    if (!lock->error().empty() && !lock->busy()) {
+      observer.log(Severity::Error, "", lock->error() + " (state.path in " + config.file + ")");
+      result.exitCode = kExitConfig;
+      return result;
+    }
     if (!lock->error().empty()) {
       observer.log(Severity::Error, "", lock->error() + " — wait for it to finish; a daemon and a timer must not both run");
       result.exitCode = kExitTempFail;

@@ -1,11 +1,17 @@
 // The configuration file: JSON → Config, with every problem named by its JSON path. A school whose
 // structure is broken is left out (and reported); the other schools are still read.
-#include <fstream>
+// Files are read bounded and regular-only, JSON with a depth limit, integers range-checked and
+// school ids and the platform URL checked against their patterns: docs/security.md.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "json_fields.hpp"
 #include "zzjb/config/loader.hpp"
+#include "zzjb/files/files.hpp"
+#include "zzjb/json/bounded.hpp"
 
 namespace zzjb::config {
 
@@ -26,42 +32,118 @@ std::string resolve(const fs::path& dir, const std::string& p) {
   return (dir / path).lexically_normal().string();
 }
 
-// Reads a JSON file. A syntax error is reported with its line and column.
-Result<json> readJson(const fs::path& file, const std::string& display, const char* what) {
-  std::ifstream in(file, std::ios::binary);
+// 1-based line and column of byte `at` in `text`.
+std::pair<std::size_t, std::size_t> lineAndColumn(std::string_view text, std::size_t at) {
+  std::size_t line = 1;
+  std::size_t col = 1;
+  for (std::size_t i = 0; i < at && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+// Where a parse refused by the bounded parser went wrong, found again by a flat scan of the text
+// (the parser does not say): the first bracket past the depth limit, or the first number that does
+// not fit a double. Strings are skipped. npos when not found.
+std::size_t locateProblem(std::string_view text, zzjb::json::ParseError::Kind kind, int maxDepth) {
+  int depth = 0;
+  bool inString = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > maxDepth && kind == zzjb::json::ParseError::Kind::TooDeep) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (kind == zzjb::json::ParseError::Kind::NumberOutOfRange &&
+               (c == '-' || (c >= '0' && c <= '9'))) {
+      std::size_t end = text.find_first_not_of("+-0123456789.eE", i);
+      if (end == std::string_view::npos) end = text.size();
+      const std::string number(text.substr(i, end - i));
+      if (!std::isfinite(std::strtod(number.c_str(), nullptr))) return i;
+      i = end - 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Reads a file named in or by the configuration: a regular file, at most `maxBytes`, not through
+// a final symbolic link; a device, pipe or directory is not read (docs/security.md, rule 3).
+Result<std::string> readBounded(const fs::path& file, const std::string& display, const char* what,
+                                std::uint64_t maxBytes) {
+  auto bytes = files::readFile(file, {maxBytes, what});
+  if (bytes) return bytes;
+  Finding f = bytes.error();
+  f.kind = FindingKind::Config;
+  f.where.file = display;
+  f.message = std::string("cannot read the ") + what + " file: " + f.message;
+  if (f.code == "FILE_NOT_FOUND" || f.code == "FILE_OPEN") {
+    f.hint =
+        "check the path (relative paths are relative to the working directory for -c, and "
+        "to the config file inside it) and that the file is readable";
+  }
+  return std::unexpected(f);
+}
+
+// Parses JSON text with the bounds of docs/security.md. A refusal names the line where it can.
+Result<nlohmann::json> parseJson(std::string_view text, const std::string& display,
+                                 const char* what, std::uint64_t maxBytes) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  auto doc = zzjb::json::parse(text, {zzjb::json::kMaxDepth, static_cast<std::size_t>(maxBytes)});
+  if (doc) return std::move(*doc);
   Finding f;
   f.kind = FindingKind::Config;
   f.where.file = display;
-  if (!in) {
-    f.code = "CONFIG_UNREADABLE";
-    f.message = std::string("cannot read the ") + what + " file";
-    f.hint = "check the path (relative paths are relative to the working directory for -c, and to "
-             "the config file inside it) and that the file is readable";
-    return std::unexpected(f);
-  }
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
-  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
-  try {
-    return json::parse(text);
-  } catch (const json::parse_error& e) {
-    std::size_t line = 1;
-    std::size_t col = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
+  const zzjb::json::ParseError& e = doc.error();
+  std::size_t at = e.byte > 0 ? e.byte - 1 : std::string_view::npos;
+  switch (e.kind) {
+    case zzjb::json::ParseError::Kind::Syntax: {
+      f.code = "CONFIG_SYNTAX";
+      f.message = std::string(what) + " is not valid JSON";
+      f.hint = "fix the JSON syntax near that place (a missing comma or quote is the usual cause)";
+      break;
     }
-    f.code = "CONFIG_SYNTAX";
-    f.where.line = line;
-    f.message = std::string(what) + " is not valid JSON (column " + std::to_string(col) + ")";
-    f.hint = "fix the JSON syntax near that place (a missing comma or quote is the usual cause)";
-    return std::unexpected(f);
+    case zzjb::json::ParseError::Kind::TooDeep:
+      f.code = "JSON_TOO_DEEP";
+      f.message = std::string(what) + " nests arrays and objects more than " +
+                  std::to_string(zzjb::json::kMaxDepth) + " deep, the limit zzjb reads";
+      f.hint =
+          "no part of a configuration needs that many levels: check the file (options and "
+          "schedule take a few)";
+      at = locateProblem(text, e.kind, zzjb::json::kMaxDepth);
+      break;
+    case zzjb::json::ParseError::Kind::NumberOutOfRange:
+      f.code = "JSON_NUMBER_RANGE";
+      f.message = std::string(what) + " holds a number too large to be read (like 1e999)";
+      f.hint = "write the number as it is meant; numbers in a configuration are small integers";
+      at = locateProblem(text, e.kind, zzjb::json::kMaxDepth);
+      break;
+    case zzjb::json::ParseError::Kind::TooLarge:
+      f.code = "FILE_TOO_LARGE";
+      f.message = std::string(what) + " is larger than " + std::to_string(maxBytes) +
+                  " bytes, the limit for a " + what;
+      f.hint = "check that this is the right file";
+      break;
   }
+  if (at != std::string_view::npos) {
+    auto [line, col] = lineAndColumn(text, at);
+    f.where.line = line;
+    f.message += " (column " + std::to_string(col) + ")";
+  }
+  return std::unexpected(f);
 }
 
 // A plugin's configuration section, flattened for the plugin API: nested objects become dotted
@@ -117,7 +199,8 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
   out.type = fd.str(t, path, "type", true).value_or("");
   out.occupationCode = fd.str(t, path, "occupationCode", true).value_or("");
   out.occupationName = fd.str(t, path, "occupationName", true).value_or("");
-  if (auto level = fd.integer(t, path, "level", true)) out.level = static_cast<int>(*level);
+  // 职业技能等级 一级 to 五级 (config/zzjb.schema.json).
+  if (auto level = fd.integer(t, path, "level", true, 1, 5)) out.level = static_cast<int>(*level);
   if (const json* org = fd.object(t, path, "evaluationOrg", false)) {
     EvaluationOrg e;
     std::string op = path + ".evaluationOrg";
@@ -132,7 +215,8 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
       if (auto parsed = parseEvaluationStatus(*st)) {
         out.evaluation.status = *parsed;
       } else {
-        fd.error(ep + ".status", "CONFIG_ENUM", "unknown evaluation status \"" + *st + "\"",
+        fd.error(ep + ".status", "CONFIG_ENUM",
+                 "unknown evaluation status \"" + Fields::shown(*st) + "\"",
                  "use NOT_APPLIED, SUBMITTED, APPROVED or REJECTED");
       }
     }
@@ -140,7 +224,7 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
     if (auto d = fd.str(*ev, ep, "date", false)) {
       out.evaluation.date = Date::parseIso(*d);
       if (!out.evaluation.date) {
-        fd.error(ep + ".date", "CONFIG_DATE", "\"" + *d + "\" is not a date",
+        fd.error(ep + ".date", "CONFIG_DATE", "\"" + Fields::shown(*d) + "\" is not a date",
                  "write the date of the opinion as YYYY-MM-DD", FindingKind::Data);
       }
     }
@@ -167,7 +251,19 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
   }
   School out;
   out.jsonPath = path;
-  out.id = fd.str(s, path, "id", true).value_or("");
+  const std::optional<std::string> givenId = fd.str(s, path, "id", true);
+  // The id names files and directories (forms, credentials): it must match the schema's pattern,
+  // or the school is left out (docs/security.md).
+  bool idOk = givenId && isValidSchoolId(*givenId);
+  if (givenId && !idOk) {
+    fd.error(path + ".id", "CONFIG_SCHOOL_ID",
+             givenId->empty() ? std::string("the school id is empty")
+                              : "the school id \"" + Fields::shown(*givenId) +
+                                    "\" is not a plain name (it may name files and directories)",
+             "use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit, "
+             "such as \"xuhui-zz\"");
+  }
+  out.id = idOk ? *givenId : std::string();
   fd.setSchool(out.id);
   out.name = fd.str(s, path, "name", true).value_or("");
   out.creditCode = fd.str(s, path, "creditCode", true).value_or("");
@@ -177,7 +273,8 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       out.level = *parsed;
       levelOk = true;
     } else {
-      fd.error(path + ".level", "CONFIG_ENUM", "unknown school level \"" + *level + "\"",
+      fd.error(path + ".level", "CONFIG_ENUM",
+               "unknown school level \"" + Fields::shown(*level) + "\"",
                "use SECONDARY (中职) or HIGHER (高职)");
     }
   }
@@ -236,7 +333,8 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       for (const auto& other : out.majors) {
         if (other.name == major.name) {
           fd.error(mp + ".name", "MAJOR_REPEATED",
-                   "major \"" + major.name + "\" is listed twice (also at " + other.jsonPath + ")",
+                   "major \"" + Fields::shown(major.name) + "\" is listed twice (also at " +
+                       other.jsonPath + ")",
                    "put all its targets under one entry");
         }
       }
@@ -273,15 +371,83 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
                            "address", "leader", "contact", "operator", "dualCertificateProgram",
                            "identity", "majors", "rosters", "plugins"});
   fd.setSchool("");
-  if (out.id.empty() || !levelOk) return std::nullopt;  // nothing sensible can be checked
+  if (!idOk || !levelOk) return std::nullopt;  // nothing sensible can be checked
   return out;
 }
 
 }  // namespace
 
+bool isValidSchoolId(std::string_view id) {
+  constexpr std::size_t kMaxLength = 64;
+  if (id.empty() || id.size() > kMaxLength) return false;
+  auto alnum = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  };
+  if (!alnum(id.front())) return false;  // never "." or "..", never hidden
+  return std::all_of(id.begin(), id.end(),
+                     [&](char c) { return alnum(c) || c == '-' || c == '_' || c == '.'; });
+}
+
+std::optional<std::string> baseUrlProblem(std::string_view url) {
+  constexpr std::string_view kScheme = "https://";
+  if (url.size() < kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      })) {
+    return "must start with https:// (the platform is only spoken to over TLS)";
+  }
+  const std::string_view rest = url.substr(kScheme.size());
+  for (char c : rest) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20U || u == 0x7FU) return "must not contain spaces or control characters";
+  }
+  if (rest.find_first_of("?#") != std::string_view::npos) {
+    return "must not have a query (?) or a fragment (#)";
+  }
+  const std::string_view authority = rest.substr(0, rest.find('/'));
+  if (authority.find('@') != std::string_view::npos) {
+    return "must not carry a user name or password";
+  }
+  std::string_view host = authority;
+  std::string_view port;
+  if (authority.starts_with('[')) {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos) return "has an unclosed [IPv6 address]";
+    host = authority.substr(0, close + 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return "has something after the [IPv6 address]";
+      port = authority.substr(close + 2);
+    }
+  } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (port.empty()) return "has an empty port after ':'";
+  }
+  if (host.empty() || host == "[]") return "has no host";
+  if (!port.empty()) {
+    if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoul(std::string(port)) < 1 || std::stoul(std::string(port)) > 65535) {
+      return "has a port that is not a number from 1 to 65535";
+    }
+  }
+  return std::nullopt;
+}
+
 LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
+  auto bytes = readBounded(file, display, "configuration", files::kMaxConfigBytes);
+  if (!bytes) {
+    LoadedConfig result;
+    result.findings.push_back(bytes.error());
+    return result;
+  }
+  return parseConfig(*bytes, file.parent_path().empty() ? fs::path(".") : file.parent_path(),
+                     display);
+}
+
+LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
+                         const std::string& display) {
   LoadedConfig result;
-  auto doc = readJson(file, display, "configuration");
+  auto doc = parseJson(bytes, display, "configuration", files::kMaxConfigBytes);
   if (!doc) {
     result.findings.push_back(doc.error());
     return result;
@@ -294,18 +460,19 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
   }
   Config cfg;
   cfg.file = display;
-  cfg.dir = file.parent_path().empty() ? "." : file.parent_path().string();
+  cfg.dir = dirOfFile.empty() ? "." : dirOfFile.string();
   const fs::path dir(cfg.dir);
   if (const json* p = fd.object(*doc, "$", "platform", false)) {
     cfg.platform.baseUrl = fd.str(*p, "$.platform", "baseUrl", false).value_or("");
+    if (auto problem = baseUrlProblem(cfg.platform.baseUrl);
+        problem && !cfg.platform.baseUrl.empty()) {
+      fd.error("$.platform.baseUrl", "CONFIG_BASE_URL", "platform.baseUrl " + *problem,
+               "write the platform's address as https://HOST[:PORT][/PATH] (for zzjb-mock: the "
+               "https://127.0.0.1:PORT it prints)");
+    }
     cfg.platform.caBundle = resolve(dir, fd.str(*p, "$.platform", "caBundle", false).value_or(""));
-    if (auto t = fd.integer(*p, "$.platform", "timeoutSeconds", false)) {
-      if (*t < 1 || *t > 3600) {
-        fd.error("$.platform.timeoutSeconds", "CONFIG_RANGE", "timeout must be 1 to 3600 seconds",
-                 "30 is a good value");
-      } else {
-        cfg.platform.timeoutSeconds = static_cast<int>(*t);
-      }
+    if (auto t = fd.integer(*p, "$.platform", "timeoutSeconds", false, 1, 3600)) {
+      cfg.platform.timeoutSeconds = static_cast<int>(*t);
     }
     // platform.pinnedPublicKey: libcurl's "sha256//BASE64" (32 bytes: 43 characters and one
     // '='), several joined by ';' (docs/platform-client.md, "Connection").
@@ -374,7 +541,8 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
                     oid->front() != '.' && oid->back() != '.' && oid->find("..") == std::string::npos;
       if (!dotted) {
         fd.error(std::string("$.certificateExtensions.") + key, "CONFIG_OID",
-                 "\"" + *oid + "\" is not a dotted OID", "write it like 1.2.156.112570.11.205");
+                 "\"" + Fields::shown(*oid) + "\" is not a dotted OID",
+                 "write it like 1.2.156.112570.11.205");
         continue;
       }
       *field = *oid;
@@ -404,7 +572,14 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
 
 Result<Catalog> loadCatalog(const fs::path& file, const std::string& display,
                             std::vector<Finding>& warnings) {
-  auto doc = readJson(file, display, "catalog");
+  auto bytes = readBounded(file, display, "catalog", files::kMaxCatalogBytes);
+  if (!bytes) return std::unexpected(bytes.error());
+  return parseCatalog(*bytes, display, warnings);
+}
+
+Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
+                             std::vector<Finding>& warnings) {
+  auto doc = parseJson(bytes, display, "catalog", files::kMaxCatalogBytes);
   if (!doc) return std::unexpected(doc.error());
   std::vector<Finding> found;
   Fields fd(display, found);
@@ -427,7 +602,8 @@ Result<Catalog> loadCatalog(const fs::path& file, const std::string& display,
         if (auto t = parseOrgType(*type)) {
           item.type = *t;
         } else {
-          fd.error(ip + ".org.type", "CONFIG_ENUM", "unknown organisation type \"" + *type + "\"",
+          fd.error(ip + ".org.type", "CONFIG_ENUM",
+                   "unknown organisation type \"" + Fields::shown(*type) + "\"",
                    "use SOCIAL_ORG or EMPLOYER");
         }
       }
@@ -441,8 +617,10 @@ Result<Catalog> loadCatalog(const fs::path& file, const std::string& display,
         occ.code = fd.str(o, op, "code", true).value_or("");
         occ.name = fd.str(o, op, "name", true).value_or("");
         if (const json* levels = fd.array(o, op, "levels", true)) {
-          for (const auto& l : *levels) {
-            if (l.is_number_integer()) occ.levels.push_back(l.get<int>());
+          for (std::size_t k = 0; k < levels->size(); ++k) {
+            auto level =
+                fd.integerValue((*levels)[k], op + ".levels[" + std::to_string(k) + "]", 1, 5);
+            if (level) occ.levels.push_back(static_cast<int>(*level));
           }
         }
         item.occupations.push_back(std::move(occ));

@@ -18,6 +18,22 @@ class Fields {
 
   void setSchool(std::string id) { school_ = std::move(id); }
 
+  // A value from the file as it may appear in a message: at most 40 characters (cut between
+  // UTF-8 sequences), control characters as '?'. Values are quoted only once the file has been
+  // read as JSON of the right shape, and never at length (docs/security.md).
+  static std::string shown(const std::string& value) {
+    constexpr std::size_t kMaxChars = 40;
+    std::string out;
+    std::size_t chars = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const auto c = static_cast<unsigned char>(value[i]);
+      const bool starts = (c & 0xC0U) != 0x80U;
+      if (starts && ++chars > kMaxChars) return out + "…";
+      out += (c < 0x20U || c == 0x7FU) ? '?' : value[i];
+    }
+    return out;
+  }
+
   // A required or optional string member. Wrong type or missing (when required) → Config error.
   std::optional<std::string> str(const nlohmann::json& obj, const std::string& path,
                                  const char* key, bool required) {
@@ -33,18 +49,39 @@ class Fields {
     return it->get<std::string>();
   }
 
+  // An integer member within [min, max]. A number outside the range is refused as it is written,
+  // never wrapped or narrowed (4294967300 is not 4; 4.0 is not an integer): docs/security.md.
   std::optional<long long> integer(const nlohmann::json& obj, const std::string& path,
-                                   const char* key, bool required) {
+                                   const char* key, bool required, long long min, long long max) {
     auto it = obj.find(key);
     if (it == obj.end() || it->is_null()) {
       if (required) missing(path, key, "an integer");
       return std::nullopt;
     }
-    if (!it->is_number_integer()) {
-      wrongType(path + "." + key, "an integer", *it);
+    return integerValue(*it, path + "." + key, min, max);
+  }
+
+  // The same for a value already found (an array element).
+  std::optional<long long> integerValue(const nlohmann::json& v, const std::string& path,
+                                        long long min, long long max) {
+    if (!v.is_number_integer()) {
+      wrongType(path, "an integer", v);
       return std::nullopt;
     }
-    return it->get<long long>();
+    const bool inRange =
+        v.is_number_unsigned()
+            ? v.get<unsigned long long>() <= static_cast<unsigned long long>(max) &&
+                  (min <= 0 || v.get<unsigned long long>() >= static_cast<unsigned long long>(min))
+            : v.get<long long>() >= min && v.get<long long>() <= max;
+    if (!inRange) {
+      error(path, "CONFIG_RANGE",
+            "the number is out of range: it must be an integer from " + std::to_string(min) +
+                " to " + std::to_string(max),
+            "see config/zzjb.schema.json");
+      return std::nullopt;
+    }
+    return v.is_number_unsigned() ? static_cast<long long>(v.get<unsigned long long>())
+                                  : v.get<long long>();
   }
 
   std::optional<bool> boolean(const nlohmann::json& obj, const std::string& path, const char* key) {
@@ -72,8 +109,8 @@ class Fields {
                    const std::set<std::string>& known) {
     for (const auto& [k, v] : obj.items()) {
       if (known.contains(k) || k.starts_with("$") || k.starts_with("_")) continue;
-      Finding f = base(path + "." + k, Severity::Warning, "CONFIG_UNKNOWN_KEY");
-      f.message = "unknown key \"" + k + "\" is ignored";
+      Finding f = base(path + "." + shown(k), Severity::Warning, "CONFIG_UNKNOWN_KEY");
+      f.message = "unknown key \"" + shown(k) + "\" is ignored";
       f.hint = "check the spelling against config/zzjb.schema.json";
       out_.push_back(std::move(f));
     }

@@ -27,6 +27,7 @@
 #include <system_error>
 
 #include "openssl_util.hpp"
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::identity {
 namespace {
@@ -37,38 +38,24 @@ using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, ossl::Free<ASN1_OBJECT_free>>
 using Asn1TypePtr = std::unique_ptr<ASN1_TYPE, ossl::Free<ASN1_TYPE_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, ossl::Free<BN_free>>;
 
-constexpr std::uintmax_t kMaxCertificateBytes = 1024 * 1024;
-
+// A certificate file: regular, at most files::kMaxCertificateBytes, not through a final link,
+// read by descriptor. A device or pipe is refused, never read without end; the content is never
+// quoted in a message (docs/security.md, rules 3 and 4).
 Result<std::string> readBytes(const std::filesystem::path& path, const std::string& display) {
-  std::error_code ec;
-  auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) {
+  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, "certificate"});
+  if (bytes) return bytes;
+  const Finding& why = bytes.error();
+  if (why.code == "FILE_NOT_FOUND") {
     return std::unexpected(configFinding(
         "CERT_UNREADABLE", display, "certificate file " + display + " does not exist",
         "check the path of the school's certificate (export it from 协卡助手 as .cer/.pem)"));
   }
-  if (std::filesystem::is_directory(status)) {
-    return std::unexpected(configFinding("CERT_UNREADABLE", display,
-                                         "certificate file " + display + " is a directory",
-                                         "give the path of the certificate file itself"));
-  }
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxCertificateBytes) {
-    return std::unexpected(configFinding(
-        "CERT_INVALID", display,
-        "certificate file " + display + " is " + std::to_string(size) +
-            " bytes, too large for a certificate",
-        "give the school's certificate (a few kilobytes, PEM or DER)"));
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::string bytes(ec ? 0 : static_cast<std::size_t>(size), '\0');
-  if (in && !bytes.empty()) in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (ec || !in) {
-    return std::unexpected(configFinding("CERT_UNREADABLE", display,
-                                         "certificate file " + display + " cannot be read",
-                                         "check the file's permissions for the zzjb user"));
-  }
-  return bytes;
+  return std::unexpected(configFinding(
+      "CERT_UNREADABLE", display, "certificate file " + display + " cannot be read: " + why.message,
+      why.code == "FILE_OPEN" ? "check the file's permissions for the zzjb user"
+                              : "give the school's certificate file itself (a few "
+                                "kilobytes, PEM or DER): " +
+                                    why.hint));
 }
 
 std::string serialHex(const X509* cert) {

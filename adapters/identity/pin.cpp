@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -19,6 +20,8 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::identity {
 
@@ -33,7 +36,8 @@ Finding pinError(std::string code, std::string message, std::string hint, const 
 // Reads a whole small file through a descriptor (no stream buffers keep copies).
 Result<Secret> readSecretFile(const std::string& path, const std::string& what,
                               const std::string& school, bool checkMode) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a pipe in the PIN file's place must not hang the open (docs/security.md).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " cannot be opened",
                                     "check the path and that zzjb's user can read it", school));
@@ -52,10 +56,17 @@ Result<Secret> readSecretFile(const std::string& path, const std::string& what,
         "PIN_FILE_MODE", what + " " + path + " has mode " + mode + ": others could read the PIN",
         "run: chmod 600 " + path, school));
   }
+  if (static_cast<std::uint64_t>(st.st_size) > files::kMaxPinFileBytes) {
+    ::close(fd);
+    return std::unexpected(pinError("PIN_UNAVAILABLE",
+                                    what + " " + path + " is larger than " +
+                                        std::to_string(files::kMaxPinFileBytes) +
+                                        " bytes, the limit for a PIN file",
+                                    "the file must hold the PIN alone, on one line", school));
+  }
   // One read into a buffer sized once (nothing reallocated, so no stray copy), wiped below on
   // every path: the Secret copies what it needs.
-  std::string buf(static_cast<std::size_t>(st.st_size > 0 && st.st_size < 4096 ? st.st_size : 256),
-                  '\0');
+  std::string buf(static_cast<std::size_t>(st.st_size > 0 ? st.st_size : 256), '\0');
   ssize_t n = ::read(fd, buf.data(), buf.size());
   ::close(fd);
   if (n < 0) {

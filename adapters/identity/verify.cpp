@@ -13,19 +13,17 @@
 #include <cstdint>
 #include <ctime>
 #include <exception>
-#include <fstream>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include "openssl_util.hpp"
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::identity {
 namespace {
 
 using ossl::configFinding;
-
-constexpr std::uintmax_t kMaxCaFileBytes = 16 * 1024 * 1024;
 
 const std::string kRenewHint =
     "renew the 法人一证通 at SHECA (021-962600), then export the new certificate from 协卡助手";
@@ -144,23 +142,17 @@ Result<void> addCaFile(X509_STORE* store, const std::filesystem::path& file,
   const std::string hint =
       "check platform.caBundle / the trust list: each entry is a readable PEM file of CA "
       "certificates";
-  std::error_code ec;
-  const auto status = std::filesystem::status(file, ec);
-  if (ec || !std::filesystem::is_regular_file(status)) {
+  // Regular file only, bounded, not through a final link (docs/security.md, rule 3).
+  auto read = files::readFile(file, {files::kMaxCertificateBytes, "CA file"});
+  if (!read) {
     return std::unexpected(
         configFinding("CERT_CA_UNREADABLE", display,
-                      "CA file " + name +
-                          (std::filesystem::exists(status) ? " is not a file" : " does not exist"),
+                      read.error().code == "FILE_NOT_FOUND"
+                          ? "CA file " + name + " does not exist"
+                          : "CA file " + name + " cannot be read: " + read.error().message,
                       hint));
   }
-  const std::uintmax_t size = std::filesystem::file_size(file, ec);
-  std::ifstream in(file, std::ios::binary);
-  std::string bytes(ec || size > kMaxCaFileBytes ? 0 : static_cast<std::size_t>(size), '\0');
-  if (in && !bytes.empty()) in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (ec || size > kMaxCaFileBytes || !in) {
-    return std::unexpected(
-        configFinding("CERT_CA_UNREADABLE", display, "CA file " + name + " cannot be read", hint));
-  }
+  const std::string& bytes = *read;
   std::vector<ossl::X509Ptr> certs = parseCertificates(bytes);
   if (certs.empty()) {
     return std::unexpected(configFinding("CERT_CA_UNREADABLE", display,

@@ -52,14 +52,34 @@ Result<std::string> readKey(int fd, const std::filesystem::path& keyPath) {
 }
 
 Result<std::string> readExisting(const std::filesystem::path& keyPath) {
-  int fd = ::open(keyPath.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  int fd = ::open(keyPath.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
-    return std::unexpected(keyFinding("STORE_KEY_READ", keyPath,
-                                      "cannot open the store's secret key: " + errnoText(),
-                                      "check the file's owner and permissions"));
+    const bool link = errno == ELOOP;
+    return std::unexpected(keyFinding(
+        link ? "STORE_KEY_PERMISSIONS" : "STORE_KEY_READ", keyPath,
+        link ? "the store's secret key is a symbolic link, which zzjb does not follow"
+             : "cannot open the store's secret key: " + errnoText(),
+        link ? "put the key file itself there (mode 0600), not a link to it"
+             : "check the file's owner and permissions"));
   }
+  // Checked on the open descriptor: a regular file of ours (or root's) that nobody else can
+  // read or write. A key planted by another user would let them recompute the student keys.
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
+  const bool statOk = ::fstat(fd, &st) == 0;
+  if (!statOk || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != ::geteuid())) {
+    ::close(fd);
+    return std::unexpected(keyFinding(
+        "STORE_KEY_PERMISSIONS", keyPath,
+        !statOk ? "cannot look at the store's secret key: " + errnoText()
+        : !S_ISREG(st.st_mode)
+            ? std::string("the store's secret key is not a regular file")
+            : "the store's secret key is owned by uid " + std::to_string(st.st_uid) +
+                  ", neither root nor the user running zzjb (uid " +
+                  std::to_string(::geteuid()) + ")",
+        "run zzjb as the user that owns the state (sudo -u zzjb …); if the key is not yours, "
+        "restore it from backup"));
+  }
+  if ((st.st_mode & 077) != 0) {
     ::close(fd);
     return std::unexpected(keyFinding(
         "STORE_KEY_PERMISSIONS", keyPath,
@@ -87,8 +107,28 @@ Result<void> writeAll(int fd, const unsigned char* data, std::size_t size,
   return {};
 }
 
-// Writes a fresh key to a temporary file, syncs it and links it to `keyPath`; a key that
-// another process linked first wins.
+// A name in the key's directory that nobody can guess: ".<key>.tmp-<16 hex>".
+Result<std::filesystem::path> temporaryName(const std::filesystem::path& keyPath) {
+  std::array<unsigned char, 8> rnd{};
+  if (RAND_bytes(rnd.data(), static_cast<int>(rnd.size())) != 1) {
+    return std::unexpected(keyFinding("STORE_KEY_WRITE", keyPath,
+                                      "no random bytes for a temporary name",
+                                      "check the system's entropy source"));
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name = "." + keyPath.filename().string() + ".tmp-";
+  for (unsigned char c : rnd) {
+    name += kHex[c >> 4];
+    name += kHex[c & 0x0f];
+  }
+  return keyPath.parent_path() / name;
+}
+
+// Writes a fresh key as files::writeFileAtomic writes a file (docs/security.md, "Writing
+// files"): a new file under an unguessable name in the same directory (O_CREAT|O_EXCL|O_NOFOLLOW,
+// 0600 from the start, the fchmod checked), written, synced, then put in place. Unlike
+// writeFileAtomic it is linked, not renamed, into place: a key that another process put there
+// first wins and is never replaced (two keys would make recorded students unmatchable).
 Result<void> createKey(const std::filesystem::path& keyPath) {
   std::array<unsigned char, kSecretKeySize> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
@@ -96,27 +136,39 @@ Result<void> createKey(const std::filesystem::path& keyPath) {
                                       "no random bytes for the store's secret key",
                                       "check the system's entropy source"));
   }
-  std::filesystem::path tmp = keyPath;
-  tmp += ".tmp-" + std::to_string(::getpid());
-  ::unlink(tmp.c_str());
+  auto tmpName = temporaryName(keyPath);
+  if (!tmpName) return std::unexpected(tmpName.error());
+  const std::filesystem::path& tmp = *tmpName;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     return std::unexpected(keyFinding("STORE_KEY_WRITE", tmp,
                                       "cannot create the store's secret key: " + errnoText(),
                                       "check the directory's permissions"));
   }
-  auto written = writeAll(fd, bytes.data(), bytes.size(), tmp);
+  Result<void> written;
+  if (::fchmod(fd, 0600) != 0) {
+    written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp,
+                                         "cannot set the mode of the store's secret key: " +
+                                             errnoText(),
+                                         "check the file system"));
+  }
+  if (written) written = writeAll(fd, bytes.data(), bytes.size(), tmp);
   if (written && ::fsync(fd) != 0) {
     written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp,
                                          "cannot sync the store's secret key: " + errnoText(),
                                          "check the disk"));
   }
-  ::close(fd);
+  if (::close(fd) != 0 && written) {
+    written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp,
+                                         "cannot write the store's secret key: " + errnoText(),
+                                         "check the disk"));
+  }
   OPENSSL_cleanse(bytes.data(), bytes.size());
   if (!written) {
     ::unlink(tmp.c_str());
     return written;
   }
+  // link() never follows a link at keyPath and never replaces what is there.
   if (::link(tmp.c_str(), keyPath.c_str()) != 0 && errno != EEXIST) {
     std::string why = errnoText();
     ::unlink(tmp.c_str());
@@ -138,8 +190,9 @@ Result<void> createKey(const std::filesystem::path& keyPath) {
 }  // namespace
 
 Result<std::string> loadOrCreateSecretKey(const std::filesystem::path& keyPath) {
-  std::error_code ec;
-  if (!std::filesystem::exists(keyPath, ec)) {
+  // lstat, not exists(): a dangling link there is not "absent" (readExisting refuses it).
+  struct stat st {};
+  if (::lstat(keyPath.c_str(), &st) != 0 && errno == ENOENT) {
     auto created = createKey(keyPath);
     if (!created) return std::unexpected(created.error());
   }

@@ -9,6 +9,7 @@
 #include "db.hpp"
 #include "secret_key.hpp"
 #include "zzjb/core/identifiers.hpp"
+#include "zzjb/store/directory.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::store {
@@ -683,16 +684,16 @@ std::filesystem::path secretKeyPath(const std::filesystem::path& dbPath) {
 Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path& dbPath) {
   std::filesystem::path keyPath = secretKeyPath(dbPath);
   std::error_code ec;
-  // A first run makes the state directory, private (0700), as `StateDirectoryMode=` would.
-  if (const auto dir = dbPath.parent_path(); !dir.empty() && !std::filesystem::exists(dir, ec)) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-      return std::unexpected(detail::storeFinding(
-          "STORE_OPEN", dbPath, "cannot create the state directory " + dir.string() + ": " + ec.message(),
-          "create it (mode 0700) or point state.path somewhere writable"));
-    }
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
-                                 std::filesystem::perm_options::replace, ec);
+  // A first run makes the state directory, private (0700), as `StateDirectoryMode=` would; an
+  // existing one must be ours and closed to others (docs/security.md, "Writing files").
+  const auto dir = dbPath.parent_path();
+  if (auto ok = prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
+                                 {.create = true, .othersMayWrite = false,
+                                  .what = "state directory"});
+      !ok) {
+    Finding f = ok.error();
+    f.hint += " (state.path: " + dbPath.string() + ")";
+    return std::unexpected(std::move(f));
   }
   bool keyExisted = std::filesystem::exists(keyPath, ec);
   bool dbExisted = std::filesystem::exists(dbPath, ec);

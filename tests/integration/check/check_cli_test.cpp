@@ -1,8 +1,11 @@
 // `zzjb check` end to end: the example configuration, a broken copy of it, the same roster in
 // three file formats, an xlsx whose IDs were stored as numbers, and configuration errors.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -23,12 +26,18 @@ RunResult check(const fs::path& config, const std::string& extra = "") {
              " " + extra);
 }
 
-// A copy of config/ (without keys) to break in a test.
-fs::path copyExample(const TempDir& tmp) {
+// A copy of config/ (without the schools' keys) to break in a test. With `caBundle`, the
+// platform's CA bundle keys/ca.pem is copied too (made by scripts/make-example-keys.sh): without
+// it a check is a configuration error (78) before anything else.
+fs::path copyExample(const TempDir& tmp, bool caBundle = true) {
   fs::path dst = tmp / "config";
   fs::create_directories(dst);
   for (const char* part : {"zzjb.example.json", "catalog.example.json", "rosters", "plans"}) {
     fs::copy(kSource / "config" / part, dst / part, fs::copy_options::recursive);
+  }
+  if (caBundle) {
+    fs::create_directories(dst / "keys");
+    fs::copy(kSource / "config/keys/ca.pem", dst / "keys/ca.pem");
   }
   return dst / "zzjb.example.json";
 }
@@ -101,6 +110,7 @@ TEST(CheckCli, BrokenCopyExitsSixtyFiveAndNamesEachProblemWhereItIs) {
 json checkWithRoster(const TempDir& tmp, const fs::path& roster) {
   json cfg = json::parse(readFile(kSource / "config/zzjb.example.json"));
   cfg["catalog"] = (kSource / "config/catalog.example.json").string();
+  cfg["platform"]["caBundle"] = (kSource / "config/keys/ca.pem").string();
   json school = cfg["schools"][0];
   school["rosters"] = json::array({roster.string()});
   school.erase("identity");
@@ -208,12 +218,18 @@ TEST(CheckCli, MissingRosterIsAConfigurationErrorAndOtherSchoolsGoOn) {
       << r.out;
 }
 
-TEST(CheckCli, AMissingKeyFileOrCaBundleIsWarnedAboutBeforeAPassFindsOut) {
+// Issue 11 item 9: a CA bundle that is missing is a configuration error (78) found by check, not
+// a refusal in the middle of a pass; a missing key file is a warning.
+TEST(CheckCli, AMissingCaBundleIsAConfigurationErrorAndAMissingKeyFileAWarning) {
   TempDir tmp;
-  auto config = copyExample(tmp);  // without keys/: neither the keys nor the CA bundle
+  auto config = copyExample(tmp, /*caBundle=*/false);  // neither the keys nor the CA bundle
   auto r = check(config);
+  EXPECT_EQ(r.exitCode, 78) << r.out;
   EXPECT_TRUE(contains(r.out, "$.platform.caBundle")) << r.out;
-  EXPECT_TRUE(contains(r.out, "[CA_BUNDLE_UNREADABLE]")) << r.out;
+  EXPECT_TRUE(std::regex_search(
+      r.out, std::regex("error +[^\\n]*does not exist[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "--tls-out")) << r.out;  // what to do
   EXPECT_TRUE(contains(r.out, "$.schools[0].identity.key")) << r.out;
   EXPECT_TRUE(contains(r.out, "[KEY_FILE_MISSING]")) << r.out;
   // The example itself (keys made by scripts/make-example-keys.sh) has neither warning.
@@ -244,6 +260,245 @@ TEST(CheckCli, NoFullIdNumberOrMobileReachesTheOutput) {
   }
   EXPECT_GT(ids, 10);
   EXPECT_FALSE(contains(r.out, "310104198503121235"));  // the operator's
+}
+
+// ---- Issue 11: hostile input to check (classes 3, 4, 9, 12's 1e999; must-shows 2 and 3) ----
+// Each gives a finding with its code, where it is and what to do, and exit 78 — never a signal,
+// never a hang (every run is under `timeout`, whose 124 would fail the exit code).
+
+RunResult checkWithin(const fs::path& config, const std::string& extra = "") {
+  return run("timeout 60 " + std::string(ZZJB_BIN) + " check -c " + shellQuote(config.string()) +
+             " " + kToday + " " + extra);
+}
+
+// The example copy with `change` applied to its JSON.
+fs::path changedExample(const TempDir& tmp, const std::function<void(json&)>& change) {
+  fs::path config = copyExample(tmp);
+  json cfg = json::parse(readFile(config));
+  change(cfg);
+  writeFile(config, cfg.dump(2));
+  return config;
+}
+
+// `text` with the first occurrence of `placeholder` (a JSON string) replaced by raw JSON.
+std::string replaced(std::string text, const std::string& placeholder, const std::string& raw) {
+  const std::string quoted = "\"" + placeholder + "\"";
+  return text.replace(text.find(quoted), quoted.size(), raw);
+}
+
+std::size_t lineOf(const std::string& text, const std::string& needle) {
+  return static_cast<std::size_t>(
+      std::count(text.begin(), text.begin() + static_cast<long>(text.find(needle)), '\n') + 1);
+}
+
+TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitSeventyEight) {
+  auto zero = run("timeout 60 " + std::string(ZZJB_BIN) + " check -c /dev/zero " + kToday);
+  EXPECT_EQ(zero.exitCode, 78) << zero.out << zero.err;
+  EXPECT_TRUE(contains(zero.out, "not a regular file (a device) [FILE_NOT_REGULAR]")) << zero.out;
+
+  TempDir tmp;
+  fs::path fifo = tmp / "zzjb.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto pipe = checkWithin(fifo);
+  EXPECT_EQ(pipe.exitCode, 78) << pipe.out << pipe.err;
+  EXPECT_TRUE(contains(pipe.out, "not a regular file (a pipe) [FILE_NOT_REGULAR]")) << pipe.out;
+
+  fs::create_symlink("/dev/zero", tmp / "link.json");  // never through a link (docs/security.md)
+  auto link = checkWithin(tmp / "link.json");
+  EXPECT_EQ(link.exitCode, 78) << link.out << link.err;
+  EXPECT_TRUE(contains(link.out, "[FILE_IS_LINK]")) << link.out;
+
+  fs::path huge = tmp / "huge.json";
+  writeFile(huge, "{\"schools\": [" + std::string((4u << 20) + 1, ' ') + "]}");
+  auto big = checkWithin(huge);
+  EXPECT_EQ(big.exitCode, 78) << big.out;
+  EXPECT_TRUE(contains(big.out, "[FILE_TOO_LARGE]")) << big.out;
+  EXPECT_TRUE(contains(big.out, std::to_string(4u << 20) + " bytes"))
+      << "names the limit: " << big.out;
+}
+
+TEST(CheckHostile, ACatalogThatIsADeviceOrAPipeIsAConfigurationError) {
+  TempDir fifoDir;
+  fs::path fifo = fifoDir / "catalog.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const std::string& catalog : {std::string("/dev/zero"), fifo.string()}) {
+    TempDir tmp;
+    auto config = changedExample(tmp, [&](json& c) { c["catalog"] = catalog; });
+    auto r = checkWithin(config);
+    EXPECT_EQ(r.exitCode, 78) << catalog << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "cannot read the catalog file")) << r.out;
+    EXPECT_TRUE(contains(r.out, "[FILE_NOT_REGULAR]")) << r.out;
+    // The schools are still checked, without the catalog.
+    EXPECT_TRUE(contains(r.out, "汽车维修工")) << r.out;
+  }
+}
+
+TEST(CheckHostile, DeepNestingInOptionsOrScheduleIsAFindingWithItsLineNotACrash) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  for (const char* where : {"options", "schedule"}) {
+    TempDir tmp;
+    auto config = changedExample(tmp, [&](json& c) {
+      if (std::string(where) == "schedule")
+        c["schedule"] = "@DEEP@";
+      else
+        c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@DEEP@"}};
+    });
+    std::string text = replaced(readFile(config), "@DEEP@", deep);
+    writeFile(config, text);
+    auto r = checkWithin(config);
+    EXPECT_EQ(r.exitCode, 78) << where << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "more than 64 deep")) << r.out;
+    EXPECT_TRUE(contains(r.out, "[JSON_TOO_DEEP]")) << r.out;
+    EXPECT_TRUE(contains(r.out, "zzjb.example.json:" + std::to_string(lineOf(text, "[[[["))))
+        << r.out;
+  }
+}
+
+TEST(CheckHostile, ANumberLike1e999IsAFindingWithItsLineInTheConfigurationAndTheCatalog) {
+  TempDir tmp;
+  auto config = changedExample(
+      tmp, [](json& c) { c["schools"][0]["majors"][0]["targets"][0]["level"] = "@N@"; });
+  std::string text = replaced(readFile(config), "@N@", "1e999");
+  writeFile(config, text);
+  auto r = checkWithin(config);
+  EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "[JSON_NUMBER_RANGE]")) << r.out;
+  EXPECT_TRUE(contains(r.out, "zzjb.example.json:" + std::to_string(lineOf(text, "1e999"))))
+      << r.out;
+
+  TempDir tmp2;
+  auto withCatalog = copyExample(tmp2);
+  fs::path catalog = withCatalog.parent_path() / "catalog.example.json";
+  json cat = json::parse(readFile(catalog));
+  cat["version"] = "@N@";
+  const std::string catText = replaced(cat.dump(2), "@N@", "-1e999");
+  writeFile(catalog, catText);
+  auto c = checkWithin(withCatalog);
+  EXPECT_EQ(c.exitCode, 78) << c.out << c.err;
+  EXPECT_TRUE(contains(c.out, "catalog.example.json:" + std::to_string(lineOf(catText, "-1e999"))))
+      << c.out;
+  EXPECT_TRUE(contains(c.out, "[JSON_NUMBER_RANGE]")) << c.out;
+}
+
+TEST(CheckHostile, ALevelOf4294967300IsRefusedNotReadAsFour) {
+  TempDir tmp;
+  auto config = changedExample(
+      tmp, [](json& c) { c["schools"][0]["majors"][0]["targets"][0]["level"] = 4294967300ULL; });
+  auto r = checkWithin(config, "--json");
+  EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
+  json j = json::parse(r.out);
+  bool found = false;
+  for (const auto& s : j["schools"]) {
+    for (const auto& f : s["findings"]) {
+      if (f["code"] == "CONFIG_RANGE") {
+        found = true;
+        EXPECT_EQ(f["jsonPath"], "$.schools[0].majors[0].targets[0].level") << f.dump();
+      }
+    }
+    for (const auto& t : s["targets"]) {
+      EXPECT_NE(t["jsonPath"], "$.schools[0].majors[0].targets[0]")
+          << "read with a level: " << t.dump();
+    }
+  }
+  EXPECT_TRUE(found) << r.out;
+}
+
+TEST(CheckHostile, AnEmptySchoolIdIsAConfigurationErrorAndTheOtherSchoolIsStillChecked) {
+  TempDir tmp;
+  auto config = changedExample(tmp, [](json& c) { c["schools"][0]["id"] = ""; });
+  auto r = checkWithin(config);
+  EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "$.schools[0].id: the school id is empty [CONFIG_SCHOOL_ID]"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "pudong-gz  上海示范职业技术学院")) << r.out;
+}
+
+// Must-show 2, check's part: a school id that names another place is refused (78), and so
+// `zzjb forms` for it writes nothing anywhere.
+TEST(CheckHostile, APathLikeSchoolIdIsRefusedAndFormsWritesNothingForIt) {
+  for (const std::string& id : {std::string("../x"), std::string("/abs/x"), std::string("..")}) {
+    TempDir tmp;
+    auto config = changedExample(tmp, [&](json& c) { c["schools"][0]["id"] = id; });
+    auto r = checkWithin(config);
+    EXPECT_EQ(r.exitCode, 78) << id << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "$.schools[0].id")) << r.out;
+    EXPECT_TRUE(contains(r.out, "[CONFIG_SCHOOL_ID]")) << r.out;
+
+    fs::create_directories(tmp / "out");
+    auto before = std::distance(fs::recursive_directory_iterator(tmp.path()),
+                                fs::recursive_directory_iterator());
+    auto forms = run("timeout 60 " + std::string(ZZJB_BIN) + " forms -c " +
+                     shellQuote(config.string()) + " --school " + shellQuote(id) + " -o " +
+                     shellQuote((tmp / "out").string()) + " " + kToday);
+    EXPECT_NE(forms.exitCode, 0) << forms.out << forms.err;
+    EXPECT_LT(forms.exitCode, 128) << "no signal";
+    EXPECT_EQ(std::distance(fs::recursive_directory_iterator(tmp.path()),
+                            fs::recursive_directory_iterator()),
+              before);
+    EXPECT_FALSE(fs::exists("/abs/x"));
+  }
+}
+
+TEST(CheckHostile, ABaseUrlThatIsNotHttpsWithAHostIsAConfigurationError) {
+  for (const char* url : {"http://127.0.0.1:8443", "https://", "https://host:8443?x=1"}) {
+    TempDir tmp;
+    auto config = changedExample(tmp, [&](json& c) { c["platform"]["baseUrl"] = url; });
+    auto r = checkWithin(config);
+    EXPECT_EQ(r.exitCode, 78) << url << r.out << r.err;
+    EXPECT_TRUE(contains(r.out, "$.platform.baseUrl: platform.baseUrl ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "[CONFIG_BASE_URL]")) << r.out;
+    EXPECT_TRUE(contains(r.out, "https://HOST[:PORT][/PATH]")) << r.out;
+  }
+}
+
+TEST(CheckHostile, ACaBundleThatIsADeviceOrHoldsNoCertificateIsAConfigurationError) {
+  TempDir tmp;
+  auto zero = changedExample(tmp, [](json& c) { c["platform"]["caBundle"] = "/dev/zero"; });
+  auto r = checkWithin(zero);
+  EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "not a regular file (a device): zzjb run cannot verify")) << r.out;
+
+  TempDir tmp2;
+  auto empty = changedExample(tmp2, [](json& c) { c["platform"]["caBundle"] = "keys/empty.pem"; });
+  writeFile(empty.parent_path() / "keys/empty.pem",
+            "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+  auto e = checkWithin(empty);
+  EXPECT_EQ(e.exitCode, 78) << e.out;
+  EXPECT_TRUE(contains(e.out, "holds no PEM certificate")) << e.out;
+  EXPECT_TRUE(contains(e.out, "[CA_BUNDLE_UNREADABLE]")) << e.out;
+}
+
+TEST(CheckHostile, ACertificateOrCaFileThatIsAPipeDoesNotHangTheCheck) {
+  TempDir tmp;
+  fs::path fifo = tmp / "cert.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto config = changedExample(tmp, [&](json& c) {
+    c["schools"][0]["identity"]["certificate"] = fifo.string();
+    c["trustedCAs"] = json::array({fifo.string()});
+  });
+  auto r = checkWithin(config);
+  EXPECT_EQ(r.exitCode, 0) << "a certificate problem is a warning offline: " << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "cannot be read: the certificate is not a regular file (a pipe)"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "[CERT_UNREADABLE]")) << r.out;
+}
+
+// Item 5 of the brief: nothing of a file that is not a roster is quoted back.
+TEST(CheckHostile, NothingOfABrokenConfigurationCatalogOrBundleIsEchoed) {
+  const std::string secret = "TOP-SECRET-7f3a9c";
+  TempDir tmp;
+  fs::path config = copyExample(tmp);
+  fs::path dir = config.parent_path();
+  writeFile(dir / "catalog.example.json", "{\"items\": [" + secret + "]}");
+  writeFile(dir / "keys/ca.pem", secret + "\n");
+  auto r = checkWithin(config, "--json");
+  EXPECT_EQ(r.exitCode, 78) << r.out;
+  EXPECT_FALSE(contains(r.out + r.err, secret)) << r.out << r.err;
+  writeFile(config, secret + " {\n");
+  auto c = checkWithin(config);
+  EXPECT_EQ(c.exitCode, 78) << c.out;
+  EXPECT_TRUE(contains(c.out, "[CONFIG_SYNTAX]")) << c.out;
+  EXPECT_FALSE(contains(c.out + c.err, secret)) << c.out << c.err;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -628,6 +629,103 @@ TEST_F(DaemonTest, ABrokenConfigOnSighupIsLoggedAndCountedAndTheOldOneKeepsPassi
     }
   }
 
+  auto stopped = d.stop();
+  EXPECT_EQ(stopped.code, 0) << d.log();
+}
+
+// Issue 11 items 3, 4 and 12 (1e999): hostile configurations on SIGHUP — nested 100000 deep in
+// schedule and in a target's options, a number beyond a double, a file over the 4 MiB limit, a
+// pipe and a link to /dev/zero in its place — are each refused with their finding; the daemon
+// neither dies nor hangs, keeps the configuration it had, and takes a good one afterwards.
+TEST_F(DaemonTest, HostileConfigurationsOnSighupAreRefusedAndTheOldOneKeepsRunning) {
+  RunWorld w = makeWorld(10);
+  const std::string good = zzjb::test::readFile(w.config);
+  DaemonProcess& d = startDaemon(w, {"--every", "1"});
+  ASSERT_GT(port_, 0);
+  ASSERT_TRUE(waitForPasses(1)) << d.log();
+  const auto failedReloads = [&] {
+    return value(metrics(), R"(zzjb_config_reloads_total{result="failed"})").value_or(0);
+  };
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const auto withRaw = [&](const std::function<void(json&)>& put, const std::string& raw) {
+    json cfg = json::parse(good);
+    put(cfg);
+    std::string text = cfg.dump(2);
+    return text.replace(text.find("\"@RAW@\""), 7, raw);
+  };
+  struct Case {
+    std::string name;
+    std::function<void()> plant;
+    std::string code;
+  };
+  const std::vector<Case> cases = {
+      {"deep schedule",
+       [&] {
+         zzjb::test::writeFile(w.config, withRaw([](json& c) { c["schedule"] = "@RAW@"; }, deep));
+       },
+       "JSON_TOO_DEEP"},
+      {"deep options",
+       [&] {
+         zzjb::test::writeFile(
+             w.config,
+             withRaw(
+                 [](json& c) {
+                   c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@RAW@"}};
+                 },
+                 deep));
+       },
+       "JSON_TOO_DEEP"},
+      {"1e999",
+       [&] {
+         zzjb::test::writeFile(
+             w.config,
+             withRaw(
+                 [](json& c) {
+                   c["schools"][0]["majors"][0]["targets"][0]["options"] = {{"x", "@RAW@"}};
+                 },
+                 "1e999"));
+       },
+       "JSON_NUMBER_RANGE"},
+      {"huge", [&] { zzjb::test::writeFile(w.config, good + std::string((4u << 20) + 1, ' ')); },
+       "FILE_TOO_LARGE"},
+      {"pipe",
+       [&] {
+         fs::remove(w.config);
+         ASSERT_EQ(::mkfifo(w.config.c_str(), 0600), 0);
+       },
+       "FILE_NOT_REGULAR"},
+      {"link to /dev/zero",
+       [&] {
+         fs::remove(w.config);
+         fs::create_symlink("/dev/zero", w.config);
+       },
+       "FILE_IS_LINK"},
+  };
+  double failed = 0;
+  for (const auto& c : cases) {
+    c.plant();
+    d.signal(SIGHUP);
+    ++failed;
+    ASSERT_TRUE(waitFor([&] { return failedReloads() >= failed; }, 10s)) << c.name << d.log();
+    EXPECT_TRUE(d.alive()) << c.name;
+    int status = 0;
+    json h = healthz(&status);
+    EXPECT_EQ(status, 200) << c.name;
+    EXPECT_EQ(h["status"], "degraded") << c.name << h.dump();
+    EXPECT_EQ(h["config"]["lastReloadFailed"], true) << c.name << h.dump();
+    EXPECT_EQ(h["config"]["reloads"], failed) << c.name << h.dump();
+    EXPECT_EQ(h["schools"].size(), 2u) << c.name << " the old configuration is kept: " << h.dump();
+    EXPECT_TRUE(zzjb::test::contains(d.log(), c.code)) << c.name << d.log();
+    fs::remove(w.config);
+  }
+  // Still passing with the old configuration, then a good one is taken.
+  ASSERT_TRUE(waitForPasses(passes() + 1)) << d.log();
+  zzjb::test::writeFile(w.config, good);
+  d.signal(SIGHUP);
+  ASSERT_TRUE(waitFor(
+      [&] { return value(metrics(), R"(zzjb_config_reloads_total{result="ok"})") == 1; }, 10s))
+      << d.log();
+  EXPECT_EQ(healthz()["config"]["lastReloadFailed"], false);
   auto stopped = d.stop();
   EXPECT_EQ(stopped.code, 0) << d.log();
 }

@@ -1,8 +1,10 @@
 // The CA-key commands as IT staff use them: `zzjb keyid`, `zzjb sign` (checked with the openssl
 // command line) and `zzjb identity check`, with key files, SoftHSM2 and the mock SKF token.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -138,6 +140,63 @@ TEST_P(KeyFiles, EncryptedKeyIsOpenedWithThePinFromAFile) {
 
 INSTANTIATE_TEST_SUITE_P(Algorithms, KeyFiles, ::testing::Values("sm2", "rsa", "ec"));
 
+// Issue 11 item 4: `sign --in` and certificate files are read bounded and regular-only
+// (docs/security.md): /dev/zero or a pipe is refused at once, a file over the limit names it.
+TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
+  TempDir tmp;
+  Pki pki{tmp.path(), "ec"};
+  pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
+  ASSERT_EQ(::mkfifo((tmp / "fifo").c_str(), 0600), 0);
+  const auto sign = [&](const fs::path& in) {
+    return run("timeout 60 " + kBin + " sign --key file:" + (tmp / "school.key").string() +
+               " --in " + in.string() + " --out " + (tmp / "data.sig").string());
+  };
+  for (const fs::path& special : {fs::path("/dev/zero"), tmp / "fifo"}) {
+    auto r = sign(special);
+    EXPECT_EQ(r.exitCode, 64) << special << r.err;
+    EXPECT_TRUE(contains(r.err, "the file to sign is not a regular file")) << r.err;
+    EXPECT_TRUE(contains(r.err, "[FILE_NOT_REGULAR]")) << r.err;
+    EXPECT_FALSE(fs::exists(tmp / "data.sig"));
+  }
+  { std::ofstream(tmp / "huge.bin").put('x'); }
+  fs::resize_file(tmp / "huge.bin", (64u << 20) + 1);  // sparse: no disk used
+  auto huge = sign(tmp / "huge.bin");
+  EXPECT_EQ(huge.exitCode, 64) << huge.err;
+  EXPECT_TRUE(contains(huge.err, "larger than 67108864 bytes")) << huge.err;
+  EXPECT_TRUE(contains(huge.err, "[FILE_TOO_LARGE]")) << huge.err;
+  EXPECT_FALSE(fs::exists(tmp / "data.sig"));
+
+  for (const fs::path& special : {fs::path("/dev/zero"), tmp / "fifo"}) {
+    auto k = run("timeout 60 " + kBin + " keyid --cert " + special.string());
+    EXPECT_EQ(k.exitCode, 77) << special << k.err;
+    EXPECT_TRUE(contains(k.err, "the certificate is not a regular file")) << k.err;
+    EXPECT_TRUE(contains(k.err, "[CERT_UNREADABLE]")) << k.err;
+  }
+  // A PIN file that is a pipe or over 4 KiB: refused (77) at once, never waited on.
+  writeFile(tmp / "data.bin", "nonce");
+  sh("openssl pkcs8 -topk8 -in " + (tmp / "school.key").string() + " -passout pass:753951 -out " +
+     (tmp / "school.enc.key").string());
+  { std::ofstream(tmp / "pin.big").put('7'); }
+  fs::resize_file(tmp / "pin.big", 4097);
+  fs::permissions(tmp / "pin.big", fs::perms::owner_read | fs::perms::owner_write);
+  fs::permissions(tmp / "fifo", fs::perms::owner_read | fs::perms::owner_write);
+  for (const char* pinFile : {"fifo", "pin.big"}) {
+    auto p = run("timeout 60 " + kBin + " sign --key file:" + (tmp / "school.enc.key").string() +
+                 " --pin-file " + (tmp / pinFile).string() + " --in " +
+                 (tmp / "data.bin").string() + " --out " + (tmp / "data.sig").string());
+    EXPECT_EQ(p.exitCode, 77) << pinFile << p.err;
+    EXPECT_TRUE(
+        contains(p.err, pinFile == std::string("fifo") ? "is not a file" : "larger than 4096"))
+        << p.err;
+    EXPECT_FALSE(fs::exists(tmp / "data.sig"));
+  }
+
+  { std::ofstream(tmp / "huge.pem").put('x'); }
+  fs::resize_file(tmp / "huge.pem", (1u << 20) + 1);
+  auto big = run("timeout 60 " + kBin + " keyid --cert " + (tmp / "huge.pem").string());
+  EXPECT_EQ(big.exitCode, 77) << big.err;
+  EXPECT_TRUE(contains(big.err, "larger than 1048576 bytes")) << big.err;
+}
 
 TEST(Keyid, ExtensionOidsCanBeConfigured) {
   TempDir tmp;
@@ -273,6 +332,16 @@ TEST_F(SoftHsm, KeyidReadsTheCertificateFromTheToken) {
   EXPECT_EQ(r.exitCode, 77) << r.err;
   EXPECT_TRUE(contains(r.out, "CN=school-rsa")) << r.out;
   EXPECT_TRUE(contains(r.out, "(none: the certificate has no keyID extension)"));
+}
+
+// keyid reads a token's certificate through a file: it is made in a new private directory under
+// $TMPDIR and removed before zzjb ends (docs/security.md, "Writing files").
+TEST_F(SoftHsm, KeyidLeavesNoCopyOfTheTokensCertificateInTmpdir) {
+  fs::create_directories(tmp_ / "tmpdir");
+  auto r = run(env_ + "TMPDIR=" + (tmp_ / "tmpdir").string() + " ZZJB_T_PIN=123456 " + kBin +
+               " keyid --key " + uri("school-rsa") + " --pin-env ZZJB_T_PIN");
+  EXPECT_TRUE(contains(r.out, "CN=school-rsa")) << r.out << r.err;
+  EXPECT_TRUE(fs::is_empty(tmp_ / "tmpdir")) << "a copy of the certificate was left behind";
 }
 
 TEST_F(SoftHsm, WrongPinIsRefusedWithoutEchoingIt) {

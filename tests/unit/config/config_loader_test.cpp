@@ -1,7 +1,11 @@
-// The configuration loader: JSON paths in every message, relative paths, the schema in step.
+// The configuration loader: JSON paths in every message, relative paths, the schema in step;
+// and hostile input (issue 11, docs/security.md): devices, pipes, huge files, deep nesting, 1e999,
+// integers that would wrap, school ids that name other places, a platform URL that is not https.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
@@ -174,6 +178,246 @@ TEST(Catalog, WrongOrganisationTypeIsAnError) {
   auto cat = loadCatalog(tmp / "c.json", "c.json", warnings);
   ASSERT_FALSE(cat);
   EXPECT_EQ(cat.error().where.jsonPath, "$.items[0].org.type");
+}
+
+// ---- Hostile input (issue 11) ----
+
+std::string nested(std::size_t depth) {
+  return std::string(depth, '[') + std::string(depth, ']');
+}
+
+// A configuration text with `raw` JSON put in as the first target's options.
+std::string withOptions(const std::string& raw) {
+  json s = kSchool;
+  s["majors"][0]["targets"][0]["options"] = "@OPTIONS@";
+  std::string text = json{{"schools", json::array({s})}}.dump();
+  return text.replace(text.find("\"@OPTIONS@\""), 11, raw);
+}
+
+TEST(ConfigHostile, DeepNestingInOptionsIsRefusedWithItsLineNotAStackOverflow) {
+  auto c = parseConfig("{\n\"x\": 1,\n" + withOptions("{\"a\": " + nested(100000) + "}").substr(1),
+                       ".", "zzjb.json");
+  EXPECT_FALSE(c.config);
+  ASSERT_EQ(c.findings.size(), 1U);
+  EXPECT_EQ(c.findings[0].code, "JSON_TOO_DEEP");
+  EXPECT_EQ(c.findings[0].kind, FindingKind::Config);
+  EXPECT_EQ(c.findings[0].where.line, 3U);
+  EXPECT_NE(c.findings[0].message.find("64"), std::string::npos) << c.findings[0].message;
+}
+
+TEST(ConfigHostile, DeepNestingInScheduleIsRefusedAndSixtyFourLevelsAreNot) {
+  auto deep = parseConfig("{\"schedule\": " + nested(65) + ", \"schools\": []}", ".", "z.json");
+  ASSERT_EQ(deep.findings.size(), 1U);
+  EXPECT_EQ(deep.findings[0].code, "JSON_TOO_DEEP");
+  auto fine = parseConfig("{\"schedule\": " + nested(63) + ", \"schools\": []}", ".", "z.json");
+  EXPECT_TRUE(fine.config);  // 63 arrays inside the top object: 64 levels
+}
+
+TEST(ConfigHostile, ANumberBeyondADoubleIsAFindingWithItsLine) {
+  json s = kSchool;
+  std::string text = json{{"schools", json::array({s})}}.dump(2);
+  text.replace(text.find("\"level\": 4"), 10, "\"level\": 7e999");
+  auto c = parseConfig(text, ".", "zzjb.json");
+  EXPECT_FALSE(c.config);
+  ASSERT_EQ(c.findings.size(), 1U);
+  EXPECT_EQ(c.findings[0].code, "JSON_NUMBER_RANGE");
+  const std::size_t line = static_cast<std::size_t>(
+      std::count(text.begin(), text.begin() + static_cast<long>(text.find("7e999")), '\n') + 1);
+  EXPECT_EQ(c.findings[0].where.line, line);
+  EXPECT_EQ(c.findings[0].message.find("7e999"), std::string::npos) << "no echo of the input";
+}
+
+TEST(ConfigHostile, ALevelThatWouldWrapToFourIsRefusedNotReadAsFour) {
+  for (const char* big :
+       {"4294967300", "18446744073709551615", "-4294967292", "9223372036854775807"}) {
+    json s = kSchool;
+    std::string text = json{{"schools", json::array({s})}}.dump();
+    text.replace(text.find("\"level\":4"), 9, std::string("\"level\":") + big);
+    auto c = parseConfig(text, ".", "zzjb.json");
+    ASSERT_TRUE(c.config) << big;
+    const Finding* f = find(c, "CONFIG_RANGE");
+    ASSERT_NE(f, nullptr) << big;
+    EXPECT_EQ(f->where.jsonPath, "$.schools[0].majors[0].targets[0].level");
+    EXPECT_EQ(f->severity, Severity::Error);
+    ASSERT_EQ(c.config->schools.size(), 1U);
+    EXPECT_TRUE(c.config->schools[0].majors[0].targets.empty()) << big << " was read as a level";
+  }
+}
+
+TEST(ConfigHostile, AFractionalLevelIsNotTruncated) {
+  json s = kSchool;
+  s["majors"][0]["targets"][0]["level"] = 4.5;
+  auto c = parseConfig(json{{"schools", json::array({s})}}.dump(), ".", "zzjb.json");
+  ASSERT_NE(find(c, "CONFIG_TYPE"), nullptr);
+  EXPECT_TRUE(c.config->schools[0].majors[0].targets.empty());
+}
+
+TEST(ConfigHostile, TimeoutAndCatalogLevelsAreRangeChecked) {
+  auto c = parseConfig(R"({"platform": {"timeoutSeconds": 4294967326}, "schools": []})", ".", "z");
+  const Finding* f = find(c, "CONFIG_RANGE");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->where.jsonPath, "$.platform.timeoutSeconds");
+  EXPECT_EQ(c.config->platform.timeoutSeconds, 30);
+
+  std::vector<Finding> warnings;
+  auto cat =
+      parseCatalog(R"({"items": [{"org": {"name": "x", "creditCode": "y", "type": "EMPLOYER"},
+      "occupations": [{"code": "4-04-05-01", "name": "n", "levels": [3, 4294967300]}]}]})",
+                   "cat.json", warnings);
+  ASSERT_FALSE(cat);
+  EXPECT_EQ(cat.error().code, "CONFIG_RANGE");
+  EXPECT_EQ(cat.error().where.jsonPath, "$.items[0].occupations[0].levels[1]");
+}
+
+TEST(ConfigHostile, AnEmptySchoolIdIsAnErrorNotASilentlyDroppedSchool) {
+  json s = kSchool;
+  s["id"] = "";
+  auto c = parseConfig(json{{"schools", json::array({s})}}.dump(), ".", "zzjb.json");
+  ASSERT_TRUE(c.config);
+  EXPECT_TRUE(c.config->schools.empty());
+  const Finding* f = find(c, "CONFIG_SCHOOL_ID");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::Error);
+  EXPECT_EQ(f->kind, FindingKind::Config);
+  EXPECT_EQ(f->where.jsonPath, "$.schools[0].id");
+  EXPECT_NE(f->message.find("empty"), std::string::npos);
+}
+
+TEST(ConfigHostile, SchoolIdsThatNameOtherPlacesAreRefusedAndTheSchoolLeftOut) {
+  for (const char* id :
+       {"../x", "/abs/path", "..", ".", ".hidden", "a/b", "a\\b", "x y", "-rf", "学校"}) {
+    json bad = kSchool;
+    bad["id"] = id;
+    json good = kSchool;
+    good["id"] = "xuhui-zz";
+    auto c = parseConfig(json{{"schools", json::array({bad, good})}}.dump(), ".", "zzjb.json");
+    ASSERT_TRUE(c.config) << id;
+    ASSERT_EQ(c.config->schools.size(), 1U) << id;
+    EXPECT_EQ(c.config->schools[0].id, "xuhui-zz");
+    const Finding* f = find(c, "CONFIG_SCHOOL_ID");
+    ASSERT_NE(f, nullptr) << id;
+    EXPECT_EQ(f->where.jsonPath, "$.schools[0].id");
+  }
+  EXPECT_FALSE(isValidSchoolId(std::string(65, 'a')));
+  for (const char* id : {"xuhui-zz", "s1", "A_b.c", "0"}) EXPECT_TRUE(isValidSchoolId(id)) << id;
+}
+
+TEST(ConfigHostile, BaseUrlMustBeHttpsWithAHost) {
+  for (const char* url :
+       {"http://127.0.0.1:8443", "ftp://x", "https://", "https:///path", "https://host?x=1",
+        "https://host#f", "https://user:pw@host", "https://host:0", "https://host:99999",
+        "https://host:", "https://ho st", "platform.example.cn"}) {
+    auto c = parseConfig(json{{"platform", {{"baseUrl", url}}}, {"schools", json::array()}}.dump(),
+                         ".", "zzjb.json");
+    const Finding* f = find(c, "CONFIG_BASE_URL");
+    ASSERT_NE(f, nullptr) << url;
+    EXPECT_EQ(f->kind, FindingKind::Config);
+    EXPECT_EQ(f->where.jsonPath, "$.platform.baseUrl");
+    EXPECT_NE(f->hint.find("https://"), std::string::npos);
+  }
+  for (const char* url : {"https://127.0.0.1:8443", "https://zzjb.rsj.sh.gov.cn/api/",
+                          "HTTPS://[::1]:9000", "https://localhost"}) {
+    EXPECT_FALSE(baseUrlProblem(url)) << url << ": " << *baseUrlProblem(url);
+  }
+}
+
+TEST(ConfigHostile, LongOrControlValuesAreNotEchoedAtLength) {
+  json s = kSchool;
+  s["level"] = std::string(5000, 'X') + "\x1b[31m";
+  auto c = parseConfig(json{{"schools", json::array({s})}}.dump(), ".", "zzjb.json");
+  const Finding* f = find(c, "CONFIG_ENUM");
+  ASSERT_NE(f, nullptr);
+  EXPECT_LT(f->message.size(), 120U) << f->message;
+  EXPECT_EQ(f->message.find('\x1b'), std::string::npos);
+}
+
+TEST(ConfigHostile, DevZeroAsConfigurationOrCatalogIsRefusedAsNotARegularFile) {
+  auto c = loadConfig("/dev/zero", "/dev/zero");
+  EXPECT_FALSE(c.config);
+  ASSERT_EQ(c.findings.size(), 1U);
+  EXPECT_EQ(c.findings[0].code, "FILE_NOT_REGULAR");
+  EXPECT_EQ(c.findings[0].kind, FindingKind::Config);
+  EXPECT_NE(c.findings[0].message.find("configuration"), std::string::npos);
+  std::vector<Finding> warnings;
+  auto cat = loadCatalog("/dev/zero", "/dev/zero", warnings);
+  ASSERT_FALSE(cat);
+  EXPECT_EQ(cat.error().code, "FILE_NOT_REGULAR");
+  EXPECT_EQ(cat.error().kind, FindingKind::Config);
+}
+
+TEST(ConfigHostile, AFifoIsRefusedWithoutWaitingForAWriter) {
+  TempDir tmp;
+  auto fifo = tmp / "zzjb.json";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto start = std::chrono::steady_clock::now();
+  auto c = loadConfig(fifo, "zzjb.json");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_EQ(c.findings.size(), 1U);
+  EXPECT_EQ(c.findings[0].code, "FILE_NOT_REGULAR");
+}
+
+TEST(ConfigHostile, AConfigurationOverItsLimitIsRefusedNamingTheLimit) {
+  TempDir tmp;
+  auto path = tmp / "zzjb.json";
+  test::writeFile(path, "{\"schools\": []," + std::string(4u << 20, ' ') + "}");
+  auto c = loadConfig(path, "zzjb.json");
+  ASSERT_EQ(c.findings.size(), 1U);
+  EXPECT_EQ(c.findings[0].code, "FILE_TOO_LARGE");
+  EXPECT_NE(c.findings[0].message.find(std::to_string(4u << 20)), std::string::npos)
+      << c.findings[0].message;
+}
+
+// docs/security.md, rule 3: never through a final symbolic link (a planted link to /dev/zero or to
+// a file of someone else's is refused by name).
+TEST(ConfigHostile, ALinkAsConfigurationIsRefusedByName) {
+  TempDir tmp;
+  test::writeFile(tmp / "real.json", json{{"schools", json::array({kSchool})}}.dump());
+  std::filesystem::create_symlink(tmp / "real.json", tmp / "zzjb.json");
+  auto c = loadConfig(tmp / "zzjb.json", "zzjb.json");
+  EXPECT_FALSE(c.config);
+  ASSERT_EQ(c.findings.size(), 1U);
+  EXPECT_EQ(c.findings[0].code, "FILE_IS_LINK");
+  EXPECT_EQ(c.findings[0].kind, FindingKind::Config);
+  EXPECT_NE(c.findings[0].hint.find("not a link"), std::string::npos) << c.findings[0].hint;
+}
+
+// What the fuzzer will try first: every input is a value (findings), never an exception.
+TEST(ConfigHostile, ParseConfigAndParseCatalogNeverThrowOnHostileBytes) {
+  const std::vector<std::string> inputs = {
+      "",
+      "\xEF\xBB\xBF",
+      std::string("{\"schools\": [\0]}", 15),
+      "{\"schools\": [{\"id\": \"\xC3\x28\"}]}",
+      "{\"\xFF\": 1}",
+      "-",
+      "1e999",
+      "[1e999]",
+      "{\"schools\": {}}",
+      "{\"schools\": [1, \"x\", null]}",
+      R"({"schools": [{"id": "a", "level": "SECONDARY", "majors": [{"targets": [{"level": -1e308}]}]}]})",
+      R"({"platform": {"baseUrl": 5, "timeoutSeconds": -9223372036854775808}, "schools": []})",
+      R"({"catalog": 1, "trustedCAs": "x", "certificateExtensions": [], "schools": []})",
+      std::string(70, '{'),
+      std::string(100000, '[')};
+  for (const auto& in : inputs) {
+    EXPECT_NO_THROW({
+      auto c = parseConfig(in, ".", "z.json");
+      for (const auto& f : c.findings) static_cast<void>(json(f.message).dump());
+    }) << in.substr(0, 40);
+    std::vector<Finding> warnings;
+    EXPECT_NO_THROW(static_cast<void>(parseCatalog(in, "c.json", warnings))) << in.substr(0, 40);
+  }
+}
+
+TEST(ConfigHostile, ParseCatalogRefusesDeepNestingAndHugeNumbers) {
+  std::vector<Finding> warnings;
+  auto deep = parseCatalog("{\"items\": " + nested(100000) + "}", "cat.json", warnings);
+  ASSERT_FALSE(deep);
+  EXPECT_EQ(deep.error().code, "JSON_TOO_DEEP");
+  auto huge = parseCatalog("{\"version\": 1e999, \"items\": []}", "cat.json", warnings);
+  ASSERT_FALSE(huge);
+  EXPECT_EQ(huge.error().code, "JSON_NUMBER_RANGE");
+  EXPECT_EQ(huge.error().where.line, 1U);
 }
 
 }  // namespace

@@ -60,6 +60,25 @@ TEST(DaemonSettings, OtherMistakes) {
   EXPECT_EQ(codes("not json"), "CONFIG_JSON@$ ");
 }
 
+// Issue 11: the daemon's own keys are read with the same bounds as the rest of the configuration.
+TEST(DaemonSettings, DeepNestingHugeNumbersAndWrappingDelaysAreFindingsNotCrashes) {
+  auto codes = [](const std::string& text) {
+    std::string out;
+    auto s = parseDaemonSettings(text, "zzjb.json", std::nullopt);
+    if (s) return out;
+    for (const auto& f : s.error()) out += f.code + "@" + f.where.jsonPath + " ";
+    return out;
+  };
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  EXPECT_EQ(codes(R"({"schedule": )" + deep + "}"), "CONFIG_JSON@$ ");
+  EXPECT_EQ(codes(R"({"schedule": "@daily", "x": 1e999})"), "CONFIG_JSON@$ ");
+  EXPECT_EQ(
+      codes(R"({"schedule": {"cron": "@daily", "randomDelaySeconds": 18446744073709551615}})"),
+      "CONFIG_RANGE@$.schedule.randomDelaySeconds ");
+  EXPECT_EQ(codes(R"({"schedule": {"cron": "@daily", "randomDelaySeconds": 4294967296}})"),
+            "CONFIG_RANGE@$.schedule.randomDelaySeconds ");
+}
+
 TEST(DaemonSettings, EveryNeedsNoSchedule) {
   auto s = parseDaemonSettings(R"({"schools": []})", "zzjb.json", 5);
   ASSERT_TRUE(s);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zzjb/core/config.hpp"
@@ -20,10 +21,37 @@ struct LoadedConfig {
 
 // `display` names the file in messages (usually the path as given on the command line).
 // Paths inside are resolved against the file's directory.
+// The file is read as files::readFile does (a regular file, at most files::kMaxConfigBytes, not
+// through a final link; a device or pipe is refused: FILE_*), then parsed by parseConfig.
 [[nodiscard]] LoadedConfig loadConfig(const std::filesystem::path& file, const std::string& display);
 
-// A catalog file in the platform's shape: {"version", "items": [{"org": {...}, "occupations": [...]}]}.
+// The configuration from its bytes, as if read from a file in `dir` (relative paths inside are
+// resolved against it); opens no file. For tests and the fuzzer. Never throws for any input:
+// JSON nested deeper than zzjb::json::kMaxDepth is JSON_TOO_DEEP, a number beyond a double
+// (1e999) JSON_NUMBER_RANGE, both with the line; integers outside their range CONFIG_RANGE,
+// a school id that is not a plain name CONFIG_SCHOOL_ID (the school is left out), a platform
+// URL that is not https://HOST… CONFIG_BASE_URL. See docs/security.md.
+[[nodiscard]] LoadedConfig parseConfig(std::string_view bytes, const std::filesystem::path& dir,
+                                       const std::string& display);
+
+// A catalog file in the platform's shape:
+//   {"version", "items": [{"org": {...}, "occupations": [...]}]}
+// Read at most files::kMaxCatalogBytes, a regular file only, then parsed by parseCatalog.
 [[nodiscard]] Result<Catalog> loadCatalog(const std::filesystem::path& file,
                                           const std::string& display, std::vector<Finding>& warnings);
+
+// The catalog from its bytes (tests, the fuzzer); opens no file; never throws. Levels are
+// integers from 1 to 5 (CONFIG_RANGE otherwise).
+[[nodiscard]] Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
+                                           std::vector<Finding>& warnings);
+
+// A school id as config/zzjb.schema.json has it: 1 to 64 of [A-Za-z0-9._-], the first a letter
+// or digit. So never empty, ".", "..", hidden, or holding a '/': an id names files and
+// directories (forms, credentials).
+[[nodiscard]] bool isValidSchoolId(std::string_view id);
+
+// What is wrong with a platform base URL (nullopt: nothing): it must be https:// with a host,
+// an optional port 1-65535 and path, and no user, query, fragment, space or control character.
+[[nodiscard]] std::optional<std::string> baseUrlProblem(std::string_view url);
 
 }  // namespace zzjb::config

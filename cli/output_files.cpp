@@ -1,0 +1,31 @@
+// The command line's output files: the directory checked, then one atomic write. See
+// output_files.hpp and docs/security.md ("Writing files").
+#include "output_files.hpp"
+
+#include <string>
+
+#include "zzjb/files/files.hpp"
+#include "zzjb/store/directory.hpp"
+
+namespace zzjb::cli {
+
+Result<void> writeOutputFile(const std::filesystem::path& path, std::string_view bytes,
+                             unsigned mode, std::string_view what) {
+  const std::string dirWhat = "directory of the " + std::string(what);
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  if (auto ok =
+          store::prepareDirectory(dir, {.create = false, .othersMayWrite = true, .what = dirWhat});
+      !ok) {
+    return ok;
+  }
+  return files::writeFileAtomic(path, bytes, {.mode = mode, .what = what});
+}
+
+void printOutputError(std::ostream& out, std::string_view command, const Finding& f) {
+  const std::string where = f.where.str();
+  out << command << ": " << where << (where.empty() ? "" : ": ") << f.message << " [" << f.code
+      << "]\n";
+  if (!f.hint.empty()) out << "  → " << f.hint << "\n";
+}
+
+}  // namespace zzjb::cli
