@@ -67,6 +67,16 @@ int cmdForms(const std::vector<std::string>& argv) {
     if (s.id == *schoolId) school = &s;
   }
   if (school == nullptr) {
+    // A school the loader left out for its id (`../x`, `/abs`, empty) is a configuration error:
+    // say why, with exit 78, rather than "no school" (docs/security.md).
+    bool refusedId = false;
+    for (const auto& f : in.findings) {
+      if (f.code != "CONFIG_SCHOOL_ID") continue;
+      refusedId = true;
+      std::cerr << "zzjb forms: " << f.where.str() << ": " << f.message << " [" << f.code << "]"
+                << (f.hint.empty() ? "" : "\n  → " + f.hint) << "\n";
+    }
+    if (refusedId) return kExitConfig;
     std::cerr << "zzjb forms: no school \"" << *schoolId << "\" in " << *configPath
               << " (schools: " << (known.empty() ? "none" : known) << ")\n";
     return kExitUsage;

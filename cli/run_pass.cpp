@@ -623,15 +623,24 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
 PassResult runPassFromFile(const std::string& configPath, const PassOptions& options,
                            PassObserver& observer) {
   auto loaded = config::loadConfig(configPath, configPath);
+  // The platform's settings serve every school: a bad baseUrl or pin, or a caBundle that holds no
+  // certificate, ends the pass before any school is tried, with exit 78 and what to fix — not a
+  // "platform refused" per target later (docs/security.md, "Configuration, catalog and
+  // certificates").
+  bool platformUnusable = false;
+  if (loaded.config) {
+    if (auto bundle = checkCaBundle(*loaded.config)) loaded.findings.push_back(std::move(*bundle));
+  }
   bool errors = false;
   for (const auto& f : loaded.findings) {
     if (f.severity != Severity::Error) continue;
     errors = true;
+    if (f.school.empty() && f.where.jsonPath.starts_with("$.platform")) platformUnusable = true;
     observer.log(Severity::Error, f.school,
                  (f.where.str().empty() ? configPath : f.where.str()) + ": " + f.message +
                      (f.hint.empty() ? "" : " — " + f.hint));
   }
-  if (!loaded.config || (errors && loaded.config->schools.empty())) {
+  if (!loaded.config || platformUnusable || (errors && loaded.config->schools.empty())) {
     PassResult r;
     r.exitCode = kExitConfig;
     r.findings = std::move(loaded.findings);

@@ -14,6 +14,16 @@ Finding uriError(std::string message, std::string hint) {
   return configFinding("KEY_URI", std::move(message), std::move(hint));
 }
 
+// A piece of the URI as a message may quote it: printable ASCII only, at most 40 characters, so
+// that a refusal is always valid UTF-8 and never carries much of what was written
+// (docs/security.md, rule 4; found by the key_uri fuzz harness).
+std::string shown(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 40)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  if (s.size() > 40) out += "…";
+  return out;
+}
+
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -55,17 +65,17 @@ std::optional<std::map<std::string, std::string>> attributes(std::string_view s,
     }
     auto eq = part.find('=');
     if (eq == std::string_view::npos) {
-      error = "attribute \"" + std::string(part) + "\" has no value";
+      error = "attribute \"" + shown(part) + "\" has no value";
       return std::nullopt;
     }
     std::string key(part.substr(0, eq));
     auto value = percentDecode(part.substr(eq + 1));
     if (!value) {
-      error = "attribute " + key + " has a broken %-escape";
+      error = "attribute " + shown(key) + " has a broken %-escape";
       return std::nullopt;
     }
     if (!out.emplace(key, *value).second) {
-      error = "attribute " + key + " is given twice";
+      error = "attribute " + shown(key) + " is given twice";
       return std::nullopt;
     }
     if (end == s.size()) break;
@@ -130,7 +140,7 @@ Result<KeyUri> parseKeyUri(const std::string& uri, const fs::path& baseDir) {
     if (!attrs) return std::unexpected(uriError("skf: URI: " + error, "write skf:lib=…;container=…"));
     for (const auto& [k, v] : *attrs) {
       if (k != "lib" && k != "dev" && k != "app" && k != "container") {
-        return std::unexpected(uriError("skf: URI has an unknown attribute \"" + k + "\"",
+        return std::unexpected(uriError("skf: URI has an unknown attribute \"" + shown(k) + "\"",
                                         "use lib=, dev=, app= and container="));
       }
     }
@@ -142,7 +152,7 @@ Result<KeyUri> parseKeyUri(const std::string& uri, const fs::path& baseDir) {
     }
     return out;
   }
-  return std::unexpected(uriError("unknown key URI scheme \"" + scheme + "\"",
+  return std::unexpected(uriError("unknown key URI scheme \"" + shown(scheme) + "\"",
                                   "use file:…, pkcs11:… or skf:…"));
 }
 

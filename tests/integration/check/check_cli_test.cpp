@@ -451,6 +451,27 @@ TEST(CheckHostile, ABaseUrlThatIsNotHttpsWithAHostIsAConfigurationError) {
   }
 }
 
+// Item 9: the same settings stop `zzjb run` before any school, as a configuration error (78)
+// that says what to fix — not a "platform refused" per target found only once online.
+TEST(CheckHostile, RunWithABadBaseUrlOrAnEmptyCaBundleStopsBeforeAnySchoolWithSeventyEight) {
+  TempDir tmp;
+  auto url = changedExample(tmp, [](json& c) { c["platform"]["baseUrl"] = "http://127.0.0.1:1"; });
+  auto r = run("timeout 60 " + std::string(ZZJB_BIN) + " run -c " + shellQuote(url.string()) +
+               " --log-format text");
+  EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out + r.err, "platform.baseUrl")) << r.out << r.err;
+  EXPECT_FALSE(contains(r.out + r.err, "平台拒绝了请求")) << r.out << r.err;
+
+  TempDir tmp2;
+  auto empty = changedExample(tmp2, [](json& c) { c["platform"]["caBundle"] = "keys/empty.pem"; });
+  writeFile(empty.parent_path() / "keys/empty.pem", "no certificate here\n");
+  auto e = run("timeout 60 " + std::string(ZZJB_BIN) + " run -c " + shellQuote(empty.string()) +
+               " --log-format text");
+  EXPECT_EQ(e.exitCode, 78) << e.out << e.err;
+  EXPECT_TRUE(contains(e.out + e.err, "holds no PEM certificate")) << e.out << e.err;
+  EXPECT_FALSE(contains(e.out + e.err, "平台拒绝了请求")) << e.out << e.err;
+}
+
 TEST(CheckHostile, ACaBundleThatIsADeviceOrHoldsNoCertificateIsAConfigurationError) {
   TempDir tmp;
   auto zero = changedExample(tmp, [](json& c) { c["platform"]["caBundle"] = "/dev/zero"; });

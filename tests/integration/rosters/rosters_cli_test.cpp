@@ -80,6 +80,8 @@ Outcome runLimited(const TempDir& tmp, const std::vector<std::string>& args, rli
 fs::path configWith(const TempDir& tmp, const fs::path& roster) {
   json cfg = json::parse(readFile(kSource / "config/zzjb.example.json"));
   cfg["catalog"] = (kSource / "config/catalog.example.json").string();
+  // The platform's CA bundle as an absolute path: without one, check is a configuration error.
+  cfg["platform"]["caBundle"] = (kSource / "config/keys/ca.pem").string();
   json school = cfg["schools"][0];
   school["rosters"] = json::array({roster.string()});
   school.erase("identity");

@@ -67,5 +67,29 @@ TEST(KeyUri, DescriptionCarriesNoSecret) {
   EXPECT_EQ(describeKeyUri(*u), "pkcs11 token t object o (/m.so)");
 }
 
+bool printableAscii(const std::string& s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+}
+
+// docs/security.md, rule 4; the regression fuzz/regressions/key_uri/invalid-utf8-echoed-in-refusal.
+TEST(KeyUri, ARefusalQuotesAtMostFortyPrintableCharactersOfTheUri) {
+  for (const std::string& uri : {std::string("\xff\xfe:x"), std::string("skf:lib=/l.so;\xc3(=1"),
+                          std::string("pkcs11:") + std::string(500, 'a') + "?module-path=/m.so",
+                          std::string("skf:lib=/l.so;") + std::string(300, 'k') + "=v"}) {
+    auto u = parseKeyUri(uri, "/");
+    ASSERT_FALSE(u.has_value()) << uri;
+    EXPECT_EQ(u.error().code, "KEY_URI");
+    const std::string& m = u.error().message;
+    EXPECT_LT(m.size(), 140u) << m;
+    std::string ascii = m;
+    if (auto at = ascii.find("…"); at != std::string::npos) ascii.erase(at, std::string("…").size());
+    EXPECT_TRUE(printableAscii(ascii)) << m;
+  }
+}
+
 }  // namespace
 }  // namespace zzjb::identity
