@@ -10,13 +10,25 @@ namespace {
 
 constexpr std::string_view kHarness = "key_uri";
 
-// The value of a pin-value attribute when it is at least 6 characters long and appears nowhere
-// else in the URI (so that finding it in a message can only mean the PIN was echoed).
+// The value of a pkcs11: URI's pin-value query attribute (RFC 7512: after '?', at an attribute
+// boundary) when it is at least 6 characters long and appears nowhere else in the URI, so that
+// finding it in a message can only mean the PIN was echoed. Elsewhere "pin-value=" is just text
+// (a file: path may hold it).
 std::string pinValueOf(std::string_view uri) {
-  const auto at = uri.find("pin-value=");
+  if (!uri.starts_with("pkcs11:")) return {};
+  const auto query = uri.find('?');
+  if (query == std::string_view::npos) return {};
+  std::size_t at = std::string_view::npos;
+  for (auto i = uri.find("pin-value=", query); i != std::string_view::npos;
+       i = uri.find("pin-value=", i + 1)) {
+    if (uri[i - 1] == '?' || uri[i - 1] == '&') {
+      at = i;
+      break;
+    }
+  }
   if (at == std::string_view::npos) return {};
   std::string_view rest = uri.substr(at + 10);
-  rest = rest.substr(0, rest.find_first_of(";&?#"));
+  rest = rest.substr(0, rest.find_first_of("&#"));
   if (rest.size() < 6 || uri.find(rest) != at + 10 || uri.find(rest, at + 11) != std::string_view::npos)
     return {};
   return std::string(rest);
