@@ -288,15 +288,8 @@ Result<RosterTable> readCsvBytes(std::string_view bytes, const std::string& disp
 
 Result<RosterTable> CsvReader::read(const std::filesystem::path& path,
                                     const std::string& display) const {
-  auto bytes = files::readFile(path, {limits_.maxFileBytes, "roster", false});
-  if (!bytes) {
-    Finding f = std::move(bytes.error());
-    f.where.file = display;
-    // A path that is a link, a device or missing is the configuration's (78); a roster too large
-    // is the data's (65), like every other limit of the file (docs/architecture.md).
-    if (f.code == "FILE_TOO_LARGE") f.kind = FindingKind::Data;
-    return std::unexpected(std::move(f));
-  }
+  auto bytes = detail::readRosterFile(path, display, limits_);
+  if (!bytes) return std::unexpected(std::move(bytes.error()));
   return readCsvBytes(*bytes, display, limits_);
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <expected>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -86,5 +87,13 @@ class TableBuilder {
   std::size_t firstSuppressedLine_ = 0;
   Severity suppressedMax_ = Severity::Info;
 };
+
+// The roster file's bytes (files::readFile: regular file, no final link, at most
+// limits.maxFileBytes), the finding pointing at `display`. A link, a device or a missing file is
+// the configuration's (78); a roster too large is the data's (65), like every other limit of the
+// file (docs/architecture.md, "Rosters in bounded memory").
+[[nodiscard]] Result<std::string> readRosterFile(const std::filesystem::path& path,
+                                                 const std::string& display,
+                                                 const RosterLimits& limits);
 
 }  // namespace zzjb::roster::detail

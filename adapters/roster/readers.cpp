@@ -8,10 +8,23 @@
 #include <cstdio>
 
 #include "internal.hpp"
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::roster {
 
 namespace detail {
+
+Result<std::string> readRosterFile(const std::filesystem::path& path, const std::string& display,
+                                   const RosterLimits& limits) {
+  auto bytes = files::readFile(path, {limits.maxFileBytes, "roster", false});
+  if (!bytes) {
+    Finding f = std::move(bytes.error());
+    f.where.file = display;
+    if (f.code == "FILE_TOO_LARGE") f.kind = FindingKind::Data;
+    return std::unexpected(std::move(f));
+  }
+  return bytes;
+}
 
 Finding rosterFinding(Severity severity, std::string code, const std::string& file,
                       std::size_t line, std::string message, std::string hint) {

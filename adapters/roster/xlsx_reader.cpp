@@ -12,7 +12,6 @@
 
 #include "internal.hpp"
 #include "zip_archive.hpp"
-#include "zzjb/files/files.hpp"
 #include "zzjb/roster/readers.hpp"
 
 namespace zzjb::roster {
@@ -445,15 +444,8 @@ Result<RosterTable> readXlsxBytes(std::string_view bytes, const std::string& dis
 
 Result<RosterTable> XlsxReader::read(const std::filesystem::path& path,
                                      const std::string& display) const {
-  auto bytes = files::readFile(path, {limits_.maxFileBytes, "roster", false});
-  if (!bytes) {
-    Finding f = std::move(bytes.error());
-    f.where.file = display;
-    // A path that is a link, a device or missing is the configuration's (78); a roster too large
-    // is the data's (65), like every other limit of the file (docs/architecture.md).
-    if (f.code == "FILE_TOO_LARGE") f.kind = FindingKind::Data;
-    return std::unexpected(std::move(f));
-  }
+  auto bytes = detail::readRosterFile(path, display, limits_);
+  if (!bytes) return std::unexpected(std::move(bytes.error()));
   return readXlsxBytes(*bytes, display, limits_);
 }
 
