@@ -21,7 +21,9 @@ std::string pinValueOf(std::string_view uri) {
   std::size_t at = std::string_view::npos;
   for (auto i = uri.find("pin-value=", query); i != std::string_view::npos;
        i = uri.find("pin-value=", i + 1)) {
-    if (uri[i - 1] == '?' || uri[i - 1] == '&') {
+    // The query starts at the first '?' only: a '?' later is part of a value (a module-path
+    // may hold "?pin-value=…" as text; found by the first ten-minute campaign).
+    if (i - 1 == query || uri[i - 1] == '&') {
       at = i;
       break;
     }
