@@ -105,6 +105,10 @@ int exitCodeFor(const SchoolOutcome& o) {
 
 // What to do about a failure that stopped a school, for the log line next to it.
 std::string failureHint(const PlatformFailure& f) {
+  if (f.code == "TLS" && f.message.find("platform.pinnedPublicKey") != std::string::npos) {
+    return "the platform's key is not the pinned one: if the platform changed its key, put the "
+           "new pin in platform.pinnedPublicKey (docs/platform-client.md, \"Connection\")";
+  }
   if (f.code == "TLS") {
     return "the platform's TLS certificate was not accepted: check platform.caBundle (for "
            "zzjb-mock, its --tls-out cert.pem)";

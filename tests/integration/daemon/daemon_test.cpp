@@ -532,6 +532,8 @@ TEST_F(DaemonTest, PinnedPublicKeyIsCheckedByTheConfigAndByEveryConnection) {
   r = zzjb("run -c " + cfg);
   EXPECT_EQ(r.exitCode, 78) << r.err;
   EXPECT_TRUE(zzjb::test::contains(r.err, "does not match platform.pinnedPublicKey")) << r.err;
+  EXPECT_TRUE(zzjb::test::contains(r.err, "put the new pin in platform.pinnedPublicKey")) << r.err;
+  EXPECT_FALSE(zzjb::test::contains(r.err, "check platform.caBundle")) << r.err;
 
   withPin(pinOf(mock_->caFile()));
   r = zzjb("run -c " + cfg);
