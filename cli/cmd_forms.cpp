@@ -8,7 +8,7 @@
 #include "output_files.hpp"
 #include "zzjb/core/forms.hpp"
 #include "zzjb/files/files.hpp"
-#include "zzjb/store/directory.hpp"
+#include "zzjb/files/directory.hpp"
 
 namespace zzjb::cli {
 
@@ -102,7 +102,7 @@ int cmdForms(const std::vector<std::string>& argv) {
     return kExitConfig;
   }
   const std::filesystem::path dir(*outDir);
-  if (auto ok = store::prepareDirectory(dir, {.create = true, .othersMayWrite = true,
+  if (auto ok = files::prepareDirectory(dir, {.create = true, .othersMayWrite = true,
                                               .what = "output directory"});
       !ok) {
     printOutputError(std::cerr, "zzjb forms", ok.error());

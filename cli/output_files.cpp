@@ -5,7 +5,7 @@
 #include <string>
 
 #include "zzjb/files/files.hpp"
-#include "zzjb/store/directory.hpp"
+#include "zzjb/files/directory.hpp"
 
 namespace zzjb::cli {
 
@@ -14,7 +14,7 @@ Result<void> writeOutputFile(const std::filesystem::path& path, std::string_view
   const std::string dirWhat = "directory of the " + std::string(what);
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   if (auto ok =
-          store::prepareDirectory(dir, {.create = false, .othersMayWrite = true, .what = dirWhat});
+          files::prepareDirectory(dir, {.create = false, .othersMayWrite = true, .what = dirWhat});
       !ok) {
     return ok;
   }

@@ -13,7 +13,7 @@ namespace zzjb::cli {
 // Writes `bytes` to `path` with files::writeFileAtomic (a new file of mode `mode` from the
 // start, renamed over the final name: a planted link is replaced, never followed; another
 // user's file is never written into), after checking that the directory holding it, and the
-// path to it, cannot be swapped by another user (store::prepareDirectory). The directory must
+// path to it, cannot be swapped by another user (files::prepareDirectory). The directory must
 // exist. `what` names the file in refusals ("report", "signature").
 [[nodiscard]] Result<void> writeOutputFile(const std::filesystem::path& path,
                                            std::string_view bytes, unsigned mode,

@@ -26,7 +26,7 @@
 #include "zzjb/identity/signers.hpp"
 #include "zzjb/identity/verify.hpp"
 #include "zzjb/platform/declaration_file.hpp"
-#include "zzjb/store/directory.hpp"
+#include "zzjb/files/directory.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::cli {
@@ -356,7 +356,7 @@ class StoreLock {
     p += ".lock";
     // The state directory is made (0700) and checked as the store does: the lock comes first.
     const auto dir = p.parent_path();
-    if (auto ok = store::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
+    if (auto ok = files::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
                                           {.create = true, .othersMayWrite = false,
                                            .what = "state directory"});
         !ok) {

@@ -9,7 +9,7 @@
 #include "db.hpp"
 #include "secret_key.hpp"
 #include "zzjb/core/identifiers.hpp"
-#include "zzjb/store/directory.hpp"
+#include "zzjb/files/directory.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::store {
@@ -687,7 +687,7 @@ Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path&
   // A first run makes the state directory, private (0700), as `StateDirectoryMode=` would; an
   // existing one must be ours and closed to others (docs/security.md, "Writing files").
   const auto dir = dbPath.parent_path();
-  if (auto ok = prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
+  if (auto ok = files::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
                                  {.create = true, .othersMayWrite = false,
                                   .what = "state directory"});
       !ok) {

@@ -1,7 +1,7 @@
 // adapters/files on real files: readFile's limits and refusals (FIFO, device, link, a file that
 // reads longer than it says), writeFileAtomic over a link, over another user's file, with mode
 // 0600 from the first byte, and when the rename fails; openForLoading and checkSafeDirectory
-// refusals. Also the directory rules of store::prepareDirectory and the store's secret key file,
+// refusals. Also the directory rules of files::prepareDirectory and the store's secret key file,
 // which follow the same rules (docs/security.md, "Writing files").
 #include "zzjb/files/files.hpp"
 
@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "test_support.hpp"
-#include "zzjb/store/directory.hpp"
+#include "zzjb/files/directory.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::test {
@@ -387,12 +387,12 @@ TEST(CheckSafeDirectory, RefusesADirectoryOwnedByAnotherUser) {
   EXPECT_EQ(r.error().code, "UNSAFE_OWNER");
 }
 
-// ---- store::prepareDirectory (output and state directories) ---------------------------------
+// ---- files::prepareDirectory (output and state directories) ---------------------------------
 
 TEST(PrepareDirectory, CreatesMissingDirectoriesPrivate) {
   TempDir tmp;
   const mode_t oldMask = ::umask(0);
-  auto r = store::prepareDirectory(tmp / "a" / "b", {.create = true});
+  auto r = files::prepareDirectory(tmp / "a" / "b", {.create = true});
   ::umask(oldMask);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(lstatOf(tmp / "a").st_mode & 07777, 0700U);
@@ -402,7 +402,7 @@ TEST(PrepareDirectory, CreatesMissingDirectoriesPrivate) {
 TEST(PrepareDirectory, WithoutCreateAMissingDirectoryIsNamed) {
   TempDir tmp;
   auto r =
-      store::prepareDirectory(tmp / "absent", {.create = false, .what = "directory of the report"});
+      files::prepareDirectory(tmp / "absent", {.create = false, .what = "directory of the report"});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "OUTPUT_DIR_NOT_FOUND");
   EXPECT_TRUE(contains(r.error().message, "directory of the report")) << r.error().message;
@@ -413,17 +413,17 @@ TEST(PrepareDirectory, AcceptsOurLinkAndAWritableTargetOnlyWhereAllowed) {
   TempDir tmp;
   fs::create_directories(tmp / "real");
   fs::create_symlink(tmp / "real", tmp / "link");
-  EXPECT_TRUE(store::prepareDirectory(tmp / "link", {}));
+  EXPECT_TRUE(files::prepareDirectory(tmp / "link", {}));
 
   ASSERT_EQ(::chmod((tmp / "real").c_str(), 0777), 0);
-  EXPECT_TRUE(store::prepareDirectory(tmp / "real", {.othersMayWrite = true}));
+  EXPECT_TRUE(files::prepareDirectory(tmp / "real", {.othersMayWrite = true}));
   auto state =
-      store::prepareDirectory(tmp / "real", {.othersMayWrite = false, .what = "state directory"});
+      files::prepareDirectory(tmp / "real", {.othersMayWrite = false, .what = "state directory"});
   ASSERT_FALSE(state);
   EXPECT_EQ(state.error().code, "UNSAFE_PERMISSIONS");
 
   writeFile(tmp / "file", "x");
-  auto notDir = store::prepareDirectory(tmp / "file", {.create = true});
+  auto notDir = files::prepareDirectory(tmp / "file", {.create = true});
   ASSERT_FALSE(notDir);
   EXPECT_EQ(notDir.error().code, "OUTPUT_NOT_DIRECTORY");
 }
@@ -434,14 +434,14 @@ TEST(PrepareDirectory, RefusesAnotherUsersLinkOrDirectoryAndCreatesNothingBelow)
   fs::create_directories(tmp / "elsewhere");
   fs::create_symlink(tmp / "elsewhere", tmp / "theirlink");
   ASSERT_EQ(::lchown((tmp / "theirlink").c_str(), kOtherUid, kOtherUid), 0);
-  auto link = store::prepareDirectory(tmp / "theirlink", {.create = true});
+  auto link = files::prepareDirectory(tmp / "theirlink", {.create = true});
   ASSERT_FALSE(link);
   EXPECT_EQ(link.error().code, "UNSAFE_OWNER");
   EXPECT_TRUE(contains(link.error().message, "symbolic link")) << link.error().message;
 
   fs::create_directories(tmp / "theirs");
   ASSERT_EQ(::chown((tmp / "theirs").c_str(), kOtherUid, kOtherUid), 0);
-  auto below = store::prepareDirectory(tmp / "theirs" / "out", {.create = true});
+  auto below = files::prepareDirectory(tmp / "theirs" / "out", {.create = true});
   ASSERT_FALSE(below);
   EXPECT_EQ(below.error().code, "UNSAFE_OWNER");
   EXPECT_FALSE(fs::exists(tmp / "theirs" / "out"));

@@ -12,7 +12,7 @@
 
 #include "zzjb/core/finding.hpp"
 
-namespace zzjb::store {
+namespace zzjb::files {
 
 struct DirectoryOptions {
   // Create the directory (and missing directories above it) with mode 0700 when absent, one
@@ -33,4 +33,4 @@ struct DirectoryOptions {
 [[nodiscard]] Result<void> prepareDirectory(const std::filesystem::path& dir,
                                             const DirectoryOptions& options = {});
 
-}  // namespace zzjb::store
+}  // namespace zzjb::files

@@ -1,6 +1,6 @@
 // Directories zzjb writes into, checked and made by path from the root down: see directory.hpp
 // and docs/security.md ("Writing files").
-#include "zzjb/store/directory.hpp"
+#include "zzjb/files/directory.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace zzjb::store {
+namespace zzjb::files {
 namespace {
 
 namespace fs = std::filesystem;
@@ -158,4 +158,4 @@ Result<void> prepareDirectory(const fs::path& dir, const DirectoryOptions& optio
   return walk(resolved, options, false);
 }
 
-}  // namespace zzjb::store
+}  // namespace zzjb::files
