@@ -1,4 +1,4 @@
-// zzjb-mock: the command line (PLATFORM-CONTRACT.md, "The mock's own surface"), TLS material,
+// zzjb-mock: the command line (docs/platform-api.md, "The server (`zzjb-mock`)"), TLS material,
 // the port file and the state file around serve(). No Beast here: it compiles in server.cpp.
 #include <algorithm>
 #include <charconv>

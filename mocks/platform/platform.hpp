@@ -1,4 +1,4 @@
-// zzjb-mock's platform: the state and rules of PLATFORM-CONTRACT.md behind one request → response
+// zzjb-mock's platform: the state and rules of docs/platform-api.md behind one request → response
 // function, with no networking (the server in server.cpp does TLS, connections, faults and the
 // journal). Implemented independently of adapters/platform, so that the two check each other.
 #pragma once

@@ -1,5 +1,5 @@
-// The engine: one pass over one school, as a reconciliation (ARCHITECTURE.md, "How one pass
-// flows"). Desired state (config, rosters, evaluations → evaluateSchool's SchoolResult) against
+// The engine: one pass over one school, as a reconciliation (docs/architecture.md, "The
+// engine: one pass as a reconciliation"). Desired state (config, rosters, evaluations → evaluateSchool's SchoolResult) against
 // recorded state (StateStore) against observed state (PlatformClient). Each step asks "what is
 // missing?" and does only that:
 //

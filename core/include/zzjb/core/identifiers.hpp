@@ -1,4 +1,4 @@
-// Identifier checks from DOMAIN.md: 居民身份证号 (GB 11643-1999), 统一社会信用代码 (GB 32100-2015),
+// Identifier checks: 居民身份证号 (GB 11643-1999), 统一社会信用代码 (GB 32100-2015),
 // mobile numbers and 职业编码. Each check says precisely what is wrong, never echoing a full ID.
 #pragma once
 

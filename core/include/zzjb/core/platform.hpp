@@ -1,6 +1,6 @@
 // Port: the self-service platform (自助经办平台) as the engine sees it — typed calls, no HTTP.
 // adapters/platform implements it on libcurl (TLS, signed submissions, retries, re-login); core
-// unit tests implement it in memory. PLATFORM-CONTRACT.md and docs/platform-api.md are the wire.
+// unit tests implement it in memory. docs/platform-api.md is the wire.
 //
 // Every call either returns the platform's answer or a PlatformFailure that says whether trying
 // again later can help (Unavailable) or not (Final, Identity, Protocol). Retries, backoff,
