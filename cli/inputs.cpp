@@ -1,16 +1,12 @@
 // Reading the offline inputs for the commands.
 #include "inputs.hpp"
 
-#include <openssl/bio.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
 #include <ctime>
 #include <filesystem>
 
 #include "zzjb/config/loader.hpp"
 #include "zzjb/files/files.hpp"
+#include "zzjb/identity/verify.hpp"
 #include "zzjb/roster/readers.hpp"
 
 namespace zzjb::cli {
@@ -133,26 +129,6 @@ CertificateFacts readSchoolCertificate(const School& school, const Date& today,
   return facts;
 }
 
-namespace {
-
-// How many PEM certificates OpenSSL reads from `pem` (stops at the first that is not one).
-std::size_t pemCertificateCount(const std::string& pem) {
-  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  if (bio == nullptr) return 0;
-  std::size_t n = 0;
-  for (;;) {
-    X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-    if (cert == nullptr) break;
-    X509_free(cert);
-    ++n;
-  }
-  BIO_free(bio);
-  ERR_clear_error();
-  return n;
-}
-
-}  // namespace
-
 std::optional<Finding> checkCaBundle(const Config& config) {
   const std::string& path = config.platform.caBundle;
   if (path.empty()) return std::nullopt;
@@ -168,7 +144,7 @@ std::optional<Finding> checkCaBundle(const Config& config) {
                 ": zzjb run cannot verify the platform's TLS certificate";
     return f;
   }
-  if (pemCertificateCount(*bytes) == 0) {
+  if (identity::countPemCertificates(*bytes) == 0) {
     f.message = path +
                 " holds no PEM certificate: zzjb run cannot verify the platform's TLS "
                 "certificate";

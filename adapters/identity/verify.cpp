@@ -50,18 +50,23 @@ Result<T> guarded(const std::string& display, Body&& body) {
   }
 }
 
+// Every certificate in PEM text, in order, up to the first that is not one.
+std::vector<ossl::X509Ptr> pemCertificates(std::string_view bytes) {
+  std::vector<ossl::X509Ptr> certs;
+  ossl::BioPtr bio = ossl::memoryBio(bytes);
+  while (bio) {
+    ossl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) break;
+    certs.push_back(std::move(cert));
+  }
+  ERR_clear_error();  // the end of the text reads as "no start line"
+  return certs;
+}
+
 // Every certificate in PEM text (the leaf first), or the one DER certificate.
 std::vector<ossl::X509Ptr> parseCertificates(std::string_view bytes) {
   std::vector<ossl::X509Ptr> certs;
-  if (bytes.find("-----BEGIN") != std::string_view::npos) {
-    ossl::BioPtr bio = ossl::memoryBio(bytes);
-    while (bio) {
-      ossl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-      if (!cert) break;
-      certs.push_back(std::move(cert));
-    }
-    ERR_clear_error();  // the end of the text reads as "no start line"
-  }
+  if (bytes.find("-----BEGIN") != std::string_view::npos) certs = pemCertificates(bytes);
   if (certs.empty()) {
     if (ossl::X509Ptr cert = ossl::parseCertificate(bytes)) certs.push_back(std::move(cert));
   }
@@ -296,5 +301,7 @@ Result<std::string> readCertificatePem(const std::filesystem::path& path,
                                        const std::string& display) {
   return guarded<std::string>(display, [&] { return readPem(path, display); });
 }
+
+std::size_t countPemCertificates(std::string_view text) { return pemCertificates(text).size(); }
 
 }  // namespace zzjb::identity

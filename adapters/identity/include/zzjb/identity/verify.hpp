@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zzjb/core/finding.hpp"
@@ -43,5 +44,9 @@ struct ChainCheck {
 // Reads a PEM or DER certificate file as PEM text.
 [[nodiscard]] Result<std::string> readCertificatePem(const std::filesystem::path& path,
                                                      const std::string& display);
+
+// How many PEM certificates OpenSSL reads from `text`, in order, up to the first that is not
+// one (a CA bundle such as platform.caBundle; DER is not counted).
+[[nodiscard]] std::size_t countPemCertificates(std::string_view text);
 
 }  // namespace zzjb::identity
