@@ -118,6 +118,9 @@ std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& pa
     if (errors.empty()) errors.push_back(configFinding("CONFIG_UNREADABLE", "cannot use " + path));
     return std::unexpected(errors);
   }
+  // The platform's CA bundle is read as a pass will read it, as `zzjb run` does before any
+  // school (docs/security.md, "Configuration, catalog and certificates").
+  if (auto bundle = checkCaBundle(*loaded.config)) errors.push_back(std::move(*bundle));
   auto settings = parseDaemonSettings(*bytes, path, every);
   if (!settings) errors.insert(errors.end(), settings.error().begin(), settings.error().end());
   if (!errors.empty()) return std::unexpected(errors);

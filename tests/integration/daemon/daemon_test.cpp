@@ -541,6 +541,24 @@ TEST_F(DaemonTest, PinnedPublicKeyIsCheckedByTheConfigAndByEveryConnection) {
   EXPECT_FALSE(zzjb::test::contains(r.err, "pinnedPublicKey")) << r.err;
 }
 
+// Issue 11 item 9: a caBundle in which no certificate can be read stops the daemon at start with
+// 78 and the finding, as `zzjb run` stops before any school — not a TLS failure every pass.
+TEST_F(DaemonTest, ACaBundleWithoutACertificateStopsTheDaemonAtStartWithSeventyEight) {
+  RunWorld w = makeWorld(2);
+  json c = json::parse(zzjb::test::readFile(w.config));
+  const fs::path empty = w.config.parent_path() / "no-certificate.pem";
+  zzjb::test::writeFile(empty, "no certificate here\n");
+  c["platform"]["caBundle"] = empty.string();
+  zzjb::test::writeFile(w.config, c.dump(2));
+  DaemonProcess& d = startDaemon(w, {"--every", "3600"}, {}, /*metrics=*/false);
+  EXPECT_TRUE(waitFor([&] { return !d.alive(); }, 10s)) << "the daemon did not exit by itself";
+  const auto stopped = d.stop(SIGTERM, 1s);
+  EXPECT_EQ(stopped.code, 78) << d.log();
+  EXPECT_TRUE(zzjb::test::contains(d.log(), "CA_BUNDLE_UNREADABLE") ||
+              zzjb::test::contains(d.log(), "holds no PEM certificate"))
+      << d.log();
+}
+
 // Must-show 1 (SIGHUP) and 2: a broken configuration on SIGHUP — not JSON, then a cron schedule
 // out of range — is logged and counted, /healthz says degraded, and the daemon keeps running and
 // passing with the configuration it had; a good one then takes effect (a school removed).
