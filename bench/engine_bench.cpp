@@ -271,8 +271,8 @@ SchoolOutcome runPass(const Fixture& fx, StateStore& store, AcceptingPlatform& p
     ++times->shaCalls;
     return h;
   };
-  svc.sleep = [](int) {};
-  svc.nowUtc = [] { return std::string("2026-11-27T01:00:00.000Z"); };
+  static FakeClock clock{*parseIsoMoment("2026-11-27T01:00:00.000Z")};
+  svc.clock = &clock;
   EngineOptions opt;
   opt.today = bench::kToday;
   opt.maxBatchRows = 5000;

@@ -15,6 +15,7 @@
 #include "inputs.hpp"
 #include "output_files.hpp"
 #include "report_json.hpp"
+#include "zzjb/core/clock.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::cli {
@@ -35,11 +36,9 @@ const std::vector<OptionSpec>& reportOptions() {
 
 // Now in Asia/Shanghai, for people: "2026-11-27 19:09".
 std::string shanghaiNow() {
-  std::time_t now = std::time(nullptr) + 8 * 3600;  // Asia/Shanghai has no daylight saving
-  std::tm tm{};
-  gmtime_r(&now, &tm);
+  const CivilTime t = shanghaiTime(SystemClock().now());
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  std::snprintf(buf, sizeof buf, "%s %02d:%02d", t.date.iso().c_str(), t.hour, t.minute);
   return buf;
 }
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "zzjb/config/loader.hpp"
+#include "zzjb/core/clock.hpp"
 #include "zzjb/files/files.hpp"
 #include "zzjb/identity/verify.hpp"
 #include "zzjb/roster/readers.hpp"
@@ -194,10 +195,7 @@ std::optional<Date> todayFrom(const std::optional<std::string>& arg, std::string
     if (!d) error = "--today wants a date as YYYY-MM-DD, got \"" + *arg + "\"";
     return d;
   }
-  std::time_t now = std::time(nullptr) + 8 * 3600;  // Asia/Shanghai has no daylight saving
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  return Date{tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+  return SystemClock().today();
 }
 
 }  // namespace zzjb::cli

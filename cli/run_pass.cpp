@@ -32,18 +32,6 @@
 namespace zzjb::cli {
 namespace {
 
-std::string nowUtc() {
-  using namespace std::chrono;
-  auto now = system_clock::now();
-  std::time_t t = system_clock::to_time_t(now);
-  auto ms = duration_cast<milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  return buf;
-}
 
 // A finding that stops a whole school: anything but a roster row's own problem. A bad row only
 // excludes its student (INVALID_DATA in the evaluation); the rest of the school still goes through.
@@ -408,8 +396,11 @@ class StoreLock {
 
 PassResult runPass(const Config& config, const PassOptions& options, PassObserver& observer) {
   PassResult result;
-  std::string error;
-  std::optional<Date> today = options.today ? options.today : todayFrom(std::nullopt, error);
+  SystemClock systemClock;
+  std::optional<ClockWithToday> withToday;
+  if (options.today) withToday.emplace(systemClock, *options.today);
+  Clock& clock = withToday ? static_cast<Clock&>(*withToday) : systemClock;
+  std::optional<Date> today = clock.today();
 
   std::optional<Catalog> catalog;
   if (!config.catalogPath.empty()) {
@@ -516,8 +507,7 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
     services.types = &plugins.registry();
     services.writeXlsx = [](const DeclarationSheet& s) { return platform::writeDeclarationXlsx(s); };
     services.sha256Hex = [](std::string_view b) { return platform::sha256Hex(b); };
-    services.sleep = [](int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); };
-    services.nowUtc = nowUtc;
+    services.clock = &clock;
     services.onEvent = [&observer](const EngineEvent& e) { observer.onEngineEvent(e); };
     EngineOptions engineOptions;
     engineOptions.today = *today;
@@ -540,13 +530,13 @@ PassResult runPass(const Config& config, const PassOptions& options, PassObserve
             auto opened = openSchoolKey(config, school);
             if (!opened) {
               // What the refusal tells about the PIN (locked, final try, tries left) is kept.
-              if (auto pin = pinFactFromFinding(opened.error(), nowUtc())) {
+              if (auto pin = pinFactFromFinding(opened.error(), SystemClock().nowUtc())) {
                 recordPin(st, school.id, *pin, observer);
               }
               return std::unexpected(failureFromFinding(opened.error(), PlatformFailureKind::Identity));
             }
             key = std::move(*opened);
-            recordPin(st, school.id, PinFact{key->signer->pinStatus(), "OK", nowUtc()}, observer);
+            recordPin(st, school.id, PinFact{key->signer->pinStatus(), "OK", SystemClock().nowUtc()}, observer);
             platform::ClientOptions co;
             co.baseUrl = config.platform.baseUrl;
             co.caBundle = config.platform.caBundle;

@@ -27,6 +27,7 @@
 #include <system_error>
 
 #include "openssl_util.hpp"
+#include "zzjb/core/clock.hpp"
 #include "zzjb/files/files.hpp"
 
 namespace zzjb::identity {
@@ -274,13 +275,7 @@ long daysLeft(const CertificateInfo& cert, std::time_t now) {
 }
 
 std::string shanghaiDate(std::time_t t) {
-  constexpr std::time_t kUtcPlus8 = 8 * 3600;
-  const std::time_t local = t + kUtcPlus8;
-  std::tm tm{};
-  if (gmtime_r(&local, &tm) == nullptr) return {};
-  std::array<char, 32> buf{};
-  std::size_t n = std::strftime(buf.data(), buf.size(), "%Y-%m-%d", &tm);
-  return std::string(buf.data(), n);
+  return shanghaiTime(static_cast<UnixMs>(t) * 1000).date.iso();
 }
 
 }  // namespace zzjb::identity

@@ -13,6 +13,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "zzjb/core/clock.hpp"
 #include "zzjb/json/bounded.hpp"
 
 namespace zzjb::platform::wire {
@@ -184,15 +185,7 @@ std::string randomHex(std::size_t bytes) {
   return hex(buf);
 }
 
-std::string rfc3339Now() {
-  const std::time_t now =
-      std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) + 8 * 3600;
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  std::array<char, 40> buf{};
-  std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%S+08:00", &tm);
-  return buf.data();
-}
+std::string rfc3339Now() { return isoShanghai(SystemClock().now()); }
 
 std::string redact(std::string_view text) {
   std::string out;

@@ -61,4 +61,29 @@ std::optional<Date> Date::parseCompact(std::string_view s) {
 
 int graduationYearOn(const Date& today) { return today.month >= 9 ? today.year + 1 : today.year; }
 
+// H. Hinnant's days_from_civil and civil_from_days.
+long daysSinceEpoch(const Date& date) {
+  int y = date.year;
+  const int m = date.month;
+  y -= m <= 2 ? 1 : 0;
+  const long era = (y >= 0 ? y : y - 399) / 400;
+  const long yoe = y - era * 400;
+  const long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + date.day - 1;
+  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Date dateFromDaysSinceEpoch(long z) {
+  z += 719468;
+  const long era = (z >= 0 ? z : z - 146096) / 146097;
+  const long doe = z - era * 146097;
+  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const long mp = (5 * doy + 2) / 153;
+  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  const int y = static_cast<int>(yoe + era * 400 + (m <= 2 ? 1 : 0));
+  return Date{y, m, d};
+}
+
 }  // namespace zzjb

@@ -99,10 +99,10 @@ SchoolOutcome runSchoolPass(const SchoolInput& input, const EngineServices& serv
   bool missingService =
       !options.dryRun && (!services.sha256Hex || !services.writeXlsx);
   if (input.school == nullptr || input.evaluation == nullptr || services.store == nullptr ||
-      missingService) {
+      services.clock == nullptr || missingService) {
     failed.findings.push_back(configFinding(
         "ENGINE_INPUT",
-        "the engine needs a school, its evaluation, a state store, sha256Hex and writeXlsx",
+        "the engine needs a school, its evaluation, a state store, a clock, sha256Hex and writeXlsx",
         "this is a bug in zzjb: please report it"));
     return failed;
   }

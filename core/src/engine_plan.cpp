@@ -58,7 +58,7 @@ Pass::Pass(const SchoolInput& in, const EngineServices& svc, const EngineOptions
       platform_(svc.platform) {}
 
 SchoolOutcome Pass::run() {
-  startedAt_ = svc_.nowUtc ? svc_.nowUtc() : std::string();
+  startedAt_ = svc_.clock->nowUtc();
   out_.school = school_.id;
   emit(EngineEvent::Kind::SchoolStarted, "", school_.name);
   targets_ = buildTargets(eval_, svc_.types, opt_.today);
@@ -318,7 +318,7 @@ void Pass::recordPass() {
   PassRecord p;
   p.school = school_.id;
   p.startedAt = startedAt_;
-  p.finishedAt = svc_.nowUtc ? svc_.nowUtc() : std::string();
+  p.finishedAt = svc_.clock->nowUtc();
   p.outcome = schoolOutcomeName(out_.kind);
   p.summary = out_.summary();
   p.creatingRequests = out_.creatingRequests;
@@ -403,7 +403,7 @@ void Pass::checkpoint(std::string_view point) {
 }
 
 void Pass::sleepMs(int ms) {
-  if (svc_.sleep) svc_.sleep(ms);
+  svc_.clock->sleepFor(std::chrono::milliseconds(ms));
 }
 
 TargetWork* Pass::findTarget(std::string_view key) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "zzjb/core/clock.hpp"
 #include "zzjb/core/domain.hpp"
 #include "zzjb/core/engine.hpp"
 #include "zzjb/core/identifiers.hpp"
@@ -19,29 +20,6 @@ namespace {
 
 constexpr std::string_view kCentrePhone = "市职鉴中心 62748577-4112";
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-long daysFromCivil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const long yoe = y - era * 400;
-  const long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-Date civilFromDays(long z) {
-  z += 719468;
-  const long era = (z >= 0 ? z : z - 146096) / 146097;
-  const long doe = z - era * 146097;
-  const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const long mp = (5 * doy + 2) / 153;
-  const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  const int y = static_cast<int>(yoe + era * 400 + (m <= 2 ? 1 : 0));
-  return Date{y, m, d};
-}
-
 std::optional<int> number(std::string_view s) {
   int v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -49,27 +27,13 @@ std::optional<int> number(std::string_view s) {
   return v;
 }
 
-// "YYYY-MM-DDTHH:MM…" (UTC) → the Shanghai date and "HH:MM".
-struct ShanghaiTime {
-  Date date;
-  int hour = 0;
-  int minute = 0;
-};
-std::optional<ShanghaiTime> shanghaiTime(std::string_view utc) {
-  if (utc.size() < 16 || utc[10] != 'T' || utc[13] != ':') return std::nullopt;
-  auto date = Date::parseIso(utc.substr(0, 10));
-  auto h = number(utc.substr(11, 2));
-  auto m = number(utc.substr(14, 2));
-  if (!date || !h || !m || *h > 23 || *m > 59) return std::nullopt;
-  // Times the store writes end in Z; one that names +08:00 already is Shanghai's.
-  const bool local = utc.find("+08:00") != std::string_view::npos;
-  int hour = *h + (local ? 0 : 8);
-  long day = daysFromCivil(date->year, date->month, date->day);
-  if (hour >= 24) {
-    hour -= 24;
-    ++day;
-  }
-  return ShanghaiTime{civilFromDays(day), hour, *m};
+// "YYYY-MM-DDTHH:MM…Z" (or "+08:00") → the Shanghai civil time. A time without a zone is UTC,
+// as the store writes it.
+std::optional<CivilTime> shanghaiTimeOf(std::string_view utc) {
+  auto t = parseIsoMoment(utc);
+  if (!t && utc.size() >= 16) t = parseIsoMoment(std::string(utc.substr(0, 16)) + "Z");
+  if (!t) return std::nullopt;
+  return shanghaiTime(*t);
 }
 
 std::string twoDigits(int v) {
@@ -806,17 +770,17 @@ std::optional<PinFact> pinFactFromFinding(const Finding& finding, std::string_vi
 }
 
 long daysBetween(const Date& from, const Date& to) {
-  return daysFromCivil(to.year, to.month, to.day) - daysFromCivil(from.year, from.month, from.day);
+  return daysSinceEpoch(to) - daysSinceEpoch(from);
 }
 
 std::optional<Date> shanghaiDateOf(std::string_view utcTime) {
-  auto t = shanghaiTime(utcTime);
+  auto t = shanghaiTimeOf(utcTime);
   if (!t) return std::nullopt;
   return t->date;
 }
 
 std::string shanghaiTimeText(std::string_view utcTime) {
-  auto t = shanghaiTime(utcTime);
+  auto t = shanghaiTimeOf(utcTime);
   if (!t) return std::string(utcTime);
   return t->date.iso() + " " + twoDigits(t->hour) + ":" + twoDigits(t->minute);
 }

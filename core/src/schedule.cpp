@@ -256,17 +256,16 @@ Result<CronSchedule> parseCron(std::string_view expression) {
 
 std::optional<std::int64_t> nextFireTime(const CronSchedule& s, std::int64_t afterUnixSeconds) {
   using namespace std::chrono;
-  // Work in Shanghai wall-clock seconds: (UTC + 8 h), as if that were UTC.
-  const std::int64_t local = afterUnixSeconds + kShanghaiOffsetSeconds;
-  const std::int64_t firstMinute = floorDiv(local, 60) + 1;  // strictly after
-  std::int64_t day = floorDiv(firstMinute, 1440);
-  int minuteOfDay = static_cast<int>(firstMinute - day * 1440);
+  // Walk Shanghai's calendar from the first whole minute strictly after the moment.
+  const CivilTime start = shanghaiTime((floorDiv(afterUnixSeconds, 60) + 1) * 60'000);
+  long day = daysSinceEpoch(start.date);
+  int minuteOfDay = start.hour * 60 + start.minute;
   constexpr int kMaxDays = 366 * 10;
   for (int n = 0; n < kMaxDays; ++n, ++day, minuteOfDay = 0) {
+    const Date date = dateFromDaysSinceEpoch(day);
     const sys_days sd{days{day}};
-    const year_month_day ymd{sd};
-    const unsigned month = static_cast<unsigned>(ymd.month());
-    const unsigned dom = static_cast<unsigned>(ymd.day());
+    const auto month = static_cast<unsigned>(date.month);
+    const auto dom = static_cast<unsigned>(date.day);
     const unsigned dow = weekday{sd}.c_encoding();
     if (!s.months.test(month)) continue;
     const bool domMatch = s.daysOfMonth.test(dom);
@@ -280,24 +279,13 @@ std::optional<std::int64_t> nextFireTime(const CronSchedule& s, std::int64_t aft
     for (int m = minuteOfDay; m < 1440; ++m) {
       if (s.hours.test(static_cast<std::size_t>(m / 60)) &&
           s.minutes.test(static_cast<std::size_t>(m % 60))) {
-        return (day * 1440 + m) * 60 - kShanghaiOffsetSeconds;
+        return fromShanghaiTime(CivilTime{date, m / 60, m % 60, 0, 0}) / 1000;
       }
     }
   }
   return std::nullopt;
 }
 
-std::string shanghaiIsoTime(std::int64_t unixSeconds) {
-  using namespace std::chrono;
-  const std::int64_t local = unixSeconds + kShanghaiOffsetSeconds;
-  const std::int64_t day = floorDiv(local, 86400);
-  const auto secs = static_cast<int>(local - day * 86400);
-  const year_month_day ymd{sys_days{days{day}}};
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+08:00",
-                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), secs / 3600, secs / 60 % 60, secs % 60);
-  return buf;
-}
+std::string shanghaiIsoTime(std::int64_t unixSeconds) { return isoShanghai(unixSeconds * 1000); }
 
 }  // namespace zzjb

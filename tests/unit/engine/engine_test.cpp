@@ -233,8 +233,7 @@ class Engine : public ::testing::Test {
       return written.back();
     };
     svc.sha256Hex = fakeSha;
-    svc.sleep = [this](int ms) { slept += ms; };
-    svc.nowUtc = [] { return std::string("2026-11-27T01:00:00.000Z"); };
+    svc.clock = &clock;
     svc.onEvent = [this](const EngineEvent& e) { events.push_back(e); };
     EngineOptions opt;
     opt.today = kToday;
@@ -308,7 +307,7 @@ class Engine : public ::testing::Test {
   SchoolResult eval;
   std::vector<EngineEvent> events;
   std::vector<std::string> written;
-  int slept = 0;
+  FakeClock clock{*parseIsoMoment("2026-11-27T01:00:00.000Z")};
   std::function<void(std::string_view)> hook;
 };
 
@@ -376,7 +375,7 @@ TEST_F(Engine, FirstPassDeclaresEveryEligibleStudentOnceInChunksOfAtMostMaxBatch
   ASSERT_TRUE(last && *last);
   EXPECT_EQ((*last)->outcome, "PROGRESSED");
   EXPECT_EQ((*last)->creatingRequests, 6U);
-  EXPECT_GT(slept, 0) << "polls wait between attempts";
+  EXPECT_GT(clock.slept().count(), 0) << "polls wait between attempts";
 }
 
 TEST_F(Engine, SheetHasTheFifteenStandardColumnsThenThePluginsColumns) {

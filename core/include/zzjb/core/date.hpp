@@ -25,6 +25,9 @@ struct Date {
 };
 
 [[nodiscard]] bool isLeapYear(int year);
+// Days since 1970-01-01 of a date (proleptic Gregorian), and back.
+[[nodiscard]] long daysSinceEpoch(const Date& d);
+[[nodiscard]] Date dateFromDaysSinceEpoch(long days);
 [[nodiscard]] int daysInMonth(int year, int month);
 
 // The graduation year whose academic year contains `today`: the academic year ends on 31 August,

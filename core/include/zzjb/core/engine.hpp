@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "zzjb/core/cert_types.hpp"
+#include "zzjb/core/clock.hpp"
 #include "zzjb/core/declaration_sheet.hpp"
 #include "zzjb/core/domain.hpp"
 #include "zzjb/core/eligibility.hpp"
@@ -138,8 +139,7 @@ struct EngineServices {
   // The declaration file's bytes (adapters/platform: writeDeclarationXlsx) and SHA-256 hex.
   std::function<Result<std::string>(const DeclarationSheet&)> writeXlsx;
   std::function<std::string(std::string_view)> sha256Hex;
-  std::function<void(int milliseconds)> sleep;  // between polls; tests pass a no-op
-  std::function<std::string()> nowUtc;          // "2027-03-01T01:00:00.000Z", for pass records
+  Clock* clock = nullptr;  // the time of pass records and the waits between polls (FakeClock in tests)
   std::function<void(const EngineEvent&)> onEvent;  // may be empty
 };
 

@@ -1,8 +1,7 @@
 // The daemon's schedule: 5-field cron expressions evaluated in Asia/Shanghai, and "when is the
 // next pass after T". Pure functions of their inputs (no clock), so tests need no sleeping.
 //
-// Time zone: Asia/Shanghai is UTC+8 all year. China has not observed daylight saving time since
-// 1991, so a fixed offset is exact for any date zzjb will meet and no tz database is needed.
+// Time zone: Asia/Shanghai, through clock.hpp's shanghaiTime (UTC+8 all year).
 #pragma once
 
 #include <bitset>
@@ -11,12 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "zzjb/core/clock.hpp"
 #include "zzjb/core/finding.hpp"
 
 namespace zzjb {
-
-// Seconds east of UTC of Asia/Shanghai (fixed, see above).
-inline constexpr std::int64_t kShanghaiOffsetSeconds = 8 * 3600;
 
 // "minute hour day-of-month month day-of-week", as in crontab(5):
 //   minute 0-59, hour 0-23, day of month 1-31, month 1-12 or JAN-DEC, day of week 0-7 or
