@@ -75,7 +75,6 @@ bool isHttps(std::string_view url) {
   return true;
 }
 
-
 std::string defaultCodeFor(int status) {
   switch (status) {
     case 429:
@@ -320,6 +319,10 @@ class CurlPlatformClient final : public PlatformClient {
       Attempt at = once(r);
       if (at.cancelled) return std::unexpected(cancelledFailure(r.endpoint, sends));
       ++sends;
+      if (!at.sent) {  // the signer failed (Identity): nothing went out, nothing to retry
+        at.failure.attempts = sends;
+        return std::unexpected(std::move(at.failure));
+      }
       if (at.ok) {
         report(r, at, sends, false, 0);
         return Answer{at.status, std::move(at.body), at.requestId, r.endpoint, sends};
@@ -411,6 +414,10 @@ class CurlPlatformClient final : public PlatformClient {
       Attempt c = once(challenge);
       if (c.cancelled) return std::unexpected(cancelledFailure(challenge.endpoint, rounds));
       ++rounds;
+      if (!c.sent) {
+        c.failure.attempts = rounds;
+        return std::unexpected(std::move(c.failure));
+      }
       if (c.ok) {
         report(challenge, c, rounds, false, 0);
         auto body = loginBody(c);
@@ -431,6 +438,10 @@ class CurlPlatformClient final : public PlatformClient {
 
       Attempt l = once(login);
       if (l.cancelled) return std::unexpected(cancelledFailure(login.endpoint, rounds));
+      if (!l.sent) {
+        l.failure.attempts = rounds;
+        return std::unexpected(std::move(l.failure));
+      }
       if (l.ok) {
         report(login, l, rounds, false, 0);
         return startSession(l, rounds);
@@ -585,7 +596,8 @@ class CurlPlatformClient final : public PlatformClient {
       if (at.failure.requestId.empty()) at.failure.requestId = error->requestId;
     }
     const int s = at.status;
-    at.outcome = !parsed || (!success && !error) ? AttemptOutcome::Unreadable : AttemptOutcome::Answer;
+    const bool readable = parsed && (success || error);
+    at.outcome = readable ? AttemptOutcome::Answer : AttemptOutcome::Unreadable;
     if (RetryPolicy::platformBusy(s)) {
       if (at.failure.code.empty()) at.failure.code = defaultCodeFor(s);
       if (at.failure.message.empty()) at.failure.message = "the platform cannot serve now";

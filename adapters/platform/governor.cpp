@@ -13,7 +13,8 @@ namespace {
 constexpr std::chrono::milliseconds kLongestWait{100};  // how often a waiter asks `cancelled`
 
 RequestGovernor::Clock::duration spacingFor(double perSecond) {
-  if (!(perSecond > 0) || !std::isfinite(perSecond)) return RequestGovernor::Clock::duration::zero();
+  if (!(perSecond > 0) || !std::isfinite(perSecond))
+    return RequestGovernor::Clock::duration::zero();
   const double ns = std::max(1.0, 1e9 / perSecond);
   return std::chrono::duration_cast<RequestGovernor::Clock::duration>(
       std::chrono::duration<double, std::nano>(ns));

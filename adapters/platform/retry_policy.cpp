@@ -63,7 +63,8 @@ RetryDecision RetryPolicy::decide(const FailedAttempt& failure, int retryableBef
   const std::optional<int> retryAfter = failure.retryAfterSeconds;
   const bool retryAfterAccepted = retryAfter && *retryAfter <= limits_.maxRetryAfterSeconds;
   if ((failure.status == 429 || failure.status == 503) && retryAfterAccepted && *retryAfter > 0)
-    d.pauseEveryoneMs = static_cast<int>(std::min<long long>(*retryAfter * 1000LL, 2'000'000'000LL));
+    d.pauseEveryoneMs =
+        static_cast<int>(std::min<long long>(*retryAfter * 1000LL, 2'000'000'000LL));
   if (j.verdict == Verdict::Relogin) {
     d.action = RetryAction::Relogin;
     return d;

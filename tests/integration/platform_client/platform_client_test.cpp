@@ -22,6 +22,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -956,6 +957,40 @@ TEST_F(PlatformClientTest, RefusesBadOptionsWithPlatformClientFinding) {
   EXPECT_EQ(code(noKeyId), "PLATFORM_CLIENT");
 }
 
+// A signer that signs the login but fails later (a token pulled out, a PIN locked): the signed
+// submission is not sent and fails as Identity with the signer's code, not retried.
+class SignerThatFailsAfter final : public zzjb::Signer {
+ public:
+  SignerThatFailsAfter(zzjb::Signer& inner, int good) : inner_(inner), good_(good) {}
+  zzjb::SignatureAlgorithm algorithm() const override { return inner_.algorithm(); }
+  zzjb::Result<std::vector<std::uint8_t>> sign(std::span<const std::uint8_t> data) override {
+    if (good_-- > 0) return inner_.sign(data);
+    return std::unexpected(zzjb::configFinding("PIN_LOCKED", "the token's PIN is locked"));
+  }
+  std::string certificatePem() const override { return inner_.certificatePem(); }
+  zzjb::PinStatus pinStatus() const override { return inner_.pinStatus(); }
+  std::string describe() const override { return "failing " + inner_.describe(); }
+
+ private:
+  zzjb::Signer& inner_;
+  int good_;
+};
+
+TEST_F(PlatformClientTest, SignerFailureOnASignedSubmissionIsIdentityAndNothingIsSent) {
+  SignerThatFailsAfter failing(*signer_, 1);  // the login's signature only
+  ClientOptions o = options();
+  o.signer = &failing;
+  auto c = client(o);
+  auto r = c->putAccount(accountRequest(), "acct-1");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Identity);
+  EXPECT_EQ(r.error().code, "PIN_LOCKED");
+  EXPECT_EQ(r.error().endpoint, "PUT /api/v1/account");
+  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_TRUE(eventsFor("PUT /api/v1/account").empty());
+  EXPECT_EQ(journalCount("PUT", "/api/v1/account"), 0);
+}
+
 TEST_F(PlatformClientTest, InvalidIdempotencyKeyIsRefusedBeforeSending) {
   auto c = client();
   auto r = c->putAccount(accountRequest(), std::string(129, 'k'));
@@ -1069,8 +1104,8 @@ class SharedGovernorTest : public ::testing::Test {
   }
 
   struct Observed {
-    Clock::time_point aGot429{};     // A's onRequest for its 429 (after the answer was read)
-    Clock::time_point bNextSent{};   // when B's next request went on the wire
+    Clock::time_point aGot429{};    // A's onRequest for its 429 (after the answer was read)
+    Clock::time_point bNextSent{};  // when B's next request went on the wire
     bool aFailedUnavailable = false;
     bool bSucceeded = false;
     std::string bFailure;
@@ -1164,10 +1199,10 @@ TEST_F(SharedGovernorTest, A429WithRetryAfterOnOneSchoolDelaysTheOtherWorkersNex
   EXPECT_TRUE(seen.bSucceeded) << seen.bFailure;
   ASSERT_NE(seen.aGot429, Clock::time_point{});
   ASSERT_NE(seen.bNextSent, Clock::time_point{});
-  const auto after = std::chrono::duration_cast<std::chrono::milliseconds>(seen.bNextSent -
-                                                                           seen.aGot429);
-  EXPECT_GE(after, kPause - kSlack) << "B's next request left " << after.count()
-                                    << " ms after A's 429 with Retry-After: 2";
+  const auto after =
+      std::chrono::duration_cast<std::chrono::milliseconds>(seen.bNextSent - seen.aGot429);
+  EXPECT_GE(after, kPause - kSlack)
+      << "B's next request left " << after.count() << " ms after A's 429 with Retry-After: 2";
   const auto c = governor->counters();
   EXPECT_EQ(c.pauses, 1u);
   EXPECT_GE(c.waitedMs, static_cast<std::uint64_t>((kPause - kSlack).count()));
@@ -1184,10 +1219,10 @@ TEST_F(SharedGovernorTest, WithoutASharedGovernorTheOtherWorkerIsNotDelayed) {
   EXPECT_TRUE(seen.bSucceeded) << seen.bFailure;
   ASSERT_NE(seen.aGot429, Clock::time_point{});
   ASSERT_NE(seen.bNextSent, Clock::time_point{});
-  const auto after = std::chrono::duration_cast<std::chrono::milliseconds>(seen.bNextSent -
-                                                                           seen.aGot429);
-  EXPECT_LT(after, kPause - kSlack) << "B's next request left " << after.count()
-                                    << " ms after A's 429 without a shared governor";
+  const auto after =
+      std::chrono::duration_cast<std::chrono::milliseconds>(seen.bNextSent - seen.aGot429);
+  EXPECT_LT(after, kPause - kSlack)
+      << "B's next request left " << after.count() << " ms after A's 429 without a shared governor";
 }
 
 // A stop request (the daemon's SIGTERM) ends a wait for the governor promptly, and nothing is

@@ -53,7 +53,8 @@ TEST(RetryPolicyTest, RetriesWhatThePlatformCannotServeNowAsUnavailable) {
 }
 
 TEST(RetryPolicyTest, RetriesTransportTroubleButNotARefusedCertificate) {
-  for (auto o : {AttemptOutcome::Connection, AttemptOutcome::HandshakeCut, AttemptOutcome::Timeout}) {
+  for (auto o :
+       {AttemptOutcome::Connection, AttemptOutcome::HandshakeCut, AttemptOutcome::Timeout}) {
     const RetryDecision d = first(noAnswer(o));
     EXPECT_EQ(d.action, RetryAction::Retry);
     EXPECT_EQ(d.kind, PlatformFailureKind::Unavailable);
@@ -104,14 +105,14 @@ TEST(RetryPolicyTest, LoginRefusalsAreIdentityAndFinal) {
 
 TEST(RetryPolicyTest, ReplayIsRetriedOtherRefusalsAreFinal) {
   EXPECT_EQ(first(answer(409, "REPLAY")).action, RetryAction::Retry);
-  for (auto [status, code] : std::initializer_list<std::pair<int, const char*>>{
-           {400, "BAD_REQUEST"},
-           {403, "FORBIDDEN"},
-           {404, "NOT_FOUND"},
-           {409, "IDEMPOTENCY_MISMATCH"},
-           {413, "TOO_LARGE"},
-           {422, "VALIDATION_FAILED"},
-           {500, "INTERNAL"}}) {
+  for (auto [status, code] :
+       std::initializer_list<std::pair<int, const char*>>{{400, "BAD_REQUEST"},
+                                                          {403, "FORBIDDEN"},
+                                                          {404, "NOT_FOUND"},
+                                                          {409, "IDEMPOTENCY_MISMATCH"},
+                                                          {413, "TOO_LARGE"},
+                                                          {422, "VALIDATION_FAILED"},
+                                                          {500, "INTERNAL"}}) {
     const RetryDecision d = first(answer(status, code));
     EXPECT_EQ(d.action, RetryAction::GiveUp) << status << " " << code;
     EXPECT_EQ(d.kind, PlatformFailureKind::Final) << status << " " << code;
@@ -144,7 +145,8 @@ TEST(RetryPolicyTest, TheSameSeedGivesTheSameDelays) {
   RetryPolicy a({}, 42);
   RetryPolicy b({}, 42);
   for (int before = 0; before < 5; ++before)
-    EXPECT_EQ(a.decide(answer(504), before, 0ms).delayMs, b.decide(answer(504), before, 0ms).delayMs);
+    EXPECT_EQ(a.decide(answer(504), before, 0ms).delayMs,
+              b.decide(answer(504), before, 0ms).delayMs);
 }
 
 TEST(RetryPolicyTest, OneAttemptMeansNoRetry) {

@@ -18,7 +18,7 @@ class RequestGovernor {
   using Clock = std::chrono::steady_clock;
 
   struct Limits {
-    int maxInFlight = 8;      // requests sent and not yet answered, across all clients; 0: unlimited
+    int maxInFlight = 8;  // requests sent and not yet answered, across all clients; 0: unlimited
     double maxPerSecond = 0;  // request starts per second, evenly spaced; 0: unlimited
   };
 
