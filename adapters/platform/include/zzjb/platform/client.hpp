@@ -26,7 +26,7 @@ struct RequestEvent {
   int attempt = 1;       // 1-based, per call (a login counts its own attempts)
   bool willRetry = false;
   int delayMs = 0;             // the wait before the next attempt when willRetry
-  double seconds = 0;          // how long the attempt took
+  double seconds = 0;          // how long the attempt took on the wire (not the governor's wait)
   bool newConnection = false;  // the attempt opened a connection (false: a kept-alive one reused)
   std::string requestId;       // X-Request-Id, when there was an answer
 };
