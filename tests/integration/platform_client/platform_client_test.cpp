@@ -1250,7 +1250,8 @@ TEST_F(SharedGovernorTest, AStopRequestEndsTheWaitForAPauseWithoutSending) {
   EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
   EXPECT_LT(took, 60s);  // generous: the wait looks every 100 ms
   int catalogs = 0;
-  for (const json& item : admin(*mock_, "GET", "/__admin/journal?since=0")["items"])
+  const json journal = admin(*mock_, "GET", "/__admin/journal?since=0");
+  for (const json& item : journal["items"])
     if (item["path"] == "/api/v1/skills/catalog") ++catalogs;
   EXPECT_EQ(catalogs, 0);
 }
