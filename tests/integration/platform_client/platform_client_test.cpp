@@ -18,8 +18,8 @@
 #include <ctime>
 #include <functional>
 #include <future>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -1125,11 +1125,8 @@ class SharedGovernorTest : public ::testing::Test {
     oa.maxAttempts = 1;
     oa.onRequest = [&](const RequestEvent& e) {
       if (e.endpoint == "GET /api/v1/skills/permissions" && e.status == 429) {
-        {
-          std::lock_guard lock(m);
-          seen.aGot429 = Clock::now();
-        }
-        aHad429.set_value();
+        std::lock_guard lock(m);
+        seen.aGot429 = Clock::now();
       }
     };
     ClientOptions ob = options(b, governor);
@@ -1160,6 +1157,7 @@ class SharedGovernorTest : public ::testing::Test {
       EXPECT_TRUE(session.has_value()) << session.error().describe();
       bLoggedIn.get_future().wait();  // both sessions open before the 429
       auto permissions = (*ca)->permissions();
+      aHad429.set_value();  // after A's only attempt, whatever it was: B never waits forever
       std::lock_guard lock(m);
       seen.aFailedUnavailable = !permissions.has_value() &&
                                 permissions.error().kind == PlatformFailureKind::Unavailable &&
