@@ -3,7 +3,8 @@
 # loopback (bench/README.md, "A city through zzjb run"). Not a test: it prints figures.
 #
 #   bench/city/run.sh -n 200 -m 500 [--delay-ms 200] [--only-delay] [--zzjb PATH] [--mock PATH]
-#                     [--dir DIR] [--max-concurrent-schools K] [--passes 3] [--keep-going]
+#                     [--dir DIR] [--max-concurrent-schools K] [--poll-interval-ms MS]
+#                     [--passes 3] [--keep-going]
 #
 # For each scenario (no fault; then, with --delay-ms D, a delay fault of D ms on every platform
 # request) the mock is reset, zzjb's state store is emptied and `zzjb run` is run --passes times
@@ -11,6 +12,9 @@
 # everything up to date and send nothing. Each pass: wall time, user and system CPU, peak RSS (of
 # zzjb, from wait4), zzjb's exit code, requests the mock received (its journal) and of those the
 # submissions (POST/PUT). The mock's own CPU over the pass is shown too (/proc/PID/stat).
+# --poll-interval-ms sets zzjb's test knob ZZJB_POLL_INTERVAL_MS (default: zzjb's own interval):
+# with 0 the first pass is bounded by CPU instead of sleeps, which loads the mock as many
+# concurrent schools would.
 # Needs g++, openssl, curl (scripts/deps.sh demo). Files go to DIR (default
 # build/bench-city/NxM); the rosters and keys are kept and reused by the next run with the same
 # N and M.
@@ -18,8 +22,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-n=10 m=500 delay= onlyDelay=0 zzjb= mock= dir= maxSchools= passes=3 keepGoing=0
-usage() { sed -n '5,6p' "$0" | sed 's/^#  */usage: /' >&2; exit 64; }
+n=10 m=500 delay= onlyDelay=0 zzjb= mock= dir= maxSchools= passes=3 keepGoing=0 pollMs=
+usage() { sed -n '5,7p' "$0" | sed 's/^#  */usage: /' >&2; exit 64; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) n=$2; shift 2 ;;
@@ -31,13 +35,15 @@ while [ $# -gt 0 ]; do
     --dir) dir=$2; shift 2 ;;
     --max-concurrent-schools) maxSchools=$2; shift 2 ;;
     --passes) passes=$2; shift 2 ;;
+    --poll-interval-ms) pollMs=$2; shift 2 ;;
     --keep-going) keepGoing=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage ;;
   esac
 done
 [[ $n =~ ^[1-9][0-9]*$ && $m =~ ^[1-9][0-9]*$ && $passes =~ ^[1-9]$ ]] || usage
 [ -z "$delay" ] || [[ $delay =~ ^[0-9]+$ ]] || usage
+[ -z "$pollMs" ] || { [[ $pollMs =~ ^[0-9]+$ ]] && export ZZJB_POLL_INTERVAL_MS=$pollMs; } || usage
 [ "$onlyDelay" = 0 ] || [ -n "$delay" ] || usage
 for tool in g++ openssl curl; do
   command -v "$tool" >/dev/null || { echo "$0: $tool is needed (scripts/deps.sh demo)" >&2; exit 69; }
@@ -219,7 +225,7 @@ scenario() {  # scenario NAME DELAY_MS
   done
 }
 
-echo "zzjb $zzjb; zzjb-mock $mock at $base; load: $(uptime | sed 's/.*load average: //')"
+echo "zzjb $zzjb; zzjb-mock $mock at $base; load: $(uptime | sed 's/.*load average: //')${pollMs:+; ZZJB_POLL_INTERVAL_MS=$pollMs}"
 [ "$onlyDelay" = 1 ] || scenario default 0
 [ -z "$delay" ] || scenario "delay${delay}ms" "$delay"
 echo
