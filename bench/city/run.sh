@@ -4,7 +4,7 @@
 #
 #   bench/city/run.sh -n 200 -m 500 [--delay-ms 200] [--only-delay] [--zzjb PATH] [--mock PATH]
 #                     [--dir DIR] [--max-concurrent-schools K] [--poll-interval-ms MS]
-#                     [--passes 3] [--keep-going]
+#                     [--clients K] [--passes 3] [--keep-going]
 #
 # For each scenario (no fault; then, with --delay-ms D, a delay fault of D ms on every platform
 # request) the mock is reset, zzjb's state store is emptied and `zzjb run` is run --passes times
@@ -12,6 +12,10 @@
 # everything up to date and send nothing. Each pass: wall time, user and system CPU, peak RSS (of
 # zzjb, from wait4), zzjb's exit code, requests the mock received (its journal) and of those the
 # submissions (POST/PUT). The mock's own CPU over the pass is shown too (/proc/PID/stat).
+# --clients K splits the schools over K configurations (school i in client i mod K, each with its
+# own state store) run as K `zzjb run` processes at once: K schools in parallel against one mock
+# with the code of today, as platform.maxConcurrentSchools = K would. Wall time is the slowest
+# client's, CPU the sum, peak RSS the largest.
 # --poll-interval-ms sets zzjb's test knob ZZJB_POLL_INTERVAL_MS (default: zzjb's own interval):
 # with 0 the first pass is bounded by CPU instead of sleeps, which loads the mock as many
 # concurrent schools would.
@@ -22,7 +26,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-n=10 m=500 delay= onlyDelay=0 zzjb= mock= dir= maxSchools= passes=3 keepGoing=0 pollMs=
+n=10 m=500 delay= onlyDelay=0 zzjb= mock= dir= maxSchools= passes=3 keepGoing=0 pollMs= clients=1
 usage() { sed -n '5,7p' "$0" | sed 's/^#  */usage: /' >&2; exit 64; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,12 +40,13 @@ while [ $# -gt 0 ]; do
     --max-concurrent-schools) maxSchools=$2; shift 2 ;;
     --passes) passes=$2; shift 2 ;;
     --poll-interval-ms) pollMs=$2; shift 2 ;;
+    --clients) clients=$2; shift 2 ;;
     --keep-going) keepGoing=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage ;;
   esac
 done
-[[ $n =~ ^[1-9][0-9]*$ && $m =~ ^[1-9][0-9]*$ && $passes =~ ^[1-9]$ ]] || usage
+[[ $n =~ ^[1-9][0-9]*$ && $m =~ ^[1-9][0-9]*$ && $passes =~ ^[1-9]$ && $clients =~ ^[1-9][0-9]*$ ]] || usage
 [ -z "$delay" ] || [[ $delay =~ ^[0-9]+$ ]] || usage
 [ -z "$pollMs" ] || { [[ $pollMs =~ ^[0-9]+$ ]] && export ZZJB_POLL_INTERVAL_MS=$pollMs; } || usage
 [ "$onlyDelay" = 0 ] || [ -n "$delay" ] || usage
@@ -127,14 +132,16 @@ admin() { curl -sS --fail-with-body --cacert "$run/tls/cert.pem" -H 'Content-Typ
 
 # ---- the config: every school, the mock as the platform ------------------------------------
 year=$(sed -n 's/.*,\([0-9]\{4\}\)\r$/\1/p' "$dir/rosters/city-0000.csv" | sort | head -1)
-{
+writeConfig() {  # writeConfig CLIENT: the schools i with i mod $clients = CLIENT
+  local client=$1 i=0 sep= id credit keyId operator
   printf '{\n  "platform": {"baseUrl": "%s", "caBundle": "%s", "timeoutSeconds": 30%s},\n' \
     "$base" "$run/tls/cert.pem" "${maxSchools:+, \"maxConcurrentSchools\": $maxSchools}"
-  printf '  "state": {"path": "%s/state/zzjb.sqlite"},\n' "$run"
+  printf '  "state": {"path": "%s/state/zzjb-%d.sqlite"},\n' "$run" "$client"
   printf '  "catalog": "%s/catalog.json",\n  "trustedCAs": ["%s/keys/ca.pem"],\n  "schools": [' \
     "$dir" "$dir"
-  sep=
   while IFS=$'\t' read -r id credit keyId operator; do
+    i=$((i + 1))
+    [ $(((i - 1) % clients)) -eq "$client" ] || continue
     target() {  # target CODE NAME
       printf '{"type": "social-org", "occupationCode": "%s", "occupationName": "%s", "level": 4, ' "$1" "$2"
       printf '"evaluationOrg": {"name": "%s", "creditCode": "%s"}, ' "$orgName" "$orgCode"
@@ -164,7 +171,8 @@ EOF
     sep=,
   done <"$dir/schools.tsv"
   printf '\n  ]\n}\n'
-} >"$run/zzjb.json"
+}
+for c in $(seq 0 $((clients - 1))); do writeConfig "$c" >"$run/zzjb-$c.json"; done
 if [ -n "$maxSchools" ]; then
   echo "(config: platform.maxConcurrentSchools = $maxSchools; the config loader must accept it)"
 fi
@@ -193,7 +201,7 @@ grants() {
 }
 
 scenario() {  # scenario NAME DELAY_MS
-  local name=$1 ms=$2 p before after c0 c1 wall user sys rss rc posts
+  local name=$1 ms=$2 p before after c0 c1 wall user sys rss rc posts pids pid c
   admin -X POST "$base/__admin/reset" >/dev/null
   rm -rf "$run/state"
   if [ "$ms" -gt 0 ]; then
@@ -203,13 +211,19 @@ scenario() {  # scenario NAME DELAY_MS
   for p in $(seq "$passes"); do
     before=$(lastSeq)
     c0=$(mockCpu)
-    set +e
-    "$city" time "$run/time.txt" -- "$zzjb" run -c "$run/zzjb.json" --no-progress \
-      >"$run/$name-pass$p.out" 2>"$run/$name-pass$p.log"
-    set -e
+    pids=()
+    rm -f "$run"/time-*.txt
+    for c in $(seq 0 $((clients - 1))); do
+      "$city" time "$run/time-$c.txt" -- "$zzjb" run -c "$run/zzjb-$c.json" --no-progress \
+        >"$run/$name-pass$p-$c.out" 2>"$run/$name-pass$p-$c.log" &
+      pids+=($!)
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || true; done
     c1=$(mockCpu)
     after=$(lastSeq)
-    read -r wall user sys rss rc <"$run/time.txt"
+    # the slowest wall, the summed CPU, the largest RSS, the worst exit code
+    read -r wall user sys rss rc < <(awk '{w = $1 > w ? $1 : w; u += $2; s += $3; r = $4 > r ? $4 : r;
+      e = $5 > e ? $5 : e} END {print w, u, s, r, e}' "$run"/time-*.txt)
     admin "$base/__admin/journal?since=$before" >"$run/$name-pass$p.journal.json"
     posts=$(grep -o '"method":"\(POST\|PUT\)","path":"/api/v1/[a-z-]*/[a-z-]*' \
       "$run/$name-pass$p.journal.json" | grep -vc '/api/v1/auth/' || true)
@@ -219,17 +233,17 @@ scenario() {  # scenario NAME DELAY_MS
     tail -1 "$results" | column -t -s $'\t' >&2
     if [ "$p" = 1 ]; then grants; fi
     if [ "$rc" -ge 64 ] && [ "$keepGoing" = 0 ]; then
-      echo "zzjb run exited $rc (see $run/$name-pass$p.log); --keep-going to go on" >&2
+      echo "zzjb run exited $rc (see $run/$name-pass$p-*.log); --keep-going to go on" >&2
       return 1
     fi
   done
 }
 
-echo "zzjb $zzjb; zzjb-mock $mock at $base; load: $(uptime | sed 's/.*load average: //')${pollMs:+; ZZJB_POLL_INTERVAL_MS=$pollMs}"
+echo "zzjb $zzjb; zzjb-mock $mock at $base; load: $(uptime | sed 's/.*load average: //')${pollMs:+; ZZJB_POLL_INTERVAL_MS=$pollMs}; $clients client(s)"
 [ "$onlyDelay" = 1 ] || scenario default 0
 [ -z "$delay" ] || scenario "delay${delay}ms" "$delay"
 echo
-printf 'N=%d schools, M=%d students each; requests = platform requests in the mock journal, submissions = POST/PUT (logins excluded)\n' "$n" "$m"
+printf 'N=%d schools, M=%d students each, %d client(s); requests = platform requests in the mock journal, submissions = POST/PUT (logins excluded)\n' "$n" "$m" "$clients"
 column -t -s $'\t' "$results"
 # Requests by kind, per pass (ids folded): in the journal files next to the results.
 for j in "$run"/*.journal.json; do
