@@ -222,7 +222,7 @@ scenario() {  # scenario NAME DELAY_MS
     c1=$(mockCpu)
     after=$(lastSeq)
     # the slowest wall, the summed CPU, the largest RSS, the worst exit code
-    read -r wall user sys rss rc < <(awk '{w = $1 > w ? $1 : w; u += $2; s += $3; r = $4 > r ? $4 : r;
+    read -r wall user sys rss rc < <(awk 'BEGIN {w = u = s = r = e = 0} {w = $1 > w ? $1 : w; u += $2; s += $3; r = $4 > r ? $4 : r;
       e = $5 > e ? $5 : e} END {print w, u, s, r, e}' "$run"/time-*.txt)
     admin "$base/__admin/journal?since=$before" >"$run/$name-pass$p.journal.json"
     posts=$(grep -o '"method":"\(POST\|PUT\)","path":"/api/v1/[a-z-]*/[a-z-]*' \
@@ -247,7 +247,7 @@ printf 'N=%d schools, M=%d students each, %d client(s); requests = platform requ
 column -t -s $'\t' "$results"
 # Requests by kind, per pass (ids folded): in the journal files next to the results.
 for j in "$run"/*.journal.json; do
-  grep -o '"method":"[A-Z]*","path":"[^"]*"' "$j" |
+  { grep -o '"method":"[A-Z]*","path":"[^"]*"' "$j" || true; } |
     sed -e 's/"method":"\([A-Z]*\)","path":"\([^"]*\)"/\1 \2/' -e 's#/[A-Z][A-Z][0-9A-F]\{8,\}#/{id}#g' |
     sort | uniq -c | sort -rn >"${j%.journal.json}.kinds.txt"
 done
