@@ -72,6 +72,8 @@ Json orgOf(const Json& request) {
 }
 
 bool samePermission(const PermissionRecord& p, const std::string& creditCode, const Json& request) {
+  // Another school's first, before any JSON is copied: every school's permissions are searched.
+  if (p.creditCode != creditCode) return false;
   const Json org = orgOf(request);
   const std::string orgCode = org.is_object() ? org.value("creditCode", "") : "";
   const std::string pOrg =
