@@ -148,6 +148,7 @@ int gen(const std::string& dir, long n, long m, int gradYear) {
         << (i % 2 ? "2401班" : "2402班") << ',' << year << "\r\n";
     }
   }
+  std::ofstream(dir + "/eligible") << eligible << '\n';
   std::ofstream org(dir + "/org.tsv");
   org << kOrgName << '\t' << orgCode << '\n';
   std::cerr << "city: " << n << " schools, " << k << " students, " << eligible
