@@ -215,7 +215,9 @@ scenario() {  # scenario NAME DELAY_MS
       "$(awk "BEGIN{print $c1 - $c0}")" "$(declared)" >>"$results"
     tail -1 "$results" | column -t -s $'\t' >&2
     if [ "$p" = 1 ]; then grants; fi
-    if [ "$rc" -ge 64 ] && [ "$keepGoing" = 0 ]; then
+    # A usage, software, identity or configuration exit makes the next passes meaningless; data
+    # (65) or temporary (75) failures are figures like any other.
+    if [[ $rc =~ ^(64|70|77|78)$ ]] && [ "$keepGoing" = 0 ]; then
       echo "zzjb run exited $rc (see $run/$name-pass$p-*.log); --keep-going to go on" >&2
       return 1
     fi
