@@ -34,14 +34,16 @@ namespace {
 
 constexpr const char* kAlpha = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
-int alphaIndex(char c) { return static_cast<int>(std::strchr(kAlpha, c) - kAlpha); }
+int alphaIndex(char c) {
+  return static_cast<int>(std::strchr(kAlpha, c) - kAlpha);
+}
 
 // A valid 统一社会信用代码: 8 characters, an 8-character organisation body, its GB 11714 check,
 // the GB 32100 check.
 std::string creditCode(const std::string& prefix8, const std::string& org8) {
   static constexpr std::array<int, 8> ow{3, 7, 9, 10, 5, 8, 4, 2};
-  static constexpr std::array<int, 17> cw{1, 3, 9, 27, 19, 26, 16, 17, 20,
-                                          29, 25, 13, 8, 24, 10, 30, 28};
+  static constexpr std::array<int, 17> cw{1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                          29, 25, 13, 8,  24, 10, 30, 28};
   int s = 0;
   for (std::size_t i = 0; i < 8; ++i) {
     const char c = org8[i];
@@ -118,7 +120,8 @@ int gen(const std::string& dir, long n, long m, int gradYear) {
     c << "{\n  \"version\": \"bench-city\",\n  \"items\": [\n    {\n      \"org\": {\"name\": \""
       << kOrgName << "\", \"creditCode\": \"" << orgCode
       << "\", \"type\": \"SOCIAL_ORG\"},\n      \"occupations\": [\n"
-      << "        {\"code\": \"4-04-05-01\", \"name\": \"计算机程序设计员\", \"levels\": [3, 4, 5]},\n"
+      << "        {\"code\": \"4-04-05-01\", \"name\": \"计算机程序设计员\", \"levels\": [3, 4, "
+         "5]},\n"
       << "        {\"code\": \"4-04-05-02\", \"name\": \"计算机软件测试员\", \"levels\": [3, 4]}\n"
       << "      ]\n    }\n  ]\n}\n";
   }
@@ -136,8 +139,8 @@ int gen(const std::string& dir, long n, long m, int gradYear) {
     char op17[32];
     std::snprintf(op17, sizeof op17, "310104198%01ld%02ld%02ld%03ld", s % 10, 1 + s % 12,
                   1 + s % 28, 100 + s % 800);
-    list << id << '\t' << creditCode("12310104", org8) << '\t' << keyId << '\t'
-         << residentId(op17) << '\n';
+    list << id << '\t' << creditCode("12310104", org8) << '\t' << keyId << '\t' << residentId(op17)
+         << '\n';
     std::ofstream r(dir + "/rosters/" + id + ".csv", std::ios::binary);
     r << "姓名,证件类型,证件号码,性别,手机号码,专业,班级,毕业年份\r\n";
     for (long i = 0; i < m; ++i, ++k) {
@@ -146,8 +149,11 @@ int gen(const std::string& dir, long n, long m, int gradYear) {
       // eligible; 19 in A, B or C graduating a year later; 18 in a major without a target.
       const long h = i * 37 % 100;  // a permutation of every hundred rows
       const char* const abc[] = {kMajorA, kMajorB, kMajorC};
-      const char* major = h < 27 ? kMajorA : h < 45 ? kMajorB : h < 63 ? kMajorC
-                        : h < 82 ? abc[h % 3] : kMajorD;
+      const char* major = h < 27   ? kMajorA
+                          : h < 45 ? kMajorB
+                          : h < 63 ? kMajorC
+                          : h < 82 ? abc[h % 3]
+                                   : kMajorD;
       const int year = h >= 63 && h < 82 ? gradYear + 1 : gradYear;
       if (h < 63) ++eligible;
       const Person p = student(k, 2006);
@@ -165,7 +171,6 @@ int gen(const std::string& dir, long n, long m, int gradYear) {
             << " graduating in a major with a target (" << gradYear << ")\n";
   return 0;
 }
-
 
 // ---- keys: what scripts/make-example-keys.sh makes with the openssl command line, in-process
 // (200 schools in well under a second instead of 600 openssl processes).
@@ -241,7 +246,8 @@ bool addExt(X509* cert, X509V3_CTX* ctx, const char* name, const std::string& va
 
 // A certificate for `key`: self-signed (a CA) when `issuer` is null, else signed by it.
 Cert makeCert(EVP_PKEY* key, const std::string& cn, const std::string& org, X509* issuer,
-              EVP_PKEY* issuerKey, int days, const std::vector<std::pair<std::string, std::string>>& exts) {
+              EVP_PKEY* issuerKey, int days,
+              const std::vector<std::pair<std::string, std::string>>& exts) {
   Cert cert(X509_new());
   X509_set_version(cert.get(), 2);
   unsigned char serial[16];
@@ -284,9 +290,10 @@ int keys(const std::string& dir) {
     caKey.reset(EVP_EC_gen("P-256"));
     if (!caKey) return fail("cannot make the CA key"), 1;
     ca = makeCert(caKey.get(), "zzjb bench city CA (not SHECA)", "zzjb bench", nullptr, nullptr,
-                  3650, {{"basicConstraints", "critical,CA:TRUE"},
-                         {"keyUsage", "critical,keyCertSign,cRLSign"},
-                         {"subjectKeyIdentifier", "hash"}});
+                  3650,
+                  {{"basicConstraints", "critical,CA:TRUE"},
+                   {"keyUsage", "critical,keyCertSign,cRLSign"},
+                   {"subjectKeyIdentifier", "hash"}});
     if (!ca || !writeFileAtomic(k + "ca.key", pemOfKey(caKey.get()), 0600) ||
         !writeFileAtomic(k + "ca.pem", pemOfCert(ca.get()), 0644)) {
       return 1;
@@ -366,10 +373,14 @@ int main(int argc, char** argv) {
     int year = graduationYearNow();
     for (int i = 2; i + 1 < argc; i += 2) {
       const std::string a = argv[i];
-      if (a == "--dir") dir = argv[i + 1];
-      else if (a == "-n") n = std::atol(argv[i + 1]);
-      else if (a == "-m") m = std::atol(argv[i + 1]);
-      else if (a == "--grad-year") year = std::atoi(argv[i + 1]);
+      if (a == "--dir")
+        dir = argv[i + 1];
+      else if (a == "-n")
+        n = std::atol(argv[i + 1]);
+      else if (a == "-m")
+        m = std::atol(argv[i + 1]);
+      else if (a == "--grad-year")
+        year = std::atoi(argv[i + 1]);
       else {
         std::cerr << usage;
         return 64;
