@@ -31,7 +31,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 
-n=10 m=500 delay= onlyDelay=0 zzjb= mock= dir= passes=3 keepGoing=0 pollMs= clients=1 maxSchools=8
+n=10 m=500 delay='' onlyDelay=0 zzjb='' mock='' dir='' passes=3 keepGoing=0 pollMs='' clients=1
+maxSchools=8
 usage() { sed -n '5,7p' "$0" | sed 's/^#  */usage: /' >&2; exit 64; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -115,13 +116,13 @@ admin() { curl -sS --fail-with-body --cacert "$run/tls/cert.pem" -H 'Content-Typ
 # ---- the config: every school, the mock as the platform ------------------------------------
 year=$(sed -n 's/.*,\([0-9]\{4\}\)\r$/\1/p' "$dir/rosters/city-0000.csv" | sort | head -1)
 writeConfig() {  # writeConfig CLIENT: the schools i with i mod $clients = CLIENT
-  local client=$1 i=0 sep= id credit keyId operator
+  local client=$1 i=0 sep='' id credit operator
   printf '{\n  "platform": {"baseUrl": "%s", "caBundle": "%s", "timeoutSeconds": 30%s},\n' \
     "$base" "$run/tls/cert.pem" "${maxSchools:+, \"maxConcurrentSchools\": $maxSchools}"
   printf '  "state": {"path": "%s/state/zzjb-%d.sqlite"},\n' "$run" "$client"
   printf '  "catalog": "%s/catalog.json",\n  "trustedCAs": ["%s/keys/ca.pem"],\n  "schools": [' \
     "$dir" "$dir"
-  while IFS=$'\t' read -r id credit keyId operator; do
+  while IFS=$'\t' read -r id credit _ operator; do
     i=$((i + 1))
     [ $(((i - 1) % clients)) -eq "$client" ] || continue
     target() {  # target CODE NAME
