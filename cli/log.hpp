@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "run_pass.hpp"
+#include "pass.hpp"
 #include "zzjb/core/finding.hpp"
 
 namespace zzjb::cli {
