@@ -222,7 +222,9 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
     schools.push_back(schoolJson(s, o, roster));
   }
   json config = {
-      {"platform", {{"baseUrl", o.baseUrl}, {"caBundle", o.caBundle.string()}, {"timeoutSeconds", 10}}},
+      {"platform", {{"baseUrl", o.baseUrl}, {"caBundle", o.caBundle.string()}, {"timeoutSeconds", 10},
+                    {"maxConcurrentSchools", o.maxConcurrentSchools}, {"maxBatchRows", o.maxBatchRows},
+                    {"pollIntervalMs", o.pollIntervalMs}}},
       {"state", {{"path", (dir / "state" / "zzjb.sqlite").string()}}},
       {"catalog", o.catalog.string()},
       {"trustedCAs", json::array({(o.keysDir / "ca.pem").string(), (o.keysDir / "ca-sm2.pem").string()})},

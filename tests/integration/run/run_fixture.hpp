@@ -40,6 +40,11 @@ struct RunWorldOptions {
   std::filesystem::path caBundle;      // the mock's TLS certificate
   std::filesystem::path keysDir;       // made by scripts/make-example-keys.sh (shared by tests)
   std::filesystem::path catalog;       // config/catalog.example.json
+  // platform.*: both schools at once by default (docs/architecture.md, "Schools in parallel"),
+  // fast polls, the platform's batch size unless a test wants several batches.
+  int maxConcurrentSchools = 4;
+  int maxBatchRows = 5000;
+  int pollIntervalMs = 20;
 };
 
 inline constexpr const char* kSecondaryCredit = "12310104MB2F000081";  // xuhui-zz
