@@ -7,6 +7,7 @@
 #include "zzjb/identity/pin.hpp"
 #include "zzjb/identity/signers.hpp"
 #include "zzjb/identity/verify.hpp"
+#include "zzjb/platform/declaration_file.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::app {
@@ -75,6 +76,9 @@ PassEnvironment PassEnvironment::standard(Clock& clock, PassObserver& observer) 
   env.openStore = [](const std::filesystem::path& path) { return store::openSqliteStore(path); };
   env.openKey = openSchoolKey;
   env.makeClient = makeCurlClient;
+  env.writeDeclarationFile = [](const DeclarationSheet& s) {
+    return platform::writeDeclarationXlsx(s);
+  };
   return env;
 }
 

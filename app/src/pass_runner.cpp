@@ -362,7 +362,10 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   EngineServices services;
   services.store = &store;
   services.types = &p.types;
-  services.writeXlsx = [](const DeclarationSheet& s) { return platform::writeDeclarationXlsx(s); };
+  services.writeXlsx = p.env.writeDeclarationFile;
+  if (!services.writeXlsx) {
+    services.writeXlsx = [](const DeclarationSheet& s) { return platform::writeDeclarationXlsx(s); };
+  }
   services.sha256Hex = [](std::string_view b) { return platform::sha256Hex(b); };
   services.clock = p.env.clock;
   services.onEvent = [&observer](const EngineEvent& e) { observer.onEngineEvent(e); };

@@ -16,6 +16,7 @@
 
 #include "zzjb/core/clock.hpp"
 #include "zzjb/core/config.hpp"
+#include "zzjb/core/declaration_sheet.hpp"
 #include "zzjb/core/engine.hpp"
 #include "zzjb/core/report.hpp"
 #include "zzjb/core/signer.hpp"
@@ -107,6 +108,8 @@ struct PassEnvironment {
   // Makes a school's platform client (one session per school). A Finding is a configuration
   // problem of the platform settings.
   std::function<Result<std::unique_ptr<PlatformClient>>(const ClientRequest& request)> makeClient;
+  // The declaration file's bytes (the real one: an xlsx, adapters/platform); tests put text.
+  std::function<Result<std::string>(const DeclarationSheet& sheet)> writeDeclarationFile;
   PassObserver* observer = nullptr;  // not owned; required
   // Test hook for crash tests (EngineOptions::checkpoint): called from the workers, so it must
   // be thread-safe. Empty: none.
