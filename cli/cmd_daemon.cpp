@@ -411,10 +411,6 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   HeartbeatObserver beat(heartbeat);
   TeeObserver observer({&logLines, &metrics, &beat});
   PassClock clock(today);
-  PassEnvironment environment = PassEnvironment::standard(clock.clock(), observer);
-  environment.stopRequested = [] { return gStop.load(); };
-  environment.checkpoint = testKillHook();
-  PassRunner runner(std::move(environment));
 
   std::mt19937_64 rng{std::random_device{}()};
   std::optional<std::int64_t> lastPassStart;
@@ -482,7 +478,11 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     logger.info("pass started", {{"schools", std::to_string(current->config.schools.size())}});
     metrics.passStarted();
     const auto t0 = std::chrono::steady_clock::now();
-    PassResult result = runner.run(current->config, passOptions);
+    // A new environment per pass: ZZJB_TEST_KILL_AT's "#n" counts within one pass.
+    PassEnvironment environment = PassEnvironment::standard(clock.clock(), observer);
+    environment.stopRequested = [] { return gStop.load(); };
+    environment.checkpoint = testKillHook();
+    PassResult result = PassRunner(std::move(environment)).run(current->config, passOptions);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     metrics.passFinished(result);
