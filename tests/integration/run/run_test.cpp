@@ -43,6 +43,7 @@ class RunTest : public ::testing::Test {
     auto made = zzjb::test::run("bash " + shellQuote(std::string(ZZJB_SOURCE_DIR) + "/scripts/make-example-keys.sh") +
                                 " " + shellQuote((keys_->path() / "keys").string()));
     ASSERT_EQ(made.exitCode, 0) << made.err;
+    zzjb::test::makeExtraSchoolKeys(keys_->path() / "keys", kExtraSchools);
   }
   static void TearDownTestSuite() {
     delete keys_;
@@ -68,10 +69,13 @@ class RunTest : public ::testing::Test {
     }
   }
 
-  // Both schools in parallel (RunWorldOptions); `batchRows` rows per declaration file.
-  RunWorld makeWorld(std::size_t perMajor, int batchRows = 5000) {
+  // The schools in parallel (RunWorldOptions: 4 at once); `batchRows` rows per declaration
+  // file; `extraSchools` more 高职 beside the two (at most kExtraSchools).
+  static constexpr std::size_t kExtraSchools = 2;
+  RunWorld makeWorld(std::size_t perMajor, int batchRows = 5000, std::size_t extraSchools = 0) {
     zzjb::test::RunWorldOptions o;
     o.maxBatchRows = batchRows;
+    o.extraSchools = extraSchools;
     o.studentsPerMajor = perMajor;
     o.graduationYear = currentGraduationYear();
     o.baseUrl = mock_->base();
@@ -121,6 +125,12 @@ class RunTest : public ::testing::Test {
             d["occupationCode"].get<std::string>() + "|" + std::to_string(d["level"].get<int>())];
     }
     return out;
+  }
+  // How many schools (credit codes) hold declarations.
+  static std::size_t schoolsIn(const std::map<std::string, int>& m) {
+    std::set<std::string> credits;
+    for (const auto& [k, n] : m) credits.insert(k.substr(0, k.find('|')));
+    return credits.size();
   }
   static std::set<std::string> keysOf(const std::map<std::string, int>& m) {
     std::set<std::string> s;
@@ -452,13 +462,14 @@ TEST_F(RunTest, ASessionThatExpiresMidPassIsRenewedAndThePassCompletes) {
 class KillNineTest : public RunTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(KillNineTest, AnotherPassAfterKillNineLeavesNoDuplicateAndNoMissingDeclaration) {
-  RunWorld w = makeWorld(40, 15);  // both schools at once, several batches each
+  RunWorld w = makeWorld(40, 15, kExtraSchools);  // four schools at once, several batches each
   auto killed = pass(w, "ZZJB_TEST_KILL_AT=" + shellQuote(GetParam()));
   EXPECT_EQ(killed.exitCode, 128 + SIGKILL) << "the pass was not killed at " << GetParam() << "\n"
                                             << killed.err;
   passUntilDone(w, 4);
   auto held = declarations();
   EXPECT_EQ(keysOf(held), w.expectedDeclarations());
+  EXPECT_EQ(schoolsIn(held), 4u) << "not every school declared: the parallel pass proves less";
   for (const auto& [k, n] : held) EXPECT_EQ(n, 1) << k;
   EXPECT_EQ(duplicateRows(), 0u);
   // And nothing is left half-done in the store.
@@ -485,7 +496,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Must-show 6.
 TEST_F(RunTest, With503AndResetsOnEveryPostPassesConvergeToTheSameFinalState) {
-  RunWorld w = makeWorld(100, 40);  // both schools at once
+  RunWorld w = makeWorld(100, 40, kExtraSchools);  // four schools at once
   admin("POST", "/__admin/faults",
         R"({"seed": 11, "rules": [
             {"method": "POST", "path": ".*", "probability": 0.10, "kind": "status", "status": 503,
@@ -494,6 +505,7 @@ TEST_F(RunTest, With503AndResetsOnEveryPostPassesConvergeToTheSameFinalState) {
   passUntilDone(w, 5);
   auto held = declarations();
   EXPECT_EQ(keysOf(held), w.expectedDeclarations());
+  EXPECT_EQ(schoolsIn(held), 4u) << "not every school declared: the parallel pass proves less";
   for (const auto& [k, n] : held) EXPECT_EQ(n, 1) << k;
   EXPECT_EQ(duplicateRows(), 0u);
   json journal = admin("GET", "/__admin/journal?since=0");
