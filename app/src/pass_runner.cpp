@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
+#include <exception>
 #include <mutex>
 #include <thread>
 
@@ -446,7 +446,24 @@ void work(PassShared& p, StateStore& store) {
     const std::size_t index = p.next.fetch_add(1);
     if (index >= p.schools.size()) return;
     p.observer.started();
-    runSchool(p, index, store);
+    try {
+      runSchool(p, index, store);
+    } catch (const std::exception& e) {
+      // Nothing below is meant to throw; if something does (memory), the school fails and the
+      // others go on, as with any other failure of one school.
+      SchoolOutcome o;
+      o.school = p.schools[index]->id;
+      o.kind = SchoolOutcomeKind::Failed;
+      Finding f;
+      f.severity = Severity::Error;
+      f.code = "PASS_INTERNAL";
+      f.school = o.school;
+      f.message = std::string("the school's pass stopped on an unexpected error: ") + e.what();
+      f.hint = "this is a bug in zzjb: please report it; the next pass goes on from here";
+      o.findings.push_back(f);
+      p.observer.log(Severity::Error, o.school, f.message);
+      p.slots[index].outcome = std::move(o);
+    }
     p.observer.finished();
   }
 }
