@@ -64,6 +64,7 @@ Result<std::unique_ptr<PlatformClient>> makeCurlClient(const ClientRequest& r) {
   co.keyId = r.keyId;
   co.onRequest = r.onRequest;
   co.cancelled = r.cancelled;
+  co.governor = r.governor;
   return platform::makePlatformClient(std::move(co));
 }
 

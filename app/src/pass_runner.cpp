@@ -329,6 +329,7 @@ struct PassShared {
   std::atomic<bool> halt{false};     // the platform is unreachable: dispatch no further school
   std::atomic<bool> stopped{false};  // stopRequested
   std::mutex keyMutex{};             // one key opened at a time (a PIN prompt is one terminal)
+  std::shared_ptr<platform::RequestGovernor> governor{};  // every school's client shares it
 };
 
 bool stopAsked(const PassEnvironment& env) { return env.stopRequested && env.stopRequested(); }
@@ -409,6 +410,7 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
             observer.onRequest(id, e);
           };
           request.cancelled = p.env.stopRequested;
+          request.governor = p.governor;
           auto made = p.env.makeClient(request);
           if (!made) {
             Finding f = made.error();
@@ -561,6 +563,10 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
   std::vector<Slot> slots(schools.size());
   PassShared shared{config, options,  env_,  observer, schools,      eligibility,
                     oids,   plugins.registry(), today, slots};
+  // The platform sees one client, however many workers: at most one request per worker in
+  // flight, at most maxRequestsPerSecond, and a Retry-After answered to one waits them all.
+  shared.governor = std::make_shared<platform::RequestGovernor>(platform::RequestGovernor::Limits{
+      static_cast<int>(workers), config.platform.maxRequestsPerSecond});
   observer.setTotal(schools.size());
   if (workers == 1) {
     work(shared, *stores.front());
@@ -572,6 +578,12 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
     }
   }  // the jthreads join here
   result.stopped = shared.stopped.load();
+  if (const auto c = shared.governor->counters(); c.pauses > 0) {
+    observer.log(Severity::Warning, "",
+                 "the platform asked to slow down " + std::to_string(c.pauses) +
+                     " times (Retry-After): every school waited, " +
+                     std::to_string(c.waitedMs / 1000) + " s in all");
+  }
 
   std::size_t notStarted = 0;
   std::vector<std::optional<Evaluated>> evaluated(schools.size());

@@ -22,6 +22,7 @@
 #include "zzjb/core/signer.hpp"
 #include "zzjb/core/state_store.hpp"
 #include "zzjb/platform/client.hpp"
+#include "zzjb/platform/governor.hpp"
 
 namespace zzjb::app {
 
@@ -90,6 +91,10 @@ struct ClientRequest {
   std::string keyId;
   std::function<void(const platform::RequestEvent&)> onRequest;
   std::function<bool()> cancelled;  // the pass's stopRequested
+  // One per pass, shared by every school's client: requests in flight and per second, and a
+  // platform's Retry-After that slows every worker (docs/platform-client.md, "The request
+  // governor").
+  std::shared_ptr<platform::RequestGovernor> governor;
 };
 
 // Everything a pass uses from outside: the clock, the store, the keys, the platform, the
