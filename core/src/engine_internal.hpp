@@ -3,7 +3,8 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
+#include <cstdint>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +31,9 @@ struct TargetWork {
   TargetOutcome out;
 
   // The store's view, refreshed by refreshRecords(): studentKey → record.
-  std::map<std::string, StudentRecord> records;
+  std::unordered_map<std::string, StudentRecord> records;
+  bool recordsRead = false;  // records holds a read of the store
+  bool planFinal = false;    // plan(): every eligible student had the platform's final word
   std::vector<std::string> studentKeys;  // per eligible student, same order (lazily filled)
   std::vector<std::string> notYet;       // eligible IDs to declare (from the store)
   // Per eligible student, same order: rowFingerprint of what would be declared now ("" when
@@ -116,6 +119,7 @@ class Pass {
   void ensurePermissions();
   void pollOpenBatches();
   void declareAll();
+  void declareTarget(TargetWork& t);
 
   void resolveAccountIntent(const IntentState& in);
   void resolveApplicationIntent(const IntentState& in);
@@ -129,10 +133,18 @@ class Pass {
                  const std::string& key, std::size_t rows);
   Result<ApplicationRequest> applicationRequest(const TargetWork& t) const;
   void applyFor(TargetWork& t);
-  // Polls a stored application (up to pollAttempts) until the centre decides; sets the phase.
-  void followApplication(TargetWork& t, Application app, bool sleepFirst);
+  // An application of ours: decided → permitted or explained; otherwise polled once now
+  // (`pollNow`, one that was open before this pass) and, still undecided, left open for wait().
+  void followApplication(TargetWork& t, Application app, bool pollNow);
   void explainRejection(TargetWork& t, const std::string& reason);
-  void pollBatch(const Batch& b, bool sleepFirst);
+  // A batch not DONE: polled once now (`pollNow`) and, still open, left open for wait().
+  void pollBatch(const Batch& b, bool pollNow);
+  // One GET of an open application / batch; true when it is still open afterwards.
+  bool pollApplicationOnce(TargetWork& t, Application& app);
+  bool pollBatchOnce(Batch& b);
+  // Step 7: polls what is open in rounds with backoff within the budget (EngineOptions::poll*);
+  // declares a target whose permission is granted in a round; sets the phase of what is left.
+  void wait();
   // Records what the platform said about a batch; DONE: every row, then the batch as DONE —
   // unless the answer leaves a SENT student of the batch without a final result: then the rows
   // it has are recorded, the batch stays open (polled again next pass) and a warning says so.
@@ -156,7 +168,7 @@ class Pass {
   void emit(EngineEvent::Kind kind, std::string_view targetKey, std::string message,
             std::size_t count = 0, std::size_t total = 0);
   void checkpoint(std::string_view point);
-  void sleepMs(int ms);
+  void sleepMs(std::int64_t ms);
   TargetWork* findTarget(std::string_view key);
   [[nodiscard]] std::string keyFor(std::string_view step, std::string_view targetKey,
                                    std::string_view content) const;
@@ -175,8 +187,29 @@ class Pass {
   bool stopped_ = false;
   bool missing_ = false;    // the plan found something to do
   bool recorded_ = false;   // something was recorded from the platform in this pass
+  bool online_ = false;     // the pass went to the platform (so the store may have changed)
   bool targetFailed_ = false;
   bool accountWaiting_ = false;
+  // What is open, polled together by wait(): when next due (on the pass's waiting timeline,
+  // waitedMs_) and the wait before the poll after that.
+  struct OpenApplication {
+    std::string targetKey;
+    Application app;
+    std::int64_t dueMs = 0;
+    std::int64_t intervalMs = 0;
+    int polls = 0;
+  };
+  struct OpenBatch {
+    Batch batch;
+    std::int64_t dueMs = 0;
+    std::int64_t intervalMs = 0;
+    int polls = 0;
+  };
+  void openApplication(const TargetWork& t, const Application& app, int pollsSoFar);
+  void openBatch(const Batch& b, int pollsSoFar);
+  std::vector<OpenApplication> openApps_;
+  std::vector<OpenBatch> openBatches_;
+  std::int64_t waitedMs_ = 0;  // slept in this pass, in all
   std::optional<AccountState> account_;
   std::optional<std::vector<GrantedPermission>> granted_;
 };

@@ -3,6 +3,7 @@
 // a committed intent and followed by the recorded answer; failures become the outcome, never an
 // exception.
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "engine_internal.hpp"
@@ -393,7 +394,7 @@ void Pass::ensurePermissions() {
       continue;
     }
     if (app->has_value()) {
-      followApplication(t, **app, false);
+      followApplication(t, **app, true);
       continue;
     }
     applyFor(t);
@@ -420,7 +421,7 @@ void Pass::applyFor(TargetWork& t) {
       storeFailed(r.error());
       return;
     }
-    followApplication(t, app, false);
+    followApplication(t, app, true);
     return;
   }
   sendApplication(t, *req, key);
@@ -430,7 +431,7 @@ void Pass::applyFor(TargetWork& t) {
     storeFailed(app.error());
     return;
   }
-  if (app->has_value()) followApplication(t, **app, true);
+  if (app->has_value()) followApplication(t, **app, false);
 }
 
 void Pass::sendApplication(TargetWork& t, const ApplicationRequest& req, const std::string& key) {
@@ -455,37 +456,58 @@ void Pass::sendApplication(TargetWork& t, const ApplicationRequest& req, const s
   recorded_ = true;
 }
 
-void Pass::followApplication(TargetWork& t, Application app, bool sleepFirst) {
-  for (int attempt = 0;; ++attempt) {
-    if (approved(app.status)) {
-      t.permitted = true;
-      return;
-    }
-    if (app.status == "REJECTED") {
-      explainRejection(t, app.reason);
-      return;
-    }
-    if (attempt >= opt_.pollAttempts || app.applicationId.empty()) break;
-    if (attempt > 0 || sleepFirst) sleepMs(opt_.pollIntervalMs);
-    auto r = platform_->application(app.applicationId);
-    if (!r) {
-      platformFailed(r.error(), &t, false);
-      return;
-    }
-    if (r->status != app.status || r->reason != app.reason) {
-      app.status = r->status;
-      app.reason = r->reason;
-      if (auto f = store_.putApplication(app); !f) {
-        storeFailed(f.error());
-        return;
-      }
-      recorded_ = true;
-    }
+void Pass::followApplication(TargetWork& t, Application app, bool pollNow) {
+  if (approved(app.status)) {
+    t.permitted = true;
+    return;
   }
-  setPhase(t, TargetPhase::PermissionUnderReview,
-           "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId + "，状态 " +
-               app.status + "）",
-           "审核通过后下一轮自动申报；审核通常需要数日");
+  if (app.status == "REJECTED") {
+    explainRejection(t, app.reason);
+    return;
+  }
+  if (app.applicationId.empty() || opt_.pollAttempts <= 0) {
+    setPhase(t, TargetPhase::PermissionUnderReview,
+             "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId +
+                 "，状态 " + app.status + "）",
+             "审核通过后下一轮自动申报；审核通常需要数日");
+    return;
+  }
+  if (pollNow && !pollApplicationOnce(t, app)) return;
+  openApplication(t, app, pollNow ? 1 : 0);
+}
+
+bool Pass::pollApplicationOnce(TargetWork& t, Application& app) {
+  auto r = platform_->application(app.applicationId);
+  if (!r) {
+    platformFailed(r.error(), &t, false);
+    return false;
+  }
+  if (r->status != app.status || r->reason != app.reason) {
+    app.status = r->status;
+    app.reason = r->reason;
+    if (auto f = store_.putApplication(app); !f) {
+      storeFailed(f.error());
+      return false;
+    }
+    recorded_ = true;
+  }
+  if (approved(app.status)) {
+    t.permitted = true;
+    return false;
+  }
+  if (app.status == "REJECTED") {
+    explainRejection(t, app.reason);
+    return false;
+  }
+  return true;
+}
+
+void Pass::openApplication(const TargetWork& t, const Application& app, int pollsSoFar) {
+  for (const OpenApplication& o : openApps_) {
+    if (o.targetKey == t.key) return;
+  }
+  const std::int64_t first = std::max(0, opt_.pollIntervalMs);
+  openApps_.push_back({t.key, app, waitedMs_ + first, first, pollsSoFar});
 }
 
 void Pass::explainRejection(TargetWork& t, const std::string& reason) {
@@ -512,34 +534,124 @@ void Pass::pollOpenBatches() {
   emit(EngineEvent::Kind::Step, "", "polling open batches", open->size());
   for (const Batch& b : *open) {
     if (stopped_) return;
-    pollBatch(b, false);
+    pollBatch(b, true);
   }
 }
 
-void Pass::pollBatch(const Batch& b, bool sleepFirst) {
-  TargetWork* t = findTarget(b.targetKey);
-  std::string status = b.status;
-  for (int attempt = 0; attempt < opt_.pollAttempts; ++attempt) {
-    if (attempt > 0 || sleepFirst) sleepMs(opt_.pollIntervalMs);
-    auto r = platform_->batch(b.batchId);
-    if (!r) {
-      platformFailed(r.error(), t, false);
-      return;
+void Pass::pollBatch(const Batch& b, bool pollNow) {
+  for (const OpenBatch& o : openBatches_) {
+    if (o.batch.batchId == b.batchId) return;  // already open in this pass
+  }
+  Batch open = b;
+  if (opt_.pollAttempts <= 0) return;
+  if (pollNow && !pollBatchOnce(open)) return;
+  openBatch(open, pollNow ? 1 : 0);
+}
+
+bool Pass::pollBatchOnce(Batch& b) {
+  auto r = platform_->batch(b.batchId);
+  if (!r) {
+    platformFailed(r.error(), findTarget(b.targetKey), false);
+    return false;
+  }
+  if (r->status == kDone) {
+    // Recorded; should rows be missing, the batch stays open in the store for the next pass.
+    absorbBatch(b.targetKey, b.intentKey, *r);
+    return false;
+  }
+  if (r->status != b.status) {
+    b.status = r->status;
+    if (auto f = store_.putBatch(b); !f) {
+      storeFailed(f.error());
+      return false;
     }
-    if (r->status == kDone) {
-      absorbBatch(b.targetKey, b.intentKey, *r);
-      return;
+  }
+  return true;
+}
+
+void Pass::openBatch(const Batch& b, int pollsSoFar) {
+  const std::int64_t first = std::max(0, opt_.pollIntervalMs);
+  openBatches_.push_back({b, waitedMs_ + first, first, pollsSoFar});
+}
+
+// ---- step 7: waiting together -----------------------------------------------------------------
+
+void Pass::wait() {
+  const std::int64_t cap = std::max<std::int64_t>(
+      std::max(0, opt_.pollMaxIntervalMs), std::max(0, opt_.pollIntervalMs));
+  auto next = [cap](std::int64_t interval) { return std::min(cap, interval * 2); };
+  auto underReview = [this](TargetWork& t, const Application& app) {
+    setPhase(t, TargetPhase::PermissionUnderReview,
+             "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId +
+                 "，状态 " + app.status + "）",
+             "审核通过后下一轮自动申报；审核通常需要数日");
+  };
+  if (!stopped_ && (!openApps_.empty() || !openBatches_.empty())) {
+    emit(EngineEvent::Kind::Step, "",
+         "waiting for " + std::to_string(openApps_.size()) + " applications and " +
+             std::to_string(openBatches_.size()) + " batches",
+         openApps_.size() + openBatches_.size());
+  }
+  while (!stopped_) {
+    // Left to the next pass: what belongs to a failed target, or was polled pollAttempts times.
+    std::erase_if(openApps_, [&](const OpenApplication& o) {
+      TargetWork* t = findTarget(o.targetKey);
+      if (t == nullptr || t->failed) return true;
+      if (o.polls < opt_.pollAttempts) return false;
+      underReview(*t, o.app);
+      return true;
+    });
+    std::erase_if(openBatches_, [&](const OpenBatch& o) {
+      const TargetWork* t = findTarget(o.batch.targetKey);
+      return (t != nullptr && t->failed) || o.polls >= opt_.pollAttempts;
+    });
+    if (openApps_.empty() && openBatches_.empty()) break;
+    std::int64_t due = std::numeric_limits<std::int64_t>::max();
+    for (const auto& o : openApps_) due = std::min(due, o.dueMs);
+    for (const auto& o : openBatches_) due = std::min(due, o.dueMs);
+    if (due > opt_.pollBudgetMs) break;  // the budget is spent: the rest is for the next pass
+    if (due > waitedMs_) {
+      sleepMs(due - waitedMs_);
+      waitedMs_ = due;
     }
-    if (r->status != status) {
-      status = r->status;
-      Batch changed = b;
-      changed.status = status;
-      if (auto f = store_.putBatch(changed); !f) {
-        storeFailed(f.error());
-        return;
+    // Applications first: a permission granted now lets its target's batches go in this round.
+    std::vector<OpenApplication> apps;
+    std::swap(apps, openApps_);
+    for (OpenApplication& o : apps) {
+      TargetWork* t = findTarget(o.targetKey);
+      if (o.dueMs > waitedMs_ || stopped_ || t == nullptr) {
+        openApps_.push_back(std::move(o));
+        continue;
+      }
+      ++o.polls;
+      if (pollApplicationOnce(*t, o.app)) {
+        o.intervalMs = next(o.intervalMs);
+        o.dueMs = waitedMs_ + o.intervalMs;
+        openApps_.push_back(std::move(o));
+      } else if (t->permitted && !stopped_) {
+        declareTarget(*t);
+      }
+    }
+    std::vector<OpenBatch> batches;
+    std::swap(batches, openBatches_);
+    for (OpenBatch& o : batches) {
+      if (o.dueMs > waitedMs_ || stopped_) {
+        openBatches_.push_back(std::move(o));
+        continue;
+      }
+      ++o.polls;
+      if (pollBatchOnce(o.batch)) {
+        o.intervalMs = next(o.intervalMs);
+        o.dueMs = waitedMs_ + o.intervalMs;
+        openBatches_.push_back(std::move(o));
       }
     }
   }
+  for (const OpenApplication& o : openApps_) {
+    if (TargetWork* t = findTarget(o.targetKey); t != nullptr && !t->failed) underReview(*t, o.app);
+  }
+  openApps_.clear();
+  openBatches_.clear();
 }
 
 void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
@@ -649,14 +761,19 @@ void Pass::declareAll() {
   if (stopped_ || accountWaiting_) return;
   for (TargetWork& t : targets_) {
     if (stopped_) return;
-    if (!t.permitted || t.failed || t.notYet.empty()) continue;
-    emit(EngineEvent::Kind::Step, t.key, "declaring", t.notYet.size());
-    declare(t);
+    declareTarget(t);
   }
 }
 
+void Pass::declareTarget(TargetWork& t) {
+  if (!t.permitted || t.failed || t.notYet.empty()) return;
+  emit(EngineEvent::Kind::Step, t.key, "declaring", t.notYet.size());
+  declare(t);
+}
+
+// t.notYet is as ensurePermissions read it, after the open batches were polled: nothing of the
+// target was recorded since.
 void Pass::declare(TargetWork& t) {
-  if (!refreshNotYet(t)) return;
   std::set<std::string> wanted(t.notYet.begin(), t.notYet.end());
   std::vector<const StudentRef*> todo;
   for (const StudentRef& s : t.eligible) {
@@ -701,7 +818,7 @@ void Pass::declare(TargetWork& t) {
       // Sent before (same content): the stored answer stands; poll the batch it created.
       std::string status = st->responseStatus == kDone ? "PROCESSING" : st->responseStatus;
       absorbBatch(t.key, key, BatchState{storedBatch, status, {}});
-      if (!stopped_) pollBatch(Batch{storedBatch, key, school_.id, t.key, status, {}}, false);
+      if (!stopped_) pollBatch(Batch{storedBatch, key, school_.id, t.key, status, {}}, true);
       continue;
     }
     if (!sendBatch(t, *xlsx, m, key, part.size())) return;
@@ -735,7 +852,7 @@ bool Pass::sendBatch(TargetWork& t, const std::string& xlsx, const DeclarationMa
     storeFailed(f.error());
     return false;
   }
-  if (r->status != kDone) pollBatch(Batch{r->batchId, key, school_.id, t.key, r->status, {}}, true);
+  if (r->status != kDone) pollBatch(Batch{r->batchId, key, school_.id, t.key, r->status, {}}, false);
   return !stopped_;
 }
 

@@ -85,12 +85,16 @@ SchoolOutcome Pass::run() {
     } else if (platform_ == nullptr) {
       storeFailed(configFinding("ENGINE_NO_PLATFORM", "no platform client for an online pass",
                                 "this is a bug in zzjb: please report it"));
-    } else if (login()) {
-      resolvePending();
-      ensureAccount();
-      ensurePermissions();
-      pollOpenBatches();
-      declareAll();
+    } else {
+      online_ = true;
+      if (login()) {
+        resolvePending();
+        ensureAccount();
+        pollOpenBatches();
+        ensurePermissions();
+        declareAll();
+        wait();
+      }
     }
   }
   finish();
@@ -116,6 +120,8 @@ bool Pass::refreshRecords(TargetWork& t) {
     return false;
   }
   t.records.clear();
+  t.records.reserve(recs->size());
+  t.recordsRead = true;
   for (auto& r : *recs) {
     std::string k = r.studentKey;
     t.records.emplace(std::move(k), std::move(r));
@@ -185,7 +191,8 @@ bool Pass::plan() {
   bool missing = !pending->empty() || !open->empty() || account->value_or("") != "ACTIVE";
   for (TargetWork& t : targets_) {
     if (!refreshRecords(t)) return false;
-    if (!t.eligible.empty() && !allFinal(t)) missing = true;
+    t.planFinal = !t.eligible.empty() && allFinal(t);
+    if (!t.eligible.empty() && !t.planFinal) missing = true;
     if (stopped_) return false;
   }
   return missing;
@@ -266,7 +273,8 @@ void Pass::finish() {
   out_.targets.clear();
   bool waiting = false;
   for (TargetWork& t : targets_) {
-    bool fresh = refreshRecords(t);
+    // Offline (up to date, dry run) the store is as plan() read it: no second read.
+    bool fresh = online_ ? refreshRecords(t) : t.recordsRead;
     if (fresh) {
       t.out.accepted = t.out.rejected = t.out.pending = 0;
       for (const auto& [k, r] : t.records) {
@@ -279,7 +287,7 @@ void Pass::finish() {
       if (t.eligible.empty()) {
         setPhase(t, TargetPhase::NoEligibleStudents, "没有符合申报条件的学生",
                  "查看 zzjb check 列出的排除原因");
-      } else if (fresh && allFinal(t)) {
+      } else if (fresh && (online_ ? allFinal(t) : t.planFinal)) {
         setPhase(t, TargetPhase::UpToDate, "所有符合条件的学生均已有平台的申报结果");
       } else if (stopped_) {
         const auto [detail, hint] = stopText(out_.failure);
@@ -402,7 +410,7 @@ void Pass::checkpoint(std::string_view point) {
   if (opt_.checkpoint) opt_.checkpoint(point);
 }
 
-void Pass::sleepMs(int ms) {
+void Pass::sleepMs(std::int64_t ms) {
   svc_.clock->sleepFor(std::chrono::milliseconds(ms));
 }
 

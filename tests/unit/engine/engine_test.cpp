@@ -242,6 +242,7 @@ class Engine : public ::testing::Test {
     opt.pollAttempts = 3;
     opt.pollIntervalMs = 10;
     opt.checkpoint = hook;
+    if (tune) tune(opt);
     SchoolInput in{&school, &eval, "key-1"};
     return runSchoolPass(in, svc, opt);
   }
@@ -293,6 +294,29 @@ class Engine : public ::testing::Test {
     });
   }
 
+  // The first accepted submission for an occupation code.
+  const FakePlatform::Submission* firstSubmissionFor(const std::string& code) const {
+    auto it = std::find_if(platform.submissions.begin(), platform.submissions.end(),
+                           [&](const auto& s) { return s.manifest.scope.occupationCode == code; });
+    return it == platform.submissions.end() ? nullptr : &*it;
+  }
+
+  // Crashes the pass once, right after the first batch intent of the target is committed
+  // (another target's batches may have gone before it: the order is the engine's).
+  void crashAtFirstBatchOf(const std::string& targetKey) {
+    hook = [this, targetKey, crashed = false](std::string_view point) mutable {
+      if (crashed || point != "intent-committed:batch") return;
+      auto pending = store->pendingIntents("s1");
+      if (!pending) return;
+      for (const auto& in : *pending) {
+        if (in.intent.step == "batch" && in.intent.targetKey == targetKey) {
+          crashed = true;
+          throw std::runtime_error("simulated crash");
+        }
+      }
+    };
+  }
+
   bool sentFor(const std::string& code) const {
     return std::any_of(platform.submissions.begin(), platform.submissions.end(),
                        [&](const auto& s) { return s.manifest.scope.occupationCode == code; });
@@ -309,6 +333,7 @@ class Engine : public ::testing::Test {
   std::vector<std::string> written;
   FakeClock clock{*parseIsoMoment("2026-11-27T01:00:00.000Z")};
   std::function<void(std::string_view)> hook;
+  std::function<void(EngineOptions&)> tune;  // changes the options pass() gives
 };
 
 // ---- declaring -------------------------------------------------------------------------------
@@ -380,8 +405,9 @@ TEST_F(Engine, FirstPassDeclaresEveryEligibleStudentOnceInChunksOfAtMostMaxBatch
 
 TEST_F(Engine, SheetHasTheFifteenStandardColumnsThenThePluginsColumns) {
   (void)pass();
-  ASSERT_FALSE(platform.submissions.empty());
-  const auto& first = platform.submissions.front();
+  const FakePlatform::Submission* social = firstSubmissionFor("4-04-05-01");
+  ASSERT_NE(social, nullptr);
+  const auto& first = *social;
   auto sheet = parseFakeXlsx(first.body);
   ASSERT_GE(sheet.size(), 2U);
   ASSERT_EQ(sheet[0].size(), kStandardColumns + 1);
@@ -491,13 +517,7 @@ TEST_F(Engine, PendingBatchNotFoundIsResentWithTheSameKeyAndTheSameBytes) {
 }
 
 TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWithAWarning) {
-  bool crashed = false;
-  hook = [&](std::string_view point) {
-    if (point == "intent-committed:batch" && !crashed) {
-      crashed = true;
-      throw std::runtime_error("simulated crash");
-    }
-  };
+  crashAtFirstBatchOf(kSocialKey);
   EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
   auto pending = store->pendingIntents("s1");
   ASSERT_EQ(pending->size(), 1U);
@@ -509,9 +529,10 @@ TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWi
   hook = nullptr;
   events.clear();
   (void)pass();
-  ASSERT_FALSE(platform.submissions.empty());
-  EXPECT_EQ(platform.submissions[0].key, key);
-  EXPECT_EQ(parseFakeXlsx(platform.submissions[0].body).size() - 1, 3U) << "the other three";
+  const FakePlatform::Submission* resent = firstSubmissionFor("4-04-05-01");
+  ASSERT_NE(resent, nullptr);
+  EXPECT_EQ(resent->key, key);
+  EXPECT_EQ(parseFakeXlsx(resent->body).size() - 1, 3U) << "the other three";
   EXPECT_EQ(rowsSentPerId().count(gone), 0U);
   bool warned = std::any_of(events.begin(), events.end(), [](const EngineEvent& e) {
     return e.kind == EngineEvent::Kind::Warning &&
@@ -522,13 +543,7 @@ TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWi
 }
 
 TEST_F(Engine, StudentLeftOutOfAReSentBatchIsForgottenAndDeclaredWhenBackInTheRoster) {
-  bool crashed = false;
-  hook = [&](std::string_view point) {
-    if (point == "intent-committed:batch" && !crashed) {
-      crashed = true;
-      throw std::runtime_error("simulated crash");
-    }
-  };
+  crashAtFirstBatchOf(kSocialKey);
   EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
   const RosterRow gone = rows[0];
   ASSERT_TRUE(recordOf(gone.id, kSocialKey).has_value()) << "PENDING in the unanswered batch";
@@ -536,8 +551,9 @@ TEST_F(Engine, StudentLeftOutOfAReSentBatchIsForgottenAndDeclaredWhenBackInTheRo
   evaluate();
   hook = nullptr;
   (void)pass();
-  ASSERT_FALSE(platform.submissions.empty());
-  EXPECT_EQ(parseFakeXlsx(platform.submissions[0].body).size() - 1, 3U);
+  const FakePlatform::Submission* resent = firstSubmissionFor("4-04-05-01");
+  ASSERT_NE(resent, nullptr);
+  EXPECT_EQ(parseFakeXlsx(resent->body).size() - 1, 3U);
   EXPECT_EQ(rowsSentPerId().count(gone.id), 0U);
   EXPECT_FALSE(recordOf(gone.id, kSocialKey).has_value())
       << "not SENT with a batch that never carried it";
@@ -556,13 +572,7 @@ TEST_F(Engine, StudentLeftOutOfAReSentBatchIsForgottenAndDeclaredWhenBackInTheRo
 }
 
 TEST_F(Engine, SupersededBatchForgetsItsPendingStudentsSoNothingStaysPendingForever) {
-  bool crashed = false;
-  hook = [&](std::string_view point) {
-    if (point == "intent-committed:batch" && !crashed) {
-      crashed = true;
-      throw std::runtime_error("simulated crash");
-    }
-  };
+  crashAtFirstBatchOf(kSocialKey);
   EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
   ASSERT_EQ(recordsWith(DeclarationResult::Pending), 4U);
   const std::vector<RosterRow> all = rows;
@@ -638,6 +648,74 @@ TEST_F(Engine, ApplicationStillUnderReviewIsPolledAndWaitedFor) {
   EXPECT_EQ(targetOf(next, kSocialKey)->phase, TargetPhase::UpToDate);
 }
 
+// ---- waiting together ---------------------------------------------------------------------------
+
+// Against the mock's default policies (an application decided at its 2nd poll, a batch DONE at
+// its 2nd), at a 250 ms first wait: the application is polled at 250 and 750 ms (approved), its
+// target's three batches go at once and are polled with the other target's at 1000 and 1500 ms.
+TEST_F(Engine, FreshSchoolWaitsForEverythingTogetherWithBackoff) {
+  platform.reviewAfterPolls = 2;
+  platform.batchDoneAfterPolls = 2;
+  tune = [](EngineOptions& o) {
+    o.pollAttempts = 8;
+    o.pollIntervalMs = 250;
+    o.pollMaxIntervalMs = 4000;
+    o.pollBudgetMs = 15000;
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Progressed) << o.summary();
+  for (const auto& t : o.targets) EXPECT_EQ(t.phase, TargetPhase::UpToDate) << t.targetKey;
+  EXPECT_EQ(clock.slept(), std::chrono::milliseconds(250 + 500 + 250 + 500));
+  EXPECT_EQ(platform.count("application"), 2);
+  EXPECT_EQ(platform.count("batch"), 2 * 4) << "each of the 4 batches polled twice";
+}
+
+// What the platform is still processing when the budget is spent is left to the next pass:
+// WAITING, not FAILED, and nothing is sent again.
+TEST_F(Engine, BatchesStillProcessingWhenTheBudgetIsSpentAreLeftToTheNextPass) {
+  platform.batchDoneAfterPolls = 100;
+  tune = [](EngineOptions& o) {
+    o.pollAttempts = 50;
+    o.pollIntervalMs = 100;
+    o.pollMaxIntervalMs = 400;
+    o.pollBudgetMs = 2000;
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting) << o.summary();
+  EXPECT_FALSE(o.failure.has_value());
+  for (const auto& t : o.targets) EXPECT_EQ(t.phase, TargetPhase::Declaring) << t.targetKey;
+  EXPECT_LE(clock.slept(), std::chrono::milliseconds(2000));
+  EXPECT_GE(clock.slept(), std::chrono::milliseconds(1500));
+  // Waits 100, 200, 400, 400 …: never more than the cap between two polls of one batch.
+  EXPECT_EQ(store->openBatches("s1")->size(), 4U);
+  EXPECT_EQ(recordsWith(DeclarationResult::Sent), rows.size());
+
+  platform.batchDoneAfterPolls = 1;
+  const auto before = clock.slept();
+  SchoolOutcome next = pass();
+  EXPECT_EQ(next.kind, SchoolOutcomeKind::Progressed) << next.summary();
+  EXPECT_EQ(clock.slept(), before) << "batches open from before are polled at once";
+  EXPECT_TRUE(store->openBatches("s1")->empty());
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+}
+
+TEST_F(Engine, ApplicationUnderReviewIsWaitedForWithinTheBudgetOnly) {
+  platform.reviewAfterPolls = 1000;
+  tune = [](EngineOptions& o) {
+    o.pollAttempts = 1000;
+    o.pollIntervalMs = 250;
+    o.pollMaxIntervalMs = 1000;
+    o.pollBudgetMs = 5000;
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting) << o.summary();
+  EXPECT_EQ(targetOf(o, kSocialKey)->phase, TargetPhase::PermissionUnderReview);
+  EXPECT_EQ(targetOf(o, kQualKey)->phase, TargetPhase::UpToDate) << "the other target went on";
+  // Polls at 250, 750, 1750, 2750, 3750, 4750; the next would be at 5750.
+  EXPECT_EQ(platform.count("application"), 6);
+  EXPECT_EQ(clock.slept(), std::chrono::milliseconds(4750));
+}
+
 TEST_F(Engine, GrantedByCentreNotGrantedWaitsWithThePluginsRequest) {
   platform.granted.clear();
   SchoolOutcome o = pass();
@@ -686,8 +764,9 @@ TEST_F(Engine, UnavailableMidPassFailsTheSchoolAndTheNextPassCompletesWithoutDup
   ASSERT_TRUE(o.failure.has_value());
   EXPECT_EQ(o.failure->kind, PlatformFailureKind::Unavailable);
   EXPECT_EQ(platform.submissions.size(), 1U);
-  EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 3U) << "what was recorded stays recorded";
-  EXPECT_EQ(recordsWith(DeclarationResult::Rejected), 1U);
+  // Batches are polled once everything that can go has gone: the one accepted is still open.
+  EXPECT_EQ(recordsWith(DeclarationResult::Sent), 4U) << "what was recorded stays recorded";
+  EXPECT_EQ(store->openBatches("s1")->size(), 1U);
   EXPECT_EQ(recordsWith(DeclarationResult::Pending), 4U) << "the unanswered batch's rows";
   auto last = store->lastPass("s1");
   EXPECT_EQ((*last)->outcome, "FAILED");
@@ -771,7 +850,8 @@ TEST_F(Engine, DoneBatchMissingRowsStaysOpenAndIsPolledAgainUntilEveryRowIsRecor
   auto open = store->openBatches("s1");
   ASSERT_TRUE(open.has_value());
   ASSERT_EQ(open->size(), 1U) << "not DONE: polled again";
-  EXPECT_NE(targetOf(o, kSocialKey)->phase, TargetPhase::UpToDate);
+  ASSERT_NE(targetOf(o, (*open)[0].targetKey), nullptr);
+  EXPECT_NE(targetOf(o, (*open)[0].targetKey)->phase, TargetPhase::UpToDate);
 
   SchoolOutcome next = pass();
   EXPECT_EQ(next.kind, SchoolOutcomeKind::Progressed) << next.summary();
