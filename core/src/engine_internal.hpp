@@ -49,9 +49,6 @@ struct TargetWork {
 // Plain text helpers.
 [[nodiscard]] std::string trim(std::string_view s);
 [[nodiscard]] std::string normalizeIdNumber(std::string_view s);  // trimmed, upper-case X
-[[nodiscard]] std::string jsonEscape(std::string_view s);
-// The string or number value of a top-level "name" in JSON the engine wrote itself; "" if absent.
-[[nodiscard]] std::string jsonField(std::string_view json, std::string_view name);
 
 // What to do about a refused request, for people (Chinese).
 [[nodiscard]] std::string failureHint(const PlatformFailure& f);

@@ -16,27 +16,35 @@ namespace {
 constexpr std::string_view kAccountEndpoint = "PUT /api/v1/account";
 constexpr std::string_view kApplicationEndpoint = "POST /api/v1/skills/permission-applications";
 constexpr std::string_view kBatchEndpoint = "POST /api/v1/skills/group-declarations";
-constexpr std::string_view kDone = "DONE";
-
-std::string accountJson(const AccountState& a) {
-  return std::string("{\"registered\":") + (a.registered ? "true" : "false") + ",\"status\":\"" +
-         jsonEscape(a.status) + "\",\"registeredAt\":\"" + jsonEscape(a.registeredAt) + "\"}";
+// What is recorded of an answer (IntentResponse): the state, and what the engine needs again.
+IntentResponse accountResponse(const AccountState& a) {
+  IntentResponse r;
+  r.account = a.status;
+  r.at = a.registeredAt;
+  return r;
 }
 
-std::string applicationJson(const ApplicationState& a) {
-  return "{\"applicationId\":\"" + jsonEscape(a.applicationId) + "\",\"status\":\"" +
-         jsonEscape(a.status) + "\",\"reason\":\"" + jsonEscape(a.reason) + "\"}";
+IntentResponse applicationResponse(const ApplicationState& a) {
+  IntentResponse r;
+  r.application = a.status;
+  r.id = a.applicationId;
+  r.reason = a.reason;
+  return r;
 }
 
-// Only the batch's identity and size: its rows carry ID numbers, which stay out of the store.
-std::string batchJson(const BatchState& b) {
-  return "{\"batchId\":\"" + jsonEscape(b.batchId) + "\",\"status\":\"" + jsonEscape(b.status) +
-         "\",\"rows\":" + std::to_string(b.rows.size()) + "}";
+// Only the batch's identity and state: its rows carry ID numbers, which stay out of the store.
+IntentResponse batchResponse(const BatchState& b) {
+  IntentResponse r;
+  r.batch = b.status;
+  r.id = b.batchId;
+  return r;
 }
 
-bool approved(std::string_view status) {
-  return status == "APPROVED" || status == kPermissionGranted;
+std::string underReviewText(const Application& app) {
+  return "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId + "，状态 " +
+         applicationStatusName(app.status) + "）";
 }
+constexpr const char* kUnderReviewHint = "审核通过后下一轮自动申报；审核通常需要数日";
 
 }  // namespace
 
@@ -88,11 +96,11 @@ void Pass::resolveAccountIntent(const IntentState& in) {
   }
   account_ = *a;
   if (a->registered) {
-    if (auto r = store_.putFact(school_.id, "account", a->status); !r) {
+    if (auto r = store_.putAccountStatus(school_.id, a->status); !r) {
       storeFailed(r.error());
       return;
     }
-    if (auto r = store_.recordResponse(in.intent.key, a->status, accountJson(*a)); !r) {
+    if (auto r = store_.recordResponse(in.intent.key, accountResponse(*a)); !r) {
       storeFailed(r.error());
       return;
     }
@@ -122,7 +130,7 @@ void Pass::resolveApplicationIntent(const IntentState& in) {
       storeFailed(r.error());
       return;
     }
-    if (auto r = store_.recordResponse(in.intent.key, a.status, applicationJson(a)); !r) {
+    if (auto r = store_.recordResponse(in.intent.key, applicationResponse(a)); !r) {
       storeFailed(r.error());
       return;
     }
@@ -156,7 +164,7 @@ void Pass::resolveBatchIntent(const IntentState& in) {
   if (found->has_value()) {
     absorbBatch(in.intent.targetKey, in.intent.key, **found, /*fromLookup=*/true);
     if (stopped_) return;
-    if (auto r = store_.recordResponse(in.intent.key, (*found)->status, batchJson(**found)); !r) {
+    if (auto r = store_.recordResponse(in.intent.key, batchResponse(**found)); !r) {
       storeFailed(r.error());
     }
     return;
@@ -237,8 +245,10 @@ bool Pass::keepOnly(const std::string& intentKey, const std::vector<const Studen
 void Pass::supersede(const IntentState& in, const std::string& why) {
   warn(in.intent.targetKey, "unanswered " + in.intent.step + " intent not found on the platform "
                             "and not re-sent: " + why);
-  std::string json = "{\"superseded\":true,\"why\":\"" + jsonEscape(why) + "\"}";
-  if (auto r = store_.recordResponse(in.intent.key, "SUPERSEDED", json); !r) {
+  IntentResponse superseded;
+  superseded.status = IntentStatus::Superseded;
+  superseded.reason = why;
+  if (auto r = store_.recordResponse(in.intent.key, superseded); !r) {
     storeFailed(r.error());
   }
 }
@@ -258,11 +268,11 @@ void Pass::sendAccount(const AccountRequest& req, const std::string& key) {
   AccountState a = *r;
   a.registered = true;
   account_ = a;
-  if (auto f = store_.putFact(school_.id, "account", a.status); !f) {
+  if (auto f = store_.putAccountStatus(school_.id, a.status); !f) {
     storeFailed(f.error());
     return;
   }
-  if (auto f = store_.recordResponse(key, a.status, accountJson(a)); !f) {
+  if (auto f = store_.recordResponse(key, accountResponse(a)); !f) {
     storeFailed(f.error());
     return;
   }
@@ -281,7 +291,7 @@ void Pass::ensureAccount() {
     account_ = *a;
   }
   if (!account_->registered) {
-    if (auto f = store_.putFact(school_.id, "account", "NOT_REGISTERED"); !f) {
+    if (auto f = store_.putAccountStatus(school_.id, AccountStatus::NotRegistered); !f) {
       storeFailed(f.error());
       return;
     }
@@ -295,18 +305,18 @@ void Pass::ensureAccount() {
       storeFailed(st.error());
       return;
     }
-    if (!st->created && st->hasResponse && st->responseStatus != "SUPERSEDED") {
-      account_ = AccountState{true, st->responseStatus, jsonField(st->responseJson, "registeredAt")};
+    if (!st->created && st->status == IntentStatus::Answered && st->response.account) {
+      account_ = AccountState{true, *st->response.account, st->response.at};
     } else {
       sendAccount(req, key);
       if (stopped_) return;
     }
   }
-  if (auto f = store_.putFact(school_.id, "account", account_->status); !f) {
+  if (auto f = store_.putAccountStatus(school_.id, account_->status); !f) {
     storeFailed(f.error());
     return;
   }
-  if (account_->status == "ACTIVE") return;
+  if (account_->status == AccountStatus::Active) return;
   accountWaiting_ = true;
   for (TargetWork& t : targets_) {
     if (t.eligible.empty() || t.failed) continue;
@@ -365,10 +375,10 @@ void Pass::ensurePermissions() {
     }
     if (has) {
       t.permitted = true;
-      Application a{school_.id, t.key, {}, std::string(kPermissionGranted), {}, {}};
+      Application a{school_.id, t.key, {}, ApplicationStatus::Granted, {}, {}};
       if (app->has_value() && !(*app)->applicationId.empty()) {
         a.applicationId = (*app)->applicationId;
-        a.status = "APPROVED";
+        a.status = ApplicationStatus::Approved;
       }
       if (!app->has_value() || (*app)->status != a.status) {
         if (auto r = store_.putApplication(a); !r) {
@@ -379,8 +389,8 @@ void Pass::ensurePermissions() {
       continue;
     }
     if (!t.type->appliedOnline()) {
-      if (!app->has_value() || (*app)->status != kPermissionNotGranted) {
-        Application a{school_.id, t.key, {}, std::string(kPermissionNotGranted), {}, {}};
+      if (!app->has_value() || (*app)->status != ApplicationStatus::NotGranted) {
+        Application a{school_.id, t.key, {}, ApplicationStatus::NotGranted, {}, {}};
         if (auto r = store_.putApplication(a); !r) {
           storeFailed(r.error());
           return;
@@ -414,9 +424,9 @@ void Pass::applyFor(TargetWork& t) {
     storeFailed(st.error());
     return;
   }
-  if (!st->created && st->hasResponse && st->responseStatus != "SUPERSEDED") {
-    Application app{school_.id, t.key, jsonField(st->responseJson, "applicationId"),
-                    st->responseStatus, jsonField(st->responseJson, "reason"), {}};
+  if (!st->created && st->status == IntentStatus::Answered && st->response.application) {
+    Application app{school_.id, t.key, st->response.id, *st->response.application,
+                    st->response.reason, {}};
     if (auto r = store_.putApplication(app); !r) {
       storeFailed(r.error());
       return;
@@ -449,7 +459,7 @@ void Pass::sendApplication(TargetWork& t, const ApplicationRequest& req, const s
     storeFailed(f.error());
     return;
   }
-  if (auto f = store_.recordResponse(key, r->status, applicationJson(*r)); !f) {
+  if (auto f = store_.recordResponse(key, applicationResponse(*r)); !f) {
     storeFailed(f.error());
     return;
   }
@@ -457,19 +467,16 @@ void Pass::sendApplication(TargetWork& t, const ApplicationRequest& req, const s
 }
 
 void Pass::followApplication(TargetWork& t, Application app, bool pollNow) {
-  if (approved(app.status)) {
+  if (isGranted(app.status)) {
     t.permitted = true;
     return;
   }
-  if (app.status == "REJECTED") {
+  if (app.status == ApplicationStatus::Rejected) {
     explainRejection(t, app.reason);
     return;
   }
   if (app.applicationId.empty() || opt_.pollAttempts <= 0) {
-    setPhase(t, TargetPhase::PermissionUnderReview,
-             "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId +
-                 "，状态 " + app.status + "）",
-             "审核通过后下一轮自动申报；审核通常需要数日");
+    setPhase(t, TargetPhase::PermissionUnderReview, underReviewText(app), kUnderReviewHint);
     return;
   }
   if (pollNow && !pollApplicationOnce(t, app)) return;
@@ -491,11 +498,11 @@ bool Pass::pollApplicationOnce(TargetWork& t, Application& app) {
     }
     recorded_ = true;
   }
-  if (approved(app.status)) {
+  if (isGranted(app.status)) {
     t.permitted = true;
     return false;
   }
-  if (app.status == "REJECTED") {
+  if (app.status == ApplicationStatus::Rejected) {
     explainRejection(t, app.reason);
     return false;
   }
@@ -513,7 +520,7 @@ void Pass::openApplication(const TargetWork& t, const Application& app, int poll
 void Pass::explainRejection(TargetWork& t, const std::string& reason) {
   plugin::Explanation e;
   if (t.type != nullptr && t.type->impl != nullptr) {
-    auto r = t.type->impl->explainReview("REJECTED", reason);
+    auto r = t.type->impl->explainReview(applicationStatusName(ApplicationStatus::Rejected), reason);
     if (r.ok()) e = std::move(r.value);
   }
   if (e.sentence.empty()) e.sentence = "团体申报权限申请未通过：" + reason;
@@ -554,7 +561,7 @@ bool Pass::pollBatchOnce(Batch& b) {
     platformFailed(r.error(), findTarget(b.targetKey), false);
     return false;
   }
-  if (r->status == kDone) {
+  if (r->status == BatchStatus::Done) {
     // Recorded; should rows be missing, the batch stays open in the store for the next pass.
     absorbBatch(b.targetKey, b.intentKey, *r);
     return false;
@@ -581,10 +588,7 @@ void Pass::wait() {
       std::max(0, opt_.pollMaxIntervalMs), std::max(0, opt_.pollIntervalMs));
   auto next = [cap](std::int64_t interval) { return std::min(cap, interval * 2); };
   auto underReview = [this](TargetWork& t, const Application& app) {
-    setPhase(t, TargetPhase::PermissionUnderReview,
-             "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId +
-                 "，状态 " + app.status + "）",
-             "审核通过后下一轮自动申报；审核通常需要数日");
+    setPhase(t, TargetPhase::PermissionUnderReview, underReviewText(app), kUnderReviewHint);
   };
   if (!stopped_ && (!openApps_.empty() || !openBatches_.empty())) {
     emit(EngineEvent::Kind::Step, "",
@@ -657,13 +661,13 @@ void Pass::wait() {
 void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
                        const BatchState& state, bool fromLookup) {
   Batch b{state.batchId, intentKey, school_.id, std::string(targetKey), state.status, {}};
-  if (state.status != kDone) {
+  if (state.status != BatchStatus::Done) {
     if (auto f = store_.putBatch(b); !f) storeFailed(f.error());
     recorded_ = true;
     return;
   }
   // Open until every row is recorded: a crash in between polls it again next pass.
-  b.status = "RECORDING";
+  b.status = BatchStatus::Recording;
   if (auto f = store_.putBatch(b); !f) {
     storeFailed(f.error());
     return;
@@ -692,14 +696,11 @@ void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
       problems.push_back(where + "student " + maskId(id) + " is not in the state store; skipped");
       continue;
     }
-    auto result = parseDeclarationResult(row.result);
-    if (!result || !isFinal(*result)) {
-      problems.push_back(where + "result '" + row.result +
-                         "' is not ACCEPTED or REJECTED; skipped");
-      continue;
-    }
+    const DeclarationResult result = row.result == RowResult::Accepted
+                                         ? DeclarationResult::Accepted
+                                         : DeclarationResult::Rejected;
     answered.insert(key);
-    results.push_back({id, *result, row.reason, row.declarationNo});
+    results.push_back({id, result, row.reason, row.declarationNo});
   }
   std::size_t unanswered = 0;
   for (const std::string& k : sent) if (answered.count(k) == 0) ++unanswered;
@@ -725,7 +726,7 @@ void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
                         " students sent in it; " + std::to_string(results.size()) +
                         " rows recorded, the batch stays open and is polled again next pass");
   } else {
-    b.status = std::string(kDone);
+    b.status = BatchStatus::Done;
     if (auto f = store_.putBatch(b); !f) {
       storeFailed(f.error());
       return;
@@ -813,10 +814,13 @@ void Pass::declare(TargetWork& t) {
       return;
     }
     DeclarationManifest m{t.scope, static_cast<int>(part.size()), sha};
-    std::string storedBatch = st->hasResponse ? jsonField(st->responseJson, "batchId") : "";
-    if (!st->created && st->hasResponse && !storedBatch.empty()) {
+    const bool answered = st->status == IntentStatus::Answered && st->response.batch;
+    const std::string storedBatch = answered ? st->response.id : std::string();
+    if (!st->created && answered && !storedBatch.empty()) {
       // Sent before (same content): the stored answer stands; poll the batch it created.
-      std::string status = st->responseStatus == kDone ? "PROCESSING" : st->responseStatus;
+      const BatchStatus status = *st->response.batch == BatchStatus::Done
+                                     ? BatchStatus::Processing
+                                     : *st->response.batch;
       absorbBatch(t.key, key, BatchState{storedBatch, status, {}});
       if (!stopped_) pollBatch(Batch{storedBatch, key, school_.id, t.key, status, {}}, true);
       continue;
@@ -848,11 +852,11 @@ bool Pass::sendBatch(TargetWork& t, const std::string& xlsx, const DeclarationMa
   }
   absorbBatch(t.key, key, *r);
   if (stopped_) return false;
-  if (auto f = store_.recordResponse(key, r->status, batchJson(*r)); !f) {
+  if (auto f = store_.recordResponse(key, batchResponse(*r)); !f) {
     storeFailed(f.error());
     return false;
   }
-  if (r->status != kDone) pollBatch(Batch{r->batchId, key, school_.id, t.key, r->status, {}}, false);
+  if (r->status != BatchStatus::Done) pollBatch(Batch{r->batchId, key, school_.id, t.key, r->status, {}}, false);
   return !stopped_;
 }
 

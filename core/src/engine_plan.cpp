@@ -42,10 +42,6 @@ std::pair<std::string, std::string> stopText(const std::optional<PlatformFailure
 }
 
 
-bool approvedStatus(std::string_view status) {
-  return status == "APPROVED" || status == kPermissionGranted;
-}
-
 }  // namespace
 
 Pass::Pass(const SchoolInput& in, const EngineServices& svc, const EngineOptions& opt)
@@ -186,9 +182,9 @@ bool Pass::plan() {
   if (!pending) return !storeFailed(pending.error());
   auto open = store_.openBatches(school_.id);
   if (!open) return !storeFailed(open.error());
-  auto account = store_.fact(school_.id, "account");
+  auto account = store_.accountStatus(school_.id);
   if (!account) return !storeFailed(account.error());
-  bool missing = !pending->empty() || !open->empty() || account->value_or("") != "ACTIVE";
+  bool missing = !pending->empty() || !open->empty() || *account != AccountStatus::Active;
   for (TargetWork& t : targets_) {
     if (!refreshRecords(t)) return false;
     t.planFinal = !t.eligible.empty() && allFinal(t);
@@ -215,20 +211,20 @@ void Pass::dryRun() {
     out_.wouldSend.push_back("look up the unanswered " + what + " by its idempotency key; "
                              "send it again if the platform does not have it");
   }
-  auto account = store_.fact(school_.id, "account");
+  auto account = store_.accountStatus(school_.id);
   if (!account) {
     storeFailed(account.error());
     return;
   }
-  std::string status = account->value_or("");
-  if (status.empty() && !accountPending) {
+  const std::optional<AccountStatus> status = *account;
+  if (!status && !accountPending) {
     out_.wouldSend.push_back("PUT /api/v1/account (if GET /api/v1/account answers NOT_REGISTERED)");
-  } else if (status == "NOT_REGISTERED" && !accountPending) {
+  } else if (status == AccountStatus::NotRegistered && !accountPending) {
     out_.wouldSend.push_back("PUT /api/v1/account");
   }
   for (TargetWork& t : targets_) {
     if (t.eligible.empty()) continue;
-    if (status == "PENDING_CENTRE") {
+    if (status == AccountStatus::PendingCentre) {
       setPhase(t, TargetPhase::WaitingForAccount, "开户申请待市职鉴中心受理，请将附件2盖章后递交",
                "试运行：未发送任何请求");
       continue;
@@ -240,11 +236,11 @@ void Pass::dryRun() {
       storeFailed(app.error());
       return;
     }
-    bool permitted = app->has_value() && approvedStatus((*app)->status);
+    bool permitted = app->has_value() && isGranted((*app)->status);
     if (!permitted && t.type != nullptr && t.type->appliedOnline()) {
       if (!app->has_value()) {
         t.out.wouldSend.push_back("POST /api/v1/skills/permission-applications: " + t.out.label);
-      } else if ((*app)->status == "REJECTED") {
+      } else if ((*app)->status == ApplicationStatus::Rejected) {
         explainRejection(t, (*app)->reason);
         continue;
       } else {
@@ -253,7 +249,7 @@ void Pass::dryRun() {
                  "试运行：未发送任何请求");
       }
     } else if (!permitted && t.type != nullptr && app->has_value() &&
-               (*app)->status == kPermissionNotGranted) {
+               (*app)->status == ApplicationStatus::NotGranted) {
       setPhase(t, TargetPhase::PermissionNotGranted, t.type->info.permissionRequest,
                "试运行：未发送任何请求");
     }

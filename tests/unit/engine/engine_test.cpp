@@ -212,7 +212,7 @@ class Engine : public ::testing::Test {
     evaluate();
     // A fresh school: no account yet; 职业资格鉴定 granted by the centre; applications approved
     // at the first poll; batches DONE at the first poll.
-    platform.accountState = {false, "", ""};
+    platform.accountState = {false, AccountStatus::NotRegistered, ""};
     platform.granted.push_back({qualificationScope(), "t"});
   }
 
@@ -390,12 +390,12 @@ TEST_F(Engine, FirstPassDeclaresEveryEligibleStudentOnceInChunksOfAtMostMaxBatch
 
   EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 13U);
   EXPECT_EQ(recordsWith(DeclarationResult::Rejected), 1U);
-  auto fact = store->fact("s1", "account");
-  ASSERT_TRUE(fact && *fact);
-  EXPECT_EQ(**fact, "ACTIVE");
+  auto account = store->accountStatus("s1");
+  ASSERT_TRUE(account && *account);
+  EXPECT_EQ(**account, AccountStatus::Active);
   auto app = store->application("s1", kSocialKey);
   ASSERT_TRUE(app && *app);
-  EXPECT_EQ((*app)->status, "APPROVED");
+  EXPECT_EQ((*app)->status, ApplicationStatus::Approved);
   auto last = store->lastPass("s1");
   ASSERT_TRUE(last && *last);
   EXPECT_EQ((*last)->outcome, "PROGRESSED");
@@ -633,7 +633,7 @@ TEST_F(Engine, RejectedApplicationIsExplainedByThePluginAndNeverAppliedForAgain)
   EXPECT_FALSE(sentFor("4-04-05-01"));
   auto app = store->application("s1", kSocialKey);
   ASSERT_TRUE(app && *app);
-  EXPECT_EQ((*app)->status, "REJECTED");
+  EXPECT_EQ((*app)->status, ApplicationStatus::Rejected);
 }
 
 TEST_F(Engine, ApplicationStillUnderReviewIsPolledAndWaitedFor) {
@@ -728,18 +728,18 @@ TEST_F(Engine, GrantedByCentreNotGrantedWaitsWithThePluginsRequest) {
   EXPECT_EQ(platform.applications.size(), 1U) << "only the social-org target is applied for";
   auto app = store->application("s1", kQualKey);
   ASSERT_TRUE(app && *app);
-  EXPECT_EQ((*app)->status, kPermissionNotGranted);
+  EXPECT_EQ((*app)->status, ApplicationStatus::NotGranted);
 
   platform.granted.push_back({qualificationScope(), "t"});
   SchoolOutcome next = pass();
   EXPECT_EQ(targetOf(next, kQualKey)->phase, TargetPhase::UpToDate);
   EXPECT_EQ(targetOf(next, kQualKey)->accepted, 4U);
   app = store->application("s1", kQualKey);
-  EXPECT_EQ((*app)->status, kPermissionGranted);
+  EXPECT_EQ((*app)->status, ApplicationStatus::Granted);
 }
 
 TEST_F(Engine, AccountPendingAtTheCentreLeavesEveryTargetWaiting) {
-  platform.statusAfterPut = "PENDING_CENTRE";
+  platform.statusAfterPut = AccountStatus::PendingCentre;
   SchoolOutcome o = pass();
   EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting);
   for (const auto& t : o.targets) {
@@ -748,8 +748,8 @@ TEST_F(Engine, AccountPendingAtTheCentreLeavesEveryTargetWaiting) {
   }
   EXPECT_EQ(platform.count("permissions"), 0);
   EXPECT_TRUE(platform.submissions.empty());
-  auto fact = store->fact("s1", "account");
-  EXPECT_EQ(**fact, "PENDING_CENTRE");
+  auto account = store->accountStatus("s1");
+  EXPECT_EQ(**account, AccountStatus::PendingCentre);
   (void)pass();
   EXPECT_EQ(platform.count("putAccount"), 1) << "registered once";
 }
@@ -840,8 +840,8 @@ TEST_F(Engine, DoneBatchMissingRowsStaysOpenAndIsPolledAgainUntilEveryRowIsRecor
   platform.alterDoneAnswer = [&](BatchState& b) {
     if (altered || b.rows.size() < 2) return;
     altered = true;
-    b.rows.pop_back();               // a row missing from the answer
-    b.rows.back().result = "QUEUED";  // and one not judged yet
+    b.rows.pop_back();  // two rows missing from the answer
+    b.rows.pop_back();
   };
   SchoolOutcome o = pass();
   EXPECT_TRUE(altered);
@@ -1006,7 +1006,7 @@ TEST_F(Engine, DryRunSendsNothingAndWritesNothing) {
   auto pending = store->pendingIntents("s1");
   EXPECT_TRUE(pending->empty());
   EXPECT_FALSE(store->lastPass("s1")->has_value());
-  EXPECT_FALSE(store->fact("s1", "account")->has_value());
+  EXPECT_FALSE(store->accountStatus("s1")->has_value());
   EXPECT_TRUE(store->students("s1", "")->empty());
   EXPECT_TRUE(store->applications("s1")->empty());
 

@@ -142,11 +142,14 @@ class ReportWorld {
     for (std::size_t i : rows) entries.push_back({ids_[i], "2027"});
     Intent intent{"intent-" + batchId, "s1", "batch", key(0), "batch"};
     ASSERT_TRUE(store().beginIntent(intent, entries));
-    ASSERT_TRUE(store().recordResponse(intent.key, "202", "{}"));
-    ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), "PROCESSING", ""}));
+    IntentResponse received;
+    received.batch = BatchStatus::Received;
+    received.id = batchId;
+    ASSERT_TRUE(store().recordResponse(intent.key, received));
+    ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), BatchStatus::Processing, ""}));
     if (results.empty()) return;
     ASSERT_TRUE(store().recordStudentResults("s1", key(0), results));
-    ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), "DONE", ""}));
+    ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), BatchStatus::Done, ""}));
   }
 
   void pass(const std::string& outcome, const std::string& summary = "one pass") {

@@ -12,8 +12,8 @@ namespace {
 
 TEST(ReportJson, CarriesTheModelPerSchoolAndTarget) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", "NOT_GRANTED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", ApplicationStatus::NotGranted, "", ""}));
   w.declare({0, 1}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                      {w.ids_[1], DeclarationResult::Rejected, "ID_INVALID", ""}});
   w.pass("PROGRESSED", "declared 2");

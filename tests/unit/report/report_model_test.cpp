@@ -64,8 +64,8 @@ TEST(ReportModel, InvalidRowCarriesItsFindingAsDetail) {
 
 TEST(ReportModel, CountsDeclaredAcceptedRejectedAndNamesTheRejected) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", ApplicationStatus::Approved, "", ""}));
   w.declare({0, 1, 2}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                         {w.ids_[1], DeclarationResult::Accepted, "", "D2"},
                         {w.ids_[2], DeclarationResult::Rejected, "ID_INVALID", ""}});
@@ -99,8 +99,8 @@ TEST(ReportModel, CountsDeclaredAcceptedRejectedAndNamesTheRejected) {
 
 TEST(ReportModel, DuplicateRejectionsAreListedButNeedNoAction) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", ApplicationStatus::Approved, "", ""}));
   // Declared earlier by hand: the platform answers DUPLICATE; the student is declared.
   w.declare({0, 1, 3}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                         {w.ids_[1], DeclarationResult::Rejected, "DUPLICATE", ""},
@@ -132,8 +132,8 @@ TEST(ReportModel, RejectedStudentNoLongerInRosterKeepsMaskedId) {
 
 TEST(ReportModel, SentBatchIsWaitingAndEverythingAcceptedIsGood) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", ApplicationStatus::Approved, "", ""}));
   w.declare({0, 1, 2, 3}, {});
   w.pass("WAITING");
   Report r = w.build(kQuietDay);
@@ -148,7 +148,7 @@ TEST(ReportModel, SentBatchIsWaitingAndEverythingAcceptedIsGood) {
     all.push_back({w.ids_[i], DeclarationResult::Accepted, "", "D" + std::to_string(i)});
   }
   ASSERT_TRUE(w.store().recordStudentResults("s1", w.key(0), all));
-  ASSERT_TRUE(w.store().putBatch({"B1", "intent-B1", "s1", w.key(0), "DONE", ""}));
+  ASSERT_TRUE(w.store().putBatch({"B1", "intent-B1", "s1", w.key(0), BatchStatus::Done, ""}));
   r = w.build(kQuietDay);
   const ReportTarget& done = targetOf(r, w.key(0));
   EXPECT_EQ(done.accepted, 4u);
@@ -157,9 +157,9 @@ TEST(ReportModel, SentBatchIsWaitingAndEverythingAcceptedIsGood) {
 
 TEST(ReportModel, PermissionUnderReviewRejectedAndNotGranted) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", "UNDER_REVIEW", "", ""}));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", "NOT_GRANTED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", ApplicationStatus::UnderReview, "", ""}));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", ApplicationStatus::NotGranted, "", ""}));
   w.pass("WAITING");
   Report r = w.build(realToday());
   const ReportTarget& review = targetOf(r, w.key(0));
@@ -172,7 +172,7 @@ TEST(ReportModel, PermissionUnderReviewRejectedAndNotGranted) {
   EXPECT_NE(centre.permission.hint.find("市职鉴中心"), std::string::npos);
   EXPECT_EQ(centre.health, Health::Action);
 
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", "REJECTED", "材料不全", ""}));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", ApplicationStatus::Rejected, "材料不全", ""}));
   r = w.build(realToday());
   const ReportTarget& rejected = targetOf(r, w.key(0));
   EXPECT_EQ(rejected.permission.state, PermissionState::Rejected);
@@ -220,7 +220,7 @@ TEST(ReportModel, RemindsOfCertificateExpiringWithinThirtyDays) {
 
 TEST(ReportModel, RemindsOfApplicationWaitingLongerThanConfigured) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A9", "SUBMITTED", "", ""}));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A9", ApplicationStatus::Submitted, "", ""}));
   w.pass("WAITING");
   const Date today = realToday();  // the store stamped updatedAt with the real clock
   // Days are counted from the Shanghai date of updatedAt; allow for a run across midnight.

@@ -51,13 +51,11 @@ namespace zzjb {
 // the same key are one permission and one stream of batches.
 [[nodiscard]] std::string targetKeyOf(const Target& target);
 
-// Account / application / batch statuses the engine stores for a target in applications:
-//   AppliedOnline:   the platform's SUBMITTED | UNDER_REVIEW | APPROVED | REJECTED (with id),
-//                    or GRANTED when the permission was found without an application of ours;
-//   GrantedByCentre: NOT_GRANTED | GRANTED (application id empty).
-// Facts (putFact): "account" → NOT_REGISTERED | PENDING_CENTRE | ACTIVE.
-inline constexpr std::string_view kPermissionGranted = "GRANTED";
-inline constexpr std::string_view kPermissionNotGranted = "NOT_GRANTED";
+// What the engine stores for a target's permission (Application::status, platform.hpp):
+//   AppliedOnline:   the platform's Submitted | UnderReview | Approved | Rejected (with id),
+//                    or Granted when the permission was found without an application of ours;
+//   GrantedByCentre: NotGranted | Granted (application id empty).
+// And the account's state (StateStore::putAccountStatus): NotRegistered | PendingCentre | Active.
 
 // A platform row reason (ID_INVALID …) in Chinese, with what to do: for reports and logs.
 struct ReasonText {
