@@ -378,7 +378,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(1, p.school);
     s->bind(2, p.startedAt);
     s->bind(3, p.finishedAt);
-    s->bind(4, p.outcome);
+    s->bind(4, schoolOutcomeName(p.outcome));
     s->bind(5, p.summary);
     s->bind(6, std::to_string(p.creatingRequests));
     if (auto r = db_.run(*s, "recording a pass"); !r) return r;
@@ -728,7 +728,9 @@ class SqliteStateStore final : public StateStore {
     int rc = s->step();
     if (rc == SQLITE_DONE) return std::optional<PassRecord>();
     if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading a pass"));
-    PassRecord p{s->text(0), s->text(1), s->text(2), s->text(3), s->text(4),
+    auto outcome = parseSchoolOutcome(s->text(3));
+    if (!outcome) return std::unexpected(unknownValue(db_, "a pass outcome", s->text(3)));
+    PassRecord p{s->text(0), s->text(1), s->text(2), *outcome, s->text(4),
                  static_cast<std::size_t>(s->int64(5))};
     return std::optional<PassRecord>(std::move(p));
   }

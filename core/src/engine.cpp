@@ -49,17 +49,6 @@ const char* targetPhaseName(TargetPhase p) {
   return "FAILED";
 }
 
-const char* schoolOutcomeName(SchoolOutcomeKind k) {
-  switch (k) {
-    case SchoolOutcomeKind::UpToDate: return "UP_TO_DATE";
-    case SchoolOutcomeKind::Progressed: return "PROGRESSED";
-    case SchoolOutcomeKind::Waiting: return "WAITING";
-    case SchoolOutcomeKind::Failed: return "FAILED";
-    case SchoolOutcomeKind::Skipped: return "SKIPPED";
-  }
-  return "FAILED";
-}
-
 std::string SchoolOutcome::summary() const {
   std::size_t sent = 0;
   std::size_t accepted = 0;

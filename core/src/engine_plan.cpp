@@ -323,7 +323,7 @@ void Pass::recordPass() {
   p.school = school_.id;
   p.startedAt = startedAt_;
   p.finishedAt = svc_.clock->nowUtc();
-  p.outcome = schoolOutcomeName(out_.kind);
+  p.outcome = out_.kind;
   p.summary = out_.summary();
   p.creatingRequests = out_.creatingRequests;
   if (auto r = store_.recordPass(p); !r) {

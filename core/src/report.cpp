@@ -44,12 +44,14 @@ std::string chineseMonth(int year, int month) {
   return std::to_string(year) + "年" + std::to_string(month) + "月";
 }
 
-const char* passOutcomeName(std::string_view outcome) {
-  if (outcome == "UP_TO_DATE") return "已是最新";
-  if (outcome == "PROGRESSED") return "有进展";
-  if (outcome == "WAITING") return "等待中";
-  if (outcome == "FAILED") return "失败";
-  if (outcome == "SKIPPED") return "已跳过（数据有误）";
+const char* passOutcomeName(SchoolOutcomeKind outcome) {
+  switch (outcome) {
+    case SchoolOutcomeKind::UpToDate: return "已是最新";
+    case SchoolOutcomeKind::Progressed: return "有进展";
+    case SchoolOutcomeKind::Waiting: return "等待中";
+    case SchoolOutcomeKind::Failed: return "失败";
+    case SchoolOutcomeKind::Skipped: return "已跳过（数据有误）";
+  }
   return "未知";
 }
 
@@ -64,8 +66,8 @@ const char* accountName(std::optional<AccountStatus> account) {
 }
 
 ReportPass passOf(const PassRecord& p) {
-  return ReportPass{p.startedAt, p.finishedAt,      p.outcome, passOutcomeName(p.outcome),
-                    p.summary,   p.creatingRequests};
+  return ReportPass{p.startedAt, p.finishedAt, schoolOutcomeName(p.outcome),
+                    passOutcomeName(p.outcome), p.summary, p.creatingRequests, p.outcome};
 }
 
 // What to do about an offline exclusion, in Chinese.
@@ -553,11 +555,11 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
     worse(Health::Failed);
     actions.push_back("状态库读取失败：见下方问题，修复后重新生成报告");
   }
-  if (rs.lastPass && rs.lastPass->outcome == "FAILED") {
+  if (rs.lastPass && rs.lastPass->kind == SchoolOutcomeKind::Failed) {
     worse(Health::Failed);
     actions.push_back("上一轮运行失败：" + rs.lastPass->summary);
   }
-  if (rs.lastPass && rs.lastPass->outcome == "SKIPPED") {
+  if (rs.lastPass && rs.lastPass->kind == SchoolOutcomeKind::Skipped) {
     worse(Health::Action);
     actions.push_back("上一轮因资料有误被跳过，未向平台发送任何请求：运行 zzjb check 改正错误");
   }

@@ -398,7 +398,7 @@ TEST_F(Engine, FirstPassDeclaresEveryEligibleStudentOnceInChunksOfAtMostMaxBatch
   EXPECT_EQ((*app)->status, ApplicationStatus::Approved);
   auto last = store->lastPass("s1");
   ASSERT_TRUE(last && *last);
-  EXPECT_EQ((*last)->outcome, "PROGRESSED");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::Progressed);
   EXPECT_EQ((*last)->creatingRequests, 6U);
   EXPECT_GT(clock.slept().count(), 0) << "polls wait between attempts";
 }
@@ -448,7 +448,7 @@ TEST_F(Engine, SecondPassIsUpToDateWithZeroPlatformCalls) {
   EXPECT_EQ(targetOf(o, kSocialKey)->accepted, 9U);
   auto last = store->lastPass("s1");
   ASSERT_TRUE(last && *last);
-  EXPECT_EQ((*last)->outcome, "UP_TO_DATE");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::UpToDate);
 }
 
 // ---- recovering after a crash ------------------------------------------------------------------
@@ -769,7 +769,7 @@ TEST_F(Engine, UnavailableMidPassFailsTheSchoolAndTheNextPassCompletesWithoutDup
   EXPECT_EQ(store->openBatches("s1")->size(), 1U);
   EXPECT_EQ(recordsWith(DeclarationResult::Pending), 4U) << "the unanswered batch's rows";
   auto last = store->lastPass("s1");
-  EXPECT_EQ((*last)->outcome, "FAILED");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::Failed);
 
   SchoolOutcome next = pass();
   EXPECT_EQ(next.kind, SchoolOutcomeKind::Progressed) << next.summary();
@@ -994,7 +994,7 @@ TEST_F(Engine, SchoolWithDataErrorsIsSkippedWithoutAnyRequest) {
   EXPECT_EQ(platform.total(), 0);
   auto last = store->lastPass("s1");
   ASSERT_TRUE(last && *last);
-  EXPECT_EQ((*last)->outcome, "SKIPPED");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::Skipped);
 }
 
 // ---- dry run -----------------------------------------------------------------------------------

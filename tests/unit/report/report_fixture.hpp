@@ -152,7 +152,7 @@ class ReportWorld {
     ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), BatchStatus::Done, ""}));
   }
 
-  void pass(const std::string& outcome, const std::string& summary = "one pass") {
+  void pass(SchoolOutcomeKind outcome, const std::string& summary = "one pass") {
     ASSERT_TRUE(store().recordPass(
         {"s1", "2027-03-01T01:00:00.000Z", "2027-03-01T01:02:00.000Z", outcome, summary, 1}));
   }

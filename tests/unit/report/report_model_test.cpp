@@ -69,7 +69,7 @@ TEST(ReportModel, CountsDeclaredAcceptedRejectedAndNamesTheRejected) {
   w.declare({0, 1, 2}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                         {w.ids_[1], DeclarationResult::Accepted, "", "D2"},
                         {w.ids_[2], DeclarationResult::Rejected, "ID_INVALID", ""}});
-  w.pass("PROGRESSED");
+  w.pass(SchoolOutcomeKind::Progressed);
   Report r = w.build(kQuietDay);
   const ReportSchool& s = r.schools[0];
   EXPECT_TRUE(s.storeRead);
@@ -105,7 +105,7 @@ TEST(ReportModel, DuplicateRejectionsAreListedButNeedNoAction) {
   w.declare({0, 1, 3}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                         {w.ids_[1], DeclarationResult::Rejected, "DUPLICATE", ""},
                         {w.ids_[3], DeclarationResult::Accepted, "", "D3"}});
-  w.pass("PROGRESSED");
+  w.pass(SchoolOutcomeKind::Progressed);
   Report r = w.build(kQuietDay);
   const ReportTarget& t = targetOf(r, w.key(0));
   EXPECT_EQ(t.rejected, 1u);
@@ -135,7 +135,7 @@ TEST(ReportModel, SentBatchIsWaitingAndEverythingAcceptedIsGood) {
   ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
   ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", ApplicationStatus::Approved, "", ""}));
   w.declare({0, 1, 2, 3}, {});
-  w.pass("WAITING");
+  w.pass(SchoolOutcomeKind::Waiting);
   Report r = w.build(kQuietDay);
   EXPECT_EQ(r.schools[0].openBatches, 1u);
   const ReportTarget& waiting = targetOf(r, w.key(0));
@@ -160,7 +160,7 @@ TEST(ReportModel, PermissionUnderReviewRejectedAndNotGranted) {
   ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
   ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", ApplicationStatus::UnderReview, "", ""}));
   ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", ApplicationStatus::NotGranted, "", ""}));
-  w.pass("WAITING");
+  w.pass(SchoolOutcomeKind::Waiting);
   Report r = w.build(realToday());
   const ReportTarget& review = targetOf(r, w.key(0));
   EXPECT_EQ(review.permission.state, PermissionState::UnderReview);
@@ -221,7 +221,7 @@ TEST(ReportModel, RemindsOfCertificateExpiringWithinThirtyDays) {
 TEST(ReportModel, RemindsOfApplicationWaitingLongerThanConfigured) {
   ReportWorld w;
   ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A9", ApplicationStatus::Submitted, "", ""}));
-  w.pass("WAITING");
+  w.pass(SchoolOutcomeKind::Waiting);
   const Date today = realToday();  // the store stamped updatedAt with the real clock
   // Days are counted from the Shanghai date of updatedAt; allow for a run across midnight.
   EXPECT_EQ(countReminders(w.build(plusDays(today, 13)), ReminderKind::ApplicationWaiting), 0u);
@@ -261,7 +261,7 @@ PinFact pinFact(std::optional<int> retries, bool countLow = false, bool finalTry
 
 TEST(ReportModel, NoPinReminderWithoutTheFactOrWithEnoughTries) {
   ReportWorld w;
-  w.pass("UP_TO_DATE");
+  w.pass(SchoolOutcomeKind::UpToDate);
   Report none = w.build(kQuietDay);
   EXPECT_FALSE(pinReminder(none).has_value());
   EXPECT_FALSE(none.schools[0].pin.has_value());
@@ -286,7 +286,7 @@ TEST(ReportModel, NoPinReminderWithoutTheFactOrWithEnoughTries) {
 
 TEST(ReportModel, RemindsWhenThePinIsCloseToLocking) {
   ReportWorld w;
-  w.pass("UP_TO_DATE");
+  w.pass(SchoolOutcomeKind::UpToDate);
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(2, true))));
   Report two = w.build(kQuietDay);
   std::optional<Reminder> m = pinReminder(two);
@@ -394,8 +394,8 @@ TEST(ReportModel, PinFactFromTheFindingThatStoppedTheOpening) {
 
 TEST(ReportModel, FailedLastPassMakesTheSchoolFailedAndKeepsLastSuccess) {
   ReportWorld w;
-  w.pass("PROGRESSED", "good one");
-  w.pass("FAILED", "platform unavailable");
+  w.pass(SchoolOutcomeKind::Progressed, "good one");
+  w.pass(SchoolOutcomeKind::Failed, "platform unavailable");
   Report r = w.build(kQuietDay);
   const ReportSchool& s = r.schools[0];
   ASSERT_TRUE(s.lastPass);

@@ -259,20 +259,20 @@ TEST(StorePasses, LastPassAndLastSuccessfulPassPerSchool) {
   ASSERT_TRUE(s);
   EXPECT_FALSE(s->lastPass("s1")->has_value());
   ASSERT_TRUE(s->recordPass({"s1", "2027-03-01T01:00:00.000Z", "2027-03-01T01:00:05.000Z",
-                             "PROGRESSED", "3 batches sent", 3}));
+                             SchoolOutcomeKind::Progressed, "3 batches sent", 3}));
   ASSERT_TRUE(s->recordPass({"s1", "2027-03-02T01:00:00.000Z", "2027-03-02T01:00:01.000Z",
-                             "FAILED", "platform unavailable", 0}));
+                             SchoolOutcomeKind::Failed, "platform unavailable", 0}));
   ASSERT_TRUE(s->recordPass({"s2", "2027-03-02T01:00:00.000Z", "2027-03-02T01:00:01.000Z",
-                             "UP_TO_DATE", "", 0}));
+                             SchoolOutcomeKind::UpToDate, "", 0}));
   auto last = s->lastPass("s1");
   ASSERT_TRUE(last && last->has_value());
-  EXPECT_EQ((*last)->outcome, "FAILED");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::Failed);
   auto good = s->lastSuccessfulPass("s1");
   ASSERT_TRUE(good && good->has_value());
-  EXPECT_EQ((*good)->outcome, "PROGRESSED");
+  EXPECT_EQ((*good)->outcome, SchoolOutcomeKind::Progressed);
   EXPECT_EQ((*good)->creatingRequests, 3u);
   EXPECT_EQ((*good)->summary, "3 batches sent");
-  EXPECT_EQ((*s->lastPass("s2"))->outcome, "UP_TO_DATE");
+  EXPECT_EQ((*s->lastPass("s2"))->outcome, SchoolOutcomeKind::UpToDate);
 }
 
 TEST(StoreFacts, ReplaceAndReadPerSchool) {

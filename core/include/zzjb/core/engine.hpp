@@ -90,14 +90,7 @@ struct TargetOutcome {
   std::vector<std::string> wouldSend;  // dry run: one line per request that would be sent
 };
 
-enum class SchoolOutcomeKind {
-  UpToDate,    // nothing was missing; nothing was sent
-  Progressed,  // something was sent or recorded; everything that could be done is done
-  Waiting,     // waiting on someone else (the centre's review, account activation, a batch)
-  Failed,      // the platform or the store failed: see failure / findings
-  Skipped,     // the school's data has errors: nothing was sent (validate first)
-};
-[[nodiscard]] const char* schoolOutcomeName(SchoolOutcomeKind k);  // "UP_TO_DATE", …
+// SchoolOutcomeKind and schoolOutcomeName: state_store.hpp (a pass record holds one).
 
 struct SchoolOutcome {
   std::string school;

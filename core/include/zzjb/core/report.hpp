@@ -113,6 +113,7 @@ struct ReportPass {
   std::string outcomeName;  // 已是最新 / 有进展 / 等待中 / 失败 / 已跳过
   std::string summary;
   std::size_t creatingRequests = 0;
+  SchoolOutcomeKind kind = SchoolOutcomeKind::Failed;  // what outcome names
 };
 
 enum class ReminderKind {

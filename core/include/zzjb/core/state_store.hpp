@@ -152,12 +152,41 @@ struct StudentResult {
   std::string declarationNo;
 };
 
+// How a pass over one school ended (engine.hpp's SchoolOutcome).
+enum class SchoolOutcomeKind {
+  UpToDate,    // nothing was missing; nothing was sent
+  Progressed,  // something was sent or recorded; everything that could be done is done
+  Waiting,     // waiting on someone else (the centre's review, account activation, a batch)
+  Failed,      // the platform or the store failed: see failure / findings
+  Skipped,     // the school's data has errors: nothing was sent (validate first)
+};
+// "UP_TO_DATE", "PROGRESSED", "WAITING", "FAILED", "SKIPPED"; parse returns nullopt for anything
+// else.
+[[nodiscard]] inline const char* schoolOutcomeName(SchoolOutcomeKind k) {
+  switch (k) {
+    case SchoolOutcomeKind::UpToDate: return "UP_TO_DATE";
+    case SchoolOutcomeKind::Progressed: return "PROGRESSED";
+    case SchoolOutcomeKind::Waiting: return "WAITING";
+    case SchoolOutcomeKind::Failed: return "FAILED";
+    case SchoolOutcomeKind::Skipped: return "SKIPPED";
+  }
+  return "FAILED";
+}
+[[nodiscard]] inline std::optional<SchoolOutcomeKind> parseSchoolOutcome(std::string_view s) {
+  if (s == "UP_TO_DATE") return SchoolOutcomeKind::UpToDate;
+  if (s == "PROGRESSED") return SchoolOutcomeKind::Progressed;
+  if (s == "WAITING") return SchoolOutcomeKind::Waiting;
+  if (s == "FAILED") return SchoolOutcomeKind::Failed;
+  if (s == "SKIPPED") return SchoolOutcomeKind::Skipped;
+  return std::nullopt;
+}
+
 // One pass over one school, as the engine finished it (for status, reports, /healthz).
 struct PassRecord {
   std::string school;
   std::string startedAt;   // UTC, as the store writes times
   std::string finishedAt;
-  std::string outcome;     // "UP_TO_DATE" | "PROGRESSED" | "WAITING" | "FAILED" | "SKIPPED"
+  SchoolOutcomeKind outcome = SchoolOutcomeKind::Failed;
   std::string summary;     // one line for people; no full ID numbers
   std::size_t creatingRequests = 0;  // account / application / batch calls sent in the pass
 };
