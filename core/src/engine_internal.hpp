@@ -102,7 +102,8 @@ class Pass {
   bool refreshRecords(TargetWork& t);
   bool ensureStudentKeys(TargetWork& t);
   // Every eligible student has a final record and none is a corrected rejected row to declare
-  // again (asks the store only when a record is REJECTED for a correctable reason).
+  // again (asks the store, about those rows only, when a record is REJECTED for a correctable
+  // reason).
   bool allFinal(TargetWork& t);
   void ensureFingerprints(TargetWork& t);
   // t.notYet from the store (studentsNotYetDeclared with every eligible student's fingerprint);

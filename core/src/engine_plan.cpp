@@ -134,16 +134,33 @@ bool Pass::ensureStudentKeys(TargetWork& t) {
 
 bool Pass::allFinal(TargetWork& t) {
   ensureStudentKeys(t);
-  bool correctable = false;
-  for (const std::string& k : t.studentKeys) {
-    auto it = t.records.find(k);
+  std::vector<const StudentRef*> correctable;
+  for (std::size_t i = 0; i < t.eligible.size(); ++i) {
+    auto it = t.records.find(t.studentKeys[i]);
     if (it == t.records.end() || !isFinal(it->second.result)) return false;
-    correctable = correctable || (it->second.result == DeclarationResult::Rejected &&
-                                  isCorrectableRejection(it->second.reason));
+    if (it->second.result == DeclarationResult::Rejected &&
+        isCorrectableRejection(it->second.reason)) {
+      correctable.push_back(&t.eligible[i]);
+    }
   }
-  // A row rejected for what the roster fixes is final until the row is corrected.
-  if (!correctable) return true;
-  return refreshNotYet(t) && t.notYet.empty();
+  // A row rejected for what the roster fixes is final until the row is corrected. Only those
+  // rows can be declared again: the store is asked about them alone, with what would be
+  // declared for them now (a fingerprint does not depend on the row's place in the sheet).
+  if (correctable.empty()) return true;
+  auto sheet = buildSheet(school_, t, correctable, opt_.today);
+  const bool built = sheet && sheet->rows.size() == correctable.size();
+  std::vector<StudentEntry> candidates;
+  candidates.reserve(correctable.size());
+  for (std::size_t i = 0; i < correctable.size(); ++i) {
+    candidates.push_back({correctable[i]->id, trim(correctable[i]->student->graduationYear),
+                          built ? rowFingerprint(svc_, sheet->rows[i]) : std::string()});
+  }
+  auto notYet = store_.studentsNotYetDeclared(school_.id, t.key, candidates);
+  if (!notYet) {
+    if (!stopped_) storeFailed(notYet.error());
+    return false;
+  }
+  return notYet->empty();
 }
 
 void Pass::ensureFingerprints(TargetWork& t) {

@@ -201,6 +201,106 @@ PermissionScope qualificationScope() {
   return {"职业资格鉴定", "", "4-12-01-01", "汽车维修工", 4, std::nullopt};
 }
 
+// The real store, counting the calls the engine makes: what an up-to-date pass costs.
+class CountingStore final : public StateStore {
+ public:
+  explicit CountingStore(StateStore& s) : s_(s) {}
+  std::map<std::string, int> calls;
+
+  std::string studentKey(std::string_view id) const override { return s_.studentKey(id); }
+  Result<IntentState> beginIntent(const Intent& i, const std::vector<StudentEntry>& r) override {
+    ++calls["beginIntent"];
+    return s_.beginIntent(i, r);
+  }
+  Result<void> recordResponse(std::string_view k, const IntentResponse& r) override {
+    ++calls["recordResponse"];
+    return s_.recordResponse(k, r);
+  }
+  Result<std::optional<IntentState>> intent(std::string_view k) override {
+    ++calls["intent"];
+    return s_.intent(k);
+  }
+  Result<std::vector<IntentState>> pendingIntents(std::string_view sc) override {
+    ++calls["pendingIntents"];
+    return s_.pendingIntents(sc);
+  }
+  Result<void> putApplication(const Application& a) override {
+    ++calls["putApplication"];
+    return s_.putApplication(a);
+  }
+  Result<std::optional<Application>> application(std::string_view sc,
+                                                 std::string_view t) override {
+    ++calls["application"];
+    return s_.application(sc, t);
+  }
+  Result<void> putBatch(const Batch& b) override {
+    ++calls["putBatch"];
+    return s_.putBatch(b);
+  }
+  Result<std::size_t> keepOnlyStudents(std::string_view k,
+                                       const std::vector<StudentEntry>& kept) override {
+    ++calls["keepOnlyStudents"];
+    return s_.keepOnlyStudents(k, kept);
+  }
+  Result<std::vector<Batch>> openBatches(std::string_view sc) override {
+    ++calls["openBatches"];
+    return s_.openBatches(sc);
+  }
+  Result<void> recordStudentResults(std::string_view sc, std::string_view t,
+                                    const std::vector<StudentResult>& r) override {
+    ++calls["recordStudentResults"];
+    return s_.recordStudentResults(sc, t, r);
+  }
+  Result<std::vector<std::string>> studentsNotYetDeclared(
+      std::string_view sc, std::string_view t, const std::vector<StudentEntry>& c) override {
+    ++calls["studentsNotYetDeclared"];
+    return s_.studentsNotYetDeclared(sc, t, c);
+  }
+  Result<std::vector<StudentRecord>> students(std::string_view sc, std::string_view t) override {
+    ++calls["students"];
+    return s_.students(sc, t);
+  }
+  Result<void> recordPass(const PassRecord& p) override {
+    ++calls["recordPass"];
+    return s_.recordPass(p);
+  }
+  Result<std::optional<PassRecord>> lastPass(std::string_view sc) override {
+    ++calls["lastPass"];
+    return s_.lastPass(sc);
+  }
+  Result<std::optional<PassRecord>> lastSuccessfulPass(std::string_view sc) override {
+    ++calls["lastSuccessfulPass"];
+    return s_.lastSuccessfulPass(sc);
+  }
+  Result<void> putAccountStatus(std::string_view sc, AccountStatus a) override {
+    ++calls["putAccountStatus"];
+    return s_.putAccountStatus(sc, a);
+  }
+  Result<std::optional<AccountStatus>> accountStatus(std::string_view sc) override {
+    ++calls["accountStatus"];
+    return s_.accountStatus(sc);
+  }
+  Result<void> putFact(std::string_view sc, std::string_view n, std::string_view v) override {
+    ++calls["putFact"];
+    return s_.putFact(sc, n, v);
+  }
+  Result<std::optional<std::string>> fact(std::string_view sc, std::string_view n) override {
+    ++calls["fact"];
+    return s_.fact(sc, n);
+  }
+  Result<std::vector<Application>> applications(std::string_view sc) override {
+    ++calls["applications"];
+    return s_.applications(sc);
+  }
+  Result<std::size_t> purgeCohort(std::string_view sc, std::string_view y) override {
+    ++calls["purgeCohort"];
+    return s_.purgeCohort(sc, y);
+  }
+
+ private:
+  StateStore& s_;
+};
+
 class Engine : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -224,7 +324,7 @@ class Engine : public ::testing::Test {
 
   SchoolOutcome pass(bool dryRun = false, PlatformClient* client = nullptr) {
     EngineServices svc;
-    svc.store = store.get();
+    svc.store = storeOverride != nullptr ? storeOverride : store.get();
     svc.platform = client != nullptr ? client : &platform;
     if (dryRun && client == nullptr) svc.platform = nullptr;
     svc.types = &types();
@@ -334,6 +434,7 @@ class Engine : public ::testing::Test {
   FakeClock clock{*parseIsoMoment("2026-11-27T01:00:00.000Z")};
   std::function<void(std::string_view)> hook;
   std::function<void(EngineOptions&)> tune;  // changes the options pass() gives
+  StateStore* storeOverride = nullptr;        // another store for pass() (a CountingStore)
 };
 
 // ---- declaring -------------------------------------------------------------------------------
@@ -449,6 +550,26 @@ TEST_F(Engine, SecondPassIsUpToDateWithZeroPlatformCalls) {
   auto last = store->lastPass("s1");
   ASSERT_TRUE(last && *last);
   EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::UpToDate);
+}
+
+// The up-to-date plan is cheap: the store is asked once for what is open and once per target for
+// its records, and the end of the pass reuses that read (nothing was sent, nothing changed).
+TEST_F(Engine, UpToDatePassReadsEachTargetsRecordsOnce) {
+  ASSERT_EQ(pass().kind, SchoolOutcomeKind::Progressed);
+  CountingStore counting(*store);
+  storeOverride = &counting;
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::UpToDate) << o.summary();
+  EXPECT_EQ(counting.calls["students"], 2) << "one read per target, no second read at the end";
+  EXPECT_EQ(counting.calls["pendingIntents"], 1);
+  EXPECT_EQ(counting.calls["openBatches"], 1);
+  EXPECT_EQ(counting.calls["accountStatus"], 1);
+  // The NOT_GRADUATING row (a reason the roster fixes) is checked for a correction; no other.
+  EXPECT_EQ(counting.calls["studentsNotYetDeclared"], 1);
+  EXPECT_EQ(counting.calls["recordPass"], 1);
+  int total = 0;
+  for (const auto& [m, n] : counting.calls) total += n;
+  EXPECT_EQ(total, 7) << "nothing else";
 }
 
 // ---- recovering after a crash ------------------------------------------------------------------
