@@ -1,7 +1,8 @@
-// The online steps of a pass (engine.hpp, steps 1–6): log in, look up unanswered intents, ensure
-// the account and the permissions, poll open batches, declare. Every creating call is preceded by
-// a committed intent and followed by the recorded answer; failures become the outcome, never an
-// exception.
+// The online steps of a pass (engine.hpp, steps 1–7): log in, look up unanswered intents, ensure
+// the account, poll the batches open from before, ensure the permissions, declare, then wait for
+// what is open, all of it together (docs/architecture.md, "The engine"). Every creating call is
+// preceded by a committed intent and followed by the recorded answer; failures become the
+// outcome, never an exception.
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -326,7 +327,7 @@ void Pass::ensureAccount() {
   }
 }
 
-// ---- step 4: permissions ---------------------------------------------------------------------
+// ---- step 5: permissions ---------------------------------------------------------------------
 
 Result<ApplicationRequest> Pass::applicationRequest(const TargetWork& t) const {
   ApplicationRequest r;
@@ -528,7 +529,7 @@ void Pass::explainRejection(TargetWork& t, const std::string& reason) {
   setPhase(t, TargetPhase::PermissionRejected, e.sentence, e.hint);
 }
 
-// ---- step 5: open batches --------------------------------------------------------------------
+// ---- step 4: batches open from before, and polling one thing ------------------------------------
 
 void Pass::pollOpenBatches() {
   if (stopped_) return;

@@ -10,11 +10,13 @@
 //   2. intents without a response (a crash between commit and answer): look each up on the
 //      platform by its idempotency key; found → record it; not found → send it again, as is;
 //   3. account: GET; NOT_REGISTERED → intent → PUT (the 附件2 data); PENDING_CENTRE → WAITING;
-//   4. permissions per target: granted (GET permissions) → go on; AppliedOnline → the stored
-//      application is polled, or applied for once (intent → POST); a
-//      REJECTED application is reported through the plugin's explainReview and never re-sent;
-//      GrantedByCentre → WAITING with the plugin's permissionRequest;
-//   5. open batches: polled once, DONE → every row recorded;
+//   4. batches open from before (not DONE at the end of an earlier pass): each polled once now,
+//      DONE → every row recorded; still open → waited for in step 7;
+//   5. permissions per target: granted (GET permissions) → go on; AppliedOnline → a stored
+//      application is polled once now (still under review → waited for in step 7), or applied
+//      for once (intent → POST); a REJECTED application is reported through the plugin's
+//      explainReview and never re-sent; GrantedByCentre → WAITING with the plugin's
+//      permissionRequest;
 //   6. declare: eligible students with no record for the target (or whose row, REJECTED for a
 //      reason the roster fixes, was corrected since: isCorrectableRejection), in batches of at most
 //      maxBatchRows, as the 团体申报导入模板 (plugin's declarationColumns/Values after the 15);
