@@ -1,5 +1,6 @@
 // The engine's public face: target keys, names and texts for reports, the outcome's summary, and
-// runSchoolPass, which runs one Pass (engine_plan.cpp, engine_pass.cpp) and lets no exception out.
+// runSchoolPass, which runs one Pass (engine_pass.cpp, with one unit per step: engine_internal.hpp)
+// and lets no exception out.
 #include "zzjb/core/engine.hpp"
 
 #include <exception>

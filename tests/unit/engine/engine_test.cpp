@@ -574,6 +574,24 @@ TEST_F(Engine, UpToDatePassReadsEachTargetsRecordsOnce) {
 
 // ---- recovering after a crash ------------------------------------------------------------------
 
+// An exception out of a step is the pass's one stop reason (internal), not a store error.
+TEST_F(Engine, AnExceptionInAStepFailsTheSchoolAndSaysItWasInternal) {
+  hook = [](std::string_view point) {
+    if (point == "intent-committed:account") throw std::runtime_error("simulated bug");
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Failed);
+  ASSERT_FALSE(o.findings.empty());
+  EXPECT_EQ(o.findings.back().code, "ENGINE_INTERNAL");
+  for (const auto& t : o.targets) {
+    EXPECT_EQ(t.phase, TargetPhase::Failed) << t.targetKey;
+    EXPECT_NE(t.detail.find("内部错误"), std::string::npos) << t.detail;
+  }
+  hook = nullptr;
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::Progressed) << "the next pass completes";
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+}
+
 TEST_F(Engine, PendingBatchFoundByItsKeyIsRecordedWithoutResending) {
   bool crashed = false;
   hook = [&](std::string_view point) {
