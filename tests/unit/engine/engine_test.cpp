@@ -1226,6 +1226,42 @@ TEST(EngineTexts, TargetKeysNamesAndPlatformReasons) {
   EXPECT_STREQ(schoolOutcomeName(SchoolOutcomeKind::Skipped), "SKIPPED");
 }
 
+// Every state crossing the ports has one name, parsed back to itself; anything else is nullopt.
+TEST(EngineTexts, StatesHaveOneNameEachAndParseBack) {
+  for (auto s : {AccountStatus::NotRegistered, AccountStatus::PendingCentre, AccountStatus::Active}) {
+    EXPECT_EQ(parseAccountStatus(accountStatusName(s)), s);
+  }
+  for (auto s : {ApplicationStatus::Submitted, ApplicationStatus::UnderReview,
+                 ApplicationStatus::Approved, ApplicationStatus::Rejected,
+                 ApplicationStatus::Granted, ApplicationStatus::NotGranted}) {
+    EXPECT_EQ(parseApplicationStatus(applicationStatusName(s)), s);
+  }
+  for (auto s : {BatchStatus::Received, BatchStatus::Processing, BatchStatus::Done,
+                 BatchStatus::Recording}) {
+    EXPECT_EQ(parseBatchStatus(batchStatusName(s)), s);
+  }
+  for (auto r : {RowResult::Accepted, RowResult::Rejected}) {
+    EXPECT_EQ(parseRowResult(rowResultName(r)), r);
+  }
+  for (auto s : {IntentStatus::Unanswered, IntentStatus::Answered, IntentStatus::Superseded}) {
+    EXPECT_EQ(parseIntentStatus(intentStatusName(s)), s);
+  }
+  for (auto k : {SchoolOutcomeKind::UpToDate, SchoolOutcomeKind::Progressed,
+                 SchoolOutcomeKind::Waiting, SchoolOutcomeKind::Failed,
+                 SchoolOutcomeKind::Skipped}) {
+    EXPECT_EQ(parseSchoolOutcome(schoolOutcomeName(k)), k);
+  }
+  EXPECT_FALSE(parseApplicationStatus("PENDING_REVIEW")) << "no platform answer uses it";
+  EXPECT_FALSE(parseBatchStatus("done"));
+  EXPECT_FALSE(parseAccountStatus(""));
+  EXPECT_FALSE(parseRowResult("QUEUED"));
+  EXPECT_TRUE(isGranted(ApplicationStatus::Granted));
+  EXPECT_TRUE(isGranted(ApplicationStatus::Approved));
+  EXPECT_FALSE(isGranted(ApplicationStatus::UnderReview));
+  EXPECT_FALSE(isPlatformApplicationStatus(ApplicationStatus::NotGranted));
+  EXPECT_FALSE(isPlatformBatchStatus(BatchStatus::Recording));
+}
+
 TEST(EngineTexts, MissingCollaboratorsAreAFailedOutcomeNotACrash) {
   School s;
   s.id = "s1";
