@@ -11,6 +11,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 
 namespace zzjb::store::detail {
@@ -204,6 +205,73 @@ std::string hmacHex(std::string_view key, std::string_view message) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[mac[i] >> 4];
+    out += kHex[mac[i] & 0x0f];
+  }
+  return out;
+}
+
+struct KeyedHasher::State {
+  EVP_MD_CTX* inner = nullptr;  // SHA-256 after (key ^ ipad)
+  EVP_MD_CTX* outer = nullptr;  // SHA-256 after (key ^ opad)
+  bool ok = false;
+};
+
+KeyedHasher::KeyedHasher(std::string_view key) : state_(new State) {
+  constexpr std::size_t kBlock = 64;  // SHA-256's block size
+  std::array<unsigned char, kBlock> k{};
+  if (key.size() > kBlock) {
+    unsigned int n = 0;
+    EVP_Digest(key.data(), key.size(), k.data(), &n, EVP_sha256(), nullptr);
+  } else {
+    std::memcpy(k.data(), key.data(), key.size());
+  }
+  std::array<unsigned char, kBlock> ipad{};
+  std::array<unsigned char, kBlock> opad{};
+  for (std::size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = static_cast<unsigned char>(k[i] ^ 0x36);
+    opad[i] = static_cast<unsigned char>(k[i] ^ 0x5c);
+  }
+  state_->inner = EVP_MD_CTX_new();
+  state_->outer = EVP_MD_CTX_new();
+  state_->ok = state_->inner != nullptr && state_->outer != nullptr &&
+               EVP_DigestInit_ex(state_->inner, EVP_sha256(), nullptr) == 1 &&
+               EVP_DigestUpdate(state_->inner, ipad.data(), ipad.size()) == 1 &&
+               EVP_DigestInit_ex(state_->outer, EVP_sha256(), nullptr) == 1 &&
+               EVP_DigestUpdate(state_->outer, opad.data(), opad.size()) == 1;
+  OPENSSL_cleanse(k.data(), k.size());
+  OPENSSL_cleanse(ipad.data(), ipad.size());
+  OPENSSL_cleanse(opad.data(), opad.size());
+}
+
+KeyedHasher::~KeyedHasher() {
+  EVP_MD_CTX_free(state_->inner);  // frees (and cleanses) the digest state
+  EVP_MD_CTX_free(state_->outer);
+  delete state_;
+}
+
+std::string KeyedHasher::hex(std::string_view message) const {
+  struct Ctx {
+    EVP_MD_CTX* p = EVP_MD_CTX_new();
+    ~Ctx() { EVP_MD_CTX_free(p); }
+  };
+  thread_local Ctx ctx;
+  std::array<unsigned char, EVP_MAX_MD_SIZE> innerHash{};
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int innerLen = 0;
+  unsigned int len = 0;
+  const bool done =
+      state_->ok && ctx.p != nullptr && EVP_MD_CTX_copy_ex(ctx.p, state_->inner) == 1 &&
+      EVP_DigestUpdate(ctx.p, message.data(), message.size()) == 1 &&
+      EVP_DigestFinal_ex(ctx.p, innerHash.data(), &innerLen) == 1 &&
+      EVP_MD_CTX_copy_ex(ctx.p, state_->outer) == 1 &&
+      EVP_DigestUpdate(ctx.p, innerHash.data(), innerLen) == 1 &&
+      EVP_DigestFinal_ex(ctx.p, mac.data(), &len) == 1;
+  if (!done) throw std::runtime_error("SHA-256 failed");  // no digest: nothing sensible to do
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(2 * len);

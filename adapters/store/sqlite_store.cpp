@@ -144,7 +144,8 @@ std::string normalizeId(std::string_view id) {
 
 class SqliteStateStore final : public StateStore {
  public:
-  explicit SqliteStateStore(std::string secretKey) : secretKey_(std::move(secretKey)) {}
+  explicit SqliteStateStore(std::string secretKey)
+      : secretKey_(std::move(secretKey)), hasher_(secretKey_) {}
   ~SqliteStateStore() override { std::fill(secretKey_.begin(), secretKey_.end(), '\0'); }
   SqliteStateStore(const SqliteStateStore&) = delete;
   SqliteStateStore& operator=(const SqliteStateStore&) = delete;
@@ -152,7 +153,7 @@ class SqliteStateStore final : public StateStore {
   Db& db() { return db_; }
 
   [[nodiscard]] std::string studentKey(std::string_view idNumber) const override {
-    return detail::hmacHex(secretKey_, normalizeId(idNumber));
+    return hasher_.hex(normalizeId(idNumber));
   }
 
   Result<IntentState> beginIntent(const Intent& intent,
@@ -663,7 +664,7 @@ class SqliteStateStore final : public StateStore {
       if (auto r = db_.exec(pragma); !r) return r;
     }
     if (auto r = detail::migrate(db_); !r) return r;
-    std::string check = detail::hmacHex(secretKey_, kKeyCheckMessage);
+    std::string check = hasher_.hex(kKeyCheckMessage);
     auto stored = db_.queryText("SELECT value FROM meta WHERE name = 'key_check'");
     if (!stored) return std::unexpected(stored.error());
     if (stored->has_value()) {
@@ -689,7 +690,7 @@ class SqliteStateStore final : public StateStore {
   // cells that include the ID number); "" stays "" (unknown).
   [[nodiscard]] std::string keyedFingerprint(std::string_view fingerprint) const {
     if (fingerprint.empty()) return {};
-    return detail::hmacHex(secretKey_, "zzjb-row-v1\n" + std::string(fingerprint));
+    return hasher_.hex("zzjb-row-v1\n" + std::string(fingerprint));
   }
 
   // A record that may be replaced by a new declaration of its student: REJECTED for a reason the
@@ -755,6 +756,7 @@ class SqliteStateStore final : public StateStore {
 
   Db db_;
   std::string secretKey_;
+  detail::KeyedHasher hasher_;
 };
 
 }  // namespace

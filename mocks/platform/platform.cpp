@@ -303,6 +303,7 @@ bool Platform::loadState(const std::string& json, std::string& error) {
     }
     std::lock_guard lock(impl_->mutex);
     impl_->state = std::move(loaded);
+    impl_->indexDeclarations();
     impl_->rng = rng;
     return true;
   } catch (const std::exception& e) {
@@ -418,7 +419,30 @@ void Platform::Impl::resetState() {
   std::string error;
   if (auto fresh = loadCatalogFile(error)) state.catalog = *fresh;  // the file may have changed
   rng.seed(options.seed);
+  indexDeclarations();
   mutated = true;
+}
+
+std::string Platform::Impl::declarationKey(const std::string& idNumber,
+                                           const std::string& occupationCode, int level) {
+  return idNumber + '\n' + occupationCode + '\n' + std::to_string(level);
+}
+
+void Platform::Impl::indexDeclarations() {
+  declaredKeys.clear();
+  declarationsBySchool.clear();
+  for (std::size_t i = 0; i < state.declarations.size(); ++i) {
+    const auto& d = state.declarations[i];
+    declaredKeys.insert(declarationKey(d.idNumber, d.occupationCode, d.level));
+    declarationsBySchool[d.creditCode].push_back(i);
+  }
+}
+
+void Platform::Impl::addDeclaration(DeclarationRecord declaration) {
+  declaredKeys.insert(
+      declarationKey(declaration.idNumber, declaration.occupationCode, declaration.level));
+  declarationsBySchool[declaration.creditCode].push_back(state.declarations.size());
+  state.declarations.push_back(std::move(declaration));
 }
 
 std::optional<Json> Platform::Impl::loadCatalogFile(std::string& error) const {

@@ -12,6 +12,8 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "platform.hpp"
@@ -202,6 +204,13 @@ struct Platform::Impl {
   std::mt19937_64 rng;
   bool mutated = false;  // set by handlers that change the state
   std::vector<Route> routes;
+  // Derived from state.declarations, never saved (indexDeclarations rebuilds them whenever the
+  // state is replaced): the DUPLICATE rule's keys (declarationKey) of every accepted declaration,
+  // and each school's declarations (indexes into state.declarations) by credit code. Without
+  // them the DUPLICATE check scanned every declaration for every row (quadratic: 63,000 rows of
+  // a city made 2·10⁹ comparisons) and GET /declarations every school's.
+  std::unordered_set<std::string> declaredKeys;
+  std::unordered_map<std::string, std::vector<std::size_t>> declarationsBySchool;
 
   // platform.cpp: the pipeline and the helpers every area uses.
   Response handleLocked(const Request& request, const std::string& requestId);
@@ -209,6 +218,10 @@ struct Platform::Impl {
   std::string randomBytes(std::size_t n);
   std::string randomId(const std::string& prefix);
   void resetState();
+  void indexDeclarations();
+  void addDeclaration(DeclarationRecord declaration);
+  [[nodiscard]] static std::string declarationKey(const std::string& idNumber,
+                                                  const std::string& occupationCode, int level);
   std::optional<Json> loadCatalogFile(std::string& error) const;
   static std::optional<std::vector<FieldError>> validateCatalog(const Json& catalog);
   [[nodiscard]] const AccountRecord* accountOf(const Call& call) const;

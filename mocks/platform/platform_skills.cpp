@@ -72,6 +72,8 @@ Json orgOf(const Json& request) {
 }
 
 bool samePermission(const PermissionRecord& p, const std::string& creditCode, const Json& request) {
+  // Another school's first, before any JSON is copied: every school's permissions are searched.
+  if (p.creditCode != creditCode) return false;
   const Json org = orgOf(request);
   const std::string orgCode = org.is_object() ? org.value("creditCode", "") : "";
   const std::string pOrg =
@@ -485,11 +487,7 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       rejectRow("FIELD_INVALID", "手机号码无效：" + mobile.problem);
     } else if (trim(c[kOccupationCode]) != occupation) {
       rejectRow("FIELD_INVALID", "职业编码与申报清单不一致");
-    } else if (std::any_of(state.declarations.begin(), state.declarations.end(),
-                           [&](const DeclarationRecord& d) {
-                             return d.idNumber == id.normalized && d.occupationCode == occupation &&
-                                    d.level == level;
-                           })) {
+    } else if (declaredKeys.contains(declarationKey(id.normalized, occupation, level))) {
       rejectRow("DUPLICATE", "该学生已申报过同一职业与等级");
     } else {
       char number[16];
@@ -497,9 +495,8 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       const std::string declarationNo = "ZJ" + std::to_string(gradYear) + number;
       row.result = "ACCEPTED";
       row.declarationNo = declarationNo;
-      state.declarations.push_back(DeclarationRecord{batch.creditCode, id.normalized,
-                                                     trim(c[kName]), occupation, level,
-                                                     declarationNo, batch.batchId, t});
+      addDeclaration(DeclarationRecord{batch.creditCode, id.normalized, trim(c[kName]), occupation,
+                                       level, declarationNo, batch.batchId, t});
     }
     batch.rows.push_back(std::move(row));
   }
@@ -547,8 +544,12 @@ Response Platform::Impl::listDeclarations(Call& call) {
   }
   auto occupation = q.find("occupationCode");
   Json items = Json::array();
-  for (const auto& d : state.declarations) {
-    if (d.creditCode != call.school || call.school.empty()) continue;
+  auto mine = declarationsBySchool.find(call.school);
+  if (call.school.empty() || mine == declarationsBySchool.end()) {
+    return jsonResponse(200, {{"items", items}});
+  }
+  for (const std::size_t i : mine->second) {
+    const auto& d = state.declarations[i];
     if (occupation != q.end() && !occupation->second.empty() &&
         d.occupationCode != occupation->second) {
       continue;

@@ -12,13 +12,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +45,7 @@ using zzjb::PlatformFailureKind;
 using zzjb::RowResult;
 using zzjb::platform::ClientOptions;
 using zzjb::platform::RequestEvent;
+using zzjb::platform::RequestGovernor;
 using zzjb::test::MockProcess;
 using zzjb::test::readFile;
 using zzjb::test::shellQuote;
@@ -956,6 +961,40 @@ TEST_F(PlatformClientTest, RefusesBadOptionsWithPlatformClientFinding) {
   EXPECT_EQ(code(noKeyId), "PLATFORM_CLIENT");
 }
 
+// A signer that signs the login but fails later (a token pulled out, a PIN locked): the signed
+// submission is not sent and fails as Identity with the signer's code, not retried.
+class SignerThatFailsAfter final : public zzjb::Signer {
+ public:
+  SignerThatFailsAfter(zzjb::Signer& inner, int good) : inner_(inner), good_(good) {}
+  zzjb::SignatureAlgorithm algorithm() const override { return inner_.algorithm(); }
+  zzjb::Result<std::vector<std::uint8_t>> sign(std::span<const std::uint8_t> data) override {
+    if (good_-- > 0) return inner_.sign(data);
+    return std::unexpected(zzjb::configFinding("PIN_LOCKED", "the token's PIN is locked"));
+  }
+  std::string certificatePem() const override { return inner_.certificatePem(); }
+  zzjb::PinStatus pinStatus() const override { return inner_.pinStatus(); }
+  std::string describe() const override { return "failing " + inner_.describe(); }
+
+ private:
+  zzjb::Signer& inner_;
+  int good_;
+};
+
+TEST_F(PlatformClientTest, SignerFailureOnASignedSubmissionIsIdentityAndNothingIsSent) {
+  SignerThatFailsAfter failing(*signer_, 1);  // the login's signature only
+  ClientOptions o = options();
+  o.signer = &failing;
+  auto c = client(o);
+  auto r = c->putAccount(accountRequest(), "acct-1");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Identity);
+  EXPECT_EQ(r.error().code, "PIN_LOCKED");
+  EXPECT_EQ(r.error().endpoint, "PUT /api/v1/account");
+  EXPECT_TRUE(sleeps_.empty());
+  EXPECT_TRUE(eventsFor("PUT /api/v1/account").empty());
+  EXPECT_EQ(journalCount("PUT", "/api/v1/account"), 0);
+}
+
 TEST_F(PlatformClientTest, InvalidIdempotencyKeyIsRefusedBeforeSending) {
   auto c = client();
   auto r = c->putAccount(accountRequest(), std::string(129, 'k'));
@@ -996,6 +1035,227 @@ TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAndOrgCreditCode) {
   b = a;
   b.org.reset();
   EXPECT_FALSE(a.sameAs(b));
+}
+
+// Issue 12 must-show 3: a 429 with Retry-After on one school's call delays the other workers'
+// next calls. Two schools (xuhui-zz, SM2; pudong-gz, P-256), each with its own client in its own
+// thread, against the real zzjb-mock over TLS; the mock trusts both schools' CAs. The fault is
+// aimed at school A by path: only A asks for its permissions, and every
+// GET /api/v1/skills/permissions is answered 429 with Retry-After: 2; B only reads the catalog.
+// Once A has had its 429, B makes its next call: with one governor shared, B's request leaves no
+// earlier than the end of A's pause (a little slack below, no upper bound); without one (the
+// control), B is not held.
+class SharedGovernorTest : public ::testing::Test {
+ protected:
+  using Clock = std::chrono::steady_clock;
+
+  static void SetUpTestSuite() {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    dir_ = new TempDir();
+    const auto keys =
+        zzjb::test::run(std::string(ZZJB_SOURCE_DIR) + "/scripts/make-example-keys.sh " +
+                        shellQuote((dir_->path() / "keys").string()));
+    ASSERT_EQ(keys.exitCode, 0) << keys.err;
+    mock_ = new MockProcess(
+        dir_->path(),
+        {"--trust-ca", (dir_->path() / "keys" / "ca-sm2.pem").string(), "--trust-ca",
+         (dir_->path() / "keys" / "ca.pem").string(), "--catalog",
+         std::string(ZZJB_SOURCE_DIR) + "/config/catalog.example.json", "--seed", "7"},
+        ZZJB_MOCK_BIN);
+    ASSERT_TRUE(mock_->running()) << readFile(dir_->path() / "stderr");
+  }
+  static void TearDownTestSuite() {
+    delete mock_;
+    mock_ = nullptr;
+    delete dir_;
+    dir_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(mock_, nullptr);
+    ASSERT_TRUE(mock_->running());
+    ASSERT_EQ(admin(*mock_, "POST", "/__admin/reset").value("status", ""), "ok");
+  }
+
+  struct School {
+    std::unique_ptr<zzjb::Signer> signer;
+    std::string certificatePem;
+    std::string keyId;
+  };
+
+  static School school(const std::string& name, const std::string& keyId) {
+    auto signer = zzjb::identity::openSigner(
+        zzjb::identity::FileKeyUri{(dir_->path() / "keys" / (name + ".key")).string()},
+        []() -> zzjb::Result<zzjb::identity::Secret> {
+          return std::unexpected(zzjb::configFinding("PIN_UNAVAILABLE", "no PIN in tests"));
+        });
+    EXPECT_TRUE(signer.has_value()) << (signer ? "" : signer.error().message);
+    return School{signer ? std::move(*signer) : nullptr,
+                  readFile(dir_->path() / "keys" / (name + ".pem")), keyId};
+  }
+
+  static ClientOptions options(const School& s, std::shared_ptr<RequestGovernor> governor) {
+    ClientOptions o;
+    o.baseUrl = mock_->base();
+    o.caBundle = mock_->caFile().string();
+    o.signer = s.signer.get();
+    o.certificatePem = s.certificatePem;
+    o.keyId = s.keyId;
+    o.timeoutSeconds = 10;
+    o.jitterSeed = 99;
+    o.governor = std::move(governor);
+    return o;
+  }
+
+  struct Observed {
+    Clock::time_point aGot429{};    // A's onRequest for its 429 (after the answer was read)
+    Clock::time_point bNextSent{};  // when B's next request went on the wire
+    bool aFailedUnavailable = false;
+    bool bSucceeded = false;
+    std::string bFailure;
+  };
+
+  // A: log in, ask for its permissions (429, Retry-After: 2; one attempt, so A itself does not
+  // wait). B: log in, wait until A has had its 429, then read the catalog.
+  static Observed run(const std::shared_ptr<RequestGovernor>& governor) {
+    School a = school("xuhui-zz", "SHECA-XZ-000123456789");
+    School b = school("pudong-gz", "SHECA-PG-000987654321");
+    Observed seen;
+    std::mutex m;
+    std::promise<void> aHad429;
+    std::promise<void> bLoggedIn;
+
+    ClientOptions oa = options(a, governor);
+    oa.maxAttempts = 1;
+    oa.onRequest = [&](const RequestEvent& e) {
+      if (e.endpoint == "GET /api/v1/skills/permissions" && e.status == 429) {
+        std::lock_guard lock(m);
+        seen.aGot429 = Clock::now();
+      }
+    };
+    ClientOptions ob = options(b, governor);
+    ob.onRequest = [&](const RequestEvent& e) {
+      if (e.endpoint == "GET /api/v1/skills/catalog") {
+        std::lock_guard lock(m);
+        seen.bNextSent = Clock::now() - std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(e.seconds));
+      }
+    };
+    auto ca = zzjb::platform::makePlatformClient(std::move(oa));
+    auto cb = zzjb::platform::makePlatformClient(std::move(ob));
+    EXPECT_TRUE(ca.has_value() && cb.has_value());
+    if (!ca || !cb) return seen;
+
+    std::thread workerB([&] {
+      auto session = (*cb)->login();
+      EXPECT_TRUE(session.has_value()) << session.error().describe();
+      bLoggedIn.set_value();
+      aHad429.get_future().wait();
+      auto catalog = (*cb)->catalog();
+      std::lock_guard lock(m);
+      seen.bSucceeded = catalog.has_value();
+      if (!catalog) seen.bFailure = catalog.error().describe();
+    });
+    std::thread workerA([&] {
+      auto session = (*ca)->login();
+      EXPECT_TRUE(session.has_value()) << session.error().describe();
+      bLoggedIn.get_future().wait();  // both sessions open before the 429
+      auto permissions = (*ca)->permissions();
+      aHad429.set_value();  // after A's only attempt, whatever it was: B never waits forever
+      std::lock_guard lock(m);
+      seen.aFailedUnavailable = !permissions.has_value() &&
+                                permissions.error().kind == PlatformFailureKind::Unavailable &&
+                                permissions.error().code == "RATE_LIMITED";
+    });
+    workerA.join();
+    workerB.join();
+    return seen;
+  }
+
+  void aimA429AtSchoolA() {
+    const json answer = admin(*mock_, "POST", "/__admin/faults",
+                              {{"seed", 1},
+                               {"rules",
+                                {{{"method", "GET"},
+                                  {"path", "^/api/v1/skills/permissions$"},
+                                  {"probability", 1},
+                                  {"kind", "status"},
+                                  {"status", 429},
+                                  {"retryAfter", 2}}}}});
+    ASSERT_TRUE(answer.contains("rules")) << answer.dump();
+  }
+
+  static constexpr auto kPause = std::chrono::milliseconds(2000);
+  // Below the pause's end, for A's 429 being timed a moment after the governor was paused.
+  static constexpr auto kSlack = std::chrono::milliseconds(300);
+
+  static inline TempDir* dir_ = nullptr;
+  static inline MockProcess* mock_ = nullptr;
+};
+
+TEST_F(SharedGovernorTest, A429WithRetryAfterOnOneSchoolDelaysTheOtherWorkersNextCall) {
+  aimA429AtSchoolA();
+  auto governor = std::make_shared<RequestGovernor>(RequestGovernor::Limits{4, 0});
+  const Observed seen = run(governor);
+  EXPECT_TRUE(seen.aFailedUnavailable);
+  EXPECT_TRUE(seen.bSucceeded) << seen.bFailure;
+  ASSERT_NE(seen.aGot429, Clock::time_point{});
+  ASSERT_NE(seen.bNextSent, Clock::time_point{});
+  const auto after =
+      std::chrono::duration_cast<std::chrono::milliseconds>(seen.bNextSent - seen.aGot429);
+  EXPECT_GE(after, kPause - kSlack)
+      << "B's next request left " << after.count() << " ms after A's 429 with Retry-After: 2";
+  const auto c = governor->counters();
+  EXPECT_EQ(c.pauses, 1u);
+  EXPECT_GE(c.waitedMs, static_cast<std::uint64_t>((kPause - kSlack).count()));
+  // Two logins (challenge + login each), A's permissions, B's catalog.
+  EXPECT_EQ(c.requestsStarted, 6u);
+  EXPECT_EQ(c.inFlight, 0);
+}
+
+// The control: the same two workers and the same 429, each client on its own. B is not held.
+TEST_F(SharedGovernorTest, WithoutASharedGovernorTheOtherWorkerIsNotDelayed) {
+  aimA429AtSchoolA();
+  const Observed seen = run(nullptr);
+  EXPECT_TRUE(seen.aFailedUnavailable);
+  EXPECT_TRUE(seen.bSucceeded) << seen.bFailure;
+  ASSERT_NE(seen.aGot429, Clock::time_point{});
+  ASSERT_NE(seen.bNextSent, Clock::time_point{});
+  const auto after =
+      std::chrono::duration_cast<std::chrono::milliseconds>(seen.bNextSent - seen.aGot429);
+  EXPECT_LT(after, kPause - kSlack)
+      << "B's next request left " << after.count() << " ms after A's 429 without a shared governor";
+}
+
+// A stop request (the daemon's SIGTERM) ends a wait for the governor promptly, and nothing is
+// sent: a client held by another's long pause gives up with CANCELLED.
+TEST_F(SharedGovernorTest, AStopRequestEndsTheWaitForAPauseWithoutSending) {
+  School a = school("xuhui-zz", "SHECA-XZ-000123456789");
+  auto governor = std::make_shared<RequestGovernor>(RequestGovernor::Limits{4, 0});
+  std::atomic<bool> stop{false};
+  ClientOptions o = options(a, governor);
+  o.cancelled = [&] { return stop.load(); };
+  auto c = zzjb::platform::makePlatformClient(std::move(o));
+  ASSERT_TRUE(c.has_value());
+  ASSERT_TRUE((*c)->login().has_value());
+  governor->pauseFor(std::chrono::minutes(5));  // as if another school had had Retry-After: 300
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(200ms);
+    stop = true;
+  });
+  const auto asked = std::chrono::steady_clock::now();
+  auto r = (*c)->catalog();
+  const auto took = std::chrono::steady_clock::now() - asked;
+  stopper.join();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, "CANCELLED");
+  EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
+  EXPECT_LT(took, 60s);  // generous: the wait looks every 100 ms
+  int catalogs = 0;
+  const json journal = admin(*mock_, "GET", "/__admin/journal?since=0");
+  for (const json& item : journal["items"])
+    if (item["path"] == "/api/v1/skills/catalog") ++catalogs;
+  EXPECT_EQ(catalogs, 0);
 }
 
 }  // namespace

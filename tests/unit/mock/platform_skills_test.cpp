@@ -377,6 +377,28 @@ TEST_F(MockDeclarations, StudentAcceptedInAnEarlierBatchIsDuplicate) {
   EXPECT_EQ(done.body["rows"][1]["result"], "ACCEPTED");
 }
 
+// The DUPLICATE rule and GET /declarations read an index of the accepted declarations, rebuilt
+// when a state file is loaded: a reloaded mock still knows who was declared.
+TEST_F(MockDeclarations, DuplicateRuleAndDeclarationListSurviveAStateReload) {
+  permitted();
+  ASSERT_EQ(admin("POST", "/__admin/batch-policy", {{"doneAfterPolls", 1}}).status, 200);
+  Parsed a = declare({studentRow(1, id(1), gradYear())}, "a");
+  ASSERT_EQ(get("/api/v1/skills/group-declarations/" + a.body["batchId"].get<std::string>())
+                .body["rows"][0]["result"],
+            "ACCEPTED");
+  const std::string saved = platform_->saveState();
+  platform_ = std::make_unique<Platform>(options_);
+  std::string error;
+  ASSERT_TRUE(platform_->loadState(saved, error)) << error;
+  EXPECT_EQ(get("/api/v1/skills/declarations").body["items"].size(), 1U);
+  Parsed b = declare({studentRow(1, id(1), gradYear()), studentRow(2, id(2), gradYear())}, "b");
+  Parsed done = get("/api/v1/skills/group-declarations/" + b.body["batchId"].get<std::string>());
+  ASSERT_EQ(done.body["status"], "DONE");
+  EXPECT_EQ(done.body["rows"][0]["reason"], "DUPLICATE");
+  EXPECT_EQ(done.body["rows"][1]["result"], "ACCEPTED");
+  EXPECT_EQ(get("/api/v1/skills/declarations").body["items"].size(), 2U);
+}
+
 TEST_F(MockDeclarations, HigherSchoolDeclaresLevelThree) {
   register_(rsaSchool(), kRsaSchool, "HIGHER");
   ASSERT_EQ(admin("POST", "/__admin/permissions",

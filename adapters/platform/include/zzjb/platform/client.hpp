@@ -1,6 +1,7 @@
 // The platform client: zzjb::PlatformClient (zzjb/core/platform.hpp) on libcurl. One client holds
 // one CURL easy handle (one keep-alive connection) and one session; it is not thread-safe — use
-// one client per thread. What it retries and how is in docs/platform-client.md.
+// one client per thread; several clients (one per school, each in its own thread) may share one
+// RequestGovernor. What it retries and how is in docs/platform-client.md.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "zzjb/core/finding.hpp"
 #include "zzjb/core/platform.hpp"
 #include "zzjb/core/signer.hpp"
+#include "zzjb/platform/governor.hpp"
 
 namespace zzjb::platform {
 
@@ -24,7 +26,7 @@ struct RequestEvent {
   int attempt = 1;       // 1-based, per call (a login counts its own attempts)
   bool willRetry = false;
   int delayMs = 0;             // the wait before the next attempt when willRetry
-  double seconds = 0;          // how long the attempt took
+  double seconds = 0;          // how long the attempt took on the wire (not the governor's wait)
   bool newConnection = false;  // the attempt opened a connection (false: a kept-alive one reused)
   std::string requestId;       // X-Request-Id, when there was an answer
 };
@@ -54,6 +56,11 @@ struct ClientOptions {
   // code CANCELLED) without sending anything more. The request in flight is not interrupted.
   // `zzjb run` on SIGINT/SIGTERM, the daemon on SIGTERM. May be empty.
   std::function<bool()> cancelled;
+  // Shared by every school's client of the process (zzjb/platform/governor.hpp): each HTTP
+  // request waits for its permit (limits in flight and per second, a pause in force; the wait
+  // asks `cancelled`), and a 429/503 Retry-After this client gets pauses every client's next
+  // request. nullptr: nothing shared, the client only waits out its own retries.
+  std::shared_ptr<RequestGovernor> governor;
 };
 
 // Checks the options (Finding code PLATFORM_CLIENT, kind Config: no https URL, no signer, no
