@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "zzjb/app/exit_code_policy.hpp"
+
 namespace zzjb::cli {
 
 struct OptionSpec {
@@ -32,15 +34,15 @@ std::optional<ParsedArgs> parseArgs(const std::vector<std::string>& args,
 
 std::string optionsHelp(const std::vector<OptionSpec>& specs);
 
-// sysexits
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitUsage = 64;
-inline constexpr int kExitData = 65;
-inline constexpr int kExitUnavailable = 69;
-inline constexpr int kExitSoftware = 70;
-inline constexpr int kExitCantCreate = 73;
-inline constexpr int kExitTempFail = 75;
-inline constexpr int kExitNoPerm = 77;
-inline constexpr int kExitConfig = 78;
+// sysexits (defined with their ranking in zzjb/app/exit_code_policy.hpp)
+using app::kExitCantCreate;
+using app::kExitConfig;
+using app::kExitData;
+using app::kExitNoPerm;
+using app::kExitOk;
+using app::kExitSoftware;
+using app::kExitTempFail;
+using app::kExitUnavailable;
+using app::kExitUsage;
 
 }  // namespace zzjb::cli

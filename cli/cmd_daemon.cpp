@@ -35,7 +35,7 @@
 #include "metrics.hpp"
 #include "metrics_server.hpp"
 #include "output_files.hpp"
-#include "run_pass.hpp"
+#include "pass.hpp"
 #include "sd_notify.hpp"
 #include "zzjb/config/loader.hpp"
 #include "zzjb/files/files.hpp"
@@ -346,9 +346,10 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     listenFlag = *parsed;
   }
   PassOptions passOptions;
+  std::optional<Date> today;
   if (args->has("--today")) {
-    passOptions.today = todayFrom(args->get("--today"), error);
-    if (!passOptions.today) {
+    today = todayFrom(args->get("--today"), error);
+    if (!today) {
       std::cerr << "zzjb daemon: " << error << "\n";
       return kExitUsage;
     }
@@ -409,7 +410,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   LogObserver logLines(logger, /*logRequests=*/false);
   HeartbeatObserver beat(heartbeat);
   TeeObserver observer({&logLines, &metrics, &beat});
-  passOptions.stopRequested = [] { return gStop.load(); };
+  PassClock clock(today);
 
   std::mt19937_64 rng{std::random_device{}()};
   std::optional<std::int64_t> lastPassStart;
@@ -477,7 +478,11 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     logger.info("pass started", {{"schools", std::to_string(current->config.schools.size())}});
     metrics.passStarted();
     const auto t0 = std::chrono::steady_clock::now();
-    PassResult result = runPass(current->config, passOptions, observer);
+    // A new environment per pass: ZZJB_TEST_KILL_AT's "#n" counts within one pass.
+    PassEnvironment environment = PassEnvironment::standard(clock.clock(), observer);
+    environment.stopRequested = [] { return gStop.load(); };
+    environment.checkpoint = testKillHook();
+    PassResult result = PassRunner(std::move(environment)).run(current->config, passOptions);
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     metrics.passFinished(result);

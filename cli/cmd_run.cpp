@@ -7,13 +7,14 @@
 #include <atomic>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "args.hpp"
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "log.hpp"
-#include "run_pass.hpp"
+#include "pass.hpp"
 
 namespace zzjb::cli {
 namespace {
@@ -45,46 +46,39 @@ const std::vector<OptionSpec>& runOptions() {
   return kSpecs;
 }
 
-// The live line on a terminal: what is being done now. Warnings and errors go above it.
+// The live line on a terminal: schools done / running / waiting, and what the school heard from
+// last is doing now. Warnings and errors go above it. The pass runner calls it one call at a
+// time (zzjb/app/pass_runner.hpp), from whichever worker.
 class ProgressDisplay final : public PassObserver {
  public:
-  ProgressDisplay(std::size_t schools, Logger& logger) : schools_(schools), logger_(logger) {}
+  explicit ProgressDisplay(Logger& logger) : logger_(logger) {}
   ~ProgressDisplay() override { clear(); }
   ProgressDisplay(const ProgressDisplay&) = delete;
   ProgressDisplay& operator=(const ProgressDisplay&) = delete;
 
   void onEngineEvent(const EngineEvent& e) override {
+    School& s = schools_[e.school];
     switch (e.kind) {
       case EngineEvent::Kind::SchoolStarted:
-        ++index_;
-        school_ = e.school;
-        target_.clear();
-        rows_.clear();
-        step_ = "starting";
+        s = School{};
+        s.step = "starting";
         break;
       case EngineEvent::Kind::Step:
-        step_ = e.message;
-        setTarget(e.targetKey);
-        break;
       case EngineEvent::Kind::RequestSent:
-        step_ = e.message;
-        setTarget(e.targetKey);
+      case EngineEvent::Kind::TargetFinished:
+      case EngineEvent::Kind::SchoolFinished:
+        s.step = e.message;
+        setTarget(s, e.targetKey);
         break;
       case EngineEvent::Kind::RowsRecorded:
-        setTarget(e.targetKey);
-        rows_ = "rows " + std::to_string(e.count) + "/" + std::to_string(e.total);
-        break;
-      case EngineEvent::Kind::TargetFinished:
-        setTarget(e.targetKey);
-        step_ = e.message;
+        setTarget(s, e.targetKey);
+        s.rows = "rows " + std::to_string(e.count) + "/" + std::to_string(e.total);
         break;
       case EngineEvent::Kind::Warning:
         above(Severity::Warning, e.school, e.targetKey, e.message);
         return;
-      case EngineEvent::Kind::SchoolFinished:
-        step_ = e.message;
-        break;
     }
+    current_ = e.school;
     draw();
   }
   void onRequest(const std::string& school, const platform::RequestEvent& e) override {
@@ -92,7 +86,8 @@ class ProgressDisplay final : public PassObserver {
       std::ostringstream m;
       m << e.endpoint << ": " << (e.status == 0 ? std::string("no answer") : std::to_string(e.status))
         << (e.code.empty() ? "" : " " + e.code) << ", retrying in " << e.delayMs << " ms";
-      step_ = m.str();
+      schools_[school].step = m.str();
+      current_ = school;
       draw();
     } else if (e.status == 0 || e.status >= 400) {
       above(Severity::Warning, school, "",
@@ -103,19 +98,28 @@ class ProgressDisplay final : public PassObserver {
   void onSchoolDone(const SchoolOutcome& o) override {
     clear();
     for (const auto& f : o.findings) logger_.finding(f);
-    school_.clear();  // not redrawn above the next school's lines
+    schools_.erase(o.school);  // not redrawn above the next school's lines
+    if (current_ == o.school) current_ = schools_.empty() ? std::string() : schools_.begin()->first;
     logger_.log(o.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Info, o.school, "",
                 o.summary());
+    draw();
   }
   void log(Severity s, const std::string& school, const std::string& message) override {
     above(s, school, "", message);
   }
+  void onProgress(const PassProgress& p) override {
+    progress_ = p;
+    draw();
+  }
 
  private:
-  void setTarget(const std::string& key) {
-    if (key.empty() || key == target_) return;
-    target_ = key;
-    rows_.clear();
+  struct School {
+    std::string target, rows, step;
+  };
+  static void setTarget(School& s, const std::string& key) {
+    if (key.empty() || key == s.target) return;
+    s.target = key;
+    s.rows.clear();
   }
   void above(Severity s, const std::string& school, const std::string& target, const std::string& m) {
     clear();
@@ -127,21 +131,25 @@ class ProgressDisplay final : public PassObserver {
     drawn_ = false;
   }
   void draw() {
-    if (school_.empty()) return;
-    std::string line = "[" + std::to_string(index_) +
-                       (schools_ > 0 ? "/" + std::to_string(schools_) : std::string()) + "] " + school_;
-    if (!target_.empty()) line += " · " + target_;
-    if (!rows_.empty()) line += " · " + rows_;
-    if (!step_.empty()) line += " · " + step_;
+    if (progress_.total == 0 || progress_.done == progress_.total) return;
+    std::string line = "[" + std::to_string(progress_.done) + " done · " +
+                       std::to_string(progress_.running) + " running · " +
+                       std::to_string(progress_.waiting()) + " waiting]";
+    if (auto it = schools_.find(current_); it != schools_.end()) {
+      line += " " + current_;
+      if (!it->second.target.empty()) line += " · " + it->second.target;
+      if (!it->second.rows.empty()) line += " · " + it->second.rows;
+      if (!it->second.step.empty()) line += " · " + it->second.step;
+    }
     if (line.size() > 150) line.resize(150);  // bytes; a cut in UTF-8 only spoils the last glyph
     std::cerr << "\r\x1b[K" << maskPersonalData(line) << std::flush;
     drawn_ = true;
   }
 
-  std::size_t schools_;
   Logger& logger_;
-  std::size_t index_ = 0;
-  std::string school_, target_, rows_, step_;
+  PassProgress progress_;
+  std::map<std::string, School> schools_;  // the running schools, by id
+  std::string current_;                    // the one heard from last
   bool drawn_ = false;
 };
 
@@ -190,9 +198,10 @@ int cmdRun(const std::vector<std::string>& argv) {
   PassOptions options;
   options.school = args->get("--school");
   options.dryRun = args->has("--dry-run");
+  std::optional<Date> today;
   if (args->has("--today")) {
-    options.today = todayFrom(args->get("--today"), error);
-    if (!options.today) {
+    today = todayFrom(args->get("--today"), error);
+    if (!today) {
       std::cerr << "zzjb run: " << error << "\n";
       return kExitUsage;
     }
@@ -214,12 +223,15 @@ int cmdRun(const std::vector<std::string>& argv) {
   std::optional<ProgressDisplay> progress;
   PassObserver* observer = &logLines;
   if (live) {
-    progress.emplace(options.school ? 1 : 0, logger);
+    progress.emplace(logger);
     observer = &*progress;
   }
   installStopHandlers();
-  options.stopRequested = [] { return gStop.load(); };
-  PassResult result = runPassFromFile(*configPath, options, *observer);
+  PassClock clock(today);
+  PassEnvironment environment = PassEnvironment::standard(clock.clock(), *observer);
+  environment.stopRequested = [] { return gStop.load(); };
+  environment.checkpoint = testKillHook();
+  PassResult result = PassRunner(std::move(environment)).runFromFile(*configPath, options);
   if (result.stopped) {
     logger.log(Severity::Warning, "", "",
                "stopped on request: what was sent is recorded; the next pass goes on from here");

@@ -279,6 +279,9 @@ void LogObserver::log(Severity severity, const std::string& school, const std::s
   logger_.log(severity, school, {}, message);
 }
 
+void TeeObserver::onProgress(const PassProgress& progress) {
+  for (auto* o : observers_) o->onProgress(progress);
+}
 void TeeObserver::onEngineEvent(const EngineEvent& event) {
   for (auto* o : observers_) o->onEngineEvent(event);
 }

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "run_pass.hpp"
+#include "pass.hpp"
 #include "zzjb/core/finding.hpp"
 
 namespace zzjb::cli {
@@ -100,6 +100,7 @@ class TeeObserver : public PassObserver {
   void onRequest(const std::string& school, const platform::RequestEvent& event) override;
   void onSchoolDone(const SchoolOutcome& outcome) override;
   void log(Severity severity, const std::string& school, const std::string& message) override;
+  void onProgress(const PassProgress& progress) override;
 
  private:
   std::vector<PassObserver*> observers_;

@@ -12,7 +12,7 @@
 #include <tuple>
 #include <vector>
 
-#include "run_pass.hpp"
+#include "pass.hpp"
 
 namespace zzjb::cli {
 

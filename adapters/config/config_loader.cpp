@@ -504,7 +504,22 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
                  "openssl dgst -sha256 -binary | base64  (then prefix sha256//)");
       }
     }
-    fd.unknownKeys(*p, "$.platform", {"baseUrl", "caBundle", "timeoutSeconds", "pinnedPublicKey"});
+    if (auto n = fd.integer(*p, "$.platform", "maxConcurrentSchools", false, 1, 64)) {
+      cfg.platform.maxConcurrentSchools = static_cast<int>(*n);
+    }
+    if (auto r = fd.number(*p, "$.platform", "maxRequestsPerSecond", 0, 10000)) {
+      cfg.platform.maxRequestsPerSecond = *r;
+    }
+    if (auto n = fd.integer(*p, "$.platform", "maxBatchRows", false, 1, 5000)) {
+      cfg.platform.maxBatchRows = static_cast<int>(*n);
+    }
+    if (auto n = fd.integer(*p, "$.platform", "pollIntervalMs", false, 0, 3600000)) {
+      cfg.platform.pollIntervalMs = static_cast<int>(*n);
+    }
+    fd.unknownKeys(*p, "$.platform",
+                   {"baseUrl", "caBundle", "timeoutSeconds", "pinnedPublicKey",
+                    "maxConcurrentSchools", "maxRequestsPerSecond", "maxBatchRows",
+                    "pollIntervalMs"});
   }
   if (const json* st = fd.object(*doc, "$", "state", false)) {
     cfg.statePath = resolve(dir, fd.str(*st, "$.state", "path", false).value_or(""));

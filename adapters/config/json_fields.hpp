@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,26 @@ class Fields {
     }
     return v.is_number_unsigned() ? static_cast<long long>(v.get<unsigned long long>())
                                   : v.get<long long>();
+  }
+
+  // A number member (integer or not) within [min, max]; absent → nullopt. Refused as written
+  // when out of range or not finite, like integer.
+  std::optional<double> number(const nlohmann::json& obj, const std::string& path,
+                               const char* key, double min, double max) {
+    auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) return std::nullopt;
+    if (!it->is_number()) {
+      wrongType(path + "." + key, "a number", *it);
+      return std::nullopt;
+    }
+    const double v = it->get<double>();
+    if (!(v >= min && v <= max)) {
+      std::ostringstream range;
+      range << "the number is out of range: it must be from " << min << " to " << max;
+      error(path + "." + key, "CONFIG_RANGE", range.str(), "see config/zzjb.schema.json");
+      return std::nullopt;
+    }
+    return v;
   }
 
   std::optional<bool> boolean(const nlohmann::json& obj, const std::string& path, const char* key) {

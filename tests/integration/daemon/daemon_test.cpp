@@ -253,6 +253,7 @@ class DaemonTest : public ::testing::Test {
   RunWorld makeWorld(std::size_t perMajor) {
     zzjb::test::RunWorldOptions o;
     o.studentsPerMajor = perMajor;
+    o.maxBatchRows = 20;  // several batches; fast polls and both schools at once by default
     o.graduationYear = currentGraduationYear();
     o.baseUrl = mock_->base();
     o.caBundle = mock_->caFile();
@@ -261,8 +262,8 @@ class DaemonTest : public ::testing::Test {
     return zzjb::test::makeRunWorld(tmp_.path() / "world", o);
   }
 
-  // Starts `zzjb daemon -c CONFIG ARGS` with the test environment (fast polls, small batches)
-  // and, unless `metrics` is false, /metrics on a free loopback port.
+  // Starts `zzjb daemon -c CONFIG ARGS` (fast polls and small batches are in the world's
+  // config) and, unless `metrics` is false, /metrics on a free loopback port.
   DaemonProcess& startDaemon(const RunWorld& w, std::vector<std::string> args,
                              std::vector<std::string> env = {}, bool metrics = true) {
     std::vector<std::string> all = {"-c", w.config.string()};
@@ -271,7 +272,6 @@ class DaemonTest : public ::testing::Test {
       all.insert(all.end(), {"--metrics-listen", "127.0.0.1:0", "--metrics-port-file",
                              (tmp_.path() / "daemon" / "metrics-port").string()});
     }
-    env.insert(env.begin(), {"ZZJB_POLL_INTERVAL_MS=20", "ZZJB_MAX_BATCH_ROWS=20"});
     daemon_.emplace(tmp_.path() / "daemon", all, env);
     if (metrics) {
       port_ = daemon_->metricsPort();
@@ -318,8 +318,7 @@ class DaemonTest : public ::testing::Test {
   }
 
   RunResult zzjb(const std::string& args) {
-    return zzjb::test::run("env ZZJB_POLL_INTERVAL_MS=20 ZZJB_MAX_BATCH_ROWS=20 " +
-                           shellQuote(ZZJB_BIN) + " " + args);
+    return zzjb::test::run(shellQuote(ZZJB_BIN) + " " + args);
   }
 
   void grantQualification() {
@@ -802,7 +801,9 @@ TEST_F(DaemonTest, HealthzAndMetricsFollowWhatTheDaemonDid) {
   admin("POST", "/__admin/faults",
         R"({"seed": 1, "rules": [{"method": "POST", "path": "^/api/v1/auth/challenge$",
             "probability": 1, "kind": "delay", "delayMs": 1500}]})");
-  DaemonProcess& d = startDaemon(w, {"--every", "2"});
+  // Both schools log in at once (about 1.6 s): every 4 s leaves time to look at the first pass
+  // before the second one changes the schools' outcomes.
+  DaemonProcess& d = startDaemon(w, {"--every", "4"});
   ASSERT_GT(port_, 0);
   json h = healthz();
   auto m = metrics();

@@ -3,9 +3,11 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <string_view>
 
 namespace zzjb::test {
 namespace {
@@ -61,8 +63,8 @@ const std::pair<std::string, std::string> kSocialOrg = {"上海示范信息技�
 const std::pair<std::string, std::string> kEmployer = {"上海示范汽车服务有限公司",
                                                        "91310115MA1K9Q7D84"};
 
-std::vector<SchoolSpec> schoolSpecs(int graduationYear) {
-  return {
+std::vector<SchoolSpec> schoolSpecs(int graduationYear, std::size_t extraSchools) {
+  std::vector<SchoolSpec> specs = {
       {"xuhui-zz",
        "上海市示范职业技术学校",
        kSecondaryCredit,
@@ -82,6 +84,14 @@ std::vector<SchoolSpec> schoolSpecs(int graduationYear) {
        {{"汽车检测与维修技术", "汽修2301班", "employer", "4-12-01-01", "汽车维修工", kEmployer, true},
         {"软件技术", "软件2301班", "social-org", "4-04-05-01", "计算机程序设计员", kSocialOrg, false}}},
   };
+  for (std::size_t n = 2; n < extraSchools + 2; ++n) {
+    SchoolSpec extra = specs[1];
+    extra.id = extraSchoolId(n);
+    extra.name += std::to_string(n);
+    extra.credit = extraSchoolCredit(n);
+    specs.push_back(extra);
+  }
+  return specs;
 }
 
 json schoolJson(const SchoolSpec& s, const RunWorldOptions& o, const std::filesystem::path& roster) {
@@ -98,7 +108,7 @@ json schoolJson(const SchoolSpec& s, const RunWorldOptions& o, const std::filesy
     if (m.employer) target["options"] = {{"agreementNo", "沪校企合〔2026〕012号"}};
     majors.push_back({{"name", m.name}, {"targets", json::array({target})}});
   }
-  const std::string key = secondary ? "xuhui-zz" : "pudong-gz";
+  const std::string& key = s.id;  // keys/<id>.key and .pem
   return {{"id", s.id},
           {"name", s.name},
           {"creditCode", s.credit},
@@ -120,11 +130,54 @@ json schoolJson(const SchoolSpec& s, const RunWorldOptions& o, const std::filesy
 
 }  // namespace
 
+std::string extraSchoolId(std::size_t n) { return "pudong-gz-" + std::to_string(n); }
+
+std::string extraSchoolCredit(std::size_t n) {
+  // pudong-gz's with another district digit (the organisation code and its check stay), then
+  // the GB 32100 check character.
+  std::string c = std::string(kHigherCredit).substr(0, 17);
+  c[7] = static_cast<char>('0' + (static_cast<std::size_t>(c[7] - '0') + n) % 10);
+  static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  static constexpr std::array<int, 17> kWeights = {1, 3, 9, 27, 19, 26, 16, 17, 20,
+                                                   29, 25, 13, 8, 24, 10, 30, 28};
+  int sum = 0;
+  for (std::size_t i = 0; i < 17; ++i) sum += static_cast<int>(kAlphabet.find(c[i])) * kWeights[i];
+  return c + kAlphabet[static_cast<std::size_t>((31 - sum % 31) % 31)];
+}
+
+void makeExtraSchoolKeys(const std::filesystem::path& keysDir, std::size_t count) {
+  const auto q = [](const std::filesystem::path& p) { return "'" + p.string() + "'"; };
+  for (std::size_t n = 2; n < count + 2; ++n) {
+    const std::string id = extraSchoolId(n);
+    const auto key = keysDir / (id + ".key");
+    const auto pem = keysDir / (id + ".pem");
+    if (std::filesystem::exists(pem)) continue;
+    const auto ext = keysDir / (id + ".ext");
+    std::ofstream(ext) << "basicConstraints=critical,CA:FALSE\n"
+                          "keyUsage=critical,digitalSignature,nonRepudiation\n"
+                          "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n"
+                          "1.2.156.112570.11.205=ASN1:UTF8String:SHECA-PG-00000000000"
+                       << n << "\n1.2.156.112570.11.210=ASN1:UTF8String:" << extraSchoolCredit(n)
+                       << "\n";
+    const std::string cmd =
+        "set -e; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out " + q(key) +
+        " 2>/dev/null; chmod 600 " + q(key) + "; openssl req -new -utf8 -key " + q(key) +
+        " -sha256 -subj '/C=CN/O=上海示范职业技术学院" + std::to_string(n) + "/CN=上海示范职业技术学院" +
+        std::to_string(n) + "' -out " + q(keysDir / (id + ".csr")) + "; openssl x509 -req -in " +
+        q(keysDir / (id + ".csr")) + " -CA " + q(keysDir / "ca.pem") + " -CAkey " +
+        q(keysDir / "ca.key") + " -set_serial 0x7" + std::to_string(1000 + n) +
+        " -sha256 -days 730 -extfile " + q(ext) + " -out " + q(pem) + " 2>/dev/null";
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("makeExtraSchoolKeys: openssl failed");
+  }
+}
+
 std::set<std::string> RunWorld::expectedDeclarations() const {
   std::set<std::string> out;
   for (const auto& s : students) {
     if (!s.eligible) continue;
-    const char* credit = s.school == "xuhui-zz" ? kSecondaryCredit : kHigherCredit;
+    const std::string credit = s.school == "xuhui-zz"    ? std::string(kSecondaryCredit)
+                               : s.school == "pudong-gz" ? std::string(kHigherCredit)
+                                                         : extraSchoolCredit(std::stoul(s.school.substr(10)));
     out.insert(std::string(credit) + "|" + s.id + "|" + s.occupationCode + "|" +
                std::to_string(s.level));
   }
@@ -147,7 +200,7 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
   std::filesystem::create_directories(dir);
   json schools = json::array();
   std::size_t serial = 0;
-  for (const auto& s : schoolSpecs(o.graduationYear)) {
+  for (const auto& s : schoolSpecs(o.graduationYear, o.extraSchools)) {
     const auto roster = dir / (s.id + "-roster.csv");
     std::ofstream csv(roster, std::ios::binary | std::ios::trunc);
     csv << "姓名,证件类型,证件号码,性别,手机号码,专业,班级,毕业年份,实习单位\n";
@@ -222,7 +275,9 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
     schools.push_back(schoolJson(s, o, roster));
   }
   json config = {
-      {"platform", {{"baseUrl", o.baseUrl}, {"caBundle", o.caBundle.string()}, {"timeoutSeconds", 10}}},
+      {"platform", {{"baseUrl", o.baseUrl}, {"caBundle", o.caBundle.string()}, {"timeoutSeconds", 10},
+                    {"maxConcurrentSchools", o.maxConcurrentSchools}, {"maxBatchRows", o.maxBatchRows},
+                    {"pollIntervalMs", o.pollIntervalMs}}},
       {"state", {{"path", (dir / "state" / "zzjb.sqlite").string()}}},
       {"catalog", o.catalog.string()},
       {"trustedCAs", json::array({(o.keysDir / "ca.pem").string(), (o.keysDir / "ca-sm2.pem").string()})},

@@ -40,10 +40,27 @@ struct RunWorldOptions {
   std::filesystem::path caBundle;      // the mock's TLS certificate
   std::filesystem::path keysDir;       // made by scripts/make-example-keys.sh (shared by tests)
   std::filesystem::path catalog;       // config/catalog.example.json
+  // platform.*: both schools at once by default (docs/architecture.md, "Schools in parallel"),
+  // fast polls, the platform's batch size unless a test wants several batches.
+  int maxConcurrentSchools = 4;
+  int maxBatchRows = 5000;
+  int pollIntervalMs = 20;
+  // More 高职 like pudong-gz (pudong-gz-2, pudong-gz-3, …: other credit codes, their own keys made
+  // by makeExtraSchoolKeys in keysDir), so that a pass has more schools than two.
+  std::size_t extraSchools = 0;
 };
 
 inline constexpr const char* kSecondaryCredit = "12310104MB2F000081";  // xuhui-zz
 inline constexpr const char* kHigherCredit = "12310115MB2P00007G";     // pudong-gz
+
+// The id and credit code of the n-th extra school (n from 2).
+[[nodiscard]] std::string extraSchoolId(std::size_t n);
+[[nodiscard]] std::string extraSchoolCredit(std::size_t n);
+
+// Makes the keys and certificates of extra schools 2 … count+1 in `keysDir` (where
+// scripts/make-example-keys.sh made ca.pem/ca.key): P-256, signed by the test CA, with the
+// keyID and credit-code extensions. Throws if openssl fails.
+void makeExtraSchoolKeys(const std::filesystem::path& keysDir, std::size_t count);
 
 // Writes the world into `dir` (config, rosters; keys are referenced, not copied).
 [[nodiscard]] RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& options);

@@ -43,6 +43,7 @@ class RunTest : public ::testing::Test {
     auto made = zzjb::test::run("bash " + shellQuote(std::string(ZZJB_SOURCE_DIR) + "/scripts/make-example-keys.sh") +
                                 " " + shellQuote((keys_->path() / "keys").string()));
     ASSERT_EQ(made.exitCode, 0) << made.err;
+    zzjb::test::makeExtraSchoolKeys(keys_->path() / "keys", kExtraSchools);
   }
   static void TearDownTestSuite() {
     delete keys_;
@@ -68,8 +69,13 @@ class RunTest : public ::testing::Test {
     }
   }
 
-  RunWorld makeWorld(std::size_t perMajor) {
+  // The schools in parallel (RunWorldOptions: 4 at once); `batchRows` rows per declaration
+  // file; `extraSchools` more 高职 beside the two (at most kExtraSchools).
+  static constexpr std::size_t kExtraSchools = 2;
+  RunWorld makeWorld(std::size_t perMajor, int batchRows = 5000, std::size_t extraSchools = 0) {
     zzjb::test::RunWorldOptions o;
+    o.maxBatchRows = batchRows;
+    o.extraSchools = extraSchools;
     o.studentsPerMajor = perMajor;
     o.graduationYear = currentGraduationYear();
     o.baseUrl = mock_->base();
@@ -93,9 +99,9 @@ class RunTest : public ::testing::Test {
     }
   }
 
-  // `zzjb ARGS` with the test environment (fast polls; extra variables first).
+  // `zzjb ARGS` with extra environment variables first (fast polls are in the world's config).
   RunResult zzjb(const std::string& args, const std::string& env = "") {
-    return zzjb::test::run("env ZZJB_POLL_INTERVAL_MS=20 " + env + " " + shellQuote(ZZJB_BIN) + " " + args);
+    return zzjb::test::run("env " + env + " " + shellQuote(ZZJB_BIN) + " " + args);
   }
   RunResult pass(const RunWorld& w, const std::string& env = "") {
     return zzjb("run -c " + shellQuote(w.config.string()), env);
@@ -119,6 +125,12 @@ class RunTest : public ::testing::Test {
             d["occupationCode"].get<std::string>() + "|" + std::to_string(d["level"].get<int>())];
     }
     return out;
+  }
+  // How many schools (credit codes) hold declarations.
+  static std::size_t schoolsIn(const std::map<std::string, int>& m) {
+    std::set<std::string> credits;
+    for (const auto& [k, n] : m) credits.insert(k.substr(0, k.find('|')));
+    return credits.size();
   }
   static std::set<std::string> keysOf(const std::map<std::string, int>& m) {
     std::set<std::string> s;
@@ -280,11 +292,14 @@ TEST_F(RunTest, DryRunSaysWhatItWouldSendAndSendsAndWritesNothing) {
 TEST_F(RunTest, OnATerminalAPassShowsALiveProgressLine) {
   RunWorld w = makeWorld(20);
   // script(1) gives zzjb a terminal; TERM makes it a capable one.
-  auto r = zzjb::test::run("TERM=xterm ZZJB_POLL_INTERVAL_MS=20 script -qec " +
+  auto r = zzjb::test::run("TERM=xterm script -qec " +
                            shellQuote(std::string(ZZJB_BIN) + " run -c " + w.config.string()) +
                            " /dev/null");
-  EXPECT_NE(r.out.find("\r\x1b[K[1] xuhui-zz"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("[2] pudong-gz"), std::string::npos);
+  // Schools done / running / waiting, then the school heard from last (both run at once).
+  EXPECT_NE(r.out.find("\r\x1b[K[0 done · "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" · 2 running · "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("waiting] xuhui-zz"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("waiting] pudong-gz"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("rows "), std::string::npos) << "no row counts on the progress line";
 }
 
@@ -348,7 +363,7 @@ TEST_F(RunTest, AnotherPassOnTheSameStoreIsRefusedWhileOneRuns) {
   // Hold the lock as a running pass would.
   auto held = zzjb::test::run("mkdir -p " + shellQuote((w.dir / "state").string()) +
                               " && flock -n " + shellQuote((w.dir / "state" / "zzjb.sqlite.lock").string()) +
-                              " env ZZJB_POLL_INTERVAL_MS=20 " + shellQuote(ZZJB_BIN) + " run -c " +
+                              " " + shellQuote(ZZJB_BIN) + " run -c " +
                               shellQuote(w.config.string()));
   EXPECT_EQ(held.exitCode, 75) << held.err;
   EXPECT_NE(held.err.find("another zzjb pass is using this state store"), std::string::npos) << held.err;
@@ -360,7 +375,7 @@ TEST_F(RunTest, SigtermEndsAPassWaitingOutRetryAfterAtOnceAndTheNextPassComplete
   admin("POST", "/__admin/faults",
         R"({"seed": 1, "rules": [{"method": "POST", "path": "group-declarations",
             "probability": 1.0, "kind": "status", "status": 503, "retryAfter": 30}]})");
-  const std::string cmd = "env ZZJB_POLL_INTERVAL_MS=20 " + shellQuote(ZZJB_BIN) + " run -c " +
+  const std::string cmd = shellQuote(ZZJB_BIN) + " run -c " +
                           shellQuote(w.config.string());
   const fs::path log = tmp_.path() / "sigterm.log";
   auto r = zzjb::test::run(cmd + " 2>" + shellQuote(log.string()) + " >/dev/null & pid=$!; sleep 2; start=$(date +%s%N); kill -TERM $pid; "
@@ -420,13 +435,13 @@ TEST_F(RunTest, ARejectedPermissionIsReportedWithItsReasonAndItsStudentsAreNotSe
 
 // Must-show 4.
 TEST_F(RunTest, ASessionThatExpiresMidPassIsRenewedAndThePassCompletes) {
-  RunWorld w = makeWorld(60);
+  RunWorld w = makeWorld(60, 20);
   // Sessions end under the pass: on polls and on uploads, three times in ten.
   admin("POST", "/__admin/faults",
         R"({"seed": 3, "rules": [{"method": "GET", "path": "^/api/v1/skills/", "probability": 0.3,
             "kind": "session-expire"}, {"method": "POST", "path": "group-declarations",
             "probability": 0.3, "kind": "session-expire"}]})");
-  auto first = pass(w, "ZZJB_MAX_BATCH_ROWS=20");
+  auto first = pass(w);
   EXPECT_EQ(first.exitCode, 65) << first.err << first.out;  // 65: the roster's bad rows
   std::size_t logins = 0;
   for (const auto& r : platformRequestsSince(0)) logins += r == "POST /api/v1/auth/login";
@@ -438,7 +453,7 @@ TEST_F(RunTest, ASessionThatExpiresMidPassIsRenewedAndThePassCompletes) {
   }
   EXPECT_EQ(keysOf(declarations()), expected);
   grantQualification();
-  passUntilDone(w, 3, "ZZJB_MAX_BATCH_ROWS=20");
+  passUntilDone(w, 3);
   EXPECT_EQ(keysOf(declarations()), w.expectedDeclarations());
   EXPECT_EQ(duplicateRows(), 0u);
 }
@@ -447,14 +462,14 @@ TEST_F(RunTest, ASessionThatExpiresMidPassIsRenewedAndThePassCompletes) {
 class KillNineTest : public RunTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(KillNineTest, AnotherPassAfterKillNineLeavesNoDuplicateAndNoMissingDeclaration) {
-  RunWorld w = makeWorld(40);
-  const std::string env = "ZZJB_MAX_BATCH_ROWS=15";
-  auto killed = pass(w, env + " ZZJB_TEST_KILL_AT=" + shellQuote(GetParam()));
+  RunWorld w = makeWorld(40, 15, kExtraSchools);  // four schools at once, several batches each
+  auto killed = pass(w, "ZZJB_TEST_KILL_AT=" + shellQuote(GetParam()));
   EXPECT_EQ(killed.exitCode, 128 + SIGKILL) << "the pass was not killed at " << GetParam() << "\n"
                                             << killed.err;
-  passUntilDone(w, 4, env);
+  passUntilDone(w, 4);
   auto held = declarations();
   EXPECT_EQ(keysOf(held), w.expectedDeclarations());
+  EXPECT_EQ(schoolsIn(held), 4u) << "not every school declared: the parallel pass proves less";
   for (const auto& [k, n] : held) EXPECT_EQ(n, 1) << k;
   EXPECT_EQ(duplicateRows(), 0u);
   // And nothing is left half-done in the store.
@@ -481,15 +496,16 @@ INSTANTIATE_TEST_SUITE_P(
 
 // Must-show 6.
 TEST_F(RunTest, With503AndResetsOnEveryPostPassesConvergeToTheSameFinalState) {
-  RunWorld w = makeWorld(100);
+  RunWorld w = makeWorld(100, 40, kExtraSchools);  // four schools at once
   admin("POST", "/__admin/faults",
         R"({"seed": 11, "rules": [
             {"method": "POST", "path": ".*", "probability": 0.10, "kind": "status", "status": 503,
              "retryAfter": 1},
             {"method": "POST", "path": ".*", "probability": 0.05, "kind": "reset"}]})");
-  passUntilDone(w, 5, "ZZJB_MAX_BATCH_ROWS=40");
+  passUntilDone(w, 5);
   auto held = declarations();
   EXPECT_EQ(keysOf(held), w.expectedDeclarations());
+  EXPECT_EQ(schoolsIn(held), 4u) << "not every school declared: the parallel pass proves less";
   for (const auto& [k, n] : held) EXPECT_EQ(n, 1) << k;
   EXPECT_EQ(duplicateRows(), 0u);
   json journal = admin("GET", "/__admin/journal?since=0");

@@ -269,6 +269,47 @@ TEST(ConfigHostile, TimeoutAndCatalogLevelsAreRangeChecked) {
   EXPECT_EQ(cat.error().where.jsonPath, "$.items[0].occupations[0].levels[1]");
 }
 
+TEST(ConfigLoader, ThePaceOfAPassIsReadFromPlatformWithItsDefaults) {
+  auto defaults = parseConfig(R"({"schools": []})", ".", "z");
+  ASSERT_TRUE(defaults.config);
+  EXPECT_EQ(defaults.config->platform.maxConcurrentSchools, 8);
+  EXPECT_EQ(defaults.config->platform.maxRequestsPerSecond, 0);
+  EXPECT_EQ(defaults.config->platform.maxBatchRows, 5000);
+  EXPECT_EQ(defaults.config->platform.pollIntervalMs, 1000);
+  auto c = parseConfig(R"({"platform": {"maxConcurrentSchools": 3, "maxRequestsPerSecond": 2.5,
+                           "maxBatchRows": 20, "pollIntervalMs": 0}, "schools": []})",
+                       ".", "z");
+  ASSERT_TRUE(c.config);
+  for (const auto& f : c.findings) EXPECT_FALSE(f.where.jsonPath.starts_with("$.platform")) << f.code;
+  EXPECT_EQ(c.config->platform.maxConcurrentSchools, 3);
+  EXPECT_EQ(c.config->platform.maxRequestsPerSecond, 2.5);
+  EXPECT_EQ(c.config->platform.maxBatchRows, 20);
+  EXPECT_EQ(c.config->platform.pollIntervalMs, 0);
+}
+
+TEST(ConfigHostile, ThePaceOfAPassIsRangeCheckedAndKeepsItsDefaults) {
+  for (const auto& [member, value] : std::vector<std::pair<std::string, std::string>>{
+           {"maxConcurrentSchools", "0"}, {"maxConcurrentSchools", "65"},
+           {"maxConcurrentSchools", "4294967304"}, {"maxBatchRows", "0"},
+           {"maxBatchRows", "5001"}, {"pollIntervalMs", "-1"}, {"maxRequestsPerSecond", "-0.5"},
+           {"maxRequestsPerSecond", "1e6"}}) {
+    auto c = parseConfig(R"({"platform": {")" + member + "\": " + value + R"(}, "schools": []})",
+                         ".", "z");
+    const Finding* f = find(c, "CONFIG_RANGE");
+    ASSERT_NE(f, nullptr) << member << " " << value;
+    EXPECT_EQ(f->where.jsonPath, "$.platform." + member);
+    ASSERT_TRUE(c.config);
+    EXPECT_EQ(c.config->platform.maxConcurrentSchools, 8);
+    EXPECT_EQ(c.config->platform.maxBatchRows, 5000);
+    EXPECT_EQ(c.config->platform.pollIntervalMs, 1000);
+    EXPECT_EQ(c.config->platform.maxRequestsPerSecond, 0);
+  }
+  auto wrong = parseConfig(R"({"platform": {"maxRequestsPerSecond": "10"}, "schools": []})", ".", "z");
+  EXPECT_NE(find(wrong, "CONFIG_TYPE"), nullptr);
+  auto fraction = parseConfig(R"({"platform": {"maxConcurrentSchools": 2.5}, "schools": []})", ".", "z");
+  EXPECT_NE(find(fraction, "CONFIG_TYPE"), nullptr);
+}
+
 TEST(ConfigHostile, AnEmptySchoolIdIsAnErrorNotASilentlyDroppedSchool) {
   json s = kSchool;
   s["id"] = "";

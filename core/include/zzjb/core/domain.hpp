@@ -72,6 +72,18 @@ struct PlatformConfig {
   std::string caBundle;
   int timeoutSeconds = 30;
   std::string pinnedPublicKey;  // "sha256//BASE64[;…]" or empty (docs/platform-client.md)
+  // Schools worked on at once, each with its own session (docs/architecture.md, "Schools in
+  // parallel"). 1–64.
+  int maxConcurrentSchools = 8;
+  // Requests per second to the platform from the whole pass; 0: no limit beyond one request in
+  // flight per school worker (docs/operations.md, "Configuration").
+  double maxRequestsPerSecond = 0;
+  // Rows per declaration file (the platform takes at most 5,000); smaller for rehearsals and
+  // tests. 1–5000.
+  int maxBatchRows = 5000;
+  // The first wait between two polls of the same application or batch (EngineOptions::
+  // pollIntervalMs), in milliseconds; ≥ 0.
+  int pollIntervalMs = 1000;
 };
 
 // One (occupation, level, organisation) a major's students are declared for.

@@ -1,5 +1,5 @@
 // Reading the offline inputs for the commands.
-#include "inputs.hpp"
+#include "zzjb/app/inputs.hpp"
 
 #include <ctime>
 #include <filesystem>
@@ -10,7 +10,7 @@
 #include "zzjb/identity/verify.hpp"
 #include "zzjb/roster/readers.hpp"
 
-namespace zzjb::cli {
+namespace zzjb::app {
 
 Inputs loadInputs(const std::string& configPath) {
   Inputs in;
@@ -198,4 +198,4 @@ std::optional<Date> todayFrom(const std::optional<std::string>& arg, std::string
   return SystemClock().today();
 }
 
-}  // namespace zzjb::cli
+}  // namespace zzjb::app
