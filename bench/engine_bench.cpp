@@ -55,11 +55,11 @@ class AcceptingPlatform final : public PlatformClient {
   }
   PlatformResult<AccountState> account() override {
     ++calls;
-    return AccountState{true, "ACTIVE", "2026-09-01T09:00:00+08:00"};
+    return AccountState{true, AccountStatus::Active, "2026-09-01T09:00:00+08:00"};
   }
   PlatformResult<AccountState> putAccount(const AccountRequest&, std::string_view) override {
     ++calls;
-    return AccountState{true, "ACTIVE", "2026-09-01T09:00:00+08:00"};
+    return AccountState{true, AccountStatus::Active, "2026-09-01T09:00:00+08:00"};
   }
   PlatformResult<Catalog> catalog() override {
     ++calls;
@@ -72,11 +72,11 @@ class AcceptingPlatform final : public PlatformClient {
   PlatformResult<ApplicationState> applyForPermission(const ApplicationRequest&,
                                                       std::string_view) override {
     ++calls;
-    return ApplicationState{"APP-1", "APPROVED", "", "t"};
+    return ApplicationState{"APP-1", ApplicationStatus::Approved, "", "t"};
   }
   PlatformResult<ApplicationState> application(std::string_view id) override {
     ++calls;
-    return ApplicationState{std::string(id), "APPROVED", "", "t"};
+    return ApplicationState{std::string(id), ApplicationStatus::Approved, "", "t"};
   }
   PlatformResult<std::optional<ApplicationState>> findApplication(std::string_view) override {
     ++calls;
@@ -86,11 +86,11 @@ class AcceptingPlatform final : public PlatformClient {
                                                 std::string_view) override {
     ++calls;
     std::string id = "B-" + std::to_string(++submissions);
-    BatchState done{id, "DONE", {}};
+    BatchState done{id, BatchStatus::Done, {}};
     done.rows.reserve(lastSheetIds.size());
     int row = 2;
     for (const std::string& idNumber : lastSheetIds) {
-      done.rows.push_back({row, idNumber, "ACCEPTED", "", "",
+      done.rows.push_back({row, idNumber, RowResult::Accepted, "", "",
                            "D" + std::to_string(submissions) + "-" + std::to_string(row)});
       ++row;
     }
@@ -98,7 +98,7 @@ class AcceptingPlatform final : public PlatformClient {
     // student ACCEPTED and the benchmark stops with an error.
     if (static_cast<int>(lastSheetIds.size()) != m.rowCount) done.rows.clear();
     batches_[id] = std::move(done);
-    return BatchState{id, "RECEIVED", {}};
+    return BatchState{id, BatchStatus::Received, {}};
   }
   PlatformResult<BatchState> batch(std::string_view id) override {
     ++calls;
@@ -133,9 +133,8 @@ class TimingStore final : public StateStore {
   Result<IntentState> beginIntent(const Intent& i, const std::vector<StudentEntry>& r) override {
     return timed("beginIntent", [&] { return s_.beginIntent(i, r); });
   }
-  Result<void> recordResponse(std::string_view k, std::string_view st,
-                              std::string_view j) override {
-    return timed("recordResponse", [&] { return s_.recordResponse(k, st, j); });
+  Result<void> recordResponse(std::string_view k, const IntentResponse& r) override {
+    return timed("recordResponse", [&] { return s_.recordResponse(k, r); });
   }
   Result<std::optional<IntentState>> intent(std::string_view k) override {
     return timed("intent", [&] { return s_.intent(k); });
@@ -185,6 +184,12 @@ class TimingStore final : public StateStore {
   }
   Result<std::optional<std::string>> fact(std::string_view sc, std::string_view n) override {
     return timed("fact", [&] { return s_.fact(sc, n); });
+  }
+  Result<void> putAccountStatus(std::string_view sc, AccountStatus a) override {
+    return timed("putAccountStatus", [&] { return s_.putAccountStatus(sc, a); });
+  }
+  Result<std::optional<AccountStatus>> accountStatus(std::string_view sc) override {
+    return timed("accountStatus", [&] { return s_.accountStatus(sc); });
   }
   Result<std::vector<Application>> applications(std::string_view sc) override {
     return timed("applications", [&] { return s_.applications(sc); });

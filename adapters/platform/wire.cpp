@@ -76,6 +76,21 @@ class Reader {
     return n.value_or(0);
   }
 
+  // A state of the platform's (docs/platform-api.md), parsed once here: a value the contract does
+  // not have for this field is a problem, as a missing field is (then a Protocol failure).
+  template <typename E>
+  E state(const char* key, std::optional<E> (*parse)(std::string_view), bool (*allowed)(E),
+          const char* expected) {
+    const std::string t = text(key);
+    if (!ok()) return E{};
+    std::optional<E> v = parse(t);
+    if (!v || !allowed(*v)) {
+      fail(key, "is not one of " + std::string(expected));
+      return E{};
+    }
+    return *v;
+  }
+
   // The member itself; nullptr when absent (a problem when required).
   const json* member(const char* key, bool required = true) { return find(key, required); }
 
@@ -318,7 +333,9 @@ Decoded<AccountState> decodeAccount(const json& j) {
   Reader r(j, "");
   AccountState a;
   a.registered = true;
-  a.status = r.text("status");
+  a.status = r.state<AccountStatus>(
+      "status", parseAccountStatus,
+      [](AccountStatus s) { return s != AccountStatus::NotRegistered; }, "PENDING_CENTRE, ACTIVE");
   a.registeredAt = r.text("registeredAt", false);
   if (!r.ok()) return std::unexpected(r.error());
   return a;
@@ -398,7 +415,9 @@ Decoded<ApplicationState> readApplication(const json& j, const std::string& path
   Reader r(j, path);
   ApplicationState a;
   a.applicationId = r.text("applicationId");
-  a.status = r.text("status");
+  a.status = r.state<ApplicationStatus>("status", parseApplicationStatus,
+                                         isPlatformApplicationStatus,
+                                         "SUBMITTED, UNDER_REVIEW, APPROVED, REJECTED");
   a.reason = redact(r.text("reason", false));
   a.updatedAt = r.text("updatedAt", false);
   if (!r.ok()) return std::unexpected(r.error());
@@ -409,7 +428,8 @@ Decoded<BatchState> readBatch(const json& j, const std::string& path) {
   Reader r(j, path);
   BatchState b;
   b.batchId = r.text("batchId");
-  b.status = r.text("status");
+  b.status = r.state<BatchStatus>("status", parseBatchStatus, isPlatformBatchStatus,
+                                   "RECEIVED, PROCESSING, DONE");
   const json* rows = r.member("rows", false);
   if (!r.ok()) return std::unexpected(r.error());
   if (rows == nullptr || rows->is_null()) return b;
@@ -419,7 +439,8 @@ Decoded<BatchState> readBatch(const json& j, const std::string& path) {
     BatchRow br;
     br.row = row.integer("row");
     br.idNumber = row.text("idNumber", false);
-    br.result = row.text("result");
+    br.result = row.state<RowResult>(
+        "result", parseRowResult, [](RowResult) { return true; }, "ACCEPTED, REJECTED");
     br.reason = row.text("reason", false);
     br.message = redact(row.text("message", false));
     br.declarationNo = row.text("declarationNo", false);

@@ -110,7 +110,27 @@ DELETE FROM students WHERE result = 'PENDING' AND intent_key IN
   (SELECT key FROM intents WHERE step = 'batch' AND response_status = 'SUPERSEDED');
 )SQL";
 
-constexpr std::array<Migration, 3> kMigrations{{{1, kV1}, {2, kV2}, {3, kV3}}};
+// Version 4: an intent's answer in typed columns instead of JSON the engine re-parsed: the state
+// (response_status, as before: the state of what the step created, or SUPERSEDED), the id the
+// call created (applicationId / batchId), the reviewer's reason (or why it was superseded) and
+// the account's registeredAt, taken from the JSON the engine wrote before; response_json is kept
+// for the rows that have it and no longer written. Applications recorded with a status no
+// platform answer uses (PENDING_REVIEW, which only the report matched) read as UNDER_REVIEW.
+constexpr const char* kV4 = R"SQL(
+ALTER TABLE intents ADD COLUMN response_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE intents ADD COLUMN response_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE intents ADD COLUMN response_at TEXT NOT NULL DEFAULT '';
+UPDATE intents SET
+  response_id = COALESCE(json_extract(response_json, '$.applicationId'),
+                         json_extract(response_json, '$.batchId'), ''),
+  response_reason = COALESCE(json_extract(response_json, '$.reason'),
+                             json_extract(response_json, '$.why'), ''),
+  response_at = COALESCE(json_extract(response_json, '$.registeredAt'), '')
+WHERE response_json IS NOT NULL AND json_valid(response_json);
+UPDATE applications SET status = 'UNDER_REVIEW' WHERE status = 'PENDING_REVIEW';
+)SQL";
+
+constexpr std::array<Migration, 4> kMigrations{{{1, kV1}, {2, kV2}, {3, kV3}, {4, kV4}}};
 static_assert(kMigrations.back().version == kSchemaVersion);
 
 Result<int> userVersion(const Db& db) {

@@ -37,11 +37,21 @@ std::string sqlNow(std::string sql) {
   return out;
 }
 
+// A value in a typed column that this zzjb does not know: the store was written by something else.
+Finding unknownValue(const Db& db, const std::string& what, const std::string& value) {
+  return storeFinding("STORE_CORRUPT", db.path(),
+                      "the state store holds " + what + " '" + value + "', which this zzjb "
+                      "does not know",
+                      "restore the store from a backup; if zzjb wrote it, please report it");
+}
+
 constexpr const char* kIntentColumns =
     "key, school, step, target_key, request_summary, created_at, response_status, "
-    "response_json, responded_at";
+    "response_id, response_reason, response_at, responded_at";
 
-IntentState readIntent(const Stmt& s) {
+// The intent's answer in its typed columns: response_status is the state of what the step
+// created (by the step) or SUPERSEDED; NULL while unanswered.
+Result<IntentState> readIntent(const Db& db, const Stmt& s) {
   IntentState st;
   st.intent.key = s.text(0);
   st.intent.school = s.text(1);
@@ -49,11 +59,38 @@ IntentState readIntent(const Stmt& s) {
   st.intent.targetKey = s.text(3);
   st.intent.requestSummary = s.text(4);
   st.createdAt = s.text(5);
-  st.hasResponse = !s.isNull(6);
-  st.responseStatus = s.text(6);
-  st.responseJson = s.text(7);
-  st.respondedAt = s.text(8);
+  st.respondedAt = s.text(10);
+  if (s.isNull(6)) return st;
+  const std::string status = s.text(6);
+  IntentResponse& r = st.response;
+  r.id = s.text(7);
+  r.reason = s.text(8);
+  r.at = s.text(9);
+  bool known = true;
+  if (status == kSuperseded) {
+    r.status = IntentStatus::Superseded;
+  } else if (st.intent.step == "account") {
+    r.account = parseAccountStatus(status);
+    known = r.account.has_value();
+  } else if (st.intent.step == "application") {
+    r.application = parseApplicationStatus(status);
+    known = r.application.has_value();
+  } else {
+    r.batch = parseBatchStatus(status);
+    known = r.batch.has_value();
+  }
+  if (!known) return std::unexpected(unknownValue(db, "an answer to a " + st.intent.step + " intent", status));
+  st.status = r.status;
   return st;
+}
+
+// What response_status holds for an answer; "" when the answer names no state.
+std::string responseStatusText(const IntentResponse& r) {
+  if (r.status == IntentStatus::Superseded) return std::string(kSuperseded);
+  if (r.account) return accountStatusName(*r.account);
+  if (r.application) return applicationStatusName(*r.application);
+  if (r.batch) return batchStatusName(*r.batch);
+  return {};
 }
 
 constexpr const char* kStudentColumns =
@@ -76,15 +113,23 @@ StudentRecord readStudent(const Stmt& s) {
   return r;
 }
 
-Batch readBatch(const Stmt& s) {
+Result<Batch> readBatch(const Db& db, const Stmt& s) {
   Batch b;
   b.batchId = s.text(0);
   b.intentKey = s.text(1);
   b.school = s.text(2);
   b.targetKey = s.text(3);
-  b.status = s.text(4);
+  auto status = parseBatchStatus(s.text(4));
+  if (!status) return std::unexpected(unknownValue(db, "a batch status", s.text(4)));
+  b.status = *status;
   b.updatedAt = s.text(5);
   return b;
+}
+
+Result<Application> readApplication(const Db& db, const Stmt& s) {
+  auto status = parseApplicationStatus(s.text(3));
+  if (!status) return std::unexpected(unknownValue(db, "an application status", s.text(3)));
+  return Application{s.text(0), s.text(1), s.text(2), *status, s.text(4), s.text(5)};
 }
 
 // ID numbers as the store hashes them: no surrounding spaces, check letter upper-case.
@@ -137,14 +182,15 @@ class SqliteStateStore final : public StateStore {
                 "', step '" + old.step + "', target '" + old.targetKey + "'",
             "idempotency keys must be derived from the content: this is a bug in zzjb"));
       }
-      if ((*existing)->responseStatus != kSuperseded) return **existing;
+      if ((*existing)->status != IntentStatus::Superseded) return **existing;
     }
     if (existing->has_value()) {
       // Superseded: the platform never had it (a lookup by its key found nothing) and its PENDING
       // students were forgotten; the same content wanted again is begun anew under its key.
       auto reopen = db_.prepare(
           "UPDATE intents SET request_summary = ?2, response_status = NULL, "
-          "response_json = NULL, responded_at = NULL WHERE key = ?1");
+          "response_json = NULL, response_id = '', response_reason = '', response_at = '', "
+          "responded_at = NULL WHERE key = ?1");
       if (!reopen) return std::unexpected(reopen.error());
       reopen->bind(1, intent.key);
       reopen->bind(2, intent.requestSummary);
@@ -226,17 +272,26 @@ class SqliteStateStore final : public StateStore {
     return state;
   }
 
-  Result<void> recordResponse(std::string_view key, std::string_view status,
-                              std::string_view responseJson) override {
+  Result<void> recordResponse(std::string_view key, const IntentResponse& response) override {
+    const std::string status = responseStatusText(response);
+    if (status.empty()) {
+      return std::unexpected(storeFinding(
+          "STORE_INVALID_INTENT", db_.path(),
+          "the answer to intent " + std::string(key) + " names no state",
+          "this is a bug in zzjb: please report it"));
+    }
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r;
+    // response_json is no longer written: the typed columns hold the answer (schema version 4).
     auto up = db_.prepare(sqlNow(
-        "UPDATE intents SET response_status = ?2, response_json = ?3, responded_at = $NOW "
-        "WHERE key = ?1"));
+        "UPDATE intents SET response_status = ?2, response_json = NULL, response_id = ?3, "
+        "response_reason = ?4, response_at = ?5, responded_at = $NOW WHERE key = ?1"));
     if (!up) return std::unexpected(up.error());
     up->bind(1, key);
     up->bind(2, status);
-    up->bind(3, responseJson);
+    up->bind(3, response.id);
+    up->bind(4, response.reason);
+    up->bind(5, response.at);
     if (auto r = db_.run(*up, "recording a response"); !r) return r;
     if (sqlite3_changes(db_.handle()) == 0) return std::unexpected(unknownIntent(key));
     return tx.commit();
@@ -254,7 +309,11 @@ class SqliteStateStore final : public StateStore {
     s->bind(1, school);
     std::vector<IntentState> out;
     int rc;
-    while ((rc = s->step()) == SQLITE_ROW) out.push_back(readIntent(*s));
+    while ((rc = s->step()) == SQLITE_ROW) {
+      auto in = readIntent(db_, *s);
+      if (!in) return std::unexpected(in.error());
+      out.push_back(std::move(*in));
+    }
     if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing pending intents"));
     return out;
   }
@@ -271,7 +330,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(1, a.school);
     s->bind(2, a.targetKey);
     s->bind(3, a.applicationId);
-    s->bind(4, a.status);
+    s->bind(4, applicationStatusName(a.status));
     s->bind(5, a.reason);
     if (auto r = db_.run(*s, "recording an application"); !r) return r;
     return tx.commit();
@@ -288,7 +347,9 @@ class SqliteStateStore final : public StateStore {
     int rc = s->step();
     if (rc == SQLITE_DONE) return std::optional<Application>();
     if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading an application"));
-    return Application{s->text(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5)};
+    auto a = readApplication(db_, *s);
+    if (!a) return std::unexpected(a.error());
+    return std::optional<Application>(std::move(*a));
   }
 
   Result<std::vector<Application>> applications(std::string_view school) override {
@@ -300,7 +361,9 @@ class SqliteStateStore final : public StateStore {
     std::vector<Application> out;
     int rc;
     while ((rc = s->step()) == SQLITE_ROW) {
-      out.push_back({s->text(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5)});
+      auto a = readApplication(db_, *s);
+      if (!a) return std::unexpected(a.error());
+      out.push_back(std::move(*a));
     }
     if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing applications"));
     return out;
@@ -316,7 +379,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(1, p.school);
     s->bind(2, p.startedAt);
     s->bind(3, p.finishedAt);
-    s->bind(4, p.outcome);
+    s->bind(4, schoolOutcomeName(p.outcome));
     s->bind(5, p.summary);
     s->bind(6, std::to_string(p.creatingRequests));
     if (auto r = db_.run(*s, "recording a pass"); !r) return r;
@@ -357,6 +420,19 @@ class SqliteStateStore final : public StateStore {
     return std::optional<std::string>(s->text(0));
   }
 
+  Result<void> putAccountStatus(std::string_view school, AccountStatus status) override {
+    return putFact(school, "account", accountStatusName(status));
+  }
+
+  Result<std::optional<AccountStatus>> accountStatus(std::string_view school) override {
+    auto v = fact(school, "account");
+    if (!v) return std::unexpected(v.error());
+    if (!*v) return std::optional<AccountStatus>();
+    auto status = parseAccountStatus(**v);
+    if (!status) return std::unexpected(unknownValue(db_, "an account status", **v));
+    return std::optional<AccountStatus>(*status);
+  }
+
   Result<void> putBatch(const Batch& b) override {
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r;
@@ -384,7 +460,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(2, b.intentKey);
     s->bind(3, b.school);
     s->bind(4, b.targetKey);
-    s->bind(5, b.status);
+    s->bind(5, batchStatusName(b.status));
     if (auto r = db_.run(*s, "recording a batch"); !r) return r;
     auto sent = db_.prepare(sqlNow(
         "UPDATE students SET result = 'SENT', batch_id = ?1, updated_at = $NOW "
@@ -449,7 +525,11 @@ class SqliteStateStore final : public StateStore {
     s->bind(1, school);
     std::vector<Batch> out;
     int rc;
-    while ((rc = s->step()) == SQLITE_ROW) out.push_back(readBatch(*s));
+    while ((rc = s->step()) == SQLITE_ROW) {
+      auto b = readBatch(db_, *s);
+      if (!b) return std::unexpected(b.error());
+      out.push_back(std::move(*b));
+    }
     if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing open batches"));
     return out;
   }
@@ -649,7 +729,9 @@ class SqliteStateStore final : public StateStore {
     int rc = s->step();
     if (rc == SQLITE_DONE) return std::optional<PassRecord>();
     if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading a pass"));
-    PassRecord p{s->text(0), s->text(1), s->text(2), s->text(3), s->text(4),
+    auto outcome = parseSchoolOutcome(s->text(3));
+    if (!outcome) return std::unexpected(unknownValue(db_, "a pass outcome", s->text(3)));
+    PassRecord p{s->text(0), s->text(1), s->text(2), *outcome, s->text(4),
                  static_cast<std::size_t>(s->int64(5))};
     return std::optional<PassRecord>(std::move(p));
   }
@@ -661,7 +743,9 @@ class SqliteStateStore final : public StateStore {
     int rc = s->step();
     if (rc == SQLITE_DONE) return std::optional<IntentState>();
     if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading an intent"));
-    return std::optional<IntentState>(readIntent(*s));
+    auto in = readIntent(db_, *s);
+    if (!in) return std::unexpected(in.error());
+    return std::optional<IntentState>(std::move(*in));
   }
 
   Finding unknownIntent(std::string_view key) const {

@@ -1,5 +1,6 @@
 // The engine's public face: target keys, names and texts for reports, the outcome's summary, and
-// runSchoolPass, which runs one Pass (engine_plan.cpp, engine_pass.cpp) and lets no exception out.
+// runSchoolPass, which runs one Pass (engine_pass.cpp, with one unit per step: engine_internal.hpp)
+// and lets no exception out.
 #include "zzjb/core/engine.hpp"
 
 #include <exception>
@@ -45,17 +46,6 @@ const char* targetPhaseName(TargetPhase p) {
     case TargetPhase::Declaring: return "DECLARING";
     case TargetPhase::UpToDate: return "UP_TO_DATE";
     case TargetPhase::Failed: return "FAILED";
-  }
-  return "FAILED";
-}
-
-const char* schoolOutcomeName(SchoolOutcomeKind k) {
-  switch (k) {
-    case SchoolOutcomeKind::UpToDate: return "UP_TO_DATE";
-    case SchoolOutcomeKind::Progressed: return "PROGRESSED";
-    case SchoolOutcomeKind::Waiting: return "WAITING";
-    case SchoolOutcomeKind::Failed: return "FAILED";
-    case SchoolOutcomeKind::Skipped: return "SKIPPED";
   }
   return "FAILED";
 }

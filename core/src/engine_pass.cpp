@@ -1,742 +1,317 @@
-// The online steps of a pass (engine.hpp, steps 1–6): log in, look up unanswered intents, ensure
-// the account and the permissions, poll open batches, declare. Every creating call is preceded by
-// a committed intent and followed by the recorded answer; failures become the outcome, never an
-// exception.
+// One pass over one school (engine.hpp): the plan (step 0: is anything missing?), the steps in
+// order — log in, look up unanswered intents, the account, the batches open from before, the
+// permissions, the declarations, then waiting for what is open, all of it together — the dry
+// run (what would be sent, from the store's view), and the end (phases, totals, the outcome, the
+// pass record). Every creating call is preceded by a committed intent and followed by the
+// recorded answer; failures become the outcome, never an exception.
 #include <algorithm>
-#include <set>
+#include <utility>
 
 #include "engine_internal.hpp"
-#include "zzjb/core/identifiers.hpp"
 
 namespace zzjb::engine_detail {
 
 namespace {
 
-constexpr std::string_view kAccountEndpoint = "PUT /api/v1/account";
-constexpr std::string_view kApplicationEndpoint = "POST /api/v1/skills/permission-applications";
-constexpr std::string_view kBatchEndpoint = "POST /api/v1/skills/group-declarations";
-constexpr std::string_view kDone = "DONE";
-
-std::string accountJson(const AccountState& a) {
-  return std::string("{\"registered\":") + (a.registered ? "true" : "false") + ",\"status\":\"" +
-         jsonEscape(a.status) + "\",\"registeredAt\":\"" + jsonEscape(a.registeredAt) + "\"}";
-}
-
-std::string applicationJson(const ApplicationState& a) {
-  return "{\"applicationId\":\"" + jsonEscape(a.applicationId) + "\",\"status\":\"" +
-         jsonEscape(a.status) + "\",\"reason\":\"" + jsonEscape(a.reason) + "\"}";
-}
-
-// Only the batch's identity and size: its rows carry ID numbers, which stay out of the store.
-std::string batchJson(const BatchState& b) {
-  return "{\"batchId\":\"" + jsonEscape(b.batchId) + "\",\"status\":\"" + jsonEscape(b.status) +
-         "\",\"rows\":" + std::to_string(b.rows.size()) + "}";
-}
-
-bool approved(std::string_view status) {
-  return status == "APPROVED" || status == kPermissionGranted;
+// Why the pass stopped before this target, and what to do: by what stopped it, so that an
+// expired certificate does not read like a network outage.
+std::pair<std::string, std::string> stopText(StopReason why,
+                                             const std::optional<PlatformFailure>& f) {
+  if (why == StopReason::Internal) {
+    return {"本轮因 zzjb 内部错误中止，已记录的结果保留", "重新运行；如再次出现，请报告给 zzjb 维护者"};
+  }
+  if (why == StopReason::StoreFailed || !f) {
+    return {"本轮因状态库错误中止", "检查状态库文件与磁盘空间后重新运行"};
+  }
+  const std::string& c = f->code;
+  if (c == "CANCELLED") return {"本轮按要求停止，已记录的结果保留", "下一轮从此处继续，无需处理"};
+  if (c == "TLS") {
+    return {"平台的 TLS 证书未通过验证，本轮中止",
+            "检查配置中的 platform.caBundle 是否为平台（或 zzjb-mock）的证书"};
+  }
+  if (c == "TIMESTAMP_SKEW")
+    return {"本机时钟与平台相差过大，本轮中止", "开启 NTP 对时（timedatectl）后重新运行"};
+  if (c == "CERT_EXPIRED")
+    return {"学校的法人一证通证书已过期或尚未生效，平台拒绝登录",
+            "到 SHECA 办理证书更新后重新运行"};
+  if (c == "CERT_UNTRUSTED" || c == "KEYID_MISMATCH" || c == "SIGNATURE_INVALID") {
+    return {"平台不接受学校的证书或签名（" + c + "），本轮中止",
+            "运行 zzjb identity check -c 配置文件 查看证书、keyID 与签名"};
+  }
+  switch (f->kind) {
+    case PlatformFailureKind::Identity:
+      return {"无法使用学校的 CA 密钥（" + c + "），本轮中止",
+              "检查 USB 密钥是否插好、PIN 是否正确：zzjb identity check -c 配置文件"};
+    case PlatformFailureKind::Protocol:
+      return {"平台的应答不符合接口约定（" + c + "），本轮中止",
+              "稍后自动重试；持续出现请联系平台或 zzjb 维护者"};
+    case PlatformFailureKind::Final:
+      return {"平台拒绝了请求（" + c + "）：" + f->message, "按提示修改后重新运行"};
+    case PlatformFailureKind::Unavailable:
+      break;
+  }
+  return {"本轮因平台暂时不可用中止，已记录的结果保留",
+          "稍后自动重试；问题持续时检查网络与平台状态"};
 }
 
 }  // namespace
 
-// ---- step 1 -------------------------------------------------------------------------------
-
 bool Pass::login() {
-  emit(EngineEvent::Kind::Step, "", "logging in");
-  auto s = platform_->login();
+  cx_.emit(EngineEvent::Kind::Step, "", "logging in");
+  auto s = cx_.platform->login();
   if (!s) {
-    platformFailed(s.error(), nullptr, true);
+    cx_.platformFailed(s.error(), nullptr, true);
     return false;
   }
-  out_.loggedIn = true;
+  cx_.out.loggedIn = true;
   return true;
 }
 
-// ---- step 2: intents without a response ------------------------------------------------------
-
 void Pass::resolvePending() {
-  if (stopped_) return;
-  auto pending = store_.pendingIntents(school_.id);
+  if (cx_.stopped()) return;
+  auto pending = cx_.store.pendingIntents(cx_.school.id);
   if (!pending) {
-    storeFailed(pending.error());
+    cx_.storeFailed(pending.error());
     return;
   }
   if (pending->empty()) return;
-  emit(EngineEvent::Kind::Step, "", "looking up unanswered requests",
-       pending->size());
+  cx_.emit(EngineEvent::Kind::Step, "", "looking up unanswered requests", pending->size());
   for (const IntentState& in : *pending) {
-    if (stopped_) return;
+    if (cx_.stopped()) return;
     if (in.intent.step == "account") {
-      resolveAccountIntent(in);
+      account_.resolve(in);
     } else if (in.intent.step == "application") {
-      resolveApplicationIntent(in);
+      permissions_.resolve(in);
     } else if (in.intent.step == "batch") {
-      resolveBatchIntent(in);
+      declarations_.resolve(in);
     } else {
-      warn(in.intent.targetKey, "unanswered intent of unknown step '" + in.intent.step +
-                                    "' left as it is");
+      cx_.warn(in.intent.targetKey,
+               "unanswered intent of unknown step '" + in.intent.step + "' left as it is");
     }
   }
 }
 
-void Pass::resolveAccountIntent(const IntentState& in) {
-  auto a = platform_->account();
-  if (!a) {
-    platformFailed(a.error(), nullptr, true);
-    return;
-  }
-  account_ = *a;
-  if (a->registered) {
-    if (auto r = store_.putFact(school_.id, "account", a->status); !r) {
-      storeFailed(r.error());
-      return;
-    }
-    if (auto r = store_.recordResponse(in.intent.key, a->status, accountJson(*a)); !r) {
-      storeFailed(r.error());
-      return;
-    }
-    recorded_ = true;
-    return;
-  }
-  AccountRequest req = accountRequestFor(school_, keyId_);
-  std::string key = keyFor("account", "", accountContent(req));
-  if (key != in.intent.key) {
-    supersede(in, "the school's account data changed since it was first sent");
-    return;
-  }
-  sendAccount(req, key);
+Pass::Pass(const SchoolInput& in, const EngineServices& svc, const EngineOptions& opt)
+    : cx_(in, svc, opt),
+      polling_(cx_),
+      permissions_(cx_, polling_),
+      declarations_(cx_, polling_),
+      account_(cx_) {
+  polling_.bind(permissions_, declarations_);
 }
 
-void Pass::resolveApplicationIntent(const IntentState& in) {
-  TargetWork* t = findTarget(in.intent.targetKey);
-  auto found = platform_->findApplication(in.intent.key);
-  if (!found) {
-    platformFailed(found.error(), t, false);
-    return;
+SchoolOutcome Pass::run() {
+  startedAt_ = cx_.svc.clock->nowUtc();
+  cx_.out.school = cx_.school.id;
+  cx_.emit(EngineEvent::Kind::SchoolStarted, "", cx_.school.name);
+  cx_.targets = buildTargets(cx_.eval, cx_.svc.types, cx_.opt.today);
+  auto errors = static_cast<std::size_t>(
+      std::count_if(cx_.eval.findings.begin(), cx_.eval.findings.end(),
+                    [](const Finding& f) { return f.severity == Severity::Error; }));
+  if (errors > 0) {
+    cx_.out.kind = SchoolOutcomeKind::Skipped;
+    Finding f;
+    f.code = "SCHOOL_DATA_ERRORS";
+    f.message = std::to_string(errors) +
+                " errors in the school's configuration or rosters: nothing was sent";
+    f.hint = "run `zzjb check`, correct what it reports, then run again";
+    f.school = cx_.school.id;
+    cx_.out.findings.push_back(std::move(f));
+    if (!cx_.opt.dryRun) recordPass();
+    cx_.emit(EngineEvent::Kind::SchoolFinished, "", schoolOutcomeName(cx_.out.kind));
+    return cx_.out;
   }
-  if (found->has_value()) {
-    const ApplicationState& a = **found;
-    Application app{school_.id, in.intent.targetKey, a.applicationId, a.status, a.reason, {}};
-    if (auto r = store_.putApplication(app); !r) {
-      storeFailed(r.error());
-      return;
-    }
-    if (auto r = store_.recordResponse(in.intent.key, a.status, applicationJson(a)); !r) {
-      storeFailed(r.error());
-      return;
-    }
-    recorded_ = true;
-    return;
-  }
-  if (t == nullptr || t->type == nullptr || !t->type->appliedOnline()) {
-    supersede(in, "its target is no longer configured for an online application");
-    return;
-  }
-  auto req = applicationRequest(*t);
-  if (!req) {
-    failTarget(*t, "认定类型插件无法给出权限申请的附加字段", req.error().hint, req.error());
-    return;
-  }
-  std::string key = keyFor("application", t->key, applicationContent(*req));
-  if (key != in.intent.key) {
-    supersede(in, "the application's content changed since it was first sent");
-    return;
-  }
-  sendApplication(*t, *req, key);
-}
-
-void Pass::resolveBatchIntent(const IntentState& in) {
-  TargetWork* t = findTarget(in.intent.targetKey);
-  auto found = platform_->findBatch(in.intent.key);
-  if (!found) {
-    platformFailed(found.error(), t, false);
-    return;
-  }
-  if (found->has_value()) {
-    absorbBatch(in.intent.targetKey, in.intent.key, **found, /*fromLookup=*/true);
-    if (stopped_) return;
-    if (auto r = store_.recordResponse(in.intent.key, (*found)->status, batchJson(**found)); !r) {
-      storeFailed(r.error());
-    }
-    return;
-  }
-  if (t == nullptr) {
-    // Nothing stays PENDING forever: should the target come back, they are declared anew.
-    if (!keepOnly(in.intent.key, {}, nullptr)) return;
-    supersede(in, "its target is no longer in the configuration; its PENDING students were "
-                  "forgotten");
-    return;
-  }
-  if (!refreshRecords(*t) || !ensureStudentKeys(*t)) return;
-  std::size_t expected = 0;
-  for (const auto& [k, rec] : t->records) {
-    if (rec.intentKey == in.intent.key) ++expected;
-  }
-  std::vector<const StudentRef*> members;
-  for (std::size_t i = 0; i < t->eligible.size(); ++i) {
-    auto it = t->records.find(t->studentKeys[i]);
-    if (it != t->records.end() && it->second.intentKey == in.intent.key) {
-      members.push_back(&t->eligible[i]);
-    }
-  }
-  if (members.empty()) {
-    // Forgotten, not PENDING forever: should they become eligible again, they are declared anew.
-    if (!keepOnly(in.intent.key, {}, nullptr)) return;
-    supersede(in, "none of its " + std::to_string(expected) +
-                      " students is eligible any more; their PENDING records were forgotten");
-    return;
-  }
-  if (members.size() < expected) {
-    warn(t->key, std::to_string(expected - members.size()) + " of the " +
-                     std::to_string(expected) + " students of an unanswered batch are no longer "
-                     "eligible; re-sending the other " + std::to_string(members.size()) +
-                     " (the others are forgotten: declared anew if they become eligible again)");
-  }
-  auto sheet = buildSheet(school_, *t, members, opt_.today);
-  if (!sheet) {
-    failTarget(*t, "无法生成团体申报表", sheet.error().hint, sheet.error());
-    return;
-  }
-  auto xlsx = svc_.writeXlsx(*sheet);
-  if (!xlsx) {
-    failTarget(*t, "无法生成团体申报表", xlsx.error().hint, xlsx.error());
-    return;
-  }
-  std::string sha = svc_.sha256Hex(*xlsx);
-  if (members.size() == expected && keyFor("batch", t->key, sha) != in.intent.key) {
-    warn(t->key, "the unanswered batch's file differs from the one first sent (roster data "
-                 "changed?); re-sending it under its original key");
-  }
-  // Before sending: the students left out must not be marked SENT by this batch (putBatch).
-  if (!keepOnly(in.intent.key, members, &*sheet)) return;
-  DeclarationManifest m{t->scope, static_cast<int>(members.size()), sha};
-  static_cast<void>(sendBatch(*t, *xlsx, m, in.intent.key, members.size()));
-}
-
-bool Pass::keepOnly(const std::string& intentKey, const std::vector<const StudentRef*>& members,
-                    const DeclarationSheet* sheet) {
-  std::vector<StudentEntry> kept;
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    std::string fingerprint;
-    if (sheet != nullptr && i < sheet->rows.size()) {
-      fingerprint = rowFingerprint(svc_, sheet->rows[i]);
-    }
-    kept.push_back({members[i]->id, trim(members[i]->student->graduationYear),
-                    std::move(fingerprint)});
-  }
-  auto forgotten = store_.keepOnlyStudents(intentKey, kept);
-  if (!forgotten) {
-    storeFailed(forgotten.error());
-    return false;
-  }
-  if (*forgotten > 0) recorded_ = true;
-  return true;
-}
-
-void Pass::supersede(const IntentState& in, const std::string& why) {
-  warn(in.intent.targetKey, "unanswered " + in.intent.step + " intent not found on the platform "
-                            "and not re-sent: " + why);
-  std::string json = "{\"superseded\":true,\"why\":\"" + jsonEscape(why) + "\"}";
-  if (auto r = store_.recordResponse(in.intent.key, "SUPERSEDED", json); !r) {
-    storeFailed(r.error());
-  }
-}
-
-// ---- step 3: the account ---------------------------------------------------------------------
-
-void Pass::sendAccount(const AccountRequest& req, const std::string& key) {
-  checkpoint("intent-committed:account");
-  ++out_.creatingRequests;
-  auto r = platform_->putAccount(req, key);
-  if (!r) {
-    platformFailed(r.error(), nullptr, true);
-    return;
-  }
-  checkpoint("response-received:account");
-  emit(EngineEvent::Kind::RequestSent, "", std::string(kAccountEndpoint));
-  AccountState a = *r;
-  a.registered = true;
-  account_ = a;
-  if (auto f = store_.putFact(school_.id, "account", a.status); !f) {
-    storeFailed(f.error());
-    return;
-  }
-  if (auto f = store_.recordResponse(key, a.status, accountJson(a)); !f) {
-    storeFailed(f.error());
-    return;
-  }
-  recorded_ = true;
-}
-
-void Pass::ensureAccount() {
-  if (stopped_) return;
-  emit(EngineEvent::Kind::Step, "", "checking the account");
-  if (!account_) {
-    auto a = platform_->account();
-    if (!a) {
-      platformFailed(a.error(), nullptr, true);
-      return;
-    }
-    account_ = *a;
-  }
-  if (!account_->registered) {
-    if (auto f = store_.putFact(school_.id, "account", "NOT_REGISTERED"); !f) {
-      storeFailed(f.error());
-      return;
-    }
-    AccountRequest req = accountRequestFor(school_, keyId_);
-    std::string key = keyFor("account", "", accountContent(req));
-    Intent intent{key, school_.id, "account", "",
-                  "account for " + school_.name + ", operator " +
-                      maskName(req.operatorName) + " " + maskId(req.operatorIdNumber)};
-    auto st = store_.beginIntent(intent);
-    if (!st) {
-      storeFailed(st.error());
-      return;
-    }
-    if (!st->created && st->hasResponse && st->responseStatus != "SUPERSEDED") {
-      account_ = AccountState{true, st->responseStatus, jsonField(st->responseJson, "registeredAt")};
+  missing_ = plan();
+  if (!cx_.stopped() && missing_) {
+    if (cx_.opt.dryRun) {
+      dryRun();
+    } else if (cx_.platform == nullptr) {
+      cx_.storeFailed(configFinding("ENGINE_NO_PLATFORM", "no platform client for an online pass",
+                                    "this is a bug in zzjb: please report it"));
     } else {
-      sendAccount(req, key);
-      if (stopped_) return;
+      online_ = true;
+      if (login()) {
+        resolvePending();
+        const bool active = !cx_.stopped() && account_.ensure();
+        polling_.pollOpenBatches();
+        if (active) {
+          permissions_.ensure();
+          declarations_.declareAll();
+        }
+        polling_.wait();
+      }
     }
   }
-  if (auto f = store_.putFact(school_.id, "account", account_->status); !f) {
-    storeFailed(f.error());
+  finish();
+  return cx_.out;
+}
+
+SchoolOutcome Pass::abandon(const std::string& what) {
+  Finding f = configFinding("ENGINE_INTERNAL", "the pass stopped: " + what,
+                            "run again; if it happens again, please report it");
+  f.school = cx_.school.id;
+  cx_.out.findings.push_back(std::move(f));
+  cx_.stop = StopReason::Internal;
+  finish();
+  return cx_.out;
+}
+
+bool Pass::plan() {
+  auto pending = cx_.store.pendingIntents(cx_.school.id);
+  if (!pending) return !cx_.storeFailed(pending.error());
+  auto open = cx_.store.openBatches(cx_.school.id);
+  if (!open) return !cx_.storeFailed(open.error());
+  auto account = cx_.store.accountStatus(cx_.school.id);
+  if (!account) return !cx_.storeFailed(account.error());
+  bool missing = !pending->empty() || !open->empty() || *account != AccountStatus::Active;
+  for (TargetWork& t : cx_.targets) {
+    if (!cx_.refreshRecords(t)) return false;
+    t.planFinal = !t.eligible.empty() && cx_.allFinal(t);
+    if (!t.eligible.empty() && !t.planFinal) missing = true;
+    if (cx_.stopped()) return false;
+  }
+  return missing;
+}
+
+void Pass::dryRun() {
+  auto pending = cx_.store.pendingIntents(cx_.school.id);
+  if (!pending) {
+    cx_.storeFailed(pending.error());
     return;
   }
-  if (account_->status == "ACTIVE") return;
-  accountWaiting_ = true;
-  for (TargetWork& t : targets_) {
-    if (t.eligible.empty() || t.failed) continue;
-    setPhase(t, TargetPhase::WaitingForAccount, "开户申请待市职鉴中心受理，请将附件2盖章后递交",
-             "附件2（开户申请表）盖章后递交天山路1800号4号楼1楼窗口（电话 62748577-4112）；"
-             "受理后下一轮自动继续");
+  bool accountPending = false;
+  for (const IntentState& in : *pending) {
+    accountPending = accountPending || in.intent.step == "account";
+    std::string what =
+        in.intent.step +
+        (in.intent.targetKey.empty() ? std::string() : " for " + in.intent.targetKey);
+    cx_.out.wouldSend.push_back("look up the unanswered " + what +
+                                " by its idempotency key; "
+                                "send it again if the platform does not have it");
   }
-}
-
-// ---- step 4: permissions ---------------------------------------------------------------------
-
-Result<ApplicationRequest> Pass::applicationRequest(const TargetWork& t) const {
-  ApplicationRequest r;
-  r.scope = t.scope;
-  if (t.type == nullptr || t.type->impl == nullptr) return r;
-  auto fields = t.type->impl->applicationFields(targetView(*t.target),
-                                                sectionFor(school_, *t.target));
-  if (!fields.ok()) {
-    return std::unexpected(configFinding(
-        "PLUGIN_FAILED", "type '" + t.target->type + "' could not give the application's "
-                         "fields: " + fields.error,
-        "check the plugin (zzjb plugins) and its configuration section"));
+  auto account = cx_.store.accountStatus(cx_.school.id);
+  if (!account) {
+    cx_.storeFailed(account.error());
+    return;
   }
-  r.attachments = std::move(fields.value);
-  return r;
-}
-
-void Pass::ensurePermissions() {
-  if (stopped_ || accountWaiting_) return;
-  emit(EngineEvent::Kind::Step, "", "checking permissions");
-  for (TargetWork& t : targets_) {
-    if (stopped_) return;
-    if (t.failed || t.eligible.empty()) continue;
-    if (!refreshNotYet(t)) return;
-    if (t.notYet.empty()) continue;  // nothing to declare: no permission needed
-    if (t.type == nullptr) {
-      failTarget(t, "认定类型 '" + t.target->type + "' 未加载", "检查插件目录（zzjb plugins）",
-                 std::nullopt);
+  const std::optional<AccountStatus> status = *account;
+  if (!status && !accountPending) {
+    cx_.out.wouldSend.push_back(
+        "PUT /api/v1/account (if GET /api/v1/account answers NOT_REGISTERED)");
+  } else if (status == AccountStatus::NotRegistered && !accountPending) {
+    cx_.out.wouldSend.push_back("PUT /api/v1/account");
+  }
+  for (TargetWork& t : cx_.targets) {
+    if (t.eligible.empty()) continue;
+    if (status == AccountStatus::PendingCentre) {
+      cx_.setPhase(t, TargetPhase::WaitingForAccount,
+                   "开户申请待市职鉴中心受理，请将附件2盖章后递交", "试运行：未发送任何请求");
       continue;
     }
-    if (!granted_) {
-      auto p = platform_->permissions();
-      if (!p) {
-        platformFailed(p.error(), nullptr, true);
-        return;
-      }
-      granted_ = std::move(*p);
-    }
-    bool has = std::any_of(granted_->begin(), granted_->end(), [&](const GrantedPermission& g) {
-      return g.scope.sameAs(t.scope);
-    });
-    auto app = store_.application(school_.id, t.key);
+    if (!cx_.refreshNotYet(t)) return;
+    if (t.notYet.empty()) continue;
+    auto app = cx_.store.application(cx_.school.id, t.key);
     if (!app) {
-      storeFailed(app.error());
+      cx_.storeFailed(app.error());
       return;
     }
-    if (has) {
-      t.permitted = true;
-      Application a{school_.id, t.key, {}, std::string(kPermissionGranted), {}, {}};
-      if (app->has_value() && !(*app)->applicationId.empty()) {
-        a.applicationId = (*app)->applicationId;
-        a.status = "APPROVED";
+    bool permitted = app->has_value() && isGranted((*app)->status);
+    if (!permitted && t.type != nullptr && t.type->appliedOnline()) {
+      if (!app->has_value()) {
+        t.out.wouldSend.push_back("POST /api/v1/skills/permission-applications: " + t.out.label);
+      } else if ((*app)->status == ApplicationStatus::Rejected) {
+        permissions_.explainRejection(t, (*app)->reason);
+        continue;
+      } else {
+        cx_.setPhase(t, TargetPhase::PermissionUnderReview,
+                     "团体申报权限申请待市职鉴中心审核（申请编号 " + (*app)->applicationId + "）",
+                     "试运行：未发送任何请求");
       }
-      if (!app->has_value() || (*app)->status != a.status) {
-        if (auto r = store_.putApplication(a); !r) {
-          storeFailed(r.error());
-          return;
-        }
-      }
-      continue;
+    } else if (!permitted && t.type != nullptr && app->has_value() &&
+               (*app)->status == ApplicationStatus::NotGranted) {
+      cx_.setPhase(t, TargetPhase::PermissionNotGranted, t.type->info.permissionRequest,
+                   "试运行：未发送任何请求");
     }
-    if (!t.type->appliedOnline()) {
-      if (!app->has_value() || (*app)->status != kPermissionNotGranted) {
-        Application a{school_.id, t.key, {}, std::string(kPermissionNotGranted), {}, {}};
-        if (auto r = store_.putApplication(a); !r) {
-          storeFailed(r.error());
-          return;
-        }
-      }
-      std::string ask = t.type->info.permissionRequest.empty()
-                            ? "请市职鉴中心开通该职业（工种）等级的团体申报权限"
-                            : t.type->info.permissionRequest;
-      setPhase(t, TargetPhase::PermissionNotGranted, ask,
-               "权限由市职鉴中心开通（电话 62748577-4112）；开通后下一轮自动申报");
-      continue;
+    const std::size_t chunk = std::max<std::size_t>(1, cx_.opt.maxBatchRows);
+    for (std::size_t from = 0; from < t.notYet.size(); from += chunk) {
+      std::size_t n = std::min(chunk, t.notYet.size() - from);
+      t.out.wouldSend.push_back("POST /api/v1/skills/group-declarations: " + std::to_string(n) +
+                                " rows for " + t.key +
+                                (permitted ? "" : " (once the permission is granted)"));
     }
-    if (app->has_value()) {
-      followApplication(t, **app, false);
-      continue;
-    }
-    applyFor(t);
   }
 }
 
-void Pass::applyFor(TargetWork& t) {
-  auto req = applicationRequest(t);
-  if (!req) {
-    failTarget(t, "认定类型插件无法给出权限申请的附加字段", req.error().hint, req.error());
-    return;
-  }
-  std::string key = keyFor("application", t.key, applicationContent(*req));
-  Intent intent{key, school_.id, "application", t.key, "permission application: " + t.out.label};
-  auto st = store_.beginIntent(intent);
-  if (!st) {
-    storeFailed(st.error());
-    return;
-  }
-  if (!st->created && st->hasResponse && st->responseStatus != "SUPERSEDED") {
-    Application app{school_.id, t.key, jsonField(st->responseJson, "applicationId"),
-                    st->responseStatus, jsonField(st->responseJson, "reason"), {}};
-    if (auto r = store_.putApplication(app); !r) {
-      storeFailed(r.error());
-      return;
-    }
-    followApplication(t, app, false);
-    return;
-  }
-  sendApplication(t, *req, key);
-  if (stopped_ || t.failed) return;
-  auto app = store_.application(school_.id, t.key);
-  if (!app) {
-    storeFailed(app.error());
-    return;
-  }
-  if (app->has_value()) followApplication(t, **app, true);
-}
-
-void Pass::sendApplication(TargetWork& t, const ApplicationRequest& req, const std::string& key) {
-  checkpoint("intent-committed:application");
-  ++out_.creatingRequests;
-  auto r = platform_->applyForPermission(req, key);
-  if (!r) {
-    platformFailed(r.error(), &t, false);
-    return;
-  }
-  checkpoint("response-received:application");
-  emit(EngineEvent::Kind::RequestSent, t.key, std::string(kApplicationEndpoint));
-  Application app{school_.id, t.key, r->applicationId, r->status, r->reason, {}};
-  if (auto f = store_.putApplication(app); !f) {
-    storeFailed(f.error());
-    return;
-  }
-  if (auto f = store_.recordResponse(key, r->status, applicationJson(*r)); !f) {
-    storeFailed(f.error());
-    return;
-  }
-  recorded_ = true;
-}
-
-void Pass::followApplication(TargetWork& t, Application app, bool sleepFirst) {
-  for (int attempt = 0;; ++attempt) {
-    if (approved(app.status)) {
-      t.permitted = true;
-      return;
-    }
-    if (app.status == "REJECTED") {
-      explainRejection(t, app.reason);
-      return;
-    }
-    if (attempt >= opt_.pollAttempts || app.applicationId.empty()) break;
-    if (attempt > 0 || sleepFirst) sleepMs(opt_.pollIntervalMs);
-    auto r = platform_->application(app.applicationId);
-    if (!r) {
-      platformFailed(r.error(), &t, false);
-      return;
-    }
-    if (r->status != app.status || r->reason != app.reason) {
-      app.status = r->status;
-      app.reason = r->reason;
-      if (auto f = store_.putApplication(app); !f) {
-        storeFailed(f.error());
-        return;
-      }
-      recorded_ = true;
-    }
-  }
-  setPhase(t, TargetPhase::PermissionUnderReview,
-           "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId + "，状态 " +
-               app.status + "）",
-           "审核通过后下一轮自动申报；审核通常需要数日");
-}
-
-void Pass::explainRejection(TargetWork& t, const std::string& reason) {
-  plugin::Explanation e;
-  if (t.type != nullptr && t.type->impl != nullptr) {
-    auto r = t.type->impl->explainReview("REJECTED", reason);
-    if (r.ok()) e = std::move(r.value);
-  }
-  if (e.sentence.empty()) e.sentence = "团体申报权限申请未通过：" + reason;
-  if (e.hint.empty()) e.hint = "按审核意见修改后，在平台上重新提交申请";
-  setPhase(t, TargetPhase::PermissionRejected, e.sentence, e.hint);
-}
-
-// ---- step 5: open batches --------------------------------------------------------------------
-
-void Pass::pollOpenBatches() {
-  if (stopped_) return;
-  auto open = store_.openBatches(school_.id);
-  if (!open) {
-    storeFailed(open.error());
-    return;
-  }
-  if (open->empty()) return;
-  emit(EngineEvent::Kind::Step, "", "polling open batches", open->size());
-  for (const Batch& b : *open) {
-    if (stopped_) return;
-    pollBatch(b, false);
-  }
-}
-
-void Pass::pollBatch(const Batch& b, bool sleepFirst) {
-  TargetWork* t = findTarget(b.targetKey);
-  std::string status = b.status;
-  for (int attempt = 0; attempt < opt_.pollAttempts; ++attempt) {
-    if (attempt > 0 || sleepFirst) sleepMs(opt_.pollIntervalMs);
-    auto r = platform_->batch(b.batchId);
-    if (!r) {
-      platformFailed(r.error(), t, false);
-      return;
-    }
-    if (r->status == kDone) {
-      absorbBatch(b.targetKey, b.intentKey, *r);
-      return;
-    }
-    if (r->status != status) {
-      status = r->status;
-      Batch changed = b;
-      changed.status = status;
-      if (auto f = store_.putBatch(changed); !f) {
-        storeFailed(f.error());
-        return;
+void Pass::finish() {
+  cx_.out.targets.clear();
+  bool waiting = false;
+  for (TargetWork& t : cx_.targets) {
+    // Offline (up to date, dry run) the store is as plan() read it: no second read.
+    bool fresh = online_ ? cx_.refreshRecords(t) : t.recordsRead;
+    if (fresh) {
+      t.out.accepted = t.out.rejected = t.out.pending = 0;
+      for (const auto& [k, r] : t.records) {
+        if (r.result == DeclarationResult::Accepted)
+          ++t.out.accepted;
+        else if (r.result == DeclarationResult::Rejected)
+          ++t.out.rejected;
+        else
+          ++t.out.pending;
       }
     }
-  }
-}
-
-void Pass::absorbBatch(std::string_view targetKey, const std::string& intentKey,
-                       const BatchState& state, bool fromLookup) {
-  Batch b{state.batchId, intentKey, school_.id, std::string(targetKey), state.status, {}};
-  if (state.status != kDone) {
-    if (auto f = store_.putBatch(b); !f) storeFailed(f.error());
-    recorded_ = true;
-    return;
-  }
-  // Open until every row is recorded: a crash in between polls it again next pass.
-  b.status = "RECORDING";
-  if (auto f = store_.putBatch(b); !f) {
-    storeFailed(f.error());
-    return;
-  }
-  auto known = store_.students(school_.id, targetKey);
-  if (!known) {
-    storeFailed(known.error());
-    return;
-  }
-  std::set<std::string> keys;
-  std::set<std::string> sent;  // the batch's students still waiting for their result
-  for (const auto& rec : *known) {
-    keys.insert(rec.studentKey);
-    if (rec.batchId == state.batchId && rec.result == DeclarationResult::Sent) {
-      sent.insert(rec.studentKey);
+    if (!t.phaseSet) {
+      if (t.eligible.empty()) {
+        cx_.setPhase(t, TargetPhase::NoEligibleStudents, "没有符合申报条件的学生",
+                     "查看 zzjb check 列出的排除原因");
+      } else if (fresh && (online_ ? cx_.allFinal(t) : t.planFinal)) {
+        cx_.setPhase(t, TargetPhase::UpToDate, "所有符合条件的学生均已有平台的申报结果");
+      } else if (cx_.stopped()) {
+        const auto [detail, hint] = stopText(cx_.stop, cx_.out.failure);
+        cx_.setPhase(t, TargetPhase::Failed, detail, hint);
+      } else if (cx_.opt.dryRun) {
+        cx_.setPhase(t, TargetPhase::Declaring,
+                     "试运行：将申报 " + std::to_string(t.notYet.size()) + " 人（未发送任何请求）");
+      } else {
+        cx_.setPhase(t, TargetPhase::Declaring,
+                     "已提交平台处理，待处理 " + std::to_string(t.out.pending) + " 人",
+                     "平台处理完毕后，下一轮记录每人的结果");
+      }
     }
+    bool waits =
+        isWaitingPhase(t.out.phase) && !(cx_.opt.dryRun && t.out.phase == TargetPhase::Declaring);
+    waiting = waiting || waits;
+    cx_.emit(EngineEvent::Kind::TargetFinished, t.key, targetPhaseName(t.out.phase));
+    cx_.out.targets.push_back(t.out);
   }
-  std::vector<StudentResult> results;
-  std::vector<std::string> problems;  // warnings, given once the answer is the one to record
-  std::set<std::string> answered;
-  for (const BatchRow& row : state.rows) {
-    std::string id = normalizeIdNumber(row.idNumber);
-    std::string key = store_.studentKey(id);
-    std::string where = "batch " + state.batchId + " row " + std::to_string(row.row) + ": ";
-    if (keys.count(key) == 0) {
-      problems.push_back(where + "student " + maskId(id) + " is not in the state store; skipped");
-      continue;
-    }
-    auto result = parseDeclarationResult(row.result);
-    if (!result || !isFinal(*result)) {
-      problems.push_back(where + "result '" + row.result +
-                         "' is not ACCEPTED or REJECTED; skipped");
-      continue;
-    }
-    answered.insert(key);
-    results.push_back({id, *result, row.reason, row.declarationNo});
-  }
-  std::size_t unanswered = 0;
-  for (const std::string& k : sent) if (answered.count(k) == 0) ++unanswered;
-  if (unanswered > 0 && fromLookup) {
-    // A lookup by idempotency key may answer without the rows: ask for the batch itself.
-    auto full = platform_->batch(state.batchId);
-    if (!full) {
-      platformFailed(full.error(), findTarget(targetKey), false);
-      return;  // the batch stays open (RECORDING): polled next pass
-    }
-    absorbBatch(targetKey, intentKey, *full, false);
-    return;
-  }
-  for (const std::string& p : problems) warn(targetKey, p);
-  if (auto f = store_.recordStudentResults(school_.id, targetKey, results); !f) {
-    storeFailed(f.error());
-    return;
-  }
-  if (!results.empty()) recorded_ = true;
-  if (unanswered > 0) {
-    warn(targetKey, "batch " + state.batchId + " is DONE but its answer has no final result for " +
-                        std::to_string(unanswered) + " of the " + std::to_string(sent.size()) +
-                        " students sent in it; " + std::to_string(results.size()) +
-                        " rows recorded, the batch stays open and is polled again next pass");
+  if (cx_.stopped() || cx_.refused) {
+    cx_.out.kind = SchoolOutcomeKind::Failed;
+  } else if (waiting) {
+    cx_.out.kind = SchoolOutcomeKind::Waiting;
+  } else if (cx_.opt.dryRun) {
+    cx_.out.kind = missing_ ? SchoolOutcomeKind::Progressed : SchoolOutcomeKind::UpToDate;
+  } else if (cx_.out.creatingRequests > 0 || cx_.progressed) {
+    cx_.out.kind = SchoolOutcomeKind::Progressed;
   } else {
-    b.status = std::string(kDone);
-    if (auto f = store_.putBatch(b); !f) {
-      storeFailed(f.error());
-      return;
-    }
-    recorded_ = true;
+    cx_.out.kind = SchoolOutcomeKind::UpToDate;
   }
-  // Progress: the target's eligible students with a final result, of all its eligible students.
-  // From the records read above plus what was just recorded: no second read of the target.
-  std::size_t finals = 0;
-  std::size_t total = 0;
-  std::set<std::string> finalKeys;
-  for (const auto& rec : *known) {
-    if (isFinal(rec.result)) finalKeys.insert(rec.studentKey);
-  }
-  for (const auto& k : answered) finalKeys.insert(k);
-  if (TargetWork* t = findTarget(targetKey); t != nullptr) {
-    ensureStudentKeys(*t);
-    std::set<std::string> eligible(t->studentKeys.begin(), t->studentKeys.end());
-    total = eligible.size();
-    for (const auto& k : eligible) finals += finalKeys.count(k);
-  } else {
-    total = known->size();
-    finals = finalKeys.size();
-  }
-  emit(EngineEvent::Kind::RowsRecorded, targetKey,
-       "batch " + state.batchId + ": " + std::to_string(results.size()) + " rows recorded", finals,
-       total);
+  if (!cx_.opt.dryRun) recordPass();
+  cx_.emit(EngineEvent::Kind::SchoolFinished, "", schoolOutcomeName(cx_.out.kind));
 }
 
-// ---- step 6: declarations --------------------------------------------------------------------
-
-void Pass::declareAll() {
-  if (stopped_ || accountWaiting_) return;
-  for (TargetWork& t : targets_) {
-    if (stopped_) return;
-    if (!t.permitted || t.failed || t.notYet.empty()) continue;
-    emit(EngineEvent::Kind::Step, t.key, "declaring", t.notYet.size());
-    declare(t);
+void Pass::recordPass() {
+  PassRecord p;
+  p.school = cx_.school.id;
+  p.startedAt = startedAt_;
+  p.finishedAt = cx_.svc.clock->nowUtc();
+  p.outcome = cx_.out.kind;
+  p.summary = cx_.out.summary();
+  p.creatingRequests = cx_.out.creatingRequests;
+  if (auto r = cx_.store.recordPass(p); !r) {
+    Finding f = r.error();
+    f.school = cx_.school.id;
+    cx_.out.findings.push_back(std::move(f));
+    cx_.out.kind = SchoolOutcomeKind::Failed;
   }
-}
-
-void Pass::declare(TargetWork& t) {
-  if (!refreshNotYet(t)) return;
-  std::set<std::string> wanted(t.notYet.begin(), t.notYet.end());
-  std::vector<const StudentRef*> todo;
-  for (const StudentRef& s : t.eligible) {
-    if (wanted.count(s.id) != 0) todo.push_back(&s);
-  }
-  const std::size_t chunk = std::max<std::size_t>(1, opt_.maxBatchRows);
-  for (std::size_t from = 0; from < todo.size() && !stopped_; from += chunk) {
-    std::vector<const StudentRef*> part(
-        todo.begin() + static_cast<std::ptrdiff_t>(from),
-        todo.begin() + static_cast<std::ptrdiff_t>(std::min(todo.size(), from + chunk)));
-    auto sheet = buildSheet(school_, t, part, opt_.today);
-    if (!sheet) {
-      failTarget(t, "无法生成团体申报表", sheet.error().hint, sheet.error());
-      return;
-    }
-    auto xlsx = svc_.writeXlsx(*sheet);
-    if (!xlsx) {
-      failTarget(t, "无法生成团体申报表", xlsx.error().hint, xlsx.error());
-      return;
-    }
-    std::string sha = svc_.sha256Hex(*xlsx);
-    std::string key = keyFor("batch", t.key, sha);
-    std::vector<StudentEntry> rows;
-    for (std::size_t i = 0; i < part.size(); ++i) {
-      rows.push_back({part[i]->id, trim(part[i]->student->graduationYear),
-                      rowFingerprint(svc_, sheet->rows[i])});
-    }
-    Intent intent{key, school_.id, "batch", t.key,
-                  std::to_string(part.size()) + " rows for " + t.out.label};
-    auto st = store_.beginIntent(intent, rows);
-    if (!st) {
-      if (st.error().code == "STORE_STUDENT_ALREADY_RECORDED") {
-        failTarget(t, "状态库中已有该批学生的记录，本轮未申报", st.error().hint, st.error());
-        return;
-      }
-      storeFailed(st.error());
-      return;
-    }
-    DeclarationManifest m{t.scope, static_cast<int>(part.size()), sha};
-    std::string storedBatch = st->hasResponse ? jsonField(st->responseJson, "batchId") : "";
-    if (!st->created && st->hasResponse && !storedBatch.empty()) {
-      // Sent before (same content): the stored answer stands; poll the batch it created.
-      std::string status = st->responseStatus == kDone ? "PROCESSING" : st->responseStatus;
-      absorbBatch(t.key, key, BatchState{storedBatch, status, {}});
-      if (!stopped_) pollBatch(Batch{storedBatch, key, school_.id, t.key, status, {}}, false);
-      continue;
-    }
-    if (!sendBatch(t, *xlsx, m, key, part.size())) return;
-  }
-}
-
-bool Pass::sendBatch(TargetWork& t, const std::string& xlsx, const DeclarationManifest& manifest,
-                     const std::string& key, std::size_t rows) {
-  checkpoint("intent-committed:batch");
-  ++out_.creatingRequests;
-  auto r = platform_->submitDeclarations(manifest, xlsx, key);
-  if (!r) {
-    platformFailed(r.error(), &t, false);
-    return false;
-  }
-  checkpoint("response-received:batch");
-  t.out.sent += rows;
-  emit(EngineEvent::Kind::RequestSent, t.key, std::string(kBatchEndpoint), rows);
-  if (r->batchId.empty()) {
-    PlatformFailure f;
-    f.kind = PlatformFailureKind::Protocol;
-    f.code = "MALFORMED";
-    f.message = "the platform accepted a batch without a batchId";
-    f.endpoint = std::string(kBatchEndpoint);
-    platformFailed(f, &t, true);
-    return false;
-  }
-  absorbBatch(t.key, key, *r);
-  if (stopped_) return false;
-  if (auto f = store_.recordResponse(key, r->status, batchJson(*r)); !f) {
-    storeFailed(f.error());
-    return false;
-  }
-  if (r->status != kDone) pollBatch(Batch{r->batchId, key, school_.id, t.key, r->status, {}}, true);
-  return !stopped_;
 }
 
 }  // namespace zzjb::engine_detail

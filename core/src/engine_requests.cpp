@@ -27,52 +27,6 @@ std::string normalizeIdNumber(std::string_view s) {
   return out;
 }
 
-std::string jsonEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
-
-std::string jsonField(std::string_view json, std::string_view name) {
-  std::string needle = "\"" + std::string(name) + "\":";
-  std::size_t at = json.find(needle);
-  if (at == std::string_view::npos) return {};
-  std::size_t i = at + needle.size();
-  while (i < json.size() && json[i] == ' ') ++i;
-  if (i >= json.size()) return {};
-  std::string out;
-  if (json[i] != '"') {
-    while (i < json.size() && json[i] != ',' && json[i] != '}') out += json[i++];
-    return trim(out);
-  }
-  for (++i; i < json.size() && json[i] != '"'; ++i) {
-    if (json[i] == '\\' && i + 1 < json.size()) {
-      char e = json[++i];
-      out += e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : e;
-      continue;
-    }
-    out += json[i];
-  }
-  return out;
-}
-
 std::string failureHint(const PlatformFailure& f) {
   if (f.code == "PERMISSION_REQUIRED") {
     return "在平台上确认该职业（工种）等级的团体申报权限已开通；开通后下一轮自动重新申报";

@@ -1,8 +1,75 @@
-// The small non-virtual parts of the platform port: failure names, the one-line description of a
-// failure for logs, and how two permission scopes are compared.
+// The small non-virtual parts of the platform port: the states' names, failure names, the
+// one-line description of a failure for logs, and how two permission scopes are compared.
 #include "zzjb/core/platform.hpp"
 
+#include <array>
+#include <utility>
+
 namespace zzjb {
+
+namespace {
+
+// One table per enum: name ↔ value, so that a name and its parse cannot disagree.
+template <typename E, std::size_t N>
+const char* nameIn(const std::array<std::pair<E, const char*>, N>& table, E e) {
+  for (const auto& [v, n] : table) {
+    if (v == e) return n;
+  }
+  return "?";
+}
+
+template <typename E, std::size_t N>
+std::optional<E> parseIn(const std::array<std::pair<E, const char*>, N>& table,
+                         std::string_view s) {
+  for (const auto& [v, n] : table) {
+    if (s == n) return v;
+  }
+  return std::nullopt;
+}
+
+constexpr std::array<std::pair<AccountStatus, const char*>, 3> kAccount{{
+    {AccountStatus::NotRegistered, "NOT_REGISTERED"},
+    {AccountStatus::PendingCentre, "PENDING_CENTRE"},
+    {AccountStatus::Active, "ACTIVE"},
+}};
+constexpr std::array<std::pair<ApplicationStatus, const char*>, 6> kApplication{{
+    {ApplicationStatus::Submitted, "SUBMITTED"},
+    {ApplicationStatus::UnderReview, "UNDER_REVIEW"},
+    {ApplicationStatus::Approved, "APPROVED"},
+    {ApplicationStatus::Rejected, "REJECTED"},
+    {ApplicationStatus::Granted, "GRANTED"},
+    {ApplicationStatus::NotGranted, "NOT_GRANTED"},
+}};
+constexpr std::array<std::pair<BatchStatus, const char*>, 4> kBatch{{
+    {BatchStatus::Received, "RECEIVED"},
+    {BatchStatus::Processing, "PROCESSING"},
+    {BatchStatus::Done, "DONE"},
+    {BatchStatus::Recording, "RECORDING"},
+}};
+constexpr std::array<std::pair<RowResult, const char*>, 2> kRow{{
+    {RowResult::Accepted, "ACCEPTED"},
+    {RowResult::Rejected, "REJECTED"},
+}};
+
+}  // namespace
+
+const char* accountStatusName(AccountStatus s) { return nameIn(kAccount, s); }
+std::optional<AccountStatus> parseAccountStatus(std::string_view s) { return parseIn(kAccount, s); }
+
+const char* applicationStatusName(ApplicationStatus s) { return nameIn(kApplication, s); }
+std::optional<ApplicationStatus> parseApplicationStatus(std::string_view s) {
+  return parseIn(kApplication, s);
+}
+bool isPlatformApplicationStatus(ApplicationStatus s) {
+  return s != ApplicationStatus::Granted && s != ApplicationStatus::NotGranted;
+}
+
+const char* batchStatusName(BatchStatus s) { return nameIn(kBatch, s); }
+std::optional<BatchStatus> parseBatchStatus(std::string_view s) { return parseIn(kBatch, s); }
+bool isPlatformBatchStatus(BatchStatus s) { return s != BatchStatus::Recording; }
+
+const char* rowResultName(RowResult r) { return nameIn(kRow, r); }
+std::optional<RowResult> parseRowResult(std::string_view s) { return parseIn(kRow, s); }
 
 const char* platformFailureKindName(PlatformFailureKind k) {
   switch (k) {

@@ -44,25 +44,30 @@ std::string chineseMonth(int year, int month) {
   return std::to_string(year) + "年" + std::to_string(month) + "月";
 }
 
-const char* passOutcomeName(std::string_view outcome) {
-  if (outcome == "UP_TO_DATE") return "已是最新";
-  if (outcome == "PROGRESSED") return "有进展";
-  if (outcome == "WAITING") return "等待中";
-  if (outcome == "FAILED") return "失败";
-  if (outcome == "SKIPPED") return "已跳过（数据有误）";
+const char* passOutcomeName(SchoolOutcomeKind outcome) {
+  switch (outcome) {
+    case SchoolOutcomeKind::UpToDate: return "已是最新";
+    case SchoolOutcomeKind::Progressed: return "有进展";
+    case SchoolOutcomeKind::Waiting: return "等待中";
+    case SchoolOutcomeKind::Failed: return "失败";
+    case SchoolOutcomeKind::Skipped: return "已跳过（数据有误）";
+  }
   return "未知";
 }
 
-const char* accountName(std::string_view account) {
-  if (account == "ACTIVE") return "已开通";
-  if (account == "PENDING_CENTRE") return "待市职鉴中心确认";
-  if (account == "NOT_REGISTERED") return "未开户";
+const char* accountName(std::optional<AccountStatus> account) {
+  if (!account) return "未知";
+  switch (*account) {
+    case AccountStatus::Active: return "已开通";
+    case AccountStatus::PendingCentre: return "待市职鉴中心确认";
+    case AccountStatus::NotRegistered: return "未开户";
+  }
   return "未知";
 }
 
 ReportPass passOf(const PassRecord& p) {
-  return ReportPass{p.startedAt, p.finishedAt,      p.outcome, passOutcomeName(p.outcome),
-                    p.summary,   p.creatingRequests};
+  return ReportPass{p.startedAt, p.finishedAt, schoolOutcomeName(p.outcome),
+                    passOutcomeName(p.outcome), p.summary, p.creatingRequests, p.outcome};
 }
 
 // What to do about an offline exclusion, in Chinese.
@@ -137,21 +142,21 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
                               const Date& today) {
   ReportPermission p;
   if (!app) return p;
-  p.status = app->status;
+  p.status = applicationStatusName(app->status);
   p.applicationId = app->applicationId;
   p.updatedAt = app->updatedAt;
-  const std::string& s = app->status;
-  if (s == kPermissionGranted || s == "APPROVED") {
+  const ApplicationStatus s = app->status;
+  if (isGranted(s)) {
     p.state = PermissionState::Granted;
     return p;
   }
-  if (s == "SUBMITTED" || s == "UNDER_REVIEW" || s == "PENDING_REVIEW") {
+  if (s == ApplicationStatus::Submitted || s == ApplicationStatus::UnderReview) {
     p.state = PermissionState::UnderReview;
     if (auto d = shanghaiDateOf(app->updatedAt)) p.waitingDays = daysBetween(*d, today);
     p.hint = "等待市职鉴中心审核；zzjb 每一轮都会查询结果";
     return p;
   }
-  if (s == "REJECTED") {
+  if (s == ApplicationStatus::Rejected) {
     p.state = PermissionState::Rejected;
     auto [code, text] = splitReason(app->reason);
     if (!code.empty() && type != nullptr && type->impl != nullptr) {
@@ -167,7 +172,7 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
     p.hint = "按审核意见修改后重新提交；如有疑问请致电" + std::string(kCentrePhone);
     return p;
   }
-  if (s == kPermissionNotGranted) {
+  if (s == ApplicationStatus::NotGranted) {
     p.state = PermissionState::NotGranted;
     p.reason = type != nullptr && !type->info.permissionRequest.empty()
                    ? type->info.permissionRequest
@@ -177,7 +182,7 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
         "自动申报";
     return p;
   }
-  p.reason = "未知状态 " + s;
+  p.reason = "未知状态 " + p.status;
   return p;
 }
 
@@ -239,9 +244,9 @@ void judgeTarget(ReportTarget& t, const ReportSchool& school, bool storeOk, bool
                                 : std::string());
     return;
   }
-  if (school.account != "ACTIVE" && t.declared == 0) {
+  if (school.accountStatus != AccountStatus::Active && t.declared == 0) {
     t.health = Health::Waiting;
-    t.statusText = std::string("等待开户（") + accountName(school.account) + "）";
+    t.statusText = std::string("等待开户（") + accountName(school.accountStatus) + "）";
     return;
   }
   if (t.pending > 0) {
@@ -267,7 +272,7 @@ void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOpt
   if (w.openNow || until <= opt.reminderLeadDays) {
     std::size_t notApproved = 0;
     for (const auto& t : rs.targets) {
-      for (const auto& e : t.evaluations) notApproved += e.status != "APPROVED";
+      for (const auto& e : t.evaluations) notApproved += e.state != EvaluationStatus::Approved;
     }
     const auto office = evaluationOfficeFor(school.level);
     Reminder r;
@@ -356,9 +361,10 @@ bool readStore(StateStore& store, ReportSchool& rs, StoreView& view) {
     rs.problems.push_back("状态库读取失败：" + f.code + " " + f.message);
     return false;
   };
-  auto account = store.fact(rs.id, "account");
+  auto account = store.accountStatus(rs.id);
   if (!account) return fail(account.error());
-  rs.account = account->value_or("");
+  rs.accountStatus = *account;
+  rs.account = *account ? accountStatusName(**account) : "";
   auto pin = store.fact(rs.id, "pin");
   if (!pin) return fail(pin.error());
   if (*pin) rs.pin = parsePinFact(**pin);  // an unreadable value is as good as none
@@ -444,7 +450,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
     }
     t.evaluations.push_back({tr.major, evaluationStatusConfigName(tr.target.evaluation.status),
                              evaluationStatusName(tr.target.evaluation.status),
-                             tr.target.evaluation.opinionNo});
+                             tr.target.evaluation.opinionNo, tr.target.evaluation.status});
     t.eligible += tr.eligible.size();
     eligibleByKey[key].insert(tr.eligible.begin(), tr.eligible.end());
     mergeReasons(t.excludedByReason, tr.excludedByReason());
@@ -469,7 +475,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
     storeOk = readStore(*inputs.store, rs, view);
     rs.storeRead = storeOk;
   }
-  rs.accountName = accountName(rs.account);
+  rs.accountName = accountName(rs.accountStatus);
   // Roster students by the store's key, to name the students the platform rejected.
   std::map<std::string, std::size_t> byKey;
   if (inputs.store != nullptr && storeOk) {
@@ -549,11 +555,11 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
     worse(Health::Failed);
     actions.push_back("状态库读取失败：见下方问题，修复后重新生成报告");
   }
-  if (rs.lastPass && rs.lastPass->outcome == "FAILED") {
+  if (rs.lastPass && rs.lastPass->kind == SchoolOutcomeKind::Failed) {
     worse(Health::Failed);
     actions.push_back("上一轮运行失败：" + rs.lastPass->summary);
   }
-  if (rs.lastPass && rs.lastPass->outcome == "SKIPPED") {
+  if (rs.lastPass && rs.lastPass->kind == SchoolOutcomeKind::Skipped) {
     worse(Health::Action);
     actions.push_back("上一轮因资料有误被跳过，未向平台发送任何请求：运行 zzjb check 改正错误");
   }
@@ -566,7 +572,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
     worse(Health::Action);
     actions.push_back("配置中没有申报目标：在 majors[].targets 中添加");
   }
-  if (rs.account == "PENDING_CENTRE") {
+  if (rs.accountStatus == AccountStatus::PendingCentre) {
     worse(Health::Waiting);
     actions.push_back("开户待市职鉴中心确认：将签字盖章的附件2递交天山路1800号4号楼1楼窗口");
   }

@@ -296,7 +296,7 @@ void appendSchool(std::string& out, const ReportSchool& s) {
     out += "<dt>法人一证通</dt><dd>PIN " + esc(pinText(*s.pin)) + "</dd>";
   }
   out += "<dt>上一轮</dt><dd>" + passText(s.lastPass) + "</dd>";
-  if (s.lastPass && s.lastPass->outcome == "FAILED") {
+  if (s.lastPass && s.lastPass->kind == SchoolOutcomeKind::Failed) {
     out += "<dt>上一次成功</dt><dd>" + passText(s.lastSuccessfulPass) + "</dd>";
   }
   if (s.pendingIntents > 0) {

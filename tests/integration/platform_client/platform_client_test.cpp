@@ -38,7 +38,11 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
+using zzjb::AccountStatus;
+using zzjb::ApplicationStatus;
+using zzjb::BatchStatus;
 using zzjb::PlatformFailureKind;
+using zzjb::RowResult;
 using zzjb::platform::ClientOptions;
 using zzjb::platform::RequestEvent;
 using zzjb::platform::RequestGovernor;
@@ -274,13 +278,13 @@ TEST_F(PlatformClientTest, RegistersAccountWithSignedIdempotentPutThenReadsIt) {
   auto put = c->putAccount(accountRequest(), "acct-1");
   ASSERT_TRUE(put.has_value()) << put.error().describe();
   EXPECT_TRUE(put->registered);
-  EXPECT_EQ(put->status, "ACTIVE");
+  EXPECT_EQ(put->status, AccountStatus::Active);
   EXPECT_FALSE(put->registeredAt.empty());
 
   auto after = c->account();
   ASSERT_TRUE(after.has_value()) << after.error().describe();
   EXPECT_TRUE(after->registered);
-  EXPECT_EQ(after->status, "ACTIVE");
+  EXPECT_EQ(after->status, AccountStatus::Active);
   EXPECT_EQ(after->registeredAt, put->registeredAt);
 
   bool sawKey = false;
@@ -300,7 +304,7 @@ TEST_F(PlatformClientTest, AppliesForPermissionAndSeesItApprovedUnderTheReviewPo
   request.attachments = {{"agreementNo", "XY-2026-001"}, {"contactName", "张老师"}};
   auto applied = c->applyForPermission(request, "app-1");
   ASSERT_TRUE(applied.has_value()) << applied.error().describe();
-  EXPECT_EQ(applied->status, "SUBMITTED");
+  EXPECT_EQ(applied->status, ApplicationStatus::Submitted);
   ASSERT_FALSE(applied->applicationId.empty());
 
   auto found = c->findApplication("app-1");
@@ -311,13 +315,13 @@ TEST_F(PlatformClientTest, AppliesForPermissionAndSeesItApprovedUnderTheReviewPo
   ASSERT_TRUE(missing.has_value()) << missing.error().describe();
   EXPECT_FALSE(missing->has_value());
 
-  std::string status;
-  for (int poll = 0; poll < 5 && status != "APPROVED"; ++poll) {
+  ApplicationStatus status = ApplicationStatus::Submitted;
+  for (int poll = 0; poll < 5 && status != ApplicationStatus::Approved; ++poll) {
     auto state = c->application(applied->applicationId);
     ASSERT_TRUE(state.has_value()) << state.error().describe();
     status = state->status;
   }
-  EXPECT_EQ(status, "APPROVED");
+  EXPECT_EQ(status, ApplicationStatus::Approved);
 
   auto granted = c->permissions();
   ASSERT_TRUE(granted.has_value()) << granted.error().describe();
@@ -381,23 +385,23 @@ TEST_F(PlatformClientTest, UploadsDeclarationPolledToDoneWithRowResultsAndReplay
   manifest.sha256 = zzjb::platform::sha256Hex(*xlsx);
   auto submitted = c->submitDeclarations(manifest, *xlsx, "batch-1");
   ASSERT_TRUE(submitted.has_value()) << submitted.error().describe();
-  EXPECT_EQ(submitted->status, "RECEIVED");
+  EXPECT_EQ(submitted->status, BatchStatus::Received);
   ASSERT_FALSE(submitted->batchId.empty());
 
   zzjb::BatchState state;
-  for (int poll = 0; poll < 5 && state.status != "DONE"; ++poll) {
+  for (int poll = 0; poll < 5 && state.status != BatchStatus::Done; ++poll) {
     auto b = c->batch(submitted->batchId);
     ASSERT_TRUE(b.has_value()) << b.error().describe();
     state = *b;
   }
-  ASSERT_EQ(state.status, "DONE");
+  ASSERT_EQ(state.status, BatchStatus::Done);
   ASSERT_EQ(state.rows.size(), 3u);
   EXPECT_EQ(state.rows[0].row, 2);
-  EXPECT_EQ(state.rows[0].result, "ACCEPTED");
+  EXPECT_EQ(state.rows[0].result, RowResult::Accepted);
   EXPECT_FALSE(state.rows[0].declarationNo.empty());
-  EXPECT_EQ(state.rows[1].result, "ACCEPTED");
+  EXPECT_EQ(state.rows[1].result, RowResult::Accepted);
   EXPECT_EQ(state.rows[2].row, 4);
-  EXPECT_EQ(state.rows[2].result, "REJECTED");
+  EXPECT_EQ(state.rows[2].result, RowResult::Rejected);
   EXPECT_EQ(state.rows[2].reason, "ID_INVALID");
   EXPECT_FALSE(state.rows[2].message.empty());
   EXPECT_TRUE(state.rows[2].declarationNo.empty());

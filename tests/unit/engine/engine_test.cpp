@@ -201,6 +201,106 @@ PermissionScope qualificationScope() {
   return {"职业资格鉴定", "", "4-12-01-01", "汽车维修工", 4, std::nullopt};
 }
 
+// The real store, counting the calls the engine makes: what an up-to-date pass costs.
+class CountingStore final : public StateStore {
+ public:
+  explicit CountingStore(StateStore& s) : s_(s) {}
+  std::map<std::string, int> calls;
+
+  std::string studentKey(std::string_view id) const override { return s_.studentKey(id); }
+  Result<IntentState> beginIntent(const Intent& i, const std::vector<StudentEntry>& r) override {
+    ++calls["beginIntent"];
+    return s_.beginIntent(i, r);
+  }
+  Result<void> recordResponse(std::string_view k, const IntentResponse& r) override {
+    ++calls["recordResponse"];
+    return s_.recordResponse(k, r);
+  }
+  Result<std::optional<IntentState>> intent(std::string_view k) override {
+    ++calls["intent"];
+    return s_.intent(k);
+  }
+  Result<std::vector<IntentState>> pendingIntents(std::string_view sc) override {
+    ++calls["pendingIntents"];
+    return s_.pendingIntents(sc);
+  }
+  Result<void> putApplication(const Application& a) override {
+    ++calls["putApplication"];
+    return s_.putApplication(a);
+  }
+  Result<std::optional<Application>> application(std::string_view sc,
+                                                 std::string_view t) override {
+    ++calls["application"];
+    return s_.application(sc, t);
+  }
+  Result<void> putBatch(const Batch& b) override {
+    ++calls["putBatch"];
+    return s_.putBatch(b);
+  }
+  Result<std::size_t> keepOnlyStudents(std::string_view k,
+                                       const std::vector<StudentEntry>& kept) override {
+    ++calls["keepOnlyStudents"];
+    return s_.keepOnlyStudents(k, kept);
+  }
+  Result<std::vector<Batch>> openBatches(std::string_view sc) override {
+    ++calls["openBatches"];
+    return s_.openBatches(sc);
+  }
+  Result<void> recordStudentResults(std::string_view sc, std::string_view t,
+                                    const std::vector<StudentResult>& r) override {
+    ++calls["recordStudentResults"];
+    return s_.recordStudentResults(sc, t, r);
+  }
+  Result<std::vector<std::string>> studentsNotYetDeclared(
+      std::string_view sc, std::string_view t, const std::vector<StudentEntry>& c) override {
+    ++calls["studentsNotYetDeclared"];
+    return s_.studentsNotYetDeclared(sc, t, c);
+  }
+  Result<std::vector<StudentRecord>> students(std::string_view sc, std::string_view t) override {
+    ++calls["students"];
+    return s_.students(sc, t);
+  }
+  Result<void> recordPass(const PassRecord& p) override {
+    ++calls["recordPass"];
+    return s_.recordPass(p);
+  }
+  Result<std::optional<PassRecord>> lastPass(std::string_view sc) override {
+    ++calls["lastPass"];
+    return s_.lastPass(sc);
+  }
+  Result<std::optional<PassRecord>> lastSuccessfulPass(std::string_view sc) override {
+    ++calls["lastSuccessfulPass"];
+    return s_.lastSuccessfulPass(sc);
+  }
+  Result<void> putAccountStatus(std::string_view sc, AccountStatus a) override {
+    ++calls["putAccountStatus"];
+    return s_.putAccountStatus(sc, a);
+  }
+  Result<std::optional<AccountStatus>> accountStatus(std::string_view sc) override {
+    ++calls["accountStatus"];
+    return s_.accountStatus(sc);
+  }
+  Result<void> putFact(std::string_view sc, std::string_view n, std::string_view v) override {
+    ++calls["putFact"];
+    return s_.putFact(sc, n, v);
+  }
+  Result<std::optional<std::string>> fact(std::string_view sc, std::string_view n) override {
+    ++calls["fact"];
+    return s_.fact(sc, n);
+  }
+  Result<std::vector<Application>> applications(std::string_view sc) override {
+    ++calls["applications"];
+    return s_.applications(sc);
+  }
+  Result<std::size_t> purgeCohort(std::string_view sc, std::string_view y) override {
+    ++calls["purgeCohort"];
+    return s_.purgeCohort(sc, y);
+  }
+
+ private:
+  StateStore& s_;
+};
+
 class Engine : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -212,7 +312,7 @@ class Engine : public ::testing::Test {
     evaluate();
     // A fresh school: no account yet; 职业资格鉴定 granted by the centre; applications approved
     // at the first poll; batches DONE at the first poll.
-    platform.accountState = {false, "", ""};
+    platform.accountState = {false, AccountStatus::NotRegistered, ""};
     platform.granted.push_back({qualificationScope(), "t"});
   }
 
@@ -224,7 +324,7 @@ class Engine : public ::testing::Test {
 
   SchoolOutcome pass(bool dryRun = false, PlatformClient* client = nullptr) {
     EngineServices svc;
-    svc.store = store.get();
+    svc.store = storeOverride != nullptr ? storeOverride : store.get();
     svc.platform = client != nullptr ? client : &platform;
     if (dryRun && client == nullptr) svc.platform = nullptr;
     svc.types = &types();
@@ -242,6 +342,7 @@ class Engine : public ::testing::Test {
     opt.pollAttempts = 3;
     opt.pollIntervalMs = 10;
     opt.checkpoint = hook;
+    if (tune) tune(opt);
     SchoolInput in{&school, &eval, "key-1"};
     return runSchoolPass(in, svc, opt);
   }
@@ -293,6 +394,29 @@ class Engine : public ::testing::Test {
     });
   }
 
+  // The first accepted submission for an occupation code.
+  const FakePlatform::Submission* firstSubmissionFor(const std::string& code) const {
+    auto it = std::find_if(platform.submissions.begin(), platform.submissions.end(),
+                           [&](const auto& s) { return s.manifest.scope.occupationCode == code; });
+    return it == platform.submissions.end() ? nullptr : &*it;
+  }
+
+  // Crashes the pass once, right after the first batch intent of the target is committed
+  // (another target's batches may have gone before it: the order is the engine's).
+  void crashAtFirstBatchOf(const std::string& targetKey) {
+    hook = [this, targetKey, crashed = false](std::string_view point) mutable {
+      if (crashed || point != "intent-committed:batch") return;
+      auto pending = store->pendingIntents("s1");
+      if (!pending) return;
+      for (const auto& in : *pending) {
+        if (in.intent.step == "batch" && in.intent.targetKey == targetKey) {
+          crashed = true;
+          throw std::runtime_error("simulated crash");
+        }
+      }
+    };
+  }
+
   bool sentFor(const std::string& code) const {
     return std::any_of(platform.submissions.begin(), platform.submissions.end(),
                        [&](const auto& s) { return s.manifest.scope.occupationCode == code; });
@@ -309,6 +433,8 @@ class Engine : public ::testing::Test {
   std::vector<std::string> written;
   FakeClock clock{*parseIsoMoment("2026-11-27T01:00:00.000Z")};
   std::function<void(std::string_view)> hook;
+  std::function<void(EngineOptions&)> tune;  // changes the options pass() gives
+  StateStore* storeOverride = nullptr;        // another store for pass() (a CountingStore)
 };
 
 // ---- declaring -------------------------------------------------------------------------------
@@ -365,23 +491,24 @@ TEST_F(Engine, FirstPassDeclaresEveryEligibleStudentOnceInChunksOfAtMostMaxBatch
 
   EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 13U);
   EXPECT_EQ(recordsWith(DeclarationResult::Rejected), 1U);
-  auto fact = store->fact("s1", "account");
-  ASSERT_TRUE(fact && *fact);
-  EXPECT_EQ(**fact, "ACTIVE");
+  auto account = store->accountStatus("s1");
+  ASSERT_TRUE(account && *account);
+  EXPECT_EQ(**account, AccountStatus::Active);
   auto app = store->application("s1", kSocialKey);
   ASSERT_TRUE(app && *app);
-  EXPECT_EQ((*app)->status, "APPROVED");
+  EXPECT_EQ((*app)->status, ApplicationStatus::Approved);
   auto last = store->lastPass("s1");
   ASSERT_TRUE(last && *last);
-  EXPECT_EQ((*last)->outcome, "PROGRESSED");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::Progressed);
   EXPECT_EQ((*last)->creatingRequests, 6U);
   EXPECT_GT(clock.slept().count(), 0) << "polls wait between attempts";
 }
 
 TEST_F(Engine, SheetHasTheFifteenStandardColumnsThenThePluginsColumns) {
   (void)pass();
-  ASSERT_FALSE(platform.submissions.empty());
-  const auto& first = platform.submissions.front();
+  const FakePlatform::Submission* social = firstSubmissionFor("4-04-05-01");
+  ASSERT_NE(social, nullptr);
+  const auto& first = *social;
   auto sheet = parseFakeXlsx(first.body);
   ASSERT_GE(sheet.size(), 2U);
   ASSERT_EQ(sheet[0].size(), kStandardColumns + 1);
@@ -422,10 +549,48 @@ TEST_F(Engine, SecondPassIsUpToDateWithZeroPlatformCalls) {
   EXPECT_EQ(targetOf(o, kSocialKey)->accepted, 9U);
   auto last = store->lastPass("s1");
   ASSERT_TRUE(last && *last);
-  EXPECT_EQ((*last)->outcome, "UP_TO_DATE");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::UpToDate);
+}
+
+// The up-to-date plan is cheap: the store is asked once for what is open and once per target for
+// its records, and the end of the pass reuses that read (nothing was sent, nothing changed).
+TEST_F(Engine, UpToDatePassReadsEachTargetsRecordsOnce) {
+  ASSERT_EQ(pass().kind, SchoolOutcomeKind::Progressed);
+  CountingStore counting(*store);
+  storeOverride = &counting;
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::UpToDate) << o.summary();
+  EXPECT_EQ(counting.calls["students"], 2) << "one read per target, no second read at the end";
+  EXPECT_EQ(counting.calls["pendingIntents"], 1);
+  EXPECT_EQ(counting.calls["openBatches"], 1);
+  EXPECT_EQ(counting.calls["accountStatus"], 1);
+  // The NOT_GRADUATING row (a reason the roster fixes) is checked for a correction; no other.
+  EXPECT_EQ(counting.calls["studentsNotYetDeclared"], 1);
+  EXPECT_EQ(counting.calls["recordPass"], 1);
+  int total = 0;
+  for (const auto& [m, n] : counting.calls) total += n;
+  EXPECT_EQ(total, 7) << "nothing else";
 }
 
 // ---- recovering after a crash ------------------------------------------------------------------
+
+// An exception out of a step is the pass's one stop reason (internal), not a store error.
+TEST_F(Engine, AnExceptionInAStepFailsTheSchoolAndSaysItWasInternal) {
+  hook = [](std::string_view point) {
+    if (point == "intent-committed:account") throw std::runtime_error("simulated bug");
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Failed);
+  ASSERT_FALSE(o.findings.empty());
+  EXPECT_EQ(o.findings.back().code, "ENGINE_INTERNAL");
+  for (const auto& t : o.targets) {
+    EXPECT_EQ(t.phase, TargetPhase::Failed) << t.targetKey;
+    EXPECT_NE(t.detail.find("内部错误"), std::string::npos) << t.detail;
+  }
+  hook = nullptr;
+  EXPECT_EQ(pass().kind, SchoolOutcomeKind::Progressed) << "the next pass completes";
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+}
 
 TEST_F(Engine, PendingBatchFoundByItsKeyIsRecordedWithoutResending) {
   bool crashed = false;
@@ -491,13 +656,7 @@ TEST_F(Engine, PendingBatchNotFoundIsResentWithTheSameKeyAndTheSameBytes) {
 }
 
 TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWithAWarning) {
-  bool crashed = false;
-  hook = [&](std::string_view point) {
-    if (point == "intent-committed:batch" && !crashed) {
-      crashed = true;
-      throw std::runtime_error("simulated crash");
-    }
-  };
+  crashAtFirstBatchOf(kSocialKey);
   EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
   auto pending = store->pendingIntents("s1");
   ASSERT_EQ(pending->size(), 1U);
@@ -509,9 +668,10 @@ TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWi
   hook = nullptr;
   events.clear();
   (void)pass();
-  ASSERT_FALSE(platform.submissions.empty());
-  EXPECT_EQ(platform.submissions[0].key, key);
-  EXPECT_EQ(parseFakeXlsx(platform.submissions[0].body).size() - 1, 3U) << "the other three";
+  const FakePlatform::Submission* resent = firstSubmissionFor("4-04-05-01");
+  ASSERT_NE(resent, nullptr);
+  EXPECT_EQ(resent->key, key);
+  EXPECT_EQ(parseFakeXlsx(resent->body).size() - 1, 3U) << "the other three";
   EXPECT_EQ(rowsSentPerId().count(gone), 0U);
   bool warned = std::any_of(events.begin(), events.end(), [](const EngineEvent& e) {
     return e.kind == EngineEvent::Kind::Warning &&
@@ -522,13 +682,7 @@ TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWi
 }
 
 TEST_F(Engine, StudentLeftOutOfAReSentBatchIsForgottenAndDeclaredWhenBackInTheRoster) {
-  bool crashed = false;
-  hook = [&](std::string_view point) {
-    if (point == "intent-committed:batch" && !crashed) {
-      crashed = true;
-      throw std::runtime_error("simulated crash");
-    }
-  };
+  crashAtFirstBatchOf(kSocialKey);
   EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
   const RosterRow gone = rows[0];
   ASSERT_TRUE(recordOf(gone.id, kSocialKey).has_value()) << "PENDING in the unanswered batch";
@@ -536,8 +690,9 @@ TEST_F(Engine, StudentLeftOutOfAReSentBatchIsForgottenAndDeclaredWhenBackInTheRo
   evaluate();
   hook = nullptr;
   (void)pass();
-  ASSERT_FALSE(platform.submissions.empty());
-  EXPECT_EQ(parseFakeXlsx(platform.submissions[0].body).size() - 1, 3U);
+  const FakePlatform::Submission* resent = firstSubmissionFor("4-04-05-01");
+  ASSERT_NE(resent, nullptr);
+  EXPECT_EQ(parseFakeXlsx(resent->body).size() - 1, 3U);
   EXPECT_EQ(rowsSentPerId().count(gone.id), 0U);
   EXPECT_FALSE(recordOf(gone.id, kSocialKey).has_value())
       << "not SENT with a batch that never carried it";
@@ -556,13 +711,7 @@ TEST_F(Engine, StudentLeftOutOfAReSentBatchIsForgottenAndDeclaredWhenBackInTheRo
 }
 
 TEST_F(Engine, SupersededBatchForgetsItsPendingStudentsSoNothingStaysPendingForever) {
-  bool crashed = false;
-  hook = [&](std::string_view point) {
-    if (point == "intent-committed:batch" && !crashed) {
-      crashed = true;
-      throw std::runtime_error("simulated crash");
-    }
-  };
+  crashAtFirstBatchOf(kSocialKey);
   EXPECT_EQ(pass().kind, SchoolOutcomeKind::Failed);
   ASSERT_EQ(recordsWith(DeclarationResult::Pending), 4U);
   const std::vector<RosterRow> all = rows;
@@ -623,7 +772,7 @@ TEST_F(Engine, RejectedApplicationIsExplainedByThePluginAndNeverAppliedForAgain)
   EXPECT_FALSE(sentFor("4-04-05-01"));
   auto app = store->application("s1", kSocialKey);
   ASSERT_TRUE(app && *app);
-  EXPECT_EQ((*app)->status, "REJECTED");
+  EXPECT_EQ((*app)->status, ApplicationStatus::Rejected);
 }
 
 TEST_F(Engine, ApplicationStillUnderReviewIsPolledAndWaitedFor) {
@@ -638,6 +787,74 @@ TEST_F(Engine, ApplicationStillUnderReviewIsPolledAndWaitedFor) {
   EXPECT_EQ(targetOf(next, kSocialKey)->phase, TargetPhase::UpToDate);
 }
 
+// ---- waiting together ---------------------------------------------------------------------------
+
+// Against the mock's default policies (an application decided at its 2nd poll, a batch DONE at
+// its 2nd), at a 250 ms first wait: the application is polled at 250 and 750 ms (approved), its
+// target's three batches go at once and are polled with the other target's at 1000 and 1500 ms.
+TEST_F(Engine, FreshSchoolWaitsForEverythingTogetherWithBackoff) {
+  platform.reviewAfterPolls = 2;
+  platform.batchDoneAfterPolls = 2;
+  tune = [](EngineOptions& o) {
+    o.pollAttempts = 8;
+    o.pollIntervalMs = 250;
+    o.pollMaxIntervalMs = 4000;
+    o.pollBudgetMs = 15000;
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Progressed) << o.summary();
+  for (const auto& t : o.targets) EXPECT_EQ(t.phase, TargetPhase::UpToDate) << t.targetKey;
+  EXPECT_EQ(clock.slept(), std::chrono::milliseconds(250 + 500 + 250 + 500));
+  EXPECT_EQ(platform.count("application"), 2);
+  EXPECT_EQ(platform.count("batch"), 2 * 4) << "each of the 4 batches polled twice";
+}
+
+// What the platform is still processing when the budget is spent is left to the next pass:
+// WAITING, not FAILED, and nothing is sent again.
+TEST_F(Engine, BatchesStillProcessingWhenTheBudgetIsSpentAreLeftToTheNextPass) {
+  platform.batchDoneAfterPolls = 100;
+  tune = [](EngineOptions& o) {
+    o.pollAttempts = 50;
+    o.pollIntervalMs = 100;
+    o.pollMaxIntervalMs = 400;
+    o.pollBudgetMs = 2000;
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting) << o.summary();
+  EXPECT_FALSE(o.failure.has_value());
+  for (const auto& t : o.targets) EXPECT_EQ(t.phase, TargetPhase::Declaring) << t.targetKey;
+  EXPECT_LE(clock.slept(), std::chrono::milliseconds(2000));
+  EXPECT_GE(clock.slept(), std::chrono::milliseconds(1500));
+  // Waits 100, 200, 400, 400 …: never more than the cap between two polls of one batch.
+  EXPECT_EQ(store->openBatches("s1")->size(), 4U);
+  EXPECT_EQ(recordsWith(DeclarationResult::Sent), rows.size());
+
+  platform.batchDoneAfterPolls = 1;
+  const auto before = clock.slept();
+  SchoolOutcome next = pass();
+  EXPECT_EQ(next.kind, SchoolOutcomeKind::Progressed) << next.summary();
+  EXPECT_EQ(clock.slept(), before) << "batches open from before are polled at once";
+  EXPECT_TRUE(store->openBatches("s1")->empty());
+  for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
+}
+
+TEST_F(Engine, ApplicationUnderReviewIsWaitedForWithinTheBudgetOnly) {
+  platform.reviewAfterPolls = 1000;
+  tune = [](EngineOptions& o) {
+    o.pollAttempts = 1000;
+    o.pollIntervalMs = 250;
+    o.pollMaxIntervalMs = 1000;
+    o.pollBudgetMs = 5000;
+  };
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting) << o.summary();
+  EXPECT_EQ(targetOf(o, kSocialKey)->phase, TargetPhase::PermissionUnderReview);
+  EXPECT_EQ(targetOf(o, kQualKey)->phase, TargetPhase::UpToDate) << "the other target went on";
+  // Polls at 250, 750, 1750, 2750, 3750, 4750; the next would be at 5750.
+  EXPECT_EQ(platform.count("application"), 6);
+  EXPECT_EQ(clock.slept(), std::chrono::milliseconds(4750));
+}
+
 TEST_F(Engine, GrantedByCentreNotGrantedWaitsWithThePluginsRequest) {
   platform.granted.clear();
   SchoolOutcome o = pass();
@@ -650,18 +867,18 @@ TEST_F(Engine, GrantedByCentreNotGrantedWaitsWithThePluginsRequest) {
   EXPECT_EQ(platform.applications.size(), 1U) << "only the social-org target is applied for";
   auto app = store->application("s1", kQualKey);
   ASSERT_TRUE(app && *app);
-  EXPECT_EQ((*app)->status, kPermissionNotGranted);
+  EXPECT_EQ((*app)->status, ApplicationStatus::NotGranted);
 
   platform.granted.push_back({qualificationScope(), "t"});
   SchoolOutcome next = pass();
   EXPECT_EQ(targetOf(next, kQualKey)->phase, TargetPhase::UpToDate);
   EXPECT_EQ(targetOf(next, kQualKey)->accepted, 4U);
   app = store->application("s1", kQualKey);
-  EXPECT_EQ((*app)->status, kPermissionGranted);
+  EXPECT_EQ((*app)->status, ApplicationStatus::Granted);
 }
 
 TEST_F(Engine, AccountPendingAtTheCentreLeavesEveryTargetWaiting) {
-  platform.statusAfterPut = "PENDING_CENTRE";
+  platform.statusAfterPut = AccountStatus::PendingCentre;
   SchoolOutcome o = pass();
   EXPECT_EQ(o.kind, SchoolOutcomeKind::Waiting);
   for (const auto& t : o.targets) {
@@ -670,8 +887,8 @@ TEST_F(Engine, AccountPendingAtTheCentreLeavesEveryTargetWaiting) {
   }
   EXPECT_EQ(platform.count("permissions"), 0);
   EXPECT_TRUE(platform.submissions.empty());
-  auto fact = store->fact("s1", "account");
-  EXPECT_EQ(**fact, "PENDING_CENTRE");
+  auto account = store->accountStatus("s1");
+  EXPECT_EQ(**account, AccountStatus::PendingCentre);
   (void)pass();
   EXPECT_EQ(platform.count("putAccount"), 1) << "registered once";
 }
@@ -686,11 +903,12 @@ TEST_F(Engine, UnavailableMidPassFailsTheSchoolAndTheNextPassCompletesWithoutDup
   ASSERT_TRUE(o.failure.has_value());
   EXPECT_EQ(o.failure->kind, PlatformFailureKind::Unavailable);
   EXPECT_EQ(platform.submissions.size(), 1U);
-  EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 3U) << "what was recorded stays recorded";
-  EXPECT_EQ(recordsWith(DeclarationResult::Rejected), 1U);
+  // Batches are polled once everything that can go has gone: the one accepted is still open.
+  EXPECT_EQ(recordsWith(DeclarationResult::Sent), 4U) << "what was recorded stays recorded";
+  EXPECT_EQ(store->openBatches("s1")->size(), 1U);
   EXPECT_EQ(recordsWith(DeclarationResult::Pending), 4U) << "the unanswered batch's rows";
   auto last = store->lastPass("s1");
-  EXPECT_EQ((*last)->outcome, "FAILED");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::Failed);
 
   SchoolOutcome next = pass();
   EXPECT_EQ(next.kind, SchoolOutcomeKind::Progressed) << next.summary();
@@ -761,8 +979,8 @@ TEST_F(Engine, DoneBatchMissingRowsStaysOpenAndIsPolledAgainUntilEveryRowIsRecor
   platform.alterDoneAnswer = [&](BatchState& b) {
     if (altered || b.rows.size() < 2) return;
     altered = true;
-    b.rows.pop_back();               // a row missing from the answer
-    b.rows.back().result = "QUEUED";  // and one not judged yet
+    b.rows.pop_back();  // two rows missing from the answer
+    b.rows.pop_back();
   };
   SchoolOutcome o = pass();
   EXPECT_TRUE(altered);
@@ -771,7 +989,8 @@ TEST_F(Engine, DoneBatchMissingRowsStaysOpenAndIsPolledAgainUntilEveryRowIsRecor
   auto open = store->openBatches("s1");
   ASSERT_TRUE(open.has_value());
   ASSERT_EQ(open->size(), 1U) << "not DONE: polled again";
-  EXPECT_NE(targetOf(o, kSocialKey)->phase, TargetPhase::UpToDate);
+  ASSERT_NE(targetOf(o, (*open)[0].targetKey), nullptr);
+  EXPECT_NE(targetOf(o, (*open)[0].targetKey)->phase, TargetPhase::UpToDate);
 
   SchoolOutcome next = pass();
   EXPECT_EQ(next.kind, SchoolOutcomeKind::Progressed) << next.summary();
@@ -914,7 +1133,7 @@ TEST_F(Engine, SchoolWithDataErrorsIsSkippedWithoutAnyRequest) {
   EXPECT_EQ(platform.total(), 0);
   auto last = store->lastPass("s1");
   ASSERT_TRUE(last && *last);
-  EXPECT_EQ((*last)->outcome, "SKIPPED");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::Skipped);
 }
 
 // ---- dry run -----------------------------------------------------------------------------------
@@ -926,7 +1145,7 @@ TEST_F(Engine, DryRunSendsNothingAndWritesNothing) {
   auto pending = store->pendingIntents("s1");
   EXPECT_TRUE(pending->empty());
   EXPECT_FALSE(store->lastPass("s1")->has_value());
-  EXPECT_FALSE(store->fact("s1", "account")->has_value());
+  EXPECT_FALSE(store->accountStatus("s1")->has_value());
   EXPECT_TRUE(store->students("s1", "")->empty());
   EXPECT_TRUE(store->applications("s1")->empty());
 
@@ -1005,6 +1224,42 @@ TEST(EngineTexts, TargetKeysNamesAndPlatformReasons) {
   EXPECT_STREQ(targetPhaseName(TargetPhase::PermissionRejected), "PERMISSION_REJECTED");
   EXPECT_STREQ(schoolOutcomeName(SchoolOutcomeKind::Progressed), "PROGRESSED");
   EXPECT_STREQ(schoolOutcomeName(SchoolOutcomeKind::Skipped), "SKIPPED");
+}
+
+// Every state crossing the ports has one name, parsed back to itself; anything else is nullopt.
+TEST(EngineTexts, StatesHaveOneNameEachAndParseBack) {
+  for (auto s : {AccountStatus::NotRegistered, AccountStatus::PendingCentre, AccountStatus::Active}) {
+    EXPECT_EQ(parseAccountStatus(accountStatusName(s)), s);
+  }
+  for (auto s : {ApplicationStatus::Submitted, ApplicationStatus::UnderReview,
+                 ApplicationStatus::Approved, ApplicationStatus::Rejected,
+                 ApplicationStatus::Granted, ApplicationStatus::NotGranted}) {
+    EXPECT_EQ(parseApplicationStatus(applicationStatusName(s)), s);
+  }
+  for (auto s : {BatchStatus::Received, BatchStatus::Processing, BatchStatus::Done,
+                 BatchStatus::Recording}) {
+    EXPECT_EQ(parseBatchStatus(batchStatusName(s)), s);
+  }
+  for (auto r : {RowResult::Accepted, RowResult::Rejected}) {
+    EXPECT_EQ(parseRowResult(rowResultName(r)), r);
+  }
+  for (auto s : {IntentStatus::Unanswered, IntentStatus::Answered, IntentStatus::Superseded}) {
+    EXPECT_EQ(parseIntentStatus(intentStatusName(s)), s);
+  }
+  for (auto k : {SchoolOutcomeKind::UpToDate, SchoolOutcomeKind::Progressed,
+                 SchoolOutcomeKind::Waiting, SchoolOutcomeKind::Failed,
+                 SchoolOutcomeKind::Skipped}) {
+    EXPECT_EQ(parseSchoolOutcome(schoolOutcomeName(k)), k);
+  }
+  EXPECT_FALSE(parseApplicationStatus("PENDING_REVIEW")) << "no platform answer uses it";
+  EXPECT_FALSE(parseBatchStatus("done"));
+  EXPECT_FALSE(parseAccountStatus(""));
+  EXPECT_FALSE(parseRowResult("QUEUED"));
+  EXPECT_TRUE(isGranted(ApplicationStatus::Granted));
+  EXPECT_TRUE(isGranted(ApplicationStatus::Approved));
+  EXPECT_FALSE(isGranted(ApplicationStatus::UnderReview));
+  EXPECT_FALSE(isPlatformApplicationStatus(ApplicationStatus::NotGranted));
+  EXPECT_FALSE(isPlatformBatchStatus(BatchStatus::Recording));
 }
 
 TEST(EngineTexts, MissingCollaboratorsAreAFailedOutcomeNotACrash) {

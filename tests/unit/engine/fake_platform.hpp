@@ -71,8 +71,8 @@ class FakePlatform final : public PlatformClient {
   };
 
   // ---- behaviour ----
-  AccountState accountState{true, "ACTIVE", "2026-09-01T09:00:00+08:00"};
-  std::string statusAfterPut = "ACTIVE";
+  AccountState accountState{true, AccountStatus::Active, "2026-09-01T09:00:00+08:00"};
+  AccountStatus statusAfterPut = AccountStatus::Active;
   std::vector<GrantedPermission> granted;
   int reviewAfterPolls = 1;
   bool rejectApplications = false;
@@ -150,7 +150,7 @@ class FakePlatform final : public PlatformClient {
     }
     applications.push_back(r);
     std::string id = "APP-" + std::to_string(applications.size());
-    apps_[id] = {ApplicationState{id, "SUBMITTED", "", "t"}, 0, r.scope};
+    apps_[id] = {ApplicationState{id, ApplicationStatus::Submitted, "", "t"}, 0, r.scope};
     appByKey_[std::string(key)] = id;
     return apps_[id].state;
   }
@@ -162,17 +162,18 @@ class FakePlatform final : public PlatformClient {
       return std::unexpected(failure(PlatformFailureKind::Final, 404, "NOT_FOUND", "申请不存在"));
     }
     App& a = it->second;
-    if (a.state.status == "SUBMITTED" || a.state.status == "UNDER_REVIEW") {
+    if (a.state.status == ApplicationStatus::Submitted ||
+        a.state.status == ApplicationStatus::UnderReview) {
       if (++a.polls >= reviewAfterPolls) {
         if (rejectApplications) {
-          a.state.status = "REJECTED";
+          a.state.status = ApplicationStatus::Rejected;
           a.state.reason = rejectReason;
         } else {
-          a.state.status = "APPROVED";
+          a.state.status = ApplicationStatus::Approved;
           granted.push_back({a.scope, "t"});
         }
       } else {
-        a.state.status = "UNDER_REVIEW";
+        a.state.status = ApplicationStatus::UnderReview;
       }
     }
     return a.state;
@@ -193,7 +194,7 @@ class FakePlatform final : public PlatformClient {
     }
     if (auto seen = idempotent(key, std::string(xlsx))) {
       if (!*seen) return std::unexpected(mismatch("POST /api/v1/skills/group-declarations"));
-      return BatchState{batchByKey_.at(std::string(key)), "RECEIVED", {}};
+      return BatchState{batchByKey_.at(std::string(key)), BatchStatus::Received, {}};
     }
     bool permitted = false;
     for (const auto& g : granted) permitted = permitted || sameScopeForTest(g.scope, m.scope);
@@ -203,7 +204,7 @@ class FakePlatform final : public PlatformClient {
     }
     submissions.push_back({std::string(key), std::string(xlsx), m});
     std::string id = "B-" + std::to_string(submissions.size());
-    batches[id] = {BatchState{id, "RECEIVED", {}}, 0, std::string(xlsx), m};
+    batches[id] = {BatchState{id, BatchStatus::Received, {}}, 0, std::string(xlsx), m};
     batchByKey_[std::string(key)] = id;
     return batches[id].state;
   }
@@ -215,15 +216,15 @@ class FakePlatform final : public PlatformClient {
       return std::unexpected(failure(PlatformFailureKind::Final, 404, "NOT_FOUND", "批次不存在"));
     }
     FakeBatch& b = it->second;
-    if (b.state.status != "DONE") {
+    if (b.state.status != BatchStatus::Done) {
       if (++b.polls >= batchDoneAfterPolls) {
         judge(b);
       } else {
-        b.state.status = "PROCESSING";
+        b.state.status = BatchStatus::Processing;
       }
     }
     BatchState answer = b.state;
-    if (answer.status == "DONE" && alterDoneAnswer) alterDoneAnswer(answer);
+    if (answer.status == BatchStatus::Done && alterDoneAnswer) alterDoneAnswer(answer);
     return answer;
   }
 
@@ -233,7 +234,7 @@ class FakePlatform final : public PlatformClient {
     if (it == batchByKey_.end()) return std::optional<BatchState>();
     FakeBatch& b = batches.at(it->second);
     if (lookupDoneWithoutRows) {
-      if (b.state.status != "DONE") judge(b);
+      if (b.state.status != BatchStatus::Done) judge(b);
       return std::optional<BatchState>(BatchState{b.state.batchId, b.state.status, {}});
     }
     return std::optional<BatchState>(b.state);
@@ -291,23 +292,23 @@ class FakePlatform final : public PlatformClient {
       r.row = static_cast<int>(i) + 1;
       r.idNumber = rows[i].at(3);
       if (rows[i].at(1).rfind("退", 0) == 0) {
-        r.result = "REJECTED";
+        r.result = RowResult::Rejected;
         r.reason = "NOT_GRADUATING";
       } else if (std::find(done.begin(), done.end(), r.idNumber) != done.end()) {
-        r.result = "REJECTED";
+        r.result = RowResult::Rejected;
         r.reason = "DUPLICATE";
       } else {
-        r.result = "ACCEPTED";
+        r.result = RowResult::Accepted;
         r.declarationNo = "D" + std::to_string(++declarationCounter_);
         done.push_back(r.idNumber);
       }
       b.state.rows.push_back(r);
     }
     if (!extraRowId.empty()) {
-      b.state.rows.push_back({static_cast<int>(rows.size()) + 1, extraRowId, "ACCEPTED", "", "",
-                              "DX"});
+      b.state.rows.push_back({static_cast<int>(rows.size()) + 1, extraRowId, RowResult::Accepted,
+                              "", "", "DX"});
     }
-    b.state.status = "DONE";
+    b.state.status = BatchStatus::Done;
   }
 
   std::map<std::string, std::string> bodies_;

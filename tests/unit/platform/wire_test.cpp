@@ -137,8 +137,36 @@ TEST(PlatformAnswers, WellFormedAnswersStillDecode) {
   EXPECT_TRUE(decodeAnswer(AnswerKind::Account, R"({"status":"ACTIVE","registeredAt":null})"));
   EXPECT_TRUE(decodeAnswer(AnswerKind::ZeroOrOneApplication, R"({"items":[]})"));
   EXPECT_TRUE(decodeAnswer(AnswerKind::ZeroOrOneApplication,
-                           R"({"items":[{"applicationId":"a1","status":"PENDING"}]})"));
+                           R"({"items":[{"applicationId":"a1","status":"UNDER_REVIEW"}]})"));
   EXPECT_TRUE(decodeAnswer(AnswerKind::Error, R"({"code":"REPLAY","message":"seen"})"));
+}
+
+// States are parsed once, here (docs/platform-api.md): a state the contract does not have is a
+// contract error (the client's Protocol failure), never a string for the engine to guess about —
+// nor one of the engine's own (GRANTED, RECORDING), which no answer holds.
+TEST(PlatformAnswers, AStateTheContractDoesNotHaveIsAContractError) {
+  auto account = decodeAnswer(AnswerKind::Account, R"({"status":"OPEN"})");
+  ASSERT_FALSE(account);
+  EXPECT_EQ(account.error(), "status is not one of PENDING_CENTRE, ACTIVE");
+  EXPECT_FALSE(decodeAnswer(AnswerKind::Account, R"({"status":"NOT_REGISTERED"})"));
+  auto app = decodeAnswer(AnswerKind::Application,
+                          R"({"applicationId":"a1","status":"PENDING_REVIEW"})");
+  ASSERT_FALSE(app);
+  EXPECT_TRUE(contains(app.error(), "status is not one of SUBMITTED")) << app.error();
+  EXPECT_FALSE(decodeAnswer(AnswerKind::Application, R"({"applicationId":"a1","status":"GRANTED"})"));
+  EXPECT_FALSE(decodeAnswer(AnswerKind::Batch, R"({"batchId":"b1","status":"RECORDING"})"));
+  EXPECT_FALSE(decodeAnswer(AnswerKind::ZeroOrOneBatch,
+                            R"({"items":[{"batchId":"b1","status":"QUEUED"}]})"));
+  auto row = decodeAnswer(AnswerKind::Batch, R"({"batchId":"b1","status":"DONE","rows":[)"
+                                             R"({"row":2,"result":"QUEUED"}]})");
+  ASSERT_FALSE(row);
+  EXPECT_EQ(row.error(), "rows[0].result is not one of ACCEPTED, REJECTED");
+  for (const char* ok : {"SUBMITTED", "UNDER_REVIEW", "APPROVED", "REJECTED"}) {
+    EXPECT_TRUE(decodeAnswer(AnswerKind::Application, std::string(R"({"applicationId":"a1","status":")") + ok + "\"}")) << ok;
+  }
+  for (const char* ok : {"RECEIVED", "PROCESSING", "DONE"}) {
+    EXPECT_TRUE(decodeAnswer(AnswerKind::Batch, std::string(R"({"batchId":"b1","status":")") + ok + "\"}")) << ok;
+  }
 }
 
 }  // namespace

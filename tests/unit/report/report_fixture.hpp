@@ -142,14 +142,17 @@ class ReportWorld {
     for (std::size_t i : rows) entries.push_back({ids_[i], "2027"});
     Intent intent{"intent-" + batchId, "s1", "batch", key(0), "batch"};
     ASSERT_TRUE(store().beginIntent(intent, entries));
-    ASSERT_TRUE(store().recordResponse(intent.key, "202", "{}"));
-    ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), "PROCESSING", ""}));
+    IntentResponse received;
+    received.batch = BatchStatus::Received;
+    received.id = batchId;
+    ASSERT_TRUE(store().recordResponse(intent.key, received));
+    ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), BatchStatus::Processing, ""}));
     if (results.empty()) return;
     ASSERT_TRUE(store().recordStudentResults("s1", key(0), results));
-    ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), "DONE", ""}));
+    ASSERT_TRUE(store().putBatch({batchId, intent.key, "s1", key(0), BatchStatus::Done, ""}));
   }
 
-  void pass(const std::string& outcome, const std::string& summary = "one pass") {
+  void pass(SchoolOutcomeKind outcome, const std::string& summary = "one pass") {
     ASSERT_TRUE(store().recordPass(
         {"s1", "2027-03-01T01:00:00.000Z", "2027-03-01T01:02:00.000Z", outcome, summary, 1}));
   }

@@ -9,11 +9,11 @@ namespace zzjb::test {
 namespace {
 
 Report filledReport(ReportWorld& w) {
-  EXPECT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  EXPECT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  EXPECT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  EXPECT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", ApplicationStatus::Approved, "", ""}));
   w.declare({0, 1}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                      {w.ids_[1], DeclarationResult::Rejected, "ID_INVALID", ""}});
-  w.pass("PROGRESSED");
+  w.pass(SchoolOutcomeKind::Progressed);
   return w.build(Date{2027, 3, 10}, true, 12);
 }
 

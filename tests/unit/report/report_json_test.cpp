@@ -12,11 +12,11 @@ namespace {
 
 TEST(ReportJson, CarriesTheModelPerSchoolAndTarget) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", "NOT_GRANTED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", ApplicationStatus::NotGranted, "", ""}));
   w.declare({0, 1}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                      {w.ids_[1], DeclarationResult::Rejected, "ID_INVALID", ""}});
-  w.pass("PROGRESSED", "declared 2");
+  w.pass(SchoolOutcomeKind::Progressed, "declared 2");
   const nlohmann::json doc = cli::reportJson(w.build(Date{2027, 3, 10}, true, 12));
   // Round-trips as text: what scripts read.
   const nlohmann::json j = nlohmann::json::parse(doc.dump());
@@ -57,7 +57,7 @@ TEST(ReportJson, CarriesTheModelPerSchoolAndTarget) {
 
 TEST(ReportJson, CarriesTheCertificateAndThePinButNeverThePin) {
   ReportWorld w;
-  w.pass("UP_TO_DATE");
+  w.pass(SchoolOutcomeKind::UpToDate);
   ASSERT_TRUE(w.store().putFact("s1", "pin",
                                 "required=1;retries=2;countLow=1;finalTry=0;locked=0;"
                                 "code=PIN_WRONG;at=2027-01-10T02:00:00.000Z"));

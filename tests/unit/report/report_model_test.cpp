@@ -64,12 +64,12 @@ TEST(ReportModel, InvalidRowCarriesItsFindingAsDetail) {
 
 TEST(ReportModel, CountsDeclaredAcceptedRejectedAndNamesTheRejected) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", ApplicationStatus::Approved, "", ""}));
   w.declare({0, 1, 2}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                         {w.ids_[1], DeclarationResult::Accepted, "", "D2"},
                         {w.ids_[2], DeclarationResult::Rejected, "ID_INVALID", ""}});
-  w.pass("PROGRESSED");
+  w.pass(SchoolOutcomeKind::Progressed);
   Report r = w.build(kQuietDay);
   const ReportSchool& s = r.schools[0];
   EXPECT_TRUE(s.storeRead);
@@ -99,13 +99,13 @@ TEST(ReportModel, CountsDeclaredAcceptedRejectedAndNamesTheRejected) {
 
 TEST(ReportModel, DuplicateRejectionsAreListedButNeedNoAction) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", ApplicationStatus::Approved, "", ""}));
   // Declared earlier by hand: the platform answers DUPLICATE; the student is declared.
   w.declare({0, 1, 3}, {{w.ids_[0], DeclarationResult::Accepted, "", "D1"},
                         {w.ids_[1], DeclarationResult::Rejected, "DUPLICATE", ""},
                         {w.ids_[3], DeclarationResult::Accepted, "", "D3"}});
-  w.pass("PROGRESSED");
+  w.pass(SchoolOutcomeKind::Progressed);
   Report r = w.build(kQuietDay);
   const ReportTarget& t = targetOf(r, w.key(0));
   EXPECT_EQ(t.rejected, 1u);
@@ -132,10 +132,10 @@ TEST(ReportModel, RejectedStudentNoLongerInRosterKeepsMaskedId) {
 
 TEST(ReportModel, SentBatchIsWaitingAndEverythingAcceptedIsGood) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", "APPROVED", "", ""}));
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A1", ApplicationStatus::Approved, "", ""}));
   w.declare({0, 1, 2, 3}, {});
-  w.pass("WAITING");
+  w.pass(SchoolOutcomeKind::Waiting);
   Report r = w.build(kQuietDay);
   EXPECT_EQ(r.schools[0].openBatches, 1u);
   const ReportTarget& waiting = targetOf(r, w.key(0));
@@ -148,7 +148,7 @@ TEST(ReportModel, SentBatchIsWaitingAndEverythingAcceptedIsGood) {
     all.push_back({w.ids_[i], DeclarationResult::Accepted, "", "D" + std::to_string(i)});
   }
   ASSERT_TRUE(w.store().recordStudentResults("s1", w.key(0), all));
-  ASSERT_TRUE(w.store().putBatch({"B1", "intent-B1", "s1", w.key(0), "DONE", ""}));
+  ASSERT_TRUE(w.store().putBatch({"B1", "intent-B1", "s1", w.key(0), BatchStatus::Done, ""}));
   r = w.build(kQuietDay);
   const ReportTarget& done = targetOf(r, w.key(0));
   EXPECT_EQ(done.accepted, 4u);
@@ -157,10 +157,10 @@ TEST(ReportModel, SentBatchIsWaitingAndEverythingAcceptedIsGood) {
 
 TEST(ReportModel, PermissionUnderReviewRejectedAndNotGranted) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putFact("s1", "account", "ACTIVE"));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", "UNDER_REVIEW", "", ""}));
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", "NOT_GRANTED", "", ""}));
-  w.pass("WAITING");
+  ASSERT_TRUE(w.store().putAccountStatus("s1", AccountStatus::Active));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", ApplicationStatus::UnderReview, "", ""}));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(1), "", ApplicationStatus::NotGranted, "", ""}));
+  w.pass(SchoolOutcomeKind::Waiting);
   Report r = w.build(realToday());
   const ReportTarget& review = targetOf(r, w.key(0));
   EXPECT_EQ(review.permission.state, PermissionState::UnderReview);
@@ -172,7 +172,7 @@ TEST(ReportModel, PermissionUnderReviewRejectedAndNotGranted) {
   EXPECT_NE(centre.permission.hint.find("市职鉴中心"), std::string::npos);
   EXPECT_EQ(centre.health, Health::Action);
 
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", "REJECTED", "材料不全", ""}));
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A7", ApplicationStatus::Rejected, "材料不全", ""}));
   r = w.build(realToday());
   const ReportTarget& rejected = targetOf(r, w.key(0));
   EXPECT_EQ(rejected.permission.state, PermissionState::Rejected);
@@ -220,8 +220,8 @@ TEST(ReportModel, RemindsOfCertificateExpiringWithinThirtyDays) {
 
 TEST(ReportModel, RemindsOfApplicationWaitingLongerThanConfigured) {
   ReportWorld w;
-  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A9", "SUBMITTED", "", ""}));
-  w.pass("WAITING");
+  ASSERT_TRUE(w.store().putApplication({"s1", w.key(0), "A9", ApplicationStatus::Submitted, "", ""}));
+  w.pass(SchoolOutcomeKind::Waiting);
   const Date today = realToday();  // the store stamped updatedAt with the real clock
   // Days are counted from the Shanghai date of updatedAt; allow for a run across midnight.
   EXPECT_EQ(countReminders(w.build(plusDays(today, 13)), ReminderKind::ApplicationWaiting), 0u);
@@ -261,7 +261,7 @@ PinFact pinFact(std::optional<int> retries, bool countLow = false, bool finalTry
 
 TEST(ReportModel, NoPinReminderWithoutTheFactOrWithEnoughTries) {
   ReportWorld w;
-  w.pass("UP_TO_DATE");
+  w.pass(SchoolOutcomeKind::UpToDate);
   Report none = w.build(kQuietDay);
   EXPECT_FALSE(pinReminder(none).has_value());
   EXPECT_FALSE(none.schools[0].pin.has_value());
@@ -286,7 +286,7 @@ TEST(ReportModel, NoPinReminderWithoutTheFactOrWithEnoughTries) {
 
 TEST(ReportModel, RemindsWhenThePinIsCloseToLocking) {
   ReportWorld w;
-  w.pass("UP_TO_DATE");
+  w.pass(SchoolOutcomeKind::UpToDate);
   ASSERT_TRUE(w.store().putFact("s1", "pin", pinFactText(pinFact(2, true))));
   Report two = w.build(kQuietDay);
   std::optional<Reminder> m = pinReminder(two);
@@ -394,8 +394,8 @@ TEST(ReportModel, PinFactFromTheFindingThatStoppedTheOpening) {
 
 TEST(ReportModel, FailedLastPassMakesTheSchoolFailedAndKeepsLastSuccess) {
   ReportWorld w;
-  w.pass("PROGRESSED", "good one");
-  w.pass("FAILED", "platform unavailable");
+  w.pass(SchoolOutcomeKind::Progressed, "good one");
+  w.pass(SchoolOutcomeKind::Failed, "platform unavailable");
   Report r = w.build(kQuietDay);
   const ReportSchool& s = r.schools[0];
   ASSERT_TRUE(s.lastPass);

@@ -31,6 +31,16 @@ std::string responseOf(int round, int n) {
   return R"({"echo":")" + keyOf(round, n) + R"(","pad":")" + std::string(200, 'x') + "\"}";
 }
 bool isBatch(int n) { return n % 3 == 0; }
+IntentResponse answerOf(int round, int n) {
+  IntentResponse r;
+  if (n % 3 == 0) {
+    r.batch = BatchStatus::Received;
+  } else {
+    r.application = ApplicationStatus::Submitted;
+  }
+  r.id = responseOf(round, n);
+  return r;
+}
 std::vector<StudentEntry> rowsOf(int round, int n) {
   std::vector<StudentEntry> rows;
   if (!isBatch(n)) return rows;
@@ -62,11 +72,11 @@ void report(int fd, char what, int n) {
     report(fd, 'I', n);
     // Repeating an intent, as a pass does after a crash, must be harmless.
     if (n % 5 == 0 && !s.beginIntent(intentOf(round, n), rowsOf(round, n))) _exit(5);
-    if (!s.recordResponse(keyOf(round, n), "200", responseOf(round, n))) _exit(6);
+    if (!s.recordResponse(keyOf(round, n), answerOf(round, n))) _exit(6);
     report(fd, 'R', n);
     // A batch's rows move from PENDING to SENT in the same transaction as the batch row.
     if (isBatch(n) && !s.putBatch({"B-" + keyOf(round, n), keyOf(round, n), "s1",
-                                   intentOf(round, n).targetKey, "PROCESSING", ""})) {
+                                   intentOf(round, n).targetKey, BatchStatus::Processing, ""})) {
       _exit(7);
     }
   }
@@ -144,7 +154,7 @@ TEST(StoreCrash, SurvivesKillNineAtAnyInstant) {
       ASSERT_TRUE(in && in->has_value()) << keyOf(round, n);
       EXPECT_EQ((*in)->intent.requestSummary, summaryOf(round, n));
       if (n <= rep.lastResponse) {
-        EXPECT_TRUE((*in)->hasResponse) << keyOf(round, n);
+        EXPECT_TRUE((*in)->hasResponse()) << keyOf(round, n);
       }
     }
     // Nothing half-written: every intent of the round that exists is whole, with all its
@@ -159,9 +169,9 @@ TEST(StoreCrash, SurvivesKillNineAtAnyInstant) {
       }
       ++present;
       EXPECT_EQ((*in)->intent.targetKey, intentOf(round, n).targetKey);
-      if ((*in)->hasResponse) {
-        EXPECT_EQ((*in)->responseJson, responseOf(round, n));
-        EXPECT_EQ((*in)->responseStatus, "200");
+      if ((*in)->hasResponse()) {
+        EXPECT_EQ((*in)->response.id, responseOf(round, n));
+        EXPECT_EQ((*in)->status, IntentStatus::Answered);
       }
       auto recs = s->students("s1", intentOf(round, n).targetKey);
       ASSERT_TRUE(recs);

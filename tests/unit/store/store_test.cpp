@@ -29,6 +29,36 @@ std::vector<StudentEntry> entries(const std::vector<std::string>& ids,
   return v;
 }
 
+// Answers as the engine records them.
+IntentResponse applicationAnswer(ApplicationStatus status, const std::string& id = "",
+                                 const std::string& reason = "") {
+  IntentResponse r;
+  r.application = status;
+  r.id = id;
+  r.reason = reason;
+  return r;
+}
+IntentResponse batchAnswer(BatchStatus status, const std::string& id) {
+  IntentResponse r;
+  r.batch = status;
+  r.id = id;
+  return r;
+}
+IntentResponse supersededAnswer(const std::string& why) {
+  IntentResponse r;
+  r.status = IntentStatus::Superseded;
+  r.reason = why;
+  return r;
+}
+Application app(const std::string& target, const std::string& id, ApplicationStatus status,
+                const std::string& reason = "") {
+  return Application{"s1", target, id, status, reason, ""};
+}
+Batch batch(const std::string& id, const std::string& intent, const std::string& target,
+            BatchStatus status) {
+  return Batch{id, intent, "s1", target, status, ""};
+}
+
 // Candidates with a fingerprint each (what the engine would declare for them now).
 std::vector<StudentEntry> withFingerprint(const std::vector<std::string>& ids,
                                           const std::string& fingerprint) {
@@ -119,21 +149,22 @@ TEST(StoreIntents, BeginIsIdempotent) {
   auto first = s->beginIntent(in);
   ASSERT_TRUE(first);
   EXPECT_TRUE(first->created);
-  EXPECT_FALSE(first->hasResponse);
+  EXPECT_FALSE(first->hasResponse());
   EXPECT_FALSE(first->createdAt.empty());
   auto second = s->beginIntent(in);
   ASSERT_TRUE(second);
   EXPECT_FALSE(second->created);
-  EXPECT_FALSE(second->hasResponse);
+  EXPECT_FALSE(second->hasResponse());
   EXPECT_EQ(second->createdAt, first->createdAt);
 
-  ASSERT_TRUE(s->recordResponse("key-1", "201", R"({"applicationId":"A1"})"));
+  ASSERT_TRUE(s->recordResponse("key-1", applicationAnswer(ApplicationStatus::Submitted, "A1")));
   auto third = s->beginIntent(in);
   ASSERT_TRUE(third);
   EXPECT_FALSE(third->created);
-  EXPECT_TRUE(third->hasResponse);
-  EXPECT_EQ(third->responseStatus, "201");
-  EXPECT_EQ(third->responseJson, R"({"applicationId":"A1"})");
+  EXPECT_TRUE(third->hasResponse());
+  EXPECT_EQ(third->status, IntentStatus::Answered);
+  EXPECT_EQ(third->response.application, ApplicationStatus::Submitted);
+  EXPECT_EQ(third->response.id, "A1");
 
   Intent other = in;
   other.school = "s2";
@@ -155,11 +186,11 @@ TEST(StoreIntents, ResponsesAndPendingIntents) {
   ASSERT_TRUE(s->beginIntent({"c", "s2", "application", "t1", "apply"}));
   ASSERT_TRUE(s->beginIntent(batchIntent("d"), entries({kIds[0]})));
 
-  auto unknown = s->recordResponse("nope", "200", "{}");
+  auto unknown = s->recordResponse("nope", applicationAnswer(ApplicationStatus::Submitted));
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().code, "STORE_UNKNOWN_INTENT");
 
-  ASSERT_TRUE(s->recordResponse("b", "201", "{}"));
+  ASSERT_TRUE(s->recordResponse("b", applicationAnswer(ApplicationStatus::Submitted, "A1")));
   auto pending = s->pendingIntents("s1");
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), 2u);
@@ -172,10 +203,15 @@ TEST(StoreIntents, ResponsesAndPendingIntents) {
   EXPECT_EQ((*s2)[0].intent.key, "c");
 
   // A later answer (e.g. found by a lookup after a crash) replaces the earlier one.
-  ASSERT_TRUE(s->recordResponse("b", "200", R"({"found":true})"));
+  ASSERT_TRUE(s->recordResponse("b", applicationAnswer(ApplicationStatus::Rejected, "A1", "材料不全")));
   auto b = s->intent("b");
   ASSERT_TRUE(b && b->has_value());
-  EXPECT_EQ((*b)->responseStatus, "200");
+  EXPECT_EQ((*b)->response.application, ApplicationStatus::Rejected);
+  EXPECT_EQ((*b)->response.reason, "材料不全");
+  // An answer that names no state is refused.
+  auto empty = s->recordResponse("a", IntentResponse{});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, "STORE_INVALID_INTENT");
   auto none = s->intent("zzz");
   ASSERT_TRUE(none);
   EXPECT_FALSE(none->has_value());
@@ -188,11 +224,11 @@ TEST(StoreApplications, PutAndReplace) {
   auto absent = s->application("s1", "t1");
   ASSERT_TRUE(absent);
   EXPECT_FALSE(absent->has_value());
-  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "PENDING_REVIEW", "", ""}));
-  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "REJECTED", "材料不全", ""}));
+  ASSERT_TRUE(s->putApplication(app("t1", "A1", ApplicationStatus::UnderReview)));
+  ASSERT_TRUE(s->putApplication(app("t1", "A1", ApplicationStatus::Rejected, "材料不全")));
   auto a = s->application("s1", "t1");
   ASSERT_TRUE(a && a->has_value());
-  EXPECT_EQ((*a)->status, "REJECTED");
+  EXPECT_EQ((*a)->status, ApplicationStatus::Rejected);
   EXPECT_EQ((*a)->reason, "材料不全");
   EXPECT_FALSE((*a)->updatedAt.empty());
 }
@@ -201,19 +237,19 @@ TEST(StoreApplications, APollThatChangesNothingKeepsTheTimeOfTheLastChange) {
   TempDir dir;
   auto s = openOrFail(dir / "state.db");
   ASSERT_TRUE(s);
-  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "UNDER_REVIEW", "", ""}));
+  ASSERT_TRUE(s->putApplication(app("t1", "A1", ApplicationStatus::UnderReview)));
   // Backdate it, as if the review had started long ago.
   rawQuery(dir / "state.db", "UPDATE applications SET updated_at = '2026-01-01T00:00:00.000Z'");
-  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "UNDER_REVIEW", "", ""}));
+  ASSERT_TRUE(s->putApplication(app("t1", "A1", ApplicationStatus::UnderReview)));
   EXPECT_EQ((*s->application("s1", "t1"))->updatedAt, "2026-01-01T00:00:00.000Z");
-  ASSERT_TRUE(s->putApplication({"s1", "t1", "A1", "APPROVED", "", ""}));
+  ASSERT_TRUE(s->putApplication(app("t1", "A1", ApplicationStatus::Approved)));
   EXPECT_NE((*s->application("s1", "t1"))->updatedAt, "2026-01-01T00:00:00.000Z");
-  ASSERT_TRUE(s->putApplication({"s1", "t0", "", "NOT_GRANTED", "", ""}));
+  ASSERT_TRUE(s->putApplication(app("t0", "", ApplicationStatus::NotGranted)));
   auto all = s->applications("s1");
   ASSERT_TRUE(all);
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].targetKey, "t0");  // by target key
-  EXPECT_EQ((*all)[1].status, "APPROVED");
+  EXPECT_EQ((*all)[1].status, ApplicationStatus::Approved);
   EXPECT_TRUE(s->applications("s2")->empty());
 }
 
@@ -223,20 +259,20 @@ TEST(StorePasses, LastPassAndLastSuccessfulPassPerSchool) {
   ASSERT_TRUE(s);
   EXPECT_FALSE(s->lastPass("s1")->has_value());
   ASSERT_TRUE(s->recordPass({"s1", "2027-03-01T01:00:00.000Z", "2027-03-01T01:00:05.000Z",
-                             "PROGRESSED", "3 batches sent", 3}));
+                             SchoolOutcomeKind::Progressed, "3 batches sent", 3}));
   ASSERT_TRUE(s->recordPass({"s1", "2027-03-02T01:00:00.000Z", "2027-03-02T01:00:01.000Z",
-                             "FAILED", "platform unavailable", 0}));
+                             SchoolOutcomeKind::Failed, "platform unavailable", 0}));
   ASSERT_TRUE(s->recordPass({"s2", "2027-03-02T01:00:00.000Z", "2027-03-02T01:00:01.000Z",
-                             "UP_TO_DATE", "", 0}));
+                             SchoolOutcomeKind::UpToDate, "", 0}));
   auto last = s->lastPass("s1");
   ASSERT_TRUE(last && last->has_value());
-  EXPECT_EQ((*last)->outcome, "FAILED");
+  EXPECT_EQ((*last)->outcome, SchoolOutcomeKind::Failed);
   auto good = s->lastSuccessfulPass("s1");
   ASSERT_TRUE(good && good->has_value());
-  EXPECT_EQ((*good)->outcome, "PROGRESSED");
+  EXPECT_EQ((*good)->outcome, SchoolOutcomeKind::Progressed);
   EXPECT_EQ((*good)->creatingRequests, 3u);
   EXPECT_EQ((*good)->summary, "3 batches sent");
-  EXPECT_EQ((*s->lastPass("s2"))->outcome, "UP_TO_DATE");
+  EXPECT_EQ((*s->lastPass("s2"))->outcome, SchoolOutcomeKind::UpToDate);
 }
 
 TEST(StoreFacts, ReplaceAndReadPerSchool) {
@@ -248,6 +284,20 @@ TEST(StoreFacts, ReplaceAndReadPerSchool) {
   ASSERT_TRUE(s->putFact("s1", "account", "ACTIVE"));
   EXPECT_EQ(**s->fact("s1", "account"), "ACTIVE");
   EXPECT_FALSE(s->fact("s2", "account")->has_value());
+}
+
+TEST(StoreFacts, AccountStatusIsReadIntoItsEnumAndAnUnknownOneIsRefused) {
+  TempDir dir;
+  auto s = openOrFail(dir / "state.db");
+  ASSERT_TRUE(s);
+  EXPECT_FALSE(s->accountStatus("s1")->has_value());
+  ASSERT_TRUE(s->putAccountStatus("s1", AccountStatus::PendingCentre));
+  EXPECT_EQ(**s->accountStatus("s1"), AccountStatus::PendingCentre);
+  EXPECT_EQ(**s->fact("s1", "account"), "PENDING_CENTRE") << "the fact it always was";
+  ASSERT_TRUE(s->putFact("s2", "account", "OPEN"));
+  auto odd = s->accountStatus("s2");
+  ASSERT_FALSE(odd);
+  EXPECT_EQ(odd.error().code, "STORE_CORRUPT");
 }
 
 TEST(StoreOpen, MakesAMissingStateDirectoryPrivate) {
@@ -301,8 +351,8 @@ TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
   ASSERT_TRUE(todo);
   EXPECT_EQ(todo->size(), 2u);
 
-  ASSERT_TRUE(s->recordResponse("batch-1", "202", R"({"batchId":"B1"})"));
-  ASSERT_TRUE(s->putBatch({"B1", "batch-1", "s1", t, "PROCESSING", ""}));
+  ASSERT_TRUE(s->recordResponse("batch-1", batchAnswer(BatchStatus::Received, "B1")));
+  ASSERT_TRUE(s->putBatch(batch("B1", "batch-1", t, BatchStatus::Processing)));
   auto open = s->openBatches("s1");
   ASSERT_TRUE(open);
   ASSERT_EQ(open->size(), 1u);
@@ -313,7 +363,7 @@ TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
     EXPECT_EQ(r.result, DeclarationResult::Sent);
     EXPECT_EQ(r.batchId, "B1");
   }
-  auto wrongIntent = s->putBatch({"B1", "a-different-intent", "s1", t, "DONE", ""});
+  auto wrongIntent = s->putBatch(batch("B1", "a-different-intent", t, BatchStatus::Done));
   ASSERT_FALSE(wrongIntent);
 
   // Results: an unknown student fails the whole call.
@@ -329,7 +379,7 @@ TEST(StoreStudents, BatchLifecycleAndNotYetDeclared) {
   ASSERT_TRUE(s->recordStudentResults(
       "s1", t, {{kIds[0], DeclarationResult::Accepted, "", "D-1"},
                 {kIds[1], DeclarationResult::Rejected, "证件号码与姓名不符", ""}}));
-  ASSERT_TRUE(s->putBatch({"B1", "batch-1", "s1", t, "DONE", ""}));
+  ASSERT_TRUE(s->putBatch(batch("B1", "batch-1", t, BatchStatus::Done)));
   open = s->openBatches("s1");
   ASSERT_TRUE(open);
   EXPECT_TRUE(open->empty());
@@ -353,7 +403,7 @@ TEST(StoreStudents, CorrectedRejectedRowIsOfferedAgainAndReplacedOnlyWhenItsFing
   ASSERT_TRUE(s);
   const std::string t = "4-01-01-00/4";
   ASSERT_TRUE(s->beginIntent(batchIntent("b1"), withFingerprint(kIds, "fp-1")));
-  ASSERT_TRUE(s->putBatch({"B1", "b1", "s1", t, "DONE", ""}));
+  ASSERT_TRUE(s->putBatch(batch("B1", "b1", t, BatchStatus::Done)));
   ASSERT_TRUE(s->recordStudentResults(
       "s1", t, {{kIds[0], DeclarationResult::Rejected, "NOT_GRADUATING", ""},
                 {kIds[1], DeclarationResult::Rejected, "DUPLICATE", ""},
@@ -406,7 +456,7 @@ TEST(StoreStudents, CorrectedRejectedRowIsOfferedAgainAndReplacedOnlyWhenItsFing
   EXPECT_TRUE(todo->empty()) << "PENDING in an intent: not offered";
 
   // Rejected again with the corrected row: final until the row changes once more.
-  ASSERT_TRUE(s->putBatch({"B2", "b2", "s1", t, "DONE", ""}));
+  ASSERT_TRUE(s->putBatch(batch("B2", "b2", t, BatchStatus::Done)));
   ASSERT_TRUE(s->recordStudentResults(
       "s1", t, {{kIds[0], DeclarationResult::Rejected, "NOT_GRADUATING", ""}}));
   todo = s->studentsNotYetDeclared("s1", t, withFingerprint({kIds[0]}, "fp-2"));
@@ -437,7 +487,7 @@ TEST(StoreStudents, KeepOnlyStudentsForgetsThePendingRecordsLeftOutOfAReSentBatc
   ASSERT_TRUE(todo);
   EXPECT_EQ(*todo, (std::vector<std::string>{kIds[1], kIds[2], kIds[3]}));
   // The batch marks only the kept one SENT.
-  ASSERT_TRUE(s->putBatch({"B1", "b1", "s1", t, "PROCESSING", ""}));
+  ASSERT_TRUE(s->putBatch(batch("B1", "b1", t, BatchStatus::Processing)));
   recs = s->students("s1", t);
   ASSERT_TRUE(recs);
   ASSERT_EQ(recs->size(), 1u);
@@ -463,14 +513,14 @@ TEST(StoreStudents, KeepOnlyStudentsForgetsThePendingRecordsLeftOutOfAReSentBatc
   ASSERT_TRUE(forgotten);
   EXPECT_EQ(*forgotten, 1u);
   EXPECT_EQ(s->students("s1", t)->size(), 1u);
-  ASSERT_TRUE(s->recordResponse("b3", "SUPERSEDED", R"({"superseded":true})"));
+  ASSERT_TRUE(s->recordResponse("b3", supersededAnswer("not found")));
   EXPECT_TRUE(s->pendingIntents("s1")->size() == 1u) << "b1 only";
 
   // The same content wanted again later: the superseded intent (never sent) is begun anew.
   auto anew = s->beginIntent(batchIntent("b3"), entries({kIds[3]}));
   ASSERT_TRUE(anew) << anew.error().message;
   EXPECT_TRUE(anew->created);
-  EXPECT_FALSE(anew->hasResponse);
+  EXPECT_FALSE(anew->hasResponse());
   auto rec3 = s->students("s1", t);
   ASSERT_TRUE(rec3);
   ASSERT_EQ(rec3->size(), 2u);
@@ -481,11 +531,12 @@ TEST(StoreStudents, KeepOnlyStudentsForgetsThePendingRecordsLeftOutOfAReSentBatc
   ASSERT_TRUE(pending);
   EXPECT_EQ(pending->size(), 2u);
   // Any other answer stands: begun again, nothing changes.
-  ASSERT_TRUE(s->recordResponse("b3", "RECEIVED", R"({"batchId":"B3"})"));
+  ASSERT_TRUE(s->recordResponse("b3", batchAnswer(BatchStatus::Received, "B3")));
   auto kept = s->beginIntent(batchIntent("b3"), entries({kIds[3]}));
   ASSERT_TRUE(kept);
   EXPECT_FALSE(kept->created);
-  EXPECT_EQ(kept->responseStatus, "RECEIVED");
+  EXPECT_EQ(kept->response.batch, BatchStatus::Received);
+  EXPECT_EQ(kept->response.id, "B3");
 }
 
 TEST(StoreSchema, VersionTwoStoreGainsTheRowFingerprintWithItsRecordsKept) {
@@ -495,7 +546,7 @@ TEST(StoreSchema, VersionTwoStoreGainsTheRowFingerprintWithItsRecordsKept) {
     auto s = openOrFail(db);
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->beginIntent(batchIntent("b1"), entries({kIds[0]})));
-    ASSERT_TRUE(s->putBatch({"B1", "b1", "s1", "4-01-01-00/4", "DONE", ""}));
+    ASSERT_TRUE(s->putBatch(batch("B1", "b1", "4-01-01-00/4", BatchStatus::Done)));
     ASSERT_TRUE(s->recordStudentResults(
         "s1", "4-01-01-00/4", {{kIds[0], DeclarationResult::Rejected, "NOT_GRADUATING", ""}}));
   }
@@ -504,17 +555,20 @@ TEST(StoreSchema, VersionTwoStoreGainsTheRowFingerprintWithItsRecordsKept) {
     auto s = openOrFail(db);
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->beginIntent(batchIntent("b-old"), entries({kIds[1]})));
-    ASSERT_TRUE(s->recordResponse("b-old", "SUPERSEDED", R"({"superseded":true})"));
+    ASSERT_TRUE(s->recordResponse("b-old", supersededAnswer("not found")));
   }
   // Back to what version 2 wrote.
   rawQuery(db, "ALTER TABLE students DROP COLUMN row_fingerprint");
+  for (const char* c : {"response_id", "response_reason", "response_at"}) {
+    rawQuery(db, std::string("ALTER TABLE intents DROP COLUMN ") + c);
+  }
   rawQuery(db, "PRAGMA user_version = 2");
   ASSERT_EQ(rawQuery(db, "SELECT count(*) FROM pragma_table_info('students') "
                          "WHERE name = 'row_fingerprint'"),
             "0");
   auto s = openOrFail(db);
   ASSERT_TRUE(s);
-  EXPECT_EQ(rawQuery(db, "PRAGMA user_version"), "3");
+  EXPECT_EQ(rawQuery(db, "PRAGMA user_version"), std::to_string(store::kSchemaVersion));
   EXPECT_EQ(rawQuery(db, "SELECT row_fingerprint FROM students"), "");
   auto recs = s->students("s1", "");
   ASSERT_TRUE(recs);
@@ -525,6 +579,83 @@ TEST(StoreSchema, VersionTwoStoreGainsTheRowFingerprintWithItsRecordsKept) {
   ASSERT_TRUE(todo);
   EXPECT_TRUE(todo->empty());
   EXPECT_EQ(rawQuery(db, "PRAGMA integrity_check"), "ok");
+}
+
+// Version 3 kept an intent's answer as JSON the engine wrote (and re-parsed); version 4 reads the
+// same answers from typed columns, filled from that JSON, with every record kept.
+TEST(StoreSchema, VersionThreeStoreGainsTypedAnswersFromItsJsonWithEveryRecordKept) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  {
+    auto s = openOrFail(db);
+    ASSERT_TRUE(s);
+    ASSERT_TRUE(s->beginIntent({"acc", "s1", "account", "", "register"}));
+    ASSERT_TRUE(s->beginIntent({"app", "s1", "application", "t1", "apply"}));
+    ASSERT_TRUE(s->beginIntent(batchIntent("b1"), entries({kIds[0], kIds[1]})));
+    ASSERT_TRUE(s->beginIntent(batchIntent("b2"), entries({kIds[2]})));
+    ASSERT_TRUE(s->beginIntent(batchIntent("b3"), entries({kIds[3]})));
+    ASSERT_TRUE(s->putBatch(batch("B1", "b1", "4-01-01-00/4", BatchStatus::Processing)));
+    ASSERT_TRUE(s->putApplication(app("t1", "A-7", ApplicationStatus::UnderReview)));
+    ASSERT_TRUE(s->putAccountStatus("s1", AccountStatus::Active));
+  }
+  // Back to what version 3 wrote: the answers as JSON, no typed columns.
+  rawQuery(db, R"(UPDATE intents SET responded_at = '2026-11-27T01:00:00.000Z', response_status = 'ACTIVE', response_json = '{"registered":true,"status":"ACTIVE","registeredAt":"2026-09-01T09:00:00+08:00"}' WHERE key = 'acc')");
+  rawQuery(db, R"(UPDATE intents SET responded_at = '2026-11-27T01:00:00.000Z', response_status = 'REJECTED', response_json = '{"applicationId":"A-7","status":"REJECTED","reason":"材料不全：附件2 \u672a\u76d6\u7ae0"}' WHERE key = 'app')");
+  rawQuery(db, R"(UPDATE intents SET responded_at = '2026-11-27T01:00:00.000Z', response_status = 'RECEIVED', response_json = '{"batchId":"B1","status":"RECEIVED","rows":0}' WHERE key = 'b1')");
+  rawQuery(db, R"(UPDATE intents SET responded_at = '2026-11-27T01:00:00.000Z', response_status = 'SUPERSEDED', response_json = '{"superseded":true,"why":"its target is gone"}' WHERE key = 'b2')");
+  for (const char* c : {"response_id", "response_reason", "response_at"}) {
+    rawQuery(db, std::string("ALTER TABLE intents DROP COLUMN ") + c);
+  }
+  rawQuery(db, "PRAGMA user_version = 3");
+
+  auto s = openOrFail(db);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(rawQuery(db, "PRAGMA user_version"), "4");
+  auto acc = s->intent("acc");
+  ASSERT_TRUE(acc && *acc);
+  EXPECT_EQ((*acc)->status, IntentStatus::Answered);
+  EXPECT_EQ((*acc)->response.account, AccountStatus::Active);
+  EXPECT_EQ((*acc)->response.at, "2026-09-01T09:00:00+08:00");
+  auto ap = s->intent("app");
+  ASSERT_TRUE(ap && *ap);
+  EXPECT_EQ((*ap)->response.application, ApplicationStatus::Rejected);
+  EXPECT_EQ((*ap)->response.id, "A-7");
+  EXPECT_EQ((*ap)->response.reason, "材料不全：附件2 未盖章") << "JSON escapes decoded";
+  auto b1 = s->intent("b1");
+  ASSERT_TRUE(b1 && *b1);
+  EXPECT_EQ((*b1)->response.batch, BatchStatus::Received);
+  EXPECT_EQ((*b1)->response.id, "B1");
+  auto b2 = s->intent("b2");
+  ASSERT_TRUE(b2 && *b2);
+  EXPECT_EQ((*b2)->status, IntentStatus::Superseded);
+  EXPECT_EQ((*b2)->response.reason, "its target is gone");
+  auto pending = s->pendingIntents("s1");
+  ASSERT_TRUE(pending);
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ((*pending)[0].intent.key, "b3");
+  EXPECT_EQ(s->students("s1", "")->size(), 4u) << "every record kept";
+  EXPECT_EQ(s->openBatches("s1")->size(), 1u);
+  EXPECT_EQ((*s->application("s1", "t1"))->status, ApplicationStatus::UnderReview);
+  EXPECT_EQ(**s->accountStatus("s1"), AccountStatus::Active);
+  EXPECT_EQ(rawQuery(db, "PRAGMA integrity_check"), "ok");
+}
+
+TEST(StoreSchema, AStatusThisZzjbDoesNotKnowIsAFindingNotAGuess) {
+  TempDir dir;
+  auto db = dir / "state.db";
+  auto s = openOrFail(db);
+  ASSERT_TRUE(s);
+  ASSERT_TRUE(s->beginIntent(batchIntent("b1"), entries({kIds[0]})));
+  ASSERT_TRUE(s->putBatch(batch("B1", "b1", "4-01-01-00/4", BatchStatus::Processing)));
+  ASSERT_TRUE(s->putApplication(app("t1", "A1", ApplicationStatus::Submitted)));
+  rawQuery(db, "UPDATE batches SET status = 'QUEUED'");
+  rawQuery(db, "UPDATE applications SET status = 'PENDING_REVIEW'");
+  auto open = s->openBatches("s1");
+  ASSERT_FALSE(open);
+  EXPECT_EQ(open.error().code, "STORE_CORRUPT");
+  auto a = s->application("s1", "t1");
+  ASSERT_FALSE(a);
+  EXPECT_EQ(a.error().code, "STORE_CORRUPT");
 }
 
 TEST(StoreStudents, PurgeCohortOnlyWhenFinished) {
@@ -538,7 +669,7 @@ TEST(StoreStudents, PurgeCohortOnlyWhenFinished) {
   ASSERT_FALSE(early);
   EXPECT_EQ(early.error().code, "STORE_PURGE_UNFINISHED");
 
-  ASSERT_TRUE(s->putBatch({"B27", "b27", "s1", "4-01-01-00/4", "DONE", ""}));
+  ASSERT_TRUE(s->putBatch(batch("B27", "b27", "4-01-01-00/4", BatchStatus::Done)));
   ASSERT_TRUE(s->recordStudentResults(
       "s1", "4-01-01-00/4", {{kIds[0], DeclarationResult::Accepted, "", "D1"},
                              {kIds[1], DeclarationResult::Rejected, "重复申报", ""}}));
@@ -574,7 +705,7 @@ TEST(StorePrivacy, NoFullIdNumberInTheDatabaseFiles) {
     auto s = openOrFail(db);
     ASSERT_TRUE(s);
     ASSERT_TRUE(s->beginIntent(batchIntent("b"), entries(kIds)));
-    ASSERT_TRUE(s->putBatch({"B", "b", "s1", "4-01-01-00/4", "DONE", ""}));
+    ASSERT_TRUE(s->putBatch(batch("B", "b", "4-01-01-00/4", BatchStatus::Done)));
     std::vector<StudentResult> results;
     for (const auto& id : kIds) results.push_back({id, DeclarationResult::Accepted, "", "D"});
     ASSERT_TRUE(s->recordStudentResults("s1", "4-01-01-00/4", results));

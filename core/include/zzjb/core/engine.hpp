@@ -10,15 +10,20 @@
 //   2. intents without a response (a crash between commit and answer): look each up on the
 //      platform by its idempotency key; found → record it; not found → send it again, as is;
 //   3. account: GET; NOT_REGISTERED → intent → PUT (the 附件2 data); PENDING_CENTRE → WAITING;
-//   4. permissions per target: granted (GET permissions) → go on; AppliedOnline → the stored
-//      application is polled (up to pollAttempts), or applied for once (intent → POST); a
-//      REJECTED application is reported through the plugin's explainReview and never re-sent;
-//      GrantedByCentre → WAITING with the plugin's permissionRequest;
-//   5. open batches: poll to DONE, record every row;
+//   4. batches open from before (not DONE at the end of an earlier pass): each polled once now,
+//      DONE → every row recorded; still open → waited for in step 7;
+//   5. permissions per target: granted (GET permissions) → go on; AppliedOnline → a stored
+//      application is polled once now (still under review → waited for in step 7), or applied
+//      for once (intent → POST); a REJECTED application is reported through the plugin's
+//      explainReview and never re-sent; GrantedByCentre → WAITING with the plugin's
+//      permissionRequest;
 //   6. declare: eligible students with no record for the target (or whose row, REJECTED for a
 //      reason the roster fixes, was corrected since: isCorrectableRejection), in batches of at most
 //      maxBatchRows, as the 团体申报导入模板 (plugin's declarationColumns/Values after the 15);
-//      for each: intent (with its rows) committed → POST → batch recorded → polled to DONE.
+//      for each: intent (with its rows) committed → POST → batch recorded;
+//   7. wait: what is open (applications, batches) is polled together in rounds with backoff,
+//      within a budget (EngineOptions::poll*); a target whose permission is granted in a round
+//      is declared at once; what is still open at the end is left to the next pass.
 //
 // Idempotency keys are derived from content: "zzjb1-" + SHA-256 of the step, school credit
 // code, target key and the request's bytes (for a batch, the xlsx's SHA-256), so the same
@@ -48,13 +53,11 @@ namespace zzjb {
 // the same key are one permission and one stream of batches.
 [[nodiscard]] std::string targetKeyOf(const Target& target);
 
-// Account / application / batch statuses the engine stores for a target in applications:
-//   AppliedOnline:   the platform's SUBMITTED | UNDER_REVIEW | APPROVED | REJECTED (with id),
-//                    or GRANTED when the permission was found without an application of ours;
-//   GrantedByCentre: NOT_GRANTED | GRANTED (application id empty).
-// Facts (putFact): "account" → NOT_REGISTERED | PENDING_CENTRE | ACTIVE.
-inline constexpr std::string_view kPermissionGranted = "GRANTED";
-inline constexpr std::string_view kPermissionNotGranted = "NOT_GRANTED";
+// What the engine stores for a target's permission (Application::status, platform.hpp):
+//   AppliedOnline:   the platform's Submitted | UnderReview | Approved | Rejected (with id),
+//                    or Granted when the permission was found without an application of ours;
+//   GrantedByCentre: NotGranted | Granted (application id empty).
+// And the account's state (StateStore::putAccountStatus): NotRegistered | PendingCentre | Active.
 
 // A platform row reason (ID_INVALID …) in Chinese, with what to do: for reports and logs.
 struct ReasonText {
@@ -89,14 +92,7 @@ struct TargetOutcome {
   std::vector<std::string> wouldSend;  // dry run: one line per request that would be sent
 };
 
-enum class SchoolOutcomeKind {
-  UpToDate,    // nothing was missing; nothing was sent
-  Progressed,  // something was sent or recorded; everything that could be done is done
-  Waiting,     // waiting on someone else (the centre's review, account activation, a batch)
-  Failed,      // the platform or the store failed: see failure / findings
-  Skipped,     // the school's data has errors: nothing was sent (validate first)
-};
-[[nodiscard]] const char* schoolOutcomeName(SchoolOutcomeKind k);  // "UP_TO_DATE", …
+// SchoolOutcomeKind and schoolOutcomeName: state_store.hpp (a pass record holds one).
 
 struct SchoolOutcome {
   std::string school;
@@ -147,8 +143,17 @@ struct EngineOptions {
   Date today;
   bool dryRun = false;  // no creating request and no store write; wouldSend says what
   std::size_t maxBatchRows = 5000;
-  int pollAttempts = 5;       // per application and per batch, within one pass
-  int pollIntervalMs = 1000;  // between two polls of the same thing
+  // Waiting (docs/architecture.md, "The engine": waiting together). Everything a school has open
+  // (its applications under review, its batches being processed) is polled in rounds: each thing
+  // is first polled pollIntervalMs after it was sent (at once when it was already open at the
+  // start of the pass), then after twice the previous wait, up to pollMaxIntervalMs. The school
+  // stops waiting when nothing is open, when the next poll would pass pollBudgetMs of waiting in
+  // all, or when each open thing was polled pollAttempts times: what is still open is left to
+  // the next pass (WAITING / DECLARING, not an error). All waits go through EngineServices::clock.
+  int pollAttempts = 8;            // at most this many polls of one application or batch per pass
+  int pollIntervalMs = 250;        // the first wait (configuration: platform.pollIntervalMs)
+  int pollMaxIntervalMs = 4000;    // the longest wait between two polls of the same thing
+  int pollBudgetMs = 15000;        // the most a school waits in one pass, all waits together
   // Test hook, called at named points so that a test can kill the process exactly there:
   // "intent-committed" (before the request is sent) and "response-received" (before it is
   // recorded), with the step: "intent-committed:batch". Empty: no hook.

@@ -70,9 +70,45 @@ struct AccountRequest {
   bool dualCertificateProgram = false;
 };
 
+// The states of the platform's objects, as enums: the client parses each once (an unknown one is
+// a Protocol failure) and the store keeps them in typed columns; names are the wire's. Each has
+// a name function and a parse function that returns nullopt for anything else, as
+// DeclarationResult (state_store.hpp).
+
+// The school's account. NOT_REGISTERED is the platform's 404 on GET /api/v1/account (then
+// AccountState::registered is false), kept as the engine's fact.
+enum class AccountStatus { NotRegistered, PendingCentre, Active };
+[[nodiscard]] const char* accountStatusName(AccountStatus s);  // "NOT_REGISTERED", …
+[[nodiscard]] std::optional<AccountStatus> parseAccountStatus(std::string_view s);
+
+// A permission: the platform's four states of an application (SUBMITTED, UNDER_REVIEW, APPROVED,
+// REJECTED), and the engine's own for a permission found granted without an application of ours
+// (GRANTED) and for one the centre grants, not yet granted (NOT_GRANTED).
+enum class ApplicationStatus { Submitted, UnderReview, Approved, Rejected, Granted, NotGranted };
+[[nodiscard]] const char* applicationStatusName(ApplicationStatus s);  // "SUBMITTED", …
+[[nodiscard]] std::optional<ApplicationStatus> parseApplicationStatus(std::string_view s);
+// One of the four an answer of the platform may hold.
+[[nodiscard]] bool isPlatformApplicationStatus(ApplicationStatus s);
+// APPROVED or GRANTED: the target may be declared.
+[[nodiscard]] inline bool isGranted(ApplicationStatus s) {
+  return s == ApplicationStatus::Approved || s == ApplicationStatus::Granted;
+}
+
+// A declaration batch: the platform's RECEIVED, PROCESSING, DONE, and the engine's RECORDING
+// (DONE on the platform, its rows being recorded: open until every row is).
+enum class BatchStatus { Received, Processing, Done, Recording };
+[[nodiscard]] const char* batchStatusName(BatchStatus s);  // "RECEIVED", …
+[[nodiscard]] std::optional<BatchStatus> parseBatchStatus(std::string_view s);
+[[nodiscard]] bool isPlatformBatchStatus(BatchStatus s);
+
+// A row of a DONE batch.
+enum class RowResult { Accepted, Rejected };
+[[nodiscard]] const char* rowResultName(RowResult r);  // "ACCEPTED" | "REJECTED"
+[[nodiscard]] std::optional<RowResult> parseRowResult(std::string_view s);
+
 struct AccountState {
   bool registered = false;  // false: 404 NOT_REGISTERED
-  std::string status;       // "PENDING_CENTRE" | "ACTIVE"
+  AccountStatus status = AccountStatus::NotRegistered;  // PendingCentre | Active when registered
   std::string registeredAt;
 };
 
@@ -104,7 +140,7 @@ struct ApplicationRequest {
 
 struct ApplicationState {
   std::string applicationId;
-  std::string status;  // "SUBMITTED" | "UNDER_REVIEW" | "APPROVED" | "REJECTED"
+  ApplicationStatus status = ApplicationStatus::Submitted;  // one of the platform's four
   std::string reason;  // the reviewer's, in Chinese, when REJECTED
   std::string updatedAt;
 };
@@ -119,7 +155,7 @@ struct DeclarationManifest {
 struct BatchRow {
   int row = 0;  // the sheet row, 2 for the first student
   std::string idNumber;
-  std::string result;  // "ACCEPTED" | "REJECTED"
+  RowResult result = RowResult::Accepted;
   std::string reason;  // ID_INVALID | LEVEL_NOT_ALLOWED | NOT_GRADUATING | DUPLICATE | FIELD_INVALID
   std::string message;  // the platform's Chinese message
   std::string declarationNo;
@@ -127,7 +163,7 @@ struct BatchRow {
 
 struct BatchState {
   std::string batchId;
-  std::string status;  // "RECEIVED" | "PROCESSING" | "DONE"
+  BatchStatus status = BatchStatus::Received;  // one of the platform's three
   std::vector<BatchRow> rows;  // once DONE
 };
 

@@ -74,6 +74,7 @@ struct ReportEvaluation {
   std::string status;      // APPROVED … (evaluationStatusConfigName)
   std::string statusName;  // 已通过 …
   std::string opinionNo;
+  EvaluationStatus state = EvaluationStatus::NotApplied;  // what status and statusName name
 };
 
 // One target, by its platform key: the majors that share it are summed.
@@ -112,6 +113,7 @@ struct ReportPass {
   std::string outcomeName;  // 已是最新 / 有进展 / 等待中 / 失败 / 已跳过
   std::string summary;
   std::size_t creatingRequests = 0;
+  SchoolOutcomeKind kind = SchoolOutcomeKind::Failed;  // what outcome names
 };
 
 enum class ReminderKind {
@@ -178,7 +180,8 @@ struct ReportSchool {
   std::vector<std::string> findingLines;  // the error findings, one line each (masked)
 
   bool storeRead = false;   // false: no pass yet (no store file) or the store failed
-  std::string account;      // fact "account": NOT_REGISTERED | PENDING_CENTRE | ACTIVE | ""
+  std::optional<AccountStatus> accountStatus;  // as the store has it; nullopt: never observed
+  std::string account;      // its name: NOT_REGISTERED | PENDING_CENTRE | ACTIVE | ""
   std::string accountName;  // 已开通 / 待市职鉴中心确认 / 未开户 / 未知
   std::optional<ReportPass> lastPass;
   std::optional<ReportPass> lastSuccessfulPass;

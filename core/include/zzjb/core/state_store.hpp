@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "zzjb/core/finding.hpp"
+#include "zzjb/core/platform.hpp"
 
 namespace zzjb {
 
@@ -26,15 +27,47 @@ struct Intent {
   std::string requestSummary;  // for people and lookups; no full ID numbers
 };
 
+// Where an intent is: no answer recorded yet (the call may or may not have reached the
+// platform), answered, or given up unsent (a lookup found nothing and it was not sent again).
+enum class IntentStatus { Unanswered, Answered, Superseded };
+// "UNANSWERED", "ANSWERED", "SUPERSEDED"; parse returns nullopt for anything else.
+[[nodiscard]] inline const char* intentStatusName(IntentStatus s) {
+  switch (s) {
+    case IntentStatus::Unanswered: return "UNANSWERED";
+    case IntentStatus::Answered: return "ANSWERED";
+    case IntentStatus::Superseded: return "SUPERSEDED";
+  }
+  return "UNANSWERED";
+}
+[[nodiscard]] inline std::optional<IntentStatus> parseIntentStatus(std::string_view s) {
+  if (s == "UNANSWERED") return IntentStatus::Unanswered;
+  if (s == "ANSWERED") return IntentStatus::Answered;
+  if (s == "SUPERSEDED") return IntentStatus::Superseded;
+  return std::nullopt;
+}
+
+// What the platform answered to an intent's call (or what a lookup found), typed: the state of
+// the object the step created and what the engine needs of the answer again. One of account,
+// application and batch is set, the step's; none for a superseded intent.
+struct IntentResponse {
+  IntentStatus status = IntentStatus::Answered;  // Answered | Superseded
+  std::optional<AccountStatus> account;          // step "account"
+  std::optional<ApplicationStatus> application;  // step "application"
+  std::optional<BatchStatus> batch;              // step "batch"
+  std::string id;      // the applicationId or batchId the call created
+  std::string reason;  // the reviewer's reason (application); why it was superseded
+  std::string at;      // registeredAt (account)
+};
+
 // An intent as the store holds it.
 struct IntentState {
   Intent intent;
-  bool created = false;      // beginIntent: true when this call inserted it
-  bool hasResponse = false;  // false: the call may or may not have reached the platform
-  std::string responseStatus;
-  std::string responseJson;
-  std::string createdAt;     // UTC, "2026-11-27T19:09:17.123Z"
+  bool created = false;  // beginIntent: true when this call inserted it
+  IntentStatus status = IntentStatus::Unanswered;
+  IntentResponse response;  // when status is not Unanswered
+  std::string createdAt;    // UTC, "2026-11-27T19:09:17.123Z"
   std::string respondedAt;
+  [[nodiscard]] bool hasResponse() const { return status != IntentStatus::Unanswered; }
 };
 
 // A student to declare in a batch intent: the full ID number goes in, never comes out.
@@ -60,7 +93,7 @@ struct Application {
   std::string school;
   std::string targetKey;
   std::string applicationId;
-  std::string status;  // the platform's, e.g. "PENDING_REVIEW", "APPROVED", "REJECTED"
+  ApplicationStatus status = ApplicationStatus::Submitted;
   std::string reason;
   std::string updatedAt;  // set by the store: when it last changed (a poll that changes nothing keeps it)
 };
@@ -71,7 +104,7 @@ struct Batch {
   std::string intentKey;
   std::string school;
   std::string targetKey;
-  std::string status;  // the platform's, e.g. "PROCESSING", "DONE"
+  BatchStatus status = BatchStatus::Received;
   std::string updatedAt;  // set by the store
 };
 
@@ -119,12 +152,41 @@ struct StudentResult {
   std::string declarationNo;
 };
 
+// How a pass over one school ended (engine.hpp's SchoolOutcome).
+enum class SchoolOutcomeKind {
+  UpToDate,    // nothing was missing; nothing was sent
+  Progressed,  // something was sent or recorded; everything that could be done is done
+  Waiting,     // waiting on someone else (the centre's review, account activation, a batch)
+  Failed,      // the platform or the store failed: see failure / findings
+  Skipped,     // the school's data has errors: nothing was sent (validate first)
+};
+// "UP_TO_DATE", "PROGRESSED", "WAITING", "FAILED", "SKIPPED"; parse returns nullopt for anything
+// else.
+[[nodiscard]] inline const char* schoolOutcomeName(SchoolOutcomeKind k) {
+  switch (k) {
+    case SchoolOutcomeKind::UpToDate: return "UP_TO_DATE";
+    case SchoolOutcomeKind::Progressed: return "PROGRESSED";
+    case SchoolOutcomeKind::Waiting: return "WAITING";
+    case SchoolOutcomeKind::Failed: return "FAILED";
+    case SchoolOutcomeKind::Skipped: return "SKIPPED";
+  }
+  return "FAILED";
+}
+[[nodiscard]] inline std::optional<SchoolOutcomeKind> parseSchoolOutcome(std::string_view s) {
+  if (s == "UP_TO_DATE") return SchoolOutcomeKind::UpToDate;
+  if (s == "PROGRESSED") return SchoolOutcomeKind::Progressed;
+  if (s == "WAITING") return SchoolOutcomeKind::Waiting;
+  if (s == "FAILED") return SchoolOutcomeKind::Failed;
+  if (s == "SKIPPED") return SchoolOutcomeKind::Skipped;
+  return std::nullopt;
+}
+
 // One pass over one school, as the engine finished it (for status, reports, /healthz).
 struct PassRecord {
   std::string school;
   std::string startedAt;   // UTC, as the store writes times
   std::string finishedAt;
-  std::string outcome;     // "UP_TO_DATE" | "PROGRESSED" | "WAITING" | "FAILED" | "SKIPPED"
+  SchoolOutcomeKind outcome = SchoolOutcomeKind::Failed;
   std::string summary;     // one line for people; no full ID numbers
   std::size_t creatingRequests = 0;  // account / application / batch calls sent in the pass
 };
@@ -139,7 +201,7 @@ class StateStore {
 
   // Writes the intent and, for a "batch", one PENDING record per row, in one transaction.
   // Idempotent: an existing key returns the stored intent (created = false) and adds nothing —
-  // except an intent answered "SUPERSEDED" (given up unsent), which is begun anew: its response
+  // except a Superseded intent (given up unsent), which is begun anew: its response
   // cleared, its leftover PENDING records replaced by `rows`, created = true;
   // the same key with another school, step or target is STORE_INTENT_CONFLICT. A row whose
   // student already has a record for the target is STORE_STUDENT_ALREADY_RECORDED, unless that
@@ -150,9 +212,10 @@ class StateStore {
   [[nodiscard]] Result<IntentState> beginIntent(const Intent& intent) {
     return beginIntent(intent, {});
   }
-  // The platform's answer (or what a lookup found). A later answer replaces an earlier one.
-  [[nodiscard]] virtual Result<void> recordResponse(std::string_view key, std::string_view status,
-                                                    std::string_view responseJson) = 0;
+  // The platform's answer (or what a lookup found), or Superseded. A later one replaces an
+  // earlier one. No ID numbers in it.
+  [[nodiscard]] virtual Result<void> recordResponse(std::string_view key,
+                                                    const IntentResponse& response) = 0;
   [[nodiscard]] virtual Result<std::optional<IntentState>> intent(std::string_view key) = 0;
   // Intents without a response, oldest first: look each up on the platform before re-sending.
   [[nodiscard]] virtual Result<std::vector<IntentState>> pendingIntents(
@@ -172,7 +235,7 @@ class StateStore {
   // PENDING are left alone. Returns how many records were deleted.
   [[nodiscard]] virtual Result<std::size_t> keepOnlyStudents(
       std::string_view intentKey, const std::vector<StudentEntry>& kept) = 0;
-  // A school's batches whose status is not "DONE" (to poll), oldest first.
+  // A school's batches whose status is not DONE (to poll), oldest first.
   [[nodiscard]] virtual Result<std::vector<Batch>> openBatches(std::string_view school) = 0;
 
   // Records rows' outcomes for a target (one transaction); an unknown student is
@@ -199,7 +262,13 @@ class StateStore {
   // The last pass of the school whose outcome was not FAILED.
   [[nodiscard]] virtual Result<std::optional<PassRecord>> lastSuccessfulPass(std::string_view school) = 0;
 
-  // What the engine last observed about a school, by name: "account" → "ACTIVE", … Replaces.
+  // The school's account as the engine last observed it (stored as the fact "account").
+  [[nodiscard]] virtual Result<void> putAccountStatus(std::string_view school,
+                                                      AccountStatus status) = 0;
+  [[nodiscard]] virtual Result<std::optional<AccountStatus>> accountStatus(
+      std::string_view school) = 0;
+
+  // What the engine last observed about a school, by name ("pin" → …). Replaces.
   [[nodiscard]] virtual Result<void> putFact(std::string_view school, std::string_view name,
                                              std::string_view value) = 0;
   [[nodiscard]] virtual Result<std::optional<std::string>> fact(std::string_view school,

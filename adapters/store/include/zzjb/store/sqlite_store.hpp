@@ -10,7 +10,7 @@
 namespace zzjb::store {
 
 // The schema version this build writes and understands (PRAGMA user_version).
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Opens (creating if absent) the store at `dbPath`, migrating its schema to kSchemaVersion.
 // The secret key for student keys is `<dbPath>.key` (32 random bytes, mode 0600), created with

@@ -1,0 +1,262 @@
+// Step 5 of a pass (engine.hpp): a permission for every target with students to declare —
+// granted, applied for online once (intent committed first) and followed, or asked of the centre.
+#include <algorithm>
+
+#include "engine_internal.hpp"
+
+namespace zzjb::engine_detail {
+
+namespace {
+
+constexpr std::string_view kApplicationEndpoint = "POST /api/v1/skills/permission-applications";
+
+// What is recorded of the answer (IntentResponse): the state, the id, the reviewer's reason.
+IntentResponse applicationResponse(const ApplicationState& a) {
+  IntentResponse r;
+  r.application = a.status;
+  r.id = a.applicationId;
+  r.reason = a.reason;
+  return r;
+}
+
+}  // namespace
+
+std::string underReviewText(const Application& app) {
+  return "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId + "，状态 " +
+         applicationStatusName(app.status) + "）";
+}
+
+void PermissionStep::resolve(const IntentState& in) {
+  TargetWork* t = cx_.findTarget(in.intent.targetKey);
+  auto found = cx_.platform->findApplication(in.intent.key);
+  if (!found) {
+    cx_.platformFailed(found.error(), t, false);
+    return;
+  }
+  if (found->has_value()) {
+    const ApplicationState& a = **found;
+    Application app{cx_.school.id, in.intent.targetKey, a.applicationId, a.status, a.reason, {}};
+    if (auto r = cx_.store.putApplication(app); !r) {
+      cx_.storeFailed(r.error());
+      return;
+    }
+    if (auto r = cx_.store.recordResponse(in.intent.key, applicationResponse(a)); !r) {
+      cx_.storeFailed(r.error());
+      return;
+    }
+    cx_.progressed = true;
+    return;
+  }
+  if (t == nullptr || t->type == nullptr || !t->type->appliedOnline()) {
+    cx_.supersede(in, "its target is no longer configured for an online application");
+    return;
+  }
+  auto req = request(*t);
+  if (!req) {
+    cx_.failTarget(*t, "认定类型插件无法给出权限申请的附加字段", req.error().hint, req.error());
+    return;
+  }
+  std::string key = cx_.keyFor("application", t->key, applicationContent(*req));
+  if (key != in.intent.key) {
+    cx_.supersede(in, "the application's content changed since it was first sent");
+    return;
+  }
+  send(*t, *req, key);
+}
+
+Result<ApplicationRequest> PermissionStep::request(const TargetWork& t) const {
+  ApplicationRequest r;
+  r.scope = t.scope;
+  if (t.type == nullptr || t.type->impl == nullptr) return r;
+  auto fields =
+      t.type->impl->applicationFields(targetView(*t.target), sectionFor(cx_.school, *t.target));
+  if (!fields.ok()) {
+    return std::unexpected(
+        configFinding("PLUGIN_FAILED",
+                      "type '" + t.target->type +
+                          "' could not give the application's "
+                          "fields: " +
+                          fields.error,
+                      "check the plugin (zzjb plugins) and its configuration section"));
+  }
+  r.attachments = std::move(fields.value);
+  return r;
+}
+
+void PermissionStep::ensure() {
+  if (cx_.stopped()) return;
+  cx_.emit(EngineEvent::Kind::Step, "", "checking permissions");
+  for (TargetWork& t : cx_.targets) {
+    if (cx_.stopped()) return;
+    if (t.failed || t.eligible.empty()) continue;
+    if (!cx_.refreshNotYet(t)) return;
+    if (t.notYet.empty()) continue;  // nothing to declare: no permission needed
+    if (t.type == nullptr) {
+      cx_.failTarget(t, "认定类型 '" + t.target->type + "' 未加载", "检查插件目录（zzjb plugins）",
+                     std::nullopt);
+      continue;
+    }
+    if (!granted_) {
+      auto p = cx_.platform->permissions();
+      if (!p) {
+        cx_.platformFailed(p.error(), nullptr, true);
+        return;
+      }
+      granted_ = std::move(*p);
+    }
+    bool has = std::any_of(granted_->begin(), granted_->end(),
+                           [&](const GrantedPermission& g) { return g.scope.sameAs(t.scope); });
+    auto app = cx_.store.application(cx_.school.id, t.key);
+    if (!app) {
+      cx_.storeFailed(app.error());
+      return;
+    }
+    if (has) {
+      t.permitted = true;
+      Application a{cx_.school.id, t.key, {}, ApplicationStatus::Granted, {}, {}};
+      if (app->has_value() && !(*app)->applicationId.empty()) {
+        a.applicationId = (*app)->applicationId;
+        a.status = ApplicationStatus::Approved;
+      }
+      if (!app->has_value() || (*app)->status != a.status) {
+        if (auto r = cx_.store.putApplication(a); !r) {
+          cx_.storeFailed(r.error());
+          return;
+        }
+      }
+      continue;
+    }
+    if (!t.type->appliedOnline()) {
+      if (!app->has_value() || (*app)->status != ApplicationStatus::NotGranted) {
+        Application a{cx_.school.id, t.key, {}, ApplicationStatus::NotGranted, {}, {}};
+        if (auto r = cx_.store.putApplication(a); !r) {
+          cx_.storeFailed(r.error());
+          return;
+        }
+      }
+      std::string ask = t.type->info.permissionRequest.empty()
+                            ? "请市职鉴中心开通该职业（工种）等级的团体申报权限"
+                            : t.type->info.permissionRequest;
+      cx_.setPhase(t, TargetPhase::PermissionNotGranted, ask,
+                   "权限由市职鉴中心开通（电话 62748577-4112）；开通后下一轮自动申报");
+      continue;
+    }
+    if (app->has_value()) {
+      follow(t, **app, true);
+      continue;
+    }
+    applyFor(t);
+  }
+}
+
+void PermissionStep::applyFor(TargetWork& t) {
+  auto req = request(t);
+  if (!req) {
+    cx_.failTarget(t, "认定类型插件无法给出权限申请的附加字段", req.error().hint, req.error());
+    return;
+  }
+  std::string key = cx_.keyFor("application", t.key, applicationContent(*req));
+  Intent intent{key, cx_.school.id, "application", t.key, "permission application: " + t.out.label};
+  auto st = cx_.store.beginIntent(intent);
+  if (!st) {
+    cx_.storeFailed(st.error());
+    return;
+  }
+  if (!st->created && st->status == IntentStatus::Answered && st->response.application) {
+    Application app{cx_.school.id,       t.key, st->response.id, *st->response.application,
+                    st->response.reason, {}};
+    if (auto r = cx_.store.putApplication(app); !r) {
+      cx_.storeFailed(r.error());
+      return;
+    }
+    follow(t, app, true);
+    return;
+  }
+  send(t, *req, key);
+  if (cx_.stopped() || t.failed) return;
+  auto app = cx_.store.application(cx_.school.id, t.key);
+  if (!app) {
+    cx_.storeFailed(app.error());
+    return;
+  }
+  if (app->has_value()) follow(t, **app, false);
+}
+
+void PermissionStep::send(TargetWork& t, const ApplicationRequest& req, const std::string& key) {
+  cx_.checkpoint("intent-committed:application");
+  ++cx_.out.creatingRequests;
+  auto r = cx_.platform->applyForPermission(req, key);
+  if (!r) {
+    cx_.platformFailed(r.error(), &t, false);
+    return;
+  }
+  cx_.checkpoint("response-received:application");
+  cx_.emit(EngineEvent::Kind::RequestSent, t.key, std::string(kApplicationEndpoint));
+  Application app{cx_.school.id, t.key, r->applicationId, r->status, r->reason, {}};
+  if (auto f = cx_.store.putApplication(app); !f) {
+    cx_.storeFailed(f.error());
+    return;
+  }
+  if (auto f = cx_.store.recordResponse(key, applicationResponse(*r)); !f) {
+    cx_.storeFailed(f.error());
+    return;
+  }
+  cx_.progressed = true;
+}
+
+void PermissionStep::follow(TargetWork& t, Application app, bool pollNow) {
+  if (isGranted(app.status)) {
+    t.permitted = true;
+    return;
+  }
+  if (app.status == ApplicationStatus::Rejected) {
+    explainRejection(t, app.reason);
+    return;
+  }
+  if (app.applicationId.empty() || cx_.opt.pollAttempts <= 0) {
+    cx_.setPhase(t, TargetPhase::PermissionUnderReview, underReviewText(app), kUnderReviewHint);
+    return;
+  }
+  if (pollNow && !pollOnce(t, app)) return;
+  polling_.openApplication(t, app, pollNow ? 1 : 0);
+}
+
+bool PermissionStep::pollOnce(TargetWork& t, Application& app) {
+  auto r = cx_.platform->application(app.applicationId);
+  if (!r) {
+    cx_.platformFailed(r.error(), &t, false);
+    return false;
+  }
+  if (r->status != app.status || r->reason != app.reason) {
+    app.status = r->status;
+    app.reason = r->reason;
+    if (auto f = cx_.store.putApplication(app); !f) {
+      cx_.storeFailed(f.error());
+      return false;
+    }
+    cx_.progressed = true;
+  }
+  if (isGranted(app.status)) {
+    t.permitted = true;
+    return false;
+  }
+  if (app.status == ApplicationStatus::Rejected) {
+    explainRejection(t, app.reason);
+    return false;
+  }
+  return true;
+}
+
+void PermissionStep::explainRejection(TargetWork& t, const std::string& reason) {
+  plugin::Explanation e;
+  if (t.type != nullptr && t.type->impl != nullptr) {
+    auto r =
+        t.type->impl->explainReview(applicationStatusName(ApplicationStatus::Rejected), reason);
+    if (r.ok()) e = std::move(r.value);
+  }
+  if (e.sentence.empty()) e.sentence = "团体申报权限申请未通过：" + reason;
+  if (e.hint.empty()) e.hint = "按审核意见修改后，在平台上重新提交申请";
+  cx_.setPhase(t, TargetPhase::PermissionRejected, e.sentence, e.hint);
+}
+
+}  // namespace zzjb::engine_detail
