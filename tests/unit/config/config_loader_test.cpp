@@ -275,7 +275,7 @@ TEST(ConfigLoader, ThePaceOfAPassIsReadFromPlatformWithItsDefaults) {
   EXPECT_EQ(defaults.config->platform.maxConcurrentSchools, 8);
   EXPECT_EQ(defaults.config->platform.maxRequestsPerSecond, 0);
   EXPECT_EQ(defaults.config->platform.maxBatchRows, 5000);
-  EXPECT_EQ(defaults.config->platform.pollIntervalMs, 1000);
+  EXPECT_EQ(defaults.config->platform.pollIntervalMs, 250);
   auto c = parseConfig(R"({"platform": {"maxConcurrentSchools": 3, "maxRequestsPerSecond": 2.5,
                            "maxBatchRows": 20, "pollIntervalMs": 0}, "schools": []})",
                        ".", "z");
@@ -301,7 +301,7 @@ TEST(ConfigHostile, ThePaceOfAPassIsRangeCheckedAndKeepsItsDefaults) {
     ASSERT_TRUE(c.config);
     EXPECT_EQ(c.config->platform.maxConcurrentSchools, 8);
     EXPECT_EQ(c.config->platform.maxBatchRows, 5000);
-    EXPECT_EQ(c.config->platform.pollIntervalMs, 1000);
+    EXPECT_EQ(c.config->platform.pollIntervalMs, 250);
     EXPECT_EQ(c.config->platform.maxRequestsPerSecond, 0);
   }
   auto wrong = parseConfig(R"({"platform": {"maxRequestsPerSecond": "10"}, "schools": []})", ".", "z");

@@ -81,9 +81,9 @@ struct PlatformConfig {
   // Rows per declaration file (the platform takes at most 5,000); smaller for rehearsals and
   // tests. 1–5000.
   int maxBatchRows = 5000;
-  // The first wait between two polls of the same application or batch (EngineOptions::
-  // pollIntervalMs), in milliseconds; ≥ 0.
-  int pollIntervalMs = 1000;
+  // The first wait before polling an application or a batch (EngineOptions::pollIntervalMs), in
+  // milliseconds; later waits double up to 4 s, within 15 s per school and pass; ≥ 0.
+  int pollIntervalMs = 250;
 };
 
 // One (occupation, level, organisation) a major's students are declared for.
