@@ -21,7 +21,7 @@
 # own state store) run as K `zzjb run` processes at once: K schools in parallel against one mock
 # with the code of today, as platform.maxConcurrentSchools = K would. Wall time is the slowest
 # client's, CPU the sum, peak RSS the largest.
-# --poll-interval-ms sets zzjb's test knob ZZJB_POLL_INTERVAL_MS (default: zzjb's own interval):
+# --poll-interval-ms sets platform.pollIntervalMs in each configuration (default: zzjb's own):
 # with 0 the first pass is bounded by CPU instead of sleeps, which loads the mock as many
 # concurrent schools would.
 # Needs g++ and libssl-dev (what builds zzjb) and curl (scripts/deps.sh demo). Files go to DIR
@@ -56,7 +56,7 @@ done
 [ -z "$delay" ] || [[ $delay =~ ^[0-9]+$ ]] || usage
 [[ $maxSchools =~ ^[0-9]+$ ]] || usage
 [ "$maxSchools" != 0 ] || maxSchools=
-[ -z "$pollMs" ] || { [[ $pollMs =~ ^[0-9]+$ ]] && export ZZJB_POLL_INTERVAL_MS=$pollMs; } || usage
+[ -z "$pollMs" ] || [[ $pollMs =~ ^[0-9]+$ ]] || usage
 [ "$onlyDelay" = 0 ] || [ -n "$delay" ] || usage
 for tool in g++ curl; do
   command -v "$tool" >/dev/null || { echo "$0: $tool is needed (scripts/deps.sh demo)" >&2; exit 69; }
@@ -117,8 +117,9 @@ admin() { curl -sS --fail-with-body --cacert "$run/tls/cert.pem" -H 'Content-Typ
 year=$(sed -n 's/.*,\([0-9]\{4\}\)\r$/\1/p' "$dir/rosters/city-0000.csv" | sort | head -1)
 writeConfig() {  # writeConfig CLIENT: the schools i with i mod $clients = CLIENT
   local client=$1 i=0 sep='' id credit operator
-  printf '{\n  "platform": {"baseUrl": "%s", "caBundle": "%s", "timeoutSeconds": 30%s},\n' \
-    "$base" "$run/tls/cert.pem" "${maxSchools:+, \"maxConcurrentSchools\": $maxSchools}"
+  printf '{\n  "platform": {"baseUrl": "%s", "caBundle": "%s", "timeoutSeconds": 30%s%s},\n' \
+    "$base" "$run/tls/cert.pem" "${maxSchools:+, \"maxConcurrentSchools\": $maxSchools}" \
+    "${pollMs:+, \"pollIntervalMs\": $pollMs}"
   printf '  "state": {"path": "%s/state/zzjb-%d.sqlite"},\n' "$run" "$client"
   printf '  "catalog": "%s/catalog.json",\n  "trustedCAs": ["%s/keys/ca.pem"],\n  "schools": [' \
     "$dir" "$dir"
@@ -229,7 +230,7 @@ scenario() {  # scenario NAME DELAY_MS
   fi
 }
 
-echo "zzjb $zzjb; zzjb-mock $mock at $base; load: $(uptime | sed 's/.*load average: //')${pollMs:+; ZZJB_POLL_INTERVAL_MS=$pollMs}; $clients client(s)${maxSchools:+; maxConcurrentSchools $maxSchools}"
+echo "zzjb $zzjb; zzjb-mock $mock at $base; load: $(uptime | sed 's/.*load average: //')${pollMs:+; pollIntervalMs $pollMs}; $clients client(s)${maxSchools:+; maxConcurrentSchools $maxSchools}"
 [ "$onlyDelay" = 1 ] || scenario default 0
 [ -z "$delay" ] || scenario "delay${delay}ms" "$delay"
 echo
