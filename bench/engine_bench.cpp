@@ -253,7 +253,7 @@ std::string firstError(const SchoolResult& eval) {
   return {};
 }
 
-SchoolOutcome runPass(const Fixture& fx, StateStore& store, AcceptingPlatform& platform,
+SchoolOutcome schoolPass(const Fixture& fx, StateStore& store, AcceptingPlatform& platform,
                       ServiceTimes* times = nullptr) {
   EngineServices svc;
   svc.store = &store;
@@ -318,7 +318,7 @@ void BM_EnginePass(benchmark::State& state) {
     AcceptingPlatform platform;
     state.ResumeTiming();
 
-    SchoolOutcome o = runPass(fx, *store, platform);
+    SchoolOutcome o = schoolPass(fx, *store, platform);
 
     state.PauseTiming();
     if (o.kind != SchoolOutcomeKind::Progressed || acceptedOf(o) != fx.eligible) {
@@ -366,7 +366,7 @@ void BM_EnginePassBreakdown(benchmark::State& state) {
     state.ResumeTiming();
 
     auto t0 = std::chrono::steady_clock::now();
-    SchoolOutcome o = runPass(fx, timing, platform, &times);
+    SchoolOutcome o = schoolPass(fx, timing, platform, &times);
     wallMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
     state.PauseTiming();
@@ -413,14 +413,14 @@ void BM_EngineUpToDatePass(benchmark::State& state) {
   auto store = openStore(dir, state);
   if (!store) return;
   AcceptingPlatform platform;
-  SchoolOutcome first = runPass(fx, *store, platform);
+  SchoolOutcome first = schoolPass(fx, *store, platform);
   if (first.kind != SchoolOutcomeKind::Progressed || acceptedOf(first) != fx.eligible) {
     state.SkipWithError(("first pass: " + first.summary()).c_str());
     return;
   }
   const int callsAfterFirst = platform.calls;
   for (auto _ : state) {
-    SchoolOutcome o = runPass(fx, *store, platform);
+    SchoolOutcome o = schoolPass(fx, *store, platform);
     if (o.kind != SchoolOutcomeKind::UpToDate) {
       state.SkipWithError(("second pass: " + o.summary()).c_str());
       return;
@@ -447,7 +447,7 @@ void BM_EngineUpToDatePassBreakdown(benchmark::State& state) {
   auto store = openStore(dir, state);
   if (!store) return;
   AcceptingPlatform platform;
-  if (SchoolOutcome first = runPass(fx, *store, platform);
+  if (SchoolOutcome first = schoolPass(fx, *store, platform);
       first.kind != SchoolOutcomeKind::Progressed || acceptedOf(first) != fx.eligible) {
     state.SkipWithError(("first pass: " + first.summary()).c_str());
     return;
@@ -457,7 +457,7 @@ void BM_EngineUpToDatePassBreakdown(benchmark::State& state) {
   double wallMs = 0;
   for (auto _ : state) {
     auto t0 = std::chrono::steady_clock::now();
-    SchoolOutcome o = runPass(fx, timing, platform, &times);
+    SchoolOutcome o = schoolPass(fx, timing, platform, &times);
     wallMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (o.kind != SchoolOutcomeKind::UpToDate) {
       state.SkipWithError(("second pass: " + o.summary()).c_str());
