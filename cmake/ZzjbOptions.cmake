@@ -31,7 +31,23 @@ option(ZZJB_CCACHE "Compile through ccache when it is installed" ON)
 if(ZZJB_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   find_program(ZZJB_CCACHE_PROGRAM ccache)
   if(ZZJB_CCACHE_PROGRAM)
+    # pch_defines,time_macros: what ccache needs to cache sources compiled with a precompiled
+    # header (cmake/ZzjbPch.cmake; g++ also gets -fpch-preprocess there).
     set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}
-        CCACHE_NOHASHDIR=true CCACHE_SLOPPINESS=time_macros ${ZZJB_CCACHE_PROGRAM})
+        CCACHE_NOHASHDIR=true CCACHE_SLOPPINESS=pch_defines,time_macros ${ZZJB_CCACHE_PROGRAM})
+  endif()
+endif()
+
+# Link with a faster linker than GNU ld when the compiler takes it (scripts/deps.sh installs
+# lld): about thirty test programs link the static libraries with their debug information, and
+# GNU ld spends seconds on each. ZZJB_LINKER= (empty) keeps the compiler's default.
+set(ZZJB_LINKER "lld" CACHE STRING "Linker passed as -fuse-ld= (lld, mold, gold; empty: default)")
+if(ZZJB_LINKER)
+  include(CheckLinkerFlag)
+  check_linker_flag(CXX -fuse-ld=${ZZJB_LINKER} ZZJB_HAVE_LINKER_${ZZJB_LINKER})
+  if(ZZJB_HAVE_LINKER_${ZZJB_LINKER})
+    add_link_options(-fuse-ld=${ZZJB_LINKER})
+  else()
+    message(STATUS "-fuse-ld=${ZZJB_LINKER} does not link here: the compiler's default linker")
   endif()
 endif()
