@@ -18,6 +18,18 @@ if(ZZJB_SANITIZE)
   target_link_options(zzjb_sanitizers INTERFACE -fsanitize=${_zzjb_san})
 endif()
 
+# Debug information in Debug builds: "full" (-g, the default: variables and types for a
+# debugger) or "lines" (-g1: line tables only, enough for backtraces, gdb's stepping by line and
+# sanitizer reports). scripts/test.sh under CI takes "lines": a fifth less compile time for every
+# source, and smaller objects to link.
+set(ZZJB_DEBUG_INFO "full" CACHE STRING "Debug information in Debug builds: full (-g) or lines (-g1)")
+set_property(CACHE ZZJB_DEBUG_INFO PROPERTY STRINGS full lines)
+if(ZZJB_DEBUG_INFO STREQUAL "lines")
+  string(REGEX REPLACE "(^| )-g( |$)" "\\1-g1\\2" CMAKE_CXX_FLAGS_DEBUG "${CMAKE_CXX_FLAGS_DEBUG}")
+elseif(NOT ZZJB_DEBUG_INFO STREQUAL "full")
+  message(FATAL_ERROR "ZZJB_DEBUG_INFO is full or lines, not '${ZZJB_DEBUG_INFO}'")
+endif()
+
 # zzjb_component(name): what every zzjb library target gets.
 function(zzjb_defaults target)
   target_link_libraries(${target} PRIVATE zzjb::warnings zzjb::sanitizers)
@@ -31,7 +43,35 @@ option(ZZJB_CCACHE "Compile through ccache when it is installed" ON)
 if(ZZJB_CCACHE AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
   find_program(ZZJB_CCACHE_PROGRAM ccache)
   if(ZZJB_CCACHE_PROGRAM)
+    # pch_defines,time_macros: what ccache needs to cache sources compiled with a precompiled
+    # header (cmake/ZzjbPch.cmake; g++ also gets -fpch-preprocess there).
     set(CMAKE_CXX_COMPILER_LAUNCHER ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}
-        CCACHE_NOHASHDIR=true CCACHE_SLOPPINESS=time_macros ${ZZJB_CCACHE_PROGRAM})
+        CCACHE_NOHASHDIR=true CCACHE_SLOPPINESS=pch_defines,time_macros ${ZZJB_CCACHE_PROGRAM})
   endif()
 endif()
+
+# Link with a faster linker than GNU ld when the compiler takes it (scripts/deps.sh installs
+# lld): about thirty test programs link the static libraries with their debug information, and
+# GNU ld spends seconds on each. ZZJB_LINKER= (empty) keeps the compiler's default.
+set(ZZJB_LINKER "lld" CACHE STRING "Linker passed as -fuse-ld= (lld, mold, gold; empty: default)")
+if(ZZJB_LINKER)
+  include(CheckLinkerFlag)
+  check_linker_flag(CXX -fuse-ld=${ZZJB_LINKER} ZZJB_HAVE_LINKER_${ZZJB_LINKER})
+  if(ZZJB_HAVE_LINKER_${ZZJB_LINKER})
+    add_link_options(-fuse-ld=${ZZJB_LINKER})
+  else()
+    message(STATUS "-fuse-ld=${ZZJB_LINKER} does not link here: the compiler's default linker")
+  endif()
+endif()
+
+# zzjb_unity(target): the target's sources compiled as unity builds (a few sources per
+# translation unit), so that the headers and the nlohmann/json and gtest templates they
+# instantiate are compiled once per batch, not once per source. Only for targets whose sources
+# share no file-local names (an anonymous-namespace helper defined in two sources breaks it: take
+# the target out, or rename the helper). -DZZJB_UNITY=OFF builds every source on its own.
+option(ZZJB_UNITY "Unity builds for the targets marked with zzjb_unity()" ON)
+function(zzjb_unity target)
+  if(ZZJB_UNITY)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
+endfunction()

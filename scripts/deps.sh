@@ -4,8 +4,9 @@
 set -euo pipefail
 
 what=${1:-test}
-build_pkgs=(cmake g++ make pkg-config openssl libssl-dev libcurl4-openssl-dev libboost-dev
-  libboost-filesystem-dev libpugixml-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
+# The presets build with Ninja and link with lld (CMakePresets.json, cmake/ZzjbOptions.cmake).
+build_pkgs=(cmake g++ make ninja-build lld pkg-config openssl libssl-dev libcurl4-openssl-dev
+  libboost-dev libboost-filesystem-dev libpugixml-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
   zipcmp zipmerge ziptool libp11-kit-dev ccache)
 # Tests render the forms with headless Chromium (a CJK font so Chinese is not drawn as boxes),
 # read PDFs back with poppler, and read the rendered page with tesseract's Chinese model.

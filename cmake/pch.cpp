@@ -1,0 +1,1 @@
+// Compiled only to make the precompiled header of its target (cmake/ZzjbPch.cmake).
