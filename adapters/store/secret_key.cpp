@@ -200,19 +200,27 @@ Result<std::string> loadOrCreateSecretKey(const std::filesystem::path& keyPath) 
   return readExisting(keyPath);
 }
 
+namespace {
+
+std::string lowerHex(const unsigned char* bytes, unsigned int len) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * len);
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 0x0f];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string hmacHex(std::string_view key, std::string_view message) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(), &len);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 0x0f];
-  }
-  return out;
+  return lowerHex(mac.data(), len);
 }
 
 struct KeyedHasher::State {
@@ -272,14 +280,7 @@ std::string KeyedHasher::hex(std::string_view message) const {
       EVP_DigestUpdate(ctx.p, innerHash.data(), innerLen) == 1 &&
       EVP_DigestFinal_ex(ctx.p, mac.data(), &len) == 1;
   if (!done) throw std::runtime_error("SHA-256 failed");  // no digest: nothing sensible to do
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[mac[i] >> 4];
-    out += kHex[mac[i] & 0x0f];
-  }
-  return out;
+  return lowerHex(mac.data(), len);
 }
 
 }  // namespace zzjb::store::detail
