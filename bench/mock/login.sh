@@ -1,5 +1,5 @@
 #!/bin/sh
-# Logs in to zzjb-mock as in PLATFORM-CONTRACT.md ("Login with the CA key"): challenge, sign the
+# Logs in to zzjb-mock as in docs/platform-api.md ("Login (法人一证通登录)"): challenge, sign the
 # raw nonce bytes with the school's key (ECDSA-SHA256), login; prints the session token.
 # usage: login.sh BASE_URL SERVER_CA_PEM IDENTITY_DIR   (IDENTITY_DIR from make_identity.sh)
 set -eu
