@@ -8,6 +8,10 @@
 //
 // Lifetime: nothing a plugin returns refers back into the plugin (plain values only), and the
 // host keeps the library loaded as long as the object lives.
+//
+// Threads: zzjb works on several schools at once (platform.maxConcurrentSchools), so every entry
+// point but init() may be called from several threads at the same time on the same object. Keep
+// no mutable state, or guard it with a lock (docs/plugins.md, "Inside zzjb").
 #pragma once
 
 #include <boost/config.hpp>
