@@ -90,10 +90,6 @@ std::string defaultCodeFor(int status) {
   }
 }
 
-Finding clientFinding(std::string message, std::string hint = {}) {
-  return configFinding("PLATFORM_CLIENT", std::move(message), std::move(hint));
-}
-
 class CurlPlatformClient final : public PlatformClient {
  public:
   CurlPlatformClient(ClientOptions options, std::unique_ptr<CurlTransport> transport,
@@ -596,7 +592,7 @@ class CurlPlatformClient final : public PlatformClient {
       if (at.failure.requestId.empty()) at.failure.requestId = error->requestId;
     }
     const int s = at.status;
-    const bool readable = parsed && (success || error);
+    const bool readable = error.has_value();  // a success with a readable body returned above
     at.outcome = readable ? AttemptOutcome::Answer : AttemptOutcome::Unreadable;
     if (RetryPolicy::platformBusy(s)) {
       if (at.failure.code.empty()) at.failure.code = defaultCodeFor(s);

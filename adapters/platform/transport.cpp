@@ -24,10 +24,6 @@ using namespace std::string_literals;
 std::once_flag curlGlobalOnce;
 CURLcode curlGlobalResult = CURLE_OK;
 
-Finding clientFinding(std::string message, std::string hint = {}) {
-  return configFinding("PLATFORM_CLIENT", std::move(message), std::move(hint));
-}
-
 bool isTlsVerification(CURLcode rc) {
   switch (rc) {
     case CURLE_PEER_FAILED_VERIFICATION:
@@ -324,6 +320,10 @@ std::optional<int> parseRetryAfter(const std::string& value) {
   if (when < 0) return std::nullopt;
   const std::time_t now = std::time(nullptr);
   return when <= now ? 0 : static_cast<int>(std::min<std::time_t>(when - now, 1'000'000'000));
+}
+
+Finding clientFinding(std::string message, std::string hint) {
+  return configFinding("PLATFORM_CLIENT", std::move(message), std::move(hint));
 }
 
 }  // namespace zzjb::platform

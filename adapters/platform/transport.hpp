@@ -48,6 +48,9 @@ struct HttpExchange {
   bool newConnection = false;  // a connection was opened for it
 };
 
+// A finding about the client's own settings: code PLATFORM_CLIENT, kind Config.
+[[nodiscard]] Finding clientFinding(std::string message, std::string hint = {});
+
 class CurlTransport {
  public:
   // Reads the CA bundle, checks the pinned key's form and the timeouts, and configures a handle.
