@@ -6,13 +6,13 @@
 #include <thread>
 
 namespace zzjb {
-namespace {
-
 std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
 }
+
+namespace {
 
 CivilTime civil(UnixMs t) {
   constexpr std::int64_t kDayMs = 86'400'000;

@@ -45,11 +45,10 @@ bool PassContext::refreshRecords(TargetWork& t) {
   return true;
 }
 
-bool PassContext::ensureStudentKeys(TargetWork& t) {
-  if (t.studentKeys.size() == t.eligible.size()) return true;
+void PassContext::ensureStudentKeys(TargetWork& t) {
+  if (t.studentKeys.size() == t.eligible.size()) return;
   t.studentKeys.clear();
   for (const StudentRef& s : t.eligible) t.studentKeys.push_back(store.studentKey(s.id));
-  return true;
 }
 
 bool PassContext::allFinal(TargetWork& t) {

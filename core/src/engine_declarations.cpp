@@ -46,7 +46,8 @@ void DeclarationStep::resolve(const IntentState& in) {
                   "forgotten");
     return;
   }
-  if (!cx_.refreshRecords(*t) || !cx_.ensureStudentKeys(*t)) return;
+  if (!cx_.refreshRecords(*t)) return;
+  cx_.ensureStudentKeys(*t);
   std::size_t expected = 0;
   for (const auto& [k, rec] : t->records) {
     if (rec.intentKey == in.intent.key) ++expected;

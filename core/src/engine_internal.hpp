@@ -122,7 +122,7 @@ struct PassContext {
 
   // Store views of a target (engine_context.cpp); false after a store error (stopped).
   bool refreshRecords(TargetWork& t);
-  bool ensureStudentKeys(TargetWork& t);
+  void ensureStudentKeys(TargetWork& t);
   // Every eligible student has a final record and none is a corrected rejected row to declare
   // again (asks the store, about those rows only, when a record is REJECTED for a correctable
   // reason).

@@ -185,12 +185,6 @@ std::optional<std::string_view> macro(std::string_view word) {
 
 bool isSpace(char c) { return c == ' ' || c == '\t'; }
 
-std::int64_t floorDiv(std::int64_t a, std::int64_t b) {
-  std::int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
 }  // namespace
 
 Result<CronSchedule> parseCron(std::string_view expression) {

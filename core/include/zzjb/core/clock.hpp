@@ -31,6 +31,9 @@ struct CivilTime {
   int millisecond = 0;
 };
 
+// a / b rounded towards minus infinity (b > 0): the day or minute a moment before 1970 falls in.
+[[nodiscard]] std::int64_t floorDiv(std::int64_t a, std::int64_t b);
+
 // The civil time in Asia/Shanghai of a moment: the one place that adds the offset.
 [[nodiscard]] CivilTime shanghaiTime(UnixMs t);
 // The civil time in UTC of a moment.
