@@ -145,8 +145,9 @@ std::string normalizeId(std::string_view id) {
 class SqliteStateStore final : public StateStore {
  public:
   explicit SqliteStateStore(std::string secretKey)
-      : secretKey_(std::move(secretKey)), hasher_(secretKey_) {}
-  ~SqliteStateStore() override { std::fill(secretKey_.begin(), secretKey_.end(), '\0'); }
+      : hasher_(secretKey) {
+    std::fill(secretKey.begin(), secretKey.end(), '\0');  // the hasher keeps only its pads
+  }
   SqliteStateStore(const SqliteStateStore&) = delete;
   SqliteStateStore& operator=(const SqliteStateStore&) = delete;
 
@@ -755,7 +756,6 @@ class SqliteStateStore final : public StateStore {
   }
 
   Db db_;
-  std::string secretKey_;
   detail::KeyedHasher hasher_;
 };
 
