@@ -904,7 +904,7 @@ TEST_F(Engine, UnavailableMidPassFailsTheSchoolAndTheNextPassCompletesWithoutDup
   EXPECT_EQ(o.failure->kind, PlatformFailureKind::Unavailable);
   EXPECT_EQ(platform.submissions.size(), 1U);
   // Batches are polled once everything that can go has gone: the one accepted is still open.
-  EXPECT_EQ(recordsWith(DeclarationResult::Sent), 4U) << "what was recorded stays recorded";
+  EXPECT_EQ(recordsWith(DeclarationResult::Sent), 4U) << "the accepted batch's rows, still open";
   EXPECT_EQ(store->openBatches("s1")->size(), 1U);
   EXPECT_EQ(recordsWith(DeclarationResult::Pending), 4U) << "the unanswered batch's rows";
   auto last = store->lastPass("s1");
