@@ -15,12 +15,12 @@
 # received (its journal) and of those the submissions (POST/PUT), the mock's own CPU over the
 # pass (/proc/PID/stat), and the accepted declarations on the platform after it.
 # --max-concurrent-schools K (default 8; 0 leaves it out) is written as
-# platform.maxConcurrentSchools into each configuration: zzjb run takes K schools at once where it
-# knows the key (issue 12); where it does not, the loader warns CONFIG_UNKNOWN_KEY and ignores it.
+# platform.maxConcurrentSchools into each configuration: zzjb run takes K schools at once (before
+# issue 12 the loader warned CONFIG_UNKNOWN_KEY and ignored it).
 # --clients K splits the schools over K configurations (school i in client i mod K, each with its
-# own state store) run as K `zzjb run` processes at once: K schools in parallel against one mock
-# with the code of today, as platform.maxConcurrentSchools = K would. Wall time is the slowest
-# client's, CPU the sum, peak RSS the largest.
+# own state store) run as K `zzjb run` processes at once: how parallel schools were measured
+# before zzjb had them; leave it at 1 now. Wall time is the slowest client's, CPU the sum, peak
+# RSS the largest.
 # --poll-interval-ms sets platform.pollIntervalMs in each configuration (default: zzjb's own):
 # with 0 the first pass is bounded by CPU instead of sleeps, which loads the mock as many
 # concurrent schools would.
@@ -33,7 +33,7 @@ root=$(cd "$here/../.." && pwd)
 
 n=10 m=500 delay='' onlyDelay=0 zzjb='' mock='' dir='' passes=3 keepGoing=0 pollMs='' clients=1
 maxSchools=8
-usage() { sed -n '5,7p' "$0" | sed 's/^#  */usage: /' >&2; exit 64; }
+usage() { sed -n -e '5s/^# */usage: /p' -e '6,7s/^#/ /p' "$0" >&2; exit 64; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) n=$2; shift 2 ;;
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
     --poll-interval-ms) pollMs=$2; shift 2 ;;
     --clients) clients=$2; shift 2 ;;
     --keep-going) keepGoing=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) usage ;;
   esac
 done
