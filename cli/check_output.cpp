@@ -138,6 +138,12 @@ nlohmann::json findingJson(const Finding& f) {
                       {"code", f.code},
                       {"message", f.message},
                       {"hint", f.hint}};
+  // The message's parameters by name, so that a script can use them without parsing the text.
+  if (!f.args.empty()) {
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto& a : f.args) params[a.name] = a.value;
+    j["params"] = std::move(params);
+  }
   if (!f.where.file.empty()) j["file"] = f.where.file;
   if (f.where.line > 0) j["line"] = f.where.line;
   if (!f.where.cell.empty()) j["cell"] = f.where.cell;

@@ -5,9 +5,11 @@ set -euo pipefail
 
 what=${1:-test}
 # The presets build with Ninja and link with lld (CMakePresets.json, cmake/ZzjbOptions.cmake).
+# gettext's msgfmt checks and compiles the message catalog, Boost.Locale reads it (docs/messages.md).
 build_pkgs=(cmake g++ make ninja-build lld pkg-config openssl libssl-dev libcurl4-openssl-dev
   libboost-dev libboost-filesystem-dev libpugixml-dev nlohmann-json3-dev libsqlite3-dev libzip-dev
-  zipcmp zipmerge ziptool libp11-kit-dev ccache)
+  zipcmp zipmerge ziptool libp11-kit-dev ccache
+  gettext libboost-locale-dev)
 # Tests render the forms with headless Chromium (a CJK font so Chinese is not drawn as boxes),
 # read PDFs back with poppler, and read the rendered page with tesseract's Chinese model.
 # Identity tests drive a SoftHSM2 token provisioned with pkcs11-tool (opensc); the mock's

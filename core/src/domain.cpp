@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb {
 
 const char* schoolLevelName(SchoolLevel l) { return l == SchoolLevel::Secondary ? "中职" : "高职"; }
@@ -76,14 +78,23 @@ const char* evaluationStatusConfigName(EvaluationStatus s) {
   return "?";
 }
 
-const char* evaluationStatusName(EvaluationStatus s) {
+namespace {
+// The catalog code of each state (written out, so that the catalog test sees every one used).
+const char* evaluationCode(EvaluationStatus s) {
   switch (s) {
-    case EvaluationStatus::NotApplied: return "未申请";
-    case EvaluationStatus::Submitted: return "已提交";
-    case EvaluationStatus::Approved: return "已通过";
-    case EvaluationStatus::Rejected: return "未通过";
+    case EvaluationStatus::NotApplied: return "state.evaluation.NOT_APPLIED";
+    case EvaluationStatus::Submitted: return "state.evaluation.SUBMITTED";
+    case EvaluationStatus::Approved: return "state.evaluation.APPROVED";
+    case EvaluationStatus::Rejected: return "state.evaluation.REJECTED";
   }
-  return "?";
+  return "state.evaluation.NOT_APPLIED";
+}
+}  // namespace
+
+std::string evaluationStatusName(EvaluationStatus s) { return msg::text(evaluationCode(s)); }
+
+std::string evaluationAdvice(EvaluationStatus s) {
+  return msg::text(std::string(evaluationCode(s)) + ".advice");
 }
 
 std::optional<EvaluationStatus> parseEvaluationStatus(std::string_view s) {

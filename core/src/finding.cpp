@@ -13,6 +13,26 @@ std::string Location::str() const {
   return s;
 }
 
+Finding makeFinding(Severity severity, FindingKind kind, std::string code, Location where,
+                    msg::Args args, std::string_view textCode) {
+  Finding f;
+  f.severity = severity;
+  f.kind = kind;
+  const std::string key(textCode.empty() ? std::string_view(code) : textCode);
+  f.message = msg::text(key, args);
+  const std::string hintKey = key + ".hint";
+  if (msg::has(hintKey)) f.hint = msg::text(hintKey, args);
+  f.code = std::move(code);
+  f.where = std::move(where);
+  f.args = std::move(args);
+  return f;
+}
+
+Finding configError(std::string code, msg::Args args, std::string_view textCode) {
+  return makeFinding(Severity::Error, FindingKind::Config, std::move(code), {}, std::move(args),
+                     textCode);
+}
+
 const char* severityName(Severity s) {
   switch (s) {
     case Severity::Info: return "info";

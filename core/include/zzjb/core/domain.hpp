@@ -58,7 +58,10 @@ struct EvaluationOrg {
 // The outcome of the school's 专业评估申请 for one target, entered by IT staff.
 enum class EvaluationStatus { NotApplied, Submitted, Approved, Rejected };
 [[nodiscard]] const char* evaluationStatusConfigName(EvaluationStatus s);
-[[nodiscard]] const char* evaluationStatusName(EvaluationStatus s);  // 未申请 / 已提交 / 已通过 / 未通过
+// The 专业评估's state in the clerk's words (未申请 / 已提交（评估中） / 已通过 / 未通过) and what to do
+// about it: the same words wherever it is shown (docs/messages.md, "Terms").
+[[nodiscard]] std::string evaluationStatusName(EvaluationStatus s);
+[[nodiscard]] std::string evaluationAdvice(EvaluationStatus s);
 [[nodiscard]] std::optional<EvaluationStatus> parseEvaluationStatus(std::string_view s);
 
 struct Evaluation {

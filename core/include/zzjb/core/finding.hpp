@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb {
 
 enum class Severity { Info, Warning, Error };
@@ -31,10 +33,18 @@ struct Finding {
   FindingKind kind = FindingKind::Data;
   std::string code;     // stable, UPPER_SNAKE: ID_CHECK_DIGIT, LEVEL_NOT_ALLOWED, ...
   Location where;
-  std::string message;  // lower-case English or Chinese terms; never a full ID number or PIN
-  std::string hint;     // what to do about it
+  std::string message;  // from the catalog, in the process's language; never a full ID number or PIN
+  std::string hint;     // what to do about it (from the catalog; may be empty)
   std::string school;   // school id, when the finding belongs to one
+  msg::Args args;       // the message's parameters, for --json (already masked)
 };
+
+// A finding whose message is the catalog's text for `code` and whose hint is the text of
+// "<code>.hint" when the catalog has one (docs/messages.md). `textCode` names another message
+// when one finding code is worded differently in different cases.
+[[nodiscard]] Finding makeFinding(Severity severity, FindingKind kind, std::string code,
+                                  Location where, msg::Args args = {},
+                                  std::string_view textCode = {});
 
 // An expected failure carried as a value. Exceptions are not used for bad input.
 template <typename T>
@@ -53,6 +63,10 @@ using Result = std::expected<T, Finding>;
   f.hint = std::move(hint);
   return f;
 }
+
+// A configuration or environment error worded by the catalog (makeFinding, FindingKind::Config).
+[[nodiscard]] Finding configError(std::string code, msg::Args args = {},
+                                  std::string_view textCode = {});
 
 // Collects findings while a component goes on working: a bad row never stops the good ones.
 class Findings {
