@@ -259,13 +259,13 @@ const std::pair<const char*, FaultKind> kFaultKinds[] = {
     {"malformed", FaultKind::Malformed},
     {"session-expire", FaultKind::SessionExpire}};
 
+}  // namespace
+
 const char* kindName(FaultKind kind) {
   for (const auto& [name, k] : kFaultKinds)
     if (k == kind) return name;
   return "?";
 }
-
-}  // namespace
 
 json Faults::configure(const json& doc) {
   json errors = json::array();

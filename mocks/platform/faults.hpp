@@ -50,6 +50,9 @@ class PathPattern {
 
 enum class FaultKind { Status, Delay, Reset, Malformed, SessionExpire };
 
+// The kind's name in the fault rules and the journal: "status", "delay", "reset", …
+[[nodiscard]] const char* kindName(FaultKind kind);
+
 struct Fault {
   FaultKind kind = FaultKind::Status;
   int status = 503;

@@ -143,6 +143,7 @@ struct JournalEntry {
   int status = 0;  // 0: the connection was reset without an answer
   std::string idempotencyKey;
   std::string creditCode;
+  std::string fault;  // the kind of fault injected ("delay", "reset", …), "" for none
 };
 
 class Journal {
@@ -177,7 +178,8 @@ class Journal {
                        {"path", it->path},
                        {"status", it->status},
                        {"idempotencyKey", orNull(it->idempotencyKey)},
-                       {"creditCode", orNull(it->creditCode)}});
+                       {"creditCode", orNull(it->creditCode)},
+                       {"fault", orNull(it->fault)}});
     }
     return {{"items", std::move(items)}, {"lastSeq", lastSeq_}};
   }
@@ -333,14 +335,15 @@ struct ServerCore {
       response = callPlatform(request, requestId);
       if (fault && fault->kind == FaultKind::Malformed) corruptBody(response);
     }
-    record(request, path, response.status, response);
+    record(request, path, response.status, response, fault);
     persistIfMutated(response);
     return response;
   }
 
   void record(const Request& request, const std::string& path, int status,
-              const Response& response) {
+              const Response& response, const std::optional<Fault>& fault) {
     JournalEntry entry;
+    if (fault) entry.fault = kindName(fault->kind);
     entry.method = request.method;
     entry.path = path;
     entry.status = status;
@@ -519,14 +522,15 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::optional<Fault> fault = core_.faults.decide(request_.method, path_);
     if (fault && fault->kind == FaultKind::Delay) {
       timer_.expires_after(std::chrono::milliseconds(fault->delayMs));
-      return timer_.async_wait([self = shared_from_this()](beast::error_code) {
+      // The wait is done here; the fault goes on to be journaled.
+      return timer_.async_wait([self = shared_from_this(), delay = *fault](beast::error_code) {
         self->send(
-            self->core_.platformAnswer(self->request_, self->path_, self->requestId_, std::nullopt),
+            self->core_.platformAnswer(self->request_, self->path_, self->requestId_, delay),
             self->version_, self->keepAlive_);
       });
     }
     if (fault && fault->kind == FaultKind::Reset) {
-      core_.record(request_, path_, 0, Response{});
+      core_.record(request_, path_, 0, Response{}, fault);
       finish();
       return resetConnection();
     }
@@ -786,7 +790,7 @@ std::string RawServer::handle(std::string_view bytes, bool loopback) {
     return answer(core.adminAnswer(request, path, requestId), version, keepAlive, requestId);
   std::optional<Fault> fault = core.faults.decide(request.method, path);
   if (fault && fault->kind == FaultKind::Reset) {
-    core.record(request, path, 0, Response{});
+    core.record(request, path, 0, Response{}, fault);
     return {};
   }
   if (fault && fault->kind == FaultKind::Delay) fault.reset();  // answered without the wait
