@@ -1026,15 +1026,28 @@ TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAndOrgCreditCode) {
   a.occupationName = "名称不比较";
   a.level = 4;
   a.org = zzjb::EvaluationOrg{"甲", kOrgCode};
+  // Names are not compared: the platform may spell them differently.
   zzjb::PermissionScope b = a;
   b.occupationName = "另一个名称";
   b.org->name = "乙";
   EXPECT_TRUE(a.sameAs(b));
-  b.level = 3;
-  EXPECT_FALSE(a.sameAs(b));
-  b = a;
-  b.org.reset();
-  EXPECT_FALSE(a.sameAs(b));
+  EXPECT_TRUE(b.sameAs(a));
+  // Each compared field on its own makes another scope (the engine matches granted permissions
+  // with sameAs: a field it ignored would count a permission for the wrong target).
+  const std::vector<std::pair<const char*, std::function<void(zzjb::PermissionScope&)>>> changes = {
+      {"matter", [](zzjb::PermissionScope& s) { s.matter = "职业资格鉴定"; }},
+      {"node", [](zzjb::PermissionScope& s) { s.node = "另一个节点"; }},
+      {"occupationCode", [](zzjb::PermissionScope& s) { s.occupationCode = "4-04-05-02"; }},
+      {"level", [](zzjb::PermissionScope& s) { s.level = 3; }},
+      {"org.creditCode", [](zzjb::PermissionScope& s) { s.org->creditCode = "52310000MJ0000002X"; }},
+      {"org absent", [](zzjb::PermissionScope& s) { s.org.reset(); }},
+  };
+  for (const auto& [field, change] : changes) {
+    zzjb::PermissionScope c = a;
+    change(c);
+    EXPECT_FALSE(a.sameAs(c)) << field << " changed, still the same scope";
+    EXPECT_FALSE(c.sameAs(a)) << field << " changed, still the same scope (reversed)";
+  }
 }
 
 // Issue 12 must-show 3: a 429 with Retry-After on one school's call delays the other workers'
