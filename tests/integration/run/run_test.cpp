@@ -378,7 +378,16 @@ TEST_F(RunTest, SigtermEndsAPassWaitingOutRetryAfterAtOnceAndTheNextPassComplete
   const std::string cmd = shellQuote(ZZJB_BIN) + " run -c " +
                           shellQuote(w.config.string());
   const fs::path log = tmp_.path() / "sigterm.log";
-  auto r = zzjb::test::run(cmd + " 2>" + shellQuote(log.string()) + " >/dev/null & pid=$!; sleep 2; start=$(date +%s%N); kill -TERM $pid; "
+  // SIGTERM goes once the pass is in its Retry-After wait: once the mock's journal holds the
+  // 503 it answered (polled here, up to 60 s, however slow the machine), not after a fixed time.
+  const std::string journalHas503 =
+      "curl -sS --max-time 5 --cacert " + shellQuote(mock_->caFile().string()) + " " +
+      shellQuote(mock_->base() + "/__admin/journal?since=0") +
+      " | jq -e '[.items[] | select((.path | test(\"group-declarations\")) and .status == 503)]"
+      " | length > 0' >/dev/null";
+  auto r = zzjb::test::run(cmd + " 2>" + shellQuote(log.string()) + " >/dev/null & pid=$!; "
+                                 "for i in $(seq 600); do " + journalHas503 + " && break; sleep 0.1; done; "
+                                 "start=$(date +%s%N); kill -TERM $pid; "
                                  "wait $pid; rc=$?; end=$(date +%s%N); "
                                  "echo \"rc=$rc ms=$(( (end - start) / 1000000 ))\"");
   int rc = -1;
