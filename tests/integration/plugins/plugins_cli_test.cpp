@@ -127,6 +127,42 @@ TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
                        "owned by uid 65534"));
 }
 
+// The owner rule as a non-root user sees it: zzjb run as uid 65534 loads the plugins it owns and
+// refuses one owned by a third user (uid 1234), which could swap it. (The test above is the same
+// rule as root.) Setting up files owned by two other users needs root; CI runs as root.
+TEST(PluginsCli, AsANonRootUserAPluginOwnedByAThirdUserIsRefused) {
+  if (::geteuid() != 0) GTEST_SKIP() << "making files owned by two other users needs root";
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  addBad(tmp, "zzjb-test-good.so", "zzjb-test-good.so");
+  // The prefix (not the binary: it is a hard link to the build's) belongs to uid 65534.
+  fs::permissions(tmp.path(), fs::perms::owner_all | fs::perms::group_read |
+                                  fs::perms::group_exec | fs::perms::others_read |
+                                  fs::perms::others_exec);
+  for (const fs::path& p : {tmp / "lib", tmp / "lib/zzjb", tmp / "lib/zzjb/plugins"}) {
+    ASSERT_EQ(::chown(p.c_str(), 65534, 65534), 0) << p;
+  }
+  for (const auto& e : fs::directory_iterator(tmp / "lib/zzjb/plugins")) {
+    ASSERT_EQ(::chown(e.path().c_str(), 65534, 65534), 0) << e.path();
+  }
+  const fs::path third = tmp / "lib/zzjb/plugins/zzjb-test-good.so";
+  ASSERT_EQ(::chown(third.c_str(), 1234, 1234), 0);
+  auto r = run("setpriv --reuid=65534 --regid=65534 --clear-groups " + shellQuote(bin.string()) +
+               " plugins --json");
+  json j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+  const json* refused = byFile(j, "zzjb-test-good.so");
+  ASSERT_NE(refused, nullptr) << j.dump(1);
+  EXPECT_EQ((*refused)["code"], "PLUGIN_OWNER") << j.dump(1);
+  EXPECT_FALSE((*refused)["loaded"].get<bool>());
+  EXPECT_TRUE(contains((*refused)["reason"].get<std::string>(), "1234")) << refused->dump();
+  EXPECT_FALSE(contains(j["loaded"].get<std::string>(), "test-extra"));
+  // Positive control: the plugins uid 65534 owns itself are loaded.
+  const json* own = byFile(j, "zzjb-social-org.so");
+  ASSERT_NE(own, nullptr) << j.dump(1);
+  EXPECT_TRUE((*own)["loaded"].get<bool>()) << own->dump();
+}
+
 TEST(PluginsCli, ConfigPluginsDirIsSearchedFirst) {
   TempDir tmp;
   fs::path bin = fakePrefix(tmp);
