@@ -2,6 +2,9 @@
 // Codes are the stable UPPER_SNAKE names; Chinese texts come with them for people.
 #include "report_json.hpp"
 
+#include "zzjb/core/domain.hpp"
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb::cli {
 
 namespace {
@@ -66,6 +69,7 @@ json targetJson(const ReportTarget& t, bool storeRead) {
     ev.push_back({{"major", e.major},
                   {"status", e.status},
                   {"statusName", e.statusName},
+                  {"advice", evaluationAdvice(e.state)},
                   {"opinionNo", e.opinionNo}});
   }
   j["evaluations"] = ev;
@@ -137,6 +141,7 @@ json schoolJson(const ReportSchool& s) {
 
 json reportJson(const Report& r) {
   json doc = {{"config", r.configFile},
+              {"lang", msg::tag(msg::language())},  // the language of the texts
               {"today", r.today.iso()},
               {"graduationYear", r.graduationYear},
               {"generatedAt", r.generatedAt},

@@ -34,7 +34,7 @@ enum class Health {
   Failed,      // FAILED: the last pass failed, or the store could not be read
 };
 [[nodiscard]] const char* healthName(Health h);  // "OK", "NOT_STARTED", …
-[[nodiscard]] const char* healthLabel(Health h);  // 正常 / 尚未运行 / 等待中 / 需处理 / 失败
+[[nodiscard]] std::string healthLabel(Health h);  // the catalog's: 正常 / 尚未运行 / …
 
 // One student named in the report: excluded offline, or rejected by the platform.
 struct ReportStudent {
@@ -56,7 +56,7 @@ enum class PermissionState {
   NotGranted,  // NOT_GRANTED: opened by the centre (职业资格鉴定) and not yet: ask the centre
 };
 [[nodiscard]] const char* permissionStateName(PermissionState s);   // "GRANTED", …
-[[nodiscard]] const char* permissionStateLabel(PermissionState s);  // 已开通 / 审核中 / …
+[[nodiscard]] std::string permissionStateLabel(PermissionState s);  // the catalog's: 已开通 / …
 
 struct ReportPermission {
   PermissionState state = PermissionState::Unknown;
@@ -161,6 +161,9 @@ inline constexpr int kPinLowRetries = 2;
 // with the retries or token flags its message names ("2 tries left", CKF_USER_PIN_COUNT_LOW …).
 // nullopt for findings that say nothing about the retry counter (PIN_UNAVAILABLE, KEY_* …).
 [[nodiscard]] std::optional<PinFact> pinFactFromFinding(const Finding& f, std::string_view at);
+
+// The PIN for people, as the fact saw it: "剩余 2 次重试机会（2026-11-28 03:09）".
+[[nodiscard]] std::string pinStateText(const PinFact& fact);
 
 // Counts of a school's findings (details: `zzjb check`).
 struct FindingCounts {
