@@ -1,5 +1,6 @@
 // The status report as JSON, for scripts and dashboards: the report model field by field.
-// Codes are the stable UPPER_SNAKE names; Chinese texts come with them for people.
+// Codes are the stable UPPER_SNAKE names; the texts next to them, for people, are the catalog's
+// in the chosen language (`lang`).
 #include "report_json.hpp"
 
 #include "zzjb/core/domain.hpp"
