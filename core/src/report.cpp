@@ -768,7 +768,18 @@ std::optional<PinFact> pinFactFromFinding(const Finding& finding, std::string_vi
     return f;
   }
   if (finding.code != "PIN_WRONG") return std::nullopt;
-  // SKF: "…; 2 tries left" / "1 try left". The count is the number just before " tr".
+  // The count as the finding's argument {retriesLeft}, whatever the language of its message.
+  for (const auto& arg : finding.args) {
+    if (arg.name != "retriesLeft") continue;
+    if (auto n = number(arg.value)) {
+      f.status.retriesLeft = *n;
+      f.status.locked = *n == 0;
+      f.status.finalTry = *n == 1;
+      f.status.countLow = true;  // a wrong PIN was just entered
+      return f;
+    }
+  }
+  // Else SKF's English message: "…; 2 tries left" / "1 try left", the number just before " tr".
   for (std::string_view unit :
        {" tries left", " try left"}) {  // not-text: the SKF signer's wording, parsed
     const std::size_t end = m.find(unit);
