@@ -146,9 +146,13 @@ void appendReminders(std::string& out, const std::vector<Reminder>& reminders, b
       for (const auto& s : r.schools) {
         if (s.id == m.school) name = s.name;
       }
-      out += "<b>" + esc(name) + "</b>" + t("report.html.colon");
+      // The catalog's text (trusted) around escaped values.
+      out += msg::text("report.html.reminder.school",
+                       {{"school", "<b>" + esc(name) + "</b>"}, {"text", esc(m.text)}});
+    } else {
+      out += esc(m.text);
     }
-    out += esc(m.text) + " <span class=\"hint\">→ " + esc(m.hint) + "</span></li>";
+    out += " <span class=\"hint\">→ " + esc(m.hint) + "</span></li>";
   }
   out += "</ul></div>\n";
 }
@@ -234,7 +238,7 @@ std::string permissionText(const ReportPermission& p) {
   }
   if (!p.applicationId.empty())
     s += " " + muted(t("report.html.applicationId", {{"id", p.applicationId}}));
-  if (p.waitingDays >= 0) s += t("report.html.permission.waiting", {{"days", p.waitingDays}});
+  if (p.waitingDays >= 0) s += " " + t("report.html.permission.waiting", {{"days", p.waitingDays}});
   if (!p.reason.empty()) s += "<br>" + esc(p.reason);
   if (!p.hint.empty()) s += "<br><span class=\"hint\">→ " + esc(p.hint) + "</span>";
   return s;
