@@ -89,8 +89,12 @@ int cmdForms(const std::vector<std::string>& argv) {
   std::vector<Finding> certFindings;
   CertificateFacts cert = readSchoolCertificate(*school, *today, extensionOids(*in.config), certFindings);
   for (const auto& f : certFindings) {
-    std::cerr << kCommand << ": " << severityName(f.severity) << ": " << f.where.str() << ": "
-              << f.message << (f.hint.empty() ? "" : " (" + f.hint + ")") << "\n";
+    // The forms are written anyway: the keyID is left blank for the pen.
+    const msg::Args where = {{"where", f.where.str()}, {"message", f.message}};
+    std::cerr << kCommand << ": "
+              << (f.severity == Severity::Error ? msg::text("forms.certificate.error", where)
+                                                : msg::text("forms.certificate.warning", where))
+              << (f.hint.empty() ? "" : "\n  → " + f.hint) << "\n";
   }
 
   // 附件2 carries the operator's full ID number: DIR is made private (0700) when missing, and
