@@ -6,21 +6,25 @@
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "output_files.hpp"
+#include "zzjb/core/domain.hpp"
 #include "zzjb/core/forms.hpp"
-#include "zzjb/files/files.hpp"
 #include "zzjb/files/directory.hpp"
+#include "zzjb/files/files.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::cli {
 
 namespace {
 
+constexpr const char* kCommand = "zzjb forms";  // not-text: the command's name
+
 const std::vector<OptionSpec>& formsOptions() {
   static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, "the configuration file (JSON)"},
-      {"--school", "", true, "the school's id in the configuration"},
-      {"--output", "-o", true, "the directory to write the forms to (created if missing)"},
-      {"--today", "", true, "pretend today is YYYY-MM-DD (the April/October window counts from it)"},
-      {"--help", "-h", false, "this help"},
+      {"--config", "-c", true, msg::text("status.option.config")},
+      {"--school", "", true, msg::text("forms.option.school")},
+      {"--output", "-o", true, msg::text("forms.option.output")},
+      {"--today", "", true, msg::text("forms.option.today")},
+      {"--help", "-h", false, msg::text("status.option.help")},
   };
   return kSpecs;
 }
@@ -32,31 +36,26 @@ int cmdForms(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, formsOptions(), error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << "zzjb forms: " << error << "\n";
-    o << "usage: zzjb forms -c CONFIG --school ID -o DIR [--today YYYY-MM-DD]\n\n"
-         "Writes the two paper forms of the notices, filled from the configuration, as A4 HTML:\n"
-         "  附件1 职业技能评价专业评估申请表 (to 市教委教研室 for 中职, 市教委职教处 for 高职)\n"
-         "  附件2 团体申报开户申请表（学校） (to 市职鉴中心, 天山路1800号4号楼1楼窗口)\n"
-         "Fields the configuration does not have stay blank for the pen.\n\n"
-      << optionsHelp(formsOptions());
+    if (!args) o << kCommand << ": " << error << "\n";
+    o << msg::text("forms.usage") << "\n\n" << optionsHelp(formsOptions());
     return args ? kExitOk : kExitUsage;
   }
   auto configPath = args->get("--config");
   auto schoolId = args->get("--school");
   auto outDir = args->get("--output");
   if (!configPath || !schoolId || !outDir) {
-    std::cerr << "zzjb forms: -c CONFIG, --school ID and -o DIR are all required\n";
+    std::cerr << kCommand << ": " << msg::text("forms.error.required") << "\n";
     return kExitUsage;
   }
   auto today = todayFrom(args->get("--today"), error);
   if (!today) {
-    std::cerr << "zzjb forms: " << error << "\n";
+    std::cerr << kCommand << ": " << error << "\n";
     return kExitUsage;
   }
   Inputs in = loadInputs(*configPath);
   if (!in.config) {
     for (const auto& f : in.findings) {
-      std::cerr << "zzjb forms: " << f.where.str() << ": " << f.message << "\n";
+      std::cerr << kCommand << ": " << f.where.str() << ": " << f.message << "\n";
     }
     return kExitConfig;
   }
@@ -73,20 +72,29 @@ int cmdForms(const std::vector<std::string>& argv) {
     for (const auto& f : in.findings) {
       if (f.code != "CONFIG_SCHOOL_ID") continue;
       refusedId = true;
-      std::cerr << "zzjb forms: " << f.where.str() << ": " << f.message << " [" << f.code << "]"
+      std::cerr << kCommand << ": " << f.where.str() << ": " << f.message << " [" << f.code << "]"
                 << (f.hint.empty() ? "" : "\n  → " + f.hint) << "\n";
     }
     if (refusedId) return kExitConfig;
-    std::cerr << "zzjb forms: no school \"" << *schoolId << "\" in " << *configPath
-              << " (schools: " << (known.empty() ? "none" : known) << ")\n";
+    std::cerr << kCommand << ": "
+              << (known.empty() ? msg::text("forms.error.noSchools",
+                                            {{"school", *schoolId}, {"file", *configPath}})
+                                : msg::text("forms.error.noSchool", {{"school", *schoolId},
+                                                                     {"file", *configPath},
+                                                                     {"schools", known}}))
+              << "\n";
     return kExitUsage;
   }
 
   std::vector<Finding> certFindings;
   CertificateFacts cert = readSchoolCertificate(*school, *today, extensionOids(*in.config), certFindings);
   for (const auto& f : certFindings) {
-    std::cerr << "zzjb forms: " << severityName(f.severity) << ": " << f.where.str() << ": "
-              << f.message << (f.hint.empty() ? "" : " (" + f.hint + ")") << "\n";
+    // The forms are written anyway: the keyID is left blank for the pen.
+    const msg::Args where = {{"where", f.where.str()}, {"message", f.message}};
+    std::cerr << kCommand << ": "
+              << (f.severity == Severity::Error ? msg::text("forms.certificate.error", where)
+                                                : msg::text("forms.certificate.warning", where))
+              << (f.hint.empty() ? "" : "\n  → " + f.hint) << "\n";
   }
 
   // 附件2 carries the operator's full ID number: DIR is made private (0700) when missing, and
@@ -95,42 +103,57 @@ int cmdForms(const std::vector<std::string>& argv) {
   // The configuration loader checks school ids; a "/" would still put a form outside DIR, so it
   // is refused here too, whoever loaded the configuration.
   if (school->id.find('/') != std::string::npos) {
-    std::cerr << "zzjb forms: the school id \"" << school->id << "\" in " << *configPath
-              << " holds a \"/\" and cannot name a file [SCHOOL_ID_INVALID]\n"
-              << "  → use only letters, digits, '.', '_' and '-' in schools[].id (the pattern in "
-                 "config/zzjb.schema.json)\n";
+    std::cerr << kCommand << ": "
+              << msg::text("forms.error.schoolIdSlash",
+                           {{"school", school->id}, {"file", *configPath}})
+              << " [SCHOOL_ID_INVALID]\n  → " << msg::text("forms.error.schoolIdSlash.hint")
+              << "\n";
     return kExitConfig;
   }
   const std::filesystem::path dir(*outDir);
-  if (auto ok = files::prepareDirectory(dir, {.create = true, .othersMayWrite = true,
-                                              .what = "output directory"});
-      !ok) {
-    printOutputError(std::cerr, "zzjb forms", ok.error());
+  if (auto ok = files::prepareDirectory(dir, {.create = true, .othersMayWrite = true}); !ok) {
+    printOutputError(std::cerr, kCommand, ok.error());
     return kExitCantCreate;
   }
+  // not-text: begin (the files' names: the forms' own titles)
   const auto form1 = dir / (school->id + "-附件1-职业技能评价专业评估申请表.html");
   const auto form2 = dir / (school->id + "-附件2-团体申报开户申请表.html");
+  // not-text: end
   for (const auto& [path, content] :
        {std::pair{form1, renderEvaluationApplication(*school, *today)},
         std::pair{form2, renderAccountApplication(*school, cert.keyId)}}) {
     if (auto written = files::writeFileAtomic(path, content, {.mode = 0600, .what = "form"});
         !written) {
-      printOutputError(std::cerr, "zzjb forms", written.error());
+      printOutputError(std::cerr, kCommand, written.error());
       return kExitCantCreate;
     }
   }
   auto window = nextEvaluationWindow(*today);
   auto office = evaluationOfficeFor(school->level);
-  std::cout << "附件1 " << form1.string() << "\n"
-            << "      to " << office.fullName << " (" << office.shortName << "), "
-            << (window.openNow ? "accepted this month" : "next accepted in")
-            << " " << window.year << "-" << (window.month < 10 ? "0" : "") << window.month
-            << "; three copies with the school seal, plus each major's 人才培养方案\n"
-            << "附件2 " << form2.string() << "\n"
-            << "      keyID " << (cert.keyId.empty() ? "(blank: no certificate or keyID configured)" : cert.keyId)
-            << "; sign, seal, and hand the original to 天山路1800号4号楼1楼窗口 (62748577-4112)\n"
-            << "both files hold personal data (the operator's ID number): they are readable by you "
-               "only\n";
+  std::cout << msg::text("forms.done.evaluation", {{"path", form1.string()},
+                                                   {"office", office.shortName},
+                                                   {"officeFull", office.fullName},
+                                                   {"window", evaluationWindowText(window)}})
+            << "\n";
+  // The 专业评估 of each major not yet approved: what 附件1 is for.
+  for (const auto& major : school->majors) {
+    for (const auto& t : major.targets) {
+      const EvaluationStatus e = t.evaluation.status;
+      if (e == EvaluationStatus::Approved) continue;
+      std::cout << "      "
+                << msg::text("status.evaluation", {{"major", major.name},
+                                                   {"status", evaluationStatusName(e)},
+                                                   {"advice", evaluationAdvice(e)}})
+                << "\n";
+      break;  // one line per major
+    }
+  }
+  std::cout << msg::text(
+                   "forms.done.account",
+                   {{"path", form2.string()},
+                    {"keyId", cert.keyId.empty() ? msg::text("forms.done.noKeyId") : cert.keyId}})
+            << "\n"
+            << msg::text("forms.done.private") << "\n";
   return kExitOk;
 }
 

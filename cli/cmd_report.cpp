@@ -16,20 +16,23 @@
 #include "output_files.hpp"
 #include "report_json.hpp"
 #include "zzjb/core/clock.hpp"
+#include "zzjb/messages/catalog.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::cli {
 
 namespace {
 
+constexpr const char* kCommand = "zzjb report";  // not-text: the command's name
+
 const std::vector<OptionSpec>& reportOptions() {
   static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, "the configuration file (JSON)"},
-      {"--format", "", true, "html (one page to open in a browser or print) or json"},
-      {"--output", "-o", true, "the file to write (\"-\": standard output)"},
-      {"--school", "", true, "only this school (its id)"},
-      {"--today", "", true, "pretend today is YYYY-MM-DD (rehearsals, tests)"},
-      {"--help", "-h", false, "this help"},
+      {"--config", "-c", true, msg::text("status.option.config")},
+      {"--format", "", true, msg::text("report.option.format")},
+      {"--output", "-o", true, msg::text("report.option.output")},
+      {"--school", "", true, msg::text("status.option.school")},
+      {"--today", "", true, msg::text("status.option.today")},
+      {"--help", "-h", false, msg::text("status.option.help")},
   };
   return kSpecs;
 }
@@ -81,9 +84,10 @@ CollectedReport collectReport(const std::string& command, const std::string& con
     auto opened = store::openSqliteStore(config.statePath);
     if (!opened) {
       const Finding& f = opened.error();
-      std::cerr << command << ": cannot open the state store " << config.statePath << ": "
-                << f.message << " [" << f.code << "]" << (f.hint.empty() ? "" : "\n  → " + f.hint)
-                << "\n";
+      std::cerr << command << ": "
+                << msg::text("report.error.storeOpen",
+                             {{"path", config.statePath}, {"message", f.message}, {"code", f.code}})
+                << (f.hint.empty() ? "" : "\n  → " + f.hint) << "\n";
       out.exitCode = f.code == "STORE_OPEN" ? kExitTempFail : kExitConfig;
       return out;
     }
@@ -99,7 +103,9 @@ CollectedReport collectReport(const std::string& command, const std::string& con
     if (!schoolFilter || school.id == *schoolFilter) schools.push_back(&school);
   }
   if (schoolFilter && schools.empty()) {
-    std::cerr << command << ": no school with id \"" << *schoolFilter << "\" in " << configPath
+    std::cerr << command << ": "
+              << msg::text("report.error.noSchool",
+                           {{"school", *schoolFilter}, {"file", configPath}})
               << "\n";
     out.exitCode = kExitUsage;
     return out;
@@ -140,41 +146,28 @@ int cmdReport(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, reportOptions(), error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << "zzjb report: " << error << "\n";
-    o << "usage: zzjb report -c CONFIG --format html|json -o FILE [--school ID] [--today "
-         "YYYY-MM-DD]\n\n"
-         "The status report, per school and target: the offline evaluation (who is eligible, who\n"
-         "is excluded and why), the permission, what was declared, accepted and rejected (with "
-         "the\n"
-         "platform's reason and what to do), the last pass, and reminders (the April/October\n"
-         "evaluation window, certificates about to expire, applications waiting too long, a\n"
-         "PIN close to locking as the last pass that opened the key saw it).\n"
-         "html: one self-contained page to open in a browser or print; json: for scripts.\n"
-         "ID numbers and names are masked; no mobile, no PIN. Nothing is sent and the state\n"
-         "store is only read (without one, the report says no pass has run yet).\n"
-         "Exit: 0 written, 64 usage, 73 cannot write FILE, 75 store busy, 78 configuration or\n"
-         "store unusable.\n\n"
-      << optionsHelp(reportOptions());
+    if (!args) o << kCommand << ": " << error << "\n";
+    o << msg::text("report.usage") << "\n\n" << optionsHelp(reportOptions());
     return args ? kExitOk : kExitUsage;
   }
   auto configPath = args->get("--config");
   auto format = args->get("--format");
   auto output = args->get("--output");
   if (!configPath || !format || !output) {
-    std::cerr << "zzjb report: -c CONFIG, --format html|json and -o FILE are all required\n";
+    std::cerr << kCommand << ": " << msg::text("report.error.required") << "\n";
     return kExitUsage;
   }
   if (*format != "html" && *format != "json") {
-    std::cerr << "zzjb report: --format is html or json, not \"" << *format << "\"\n";
+    std::cerr << kCommand << ": " << msg::text("report.error.format", {{"format", *format}})
+              << "\n";
     return kExitUsage;
   }
   auto today = todayFrom(args->get("--today"), error);
   if (!today) {
-    std::cerr << "zzjb report: " << error << "\n";
+    std::cerr << kCommand << ": " << error << "\n";
     return kExitUsage;
   }
-  CollectedReport collected =
-      collectReport("zzjb report", *configPath, args->get("--school"), *today);
+  CollectedReport collected = collectReport(kCommand, *configPath, args->get("--school"), *today);
   if (collected.exitCode != 0) return collected.exitCode;
   const std::string content = *format == "html" ? renderReportHtml(collected.report)
                                                 : reportJson(collected.report).dump(2) + "\n";
@@ -186,11 +179,14 @@ int cmdReport(const std::vector<std::string>& argv) {
   // it (docs/report.md). A new file renamed over FILE: a planted link or another user's file at
   // FILE is replaced, never written through (docs/security.md, "Writing files").
   if (auto written = writeOutputFile(*output, content, 0600, "report"); !written) {
-    printOutputError(std::cerr, "zzjb report", written.error());
+    printOutputError(std::cerr, kCommand, written.error());
     return kExitCantCreate;
   }
-  std::cerr << "zzjb report: wrote " << *output << " (" << collected.report.schools.size()
-            << " school(s), " << healthLabel(collected.report.health) << ")\n";
+  std::cerr << kCommand << ": "
+            << msg::text("report.wrote", {{"file", *output},
+                                          {"count", collected.report.schools.size()},
+                                          {"health", healthLabel(collected.report.health)}})
+            << "\n";
   return kExitOk;
 }
 

@@ -12,18 +12,22 @@
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "report_json.hpp"
+#include "zzjb/core/domain.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::cli {
 
 namespace {
 
+constexpr const char* kCommand = "zzjb status";  // not-text: the command's name
+
 const std::vector<OptionSpec>& statusOptions() {
   static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, "the configuration file (JSON)"},
-      {"--school", "", true, "only this school (its id)"},
-      {"--json", "", false, "print the report as JSON (as zzjb report --format json)"},
-      {"--today", "", true, "pretend today is YYYY-MM-DD (rehearsals, tests)"},
-      {"--help", "-h", false, "this help"},
+      {"--config", "-c", true, msg::text("status.option.config")},
+      {"--school", "", true, msg::text("status.option.school")},
+      {"--json", "", false, msg::text("status.option.json")},
+      {"--today", "", true, msg::text("status.option.today")},
+      {"--help", "-h", false, msg::text("status.option.help")},
   };
   return kSpecs;
 }
@@ -98,40 +102,52 @@ struct Style {
   }
 };
 
+// When the last pass ended and how (its stored summary is the engine's line: --json has it).
 std::string passLine(const std::optional<ReportPass>& p) {
-  if (!p) return "none yet";
-  std::string s =
-      shanghaiTimeText(p->finishedAt.empty() ? p->startedAt : p->finishedAt) + " " + p->outcomeName;
-  if (!p->summary.empty()) s += " (" + p->summary + ")";
-  return s;
+  if (!p) return msg::text("status.pass.none");
+  return shanghaiTimeText(p->finishedAt.empty() ? p->startedAt : p->finishedAt) + " " +
+         p->outcomeName;
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
+  return out;
 }
 
 void printSchool(std::ostream& out, const ReportSchool& s, const Style& st) {
   out << "\n"
       << st.bold(s.id + "  " + s.name) << " · " << s.levelName << "  " << st.health(s.health)
       << "\n";
-  out << "  account " << s.accountName << " · last pass " << passLine(s.lastPass);
-  if (s.pendingIntents > 0) out << " · unanswered requests " << s.pendingIntents;
-  if (s.openBatches > 0) out << " · open batches " << s.openBatches;
-  out << "\n";
+  std::vector<std::string> facts = {
+      msg::text("status.school.account", {{"account", s.accountName}}),
+      msg::text("status.school.lastPass", {{"pass", passLine(s.lastPass)}})};
+  if (s.pendingIntents > 0) {
+    facts.push_back(msg::text("status.school.unanswered", {{"count", s.pendingIntents}}));
+  }
+  if (s.openBatches > 0) {
+    facts.push_back(msg::text("status.school.openBatches", {{"count", s.openBatches}}));
+  }
+  out << "  " << joined(facts) << "\n";
   if (s.certificateDaysLeft || s.pin) {
-    out << "  key";
+    std::vector<std::string> key;
     if (s.certificateDaysLeft) {
-      out << " certificate valid to " << s.certificateNotAfter << " ("
-          << (*s.certificateDaysLeft < 0 ? "expired"
-                                         : std::to_string(*s.certificateDaysLeft) + " days left")
-          << ")";
+      key.push_back(
+          *s.certificateDaysLeft < 0
+              ? msg::text("report.html.certificate.expired", {{"date", s.certificateNotAfter}})
+              : msg::text("report.html.certificate.valid",
+                          {{"date", s.certificateNotAfter}, {"days", *s.certificateDaysLeft}}));
     }
-    if (s.pin) {
-      out << (s.certificateDaysLeft ? " ·" : "") << " PIN " << s.pin->status.describe()
-          << " (seen " << shanghaiTimeText(s.pin->at) << ")";
-    }
-    out << "\n";
+    if (s.pin) key.push_back(msg::text("report.html.pin", {{"pin", pinStateText(*s.pin)}}));
+    out << "  " << msg::text("status.school.key", {{"facts", joined(key)}}) << "\n";
   }
 
-  const std::vector<std::string> head = {"target",     "evaluation", "eligible", "excluded",
-                                         "permission", "declared",   "accepted", "rejected",
-                                         "pending",    "to send"};
+  const std::vector<std::string> head = {
+      msg::text("status.col.target"),     msg::text("status.col.evaluation"),
+      msg::text("status.col.eligible"),   msg::text("status.col.excluded"),
+      msg::text("status.col.permission"), msg::text("status.col.declared"),
+      msg::text("status.col.accepted"),   msg::text("status.col.rejected"),
+      msg::text("status.col.pending"),    msg::text("status.col.toSend")};
   std::vector<std::vector<std::string>> rows;
   for (const auto& t : s.targets) {
     std::size_t excluded = 0;
@@ -165,17 +181,28 @@ void printSchool(std::ostream& out, const ReportSchool& s, const Style& st) {
       printRow(rows[i]);
       const auto& t = s.targets[i];
       out << "      " << st.health(t.health) << " " << t.statusText << "\n";
+      // The 专业评估 of each major that is not approved, with what to do about it.
+      for (const auto& e : t.evaluations) {
+        if (e.state == EvaluationStatus::Approved) continue;
+        out << "      "
+            << msg::text("status.evaluation", {{"major", e.major},
+                                               {"status", evaluationStatusName(e.state)},
+                                               {"advice", evaluationAdvice(e.state)}})
+            << "\n";
+      }
     }
   } else {
-    out << "  (no targets configured)\n";
+    out << "  " << msg::text("status.noTargets") << "\n";
   }
-  for (const auto& p : s.problems) out << "  problem   " << p << "\n";
+  for (const auto& p : s.problems) {
+    out << "  " << msg::text("status.problem", {{"problem", p}}) << "\n";
+  }
   if (!s.actions.empty()) {
-    out << "  to do\n";
+    out << "  " << msg::text("status.todo") << "\n";
     for (const auto& a : s.actions) out << "    - " << a << "\n";
   }
   if (!s.reminders.empty()) {
-    out << "  reminders\n";
+    out << "  " << msg::text("status.reminders") << "\n";
     for (const auto& r : s.reminders) out << "    - " << r.text << "\n      → " << r.hint << "\n";
   }
 }
@@ -187,28 +214,21 @@ int cmdStatus(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, statusOptions(), error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << "zzjb status: " << error << "\n";
-    o << "usage: zzjb status -c CONFIG [--school ID] [--json] [--today YYYY-MM-DD]\n\n"
-         "Where each school and target stands: eligible and excluded students, the permission,\n"
-         "declared / accepted / rejected, the last pass, what to do and the reminders. Reads the\n"
-         "configuration, the rosters and the state store; sends nothing, writes nothing.\n"
-         "`zzjb report` gives the same with every student named (masked), as HTML or JSON.\n"
-         "Exit: 0 shown, 64 usage, 75 store busy, 78 configuration or store unusable.\n\n"
-      << optionsHelp(statusOptions());
+    if (!args) o << kCommand << ": " << error << "\n";
+    o << msg::text("status.usage") << "\n\n" << optionsHelp(statusOptions());
     return args ? kExitOk : kExitUsage;
   }
   auto configPath = args->get("--config");
   if (!configPath) {
-    std::cerr << "zzjb status: -c CONFIG is required\n";
+    std::cerr << kCommand << ": " << msg::text("status.error.noConfig") << "\n";
     return kExitUsage;
   }
   auto today = todayFrom(args->get("--today"), error);
   if (!today) {
-    std::cerr << "zzjb status: " << error << "\n";
+    std::cerr << kCommand << ": " << error << "\n";
     return kExitUsage;
   }
-  CollectedReport collected =
-      collectReport("zzjb status", *configPath, args->get("--school"), *today);
+  CollectedReport collected = collectReport(kCommand, *configPath, args->get("--school"), *today);
   if (collected.exitCode != 0) return collected.exitCode;
   const Report& r = collected.report;
   if (args->has("--json")) {
@@ -216,12 +236,15 @@ int cmdStatus(const std::vector<std::string>& argv) {
     return kExitOk;
   }
   Style st{isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr};
-  std::cout << st.bold("zzjb status") << "  " << r.configFile << "  " << st.health(r.health)
+  std::cout << st.bold(kCommand) << "  " << r.configFile << "  " << st.health(r.health) << "\n";
+  const std::string state = r.statePath.empty() ? msg::text("status.state.notConfigured")
+                            : r.storeExists
+                                ? r.statePath
+                                : msg::text("status.state.noPass", {{"path", r.statePath}});
+  std::cout << msg::text("status.header",
+                         {{"today", r.today.iso()}, {"year", r.graduationYear}, {"state", state}})
             << "\n";
-  std::cout << "today " << r.today.iso() << " · graduation year " << r.graduationYear << " · state "
-            << (r.statePath.empty() ? "(not configured)" : r.statePath)
-            << (r.storeExists ? "" : " (no pass yet: nothing recorded)") << "\n";
-  for (const auto& n : r.notes) std::cout << "problem  " << n << "\n";
+  for (const auto& n : r.notes) std::cout << msg::text("status.problem", {{"problem", n}}) << "\n";
   for (const auto& s : r.schools) printSchool(std::cout, s, st);
   return kExitOk;
 }

@@ -1,6 +1,10 @@
 // The status report as JSON, for scripts and dashboards: the report model field by field.
-// Codes are the stable UPPER_SNAKE names; Chinese texts come with them for people.
+// Codes are the stable UPPER_SNAKE names; the texts next to them, for people, are the catalog's
+// in the chosen language (`lang`).
 #include "report_json.hpp"
+
+#include "zzjb/core/domain.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::cli {
 
@@ -66,6 +70,7 @@ json targetJson(const ReportTarget& t, bool storeRead) {
     ev.push_back({{"major", e.major},
                   {"status", e.status},
                   {"statusName", e.statusName},
+                  {"advice", evaluationAdvice(e.state)},
                   {"opinionNo", e.opinionNo}});
   }
   j["evaluations"] = ev;
@@ -137,6 +142,7 @@ json schoolJson(const ReportSchool& s) {
 
 json reportJson(const Report& r) {
   json doc = {{"config", r.configFile},
+              {"lang", msg::tag(msg::language())},  // the language of the texts
               {"today", r.today.iso()},
               {"graduationYear", r.graduationYear},
               {"generatedAt", r.generatedAt},

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "zzjb/core/identifiers.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb {
 
@@ -48,6 +49,10 @@ constexpr std::size_t kSecondaryRows = 8;  // 中职 附件1 has 8 blank rows
 constexpr std::size_t kHigherRows = 10;    // 高职 附件1 has 10
 constexpr std::size_t kAccountRows = 9;    // 附件2 has 9
 
+// The forms' titles, labels and printed notes are the notices' own Chinese in every language: they
+// are the paper the centre and the offices accept. Only the program's notes around them (the
+// data-note box) come from the catalog in the chosen language.
+// not-text: begin (the notices' form titles, and the CSS)
 constexpr std::string_view kEvaluationTitle = "职业技能评价专业评估申请表";
 constexpr std::string_view kAccountTitle1 = "上海市人力资源和社会保障自助经办平台职业技能评价";
 constexpr std::string_view kAccountTitle2 = "团体申报开户申请表（学校）";
@@ -90,6 +95,7 @@ td.seal { height: 15mm; }
 .notes li { margin: 0.5mm 0; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 )";
+// not-text: end
 
 // One table cell. Its text is escaped; a '\n' becomes a line break (labels break like the paper).
 struct Cell {
@@ -141,6 +147,7 @@ void appendColumns(std::string& out, std::initializer_list<int> widths) {
 }
 
 void appendHead(std::string& out, const School& school, std::string_view formName) {
+  // The page is the Chinese form; a note in another language says so with its own lang.
   out += "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>";
   if (!school.name.empty()) out += htmlEscape(school.name) + " — ";
@@ -151,7 +158,7 @@ void appendHead(std::string& out, const School& school, std::string_view formNam
 }
 
 void appendNotes(std::string& out, std::initializer_list<std::string_view> items) {
-  out += "<div class=\"notes\">说明:<ol>";
+  out += "<div class=\"notes\">说明:<ol>";  // not-text: the form's printed label
   for (std::string_view item : items) {
     out += "<li>";
     appendText(out, item);
@@ -174,13 +181,23 @@ std::string rowField(std::size_t row, std::string_view what) {
   return "row-" + std::to_string(row + 1) + "-" + std::string(what);
 }
 
-std::string windowText(const ApplicationWindow& w) {
-  std::string when = std::to_string(w.year) + "年" + std::to_string(w.month) + "月";
-  if (w.openNow) return "本月受理（" + when + "）";
-  return when + "受理";
+// The program's note above a form: not part of the form, in the chosen language.
+std::string noteOpen() {
+  return std::string("<div class=\"note\" data-note=\"submit\" lang=\"") +  // not-text: markup
+         msg::tag(msg::language()) + "\"><b>" + htmlEscape(msg::text("forms.note.label")) + "</b>";
 }
 
 }  // namespace
+
+std::string evaluationWindowText(const ApplicationWindow& w) {
+  const msg::Args args = {{"year", w.year}};
+  if (w.month == 4) {
+    return w.openNow ? msg::text("forms.window.april.open", args)
+                     : msg::text("forms.window.april", args);
+  }
+  return w.openNow ? msg::text("forms.window.october.open", args)
+                   : msg::text("forms.window.october", args);
+}
 
 std::string renderEvaluationApplication(const School& school, const Date& today) {
   struct Row {
@@ -203,13 +220,18 @@ std::string renderEvaluationApplication(const School& school, const Date& today)
   appendHead(out, school, kEvaluationTitle);
   const EvaluationOffice office = evaluationOfficeFor(school.level);
   const ApplicationWindow window = nextEvaluationWindow(today);
-  out += "<div class=\"note\" data-note=\"submit\"><b>送交（提示，不属于表格内容）：</b>";
-  out += "<span data-field=\"office\">" + htmlEscape(office.shortName) + "</span>（";
-  out += "<span data-field=\"office-full\">" + htmlEscape(office.fullName) + "</span>）；";
-  out += "<span data-field=\"window\">" + htmlEscape(windowText(window)) + "</span>";
-  out += "（每年4月、10月受理）；申请材料一式三份，加盖学校公章，";
-  out += "附各申请专业的人才培养方案等佐证材料。</div>\n";
+  // The catalog's sentence (trusted, compiled in) around the escaped, data-field-tagged values.
+  out += noteOpen() +
+         msg::text(
+             "forms.note.evaluation",
+             {{"office", "<span data-field=\"office\">" + htmlEscape(office.shortName) + "</span>"},
+              {"officeFull",
+               "<span data-field=\"office-full\">" + htmlEscape(office.fullName) + "</span>"},
+              {"window", "<span data-field=\"window\">" + htmlEscape(evaluationWindowText(window)) +
+                             "</span>"}}) +
+         "</div>\n";
 
+  // not-text: begin (附件1 as the notice prints it)
   out += "<p class=\"annex\">附件1:</p>\n<h1>";
   out += htmlEscape(kEvaluationTitle);
   out += "</h1>\n<table>\n";
@@ -250,6 +272,7 @@ std::string renderEvaluationApplication(const School& school, const Date& today)
                     "可申报职业(工种)名称及等级参照上海市人力资源和社会保障局官网“关于本市职业技能"
                     "等级认定评价机构及评价职业工种信息公告”相关内容填写。",
                     "申请材料一式三份并加盖学校公章。"});
+  // not-text: end
   out += "</body>\n</html>\n";
   return out;
 }
@@ -265,17 +288,18 @@ std::string renderAccountApplication(const School& school, std::string_view keyI
   }
   const std::size_t rowCount = std::max(pairs.size(), kAccountRows);
   std::string_view dual;
-  if (school.dualCertificateProgram) dual = *school.dualCertificateProgram ? "是" : "否";
+  if (school.dualCertificateProgram) {
+    dual = *school.dualCertificateProgram ? "是" : "否";  // not-text: the form's printed answer
+  }
 
   const std::string leaderMobile = mobileText(school.leader.mobile);
   const std::string contactMobile = mobileText(school.contact.mobile);
   std::string out;
   std::string formName = std::string(kAccountTitle1) + std::string(kAccountTitle2);
   appendHead(out, school, formName);
-  out += "<div class=\"note\" data-note=\"submit\"><b>送交（提示，不属于表格内容）：</b>";
-  out += "市职鉴中心（上海市职业技能鉴定中心）；签字盖章后将纸质原件交至天山路1800号4号楼1楼窗口，";
-  out += "联系电话62748577-4112。</div>\n";
+  out += noteOpen() + htmlEscape(msg::text("forms.note.account")) + "</div>\n";
 
+  // not-text: begin (附件2 as the notice prints it; its phone is the catalog's {centrePhone})
   out += "<p class=\"annex\">附件2:</p>\n<h1><span>";
   out += htmlEscape(kAccountTitle1);
   out += "</span><span>";
@@ -329,9 +353,12 @@ std::string renderAccountApplication(const School& school, std::string_view keyI
   out += "<span>经办人:</span><span class=\"date\">日期:</span><br>";
   out += "<span>申报单位(盖章):</span><span class=\"date\">日期:</span></div></td></tr>\n";
   out += "</table>\n";
-  appendNotes(out, {"此表签字盖章后原件交至天山路1800号4号楼1楼窗口，联系电话62748577-4112。",
+  const std::string handIn =
+      msg::fill("此表签字盖章后原件交至天山路1800号4号楼1楼窗口，联系电话{centrePhone}。", {});
+  appendNotes(out, {handIn,
                     "“对应的经办人 keyID”，请填写“通过协卡助手——证书管理——签名证书——"
                     "通用实体唯一标识号”下的完整字符。"});
+  // not-text: end
   out += "</body>\n</html>\n";
   return out;
 }

@@ -18,8 +18,6 @@ namespace zzjb {
 
 namespace {
 
-constexpr std::string_view kCentrePhone = "市职鉴中心 62748577-4112";
-
 std::optional<int> number(std::string_view s) {
   int v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -40,29 +38,33 @@ std::string twoDigits(int v) {
   return (v < 10 ? "0" : "") + std::to_string(v);
 }
 
-std::string chineseMonth(int year, int month) {
-  return std::to_string(year) + "年" + std::to_string(month) + "月";
-}
-
-const char* passOutcomeName(SchoolOutcomeKind outcome) {
+std::string passOutcomeName(SchoolOutcomeKind outcome) {
   switch (outcome) {
-    case SchoolOutcomeKind::UpToDate: return "已是最新";
-    case SchoolOutcomeKind::Progressed: return "有进展";
-    case SchoolOutcomeKind::Waiting: return "等待中";
-    case SchoolOutcomeKind::Failed: return "失败";
-    case SchoolOutcomeKind::Skipped: return "已跳过（数据有误）";
+    case SchoolOutcomeKind::UpToDate:
+      return msg::text("report.pass.UP_TO_DATE");
+    case SchoolOutcomeKind::Progressed:
+      return msg::text("report.pass.PROGRESSED");
+    case SchoolOutcomeKind::Waiting:
+      return msg::text("report.pass.WAITING");
+    case SchoolOutcomeKind::Failed:
+      return msg::text("report.pass.FAILED");
+    case SchoolOutcomeKind::Skipped:
+      return msg::text("report.pass.SKIPPED");
   }
-  return "未知";
+  return msg::text("report.unknown");
 }
 
-const char* accountName(std::optional<AccountStatus> account) {
-  if (!account) return "未知";
+std::string accountName(std::optional<AccountStatus> account) {
+  if (!account) return msg::text("report.unknown");
   switch (*account) {
-    case AccountStatus::Active: return "已开通";
-    case AccountStatus::PendingCentre: return "待市职鉴中心确认";
-    case AccountStatus::NotRegistered: return "未开户";
+    case AccountStatus::Active:
+      return msg::text("report.account.ACTIVE");
+    case AccountStatus::PendingCentre:
+      return msg::text("report.account.PENDING_CENTRE");
+    case AccountStatus::NotRegistered:
+      return msg::text("report.account.NOT_REGISTERED");
   }
-  return "未知";
+  return msg::text("report.unknown");
 }
 
 ReportPass passOf(const PassRecord& p) {
@@ -70,29 +72,29 @@ ReportPass passOf(const PassRecord& p) {
                     passOutcomeName(p.outcome), p.summary, p.creatingRequests, p.outcome};
 }
 
-// What to do about an offline exclusion, in Chinese.
-std::string exclusionHint(const ExcludedStudent& x, const School& school, int graduationYear) {
+// What to do about an offline exclusion.
+// EVALUATION_NOT_APPROVED: the 专业评估's own advice (wait, apply, resubmit).
+std::string exclusionHint(const ExcludedStudent& x, int graduationYear,
+                          EvaluationStatus evaluation) {
   switch (x.reason) {
     case Exclusion::InvalidData:
-      return "按说明改正花名册中该行（详情见 zzjb check），改正后下一轮自动申报";
+      return msg::text("report.exclusion.INVALID_DATA");
     case Exclusion::IdTypeNotSupported:
-      return "团体申报只受理居民身份证；其他证件请咨询" + std::string(kCentrePhone);
+      return msg::text("report.exclusion.ID_TYPE");
     case Exclusion::NotGraduating:
-      return "不在本毕业学年（" + std::to_string(graduationYear) +
-             "），到其毕业学年自动申报；毕业年份填错的请改正花名册";
+      return msg::text("report.exclusion.NOT_GRADUATING", {{"year", graduationYear}});
     case Exclusion::Duplicate:
-      return "同一学生在花名册中出现多次：删除重复的行";
+      return msg::text("report.exclusion.DUPLICATE");
     case Exclusion::EvaluationNotApproved:
-      return "4月或10月向" + evaluationOfficeFor(school.level).shortName +
-             "提交专业评估申请（附件1，zzjb forms 可打印），通过后在配置中填写评估结果";
+      return evaluationAdvice(evaluation);
     case Exclusion::LevelNotAllowed:
-      return std::string("中职只能申报四级、高职只能申报三级：改正配置中该目标的等级");
+      return msg::text("report.exclusion.LEVEL_NOT_ALLOWED");
     case Exclusion::OrgNotRegistered:
-      return "该评价机构未备案此职业（工种）和等级：核对评价机构公告，改选已备案的机构";
+      return msg::text("report.exclusion.ORG_NOT_REGISTERED");
     case Exclusion::TargetInvalid:
-      return "配置中该申报目标有错误：运行 zzjb check 查看并改正";
+      return msg::text("report.exclusion.TARGET_INVALID");
     case Exclusion::TypeRule:
-      return x.ruleHint.empty() ? "核对该认定类型的条件（zzjb check 有详情）" : x.ruleHint;
+      return x.ruleHint.empty() ? msg::text("report.exclusion.TYPE_RULE") : x.ruleHint;
   }
   return {};
 }
@@ -103,7 +105,7 @@ std::string rowDetail(const SchoolResult& ev, const Student& st) {
   for (const auto& f : ev.findings) {
     if (f.severity != Severity::Error || f.where.file != st.file || f.where.line != st.line)
       continue;
-    out += (out.empty() ? "" : "；") + f.message;
+    out += (out.empty() ? "" : msg::text("report.join")) + f.message;
   }
   return out;
 }
@@ -153,7 +155,7 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
   if (s == ApplicationStatus::Submitted || s == ApplicationStatus::UnderReview) {
     p.state = PermissionState::UnderReview;
     if (auto d = shanghaiDateOf(app->updatedAt)) p.waitingDays = daysBetween(*d, today);
-    p.hint = "等待市职鉴中心审核；zzjb 每一轮都会查询结果";
+    p.hint = msg::text("explain.application.underReview");
     return p;
   }
   if (s == ApplicationStatus::Rejected) {
@@ -167,22 +169,21 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
         return p;
       }
     }
-    p.reason =
-        "市职鉴中心审核未通过：" + (app->reason.empty() ? std::string("未说明原因") : app->reason);
-    p.hint = "按审核意见修改后重新提交；如有疑问请致电" + std::string(kCentrePhone);
+    p.reason = app->reason.empty()
+                   ? msg::text("explain.application.rejected.unexplained")
+                   : msg::text("explain.application.rejected", {{"reason", app->reason}});
+    p.hint = msg::text("explain.application.rejected.hint");
     return p;
   }
   if (s == ApplicationStatus::NotGranted) {
     p.state = PermissionState::NotGranted;
     p.reason = type != nullptr && !type->info.permissionRequest.empty()
                    ? type->info.permissionRequest
-                   : "该权限由市职鉴中心开通，不能在线申请";
-    p.hint =
-        "请市职鉴中心开通团体申报权限（天山路1800号4号楼1楼窗口，62748577-4112）；开通后 zzjb "
-        "自动申报";
+                   : msg::text("explain.application.notGranted");
+    p.hint = msg::text("explain.application.notGranted.hint");
     return p;
   }
-  p.reason = "未知状态 " + p.status;
+  p.reason = msg::text("explain.application.unknownStatus", {{"status", p.status}});
   return p;
 }
 
@@ -199,26 +200,31 @@ void judgeTarget(ReportTarget& t, const ReportSchool& school, bool storeOk, bool
   for (const auto& rc : t.excludedByReason) {
     if (!actionableExclusion(rc)) continue;
     actionable += rc.count;
-    reasons += (reasons.empty() ? "" : "，") + rc.text + " " + std::to_string(rc.count);
+    reasons += (reasons.empty() ? "" : msg::text("report.join.list")) +
+               msg::text("report.reasonCount", {{"reason", rc.text}, {"count", rc.count}});
   }
   std::vector<std::string> todo;
   if (actionable > 0) {
-    todo.push_back(std::to_string(actionable) + " 名学生未能申报（" + reasons + "），见未申报名单");
+    todo.push_back(
+        msg::text("report.todo.excluded", {{"count", actionable}, {"reasons", reasons}}));
   }
   if (t.permission.state == PermissionState::Rejected) {
-    todo.push_back("权限申请被驳回：" + t.permission.reason);
+    todo.push_back(msg::text("report.todo.permissionRejected", {{"reason", t.permission.reason}}));
   }
   if (t.permission.state == PermissionState::NotGranted) {
-    todo.push_back("权限未开通：" + t.permission.reason);
+    todo.push_back(
+        msg::text("report.todo.permissionNotGranted", {{"reason", t.permission.reason}}));
   }
   if (t.rejectedToFix > 0) {
-    todo.push_back(std::to_string(t.rejectedToFix) + " 名学生被平台退回，见退回名单");
+    todo.push_back(msg::text("report.todo.rejected", {{"count", t.rejectedToFix}}));
   }
-  for (const auto& a : todo) actions.push_back(t.title + "：" + a);
+  for (const auto& a : todo) {
+    actions.push_back(msg::text("report.todo.target", {{"target", t.title}, {"todo", a}}));
+  }
 
   if (!storeOk) {
     t.health = Health::Failed;
-    t.statusText = "状态库读取失败，无法判断申报进度";
+    t.statusText = msg::text("report.target.storeFailed");
     return;
   }
   if (!todo.empty()) {
@@ -228,39 +234,39 @@ void judgeTarget(ReportTarget& t, const ReportSchool& school, bool storeOk, bool
   }
   if (t.eligible == 0 && t.declared == 0) {
     t.health = Health::Good;
-    t.statusText = "本毕业学年没有可申报的学生";
+    t.statusText = msg::text("report.target.noneEligible");
     return;
   }
   if (!anyPass && t.declared == 0) {
     t.health = Health::NotStarted;
-    t.statusText = "尚未运行申报：" + std::to_string(t.notYetDeclared) + " 名学生待申报";
+    t.statusText = msg::text("report.target.notStarted", {{"count", t.notYetDeclared}});
     return;
   }
   if (t.permission.state == PermissionState::UnderReview) {
     t.health = Health::Waiting;
-    t.statusText =
-        "权限申请审核中" + (t.permission.waitingDays >= 0
-                                ? "（已等待 " + std::to_string(t.permission.waitingDays) + " 天）"
-                                : std::string());
+    t.statusText = t.permission.waitingDays >= 0 ? msg::text("report.target.underReview.days",
+                                                             {{"days", t.permission.waitingDays}})
+                                                 : msg::text("report.target.underReview");
     return;
   }
   if (school.accountStatus != AccountStatus::Active && t.declared == 0) {
     t.health = Health::Waiting;
-    t.statusText = std::string("等待开户（") + accountName(school.accountStatus) + "）";
+    t.statusText =
+        msg::text("report.target.waitingAccount", {{"account", accountName(school.accountStatus)}});
     return;
   }
   if (t.pending > 0) {
     t.health = Health::Waiting;
-    t.statusText = std::to_string(t.pending) + " 名学生已提交，等待平台处理";
+    t.statusText = msg::text("report.target.pending", {{"count", t.pending}});
     return;
   }
   if (t.notYetDeclared > 0) {
     t.health = Health::Waiting;
-    t.statusText = std::to_string(t.notYetDeclared) + " 名学生待下一轮申报";
+    t.statusText = msg::text("report.target.toSend", {{"count", t.notYetDeclared}});
     return;
   }
   t.health = Health::Good;
-  t.statusText = "已申报 " + std::to_string(t.declared) + " 名，平台已全部受理";
+  t.statusText = msg::text("report.target.done", {{"count", t.declared}});
 }
 
 void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOptions& opt) {
@@ -280,16 +286,19 @@ void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOpt
     r.school = school.id;
     r.days = until;
     r.due = first.iso();
-    r.text =
-        (w.openNow ? "本月（" + chineseMonth(w.year, w.month) + "）"
-                   : chineseMonth(w.year, w.month) + "（还有 " + std::to_string(until) + " 天）") +
-        "受理专业评估申请（附件1），报送" + office.shortName;
-    if (notApproved > 0) {
-      r.text += "；本校有 " + std::to_string(notApproved) + " 个专业的申报目标尚未通过评估";
+    // The window opens in April or October.
+    const std::string when = w.month == 4 ? msg::text("report.month.april", {{"year", w.year}})
+                                          : msg::text("report.month.october", {{"year", w.year}});
+    const msg::Args args = {
+        {"when", when}, {"days", until}, {"office", office.shortName}, {"count", notApproved}};
+    if (w.openNow) {
+      r.text = notApproved > 0 ? msg::text("report.reminder.window.open.notApproved", args)
+                               : msg::text("report.reminder.window.open", args);
+    } else {
+      r.text = notApproved > 0 ? msg::text("report.reminder.window.soon.notApproved", args)
+                               : msg::text("report.reminder.window.soon", args);
     }
-    r.hint =
-        "新增专业或未通过评估的专业：用 zzjb forms 打印附件1，一式三份加盖学校公章，"
-        "附人才培养方案";
+    r.hint = msg::text("report.reminder.window.hint");
     rs.reminders.push_back(std::move(r));
   }
   // The school's 法人一证通 certificate.
@@ -300,10 +309,11 @@ void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOpt
     r.school = school.id;
     r.days = left;
     r.due = in.certificateNotAfter;
-    r.text = left < 0 ? "法人一证通证书已于 " + in.certificateNotAfter + " 过期，无法登录平台"
-                      : "法人一证通证书将于 " + in.certificateNotAfter + " 到期（还剩 " +
-                            std::to_string(left) + " 天）";
-    r.hint = "到 SHECA（021-962600）办理证书更新；更新后 zzjb identity check 核对 keyID";
+    r.text = left < 0 ? msg::text("report.reminder.certificate.expired",
+                                  {{"date", in.certificateNotAfter}})
+                      : msg::text("report.reminder.certificate.expiring",
+                                  {{"date", in.certificateNotAfter}, {"days", left}});
+    r.hint = msg::text("report.reminder.certificate.hint");
     rs.reminders.push_back(std::move(r));
   }
   // The key's PIN, as the last pass that opened it saw it.
@@ -317,18 +327,21 @@ void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOpt
     const auto seen = shanghaiDateOf(pin.at);
     r.days = seen ? std::max(0L, daysBetween(*seen, opt.today)) : 0;
     if (pin.status.locked) {
-      r.text = "法人一证通 PIN 已锁定，无法登录平台";
-      r.hint =
-          "用协卡助手或到 SHECA（021-962600）解锁；解锁后核对 PIN 来源（identity.pin），"
-          "zzjb 下一轮自动继续";
+      r.text = msg::text("report.reminder.pin.locked");
+      r.hint = msg::text("report.reminder.pin.locked.hint");
     } else {
-      r.text = left ? "法人一证通 PIN 仅剩 " + std::to_string(*left) + " 次重试机会"
-                    : std::string("法人一证通 PIN 曾输错，重试次数已减少");
-      if (pin.code == "PIN_WRONG") r.text += "（上一轮 PIN 错误）";
-      if (pin.status.finalTry || left == 1) r.text += "，zzjb 不会再尝试";
-      r.hint =
-          "核对 PIN 来源（identity.pin）；在协卡助手中手工输入一次正确的 PIN 可恢复重试次数，"
-          "必要时到 SHECA（021-962600）解锁；zzjb 不会用掉最后一次机会";
+      const bool wrong = pin.code == "PIN_WRONG";
+      if (pin.status.finalTry || left == 1) {
+        r.text = wrong ? msg::text("report.reminder.pin.final.wrong")
+                       : msg::text("report.reminder.pin.final");
+      } else if (left) {
+        r.text = wrong ? msg::text("report.reminder.pin.left.wrong", {{"left", *left}})
+                       : msg::text("report.reminder.pin.left", {{"left", *left}});
+      } else {
+        r.text = wrong ? msg::text("report.reminder.pin.countLow.wrong")
+                       : msg::text("report.reminder.pin.countLow");
+      }
+      r.hint = msg::text("report.reminder.pin.low.hint");
     }
     rs.reminders.push_back(std::move(r));
   }
@@ -343,9 +356,11 @@ void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOpt
     r.targetKey = t.key;
     r.days = p.waitingDays;
     r.due = p.updatedAt;
-    r.text = "权限申请（" + t.title + "）已等待 " + std::to_string(p.waitingDays) + " 天未审核";
-    r.hint = "致电" + std::string(kCentrePhone) + " 询问审核进度" +
-             (p.applicationId.empty() ? "" : "（申请号 " + p.applicationId + "）");
+    r.text =
+        msg::text("report.reminder.application", {{"target", t.title}, {"days", p.waitingDays}});
+    r.hint = p.applicationId.empty()
+                 ? msg::text("explain.application.waiting")
+                 : msg::text("explain.application.waiting.id", {{"id", p.applicationId}});
     rs.reminders.push_back(std::move(r));
   }
 }
@@ -358,7 +373,8 @@ struct StoreView {
 
 bool readStore(StateStore& store, ReportSchool& rs, StoreView& view) {
   auto fail = [&](const Finding& f) {
-    rs.problems.push_back("状态库读取失败：" + f.code + " " + f.message);
+    rs.problems.push_back(
+        msg::text("report.problem.store", {{"code", f.code}, {"message", f.message}}));
     return false;
   };
   auto account = store.accountStatus(rs.id);
@@ -462,7 +478,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
       s.where = whereOf(st);
       s.code = x.code();
       s.reason = x.text();
-      s.hint = exclusionHint(x, school, graduationYear);
+      s.hint = exclusionHint(x, graduationYear, tr.target.evaluation.status);
       if (x.reason == Exclusion::InvalidData) s.detail = rowDetail(ev, st);
       t.excluded.push_back(std::move(s));
     }
@@ -489,7 +505,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
   for (const auto& [key, records] : view.records) {
     ReportTarget& t = targetFor(rs.targets, key);
     if (t.title.empty()) {
-      t.title = key + "（配置中已无此目标）";
+      t.title = msg::text("report.target.removed", {{"key", key}});
       t.type = "";
     }
   }
@@ -553,34 +569,33 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
   std::vector<std::string> actions;
   if (!storeOk) {
     worse(Health::Failed);
-    actions.push_back("状态库读取失败：见下方问题，修复后重新生成报告");
+    actions.push_back(msg::text("report.action.storeFailed"));
   }
   if (rs.lastPass && rs.lastPass->kind == SchoolOutcomeKind::Failed) {
     worse(Health::Failed);
-    actions.push_back("上一轮运行失败：" + rs.lastPass->summary);
+    actions.push_back(msg::text("report.action.passFailed", {{"summary", rs.lastPass->summary}}));
   }
   if (rs.lastPass && rs.lastPass->kind == SchoolOutcomeKind::Skipped) {
     worse(Health::Action);
-    actions.push_back("上一轮因资料有误被跳过，未向平台发送任何请求：运行 zzjb check 改正错误");
+    actions.push_back(msg::text("report.action.passSkipped"));
   }
   if (rs.findings.errors > 0) {
     worse(Health::Action);
-    actions.push_back(std::to_string(rs.findings.errors) +
-                      " 个错误：运行 zzjb check 查看位置和改正方法");
+    actions.push_back(msg::text("report.action.errors", {{"count", rs.findings.errors}}));
   }
   if (rs.targets.empty()) {
     worse(Health::Action);
-    actions.push_back("配置中没有申报目标：在 majors[].targets 中添加");
+    actions.push_back(msg::text("report.action.noTargets"));
   }
   if (rs.accountStatus == AccountStatus::PendingCentre) {
     worse(Health::Waiting);
-    actions.push_back("开户待市职鉴中心确认：将签字盖章的附件2递交天山路1800号4号楼1楼窗口");
+    actions.push_back(msg::text("report.action.pendingCentre"));
   }
   actions.insert(actions.end(), targetActions.begin(), targetActions.end());
   for (const auto& r : rs.reminders) {
     if (r.kind == ReminderKind::EvaluationWindow) continue;  // a date to keep, not a problem
     worse(Health::Action);
-    actions.push_back(r.text + "：" + r.hint);
+    actions.push_back(msg::text("report.action.reminder", {{"text", r.text}, {"hint", r.hint}}));
   }
   rs.actions = std::move(actions);
   rs.health = h;
@@ -605,18 +620,18 @@ const char* healthName(Health h) {
   return "?";
 }
 
-const char* healthLabel(Health h) {
+std::string healthLabel(Health h) {
   switch (h) {
     case Health::Good:
-      return "正常";
+      return msg::text("report.health.OK");
     case Health::NotStarted:
-      return "尚未运行";
+      return msg::text("report.health.NOT_STARTED");
     case Health::Waiting:
-      return "等待中";
+      return msg::text("report.health.WAITING");
     case Health::Action:
-      return "需处理";
+      return msg::text("report.health.ACTION");
     case Health::Failed:
-      return "失败";
+      return msg::text("report.health.FAILED");
   }
   return "?";
 }
@@ -637,18 +652,18 @@ const char* permissionStateName(PermissionState s) {
   return "?";
 }
 
-const char* permissionStateLabel(PermissionState s) {
+std::string permissionStateLabel(PermissionState s) {
   switch (s) {
     case PermissionState::Unknown:
-      return "未知";
+      return msg::text("report.permission.UNKNOWN");
     case PermissionState::Granted:
-      return "已开通";
+      return msg::text("report.permission.GRANTED");
     case PermissionState::UnderReview:
-      return "审核中";
+      return msg::text("report.permission.UNDER_REVIEW");
     case PermissionState::Rejected:
-      return "被驳回";
+      return msg::text("report.permission.REJECTED");
     case PermissionState::NotGranted:
-      return "未开通";
+      return msg::text("report.permission.NOT_GRANTED");
   }
   return "?";
 }
@@ -753,8 +768,20 @@ std::optional<PinFact> pinFactFromFinding(const Finding& finding, std::string_vi
     return f;
   }
   if (finding.code != "PIN_WRONG") return std::nullopt;
-  // SKF: "…; 2 tries left" / "1 try left". The count is the number just before " tr".
-  for (std::string_view unit : {" tries left", " try left"}) {
+  // The count as the finding's argument {retriesLeft}, whatever the language of its message.
+  for (const auto& arg : finding.args) {
+    if (arg.name != "retriesLeft") continue;
+    if (auto n = number(arg.value)) {
+      f.status.retriesLeft = *n;
+      f.status.locked = *n == 0;
+      f.status.finalTry = *n == 1;
+      f.status.countLow = true;  // a wrong PIN was just entered
+      return f;
+    }
+  }
+  // Else SKF's English message: "…; 2 tries left" / "1 try left", the number just before " tr".
+  for (std::string_view unit :
+       {" tries left", " try left"}) {  // not-text: the SKF signer's wording, parsed
     const std::size_t end = m.find(unit);
     if (end == std::string::npos) continue;
     std::size_t b = end;
@@ -773,6 +800,27 @@ std::optional<PinFact> pinFactFromFinding(const Finding& finding, std::string_vi
   if (says("CKF_USER_PIN_COUNT_LOW")) f.status.countLow = true;
   // A key file has neither: a wrong PIN there brings nothing closer to locking.
   return f;
+}
+
+// The PIN as the last pass saw it: "剩余 2 次重试机会（2026-11-28 03:09）".
+std::string pinStateText(const PinFact& p) {
+  std::string state;
+  const auto left = p.retriesLeft();
+  if (!p.status.required) {
+    state = msg::text("report.pin.notRequired");
+  } else if (p.status.locked) {
+    state = msg::text("report.pin.locked");
+  } else if (left) {
+    state = msg::text("report.pin.left", {{"left", *left}});
+  } else if (p.status.finalTry) {
+    state = msg::text("report.pin.finalTry");
+  } else if (p.status.countLow) {
+    state = msg::text("report.pin.countLow");
+  } else {
+    state = msg::text("report.pin.ok");
+  }
+  if (p.at.empty()) return state;
+  return msg::text("report.pin.seen", {{"state", state}, {"time", shanghaiTimeText(p.at)}});
 }
 
 long daysBetween(const Date& from, const Date& to) {

@@ -9,11 +9,13 @@
 #include "zzjb/core/domain.hpp"
 #include "zzjb/core/forms.hpp"
 #include "zzjb/core/report.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb {
 
 namespace {
 
+// not-text: begin (the page's CSS)
 constexpr std::string_view kStyle = R"(
 @page { size: A4; margin: 12mm; }
 * { box-sizing: border-box; }
@@ -72,26 +74,36 @@ footer { margin-top: 30px; color: #757575; font-size: 12px; }
   section.target, tr, .box { break-inside: avoid; }
 }
 )";
+// not-text: end
 
 std::string esc(std::string_view s) {
   return htmlEscape(s);
 }
 
+// A catalog text, escaped (its arguments are filled in before escaping).
+std::string t(std::string_view code, const msg::Args& args = {}) {
+  return htmlEscape(msg::text(code, args));
+}
+
 std::string badge(Health h) {
   return std::string("<span class=\"badge h-") + healthName(h) + "\" data-health=\"" +
-         healthName(h) + "\">" + healthLabel(h) + "</span>";
+         healthName(h) + "\">" + esc(healthLabel(h)) + "</span>";
 }
 
 std::string num(std::size_t n) {
   return std::to_string(n);
 }
 
+std::string muted(const std::string& html) {
+  return "<span class=\"muted\">" + html + "</span>";
+}
+
+// When the last pass ended and how. The pass's stored summary is the engine's own line (not from
+// the catalog): the JSON report carries it for scripts.
 std::string passText(const std::optional<ReportPass>& p) {
-  if (!p) return "<span class=\"muted\">尚无</span>";
-  std::string s = esc(shanghaiTimeText(p->finishedAt.empty() ? p->startedAt : p->finishedAt)) +
-                  " · " + esc(p->outcomeName);
-  if (!p->summary.empty()) s += " <span class=\"muted\">" + esc(p->summary) + "</span>";
-  return s;
+  if (!p) return muted(t("report.html.none"));
+  return esc(shanghaiTimeText(p->finishedAt.empty() ? p->startedAt : p->finishedAt)) + " · " +
+         esc(p->outcomeName);
 }
 
 struct Totals {
@@ -119,10 +131,14 @@ void appendList(std::string& out, const std::vector<std::string>& items) {
   out += "</ul>\n";
 }
 
+std::string th(std::string_view code, bool numeric = false) {
+  return std::string(numeric ? "<th class=\"n\">" : "<th>") + t(code) + "</th>";
+}
+
 void appendReminders(std::string& out, const std::vector<Reminder>& reminders, bool withSchool,
                      const Report& r) {
   if (reminders.empty()) return;
-  out += "<div class=\"box remind\"><h4>提醒</h4><ul>";
+  out += "<div class=\"box remind\"><h4>" + t("report.html.reminders") + "</h4><ul>";  // not-text: markup
   for (const auto& m : reminders) {
     out += std::string("<li data-reminder=\"") + reminderKindName(m.kind) + "\">";
     if (withSchool) {
@@ -130,61 +146,82 @@ void appendReminders(std::string& out, const std::vector<Reminder>& reminders, b
       for (const auto& s : r.schools) {
         if (s.id == m.school) name = s.name;
       }
-      out += "<b>" + esc(name) + "</b>：";
+      // The catalog's text (trusted) around escaped values.
+      out += msg::text("report.html.reminder.school",
+                       {{"school", "<b>" + esc(name) + "</b>"}, {"text", esc(m.text)}});
+    } else {
+      out += esc(m.text);
     }
-    out += esc(m.text) + " <span class=\"hint\">→ " + esc(m.hint) + "</span></li>";
+    out += " <span class=\"hint\">→ " + esc(m.hint) + "</span></li>";
   }
   out += "</ul></div>\n";
 }
 
 void appendSummary(std::string& out, const Report& r) {
-  out += "<h2>概览</h2>" + badge(r.health) + "\n";
-  out +=
-      "<table class=\"summary\"><thead><tr><th>学校</th><th>状态</th><th>上一轮</th>"
-      "<th class=\"n\">可申报</th><th class=\"n\">已申报</th><th class=\"n\">已受理</th>"
-      "<th class=\"n\">被退回</th><th>需要处理</th></tr></thead><tbody>\n";
+  out += "<h2>" + t("report.html.summary") + "</h2>" + badge(r.health) + "\n";
+  out += "<table class=\"summary\"><thead><tr>" + th("report.html.col.school") +
+         th("report.html.col.health") + th("report.html.col.lastPass") +
+         th("report.html.col.eligible", true) + th("report.html.col.declared", true) +
+         th("report.html.col.accepted", true) + th("report.html.col.rejected", true) +
+         th("report.html.col.todo") + "</tr></thead><tbody>\n";
   for (const auto& s : r.schools) {
-    const Totals t = totalsOf(s);
+    const Totals n = totalsOf(s);
     out += std::string("<tr class=\"row-") + healthName(s.health) + "\" data-school=\"" +
            esc(s.id) + "\"><td class=\"status\"><a href=\"#school-" + esc(s.id) + "\">" +
-           esc(s.name) + "</a><br><span class=\"muted\">" + esc(s.id) + " · " + esc(s.levelName) +
-           "</span></td>";
+           esc(s.name) + "</a><br>" + muted(esc(s.id) + " · " + esc(s.levelName)) + "</td>";
     out += "<td>" + badge(s.health) + "</td><td>" + passText(s.lastPass) + "</td>";
-    out += "<td class=\"n\">" + num(t.eligible) + "</td><td class=\"n\">" + num(t.declared) +
-           "</td><td class=\"n\">" + num(t.accepted) + "</td><td class=\"n\">" + num(t.rejected) +
+    out += "<td class=\"n\">" + num(n.eligible) + "</td><td class=\"n\">" + num(n.declared) +
+           "</td><td class=\"n\">" + num(n.accepted) + "</td><td class=\"n\">" + num(n.rejected) +
            "</td><td>";
     if (s.actions.empty()) {
-      out += "<span class=\"muted\">—</span>";
+      out += muted("—");
     } else {
       out += esc(s.actions.front());
       if (s.actions.size() > 1)
-        out += " <span class=\"muted\">等 " + num(s.actions.size()) + " 项</span>";
+        out += " " + muted(t("report.html.more", {{"count", s.actions.size()}}));
     }
     out += "</td></tr>\n";
   }
   out += "</tbody></table>\n";
-  out +=
-      "<p class=\"muted\">状态：<span class=\"badge h-OK\">正常</span> 已全部申报并受理 "
-      "<span class=\"badge h-WAITING\">等待中</span> 等待审核、开户或平台处理 "
-      "<span class=\"badge h-ACTION\">需处理</span> 需要学校处理 "
-      "<span class=\"badge h-FAILED\">失败</span> 运行或读取失败 "
-      "<span class=\"badge h-NOT_STARTED\">尚未运行</span> 还没有运行过申报</p>\n";
+  out += "<p class=\"muted\">" + t("report.html.legend");
+  for (Health h :
+       {Health::Good, Health::Waiting, Health::Action, Health::Failed, Health::NotStarted}) {
+    out += std::string("<span class=\"badge h-") + healthName(h) + "\">" + esc(healthLabel(h)) +
+           "</span> ";
+    switch (h) {
+      case Health::Good:
+        out += t("report.html.legend.OK");
+        break;
+      case Health::Waiting:
+        out += t("report.html.legend.WAITING");
+        break;
+      case Health::Action:
+        out += t("report.html.legend.ACTION");
+        break;
+      case Health::Failed:
+        out += t("report.html.legend.FAILED");
+        break;
+      case Health::NotStarted:
+        out += t("report.html.legend.NOT_STARTED");
+        break;
+    }
+    out += " ";
+  }
+  out += "</p>\n";
 }
 
 void appendStudents(std::string& out, const std::vector<ReportStudent>& students, bool platform) {
-  out +=
-      "<table class=\"students\"><thead><tr><th>证件号码</th><th>姓名</th><th>花名册位置</th>"
-      "<th>原因</th><th>怎么办</th></tr></thead><tbody>\n";
+  out += "<table class=\"students\"><thead><tr>" + th("report.html.col.idNumber") +
+         th("report.html.col.name") + th("report.html.col.where") + th("report.html.col.reason") +
+         th("report.html.col.hint") + "</tr></thead><tbody>\n";
   for (const auto& s : students) {
-    out +=
-        "<tr data-code=\"" + esc(s.code) + "\"><td class=\"id\">" + esc(s.maskedId) +
-        "</td><td class=\"name\">" +
-        (s.name.empty() ? "<span class=\"muted\">—</span>" : esc(s.name)) +
-        "</td><td class=\"where\">" +
-        (s.where.empty() ? std::string(platform ? "<span class=\"muted\">已不在花名册</span>" : "")
-                         : esc(s.where)) +
-        "</td><td>" + esc(s.reason) + " <span class=\"muted\">" + esc(s.code) + "</span>";
-    if (!s.detail.empty()) out += "<br><span class=\"muted\">" + esc(s.detail) + "</span>";
+    out += "<tr data-code=\"" + esc(s.code) + "\"><td class=\"id\">" + esc(s.maskedId) +
+           "</td><td class=\"name\">" + (s.name.empty() ? muted("—") : esc(s.name)) +
+           "</td><td class=\"where\">" +
+           (s.where.empty() ? (platform ? muted(t("report.html.notInRoster")) : std::string())
+                            : esc(s.where)) +
+           "</td><td>" + esc(s.reason) + " " + muted(esc(s.code));
+    if (!s.detail.empty()) out += "<br>" + muted(esc(s.detail));
     out += "</td><td class=\"hint\">" + esc(s.hint) + "</td></tr>\n";
   }
   out += "</tbody></table>\n";
@@ -193,142 +230,139 @@ void appendStudents(std::string& out, const std::vector<ReportStudent>& students
 std::string permissionText(const ReportPermission& p) {
   std::string s = esc(permissionStateLabel(p.state));
   if (p.state == PermissionState::Unknown) {
-    s = "<span class=\"muted\">" + s +
-        (p.status.empty() ? "（尚未查询）" : "（" + esc(p.status) + "）") + "</span>";
+    s = muted(
+        p.status.empty()
+            ? t("report.html.permission.notQueried", {{"state", permissionStateLabel(p.state)}})
+            : t("report.html.permission.status",
+                {{"state", permissionStateLabel(p.state)}, {"status", p.status}}));
   }
   if (!p.applicationId.empty())
-    s += " <span class=\"muted\">申请号 " + esc(p.applicationId) + "</span>";
-  if (p.waitingDays >= 0) s += "，已等待 " + std::to_string(p.waitingDays) + " 天";
+    s += " " + muted(t("report.html.applicationId", {{"id", p.applicationId}}));
+  if (p.waitingDays >= 0) s += " " + t("report.html.permission.waiting", {{"days", p.waitingDays}});
   if (!p.reason.empty()) s += "<br>" + esc(p.reason);
   if (!p.hint.empty()) s += "<br><span class=\"hint\">→ " + esc(p.hint) + "</span>";
   return s;
 }
 
-void appendTarget(std::string& out, const ReportTarget& t, bool storeRead) {
-  out += "<section class=\"target\" data-target=\"" + esc(t.key) + "\">\n<h3>" + esc(t.title) +
-         "</h3>" + badge(t.health) + "\n<p class=\"status-line\">" + esc(t.statusText) + "</p>\n";
+std::string fact(std::string_view code, const std::string& html) {
+  return "<dt>" + t(code) + "</dt><dd>" + html + "</dd>";
+}
+
+void appendTarget(std::string& out, const ReportTarget& tg, bool storeRead) {
+  out += "<section class=\"target\" data-target=\"" + esc(tg.key) + "\">\n<h3>" + esc(tg.title) +
+         "</h3>" + badge(tg.health) + "\n<p class=\"status-line\">" + esc(tg.statusText) + "</p>\n";
   out += "<dl class=\"facts\">";
-  out += "<dt>认定类型</dt><dd>" + esc(t.typeName.empty() ? t.type : t.typeName) + "</dd>";
-  if (!t.orgName.empty()) out += "<dt>评价机构</dt><dd>" + esc(t.orgName) + "</dd>";
-  out += "<dt>专业评估</dt><dd>";
-  for (std::size_t i = 0; i < t.evaluations.size(); ++i) {
-    const auto& e = t.evaluations[i];
-    out += (i == 0 ? "" : "；") + esc(e.major) + " " + esc(e.statusName);
-    if (!e.opinionNo.empty()) out += " <span class=\"muted\">" + esc(e.opinionNo) + "</span>";
+  out += fact("report.html.fact.type", esc(tg.typeName.empty() ? tg.type : tg.typeName));
+  if (!tg.orgName.empty()) out += fact("report.html.fact.org", esc(tg.orgName));
+  std::string evals;
+  for (std::size_t i = 0; i < tg.evaluations.size(); ++i) {
+    const auto& e = tg.evaluations[i];
+    evals += (i == 0 ? std::string() : "<br>") + esc(e.major) + " " + esc(e.statusName);
+    if (!e.opinionNo.empty()) evals += " " + muted(esc(e.opinionNo));
+    if (e.state != EvaluationStatus::Approved) {
+      evals += " <span class=\"hint\" data-evaluation=\"" +
+               std::string(evaluationStatusConfigName(e.state)) + "\">→ " +
+               esc(evaluationAdvice(e.state)) + "</span>";
+    }
   }
-  if (t.evaluations.empty()) out += "<span class=\"muted\">—</span>";
-  out += "</dd><dt>权限</dt><dd>" + permissionText(t.permission) + "</dd>";
-  out += "<dt>目标编号</dt><dd class=\"muted\">" + esc(t.key) + "</dd></dl>\n";
+  if (tg.evaluations.empty()) evals = muted("—");
+  out += fact("report.html.fact.evaluation", evals);
+  out += fact("report.html.fact.permission", permissionText(tg.permission));
+  out += "<dt>" + t("report.html.fact.key") + "</dt><dd class=\"muted\">" + esc(tg.key) +
+         "</dd></dl>\n";
 
   std::size_t excluded = 0;
-  for (const auto& rc : t.excludedByReason) excluded += rc.count;
-  out +=
-      "<table class=\"counts\"><thead><tr><th class=\"n\">可申报</th><th "
-      "class=\"n\">未申报（排除）</th>"
-      "<th class=\"n\">已申报</th><th class=\"n\">已受理</th><th class=\"n\">被退回</th>"
-      "<th class=\"n\">平台处理中</th><th class=\"n\">待申报</th></tr></thead><tbody><tr>";
-  out += "<td class=\"n\">" + num(t.eligible) + "</td><td class=\"n\">" + num(excluded) + "</td>";
+  for (const auto& rc : tg.excludedByReason) excluded += rc.count;
+  out += "<table class=\"counts\"><thead><tr>" + th("report.html.col.eligible", true) +
+         th("report.html.col.excluded", true) + th("report.html.col.declared", true) +
+         th("report.html.col.accepted", true) + th("report.html.col.rejected", true) +
+         th("report.html.col.pending", true) + th("report.html.col.toSend", true) +
+         "</tr></thead><tbody><tr>";
+  out += "<td class=\"n\">" + num(tg.eligible) + "</td><td class=\"n\">" + num(excluded) + "</td>";
   if (storeRead) {
-    out += "<td class=\"n\">" + num(t.declared) + "</td><td class=\"n\">" + num(t.accepted) +
-           "</td><td class=\"n\">" + num(t.rejected) + "</td><td class=\"n\">" + num(t.pending) +
+    out += "<td class=\"n\">" + num(tg.declared) + "</td><td class=\"n\">" + num(tg.accepted) +
+           "</td><td class=\"n\">" + num(tg.rejected) + "</td><td class=\"n\">" + num(tg.pending) +
            "</td>";
   } else {
-    out += "<td class=\"n muted\" colspan=\"4\">尚无记录</td>";
+    out += "<td class=\"n muted\" colspan=\"4\">" + t("report.html.noRecords") + "</td>";
   }
-  out += "<td class=\"n\">" + num(t.notYetDeclared) + "</td></tr></tbody></table>\n";
+  out += "<td class=\"n\">" + num(tg.notYetDeclared) + "</td></tr></tbody></table>\n";
 
-  if (!t.excluded.empty()) {
+  if (!tg.excluded.empty()) {
     std::string byReason;
-    for (const auto& rc : t.excludedByReason) {
-      byReason += (byReason.empty() ? "" : "，") + rc.text + " " + num(rc.count);
+    for (const auto& rc : tg.excludedByReason) {
+      byReason += (byReason.empty() ? "" : msg::text("report.join.list")) +
+                  msg::text("report.reasonCount", {{"reason", rc.text}, {"count", rc.count}});
     }
-    out += "<h4>未申报的学生（" + num(t.excluded.size()) + "）<span class=\"muted\"> " +
-           esc(byReason) + "</span></h4>\n";
-    appendStudents(out, t.excluded, false);
+    out += "<h4>" + t("report.html.excluded", {{"count", tg.excluded.size()}}) + " " +
+           muted(esc(byReason)) + "</h4>\n";
+    appendStudents(out, tg.excluded, false);
   }
-  if (!t.rejectedStudents.empty()) {
-    out += "<h4>被平台退回的学生（" + num(t.rejectedStudents.size()) + "）</h4>\n";
-    appendStudents(out, t.rejectedStudents, true);
+  if (!tg.rejectedStudents.empty()) {
+    out += "<h4>" + t("report.html.rejected", {{"count", tg.rejectedStudents.size()}}) + "</h4>\n";
+    appendStudents(out, tg.rejectedStudents, true);
   }
   out += "</section>\n";
 }
 
-// The PIN as the last pass saw it: "剩余 2 次（2026-11-28 03:09）".
-std::string pinText(const PinFact& p) {
-  std::string t;
-  const auto left = p.retriesLeft();
-  if (!p.status.required) {
-    t = "无需输入";
-  } else if (p.status.locked) {
-    t = "已锁定";
-  } else if (left) {
-    t = "剩余 " + std::to_string(*left) + " 次重试机会";
-  } else if (p.status.finalTry) {
-    t = "仅剩最后一次";
-  } else if (p.status.countLow) {
-    t = "曾输错";
-  } else {
-    t = "正常";
-  }
-  if (!p.at.empty()) t += "（" + shanghaiTimeText(p.at) + "）";
-  return t;
+void appendBox(std::string& out, const char* cls, std::string_view title,
+               const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  out += std::string("<div class=\"box ") + cls + "\"><h4>" + t(title) + "</h4>";
+  appendList(out, items);
+  out += "</div>\n";
 }
 
 void appendSchool(std::string& out, const ReportSchool& s) {
   out += "<section class=\"school\" id=\"school-" + esc(s.id) + "\" data-school=\"" + esc(s.id) +
          "\">\n<h2>" + esc(s.name) + "</h2>" + badge(s.health) + "\n";
   out += "<dl class=\"facts\">";
-  out += "<dt>学校</dt><dd>" + esc(s.id) + " · " + esc(s.levelName) + "，申报" +
-         esc(levelName(s.allowedLevel)) + "</dd>";
-  out += "<dt>花名册</dt><dd>" + num(s.students) + " 名学生";
-  if (s.findings.errors + s.findings.warnings > 0) {
-    out += "，" + num(s.findings.errors) + " 个错误、" + num(s.findings.warnings) + " 个警告";
-  }
-  out += "</dd><dt>平台账户</dt><dd>" + esc(s.accountName) + "</dd>";
+  out += fact("report.html.fact.school",
+              t("report.html.school.level",
+                {{"id", s.id}, {"level", s.levelName}, {"allowed", levelName(s.allowedLevel)}}));
+  out += fact("report.html.fact.roster",
+              s.findings.errors + s.findings.warnings > 0
+                  ? t("report.html.roster.findings", {{"count", s.students},
+                                                      {"errors", s.findings.errors},
+                                                      {"warnings", s.findings.warnings}})
+                  : t("report.html.roster", {{"count", s.students}}));
+  out += fact("report.html.fact.account", esc(s.accountName));
   if (s.certificateDaysLeft) {
-    out +=
-        "<dt>法人一证通</dt><dd>证书有效期至 " + esc(s.certificateNotAfter) +
-        (*s.certificateDaysLeft < 0 ? "（已过期）"
-                                    : "（还剩 " + std::to_string(*s.certificateDaysLeft) + " 天）");
-    if (s.pin) out += "，PIN " + esc(pinText(*s.pin));
-    out += "</dd>";
+    const std::string cert =
+        *s.certificateDaysLeft < 0
+            ? msg::text("report.html.certificate.expired", {{"date", s.certificateNotAfter}})
+            : msg::text("report.html.certificate.valid",
+                        {{"date", s.certificateNotAfter}, {"days", *s.certificateDaysLeft}});
+    out += fact("report.html.fact.certificate",
+                s.pin ? t("report.html.certificate.pin",
+                          {{"certificate", cert}, {"pin", pinStateText(*s.pin)}})
+                      : esc(cert));
   } else if (s.pin) {
-    out += "<dt>法人一证通</dt><dd>PIN " + esc(pinText(*s.pin)) + "</dd>";
+    out +=
+        fact("report.html.fact.certificate", t("report.html.pin", {{"pin", pinStateText(*s.pin)}}));
   }
-  out += "<dt>上一轮</dt><dd>" + passText(s.lastPass) + "</dd>";
+  out += fact("report.html.fact.lastPass", passText(s.lastPass));
   if (s.lastPass && s.lastPass->kind == SchoolOutcomeKind::Failed) {
-    out += "<dt>上一次成功</dt><dd>" + passText(s.lastSuccessfulPass) + "</dd>";
+    out += fact("report.html.fact.lastSuccess", passText(s.lastSuccessfulPass));
   }
   if (s.pendingIntents > 0) {
-    out += "<dt>未答复的请求</dt><dd>" + num(s.pendingIntents) +
-           "（下一轮先向平台查询，不会重复提交）</dd>";
+    out += fact("report.html.fact.unanswered",
+                t("report.html.unanswered", {{"count", s.pendingIntents}}));
   }
-  if (s.openBatches > 0) out += "<dt>处理中的批次</dt><dd>" + num(s.openBatches) + "</dd>";
+  if (s.openBatches > 0) out += fact("report.html.fact.openBatches", num(s.openBatches));
   out += "</dl>\n";
-  if (!s.problems.empty()) {
-    out += "<div class=\"box fail\"><h4>问题</h4>";
-    appendList(out, s.problems);
-    out += "</div>\n";
-  }
-  if (!s.actions.empty()) {
-    out += "<div class=\"box action\"><h4>需要处理</h4>";
-    appendList(out, s.actions);
-    out += "</div>\n";
-  }
-  if (!s.findingLines.empty()) {
-    out += "<div class=\"box fail\"><h4>资料错误（zzjb check 有改正方法）</h4>";
-    appendList(out, s.findingLines);
-    out += "</div>\n";
-  }
+  appendBox(out, "fail", "report.html.problems", s.problems);
+  appendBox(out, "action", "report.html.todo", s.actions);
+  appendBox(out, "fail", "report.html.findings", s.findingLines);
   if (!s.reminders.empty()) {
-    out += "<div class=\"box remind\"><h4>提醒</h4><ul>";
+    out += "<div class=\"box remind\"><h4>" + t("report.html.reminders") + "</h4><ul>";  // not-text: markup
     for (const auto& m : s.reminders) {
       out += std::string("<li data-reminder=\"") + reminderKindName(m.kind) + "\">" + esc(m.text) +
              " <span class=\"hint\">→ " + esc(m.hint) + "</span></li>";
     }
     out += "</ul></div>\n";
   }
-  for (const auto& t : s.targets) appendTarget(out, t, s.storeRead);
+  for (const auto& tg : s.targets) appendTarget(out, tg, s.storeRead);
   out += "</section>\n";
 }
 
@@ -337,37 +371,31 @@ void appendSchool(std::string& out, const ReportSchool& s) {
 std::string renderReportHtml(const Report& r) {
   std::string out;
   out.reserve(16384);
-  out +=
-      "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<title>zzjb 申报状态报告 " +
-      esc(r.today.iso()) + "</title>\n<style>";
+  out += std::string("<!DOCTYPE html>\n<html lang=\"") + msg::tag(msg::language()) +
+         "\">\n<head>\n<meta charset=\"utf-8\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
+         t("report.html.title", {{"date", r.today.iso()}}) + "</title>\n<style>";
   out += kStyle;
   out += "</style>\n</head>\n<body>\n";
-  out += "<h1>职业技能等级团体申报 · 状态报告</h1>\n<p class=\"meta\">";
-  out += "<span>日期 " + esc(r.today.iso()) + "</span>";
-  out += "<span>毕业学年 " + std::to_string(r.graduationYear) + "</span>";
-  if (!r.generatedAt.empty()) out += "<span>生成于 " + esc(r.generatedAt) + "</span>";
-  if (!r.configFile.empty()) out += "<span>配置 " + esc(r.configFile) + "</span>";
+  out += "<h1>" + t("report.html.heading") + "</h1>\n<p class=\"meta\">";
+  out += "<span>" + t("report.html.meta.date", {{"date", r.today.iso()}}) + "</span>";
+  out += "<span>" + t("report.html.meta.graduationYear", {{"year", r.graduationYear}}) + "</span>";
+  if (!r.generatedAt.empty())
+    out += "<span>" + t("report.html.meta.generatedAt", {{"time", r.generatedAt}}) + "</span>";
+  if (!r.configFile.empty())
+    out += "<span>" + t("report.html.meta.config", {{"file", r.configFile}}) + "</span>";
   out += "</p>\n";
   if (!r.storeExists) {
-    out +=
-        "<div class=\"box remind\" data-no-pass=\"1\"><h4>尚未运行申报</h4>还没有任何一轮申报的记录"
-        "（状态库 " +
-        esc(r.statePath.empty() ? "未配置" : r.statePath) +
-        " 不存在）：下面只有离线检查的结果。运行 zzjb run 后再生成报告。</div>\n";
+    out += "<div class=\"box remind\" data-no-pass=\"1\"><h4>" + t("report.html.noPass") + "</h4>" +  // not-text: markup
+           (r.statePath.empty() ? t("report.html.noPass.noStore")
+                                : t("report.html.noPass.text", {{"path", r.statePath}})) +
+           "</div>\n";
   }
-  if (!r.notes.empty()) {
-    out += "<div class=\"box fail\"><h4>问题</h4>";
-    appendList(out, r.notes);
-    out += "</div>\n";
-  }
+  appendBox(out, "fail", "report.html.problems", r.notes);
   appendSummary(out, r);
   appendReminders(out, r.reminders, true, r);
   for (const auto& s : r.schools) appendSchool(out, s);
-  out +=
-      "<footer>证件号码和姓名已脱敏；报告不含手机号码和 PIN。由 zzjb 生成，"
-      "数据来自配置、花名册和状态库。</footer>\n</body>\n</html>\n";
+  out += "<footer>" + t("report.html.footer") + "</footer>\n</body>\n</html>\n";
   return out;
 }
 

@@ -97,5 +97,33 @@ TEST(ReportHtml, SaysNoPassYetWithoutAStore) {
   EXPECT_NE(html.find("尚未运行申报"), std::string::npos);
 }
 
+// Issue 13, must-show (a): on a store, one 专业评估 SUBMITTED and one REJECTED show in the
+// catalog's words with their advice; the page's lang follows the language.
+TEST(ReportHtml, ShowsEachEvaluationWithItsAdviceInTheLanguageOfTheProcess) {
+  ReportWorld w;
+  w.result_.targets[0].target.evaluation = {EvaluationStatus::Submitted, "", std::nullopt};
+  w.result_.targets[1].target.evaluation = {EvaluationStatus::Rejected, "", std::nullopt};
+  const Report r = filledReport(w);
+  const std::string html = renderReportHtml(r);
+  EXPECT_NE(html.find("<html lang=\"zh-CN\">"), std::string::npos);
+  EXPECT_NE(html.find("已提交（评估中） <span class=\"hint\" data-evaluation=\"SUBMITTED\">→ " +
+                      htmlEscape(evaluationAdvice(EvaluationStatus::Submitted))),
+            std::string::npos);
+  EXPECT_NE(html.find("未通过 <span class=\"hint\" data-evaluation=\"REJECTED\">→ " +
+                      htmlEscape(evaluationAdvice(EvaluationStatus::Rejected))),
+            std::string::npos);
+  EXPECT_NE(evaluationAdvice(EvaluationStatus::Submitted).find("等待专家评估"), std::string::npos);
+  EXPECT_NE(evaluationAdvice(EvaluationStatus::Rejected).find("重新提交"), std::string::npos);
+
+  msg::setLanguage(msg::Lang::En);
+  const std::string en = renderReportHtml(filledReport(w));
+  msg::setLanguage(msg::Lang::ZhCN);
+  EXPECT_NE(en.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(en.find(htmlEscape(msg::text(msg::Lang::En, "state.evaluation.REJECTED")) +
+                    " <span class=\"hint\" data-evaluation=\"REJECTED\">"),
+            std::string::npos);
+  EXPECT_EQ(en.find("未通过"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace zzjb::test

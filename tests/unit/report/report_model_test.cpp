@@ -373,6 +373,13 @@ TEST(ReportModel, PinFactFromTheFindingThatStoppedTheOpening) {
       at);
   ASSERT_TRUE(skfOne.has_value());
   EXPECT_TRUE(skfOne->status.finalTry);
+  // The count as the finding's argument, whatever the language of its message (issue 13).
+  Finding counted = finding("PIN_WRONG", "USB key 拒绝了 PIN，还可重试 2 次");
+  counted.args = {{"retriesLeft", 2}};
+  auto byArg = pinFactFromFinding(counted, at);
+  ASSERT_TRUE(byArg.has_value());
+  EXPECT_EQ(byArg->retriesLeft(), 2);
+  EXPECT_TRUE(byArg->status.countLow);
   // PKCS#11 names its flags.
   auto p11 = pinFactFromFinding(
       finding("PIN_WRONG", "pkcs11 …: the token rejected the PIN: CKR_PIN_INCORRECT (0xa0); the "

@@ -19,6 +19,9 @@ namespace zzjb {
 // pinned value) and is blank when neither is there. One row per distinct (occupation, level).
 [[nodiscard]] std::string renderAccountApplication(const School& school, std::string_view keyId);
 
+// When 附件1 is next accepted, for people: "2027年4月受理", "本月受理（2027年10月）".
+[[nodiscard]] std::string evaluationWindowText(const ApplicationWindow& window);
+
 // Escapes &, <, >, " and ' for HTML text and attribute values.
 [[nodiscard]] std::string htmlEscape(std::string_view s);
 

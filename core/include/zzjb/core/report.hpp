@@ -5,6 +5,9 @@
 // `--format json` (the CLI). Pure core: the caller reads config, rosters, certificates and opens
 // the store; nothing here does I/O.
 //
+// Texts: every sentence in the model comes from the message catalog (messages/po/*/report.po), in
+// the language of the process when the report is built (docs/messages.md).
+//
 // Personal data: the model holds masked ID numbers (310***********123X) and masked names (张*明)
 // only, never a mobile, a full ID number or a PIN.
 #pragma once
@@ -34,7 +37,7 @@ enum class Health {
   Failed,      // FAILED: the last pass failed, or the store could not be read
 };
 [[nodiscard]] const char* healthName(Health h);  // "OK", "NOT_STARTED", …
-[[nodiscard]] const char* healthLabel(Health h);  // 正常 / 尚未运行 / 等待中 / 需处理 / 失败
+[[nodiscard]] std::string healthLabel(Health h);  // the catalog's: 正常 / 尚未运行 / …
 
 // One student named in the report: excluded offline, or rejected by the platform.
 struct ReportStudent {
@@ -42,8 +45,8 @@ struct ReportStudent {
   std::string name;      // masked, 张*明; empty when the student is no longer in any roster
   std::string where;     // roster file:line ("rosters/2027.csv:5"); empty when not in a roster
   std::string code;      // exclusion code (NOT_GRADUATING …) or the platform's (ID_INVALID …)
-  std::string reason;    // in Chinese
-  std::string hint;      // what to do, in Chinese
+  std::string reason;    // the catalog's, in the process's language
+  std::string hint;      // what to do (the catalog's)
   std::string detail;    // the row's finding (INVALID_DATA), or the platform's raw reason
 };
 
@@ -56,13 +59,13 @@ enum class PermissionState {
   NotGranted,  // NOT_GRANTED: opened by the centre (职业资格鉴定) and not yet: ask the centre
 };
 [[nodiscard]] const char* permissionStateName(PermissionState s);   // "GRANTED", …
-[[nodiscard]] const char* permissionStateLabel(PermissionState s);  // 已开通 / 审核中 / …
+[[nodiscard]] std::string permissionStateLabel(PermissionState s);  // the catalog's: 已开通 / …
 
 struct ReportPermission {
   PermissionState state = PermissionState::Unknown;
   std::string status;         // the store's status as written (SUBMITTED, APPROVED, …)
   std::string applicationId;  // empty for GrantedByCentre
-  std::string reason;         // Rejected: the explanation in Chinese; NotGranted: what to ask for
+  std::string reason;         // Rejected: the explanation (catalog); NotGranted: what to ask for
   std::string hint;           // what to do
   std::string updatedAt;      // the store's time (UTC)
   long waitingDays = -1;      // UnderReview: whole days since updatedAt; -1 otherwise
@@ -103,7 +106,7 @@ struct ReportTarget {
   std::vector<ReportStudent> rejectedStudents;
 
   Health health = Health::NotStarted;
-  std::string statusText;  // one Chinese sentence: where it stands and what comes next
+  std::string statusText;  // one sentence (catalog): where it stands and what comes next
 };
 
 struct ReportPass {
@@ -128,7 +131,7 @@ struct Reminder {
   ReminderKind kind = ReminderKind::EvaluationWindow;
   std::string school;     // the school's id
   std::string targetKey;  // ApplicationWaiting only
-  std::string text;       // in Chinese
+  std::string text;       // the catalog's, in the process's language
   std::string hint;       // what to do
   long days = 0;  // window: days until it opens (0 when open); certificate: days left (<0 expired);
                   // application: days waiting; PIN: days since the PIN state was seen
@@ -162,6 +165,9 @@ inline constexpr int kPinLowRetries = 2;
 // nullopt for findings that say nothing about the retry counter (PIN_UNAVAILABLE, KEY_* …).
 [[nodiscard]] std::optional<PinFact> pinFactFromFinding(const Finding& f, std::string_view at);
 
+// The PIN for people, as the fact saw it: "剩余 2 次重试机会（2026-11-28 03:09）".
+[[nodiscard]] std::string pinStateText(const PinFact& fact);
+
 // Counts of a school's findings (details: `zzjb check`).
 struct FindingCounts {
   std::size_t errors = 0;
@@ -193,7 +199,7 @@ struct ReportSchool {
 
   std::vector<ReportTarget> targets;
   std::vector<Reminder> reminders;
-  std::vector<std::string> actions;   // what people must do, in Chinese, most urgent first
+  std::vector<std::string> actions;   // what people must do (catalog), most urgent first
   std::vector<std::string> problems;  // store read errors for this school (no ID numbers)
   Health health = Health::NotStarted;
 };
