@@ -67,11 +67,17 @@ endif()
 # zzjb_unity(target): the target's sources compiled as unity builds (a few sources per
 # translation unit), so that the headers and the nlohmann/json and gtest templates they
 # instantiate are compiled once per batch, not once per source. Only for targets whose sources
-# share no file-local names (an anonymous-namespace helper defined in two sources breaks it: take
-# the target out, or rename the helper). -DZZJB_UNITY=OFF builds every source on its own.
+# share no file-local names (an anonymous-namespace helper defined in two sources breaks it, or
+# worse, two overloads of one name silently pick each other's: rename the helper, or list one of
+# the two sources after APART, compiled on its own). -DZZJB_UNITY=OFF builds every source on its
+# own. zzjb_unity(target [APART sources...]), called in the target's directory.
 option(ZZJB_UNITY "Unity builds for the targets marked with zzjb_unity()" ON)
 function(zzjb_unity target)
+  cmake_parse_arguments(A "" "" "APART" ${ARGN})
   if(ZZJB_UNITY)
     set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+    if(A_APART)
+      set_source_files_properties(${A_APART} PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+    endif()
   endif()
 endfunction()

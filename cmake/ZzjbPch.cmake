@@ -3,8 +3,8 @@
 # gtest. One object library per header builds it (zzjb_pch, zzjb_test_pch) and the targets
 # REUSE_FROM it, so a build makes two .gch files, not one per target. g++ refuses a .gch built
 # with other -f/-O/sanitizer settings (-fPIC included), so only targets with the host's flags
-# reuse it: zzjb_precompile() below. Off with -DZZJB_PCH=OFF (e.g. to check that every source
-# includes what it uses).
+# reuse it: zzjb_precompile() below (a third host builds it -fPIC for the position-independent
+# targets). Off with -DZZJB_PCH=OFF (e.g. to check that every source includes what it uses).
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   set(_zzjb_pch_default ON)
 else()
@@ -32,17 +32,25 @@ endfunction()
 if(ZZJB_PCH)
   _zzjb_pch_host(zzjb_pch ${ZZJB_PCH_HEADERS})
   target_link_libraries(zzjb_pch PRIVATE nlohmann_json::nlohmann_json)
+  # The same header built -fPIC, for the position-independent targets (zzjb_core).
+  _zzjb_pch_host(zzjb_pch_pic ${ZZJB_PCH_HEADERS})
+  target_link_libraries(zzjb_pch_pic PRIVATE nlohmann_json::nlohmann_json)
+  set_target_properties(zzjb_pch_pic PROPERTIES POSITION_INDEPENDENT_CODE ON)
 endif()
 
 # zzjb_precompile(target [TEST]): the target's sources start with the shared precompiled header
-# (TEST: the one with gtest too). For targets without POSITION_INDEPENDENT_CODE only.
+# (TEST: the one with gtest too). A target with POSITION_INDEPENDENT_CODE gets the -fPIC one
+# (not with TEST: no test is position independent).
 function(zzjb_precompile target)
   if(NOT ZZJB_PCH)
     return()
   endif()
   cmake_parse_arguments(A "TEST" "" "" ${ARGN})
+  get_target_property(pic ${target} POSITION_INDEPENDENT_CODE)
   if(A_TEST)
     set(host zzjb_test_pch)
+  elseif(pic)
+    set(host zzjb_pch_pic)
   else()
     set(host zzjb_pch)
   endif()

@@ -2,8 +2,11 @@
 // and reads them back: pdftotext must find the title, labels and values, pdffonts a CJK font
 // embedded, the PNG must be the requested size and look like a form (dark table rules), and
 // tesseract (chi_sim) must recognise the large titles. Exit code 77 (CTest: skipped) when
-// Chromium is not installed. ZZJB_FORMS_OUT=DIR keeps the rendered files in DIR.
+// Chromium is not installed. ZZJB_FORMS_OUT=DIR keeps the rendered files in DIR. CTest runs
+// each form (and each school of the CLI cases) as its own test, with --gtest_filter
+// (CMakeLists.txt): the renders are shared by the cases of one form only.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -262,7 +265,9 @@ class Renderer {
   std::string chrome(const fs::path& html, const std::string& args, const fs::path& out) {
     std::string log;
     for (int attempt = 0; attempt < 2; ++attempt) {
-      const fs::path profile = dir_ / ("profile-" + std::to_string(profiles_++));
+      // The pid too: the CTest tests of the forms share ZZJB_FORMS_OUT when it is set.
+      const fs::path profile =
+          dir_ / ("profile-" + std::to_string(getpid()) + "-" + std::to_string(profiles_++));
       fs::create_directories(profile);
       const std::string cmd = "timeout 60 " + shellQuote(chromium()) +
                               " --headless --no-sandbox --disable-gpu --disable-quic"
@@ -287,7 +292,9 @@ class Renderer {
     std::string error;
   };
 
-  const Files& render(const Form& form) {
+  // The PDF always; the two screenshots (1x, 2x) unless `screenshots` is false (the CLI cases
+  // check the PDF only).
+  const Files& render(const Form& form, bool screenshots = true) {
     auto it = done_.find(form.name);
     if (it != done_.end()) return it->second;
     Files f;
@@ -297,6 +304,7 @@ class Renderer {
     f.png2x = dir_ / (form.name + "@2x.png");
     test::writeFile(f.html, form.html);
     f.error += chrome(f.html, "--no-pdf-header-footer --print-to-pdf=" + shellQuote(f.pdf), f.pdf);
+    if (!screenshots) return done_.emplace(form.name, std::move(f)).first->second;
     const std::string size =
         " --window-size=" + std::to_string(kWidth) + "," + std::to_string(kHeight);
     f.error += chrome(f.html, "--screenshot=" + shellQuote(f.png) + size, f.png);
@@ -562,7 +570,7 @@ TEST_P(CliForms, WritesBothFormsWithTheConfigValues) {
   for (const Form& form : {Form{"cli-" + id + "-evaluation", evaluation, first, {}, {}},
                            Form{"cli-" + id + "-account", account, second, {}, {}}}) {
     SCOPED_TRACE(form.name);
-    const Renderer::Files& f = renderer().render(form);
+    const Renderer::Files& f = renderer().render(form, /*screenshots=*/false);
     ASSERT_EQ(f.error, "") << "chromium failed";
     expectOneA4Page(f.pdf);
     expectPdfText(f.pdf, form.pdfText);
@@ -583,6 +591,8 @@ INSTANTIATE_TEST_SUITE_P(ExampleConfig, CliForms, ::testing::Values("xuhui-zz", 
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
+  // Listing needs no Chromium (tests/integration/forms/cases_test.sh lists the cases anywhere).
+  if (::testing::GTEST_FLAG(list_tests)) return RUN_ALL_TESTS();
   if (!zzjb::haveProgram(zzjb::chromium())) {
     std::printf("SKIPPED: %s not found; scripts/deps.sh test installs chromium\n",
                 zzjb::chromium().c_str());
