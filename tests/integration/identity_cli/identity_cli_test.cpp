@@ -367,7 +367,7 @@ TEST(Pkcs11Refusal, IdentityCheckRefusesATokenOnItsFinalTry) {
                cfg.string());
   EXPECT_EQ(r.exitCode, 77) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "PIN_FINAL_TRY")) << r.out;
-  EXPECT_TRUE(contains(r.out, "one try is left"));
+  EXPECT_TRUE(contains(r.out, "只剩一次机会")) << r.out;
   EXPECT_FALSE(contains(r.out + r.err, "424242"));
 }
 
@@ -439,7 +439,7 @@ TEST_F(SkfToken, WrongPinCountsDownAndZzjbStopsBeforeTheLastTry) {
   all += r.out + r.err;
   EXPECT_EQ(r.exitCode, 77);
   EXPECT_TRUE(contains(r.out, "PIN_FINAL_TRY")) << r.out;
-  EXPECT_TRUE(contains(r.out, "one try is left")) << r.out;
+  EXPECT_TRUE(contains(r.out, "只剩一次机会")) << r.out;
   EXPECT_EQ(retriesLeft(), "1");
   // No PIN, and no full ID number of the configuration, in anything zzjb printed.
   EXPECT_FALSE(contains(all, "271828"));

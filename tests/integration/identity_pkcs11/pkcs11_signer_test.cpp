@@ -318,7 +318,7 @@ TEST_F(FakeTokenSignerTest, RefusesWhenTokenReportsFinalTry) {
   ASSERT_FALSE(signer);
   EXPECT_EQ(signer.error().code, "PIN_FINAL_TRY");
   EXPECT_EQ(signer.error().kind, FindingKind::Config);
-  EXPECT_TRUE(contains(signer.error().hint, "one try is left")) << signer.error().hint;
+  EXPECT_TRUE(contains(signer.error().hint, "只剩一次机会")) << signer.error().hint;
   EXPECT_EQ(pin.calls(), 0);
 }
 
