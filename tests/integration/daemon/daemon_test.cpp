@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -76,8 +77,15 @@ class DaemonProcess {
     fs::create_directories(dir_);
     std::vector<std::string> argStore = {ZZJB_BIN, "daemon"};
     argStore.insert(argStore.end(), args.begin(), args.end());
+    // The log lines are read in English (ZZJB_LANG=en): they quote the words of several parts of
+    // zzjb (the schedule, the platform's TLS checks). A test may ask for another language in `env`.
     std::vector<std::string> envStore;
-    for (char** e = environ; *e != nullptr; ++e) envStore.emplace_back(*e);
+    const bool langGiven = std::any_of(env.begin(), env.end(),
+                                       [](const std::string& e) { return e.starts_with("ZZJB_LANG="); });
+    if (!langGiven) envStore.emplace_back("ZZJB_LANG=en");
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (!std::string_view(*e).starts_with("ZZJB_LANG=")) envStore.emplace_back(*e);
+    }
     envStore.insert(envStore.end(), env.begin(), env.end());
     // Everything the child needs is built before fork: it only calls async-signal-safe functions.
     std::vector<char*> argv;
@@ -318,7 +326,7 @@ class DaemonTest : public ::testing::Test {
   }
 
   RunResult zzjb(const std::string& args) {
-    return zzjb::test::run(shellQuote(ZZJB_BIN) + " " + args);
+    return zzjb::test::run("ZZJB_LANG=en " + shellQuote(ZZJB_BIN) + " " + args);
   }
 
   void grantQualification() {
