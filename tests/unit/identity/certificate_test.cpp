@@ -213,7 +213,7 @@ TEST(Certificate, RawBytesExtensionIsEncodingError) {
 }
 
 TEST(Certificate, StrayBytesAfterValueIsEncodingError) {
-  expectEncodingFinding(std::string(kKeyIdOid) + "=DER:0C0141FF", "stray");
+  expectEncodingFinding(std::string(kKeyIdOid) + "=DER:0C0141FF", "多出 1 个字节");
 }
 
 TEST(Certificate, NulInsideValueIsEncodingError) {
