@@ -103,8 +103,11 @@ TEST(CliLanguage, IdentityCheckOnTheExampleConfigurationSpeaksOneLanguage) {
   EXPECT_EQ(joined(chineseRuns(en.out + en.err, allowed)), "") << en.out << en.err;
 
   // Also with ZZJB_LANG instead of --lang.
+  // (Not compared with the --lang run byte for byte: the days left may have changed meanwhile.)
   auto env = run("ZZJB_LANG=en " + std::string(ZZJB_BIN) + " identity check -c " + cfg);
-  EXPECT_EQ(env.out, en.out);
+  EXPECT_EQ(env.exitCode, 0) << env.out << env.err;
+  EXPECT_TRUE(contains(env.out, "ok: test challenge signed and verified")) << env.out;
+  EXPECT_EQ(joined(chineseRuns(env.out + env.err, allowed)), "") << env.out << env.err;
 }
 
 }  // namespace
