@@ -219,7 +219,7 @@ TEST_F(SoftHsmSignerTest, DescribesTokenObjectAndModule) {
   auto signer = openPkcs11Signer(uri("school-ec"), pin.provider());
   ASSERT_TRUE(signer) << signer.error().message;
   EXPECT_EQ((*signer)->describe(),
-            "pkcs11 token zzjb-test object school-ec (" + module_.string() + ")");
+            "pkcs11 令牌 zzjb-test 对象 school-ec（" + module_.string() + "）");
 }
 
 // Two signers share one loaded module: closing one must not finalise it under the other.
