@@ -237,7 +237,7 @@ TEST_F(SkfSignerTest, PinStatusReportsTheRetriesLeft) {
   ASSERT_TRUE(st.retriesLeft.has_value());
   EXPECT_EQ(*st.retriesLeft, 1);
   EXPECT_TRUE(st.finalTry);
-  EXPECT_EQ(st.describe(), "final try");
+  EXPECT_EQ(st.describe(), "只剩最后一次");
 }
 
 TEST_F(SkfSignerTest, PinProviderErrorIsReturnedAndCostsNoTry) {
