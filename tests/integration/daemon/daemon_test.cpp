@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "language_check.hpp"
 #include "mock_process.hpp"
 #include "run_fixture.hpp"
 #include "test_support.hpp"
@@ -974,6 +975,28 @@ TEST_F(DaemonTest, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
     EXPECT_EQ(messages[i], "WATCHDOG=1");
   }
   ::close(fd);
+}
+
+// Issue 13: the daemon speaks Chinese unless asked otherwise — its usage and its usage errors —
+// and English with --lang en.
+TEST(DaemonLanguage, UsageAndUsageErrorsAreChineseByDefaultAndEnglishWithLangEn) {
+  const std::string bin = "env -u ZZJB_LANG -u LC_MESSAGES -u LANG LC_ALL=C.UTF-8 " +
+                          zzjb::test::shellQuote(ZZJB_BIN);
+  auto help = zzjb::test::run(bin + " daemon --help");
+  EXPECT_EQ(help.exitCode, 0) << help.err;
+  EXPECT_TRUE(zzjb::test::contains(help.out, "用法：zzjb daemon")) << help.out;
+  EXPECT_TRUE(zzjb::test::englishRuns(help.out, {"zzjb", "run"}).empty()) << help.out;
+  auto noConfig = zzjb::test::run(bin + " daemon");
+  EXPECT_EQ(noConfig.exitCode, 64);
+  EXPECT_TRUE(zzjb::test::contains(noConfig.err, "必须给出 -c CONFIG")) << noConfig.err;
+  auto every = zzjb::test::run(bin + " daemon -c x.json --every 0");
+  EXPECT_EQ(every.exitCode, 64);
+  EXPECT_TRUE(zzjb::test::contains(every.err, "--every 需要 1 到 604800 之间的秒数")) << every.err;
+
+  auto en = zzjb::test::run(bin + " daemon --help --lang en");
+  EXPECT_EQ(en.exitCode, 0) << en.err;
+  EXPECT_TRUE(zzjb::test::contains(en.out, "usage: zzjb daemon")) << en.out;
+  EXPECT_TRUE(zzjb::test::chineseRuns(en.out, zzjb::test::noticeTerms()).empty()) << en.out;
 }
 
 }  // namespace
