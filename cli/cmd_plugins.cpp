@@ -106,7 +106,9 @@ void printText(const plugin_host::Host& host) {
                              {{"matter", t->info.matter},
                               {"node", t->info.node},
                               {"permission", permissionName(t->info.permission)},
-                              {"org", orgName(t->info.org)}})
+                              {"org", t->info.org == plugin::OrgKind::None
+                                          ? msg::text("plugins.org.none")
+                                          : std::string(orgName(t->info.org))}})
                 << "\n";
       continue;
     }
