@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb::cli {
 
 std::optional<ParsedArgs> parseArgs(const std::vector<std::string>& args,
@@ -23,12 +25,12 @@ std::optional<ParsedArgs> parseArgs(const std::vector<std::string>& args,
       return s.name == a || (!s.shortName.empty() && s.shortName == a);
     });
     if (spec == specs.end()) {
-      error = "unknown option " + a;
+      error = msg::text("cli.args.unknown_option", {{"option", a}});
       return std::nullopt;
     }
     if (!spec->takesValue) {
       if (inlineValue) {
-        error = spec->name + " takes no value";
+        error = msg::text("cli.args.takes_no_value", {{"option", spec->name}});
         return std::nullopt;
       }
       out.values[spec->name] = "1";
@@ -39,7 +41,7 @@ std::optional<ParsedArgs> parseArgs(const std::vector<std::string>& args,
     } else if (i + 1 < args.size()) {
       out.values[spec->name] = args[++i];
     } else {
-      error = spec->name + " needs a value";
+      error = msg::text("cli.args.needs_value", {{"option", spec->name}});
       return std::nullopt;
     }
   }
@@ -51,7 +53,7 @@ std::string optionsHelp(const std::vector<OptionSpec>& specs) {
   for (const auto& o : specs) {
     std::string names = (o.shortName.empty() ? "    " : o.shortName + ", ") + o.name +
                         (o.takesValue ? " VALUE" : "");
-    s += "  " + names + std::string(names.size() < 26 ? 26 - names.size() : 1, ' ') + o.help + "\n";
+    s += "  " + names + std::string(names.size() < 26 ? 26 - names.size() : 1, ' ') + msg::text(o.help) + "\n";
   }
   return s;
 }

@@ -15,7 +15,8 @@ struct OptionSpec {
   std::string name;       // "--config"
   std::string shortName;  // "-c" or ""
   bool takesValue = false;
-  std::string help;
+  std::string help;       // a catalog code (cli.<command>.opt.<name>), or, until its command is
+                          // moved to the catalog, the text itself
 };
 
 struct ParsedArgs {
@@ -32,6 +33,7 @@ struct ParsedArgs {
 std::optional<ParsedArgs> parseArgs(const std::vector<std::string>& args,
                                     const std::vector<OptionSpec>& specs, std::string& error);
 
+// The options, one a line, with their help texts from the catalog.
 std::string optionsHelp(const std::vector<OptionSpec>& specs);
 
 // sysexits (defined with their ranking in zzjb/app/exit_code_policy.hpp)

@@ -39,6 +39,7 @@
 #include "sd_notify.hpp"
 #include "zzjb/config/loader.hpp"
 #include "zzjb/files/files.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::cli {
 
@@ -65,14 +66,14 @@ extern "C" void onDaemonSignal(int sig) {
 
 const std::vector<OptionSpec>& daemonOptions() {
   static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, "the configuration file (JSON)"},
-      {"--every", "", true, "a pass now and then every SECONDS (rehearsals, tests; overrides the schedule)"},
-      {"--metrics-listen", "", true, "serve /metrics and /healthz on HOST:PORT (loopback only; port 0: any)"},
-      {"--metrics-port-file", "", true, "write the port the metrics server listens on to FILE"},
-      {"--log-format", "", true, "text (default) or json: the log lines on stderr"},
-      {"--today", "", true, "pretend today is YYYY-MM-DD in every pass (rehearsals)"},
-      {"--once-then-exit", "", false, "run the first pass at once, then exit with its code"},
-      {"--help", "-h", false, "this help"},
+      {"--config", "-c", true, "cli.opt.config"},
+      {"--every", "", true, "daemon.opt.every"},
+      {"--metrics-listen", "", true, "daemon.opt.metrics_listen"},
+      {"--metrics-port-file", "", true, "daemon.opt.metrics_port_file"},
+      {"--log-format", "", true, "daemon.opt.log_format"},
+      {"--today", "", true, "daemon.opt.today"},
+      {"--once-then-exit", "", false, "daemon.opt.once"},
+      {"--help", "-h", false, "cli.opt.help"},
   };
   return kSpecs;
 }
@@ -94,11 +95,11 @@ struct Loaded {
 // those bytes, so a file swapped or growing in between cannot give two different answers.
 std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& path,
                                                            std::optional<int> every) {
-  auto bytes = files::readFile(path, {files::kMaxConfigBytes, "configuration"});
+  auto bytes = files::readFile(path, {files::kMaxConfigBytes, msg::text("daemon.what.configuration")});
   if (!bytes) {
     Finding f = bytes.error();
     f.kind = FindingKind::Config;
-    f.message = "cannot read the configuration file: " + f.message;
+    f.message = msg::text("daemon.config.unreadable", {{"reason", f.message}});
     return std::unexpected(std::vector<Finding>{f});
   }
   const std::filesystem::path file(path);
@@ -115,7 +116,9 @@ std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& pa
     }
   }
   if (!loaded.config) {
-    if (errors.empty()) errors.push_back(configFinding("CONFIG_UNREADABLE", "cannot use " + path));
+    if (errors.empty()) {
+      errors.push_back(configError("CONFIG_UNREADABLE", {{"file", path}}, "CONFIG_UNREADABLE.daemon"));
+    }
     return std::unexpected(errors);
   }
   // The platform's CA bundle is read as a pass will read it, as `zzjb run` does before any
@@ -191,7 +194,7 @@ class WatchdogPinger {
         notifier_.watchdog();
         warned = false;
       } else if (!warned) {
-        logger_.error("no progress for a long time: no longer petting the systemd watchdog");
+        logger_.error(msg::text("daemon.log.watchdog_stalled"));
         warned = true;
       }
       cv_.wait_for(lock, every, [this] { return done_; });
@@ -275,7 +278,7 @@ class SignalGuard {
 // A new file renamed over FILE (docs/security.md, "Writing files"): a link or another user's
 // file there is replaced, never written through. The port is not secret: 0644.
 bool writePortFile(const std::string& file, int port, Logger& logger) {
-  auto written = writeOutputFile(file, std::to_string(port) + "\n", 0644, "metrics port file");
+  auto written = writeOutputFile(file, std::to_string(port) + "\n", 0644, msg::text("daemon.what.port_file"));
   if (written) return true;
   logger.finding(written.error());
   return false;
@@ -290,8 +293,7 @@ std::string passLine(const PassResult& r) {
   for (const auto& s : r.schools) {
     if (s.kind == SchoolOutcomeKind::Failed || s.kind == SchoolOutcomeKind::Skipped) ++failed;
   }
-  return std::to_string(r.schools.size()) + " school(s), " + std::to_string(failed) +
-         " failed or skipped";
+  return msg::text("daemon.pass.schools", {{"schools", r.schools.size()}, {"failed", failed}});
 }
 
 }  // namespace
@@ -301,21 +303,13 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, daemonOptions(), error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << "zzjb daemon: " << error << "\n";
-    o << "usage: zzjb daemon -c CONFIG [--every SECONDS] [--metrics-listen HOST:PORT]\n"
-         "                   [--metrics-port-file FILE] [--log-format text|json] [--today YYYY-MM-DD]\n"
-         "                   [--once-then-exit]\n\n"
-         "Runs passes (as `zzjb run`) on the configuration's schedule — cron expressions in\n"
-         "Asia/Shanghai time plus a random delay — until SIGTERM, which lets the request in flight\n"
-         "finish and be recorded. SIGHUP reloads the configuration; a broken one is reported and the\n"
-         "old one keeps running. Under systemd (Type=notify) it reports READY, STATUS and WATCHDOG.\n"
-         "Exit: 0 stopped by SIGTERM/SIGINT, 64 usage, 69 metrics address unavailable, 78 configuration.\n\n"
-      << optionsHelp(daemonOptions());
+    if (!args) o << "zzjb daemon: " << error << "\n";  // not-text: the command's name
+    o << msg::text("daemon.usage") << "\n\n" << optionsHelp(daemonOptions());
     return args ? kExitOk : kExitUsage;
   }
   auto configPath = args->get("--config");
   if (!configPath) {
-    std::cerr << "zzjb daemon: -c CONFIG is required\n";
+    std::cerr << "zzjb daemon: " << msg::text("daemon.usage.config_required") << "\n";  // not-text: the command's name
     return kExitUsage;
   }
   std::optional<int> every;
@@ -323,7 +317,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     int v = 0;
     auto [end, ec] = std::from_chars(e->data(), e->data() + e->size(), v);
     if (ec != std::errc() || end != e->data() + e->size() || v < 1 || v > 7 * 86400) {
-      std::cerr << "zzjb daemon: --every wants seconds from 1 to 604800, got \"" << *e << "\"\n";
+      std::cerr << "zzjb daemon: " << msg::text("daemon.usage.every", {{"value", *e}}) << "\n";  // not-text: the command's name
       return kExitUsage;
     }
     every = v;
@@ -332,7 +326,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   if (auto f = args->get("--log-format")) {
     formatFlag = parseLogFormat(*f);
     if (!formatFlag) {
-      std::cerr << "zzjb daemon: --log-format is text or json, not \"" << *f << "\"\n";
+      std::cerr << "zzjb daemon: " << msg::text("daemon.usage.log_format", {{"value", *f}}) << "\n";  // not-text: the command's name
       return kExitUsage;
     }
   }
@@ -340,7 +334,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   if (auto l = args->get("--metrics-listen")) {
     auto parsed = parseListenAddress(*l);
     if (!parsed) {
-      std::cerr << "zzjb daemon: --metrics-listen: " << parsed.error() << "\n";
+      std::cerr << "zzjb daemon: --metrics-listen: " << parsed.error() << "\n";  // not-text: the command and option
       return kExitUsage;
     }
     listenFlag = *parsed;
@@ -350,7 +344,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   if (args->has("--today")) {
     today = todayFrom(args->get("--today"), error);
     if (!today) {
-      std::cerr << "zzjb daemon: " << error << "\n";
+      std::cerr << "zzjb daemon: " << error << "\n";  // not-text: the command's name
       return kExitUsage;
     }
   }
@@ -360,7 +354,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   auto loaded = loadEverything(*configPath, every);
   if (!loaded) {
     logFindings(logger, loaded.error());
-    logger.error("configuration " + *configPath + " cannot be used: not starting");
+    logger.error(msg::text("daemon.log.not_starting", {{"file", *configPath}}));
     return kExitConfig;
   }
   std::unique_ptr<Loaded> current = std::make_unique<Loaded>(std::move(*loaded));
@@ -371,7 +365,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   gReload.store(false);
   SignalGuard signals;
   if (!signals.ok()) {
-    logger.error("cannot set up signal handling");
+    logger.error(msg::text("daemon.log.signals"));
     return kExitSoftware;
   }
 
@@ -391,11 +385,10 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     server = std::move(*started);
     const std::string host = listen->host.find(':') != std::string::npos ? "[" + listen->host + "]"
                                                                          : listen->host;
-    logger.info("serving /metrics and /healthz on http://" + host + ":" +
-                std::to_string(server->port()));
+    logger.info(msg::text("daemon.log.serving", {{"url", "http://" + host + ":" + std::to_string(server->port())}}));
     if (auto pf = args->get("--metrics-port-file");
         pf && !writePortFile(*pf, server->port(), logger)) {
-      logger.error("cannot write the metrics port to " + *pf);
+      logger.error(msg::text("daemon.log.port_file", {{"file", *pf}}));
       return kExitCantCreate;
     }
   }
@@ -419,20 +412,20 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   int exitCode = kExitOk;
 
   auto reload = [&] {
-    notifier.reloading("reloading " + *configPath);
-    logger.info("SIGHUP: reloading " + *configPath);
+    notifier.reloading(msg::text("daemon.status.reloading", {{"file", *configPath}}));
+    logger.info(msg::text("daemon.log.reloading", {{"file", *configPath}}));
     auto fresh = loadEverything(*configPath, every);
     if (!fresh) {
       logFindings(logger, fresh.error());
-      logger.error("the new configuration cannot be used: keeping the one loaded before",
+      logger.error(msg::text("daemon.log.reload_refused"),
                    {{"findings", std::to_string(fresh.error().size())}});
       metrics.configReloaded(false);
-      notifier.ready("reload failed: still running the previous configuration");
+      notifier.ready(msg::text("daemon.status.reload_failed"));
       return;
     }
     logFindings(logger, fresh->warnings);
     if (fresh->settings.metricsListen != current->settings.metricsListen && !listenFlag) {
-      logger.warning("metrics.listen changed: it takes effect at the next start");
+      logger.warning(msg::text("daemon.log.listen_changed"));
     }
     if (!formatFlag) logger.setFormat(fresh->settings.logFormat.value_or(LogFormat::Text));
     const bool scheduleChanged =
@@ -441,16 +434,16 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     metrics.setSchools(schoolIds(current->config));
     metrics.configReloaded(true);
     if (scheduleChanged) dueKnown = false;
-    logger.info("configuration reloaded",
+    logger.info(msg::text("daemon.log.reloaded"),
                 {{"schools", std::to_string(current->config.schools.size())},
                  {"schedule", current->settings.schedule.describe()}});
-    notifier.ready("configuration reloaded");
+    notifier.ready(msg::text("daemon.status.reloaded"));
   };
 
-  logger.info("daemon started", {{"config", *configPath},
+  logger.info(msg::text("daemon.log.started"), {{"config", *configPath},
                                  {"schools", std::to_string(current->config.schools.size())},
                                  {"schedule", current->settings.schedule.describe()}});
-  notifier.ready("started");
+  notifier.ready(msg::text("daemon.status.started"));
   while (!gStop.load()) {
     if (!dueKnown) {
       due = once ? std::optional<std::int64_t>(unixNow())
@@ -458,11 +451,11 @@ int cmdDaemon(const std::vector<std::string>& argv) {
       dueKnown = true;
       metrics.setNextPass(due);
       if (due) {
-        logger.info("next pass at " + shanghaiIsoTime(*due));
-        notifier.status("waiting; next pass at " + shanghaiIsoTime(*due));
+        logger.info(msg::text("daemon.log.next_pass", {{"time", shanghaiIsoTime(*due)}}));
+        notifier.status(msg::text("daemon.status.waiting", {{"time", shanghaiIsoTime(*due)}}));
       } else {
-        logger.error("the schedule never fires again: waiting for a new configuration (SIGHUP)");
-        notifier.status("the schedule never fires again; waiting for SIGHUP");
+        logger.error(msg::text("daemon.log.never"));
+        notifier.status(msg::text("daemon.status.never"));
       }
     }
     const auto wake = signals.sleepUntil(due, heartbeat);
@@ -474,8 +467,8 @@ int cmdDaemon(const std::vector<std::string>& argv) {
 
     lastPassStart = unixNow();
     dueKnown = false;
-    notifier.status("pass running since " + shanghaiIsoTime(*lastPassStart));
-    logger.info("pass started", {{"schools", std::to_string(current->config.schools.size())}});
+    notifier.status(msg::text("daemon.status.running", {{"time", shanghaiIsoTime(*lastPassStart)}}));
+    logger.info(msg::text("daemon.log.pass_started"), {{"schools", std::to_string(current->config.schools.size())}});
     metrics.passStarted();
     const auto t0 = std::chrono::steady_clock::now();
     // A new environment per pass: ZZJB_TEST_KILL_AT's "#n" counts within one pass.
@@ -496,18 +489,18 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     secs << std::fixed << seconds;
     const std::string outcome = passOutcomeLabel(result.exitCode, result.stopped);
     logger.log(result.exitCode == 0 || result.stopped ? Severity::Info : Severity::Warning, {}, {},
-               "pass finished: " + outcome + ", " + passLine(result),
+               msg::text("daemon.log.pass_finished", {{"outcome", outcome}, {"schools", passLine(result)}}),
                {{"outcome", outcome},
                 {"exitCode", std::to_string(result.exitCode)},
                 {"seconds", secs.str()}});
-    notifier.status("last pass " + outcome + " at " + shanghaiIsoTime(unixNow()));
+    notifier.status(msg::text("daemon.status.last_pass", {{"outcome", outcome}, {"time", shanghaiIsoTime(unixNow())}}));
     if (once) {
       exitCode = result.stopped ? kExitOk : result.exitCode;
       break;
     }
   }
-  notifier.stopping("stopping");
-  logger.info(gStop.load() ? "stopped by signal" : "stopped");
+  notifier.stopping(msg::text("daemon.status.stopping"));
+  logger.info(msg::text(gStop.load() ? "daemon.log.stopped_by_signal" : "daemon.log.stopped"));
   if (server) server->stop();
   return exitCode;
 }

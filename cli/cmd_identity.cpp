@@ -27,16 +27,33 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The severity as a person reads it: "错误" / "error".
+std::string severityText(Severity s) {
+  switch (s) {
+    case Severity::Info: return msg::text("identity.severity.info");
+    case Severity::Warning: return msg::text("identity.severity.warning");
+    case Severity::Error: break;
+  }
+  return msg::text("identity.severity.error");
+}
+
 void printFinding(std::ostream& out, const Finding& f, const char* indent) {
-  out << indent << severityName(f.severity) << ": " << (f.where.file.empty() ? "" : f.where.file + ": ")
-      << f.message << " [" << f.code << "]\n";
+  out << indent
+      << (f.where.file.empty()
+              ? msg::text("identity.finding",
+                          {{"severity", severityText(f.severity)}, {"message", f.message}, {"code", f.code}})
+              : msg::text("identity.finding.at", {{"severity", severityText(f.severity)},
+                                                  {"file", f.where.file},
+                                                  {"message", f.message},
+                                                  {"code", f.code}}))
+      << "\n";
   if (!f.hint.empty()) out << indent << "  → " << f.hint << "\n";
 }
 
 // PIN options shared by keyid and sign: where the PIN comes from when a key needs one.
 const std::vector<OptionSpec> kPinOptions = {
-    {"--pin-env", "", true, "read the PIN from this environment variable"},
-    {"--pin-file", "", true, "read the PIN from this file (mode 0600 or stricter)"},
+    {"--pin-env", "", true, "identity.opt.pin_env"},
+    {"--pin-file", "", true, "identity.opt.pin_file"},
 };
 
 PinSource pinSourceFrom(const ParsedArgs& args, const identity::KeyUri& uri) {
@@ -51,7 +68,7 @@ PinSource pinSourceFrom(const ParsedArgs& args, const identity::KeyUri& uri) {
 
 std::vector<OptionSpec> withPin(std::vector<OptionSpec> specs) {
   specs.insert(specs.end(), kPinOptions.begin(), kPinOptions.end());
-  specs.push_back({"--help", "-h", false, "this help"});
+  specs.push_back({"--help", "-h", false, "cli.opt.help"});
   return specs;
 }
 
@@ -66,7 +83,7 @@ std::string algorithmLabel(const identity::CertificateInfo& info) {
 // The file to sign: a regular file of at most files::kMaxSignInputBytes (docs/security.md); a
 // device such as /dev/zero or a pipe is refused instead of read without end.
 Result<std::string> readFileBytes(const std::string& path) {
-  return files::readFile(path, {files::kMaxSignInputBytes, "file to sign"});
+  return files::readFile(path, {files::kMaxSignInputBytes, msg::text("identity.what.sign_input")});
 }
 
 Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, const std::string& display,
@@ -75,10 +92,8 @@ Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, con
   // directory of mode 0700 (mkdtemp: an unguessable name, made by us), removed right after.
   // No other user can plant or swap anything there (docs/security.md, "Writing files").
   const auto fail = [](std::string why) {
-    Finding f = configFinding("CERT_UNREADABLE", "cannot hold the token's certificate in a "
-                                                 "temporary file: " + std::move(why),
-                              "check that $TMPDIR (or /tmp) exists and is writable");
-    return std::unexpected(std::move(f));
+    return std::unexpected(
+        configError("CERT_UNREADABLE", {{"reason", std::move(why)}}, "CERT_UNREADABLE.tempfile"));
   };
   std::error_code ec;
   fs::path base = fs::temp_directory_path(ec);
@@ -86,9 +101,9 @@ Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, con
   std::string tmpl = (base / "zzjb-cert-XXXXXX").string();
   if (::mkdtemp(tmpl.data()) == nullptr) return fail(std::strerror(errno));
   const fs::path dir = tmpl;
-  Result<identity::CertificateInfo> info = fail("not written");
+  Result<identity::CertificateInfo> info = std::unexpected(Finding{});
   if (auto written = files::writeFileAtomic(dir / "certificate.pem", pem,
-                                            {.mode = 0600, .what = "certificate"});
+                                            {.mode = 0600, .what = msg::text("identity.what.certificate")});
       !written) {
     info = std::unexpected(written.error());
   } else {
@@ -99,14 +114,16 @@ Result<identity::CertificateInfo> certificateFromPem(const std::string& pem, con
 }
 
 void printCertificate(std::ostream& out, const identity::CertificateInfo& c, std::time_t now) {
-  out << "keyID        " << (c.keyId.empty() ? "(none: the certificate has no keyID extension)" : c.keyId)
-      << "\n"
-      << "credit code  " << (c.creditCode.empty() ? "(none)" : c.creditCode) << "\n"
-      << "subject      " << c.subject << "\n"
-      << "issuer       " << c.issuer << "\n"
-      << "algorithm    " << algorithmLabel(c) << "\n"
-      << "valid        " << identity::shanghaiDate(c.notBefore) << " → "
-      << identity::shanghaiDate(c.notAfter) << " (" << identity::daysLeft(c, now) << " days left)\n";
+  out << msg::text("identity.keyid.certificate",
+                   {{"keyId", c.keyId.empty() ? msg::text("identity.keyid.no_keyid") : c.keyId},
+                    {"creditCode", c.creditCode.empty() ? msg::text("identity.keyid.none") : c.creditCode},
+                    {"subject", c.subject},
+                    {"issuer", c.issuer},
+                    {"algorithm", algorithmLabel(c)},
+                    {"notBefore", identity::shanghaiDate(c.notBefore)},
+                    {"notAfter", identity::shanghaiDate(c.notAfter)},
+                    {"daysLeft", identity::daysLeft(c, now)}})
+      << "\n";
 }
 
 nlohmann::json certificateJson(const identity::CertificateInfo& c, std::time_t now) {
@@ -123,7 +140,7 @@ nlohmann::json certificateJson(const identity::CertificateInfo& c, std::time_t n
 
 // Exit code for an identity failure: usage problems stay 64, everything else is 77.
 int fail(const Finding& f, const char* cmd) {
-  std::cerr << "zzjb " << cmd << ": ";
+  std::cerr << "zzjb " << cmd << ": ";  // not-text: the command's name
   printFinding(std::cerr, f, "");
   return kExitNoPerm;
 }
@@ -131,21 +148,17 @@ int fail(const Finding& f, const char* cmd) {
 }  // namespace
 
 int cmdKeyid(const std::vector<std::string>& argv) {
-  static const auto specs = withPin({{"--cert", "", true, "a certificate file (PEM or DER)"},
-                                     {"--key", "", true, "a key URI: file:…, pkcs11:…, skf:…"},
-                                     {"--json", "", false, "print JSON"},
-                                     {"--keyid-oid", "", true, "the keyID extension's OID"},
-                                     {"--credit-code-oid", "", true, "the credit code extension's OID"}});
+  static const auto specs = withPin({{"--cert", "", true, "identity.opt.cert_file"},
+                                     {"--key", "", true, "identity.opt.key"},
+                                     {"--json", "", false, "cli.opt.json"},
+                                     {"--keyid-oid", "", true, "identity.opt.keyid_oid"},
+                                     {"--credit-code-oid", "", true, "identity.opt.credit_code_oid"}});
   std::string error;
   auto args = parseArgs(argv, specs, error);
   if (!args || args->has("--help") || args->has("--cert") == args->has("--key")) {
     std::ostream& o = (args && args->has("--help")) ? std::cout : std::cerr;
-    if (!args) o << "zzjb keyid: " << error << "\n";
-    o << "usage: zzjb keyid --cert FILE | --key URI [--json] [--pin-env VAR | --pin-file FILE]\n\n"
-         "Prints the keyID (通用实体唯一标识号), 统一社会信用代码, subject, algorithm and validity of a\n"
-         "certificate, or of the certificate a token holds. Compare the keyID with 协卡助手 →\n"
-         "证书管理 → 签名证书, and write it on 附件2.\n\n"
-      << optionsHelp(specs);
+    if (!args) o << "zzjb keyid: " << error << "\n";  // not-text: the command's name
+    o << msg::text("identity.keyid.usage") << "\n\n" << optionsHelp(specs);
     return (args && args->has("--help")) ? kExitOk : kExitUsage;
   }
   std::time_t now = std::time(nullptr);
@@ -159,15 +172,11 @@ int cmdKeyid(const std::vector<std::string>& argv) {
     auto uri = identity::parseKeyUri(*args->get("--key"), fs::current_path());
     if (!uri) return fail(uri.error(), "keyid");
     PinSource src = pinSourceFrom(*args, *uri);
-    auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, "this key"); });
+    auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, msg::text("identity.pin.this_key")); });
     if (!signer) return fail(signer.error(), "keyid");
     std::string pem = (*signer)->certificatePem();
     if (pem.empty()) {
-      Finding f;
-      f.code = "CERT_NOT_ON_TOKEN";
-      f.message = "the key source holds no certificate";
-      f.hint = "give the certificate file with --cert";
-      return fail(f, "keyid");
+      return fail(configError("CERT_NOT_ON_TOKEN"), "keyid");
     }
     info = certificateFromPem(pem, identity::describeKeyUri(*uri), oids);
   }
@@ -181,21 +190,17 @@ int cmdKeyid(const std::vector<std::string>& argv) {
 }
 
 int cmdSign(const std::vector<std::string>& argv) {
-  static const auto specs = withPin({{"--key", "", true, "a key URI: file:…, pkcs11:…, skf:…"},
-                                     {"--cert", "", true, "check the signature against this certificate"},
-                                     {"--in", "", true, "the file to sign"},
-                                     {"--out", "", true, "where to write the DER signature"}});
+  static const auto specs = withPin({{"--key", "", true, "identity.opt.key"},
+                                     {"--cert", "", true, "identity.opt.sign_cert"},
+                                     {"--in", "", true, "identity.opt.in"},
+                                     {"--out", "", true, "identity.opt.out"}});
   std::string error;
   auto args = parseArgs(argv, specs, error);
   if (!args || args->has("--help") || !args->has("--key") || !args->has("--in") ||
       !args->has("--out")) {
     std::ostream& o = (args && args->has("--help")) ? std::cout : std::cerr;
-    if (!args) o << "zzjb sign: " << error << "\n";
-    o << "usage: zzjb sign --key URI [--cert FILE] --in FILE --out SIG [--pin-env VAR | --pin-file F]\n\n"
-         "Signs a file with the school's key as a login does (SM2 with the ID 1234567812345678,\n"
-         "or SHA-256 with RSA or ECDSA) and writes the DER signature. With --cert (or a token that\n"
-         "holds its certificate) the signature is verified before it is written.\n\n"
-      << optionsHelp(specs);
+    if (!args) o << "zzjb sign: " << error << "\n";  // not-text: the command's name
+    o << msg::text("identity.sign.usage") << "\n\n" << optionsHelp(specs);
     return (args && args->has("--help")) ? kExitOk : kExitUsage;
   }
   auto uri = identity::parseKeyUri(*args->get("--key"), fs::current_path());
@@ -204,7 +209,7 @@ int cmdSign(const std::vector<std::string>& argv) {
   if (!data) {
     // Not a file to sign (a device, a pipe, a link, over the limit) is a usage error, as
     // docs/security.md has it; a file that cannot be read, a data error as before.
-    std::cerr << "zzjb sign: ";
+    std::cerr << "zzjb sign: ";  // not-text: the command's name
     printFinding(std::cerr, data.error(), "");
     const std::string& code = data.error().code;
     return code == "FILE_NOT_REGULAR" || code == "FILE_TOO_LARGE" || code == "FILE_IS_LINK"
@@ -212,7 +217,7 @@ int cmdSign(const std::vector<std::string>& argv) {
                : kExitData;
   }
   PinSource src = pinSourceFrom(*args, *uri);
-  auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, "this key"); });
+  auto signer = identity::openSigner(*uri, [&] { return identity::readPin(src, msg::text("identity.pin.this_key")); });
   if (!signer) return fail(signer.error(), "sign");
   std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(data->data()), data->size());
   auto sig = (*signer)->sign(bytes);
@@ -227,8 +232,8 @@ int cmdSign(const std::vector<std::string>& argv) {
     auto ok = identity::verifySignature(pem, (*signer)->algorithm(), bytes, *sig);
     if (!ok) {
       Finding f = ok.error();
-      f.message = "the signature does not verify with the certificate: " + f.message;
-      f.hint = "the key and the certificate do not belong together";
+      f.message = msg::text("identity.sign.not_verified", {{"reason", f.message}});
+      f.hint = msg::text("identity.key_cert_mismatch.hint");
       return fail(f, "sign");
     }
   }
@@ -237,14 +242,17 @@ int cmdSign(const std::vector<std::string>& argv) {
   if (auto written = writeOutputFile(
           *args->get("--out"),
           std::string_view(reinterpret_cast<const char*>(sig->data()), sig->size()), 0644,
-          "signature");
+          msg::text("identity.what.signature"));
       !written) {
-    printOutputError(std::cerr, "zzjb sign", written.error());
+    printOutputError(std::cerr, "zzjb sign", written.error());  // not-text: the command's name
     return kExitCantCreate;
   }
-  std::cerr << "zzjb sign: " << signatureAlgorithmName((*signer)->algorithm()) << " signature of "
-            << data->size() << " bytes written to " << *args->get("--out")
-            << (pem.empty() ? " (not verified: no certificate)" : " (verified)") << "\n";
+  std::cerr << "zzjb sign: "  // not-text: the command's name
+            << msg::text(pem.empty() ? "identity.sign.written_unverified" : "identity.sign.written",
+                         {{"algorithm", signatureAlgorithmName((*signer)->algorithm())},
+                          {"bytes", data->size()},
+                          {"file", *args->get("--out")}})
+            << "\n";
   return kExitOk;
 }
 
@@ -267,12 +275,9 @@ SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std:
     r.findings.push_back(std::move(f));
   };
   if (school.identity.key.empty()) {
-    Finding f;
-    f.code = "KEY_NOT_CONFIGURED";
-    f.where = {cfg.file, 0, "", school.jsonPath + ".identity.key"};
-    f.message = "no key is configured";
-    f.hint = "set identity.key to file:…, pkcs11:… or skf:…";
-    add(f);
+    add(makeFinding(Severity::Error, FindingKind::Data, "KEY_NOT_CONFIGURED",
+                    {cfg.file, 0, "", school.jsonPath + ".identity.key"},
+                    {{"path", school.jsonPath + ".identity.key"}}, "KEY_NOT_CONFIGURED.identity_check"));
     return r;
   }
   auto uri = identity::parseKeyUri(school.identity.key, cfg.dir);
@@ -302,12 +307,10 @@ SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std:
     display = school.identity.certificate;
   }
   if (pem.empty()) {
-    Finding f;
-    f.code = "CERT_NOT_CONFIGURED";
-    f.where = {cfg.file, 0, "", school.jsonPath + ".identity.certificate"};
-    f.message = "the key source holds no certificate and none is configured";
-    f.hint = "set identity.certificate to the school's signing certificate";
-    add(f);
+    add(makeFinding(Severity::Error, FindingKind::Data, "CERT_NOT_CONFIGURED",
+                    {cfg.file, 0, "", school.jsonPath + ".identity.certificate"},
+                    {{"path", school.jsonPath + ".identity.certificate"}},
+                    "CERT_NOT_CONFIGURED.identity_check"));
     return r;
   }
   identity::ChainCheck chain;
@@ -315,13 +318,8 @@ SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std:
   chain.now = now;
   chain.oids = extensionOids(cfg);
   if (chain.caFiles.empty()) {
-    Finding f;
-    f.severity = Severity::Warning;
-    f.code = "TRUST_NOT_CONFIGURED";
-    f.where = {cfg.file, 0, "", "$.trustedCAs"};
-    f.message = "no trusted CAs are configured: the certificate's chain is not checked";
-    f.hint = "list SHECA's root (and intermediate) certificates in trustedCAs";
-    add(f);
+    add(makeFinding(Severity::Warning, FindingKind::Data, "TRUST_NOT_CONFIGURED",
+                    {cfg.file, 0, "", "$.trustedCAs"}));
   }
   auto cert = identity::checkCertificate(pem, display, chain);
   if (!cert) {
@@ -333,12 +331,10 @@ SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std:
   r.daysLeft = identity::daysLeft(*cert, now);
   r.algorithm = signatureAlgorithmName((*signer)->algorithm());
   if (!cert->creditCode.empty() && cert->creditCode != school.creditCode) {
-    Finding f;
-    f.code = "CERT_OTHER_ENTITY";
-    f.where.file = display;
-    f.message = "the certificate is issued to 统一社会信用代码 " + cert->creditCode + ", not to this school";
-    f.hint = "configure this school's own 法人一证通";
-    add(f);
+    Location where;
+    where.file = display;
+    add(makeFinding(Severity::Error, FindingKind::Data, "CERT_OTHER_ENTITY", where,
+                    {{"creditCode", cert->creditCode}}, "CERT_OTHER_ENTITY.identity_check"));
     return r;
   }
   // A test challenge, as a login would sign it, verified with the certificate.
@@ -352,19 +348,16 @@ SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std:
   auto ok = identity::verifySignature(pem, (*signer)->algorithm(), challenge, *sig);
   if (!ok) {
     Finding f = ok.error();
-    f.message = "a test challenge signed with the key does not verify with the certificate: " + f.message;
-    f.hint = "the key and the certificate do not belong together";
+    f.message = msg::text("identity.check.not_verified", {{"reason", f.message}});
+    f.hint = msg::text("identity.key_cert_mismatch.hint");
     add(f);
     return r;
   }
   if (r.daysLeft <= 30) {
-    Finding f;
-    f.severity = Severity::Warning;
-    f.code = "CERT_EXPIRING";
-    f.where.file = display;
-    f.message = "the certificate expires in " + std::to_string(r.daysLeft) + " days (" + r.notAfter + ")";
-    f.hint = "renew the 法人一证通 at SHECA (021-962600) in time";
-    add(f);
+    Location where;
+    where.file = display;
+    add(makeFinding(Severity::Warning, FindingKind::Data, "CERT_EXPIRING", where,
+                    {{"days", r.daysLeft}, {"date", r.notAfter}}, "CERT_EXPIRING.identity_check"));
   }
   r.ok = true;
   return r;
@@ -374,10 +367,10 @@ SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std:
 
 int cmdIdentity(const std::vector<std::string>& argv) {
   static const std::vector<OptionSpec> specs = {
-      {"--config", "-c", true, "the configuration file (JSON)"},
-      {"--school", "", true, "check only this school (its id)"},
-      {"--json", "", false, "print JSON"},
-      {"--help", "-h", false, "this help"},
+      {"--config", "-c", true, "cli.opt.config"},
+      {"--school", "", true, "identity.opt.school"},
+      {"--json", "", false, "cli.opt.json"},
+      {"--help", "-h", false, "cli.opt.help"},
   };
   std::string error;
   std::vector<std::string> rest = argv;
@@ -387,12 +380,8 @@ int cmdIdentity(const std::vector<std::string>& argv) {
   if (!isCheck || !args || args->has("--help") || !args->has("--config")) {
     bool help = args && args->has("--help");
     std::ostream& o = help ? std::cout : std::cerr;
-    if (!args) o << "zzjb identity: " << error << "\n";
-    o << "usage: zzjb identity check -c CONFIG [--school ID] [--json]\n\n"
-         "For every school: opens its key (reading the PIN's retry state first), checks its\n"
-         "certificate (validity, chain to trustedCAs, keyID), signs a test challenge and verifies\n"
-         "it. Exit 77 when any school's identity has a problem.\n\n"
-      << optionsHelp(specs);
+    if (!args) o << "zzjb identity: " << error << "\n";  // not-text: the command's name
+    o << msg::text("identity.check.usage") << "\n\n" << optionsHelp(specs);
     return help ? kExitOk : kExitUsage;
   }
   Inputs in = loadInputs(*args->get("--config"));
@@ -423,14 +412,19 @@ int cmdIdentity(const std::vector<std::string>& argv) {
     }
     std::cout << school.id << "  " << school.name << "\n";
     if (!r.keyId.empty()) {
-      std::cout << "  keyID " << r.keyId << " · " << r.algorithm << " · valid to " << r.notAfter << " ("
-                << r.daysLeft << " days) · PIN " << r.pin << "\n";
+      std::cout << "  "
+                << msg::text("identity.check.summary", {{"keyId", r.keyId},
+                                                        {"algorithm", r.algorithm},
+                                                        {"notAfter", r.notAfter},
+                                                        {"days", r.daysLeft},
+                                                        {"pin", r.pin}})
+                << "\n";
     }
     for (const auto& f : r.findings) printFinding(std::cout, f, "  ");
-    std::cout << "  " << (r.ok ? "ok: test challenge signed and verified" : "FAILED") << "\n";
+    std::cout << "  " << msg::text(r.ok ? "identity.check.ok" : "identity.check.failed") << "\n";
   }
   if (!found) {
-    std::cerr << "zzjb identity: no school \"" << *filter << "\"\n";
+    std::cerr << "zzjb identity: " << msg::text("identity.check.no_school", {{"school", *filter}}) << "\n";  // not-text: the command's name
     return kExitUsage;
   }
   if (args->has("--json")) std::cout << doc.dump(2) << "\n";

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "zzjb/config/loader.hpp"
+#include "zzjb/messages/catalog.hpp"
 #include "zzjb/plugin/abi.hpp"
 
 namespace zzjb::cli {
@@ -15,15 +16,24 @@ namespace {
 
 const std::vector<OptionSpec>& pluginOptions() {
   static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, "the configuration file (its plugins.dir is searched first)"},
-      {"--json", "", false, "print the result as JSON"},
-      {"--help", "-h", false, "this help"},
+      {"--config", "-c", true, "plugins.opt.config"},
+      {"--json", "", false, "cli.opt.json"},
+      {"--help", "-h", false, "cli.opt.help"},
   };
   return kSpecs;
 }
 
-const char* permissionName(plugin::Permission p) {
-  return p == plugin::Permission::AppliedOnline ? "applied for online" : "granted by the centre";
+std::string permissionName(plugin::Permission p) {
+  return msg::text(p == plugin::Permission::AppliedOnline ? "plugins.permission.applied_online"
+                                                          : "plugins.permission.granted");
+}
+
+// Where a directory comes from, as a person reads it (--json keeps the origin's own name).
+std::string originName(const std::string& origin) {
+  if (origin == "plugins.dir") return msg::text("plugins.origin.config");
+  if (origin == "next to zzjb") return msg::text("plugins.origin.next_to_zzjb");  // not-text: the origin's name
+  if (origin == "installed") return msg::text("plugins.origin.installed");
+  return origin;
 }
 
 const char* orgName(plugin::OrgKind k) {
@@ -68,34 +78,51 @@ void printJson(const plugin_host::Host& host) {
 }
 
 void printText(const plugin_host::Host& host) {
-  std::cout << "plugin directories, in search order (this zzjb has plugin ABI "
-            << plugin::kAbiVersion << ")\n";
+  std::cout << msg::text("plugins.list.dirs", {{"abi", plugin::kAbiVersion}}) << "\n";
   for (const auto& d : host.dirs()) {
-    std::cout << "  " << d.path.string() << "  (" << d.origin << (d.exists ? "" : ", not there")
-              << ")\n";
-    if (d.refused()) std::cout << "    refused: " << d.refusal << " [" << d.refusalCode << "]\n";
+    std::cout << "  "
+              << msg::text(d.exists ? "plugins.list.dir" : "plugins.list.dir_missing",
+                           {{"path", d.path.string()}, {"origin", originName(d.origin)}})
+              << "\n";
+    if (d.refused()) {
+      std::cout << "    "
+                << msg::text("plugins.list.dir_refused", {{"reason", d.refusal}, {"code", d.refusalCode}})
+                << "\n";
+    }
   }
   std::size_t loaded = 0;
-  std::cout << "plugins\n";
-  if (host.files().empty()) std::cout << "  none found\n";
+  std::cout << msg::text("plugins.list.plugins") << "\n";
+  if (host.files().empty()) std::cout << "  " << msg::text("plugins.list.none") << "\n";
   for (const auto& f : host.files()) {
-    std::string abi = f.abi == 0 ? "ABI ?" : "ABI " + std::to_string(f.abi);
+    const std::string abi = f.abi == 0 ? "?" : std::to_string(f.abi);
     if (f.loaded) {
       ++loaded;
       const CertType* t = host.registry().find(f.typeId);
-      std::cout << "  loaded   " << f.typeId << "  " << abi << "  " << f.path.string() << "\n"
-                << "           " << t->info.matter
-                << (t->info.node.empty() ? "" : " / " + t->info.node) << " · permission "
-                << permissionName(t->info.permission) << " · organisation "
-                << orgName(t->info.org) << "\n";
+      std::cout << "  "
+                << msg::text("plugins.list.loaded",
+                             {{"type", f.typeId}, {"abi", abi}, {"path", f.path.string()}})
+                << "\n           "
+                << msg::text(t->info.node.empty() ? "plugins.list.type" : "plugins.list.type_node",
+                             {{"matter", t->info.matter},
+                              {"node", t->info.node},
+                              {"permission", permissionName(t->info.permission)},
+                              {"org", t->info.org == plugin::OrgKind::None
+                                          ? msg::text("plugins.org.none")
+                                          : std::string(orgName(t->info.org))}})
+                << "\n";
       continue;
     }
-    std::cout << "  refused  " << (f.typeId.empty() ? "-" : f.typeId) << "  " << abi << "  "
-              << f.path.string() << "\n"
-              << "           " << f.refusal << " [" << f.refusalCode << "]\n";
+    std::cout << "  "
+              << msg::text("plugins.list.refused", {{"type", f.typeId.empty() ? "-" : f.typeId},
+                                                     {"abi", abi},
+                                                     {"path", f.path.string()}})
+              << "\n           " << f.refusal << " [" << f.refusalCode << "]\n";
   }
-  std::cout << loaded << " loaded, " << host.files().size() - loaded << " refused"
-            << (host.registry().ids().empty() ? "" : " · types: " + host.registry().ids())
+  const msg::Args counts = {{"loaded", loaded},
+                       {"refused", host.files().size() - loaded},
+                       {"types", host.registry().ids()}};
+  std::cout << msg::text(host.registry().ids().empty() ? "plugins.list.total" : "plugins.list.total_types",
+                         counts)
             << "\n";
 }
 
@@ -106,14 +133,8 @@ int cmdPlugins(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, pluginOptions(), error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << "zzjb plugins: " << error << "\n";
-    o << "usage: zzjb plugins [-c CONFIG] [--json]\n\n"
-         "Lists every certification-type plugin file found, in search order: the configuration's\n"
-         "plugins.dir, then <zzjb's directory>/../plugins (a build tree), then the installed\n"
-         "<prefix>/lib/zzjb/plugins. Each is loaded or refused, and why.\n"
-         "Exit: 0 all loaded; 78 a plugin was refused, none was found, or the configuration\n"
-         "cannot be read.\n\n"
-      << optionsHelp(pluginOptions());
+    if (!args) o << "zzjb plugins: " << error << "\n";  // not-text: the command's name
+    o << msg::text("plugins.usage") << "\n\n" << optionsHelp(pluginOptions());
     return args ? kExitOk : kExitUsage;
   }
   std::optional<Config> config;
@@ -121,7 +142,9 @@ int cmdPlugins(const std::vector<std::string>& argv) {
     auto loaded = config::loadConfig(*path, *path);
     if (!loaded.config) {
       for (const auto& f : loaded.findings) {
-        std::cerr << "zzjb plugins: " << f.where.str() << ": " << f.message << "\n";
+        std::cerr << "zzjb plugins: "  // not-text: the command's name
+                  << msg::text("plugins.config_error", {{"where", f.where.str()}, {"message", f.message}})
+                  << "\n";
       }
       return kExitConfig;
     }

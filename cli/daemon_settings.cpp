@@ -5,6 +5,7 @@
 
 #include "metrics_server.hpp"
 #include "zzjb/json/bounded.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::cli {
 
@@ -12,25 +13,31 @@ namespace {
 
 using json = nlohmann::json;
 
+// A daemon setting that cannot be used: the finding `code` (shared with the other configuration
+// checks), worded by the catalog's `textCode`; the hint is `hintCode`'s text when given, else
+// "<textCode>.hint"'s.
 Finding settingFinding(const std::string& file, const std::string& path, std::string code,
-                       std::string message, std::string hint) {
-  Finding f = configFinding(std::move(code), std::move(message), std::move(hint));
+                       std::string_view textCode, msg::Args args = {}, std::string_view hintCode = {}) {
+  args.emplace_back("path", path);
+  Finding f = configError(std::move(code), args, textCode);
+  if (!hintCode.empty()) f.hint = msg::text(hintCode, args);
   f.where.file = file;
   f.where.jsonPath = path;
+  f.args = std::move(args);
   return f;
 }
 
+constexpr std::string_view kScheduleHint = "daemon.schedule.hint";
+
 void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
                    std::vector<Finding>& errors) {
-  const std::string hint =
-      "write \"schedule\": {\"cron\": [\"30 8 * * 1-6\"], \"randomDelaySeconds\": 1800}";
   const json* cron = &s;
   std::string cronPath = "$.schedule";
   if (s.is_object()) {
     for (const auto& [key, value] : s.items()) {
       if (key != "cron" && key != "randomDelaySeconds") {
         errors.push_back(settingFinding(file, "$.schedule." + key, "CONFIG_UNKNOWN_KEY",
-                                        "unknown key \"" + key + "\" in schedule", hint));
+                                        "CONFIG_UNKNOWN_KEY.daemon_schedule", {{"key", key}}, kScheduleHint));
       }
     }
     if (auto d = s.find("randomDelaySeconds"); d != s.end()) {
@@ -41,8 +48,7 @@ void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
                                : false;
       if (!inRange) {
         errors.push_back(settingFinding(file, "$.schedule.randomDelaySeconds", "CONFIG_RANGE",
-                                        "randomDelaySeconds must be an integer from 0 to 86400",
-                                        hint));
+                                        "CONFIG_RANGE.daemon_delay", {}, kScheduleHint));
       } else {
         out.randomDelaySeconds = d->get<int>();
       }
@@ -50,14 +56,14 @@ void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
     auto c = s.find("cron");
     if (c == s.end()) {
       errors.push_back(settingFinding(file, "$.schedule", "CONFIG_SCHEDULE",
-                                      "schedule has no \"cron\"", hint));
+                                      "CONFIG_SCHEDULE.daemon_no_cron", {}, kScheduleHint));
       return;
     }
     cron = &*c;
     cronPath = "$.schedule.cron";
   } else if (!s.is_string()) {
-    errors.push_back(settingFinding(file, "$.schedule", "CONFIG_TYPE",
-                                    "schedule must be a cron string or an object", hint));
+    errors.push_back(settingFinding(file, "$.schedule", "CONFIG_TYPE", "CONFIG_TYPE.daemon_schedule",
+                                    {}, kScheduleHint));
     return;
   }
   std::vector<std::pair<std::string, const json*>> items;
@@ -67,15 +73,15 @@ void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
     }
     if (cron->empty()) {
       errors.push_back(settingFinding(file, cronPath, "CONFIG_SCHEDULE",
-                                      "the cron list is empty", hint));
+                                      "CONFIG_SCHEDULE.daemon_empty", {}, kScheduleHint));
     }
   } else {
     items.emplace_back(cronPath, cron);
   }
   for (const auto& [path, item] : items) {
     if (!item->is_string()) {
-      errors.push_back(settingFinding(file, path, "CONFIG_TYPE",
-                                      "a cron expression must be a string", hint));
+      errors.push_back(settingFinding(file, path, "CONFIG_TYPE", "CONFIG_TYPE.daemon_cron", {},
+                                      kScheduleHint));
       continue;
     }
     auto parsed = parseCron(item->get<std::string>());
@@ -93,11 +99,13 @@ void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
 }  // namespace
 
 std::string DaemonSchedule::describe() const {
-  if (everySeconds) return "every " + std::to_string(*everySeconds) + " s";
-  std::string s = "cron ";
-  for (std::size_t i = 0; i < crons.size(); ++i) s += (i > 0 ? ", " : "") + crons[i].text;
-  if (randomDelaySeconds > 0) s += " + up to " + std::to_string(randomDelaySeconds) + " s";
-  return s;
+  if (everySeconds) return msg::text("daemon.schedule.every", {{"seconds", *everySeconds}});
+  std::string list;
+  for (std::size_t i = 0; i < crons.size(); ++i) list += (i > 0 ? ", " : "") + crons[i].text;
+  if (randomDelaySeconds > 0) {
+    return msg::text("daemon.schedule.cron_delay", {{"cron", list}, {"seconds", randomDelaySeconds}});
+  }
+  return msg::text("daemon.schedule.cron", {{"cron", list}});
 }
 
 std::expected<DaemonSettings, std::vector<Finding>> parseDaemonSettings(
@@ -109,61 +117,50 @@ std::expected<DaemonSettings, std::vector<Finding>> parseDaemonSettings(
   auto parsed = zzjb::json::parse(jsonText);
   json doc = parsed ? std::move(*parsed) : json();
   if (!parsed || !doc.is_object()) {
-    errors.push_back(settingFinding(file, "$", "CONFIG_JSON", "the configuration is not a JSON object",
-                                    "run zzjb check -c " + file));
+    errors.push_back(settingFinding(file, "$", "CONFIG_JSON", "CONFIG_JSON.daemon", {{"file", file}}));
     return std::unexpected(errors);
   }
   if (auto s = doc.find("schedule"); s != doc.end() && !s->is_null()) {
     parseSchedule(*s, file, out.schedule, errors);
   } else if (!everySeconds) {
-    errors.push_back(settingFinding(
-        file, "$.schedule", "CONFIG_SCHEDULE", "no schedule for the daemon",
-        "add \"schedule\": {\"cron\": [\"30 8 * * 1-6\"], \"randomDelaySeconds\": 1800}, or "
-        "give --every SECONDS"));
+    errors.push_back(settingFinding(file, "$.schedule", "CONFIG_SCHEDULE", "CONFIG_SCHEDULE.daemon_none"));
   }
   if (auto l = doc.find("logging"); l != doc.end() && l->is_object()) {
     for (const auto& [key, value] : l->items()) {
       if (key != "format") {
         errors.push_back(settingFinding(file, "$.logging." + key, "CONFIG_UNKNOWN_KEY",
-                                        "unknown key \"" + key + "\" in logging",
-                                        "logging has only \"format\""));
+                                        "CONFIG_UNKNOWN_KEY.daemon_logging", {{"key", key}}));
       }
     }
     if (auto f = l->find("format"); f != l->end()) {
       auto format = f->is_string() ? parseLogFormat(f->get<std::string>()) : std::nullopt;
       if (!format) {
-        errors.push_back(settingFinding(file, "$.logging.format", "CONFIG_ENUM",
-                                        "logging.format is \"text\" or \"json\"", ""));
+        errors.push_back(settingFinding(file, "$.logging.format", "CONFIG_ENUM", "CONFIG_ENUM.daemon_log_format"));
       }
       out.logFormat = format;
     }
   } else if (l != doc.end() && !l->is_null()) {
-    errors.push_back(settingFinding(file, "$.logging", "CONFIG_TYPE",
-                                    "logging must be an object", "{\"format\": \"json\"}"));
+    errors.push_back(settingFinding(file, "$.logging", "CONFIG_TYPE", "CONFIG_TYPE.daemon_logging"));
   }
   if (auto m = doc.find("metrics"); m != doc.end() && m->is_object()) {
     for (const auto& [key, value] : m->items()) {
       if (key != "listen") {
         errors.push_back(settingFinding(file, "$.metrics." + key, "CONFIG_UNKNOWN_KEY",
-                                        "unknown key \"" + key + "\" in metrics",
-                                        "metrics has only \"listen\""));
+                                        "CONFIG_UNKNOWN_KEY.daemon_metrics", {{"key", key}}));
       }
     }
     if (auto a = m->find("listen"); a != m->end()) {
       if (!a->is_string()) {
-        errors.push_back(settingFinding(file, "$.metrics.listen", "CONFIG_TYPE",
-                                        "metrics.listen must be a string HOST:PORT",
-                                        "\"127.0.0.1:9464\""));
+        errors.push_back(settingFinding(file, "$.metrics.listen", "CONFIG_TYPE", "CONFIG_TYPE.daemon_listen"));
       } else if (auto addr = parseListenAddress(a->get<std::string>()); !addr) {
-        errors.push_back(settingFinding(file, "$.metrics.listen", "CONFIG_LISTEN", addr.error(),
-                                        "use a loopback address such as \"127.0.0.1:9464\""));
+        errors.push_back(settingFinding(file, "$.metrics.listen", "CONFIG_LISTEN", "CONFIG_LISTEN.daemon",
+                                        {{"reason", addr.error()}}));
       } else {
         out.metricsListen = a->get<std::string>();
       }
     }
   } else if (m != doc.end() && !m->is_null()) {
-    errors.push_back(settingFinding(file, "$.metrics", "CONFIG_TYPE", "metrics must be an object",
-                                    "{\"listen\": \"127.0.0.1:9464\"}"));
+    errors.push_back(settingFinding(file, "$.metrics", "CONFIG_TYPE", "CONFIG_TYPE.daemon_metrics"));
   }
   if (!errors.empty()) return std::unexpected(errors);
   return out;

@@ -13,24 +13,7 @@
 
 namespace {
 
-void usage(std::ostream& out) {
-  out << "usage: zzjb COMMAND [options]    (zzjb COMMAND --help for its options)\n\n"
-         "Declares vocational-school students for skill levels on Shanghai's self-service\n"
-         "platform (自助经办平台), unattended, for many schools.\n\n"
-         "commands available now:\n"
-         "  check   -c CONFIG [--json]          check config, catalog, certificates and rosters offline\n"
-         "  forms   -c CONFIG --school ID -o DIR  fill in 附件1 and 附件2 as printable HTML\n"
-         "  keyid   --cert FILE | --key URI       the keyID and facts of a certificate or token\n"
-         "  sign    --key URI --in FILE --out SIG  sign a file with the school's key (DER)\n"
-         "  identity check -c CONFIG             open every school's key, sign and verify a test\n"
-         "  plugins [-c CONFIG] [--json]          the certification-type plugins found, loaded or not\n"
-         "  run     -c CONFIG [--school ID] [--dry-run]  one pass against the platform\n"
-         "  status  -c CONFIG [--json]          where each school and target stands\n"
-         "  report  -c CONFIG --format html|json -o FILE  the status report, one page or JSON\n"
-         "  daemon  -c CONFIG [--metrics-listen HOST:PORT]  passes on the schedule, until SIGTERM\n\n"
-         "exit codes: 0 ok, 64 usage, 65 data error, 69 platform unavailable, 75 try again later,\n"
-         "77 identity problem, 78 configuration error\n";
-}
+void usage(std::ostream& out) { out << zzjb::msg::text("cli.usage") << "\n"; }
 
 }  // namespace
 
@@ -97,7 +80,7 @@ int main(int argc, char** argv) {
   if (cmd == "status") return zzjb::cli::cmdStatus(rest);
   if (cmd == "report") return zzjb::cli::cmdReport(rest);
   if (cmd == "daemon") return zzjb::cli::cmdDaemon(rest);
-  std::cerr << "zzjb: unknown command \"" << cmd << "\"\n\n";
+  std::cerr << "zzjb: " << zzjb::msg::text("cli.command.unknown", {{"command", cmd}}) << "\n\n";
   usage(std::cerr);
   return zzjb::cli::kExitUsage;
 }

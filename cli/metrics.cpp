@@ -245,6 +245,8 @@ void Metrics::onSchoolDone(const SchoolOutcome& o) {
 std::string Metrics::prometheusText() const {
   std::lock_guard lock(mu_);
   Exposition x;
+  // not-text: begin — the metric names and their HELP texts are for machines and IT staff
+  // (Prometheus, promtool check metrics): they stay in English, whatever the language.
   x.family("zzjb_passes_total", "counter", "Passes finished, by outcome.");
   for (const auto& [outcome, v] : passes_) x.sample("zzjb_passes_total", {{"outcome", outcome}}, v);
 
@@ -341,6 +343,7 @@ std::string Metrics::prometheusText() const {
   for (const auto& [result, v] : reloads_) {
     x.sample("zzjb_config_reloads_total", {{"result", result}}, v);
   }
+  // not-text: end
   return x.take();
 }
 

@@ -15,11 +15,15 @@
 #include <charconv>
 #include <cstring>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb::cli {
 
 namespace {
 
+// HTTP's own words, as RFC 9110 spells them: protocol, not text.
 const char* reasonPhrase(int status) {
+  // not-text: begin — HTTP reason phrases
   switch (status) {
     case 200: return "OK";
     case 400: return "Bad Request";
@@ -30,6 +34,7 @@ const char* reasonPhrase(int status) {
     case 503: return "Service Unavailable";
     default: return "Unknown";
   }
+  // not-text: end
 }
 
 using SteadyClock = std::chrono::steady_clock;
@@ -38,7 +43,7 @@ std::string responseText(const HttpResponse& r, bool headOnly) {
   std::string head = "HTTP/1.1 " + std::to_string(r.status) + " " + reasonPhrase(r.status) +
                      "\r\nContent-Type: " + r.contentType +
                      "\r\nContent-Length: " + std::to_string(r.body.size()) +
-                     "\r\nCache-Control: no-store\r\nConnection: close\r\n";
+                     "\r\nCache-Control: no-store\r\nConnection: close\r\n";  // not-text: HTTP headers
   if (r.status == 405) head += "Allow: GET, HEAD\r\n";
   head += "\r\n";
   return headOnly ? head : head + r.body;
@@ -81,14 +86,14 @@ std::expected<ListenAddress, std::string> parseListenAddress(std::string_view te
   if (text.starts_with("[")) {
     const auto close = text.find(']');
     if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') {
-      return std::unexpected("\"" + std::string(text) + "\" is not HOST:PORT ([::1]:9464)");
+      return std::unexpected(msg::text("daemon.listen.not_host_port_v6", {{"address", text}}));
     }
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
     const auto colon = text.rfind(':');
     if (colon == std::string_view::npos || text.find(':') != colon) {
-      return std::unexpected("\"" + std::string(text) + "\" is not HOST:PORT (127.0.0.1:9464)");
+      return std::unexpected(msg::text("daemon.listen.not_host_port", {{"address", text}}));
     }
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
@@ -97,25 +102,24 @@ std::expected<ListenAddress, std::string> parseListenAddress(std::string_view te
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), out.port);
   if (port.empty() || ec != std::errc() || end != port.data() + port.size() || out.port < 0 ||
       out.port > 65535) {
-    return std::unexpected("\"" + std::string(port) + "\" is not a port number (0-65535)");
+    return std::unexpected(msg::text("daemon.listen.not_port", {{"port", port}}));
   }
   out.host = host == "localhost" ? std::string("127.0.0.1") : std::string(host);
   in_addr v4{};
   in6_addr v6{};
   if (inet_pton(AF_INET, out.host.c_str(), &v4) == 1) {
     if ((ntohl(v4.s_addr) >> 24) != 127) {
-      return std::unexpected(out.host + " is not a loopback address (127.0.0.0/8 or ::1)");
+      return std::unexpected(msg::text("daemon.listen.not_loopback", {{"host", out.host}}));
     }
     return out;
   }
   if (inet_pton(AF_INET6, out.host.c_str(), &v6) == 1) {
     if (!IN6_IS_ADDR_LOOPBACK(&v6)) {
-      return std::unexpected(out.host + " is not a loopback address (127.0.0.0/8 or ::1)");
+      return std::unexpected(msg::text("daemon.listen.not_loopback", {{"host", out.host}}));
     }
     return out;
   }
-  return std::unexpected("\"" + std::string(host) +
-                         "\" is not a loopback address (127.0.0.1, ::1 or localhost)");
+  return std::unexpected(msg::text("daemon.listen.not_loopback_name", {{"host", host}}));
 }
 
 HttpHandler metricsHandler(const Metrics& metrics) {
@@ -123,7 +127,7 @@ HttpHandler metricsHandler(const Metrics& metrics) {
     HttpResponse r;
     if (path != "/metrics" && path != "/healthz") {
       r.status = 404;
-      r.body = "not found: try /metrics or /healthz\n";
+      r.body = "not found: try /metrics or /healthz\n";  // not-text: an HTTP body for scrapers and probes
       return r;
     }
     if (method != "GET" && method != "HEAD") {
@@ -169,12 +173,12 @@ std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(
   const std::string where = (v6 ? "[" + address.host + "]" : address.host) + ":" +
                             std::to_string(address.port);
   if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-    std::string e = sysError("cannot listen on " + where);
+    std::string e = sysError(msg::text("daemon.listen.cannot_bind", {{"address", where}}));
     ::close(fd);
     return std::unexpected(e);
   }
   if (::listen(fd, 64) != 0) {
-    std::string e = sysError("listen on " + where);
+    std::string e = sysError(msg::text("daemon.listen.cannot_listen", {{"address", where}}));
     ::close(fd);
     return std::unexpected(e);
   }
@@ -252,7 +256,7 @@ void HttpServer::serve() {
         if (!c.answering && !c.request.empty()) {
           // Part of a request and no more within the deadline: say so, briefly, and close.
           c.request.clear();
-          c.answer = responseText(plain(408, "request not complete in time\n"), false);
+          c.answer = responseText(plain(408, "request not complete in time\n"), false);  // not-text: HTTP body
           c.answering = true;
           c.deadline = now + limits_.requestDeadline;
           keep = transmit(c);
@@ -282,7 +286,7 @@ void HttpServer::accept(std::vector<Connection>& open) {
     if (open.size() >= limits_.maxConnections) {
       // Full: one short answer (it fits any socket buffer) instead of a queue that could hold
       // the health probe behind the clients already here.
-      const std::string busy = responseText(plain(503, "too many connections\n"), false);
+      const std::string busy = responseText(plain(503, "too many connections\n"), false);  // not-text: HTTP body
       [[maybe_unused]] const ssize_t sent =
           ::send(fd, busy.data(), busy.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       ::shutdown(fd, SHUT_WR);
@@ -335,7 +339,7 @@ void HttpServer::respond(Connection& c) {
   c.answering = true;
   c.deadline = SteadyClock::now() + limits_.requestDeadline;
   if (!headersComplete(c.request) && c.request.size() > limits_.maxRequestBytes) {
-    c.answer = responseText(plain(431, "request headers larger than " +
+    c.answer = responseText(plain(431, "request headers larger than " +  // not-text: HTTP body
                                            std::to_string(limits_.maxRequestBytes) + " bytes\n"),
                             false);
     return;
@@ -345,7 +349,7 @@ void HttpServer::respond(Connection& c) {
   const auto sp2 = sp1 == std::string::npos ? std::string::npos : line.find(' ', sp1 + 1);
   if (sp1 == std::string::npos || sp2 == std::string::npos ||
       !line.substr(sp2 + 1).starts_with("HTTP/1.")) {
-    c.answer = responseText(plain(400, "bad request\n"), false);
+    c.answer = responseText(plain(400, "bad request\n"), false);  // not-text: HTTP body
     return;
   }
   const std::string method = line.substr(0, sp1);

@@ -6,12 +6,13 @@
 
 #include "zzjb/files/files.hpp"
 #include "zzjb/files/directory.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::cli {
 
 Result<void> writeOutputFile(const std::filesystem::path& path, std::string_view bytes,
                              unsigned mode, std::string_view what) {
-  const std::string dirWhat = "directory of the " + std::string(what);
+  const std::string dirWhat = msg::text("cli.what.directory_of", {{"what", what}});
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   if (auto ok =
           files::prepareDirectory(dir, {.create = false, .othersMayWrite = true, .what = dirWhat});

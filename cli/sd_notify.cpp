@@ -11,6 +11,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb::cli {
 
 namespace {
@@ -43,7 +45,7 @@ bool SystemdNotifier::notify(std::string_view state) {
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   if (socket_.size() >= sizeof addr.sun_path || (socket_[0] != '/' && socket_[0] != '@')) {
-    lastError_ = "NOTIFY_SOCKET \"" + socket_ + "\" is neither a path nor @abstract";
+    lastError_ = msg::text("daemon.sd_notify.bad_socket", {{"socket", socket_}});
     return false;
   }
   std::memcpy(addr.sun_path, socket_.data(), socket_.size());
@@ -52,7 +54,7 @@ bool SystemdNotifier::notify(std::string_view state) {
                                           (socket_[0] == '@' ? 0 : 1));
   const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
-    lastError_ = std::string("socket: ") + std::strerror(errno);
+    lastError_ = msg::text("daemon.sd_notify.socket_failed", {{"reason", std::strerror(errno)}});
     return false;
   }
   ssize_t n = 0;
@@ -63,7 +65,7 @@ bool SystemdNotifier::notify(std::string_view state) {
   const int err = errno;
   ::close(fd);
   if (n < 0) {
-    lastError_ = "sd_notify to " + socket_ + ": " + std::strerror(err);
+    lastError_ = msg::text("daemon.sd_notify.send_failed", {{"socket", socket_}, {"reason", std::strerror(err)}});
     return false;
   }
   return true;

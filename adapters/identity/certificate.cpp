@@ -33,7 +33,7 @@
 namespace zzjb::identity {
 namespace {
 
-using ossl::configFinding;
+using ossl::certError;
 
 using Asn1ObjectPtr = std::unique_ptr<ASN1_OBJECT, ossl::Free<ASN1_OBJECT_free>>;
 using Asn1TypePtr = std::unique_ptr<ASN1_TYPE, ossl::Free<ASN1_TYPE_free>>;
@@ -43,20 +43,17 @@ using BignumPtr = std::unique_ptr<BIGNUM, ossl::Free<BN_free>>;
 // read by descriptor. A device or pipe is refused, never read without end; the content is never
 // quoted in a message (docs/security.md, rules 3 and 4).
 Result<std::string> readBytes(const std::filesystem::path& path, const std::string& display) {
-  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, "certificate"});
+  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, msg::text("identity.what.certificate")});
   if (bytes) return bytes;
   const Finding& why = bytes.error();
   if (why.code == "FILE_NOT_FOUND") {
-    return std::unexpected(configFinding(
-        "CERT_UNREADABLE", display, "certificate file " + display + " does not exist",
-        "check the path of the school's certificate (export it from 协卡助手 as .cer/.pem)"));
+    return std::unexpected(
+        certError("CERT_UNREADABLE", display, "CERT_UNREADABLE.missing", {{"certificate", display}}));
   }
-  return std::unexpected(configFinding(
-      "CERT_UNREADABLE", display, "certificate file " + display + " cannot be read: " + why.message,
-      why.code == "FILE_OPEN" ? "check the file's permissions for the zzjb user"
-                              : "give the school's certificate file itself (a few "
-                                "kilobytes, PEM or DER): " +
-                                    why.hint));
+  return std::unexpected(certError(
+      "CERT_UNREADABLE", display, "CERT_UNREADABLE.unreadable",
+      {{"certificate", display}, {"reason", why.message}, {"hint", why.hint}},
+      why.code == "FILE_OPEN" ? "CERT_UNREADABLE.permissions.hint" : "CERT_UNREADABLE.not_certificate.hint"));
 }
 
 std::string serialHex(const X509* cert) {
@@ -102,7 +99,7 @@ std::string hexPreview(const unsigned char* data, std::size_t len) {
 
 std::string tagName(int type) {
   const char* name = ASN1_tag2str(type);
-  return name != nullptr ? std::string(name) : "tag " + std::to_string(type);
+  return name != nullptr ? std::string(name) : "tag " + std::to_string(type);  // not-text: ASN.1 names
 }
 
 // "1.2.156.112570.11.205": numbers without leading zeros, joined by single dots, the first 0-2.
@@ -122,33 +119,34 @@ bool isDottedOid(std::string_view oid) {
   return true;
 }
 
-// The value of the extension `oid` as UTF-8, "" when the certificate does not have it.
+// The value of the extension `oid` as UTF-8, "" when the certificate does not have it. `whatCode`
+// names the extension in the catalog (keyID, credit code).
 Result<std::string> extensionString(const X509* cert, const std::string& oid,
-                                    const std::string& what, const std::string& display) {
+                                    std::string_view whatCode, const std::string& display) {
   if (oid.empty()) return std::string();
+  const std::string what = msg::text(whatCode);
   Asn1ObjectPtr obj(isDottedOid(oid) ? OBJ_txt2obj(oid.c_str(), 1) : nullptr);
   if (!obj) {
     ERR_clear_error();
-    return std::unexpected(configFinding(
-        "CERT_EXTENSION_OID", display,
-        "the oid configured for the " + what + " extension ('" + oid + "') is not a dotted oid",
-        "write the oid as numbers and dots, e.g. 1.2.156.112570.11.205"));
+    return std::unexpected(
+        certError("CERT_EXTENSION_OID", display, "CERT_EXTENSION_OID.dotted", {{"what", what}, {"oid", oid}}));
   }
   int index = X509_get_ext_by_OBJ(cert, obj.get(), -1);
   if (index < 0) return std::string();
-  const std::string label = "extension " + oid + " (" + what + ") of " + display;
-  const std::string hint =
-      "the " + what + " extension should hold a UTF8String; check the oid against 协卡助手, or "
-      "configure the oid of the extension that holds it";
+  // Every encoding problem names the extension the same way and has the same hint.
+  const auto encoding = [&](std::string_view textCode, msg::Args more = {}) {
+    msg::Args args = {{"oid", oid}, {"what", what}, {"certificate", display}};
+    args.insert(args.end(), more.begin(), more.end());
+    return std::unexpected(certError("CERT_EXTENSION_ENCODING", display, textCode, std::move(args),
+                                     "CERT_EXTENSION_ENCODING.hint.utf8"));
+  };
   if (X509_get_ext_by_OBJ(cert, obj.get(), index) >= 0) {
-    return std::unexpected(configFinding("CERT_EXTENSION_ENCODING", display,
-                                         label + " appears more than once", hint));
+    return encoding("CERT_EXTENSION_ENCODING.twice");
   }
   X509_EXTENSION* ext = X509_get_ext(cert, index);
   const ASN1_OCTET_STRING* content = ext != nullptr ? X509_EXTENSION_get_data(ext) : nullptr;
   if (content == nullptr) {
-    return std::unexpected(
-        configFinding("CERT_EXTENSION_ENCODING", display, label + " has no value", hint));
+    return encoding("CERT_EXTENSION_ENCODING.no_value");
   }
   const unsigned char* begin = ASN1_STRING_get0_data(content);
   const int length = ASN1_STRING_length(content);
@@ -157,38 +155,27 @@ Result<std::string> extensionString(const X509* cert, const std::string& oid,
   Asn1TypePtr value(d2i_ASN1_TYPE(nullptr, &p, length));
   if (!value) {
     ERR_clear_error();
-    return std::unexpected(configFinding(
-        "CERT_EXTENSION_ENCODING", display,
-        label + " is not valid DER (bytes: " + hexPreview(begin, size) + ")", hint));
+    return encoding("CERT_EXTENSION_ENCODING.not_der", {{"bytes", hexPreview(begin, size)}});
   }
   if (p != begin + length) {
-    return std::unexpected(configFinding(
-        "CERT_EXTENSION_ENCODING", display,
-        label + " has " + std::to_string(begin + length - p) + " stray bytes after its value",
-        hint));
+    return encoding("CERT_EXTENSION_ENCODING.stray", {{"count", begin + length - p}});
   }
   const int type = ASN1_TYPE_get(value.get());
   if (type != V_ASN1_UTF8STRING && type != V_ASN1_PRINTABLESTRING && type != V_ASN1_IA5STRING &&
       type != V_ASN1_BMPSTRING) {
-    return std::unexpected(configFinding(
-        "CERT_EXTENSION_ENCODING", display,
-        label + " is " + tagName(type) + " (bytes: " + hexPreview(begin, size) +
-            "), expected a UTF8String",
-        hint));
+    return encoding("CERT_EXTENSION_ENCODING.type",
+                    {{"type", tagName(type)}, {"bytes", hexPreview(begin, size)}});
   }
   unsigned char* utf8 = nullptr;
   int utf8Len = ASN1_STRING_to_UTF8(&utf8, value->value.asn1_string);
   ossl::BytesPtr owned(utf8);
   if (utf8Len < 0 || utf8 == nullptr) {
     ERR_clear_error();
-    return std::unexpected(configFinding("CERT_EXTENSION_ENCODING", display,
-                                         label + " is " + tagName(type) + " but not valid text",
-                                         hint));
+    return encoding("CERT_EXTENSION_ENCODING.not_text", {{"type", tagName(type)}});
   }
   std::string text(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(utf8Len));
   if (text.find('\0') != std::string::npos) {
-    return std::unexpected(configFinding("CERT_EXTENSION_ENCODING", display,
-                                         label + " contains a NUL character", hint));
+    return encoding("CERT_EXTENSION_ENCODING.nul");
   }
   return text;
 }
@@ -225,17 +212,16 @@ Result<CertificateInfo> describeCertificate(const X509* cert, const std::string&
   auto notBefore = toTimeT(X509_get0_notBefore(cert));
   auto notAfter = toTimeT(X509_get0_notAfter(cert));
   if (!notBefore || !notAfter) {
-    return std::unexpected(configFinding("CERT_INVALID", display,
-                                         "certificate " + display + " has an unreadable validity",
-                                         "ask SHECA for a new certificate"));
+    return std::unexpected(
+        certError("CERT_INVALID", display, "CERT_INVALID.validity", {{"certificate", display}}));
   }
   info.notBefore = *notBefore;
   info.notAfter = *notAfter;
 
-  auto keyId = extensionString(cert, oids.keyId, "keyID", display);
+  auto keyId = extensionString(cert, oids.keyId, "identity.cert.ext.keyid", display);
   if (!keyId) return std::unexpected(std::move(keyId.error()));
   info.keyId = std::move(*keyId);
-  auto creditCode = extensionString(cert, oids.creditCode, "credit code", display);
+  auto creditCode = extensionString(cert, oids.creditCode, "identity.cert.ext.credit_code", display);
   if (!creditCode) return std::unexpected(std::move(creditCode.error()));
   info.creditCode = std::move(*creditCode);
 
@@ -258,10 +244,8 @@ Result<CertificateInfo> readCertificate(const std::filesystem::path& path,
 
   ossl::X509Ptr cert = ossl::parseCertificate(*bytes);
   if (!cert) {
-    return std::unexpected(configFinding(
-        "CERT_INVALID", shown,
-        "certificate file " + shown + " is not an X.509 certificate (neither PEM nor DER)",
-        "export the school's certificate (not the private key) from 协卡助手 as .cer or .pem"));
+    return std::unexpected(
+        certError("CERT_INVALID", shown, "CERT_INVALID.file_not_x509", {{"certificate", shown}}));
   }
   return ossl::describeCertificate(cert.get(), shown, oids);
 }

@@ -29,13 +29,9 @@
 namespace zzjb::identity {
 namespace {
 
-using ossl::configFinding;
+using ossl::certError;
 
 constexpr std::uintmax_t kMaxKeyFileBytes = 1024 * 1024;
-
-const std::string kPinHint =
-    "give the PIN of this key file (the one set when it was exported from 协卡助手); the file is "
-    "not locked by wrong tries";
 
 // What openFileSigner found in the file.
 struct LoadedKey {
@@ -45,8 +41,7 @@ struct LoadedKey {
 };
 
 Finding pinWrong(const std::string& path) {
-  return configFinding("PIN_WRONG", path, "the PIN does not decrypt the key file " + path,
-                       kPinHint);
+  return certError("PIN_WRONG", path, "PIN_WRONG.key_file", {{"file", path}});
 }
 
 Result<void> readKeyFile(const std::filesystem::path& path, const std::string& shown,
@@ -54,22 +49,15 @@ Result<void> readKeyFile(const std::filesystem::path& path, const std::string& s
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status)) {
-    return std::unexpected(
-        configFinding("KEY_UNREADABLE", shown, "key file " + shown + " does not exist",
-                      "check identity.key: file:PATH names the school's key file "
-                      "(relative paths start at the configuration's directory)"));
+    return std::unexpected(certError("KEY_UNREADABLE", shown, "KEY_UNREADABLE.missing", {{"file", shown}}));
   }
   if (std::filesystem::is_directory(status)) {
-    return std::unexpected(configFinding("KEY_UNREADABLE", shown,
-                                         "key file " + shown + " is a directory",
-                                         "give the path of the key file itself"));
+    return std::unexpected(certError("KEY_UNREADABLE", shown, "KEY_UNREADABLE.directory", {{"file", shown}}));
   }
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
   if (!ec && size > kMaxKeyFileBytes) {
-    return std::unexpected(configFinding(
-        "KEY_INVALID", shown,
-        "key file " + shown + " is " + std::to_string(size) + " bytes, too large for a key",
-        "give the school's private key (PEM) or its PKCS#12 (.p12/.pfx) file"));
+    return std::unexpected(
+        certError("KEY_INVALID", shown, "KEY_INVALID.too_large", {{"file", shown}, {"bytes", size}}));
   }
   std::ifstream in;
   in.rdbuf()->pubsetbuf(nullptr, 0);  // unbuffered: no copy of the key left in a stream buffer
@@ -79,9 +67,7 @@ Result<void> readKeyFile(const std::filesystem::path& path, const std::string& s
     in.read(out.str().data(), static_cast<std::streamsize>(out.str().size()));
   }
   if (ec || !in) {
-    return std::unexpected(configFinding("KEY_UNREADABLE", shown,
-                                         "key file " + shown + " cannot be read",
-                                         "check the file's permissions for the zzjb user"));
+    return std::unexpected(certError("KEY_UNREADABLE", shown, "KEY_UNREADABLE.unreadable", {{"file", shown}}));
   }
   return {};
 }
@@ -127,20 +113,16 @@ Result<LoadedKey> loadPem(std::string_view text, const std::string& shown,
   if (!loaded.key && firstTry.asked) {
     loaded.pinRequired = true;
     auto pin = pinProvider ? pinProvider()
-                           : Result<Secret>(std::unexpected(configFinding(
-                                 "PIN_UNAVAILABLE", shown,
-                                 "key file " + shown + " is encrypted and no PIN source is set",
-                                 "configure the school's pin source")));
+                           : Result<Secret>(std::unexpected(
+                                 certError("PIN_UNAVAILABLE", shown, "PIN_UNAVAILABLE.key_encrypted",
+                                           {{"file", shown}}, "identity.key_file.pin_source.hint")));
     if (!pin) return std::unexpected(std::move(pin.error()));
     PemPassword withPin{pin->view(), true, false};
     loaded.key = readPemKey(text, withPin);
     if (!loaded.key) return std::unexpected(pinWrong(shown));
   }
   if (!loaded.key) {
-    return std::unexpected(configFinding(
-        "KEY_INVALID", shown, "key file " + shown + " holds no private key that OpenSSL can read",
-        "give the school's private key as PEM (BEGIN PRIVATE KEY, BEGIN ENCRYPTED PRIVATE KEY, "
-        "BEGIN EC/RSA PRIVATE KEY) or its PKCS#12 (.p12/.pfx) file"));
+    return std::unexpected(certError("KEY_INVALID", shown, "KEY_INVALID.no_pem_key", {{"file", shown}}));
   }
   // A certificate next to the key, in the same file.
   if (text.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) {
@@ -169,10 +151,9 @@ Result<LoadedKey> loadPkcs12(std::string_view bytes, const std::string& shown,
   ossl::Pkcs12Ptr p12(bio ? d2i_PKCS12_bio(bio.get(), nullptr) : nullptr);
   if (!p12) {
     ERR_clear_error();
-    return std::unexpected(configFinding(
-        "KEY_INVALID", shown,
-        "key file " + shown + (named ? " is not a PKCS#12 file" : " is neither PEM nor PKCS#12"),
-        "give the school's PKCS#12 (.p12/.pfx) file, or its private key as PEM"));
+    return std::unexpected(certError("KEY_INVALID", shown,
+                                     named ? "KEY_INVALID.not_pkcs12" : "KEY_INVALID.not_pem_or_pkcs12",
+                                     {{"file", shown}}, "KEY_INVALID.not_pkcs12.hint"));
   }
   LoadedKey loaded;
   // The empty password (and none at all) first: exports without a password need no PIN.
@@ -189,10 +170,9 @@ Result<LoadedKey> loadPkcs12(std::string_view bytes, const std::string& shown,
   if (!opened && !emptyPassword) {
     loaded.pinRequired = true;
     auto pin = pinProvider ? pinProvider()
-                           : Result<Secret>(std::unexpected(configFinding(
-                                 "PIN_UNAVAILABLE", shown,
-                                 "key file " + shown + " has a password and no PIN source is set",
-                                 "configure the school's pin source")));
+                           : Result<Secret>(std::unexpected(
+                                 certError("PIN_UNAVAILABLE", shown, "PIN_UNAVAILABLE.key_password",
+                                           {{"file", shown}}, "identity.key_file.pin_source.hint")));
     if (!pin) return std::unexpected(std::move(pin.error()));
     ossl::WipedBytes pass;  // PKCS12_* want a NUL-terminated password
     pass.str().assign(pin->view());
@@ -212,16 +192,11 @@ Result<LoadedKey> loadPkcs12(std::string_view bytes, const std::string& shown,
   if (!opened) {
     // The password is right (the MAC matched) but a part does not decrypt: OpenSSL 3.0 reads
     // RC2 and 3DES-PBE (old exports) only with the legacy provider.
-    return std::unexpected(configFinding(
-        "KEY_INVALID", shown, "PKCS#12 file " + shown + " cannot be read (" + failure + ")",
-        "old exports use RC2/3DES, which OpenSSL 3.0 no longer reads: convert it with `openssl "
-        "pkcs12 -legacy -in OLD.p12 -nodes | openssl pkcs12 -export -out NEW.p12`, or give the "
-        "key as PEM"));
+    return std::unexpected(certError("KEY_INVALID", shown, "KEY_INVALID.pkcs12_legacy",
+                                     {{"file", shown}, {"reason", failure}}));
   }
   if (!loaded.key) {
-    return std::unexpected(
-        configFinding("KEY_INVALID", shown, "PKCS#12 file " + shown + " holds no private key",
-                      "export the certificate together with its private key from 协卡助手"));
+    return std::unexpected(certError("KEY_INVALID", shown, "KEY_INVALID.pkcs12_no_key", {{"file", shown}}));
   }
   return loaded;
 }
@@ -296,11 +271,9 @@ class FileSigner final : public Signer {
 
   [[nodiscard]] Finding signFailed() const {
     const std::string why = ossl::takeError();
-    return configFinding("SIGN_FAILED", path_,
-                         std::string("signing with key file ") + path_ + " (" +
-                             signatureAlgorithmName(algorithm_) + ") failed" +
-                             (why.empty() ? "" : ": " + why),
-                         "check that the key file holds the school's key");
+    return certError("SIGN_FAILED", path_, why.empty() ? "SIGN_FAILED.key_file" : "SIGN_FAILED.key_file_why",
+                     {{"file", path_}, {"algorithm", signatureAlgorithmName(algorithm_)}, {"reason", why}},
+                     "SIGN_FAILED.key_file.hint");
   }
 
   std::string path_;
@@ -329,11 +302,7 @@ Result<std::unique_ptr<Signer>> openFile(const FileKeyUri& uri, const PinProvide
   const auto algorithm = ossl::signatureAlgorithmFor(keyName);
   if (!algorithm) {
     return std::unexpected(
-        configFinding("SIGN_ALGORITHM", shown,
-                      "key file " + shown + " holds a key of type " + keyName +
-                          "; the platform accepts SM2 (SM2-SM3), RSA (RSA-SHA256) and EC P-256 "
-                          "(ECDSA-SHA256)",
-                      "use the school's 法人一证通 key (SM2, or RSA for older certificates)"));
+        certError("SIGN_ALGORITHM", shown, "SIGN_ALGORITHM.key_file", {{"file", shown}, {"key", keyName}}));
   }
   std::string certificatePem;
   if (loaded->certificate) {
@@ -341,9 +310,7 @@ Result<std::unique_ptr<Signer>> openFile(const FileKeyUri& uri, const PinProvide
     if (certKey == nullptr || !samePublicKey(certKey, loaded->key.get())) {
       ERR_clear_error();
       return std::unexpected(
-          configFinding("KEY_CERT_MISMATCH", shown,
-                        "the certificate in " + shown + " does not belong to the key in it",
-                        "put the school's certificate and its own private key together"));
+          certError("KEY_CERT_MISMATCH", shown, "KEY_CERT_MISMATCH.key_file", {{"file", shown}}));
     }
     certificatePem = ossl::certificateToPem(loaded->certificate.get());
   }
@@ -352,9 +319,7 @@ Result<std::unique_ptr<Signer>> openFile(const FileKeyUri& uri, const PinProvide
   if (*algorithm == SignatureAlgorithm::Sm2Sm3) {
     key = ossl::asSm2Key(key.get());
     if (!key) {
-      return std::unexpected(configFinding("KEY_INVALID", shown,
-                                           "the SM2 key in " + shown + " cannot be used for SM2",
-                                           "export the school's key again from 协卡助手"));
+      return std::unexpected(certError("KEY_INVALID", shown, "KEY_INVALID.sm2", {{"file", shown}}));
     }
   }
   ERR_clear_error();
@@ -368,9 +333,8 @@ Result<std::unique_ptr<Signer>> openFileSigner(const FileKeyUri& uri, const PinP
   try {
     return openFile(uri, pin);
   } catch (const std::exception& e) {  // bad_alloc, filesystem: nothing escapes
-    return std::unexpected(configFinding("KEY_UNREADABLE", uri.path,
-                                         "key file " + uri.path + " cannot be read: " + e.what(),
-                                         "check the key file"));
+    return std::unexpected(certError("KEY_UNREADABLE", uri.path, "KEY_UNREADABLE.failed",
+                                     {{"file", uri.path}, {"reason", e.what()}}));
   }
 }
 

@@ -4,14 +4,20 @@
 #include <map>
 #include <optional>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb::identity {
 
 namespace fs = std::filesystem;
 
 namespace {
 
-Finding uriError(std::string message, std::string hint) {
-  return configFinding("KEY_URI", std::move(message), std::move(hint));
+// A key URI that cannot be used, worded by the catalog's `textCode` (and its ".hint"), or with the
+// hint of `hintCode` when given.
+Finding uriError(std::string_view textCode, msg::Args args = {}, std::string_view hintCode = {}) {
+  Finding f = configError("KEY_URI", args, textCode);
+  if (!hintCode.empty()) f.hint = msg::text(hintCode, args);
+  return f;
 }
 
 // A piece of the URI as a message may quote it: printable ASCII only, at most 40 characters, so
@@ -65,17 +71,17 @@ std::optional<std::map<std::string, std::string>> attributes(std::string_view s,
     }
     auto eq = part.find('=');
     if (eq == std::string_view::npos) {
-      error = "attribute \"" + shown(part) + "\" has no value";
+      error = msg::text("KEY_URI.attribute.no_value", {{"attribute", shown(part)}});
       return std::nullopt;
     }
     std::string key(part.substr(0, eq));
     auto value = percentDecode(part.substr(eq + 1));
     if (!value) {
-      error = "attribute " + shown(key) + " has a broken %-escape";
+      error = msg::text("KEY_URI.attribute.escape", {{"attribute", shown(key)}});
       return std::nullopt;
     }
     if (!out.emplace(key, *value).second) {
-      error = "attribute " + shown(key) + " is given twice";
+      error = msg::text("KEY_URI.attribute.twice", {{"attribute", shown(key)}});
       return std::nullopt;
     }
     if (end == s.size()) break;
@@ -98,7 +104,7 @@ Result<KeyUri> parseKeyUri(const std::string& uri, const fs::path& baseDir) {
     if (rest.starts_with("//")) rest.erase(0, 2);  // file:///abs/path
     auto path = percentDecode(rest);
     if (!path || path->empty()) {
-      return std::unexpected(uriError("file: key URI has no path", "write file:keys/school.key"));
+      return std::unexpected(uriError("KEY_URI.file.no_path"));
     }
     return FileKeyUri{resolve(baseDir, *path)};
   }
@@ -106,17 +112,15 @@ Result<KeyUri> parseKeyUri(const std::string& uri, const fs::path& baseDir) {
     std::string error;
     auto q = rest.find('?');
     auto path = attributes(std::string_view(rest).substr(0, q), ';', error);
-    if (!path) return std::unexpected(uriError("pkcs11: URI: " + error, "see RFC 7512"));
+    if (!path) return std::unexpected(uriError("KEY_URI.pkcs11.attribute", {{"error", error}}));
     std::map<std::string, std::string> query;
     if (q != std::string::npos) {
       auto parsed = attributes(std::string_view(rest).substr(q + 1), '&', error);
-      if (!parsed) return std::unexpected(uriError("pkcs11: URI: " + error, "see RFC 7512"));
+      if (!parsed) return std::unexpected(uriError("KEY_URI.pkcs11.attribute", {{"error", error}}));
       query = std::move(*parsed);
     }
     if (query.contains("pin-value") || path->contains("pin-value")) {
-      return std::unexpected(uriError(
-          "pkcs11: URI carries pin-value: a PIN must never be written in the configuration",
-          "remove pin-value and use identity.pin (env, file or credential) or pin-source"));
+      return std::unexpected(uriError("KEY_URI.pkcs11.pin_value"));
     }
     Pkcs11KeyUri out;
     out.modulePath = resolve(baseDir, query["module-path"]);
@@ -125,35 +129,30 @@ Result<KeyUri> parseKeyUri(const std::string& uri, const fs::path& baseDir) {
     out.id = (*path)["id"];
     out.pinSource = query["pin-source"];
     if (out.modulePath.empty()) {
-      return std::unexpected(uriError("pkcs11: URI has no module-path",
-                                      "add ?module-path=/path/to/the/vendor/pkcs11.so"));
+      return std::unexpected(uriError("KEY_URI.pkcs11.no_module"));
     }
     if (out.token.empty() || (out.object.empty() && out.id.empty())) {
-      return std::unexpected(uriError("pkcs11: URI needs token= and object= (or id=)",
-                                      "e.g. pkcs11:token=SHECA;object=sign?module-path=…"));
+      return std::unexpected(uriError("KEY_URI.pkcs11.no_object"));
     }
     return out;
   }
   if (scheme == "skf") {
     std::string error;
     auto attrs = attributes(rest, ';', error);
-    if (!attrs) return std::unexpected(uriError("skf: URI: " + error, "write skf:lib=…;container=…"));
+    if (!attrs) return std::unexpected(uriError("KEY_URI.skf.attribute", {{"error", error}}));
     for (const auto& [k, v] : *attrs) {
       if (k != "lib" && k != "dev" && k != "app" && k != "container") {
-        return std::unexpected(uriError("skf: URI has an unknown attribute \"" + shown(k) + "\"",
-                                        "use lib=, dev=, app= and container="));
+        return std::unexpected(uriError("KEY_URI.skf.unknown_attribute", {{"attribute", shown(k)}}));
       }
     }
     SkfKeyUri out{resolve(baseDir, (*attrs)["lib"]), (*attrs)["dev"], (*attrs)["app"],
                   (*attrs)["container"]};
     if (out.lib.empty()) {
-      return std::unexpected(uriError("skf: URI has no lib=",
-                                      "name the USB key's SKF library, e.g. skf:lib=/opt/sheca/libskf.so"));
+      return std::unexpected(uriError("KEY_URI.skf.no_lib"));
     }
     return out;
   }
-  return std::unexpected(uriError("unknown key URI scheme \"" + shown(scheme) + "\"",
-                                  "use file:…, pkcs11:… or skf:…"));
+  return std::unexpected(uriError("KEY_URI.scheme", {{"scheme", shown(scheme)}}));
 }
 
 std::string describeKeyUri(const KeyUri& uri) {

@@ -13,6 +13,7 @@
 #include <system_error>
 
 #include "zzjb/files/files.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::identity::detail {
 namespace {
@@ -21,18 +22,19 @@ namespace fs = std::filesystem;
 
 Finding unsafe(const std::string& what, const std::string& path, const Finding& why) {
   const bool aboutPath = why.where.file.empty() || why.where.file == path;
-  Finding f = configFinding("KEY_MODULE_UNSAFE",
-                            "refusing to load the " + what + " " + path + ": " +
-                                (aboutPath ? "" : why.where.file + ": ") + why.message,
-                            why.hint);
+  Finding f = configError("KEY_MODULE_UNSAFE",
+                          {{"what", what}, {"path", path}, {"file", why.where.file}, {"reason", why.message}},
+                          aboutPath ? "KEY_MODULE_UNSAFE.refused" : "KEY_MODULE_UNSAFE.refused_at");
+  f.hint = why.hint;
   f.where.file = why.where.file.empty() ? path : why.where.file;
   return f;
 }
 
 Finding cannotLoad(const std::string& what, const std::string& path, const std::string& reason,
                    const std::string& hint) {
-  Finding f =
-      configFinding("KEY_MODULE", "cannot load the " + what + " " + path + ": " + reason, hint);
+  Finding f = configError("KEY_MODULE", {{"what", what}, {"path", path}, {"reason", reason}},
+                          "KEY_MODULE.cannot_load");
+  f.hint = hint;
   f.where.file = path;
   return f;
 }
@@ -49,20 +51,17 @@ Result<fs::path> resolveTrustedLinks(const std::string& what, const std::string&
     }
     if (!S_ISLNK(st.st_mode)) return at;
     if (hops == 8) {
-      return std::unexpected(cannotLoad(what, path, "too many symbolic links", hint));
+      return std::unexpected(cannotLoad(what, path, msg::text("identity.library.too_many_links"), hint));
     }
     const fs::path parent = at.has_parent_path() ? at.parent_path() : fs::path(".");
-    if (auto dirOk = files::checkSafeDirectory(parent, "directory of the " + what + "'s link");
+    if (auto dirOk = files::checkSafeDirectory(parent, msg::text("identity.library.link_directory", {{"what", what}}));
         !dirOk) {
       return std::unexpected(unsafe(what, path, dirOk.error()));
     }
     if (st.st_uid != 0 && st.st_uid != ::geteuid()) {
-      Finding why = configFinding(
-          "UNSAFE_OWNER",
-          "the symbolic link " + at.string() + " is owned by uid " + std::to_string(st.st_uid) +
-              ", neither root nor the user running zzjb (uid " + std::to_string(::geteuid()) +
-              "): its owner could point it at other code",
-          "name the library itself, or chown -h the link to root");
+      Finding why = configError("UNSAFE_OWNER",
+                                {{"link", at.string()}, {"uid", st.st_uid}, {"euid", ::geteuid()}},
+                                "UNSAFE_OWNER.token_link");
       return std::unexpected(unsafe(what, path, why));
     }
     std::error_code ec;
@@ -94,7 +93,7 @@ Result<boost::dll::shared_library> loadTokenLibrary(const std::string& path,
   void* handle = ::dlopen(loadName.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (handle == nullptr) {
     const char* loader = ::dlerror();
-    std::string reason = loader != nullptr ? loader : "the loader refused it";
+    std::string reason = loader != nullptr ? loader : msg::text("identity.library.loader_refused");
     for (auto p = reason.find(loadName); p != std::string::npos; p = reason.find(loadName)) {
       reason.replace(p, loadName.size(), resolved->string());
     }

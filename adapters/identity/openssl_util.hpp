@@ -100,6 +100,16 @@ inline Finding configFinding(std::string code, const std::string& display, std::
   return f;
 }
 
+// A configuration error about the certificate or key shown as `display`, worded by the catalog's
+// `textCode` (its ".hint" too), or with the hint of `hintCode` when one is given.
+inline Finding certError(std::string code, const std::string& display, std::string_view textCode,
+                         msg::Args args = {}, std::string_view hintCode = {}) {
+  Finding f = zzjb::configError(std::move(code), args, textCode);
+  f.where.file = display;
+  if (!hintCode.empty()) f.hint = msg::text(hintCode, args);
+  return f;
+}
+
 // The oldest OpenSSL error as text, or "" (and the queue cleared either way).
 inline std::string takeError() {
   const unsigned long e = ERR_peek_error();

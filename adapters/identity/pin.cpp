@@ -22,47 +22,49 @@
 #include <string_view>
 
 #include "zzjb/files/files.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::identity {
 
 namespace {
 
-Finding pinError(std::string code, std::string message, std::string hint, const std::string& school) {
-  Finding f = configFinding(std::move(code), std::move(message), std::move(hint));
+// A PIN that cannot be had: the finding `code`, worded by the catalog's `textCode` (and its
+// ".hint" when there is one).
+Finding pinError(std::string code, std::string_view textCode, msg::Args args, const std::string& school) {
+  Finding f = configError(std::move(code), std::move(args), textCode);
   f.school = school;
   return f;
 }
 
 // Reads a whole small file through a descriptor (no stream buffers keep copies).
-Result<Secret> readSecretFile(const std::string& path, const std::string& what,
+// `what` is the catalog's code for what the file is (a PIN file, a systemd credential).
+Result<Secret> readSecretFile(const std::string& path, std::string_view whatCode,
                               const std::string& school, bool checkMode) {
+  const std::string what = msg::text(whatCode);
   // O_NONBLOCK: a pipe in the PIN file's place must not hang the open (docs/security.md).
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
-    return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " cannot be opened",
-                                    "check the path and that zzjb's user can read it", school));
+    return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.cannot_open",
+                                    {{"what", what}, {"path", path}}, school));
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " is not a file", "",
-                                    school));
+    return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.not_file",
+                                    {{"what", what}, {"path", path}}, school));
   }
   if (checkMode && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
     ::close(fd);
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return std::unexpected(pinError(
-        "PIN_FILE_MODE", what + " " + path + " has mode " + mode + ": others could read the PIN",
-        "run: chmod 600 " + path, school));
+    return std::unexpected(pinError("PIN_FILE_MODE", "PIN_FILE_MODE.pin",
+                                    {{"what", what}, {"path", path}, {"mode", mode}}, school));
   }
   if (static_cast<std::uint64_t>(st.st_size) > files::kMaxPinFileBytes) {
     ::close(fd);
-    return std::unexpected(pinError("PIN_UNAVAILABLE",
-                                    what + " " + path + " is larger than " +
-                                        std::to_string(files::kMaxPinFileBytes) +
-                                        " bytes, the limit for a PIN file",
-                                    "the file must hold the PIN alone, on one line", school));
+    return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.too_large",
+                                    {{"what", what}, {"path", path}, {"limit", files::kMaxPinFileBytes}},
+                                    school));
   }
   // One read into a buffer sized once (nothing reallocated, so no stray copy), wiped below on
   // every path: the Secret copies what it needs.
@@ -71,16 +73,16 @@ Result<Secret> readSecretFile(const std::string& path, const std::string& what,
   ::close(fd);
   if (n < 0) {
     wipeString(buf);
-    return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " cannot be read", "",
-                                    school));
+    return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.cannot_read",
+                                    {{"what", what}, {"path", path}}, school));
   }
   std::string_view pin(buf.data(), static_cast<std::size_t>(n));
   while (!pin.empty() && (pin.back() == '\n' || pin.back() == '\r')) pin.remove_suffix(1);
   Secret s(pin);
   wipeString(buf);
   if (s.empty()) {
-    return std::unexpected(pinError("PIN_UNAVAILABLE", what + " " + path + " is empty",
-                                    "write the PIN into it (one line)", school));
+    return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.empty",
+                                    {{"what", what}, {"path", path}}, school));
   }
   return s;
 }
@@ -89,13 +91,9 @@ Result<Secret> prompt(const std::string& school) {
   int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (tty < 0 || !::isatty(tty)) {
     if (tty >= 0) ::close(tty);
-    return std::unexpected(pinError("PIN_UNAVAILABLE",
-                                    "the PIN is to be asked for, but there is no terminal",
-                                    "run zzjb from a terminal, or use pin.env, pin.file or "
-                                    "pin.credential for unattended runs",
-                                    school));
+    return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.no_terminal", {}, school));
   }
-  std::string question = "PIN for " + school + ": ";
+  std::string question = msg::text("identity.pin.prompt", {{"school", school}});
   (void)!::write(tty, question.data(), question.size());
   termios old{};
   ::tcgetattr(tty, &old);
@@ -113,7 +111,7 @@ Result<Secret> prompt(const std::string& school) {
   (void)!::write(tty, "\n", 1);
   ::close(tty);
   Secret s(std::move(pin));  // wipes `pin`
-  if (s.empty()) return std::unexpected(pinError("PIN_UNAVAILABLE", "no PIN was entered", "", school));
+  if (s.empty()) return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.none_entered", {}, school));
   return s;
 }
 
@@ -173,32 +171,22 @@ namespace {
 Result<Secret> readPinFrom(const PinSource& source, const std::string& school) {
   if (!source.env.empty()) {
     if (auto pin = takeFromEnvironment(source.env)) return std::move(*pin);
-    return std::unexpected(pinError("PIN_UNAVAILABLE",
-                                    "environment variable " + source.env + " is not set",
-                                    "set it in the service's environment (or use pin.credential "
-                                    "with systemd's LoadCredential=)",
-                                    school));
+    return std::unexpected(
+        pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.env_unset", {{"variable", source.env}}, school));
   }
-  if (!source.file.empty()) return readSecretFile(source.file, "PIN file", school, true);
+  if (!source.file.empty()) return readSecretFile(source.file, "identity.pin.what.file", school, true);
   if (!source.credential.empty()) {
     const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
     if (dir == nullptr || *dir == '\0') {
-      return std::unexpected(pinError("PIN_UNAVAILABLE",
-                                      "systemd credential " + source.credential +
-                                          " is configured but $CREDENTIALS_DIRECTORY is not set",
-                                      "run zzjb from the unit with LoadCredential=" +
-                                          source.credential + ":/path/to/pin",
-                                      school));
+      return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.no_credentials_directory",
+                                      {{"credential", source.credential}}, school));
     }
     // systemd makes the directory and the file private to the service: no mode check needed.
     return readSecretFile((std::filesystem::path(dir) / source.credential).string(),
-                          "credential", school, false);
+                          "identity.pin.what.credential", school, false);
   }
   if (source.prompt) return prompt(school);
-  return std::unexpected(pinError("PIN_NOT_CONFIGURED", "the key needs a PIN and none is configured",
-                                  "set identity.pin to {\"env\": …}, {\"file\": …}, "
-                                  "{\"credential\": …} or {\"prompt\": true}",
-                                  school));
+  return std::unexpected(pinError("PIN_NOT_CONFIGURED", "PIN_NOT_CONFIGURED.pin", {}, school));
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "library_loading.hpp"
+#include "zzjb/messages/catalog.hpp"
 #include "zzjb/identity/signers.hpp"
 
 namespace zzjb::identity {
@@ -133,14 +134,10 @@ PinStatus pinStatusFrom(CK_FLAGS flags) {
 
 // What the token says about its PIN after a failed login, for the PIN_WRONG message.
 std::string retryStateText(const PinStatus& st) {
-  if (st.locked) return "the token now reports the PIN locked (CKF_USER_PIN_LOCKED)";
-  if (st.finalTry) {
-    return "the token now reports one try left (CKF_USER_PIN_FINAL_TRY): zzjb will not try again";
-  }
-  if (st.countLow) {
-    return "the token now reports a wrong PIN was entered (CKF_USER_PIN_COUNT_LOW)";
-  }
-  return "the token reports no retry warning";
+  if (st.locked) return msg::text("identity.pkcs11.retry.locked");
+  if (st.finalTry) return msg::text("identity.pkcs11.retry.final_try");
+  if (st.countLow) return msg::text("identity.pkcs11.retry.count_low");
+  return msg::text("identity.pkcs11.retry.none");
 }
 
 // Which modules this process has initialised and how many signers use each. Several signers may
@@ -207,28 +204,26 @@ class Module {
 Result<std::unique_ptr<Module>> loadModule(const std::string& path) {
   // Only from a trusted place, and the checked file itself (docs/identity.md, "Token libraries are
   // code").
-  auto loaded = detail::loadTokenLibrary(
-      path, "pkcs11 module",
-      "set module-path in the key URI to the token vendor's PKCS#11 library (a .so file)");
+  auto loaded = detail::loadTokenLibrary(path, msg::text("identity.what.pkcs11_module"),
+                                         msg::text("identity.pkcs11.module_path.hint"));
   if (!loaded) return std::unexpected(std::move(loaded.error()));
   boost::dll::shared_library library = std::move(*loaded);
   if (!library.has("C_GetFunctionList")) {
-    return std::unexpected(configFinding(
-        "KEY_MODULE", "the library " + path + " is not a pkcs11 module: no C_GetFunctionList",
-        "module-path must name the PKCS#11 library, not another library of the vendor's"));
+    return std::unexpected(configError("KEY_MODULE", {{"path", path}}, "KEY_MODULE.not_pkcs11"));
   }
   auto& getFunctionList = library.get<CK_RV(CK_FUNCTION_LIST_PTR_PTR)>("C_GetFunctionList");
   CK_FUNCTION_LIST_PTR functions = nullptr;
   CK_RV rv = getFunctionList(&functions);
   if (rv != CKR_OK || functions == nullptr) {
-    return std::unexpected(configFinding(
-        "KEY_MODULE", "the pkcs11 module " + path + ": C_GetFunctionList failed: " + ckrText(rv)));
+    return std::unexpected(configError(
+        "KEY_MODULE", {{"path", path}, {"call", "C_GetFunctionList"}, {"reason", ckrText(rv)}},
+        "KEY_MODULE.call_failed"));
   }
   rv = ModuleRegistry::instance().acquire(functions);
   if (rv != CKR_OK) {
-    return std::unexpected(configFinding(
-        "KEY_MODULE", "the pkcs11 module " + path + ": C_Initialize failed: " + ckrText(rv),
-        "check the module's own configuration (for SoftHSM2: SOFTHSM2_CONF and its tokendir)"));
+    return std::unexpected(configError(
+        "KEY_MODULE", {{"path", path}, {"call", "C_Initialize"}, {"reason", ckrText(rv)}},
+        "KEY_MODULE.initialize"));
   }
   return std::make_unique<Module>(std::move(library), functions);
 }
@@ -264,9 +259,9 @@ Result<TokenSlot> findToken(const Module& module, const Pkcs11KeyUri& uri) {
     }
     if (rv == CKR_BUFFER_TOO_SMALL) continue;  // a token arrived between the two calls
     if (rv != CKR_OK) {
-      return std::unexpected(configFinding(
-          "KEY_MODULE",
-          "the pkcs11 module " + uri.modulePath + ": C_GetSlotList failed: " + ckrText(rv)));
+      return std::unexpected(configError(
+          "KEY_MODULE", {{"path", uri.modulePath}, {"call", "C_GetSlotList"}, {"reason", ckrText(rv)}},
+          "KEY_MODULE.call_failed"));
     }
     slots.resize(count);
     break;
@@ -279,20 +274,19 @@ Result<TokenSlot> findToken(const Module& module, const Pkcs11KeyUri& uri) {
     if (label == uri.token) return TokenSlot{slot, info.flags};
     if (!seen.empty()) seen += ", ";
     seen += "\"" + label + "\"";
-    if ((info.flags & CKF_TOKEN_INITIALIZED) == 0) seen += " (not initialised)";
+    if ((info.flags & CKF_TOKEN_INITIALIZED) == 0) seen += msg::text("identity.pkcs11.not_initialised");
   }
-  return std::unexpected(
-      configFinding("KEY_TOKEN_NOT_FOUND",
-                    "no token labelled \"" + uri.token + "\" in " + uri.modulePath +
-                        "; tokens seen: " + (seen.empty() ? std::string("none") : seen),
-                    "plug in the key, or set token= in the key URI to one of the labels seen"));
+  return std::unexpected(configError(
+      "KEY_TOKEN_NOT_FOUND",
+      {{"token", uri.token}, {"module", uri.modulePath}, {"seen", seen.empty() ? msg::text("identity.pkcs11.none") : seen}},
+      "KEY_TOKEN_NOT_FOUND.pkcs11"));
 }
 
 Result<CK_FLAGS> tokenFlags(const Module& module, CK_SLOT_ID slot) {
   CK_TOKEN_INFO info{};
   CK_RV rv = module.fn().C_GetTokenInfo(slot, &info);
   if (rv != CKR_OK) {
-    return std::unexpected(configFinding("KEY_TOKEN", "C_GetTokenInfo failed: " + ckrText(rv)));
+    return std::unexpected(configError("KEY_TOKEN", {{"call", "C_GetTokenInfo"}, {"reason", ckrText(rv)}}, "KEY_TOKEN.call_failed"));
   }
   return info.flags;
 }
@@ -300,15 +294,10 @@ Result<CK_FLAGS> tokenFlags(const Module& module, CK_SLOT_ID slot) {
 // Refuses before the PIN is asked for when a wrong one could lock the token.
 std::optional<Finding> refuseRiskyLogin(const PinStatus& st, const std::string& where) {
   if (st.locked) {
-    return configFinding(
-        "PIN_LOCKED", where + ": the user PIN is locked (CKF_USER_PIN_LOCKED)",
-        "unlock it with the SO PIN / the issuer's tool (协卡助手); zzjb cannot sign until then");
+    return configError("PIN_LOCKED", {{"where", where}, {"reason", "CKF_USER_PIN_LOCKED"}}, "PIN_LOCKED.pkcs11");
   }
   if (st.finalTry) {
-    return configFinding(
-        "PIN_FINAL_TRY", where + ": the token reports one PIN try left (CKF_USER_PIN_FINAL_TRY)",
-        "one try is left: zzjb will not risk locking the key; unlock it with the SO PIN / the "
-        "issuer's tool, or enter the PIN by hand once");
+    return configError("PIN_FINAL_TRY", {{"where", where}}, "PIN_FINAL_TRY.pkcs11");
   }
   return std::nullopt;
 }
@@ -322,22 +311,17 @@ std::optional<Finding> login(const Module& module, CK_SLOT_ID slot, CK_SESSION_H
   if (rv == CKR_PIN_INCORRECT || rv == CKR_PIN_INVALID || rv == CKR_PIN_LEN_RANGE) {
     auto flags = tokenFlags(module, slot);
     std::string state =
-        flags ? retryStateText(pinStatusFrom(*flags)) : "the token's retry state could not be read";
-    return configFinding("PIN_WRONG",
-                         where + ": the token rejected the PIN: " + ckrText(rv) + "; " + state,
-                         "check the PIN source before the next run; each wrong PIN brings the key "
-                         "closer to being locked");
+        flags ? retryStateText(pinStatusFrom(*flags)) : msg::text("identity.pkcs11.retry.unknown");
+    return configError("PIN_WRONG", {{"where", where}, {"reason", ckrText(rv)}, {"state", state}},
+                       "PIN_WRONG.pkcs11");
   }
   if (rv == CKR_PIN_LOCKED) {
-    return configFinding(
-        "PIN_LOCKED", where + ": the user PIN is locked (" + ckrText(rv) + ")",
-        "unlock it with the SO PIN / the issuer's tool (协卡助手); zzjb cannot sign until then");
+    return configError("PIN_LOCKED", {{"where", where}, {"reason", ckrText(rv)}}, "PIN_LOCKED.pkcs11");
   }
   if (rv == CKR_PIN_EXPIRED) {
-    return configFinding("PIN_EXPIRED", where + ": the user PIN has expired (" + ckrText(rv) + ")",
-                         "change the PIN with the issuer's tool, then update the PIN source");
+    return configError("PIN_EXPIRED", {{"where", where}, {"reason", ckrText(rv)}}, "PIN_EXPIRED.pkcs11");
   }
-  return configFinding("KEY_TOKEN", where + ": C_Login failed: " + ckrText(rv));
+  return configError("KEY_TOKEN", {{"where", where}, {"call", "C_Login"}, {"reason", ckrText(rv)}}, "KEY_TOKEN.call_failed_at");
 }
 
 Result<std::vector<CK_OBJECT_HANDLE>> findObjects(const Module& module, CK_SESSION_HANDLE session,
@@ -345,7 +329,7 @@ Result<std::vector<CK_OBJECT_HANDLE>> findObjects(const Module& module, CK_SESSI
   const CK_FUNCTION_LIST& fn = module.fn();
   CK_RV rv = fn.C_FindObjectsInit(session, tmpl.data(), tmpl.size());
   if (rv != CKR_OK) {
-    return std::unexpected(configFinding("KEY_TOKEN", "C_FindObjectsInit failed: " + ckrText(rv)));
+    return std::unexpected(configError("KEY_TOKEN", {{"call", "C_FindObjectsInit"}, {"reason", ckrText(rv)}}, "KEY_TOKEN.call_failed"));
   }
   std::vector<CK_OBJECT_HANDLE> found;
   std::array<CK_OBJECT_HANDLE, 8> batch{};
@@ -357,7 +341,7 @@ Result<std::vector<CK_OBJECT_HANDLE>> findObjects(const Module& module, CK_SESSI
   }
   fn.C_FindObjectsFinal(session);
   if (rv != CKR_OK) {
-    return std::unexpected(configFinding("KEY_TOKEN", "C_FindObjects failed: " + ckrText(rv)));
+    return std::unexpected(configError("KEY_TOKEN", {{"call", "C_FindObjects"}, {"reason", ckrText(rv)}}, "KEY_TOKEN.call_failed"));
   }
   return found;
 }
@@ -373,14 +357,14 @@ Result<std::optional<Bytes>> attributeBytes(const Module& module, CK_SESSION_HAN
   }
   if (rv != CKR_OK) {
     return std::unexpected(
-        configFinding("KEY_TOKEN", "C_GetAttributeValue failed: " + ckrText(rv)));
+        configError("KEY_TOKEN", {{"call", "C_GetAttributeValue"}, {"reason", ckrText(rv)}}, "KEY_TOKEN.call_failed"));
   }
   Bytes value(attr.ulValueLen);
   attr.pValue = value.data();
   rv = fn.C_GetAttributeValue(session, object, &attr, 1);
   if (rv != CKR_OK) {
     return std::unexpected(
-        configFinding("KEY_TOKEN", "C_GetAttributeValue failed: " + ckrText(rv)));
+        configError("KEY_TOKEN", {{"call", "C_GetAttributeValue"}, {"reason", ckrText(rv)}}, "KEY_TOKEN.call_failed"));
   }
   value.resize(attr.ulValueLen);
   return std::optional<Bytes>{std::move(value)};
@@ -393,7 +377,7 @@ Result<CK_ULONG> attributeUlong(const Module& module, CK_SESSION_HANDLE session,
   CK_RV rv = module.fn().C_GetAttributeValue(session, object, &attr, 1);
   if (rv != CKR_OK) {
     return std::unexpected(
-        configFinding("KEY_TOKEN", "C_GetAttributeValue failed: " + ckrText(rv)));
+        configError("KEY_TOKEN", {{"call", "C_GetAttributeValue"}, {"reason", ckrText(rv)}}, "KEY_TOKEN.call_failed"));
   }
   return value;
 }
@@ -480,19 +464,20 @@ class Pkcs11Signer final : public Signer {
       unsigned int digestLen = 0;
       if (EVP_Digest(data.data(), data.size(), digest.data(), &digestLen, EVP_sha256(), nullptr) !=
           1) {
-        return std::unexpected(configFinding("SIGN_FAILED", description_ + ": SHA-256 failed"));
+        return std::unexpected(configError(
+            "SIGN_FAILED", {{"where", description_}, {"reason", "SHA-256"}}, "SIGN_FAILED.pkcs11_digest"));
       }
       auto raw = signOnToken(CKM_ECDSA, std::span<const std::uint8_t>(digest.data(), digestLen));
       if (!raw) return raw;
       auto der = rawEcdsaToDer(*raw);
       if (!der) {
-        return std::unexpected(configFinding(
-            "SIGN_FAILED", description_ + ": the token returned a " + std::to_string(raw->size()) +
-                               "-byte ECDSA signature, not r‖s"));
+        return std::unexpected(configError("SIGN_FAILED", {{"where", description_}, {"bytes", raw->size()}},
+                                           "SIGN_FAILED.pkcs11_ecdsa"));
       }
       return *der;
     } catch (const std::exception& e) {
-      return std::unexpected(configFinding("SIGN_FAILED", description_ + ": " + e.what()));
+      return std::unexpected(
+          configError("SIGN_FAILED", {{"where", description_}, {"reason", e.what()}}, "SIGN_FAILED.at"));
     }
   }
 
@@ -526,13 +511,13 @@ class Pkcs11Signer final : public Signer {
   }
 
   [[nodiscard]] std::unexpected<Finding> signFailure(const char* call, CK_RV rv) const {
-    std::string hint;
+    Finding f = configError("SIGN_FAILED", {{"where", description_}, {"call", call}, {"reason", ckrText(rv)}},
+                            "SIGN_FAILED.pkcs11_call");
     if (rv == CKR_SESSION_HANDLE_INVALID || rv == CKR_SESSION_CLOSED ||
         rv == CKR_USER_NOT_LOGGED_IN || rv == CKR_DEVICE_REMOVED || rv == CKR_TOKEN_NOT_PRESENT) {
-      hint = "the token was removed or reset since zzjb logged in; plug it in and run again";
+      f.hint = msg::text("identity.pkcs11.token_removed.hint");
     }
-    return std::unexpected(configFinding(
-        "SIGN_FAILED", description_ + ": " + call + " failed: " + ckrText(rv), std::move(hint)));
+    return std::unexpected(std::move(f));
   }
 
   // Declared first so that it goes last: the session closes before the module is finalised.
@@ -552,25 +537,21 @@ Result<SignatureAlgorithm> keyAlgorithm(const Module& module, CK_SESSION_HANDLE 
   if (!keyType) return std::unexpected(keyType.error());
   if (*keyType == CKK_RSA) return SignatureAlgorithm::RsaSha256;
   if (*keyType != CKK_EC) {
-    return std::unexpected(configFinding(
-        "SIGN_ALGORITHM",
-        where + ": key type " + std::to_string(*keyType) + " is not supported (RSA or EC P-256)",
-        "put an RSA or EC P-256 key on the token"));
+    return std::unexpected(
+        configError("SIGN_ALGORITHM", {{"where", where}, {"type", *keyType}}, "SIGN_ALGORITHM.pkcs11_type"));
   }
   auto params = attributeBytes(module, session, key, CKA_EC_PARAMS);
   if (!params) return std::unexpected(params.error());
   if (!*params || !std::ranges::equal(**params, kP256Params)) {
-    return std::unexpected(configFinding(
-        "SIGN_ALGORITHM", where + ": the EC key is not on P-256 (prime256v1)",
-        "zzjb signs ECDSA-SHA256 with P-256 keys only; put a P-256 key on the token"));
+    return std::unexpected(configError("SIGN_ALGORITHM", {{"where", where}}, "SIGN_ALGORITHM.pkcs11_curve"));
   }
   return SignatureAlgorithm::EcdsaSha256;
 }
 
 Result<std::unique_ptr<Signer>> openOrFail(const Pkcs11KeyUri& uri, const PinProvider& pin) {
-  const std::string description =
-      "pkcs11 token " + uri.token + " object " + uri.object + " (" + uri.modulePath + ")";
-  const std::string where = "pkcs11 token " + uri.token;
+  const std::string description = msg::text(
+      "identity.pkcs11.key", {{"token", uri.token}, {"object", uri.object}, {"module", uri.modulePath}});
+  const std::string where = msg::text("identity.pkcs11.token", {{"token", uri.token}});
 
   auto module = loadModule(uri.modulePath);
   if (!module) return std::unexpected(module.error());
@@ -592,7 +573,7 @@ Result<std::unique_ptr<Signer>> openOrFail(const Pkcs11KeyUri& uri, const PinPro
   CK_RV rv = mod.fn().C_OpenSession(token->slot, CKF_SERIAL_SESSION, nullptr, nullptr, &handle);
   if (rv != CKR_OK) {
     return std::unexpected(
-        configFinding("KEY_TOKEN", where + ": C_OpenSession failed: " + ckrText(rv)));
+        configError("KEY_TOKEN", {{"where", where}, {"call", "C_OpenSession"}, {"reason", ckrText(rv)}}, "KEY_TOKEN.call_failed_at"));
   }
   auto session = std::make_unique<Session>(mod, handle);
   if (secret) {
@@ -610,18 +591,14 @@ Result<std::unique_ptr<Signer>> openOrFail(const Pkcs11KeyUri& uri, const PinPro
   auto keys = findObjects(mod, handle, tmpl);
   if (!keys) return std::unexpected(keys.error());
   if (keys->empty()) {
-    return std::unexpected(
-        configFinding("KEY_OBJECT_NOT_FOUND",
-                      where + ": no private key labelled \"" + uri.object + "\"" +
-                          (id.empty() ? std::string() : " with the id given in the URI"),
-                      "list the token's objects with `pkcs11-tool --module " + uri.modulePath +
-                          " --login --list-objects` and set object= (and id=) in the key URI"));
+    return std::unexpected(configError(
+        "KEY_OBJECT_NOT_FOUND", {{"where", where}, {"object", uri.object}, {"module", uri.modulePath}},
+        id.empty() ? "KEY_OBJECT_NOT_FOUND.pkcs11" : "KEY_OBJECT_NOT_FOUND.pkcs11_id"));
   }
   if (keys->size() > 1) {
-    return std::unexpected(configFinding("KEY_OBJECT_AMBIGUOUS",
-                                         where + ": " + std::to_string(keys->size()) +
-                                             " private keys are labelled \"" + uri.object + "\"",
-                                         "add id= to the key URI to say which one"));
+    return std::unexpected(configError("KEY_OBJECT_AMBIGUOUS",
+                                       {{"where", where}, {"count", keys->size()}, {"object", uri.object}},
+                                       "KEY_OBJECT_AMBIGUOUS.pkcs11"));
   }
   const CK_OBJECT_HANDLE key = keys->front();
 
@@ -649,11 +626,12 @@ Result<std::unique_ptr<Signer>> openPkcs11Signer(const Pkcs11KeyUri& uri, const 
   try {
     return openOrFail(uri, pin);
   } catch (const std::exception& e) {
-    return std::unexpected(configFinding(
-        "KEY_MODULE", "pkcs11 token " + uri.token + " (" + uri.modulePath + "): " + e.what()));
+    return std::unexpected(configError(
+        "KEY_MODULE", {{"token", uri.token}, {"module", uri.modulePath}, {"reason", e.what()}},
+        "KEY_MODULE.pkcs11_failed"));
   } catch (...) {
-    return std::unexpected(configFinding(
-        "KEY_MODULE", "pkcs11 token " + uri.token + " (" + uri.modulePath + "): unknown error"));
+    return std::unexpected(configError("KEY_MODULE", {{"token", uri.token}, {"module", uri.modulePath}},
+                                       "KEY_MODULE.pkcs11_unknown"));
   }
 }
 

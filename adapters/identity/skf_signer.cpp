@@ -31,6 +31,7 @@
 #include "skf.h"
 #include "sm2.hpp"
 #include "zzjb/identity/signers.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::identity {
 namespace {
@@ -126,9 +127,6 @@ std::string sarText(ULONG rv) {
 }
 
 
-std::string triesText(ULONG n) {
-  return std::to_string(n) + (n == 1 ? " try" : " tries");
-}
 
 // The SKF functions zzjb calls, resolved by name from the vendor library.
 struct SkfApi {
@@ -189,9 +187,11 @@ std::optional<std::string> pick(const std::vector<std::string>& names, const std
 }
 
 std::string describeUri(const SkfKeyUri& uri) {
-  auto part = [](const std::string& v) { return v.empty() ? std::string("(first)") : v; };
-  return "skf dev " + part(uri.dev) + " app " + part(uri.app) + " container " +
-         part(uri.container) + " (" + uri.lib + ")";
+  auto part = [](const std::string& v) { return v.empty() ? msg::text("identity.skf.first") : v; };
+  return msg::text("identity.skf.key", {{"dev", part(uri.dev)},
+                                         {"app", part(uri.app)},
+                                         {"container", part(uri.container)},
+                                         {"lib", uri.lib}});
 }
 
 class SkfSigner final : public Signer {
@@ -229,9 +229,8 @@ class SkfSigner final : public Signer {
   std::optional<Finding> readCertificate();
   std::optional<Finding> readPublicKey();
   [[nodiscard]] Finding tokenFinding(const std::string& call, ULONG rv) const {
-    return configFinding("KEY_TOKEN", description_ + ": " + call + " failed: " + sarText(rv),
-                         "check that the USB key is plugged in and that no other program "
-                         "(协卡助手) holds it");
+    return configError("KEY_TOKEN", {{"where", description_}, {"call", call}, {"reason", sarText(rv)}},
+                       "KEY_TOKEN.skf_call");
   }
 
   boost::dll::shared_library library_;  // first member: destroyed last
@@ -254,8 +253,8 @@ Result<std::vector<std::string>> SkfSigner::list(const char* call, Fn fn, Args..
   if (rv != SAR_OK) return std::unexpected(tokenFinding(call, rv));
   if (size == 0) return std::vector<std::string>{};
   if (size > kMaxListBytes) {
-    return std::unexpected(configFinding(
-        "KEY_TOKEN", description_ + ": " + call + " wants " + std::to_string(size) + " bytes"));
+    return std::unexpected(configError(
+        "KEY_TOKEN", {{"where", description_}, {"call", call}, {"bytes", size}}, "KEY_TOKEN.skf_list_size"));
   }
   std::vector<char> buffer(size + 2, '\0');  // two NULs more, in case the library forgets them
   rv = fn(args..., buffer.data(), &size);
@@ -268,11 +267,8 @@ std::optional<Finding> SkfSigner::readRetries(ULONG& maxRetries, ULONG& remainin
   BOOL defaultPin = FALSE;
   const ULONG rv = api_.getPinInfo(application_, USER_TYPE, &maxRetries, &remaining, &defaultPin);
   if (rv != SAR_OK) {
-    return configFinding(
-        "KEY_TOKEN",
-        description_ + ": SKF_GetPINInfo failed: " + sarText(rv) +
-            "; zzjb does not try a PIN without knowing how many tries are left",
-        "check that the USB key is plugged in and that no other program (协卡助手) holds it");
+    return configError("KEY_TOKEN", {{"where", description_}, {"reason", sarText(rv)}},
+                       "KEY_TOKEN.skf_pin_info");
   }
   return std::nullopt;
 }
@@ -282,15 +278,10 @@ std::optional<Finding> SkfSigner::checkPin(const PinProvider& pin) {
   ULONG remaining = 0;
   if (auto f = readRetries(maxRetries, remaining)) return f;
   if (remaining == 0) {
-    return configFinding(
-        "PIN_LOCKED", description_ + ": the user PIN is locked (0 tries left)",
-        "unlock it with the issuer's tool (协卡助手) or at SHECA; zzjb cannot sign until then");
+    return configError("PIN_LOCKED", {{"where", description_}}, "PIN_LOCKED.skf");
   }
   if (remaining == 1) {
-    return configFinding(
-        "PIN_FINAL_TRY", description_ + ": the USB key reports 1 PIN try left",
-        "one try is left: zzjb will not risk locking the key; enter the PIN once by hand in "
-        "协卡助手 (a correct PIN resets the count), then run zzjb again");
+    return configError("PIN_FINAL_TRY", {{"where", description_}}, "PIN_FINAL_TRY.skf");
   }
 
   auto secret = pin();
@@ -308,18 +299,13 @@ std::optional<Finding> SkfSigner::checkPin(const PinProvider& pin) {
     return std::nullopt;
   }
   if (rv == SAR_PIN_LOCKED || (rv == SAR_PIN_INCORRECT && retryCount == 0)) {
-    return configFinding(
-        "PIN_LOCKED",
-        description_ + ": the USB key rejected the PIN and is now locked (" + sarText(rv) + ")",
-        "unlock it with the issuer's tool (协卡助手) or at SHECA; zzjb cannot sign until then");
+    return configError("PIN_LOCKED", {{"where", description_}, {"reason", sarText(rv)}},
+                       "PIN_LOCKED.skf_now");
   }
   if (rv == SAR_PIN_INCORRECT || rv == SAR_PIN_INVALID || rv == SAR_PIN_LEN_RANGE) {
-    std::string left = triesText(retryCount) + " left";
-    if (retryCount == 1) left += "; zzjb will refuse to try again";
-    return configFinding(
-        "PIN_WRONG", description_ + ": the USB key rejected the PIN (" + sarText(rv) + "); " + left,
-        "check the PIN source before the next run; each wrong PIN brings the "
-        "key closer to being locked");
+    return configError("PIN_WRONG",
+                       {{"where", description_}, {"reason", sarText(rv)}, {"count", retryCount}},
+                       retryCount == 1 ? "PIN_WRONG.skf_last" : "PIN_WRONG.skf");
   }
   return tokenFinding("SKF_VerifyPIN", rv);
 }
@@ -328,10 +314,10 @@ std::optional<Finding> SkfSigner::readCertificate() {
   ULONG size = 0;
   ULONG rv = api_.exportCertificate(container_, TRUE, nullptr, &size);
   if (rv == SAR_OK && (size == 0 || size > kMaxCertBytes)) rv = SAR_CERTNOTFOUNTERR;
-  if (rv != SAR_OK) return tokenFinding("SKF_ExportCertificate (signing certificate)", rv);
+  if (rv != SAR_OK) return tokenFinding("SKF_ExportCertificate", rv);
   std::vector<std::uint8_t> der(size);
   rv = api_.exportCertificate(container_, TRUE, der.data(), &size);
-  if (rv != SAR_OK) return tokenFinding("SKF_ExportCertificate (signing certificate)", rv);
+  if (rv != SAR_OK) return tokenFinding("SKF_ExportCertificate", rv);
   der.resize(std::min<std::size_t>(size, der.size()));
 
   const unsigned char* p = der.data();
@@ -339,13 +325,12 @@ std::optional<Finding> SkfSigner::readCertificate() {
   BioPtr bio(BIO_new(BIO_s_mem()));
   if (!cert || !bio || PEM_write_bio_X509(bio.get(), cert.get()) != 1) {
     ERR_clear_error();
-    return configFinding("KEY_TOKEN",
-                         description_ + ": the signing certificate on the key is not X.509 DER");
+    return configError("KEY_TOKEN", {{"where", description_}}, "KEY_TOKEN.skf_certificate");
   }
   char* data = nullptr;
   const long len = BIO_get_mem_data(bio.get(), &data);
   if (data == nullptr || len <= 0) {
-    return configFinding("KEY_TOKEN", description_ + ": cannot encode the certificate as PEM");
+    return configError("KEY_TOKEN", {{"where", description_}}, "KEY_TOKEN.skf_pem");
   }
   certificatePem_.assign(data, static_cast<std::size_t>(len));
 
@@ -360,11 +345,7 @@ std::optional<Finding> SkfSigner::readCertificate() {
       !std::equal(x_.begin(), x_.end(), point.begin() + 1) ||
       !std::equal(y_.begin(), y_.end(), point.begin() + 1 + kCoordBytes)) {
     ERR_clear_error();
-    return configFinding("KEY_CERT_MISMATCH",
-                         description_ +
-                             ": the signing certificate does not hold the container's "
-                             "public key",
-                         "re-issue the certificate onto the key with 协卡助手");
+    return configError("KEY_CERT_MISMATCH", {{"where", description_}}, "KEY_CERT_MISMATCH.skf");
   }
   return std::nullopt;
 }
@@ -373,11 +354,10 @@ std::optional<Finding> SkfSigner::readPublicKey() {
   ECCPUBLICKEYBLOB blob{};
   ULONG size = sizeof blob;
   const ULONG rv = api_.exportPublicKey(container_, TRUE, reinterpret_cast<BYTE*>(&blob), &size);
-  if (rv != SAR_OK) return tokenFinding("SKF_ExportPublicKey (signing key)", rv);
+  if (rv != SAR_OK) return tokenFinding("SKF_ExportPublicKey", rv);
   if (size != sizeof blob || blob.BitLen != 8 * kCoordBytes) {
-    return configFinding("SIGN_ALGORITHM", description_ +
-                                               ": the signing key is not a 256-bit SM2 key (" +
-                                               std::to_string(blob.BitLen) + " bits)");
+    return configError("SIGN_ALGORITHM", {{"where", description_}, {"bits", blob.BitLen}},
+                       "SIGN_ALGORITHM.skf_bits");
   }
   std::copy_n(blob.XCoordinate + kPad, kCoordBytes, x_.begin());
   std::copy_n(blob.YCoordinate + kPad, kCoordBytes, y_.begin());
@@ -389,13 +369,9 @@ std::optional<Finding> SkfSigner::open(const SkfKeyUri& uri, const PinProvider& 
   if (!devices) return std::move(devices.error());
   auto dev = pick(*devices, uri.dev);
   if (!dev) {
-    return configFinding(
-        "KEY_TOKEN_NOT_FOUND",
-        description_ + ": " +
-            (uri.dev.empty()
-                 ? "no USB key is plugged in"
-                 : "no USB key named " + uri.dev + " (present: " + joinNames(*devices) + ")"),
-        "plug in the school's 法人一证通, or set dev= in the key URI to a present device");
+    return configError("KEY_TOKEN_NOT_FOUND",
+                       {{"where", description_}, {"dev", uri.dev}, {"present", joinNames(*devices)}},
+                       uri.dev.empty() ? "KEY_TOKEN_NOT_FOUND.skf_none" : "KEY_TOKEN_NOT_FOUND.skf_named");
   }
   std::string name = *dev;
   ULONG rv = api_.connectDev(name.data(), &device_);
@@ -408,11 +384,9 @@ std::optional<Finding> SkfSigner::open(const SkfKeyUri& uri, const PinProvider& 
   if (!apps) return std::move(apps.error());
   auto app = pick(*apps, uri.app);
   if (!app) {
-    return configFinding("KEY_APP_NOT_FOUND",
-                         description_ + ": the USB key has no application " +
-                             (uri.app.empty() ? std::string() : uri.app + " ") +
-                             "(present: " + joinNames(*apps) + ")",
-                         "set app= in the key URI to one of the present applications");
+    return configError("KEY_APP_NOT_FOUND",
+                       {{"where", description_}, {"app", uri.app}, {"present", joinNames(*apps)}},
+                       uri.app.empty() ? "KEY_APP_NOT_FOUND.skf" : "KEY_APP_NOT_FOUND.skf_named");
   }
   name = *app;
   rv = api_.openApplication(device_, name.data(), &application_);
@@ -427,11 +401,10 @@ std::optional<Finding> SkfSigner::open(const SkfKeyUri& uri, const PinProvider& 
   if (!containers) return std::move(containers.error());
   auto container = pick(*containers, uri.container);
   if (!container) {
-    return configFinding("KEY_CONTAINER_NOT_FOUND",
-                         description_ + ": the application has no container " +
-                             (uri.container.empty() ? std::string() : uri.container + " ") +
-                             "(present: " + joinNames(*containers) + ")",
-                         "set container= in the key URI to one of the present containers");
+    return configError(
+        "KEY_CONTAINER_NOT_FOUND",
+        {{"where", description_}, {"container", uri.container}, {"present", joinNames(*containers)}},
+        uri.container.empty() ? "KEY_CONTAINER_NOT_FOUND.skf" : "KEY_CONTAINER_NOT_FOUND.skf_named");
   }
   name = *container;
   rv = api_.openContainer(application_, name.data(), &container_);
@@ -443,11 +416,8 @@ std::optional<Finding> SkfSigner::open(const SkfKeyUri& uri, const PinProvider& 
   rv = api_.getContainerType(container_, &type);
   if (rv != SAR_OK) return tokenFinding("SKF_GetContainerType", rv);
   if (type != SKF_CONTAINER_ECC) {
-    return configFinding(
-        "SIGN_ALGORITHM",
-        description_ + ": container " + name + " holds " +
-            (type == SKF_CONTAINER_RSA ? "an RSA key" : "no key") + ", not an SM2 (ECC) key",
-        "choose the container with the SM2 signing key (container= in the key URI)");
+    return configError("SIGN_ALGORITHM", {{"where", description_}, {"container", name}},
+                       type == SKF_CONTAINER_RSA ? "SIGN_ALGORITHM.skf_rsa" : "SIGN_ALGORITHM.skf_empty");
   }
   if (auto f = readPublicKey()) return f;
   if (auto f = readCertificate()) return f;
@@ -460,34 +430,34 @@ Result<std::vector<std::uint8_t>> SkfSigner::sign(std::span<const std::uint8_t> 
     auto z = sm2Z(x_, y_, kSm2DistinguishingId);
     auto e = z ? sm2Digest(*z, data) : std::nullopt;
     if (!e) {
-      return std::unexpected(
-          configFinding("SIGN_FAILED", description_ + ": SM3 is not available in this OpenSSL"));
+      return std::unexpected(configError("SIGN_FAILED", {{"where", description_}}, "SIGN_FAILED.skf_sm3"));
     }
     ECCSIGNATUREBLOB blob{};
     const ULONG rv = api_.eccSignData(container_, e->data(), static_cast<ULONG>(e->size()), &blob);
     if (rv != SAR_OK) {
-      return std::unexpected(configFinding(
-          "SIGN_FAILED", description_ + ": SKF_ECCSignData failed: " + sarText(rv),
-          rv == SAR_USER_NOT_LOGGED_IN ? "the key forgot the PIN (was it unplugged?); run again"
-                                       : "check that the USB key is still plugged in"));
+      Finding f = configError("SIGN_FAILED",
+                              {{"where", description_}, {"call", "SKF_ECCSignData"}, {"reason", sarText(rv)}},
+                              "SIGN_FAILED.skf_call");
+      f.hint = msg::text(rv == SAR_USER_NOT_LOGGED_IN ? "identity.skf.pin_forgotten.hint"
+                                                      : "identity.skf.still_plugged.hint");
+      return std::unexpected(std::move(f));
     }
     // r and s are right-aligned in their 64-byte fields: the leading half must be zero.
     auto zero = [](const BYTE* p) {
       return std::all_of(p, p + kPad, [](BYTE b) { return b == 0; });
     };
     if (!zero(blob.r) || !zero(blob.s)) {
-      return std::unexpected(configFinding(
-          "SIGN_FAILED", description_ + ": the key returned r or s longer than 256 bits"));
+      return std::unexpected(configError("SIGN_FAILED", {{"where", description_}}, "SIGN_FAILED.skf_rs"));
     }
     auto der = rsToDer(std::span<const std::uint8_t, kCoordBytes>(blob.r + kPad, kCoordBytes),
                        std::span<const std::uint8_t, kCoordBytes>(blob.s + kPad, kCoordBytes));
     if (!der) {
-      return std::unexpected(
-          configFinding("SIGN_FAILED", description_ + ": cannot encode the signature as DER"));
+      return std::unexpected(configError("SIGN_FAILED", {{"where", description_}}, "SIGN_FAILED.skf_der"));
     }
     return std::move(*der);
   } catch (const std::exception& ex) {
-    return std::unexpected(configFinding("SIGN_FAILED", description_ + ": " + ex.what()));
+    return std::unexpected(
+        configError("SIGN_FAILED", {{"where", description_}, {"reason", ex.what()}}, "SIGN_FAILED.at"));
   }
 }
 
@@ -513,17 +483,14 @@ Result<std::unique_ptr<Signer>> openSkf(const SkfKeyUri& uri, const PinProvider&
   const std::string description = describeUri(uri);
   // Only from a trusted place, and the checked file itself (docs/identity.md, "Token libraries are
   // code").
-  auto loaded = detail::loadTokenLibrary(
-      uri.lib, "SKF library",
-      "set lib= in the key URI to the USB key vendor's SKF library (a .so file)");
+  auto loaded = detail::loadTokenLibrary(uri.lib, msg::text("identity.what.skf_library"),
+                                         msg::text("identity.skf.lib.hint"));
   if (!loaded) return std::unexpected(std::move(loaded.error()));
   boost::dll::shared_library library = std::move(*loaded);
   SkfApi api;
   const auto need = [&](const char* name, auto& fn) -> std::optional<Finding> {
     if (resolve(library, name, fn)) return std::nullopt;
-    return configFinding("KEY_MODULE", "the SKF library " + uri.lib + " does not export " + name,
-                         "lib= must name the vendor's GM/T 0016 (SKF) library, not another of "
-                         "its libraries");
+    return configError("KEY_MODULE", {{"lib", uri.lib}, {"symbol", name}}, "KEY_MODULE.skf_symbol");
   };
   for (auto f :
        {need("SKF_EnumDev", api.enumDev), need("SKF_ConnectDev", api.connectDev),
@@ -553,9 +520,10 @@ Result<std::unique_ptr<Signer>> openSkfSigner(const SkfKeyUri& uri, const PinPro
   try {
     return openSkf(uri, pin);
   } catch (const std::exception& e) {
-    return std::unexpected(configFinding("KEY_MODULE", describeUri(uri) + ": " + e.what()));
+    return std::unexpected(
+        configError("KEY_MODULE", {{"where", describeUri(uri)}, {"reason", e.what()}}, "KEY_MODULE.skf_failed"));
   } catch (...) {
-    return std::unexpected(configFinding("KEY_MODULE", describeUri(uri) + ": unknown error"));
+    return std::unexpected(configError("KEY_MODULE", {{"where", describeUri(uri)}}, "KEY_MODULE.skf_unknown"));
   }
 }
 

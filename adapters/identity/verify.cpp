@@ -23,19 +23,12 @@
 namespace zzjb::identity {
 namespace {
 
-using ossl::configFinding;
-
-const std::string kRenewHint =
-    "renew the 法人一证通 at SHECA (021-962600), then export the new certificate from 协卡助手";
-const std::string kTrustHint =
-    "configure the CA that issued it in platform.caBundle / the trust list (PEM files of the "
-    "root and intermediate CAs)";
+using ossl::certError;
 
 Finding certInvalid(const std::string& display) {
-  return configFinding("CERT_INVALID", display,
-                       "the certificate" + (display.empty() ? "" : " " + display) +
-                           " is not an X.509 certificate (neither PEM nor DER)",
-                       "give the school's certificate as exported from 协卡助手 (.cer or .pem)");
+  return certError("CERT_INVALID", display,
+                   display.empty() ? "CERT_INVALID.not_x509" : "CERT_INVALID.not_x509_named",
+                   {{"certificate", display}}, "CERT_INVALID.not_x509.hint");
 }
 
 // Runs `body`; an exception (out of memory, mostly) becomes a Finding instead of escaping.
@@ -44,9 +37,8 @@ Result<T> guarded(const std::string& display, Body&& body) {
   try {
     return body();
   } catch (const std::exception& e) {
-    return std::unexpected(configFinding(
-        "CERT_INVALID", display, std::string("checking the certificate failed: ") + e.what(),
-        "try again; report it if it stays"));
+    return std::unexpected(
+        certError("CERT_INVALID", display, "CERT_INVALID.check_failed", {{"reason", e.what()}}));
   }
 }
 
@@ -77,12 +69,12 @@ std::vector<ossl::X509Ptr> parseCertificates(std::string_view bytes) {
 Result<ossl::PkeyPtr> keyFor(X509* cert, const std::string& keyName, SignatureAlgorithm algorithm) {
   const auto fits = ossl::signatureAlgorithmFor(keyName);
   if (!fits || *fits != algorithm) {
-    return std::unexpected(configFinding(
-        "SIGN_ALGORITHM", "",
-        "the certificate's key is " + keyName + ", which does not sign with " +
-            signatureAlgorithmName(algorithm),
-        fits ? std::string("use ") + signatureAlgorithmName(*fits) + " with this certificate"
-             : "the platform accepts SM2, RSA and EC P-256 keys"));
+    return std::unexpected(certError(
+        "SIGN_ALGORITHM", "", "SIGN_ALGORITHM.mismatch",
+        {{"key", keyName},
+         {"algorithm", signatureAlgorithmName(algorithm)},
+         {"fits", fits ? signatureAlgorithmName(*fits) : ""}},
+        fits ? "SIGN_ALGORITHM.mismatch.hint" : "SIGN_ALGORITHM.keys_accepted.hint"));
   }
   EVP_PKEY* key = X509_get0_pubkey(cert);
   ossl::PkeyPtr usable;
@@ -93,9 +85,7 @@ Result<ossl::PkeyPtr> keyFor(X509* cert, const std::string& keyName, SignatureAl
   }
   if (!usable) {
     ERR_clear_error();
-    return std::unexpected(
-        configFinding("CERT_INVALID", "", "the certificate's public key cannot be read",
-                      "give the school's certificate as exported from 协卡助手"));
+    return std::unexpected(certError("CERT_INVALID", "", "CERT_INVALID.public_key"));
   }
   return usable;
 }
@@ -116,13 +106,10 @@ Result<void> verify(const std::string& certificatePem, SignatureAlgorithm algori
          : -1;
   ERR_clear_error();
   if (rc != 1) {
-    return std::unexpected(configFinding(
-        "SIGNATURE_INVALID", "",
-        std::string("the ") + signatureAlgorithmName(algorithm) +
-            " signature does not verify with the key of " +
-            ossl::nameToString(X509_get_subject_name(cert.get())),
-        "the key and the certificate must belong together: use the certificate of the key that "
-        "signs"));
+    return std::unexpected(
+        certError("SIGNATURE_INVALID", "", "SIGNATURE_INVALID.verify",
+                  {{"algorithm", signatureAlgorithmName(algorithm)},
+                   {"subject", ossl::nameToString(X509_get_subject_name(cert.get()))}}));
   }
   return {};
 }
@@ -133,42 +120,33 @@ Result<SignatureAlgorithm> algorithmFor(const std::string& certificatePem) {
   const std::string keyName = ossl::keyAlgorithmName(X509_get0_pubkey(cert.get()));
   ERR_clear_error();
   if (auto algorithm = ossl::signatureAlgorithmFor(keyName)) return *algorithm;
-  return std::unexpected(configFinding(
-      "SIGN_ALGORITHM", "",
-      "the certificate's key is " + keyName +
-          "; the platform accepts SM2 (SM2-SM3), RSA (RSA-SHA256) and EC P-256 (ECDSA-SHA256)",
-      "use the school's 法人一证通 certificate (SM2, or RSA for older ones)"));
+  return std::unexpected(certError("SIGN_ALGORITHM", "", "SIGN_ALGORITHM.unsupported", {{"key", keyName}}));
 }
 
 // Adds every certificate of a CA file to `store`, SM2-signed ones with the distinguishing ID.
 Result<void> addCaFile(X509_STORE* store, const std::filesystem::path& file,
                        const std::string& display) {
   const std::string name = file.string();
-  const std::string hint =
-      "check platform.caBundle / the trust list: each entry is a readable PEM file of CA "
-      "certificates";
+  constexpr std::string_view kHint = "identity.ca_file.hint";
   // Regular file only, bounded, not through a final link (docs/security.md, rule 3).
-  auto read = files::readFile(file, {files::kMaxCertificateBytes, "CA file"});
+  auto read = files::readFile(file, {files::kMaxCertificateBytes, msg::text("identity.what.ca_file")});
   if (!read) {
-    return std::unexpected(
-        configFinding("CERT_CA_UNREADABLE", display,
-                      read.error().code == "FILE_NOT_FOUND"
-                          ? "CA file " + name + " does not exist"
-                          : "CA file " + name + " cannot be read: " + read.error().message,
-                      hint));
+    return std::unexpected(certError(
+        "CERT_CA_UNREADABLE", display,
+        read.error().code == "FILE_NOT_FOUND" ? "CERT_CA_UNREADABLE.missing" : "CERT_CA_UNREADABLE.unreadable",
+        {{"file", name}, {"reason", read.error().message}}, kHint));
   }
   const std::string& bytes = *read;
   std::vector<ossl::X509Ptr> certs = parseCertificates(bytes);
   if (certs.empty()) {
-    return std::unexpected(configFinding("CERT_CA_UNREADABLE", display,
-                                         "CA file " + name + " holds no certificate", hint));
+    return std::unexpected(
+        certError("CERT_CA_UNREADABLE", display, "CERT_CA_UNREADABLE.empty", {{"file", name}}, kHint));
   }
   for (auto& cert : certs) {
     if (!ossl::setSm2IdIfSm2Signed(cert.get()) || X509_STORE_add_cert(store, cert.get()) != 1) {
       const std::string why = ossl::takeError();
-      return std::unexpected(configFinding(
-          "CERT_CA_UNREADABLE", display,
-          "a certificate of CA file " + name + " cannot be used (" + why + ")", hint));
+      return std::unexpected(certError("CERT_CA_UNREADABLE", display, "CERT_CA_UNREADABLE.unusable",
+                                       {{"file", name}, {"reason", why}}, kHint));
     }
   }
   return {};
@@ -179,15 +157,15 @@ Finding untrusted(X509_STORE_CTX* ctx, const std::string& display) {
   const X509* at = X509_STORE_CTX_get_current_cert(ctx);
   const std::string issuer = at != nullptr ? ossl::nameToString(X509_get_issuer_name(at)) : "";
   const std::string subject = at != nullptr ? ossl::nameToString(X509_get_subject_name(at)) : "";
-  std::string message = "certificate " + display + " does not chain to a configured CA: " +
-                        X509_verify_cert_error_string(error);
-  if (error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
-      error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY) {
-    message += " (issuer not found: " + issuer + ")";
-  } else {
-    message += " (at " + subject + ", issued by " + issuer + ")";
-  }
-  return configFinding("CERT_UNTRUSTED", display, std::move(message), kTrustHint);
+  const bool noIssuer = error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT ||
+                        error == X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY;
+  return certError("CERT_UNTRUSTED", display,
+                   noIssuer ? "CERT_UNTRUSTED.issuer_missing" : "CERT_UNTRUSTED.chain",
+                   {{"certificate", display},
+                    {"reason", X509_verify_cert_error_string(error)},  // OpenSSL's own words
+                    {"subject", subject},
+                    {"issuer", issuer}},
+                   "identity.trust.hint");
 }
 
 Result<CertificateInfo> runCheck(const std::string& certificatePem, const std::string& display,
@@ -200,27 +178,25 @@ Result<CertificateInfo> runCheck(const std::string& certificatePem, const std::s
   // Dates and names only: the extensions come last, after the chain.
   auto dates = ossl::describeCertificate(leaf, display, ExtensionOids{"", ""});
   if (!dates) return std::unexpected(std::move(dates.error()));
-  const std::string validity = "valid from " + shanghaiDate(dates->notBefore) + " to " +
-                               shanghaiDate(dates->notAfter) + ", UTC+8";
+  const std::string validity = msg::text(
+      "identity.cert.validity",
+      {{"from", shanghaiDate(dates->notBefore)}, {"to", shanghaiDate(dates->notAfter)}});
   const int startCmp = X509_cmp_time(X509_get0_notBefore(leaf), &now);
   const int endCmp = X509_cmp_time(X509_get0_notAfter(leaf), &now);
   ERR_clear_error();
   if (startCmp == 0 || endCmp == 0) {
-    return std::unexpected(configFinding("CERT_INVALID", display,
-                                         "certificate " + display + " has an unreadable validity",
-                                         "ask SHECA for a new certificate"));
+    return std::unexpected(
+        certError("CERT_INVALID", display, "CERT_INVALID.validity", {{"certificate", display}}));
   }
   if (startCmp > 0) {
-    return std::unexpected(configFinding(
-        "CERT_NOT_YET_VALID", display,
-        "certificate " + display + " is not valid yet (" + validity + ")",
-        "check the computer's clock; a renewed certificate counts from its start date"));
+    return std::unexpected(certError("CERT_NOT_YET_VALID", display, "CERT_NOT_YET_VALID.check",
+                                     {{"certificate", display}, {"validity", validity}}));
   }
   if (endCmp < 0) {
-    return std::unexpected(configFinding("CERT_EXPIRED", display,
-                                         "certificate " + display + " expired on " +
-                                             shanghaiDate(dates->notAfter) + " (" + validity + ")",
-                                         kRenewHint));
+    return std::unexpected(certError(
+        "CERT_EXPIRED", display, "CERT_EXPIRED.check",
+        {{"certificate", display}, {"date", shanghaiDate(dates->notAfter)}, {"validity", validity}},
+        "identity.renew.hint"));
   }
 
   ossl::X509StorePtr store(X509_STORE_new());
@@ -257,13 +233,11 @@ Result<CertificateInfo> runCheck(const std::string& certificatePem, const std::s
   auto info = ossl::describeCertificate(leaf, display, checkWith.oids);
   if (!info) return std::unexpected(std::move(info.error()));
   if (info->keyId.empty()) {
-    return std::unexpected(configFinding(
-        "CERT_NO_KEYID", display,
-        "certificate " + display + " has no keyID extension (oid " +
-            (checkWith.oids.keyId.empty() ? std::string("not configured") : checkWith.oids.keyId) +
-            ")",
-        "the platform logs in with the keyID of the 法人一证通: use the school's SHECA "
-        "certificate, or configure the oid that holds the keyID (协卡助手 shows it)"));
+    return std::unexpected(certError(
+        "CERT_NO_KEYID", display, "CERT_NO_KEYID.check",
+        {{"certificate", display},
+         {"oid", checkWith.oids.keyId.empty() ? msg::text("identity.cert.oid_not_configured")
+                                              : checkWith.oids.keyId}}));
   }
   return info;
 }

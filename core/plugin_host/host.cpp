@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "zzjb/files/files.hpp"
+#include "zzjb/messages/catalog.hpp"
 #include "zzjb/plugin/abi.hpp"
 
 namespace zzjb::plugin_host {
@@ -63,7 +64,7 @@ bool looksLikeElf(int fd) {
 // The loader's message names the descriptor path; say the file's own path instead.
 std::string loaderReason(const std::string& loadName, const fs::path& file) {
   const char* why = ::dlerror();
-  std::string reason = why == nullptr ? "the loader refused it" : why;
+  std::string reason = why == nullptr ? msg::text("plugins.refusal.loader") : why;
   for (auto at = reason.find(loadName); at != std::string::npos; at = reason.find(loadName)) {
     reason.replace(at, loadName.size(), file.string());
   }
@@ -88,9 +89,10 @@ std::pair<std::string, std::string> fromFileFinding(const Finding& finding, cons
   } else if (finding.code == "FILE_NOT_REGULAR") {
     code = "PLUGIN_NOT_FILE";
   }
-  std::string why = (aboutFile ? "" : finding.where.file + ": ") + finding.message;
-  if (!finding.hint.empty()) why += "; " + finding.hint;
-  return {code, why};
+  return {code, msg::text(finding.hint.empty() ? "plugins.refusal.file" : "plugins.refusal.file_hint",
+                         {{"where", aboutFile ? std::string() : finding.where.file + ": "},
+                          {"message", finding.message},
+                          {"hint", finding.hint}})};
 }
 
 PluginFile refused(PluginFile f, std::string code, std::string why) {
@@ -107,7 +109,7 @@ std::vector<SearchDir> searchDirs(const std::string& configPluginsDir) {
   if (!configPluginsDir.empty()) addDir(dirs, configPluginsDir, "plugins.dir");
   fs::path exe = exeDir();
   if (!exe.empty()) {
-    addDir(dirs, exe / ".." / "plugins", "next to zzjb");
+    addDir(dirs, exe / ".." / "plugins", "next to zzjb");  // not-text: an origin's name, in --json
     addDir(dirs, exe / ".." / ZZJB_PLUGIN_INSTALL_RELDIR, "installed");
   }
   return dirs;
@@ -131,10 +133,11 @@ void Host::scan(const std::vector<SearchDir>& dirs) {
     }
     // A directory others can write to is refused as a whole: they could put a file there, or
     // swap one, between any check and the load (docs/plugins.md, "Loading plugins safely").
-    if (auto safe = files::checkSafeDirectory(dir.path, "plugin directory"); !safe) {
+    if (auto safe = files::checkSafeDirectory(dir.path, msg::text("plugins.what.directory")); !safe) {
       dir.refusalCode = "PLUGIN_DIR_UNSAFE";
       const Finding& why = safe.error();
-      dir.refusal = why.where.file + ": " + why.message + (why.hint.empty() ? "" : "; " + why.hint);
+      dir.refusal = msg::text(why.hint.empty() ? "plugins.refusal.file" : "plugins.refusal.file_hint",
+                              {{"where", why.where.file + ": "}, {"message", why.message}, {"hint", why.hint}});
     }
     dirs_.push_back(dir);
     std::error_code ec;
@@ -151,7 +154,8 @@ void Host::scan(const std::vector<SearchDir>& dirs) {
         f.path = p;
         f.dirOrigin = dir.origin;
         files_.push_back(
-            refused(std::move(f), dir.refusalCode, "its directory is not safe: " + dir.refusal));
+            refused(std::move(f), dir.refusalCode,
+                    msg::text("plugins.refusal.dir_unsafe", {{"reason", dir.refusal}})));
         continue;
       }
       files_.push_back(load(p, dir.origin));
@@ -167,7 +171,7 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   // 1. Who may have changed it: a plugin runs with our rights. The file and every directory up
   // its path are checked, and the open descriptor is what gets loaded: nothing can be swapped in
   // between (docs/plugins.md, "Loading plugins safely").
-  auto opened = files::openForLoading(file, "plugin");
+  auto opened = files::openForLoading(file, msg::text("plugins.what.plugin"));
   if (!opened) {
     auto [code, why] = fromFileFinding(opened.error(), file);
     return refused(f, std::move(code), std::move(why));
@@ -184,52 +188,58 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   if (handle == nullptr) {
     std::string reason = loaderReason(loadName, file);
     const bool elf = looksLikeElf(loaded->file.fd());
-    if (!elf) reason = "not a shared library (no ELF header): " + reason;
-    return refused(f, "PLUGIN_NOT_LIBRARY", "cannot be loaded: " + reason);
+    return refused(f, "PLUGIN_NOT_LIBRARY",
+                   msg::text(elf ? "plugins.refusal.not_loadable" : "plugins.refusal.not_elf",
+                             {{"reason", reason}}));
   }
   std::error_code ec;
   loaded->library.load(loadName, ec, boost::dll::load_mode::rtld_now);
   ::dlclose(handle);
   if (ec || !loaded->library.is_loaded()) {
-    return refused(f, "PLUGIN_NOT_LIBRARY", "cannot be loaded: " + ec.message());
+    return refused(f, "PLUGIN_NOT_LIBRARY",
+                   msg::text("plugins.refusal.not_loadable", {{"reason", ec.message()}}));
   }
 
   // 3. The ABI number, before anything in the plugin is called.
   if (!loaded->library.has(plugin::kAbiSymbol)) {
     return refused(f, "PLUGIN_NO_ABI",
-                   std::string("no \"") + plugin::kAbiSymbol +
-                       "\" symbol: not a zzjb plugin, or built without ZZJB_PLUGIN(...)");
+                   msg::text("plugins.refusal.no_abi", {{"symbol", plugin::kAbiSymbol}}));
   }
   f.abi = loaded->library.get<const std::uint32_t>(plugin::kAbiSymbol);
   if (f.abi != plugin::kAbiVersion) {
     return refused(f, "PLUGIN_ABI",
-                   "plugin ABI " + std::to_string(f.abi) + ", but this zzjb has ABI " +
-                       std::to_string(plugin::kAbiVersion) +
-                       ": rebuild the plugin against this zzjb's SDK");
+                   msg::text("plugins.refusal.abi",
+                             {{"abi", f.abi}, {"expected", plugin::kAbiVersion}}));
   }
 
   // 4. The factory, called inside a try: a plugin built without the trampoline may still throw.
   if (!loaded->library.has(plugin::kFactoryAlias)) {
     return refused(f, "PLUGIN_NO_FACTORY",
-                   std::string("no factory \"") + plugin::kFactoryAlias +
-                       "\": export one with ZZJB_PLUGIN(YourPolicy)");
+                   msg::text("plugins.refusal.no_factory", {{"symbol", plugin::kFactoryAlias}}));
   }
   try {
     auto& factory = loaded->library.get_alias<Factory>(plugin::kFactoryAlias);
     loaded->object = factory();
   } catch (const std::exception& e) {
-    return refused(f, "PLUGIN_FACTORY_THREW", std::string("its factory threw: ") + e.what());
+    return refused(f, "PLUGIN_FACTORY_THREW",
+                   msg::text("plugins.refusal.factory_threw", {{"reason", e.what()}}));
   } catch (...) {
-    return refused(f, "PLUGIN_FACTORY_THREW", "its factory threw an unknown exception");
+    return refused(f, "PLUGIN_FACTORY_THREW", msg::text("plugins.refusal.factory_threw_unknown"));
   }
-  if (!loaded->object) return refused(f, "PLUGIN_FACTORY_FAILED", "its factory returned nothing");
+  if (!loaded->object) {
+    return refused(f, "PLUGIN_FACTORY_FAILED", msg::text("plugins.refusal.factory_nothing"));
+  }
 
   // 5. init(), then what it is.
   auto init = loaded->object->init();
-  if (!init.ok()) return refused(f, "PLUGIN_INIT", "init failed: " + init.error);
+  if (!init.ok()) {
+    return refused(f, "PLUGIN_INIT", msg::text("plugins.refusal.init", {{"reason", init.error}}));
+  }
   auto info = loaded->object->info();
-  if (!info.ok()) return refused(f, "PLUGIN_INFO", "info failed: " + info.error);
-  if (info.value.id.empty()) return refused(f, "PLUGIN_INFO", "it declares no type id");
+  if (!info.ok()) {
+    return refused(f, "PLUGIN_INFO", msg::text("plugins.refusal.info", {{"reason", info.error}}));
+  }
+  if (info.value.id.empty()) return refused(f, "PLUGIN_INFO", msg::text("plugins.refusal.no_type_id"));
   f.typeId = info.value.id;
   f.matter = info.value.matter;
   f.node = info.value.node;
@@ -237,8 +247,7 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   // 6. One plugin per type: the first one found wins.
   if (auto first = registry_.add(*loaded->object, info.value, file.string())) {
     return refused(f, "PLUGIN_DUPLICATE",
-                   "type \"" + f.typeId + "\" is already provided by " + *first +
-                       "; remove one of the two files");
+                   msg::text("plugins.refusal.duplicate", {{"type", f.typeId}, {"first", *first}}));
   }
   f.loaded = true;
   loaded_.push_back(std::move(loaded));

@@ -1,6 +1,8 @@
 // Names for signature algorithms and PIN states.
 #include "zzjb/core/signer.hpp"
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb {
 
 const char* signatureAlgorithmName(SignatureAlgorithm a) {
@@ -13,12 +15,12 @@ const char* signatureAlgorithmName(SignatureAlgorithm a) {
 }
 
 std::string PinStatus::describe() const {
-  if (!required) return "not needed";
-  if (locked) return "locked";
-  if (finalTry) return "final try";
-  if (retriesLeft) return std::to_string(*retriesLeft) + " tries left";
-  if (countLow) return "a wrong PIN was entered before";
-  return "ok";
+  if (!required) return msg::text("pin.status.not_needed");
+  if (locked) return msg::text("pin.status.locked");
+  if (finalTry) return msg::text("pin.status.final_try");
+  if (retriesLeft) return msg::text("pin.status.retries_left", {{"count", *retriesLeft}});
+  if (countLow) return msg::text("pin.status.count_low");
+  return msg::text("pin.status.ok");
 }
 
 }  // namespace zzjb

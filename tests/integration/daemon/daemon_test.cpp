@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -28,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include "language_check.hpp"
 #include "mock_process.hpp"
 #include "run_fixture.hpp"
 #include "test_support.hpp"
@@ -76,8 +78,15 @@ class DaemonProcess {
     fs::create_directories(dir_);
     std::vector<std::string> argStore = {ZZJB_BIN, "daemon"};
     argStore.insert(argStore.end(), args.begin(), args.end());
+    // The log lines are read in English (ZZJB_LANG=en): they quote the words of several parts of
+    // zzjb (the schedule, the platform's TLS checks). A test may ask for another language in `env`.
     std::vector<std::string> envStore;
-    for (char** e = environ; *e != nullptr; ++e) envStore.emplace_back(*e);
+    const bool langGiven = std::any_of(env.begin(), env.end(),
+                                       [](const std::string& e) { return e.starts_with("ZZJB_LANG="); });
+    if (!langGiven) envStore.emplace_back("ZZJB_LANG=en");
+    for (char** e = environ; *e != nullptr; ++e) {
+      if (!std::string_view(*e).starts_with("ZZJB_LANG=")) envStore.emplace_back(*e);
+    }
     envStore.insert(envStore.end(), env.begin(), env.end());
     // Everything the child needs is built before fork: it only calls async-signal-safe functions.
     std::vector<char*> argv;
@@ -318,7 +327,7 @@ class DaemonTest : public ::testing::Test {
   }
 
   RunResult zzjb(const std::string& args) {
-    return zzjb::test::run(shellQuote(ZZJB_BIN) + " " + args);
+    return zzjb::test::run("ZZJB_LANG=en " + shellQuote(ZZJB_BIN) + " " + args);
   }
 
   void grantQualification() {
@@ -968,6 +977,28 @@ TEST_F(DaemonTest, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
     EXPECT_EQ(messages[i], "WATCHDOG=1");
   }
   ::close(fd);
+}
+
+// Issue 13: the daemon speaks Chinese unless asked otherwise — its usage and its usage errors —
+// and English with --lang en.
+TEST(DaemonLanguage, UsageAndUsageErrorsAreChineseByDefaultAndEnglishWithLangEn) {
+  const std::string bin = "env -u ZZJB_LANG -u LC_MESSAGES -u LANG LC_ALL=C.UTF-8 " +
+                          zzjb::test::shellQuote(ZZJB_BIN);
+  auto help = zzjb::test::run(bin + " daemon --help");
+  EXPECT_EQ(help.exitCode, 0) << help.err;
+  EXPECT_TRUE(zzjb::test::contains(help.out, "用法：zzjb daemon")) << help.out;
+  EXPECT_TRUE(zzjb::test::englishRuns(help.out, {"zzjb", "run"}).empty()) << help.out;
+  auto noConfig = zzjb::test::run(bin + " daemon");
+  EXPECT_EQ(noConfig.exitCode, 64);
+  EXPECT_TRUE(zzjb::test::contains(noConfig.err, "必须给出 -c CONFIG")) << noConfig.err;
+  auto every = zzjb::test::run(bin + " daemon -c x.json --every 0");
+  EXPECT_EQ(every.exitCode, 64);
+  EXPECT_TRUE(zzjb::test::contains(every.err, "--every 需要 1 到 604800 之间的秒数")) << every.err;
+
+  auto en = zzjb::test::run(bin + " daemon --help --lang en");
+  EXPECT_EQ(en.exitCode, 0) << en.err;
+  EXPECT_TRUE(zzjb::test::contains(en.out, "usage: zzjb daemon")) << en.out;
+  EXPECT_TRUE(zzjb::test::chineseRuns(en.out, zzjb::test::noticeTerms()).empty()) << en.out;
 }
 
 }  // namespace

@@ -85,10 +85,10 @@ TEST_P(KeyFiles, KeyidPrintsKeyIdAndCreditCodeOfOpensslCertificates) {
   pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
   auto r = run(kBin + " keyid --cert " + (tmp / "school.pem").string());
   EXPECT_EQ(r.exitCode, 0) << r.err;
-  EXPECT_TRUE(contains(r.out, "keyID        SHECA-T-0001")) << r.out;
-  EXPECT_TRUE(contains(r.out, "credit code  12310104MB2F000081"));
+  EXPECT_TRUE(contains(r.out, "keyID             SHECA-T-0001")) << r.out;
+  EXPECT_TRUE(contains(r.out, "统一社会信用代码  12310104MB2F000081"));
   EXPECT_TRUE(contains(r.out, "CN=上海市示范职业技术学校"));
-  EXPECT_TRUE(contains(r.out, "days left"));
+  EXPECT_TRUE(contains(r.out, "天）"));
   std::string expected = GetParam() == "sm2" ? "SM2-SM3" : GetParam() == "rsa" ? "RSA-SHA256" : "ECDSA-SHA256";
   EXPECT_TRUE(contains(r.out, expected)) << r.out;
   auto j = json::parse(run(kBin + " keyid --json --cert " + (tmp / "school.pem").string()).out);
@@ -105,7 +105,7 @@ TEST_P(KeyFiles, SignatureByZzjbSignVerifiesWithOpenssl) {
                (tmp / "school.pem").string() + " --in " + (tmp / "data.bin").string() + " --out " +
                (tmp / "data.sig").string());
   ASSERT_EQ(r.exitCode, 0) << r.err;
-  EXPECT_TRUE(contains(r.err, "(verified)"));
+  EXPECT_TRUE(contains(r.err, "（已验证）")) << r.err;
   auto v = run(verifyCmd(GetParam(), tmp / "school.pub", tmp / "data.sig", tmp / "data.bin"));
   EXPECT_EQ(v.exitCode, 0) << v.out << v.err;
   EXPECT_TRUE(contains(v.out, "Verified OK"));
@@ -148,7 +148,7 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
   ASSERT_EQ(::mkfifo((tmp / "fifo").c_str(), 0600), 0);
   const auto sign = [&](const fs::path& in) {
-    return run("timeout 60 " + kBin + " sign --key file:" + (tmp / "school.key").string() +
+    return run("timeout 60 " + kBin + " sign --lang en --key file:" + (tmp / "school.key").string() +
                " --in " + in.string() + " --out " + (tmp / "data.sig").string());
   };
   for (const fs::path& special : {fs::path("/dev/zero"), tmp / "fifo"}) {
@@ -167,7 +167,7 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   EXPECT_FALSE(fs::exists(tmp / "data.sig"));
 
   for (const fs::path& special : {fs::path("/dev/zero"), tmp / "fifo"}) {
-    auto k = run("timeout 60 " + kBin + " keyid --cert " + special.string());
+    auto k = run("timeout 60 " + kBin + " keyid --lang en --cert " + special.string());
     EXPECT_EQ(k.exitCode, 77) << special << k.err;
     EXPECT_TRUE(contains(k.err, "the certificate is not a regular file")) << k.err;
     EXPECT_TRUE(contains(k.err, "[CERT_UNREADABLE]")) << k.err;
@@ -181,7 +181,7 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   fs::permissions(tmp / "pin.big", fs::perms::owner_read | fs::perms::owner_write);
   fs::permissions(tmp / "fifo", fs::perms::owner_read | fs::perms::owner_write);
   for (const char* pinFile : {"fifo", "pin.big"}) {
-    auto p = run("timeout 60 " + kBin + " sign --key file:" + (tmp / "school.enc.key").string() +
+    auto p = run("timeout 60 " + kBin + " sign --lang en --key file:" + (tmp / "school.enc.key").string() +
                  " --pin-file " + (tmp / pinFile).string() + " --in " +
                  (tmp / "data.bin").string() + " --out " + (tmp / "data.sig").string());
     EXPECT_EQ(p.exitCode, 77) << pinFile << p.err;
@@ -193,7 +193,7 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
 
   { std::ofstream(tmp / "huge.pem").put('x'); }
   fs::resize_file(tmp / "huge.pem", (1u << 20) + 1);
-  auto big = run("timeout 60 " + kBin + " keyid --cert " + (tmp / "huge.pem").string());
+  auto big = run("timeout 60 " + kBin + " keyid --lang en --cert " + (tmp / "huge.pem").string());
   EXPECT_EQ(big.exitCode, 77) << big.err;
   EXPECT_TRUE(contains(big.err, "larger than 1048576 bytes")) << big.err;
 }
@@ -211,7 +211,7 @@ TEST(Keyid, ExtensionOidsCanBeConfigured) {
   EXPECT_EQ(plain.exitCode, 77) << "no keyID at the default OID";
   auto moved = run(kBin + " keyid --keyid-oid 1.3.6.1.4.1.55555.1 --cert " + (tmp / "moved.pem").string());
   EXPECT_EQ(moved.exitCode, 0) << moved.err;
-  EXPECT_TRUE(contains(moved.out, "keyID        MOVED-KEYID-7")) << moved.out;
+  EXPECT_TRUE(contains(moved.out, "keyID             MOVED-KEYID-7")) << moved.out;
   // The same through the configuration, in zzjb check.
   json cfg = json::parse(readFile(kSource / "config/zzjb.example.json"));
   json school = cfg["schools"][0];
@@ -248,7 +248,10 @@ TEST(IdentityCheck, GoodKeyIsSignedAndVerified) {
   auto r = run(kBin + " identity check -c " + cfg.string());
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "keyID SHECA-T-0001 · SM2-SM3")) << r.out;
-  EXPECT_TRUE(contains(r.out, "ok: test challenge signed and verified"));
+  EXPECT_TRUE(contains(r.out, "正常：测试数据已签名并验证通过")) << r.out;
+  auto en = run(kBin + " identity check --lang en -c " + cfg.string());
+  EXPECT_EQ(en.exitCode, 0) << en.out << en.err;
+  EXPECT_TRUE(contains(en.out, "ok: test challenge signed and verified")) << en.out;
 }
 
 TEST(IdentityCheck, EachCertificateProblemHasItsOwnError) {
@@ -275,7 +278,7 @@ TEST(IdentityCheck, EachCertificateProblemHasItsOwnError) {
                           (tmp / "ca.pem").string());
   auto r = run(kBin + " identity check -c " + cfg.string());
   EXPECT_EQ(r.exitCode, 77);
-  EXPECT_TRUE(contains(r.out, "do not belong together")) << r.out;
+  EXPECT_TRUE(contains(r.out, "密钥和证书不是一对")) << r.out;
 }
 
 TEST(IdentityCheck, ExampleConfigurationKeysWork) {
@@ -334,7 +337,7 @@ TEST_F(SoftHsm, KeyidReadsTheCertificateFromTheToken) {
   // The provisioning script's certificates carry no keyID extension: the command says so, exit 77.
   EXPECT_EQ(r.exitCode, 77) << r.err;
   EXPECT_TRUE(contains(r.out, "CN=school-rsa")) << r.out;
-  EXPECT_TRUE(contains(r.out, "(none: the certificate has no keyID extension)"));
+  EXPECT_TRUE(contains(r.out, "（无：证书没有 keyID 扩展）")) << r.out;
 }
 
 // keyid reads a token's certificate through a file: it is made in a new private directory under
@@ -367,7 +370,7 @@ TEST(Pkcs11Refusal, IdentityCheckRefusesATokenOnItsFinalTry) {
                cfg.string());
   EXPECT_EQ(r.exitCode, 77) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "PIN_FINAL_TRY")) << r.out;
-  EXPECT_TRUE(contains(r.out, "one try is left"));
+  EXPECT_TRUE(contains(r.out, "只剩一次机会")) << r.out;
   EXPECT_FALSE(contains(r.out + r.err, "424242"));
 }
 
@@ -421,7 +424,7 @@ TEST_F(SkfToken, IdentityCheckReadsTheCertificateFromTheKey) {
   auto r = check();
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "keyID SHECA-T-0001 · SM2-SM3")) << r.out;
-  EXPECT_TRUE(contains(r.out, "PIN 4 tries left")) << r.out;
+  EXPECT_TRUE(contains(r.out, "PIN 还可重试 4 次")) << r.out;
 }
 
 TEST_F(SkfToken, WrongPinCountsDownAndZzjbStopsBeforeTheLastTry) {
@@ -439,7 +442,7 @@ TEST_F(SkfToken, WrongPinCountsDownAndZzjbStopsBeforeTheLastTry) {
   all += r.out + r.err;
   EXPECT_EQ(r.exitCode, 77);
   EXPECT_TRUE(contains(r.out, "PIN_FINAL_TRY")) << r.out;
-  EXPECT_TRUE(contains(r.out, "one try is left")) << r.out;
+  EXPECT_TRUE(contains(r.out, "只剩一次机会")) << r.out;
   EXPECT_EQ(retriesLeft(), "1");
   // No PIN, and no full ID number of the configuration, in anything zzjb printed.
   EXPECT_FALSE(contains(all, "271828"));

@@ -132,9 +132,10 @@ TEST(CheckCertificate, RejectsExpiredCertificate) {
   EXPECT_EQ(r.error().code, "CERT_EXPIRED");
   EXPECT_EQ(r.error().kind, FindingKind::Config);
   EXPECT_EQ(r.error().where.file, "certs/school.pem");
-  EXPECT_TRUE(contains(r.error().message, "expired on " + shanghaiDate(info->notAfter)))
+  EXPECT_TRUE(contains(r.error().message, "已于 " + shanghaiDate(info->notAfter) + " 过期"))
       << r.error().message;
-  EXPECT_TRUE(contains(r.error().hint, "021-962600")) << r.error().hint;
+  // SHECA's number comes from the catalog's contacts ({shecaPhone}).
+  EXPECT_TRUE(contains(r.error().hint, "(021)962600")) << r.error().hint;
 }
 
 TEST(CheckCertificate, AcceptsCertificateOnItsLastDay) {

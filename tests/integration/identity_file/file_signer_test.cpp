@@ -201,7 +201,7 @@ TEST_P(FileSignerByAlgorithm, RejectsWrongPinForEncryptedPemWithoutShowingIt) {
   ASSERT_FALSE(signer.has_value());
   EXPECT_EQ(signer.error().code, "PIN_WRONG");
   EXPECT_EQ(signer.error().kind, FindingKind::Config);
-  EXPECT_TRUE(contains(signer.error().message, "the PIN does not decrypt the key file"));
+  EXPECT_TRUE(contains(signer.error().message, "PIN 无法解密密钥文件")) << signer.error().message;
   expectNoPinIn(signer.error());
 }
 

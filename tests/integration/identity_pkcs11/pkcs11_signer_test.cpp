@@ -218,7 +218,7 @@ TEST_F(SoftHsmSignerTest, DescribesTokenObjectAndModule) {
   auto signer = openPkcs11Signer(uri("school-ec"), pin.provider());
   ASSERT_TRUE(signer) << signer.error().message;
   EXPECT_EQ((*signer)->describe(),
-            "pkcs11 token zzjb-test object school-ec (" + module_.string() + ")");
+            "pkcs11 令牌 zzjb-test 对象 school-ec（" + module_.string() + "）");
 }
 
 // Two signers share one loaded module: closing one must not finalise it under the other.
@@ -317,7 +317,7 @@ TEST_F(FakeTokenSignerTest, RefusesWhenTokenReportsFinalTry) {
   ASSERT_FALSE(signer);
   EXPECT_EQ(signer.error().code, "PIN_FINAL_TRY");
   EXPECT_EQ(signer.error().kind, FindingKind::Config);
-  EXPECT_TRUE(contains(signer.error().hint, "one try is left")) << signer.error().hint;
+  EXPECT_TRUE(contains(signer.error().hint, "只剩一次机会")) << signer.error().hint;
   EXPECT_EQ(pin.calls(), 0);
 }
 

@@ -16,6 +16,7 @@
 #include "skf_support.hpp"
 #include "test_support.hpp"
 #include "zzjb/identity/signers.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::identity {
 namespace {
@@ -33,6 +34,8 @@ constexpr const char* kPin = "pin-4711-secret";
 class SkfLibraryLoading : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The refusals quote the files adapter's own reasons: they are checked in English.
+    msg::setLanguage(msg::Lang::En);
     ::chmod(tmp_.path().c_str(), 0755);  // others must reach inside for the swap test
     marker_ = tmp_ / "attacker-ran";
     ::setenv("ZZJB_TEST_ATTACKER_MARKER", marker_.c_str(), 1);
@@ -44,6 +47,7 @@ class SkfLibraryLoading : public ::testing::Test {
     ::setenv("ZZJB_SKF_MOCK_DIR", token_.c_str(), 1);
   }
   void TearDown() override {
+    msg::setLanguage(msg::Lang::ZhCN);
     ::unsetenv("ZZJB_TEST_ATTACKER_MARKER");
     ::unsetenv("ZZJB_SKF_MOCK_DIR");
   }

@@ -175,7 +175,7 @@ TEST_F(SkfSignerTest, WrongPinCountsDownByOneAndPersistsAcrossSignersAndTheTool)
   ASSERT_FALSE(first);
   EXPECT_EQ(first.error().code, "PIN_WRONG");
   EXPECT_EQ(first.error().kind, FindingKind::Config);
-  EXPECT_TRUE(contains(first.error().message, "5 tries left")) << first.error().message;
+  EXPECT_TRUE(contains(first.error().message, "还可重试 5 次")) << first.error().message;
   expectNoPin(first.error());
   EXPECT_EQ(retriesLeft(), 5);
 
@@ -183,7 +183,7 @@ TEST_F(SkfSignerTest, WrongPinCountsDownByOneAndPersistsAcrossSignersAndTheTool)
   auto second = openSkfSigner(uri(), pinProvider(kWrongPin));
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, "PIN_WRONG");
-  EXPECT_TRUE(contains(second.error().message, "4 tries left")) << second.error().message;
+  EXPECT_TRUE(contains(second.error().message, "还可重试 4 次")) << second.error().message;
   EXPECT_EQ(retriesLeft(), 4);
   EXPECT_EQ(pinCalls_, 2);
 }
@@ -193,13 +193,13 @@ TEST_F(SkfSignerTest, RefusesWithFinalTryWithoutAskingForThePin) {
   auto wrong = openSkfSigner(uri(), pinProvider(kWrongPin));
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code, "PIN_WRONG");
-  EXPECT_TRUE(contains(wrong.error().message, "1 try left")) << wrong.error().message;
+  EXPECT_TRUE(contains(wrong.error().message, "还可重试 1 次，zzjb 将拒绝再试")) << wrong.error().message;
   EXPECT_EQ(pinCalls_, 1);
 
   auto refused = openSkfSigner(uri(), pinProvider(kPin));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, "PIN_FINAL_TRY");
-  EXPECT_TRUE(contains(refused.error().hint, "one try is left: zzjb will not risk locking the key"))
+  EXPECT_TRUE(contains(refused.error().hint, "只剩一次机会：zzjb 不冒锁定密钥的风险"))
       << refused.error().hint;
   expectNoPin(refused.error());
   EXPECT_EQ(pinCalls_, 1);  // not asked again
@@ -237,7 +237,7 @@ TEST_F(SkfSignerTest, PinStatusReportsTheRetriesLeft) {
   ASSERT_TRUE(st.retriesLeft.has_value());
   EXPECT_EQ(*st.retriesLeft, 1);
   EXPECT_TRUE(st.finalTry);
-  EXPECT_EQ(st.describe(), "final try");
+  EXPECT_EQ(st.describe(), "只剩最后一次");
 }
 
 TEST_F(SkfSignerTest, PinProviderErrorIsReturnedAndCostsNoTry) {

@@ -49,7 +49,7 @@ echo "$out"
 echo "$out" | grep -q "$version" || { echo "--version does not say $version"; exit 1; }
 
 rc=0
-out=$(cd "$work" && "$root/usr/bin/zzjb" plugins 2>&1) || rc=$?
+out=$(cd "$work" && "$root/usr/bin/zzjb" plugins --lang en 2>&1) || rc=$?
 echo "$out"
 [ "$rc" -eq 0 ] || { echo "zzjb plugins exited $rc"; exit 1; }
 for t in social-org employer qualification; do

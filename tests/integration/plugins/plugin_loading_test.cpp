@@ -13,6 +13,7 @@
 
 #include "other_user_swapper.hpp"
 #include "test_support.hpp"
+#include "zzjb/messages/catalog.hpp"
 #include "zzjb/plugin_host/host.hpp"
 
 namespace zzjb::test {
@@ -27,12 +28,17 @@ const fs::path kAttacker = kBad / "zzjb-test-attacker.so";
 class PluginLoading : public ::testing::Test {
  protected:
   void SetUp() override {
+    // The refusals quote the files adapter's own reasons: they are checked in English.
+    msg::setLanguage(msg::Lang::En);
     // The temporary directory itself is 0700; others must reach inside for the swap tests.
     ::chmod(tmp_.path().c_str(), 0755);
     marker_ = tmp_ / "attacker-ran";
     ::setenv("ZZJB_TEST_ATTACKER_MARKER", marker_.c_str(), 1);
   }
-  void TearDown() override { ::unsetenv("ZZJB_TEST_ATTACKER_MARKER"); }
+  void TearDown() override {
+    msg::setLanguage(msg::Lang::ZhCN);
+    ::unsetenv("ZZJB_TEST_ATTACKER_MARKER");
+  }
 
   // A directory with the given mode, holding a copy of the good plugin as `name`.
   fs::path pluginDir(const std::string& dirName, mode_t mode, const std::string& name) {

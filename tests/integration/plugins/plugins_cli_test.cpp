@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "language_check.hpp"
 #include "other_user_swapper.hpp"
 #include "test_support.hpp"
 
@@ -37,7 +38,8 @@ void addBad(const TempDir& tmp, const std::string& from, const std::string& as) 
 }
 
 json pluginsJson(const fs::path& bin, const std::string& extra = "") {
-  auto r = run(shellQuote(bin.string()) + " plugins --json " + extra);
+  // The reasons are checked in English: the files' own messages are part of them.
+  auto r = run(shellQuote(bin.string()) + " plugins --lang en --json " + extra);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
   return json::parse(r.out);
 }
@@ -52,12 +54,21 @@ const json* byFile(const json& j, const std::string& file) {
 TEST(PluginsCli, TheBundledPluginsLoadFromTheBuildTree) {
   auto r = run(std::string(ZZJB_BIN) + " plugins");
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "3 loaded, 0 refused")) << r.out;
+  EXPECT_TRUE(contains(r.out, "已加载 3 个，已拒绝 0 个")) << r.out;
   EXPECT_TRUE(contains(r.out, "职业技能等级认定 / 用人单位等级认定")) << r.out;
-  EXPECT_TRUE(contains(r.out, "granted by the centre")) << r.out;
+  EXPECT_TRUE(contains(r.out, "由市职鉴中心授予")) << r.out;
+  // The type ids are names, not words.
+  EXPECT_TRUE(englishRuns(r.out, {"zzjb", "employer", "qualification", "social-org"}).empty()) << r.out;
+  auto en = run(std::string(ZZJB_BIN) + " plugins --lang en");
+  EXPECT_EQ(en.exitCode, 0) << en.out << en.err;
+  EXPECT_TRUE(contains(en.out, "3 loaded, 0 refused")) << en.out;
+  EXPECT_TRUE(contains(en.out, "granted by the centre")) << en.out;
   auto help = run(std::string(ZZJB_BIN) + " plugins --help");
   EXPECT_EQ(help.exitCode, 0);
-  EXPECT_TRUE(contains(help.out, "search order"));
+  EXPECT_TRUE(contains(help.out, "搜索顺序")) << help.out;
+  auto helpEn = run(std::string(ZZJB_BIN) + " plugins --help --lang en");
+  EXPECT_EQ(helpEn.exitCode, 0);
+  EXPECT_TRUE(contains(helpEn.out, "search order")) << helpEn.out;
 }
 
 TEST(PluginsCli, RefusesEachBadPluginWithItsOwnReasonAndLoadsTheGoodOnes) {
@@ -99,7 +110,7 @@ TEST(PluginsCli, RefusesEachBadPluginWithItsOwnReasonAndLoadsTheGoodOnes) {
   // The text form says the same, one line per file, and check still works with the good ones.
   auto text = run(shellQuote(bin.string()) + " plugins");
   EXPECT_EQ(text.exitCode, 78);
-  EXPECT_TRUE(contains(text.out, "3 loaded, 6 refused")) << text.out;
+  EXPECT_TRUE(contains(text.out, "已加载 3 个，已拒绝 6 个")) << text.out;
   EXPECT_TRUE(contains(text.out, "[PLUGIN_ABI]"));
 }
 
@@ -199,7 +210,7 @@ TEST(PluginsCli, RefusesAPluginsDirOthersCanWriteTo) {
 
   auto text = run(shellQuote(bin.string()) + " plugins " + config);
   EXPECT_EQ(text.exitCode, 78);
-  EXPECT_TRUE(contains(text.out, "refused: " + (tmp / "mine").string())) << text.out;
+  EXPECT_TRUE(contains(text.out, "已拒绝：" + (tmp / "mine").string())) << text.out;
   EXPECT_TRUE(contains(text.out, "[PLUGIN_DIR_UNSAFE]")) << text.out;
 }
 

@@ -24,7 +24,7 @@ done
   || { cat "$work/ctest.log"; exit 1; }
 "$cmake" --install "$work/template" >>"$work/install.log"
 
-out=$("$prefix/bin/zzjb" plugins) || { echo "$out"; echo "zzjb plugins failed"; exit 1; }
+out=$("$prefix/bin/zzjb" plugins --lang en) || { echo "$out"; echo "zzjb plugins failed"; exit 1; }
 echo "$out"
 echo "$out" | grep -q "loaded   example  ABI 1  .*/lib/zzjb/plugins/zzjb-example.so" \
   || { echo "the out-of-tree plugin was not loaded"; exit 1; }

@@ -20,7 +20,7 @@ TEST(DaemonSettings, ScheduleObjectWithCronListAndDelay) {
   EXPECT_EQ(s->schedule.randomDelaySeconds, 600);
   EXPECT_EQ(s->logFormat, zzjb::cli::LogFormat::Json);
   EXPECT_EQ(s->metricsListen, "127.0.0.1:9464");
-  EXPECT_EQ(s->schedule.describe(), "cron 30 8 * * 1-6, 30 13 * * 1-6 + up to 600 s");
+  EXPECT_EQ(s->schedule.describe(), "cron 30 8 * * 1-6, 30 13 * * 1-6，再随机延迟至多 600 秒");
 }
 
 TEST(DaemonSettings, PlainStringCronHasTheDefaultDelay) {
@@ -82,7 +82,7 @@ TEST(DaemonSettings, DeepNestingHugeNumbersAndWrappingDelaysAreFindingsNotCrashe
 TEST(DaemonSettings, EveryNeedsNoSchedule) {
   auto s = parseDaemonSettings(R"({"schools": []})", "zzjb.json", 5);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->schedule.describe(), "every 5 s");
+  EXPECT_EQ(s->schedule.describe(), "每 5 秒");
 }
 
 TEST(NextPass, EveryStartsNowThenCountsFromTheLastStart) {

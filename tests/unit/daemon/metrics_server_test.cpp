@@ -89,7 +89,7 @@ TEST(ListenAddress, OnlyLoopback) {
   EXPECT_EQ(parseListenAddress("127.0.0.2:80")->host, "127.0.0.2");
   EXPECT_EQ(parseListenAddress("[::1]:9464")->host, "::1");
   EXPECT_EQ(parseListenAddress("0.0.0.0:9464").error(),
-            "0.0.0.0 is not a loopback address (127.0.0.0/8 or ::1)");
+            "0.0.0.0 不是回环地址（127.0.0.0/8 或 ::1）");
   EXPECT_FALSE(parseListenAddress("192.168.1.10:9464"));
   EXPECT_FALSE(parseListenAddress("[::]:9464"));
   EXPECT_FALSE(parseListenAddress("example.com:9464"));
@@ -156,7 +156,7 @@ TEST(MetricsServer, RefusesAPortInUse) {
       *parseListenAddress("127.0.0.1:" + std::to_string((*first)->port())),
       zzjb::cli::metricsHandler(metrics));
   ASSERT_FALSE(second);
-  EXPECT_NE(second.error().find("cannot listen on 127.0.0.1:"), std::string::npos) << second.error();
+  EXPECT_NE(second.error().find("无法在 127.0.0.1:"), std::string::npos) << second.error();
 }
 
 // Issue 11 item 7: clients that hold their connection open (idle, or trickling a byte now and

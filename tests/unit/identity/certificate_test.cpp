@@ -213,7 +213,7 @@ TEST(Certificate, RawBytesExtensionIsEncodingError) {
 }
 
 TEST(Certificate, StrayBytesAfterValueIsEncodingError) {
-  expectEncodingFinding(std::string(kKeyIdOid) + "=DER:0C0141FF", "stray");
+  expectEncodingFinding(std::string(kKeyIdOid) + "=DER:0C0141FF", "多出 1 个字节");
 }
 
 TEST(Certificate, NulInsideValueIsEncodingError) {
@@ -236,7 +236,7 @@ TEST(Certificate, DuplicatedExtensionIsEncodingError) {
   auto info = readCertificate(der, "dup.der");
   ASSERT_FALSE(info.has_value());
   EXPECT_EQ(info.error().code, "CERT_EXTENSION_ENCODING");
-  EXPECT_TRUE(contains(info.error().message, "more than once")) << info.error().message;
+  EXPECT_TRUE(contains(info.error().message, "出现了不止一次")) << info.error().message;
 }
 
 TEST(Certificate, ConfigurableOids) {
@@ -281,7 +281,7 @@ TEST(Certificate, MalformedOidIsConfigFinding) {
     EXPECT_EQ(info.error().code, "CERT_EXTENSION_OID");
     EXPECT_EQ(info.error().kind, FindingKind::Config);
     EXPECT_TRUE(contains(info.error().message, bad)) << info.error().message;
-    EXPECT_TRUE(contains(info.error().message, "credit code")) << info.error().message;
+    EXPECT_TRUE(contains(info.error().message, "统一社会信用代码")) << info.error().message;
   }
 }
 
@@ -322,7 +322,7 @@ TEST(Certificate, MissingFileAndDirectory) {
   EXPECT_EQ(missing.error().kind, FindingKind::Config);
   EXPECT_EQ(missing.error().where.file, "config/keys/nope.pem");
   EXPECT_TRUE(contains(missing.error().message, "config/keys/nope.pem"));
-  EXPECT_TRUE(contains(missing.error().message, "does not exist"));
+  EXPECT_TRUE(contains(missing.error().message, "不存在")) << missing.error().message;
   EXPECT_FALSE(missing.error().hint.empty());
 
   auto directory = readCertificate(dir.path(), "config/keys");

@@ -29,7 +29,7 @@ struct PinStatus {
   bool countLow = false;                // PKCS#11 CKF_USER_PIN_COUNT_LOW
   bool finalTry = false;                // PKCS#11 CKF_USER_PIN_FINAL_TRY, SKF retries == 1
   bool locked = false;                  // PKCS#11 CKF_USER_PIN_LOCKED, SKF retries == 0
-  [[nodiscard]] std::string describe() const;  // "3 tries left", "final try", "locked", "not needed"
+  [[nodiscard]] std::string describe() const;  // from the catalog: "还可重试 3 次" / "3 tries left" …
 };
 
 class Signer {
