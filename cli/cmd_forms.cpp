@@ -16,7 +16,7 @@ namespace zzjb::cli {
 
 namespace {
 
-constexpr const char* kCommand = "zzjb forms";  // not-text: the command's name
+constexpr const char* kFormsCommand = "zzjb forms";  // not-text: the command's name
 
 const std::vector<OptionSpec>& formsOptions() {
   static const std::vector<OptionSpec> kSpecs = {
@@ -36,7 +36,7 @@ int cmdForms(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, formsOptions(), error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << kCommand << ": " << error << "\n";
+    if (!args) o << kFormsCommand << ": " << error << "\n";
     o << msg::text("forms.usage") << "\n\n" << optionsHelp(formsOptions());
     return args ? kExitOk : kExitUsage;
   }
@@ -44,18 +44,18 @@ int cmdForms(const std::vector<std::string>& argv) {
   auto schoolId = args->get("--school");
   auto outDir = args->get("--output");
   if (!configPath || !schoolId || !outDir) {
-    std::cerr << kCommand << ": " << msg::text("forms.error.required") << "\n";
+    std::cerr << kFormsCommand << ": " << msg::text("forms.error.required") << "\n";
     return kExitUsage;
   }
   auto today = todayFrom(args->get("--today"), error);
   if (!today) {
-    std::cerr << kCommand << ": " << error << "\n";
+    std::cerr << kFormsCommand << ": " << error << "\n";
     return kExitUsage;
   }
   Inputs in = loadInputs(*configPath);
   if (!in.config) {
     for (const auto& f : in.findings) {
-      std::cerr << kCommand << ": " << f.where.str() << ": " << f.message << "\n";
+      std::cerr << kFormsCommand << ": " << f.where.str() << ": " << f.message << "\n";
     }
     return kExitConfig;
   }
@@ -72,11 +72,11 @@ int cmdForms(const std::vector<std::string>& argv) {
     for (const auto& f : in.findings) {
       if (f.code != "CONFIG_SCHOOL_ID") continue;
       refusedId = true;
-      std::cerr << kCommand << ": " << f.where.str() << ": " << f.message << " [" << f.code << "]"
+      std::cerr << kFormsCommand << ": " << f.where.str() << ": " << f.message << " [" << f.code << "]"
                 << (f.hint.empty() ? "" : "\n  → " + f.hint) << "\n";
     }
     if (refusedId) return kExitConfig;
-    std::cerr << kCommand << ": "
+    std::cerr << kFormsCommand << ": "
               << (known.empty() ? msg::text("forms.error.noSchools",
                                             {{"school", *schoolId}, {"file", *configPath}})
                                 : msg::text("forms.error.noSchool", {{"school", *schoolId},
@@ -91,7 +91,7 @@ int cmdForms(const std::vector<std::string>& argv) {
   for (const auto& f : certFindings) {
     // The forms are written anyway: the keyID is left blank for the pen.
     const msg::Args where = {{"where", f.where.str()}, {"message", f.message}};
-    std::cerr << kCommand << ": "
+    std::cerr << kFormsCommand << ": "
               << (f.severity == Severity::Error ? msg::text("forms.certificate.error", where)
                                                 : msg::text("forms.certificate.warning", where))
               << (f.hint.empty() ? "" : "\n  → " + f.hint) << "\n";
@@ -103,7 +103,7 @@ int cmdForms(const std::vector<std::string>& argv) {
   // The configuration loader checks school ids; a "/" would still put a form outside DIR, so it
   // is refused here too, whoever loaded the configuration.
   if (school->id.find('/') != std::string::npos) {
-    std::cerr << kCommand << ": "
+    std::cerr << kFormsCommand << ": "
               << msg::text("forms.error.schoolIdSlash",
                            {{"school", school->id}, {"file", *configPath}})
               << " [SCHOOL_ID_INVALID]\n  → " << msg::text("forms.error.schoolIdSlash.hint")
@@ -112,7 +112,7 @@ int cmdForms(const std::vector<std::string>& argv) {
   }
   const std::filesystem::path dir(*outDir);
   if (auto ok = files::prepareDirectory(dir, {.create = true, .othersMayWrite = true}); !ok) {
-    printOutputError(std::cerr, kCommand, ok.error());
+    printOutputError(std::cerr, kFormsCommand, ok.error());
     return kExitCantCreate;
   }
   // not-text: begin (the files' names: the forms' own titles)
@@ -124,7 +124,7 @@ int cmdForms(const std::vector<std::string>& argv) {
         std::pair{form2, renderAccountApplication(*school, cert.keyId)}}) {
     if (auto written = files::writeFileAtomic(path, content, {.mode = 0600, .what = "form"});
         !written) {
-      printOutputError(std::cerr, kCommand, written.error());
+      printOutputError(std::cerr, kFormsCommand, written.error());
       return kExitCantCreate;
     }
   }

@@ -23,7 +23,7 @@ namespace zzjb::cli {
 
 namespace {
 
-constexpr const char* kCommand = "zzjb report";  // not-text: the command's name
+constexpr const char* kReportCommand = "zzjb report";  // not-text: the command's name
 
 const std::vector<OptionSpec>& reportOptions() {
   static const std::vector<OptionSpec> kSpecs = {
@@ -146,7 +146,7 @@ int cmdReport(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, reportOptions(), error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << kCommand << ": " << error << "\n";
+    if (!args) o << kReportCommand << ": " << error << "\n";
     o << msg::text("report.usage") << "\n\n" << optionsHelp(reportOptions());
     return args ? kExitOk : kExitUsage;
   }
@@ -154,20 +154,20 @@ int cmdReport(const std::vector<std::string>& argv) {
   auto format = args->get("--format");
   auto output = args->get("--output");
   if (!configPath || !format || !output) {
-    std::cerr << kCommand << ": " << msg::text("report.error.required") << "\n";
+    std::cerr << kReportCommand << ": " << msg::text("report.error.required") << "\n";
     return kExitUsage;
   }
   if (*format != "html" && *format != "json") {
-    std::cerr << kCommand << ": " << msg::text("report.error.format", {{"format", *format}})
+    std::cerr << kReportCommand << ": " << msg::text("report.error.format", {{"format", *format}})
               << "\n";
     return kExitUsage;
   }
   auto today = todayFrom(args->get("--today"), error);
   if (!today) {
-    std::cerr << kCommand << ": " << error << "\n";
+    std::cerr << kReportCommand << ": " << error << "\n";
     return kExitUsage;
   }
-  CollectedReport collected = collectReport(kCommand, *configPath, args->get("--school"), *today);
+  CollectedReport collected = collectReport(kReportCommand, *configPath, args->get("--school"), *today);
   if (collected.exitCode != 0) return collected.exitCode;
   const std::string content = *format == "html" ? renderReportHtml(collected.report)
                                                 : reportJson(collected.report).dump(2) + "\n";
@@ -179,10 +179,10 @@ int cmdReport(const std::vector<std::string>& argv) {
   // it (docs/report.md). A new file renamed over FILE: a planted link or another user's file at
   // FILE is replaced, never written through (docs/security.md, "Writing files").
   if (auto written = writeOutputFile(*output, content, 0600, "report"); !written) {
-    printOutputError(std::cerr, kCommand, written.error());
+    printOutputError(std::cerr, kReportCommand, written.error());
     return kExitCantCreate;
   }
-  std::cerr << kCommand << ": "
+  std::cerr << kReportCommand << ": "
             << msg::text("report.wrote", {{"file", *output},
                                           {"count", collected.report.schools.size()},
                                           {"health", healthLabel(collected.report.health)}})
