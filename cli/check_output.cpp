@@ -20,17 +20,22 @@ struct Style {
 
 std::string severityLabel(Severity s, const Style& st) {
   switch (s) {
-    case Severity::Error: return st("1;31", "error  ");
-    case Severity::Warning: return st("33", "warning");
-    case Severity::Info: return st("36", "note   ");
+    case Severity::Error: return st("1;31", msg::text("check.severity.error"));
+    case Severity::Warning: return st("33", msg::text("check.severity.warning"));
+    case Severity::Info: return st("36", msg::text("check.severity.note"));
   }
   return "";
 }
 
 void printFinding(std::ostream& out, const Finding& f, const Style& st, const char* indent) {
-  out << indent << severityLabel(f.severity, st) << "  " << f.where.str()
-      << (f.where.str().empty() ? "" : ": ") << f.message << " [" << f.code << "]\n";
-  if (!f.hint.empty()) out << indent << "           → " << f.hint << "\n";
+  const std::string where = f.where.str();
+  out << indent << severityLabel(f.severity, st) << "  "
+      << (where.empty() ? msg::text("check.finding", {{"message", f.message}, {"code", f.code}})
+                        : msg::text("check.finding.at", {{"where", where},
+                                                         {"message", f.message},
+                                                         {"code", f.code}}))
+      << "\n";
+  if (!f.hint.empty()) out << indent << "    → " << f.hint << "\n";
 }
 
 std::string targetTitle(const TargetResult& t) {
@@ -43,7 +48,8 @@ std::string targetTitle(const TargetResult& t) {
 std::string exclusionSummary(const TargetResult& t) {
   std::string s;
   for (const auto& rc : t.excludedByReason()) {
-    s += (s.empty() ? "" : ", ") + rc.text + " " + std::to_string(rc.count);
+    if (!s.empty()) s += msg::text("check.list.separator");
+    s += msg::text("check.target.reason_count", {{"reason", rc.text}, {"count", rc.count}});
   }
   return s;
 }
@@ -66,13 +72,18 @@ void printCheckText(std::ostream& out, const CheckReport& r, bool color) {
     }
   };
 
-  out << st("1", "zzjb check") << "  " << r.configFile << "\n";
-  out << "today " << r.today.iso() << " · graduation year " << r.graduationYear << " · ";
+  out << st("1", "zzjb check") << "  " << r.configFile << "\n";  // not-text: the command's name
+  out << msg::text("check.header.today",
+                   {{"today", r.today.iso()}, {"year", r.graduationYear}})
+      << " · ";
   if (r.catalogRead) {
-    out << "catalog " << (r.catalogVersion.empty() ? "(no version)" : r.catalogVersion) << ", "
-        << r.catalogOrgs << " organisations\n";
+    out << msg::text("check.header.catalog",
+                     {{"version", r.catalogVersion.empty() ? msg::text("check.header.no_version")
+                                                           : r.catalogVersion},
+                      {"count", r.catalogOrgs}})
+        << "\n";
   } else {
-    out << "no catalog\n";
+    out << msg::text("check.header.no_catalog") << "\n";
   }
   if (!r.findings.empty()) {
     out << "\n";
@@ -86,47 +97,63 @@ void printCheckText(std::ostream& out, const CheckReport& r, bool color) {
     out << "\n" << st("1", s.id + "  " + s.name) << " · " << schoolLevelName(s.level) << " → "
         << levelName(level) << "\n";
     for (const auto& ro : s.rosters) {
-      out << "  roster       " << ro.file;
-      if (!ro.encoding.empty()) out << "  " << ro.encoding << "  " << ro.rows << " students";
-      out << "\n";
+      out << "  "
+          << (ro.encoding.empty()
+                  ? msg::text("check.roster", {{"file", ro.file}})
+                  : msg::text("check.roster.read",
+                              {{"file", ro.file}, {"encoding", ro.encoding}, {"count", ro.rows}}))
+          << "\n";
     }
-    if (s.rosters.empty()) out << "  roster       (none configured)\n";
+    if (s.rosters.empty()) out << "  " << msg::text("check.roster.none") << "\n";
     if (sc.certificate.info) {
       const auto& c = *sc.certificate.info;
-      out << "  certificate  keyID " << (sc.certificate.keyId.empty() ? "(none)" : sc.certificate.keyId)
-          << " · " << c.algorithm << " · valid to " << identity::shanghaiDate(c.notAfter) << " ("
-          << sc.certificate.daysLeft << " days)\n";
+      out << "  "
+          << msg::text("check.certificate",
+                       {{"keyId", sc.certificate.keyId.empty() ? msg::text("check.certificate.no_key")
+                                                               : sc.certificate.keyId},
+                        {"algorithm", c.algorithm},
+                        {"notAfter", identity::shanghaiDate(c.notAfter)},
+                        {"days", sc.certificate.daysLeft}})
+          << "\n";
     } else if (!sc.certificate.configured) {
-      out << "  certificate  (not configured)\n";
+      out << "  " << msg::text("check.certificate.none") << "\n";
     }
     for (const auto& t : s.targets) {
       ++targets;
       eligible += t.eligible.size();
       excluded += t.excluded.size();
       out << "  " << targetTitle(t) << "\n";
-      out << "      evaluation " << evaluationStatusName(t.target.evaluation.status) << " · "
-          << st("32", "eligible " + std::to_string(t.eligible.size())) << " · excluded "
-          << t.excluded.size();
-      if (!t.excluded.empty()) out << " (" << exclusionSummary(t) << ")";
+      out << "      "
+          << msg::text("check.target.counts",
+                       {{"state", evaluationStatusName(t.target.evaluation.status)},
+                        {"eligible", st("32", std::to_string(t.eligible.size()))},
+                        {"excluded", t.excluded.size()}});
+      if (!t.excluded.empty()) {
+        out << msg::text("check.target.excluded_by", {{"reasons", exclusionSummary(t)}});
+      }
       out << "\n";
     }
-    if (s.targets.empty()) out << "  (no targets configured)\n";
+    if (s.targets.empty()) out << "  " << msg::text("check.targets.none") << "\n";
     if (!s.findings.empty()) {
-      out << "  findings\n";
+      out << "  " << msg::text("check.findings") << "\n";
       for (const auto& f : s.findings) printFinding(out, f, st, "    ");
     }
     count(s.findings);
   }
 
   out << "\n"
-      << st("1", "summary") << ": " << r.schools.size() << " school(s) · " << targets
-      << " target(s) · " << eligible << " eligible · " << excluded << " excluded · " << errors
-      << " error(s) · " << warnings << " warning(s) · " << notes << " note(s)\n";
+      << msg::text("check.summary", {{"schools", r.schools.size()},
+                                     {"targets", targets},
+                                     {"eligible", eligible},
+                                     {"excluded", excluded},
+                                     {"errors", errors},
+                                     {"warnings", warnings},
+                                     {"notes", notes}})
+      << "\n";
   if (r.exitCode == kExitConfig) {
-    out << "exit 78: the configuration has errors; fix them first\n";
+    out << msg::text("check.exit.config") << "\n";
   } else if (r.exitCode == kExitData) {
-    out << "exit 65: data errors; the rows and fields above are not declared until fixed, the rest "
-           "can be\n";
+    out << msg::text("check.exit.data") << "\n";
   }
 }
 
@@ -162,6 +189,7 @@ nlohmann::json studentJson(const Student& s) {
 
 void printCheckJson(std::ostream& out, const CheckReport& r) {
   nlohmann::json doc;
+  doc["lang"] = msg::tag(msg::language());
   doc["config"] = r.configFile;
   doc["today"] = r.today.iso();
   doc["graduationYear"] = r.graduationYear;
@@ -230,7 +258,11 @@ void printCheckJson(std::ostream& out, const CheckReport& r) {
         nlohmann::json js2 = studentJson(s.students[x.student]);
         js2["reason"] = x.code();
         js2["reasonText"] = x.text();
-        if (!x.ruleHint.empty()) js2["hint"] = x.ruleHint;
+        if (!x.ruleHint.empty()) {
+          js2["hint"] = x.ruleHint;
+        } else if (std::string advice = exclusionAdvice(x.reason, x.evaluation); !advice.empty()) {
+          js2["hint"] = advice;
+        }
         jt["excluded"].push_back(js2);
       }
       js["targets"].push_back(jt);

@@ -15,15 +15,17 @@ namespace zzjb::cli {
 
 namespace {
 
-const std::vector<OptionSpec>& checkOptions() {
-  static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, "the configuration file (JSON)"},
-      {"--json", "", false, "print the result as JSON"},
-      {"--school", "", true, "check only this school (its id)"},
-      {"--today", "", true, "pretend today is YYYY-MM-DD (rehearsals, tests)"},
-      {"--help", "-h", false, "this help"},
+constexpr const char* kPrefix = "zzjb check: ";  // not-text: the command's name before its errors
+
+// Worded in the process's language, so built when asked for (the language is set by then).
+std::vector<OptionSpec> checkOptions() {
+  return {
+      {"--config", "-c", true, msg::text("check.option.config")},
+      {"--json", "", false, msg::text("check.option.json")},
+      {"--school", "", true, msg::text("check.option.school")},
+      {"--today", "", true, msg::text("check.option.today")},
+      {"--help", "-h", false, msg::text("check.option.help")},
   };
-  return kSpecs;
 }
 
 }  // namespace
@@ -45,25 +47,22 @@ int checkExitCode(const CheckReport& report) {
 
 int cmdCheck(const std::vector<std::string>& argv) {
   std::string error;
-  auto args = parseArgs(argv, checkOptions(), error);
+  const std::vector<OptionSpec> options = checkOptions();
+  auto args = parseArgs(argv, options, error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << "zzjb check: " << error << "\n";
-    o << "usage: zzjb check -c CONFIG [--json] [--school ID] [--today YYYY-MM-DD]\n\n"
-         "Checks the configuration, the catalog, the certificates and the rosters offline, and says\n"
-         "who will be declared for each target and who will not, and why.\n"
-         "Exit: 0 clean (warnings allowed), 65 data errors, 78 configuration errors.\n\n"
-      << optionsHelp(checkOptions());
+    if (!args) o << kPrefix << error << "\n";
+    o << msg::text("check.usage") << "\n\n" << optionsHelp(options);
     return args ? kExitOk : kExitUsage;
   }
   auto configPath = args->get("--config");
   if (!configPath) {
-    std::cerr << "zzjb check: -c CONFIG is required (try config/zzjb.example.json)\n";
+    std::cerr << kPrefix << msg::text("check.config_required") << "\n";
     return kExitUsage;
   }
   auto today = todayFrom(args->get("--today"), error);
   if (!today) {
-    std::cerr << "zzjb check: " << error << "\n";
+    std::cerr << kPrefix << error << "\n";
     return kExitUsage;
   }
 
@@ -100,12 +99,9 @@ int cmdCheck(const std::vector<std::string>& argv) {
       for (const auto& major : school.majors) {
         std::error_code ec;
         if (!major.trainingPlan.empty() && !std::filesystem::exists(major.trainingPlan, ec)) {
-          Finding f;
-          f.severity = Severity::Warning;
-          f.code = "TRAINING_PLAN_MISSING";
-          f.where = {major.trainingPlan, 0, "", major.jsonPath + ".trainingPlan"};
-          f.message = "the 人才培养方案 of " + major.name + " is not there";
-          f.hint = "附件1 needs it as evidence: put the file there or correct the path";
+          Finding f = makeFinding(Severity::Warning, FindingKind::Data, "TRAINING_PLAN_MISSING",
+                                  {major.trainingPlan, 0, "", major.jsonPath + ".trainingPlan"},
+                                  {{"major", major.name}});
           f.school = school.id;
           sc.result.findings.push_back(std::move(f));
         }
@@ -116,13 +112,9 @@ int cmdCheck(const std::vector<std::string>& argv) {
         if (keyFile.is_relative()) keyFile = std::filesystem::path(in.config->dir) / keyFile;
         std::error_code ec;
         if (!std::filesystem::exists(keyFile, ec)) {
-          Finding f;
-          f.severity = Severity::Warning;
-          f.kind = FindingKind::Config;
-          f.code = "KEY_FILE_MISSING";
-          f.where = {*configPath, 0, "", school.jsonPath + ".identity.key"};
-          f.message = "the key file " + keyFile.string() + " is not there: zzjb run cannot log in";
-          f.hint = "put the school's key there or correct identity.key; then zzjb identity check";
+          Finding f = makeFinding(Severity::Warning, FindingKind::Config, "KEY_FILE_MISSING",
+                                  {*configPath, 0, "", school.jsonPath + ".identity.key"},
+                                  {{"file", keyFile.string()}});
           f.school = school.id;
           sc.result.findings.push_back(std::move(f));
         }
@@ -137,7 +129,8 @@ int cmdCheck(const std::vector<std::string>& argv) {
       for (auto& f : fs) report.findings.push_back(std::move(f));
     }
     if (!found) {
-      std::cerr << "zzjb check: no school with id \"" << *schoolFilter << "\" in " << *configPath
+      std::cerr << kPrefix
+                << msg::text("check.school_unknown", {{"school", *schoolFilter}, {"config", *configPath}})
                 << "\n";
       return kExitUsage;
     }

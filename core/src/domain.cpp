@@ -8,6 +8,8 @@
 
 namespace zzjb {
 
+// not-text: begin (the notices' proper terms and the configuration's values, the same in every
+// language: English texts keep them after a gloss, docs/messages.md "Terms")
 const char* schoolLevelName(SchoolLevel l) { return l == SchoolLevel::Secondary ? "中职" : "高职"; }
 
 const char* schoolLevelConfigName(SchoolLevel l) {
@@ -19,14 +21,17 @@ std::optional<SchoolLevel> parseSchoolLevel(std::string_view s) {
   if (s == "HIGHER" || s == "高职") return SchoolLevel::Higher;
   return std::nullopt;
 }
+// not-text: end
 
 int allowedLevel(SchoolLevel l) { return l == SchoolLevel::Secondary ? 4 : 3; }
 
 bool isSkillLevel(int level) { return level >= 1 && level <= 5; }
 
 namespace {
+// not-text: begin (the skill levels' names in the notices and on the platform)
 constexpr std::array<const char*, 5> kShort = {"一级", "二级", "三级", "四级", "五级"};
 constexpr std::array<const char*, 5> kWorker = {"高级技师", "技师", "高级工", "中级工", "初级工"};
+// not-text: end
 }  // namespace
 
 std::string levelShortName(int level) {
@@ -43,8 +48,10 @@ std::string levelName(int level) {
 }
 
 EvaluationOffice evaluationOfficeFor(SchoolLevel l) {
+  // not-text: begin (the offices' names, proper names printed on the forms)
   if (l == SchoolLevel::Secondary) return {"市教委教研室", "上海市教育委员会教学研究室"};
   return {"市教委职教处", "上海市教育委员会职业教育处"};
+  // not-text: end
 }
 
 ApplicationWindow nextEvaluationWindow(const Date& today) {
@@ -59,7 +66,7 @@ const char* orgTypeConfigName(OrgType t) {
 }
 
 const char* orgTypeName(OrgType t) {
-  return t == OrgType::SocialOrg ? "社会培训评价组织" : "用人单位";
+  return t == OrgType::SocialOrg ? "社会培训评价组织" : "用人单位";  // not-text: the notices' terms
 }
 
 std::optional<OrgType> parseOrgType(std::string_view s) {

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb {
 
 namespace {
@@ -58,35 +60,36 @@ IdCheck checkResidentId(std::string_view id, const Date& today) {
   if (!s.empty() && s.back() == 'x') s.back() = 'X';
   r.normalized = s;
   if (s.empty()) {
-    r.problem = "is empty";
+    r.problem = msg::text("identifier.problem.empty");
     return r;
   }
   if (s.size() != 18) {
-    r.problem = "has " + std::to_string(s.size()) + " characters, expected 18";
+    r.problem = msg::text("identifier.problem.length", {{"length", s.size()}, {"expected", 18}});
     return r;
   }
   for (std::size_t i = 0; i < 17; ++i) {
     if (!isDigit(s[i])) {
-      r.problem = "has a non-digit at position " + std::to_string(i + 1);
+      r.problem = msg::text("identifier.problem.non_digit", {{"position", i + 1}});
       return r;
     }
   }
   if (!isDigit(s[17]) && s[17] != 'X') {
-    r.problem = "ends in a character that is neither a digit nor X";
+    r.problem = msg::text("identifier.problem.last_char");
     return r;
   }
   auto birth = Date::parseCompact(std::string_view(s).substr(6, 8));
   if (!birth) {
-    r.problem = "birth date (digits 7-14) is not a real date";
+    r.problem = msg::text("identifier.problem.birth_date");
     return r;
   }
   if (*birth > today || birth->year < 1900) {
-    r.problem = "birth date (digits 7-14) is out of range";
+    r.problem = msg::text("identifier.problem.birth_range");
     return r;
   }
   char expected = *residentIdCheckChar(std::string_view(s).substr(0, 17));
   if (expected != s[17]) {
-    r.problem = std::string("check digit is ") + s[17] + ", expected " + expected;
+    r.problem = msg::text("identifier.problem.check_digit",
+                          {{"found", std::string(1, s[17])}, {"expected", std::string(1, expected)}});
     return r;
   }
   r.ok = true;
@@ -114,17 +117,17 @@ CreditCodeCheck checkCreditCode(std::string_view code) {
   }
   r.normalized = s;
   if (s.empty()) {
-    r.problem = "is empty";
+    r.problem = msg::text("identifier.problem.empty");
     return r;
   }
   if (s.size() != 18) {
-    r.problem = "has " + std::to_string(s.size()) + " characters, expected 18";
+    r.problem = msg::text("identifier.problem.length", {{"length", s.size()}, {"expected", 18}});
     return r;
   }
   for (std::size_t i = 0; i < 18; ++i) {
     if (kCreditAlphabet.find(s[i]) == std::string_view::npos) {
-      r.problem = "character " + std::to_string(i + 1) + " ('" + std::string(1, s[i]) +
-                  "') is not allowed (I, O, S, V and Z are never used)";
+      r.problem = msg::text("identifier.problem.credit_char",
+                            {{"position", i + 1}, {"char", std::string(1, s[i])}});
       return r;
     }
   }
@@ -149,14 +152,15 @@ CreditCodeCheck checkCreditCode(std::string_view code) {
     int m = 11 - orgSum % 11;
     char orgCheck = m == 10 ? 'X' : m == 11 ? '0' : static_cast<char>('0' + m);
     if (s[16] != orgCheck) {
-      r.problem = std::string("organisation-code check character (17th) is ") + s[16] +
-                  ", expected " + orgCheck;
+      r.problem = msg::text("identifier.problem.org_check",
+                            {{"found", std::string(1, s[16])}, {"expected", std::string(1, orgCheck)}});
       return r;
     }
   }
   char expected = *creditCodeCheckChar(std::string_view(s).substr(0, 17));
   if (expected != s[17]) {
-    r.problem = std::string("check character is ") + s[17] + ", expected " + expected;
+    r.problem = msg::text("identifier.problem.check_char",
+                          {{"found", std::string(1, s[17])}, {"expected", std::string(1, expected)}});
     return r;
   }
   r.ok = true;
@@ -177,21 +181,21 @@ MobileCheck checkMobile(std::string_view mobile) {
   }
   r.normalized = s;
   if (s.empty()) {
-    r.problem = "is empty";
+    r.problem = msg::text("identifier.problem.empty");
     return r;
   }
   if (s.size() != 11) {
-    r.problem = "has " + std::to_string(s.size()) + " digits, expected 11";
+    r.problem = msg::text("identifier.problem.mobile_length", {{"length", s.size()}});
     return r;
   }
   for (char c : s) {
     if (!isDigit(c)) {
-      r.problem = "contains a character that is not a digit";
+      r.problem = msg::text("identifier.problem.mobile_char");
       return r;
     }
   }
   if (s[0] != '1' || s[1] < '3' || s[1] > '9') {
-    r.problem = "does not start with 13-19";
+    r.problem = msg::text("identifier.problem.mobile_prefix");
     return r;
   }
   r.ok = true;
@@ -237,6 +241,6 @@ std::string maskName(std::string_view name) {
   return out;
 }
 
-const char* genderName(Gender g) { return g == Gender::Male ? "男" : "女"; }
+const char* genderName(Gender g) { return g == Gender::Male ? "男" : "女"; }  // not-text: 性别 values (roster, platform)
 
 }  // namespace zzjb

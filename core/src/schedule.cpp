@@ -9,12 +9,14 @@
 #include <expected>
 #include <vector>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb {
 
 namespace {
 
 struct FieldSpec {
-  const char* name;  // "day of week"
+  const char* name;  // the catalog code of the field's name: "cron.field.day_of_week"
   int min;
   int max;
   const std::array<const char*, 13>* names;  // names[i] is the value min+i… (see lookupName)
@@ -28,18 +30,20 @@ constexpr std::array<const char*, 13> kDayNames = {"SUN", "MON", "TUE", "WED", "
                                                    "",    "",    ""};
 
 const FieldSpec kFields[5] = {
-    {"minute", 0, 59, nullptr},
-    {"hour", 0, 23, nullptr},
-    {"day of month", 1, 31, nullptr},
-    {"month", 1, 12, &kMonthNames},
-    {"day of week", 0, 7, &kDayNames},
+    {"cron.field.minute", 0, 59, nullptr},
+    {"cron.field.hour", 0, 23, nullptr},
+    {"cron.field.day_of_month", 1, 31, nullptr},
+    {"cron.field.month", 1, 12, &kMonthNames},
+    {"cron.field.day_of_week", 0, 7, &kDayNames},
 };
 
 // A parse error at a 0-based offset of the original expression.
 struct CronError {
   std::size_t offset;
-  std::string message;
+  std::string message;  // from the catalog
 };
+
+std::string fieldName(const FieldSpec& spec) { return msg::text(spec.name); }
 
 std::optional<int> lookupName(const FieldSpec& spec, std::string_view word) {
   if (spec.names == nullptr || word.size() != 3) return std::nullopt;
@@ -66,11 +70,12 @@ std::expected<int, CronError> readValue(const FieldSpec& spec, std::string_view 
       ++i;
     }
     if (v < spec.min || v > spec.max) {
-      return std::unexpected(CronError{where + start, std::string(spec.name) + " " +
-                                                          std::string(s.substr(start, i - start)) +
-                                                          " is out of range " +
-                                                          std::to_string(spec.min) + "-" +
-                                                          std::to_string(spec.max)});
+      return std::unexpected(
+          CronError{where + start, msg::text("cron.out_of_range",
+                                             {{"field", fieldName(spec)},
+                                              {"value", s.substr(start, i - start)},
+                                              {"min", spec.min},
+                                              {"max", spec.max}})});
     }
     return static_cast<int>(v);
   }
@@ -78,25 +83,29 @@ std::expected<int, CronError> readValue(const FieldSpec& spec, std::string_view 
     while (i < s.size() && isAlpha(s[i])) ++i;
     std::string_view word = s.substr(start, i - start);
     if (auto v = lookupName(spec, word)) return *v;
-    std::string msg = "\"" + std::string(word) + "\" is not a valid " + spec.name;
-    if (spec.names == &kMonthNames) msg += " (1-12 or JAN-DEC)";
-    else if (spec.names == &kDayNames) msg += " (0-7 or SUN-SAT)";
-    else msg += " (" + std::to_string(spec.min) + "-" + std::to_string(spec.max) + ")";
-    return std::unexpected(CronError{where + start, msg});
+    std::string range = spec.names == &kMonthNames ? msg::text("cron.range.month")
+                        : spec.names == &kDayNames ? msg::text("cron.range.day_of_week")
+                                                   : std::to_string(spec.min) + "-" +
+                                                         std::to_string(spec.max);
+    return std::unexpected(CronError{
+        where + start,
+        msg::text("cron.bad_name", {{"word", word}, {"field", fieldName(spec)}, {"range", range}})});
   }
   if (i >= s.size()) {
-    return std::unexpected(CronError{where + i, std::string("a ") + spec.name + " is missing"});
+    return std::unexpected(
+        CronError{where + i, msg::text("cron.missing", {{"field", fieldName(spec)}})});
   }
-  return std::unexpected(CronError{where + i, std::string("unexpected \"") + s[i] + "\" in the " +
-                                                  spec.name + " field"});
+  return std::unexpected(CronError{
+      where + i, msg::text("cron.unexpected",
+                           {{"char", std::string(1, s[i])}, {"field", fieldName(spec)}})});
 }
 
 // One comma-separated item: `*`, `v`, `a-b`, each optionally followed by `/step`.
 std::expected<std::uint64_t, CronError> parseItem(const FieldSpec& spec, std::string_view item,
                                                   std::size_t where) {
   if (item.empty()) {
-    return std::unexpected(CronError{where, std::string("empty item in the ") + spec.name +
-                                                " list"});
+    return std::unexpected(
+        CronError{where, msg::text("cron.empty_item", {{"field", fieldName(spec)}})});
   }
   std::size_t i = 0;
   int lo = spec.min;
@@ -115,8 +124,8 @@ std::expected<std::uint64_t, CronError> parseItem(const FieldSpec& spec, std::st
       if (!b) return std::unexpected(b.error());
       if (*b < *a) {
         return std::unexpected(CronError{
-            where + dash, std::string(spec.name) + " range " +
-                              std::string(item.substr(0, i)) + " goes backwards"});
+            where + dash, msg::text("cron.backwards", {{"field", fieldName(spec)},
+                                                       {"range", item.substr(0, i)}})});
       }
       hi = *b;
       single = false;
@@ -131,15 +140,16 @@ std::expected<std::uint64_t, CronError> parseItem(const FieldSpec& spec, std::st
       ++i;
     }
     if (i == slash || n == 0 || n > spec.max - spec.min + 1) {
-      return std::unexpected(CronError{where + slash, std::string("the step after \"/\" must be 1-") +
-                                                          std::to_string(spec.max - spec.min + 1)});
+      return std::unexpected(CronError{
+          where + slash, msg::text("cron.step", {{"max", spec.max - spec.min + 1}})});
     }
     step = static_cast<int>(n);
     if (single) hi = spec.max;  // "a/n": from a to the end of the field
   }
   if (i < item.size()) {
-    return std::unexpected(CronError{where + i, std::string("unexpected \"") + item[i] +
-                                                    "\" in the " + spec.name + " field"});
+    return std::unexpected(CronError{
+        where + i, msg::text("cron.unexpected",
+                             {{"char", std::string(1, item[i])}, {"field", fieldName(spec)}})});
   }
   std::uint64_t bits = 0;
   for (int v = lo; v <= hi; v += step) bits |= std::uint64_t{1} << v;
@@ -164,11 +174,8 @@ std::expected<std::uint64_t, CronError> parseField(const FieldSpec& spec, std::s
 }
 
 Finding cronFinding(std::string_view expr, const CronError& e) {
-  return configFinding("CRON_SYNTAX",
-                       "cron \"" + std::string(expr) + "\": position " +
-                           std::to_string(e.offset + 1) + ": " + e.message,
-                       "write five fields: minute hour day-of-month month day-of-week, "
-                       "e.g. \"30 8 * * MON-SAT\"");
+  return configError("CRON_SYNTAX",
+                     {{"expression", expr}, {"position", e.offset + 1}, {"problem", e.message}});
 }
 
 std::optional<std::string_view> macro(std::string_view word) {
@@ -194,14 +201,13 @@ Result<CronSchedule> parseCron(std::string_view expression) {
   while (e > b && isSpace(expression[e - 1])) --e;
   const std::string_view trimmed = expression.substr(b, e - b);
   if (trimmed.empty()) {
-    return std::unexpected(cronFinding(expression, CronError{0, "the expression is empty"}));
+    return std::unexpected(cronFinding(expression, CronError{0, msg::text("cron.empty")}));
   }
   if (trimmed.front() == '@') {
     auto expansion = macro(trimmed);
     if (!expansion) {
       return std::unexpected(cronFinding(
-          expression, CronError{b, "unknown \"" + std::string(trimmed) +
-                                       "\" (@yearly, @monthly, @weekly, @daily, @hourly)"}));
+          expression, CronError{b, msg::text("cron.unknown_macro", {{"word", trimmed}})}));
     }
     auto parsed = parseCron(*expansion);
     if (parsed) parsed->text = std::string(trimmed);
@@ -223,8 +229,7 @@ Result<CronSchedule> parseCron(std::string_view expression) {
     const std::size_t at = fields.size() > 5 ? fields[5].first : e;
     return std::unexpected(cronFinding(
         expression,
-        CronError{at, "expected 5 fields (minute hour day-of-month month day-of-week), found " +
-                          std::to_string(fields.size())}));
+        CronError{at, msg::text("cron.field_count", {{"count", fields.size()}})}));
   }
 
   CronSchedule s;

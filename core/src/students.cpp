@@ -19,6 +19,7 @@ struct ColumnSpec {
 };
 
 const std::vector<ColumnSpec>& columnSpecs() {
+  // not-text: begin (the roster's column headers and their aliases, matched against the file)
   static const std::vector<ColumnSpec> kSpecs = {
       {"姓名", {"学生姓名", "考生姓名"}},
       {"证件类型", {"证件种类"}},
@@ -29,6 +30,7 @@ const std::vector<ColumnSpec>& columnSpecs() {
       {"班级", {"班级名称"}},
       {"毕业年份", {"毕业年度", "毕业年", "毕业时间"}},
   };
+  // not-text: end
   return kSpecs;
 }
 
@@ -100,9 +102,10 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
       }
     }
   }
+  const std::string separator = msg::text("check.list.separator");
   std::string missing;
   for (std::size_t s = 0; s < specs.size(); ++s) {
-    if (!index[s]) missing += (missing.empty() ? "" : ", ") + std::string(specs[s].name);
+    if (!index[s]) missing += (missing.empty() ? "" : separator) + std::string(specs[s].name);
   }
   if (!missing.empty()) {
     // The names read as the header of a file accepted as a roster; a few hundred bytes of them
@@ -111,19 +114,17 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
     std::size_t shown = 0;
     for (const auto& h : table.header) {
       if (found.size() > 300) {
-        found += ", … (" + std::to_string(table.header.size() - shown) + " more)";
+        found += msg::text("ROSTER_COLUMNS.more", {{"count", table.header.size() - shown}});
         break;
       }
-      found += (found.empty() ? "" : ", ") + h;
+      found += (found.empty() ? "" : separator) + h;
       ++shown;
     }
-    Finding f;
-    f.code = "ROSTER_COLUMNS";
-    f.where = {table.file, table.headerLine, "", ""};
-    f.message = "missing column(s) " + missing + "; the header has: " + found;
-    f.hint = "name the columns in the first row exactly: 姓名, 证件类型, 证件号码, 性别, 手机号码, "
-             "专业, 班级, 毕业年份 (other columns may follow)";
-    findings.push_back(std::move(f));
+    std::string required;
+    for (const auto& spec : specs) required += (required.empty() ? "" : separator) + spec.name;
+    findings.push_back(makeFinding(Severity::Error, FindingKind::Data, "ROSTER_COLUMNS",
+                                   {table.file, table.headerLine, "", ""},
+                                   {{"missing", missing}, {"found", found}, {"required", required}}));
     return {};
   }
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "language_check.hpp"
 #include "test_support.hpp"
 
 namespace zzjb::test {
@@ -49,8 +50,9 @@ TEST(CheckCli, ExampleConfigIsCleanAndCountsEachTarget) {
   EXPECT_TRUE(contains(r.out, "pudong-gz"));
   EXPECT_TRUE(contains(r.out, "计算机程序设计员 · 四级/中级工"));
   EXPECT_TRUE(contains(r.out, "汽车维修工 · 三级/高级工"));
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("eligible [1-9][0-9]* · excluded [0-9]+")));
-  EXPECT_TRUE(contains(r.out, "0 error(s)"));
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("可申报 [1-9][0-9]* 人 · 不申报 [0-9]+ 人")))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "0 个错误")) << r.out;
 
   auto j = json::parse(check(kSource / "config/zzjb.example.json", "--json").out);
   ASSERT_EQ(j["schools"].size(), 2U);
@@ -90,8 +92,8 @@ TEST(CheckCli, BrokenCopyExitsSixtyFiveAndNamesEachProblemWhereItIs) {
 
   auto r = check(config);
   EXPECT_EQ(r.exitCode, 65) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "rosters/xuhui-zz-2027.csv:5: 证件号码")) << r.out;
-  EXPECT_TRUE(contains(r.out, "check digit is")) << r.out;
+  EXPECT_TRUE(contains(r.out, "rosters/xuhui-zz-2027.csv:5：证件号码")) << r.out;
+  EXPECT_TRUE(contains(r.out, "校验位为")) << r.out;
   EXPECT_TRUE(contains(r.out, "$.schools[1].majors[0].targets[0].level")) << r.out;
   EXPECT_TRUE(contains(r.out, "LEVEL_NOT_ALLOWED"));
   EXPECT_TRUE(contains(r.out, "$.schools[0].contact.mobile")) << r.out;
@@ -189,7 +191,7 @@ TEST(CheckCli, ConfigurationErrorsExitSeventyEightWithLineOrPath) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex("zzjb\\.example\\.json:[0-9]+")) ) << r.out;
   EXPECT_TRUE(contains(r.out, "CONFIG_SYNTAX"));
 
-  auto missing = run(std::string(ZZJB_BIN) + " check -c /nonexistent/zzjb.json");
+  auto missing = run(std::string(ZZJB_BIN) + " check --lang en -c /nonexistent/zzjb.json");
   EXPECT_EQ(missing.exitCode, 78);
   EXPECT_TRUE(contains(missing.out, "cannot read the configuration file"));
 }
@@ -214,7 +216,7 @@ TEST(CheckCli, MissingRosterIsAConfigurationErrorAndOtherSchoolsGoOn) {
   auto r = check(config);
   EXPECT_EQ(r.exitCode, 78);
   EXPECT_TRUE(contains(r.out, "ROSTER_MISSING"));
-  EXPECT_TRUE(std::regex_search(r.out, std::regex("汽车维修工[^\\n]*\\n[^\\n]*eligible [1-9]")))
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("汽车维修工[^\\n]*\\n[^\\n]*可申报 [1-9]")))
       << r.out;
 }
 
@@ -223,7 +225,7 @@ TEST(CheckCli, MissingRosterIsAConfigurationErrorAndOtherSchoolsGoOn) {
 TEST(CheckCli, AMissingCaBundleIsAConfigurationErrorAndAMissingKeyFileAWarning) {
   TempDir tmp;
   auto config = copyExample(tmp, /*caBundle=*/false);  // neither the keys nor the CA bundle
-  auto r = check(config);
+  auto r = check(config, "--lang en");
   EXPECT_EQ(r.exitCode, 78) << r.out;
   EXPECT_TRUE(contains(r.out, "$.platform.caBundle")) << r.out;
   EXPECT_TRUE(std::regex_search(
@@ -238,13 +240,116 @@ TEST(CheckCli, AMissingCaBundleIsAConfigurationErrorAndAMissingKeyFileAWarning) 
   EXPECT_FALSE(contains(clean.out, "KEY_FILE_MISSING")) << clean.out;
 }
 
+// Every string of the example's configuration and catalog that holds Chinese: the data's names
+// (schools, majors, occupations, organisations, people), which English output keeps as they are.
+void collectChinese(const json& j, std::vector<std::string>& out) {
+  if (j.is_string()) {
+    const auto& v = j.get_ref<const std::string&>();
+    if (!chineseRuns(v).empty()) out.push_back(v);
+  } else if (j.is_structured()) {
+    for (const auto& item : j) collectChinese(item, out);
+  }
+}
+
+// Issue 13, must-show (a): `zzjb check` speaks Chinese by default and English with --lang en.
+TEST(CheckCli, TheExampleSpeaksChineseByDefaultAndEnglishWithLangEn) {
+  auto zh = check(kSource / "config/zzjb.example.json");
+  EXPECT_EQ(zh.exitCode, 0) << zh.out << zh.err;
+  EXPECT_TRUE(contains(zh.out, "汇总：")) << zh.out;
+  const auto english = englishRuns(zh.out, {"zzjb"});
+  EXPECT_TRUE(english.empty()) << "English in the default output:\n"
+                               << [&] {
+                                    std::string all;
+                                    for (const auto& e : english) all += e + "\n";
+                                    return all;
+                                  }();
+
+  auto en = check(kSource / "config/zzjb.example.json", "--lang en");
+  EXPECT_EQ(en.exitCode, 0) << en.out << en.err;
+  EXPECT_TRUE(contains(en.out, "summary: 2 school(s)")) << en.out;
+  std::vector<std::string> allowed;
+  collectChinese(json::parse(readFile(kSource / "config/zzjb.example.json")), allowed);
+  collectChinese(json::parse(readFile(kSource / "config/catalog.example.json")), allowed);
+  // And the roster's cells (a major with no target is named as the roster writes it).
+  for (const auto& row : lines(readFile(kSource / "config/rosters/xuhui-zz-2027.csv"))) {
+    std::size_t start = 0;
+    while (start <= row.size()) {
+      const std::size_t comma = std::min(row.find(',', start), row.size());
+      const std::string cell = row.substr(start, comma - start);
+      if (!chineseRuns(cell).empty()) allowed.push_back(cell);
+      start = comma + 1;
+    }
+  }
+  // Longer names first, so that a name is not cut by a shorter term inside it.
+  for (const auto& t : noticeTerms()) allowed.push_back(t);
+  // The skill levels' names (四级/中级工) and the notices' words kept after an English gloss.
+  for (const char* t : {"一级", "二级", "五级", "高级技师", "技师", "初级工", "意见表",
+                        "职业编码", "人才培养方案", "专家组评估意见表"}) {
+    allowed.push_back(t);
+  }
+  std::sort(allowed.begin(), allowed.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  const auto chinese = chineseRuns(en.out, allowed);
+  EXPECT_TRUE(chinese.empty()) << "Chinese in the English output:\n" << [&] {
+    std::string all;
+    for (const auto& c : chinese) all += c + "\n";
+    return all;
+  }();
+
+  auto j = json::parse(check(kSource / "config/zzjb.example.json", "--json").out);
+  EXPECT_EQ(j["lang"], "zh-CN");
+  auto jEn = json::parse(check(kSource / "config/zzjb.example.json", "--json --lang en").out);
+  EXPECT_EQ(jEn["lang"], "en");
+}
+
+// Issue 13, must-show (b): the exclusion and the note say the evaluation's actual state.
+TEST(CheckCli, ASubmittedEvaluationWaitsForTheExpertsAndARejectedOneIsResubmitted) {
+  // The example's 高职 软件技术 target is SUBMITTED.
+  auto r = check(kSource / "config/zzjb.example.json");
+  EXPECT_TRUE(contains(r.out, "专业评估已提交（评估中） · 可申报 0 人")) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("(（|，)专业评估已提交（评估中） [1-9][0-9]*）")))
+      << "the exclusion's reason: " << r.out;
+  EXPECT_TRUE(contains(r.out, "等待专家评估")) << "the wait-for-experts advice: " << r.out;
+  EXPECT_FALSE(contains(r.out, "未通过")) << r.out;
+  EXPECT_FALSE(contains(r.out, "重新提交附件1")) << r.out;
+
+  TempDir tmp;
+  fs::path config = copyExample(tmp);
+  json cfg = json::parse(readFile(config));
+  cfg["schools"][1]["majors"][1]["targets"][0]["evaluation"] = {{"status", "REJECTED"}};
+  writeFile(config, cfg.dump(2));
+  auto rejected = check(config);
+  EXPECT_TRUE(contains(rejected.out, "专业评估未通过 · 可申报 0 人")) << rejected.out;
+  EXPECT_TRUE(std::regex_search(rejected.out, std::regex("(（|，)专业评估未通过 [1-9][0-9]*）")))
+      << rejected.out;
+  EXPECT_TRUE(contains(rejected.out, "重新提交附件1")) << "the resubmit advice: " << rejected.out;
+  EXPECT_TRUE(contains(rejected.out, "[EVALUATION_REJECTED]")) << rejected.out;
+  EXPECT_FALSE(contains(rejected.out, "已提交（评估中）")) << rejected.out;
+
+  // The exclusion's code stays the same in --json, its text and advice follow the state.
+  auto j = json::parse(check(config, "--json").out);
+  const auto& t = j["schools"][1]["targets"][1];
+  EXPECT_GT(t["excludedByReason"]["EVALUATION_NOT_APPROVED"].get<int>(), 0) << t.dump();
+  int byEvaluation = 0;
+  for (const auto& x : t["excluded"]) {
+    if (x["reason"] != "EVALUATION_NOT_APPROVED") continue;
+    ++byEvaluation;
+    EXPECT_EQ(x["reasonText"], "专业评估未通过") << x.dump();
+    EXPECT_TRUE(contains(x.value("hint", ""), "重新提交附件1")) << x.dump();
+  }
+  EXPECT_GT(byEvaluation, 0) << t.dump();
+}
+
 TEST(CheckCli, UsageErrorsExitSixtyFour) {
   EXPECT_EQ(run(std::string(ZZJB_BIN) + " check").exitCode, 64);
   EXPECT_EQ(run(std::string(ZZJB_BIN) + " check -c x.json --bogus").exitCode, 64);
   EXPECT_EQ(run(std::string(ZZJB_BIN) + " frobnicate").exitCode, 64);
   auto help = run(std::string(ZZJB_BIN) + " check --help");
   EXPECT_EQ(help.exitCode, 0);
-  EXPECT_TRUE(contains(help.out, "usage: zzjb check"));
+  EXPECT_TRUE(contains(help.out, "用法：zzjb check")) << help.out;
+  auto helpEn = run(std::string(ZZJB_BIN) + " check --help --lang en");
+  EXPECT_EQ(helpEn.exitCode, 0);
+  EXPECT_TRUE(contains(helpEn.out, "usage: zzjb check")) << helpEn.out;
 }
 
 TEST(CheckCli, NoFullIdNumberOrMobileReachesTheOutput) {
@@ -266,9 +371,11 @@ TEST(CheckCli, NoFullIdNumberOrMobileReachesTheOutput) {
 // Each gives a finding with its code, where it is and what to do, and exit 78 — never a signal,
 // never a hang (every run is under `timeout`, whose 124 would fail the exit code).
 
+// In English: these tests name the configuration's, the files' and the bundle's own words, which
+// their parts word (check's own words are asserted in Chinese above).
 RunResult checkWithin(const fs::path& config, const std::string& extra = "") {
-  return run("timeout 60 " + std::string(ZZJB_BIN) + " check -c " + shellQuote(config.string()) +
-             " " + kToday + " " + extra);
+  return run("timeout 60 " + std::string(ZZJB_BIN) + " check --lang en -c " +
+             shellQuote(config.string()) + " " + kToday + " " + extra);
 }
 
 // The example copy with `change` applied to its JSON.
@@ -292,7 +399,8 @@ std::size_t lineOf(const std::string& text, const std::string& needle) {
 }
 
 TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitSeventyEight) {
-  auto zero = run("timeout 60 " + std::string(ZZJB_BIN) + " check -c /dev/zero " + kToday);
+  auto zero =
+      run("timeout 60 " + std::string(ZZJB_BIN) + " check --lang en -c /dev/zero " + kToday);
   EXPECT_EQ(zero.exitCode, 78) << zero.out << zero.err;
   EXPECT_TRUE(contains(zero.out, "not a regular file (a device) [FILE_NOT_REGULAR]")) << zero.out;
 
@@ -456,8 +564,8 @@ TEST(CheckHostile, ABaseUrlThatIsNotHttpsWithAHostIsAConfigurationError) {
 TEST(CheckHostile, RunWithABadBaseUrlOrAnEmptyCaBundleStopsBeforeAnySchoolWithSeventyEight) {
   TempDir tmp;
   auto url = changedExample(tmp, [](json& c) { c["platform"]["baseUrl"] = "http://127.0.0.1:1"; });
-  auto r = run("timeout 60 " + std::string(ZZJB_BIN) + " run -c " + shellQuote(url.string()) +
-               " --log-format text");
+  auto r = run("timeout 60 " + std::string(ZZJB_BIN) + " run --lang en -c " +
+               shellQuote(url.string()) + " --log-format text");
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
   EXPECT_TRUE(contains(r.out + r.err, "platform.baseUrl")) << r.out << r.err;
   EXPECT_FALSE(contains(r.out + r.err, "平台拒绝了请求")) << r.out << r.err;
@@ -465,8 +573,8 @@ TEST(CheckHostile, RunWithABadBaseUrlOrAnEmptyCaBundleStopsBeforeAnySchoolWithSe
   TempDir tmp2;
   auto empty = changedExample(tmp2, [](json& c) { c["platform"]["caBundle"] = "keys/empty.pem"; });
   writeFile(empty.parent_path() / "keys/empty.pem", "no certificate here\n");
-  auto e = run("timeout 60 " + std::string(ZZJB_BIN) + " run -c " + shellQuote(empty.string()) +
-               " --log-format text");
+  auto e = run("timeout 60 " + std::string(ZZJB_BIN) + " run --lang en -c " +
+               shellQuote(empty.string()) + " --log-format text");
   EXPECT_EQ(e.exitCode, 78) << e.out << e.err;
   EXPECT_TRUE(contains(e.out + e.err, "holds no PEM certificate")) << e.out << e.err;
   EXPECT_FALSE(contains(e.out + e.err, "平台拒绝了请求")) << e.out << e.err;

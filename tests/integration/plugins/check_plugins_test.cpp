@@ -97,9 +97,14 @@ TEST(CheckWithPlugins, AnUnknownTypeNamesTheLoadedOnes) {
   auto r = run(std::string(ZZJB_BIN) + " check --today 2026-11-27 -c " +
                shellQuote(config.string()));
   EXPECT_EQ(r.exitCode, 78);
-  EXPECT_TRUE(contains(r.out, "no plugin for target type \"apprenticeship\" is loaded (loaded: "
-                              "employer, qualification, social-org)"))
+  EXPECT_TRUE(contains(r.out, "未加载认定类型“apprenticeship”的插件（已加载：employer, qualification, "
+                              "social-org）"))
       << r.out;
+  auto en = run(std::string(ZZJB_BIN) + " check --lang en --today 2026-11-27 -c " +
+                shellQuote(config.string()));
+  EXPECT_TRUE(contains(en.out, "no plugin for the target type \"apprenticeship\" is loaded (loaded: "
+                               "employer, qualification, social-org)"))
+      << en.out;
 }
 
 }  // namespace

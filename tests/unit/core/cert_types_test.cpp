@@ -157,7 +157,7 @@ TEST(PluginEligibility, UnknownTypeIsAConfigErrorNamingTheLoadedTypes) {
   auto none = evaluate(school("employer", {}), nullptr);
   const Finding* g = findCode(none, "TARGET_TYPE");
   ASSERT_NE(g, nullptr);
-  EXPECT_NE(g->message.find("loaded: none"), std::string::npos);
+  EXPECT_NE(g->message.find("一个插件也没有加载"), std::string::npos) << g->message;
   EXPECT_NE(g->hint.find("zzjb plugins"), std::string::npos);
 }
 
@@ -185,7 +185,7 @@ TEST(PluginEligibility, OrgOfTheWrongKindNamesTheTypeThatFits) {
   auto r = evaluate(school("social-org", {}));  // the catalog has the org as an EMPLOYER
   const Finding* f = findCode(r, "ORG_TYPE_MISMATCH");
   ASSERT_NE(f, nullptr);
-  EXPECT_NE(f->hint.find("\"employer\""), std::string::npos) << f->hint;
+  EXPECT_NE(f->hint.find("“employer”"), std::string::npos) << f->hint;
 }
 
 }  // namespace

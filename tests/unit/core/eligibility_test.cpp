@@ -138,7 +138,7 @@ TEST(Eligibility, BadCheckDigitIsAnErrorOnItsLineAndTheRestGoThrough) {
   EXPECT_EQ(f->severity, Severity::Error);
   EXPECT_EQ(f->where.file, "roster.csv");
   EXPECT_EQ(f->where.line, 3U);
-  EXPECT_NE(f->message.find("check digit is"), std::string::npos);
+  EXPECT_NE(f->message.find("校验位为"), std::string::npos) << f->message;
   EXPECT_EQ(f->message.find(bad), std::string::npos) << "the full number must not appear";
   EXPECT_NE(f->message.find(maskId(bad)), std::string::npos);
   EXPECT_EQ(r.targets[0].eligible.size(), 1U);
@@ -157,6 +157,11 @@ TEST(Eligibility, InvalidMobileAndGenderMismatchAreErrors) {
   const Finding* g = findCode(r, "GENDER_MISMATCH");
   ASSERT_NE(g, nullptr);
   EXPECT_EQ(g->where.line, 3U);
+  EXPECT_NE(g->message.find("性别填写为男"), std::string::npos) << g->message;
+  EXPECT_NE(g->message.find("对应的是女性"), std::string::npos) << g->message;
+  const std::string english = msg::text(msg::Lang::En, "GENDER_MISMATCH.female", g->args);
+  EXPECT_NE(english.find("is that of a female student"), std::string::npos)
+      << "the English text names the gender in English: " << english;
   EXPECT_EQ(r.targets[0].eligible.size(), 0U);
 }
 
@@ -202,6 +207,56 @@ TEST(Eligibility, EvaluationNotApprovedExcludesWithANoteNotAnError) {
   EXPECT_EQ(r.targets[0].excluded[0].reason, Exclusion::EvaluationNotApproved);
 }
 
+// A SUBMITTED evaluation is with the experts: 已提交（评估中） and wait, never 未通过 and resubmit.
+TEST(Eligibility, ASubmittedEvaluationIsWordedAsWaitingForTheExperts) {
+  School s = school(SchoolLevel::Secondary);
+  s.majors[0].targets[0].evaluation = {EvaluationStatus::Submitted, "", std::nullopt};
+  auto r = evaluate(s, table({row("张三明", kMale, "男")}));
+  const Finding* f = findCode(r, "EVALUATION_PENDING");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->message.find("已提交（评估中）"), std::string::npos) << f->message;
+  EXPECT_EQ(f->hint, evaluationAdvice(EvaluationStatus::Submitted));
+  EXPECT_NE(f->hint.find("等待专家评估"), std::string::npos) << f->hint;
+  EXPECT_EQ(f->message.find("未通过"), std::string::npos) << f->message;
+  ASSERT_EQ(r.targets[0].excluded.size(), 1U);
+  const ExcludedStudent& x = r.targets[0].excluded[0];
+  EXPECT_EQ(x.code(), "EVALUATION_NOT_APPROVED");
+  EXPECT_EQ(x.text(), "专业评估已提交（评估中）");
+  EXPECT_EQ(exclusionAdvice(x.reason, x.evaluation), evaluationAdvice(EvaluationStatus::Submitted));
+  auto reasons = r.targets[0].excludedByReason();
+  ASSERT_EQ(reasons.size(), 1U);
+  EXPECT_EQ(reasons[0].text, "专业评估已提交（评估中）");
+}
+
+TEST(Eligibility, ARejectedEvaluationIsWordedAsRejectedWithTheResubmitAdvice) {
+  School s = school(SchoolLevel::Secondary);
+  s.majors[0].targets[0].evaluation = {EvaluationStatus::Rejected, "", std::nullopt};
+  auto r = evaluate(s, table({row("张三明", kMale, "男")}));
+  const Finding* f = findCode(r, "EVALUATION_REJECTED");
+  ASSERT_NE(f, nullptr);
+  EXPECT_NE(f->message.find("未通过"), std::string::npos) << f->message;
+  EXPECT_NE(f->hint.find(evaluationAdvice(EvaluationStatus::Rejected)), std::string::npos)
+      << f->hint;
+  ASSERT_EQ(r.targets[0].excluded.size(), 1U);
+  EXPECT_EQ(r.targets[0].excluded[0].text(), "专业评估未通过");
+
+  s.majors[0].targets[0].evaluation = {EvaluationStatus::NotApplied, "", std::nullopt};
+  auto r2 = evaluate(s, table({row("张三明", kMale, "男")}));
+  ASSERT_EQ(r2.targets[0].excluded.size(), 1U);
+  EXPECT_EQ(r2.targets[0].excluded[0].text(), "专业评估未申请");
+  EXPECT_EQ(exclusionReason(Exclusion::EvaluationNotApproved, EvaluationStatus::NotApplied),
+            "专业评估未申请");
+}
+
+TEST(Eligibility, ExclusionReasonsSpeakEnglishWhenAsked) {
+  EXPECT_EQ(exclusionMessage(Exclusion::EvaluationNotApproved, EvaluationStatus::Submitted)
+                .str(msg::Lang::En),
+            "the major's evaluation (专业评估) is submitted (under evaluation)");
+  EXPECT_EQ(exclusionMessage(Exclusion::NotGraduating).str(msg::Lang::En),
+            "not in the graduation year (毕业学年)");
+  EXPECT_EQ(exclusionMessage(Exclusion::NotGraduating).str(msg::Lang::ZhCN), "不在毕业学年");
+}
+
 TEST(Eligibility, SameStudentTwiceIsDeclaredOnce) {
   auto r = evaluate(school(SchoolLevel::Secondary),
                     table({row("张三明", kMale, "男"), row("张三明", kMale, "男")}));
@@ -243,7 +298,7 @@ TEST(Eligibility, IdStoredAsNumberIsReportedAtItsCell) {
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->where.cell, "Sheet1!C2");
   EXPECT_EQ(f->where.line, 2U);
-  EXPECT_NE(f->message.find("last digits"), std::string::npos);
+  EXPECT_NE(f->message.find("末尾几位已经丢失"), std::string::npos) << f->message;
 }
 
 TEST(Students, FindsColumnsByNameInAnyOrderAndByAlias) {
@@ -278,7 +333,7 @@ TEST(Students, MissingColumnsAreOneErrorNamingThem) {
   EXPECT_EQ(fs[0].code, "ROSTER_COLUMNS");
   EXPECT_EQ(fs[0].where.line, 1U);
   EXPECT_NE(fs[0].message.find("毕业年份"), std::string::npos);
-  EXPECT_EQ(fs[0].message.find("missing column(s) 姓名"), std::string::npos);
+  EXPECT_EQ(fs[0].message.find("缺少列：姓名"), std::string::npos) << fs[0].message;
 }
 
 TEST(SchoolFields, InvalidContactMobileAndCreditCodeHaveJsonPaths) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "zzjb/core/identifiers.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb {
 namespace {
@@ -30,7 +31,16 @@ TEST(ResidentId, ComputesCheckCharacter) {
 TEST(ResidentId, NamesWrongCheckDigitAndTheExpectedOne) {
   auto r = checkResidentId("110105194912310021", kToday);
   EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.problem, "校验位为 1，应为 X");
+}
+
+TEST(ResidentId, NamesTheProblemInEnglishWhenAsked) {
+  msg::setLanguage(msg::Lang::En);
+  auto r = checkResidentId("110105194912310021", kToday);
+  auto m = checkMobile("1234567");
+  msg::setLanguage(msg::Lang::ZhCN);
   EXPECT_EQ(r.problem, "check digit is 1, expected X");
+  EXPECT_EQ(m.problem, "it has 7 digits, expected 11");
 }
 
 TEST(ResidentId, RejectsImpossibleAndFutureBirthDates) {
@@ -38,15 +48,15 @@ TEST(ResidentId, RejectsImpossibleAndFutureBirthDates) {
   std::string first17 = "11010519490230002";
   auto bad = checkResidentId(first17 + *residentIdCheckChar(first17), kToday);
   EXPECT_FALSE(bad.ok);
-  EXPECT_NE(bad.problem.find("not a real date"), std::string::npos);
+  EXPECT_NE(bad.problem.find("不是有效日期"), std::string::npos) << bad.problem;
   std::string future = "11010520301231002";
   auto fut = checkResidentId(future + *residentIdCheckChar(future), kToday);
   EXPECT_FALSE(fut.ok);
-  EXPECT_NE(fut.problem.find("out of range"), std::string::npos);
+  EXPECT_NE(fut.problem.find("超出合理范围"), std::string::npos) << fut.problem;
 }
 
 TEST(ResidentId, RejectsWrongLengthAndLetters) {
-  EXPECT_EQ(checkResidentId("1101051949123100", kToday).problem, "has 16 characters, expected 18");
+  EXPECT_EQ(checkResidentId("1101051949123100", kToday).problem, "有 16 位，应为 18 位");
   EXPECT_FALSE(checkResidentId("11010519491231A02X", kToday).ok);
   EXPECT_FALSE(checkResidentId("", kToday).ok);
 }
@@ -70,7 +80,7 @@ TEST(CreditCode, ComputesFinalCheckCharacter) {
 TEST(CreditCode, RejectsWrongFinalCheckCharacter) {
   auto r = checkCreditCode("91350100M000100Y44");
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.problem, "check character is 4, expected 3");
+  EXPECT_EQ(r.problem, "校验位为 4，应为 3");
 }
 
 TEST(CreditCode, RejectsWrongOrganisationCodeCheckCharacter) {
@@ -78,14 +88,14 @@ TEST(CreditCode, RejectsWrongOrganisationCodeCheckCharacter) {
   std::string first17 = "91350100M000100Y5";
   auto r = checkCreditCode(first17 + *creditCodeCheckChar(first17));
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.problem, "organisation-code check character (17th) is 5, expected 4");
+  EXPECT_EQ(r.problem, "组织机构代码校验位（第17位）为 5，应为 4");
 }
 
 TEST(CreditCode, RejectsLettersOutsideTheAlphabetAndWrongLength) {
   auto r = checkCreditCode("91350100O000100Y43");
   EXPECT_FALSE(r.ok);
-  EXPECT_NE(r.problem.find("'O'"), std::string::npos);
-  EXPECT_EQ(checkCreditCode("91350100M000100Y4").problem, "has 17 characters, expected 18");
+  EXPECT_NE(r.problem.find("“O”"), std::string::npos) << r.problem;
+  EXPECT_EQ(checkCreditCode("91350100M000100Y4").problem, "有 17 位，应为 18 位");
 }
 
 TEST(Mobile, StripsSeparatorsAndCountryCode) {
@@ -95,8 +105,8 @@ TEST(Mobile, StripsSeparatorsAndCountryCode) {
 }
 
 TEST(Mobile, RejectsShortAndWrongPrefix) {
-  EXPECT_EQ(checkMobile("1234567").problem, "has 7 digits, expected 11");
-  EXPECT_EQ(checkMobile("12812345678").problem, "does not start with 13-19");
+  EXPECT_EQ(checkMobile("1234567").problem, "有 7 位数字，应为 11 位");
+  EXPECT_EQ(checkMobile("12812345678").problem, "不是以 13–19 开头");
   EXPECT_FALSE(checkMobile("1381234567a").ok);
   EXPECT_FALSE(checkMobile("").ok);
 }

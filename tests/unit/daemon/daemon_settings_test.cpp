@@ -37,7 +37,7 @@ TEST(DaemonSettings, BadCronPointsAtItsJsonPath) {
   ASSERT_EQ(s.error().size(), 1u);
   EXPECT_EQ(s.error()[0].code, "CRON_SYNTAX");
   EXPECT_EQ(s.error()[0].where.str(), "zzjb.json: $.schedule.cron[1]");
-  EXPECT_EQ(s.error()[0].message, "cron \"0 25 * * *\": position 3: hour 25 is out of range 0-23");
+  EXPECT_EQ(s.error()[0].message, "cron 表达式“0 25 * * *”第 3 个字符处：小时 25 超出范围 0-23");
 }
 
 TEST(DaemonSettings, OtherMistakes) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "zzjb/core/schedule.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace {
 
@@ -89,7 +90,25 @@ TEST(Schedule, UtcMidnightIsShanghaiMorning) {
             utcMidnight + 30 * 60);
 }
 
+// The process's language for one scope (the errors are worded when the expression is parsed).
+struct InLanguage {
+  explicit InLanguage(zzjb::msg::Lang lang) { zzjb::msg::setLanguage(lang); }
+  ~InLanguage() { zzjb::msg::setLanguage(zzjb::msg::Lang::ZhCN); }
+  InLanguage(const InLanguage&) = delete;
+  InLanguage& operator=(const InLanguage&) = delete;
+};
+
+TEST(Schedule, ErrorsAreInChineseByDefault) {
+  EXPECT_EQ(errorOf("61 * * * *"), "cron 表达式“61 * * * *”第 1 个字符处：分钟 61 超出范围 0-59");
+  EXPECT_EQ(errorOf("0 9 * * FOO"),
+            "cron 表达式“0 9 * * FOO”第 9 个字符处：“FOO”不是有效的星期（0-7 或 SUN-SAT）");
+  auto c = zzjb::parseCron("");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().hint, "写五个字段：分 时 日 月 星期，例如“30 8 * * MON-SAT”");
+}
+
 TEST(Schedule, ErrorsNameTheExpressionAndThePosition) {
+  const InLanguage english(zzjb::msg::Lang::En);
   EXPECT_EQ(errorOf("0 9 * * 1-8"),
             "cron \"0 9 * * 1-8\": position 11: day of week 8 is out of range 0-7");
   EXPECT_EQ(errorOf("61 * * * *"), "cron \"61 * * * *\": position 1: minute 61 is out of range 0-59");

@@ -14,9 +14,11 @@ namespace zzjb {
 inline constexpr std::size_t kStandardColumns = 15;
 
 // Row 1 of the template, exactly (docs/platform-api.md, "Group declarations").
+// not-text: begin (the platform template's column headers, which the platform matches)
 inline constexpr std::array<std::string_view, kStandardColumns> kDeclarationHeader = {
     "序号",     "姓名",   "证件类型", "证件号码", "性别",     "出生日期", "手机号码", "文化程度",
     "考生来源", "专业",   "班级",     "毕业年份", "职业名称", "职业编码", "申报等级"};
+// not-text: end
 
 // Columns written as numbers (序号, 毕业年份, 申报等级); every other cell is an inline string,
 // so 证件号码 keeps all 18 digits and a trailing X.

@@ -35,7 +35,17 @@ enum class Exclusion {
   TypeRule,               // the certification type's plugin said no: its own code and reason
 };
 [[nodiscard]] const char* exclusionCode(Exclusion e);
-[[nodiscard]] const char* exclusionReason(Exclusion e);  // in Chinese, for IT staff
+// Each reason's one wording, from the message catalog (check, report and engine say it the same
+// way). EVALUATION_NOT_APPROVED is worded by the evaluation's actual state: 未申请,
+// 已提交（评估中） or 未通过, never "rejected" for an evaluation still with the experts.
+[[nodiscard]] msg::Message exclusionMessage(Exclusion e,
+                                            EvaluationStatus evaluation = EvaluationStatus::NotApplied);
+// The same, as text in the process's language.
+[[nodiscard]] std::string exclusionReason(Exclusion e,
+                                          EvaluationStatus evaluation = EvaluationStatus::NotApplied);
+// What to do about it, when there is one thing to say (the evaluation's advice); else empty.
+[[nodiscard]] std::string exclusionAdvice(Exclusion e,
+                                          EvaluationStatus evaluation = EvaluationStatus::NotApplied);
 
 struct ExcludedStudent {
   std::size_t student = 0;  // index into SchoolResult::students
@@ -44,6 +54,8 @@ struct ExcludedStudent {
   std::string ruleCode;
   std::string ruleReason;
   std::string ruleHint;
+  // EVALUATION_NOT_APPROVED: the state of the target's 专业评估, which the reason is worded by.
+  EvaluationStatus evaluation = EvaluationStatus::NotApplied;
 
   [[nodiscard]] std::string code() const;  // exclusionCode, or the plugin's code
   [[nodiscard]] std::string text() const;  // exclusionReason, or the plugin's reason
