@@ -191,7 +191,7 @@ TEST(CheckCli, ConfigurationErrorsExitSeventyEightWithLineOrPath) {
 
   auto missing = run(std::string(ZZJB_BIN) + " check -c /nonexistent/zzjb.json");
   EXPECT_EQ(missing.exitCode, 78);
-  EXPECT_TRUE(contains(missing.out, "cannot read the configuration file"));
+  EXPECT_TRUE(contains(missing.out, "无法读取配置文件"));
 }
 
 TEST(CheckCli, ABrokenSchoolDoesNotHideTheOthers) {
@@ -326,7 +326,7 @@ TEST(CheckHostile, ACatalogThatIsADeviceOrAPipeIsAConfigurationError) {
     auto config = changedExample(tmp, [&](json& c) { c["catalog"] = catalog; });
     auto r = checkWithin(config);
     EXPECT_EQ(r.exitCode, 78) << catalog << r.out << r.err;
-    EXPECT_TRUE(contains(r.out, "cannot read the catalog file")) << r.out;
+    EXPECT_TRUE(contains(r.out, "无法读取评价机构目录文件")) << r.out;
     EXPECT_TRUE(contains(r.out, "[FILE_NOT_REGULAR]")) << r.out;
     // The schools are still checked, without the catalog.
     EXPECT_TRUE(contains(r.out, "汽车维修工")) << r.out;
