@@ -225,7 +225,7 @@ TEST_F(XlsxReaderTest, RejectsFileThatIsNotZipWithResaveHint) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, "ROSTER_XLSX");
   EXPECT_EQ(r.error().where.file, kDisplay);
-  EXPECT_TRUE(contains(r.error().message, "not a valid .xlsx"));
+  EXPECT_TRUE(contains(r.error().message, "不是有效的 .xlsx 工作簿"));
   EXPECT_TRUE(contains(r.error().hint, ".xlsx"));
   EXPECT_TRUE(contains(r.error().hint, "LibreOffice"));
 }
@@ -267,7 +267,7 @@ TEST_F(XlsxReaderTest, RejectsMalformedXml) {
   p["xl/worksheets/sheet1.xml"] = "<worksheet><sheetData><row></sheetData>";
   const Finding f = readError(p);
   EXPECT_EQ(f.code, "ROSTER_XLSX");
-  EXPECT_TRUE(contains(f.message, "not well-formed"));
+  EXPECT_TRUE(contains(f.message, "不是格式正确的 XML"));
 }
 
 TEST_F(XlsxReaderTest, RejectsSharedStringIndexOutOfRange) {
