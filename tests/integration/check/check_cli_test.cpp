@@ -347,7 +347,7 @@ TEST(CheckHostile, DeepNestingInOptionsOrScheduleIsAFindingWithItsLineNotACrash)
     writeFile(config, text);
     auto r = checkWithin(config);
     EXPECT_EQ(r.exitCode, 78) << where << r.out << r.err;
-    EXPECT_TRUE(contains(r.out, "more than 64 deep")) << r.out;
+    EXPECT_TRUE(contains(r.out, "嵌套超过 64 层")) << r.out;
     EXPECT_TRUE(contains(r.out, "[JSON_TOO_DEEP]")) << r.out;
     EXPECT_TRUE(contains(r.out, "zzjb.example.json:" + std::to_string(lineOf(text, "[[[["))))
         << r.out;
@@ -408,7 +408,7 @@ TEST(CheckHostile, AnEmptySchoolIdIsAConfigurationErrorAndTheOtherSchoolIsStillC
   auto config = changedExample(tmp, [](json& c) { c["schools"][0]["id"] = ""; });
   auto r = checkWithin(config);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "$.schools[0].id: the school id is empty [CONFIG_SCHOOL_ID]"))
+  EXPECT_TRUE(contains(r.out, "$.schools[0].id: 学校标识（$.schools[0].id）为空 [CONFIG_SCHOOL_ID]"))
       << r.out;
   EXPECT_TRUE(contains(r.out, "pudong-gz  上海示范职业技术学院")) << r.out;
 }
@@ -445,9 +445,9 @@ TEST(CheckHostile, ABaseUrlThatIsNotHttpsWithAHostIsAConfigurationError) {
     auto config = changedExample(tmp, [&](json& c) { c["platform"]["baseUrl"] = url; });
     auto r = checkWithin(config);
     EXPECT_EQ(r.exitCode, 78) << url << r.out << r.err;
-    EXPECT_TRUE(contains(r.out, "$.platform.baseUrl: platform.baseUrl ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "$.platform.baseUrl: 平台地址（$.platform.baseUrl）")) << r.out;
     EXPECT_TRUE(contains(r.out, "[CONFIG_BASE_URL]")) << r.out;
-    EXPECT_TRUE(contains(r.out, "https://HOST[:PORT][/PATH]")) << r.out;
+    EXPECT_TRUE(contains(r.out, "https://主机[:端口][/路径]")) << r.out;
   }
 }
 

@@ -299,7 +299,7 @@ TEST_F(XlsxReaderTest, RefusesPartThatUncompressesBeyondLimit) {
   p["xl/worksheets/sheet1.xml"] = "@file:" + zeros.string();
   const Finding f = readError(p);
   EXPECT_EQ(f.code, "ROSTER_XLSX_PART_TOO_LARGE");
-  EXPECT_TRUE(contains(f.message, "zip bomb"));
+  EXPECT_TRUE(contains(f.message, "zip 炸弹"));
   EXPECT_TRUE(contains(f.message, "maxPartBytes"));
   EXPECT_TRUE(contains(f.message, "xl/worksheets/sheet1.xml"));
 }
@@ -317,7 +317,7 @@ TEST(ZipArchive, ReadsEntryWithinLimitAndRefusesLargerOne) {
   EXPECT_EQ(ok->size(), 2000U);
   auto refused = zip->read("Dir/Part.xml", 1999);
   ASSERT_FALSE(refused.has_value());
-  EXPECT_TRUE(contains(refused.error(), "zip bomb"));
+  EXPECT_TRUE(contains(refused.error(), "zip 炸弹"));
   EXPECT_FALSE(detail::ZipArchive::open(dir / "missing.zip").has_value());
 }
 
