@@ -482,7 +482,7 @@ TEST(StateFiles, StoreRefusesAStateDirectoryOthersCanWriteAndAKeyThatIsALink) {
   auto linked = store::openSqliteStore(tmp / "state" / "zzjb.sqlite");
   ASSERT_FALSE(linked);
   EXPECT_EQ(linked.error().code, "STORE_KEY_PERMISSIONS");
-  EXPECT_TRUE(contains(linked.error().message, "symbolic link")) << linked.error().message;
+  EXPECT_TRUE(contains(linked.error().message, "密钥是符号链接")) << linked.error().message;
   EXPECT_EQ(readFile(tmp / "planted.key"), std::string(32, 'k'));
 }
 
