@@ -755,7 +755,7 @@ Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path&
   const auto dir = dbPath.parent_path();
   if (auto ok = files::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
                                  {.create = true, .othersMayWrite = false,
-                                  .what = "state directory"});
+                                  .what = "files.what.stateDirectory"});
       !ok) {
     Finding f = ok.error();
     f.hint = msg::text("store.directory.hint", {{"hint", f.hint}, {"path", dbPath.string()}});

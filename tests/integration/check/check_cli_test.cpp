@@ -227,7 +227,7 @@ TEST(CheckCli, AMissingCaBundleIsAConfigurationErrorAndAMissingKeyFileAWarning) 
   EXPECT_EQ(r.exitCode, 78) << r.out;
   EXPECT_TRUE(contains(r.out, "$.platform.caBundle")) << r.out;
   EXPECT_TRUE(std::regex_search(
-      r.out, std::regex("error +[^\\n]*does not exist[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
+      r.out, std::regex("error +[^\\n]*不存在[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
       << r.out;
   EXPECT_TRUE(contains(r.out, "--tls-out")) << r.out;  // what to do
   EXPECT_TRUE(contains(r.out, "$.schools[0].identity.key")) << r.out;
@@ -294,14 +294,14 @@ std::size_t lineOf(const std::string& text, const std::string& needle) {
 TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitSeventyEight) {
   auto zero = run("timeout 60 " + std::string(ZZJB_BIN) + " check -c /dev/zero " + kToday);
   EXPECT_EQ(zero.exitCode, 78) << zero.out << zero.err;
-  EXPECT_TRUE(contains(zero.out, "not a regular file (a device) [FILE_NOT_REGULAR]")) << zero.out;
+  EXPECT_TRUE(contains(zero.out, "不是普通文件（是设备） [FILE_NOT_REGULAR]")) << zero.out;
 
   TempDir tmp;
   fs::path fifo = tmp / "zzjb.json";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   auto pipe = checkWithin(fifo);
   EXPECT_EQ(pipe.exitCode, 78) << pipe.out << pipe.err;
-  EXPECT_TRUE(contains(pipe.out, "not a regular file (a pipe) [FILE_NOT_REGULAR]")) << pipe.out;
+  EXPECT_TRUE(contains(pipe.out, "不是普通文件（是管道） [FILE_NOT_REGULAR]")) << pipe.out;
 
   fs::create_symlink("/dev/zero", tmp / "link.json");  // never through a link (docs/security.md)
   auto link = checkWithin(tmp / "link.json");
@@ -313,7 +313,7 @@ TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitS
   auto big = checkWithin(huge);
   EXPECT_EQ(big.exitCode, 78) << big.out;
   EXPECT_TRUE(contains(big.out, "[FILE_TOO_LARGE]")) << big.out;
-  EXPECT_TRUE(contains(big.out, std::to_string(4u << 20) + " bytes"))
+  EXPECT_TRUE(contains(big.out, std::to_string(4u << 20) + " 字节"))
       << "names the limit: " << big.out;
 }
 
@@ -477,7 +477,7 @@ TEST(CheckHostile, ACaBundleThatIsADeviceOrHoldsNoCertificateIsAConfigurationErr
   auto zero = changedExample(tmp, [](json& c) { c["platform"]["caBundle"] = "/dev/zero"; });
   auto r = checkWithin(zero);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "not a regular file (a device): zzjb run cannot verify")) << r.out;
+  EXPECT_TRUE(contains(r.out, "不是普通文件（是设备）")) << r.out;
 
   TempDir tmp2;
   auto empty = changedExample(tmp2, [](json& c) { c["platform"]["caBundle"] = "keys/empty.pem"; });
@@ -499,7 +499,7 @@ TEST(CheckHostile, ACertificateOrCaFileThatIsAPipeDoesNotHangTheCheck) {
   });
   auto r = checkWithin(config);
   EXPECT_EQ(r.exitCode, 0) << "a certificate problem is a warning offline: " << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "cannot be read: the certificate is not a regular file (a pipe)"))
+  EXPECT_TRUE(contains(r.out, "证书不是普通文件（是管道）"))
       << r.out;
   EXPECT_TRUE(contains(r.out, "[CERT_UNREADABLE]")) << r.out;
 }

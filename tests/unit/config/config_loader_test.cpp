@@ -455,7 +455,7 @@ TEST(ConfigHostile, ALinkAsConfigurationIsRefusedByName) {
   ASSERT_EQ(c.findings.size(), 1U);
   EXPECT_EQ(c.findings[0].code, "FILE_IS_LINK");
   EXPECT_EQ(c.findings[0].kind, FindingKind::Config);
-  EXPECT_NE(c.findings[0].hint.find("not a link"), std::string::npos) << c.findings[0].hint;
+  EXPECT_NE(c.findings[0].hint.find("而不是指向它的链接"), std::string::npos) << c.findings[0].hint;
 }
 
 // What the fuzzer will try first: every input is a value (findings), never an exception.
