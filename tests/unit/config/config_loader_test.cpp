@@ -108,7 +108,7 @@ TEST(ConfigLoader, AnErrorNamesTheFieldByItsTermInChineseFirstAndInEnglishWhenAs
   auto c = parseConfig(doc, ".", "zzjb.json");
   const Finding* type = find(c, "CONFIG_TYPE");
   ASSERT_NE(type, nullptr);
-  EXPECT_EQ(type->message, "法人代表（$.schools[0].legalRepresentative）应为字符串，实为数");
+  EXPECT_EQ(type->message, "法人代表（$.schools[0].legalRepresentative）应为字符串，实为数字");
   EXPECT_EQ(test::englishRuns(type->message, {"$.schools[0].legalRepresentative"}),
             std::vector<std::string>{})
       << type->message;
