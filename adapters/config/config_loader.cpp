@@ -139,10 +139,11 @@ Result<nlohmann::json> parseJson(std::string_view text, const std::string& displ
     args.emplace_back("column", col);
     textCode = withColumn;
   }
-  Finding f = makeFinding(Severity::Error, FindingKind::Config, code, where, std::move(args),
-                          textCode);
+  Finding f =
+      makeFinding(Severity::Error, FindingKind::Config, code, where, std::move(args), textCode);
   // The hint is the same with or without a column.
-  if (const std::string hint = base + ".hint"; f.hint.empty() && msg::has(hint)) f.hint = msg::text(hint, f.args);
+  if (const std::string hint = base + ".hint"; f.hint.empty() && msg::has(hint))
+    f.hint = msg::text(hint, f.args);
   return std::unexpected(f);
 }
 
@@ -215,7 +216,8 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
         out.evaluation.status = *parsed;
       } else {
         fd.error(ep + ".status", "CONFIG_ENUM",
-                 {{"field", Fields::field(ep + ".status")}, {"path", ep + ".status"},
+                 {{"field", Fields::field(ep + ".status")},
+                  {"path", ep + ".status"},
                   {"value", Fields::shown(*st)}},
                  "CONFIG_ENUM.evaluation");
       }
@@ -225,7 +227,8 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
       out.evaluation.date = Date::parseIso(*d);
       if (!out.evaluation.date) {
         fd.error(ep + ".date", "CONFIG_DATE",
-                 {{"field", Fields::field(ep + ".date")}, {"path", ep + ".date"},
+                 {{"field", Fields::field(ep + ".date")},
+                  {"path", ep + ".date"},
                   {"value", Fields::shown(*d)}},
                  {}, FindingKind::Data);
       }
@@ -258,7 +261,8 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
   bool idOk = givenId && isValidSchoolId(*givenId);
   if (givenId && !idOk) {
     fd.error(path + ".id", "CONFIG_SCHOOL_ID",
-             {{"field", Fields::field(path + ".id")}, {"path", path + ".id"},
+             {{"field", Fields::field(path + ".id")},
+              {"path", path + ".id"},
               {"value", Fields::shown(*givenId)}},
              givenId->empty() ? "CONFIG_SCHOOL_ID.empty" : "CONFIG_SCHOOL_ID");
   }
@@ -273,7 +277,8 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       levelOk = true;
     } else {
       fd.error(path + ".level", "CONFIG_ENUM",
-               {{"field", Fields::field(path + ".level")}, {"path", path + ".level"},
+               {{"field", Fields::field(path + ".level")},
+                {"path", path + ".level"},
                 {"value", Fields::shown(*level)}},
                "CONFIG_ENUM.schoolLevel");
     }
@@ -343,7 +348,9 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       if (!r.is_string()) {
         const std::string at = idx(path, "rosters", i);
         fd.error(at, "CONFIG_TYPE",
-                 {{"field", Fields::field(at)}, {"path", at}, {"expected", Fields::typeName("string")},
+                 {{"field", Fields::field(at)},
+                  {"path", at},
+                  {"expected", Fields::typeName("string")},
                   {"found", Fields::typeName(r.type_name())}},
                  "CONFIG_TYPE.roster");
         continue;
@@ -357,7 +364,9 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       std::string pp = path + ".plugins." + type;
       if (!section.is_object()) {
         fd.error(pp, "CONFIG_TYPE",
-                 {{"field", Fields::field(pp)}, {"path", pp}, {"plugin", Fields::shown(type)},
+                 {{"field", Fields::field(pp)},
+                  {"path", pp},
+                  {"plugin", Fields::shown(type)},
                   {"expected", Fields::typeName("object")},
                   {"found", Fields::typeName(section.type_name())}},
                  "CONFIG_TYPE.plugin");
@@ -539,7 +548,9 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
       if (!ca.is_string()) {
         const std::string at = "$.trustedCAs[" + std::to_string(i) + "]";
         fd.error(at, "CONFIG_TYPE",
-                 {{"field", Fields::field(at)}, {"path", at}, {"expected", Fields::typeName("string")},
+                 {{"field", Fields::field(at)},
+                  {"path", at},
+                  {"expected", Fields::typeName("string")},
                   {"found", Fields::typeName(ca.type_name())}},
                  "CONFIG_TYPE.pem");
         continue;
@@ -617,7 +628,8 @@ Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
           item.type = *t;
         } else {
           fd.error(ip + ".org.type", "CONFIG_ENUM",
-                   {{"field", Fields::field(ip + ".org.type")}, {"path", ip + ".org.type"},
+                   {{"field", Fields::field(ip + ".org.type")},
+                    {"path", ip + ".org.type"},
                     {"value", Fields::shown(*type)}},
                    "CONFIG_ENUM.orgType");
         }

@@ -113,7 +113,8 @@ class Fields {
         {"$.schools[].majors[].targets[].evaluationOrg.creditCode", "config.field.org.creditCode"},
         {"$.schools[].majors[].targets[].evaluation", "config.field.evaluation"},
         {"$.schools[].majors[].targets[].evaluation.status", "config.field.evaluation.status"},
-        {"$.schools[].majors[].targets[].evaluation.opinionNo", "config.field.evaluation.opinionNo"},
+        {"$.schools[].majors[].targets[].evaluation.opinionNo",
+         "config.field.evaluation.opinionNo"},
         {"$.schools[].majors[].targets[].evaluation.date", "config.field.evaluation.date"},
         {"$.schools[].majors[].targets[].options", "config.field.target.options"},
         {"$.schools[].rosters", "config.field.roster"},
@@ -198,7 +199,8 @@ class Fields {
                   (min <= 0 || v.get<unsigned long long>() >= static_cast<unsigned long long>(min))
             : v.get<long long>() >= min && v.get<long long>() <= max;
     if (!inRange) {
-      error(path, "CONFIG_RANGE", {{"field", field(path)}, {"path", path}, {"min", min}, {"max", max}},
+      error(path, "CONFIG_RANGE",
+            {{"field", field(path)}, {"path", path}, {"min", min}, {"max", max}},
             "CONFIG_RANGE.integer");
       return std::nullopt;
     }
@@ -223,7 +225,8 @@ class Fields {
       lo << min;
       hi << max;
       const std::string at = path + "." + key;
-      error(at, "CONFIG_RANGE", {{"field", field(at)}, {"path", at}, {"min", lo.str()}, {"max", hi.str()}});
+      error(at, "CONFIG_RANGE",
+            {{"field", field(at)}, {"path", at}, {"min", lo.str()}, {"max", hi.str()}});
       return std::nullopt;
     }
     return v;
@@ -263,14 +266,17 @@ class Fields {
   // string, integer, number, boolean, object, array).
   void wrongType(const std::string& path, const char* expected, const nlohmann::json& got) {
     error(path, "CONFIG_TYPE",
-          {{"field", field(path)}, {"path", path}, {"expected", typeName(expected)},
+          {{"field", field(path)},
+           {"path", path},
+           {"expected", typeName(expected)},
            {"found", typeName(got.type_name())}});
   }
 
   // An error worded by the catalog: the text of `textCode` (or `code`) with `args`.
   void error(const std::string& path, std::string code, msg::Args args,
              std::string_view textCode = {}, FindingKind kind = FindingKind::Config) {
-    Finding f = makeFinding(Severity::Error, kind, std::move(code), where(path), std::move(args), textCode);
+    Finding f =
+        makeFinding(Severity::Error, kind, std::move(code), where(path), std::move(args), textCode);
     f.school = school_;
     out_.push_back(std::move(f));
   }

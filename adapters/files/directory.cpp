@@ -2,8 +2,6 @@
 // and docs/security.md ("Writing files").
 #include "zzjb/files/directory.hpp"
 
-#include "zzjb/files/files.hpp"
-
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -13,6 +11,8 @@
 #include <cstring>
 #include <string>
 #include <vector>
+
+#include "zzjb/files/files.hpp"
 
 namespace zzjb::files {
 namespace {
@@ -39,13 +39,13 @@ bool ownerIsTrusted(uid_t owner) {
   return owner == 0 || owner == ::geteuid();
 }
 
-
 // One entry on the path. `isTarget`: the directory itself (its own entries are written
 // atomically, so only DirectoryOptions::othersMayWrite decides); an ancestor that others can
 // write to must be sticky, or they could rename the path below it and put a link there.
 Result<void> checkEntry(const fs::path& p, bool isTarget, const DirectoryOptions& options) {
-  const std::string what = isTarget ? whatName(options.what)
-                                     : msg::text("files.what.above", {{"what", whatName(options.what)}});
+  const std::string what = isTarget
+                               ? whatName(options.what)
+                               : msg::text("files.what.above", {{"what", whatName(options.what)}});
   struct stat st {};
   if (::lstat(p.c_str(), &st) != 0) {
     const int err = errno;
@@ -58,25 +58,25 @@ Result<void> checkEntry(const fs::path& p, bool isTarget, const DirectoryOptions
   if (S_ISLNK(st.st_mode)) {
     // Where it points is checked on the resolved path; here only who could re-point it.
     if (ownerIsTrusted(st.st_uid)) return {};
-    return std::unexpected(
-        dirFinding("UNSAFE_OWNER", p, {{"what", what}, {"uid", st.st_uid}, {"euid", ::geteuid()}},
-                   "UNSAFE_OWNER.directoryLink"));
+    return std::unexpected(dirFinding("UNSAFE_OWNER", p,
+                                      {{"what", what}, {"uid", st.st_uid}, {"euid", ::geteuid()}},
+                                      "UNSAFE_OWNER.directoryLink"));
   }
   if (!S_ISDIR(st.st_mode)) {
     return std::unexpected(dirFinding("OUTPUT_NOT_DIRECTORY", p, {{"what", what}}));
   }
   if (!ownerIsTrusted(st.st_uid)) {
-    return std::unexpected(
-        dirFinding("UNSAFE_OWNER", p, {{"what", what}, {"uid", st.st_uid}, {"euid", ::geteuid()}},
-                   "UNSAFE_OWNER.directory"));
+    return std::unexpected(dirFinding("UNSAFE_OWNER", p,
+                                      {{"what", what}, {"uid", st.st_uid}, {"euid", ::geteuid()}},
+                                      "UNSAFE_OWNER.directory"));
   }
   const bool othersWrite = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
   const bool sticky = (st.st_mode & S_ISVTX) != 0;
   if (othersWrite && ((isTarget && !options.othersMayWrite) || (!isTarget && !sticky))) {
-    return std::unexpected(dirFinding(
-        "UNSAFE_PERMISSIONS", p, {{"what", what}, {"mode", octalMode(st.st_mode)}},
-        (st.st_mode & S_IWOTH) != 0 ? "UNSAFE_PERMISSIONS.directoryEveryUser"
-                                    : "UNSAFE_PERMISSIONS.directoryGroup"));
+    return std::unexpected(
+        dirFinding("UNSAFE_PERMISSIONS", p, {{"what", what}, {"mode", octalMode(st.st_mode)}},
+                   (st.st_mode & S_IWOTH) != 0 ? "UNSAFE_PERMISSIONS.directoryEveryUser"
+                                               : "UNSAFE_PERMISSIONS.directoryGroup"));
   }
   return {};
 }

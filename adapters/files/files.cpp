@@ -62,9 +62,9 @@ bool ownerIsTrusted(uid_t owner) { return owner == 0 || owner == ::geteuid(); }
 Result<void> checkOwnerAndMode(const struct stat& st, const std::filesystem::path& path,
                                std::string_view what) {
   if (!ownerIsTrusted(st.st_uid)) {
-    return std::unexpected(fileFinding(
-        "UNSAFE_OWNER", path,
-        {{"what", whatName(what)}, {"uid", st.st_uid}, {"euid", ::geteuid()}}));
+    return std::unexpected(
+        fileFinding("UNSAFE_OWNER", path,
+                    {{"what", whatName(what)}, {"uid", st.st_uid}, {"euid", ::geteuid()}}));
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
     return std::unexpected(fileFinding(
@@ -145,9 +145,9 @@ Result<std::string> readFile(const std::filesystem::path& path, const ReadOption
     ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return std::unexpected(fileFinding(
-          "FILE_READ", path, {{"what", whatName(what)}, {"reason", errnoText(errno)}},
-          "FILE_READ.disk"));
+      return std::unexpected(fileFinding("FILE_READ", path,
+                                         {{"what", whatName(what)}, {"reason", errnoText(errno)}},
+                                         "FILE_READ.disk"));
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
@@ -169,9 +169,9 @@ Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view
   Fd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dirFd.get() < 0) {
     int err = errno;
-    return std::unexpected(fileFinding(
-        "FILE_WRITE", path, {{"what", whatName(what)}, {"reason", errnoText(err)}},
-        "FILE_WRITE.directory"));
+    return std::unexpected(fileFinding("FILE_WRITE", path,
+                                       {{"what", whatName(what)}, {"reason", errnoText(err)}},
+                                       "FILE_WRITE.directory"));
   }
   // A new, unguessable name in the same directory (rename must not cross file systems).
   std::string tmpName;
@@ -289,8 +289,9 @@ Result<void> checkSafeDirectory(const std::filesystem::path& dir, std::string_vi
   std::error_code ec;
   std::filesystem::path canonical = std::filesystem::canonical(dir, ec);
   if (ec) {
-    return std::unexpected(fileFinding(
-        "FILE_OPEN", dir, {{"what", whatName(what)}, {"reason", ec.message()}}, "FILE_OPEN.resolve"));
+    return std::unexpected(fileFinding("FILE_OPEN", dir,
+                                       {{"what", whatName(what)}, {"reason", ec.message()}},
+                                       "FILE_OPEN.resolve"));
   }
   // From the directory itself up to "/": each must be trusted. A directory whose parent is
   // trusted cannot be replaced by anyone else, so checking by path is race-free from the top.
@@ -306,7 +307,8 @@ Result<void> checkSafeDirectory(const std::filesystem::path& dir, std::string_vi
     struct stat checked = st;
     if (!isSelf && (st.st_mode & S_ISVTX) != 0) checked.st_mode &= ~static_cast<mode_t>(S_IWGRP | S_IWOTH);
     auto ok = checkOwnerAndMode(
-        checked, p, isSelf ? whatName(what) : msg::text("files.what.above", {{"what", whatName(what)}}));
+        checked, p,
+        isSelf ? whatName(what) : msg::text("files.what.above", {{"what", whatName(what)}}));
     if (!ok) return ok;
     if (p == p.parent_path()) break;
   }

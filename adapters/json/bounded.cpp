@@ -18,9 +18,9 @@ struct TooDeep {
 
 std::expected<nlohmann::json, ParseError> parse(std::string_view text, const ParseLimits& limits) {
   if (text.size() > limits.maxBytes) {
-    return std::unexpected(ParseError{ParseError::Kind::TooLarge, 0,
-                                      msg::text("json.parse.tooLarge",
-                                                {{"bytes", text.size()}, {"limit", limits.maxBytes}})});
+    return std::unexpected(ParseError{
+        ParseError::Kind::TooLarge, 0,
+        msg::text("json.parse.tooLarge", {{"bytes", text.size()}, {"limit", limits.maxBytes}})});
   }
   // nlohmann's parser is iterative; the callback sees each value's depth as it opens, so a
   // document too deep is abandoned before it is built.
@@ -38,21 +38,21 @@ std::expected<nlohmann::json, ParseError> parse(std::string_view text, const Par
     return nlohmann::json::parse(text.begin(), text.end(), guard, /*allow_exceptions=*/true,
                                  /*ignore_comments=*/false);
   } catch (const TooDeep& deep) {
-    return std::unexpected(ParseError{ParseError::Kind::TooDeep, 0,
-                                      msg::text("json.parse.tooDeep",
-                                                {{"limit", limits.maxDepth}, {"depth", deep.depth}})});
+    return std::unexpected(ParseError{
+        ParseError::Kind::TooDeep, 0,
+        msg::text("json.parse.tooDeep", {{"limit", limits.maxDepth}, {"depth", deep.depth}})});
   } catch (const nlohmann::json::parse_error& e) {
     // e.what() quotes the last token read: say where instead, never what.
     return std::unexpected(ParseError{ParseError::Kind::Syntax, e.byte,
                                       msg::text("json.parse.syntax.byte", {{"byte", e.byte}})});
   } catch (const nlohmann::json::out_of_range&) {
-    return std::unexpected(ParseError{ParseError::Kind::NumberOutOfRange, 0,
-                                      msg::text("json.parse.numberRange")});
+    return std::unexpected(
+        ParseError{ParseError::Kind::NumberOutOfRange, 0, msg::text("json.parse.numberRange")});
   } catch (const nlohmann::json::exception&) {
     return std::unexpected(ParseError{ParseError::Kind::Syntax, 0, msg::text("json.parse.syntax")});
   } catch (const std::bad_alloc&) {
-    return std::unexpected(ParseError{ParseError::Kind::TooLarge, 0,
-                                      msg::text("json.parse.tooLargeToRead")});
+    return std::unexpected(
+        ParseError{ParseError::Kind::TooLarge, 0, msg::text("json.parse.tooLargeToRead")});
   }
 }
 

@@ -18,8 +18,10 @@ namespace {
 using detail::rosterFinding;
 using detail::TableBuilder;
 
+// not-text: begin (programming error)
 static_assert(RosterLimits{}.maxFileBytes == files::kMaxRosterBytes,
-              "a roster file is read with the one limit files:: states for it");  // not-text: programming error
+              "a roster file is read with the one limit files:: states for it");
+// not-text: end
 
 Finding csvError(std::string code, const std::string& file, std::size_t line, msg::Args args = {},
                  std::string_view textCode = {}) {

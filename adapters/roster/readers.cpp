@@ -126,7 +126,8 @@ bool TableBuilder::addCell(std::size_t column, Cell cell) {
     if (wideNoted_) return true;  // one finding per row is enough
     wideNoted_ = true;
     badCell(column, cell.ref, "ROSTER_TOO_MANY_COLUMNS",
-            {{"column", columnName(column)}, {"limit", limits_.maxColumns},
+            {{"column", columnName(column)},
+             {"limit", limits_.maxColumns},
              {"last", columnName(limits_.maxColumns - 1)}});
     return true;
   }

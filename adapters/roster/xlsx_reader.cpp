@@ -212,7 +212,8 @@ class Workbook {
         part.bytes.data(), part.bytes.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!parsed) {
       return xlsxError(display_, "ROSTER_XLSX.xml",
-                       {{"part", quotable(name)}, {"reason", parsed.description()},
+                       {{"part", quotable(name)},
+                        {"reason", parsed.description()},
                         {"byte", static_cast<long long>(parsed.offset)}});
     }
     return std::nullopt;
@@ -255,8 +256,9 @@ Result<std::vector<std::string>> readSharedStrings(const Workbook& wb, const std
   forEachChild(child(part.doc, "sst"), "si", [&](pugi::xml_node si) {
     if (error) return;
     if (strings.size() >= limits.maxSharedStrings) {
-      error = xlsxError(wb.display(), "ROSTER_TOO_MANY_SHARED_STRINGS",
-                        {{"limit", limits.maxSharedStrings}}, 0, {}, "ROSTER_TOO_MANY_SHARED_STRINGS");
+      error =
+          xlsxError(wb.display(), "ROSTER_TOO_MANY_SHARED_STRINGS",
+                    {{"limit", limits.maxSharedStrings}}, 0, {}, "ROSTER_TOO_MANY_SHARED_STRINGS");
       return;
     }
     strings.push_back(stringItemText(si));
@@ -288,10 +290,10 @@ Result<Cell> readCell(pugi::xml_node c, const std::string& ref,
   if (type == "s") {
     const auto index = parseIndex(detail::trim(value));
     if (!index || *index >= shared.size()) {
-      return std::unexpected(xlsxError(
-          table.file, "ROSTER_XLSX.sharedString",
-          {{"cell", ref}, {"index", quotable(value, 20)}, {"count", shared.size()}}, row,
-          table.sheet + "!" + ref));
+      return std::unexpected(
+          xlsxError(table.file, "ROSTER_XLSX.sharedString",
+                    {{"cell", ref}, {"index", quotable(value, 20)}, {"count", shared.size()}}, row,
+                    table.sheet + "!" + ref));
     }
     cell.text = cellText(shared[*index], limits);
   } else if (type == "inlineStr") {
@@ -357,11 +359,9 @@ Result<RosterTable> readXlsx(std::string_view bytes, const std::string& display,
   auto zip = detail::ZipArchive::openBuffer(bytes);
   if (!zip) {
     if (bytes.starts_with("\xD0\xCF\x11\xE0")) {
-      return std::unexpected(
-          xlsxError(display, "ROSTER_XLSX.xls"));
+      return std::unexpected(xlsxError(display, "ROSTER_XLSX.xls"));
     }
-    return std::unexpected(
-        xlsxError(display, "ROSTER_XLSX.zip", {{"reason", zip.error()}}));
+    return std::unexpected(xlsxError(display, "ROSTER_XLSX.zip", {{"reason", zip.error()}}));
   }
   const Workbook wb(std::move(*zip), display, limits);
 
@@ -416,8 +416,7 @@ Result<RosterTable> readXlsxBytes(std::string_view bytes, const std::string& dis
   try {
     return readXlsx(bytes, display, limits);
   } catch (const std::exception& e) {  // out of memory and the like: never escapes
-    return std::unexpected(
-        xlsxError(display, "ROSTER_XLSX.read", {{"reason", e.what()}}));
+    return std::unexpected(xlsxError(display, "ROSTER_XLSX.read", {{"reason", e.what()}}));
   }
 }
 

@@ -83,8 +83,8 @@ std::expected<std::string, std::string> ZipArchive::read(const std::string& name
   zip_stat_t st;
   zip_stat_init(&st);
   if (zip_stat_index(zip_, uindex, 0, &st) != 0) {
-    return std::unexpected(msg::text("roster.zip.read", {{"part", quotable(name)},
-                                                         {"reason", lowerFirst(zip_strerror(zip_))}}));
+    return std::unexpected(msg::text(
+        "roster.zip.read", {{"part", quotable(name)}, {"reason", lowerFirst(zip_strerror(zip_))}}));
   }
   const std::string tooLarge =
       msg::text("roster.zip.tooLarge", {{"part", quotable(name)}, {"limit", limit}});
@@ -92,8 +92,8 @@ std::expected<std::string, std::string> ZipArchive::read(const std::string& name
 
   std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(zip_, uindex, 0));
   if (!file) {
-    return std::unexpected(msg::text("roster.zip.open", {{"part", quotable(name)},
-                                                         {"reason", lowerFirst(zip_strerror(zip_))}}));
+    return std::unexpected(msg::text(
+        "roster.zip.open", {{"part", quotable(name)}, {"reason", lowerFirst(zip_strerror(zip_))}}));
   }
   std::string out;
   if ((st.valid & ZIP_STAT_SIZE) != 0) out.reserve(static_cast<std::size_t>(st.size));

@@ -37,7 +37,8 @@ Result<std::string> readKey(int fd, const std::filesystem::path& keyPath) {
     ssize_t n = ::read(fd, key.data() + got, key.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return std::unexpected(keyFinding("STORE_KEY_READ", keyPath, "store.key.read", {{"reason", errnoText()}}));
+      return std::unexpected(
+          keyFinding("STORE_KEY_READ", keyPath, "store.key.read", {{"reason", errnoText()}}));
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
@@ -54,8 +55,10 @@ Result<std::string> readExisting(const std::filesystem::path& keyPath) {
   int fd = ::open(keyPath.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     const bool link = errno == ELOOP;
-    if (link) return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.link"));
-    return std::unexpected(keyFinding("STORE_KEY_READ", keyPath, "store.key.open", {{"reason", errnoText()}}));
+    if (link)
+      return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.link"));
+    return std::unexpected(
+        keyFinding("STORE_KEY_READ", keyPath, "store.key.open", {{"reason", errnoText()}}));
   }
   // Checked on the open descriptor: a regular file of ours (or root's) that nobody else can
   // read or write. A key planted by another user would let them recompute the student keys.
@@ -64,7 +67,8 @@ Result<std::string> readExisting(const std::filesystem::path& keyPath) {
   if (!statOk || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != ::geteuid())) {
     ::close(fd);
     if (!statOk) {
-      return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.stat", {{"reason", errnoText()}}));
+      return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.stat",
+                                        {{"reason", errnoText()}}));
     }
     if (!S_ISREG(st.st_mode)) {
       return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.notRegular"));
@@ -88,7 +92,8 @@ Result<void> writeAll(int fd, const unsigned char* data, std::size_t size,
     ssize_t n = ::write(fd, data + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return std::unexpected(keyFinding("STORE_KEY_WRITE", path, "store.key.write", {{"reason", errnoText()}}));
+      return std::unexpected(
+          keyFinding("STORE_KEY_WRITE", path, "store.key.write", {{"reason", errnoText()}}));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -125,18 +130,22 @@ Result<void> createKey(const std::filesystem::path& keyPath) {
   const std::filesystem::path& tmp = *tmpName;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    return std::unexpected(keyFinding("STORE_KEY_WRITE", tmp, "store.key.create", {{"reason", errnoText()}}));
+    return std::unexpected(
+        keyFinding("STORE_KEY_WRITE", tmp, "store.key.create", {{"reason", errnoText()}}));
   }
   Result<void> written;
   if (::fchmod(fd, 0600) != 0) {
-    written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp, "store.key.chmod", {{"reason", errnoText()}}));
+    written = std::unexpected(
+        keyFinding("STORE_KEY_WRITE", tmp, "store.key.chmod", {{"reason", errnoText()}}));
   }
   if (written) written = writeAll(fd, bytes.data(), bytes.size(), tmp);
   if (written && ::fsync(fd) != 0) {
-    written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp, "store.key.sync", {{"reason", errnoText()}}));
+    written = std::unexpected(
+        keyFinding("STORE_KEY_WRITE", tmp, "store.key.sync", {{"reason", errnoText()}}));
   }
   if (::close(fd) != 0 && written) {
-    written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp, "store.key.close", {{"reason", errnoText()}}));
+    written = std::unexpected(
+        keyFinding("STORE_KEY_WRITE", tmp, "store.key.close", {{"reason", errnoText()}}));
   }
   OPENSSL_cleanse(bytes.data(), bytes.size());
   if (!written) {
@@ -147,8 +156,8 @@ Result<void> createKey(const std::filesystem::path& keyPath) {
   if (::link(tmp.c_str(), keyPath.c_str()) != 0 && errno != EEXIST) {
     std::string why = errnoText();
     ::unlink(tmp.c_str());
-    return std::unexpected(keyFinding("STORE_KEY_WRITE", keyPath, "store.key.link.place",
-                                      {{"reason", why}}));
+    return std::unexpected(
+        keyFinding("STORE_KEY_WRITE", keyPath, "store.key.link.place", {{"reason", why}}));
   }
   ::unlink(tmp.c_str());
   // Make the new directory entry durable.

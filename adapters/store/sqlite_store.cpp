@@ -46,9 +46,11 @@ Finding unknownValue(const Db& db, std::string_view what, const std::string& val
                       "STORE_CORRUPT.unknownValue");
 }
 
+// not-text: begin (SQL)
 constexpr const char* kIntentColumns =
-    "key, school, step, target_key, request_summary, created_at, response_status, "  // not-text: SQL
+    "key, school, step, target_key, request_summary, created_at, response_status, "
     "response_id, response_reason, response_at, responded_at";
+// not-text: end
 
 // The intent's answer in its typed columns: response_status is the state of what the step
 // created (by the step) or SUPERSEDED; NULL while unanswered.
@@ -80,7 +82,9 @@ Result<IntentState> readIntent(const Db& db, const Stmt& s) {
     r.batch = parseBatchStatus(status);
     known = r.batch.has_value();
   }
-  if (!known) return std::unexpected(unknownValue(db, "store.value.answer", status, {{"step", st.intent.step}}));
+  if (!known)
+    return std::unexpected(
+        unknownValue(db, "store.value.answer", status, {{"step", st.intent.step}}));
   st.status = r.status;
   return st;
 }
@@ -94,9 +98,11 @@ std::string responseStatusText(const IntentResponse& r) {
   return {};
 }
 
+// not-text: begin (SQL)
 constexpr const char* kStudentColumns =
-    "school, target_key, student_key, masked_id, graduation_year, result, reason, "  // not-text: SQL
+    "school, target_key, student_key, masked_id, graduation_year, result, reason, "
     "declaration_no, batch_id, intent_key, updated_at";
+// not-text: end
 
 StudentRecord readStudent(const Stmt& s) {
   StudentRecord r;
@@ -175,10 +181,11 @@ class SqliteStateStore final : public StateStore {
       const Intent& old = (*existing)->intent;
       if (old.school != intent.school || old.step != intent.step ||
           old.targetKey != intent.targetKey) {
-        return std::unexpected(storeFinding(
-            "STORE_INTENT_CONFLICT", db_.path(),
-            {{"key", intent.key}, {"school", old.school}, {"step", old.step},
-             {"target", old.targetKey}}));
+        return std::unexpected(storeFinding("STORE_INTENT_CONFLICT", db_.path(),
+                                            {{"key", intent.key},
+                                             {"school", old.school},
+                                             {"step", old.step},
+                                             {"target", old.targetKey}}));
       }
       if ((*existing)->status != IntentStatus::Superseded) return **existing;
     }
@@ -315,11 +322,13 @@ class SqliteStateStore final : public StateStore {
   Result<void> putApplication(const Application& a) override {
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r;
+    // not-text: begin (SQL)
     auto s = db_.prepare(sqlNow(
         "INSERT INTO applications (school, target_key, application_id, status, reason, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, $NOW) ON CONFLICT (school, target_key) DO "
         "UPDATE SET updated_at = CASE WHEN application_id = ?3 AND status = ?4 AND reason = ?5 "
-        "THEN updated_at ELSE $NOW END, application_id = ?3, status = ?4, reason = ?5"));  // not-text: SQL
+        "THEN updated_at ELSE $NOW END, application_id = ?3, status = ?4, reason = ?5"));
+    // not-text: end
     if (!s) return std::unexpected(s.error());
     s->bind(1, a.school);
     s->bind(2, a.targetKey);
@@ -442,7 +451,8 @@ class SqliteStateStore final : public StateStore {
           "STORE_BATCH_CONFLICT", db_.path(),
           {{"batch", b.batchId}, {"recorded", old->text(0)}, {"intent", b.intentKey}}));
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return std::unexpected(db_.error("store.doing.readBatch"));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      return std::unexpected(db_.error("store.doing.readBatch"));
     auto s = db_.prepare(sqlNow(
         "INSERT INTO batches (batch_id, intent_key, school, target_key, status, created_at, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, $NOW, $NOW) ON CONFLICT (batch_id) DO UPDATE "
@@ -544,10 +554,10 @@ class SqliteStateStore final : public StateStore {
       s->bind(6, r.declarationNo);
       if (auto done = db_.run(*s, "store.doing.recordResult"); !done) return done;
       if (sqlite3_changes(db_.handle()) == 0) {
-        return std::unexpected(storeFinding(
-            "STORE_UNKNOWN_STUDENT", db_.path(),
-            {{"student", maskId(normalizeId(r.idNumber))}, {"target", targetKey},
-             {"school", school}}));
+        return std::unexpected(storeFinding("STORE_UNKNOWN_STUDENT", db_.path(),
+                                            {{"student", maskId(normalizeId(r.idNumber))},
+                                             {"target", targetKey},
+                                             {"school", school}}));
       }
     }
     return tx.commit();
@@ -620,9 +630,9 @@ class SqliteStateStore final : public StateStore {
       open->bind(2, graduationYear);
       if (open->step() != SQLITE_ROW) return std::unexpected(db_.error("store.doing.countCohort"));
       if (std::int64_t unfinished = open->int64(0); unfinished > 0) {
-        return std::unexpected(storeFinding(
-            "STORE_PURGE_UNFINISHED", db_.path(),
-            {{"count", unfinished}, {"year", graduationYear}, {"school", school}}));
+        return std::unexpected(
+            storeFinding("STORE_PURGE_UNFINISHED", db_.path(),
+                         {{"count", unfinished}, {"year", graduationYear}, {"school", school}}));
       }
       auto del = db_.prepare("DELETE FROM students WHERE school = ?1 AND graduation_year = ?2");
       if (!del) return std::unexpected(del.error());
@@ -654,10 +664,9 @@ class SqliteStateStore final : public StateStore {
     if (!stored) return std::unexpected(stored.error());
     if (stored->has_value()) {
       if (**stored == check) return {};
-      return std::unexpected(storeFinding("STORE_KEY_MISMATCH", keyPath,
-                                          {{"keyFile", keyPath.string()}},
-                                          keyExisted ? "STORE_KEY_MISMATCH"
-                                                     : "STORE_KEY_MISMATCH.missing"));
+      return std::unexpected(
+          storeFinding("STORE_KEY_MISMATCH", keyPath, {{"keyFile", keyPath.string()}},
+                       keyExisted ? "STORE_KEY_MISMATCH" : "STORE_KEY_MISMATCH.missing"));
     }
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r;
@@ -753,9 +762,9 @@ Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path&
   // A first run makes the state directory, private (0700), as `StateDirectoryMode=` would; an
   // existing one must be ours and closed to others (docs/security.md, "Writing files").
   const auto dir = dbPath.parent_path();
-  if (auto ok = files::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
-                                 {.create = true, .othersMayWrite = false,
-                                  .what = "files.what.stateDirectory"});
+  if (auto ok = files::prepareDirectory(
+          dir.empty() ? std::filesystem::path(".") : dir,
+          {.create = true, .othersMayWrite = false, .what = "files.what.stateDirectory"});
       !ok) {
     Finding f = ok.error();
     f.hint = msg::text("store.directory.hint", {{"hint", f.hint}, {"path", dbPath.string()}});
