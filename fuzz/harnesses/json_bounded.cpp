@@ -17,7 +17,8 @@ void check(std::string_view text, const zzjb::json::ParseLimits& limits) {
     // The message comes from the catalog (Chinese by default): printable, no control character.
     for (char c : parsed.error().message) {
       const auto u = static_cast<unsigned char>(c);
-      if (u < 0x20 || u == 0x7F) zzjb::fuzz::fail(kHarness, "an error message that is not printable");
+      if (u < 0x20 || u == 0x7F)
+        zzjb::fuzz::fail(kHarness, "an error message that is not printable");
     }
     if (parsed.error().message.empty()) zzjb::fuzz::fail(kHarness, "an error without a message");
     if (parsed.error().kind == zzjb::json::ParseError::Kind::TooLarge && text.size() <= limits.maxBytes)

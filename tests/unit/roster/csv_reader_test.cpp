@@ -147,11 +147,13 @@ TEST_F(CsvReaderTest, ACellErrorReadsInChineseFirstAndInEnglishWhenAsked) {
   auto zh = readOk(bytes);
   const Finding* f = findNote(zh, "ROSTER_CELL_NOT_UTF8");
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->message,
-            "第 2 列（证件号码）：单元格不是有效的 UTF-8 文字（单元格第 0 字节处为 0x80）；该行不读取");
+  EXPECT_EQ(
+      f->message,
+      "第 2 列（证件号码）：单元格不是有效的 UTF-8 文字（单元格第 0 字节处为 0x80）；该行不读取");
   EXPECT_EQ(test::englishRuns(f->message + "\n" + f->hint, {"Excel", "WPS", "LibreOffice"}),
             std::vector<std::string>{})
-      << f->message << "\n" << f->hint;
+      << f->message << "\n"
+      << f->hint;
 
   msg::setLanguage(msg::Lang::En);
   auto en = readOk(bytes);
@@ -163,7 +165,8 @@ TEST_F(CsvReaderTest, ACellErrorReadsInChineseFirstAndInEnglishWhenAsked) {
             "cell); the row is not read");
   EXPECT_EQ(test::chineseRuns(e->message + "\n" + e->hint, test::noticeTerms()),
             std::vector<std::string>{})
-      << e->message << "\n" << e->hint;
+      << e->message << "\n"
+      << e->hint;
 }
 
 TEST_F(CsvReaderTest, CountsLoneCarriageReturnsInCellLines) {

@@ -287,7 +287,8 @@ TEST(RosterLimits, FindingsPerFileAreCappedThenCounted) {
   EXPECT_EQ(t->notes.size(), 21U);
   EXPECT_EQ(countNotes(*t, "ROSTER_CELL_NOT_UTF8"), 20U);
   ASSERT_EQ(t->notes.back().code, "ROSTER_MORE_FINDINGS");
-  EXPECT_TRUE(contains(t->notes.back().message, "还有 280 个问题未列出")) << t->notes.back().message;
+  EXPECT_TRUE(contains(t->notes.back().message, "还有 280 个问题未列出"))
+      << t->notes.back().message;
   EXPECT_TRUE(contains(t->notes.back().message, "maxFindings"));
   EXPECT_EQ(t->notes.back().severity, Severity::Error);
   // At the first row left unlisted, so that `zzjb run` treats it as rows' findings, not the file's.
