@@ -82,19 +82,17 @@ std::size_t locateProblem(std::string_view text, zzjb::json::ParseError::Kind ki
 
 // Reads a file named in or by the configuration: a regular file, at most `maxBytes`, not through
 // a final symbolic link; a device, pipe or directory is not read (docs/security.md, rule 3).
+// `what` is the catalog code of the file's name (config.doc.configuration, config.doc.catalog).
 Result<std::string> readBounded(const fs::path& file, const std::string& display, const char* what,
                                 std::uint64_t maxBytes) {
-  auto bytes = files::readFile(file, {maxBytes, what});
+  const std::string name = msg::text(what);
+  auto bytes = files::readFile(file, {maxBytes, name});
   if (bytes) return bytes;
   Finding f = bytes.error();
   f.kind = FindingKind::Config;
   f.where.file = display;
-  f.message = std::string("cannot read the ") + what + " file: " + f.message;
-  if (f.code == "FILE_NOT_FOUND" || f.code == "FILE_OPEN") {
-    f.hint =
-        "check the path (relative paths are relative to the working directory for -c, and "
-        "to the config file inside it) and that the file is readable";
-  }
+  f.message = msg::text("config.read", {{"file", name}, {"reason", f.message}});
+  if (f.code == "FILE_NOT_FOUND" || f.code == "FILE_OPEN") f.hint = msg::text("config.read.hint");
   return std::unexpected(f);
 }
 
@@ -104,45 +102,48 @@ Result<nlohmann::json> parseJson(std::string_view text, const std::string& displ
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   auto doc = zzjb::json::parse(text, {zzjb::json::kMaxDepth, static_cast<std::size_t>(maxBytes)});
   if (doc) return std::move(*doc);
-  Finding f;
-  f.kind = FindingKind::Config;
-  f.where.file = display;
   const zzjb::json::ParseError& e = doc.error();
   std::size_t at = e.byte > 0 ? e.byte - 1 : std::string_view::npos;
+  // The finding's code, its text, and its text when the column is known.
+  std::string code;
+  std::string base;
+  std::string withColumn;
   switch (e.kind) {
-    case zzjb::json::ParseError::Kind::Syntax: {
-      f.code = "CONFIG_SYNTAX";
-      f.message = std::string(what) + " is not valid JSON";
-      f.hint = "fix the JSON syntax near that place (a missing comma or quote is the usual cause)";
+    case zzjb::json::ParseError::Kind::Syntax:
+      code = base = "CONFIG_SYNTAX";
+      withColumn = "CONFIG_SYNTAX.column";
       break;
-    }
     case zzjb::json::ParseError::Kind::TooDeep:
-      f.code = "JSON_TOO_DEEP";
-      f.message = std::string(what) + " nests arrays and objects more than " +
-                  std::to_string(zzjb::json::kMaxDepth) + " deep, the limit zzjb reads";
-      f.hint =
-          "no part of a configuration needs that many levels: check the file (options and "
-          "schedule take a few)";
+      code = base = "JSON_TOO_DEEP";
+      withColumn = "JSON_TOO_DEEP.column";
       at = locateProblem(text, e.kind, zzjb::json::kMaxDepth);
       break;
     case zzjb::json::ParseError::Kind::NumberOutOfRange:
-      f.code = "JSON_NUMBER_RANGE";
-      f.message = std::string(what) + " holds a number too large to be read (like 1e999)";
-      f.hint = "write the number as it is meant; numbers in a configuration are small integers";
+      code = base = "JSON_NUMBER_RANGE";
+      withColumn = "JSON_NUMBER_RANGE.column";
       at = locateProblem(text, e.kind, zzjb::json::kMaxDepth);
       break;
     case zzjb::json::ParseError::Kind::TooLarge:
-      f.code = "FILE_TOO_LARGE";
-      f.message = std::string(what) + " is larger than " + std::to_string(maxBytes) +
-                  " bytes, the limit for a " + what;
-      f.hint = "check that this is the right file";
+      code = "FILE_TOO_LARGE";
+      base = "FILE_TOO_LARGE.json";
+      withColumn = "FILE_TOO_LARGE.json.column";
       break;
   }
+  msg::Args args{{"file", msg::text(what)}, {"limit", zzjb::json::kMaxDepth}, {"bytes", maxBytes}};
+  Location where;
+  where.file = display;
+  std::string textCode = base;
   if (at != std::string_view::npos) {
     auto [line, col] = lineAndColumn(text, at);
-    f.where.line = line;
-    f.message += " (column " + std::to_string(col) + ")";
+    where.line = line;
+    args.emplace_back("column", col);
+    textCode = withColumn;
   }
+  Finding f =
+      makeFinding(Severity::Error, FindingKind::Config, code, where, std::move(args), textCode);
+  // The hint is the same with or without a column.
+  if (const std::string hint = base + ".hint"; f.hint.empty() && msg::has(hint))
+    f.hint = msg::text(hint, f.args);
   return std::unexpected(f);
 }
 
@@ -189,8 +190,7 @@ std::optional<Person> person(Fields& fd, const json& school, const std::string& 
 
 std::optional<Target> target(Fields& fd, const json& t, const std::string& path) {
   if (!t.is_object()) {
-    fd.error(path, "CONFIG_TYPE", std::string("a target must be an object, found ") + t.type_name(),
-             "see the example in config/zzjb.example.json");
+    fd.wrongType(path, "object", t);
     return std::nullopt;
   }
   std::size_t errorsBefore = fd.errorCount();
@@ -216,16 +216,21 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
         out.evaluation.status = *parsed;
       } else {
         fd.error(ep + ".status", "CONFIG_ENUM",
-                 "unknown evaluation status \"" + Fields::shown(*st) + "\"",
-                 "use NOT_APPLIED, SUBMITTED, APPROVED or REJECTED");
+                 {{"field", Fields::field(ep + ".status")},
+                  {"path", ep + ".status"},
+                  {"value", Fields::shown(*st)}},
+                 "CONFIG_ENUM.evaluation");
       }
     }
     out.evaluation.opinionNo = fd.str(*ev, ep, "opinionNo", false).value_or("");
     if (auto d = fd.str(*ev, ep, "date", false)) {
       out.evaluation.date = Date::parseIso(*d);
       if (!out.evaluation.date) {
-        fd.error(ep + ".date", "CONFIG_DATE", "\"" + Fields::shown(*d) + "\" is not a date",
-                 "write the date of the opinion as YYYY-MM-DD", FindingKind::Data);
+        fd.error(ep + ".date", "CONFIG_DATE",
+                 {{"field", Fields::field(ep + ".date")},
+                  {"path", ep + ".date"},
+                  {"value", Fields::shown(*d)}},
+                 {}, FindingKind::Data);
       }
     }
     fd.unknownKeys(*ev, ep, {"status", "opinionNo", "date"});
@@ -245,8 +250,7 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
 
 std::optional<School> school(Fields& fd, const json& s, const std::string& path, const fs::path& dir) {
   if (!s.is_object()) {
-    fd.error(path, "CONFIG_TYPE", std::string("a school must be an object, found ") + s.type_name(),
-             "see the example in config/zzjb.example.json");
+    fd.wrongType(path, "object", s);
     return std::nullopt;
   }
   School out;
@@ -257,11 +261,10 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
   bool idOk = givenId && isValidSchoolId(*givenId);
   if (givenId && !idOk) {
     fd.error(path + ".id", "CONFIG_SCHOOL_ID",
-             givenId->empty() ? std::string("the school id is empty")
-                              : "the school id \"" + Fields::shown(*givenId) +
-                                    "\" is not a plain name (it may name files and directories)",
-             "use 1 to 64 letters, digits, '-', '_' or '.', starting with a letter or digit, "
-             "such as \"xuhui-zz\"");
+             {{"field", Fields::field(path + ".id")},
+              {"path", path + ".id"},
+              {"value", Fields::shown(*givenId)}},
+             givenId->empty() ? "CONFIG_SCHOOL_ID.empty" : "CONFIG_SCHOOL_ID");
   }
   out.id = idOk ? *givenId : std::string();
   fd.setSchool(out.id);
@@ -274,8 +277,10 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       levelOk = true;
     } else {
       fd.error(path + ".level", "CONFIG_ENUM",
-               "unknown school level \"" + Fields::shown(*level) + "\"",
-               "use SECONDARY (中职) or HIGHER (高职)");
+               {{"field", Fields::field(path + ".level")},
+                {"path", path + ".level"},
+                {"value", Fields::shown(*level)}},
+               "CONFIG_ENUM.schoolLevel");
     }
   }
   out.legalRepresentative = fd.str(s, path, "legalRepresentative", false).value_or("");
@@ -304,8 +309,7 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       fd.unknownKeys(*pin, pp, {"env", "file", "credential", "prompt"});
     }
     if (id->contains("pinValue") || id->contains("password")) {
-      fd.error(ip, "CONFIG_PIN", "a PIN must never be written in the configuration",
-               "remove it and use \"pin\": {\"env\": …} or {\"file\": …} or {\"credential\": …}");
+      fd.error(ip, "CONFIG_PIN", {{"field", Fields::field(ip)}, {"path", ip}});
     }
     fd.unknownKeys(*id, ip, {"key", "certificate", "keyId", "pin", "pinValue", "password"});
   }
@@ -314,8 +318,7 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       const json& m = (*majors)[i];
       std::string mp = idx(path, "majors", i);
       if (!m.is_object()) {
-        fd.error(mp, "CONFIG_TYPE", std::string("a major must be an object, found ") + m.type_name(),
-                 "see config/zzjb.example.json");
+        fd.wrongType(mp, "object", m);
         continue;
       }
       Major major;
@@ -333,9 +336,7 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       for (const auto& other : out.majors) {
         if (other.name == major.name) {
           fd.error(mp + ".name", "MAJOR_REPEATED",
-                   "major \"" + Fields::shown(major.name) + "\" is listed twice (also at " +
-                       other.jsonPath + ")",
-                   "put all its targets under one entry");
+                   {{"major", Fields::shown(major.name)}, {"path", mp}, {"other", other.jsonPath}});
         }
       }
       out.majors.push_back(std::move(major));
@@ -345,9 +346,13 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
     for (std::size_t i = 0; i < rosters->size(); ++i) {
       const json& r = (*rosters)[i];
       if (!r.is_string()) {
-        fd.error(idx(path, "rosters", i), "CONFIG_TYPE",
-                 std::string("a roster must be a file name, found ") + r.type_name(),
-                 "write the path of a .csv or .xlsx file, relative to the config file");
+        const std::string at = idx(path, "rosters", i);
+        fd.error(at, "CONFIG_TYPE",
+                 {{"field", Fields::field(at)},
+                  {"path", at},
+                  {"expected", Fields::typeName("string")},
+                  {"found", Fields::typeName(r.type_name())}},
+                 "CONFIG_TYPE.roster");
         continue;
       }
       out.rosterDisplay.push_back(r.get<std::string>());
@@ -359,9 +364,12 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
       std::string pp = path + ".plugins." + type;
       if (!section.is_object()) {
         fd.error(pp, "CONFIG_TYPE",
-                 std::string("the section of plugin \"") + type + "\" must be an object, found " +
-                     section.type_name(),
-                 "write \"" + type + "\": {\"key\": \"value\", …}");
+                 {{"field", Fields::field(pp)},
+                  {"path", pp},
+                  {"plugin", Fields::shown(type)},
+                  {"expected", Fields::typeName("object")},
+                  {"found", Fields::typeName(section.type_name())}},
+                 "CONFIG_TYPE.plugin");
         continue;
       }
       flatten(section, "", pp, out.pluginSections[type]);
@@ -394,47 +402,47 @@ std::optional<std::string> baseUrlProblem(std::string_view url) {
       !std::equal(kScheme.begin(), kScheme.end(), url.begin(), [](char a, char b) {
         return a == std::tolower(static_cast<unsigned char>(b));
       })) {
-    return "must start with https:// (the platform is only spoken to over TLS)";
+    return "CONFIG_BASE_URL.scheme";
   }
   const std::string_view rest = url.substr(kScheme.size());
   for (char c : rest) {
     const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20U || u == 0x7FU) return "must not contain spaces or control characters";
+    if (u <= 0x20U || u == 0x7FU) return "CONFIG_BASE_URL.space";
   }
   if (rest.find_first_of("?#") != std::string_view::npos) {
-    return "must not have a query (?) or a fragment (#)";
+    return "CONFIG_BASE_URL.query";
   }
   const std::string_view authority = rest.substr(0, rest.find('/'));
   if (authority.find('@') != std::string_view::npos) {
-    return "must not carry a user name or password";
+    return "CONFIG_BASE_URL.user";
   }
   std::string_view host = authority;
   std::string_view port;
   if (authority.starts_with('[')) {
     const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos) return "has an unclosed [IPv6 address]";
+    if (close == std::string_view::npos) return "CONFIG_BASE_URL.ipv6";
     host = authority.substr(0, close + 1);
     if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return "has something after the [IPv6 address]";
+      if (authority[close + 1] != ':') return "CONFIG_BASE_URL.afterIpv6";
       port = authority.substr(close + 2);
     }
   } else if (const std::size_t colon = authority.rfind(':'); colon != std::string_view::npos) {
     host = authority.substr(0, colon);
     port = authority.substr(colon + 1);
-    if (port.empty()) return "has an empty port after ':'";
+    if (port.empty()) return "CONFIG_BASE_URL.emptyPort";
   }
-  if (host.empty() || host == "[]") return "has no host";
+  if (host.empty() || host == "[]") return "CONFIG_BASE_URL.host";
   if (!port.empty()) {
     if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
         std::stoul(std::string(port)) < 1 || std::stoul(std::string(port)) > 65535) {
-      return "has a port that is not a number from 1 to 65535";
+      return "CONFIG_BASE_URL.port";
     }
   }
   return std::nullopt;
 }
 
 LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
-  auto bytes = readBounded(file, display, "configuration", files::kMaxConfigBytes);
+  auto bytes = readBounded(file, display, "config.doc.configuration", files::kMaxConfigBytes);
   if (!bytes) {
     LoadedConfig result;
     result.findings.push_back(bytes.error());
@@ -447,15 +455,14 @@ LoadedConfig loadConfig(const fs::path& file, const std::string& display) {
 LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
                          const std::string& display) {
   LoadedConfig result;
-  auto doc = parseJson(bytes, display, "configuration", files::kMaxConfigBytes);
+  auto doc = parseJson(bytes, display, "config.doc.configuration", files::kMaxConfigBytes);
   if (!doc) {
     result.findings.push_back(doc.error());
     return result;
   }
   Fields fd(display, result.findings);
   if (!doc->is_object()) {
-    fd.error("$", "CONFIG_TYPE", "the configuration must be a JSON object",
-             "start from config/zzjb.example.json");
+    fd.wrongType("$", "object", *doc);
     return result;
   }
   Config cfg;
@@ -466,9 +473,9 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
     cfg.platform.baseUrl = fd.str(*p, "$.platform", "baseUrl", false).value_or("");
     if (auto problem = baseUrlProblem(cfg.platform.baseUrl);
         problem && !cfg.platform.baseUrl.empty()) {
-      fd.error("$.platform.baseUrl", "CONFIG_BASE_URL", "platform.baseUrl " + *problem,
-               "write the platform's address as https://HOST[:PORT][/PATH] (for zzjb-mock: the "
-               "https://127.0.0.1:PORT it prints)");
+      fd.error("$.platform.baseUrl", "CONFIG_BASE_URL",
+               {{"field", Fields::field("$.platform.baseUrl")}, {"path", "$.platform.baseUrl"}},
+               *problem);
     }
     cfg.platform.caBundle = resolve(dir, fd.str(*p, "$.platform", "caBundle", false).value_or(""));
     if (auto t = fd.integer(*p, "$.platform", "timeoutSeconds", false, 1, 3600)) {
@@ -499,9 +506,8 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
         cfg.platform.pinnedPublicKey = *pin;
       } else {
         fd.error("$.platform.pinnedPublicKey", "CONFIG_PINNED_KEY",
-                 "not a public key pin: expected sha256// and 44 characters of base64",
-                 "openssl x509 -in SERVER.pem -pubkey -noout | openssl pkey -pubin -outform der | "
-                 "openssl dgst -sha256 -binary | base64  (then prefix sha256//)");
+                 {{"field", Fields::field("$.platform.pinnedPublicKey")},
+                  {"path", "$.platform.pinnedPublicKey"}});
       }
     }
     if (auto n = fd.integer(*p, "$.platform", "maxConcurrentSchools", false, 1, 64)) {
@@ -534,15 +540,19 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
     cfg.catalogPath = resolve(dir, *cat);
   } else {
     fd.warning("$.catalog", "CATALOG_MISSING",
-               "no catalog: evaluation organisations cannot be checked offline",
-               "set \"catalog\" to a catalog file (see config/catalog.example.json)");
+               {{"field", Fields::field("$.catalog")}, {"path", "$.catalog"}});
   }
   if (const json* cas = fd.array(*doc, "$", "trustedCAs", false)) {
     for (std::size_t i = 0; i < cas->size(); ++i) {
       const json& ca = (*cas)[i];
       if (!ca.is_string()) {
-        fd.error("$.trustedCAs[" + std::to_string(i) + "]", "CONFIG_TYPE",
-                 "a trusted CA must be a PEM file name", "write the path of a .pem file");
+        const std::string at = "$.trustedCAs[" + std::to_string(i) + "]";
+        fd.error(at, "CONFIG_TYPE",
+                 {{"field", Fields::field(at)},
+                  {"path", at},
+                  {"expected", Fields::typeName("string")},
+                  {"found", Fields::typeName(ca.type_name())}},
+                 "CONFIG_TYPE.pem");
         continue;
       }
       cfg.trustedCAs.push_back(resolve(dir, ca.get<std::string>()));
@@ -555,9 +565,9 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
       bool dotted = !oid->empty() && oid->find_first_not_of("0123456789.") == std::string::npos &&
                     oid->front() != '.' && oid->back() != '.' && oid->find("..") == std::string::npos;
       if (!dotted) {
-        fd.error(std::string("$.certificateExtensions.") + key, "CONFIG_OID",
-                 "\"" + Fields::shown(*oid) + "\" is not a dotted OID",
-                 "write it like 1.2.156.112570.11.205");
+        const std::string at = std::string("$.certificateExtensions.") + key;
+        fd.error(at, "CONFIG_OID",
+                 {{"field", Fields::field(at)}, {"path", at}, {"value", Fields::shown(*oid)}});
         continue;
       }
       *field = *oid;
@@ -572,8 +582,8 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
     if (auto s = school(fd, (*schools)[i], sp, dir)) {
       for (const auto& other : cfg.schools) {
         if (other.id == s->id) {
-          fd.error(sp + ".id", "SCHOOL_REPEATED", "school id \"" + s->id + "\" is used twice",
-                   "give each school its own id");
+          fd.error(sp + ".id", "SCHOOL_REPEATED",
+                   {{"field", Fields::field(sp + ".id")}, {"path", sp + ".id"}, {"school", s->id}});
         }
       }
       cfg.schools.push_back(std::move(*s));
@@ -587,26 +597,26 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
 
 Result<Catalog> loadCatalog(const fs::path& file, const std::string& display,
                             std::vector<Finding>& warnings) {
-  auto bytes = readBounded(file, display, "catalog", files::kMaxCatalogBytes);
+  auto bytes = readBounded(file, display, "config.doc.catalog", files::kMaxCatalogBytes);
   if (!bytes) return std::unexpected(bytes.error());
   return parseCatalog(*bytes, display, warnings);
 }
 
 Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
                              std::vector<Finding>& warnings) {
-  auto doc = parseJson(bytes, display, "catalog", files::kMaxCatalogBytes);
+  auto doc = parseJson(bytes, display, "config.doc.catalog", files::kMaxCatalogBytes);
   if (!doc) return std::unexpected(doc.error());
   std::vector<Finding> found;
   Fields fd(display, found);
   Catalog cat;
   const json* items = doc->is_object() ? fd.array(*doc, "$", "items", true) : nullptr;
-  if (!doc->is_object()) fd.error("$", "CONFIG_TYPE", "the catalog must be a JSON object", "");
+  if (!doc->is_object()) fd.wrongType("$", "object", *doc);
   if (doc->is_object()) cat.version = fd.str(*doc, "$", "version", false).value_or("");
   for (std::size_t i = 0; items != nullptr && i < items->size(); ++i) {
     const json& it = (*items)[i];
     std::string ip = "$.items[" + std::to_string(i) + "]";
     if (!it.is_object()) {
-      fd.error(ip, "CONFIG_TYPE", "an item must be an object", "");
+      fd.wrongType(ip, "object", it);
       continue;
     }
     CatalogItem item;
@@ -618,8 +628,10 @@ Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
           item.type = *t;
         } else {
           fd.error(ip + ".org.type", "CONFIG_ENUM",
-                   "unknown organisation type \"" + Fields::shown(*type) + "\"",
-                   "use SOCIAL_ORG or EMPLOYER");
+                   {{"field", Fields::field(ip + ".org.type")},
+                    {"path", ip + ".org.type"},
+                    {"value", Fields::shown(*type)}},
+                   "CONFIG_ENUM.orgType");
         }
       }
     }

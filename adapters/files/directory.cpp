@@ -12,15 +12,21 @@
 #include <string>
 #include <vector>
 
+#include "zzjb/files/files.hpp"
+
 namespace zzjb::files {
 namespace {
 
 namespace fs = std::filesystem;
 
-Finding dirFinding(std::string code, const fs::path& path, std::string message, std::string hint) {
-  Finding f = configFinding(std::move(code), std::move(message), std::move(hint));
-  f.where.file = path.string();
-  return f;
+// A finding about the directory at `path`, worded by the catalog (the text of `textCode` or
+// `code`, its hint "<…>.hint").
+Finding dirFinding(std::string code, const fs::path& path, msg::Args args,
+                   std::string_view textCode = {}) {
+  Location where;
+  where.file = path.string();
+  return makeFinding(Severity::Error, FindingKind::Config, std::move(code), std::move(where),
+                     std::move(args), textCode);
 }
 
 std::string octalMode(mode_t mode) {
@@ -33,59 +39,44 @@ bool ownerIsTrusted(uid_t owner) {
   return owner == 0 || owner == ::geteuid();
 }
 
-std::string ownerText(uid_t owner) {
-  return "uid " + std::to_string(owner) + ", neither root nor the user running zzjb (uid " +
-         std::to_string(::geteuid()) + ")";
-}
-
 // One entry on the path. `isTarget`: the directory itself (its own entries are written
 // atomically, so only DirectoryOptions::othersMayWrite decides); an ancestor that others can
 // write to must be sticky, or they could rename the path below it and put a link there.
 Result<void> checkEntry(const fs::path& p, bool isTarget, const DirectoryOptions& options) {
-  const std::string what =
-      isTarget ? std::string(options.what) : "directory above the " + std::string(options.what);
+  const std::string what = isTarget
+                               ? whatName(options.what)
+                               : msg::text("files.what.above", {{"what", whatName(options.what)}});
   struct stat st {};
   if (::lstat(p.c_str(), &st) != 0) {
     const int err = errno;
     if (err == ENOENT) {
-      return std::unexpected(dirFinding("OUTPUT_DIR_NOT_FOUND", p,
-                                        "the " + what + " does not exist",
-                                        "create it first, or check the path"));
+      return std::unexpected(dirFinding("OUTPUT_DIR_NOT_FOUND", p, {{"what", what}}));
     }
-    return std::unexpected(dirFinding("OUTPUT_DIR_OPEN", p,
-                                      "cannot look at the " + what + ": " + std::strerror(err),
-                                      "check the path and its permissions"));
+    return std::unexpected(
+        dirFinding("OUTPUT_DIR_OPEN", p, {{"what", what}, {"reason", std::strerror(err)}}));
   }
   if (S_ISLNK(st.st_mode)) {
     // Where it points is checked on the resolved path; here only who could re-point it.
     if (ownerIsTrusted(st.st_uid)) return {};
-    return std::unexpected(
-        dirFinding("UNSAFE_OWNER", p,
-                   "the " + what + " is a symbolic link owned by " + ownerText(st.st_uid) +
-                       ": its owner could point it anywhere, and zzjb would write there",
-                   "name the real directory, not another user's link"));
+    return std::unexpected(dirFinding("UNSAFE_OWNER", p,
+                                      {{"what", what}, {"uid", st.st_uid}, {"euid", ::geteuid()}},
+                                      "UNSAFE_OWNER.directoryLink"));
   }
   if (!S_ISDIR(st.st_mode)) {
-    return std::unexpected(dirFinding("OUTPUT_NOT_DIRECTORY", p,
-                                      "the " + what + " is not a directory",
-                                      "name a directory (or remove the file in the way)"));
+    return std::unexpected(dirFinding("OUTPUT_NOT_DIRECTORY", p, {{"what", what}}));
   }
   if (!ownerIsTrusted(st.st_uid)) {
-    return std::unexpected(
-        dirFinding("UNSAFE_OWNER", p,
-                   "the " + what + " is owned by " + ownerText(st.st_uid) +
-                       ": its owner could replace it with a link and make zzjb write elsewhere",
-                   "write to a directory that belongs to you (or root), then hand the files over"));
+    return std::unexpected(dirFinding("UNSAFE_OWNER", p,
+                                      {{"what", what}, {"uid", st.st_uid}, {"euid", ::geteuid()}},
+                                      "UNSAFE_OWNER.directory"));
   }
   const bool othersWrite = (st.st_mode & (S_IWGRP | S_IWOTH)) != 0;
   const bool sticky = (st.st_mode & S_ISVTX) != 0;
   if (othersWrite && ((isTarget && !options.othersMayWrite) || (!isTarget && !sticky))) {
-    return std::unexpected(dirFinding(
-        "UNSAFE_PERMISSIONS", p,
-        "the " + what + " is writable by " +
-            ((st.st_mode & S_IWOTH) != 0 ? "every user" : "its group") + " (mode " +
-            octalMode(st.st_mode) + "): another user could replace what zzjb writes there",
-        "chmod go-w it (or choose a private directory)"));
+    return std::unexpected(
+        dirFinding("UNSAFE_PERMISSIONS", p, {{"what", what}, {"mode", octalMode(st.st_mode)}},
+                   (st.st_mode & S_IWOTH) != 0 ? "UNSAFE_PERMISSIONS.directoryEveryUser"
+                                               : "UNSAFE_PERMISSIONS.directoryGroup"));
   }
   return {};
 }
@@ -96,10 +87,8 @@ Result<void> makePrivate(const fs::path& p, std::string_view what) {
   if (::mkdir(p.c_str(), 0700) != 0) {
     const int err = errno;
     if (err == EEXIST) return {};
-    return std::unexpected(
-        dirFinding("OUTPUT_DIR_CREATE", p,
-                   "cannot create the " + std::string(what) + ": " + std::strerror(err),
-                   "check the permissions of the directory above it"));
+    return std::unexpected(dirFinding("OUTPUT_DIR_CREATE", p,
+                                      {{"what", whatName(what)}, {"reason", std::strerror(err)}}));
   }
   // The umask may have taken bits away; the mode is set on the descriptor, and checked.
   const int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -107,10 +96,9 @@ Result<void> makePrivate(const fs::path& p, std::string_view what) {
   const int err = errno;
   if (fd >= 0) ::close(fd);
   if (!ok) {
-    return std::unexpected(dirFinding(
-        "OUTPUT_DIR_CREATE", p,
-        "cannot make the new " + std::string(what) + " private (mode 0700): " + std::strerror(err),
-        "check the file system"));
+    return std::unexpected(dirFinding("OUTPUT_DIR_CREATE", p,
+                                      {{"what", whatName(what)}, {"reason", std::strerror(err)}},
+                                      "OUTPUT_DIR_CREATE.private"));
   }
   return {};
 }
@@ -143,17 +131,16 @@ Result<void> prepareDirectory(const fs::path& dir, const DirectoryOptions& optio
   const fs::path given = dir.empty() ? fs::path(".") : dir;
   const fs::path absolute = given.is_absolute() ? given : fs::current_path(ec) / given;
   if (ec) {
-    return std::unexpected(dirFinding("OUTPUT_DIR_OPEN", given,
-                                      "cannot find the working directory: " + ec.message(),
-                                      "run zzjb from an existing directory"));
+    return std::unexpected(
+        dirFinding("OUTPUT_DIR_OPEN", given, {{"reason", ec.message()}}, "OUTPUT_DIR_OPEN.cwd"));
   }
   // As written (links on the way: whose?), then as resolved (the directories really used).
   if (auto ok = walk(absolute, options, options.create); !ok) return ok;
   const fs::path resolved = fs::canonical(absolute, ec);
   if (ec) {
-    return std::unexpected(dirFinding(
-        "OUTPUT_DIR_OPEN", given,
-        "cannot resolve the " + std::string(options.what) + ": " + ec.message(), "check the path"));
+    return std::unexpected(dirFinding("OUTPUT_DIR_OPEN", given,
+                                      {{"what", whatName(options.what)}, {"reason", ec.message()}},
+                                      "OUTPUT_DIR_OPEN.resolve"));
   }
   return walk(resolved, options, false);
 }

@@ -15,11 +15,14 @@
 namespace zzjb::files {
 namespace {
 
-Finding fileFinding(std::string code, const std::filesystem::path& path, std::string message,
-                    std::string hint) {
-  Finding f = configFinding(std::move(code), std::move(message), std::move(hint));
-  f.where.file = path.string();
-  return f;
+// A finding about the file at `path`, worded by the catalog (the text of `textCode` or `code`,
+// its hint "<…>.hint"); {what} names what the file is for.
+Finding fileFinding(std::string code, const std::filesystem::path& path, msg::Args args,
+                    std::string_view textCode = {}) {
+  Location where;
+  where.file = path.string();
+  return makeFinding(Severity::Error, FindingKind::Config, std::move(code), std::move(where),
+                     std::move(args), textCode);
 }
 
 std::string errnoText(int err) { return std::strerror(err); }
@@ -47,18 +50,10 @@ class Fd {
 
 Finding openFailure(const std::filesystem::path& path, std::string_view what, int err) {
   if (err == ELOOP) {
-    return fileFinding("FILE_IS_LINK", path,
-                       "the " + std::string(what) + " is a symbolic link, which zzjb does not follow",
-                       "name the file itself, not a link to it");
+    return fileFinding("FILE_IS_LINK", path, {{"what", whatName(what)}});
   }
-  if (err == ENOENT) {
-    return fileFinding("FILE_NOT_FOUND", path,
-                       "the " + std::string(what) + " does not exist",
-                       "check the path (relative paths are from the configuration's directory)");
-  }
-  return fileFinding("FILE_OPEN", path,
-                     "cannot open the " + std::string(what) + ": " + errnoText(err),
-                     "check the path, the file's owner and its permissions");
+  if (err == ENOENT) return fileFinding("FILE_NOT_FOUND", path, {{"what", whatName(what)}});
+  return fileFinding("FILE_OPEN", path, {{"what", whatName(what)}, {"reason", errnoText(err)}});
 }
 
 bool ownerIsTrusted(uid_t owner) { return owner == 0 || owner == ::geteuid(); }
@@ -67,25 +62,48 @@ bool ownerIsTrusted(uid_t owner) { return owner == 0 || owner == ::geteuid(); }
 Result<void> checkOwnerAndMode(const struct stat& st, const std::filesystem::path& path,
                                std::string_view what) {
   if (!ownerIsTrusted(st.st_uid)) {
-    return std::unexpected(fileFinding(
-        "UNSAFE_OWNER", path,
-        "the " + std::string(what) + " is owned by uid " + std::to_string(st.st_uid) +
-            ", neither root nor the user running zzjb (uid " + std::to_string(::geteuid()) +
-            "): its owner could change what zzjb runs",
-        "chown it to root (or to the user running zzjb)"));
+    return std::unexpected(
+        fileFinding("UNSAFE_OWNER", path,
+                    {{"what", whatName(what)}, {"uid", st.st_uid}, {"euid", ::geteuid()}}));
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
     return std::unexpected(fileFinding(
-        "UNSAFE_PERMISSIONS", path,
-        "the " + std::string(what) + " is writable by " +
-            ((st.st_mode & S_IWOTH) != 0 ? "every user" : "its group") + " (mode " +
-            octalMode(st.st_mode) + "): another user could change what zzjb runs",
-        "chmod go-w it"));
+        "UNSAFE_PERMISSIONS", path, {{"what", whatName(what)}, {"mode", octalMode(st.st_mode)}},
+        (st.st_mode & S_IWOTH) != 0 ? "UNSAFE_PERMISSIONS.everyUser" : "UNSAFE_PERMISSIONS.group"));
   }
   return {};
 }
 
 }  // namespace
+
+std::string whatName(std::string_view what) {
+  if (msg::has(what)) return msg::text(what);
+  // not-text: begin (the nouns callers have passed, each with the catalog code of its name)
+  static constexpr std::pair<std::string_view, const char*> kNouns[] = {
+      {"file", "files.what.file"},
+      {"configuration", "files.what.configuration"},
+      {"roster", "files.what.roster"},
+      {"catalog", "files.what.catalog"},
+      {"certificate", "files.what.certificate"},
+      {"CA bundle", "files.what.caBundle"},
+      {"CA file", "files.what.caFile"},
+      {"trusted CA file", "files.what.trustedCa"},
+      {"plugin", "files.what.plugin"},
+      {"plugin directory", "files.what.pluginDirectory"},
+      {"key", "files.what.key"},
+      {"form", "files.what.form"},
+      {"file to sign", "files.what.fileToSign"},
+      {"library", "files.what.library"},
+      {"directory", "files.what.directory"},
+      {"output directory", "files.what.outputDirectory"},
+      {"state directory", "files.what.stateDirectory"},
+  };
+  // not-text: end
+  for (const auto& [noun, code] : kNouns) {
+    if (noun == what) return msg::text(code);
+  }
+  return std::string(what);
+}
 
 Result<std::string> readFile(const std::filesystem::path& path, const ReadOptions& options) {
   const std::string what(options.what);
@@ -95,23 +113,20 @@ Result<std::string> readFile(const std::filesystem::path& path, const ReadOption
   if (fd.get() < 0) return std::unexpected(openFailure(path, what, errno));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) {
-    return std::unexpected(fileFinding("FILE_READ", path,
-                                       "cannot read the " + what + ": " + errnoText(errno),
-                                       "check the file"));
+    return std::unexpected(
+        fileFinding("FILE_READ", path, {{"what", whatName(what)}, {"reason", errnoText(errno)}}));
   }
   if (!S_ISREG(st.st_mode)) {
-    return std::unexpected(fileFinding(
-        "FILE_NOT_REGULAR", path,
-        "the " + what + " is not a regular file (" +
-            (S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a pipe"
-             : S_ISSOCK(st.st_mode) ? "a socket" : "a device") + ")",
-        "name a regular file"));
+    const char* kind = S_ISDIR(st.st_mode)    ? "files.kind.directory"
+                       : S_ISFIFO(st.st_mode) ? "files.kind.pipe"
+                       : S_ISSOCK(st.st_mode) ? "files.kind.socket"
+                                              : "files.kind.device";
+    return std::unexpected(fileFinding("FILE_NOT_REGULAR", path,
+                                       {{"what", whatName(what)}, {"kind", msg::text(kind)}}));
   }
   const auto tooLarge = [&] {
     return fileFinding("FILE_TOO_LARGE", path,
-                       "the " + what + " is larger than " + std::to_string(options.maxBytes) +
-                           " bytes, the limit for a " + what,
-                       "check that this is the right file; split it if it really is this large");
+                       {{"what", whatName(what)}, {"bytes", options.maxBytes}});
   };
   if (static_cast<std::uint64_t>(st.st_size) > options.maxBytes) return std::unexpected(tooLarge());
   // Regular file: O_NONBLOCK has no effect on reads; clear it anyway.
@@ -131,8 +146,8 @@ Result<std::string> readFile(const std::filesystem::path& path, const ReadOption
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       return std::unexpected(fileFinding("FILE_READ", path,
-                                         "cannot read the " + what + ": " + errnoText(errno),
-                                         "check the file and the disk"));
+                                         {{"what", whatName(what)}, {"reason", errnoText(errno)}},
+                                         "FILE_READ.disk"));
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
@@ -147,18 +162,16 @@ Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view
   const std::string what(options.what);
   const std::filesystem::path name = path.filename();
   if (name.empty() || name == "." || name == "..") {
-    return std::unexpected(fileFinding("FILE_WRITE", path,
-                                       "the " + what + "'s path does not name a file",
-                                       "give a file name, not a directory"));
+    return std::unexpected(
+        fileFinding("FILE_WRITE", path, {{"what", whatName(what)}}, "FILE_WRITE.notAFile"));
   }
   const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
   Fd dirFd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dirFd.get() < 0) {
     int err = errno;
     return std::unexpected(fileFinding("FILE_WRITE", path,
-                                       "cannot open the directory of the " + what + ": " +
-                                           errnoText(err),
-                                       "create the directory first, or check its permissions"));
+                                       {{"what", whatName(what)}, {"reason", errnoText(err)}},
+                                       "FILE_WRITE.directory"));
   }
   // A new, unguessable name in the same directory (rename must not cross file systems).
   std::string tmpName;
@@ -166,8 +179,7 @@ Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view
   for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
     unsigned char rnd[8];
     if (RAND_bytes(rnd, sizeof rnd) != 1) {
-      return std::unexpected(fileFinding("FILE_WRITE", path, "no random bytes for a temporary name",
-                                         "check the system's entropy source"));
+      return std::unexpected(fileFinding("FILE_WRITE", path, {}, "FILE_WRITE.random"));
     }
     static constexpr char kHex[] = "0123456789abcdef";
     tmpName = "." + name.string() + ".tmp-";
@@ -183,40 +195,37 @@ Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view
   if (fd < 0) {
     int err = errno;
     return std::unexpected(fileFinding("FILE_WRITE", path,
-                                       "cannot create the " + what + ": " + errnoText(err),
-                                       "check the directory's owner and permissions"));
+                                       {{"what", whatName(what)}, {"reason", errnoText(err)}},
+                                       "FILE_WRITE.create"));
   }
   Fd file(fd);
-  const auto fail = [&](std::string message, std::string hint) {
+  // `textCode`: what failed (FILE_WRITE.*); errno's text is the reason.
+  const auto fail = [&](std::string_view textCode, int err) {
     ::unlinkat(dirFd.get(), tmpName.c_str(), 0);
-    return std::unexpected(fileFinding("FILE_WRITE", path, std::move(message), std::move(hint)));
+    return std::unexpected(fileFinding(
+        "FILE_WRITE", path, {{"what", whatName(what)}, {"reason", errnoText(err)}}, textCode));
   };
   if (::fchmod(file.get(), static_cast<mode_t>(options.mode & 0777)) != 0) {
-    return fail("cannot set the mode of the " + what + ": " + errnoText(errno),
-                "check the file system");
+    return fail("FILE_WRITE.chmod", errno);
   }
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(file.get(), bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return fail("cannot write the " + what + ": " + errnoText(errno),
-                  "check free space on the disk");
+      return fail("FILE_WRITE.write", errno);
     }
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(file.get()) != 0) {
-    return fail("cannot sync the " + what + ": " + errnoText(errno), "check the disk");
+    return fail("FILE_WRITE.sync", errno);
   }
   if (::close(file.release()) != 0) {
-    return fail("cannot write the " + what + ": " + errnoText(errno), "check the disk");
+    return fail("FILE_WRITE.close", errno);
   }
   if (::renameat(dirFd.get(), tmpName.c_str(), dirFd.get(), name.c_str()) != 0) {
     int err = errno;
-    return fail("cannot put the " + what + " in place: " + errnoText(err),
-                err == EISDIR ? "the name is a directory: choose another"
-                              : "check the directory's owner and permissions (in a directory "
-                                "shared with other users, another user's file cannot be replaced)");
+    return fail(err == EISDIR ? "FILE_WRITE.renameOntoDirectory" : "FILE_WRITE.rename", err);
   }
   static_cast<void>(::fsync(dirFd.get()));
   return {};
@@ -281,16 +290,15 @@ Result<void> checkSafeDirectory(const std::filesystem::path& dir, std::string_vi
   std::filesystem::path canonical = std::filesystem::canonical(dir, ec);
   if (ec) {
     return std::unexpected(fileFinding("FILE_OPEN", dir,
-                                       "cannot resolve the " + std::string(what) + ": " +
-                                           ec.message(),
-                                       "check that the directory exists"));
+                                       {{"what", whatName(what)}, {"reason", ec.message()}},
+                                       "FILE_OPEN.resolve"));
   }
   // From the directory itself up to "/": each must be trusted. A directory whose parent is
   // trusted cannot be replaced by anyone else, so checking by path is race-free from the top.
   for (std::filesystem::path p = canonical;; p = p.parent_path()) {
     struct stat st {};
     if (::lstat(p.c_str(), &st) != 0) {
-      return std::unexpected(openFailure(p, "directory", errno));
+      return std::unexpected(openFailure(p, "files.what.directory", errno));
     }
     const bool isSelf = p == canonical;
     // An ancestor that others may write to but that is sticky (/tmp) is safe: the entry below it
@@ -299,7 +307,8 @@ Result<void> checkSafeDirectory(const std::filesystem::path& dir, std::string_vi
     struct stat checked = st;
     if (!isSelf && (st.st_mode & S_ISVTX) != 0) checked.st_mode &= ~static_cast<mode_t>(S_IWGRP | S_IWOTH);
     auto ok = checkOwnerAndMode(
-        checked, p, isSelf ? std::string(what) : "directory above the " + std::string(what));
+        checked, p,
+        isSelf ? whatName(what) : msg::text("files.what.above", {{"what", whatName(what)}}));
     if (!ok) return ok;
     if (p == p.parent_path()) break;
   }
@@ -312,7 +321,9 @@ Result<LoadableFile> openForLoading(const std::filesystem::path& path, std::stri
   if (::lstat(path.c_str(), &lst) != 0) return std::unexpected(openFailure(path, whatText, errno));
   if (S_ISLNK(lst.st_mode)) return std::unexpected(openFailure(path, whatText, ELOOP));
   std::filesystem::path parent = path.has_parent_path() ? path.parent_path() : ".";
-  if (auto dirOk = checkSafeDirectory(parent, "directory of the " + whatText); !dirOk) {
+  if (auto dirOk = checkSafeDirectory(
+          parent, msg::text("files.what.directoryOf", {{"what", whatName(whatText)}}));
+      !dirOk) {
     return std::unexpected(dirOk.error());
   }
   std::error_code ec;
@@ -324,8 +335,7 @@ Result<LoadableFile> openForLoading(const std::filesystem::path& path, std::stri
   if (::fstat(fd.get(), &st) != 0) return std::unexpected(openFailure(canonical, whatText, errno));
   if (!S_ISREG(st.st_mode)) {
     return std::unexpected(fileFinding("FILE_NOT_REGULAR", canonical,
-                                       "the " + whatText + " is not a regular file",
-                                       "name the shared library itself"));
+                                       {{"what", whatName(whatText)}}, "FILE_NOT_REGULAR.library"));
   }
   if (auto ok = checkOwnerAndMode(st, canonical, whatText); !ok) return std::unexpected(ok.error());
   return LoadableFile(fd.release(), canonical);

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb::json {
 namespace {
 
@@ -16,10 +18,9 @@ struct TooDeep {
 
 std::expected<nlohmann::json, ParseError> parse(std::string_view text, const ParseLimits& limits) {
   if (text.size() > limits.maxBytes) {
-    return std::unexpected(ParseError{ParseError::Kind::TooLarge, 0,
-                                      "the document has " + std::to_string(text.size()) +
-                                          " bytes; the limit is " +
-                                          std::to_string(limits.maxBytes)});
+    return std::unexpected(ParseError{
+        ParseError::Kind::TooLarge, 0,
+        msg::text("json.parse.tooLarge", {{"bytes", text.size()}, {"limit", limits.maxBytes}})});
   }
   // nlohmann's parser is iterative; the callback sees each value's depth as it opens, so a
   // document too deep is abandoned before it is built.
@@ -37,22 +38,21 @@ std::expected<nlohmann::json, ParseError> parse(std::string_view text, const Par
     return nlohmann::json::parse(text.begin(), text.end(), guard, /*allow_exceptions=*/true,
                                  /*ignore_comments=*/false);
   } catch (const TooDeep& deep) {
-    return std::unexpected(ParseError{ParseError::Kind::TooDeep, 0,
-                                      "arrays and objects are nested more than " +
-                                          std::to_string(limits.maxDepth) + " deep (" +
-                                          std::to_string(deep.depth) + " levels reached)"});
+    return std::unexpected(ParseError{
+        ParseError::Kind::TooDeep, 0,
+        msg::text("json.parse.tooDeep", {{"limit", limits.maxDepth}, {"depth", deep.depth}})});
   } catch (const nlohmann::json::parse_error& e) {
     // e.what() quotes the last token read: say where instead, never what.
     return std::unexpected(ParseError{ParseError::Kind::Syntax, e.byte,
-                                      "not valid JSON at byte " + std::to_string(e.byte)});
+                                      msg::text("json.parse.syntax.byte", {{"byte", e.byte}})});
   } catch (const nlohmann::json::out_of_range&) {
-    return std::unexpected(ParseError{ParseError::Kind::NumberOutOfRange, 0,
-                                      "a number is too large to be read (like 1e999)"});
+    return std::unexpected(
+        ParseError{ParseError::Kind::NumberOutOfRange, 0, msg::text("json.parse.numberRange")});
   } catch (const nlohmann::json::exception&) {
-    return std::unexpected(ParseError{ParseError::Kind::Syntax, 0, "not valid JSON"});
+    return std::unexpected(ParseError{ParseError::Kind::Syntax, 0, msg::text("json.parse.syntax")});
   } catch (const std::bad_alloc&) {
-    return std::unexpected(ParseError{ParseError::Kind::TooLarge, 0,
-                                      "the document is too large to be read"});
+    return std::unexpected(
+        ParseError{ParseError::Kind::TooLarge, 0, msg::text("json.parse.tooLargeToRead")});
   }
 }
 

@@ -18,41 +18,29 @@ namespace {
 using detail::rosterFinding;
 using detail::TableBuilder;
 
+// not-text: begin (programming error)
 static_assert(RosterLimits{}.maxFileBytes == files::kMaxRosterBytes,
               "a roster file is read with the one limit files:: states for it");
+// not-text: end
 
-constexpr const char* kSaveAsUtf8Hint =
-    "in Excel or WPS choose 另存为 → \"CSV UTF-8(逗号分隔)(*.csv)\"; or convert it with "
-    "`iconv -f GB18030 -t UTF-8 in.csv > out.csv`";
-
-Finding csvError(std::string code, const std::string& file, std::size_t line, std::string message,
-                 std::string hint) {
-  return rosterFinding(Severity::Error, std::move(code), file, line, std::move(message),
-                       std::move(hint));
+Finding csvError(std::string code, const std::string& file, std::size_t line, msg::Args args = {},
+                 std::string_view textCode = {}) {
+  return rosterFinding(Severity::Error, std::move(code), file, line, std::move(args), textCode);
 }
 
 // Rejects what is certainly not a CSV text: UTF-16, NUL bytes, zip (xlsx) and OLE2 (xls).
 std::optional<Finding> notCsvText(std::string_view b, const std::string& display) {
   if (b.starts_with("\xFF\xFE") || b.starts_with("\xFE\xFF")) {
-    return csvError("ROSTER_ENCODING", display, 1,
-                    "roster file is UTF-16 (Excel's \"Unicode 文本\"), which is not read",
-                    kSaveAsUtf8Hint);
+    return csvError("ROSTER_ENCODING", display, 1, {}, "ROSTER_ENCODING.utf16");
   }
   if (b.starts_with("PK\x03\x04")) {
-    return csvError("ROSTER_ENCODING", display, 0,
-                    "roster file is a zip archive (an .xlsx workbook?), not CSV text",
-                    "rename it to .xlsx if it is a workbook, or save it as CSV UTF-8");
+    return csvError("ROSTER_ENCODING", display, 0, {}, "ROSTER_ENCODING.zip");
   }
   if (b.starts_with("\xD0\xCF\x11\xE0")) {
-    return csvError("ROSTER_ENCODING", display, 0,
-                    "roster file is an old binary Excel workbook (.xls), not CSV text",
-                    "open it in Excel/WPS/LibreOffice and save it as .xlsx or CSV UTF-8");
+    return csvError("ROSTER_ENCODING", display, 0, {}, "ROSTER_ENCODING.xls");
   }
   if (const auto nul = b.find('\0'); nul != std::string_view::npos) {
-    return csvError("ROSTER_ENCODING", display, detail::lineAt(b, nul),
-                    "roster file contains NUL bytes: UTF-16 text without a byte-order mark, or "
-                    "not a text file",
-                    kSaveAsUtf8Hint);
+    return csvError("ROSTER_ENCODING", display, detail::lineAt(b, nul), {}, "ROSTER_ENCODING.nul");
   }
   return std::nullopt;
 }
@@ -76,7 +64,7 @@ Decoded decode(std::string_view bytes, RosterTable& table) {
   Decoded d;
   if (bytes.starts_with(kBom)) {
     d.skip = kBom.size();
-    table.encoding = "UTF-8 with BOM";
+    table.encoding = "UTF-8 with BOM";  // not-text: the encoding's name, shown as it is
     return d;
   }
   const auto badUtf8 = detail::invalidUtf8At(bytes);
@@ -87,11 +75,8 @@ Decoded decode(std::string_view bytes, RosterTable& table) {
   auto converted = detail::gb18030ToUtf8(bytes);
   if (converted) {
     table.encoding = "GB18030";
-    table.notes.push_back(rosterFinding(
-        Severity::Info, "ROSTER_ENCODING_CONVERTED", table.file, 0,
-        "roster file is not UTF-8; read it as GB18030 (GBK), as Excel on Chinese Windows saves "
-        "CSV, and converted it to UTF-8",
-        std::string("to avoid guessing, ") + kSaveAsUtf8Hint));
+    table.notes.push_back(
+        rosterFinding(Severity::Info, "ROSTER_ENCODING_CONVERTED", table.file, 0));
     d.converted = std::move(*converted);
     d.useConverted = true;
     return d;
@@ -147,10 +132,7 @@ std::optional<Finding> parse(std::string_view text, char delim, FieldCoding codi
     if (coding == FieldCoding::Gb18030 && !isAscii(field)) {
       auto utf8 = detail::gb18030ToUtf8(field);
       if (!utf8) {
-        out.badCell(column, {}, "ROSTER_CELL_ENCODING",
-                    "cell is neither UTF-8 nor GB18030 (byte " + std::to_string(utf8.error()) +
-                        " of the cell cannot be decoded)",
-                    "save the file as UTF-8: " + std::string(kSaveAsUtf8Hint));
+        out.badCell(column, {}, "ROSTER_CELL_ENCODING", {{"offset", utf8.error()}});
         field.clear();
       } else {
         field = std::move(*utf8);
@@ -175,12 +157,7 @@ std::optional<Finding> parse(std::string_view text, char delim, FieldCoding codi
   while (i < text.size()) {
     if (out.fatal) return out.fatal;
     if (headerTooLong(i)) {
-      return out.limitFinding("ROSTER_HEADER_TOO_LONG", line,
-                              "the header line holds more than " +
-                                  std::to_string(limits.maxHeaderBytes) +
-                                  " bytes (maxHeaderBytes); the file is not read",
-                              "the first line names the columns, e.g. 姓名,证件号码,…: check "
-                              "that this is the right file");
+      return out.limitFinding("ROSTER_HEADER_TOO_LONG", line, {{"limit", limits.maxHeaderBytes}});
     }
     const char c = text[i];
     pending = true;
@@ -225,11 +202,7 @@ std::optional<Finding> parse(std::string_view text, char delim, FieldCoding codi
     }
   }
   if (inQuotes) {
-    return csvError("ROSTER_QUOTE", file, quoteLine,
-                    "quoted field that starts on this line is never closed (a \" is missing)",
-                    "close the field with \"; a quote inside a quoted field is written twice "
-                    "(\"\"). Saving the file again from Excel, WPS or LibreOffice writes correct "
-                    "quoting");
+    return csvError("ROSTER_QUOTE", file, quoteLine);
   }
   if (pending) {
     endField();
@@ -243,11 +216,8 @@ Result<RosterTable> readCsv(std::string_view bytes, const std::string& display,
   RosterTable table;
   table.file = display;
   if (bytes.size() > limits.maxFileBytes) {
-    return std::unexpected(csvError("ROSTER_TOO_LARGE", display, 0,
-                                    "roster file holds more than " +
-                                        std::to_string(limits.maxFileBytes) +
-                                        " bytes (maxFileBytes); it is not read",
-                                    "check that this is the right file"));
+    return std::unexpected(
+        csvError("ROSTER_TOO_LARGE", display, 0, {{"limit", limits.maxFileBytes}}));
   }
   if (auto refused = notCsvText(bytes, display)) return std::unexpected(std::move(*refused));
 
@@ -257,18 +227,14 @@ Result<RosterTable> readCsv(std::string_view bytes, const std::string& display,
 
   const char delim = pickDelimiter(text);
   if (delim == '\t') {
-    table.notes.push_back(rosterFinding(
-        Severity::Info, "ROSTER_TAB_SEPARATED", display, 0,
-        "the header line has tabs and no commas: read the file as tab-separated text", {}));
+    table.notes.push_back(rosterFinding(Severity::Info, "ROSTER_TAB_SEPARATED", display, 0));
   }
   TableBuilder builder(table, limits, false);
   if (auto error = parse(text, delim, decoded.coding, builder, display)) {
     return std::unexpected(std::move(*error));
   }
   if (!builder.finish()) {
-    return std::unexpected(csvError("ROSTER_EMPTY", display, 0,
-                                    "roster file is empty: no header line found",
-                                    "the first line must name the columns, e.g. 姓名,证件号码,…"));
+    return std::unexpected(csvError("ROSTER_EMPTY", display, 0));
   }
   return table;
 }
@@ -280,9 +246,7 @@ Result<RosterTable> readCsvBytes(std::string_view bytes, const std::string& disp
   try {
     return readCsv(bytes, display, limits);
   } catch (const std::exception& e) {  // out of memory and the like: never escapes
-    return std::unexpected(csvError("ROSTER_READ", display, 0,
-                                    std::string("cannot read roster file: ") + e.what(),
-                                    "check that the file is a roster saved as CSV"));
+    return std::unexpected(csvError("ROSTER_READ", display, 0, {{"reason", e.what()}}));
   }
 }
 

@@ -31,8 +31,11 @@ namespace zzjb::roster::detail {
 [[nodiscard]] std::string quotable(std::string_view s, std::size_t max = 40);
 
 // readers.cpp
+// A finding about a roster worded by the catalog (makeFinding: the text of `textCode` or `code`,
+// its hint "<…>.hint").
 [[nodiscard]] Finding rosterFinding(Severity severity, std::string code, const std::string& file,
-                                    std::size_t line, std::string message, std::string hint = {});
+                                    std::size_t line, msg::Args args = {},
+                                    std::string_view textCode = {});
 // Column letters of a 0-based index: 0 → "A", 26 → "AA".
 [[nodiscard]] std::string columnName(std::size_t index);
 
@@ -48,9 +51,9 @@ class TableBuilder {
   void startRow(std::size_t line);
   // A cell of the current row (xlsx: in any order); its text is checked here. False once `fatal`.
   bool addCell(std::size_t column, Cell cell);
-  // A cell of the current row that the parser could not decode: the row is left out.
-  void badCell(std::size_t column, const std::string& ref, std::string code, std::string message,
-               std::string hint);
+  // A cell of the current row that the parser could not decode: the row is left out. The text
+  // is `code`'s (in the header row: "<code>.header"), with {where} naming the cell.
+  void badCell(std::size_t column, const std::string& ref, std::string code, msg::Args args);
   // False once `fatal`.
   bool endRow();
   // A finding about the content, counted against limits.maxFindings.
@@ -61,14 +64,13 @@ class TableBuilder {
   [[nodiscard]] bool haveHeader() const { return haveHeader_; }
   [[nodiscard]] const RosterLimits& limits() const { return limits_; }
   // A file-level finding naming `limit`; the parser returns it as the error.
-  [[nodiscard]] Finding limitFinding(std::string code, std::size_t line, std::string message,
-                                     std::string hint) const;
+  [[nodiscard]] Finding limitFinding(std::string code, std::size_t line, msg::Args args) const;
 
   std::optional<Finding> fatal;
 
  private:
   [[nodiscard]] Finding cellFinding(std::size_t column, const std::string& ref, std::string code,
-                                    std::string message, std::string hint) const;
+                                    msg::Args args, std::string_view textCode) const;
   void finishHeader();
   void sortCells();
 

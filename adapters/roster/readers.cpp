@@ -27,16 +27,12 @@ Result<std::string> readRosterFile(const std::filesystem::path& path, const std:
 }
 
 Finding rosterFinding(Severity severity, std::string code, const std::string& file,
-                      std::size_t line, std::string message, std::string hint) {
-  Finding f;
-  f.severity = severity;
-  f.kind = FindingKind::Data;
-  f.code = std::move(code);
-  f.where.file = file;
-  f.where.line = line;
-  f.message = std::move(message);
-  f.hint = std::move(hint);
-  return f;
+                      std::size_t line, msg::Args args, std::string_view textCode) {
+  Location where;
+  where.file = file;
+  where.line = line;
+  return makeFinding(severity, FindingKind::Data, std::move(code), std::move(where),
+                     std::move(args), textCode);
 }
 
 std::string columnName(std::size_t index) {
@@ -58,31 +54,28 @@ std::string hexByte(unsigned char c) {
   return buf;
 }
 
-constexpr const char* kResaveHint =
-    "retype the cell, or save the file again from Excel, WPS or LibreOffice (as .xlsx or "
-    "\"CSV UTF-8\")";
-
 }  // namespace
 
-Finding TableBuilder::limitFinding(std::string code, std::size_t line, std::string message,
-                                   std::string hint) const {
-  return rosterFinding(Severity::Error, std::move(code), table_.file, line, std::move(message),
-                       std::move(hint));
+Finding TableBuilder::limitFinding(std::string code, std::size_t line, msg::Args args) const {
+  return rosterFinding(Severity::Error, std::move(code), table_.file, line, std::move(args));
 }
 
 Finding TableBuilder::cellFinding(std::size_t column, const std::string& ref, std::string code,
-                                  std::string message, std::string hint) const {
+                                  msg::Args args, std::string_view textCode) const {
+  const std::string cell = ref.empty() ? columnName(column) : ref;
   std::string where;
-  if (!xlsx_) {
-    where = "column " + std::to_string(column + 1);
-    if (haveHeader_ && column < table_.header.size() && !table_.header[column].empty()) {
-      where += " (" + quotable(table_.header[column]) + ")";
-    }
-    where += ": ";
+  if (xlsx_) {
+    where = msg::text("roster.where.cell", {{"cell", cell}});
+  } else if (haveHeader_ && column < table_.header.size() && !table_.header[column].empty()) {
+    where = msg::text("roster.where.columnNamed",
+                      {{"column", column + 1}, {"header", quotable(table_.header[column])}});
+  } else {
+    where = msg::text("roster.where.column", {{"column", column + 1}});
   }
-  Finding f = rosterFinding(Severity::Error, std::move(code), table_.file, line_,
-                            where + std::move(message), std::move(hint));
-  if (xlsx_) f.where.cell = table_.sheet + "!" + (ref.empty() ? columnName(column) : ref);
+  args.emplace_back("where", where);
+  Finding f = rosterFinding(Severity::Error, std::move(code), table_.file, line_, std::move(args),
+                            textCode);
+  if (xlsx_) f.where.cell = table_.sheet + "!" + cell;
   return f;
 }
 
@@ -113,10 +106,16 @@ void TableBuilder::sortCells() {
 }
 
 void TableBuilder::badCell(std::size_t column, const std::string& ref, std::string code,
-                           std::string message, std::string hint) {
-  const std::string tail = haveHeader_ ? "; the row is not read" : "; the column is not read";
-  rowProblems_.push_back(
-      cellFinding(column, ref, std::move(code), std::move(message) + tail, std::move(hint)));
+                           msg::Args args) {
+  // A bad cell costs its row; in the header row, its column (the ".header" text says so).
+  std::string textCode = code;
+  if (!haveHeader_) {
+    for (const char* header : {"ROSTER_TOO_MANY_COLUMNS.header", "ROSTER_CELL_TOO_LONG.header",
+                               "ROSTER_CELL_NOT_UTF8.header", "ROSTER_CELL_ENCODING.header"}) {
+      if (std::string_view(header).starts_with(code + ".")) textCode = header;
+    }
+  }
+  rowProblems_.push_back(cellFinding(column, ref, std::move(code), std::move(args), textCode));
 }
 
 bool TableBuilder::addCell(std::size_t column, Cell cell) {
@@ -127,41 +126,27 @@ bool TableBuilder::addCell(std::size_t column, Cell cell) {
     if (wideNoted_) return true;  // one finding per row is enough
     wideNoted_ = true;
     badCell(column, cell.ref, "ROSTER_TOO_MANY_COLUMNS",
-            "cell in column " + columnName(column) + " has a value, beyond the limit of " +
-                std::to_string(limits_.maxColumns) + " columns (maxColumns, up to column " +
-                columnName(limits_.maxColumns - 1) + ")",
-            "delete what lies to the right of the roster, or move it to another sheet");
+            {{"column", columnName(column)},
+             {"limit", limits_.maxColumns},
+             {"last", columnName(limits_.maxColumns - 1)}});
     return true;
   }
   if (cell.text.size() > limits_.maxCellBytes) {
-    badCell(column, cell.ref, "ROSTER_CELL_TOO_LONG",
-            "cell holds more than " + std::to_string(limits_.maxCellBytes) +
-                " bytes, the limit of one cell (maxCellBytes)",
-            "a roster cell holds a name, a number or a short text: check that this is the "
-            "right file");
+    badCell(column, cell.ref, "ROSTER_CELL_TOO_LONG", {{"limit", limits_.maxCellBytes}});
     return true;
   }
   if (const auto bad = invalidUtf8At(cell.text); bad != std::string_view::npos) {
     badCell(column, cell.ref, "ROSTER_CELL_NOT_UTF8",
-            "cell is not valid UTF-8 text (byte " +
-                hexByte(static_cast<unsigned char>(cell.text[bad])) + " at offset " +
-                std::to_string(bad) + " of the cell)",
-            kResaveHint);
+            {{"byte", hexByte(static_cast<unsigned char>(cell.text[bad]))}, {"offset", bad}});
     return true;
   }
   textBytes_ += cell.text.size();
   if (textBytes_ > limits_.maxTextBytes) {
-    fatal = limitFinding("ROSTER_TOO_MUCH_TEXT", line_,
-                         "roster cells hold more than " + std::to_string(limits_.maxTextBytes) +
-                             " bytes of text together (maxTextBytes); the file is not read",
-                         "check that this is the right file; split a very large roster");
+    fatal = limitFinding("ROSTER_TOO_MUCH_TEXT", line_, {{"limit", limits_.maxTextBytes}});
     return false;
   }
   if (++cellCount_ > limits_.maxCells) {
-    fatal = limitFinding("ROSTER_TOO_MANY_CELLS", line_,
-                         "roster has more than " + std::to_string(limits_.maxCells) +
-                             " non-blank cells (maxCells); the file is not read",
-                         "check that this is the right file; split a very large roster");
+    fatal = limitFinding("ROSTER_TOO_MANY_CELLS", line_, {{"limit", limits_.maxCells}});
     return false;
   }
   cell.column = column;
@@ -184,12 +169,7 @@ void TableBuilder::finishHeader() {
     bytes += c.text.size();
   }
   if (bytes > limits_.maxHeaderBytes) {
-    fatal =
-        limitFinding("ROSTER_HEADER_TOO_LONG", line_,
-                     "the header row holds more than " + std::to_string(limits_.maxHeaderBytes) +
-                         " bytes (maxHeaderBytes); the file is not read",
-                     "the first row names the columns, e.g. 姓名,证件号码,…: check that this "
-                     "is the right file");
+    fatal = limitFinding("ROSTER_HEADER_TOO_LONG", line_, {{"limit", limits_.maxHeaderBytes}});
   }
 }
 
@@ -206,10 +186,7 @@ bool TableBuilder::endRow() {
   }
   if (blank && rowProblems_.empty()) return true;
   if (++rows_ > limits_.maxRows) {
-    fatal = limitFinding("ROSTER_TOO_MANY_ROWS", line_,
-                         "roster has more than " + std::to_string(limits_.maxRows) +
-                             " rows below the header (maxRows); the file is not read",
-                         "check that this is the right file; split a very large roster");
+    fatal = limitFinding("ROSTER_TOO_MANY_ROWS", line_, {{"limit", limits_.maxRows}});
     return false;
   }
   if (!rowProblems_.empty()) {
@@ -224,10 +201,7 @@ bool TableBuilder::endRow() {
         std::find_if(extra, cells_.end(), [](const Cell& c) { return !trim(c.text).empty(); });
     if (withValue != cells_.end()) {
       Finding f = rosterFinding(Severity::Warning, "ROSTER_EXTRA_CELLS", table_.file, line_,
-                                "row has a value in column " + columnName(withValue->column) +
-                                    " but the header has " + std::to_string(width) +
-                                    " columns; the cells without a header are not read",
-                                "give the extra column a header, or delete it if it is not needed");
+                                {{"column", columnName(withValue->column)}, {"width", width}});
       if (xlsx_) f.where.cell = table_.sheet + "!" + withValue->ref;
       note(std::move(f));
     }
@@ -251,11 +225,9 @@ bool TableBuilder::finish() {
   if (suppressed_ > 0) {
     // At the line of the first one left out: like them, it is about rows, not the whole file
     // (`zzjb run` still sends the school's other students).
-    table_.notes.push_back(rosterFinding(
-        suppressedMax_, "ROSTER_MORE_FINDINGS", table_.file, firstSuppressedLine_,
-        "and " + std::to_string(suppressed_) + " more finding(s) in this file, not listed (at " +
-            "most " + std::to_string(limits_.maxFindings) + " are, maxFindings)",
-        "correct the ones listed and check the file again"));
+    table_.notes.push_back(rosterFinding(suppressedMax_, "ROSTER_MORE_FINDINGS", table_.file,
+                                         firstSuppressedLine_,
+                                         {{"count", suppressed_}, {"limit", limits_.maxFindings}}));
     suppressed_ = 0;
   }
   return haveHeader_;

@@ -24,13 +24,11 @@ using detail::TableBuilder;
 
 constexpr std::size_t kMaxColumns = 16384;  // XFD, Excel's limit
 
-constexpr const char* kResaveHint =
-    "open it in Excel, WPS or LibreOffice and save it again as an Excel workbook (.xlsx)";
-
-Finding xlsxError(const std::string& file, std::string message, std::size_t line = 0,
-                  std::string cell = {}, std::string code = "ROSTER_XLSX") {
-  Finding f = detail::rosterFinding(Severity::Error, std::move(code), file, line,
-                                    std::move(message), kResaveHint);
+// An error about the workbook, worded by the catalog: ROSTER_XLSX's texts are "ROSTER_XLSX.<what>".
+Finding xlsxError(const std::string& file, std::string_view textCode, msg::Args args = {},
+                  std::size_t line = 0, std::string cell = {}, std::string code = "ROSTER_XLSX") {
+  Finding f = detail::rosterFinding(Severity::Error, std::move(code), file, line, std::move(args),
+                                    textCode);
   f.where.cell = std::move(cell);
   return f;
 }
@@ -197,28 +195,26 @@ class Workbook {
     found = zip_.contains(name);
     if (!found) {
       if (!required) return std::nullopt;
-      return xlsxError(
-          display_, "roster file is not a usable .xlsx workbook: it has no part " + quotable(name));
+      return xlsxError(display_, "ROSTER_XLSX.noPart", {{"part", quotable(name)}});
     }
     auto bytes = zip_.read(name, limits_.maxPartBytes);
     if (!bytes) {
-      return xlsxError(display_, "roster workbook cannot be read: " + bytes.error(), 0, {},
+      return xlsxError(display_, "ROSTER_XLSX_PART_TOO_LARGE", {{"reason", bytes.error()}}, 0, {},
                        "ROSTER_XLSX_PART_TOO_LARGE");
     }
     if (xmlNodeEstimate(*bytes) > limits_.maxXmlNodes) {
-      return xlsxError(display_,
-                       "roster workbook part " + quotable(name) + " holds more than " +
-                           std::to_string(limits_.maxXmlNodes) +
-                           " XML elements and attributes (maxXmlNodes); it is not read",
-                       0, {}, "ROSTER_XLSX_TOO_COMPLEX");
+      return xlsxError(display_, "ROSTER_XLSX_TOO_COMPLEX",
+                       {{"part", quotable(name)}, {"limit", limits_.maxXmlNodes}}, 0, {},
+                       "ROSTER_XLSX_TOO_COMPLEX");
     }
     part.bytes = std::move(*bytes);
     const auto parsed = part.doc.load_buffer_inplace(
         part.bytes.data(), part.bytes.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
     if (!parsed) {
-      return xlsxError(display_, "roster workbook part " + quotable(name) +
-                                     " is not well-formed XML (" + parsed.description() +
-                                     " at byte " + std::to_string(parsed.offset) + ")");
+      return xlsxError(display_, "ROSTER_XLSX.xml",
+                       {{"part", quotable(name)},
+                        {"reason", parsed.description()},
+                        {"byte", static_cast<long long>(parsed.offset)}});
     }
     return std::nullopt;
   }
@@ -260,20 +256,17 @@ Result<std::vector<std::string>> readSharedStrings(const Workbook& wb, const std
   forEachChild(child(part.doc, "sst"), "si", [&](pugi::xml_node si) {
     if (error) return;
     if (strings.size() >= limits.maxSharedStrings) {
-      error = xlsxError(wb.display(),
-                        "roster workbook has more than " + std::to_string(limits.maxSharedStrings) +
-                            " shared strings (maxSharedStrings); it is not read",
-                        0, {}, "ROSTER_TOO_MANY_SHARED_STRINGS");
+      error =
+          xlsxError(wb.display(), "ROSTER_TOO_MANY_SHARED_STRINGS",
+                    {{"limit", limits.maxSharedStrings}}, 0, {}, "ROSTER_TOO_MANY_SHARED_STRINGS");
       return;
     }
     strings.push_back(stringItemText(si));
     bytes += strings.back().size();
     if (bytes > limits.maxSharedStringBytes) {
-      error = xlsxError(wb.display(),
-                        "roster workbook's shared strings hold more than " +
-                            std::to_string(limits.maxSharedStringBytes) +
-                            " bytes together (maxSharedStringBytes); it is not read",
-                        0, {}, "ROSTER_SHARED_STRINGS_TOO_LARGE");
+      error = xlsxError(wb.display(), "ROSTER_SHARED_STRINGS_TOO_LARGE",
+                        {{"limit", limits.maxSharedStringBytes}}, 0, {},
+                        "ROSTER_SHARED_STRINGS_TOO_LARGE");
     }
   });
   if (error) return std::unexpected(std::move(*error));
@@ -297,11 +290,10 @@ Result<Cell> readCell(pugi::xml_node c, const std::string& ref,
   if (type == "s") {
     const auto index = parseIndex(detail::trim(value));
     if (!index || *index >= shared.size()) {
-      return std::unexpected(xlsxError(table.file,
-                                       "cell " + ref + " refers to shared string \"" +
-                                           quotable(value, 20) + "\" but the workbook has " +
-                                           std::to_string(shared.size()),
-                                       row, table.sheet + "!" + ref));
+      return std::unexpected(
+          xlsxError(table.file, "ROSTER_XLSX.sharedString",
+                    {{"cell", ref}, {"index", quotable(value, 20)}, {"count", shared.size()}}, row,
+                    table.sheet + "!" + ref));
     }
     cell.text = cellText(shared[*index], limits);
   } else if (type == "inlineStr") {
@@ -336,10 +328,8 @@ std::optional<Finding> readSheet(pugi::xml_node sheetData, const std::vector<std
       const std::string_view givenRef = attr(c, "r");
       const auto col = givenRef.empty() ? std::optional(nextColumn) : columnOf(givenRef);
       if (!col || *col >= kMaxColumns) {
-        error = xlsxError(table.file,
-                          "cell reference \"" + quotable(givenRef, 20) + "\" in row " +
-                              std::to_string(rowNumber) + " is not valid",
-                          rowNumber);
+        error = xlsxError(table.file, "ROSTER_XLSX.cellRef",
+                          {{"ref", quotable(givenRef, 20)}, {"row", rowNumber}}, rowNumber);
         return;
       }
       nextColumn = *col + 1;
@@ -363,20 +353,15 @@ Result<RosterTable> readXlsx(std::string_view bytes, const std::string& display,
   table.file = display;
   table.encoding = "xlsx";
   if (bytes.size() > limits.maxFileBytes) {
-    return std::unexpected(xlsxError(display,
-                                     "roster file holds more than " +
-                                         std::to_string(limits.maxFileBytes) +
-                                         " bytes (maxFileBytes); it is not read",
+    return std::unexpected(xlsxError(display, "ROSTER_TOO_LARGE", {{"limit", limits.maxFileBytes}},
                                      0, {}, "ROSTER_TOO_LARGE"));
   }
   auto zip = detail::ZipArchive::openBuffer(bytes);
   if (!zip) {
     if (bytes.starts_with("\xD0\xCF\x11\xE0")) {
-      return std::unexpected(
-          xlsxError(display, "roster file is an old binary Excel workbook (.xls) named .xlsx"));
+      return std::unexpected(xlsxError(display, "ROSTER_XLSX.xls"));
     }
-    return std::unexpected(
-        xlsxError(display, "roster file is not a valid .xlsx workbook: " + zip.error()));
+    return std::unexpected(xlsxError(display, "ROSTER_XLSX.zip", {{"reason", zip.error()}}));
   }
   const Workbook wb(std::move(*zip), display, limits);
 
@@ -389,7 +374,7 @@ Result<RosterTable> readXlsx(std::string_view bytes, const std::string& display,
   const pugi::xml_node sheets = child(child(workbook.doc, "workbook"), "sheets");
   const pugi::xml_node first = child(sheets, "sheet");
   if (!first) {
-    return std::unexpected(xlsxError(display, "roster workbook lists no worksheet"));
+    return std::unexpected(xlsxError(display, "ROSTER_XLSX.noSheet"));
   }
   // The name goes into every finding's cell: kept only as valid, printable UTF-8.
   table.sheet = quotable(attr(first, "name"), 100);
@@ -397,16 +382,12 @@ Result<RosterTable> readXlsx(std::string_view bytes, const std::string& display,
   forEachChild(sheets, "sheet", [&](pugi::xml_node) { ++sheetCount; });
   if (sheetCount > 1) {
     table.notes.push_back(detail::rosterFinding(Severity::Info, "ROSTER_FIRST_SHEET", display, 0,
-                                                "workbook has " + std::to_string(sheetCount) +
-                                                    " sheets; only the first, \"" + table.sheet +
-                                                    "\", is read",
-                                                "put the roster on the first sheet"));
+                                                {{"count", sheetCount}, {"sheet", table.sheet}}));
   }
   const std::string_view sheetRelId = attr(first, "id");
   const std::string sheetPart = sheetRelId.empty() ? "" : wb.target(workbookPart, sheetRelId, "");
   if (sheetPart.empty()) {
-    return std::unexpected(xlsxError(
-        display, "roster workbook does not say where sheet \"" + table.sheet + "\" is stored"));
+    return std::unexpected(xlsxError(display, "ROSTER_XLSX.sheetPart", {{"sheet", table.sheet}}));
   }
 
   std::string sharedPart = wb.target(workbookPart, "", "/sharedStrings");
@@ -422,10 +403,8 @@ Result<RosterTable> readXlsx(std::string_view bytes, const std::string& display,
     return std::unexpected(std::move(*error));
   }
   if (!builder.finish()) {
-    return std::unexpected(detail::rosterFinding(
-        Severity::Error, "ROSTER_EMPTY", display, 0,
-        "roster sheet \"" + table.sheet + "\" is empty: no header row found",
-        "the first row of the first sheet must name the columns, e.g. 姓名, 证件号码, …"));
+    return std::unexpected(detail::rosterFinding(Severity::Error, "ROSTER_EMPTY", display, 0,
+                                                 {{"sheet", table.sheet}}, "ROSTER_EMPTY.sheet"));
   }
   return table;
 }
@@ -437,8 +416,7 @@ Result<RosterTable> readXlsxBytes(std::string_view bytes, const std::string& dis
   try {
     return readXlsx(bytes, display, limits);
   } catch (const std::exception& e) {  // out of memory and the like: never escapes
-    return std::unexpected(
-        xlsxError(display, std::string("roster workbook cannot be read: ") + e.what()));
+    return std::unexpected(xlsxError(display, "ROSTER_XLSX.read", {{"reason", e.what()}}));
   }
 }
 

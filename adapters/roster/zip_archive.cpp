@@ -78,23 +78,22 @@ std::expected<std::string, std::string> ZipArchive::read(const std::string& name
                                                          std::size_t limit) const {
   const zip_int64_t index =
       zip_ != nullptr ? zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE) : -1;
-  if (index < 0) return std::unexpected("the workbook has no part " + quotable(name));
+  if (index < 0) return std::unexpected(msg::text("roster.zip.noPart", {{"part", quotable(name)}}));
   const auto uindex = static_cast<zip_uint64_t>(index);
   zip_stat_t st;
   zip_stat_init(&st);
   if (zip_stat_index(zip_, uindex, 0, &st) != 0) {
-    return std::unexpected("cannot read part " + quotable(name) + ": " +
-                           lowerFirst(zip_strerror(zip_)));
+    return std::unexpected(msg::text(
+        "roster.zip.read", {{"part", quotable(name)}, {"reason", lowerFirst(zip_strerror(zip_))}}));
   }
   const std::string tooLarge =
-      "part " + quotable(name) + " would uncompress to more than " + std::to_string(limit) +
-      " bytes (maxPartBytes: a damaged file or a zip bomb); it is not read";
+      msg::text("roster.zip.tooLarge", {{"part", quotable(name)}, {"limit", limit}});
   if ((st.valid & ZIP_STAT_SIZE) != 0 && st.size > limit) return std::unexpected(tooLarge);
 
   std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(zip_, uindex, 0));
   if (!file) {
-    return std::unexpected("cannot open part " + quotable(name) + ": " +
-                           lowerFirst(zip_strerror(zip_)));
+    return std::unexpected(msg::text(
+        "roster.zip.open", {{"part", quotable(name)}, {"reason", lowerFirst(zip_strerror(zip_))}}));
   }
   std::string out;
   if ((st.valid & ZIP_STAT_SIZE) != 0) out.reserve(static_cast<std::size_t>(st.size));
@@ -102,8 +101,9 @@ std::expected<std::string, std::string> ZipArchive::read(const std::string& name
   for (;;) {
     const zip_int64_t n = zip_fread(file.get(), buf, sizeof buf);
     if (n < 0) {
-      return std::unexpected("cannot read part " + quotable(name) + ": " +
-                             lowerFirst(zip_file_strerror(file.get())));
+      return std::unexpected(msg::text(
+          "roster.zip.read",
+          {{"part", quotable(name)}, {"reason", lowerFirst(zip_file_strerror(file.get()))}}));
     }
     if (n == 0) break;
     // The size in the directory may lie: count what actually comes out.

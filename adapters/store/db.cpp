@@ -12,8 +12,7 @@ Result<void> Db::open(const std::filesystem::path& path) {
                            nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-    return std::unexpected(storeFinding("STORE_OPEN", path, "cannot open the state store: " + msg,
-                                        "check that the directory exists and is writable"));
+    return std::unexpected(storeFinding("STORE_OPEN", path, {{"reason", msg}}));
   }
   sqlite3_extended_result_codes(db_, 1);
   // Another zzjb process may hold the write lock for a moment.
@@ -21,38 +20,36 @@ Result<void> Db::open(const std::filesystem::path& path) {
   return {};
 }
 
-Finding Db::error(std::string_view what) const {
+Finding Db::error(std::string_view doing, const msg::Args& args) const {
   int rc = sqlite3_extended_errcode(db_);
-  std::string msg = std::string(what) + ": " + sqlite3_errmsg(db_);
+  // SQLite's own words for the error stay as it says them (they name its codes).
+  const msg::Args what{{"doing", msg::text(doing, args)}, {"reason", sqlite3_errmsg(db_)}};
   int primary = rc & 0xff;
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-    return storeFinding("STORE_BUSY", path_, msg,
-                        "another zzjb process is using the state store; run one pass at a time");
+    return storeFinding("STORE_BUSY", path_, what, "store.failed.busy");
   }
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
-    return storeFinding("STORE_CORRUPT", path_, msg,
-                        "the state store is damaged or not a zzjb store: restore it from backup");
+    return storeFinding("STORE_CORRUPT", path_, what, "store.failed.corrupt");
   }
   if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
       primary == SQLITE_READONLY) {
-    return storeFinding("STORE_IO", path_, msg,
-                        "check free space and permissions of the store's directory");
+    return storeFinding("STORE_IO", path_, what, "store.failed.io");
   }
-  return storeFinding("STORE_SQL", path_, msg, "this is a bug in zzjb: please report it");
+  return storeFinding("STORE_SQL", path_, what, "store.failed.sql");
 }
 
 Result<Stmt> Db::prepare(std::string_view sql) const {
   sqlite3_stmt* s = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr) !=
       SQLITE_OK) {
-    return std::unexpected(error("preparing a statement"));
+    return std::unexpected(error("store.doing.prepare"));
   }
   return Stmt(s);
 }
 
 Result<void> Db::exec(const char* sql) const {
   if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return std::unexpected(error(std::string("running ") + sql));
+    return std::unexpected(error("store.doing.sql", {{"sql", sql}}));
   }
   return {};
 }
@@ -63,13 +60,13 @@ Result<std::optional<std::string>> Db::queryText(std::string_view sql) const {
   int rc = stmt->step();
   if (rc == SQLITE_ROW) return std::optional<std::string>(stmt->text(0));
   if (rc == SQLITE_DONE) return std::optional<std::string>();
-  return std::unexpected(error(std::string("running ") + std::string(sql)));
+  return std::unexpected(error("store.doing.sql", {{"sql", sql}}));
 }
 
-Result<void> Db::run(Stmt& stmt, std::string_view what) const {
+Result<void> Db::run(Stmt& stmt, std::string_view doing) const {
   int rc = stmt.step();
   while (rc == SQLITE_ROW) rc = stmt.step();
-  if (rc != SQLITE_DONE) return std::unexpected(error(what));
+  if (rc != SQLITE_DONE) return std::unexpected(error(doing));
   return {};
 }
 

@@ -14,11 +14,14 @@
 namespace zzjb::store::detail {
 
 // A STORE_* finding about the database at `path`.
+// A finding about the store at `path`, worded by the catalog (makeFinding: the text of
+// `textCode` or `code`, its hint "<…>.hint").
 [[nodiscard]] inline Finding storeFinding(std::string code, const std::filesystem::path& path,
-                                          std::string message, std::string hint) {
-  Finding f = configFinding(std::move(code), std::move(message), std::move(hint));
-  f.where.file = path.string();
-  return f;
+                                          msg::Args args = {}, std::string_view textCode = {}) {
+  Location where;
+  where.file = path.string();
+  return makeFinding(Severity::Error, FindingKind::Config, std::move(code), std::move(where),
+                     std::move(args), textCode);
 }
 
 // One prepared statement; finalized on destruction.
@@ -81,15 +84,16 @@ class Db {
   [[nodiscard]] const std::filesystem::path& path() const { return path_; }
   [[nodiscard]] sqlite3* handle() const { return db_; }
 
-  // A finding for the last error of this connection, `what` saying what was being done.
-  [[nodiscard]] Finding error(std::string_view what) const;
+  // A finding for the last error of this connection; `doing` is the catalog code of what was
+  // being done ("store.doing.listPendingIntents"), with its arguments.
+  [[nodiscard]] Finding error(std::string_view doing, const msg::Args& args = {}) const;
   [[nodiscard]] Result<Stmt> prepare(std::string_view sql) const;
   // Runs one or more statements without results.
   [[nodiscard]] Result<void> exec(const char* sql) const;
   // The first column of the first row as text, nullopt without a row.
   [[nodiscard]] Result<std::optional<std::string>> queryText(std::string_view sql) const;
   // A statement run to its end (no rows expected).
-  [[nodiscard]] Result<void> run(Stmt& stmt, std::string_view what) const;
+  [[nodiscard]] Result<void> run(Stmt& stmt, std::string_view doing) const;
 
  private:
   sqlite3* db_ = nullptr;

@@ -141,10 +141,7 @@ Result<int> userVersion(const Db& db) {
 
 Finding tooNew(const Db& db, int found) {
   return storeFinding("STORE_SCHEMA_TOO_NEW", db.path(),
-                      "the state store has schema version " + std::to_string(found) +
-                          "; this zzjb knows up to " + std::to_string(kSchemaVersion),
-                      "a newer zzjb wrote this store: run that version (or newer), "
-                      "never an older one, against it");
+                      {{"found", found}, {"known", kSchemaVersion}});
 }
 
 }  // namespace
@@ -163,9 +160,9 @@ Result<void> migrate(const Db& db) {
     if (*now > kSchemaVersion) return std::unexpected(tooNew(db, *now));
     if (*now >= m.version) continue;
     if (sqlite3_exec(db.handle(), m.sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      Finding f = db.error("migrating the schema to version " + std::to_string(m.version));
+      Finding f = db.error("store.doing.migrate", {{"version", m.version}});
       f.code = "STORE_MIGRATION";
-      f.hint = "the store is unchanged; restore it from backup if this repeats";
+      f.hint = msg::text("STORE_MIGRATION.hint");
       return std::unexpected(f);
     }
     std::string setVersion = "PRAGMA user_version = " + std::to_string(m.version);

@@ -17,11 +17,14 @@
 namespace zzjb::store::detail {
 namespace {
 
-Finding keyFinding(std::string code, const std::filesystem::path& path, std::string message,
-                   std::string hint) {
-  Finding f = configFinding(std::move(code), std::move(message), std::move(hint));
-  f.where.file = path.string();
-  return f;
+// A finding about the secret key file, worded by the catalog: `textCode` (store.key.*) and its
+// hint; errno's text, when there is one, is {reason}.
+Finding keyFinding(std::string code, const std::filesystem::path& path, std::string_view textCode,
+                   msg::Args args = {}) {
+  Location where;
+  where.file = path.string();
+  return makeFinding(Severity::Error, FindingKind::Config, std::move(code), std::move(where),
+                     std::move(args), textCode);
 }
 
 std::string errnoText() { return std::strerror(errno); }
@@ -34,19 +37,15 @@ Result<std::string> readKey(int fd, const std::filesystem::path& keyPath) {
     ssize_t n = ::read(fd, key.data() + got, key.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return std::unexpected(keyFinding("STORE_KEY_READ", keyPath,
-                                        "cannot read the store's secret key: " + errnoText(),
-                                        "check the file's owner and permissions"));
+      return std::unexpected(
+          keyFinding("STORE_KEY_READ", keyPath, "store.key.read", {{"reason", errnoText()}}));
     }
     if (n == 0) break;
     got += static_cast<std::size_t>(n);
   }
   if (got != kSecretKeySize) {
-    return std::unexpected(keyFinding(
-        "STORE_KEY_INVALID", keyPath,
-        "the store's secret key has " + std::to_string(got) + " bytes, not " +
-            std::to_string(kSecretKeySize),
-        "restore the key from backup; without it, recorded students cannot be matched"));
+    return std::unexpected(keyFinding("STORE_KEY_INVALID", keyPath, "store.key.size",
+                                      {{"bytes", got}, {"expected", kSecretKeySize}}));
   }
   key.resize(kSecretKeySize);
   return key;
@@ -56,12 +55,10 @@ Result<std::string> readExisting(const std::filesystem::path& keyPath) {
   int fd = ::open(keyPath.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   if (fd < 0) {
     const bool link = errno == ELOOP;
-    return std::unexpected(keyFinding(
-        link ? "STORE_KEY_PERMISSIONS" : "STORE_KEY_READ", keyPath,
-        link ? "the store's secret key is a symbolic link, which zzjb does not follow"
-             : "cannot open the store's secret key: " + errnoText(),
-        link ? "put the key file itself there (mode 0600), not a link to it"
-             : "check the file's owner and permissions"));
+    if (link)
+      return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.link"));
+    return std::unexpected(
+        keyFinding("STORE_KEY_READ", keyPath, "store.key.open", {{"reason", errnoText()}}));
   }
   // Checked on the open descriptor: a regular file of ours (or root's) that nobody else can
   // read or write. A key planted by another user would let them recompute the student keys.
@@ -69,23 +66,19 @@ Result<std::string> readExisting(const std::filesystem::path& keyPath) {
   const bool statOk = ::fstat(fd, &st) == 0;
   if (!statOk || !S_ISREG(st.st_mode) || (st.st_uid != 0 && st.st_uid != ::geteuid())) {
     ::close(fd);
-    return std::unexpected(keyFinding(
-        "STORE_KEY_PERMISSIONS", keyPath,
-        !statOk ? "cannot look at the store's secret key: " + errnoText()
-        : !S_ISREG(st.st_mode)
-            ? std::string("the store's secret key is not a regular file")
-            : "the store's secret key is owned by uid " + std::to_string(st.st_uid) +
-                  ", neither root nor the user running zzjb (uid " +
-                  std::to_string(::geteuid()) + ")",
-        "run zzjb as the user that owns the state (sudo -u zzjb …); if the key is not yours, "
-        "restore it from backup"));
+    if (!statOk) {
+      return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.stat",
+                                        {{"reason", errnoText()}}));
+    }
+    if (!S_ISREG(st.st_mode)) {
+      return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.notRegular"));
+    }
+    return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.owner",
+                                      {{"uid", st.st_uid}, {"euid", ::geteuid()}}));
   }
   if ((st.st_mode & 077) != 0) {
     ::close(fd);
-    return std::unexpected(keyFinding(
-        "STORE_KEY_PERMISSIONS", keyPath,
-        "the store's secret key is readable or writable by others",
-        "chmod 600 the key file and check who could have read it"));
+    return std::unexpected(keyFinding("STORE_KEY_PERMISSIONS", keyPath, "store.key.mode"));
   }
   auto key = readKey(fd, keyPath);
   ::close(fd);
@@ -99,9 +92,8 @@ Result<void> writeAll(int fd, const unsigned char* data, std::size_t size,
     ssize_t n = ::write(fd, data + done, size - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      return std::unexpected(keyFinding("STORE_KEY_WRITE", path,
-                                        "cannot write the store's secret key: " + errnoText(),
-                                        "check free space and the directory's permissions"));
+      return std::unexpected(
+          keyFinding("STORE_KEY_WRITE", path, "store.key.write", {{"reason", errnoText()}}));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -112,9 +104,7 @@ Result<void> writeAll(int fd, const unsigned char* data, std::size_t size,
 Result<std::filesystem::path> temporaryName(const std::filesystem::path& keyPath) {
   std::array<unsigned char, 8> rnd{};
   if (RAND_bytes(rnd.data(), static_cast<int>(rnd.size())) != 1) {
-    return std::unexpected(keyFinding("STORE_KEY_WRITE", keyPath,
-                                      "no random bytes for a temporary name",
-                                      "check the system's entropy source"));
+    return std::unexpected(keyFinding("STORE_KEY_WRITE", keyPath, "store.key.randomName"));
   }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string name = "." + keyPath.filename().string() + ".tmp-";
@@ -133,36 +123,29 @@ Result<std::filesystem::path> temporaryName(const std::filesystem::path& keyPath
 Result<void> createKey(const std::filesystem::path& keyPath) {
   std::array<unsigned char, kSecretKeySize> bytes{};
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
-    return std::unexpected(keyFinding("STORE_KEY_WRITE", keyPath,
-                                      "no random bytes for the store's secret key",
-                                      "check the system's entropy source"));
+    return std::unexpected(keyFinding("STORE_KEY_WRITE", keyPath, "store.key.random"));
   }
   auto tmpName = temporaryName(keyPath);
   if (!tmpName) return std::unexpected(tmpName.error());
   const std::filesystem::path& tmp = *tmpName;
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
-    return std::unexpected(keyFinding("STORE_KEY_WRITE", tmp,
-                                      "cannot create the store's secret key: " + errnoText(),
-                                      "check the directory's permissions"));
+    return std::unexpected(
+        keyFinding("STORE_KEY_WRITE", tmp, "store.key.create", {{"reason", errnoText()}}));
   }
   Result<void> written;
   if (::fchmod(fd, 0600) != 0) {
-    written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp,
-                                         "cannot set the mode of the store's secret key: " +
-                                             errnoText(),
-                                         "check the file system"));
+    written = std::unexpected(
+        keyFinding("STORE_KEY_WRITE", tmp, "store.key.chmod", {{"reason", errnoText()}}));
   }
   if (written) written = writeAll(fd, bytes.data(), bytes.size(), tmp);
   if (written && ::fsync(fd) != 0) {
-    written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp,
-                                         "cannot sync the store's secret key: " + errnoText(),
-                                         "check the disk"));
+    written = std::unexpected(
+        keyFinding("STORE_KEY_WRITE", tmp, "store.key.sync", {{"reason", errnoText()}}));
   }
   if (::close(fd) != 0 && written) {
-    written = std::unexpected(keyFinding("STORE_KEY_WRITE", tmp,
-                                         "cannot write the store's secret key: " + errnoText(),
-                                         "check the disk"));
+    written = std::unexpected(
+        keyFinding("STORE_KEY_WRITE", tmp, "store.key.close", {{"reason", errnoText()}}));
   }
   OPENSSL_cleanse(bytes.data(), bytes.size());
   if (!written) {
@@ -173,9 +156,8 @@ Result<void> createKey(const std::filesystem::path& keyPath) {
   if (::link(tmp.c_str(), keyPath.c_str()) != 0 && errno != EEXIST) {
     std::string why = errnoText();
     ::unlink(tmp.c_str());
-    return std::unexpected(keyFinding("STORE_KEY_WRITE", keyPath,
-                                      "cannot put the store's secret key in place: " + why,
-                                      "check the directory's permissions"));
+    return std::unexpected(
+        keyFinding("STORE_KEY_WRITE", keyPath, "store.key.link.place", {{"reason", why}}));
   }
   ::unlink(tmp.c_str());
   // Make the new directory entry durable.

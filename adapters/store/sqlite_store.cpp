@@ -38,16 +38,19 @@ std::string sqlNow(std::string sql) {
 }
 
 // A value in a typed column that this zzjb does not know: the store was written by something else.
-Finding unknownValue(const Db& db, const std::string& what, const std::string& value) {
+// `what` is the catalog code of the kind of value (store.value.*).
+Finding unknownValue(const Db& db, std::string_view what, const std::string& value,
+                     msg::Args whatArgs = {}) {
   return storeFinding("STORE_CORRUPT", db.path(),
-                      "the state store holds " + what + " '" + value + "', which this zzjb "
-                      "does not know",
-                      "restore the store from a backup; if zzjb wrote it, please report it");
+                      {{"what", msg::text(what, whatArgs)}, {"value", value}},
+                      "STORE_CORRUPT.unknownValue");
 }
 
+// not-text: begin (SQL)
 constexpr const char* kIntentColumns =
     "key, school, step, target_key, request_summary, created_at, response_status, "
     "response_id, response_reason, response_at, responded_at";
+// not-text: end
 
 // The intent's answer in its typed columns: response_status is the state of what the step
 // created (by the step) or SUPERSEDED; NULL while unanswered.
@@ -79,7 +82,9 @@ Result<IntentState> readIntent(const Db& db, const Stmt& s) {
     r.batch = parseBatchStatus(status);
     known = r.batch.has_value();
   }
-  if (!known) return std::unexpected(unknownValue(db, "an answer to a " + st.intent.step + " intent", status));
+  if (!known)
+    return std::unexpected(
+        unknownValue(db, "store.value.answer", status, {{"step", st.intent.step}}));
   st.status = r.status;
   return st;
 }
@@ -93,9 +98,11 @@ std::string responseStatusText(const IntentResponse& r) {
   return {};
 }
 
+// not-text: begin (SQL)
 constexpr const char* kStudentColumns =
     "school, target_key, student_key, masked_id, graduation_year, result, reason, "
     "declaration_no, batch_id, intent_key, updated_at";
+// not-text: end
 
 StudentRecord readStudent(const Stmt& s) {
   StudentRecord r;
@@ -120,7 +127,7 @@ Result<Batch> readBatch(const Db& db, const Stmt& s) {
   b.school = s.text(2);
   b.targetKey = s.text(3);
   auto status = parseBatchStatus(s.text(4));
-  if (!status) return std::unexpected(unknownValue(db, "a batch status", s.text(4)));
+  if (!status) return std::unexpected(unknownValue(db, "store.value.batchStatus", s.text(4)));
   b.status = *status;
   b.updatedAt = s.text(5);
   return b;
@@ -128,7 +135,7 @@ Result<Batch> readBatch(const Db& db, const Stmt& s) {
 
 Result<Application> readApplication(const Db& db, const Stmt& s) {
   auto status = parseApplicationStatus(s.text(3));
-  if (!status) return std::unexpected(unknownValue(db, "an application status", s.text(3)));
+  if (!status) return std::unexpected(unknownValue(db, "store.value.applicationStatus", s.text(3)));
   return Application{s.text(0), s.text(1), s.text(2), *status, s.text(4), s.text(5)};
 }
 
@@ -163,11 +170,8 @@ class SqliteStateStore final : public StateStore {
     if (intent.key.empty() ||
         std::find(kSteps.begin(), kSteps.end(), intent.step) == kSteps.end() ||
         (!rows.empty() && intent.step != "batch")) {
-      return std::unexpected(storeFinding(
-          "STORE_INVALID_INTENT", db_.path(),
-          "an intent needs a key and a step account|application|batch (rows only for a batch); "
-          "got step '" + intent.step + "'",
-          "this is a bug in zzjb: please report it"));
+      return std::unexpected(storeFinding("STORE_INVALID_INTENT", db_.path(),
+                                          {{"step", intent.step}}, "STORE_INVALID_INTENT.step"));
     }
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return std::unexpected(r.error());
@@ -177,11 +181,11 @@ class SqliteStateStore final : public StateStore {
       const Intent& old = (*existing)->intent;
       if (old.school != intent.school || old.step != intent.step ||
           old.targetKey != intent.targetKey) {
-        return std::unexpected(storeFinding(
-            "STORE_INTENT_CONFLICT", db_.path(),
-            "idempotency key " + intent.key + " is already recorded for school '" + old.school +
-                "', step '" + old.step + "', target '" + old.targetKey + "'",
-            "idempotency keys must be derived from the content: this is a bug in zzjb"));
+        return std::unexpected(storeFinding("STORE_INTENT_CONFLICT", db_.path(),
+                                            {{"key", intent.key},
+                                             {"school", old.school},
+                                             {"step", old.step},
+                                             {"target", old.targetKey}}));
       }
       if ((*existing)->status != IntentStatus::Superseded) return **existing;
     }
@@ -195,14 +199,14 @@ class SqliteStateStore final : public StateStore {
       if (!reopen) return std::unexpected(reopen.error());
       reopen->bind(1, intent.key);
       reopen->bind(2, intent.requestSummary);
-      if (auto r = db_.run(*reopen, "re-opening a superseded intent"); !r) {
+      if (auto r = db_.run(*reopen, "store.doing.reopenIntent"); !r) {
         return std::unexpected(r.error());
       }
       auto forget = db_.prepare(
           "DELETE FROM students WHERE intent_key = ?1 AND result = 'PENDING'");
       if (!forget) return std::unexpected(forget.error());
       forget->bind(1, intent.key);
-      if (auto r = db_.run(*forget, "re-opening a superseded intent"); !r) {
+      if (auto r = db_.run(*forget, "store.doing.reopenIntent"); !r) {
         return std::unexpected(r.error());
       }
     } else {
@@ -215,7 +219,7 @@ class SqliteStateStore final : public StateStore {
       ins->bind(3, intent.step);
       ins->bind(4, intent.targetKey);
       ins->bind(5, intent.requestSummary);
-      if (auto r = db_.run(*ins, "recording an intent"); !r) return std::unexpected(r.error());
+      if (auto r = db_.run(*ins, "store.doing.recordIntent"); !r) return std::unexpected(r.error());
     }
     if (!rows.empty()) {
       auto st = db_.prepare(sqlNow(
@@ -247,7 +251,7 @@ class SqliteStateStore final : public StateStore {
         bindRow(*st);
         if (st->step() == SQLITE_DONE) continue;
         if (sqlite3_extended_errcode(db_.handle()) != SQLITE_CONSTRAINT_PRIMARYKEY) {
-          return std::unexpected(db_.error("recording a batch's students"));
+          return std::unexpected(db_.error("store.doing.recordBatchStudents"));
         }
         st->reset();
         auto again = redeclarable(intent.school, intent.targetKey, key, fingerprint);
@@ -255,12 +259,10 @@ class SqliteStateStore final : public StateStore {
         if (!*again) {
           return std::unexpected(storeFinding(
               "STORE_STUDENT_ALREADY_RECORDED", db_.path(),
-              "student " + masked + " already has a record for target '" + intent.targetKey +
-                  "' of school '" + intent.school + "'; nothing was recorded",
-              "declare only studentsNotYetDeclared: this is a bug in zzjb"));
+              {{"student", masked}, {"target", intent.targetKey}, {"school", intent.school}}));
         }
         bindRow(*replace);
-        if (auto r = db_.run(*replace, "replacing a rejected student's record"); !r) {
+        if (auto r = db_.run(*replace, "store.doing.replaceRejected"); !r) {
           return std::unexpected(r.error());
         }
       }
@@ -276,10 +278,8 @@ class SqliteStateStore final : public StateStore {
   Result<void> recordResponse(std::string_view key, const IntentResponse& response) override {
     const std::string status = responseStatusText(response);
     if (status.empty()) {
-      return std::unexpected(storeFinding(
-          "STORE_INVALID_INTENT", db_.path(),
-          "the answer to intent " + std::string(key) + " names no state",
-          "this is a bug in zzjb: please report it"));
+      return std::unexpected(storeFinding("STORE_INVALID_INTENT", db_.path(), {{"key", key}},
+                                          "STORE_INVALID_INTENT.noState"));
     }
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r;
@@ -293,7 +293,7 @@ class SqliteStateStore final : public StateStore {
     up->bind(3, response.id);
     up->bind(4, response.reason);
     up->bind(5, response.at);
-    if (auto r = db_.run(*up, "recording a response"); !r) return r;
+    if (auto r = db_.run(*up, "store.doing.recordResponse"); !r) return r;
     if (sqlite3_changes(db_.handle()) == 0) return std::unexpected(unknownIntent(key));
     return tx.commit();
   }
@@ -315,25 +315,27 @@ class SqliteStateStore final : public StateStore {
       if (!in) return std::unexpected(in.error());
       out.push_back(std::move(*in));
     }
-    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing pending intents"));
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("store.doing.listPendingIntents"));
     return out;
   }
 
   Result<void> putApplication(const Application& a) override {
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r;
+    // not-text: begin (SQL)
     auto s = db_.prepare(sqlNow(
         "INSERT INTO applications (school, target_key, application_id, status, reason, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, $NOW) ON CONFLICT (school, target_key) DO "
         "UPDATE SET updated_at = CASE WHEN application_id = ?3 AND status = ?4 AND reason = ?5 "
         "THEN updated_at ELSE $NOW END, application_id = ?3, status = ?4, reason = ?5"));
+    // not-text: end
     if (!s) return std::unexpected(s.error());
     s->bind(1, a.school);
     s->bind(2, a.targetKey);
     s->bind(3, a.applicationId);
     s->bind(4, applicationStatusName(a.status));
     s->bind(5, a.reason);
-    if (auto r = db_.run(*s, "recording an application"); !r) return r;
+    if (auto r = db_.run(*s, "store.doing.recordApplication"); !r) return r;
     return tx.commit();
   }
 
@@ -347,7 +349,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(2, targetKey);
     int rc = s->step();
     if (rc == SQLITE_DONE) return std::optional<Application>();
-    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading an application"));
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("store.doing.readApplication"));
     auto a = readApplication(db_, *s);
     if (!a) return std::unexpected(a.error());
     return std::optional<Application>(std::move(*a));
@@ -366,7 +368,7 @@ class SqliteStateStore final : public StateStore {
       if (!a) return std::unexpected(a.error());
       out.push_back(std::move(*a));
     }
-    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing applications"));
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("store.doing.listApplications"));
     return out;
   }
 
@@ -383,7 +385,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(4, schoolOutcomeName(p.outcome));
     s->bind(5, p.summary);
     s->bind(6, std::to_string(p.creatingRequests));
-    if (auto r = db_.run(*s, "recording a pass"); !r) return r;
+    if (auto r = db_.run(*s, "store.doing.recordPass"); !r) return r;
     return tx.commit();
   }
 
@@ -405,7 +407,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(1, school);
     s->bind(2, name);
     s->bind(3, value);
-    if (auto r = db_.run(*s, "recording a fact"); !r) return r;
+    if (auto r = db_.run(*s, "store.doing.recordFact"); !r) return r;
     return tx.commit();
   }
 
@@ -417,7 +419,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(2, name);
     int rc = s->step();
     if (rc == SQLITE_DONE) return std::optional<std::string>();
-    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading a fact"));
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("store.doing.readFact"));
     return std::optional<std::string>(s->text(0));
   }
 
@@ -430,7 +432,7 @@ class SqliteStateStore final : public StateStore {
     if (!v) return std::unexpected(v.error());
     if (!*v) return std::optional<AccountStatus>();
     auto status = parseAccountStatus(**v);
-    if (!status) return std::unexpected(unknownValue(db_, "an account status", **v));
+    if (!status) return std::unexpected(unknownValue(db_, "store.value.accountStatus", **v));
     return std::optional<AccountStatus>(*status);
   }
 
@@ -447,11 +449,10 @@ class SqliteStateStore final : public StateStore {
     if (rc == SQLITE_ROW && old->text(0) != b.intentKey) {
       return std::unexpected(storeFinding(
           "STORE_BATCH_CONFLICT", db_.path(),
-          "batch " + b.batchId + " is recorded for intent " + old->text(0) + ", not " +
-              b.intentKey,
-          "the platform answered two intents with one batch: check the platform adapter"));
+          {{"batch", b.batchId}, {"recorded", old->text(0)}, {"intent", b.intentKey}}));
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return std::unexpected(db_.error("reading a batch"));
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+      return std::unexpected(db_.error("store.doing.readBatch"));
     auto s = db_.prepare(sqlNow(
         "INSERT INTO batches (batch_id, intent_key, school, target_key, status, created_at, "
         "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, $NOW, $NOW) ON CONFLICT (batch_id) DO UPDATE "
@@ -462,14 +463,14 @@ class SqliteStateStore final : public StateStore {
     s->bind(3, b.school);
     s->bind(4, b.targetKey);
     s->bind(5, batchStatusName(b.status));
-    if (auto r = db_.run(*s, "recording a batch"); !r) return r;
+    if (auto r = db_.run(*s, "store.doing.recordBatch"); !r) return r;
     auto sent = db_.prepare(sqlNow(
         "UPDATE students SET result = 'SENT', batch_id = ?1, updated_at = $NOW "
         "WHERE intent_key = ?2 AND result = 'PENDING'"));
     if (!sent) return std::unexpected(sent.error());
     sent->bind(1, b.batchId);
     sent->bind(2, b.intentKey);
-    if (auto r = db_.run(*sent, "marking a batch's students sent"); !r) return r;
+    if (auto r = db_.run(*sent, "store.doing.markSent"); !r) return r;
     return tx.commit();
   }
 
@@ -489,7 +490,7 @@ class SqliteStateStore final : public StateStore {
     while ((rc = sel->step()) == SQLITE_ROW) {
       pending.push_back({sel->text(0), sel->text(1), sel->text(2)});
     }
-    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing an intent's students"));
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("store.doing.listIntentStudents"));
     sel->reset();
     auto del = db_.prepare(
         "DELETE FROM students WHERE school = ?1 AND target_key = ?2 AND student_key = ?3 "
@@ -509,7 +510,7 @@ class SqliteStateStore final : public StateStore {
       q.bind(2, target);
       q.bind(3, key);
       if (it != keep.end()) q.bind(4, it->second);
-      if (auto r = db_.run(q, "forgetting a student left out of a batch"); !r) {
+      if (auto r = db_.run(q, "store.doing.forgetStudent"); !r) {
         return std::unexpected(r.error());
       }
       if (it == keep.end()) forgotten += static_cast<std::size_t>(sqlite3_changes(db_.handle()));
@@ -531,7 +532,7 @@ class SqliteStateStore final : public StateStore {
       if (!b) return std::unexpected(b.error());
       out.push_back(std::move(*b));
     }
-    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing open batches"));
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("store.doing.listOpenBatches"));
     return out;
   }
 
@@ -551,14 +552,12 @@ class SqliteStateStore final : public StateStore {
       s->bind(4, declarationResultName(r.result));
       s->bind(5, r.reason);
       s->bind(6, r.declarationNo);
-      if (auto done = db_.run(*s, "recording a student's result"); !done) return done;
+      if (auto done = db_.run(*s, "store.doing.recordResult"); !done) return done;
       if (sqlite3_changes(db_.handle()) == 0) {
-        return std::unexpected(storeFinding(
-            "STORE_UNKNOWN_STUDENT", db_.path(),
-            "student " + maskId(normalizeId(r.idNumber)) + " has no record for target '" +
-                std::string(targetKey) + "' of school '" + std::string(school) +
-                "'; no result of this batch was recorded",
-            "the platform reported a row zzjb did not send: check the batch on the platform"));
+        return std::unexpected(storeFinding("STORE_UNKNOWN_STUDENT", db_.path(),
+                                            {{"student", maskId(normalizeId(r.idNumber))},
+                                             {"target", targetKey},
+                                             {"school", school}}));
       }
     }
     return tx.commit();
@@ -591,7 +590,7 @@ class SqliteStateStore final : public StateStore {
           out.push_back(candidate.idNumber);
         }
       } else {
-        Finding f = db_.error("looking up students");
+        Finding f = db_.error("store.doing.lookUpStudents");
         s->reset();
         static_cast<void>(db_.exec("ROLLBACK"));
         return std::unexpected(f);
@@ -613,7 +612,7 @@ class SqliteStateStore final : public StateStore {
     std::vector<StudentRecord> out;
     int rc;
     while ((rc = s->step()) == SQLITE_ROW) out.push_back(readStudent(*s));
-    if (rc != SQLITE_DONE) return std::unexpected(db_.error("listing students"));
+    if (rc != SQLITE_DONE) return std::unexpected(db_.error("store.doing.listStudents"));
     return out;
   }
 
@@ -629,20 +628,17 @@ class SqliteStateStore final : public StateStore {
       if (!open) return std::unexpected(open.error());
       open->bind(1, school);
       open->bind(2, graduationYear);
-      if (open->step() != SQLITE_ROW) return std::unexpected(db_.error("counting a cohort"));
+      if (open->step() != SQLITE_ROW) return std::unexpected(db_.error("store.doing.countCohort"));
       if (std::int64_t unfinished = open->int64(0); unfinished > 0) {
-        return std::unexpected(storeFinding(
-            "STORE_PURGE_UNFINISHED", db_.path(),
-            std::to_string(unfinished) + " students of cohort " + std::string(graduationYear) +
-                " of school '" + std::string(school) + "' have no final result yet",
-            "finish the cohort's declarations (run passes until every batch is DONE), "
-            "then purge"));
+        return std::unexpected(
+            storeFinding("STORE_PURGE_UNFINISHED", db_.path(),
+                         {{"count", unfinished}, {"year", graduationYear}, {"school", school}}));
       }
       auto del = db_.prepare("DELETE FROM students WHERE school = ?1 AND graduation_year = ?2");
       if (!del) return std::unexpected(del.error());
       del->bind(1, school);
       del->bind(2, graduationYear);
-      if (auto r = db_.run(*del, "purging a cohort"); !r) return std::unexpected(r.error());
+      if (auto r = db_.run(*del, "store.doing.purgeCohort"); !r) return std::unexpected(r.error());
       purged = static_cast<std::size_t>(sqlite3_changes(db_.handle()));
       if (auto r = tx.commit(); !r) return std::unexpected(r.error());
     }
@@ -656,9 +652,7 @@ class SqliteStateStore final : public StateStore {
     auto mode = db_.queryText("PRAGMA journal_mode = WAL");
     if (!mode) return std::unexpected(mode.error());
     if (mode->value_or("") != "wal") {
-      return std::unexpected(storeFinding("STORE_OPEN", db_.path(),
-                                          "the state store cannot use WAL mode",
-                                          "put the store on a local file system"));
+      return std::unexpected(storeFinding("STORE_OPEN", db_.path(), {}, "STORE_OPEN.wal"));
     }
     for (const char* pragma : {"PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
                                "PRAGMA secure_delete = ON"}) {
@@ -670,19 +664,16 @@ class SqliteStateStore final : public StateStore {
     if (!stored) return std::unexpected(stored.error());
     if (stored->has_value()) {
       if (**stored == check) return {};
-      return std::unexpected(storeFinding(
-          "STORE_KEY_MISMATCH", keyPath,
-          keyExisted ? "the secret key is not the one this state store was made with"
-                     : "the state store's secret key file is missing",
-          "restore the key file " + keyPath.string() + " from backup (a new key cannot match "
-          "the recorded students)"));
+      return std::unexpected(
+          storeFinding("STORE_KEY_MISMATCH", keyPath, {{"keyFile", keyPath.string()}},
+                       keyExisted ? "STORE_KEY_MISMATCH" : "STORE_KEY_MISMATCH.missing"));
     }
     Transaction tx(db_);
     if (auto r = tx.begin(); !r) return r;
     auto ins = db_.prepare("INSERT OR IGNORE INTO meta (name, value) VALUES ('key_check', ?1)");
     if (!ins) return std::unexpected(ins.error());
     ins->bind(1, check);
-    if (auto r = db_.run(*ins, "recording the key check"); !r) return r;
+    if (auto r = db_.run(*ins, "store.doing.recordKeyCheck"); !r) return r;
     return tx.commit();
   }
 
@@ -714,7 +705,7 @@ class SqliteStateStore final : public StateStore {
     s->bind(3, key);
     int rc = s->step();
     if (rc == SQLITE_DONE) return false;
-    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading a student's record"));
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("store.doing.readStudent"));
     return correctedRejection(s->text(0), s->text(1), s->text(2), keyedNow);
   }
 
@@ -729,9 +720,9 @@ class SqliteStateStore final : public StateStore {
     s->bind(1, school);
     int rc = s->step();
     if (rc == SQLITE_DONE) return std::optional<PassRecord>();
-    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading a pass"));
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("store.doing.readPass"));
     auto outcome = parseSchoolOutcome(s->text(3));
-    if (!outcome) return std::unexpected(unknownValue(db_, "a pass outcome", s->text(3)));
+    if (!outcome) return std::unexpected(unknownValue(db_, "store.value.passOutcome", s->text(3)));
     PassRecord p{s->text(0), s->text(1), s->text(2), *outcome, s->text(4),
                  static_cast<std::size_t>(s->int64(5))};
     return std::optional<PassRecord>(std::move(p));
@@ -743,16 +734,14 @@ class SqliteStateStore final : public StateStore {
     s->bind(1, key);
     int rc = s->step();
     if (rc == SQLITE_DONE) return std::optional<IntentState>();
-    if (rc != SQLITE_ROW) return std::unexpected(db_.error("reading an intent"));
+    if (rc != SQLITE_ROW) return std::unexpected(db_.error("store.doing.readIntent"));
     auto in = readIntent(db_, *s);
     if (!in) return std::unexpected(in.error());
     return std::optional<IntentState>(std::move(*in));
   }
 
   Finding unknownIntent(std::string_view key) const {
-    return storeFinding("STORE_UNKNOWN_INTENT", db_.path(),
-                        "no intent with idempotency key " + std::string(key),
-                        "record the intent (beginIntent) before the call: a bug in zzjb");
+    return storeFinding("STORE_UNKNOWN_INTENT", db_.path(), {{"key", key}});
   }
 
   Db db_;
@@ -773,12 +762,12 @@ Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path&
   // A first run makes the state directory, private (0700), as `StateDirectoryMode=` would; an
   // existing one must be ours and closed to others (docs/security.md, "Writing files").
   const auto dir = dbPath.parent_path();
-  if (auto ok = files::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
-                                 {.create = true, .othersMayWrite = false,
-                                  .what = "state directory"});
+  if (auto ok = files::prepareDirectory(
+          dir.empty() ? std::filesystem::path(".") : dir,
+          {.create = true, .othersMayWrite = false, .what = "files.what.stateDirectory"});
       !ok) {
     Finding f = ok.error();
-    f.hint += " (state.path: " + dbPath.string() + ")";
+    f.hint = msg::text("store.directory.hint", {{"hint", f.hint}, {"path", dbPath.string()}});
     return std::unexpected(std::move(f));
   }
   bool keyExisted = std::filesystem::exists(keyPath, ec);
@@ -789,11 +778,9 @@ Result<std::unique_ptr<StateStore>> openSqliteStore(const std::filesystem::path&
     if (auto r = store->db().open(dbPath); !r) return std::unexpected(r.error());
     auto check = store->db().queryText(
         "SELECT 1 FROM sqlite_schema WHERE name = 'meta' AND "
-        "EXISTS (SELECT 1 FROM meta WHERE name = 'key_check')");
+        "EXISTS (SELECT 1 FROM meta WHERE name = 'key_check')");  // not-text: SQL
     if (check && check->has_value()) {
-      return std::unexpected(storeFinding(
-          "STORE_KEY_MISSING", keyPath, "the state store's secret key file is missing",
-          "restore the key file from backup (a new key cannot match the recorded students)"));
+      return std::unexpected(storeFinding("STORE_KEY_MISSING", keyPath));
     }
   }
   auto key = detail::loadOrCreateSecretKey(keyPath);

@@ -193,7 +193,7 @@ TEST(CheckCli, ConfigurationErrorsExitSeventyEightWithLineOrPath) {
 
   auto missing = run(std::string(ZZJB_BIN) + " check --lang en -c /nonexistent/zzjb.json");
   EXPECT_EQ(missing.exitCode, 78);
-  EXPECT_TRUE(contains(missing.out, "cannot read the configuration file"));
+  EXPECT_TRUE(contains(missing.out, "无法读取配置文件"));
 }
 
 TEST(CheckCli, ABrokenSchoolDoesNotHideTheOthers) {
@@ -229,7 +229,7 @@ TEST(CheckCli, AMissingCaBundleIsAConfigurationErrorAndAMissingKeyFileAWarning) 
   EXPECT_EQ(r.exitCode, 78) << r.out;
   EXPECT_TRUE(contains(r.out, "$.platform.caBundle")) << r.out;
   EXPECT_TRUE(std::regex_search(
-      r.out, std::regex("error +[^\\n]*does not exist[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
+      r.out, std::regex("error +[^\\n]*不存在[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
       << r.out;
   EXPECT_TRUE(contains(r.out, "--tls-out")) << r.out;  // what to do
   EXPECT_TRUE(contains(r.out, "$.schools[0].identity.key")) << r.out;
@@ -402,14 +402,14 @@ TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitS
   auto zero =
       run("timeout 60 " + std::string(ZZJB_BIN) + " check --lang en -c /dev/zero " + kToday);
   EXPECT_EQ(zero.exitCode, 78) << zero.out << zero.err;
-  EXPECT_TRUE(contains(zero.out, "not a regular file (a device) [FILE_NOT_REGULAR]")) << zero.out;
+  EXPECT_TRUE(contains(zero.out, "不是普通文件（是设备） [FILE_NOT_REGULAR]")) << zero.out;
 
   TempDir tmp;
   fs::path fifo = tmp / "zzjb.json";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   auto pipe = checkWithin(fifo);
   EXPECT_EQ(pipe.exitCode, 78) << pipe.out << pipe.err;
-  EXPECT_TRUE(contains(pipe.out, "not a regular file (a pipe) [FILE_NOT_REGULAR]")) << pipe.out;
+  EXPECT_TRUE(contains(pipe.out, "不是普通文件（是管道） [FILE_NOT_REGULAR]")) << pipe.out;
 
   fs::create_symlink("/dev/zero", tmp / "link.json");  // never through a link (docs/security.md)
   auto link = checkWithin(tmp / "link.json");
@@ -421,7 +421,7 @@ TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitS
   auto big = checkWithin(huge);
   EXPECT_EQ(big.exitCode, 78) << big.out;
   EXPECT_TRUE(contains(big.out, "[FILE_TOO_LARGE]")) << big.out;
-  EXPECT_TRUE(contains(big.out, std::to_string(4u << 20) + " bytes"))
+  EXPECT_TRUE(contains(big.out, std::to_string(4u << 20) + " 字节"))
       << "names the limit: " << big.out;
 }
 
@@ -434,7 +434,7 @@ TEST(CheckHostile, ACatalogThatIsADeviceOrAPipeIsAConfigurationError) {
     auto config = changedExample(tmp, [&](json& c) { c["catalog"] = catalog; });
     auto r = checkWithin(config);
     EXPECT_EQ(r.exitCode, 78) << catalog << r.out << r.err;
-    EXPECT_TRUE(contains(r.out, "cannot read the catalog file")) << r.out;
+    EXPECT_TRUE(contains(r.out, "无法读取评价机构目录文件")) << r.out;
     EXPECT_TRUE(contains(r.out, "[FILE_NOT_REGULAR]")) << r.out;
     // The schools are still checked, without the catalog.
     EXPECT_TRUE(contains(r.out, "汽车维修工")) << r.out;
@@ -455,7 +455,7 @@ TEST(CheckHostile, DeepNestingInOptionsOrScheduleIsAFindingWithItsLineNotACrash)
     writeFile(config, text);
     auto r = checkWithin(config);
     EXPECT_EQ(r.exitCode, 78) << where << r.out << r.err;
-    EXPECT_TRUE(contains(r.out, "more than 64 deep")) << r.out;
+    EXPECT_TRUE(contains(r.out, "嵌套超过 64 层")) << r.out;
     EXPECT_TRUE(contains(r.out, "[JSON_TOO_DEEP]")) << r.out;
     EXPECT_TRUE(contains(r.out, "zzjb.example.json:" + std::to_string(lineOf(text, "[[[["))))
         << r.out;
@@ -516,7 +516,7 @@ TEST(CheckHostile, AnEmptySchoolIdIsAConfigurationErrorAndTheOtherSchoolIsStillC
   auto config = changedExample(tmp, [](json& c) { c["schools"][0]["id"] = ""; });
   auto r = checkWithin(config);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "$.schools[0].id: the school id is empty [CONFIG_SCHOOL_ID]"))
+  EXPECT_TRUE(contains(r.out, "$.schools[0].id: 学校标识（$.schools[0].id）为空 [CONFIG_SCHOOL_ID]"))
       << r.out;
   EXPECT_TRUE(contains(r.out, "pudong-gz  上海示范职业技术学院")) << r.out;
 }
@@ -553,9 +553,9 @@ TEST(CheckHostile, ABaseUrlThatIsNotHttpsWithAHostIsAConfigurationError) {
     auto config = changedExample(tmp, [&](json& c) { c["platform"]["baseUrl"] = url; });
     auto r = checkWithin(config);
     EXPECT_EQ(r.exitCode, 78) << url << r.out << r.err;
-    EXPECT_TRUE(contains(r.out, "$.platform.baseUrl: platform.baseUrl ")) << r.out;
+    EXPECT_TRUE(contains(r.out, "$.platform.baseUrl: 平台地址（$.platform.baseUrl）")) << r.out;
     EXPECT_TRUE(contains(r.out, "[CONFIG_BASE_URL]")) << r.out;
-    EXPECT_TRUE(contains(r.out, "https://HOST[:PORT][/PATH]")) << r.out;
+    EXPECT_TRUE(contains(r.out, "https://主机[:端口][/路径]")) << r.out;
   }
 }
 
@@ -585,7 +585,7 @@ TEST(CheckHostile, ACaBundleThatIsADeviceOrHoldsNoCertificateIsAConfigurationErr
   auto zero = changedExample(tmp, [](json& c) { c["platform"]["caBundle"] = "/dev/zero"; });
   auto r = checkWithin(zero);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "not a regular file (a device): zzjb run cannot verify")) << r.out;
+  EXPECT_TRUE(contains(r.out, "不是普通文件（是设备）")) << r.out;
 
   TempDir tmp2;
   auto empty = changedExample(tmp2, [](json& c) { c["platform"]["caBundle"] = "keys/empty.pem"; });
@@ -607,7 +607,7 @@ TEST(CheckHostile, ACertificateOrCaFileThatIsAPipeDoesNotHangTheCheck) {
   });
   auto r = checkWithin(config);
   EXPECT_EQ(r.exitCode, 0) << "a certificate problem is a warning offline: " << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "cannot be read: the certificate is not a regular file (a pipe)"))
+  EXPECT_TRUE(contains(r.out, "证书不是普通文件（是管道）"))
       << r.out;
   EXPECT_TRUE(contains(r.out, "[CERT_UNREADABLE]")) << r.out;
 }

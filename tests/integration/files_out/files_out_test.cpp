@@ -209,7 +209,7 @@ TEST(FormsOutput, OutputThroughAnotherUsersLinkOrDirectoryIsRefused) {
   auto viaLink = forms(config, tmp / "theirlink");
   EXPECT_EQ(viaLink.exitCode, 73) << viaLink.out << viaLink.err;
   EXPECT_TRUE(contains(viaLink.err, "UNSAFE_OWNER")) << viaLink.err;
-  EXPECT_TRUE(contains(viaLink.err, "symbolic link")) << viaLink.err;
+  EXPECT_TRUE(contains(viaLink.err, "符号链接")) << viaLink.err;
   auto below = forms(config, tmp / "theirs" / "forms");
   EXPECT_EQ(below.exitCode, 73) << below.out << below.err;
   EXPECT_TRUE(contains(below.err, "uid 65534")) << below.err;
@@ -371,7 +371,7 @@ TEST(PassLock, StateDirectoryOthersCanWriteIsRefusedWithSeventyEight) {
   ASSERT_EQ(::chmod((tmp / "config" / "state").c_str(), 0777), 0);
   auto r = run(kBin + " run -c " + shellQuote(config.string()) + kToday);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.err, "writable by every user")) << r.err;
+  EXPECT_TRUE(contains(r.err, "可被所有用户写入")) << r.err;
   EXPECT_TRUE(fs::is_empty(tmp / "config" / "state"));
 }
 

@@ -154,7 +154,7 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   for (const fs::path& special : {fs::path("/dev/zero"), tmp / "fifo"}) {
     auto r = sign(special);
     EXPECT_EQ(r.exitCode, 64) << special << r.err;
-    EXPECT_TRUE(contains(r.err, "the file to sign is not a regular file")) << r.err;
+    EXPECT_TRUE(contains(r.err, "待签名的文件不是普通文件")) << r.err;
     EXPECT_TRUE(contains(r.err, "[FILE_NOT_REGULAR]")) << r.err;
     EXPECT_FALSE(fs::exists(tmp / "data.sig"));
   }
@@ -162,14 +162,14 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   fs::resize_file(tmp / "huge.bin", (64u << 20) + 1);  // sparse: no disk used
   auto huge = sign(tmp / "huge.bin");
   EXPECT_EQ(huge.exitCode, 64) << huge.err;
-  EXPECT_TRUE(contains(huge.err, "larger than 67108864 bytes")) << huge.err;
+  EXPECT_TRUE(contains(huge.err, "大于 67108864 字节")) << huge.err;
   EXPECT_TRUE(contains(huge.err, "[FILE_TOO_LARGE]")) << huge.err;
   EXPECT_FALSE(fs::exists(tmp / "data.sig"));
 
   for (const fs::path& special : {fs::path("/dev/zero"), tmp / "fifo"}) {
     auto k = run("timeout 60 " + kBin + " keyid --lang en --cert " + special.string());
     EXPECT_EQ(k.exitCode, 77) << special << k.err;
-    EXPECT_TRUE(contains(k.err, "the certificate is not a regular file")) << k.err;
+    EXPECT_TRUE(contains(k.err, "证书不是普通文件")) << k.err;
     EXPECT_TRUE(contains(k.err, "[CERT_UNREADABLE]")) << k.err;
   }
   // A PIN file that is a pipe or over 4 KiB: refused (77) at once, never waited on.
@@ -195,7 +195,7 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   fs::resize_file(tmp / "huge.pem", (1u << 20) + 1);
   auto big = run("timeout 60 " + kBin + " keyid --lang en --cert " + (tmp / "huge.pem").string());
   EXPECT_EQ(big.exitCode, 77) << big.err;
-  EXPECT_TRUE(contains(big.err, "larger than 1048576 bytes")) << big.err;
+  EXPECT_TRUE(contains(big.err, "大于 1048576 字节")) << big.err;
 }
 
 TEST(Keyid, ExtensionOidsCanBeConfigured) {

@@ -284,7 +284,7 @@ TEST(Pkcs11ModuleTest, RefusesAModuleOthersCouldChangeWithItsPathModeAndFix) {
   EXPECT_EQ(signer.error().code, "KEY_MODULE_UNSAFE");
   EXPECT_TRUE(contains(signer.error().message, (dir / "shared").string()))
       << signer.error().message;
-  EXPECT_TRUE(contains(signer.error().message, "mode 0777")) << signer.error().message;
+  EXPECT_TRUE(contains(signer.error().message, "权限 0777")) << signer.error().message;
   EXPECT_TRUE(contains(signer.error().hint, "chmod go-w")) << signer.error().hint;
   EXPECT_EQ(pin.calls(), 0);
 
@@ -293,7 +293,7 @@ TEST(Pkcs11ModuleTest, RefusesAModuleOthersCouldChangeWithItsPathModeAndFix) {
   auto groupWritable = openPkcs11Signer(u, pin.provider());
   ASSERT_FALSE(groupWritable);
   EXPECT_EQ(groupWritable.error().code, "KEY_MODULE_UNSAFE");
-  EXPECT_TRUE(contains(groupWritable.error().message, "writable by its group"))
+  EXPECT_TRUE(contains(groupWritable.error().message, "可被同组用户写入"))
       << groupWritable.error().message;
 }
 

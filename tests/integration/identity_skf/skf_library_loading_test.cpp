@@ -93,7 +93,7 @@ TEST_F(SkfLibraryLoading, RefusesALibraryInADirectoryOthersCanWriteNamingItsMode
   ASSERT_FALSE(signer);
   EXPECT_EQ(signer.error().code, "KEY_MODULE_UNSAFE");
   EXPECT_TRUE(contains(signer.error().message, lib.string())) << signer.error().message;
-  EXPECT_TRUE(contains(signer.error().message, "writable by every user (mode 0777)"))
+  EXPECT_TRUE(contains(signer.error().message, "可被所有用户写入（权限 0777）"))
       << signer.error().message;
   EXPECT_TRUE(contains(signer.error().hint, "chmod go-w")) << signer.error().hint;
   EXPECT_EQ(pinCalls_, 0);
@@ -105,7 +105,7 @@ TEST_F(SkfLibraryLoading, RefusesAGroupWritableLibrary) {
   auto signer = openSkfSigner(uri(lib), pin());
   ASSERT_FALSE(signer);
   EXPECT_EQ(signer.error().code, "KEY_MODULE_UNSAFE");
-  EXPECT_TRUE(contains(signer.error().message, "writable by its group")) << signer.error().message;
+  EXPECT_TRUE(contains(signer.error().message, "可被同组用户写入")) << signer.error().message;
 }
 
 TEST_F(SkfLibraryLoading, RefusesALibraryOwnedByAnotherUser) {
@@ -115,7 +115,7 @@ TEST_F(SkfLibraryLoading, RefusesALibraryOwnedByAnotherUser) {
   auto signer = openSkfSigner(uri(lib), pin());
   ASSERT_FALSE(signer);
   EXPECT_EQ(signer.error().code, "KEY_MODULE_UNSAFE");
-  EXPECT_TRUE(contains(signer.error().message, "owned by uid 65534")) << signer.error().message;
+  EXPECT_TRUE(contains(signer.error().message, "属于 uid 65534")) << signer.error().message;
   EXPECT_TRUE(contains(signer.error().hint, "chown")) << signer.error().hint;
 }
 

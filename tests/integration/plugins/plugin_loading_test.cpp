@@ -125,7 +125,7 @@ TEST_F(PluginLoading, RefusesASymbolicLinkInASafeDirectory) {
   EXPECT_EQ(link.path.filename(), "zzjb-linked.so");
   EXPECT_FALSE(link.loaded);
   EXPECT_EQ(link.refusalCode, "PLUGIN_IS_LINK");
-  EXPECT_TRUE(contains(link.refusal, "symbolic link")) << link.refusal;
+  EXPECT_TRUE(contains(link.refusal, "符号链接")) << link.refusal;
   EXPECT_TRUE(host.files()[1].loaded) << host.files()[1].refusal;
 }
 
@@ -154,7 +154,7 @@ TEST_F(PluginLoading, RefusesADirectoryOthersCanWriteWithItsPathModeAndFix) {
     EXPECT_EQ(d.refusalCode, "PLUGIN_DIR_UNSAFE");
     EXPECT_TRUE(contains(d.refusal, dir.string())) << d.refusal;
     EXPECT_TRUE(
-        contains(d.refusal, mode == 0775 ? "writable by its group" : "writable by every user"))
+        contains(d.refusal, mode == 0775 ? "可被同组用户写入" : "可被所有用户写入"))
         << d.refusal;
     EXPECT_TRUE(contains(d.refusal, "chmod go-w")) << d.refusal;
     ASSERT_EQ(host.files().size(), 1U);
@@ -188,7 +188,7 @@ TEST_F(PluginLoading, AnotherUserSwappingThePluginDuring200LoadsNeverRunsTheirCo
       plugin_host::Host scanned;
       scanned.scan(only(dir));
       bool ok = scanned.dirs()[0].refused() &&
-                contains(scanned.dirs()[0].refusal, "writable by every user");
+                contains(scanned.dirs()[0].refusal, "可被所有用户写入");
       for (const auto& f : scanned.files()) ok = ok && !f.loaded;
       plugin_host::Host direct;
       auto f = direct.load(dir / "zzjb-swapped.so", "plugins.dir");

@@ -97,7 +97,7 @@ TEST(PluginsCli, RefusesEachBadPluginWithItsOwnReasonAndLoadsTheGoodOnes) {
   expectRefused("zzjb-test-no-factory.so", "PLUGIN_NO_FACTORY", "zzjb_create_plugin");
   expectRefused("zzjb-test-throws.so", "PLUGIN_FACTORY_THREW", "licence file missing");
   expectRefused("zzjb-tt-duplicate-social-org.so", "PLUGIN_DUPLICATE", "zzjb-social-org.so");
-  expectRefused("zzjb-test-writable.so", "PLUGIN_WRITABLE", "writable by its group");
+  expectRefused("zzjb-test-writable.so", "PLUGIN_WRITABLE", "可被同组用户写入");
   expectRefused("zzjb-not-a-library.so", "PLUGIN_NOT_LIBRARY", "not a shared library");
   EXPECT_EQ(j["loaded"], "employer, qualification, social-org");
   for (const char* good : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so"}) {
@@ -127,7 +127,7 @@ TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
   json j = pluginsJson(bin);
   EXPECT_EQ((*byFile(j, "zzjb-test-good.so"))["code"], "PLUGIN_WRITABLE");
   EXPECT_TRUE(contains((*byFile(j, "zzjb-test-good.so"))["reason"].get<std::string>(),
-                       "writable by every user"));
+                       "可被所有用户写入"));
   fs::permissions(file, fs::perms::others_write, fs::perm_options::remove);
 
   if (::geteuid() != 0) GTEST_SKIP() << "changing a file's owner needs root";
@@ -135,7 +135,7 @@ TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
   j = pluginsJson(bin);
   EXPECT_EQ((*byFile(j, "zzjb-test-good.so"))["code"], "PLUGIN_OWNER");
   EXPECT_TRUE(contains((*byFile(j, "zzjb-test-good.so"))["reason"].get<std::string>(),
-                       "owned by uid 65534"));
+                       "属于 uid 65534"));
 }
 
 // The owner rule as a non-root user sees it: zzjb run as uid 65534 loads the plugins it owns and
@@ -202,7 +202,7 @@ TEST(PluginsCli, RefusesAPluginsDirOthersCanWriteTo) {
   EXPECT_EQ(j["dirs"][0]["code"], "PLUGIN_DIR_UNSAFE");
   const std::string reason = j["dirs"][0]["reason"].get<std::string>();
   EXPECT_TRUE(contains(reason, (tmp / "mine").string())) << reason;
-  EXPECT_TRUE(contains(reason, "mode 0777")) << reason;
+  EXPECT_TRUE(contains(reason, "权限 0777")) << reason;
   EXPECT_TRUE(contains(reason, "chmod go-w")) << reason;
   EXPECT_EQ((*byFile(j, "zzjb-mine.so"))["code"], "PLUGIN_DIR_UNSAFE");
   EXPECT_FALSE((*byFile(j, "zzjb-mine.so"))["loaded"].get<bool>());
@@ -241,7 +241,7 @@ TEST(PluginsCli, AnotherUserSwappingAPluginDuring200RunsNeverRunsTheirCode) {
     EXPECT_EQ(r.exitCode, 78) << r.err;
     json j = json::parse(r.out, nullptr, false);
     if (!j.is_discarded() && j["dirs"][0]["code"] == "PLUGIN_DIR_UNSAFE" &&
-        contains(j["dirs"][0].value("reason", ""), "writable by every user")) {
+        contains(j["dirs"][0].value("reason", ""), "可被所有用户写入")) {
       ++refused;
     }
   }

@@ -8,8 +8,10 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "language_check.hpp"
 #include "test_support.hpp"
 #include "zzjb/config/loader.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::config {
 namespace {
@@ -94,6 +96,40 @@ TEST(ConfigLoader, SchoolWithoutUsableLevelIsLeftOutAndOthersAreRead) {
   const Finding* f = find(c, "CONFIG_ENUM");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->school, "bad");
+}
+
+// Issue 13: a configuration error names the field by the notices' term, its JSON path in
+// brackets, in Chinese by default and in English when the language is English.
+TEST(ConfigLoader, AnErrorNamesTheFieldByItsTermInChineseFirstAndInEnglishWhenAsked) {
+  json s = kSchool;
+  s["legalRepresentative"] = 42;
+  s.erase("name");
+  const std::string doc = json{{"schools", json::array({s})}}.dump();
+  auto c = parseConfig(doc, ".", "zzjb.json");
+  const Finding* type = find(c, "CONFIG_TYPE");
+  ASSERT_NE(type, nullptr);
+  EXPECT_EQ(type->message, "法人代表（$.schools[0].legalRepresentative）应为字符串，实为数字");
+  EXPECT_EQ(test::englishRuns(type->message, {"$.schools[0].legalRepresentative"}),
+            std::vector<std::string>{})
+      << type->message;
+  const Finding* missing = find(c, "CONFIG_MISSING");
+  ASSERT_NE(missing, nullptr);
+  EXPECT_EQ(missing->message, "缺少学校名称（$.schools[0].name）");
+
+  msg::setLanguage(msg::Lang::En);
+  auto en = parseConfig(doc, ".", "zzjb.json");
+  msg::setLanguage(msg::Lang::ZhCN);
+  const Finding* typeEn = find(en, "CONFIG_TYPE");
+  ASSERT_NE(typeEn, nullptr);
+  EXPECT_EQ(typeEn->message,
+            "the legal representative (法人代表) ($.schools[0].legalRepresentative) must be a "
+            "string, found a number");
+  EXPECT_EQ(test::chineseRuns(typeEn->message, test::noticeTerms()), std::vector<std::string>{})
+      << typeEn->message;
+  const Finding* missingEn = find(en, "CONFIG_MISSING");
+  ASSERT_NE(missingEn, nullptr);
+  EXPECT_EQ(missingEn->message, "the school's name ($.schools[0].name) is missing");
+  EXPECT_EQ(missingEn->code, "CONFIG_MISSING");
 }
 
 TEST(ConfigLoader, SyntaxErrorGivesTheLine) {
@@ -321,7 +357,7 @@ TEST(ConfigHostile, AnEmptySchoolIdIsAnErrorNotASilentlyDroppedSchool) {
   EXPECT_EQ(f->severity, Severity::Error);
   EXPECT_EQ(f->kind, FindingKind::Config);
   EXPECT_EQ(f->where.jsonPath, "$.schools[0].id");
-  EXPECT_NE(f->message.find("empty"), std::string::npos);
+  EXPECT_NE(f->message.find("学校标识（$.schools[0].id）为空"), std::string::npos) << f->message;
 }
 
 TEST(ConfigHostile, SchoolIdsThatNameOtherPlacesAreRefusedAndTheSchoolLeftOut) {
@@ -378,7 +414,7 @@ TEST(ConfigHostile, DevZeroAsConfigurationOrCatalogIsRefusedAsNotARegularFile) {
   ASSERT_EQ(c.findings.size(), 1U);
   EXPECT_EQ(c.findings[0].code, "FILE_NOT_REGULAR");
   EXPECT_EQ(c.findings[0].kind, FindingKind::Config);
-  EXPECT_NE(c.findings[0].message.find("configuration"), std::string::npos);
+  EXPECT_NE(c.findings[0].message.find("配置文件"), std::string::npos) << c.findings[0].message;
   std::vector<Finding> warnings;
   auto cat = loadCatalog("/dev/zero", "/dev/zero", warnings);
   ASSERT_FALSE(cat);
@@ -419,7 +455,7 @@ TEST(ConfigHostile, ALinkAsConfigurationIsRefusedByName) {
   ASSERT_EQ(c.findings.size(), 1U);
   EXPECT_EQ(c.findings[0].code, "FILE_IS_LINK");
   EXPECT_EQ(c.findings[0].kind, FindingKind::Config);
-  EXPECT_NE(c.findings[0].hint.find("not a link"), std::string::npos) << c.findings[0].hint;
+  EXPECT_NE(c.findings[0].hint.find("而不是指向它的链接"), std::string::npos) << c.findings[0].hint;
 }
 
 // What the fuzzer will try first: every input is a value (findings), never an exception.

@@ -74,9 +74,16 @@ TEST(ReadFile, ReadsUpToTheLimitAndRefusesOneByteMoreNamingTheLimit) {
   auto tooLarge = files::readFile(tmp / "c.json", {.maxBytes = 99, .what = "configuration"});
   ASSERT_FALSE(tooLarge);
   EXPECT_EQ(tooLarge.error().code, "FILE_TOO_LARGE");
-  EXPECT_TRUE(contains(tooLarge.error().message, "99 bytes")) << tooLarge.error().message;
-  EXPECT_TRUE(contains(tooLarge.error().message, "configuration"));
+  EXPECT_EQ(tooLarge.error().message, "配置文件大于 99 字节，超出该类文件的上限");
   EXPECT_EQ(tooLarge.error().where.file, (tmp / "c.json").string());
+
+  // What the file is for, named by the catalog in the language asked for.
+  zzjb::msg::setLanguage(zzjb::msg::Lang::En);
+  auto english = files::readFile(tmp / "c.json", {.maxBytes = 99, .what = "configuration"});
+  zzjb::msg::setLanguage(zzjb::msg::Lang::ZhCN);
+  ASSERT_FALSE(english);
+  EXPECT_EQ(english.error().message,
+            "the configuration is larger than 99 bytes, the limit for such a file");
 }
 
 TEST(ReadFile, RefusesAFifoAtOnceInsteadOfWaitingForAWriter) {
@@ -88,7 +95,7 @@ TEST(ReadFile, RefusesAFifoAtOnceInsteadOfWaitingForAWriter) {
   const auto took = std::chrono::steady_clock::now() - start;
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "FILE_NOT_REGULAR");
-  EXPECT_TRUE(contains(r.error().message, "a pipe")) << r.error().message;
+  EXPECT_TRUE(contains(r.error().message, "是管道")) << r.error().message;
   EXPECT_LT(took, std::chrono::seconds(2));
 }
 
@@ -97,13 +104,13 @@ TEST(ReadFile, RefusesDevicesAndDirectoriesWithoutReadingThem) {
     auto r = files::readFile(dev, {.maxBytes = 1024, .what = "input"});
     ASSERT_FALSE(r) << dev;
     EXPECT_EQ(r.error().code, "FILE_NOT_REGULAR") << dev;
-    EXPECT_TRUE(contains(r.error().message, "a device")) << r.error().message;
+    EXPECT_TRUE(contains(r.error().message, "是设备")) << r.error().message;
   }
   TempDir tmp;
   auto dir = files::readFile(tmp.path(), {.maxBytes = 1024, .what = "input"});
   ASSERT_FALSE(dir);
   EXPECT_EQ(dir.error().code, "FILE_NOT_REGULAR");
-  EXPECT_TRUE(contains(dir.error().message, "a directory"));
+  EXPECT_TRUE(contains(dir.error().message, "是目录"));
 }
 
 TEST(ReadFile, RefusesAFinalLinkUnlessTheCallerFollowsIt) {
@@ -359,7 +366,7 @@ TEST(CheckSafeDirectory, RefusesADirectoryOthersCanWriteEvenStickyButAcceptsOneU
   auto self = files::checkSafeDirectory(sticky, "plugin directory");
   ASSERT_FALSE(self);
   EXPECT_EQ(self.error().code, "UNSAFE_PERMISSIONS");
-  EXPECT_TRUE(contains(self.error().message, "every user")) << self.error().message;
+  EXPECT_TRUE(contains(self.error().message, "可被所有用户写入")) << self.error().message;
 
   fs::create_directories(sticky / "mine");
   ASSERT_EQ(::chmod((sticky / "mine").c_str(), 0755), 0);
@@ -437,7 +444,7 @@ TEST(PrepareDirectory, RefusesAnotherUsersLinkOrDirectoryAndCreatesNothingBelow)
   auto link = files::prepareDirectory(tmp / "theirlink", {.create = true});
   ASSERT_FALSE(link);
   EXPECT_EQ(link.error().code, "UNSAFE_OWNER");
-  EXPECT_TRUE(contains(link.error().message, "symbolic link")) << link.error().message;
+  EXPECT_TRUE(contains(link.error().message, "符号链接")) << link.error().message;
 
   fs::create_directories(tmp / "theirs");
   ASSERT_EQ(::chown((tmp / "theirs").c_str(), kOtherUid, kOtherUid), 0);
@@ -482,7 +489,7 @@ TEST(StateFiles, StoreRefusesAStateDirectoryOthersCanWriteAndAKeyThatIsALink) {
   auto linked = store::openSqliteStore(tmp / "state" / "zzjb.sqlite");
   ASSERT_FALSE(linked);
   EXPECT_EQ(linked.error().code, "STORE_KEY_PERMISSIONS");
-  EXPECT_TRUE(contains(linked.error().message, "symbolic link")) << linked.error().message;
+  EXPECT_TRUE(contains(linked.error().message, "密钥是符号链接")) << linked.error().message;
   EXPECT_EQ(readFile(tmp / "planted.key"), std::string(32, 'k'));
 }
 

@@ -41,7 +41,7 @@ TEST(PlatformAnswers, DeeplyNestedAnswerIsMalformedForEveryDecoder) {
   for (AnswerKind kind : kKinds) {
     auto r = decodeAnswer(kind, deep);
     ASSERT_FALSE(r) << static_cast<int>(kind);
-    EXPECT_TRUE(contains(r.error(), "nested more than 64 deep")) << r.error();
+    EXPECT_TRUE(contains(r.error(), "嵌套超过 64 层")) << r.error();
   }
 }
 

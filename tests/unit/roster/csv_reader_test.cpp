@@ -2,6 +2,7 @@
 // blank and ragged records, and the errors a teacher's file can produce.
 #include <gtest/gtest.h>
 
+#include "language_check.hpp"
 #include "test_support.hpp"
 #include "zzjb/roster/readers.hpp"
 
@@ -133,10 +134,39 @@ TEST_F(CsvReaderTest, LeavesOutRowWithUndecodableCellAndKeepsTheOthers) {
   EXPECT_EQ(f->severity, Severity::Error);
   EXPECT_EQ(f->kind, FindingKind::Data);
   EXPECT_EQ(f->where.line, 3U);
-  EXPECT_TRUE(contains(f->message, "column 2 (班级)")) << f->message;
+  EXPECT_TRUE(contains(f->message, "第 2 列（班级）")) << f->message;
   EXPECT_TRUE(contains(f->message, "0x80"));
-  EXPECT_TRUE(contains(f->message, "the row is not read"));
+  EXPECT_TRUE(contains(f->message, "该行不读取"));
   EXPECT_TRUE(contains(f->hint, "CSV UTF-8"));
+}
+
+// Issue 13: a roster error reads in Chinese by default, naming the column by the header the
+// file gives it; in English when the language is English, with no Chinese but that header.
+TEST_F(CsvReaderTest, ACellErrorReadsInChineseFirstAndInEnglishWhenAsked) {
+  const std::string bytes = "姓名,证件号码\r\n张三明,\x80\r\n";
+  auto zh = readOk(bytes);
+  const Finding* f = findNote(zh, "ROSTER_CELL_NOT_UTF8");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(
+      f->message,
+      "第 2 列（证件号码）：单元格不是有效的 UTF-8 文字（单元格第 0 字节处为 0x80）；该行不读取");
+  EXPECT_EQ(test::englishRuns(f->message + "\n" + f->hint, {"Excel", "WPS", "LibreOffice"}),
+            std::vector<std::string>{})
+      << f->message << "\n"
+      << f->hint;
+
+  msg::setLanguage(msg::Lang::En);
+  auto en = readOk(bytes);
+  msg::setLanguage(msg::Lang::ZhCN);
+  const Finding* e = findNote(en, "ROSTER_CELL_NOT_UTF8");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->message,
+            "column 2 (证件号码): the cell is not valid UTF-8 text (byte 0x80 at offset 0 of the "
+            "cell); the row is not read");
+  EXPECT_EQ(test::chineseRuns(e->message + "\n" + e->hint, test::noticeTerms()),
+            std::vector<std::string>{})
+      << e->message << "\n"
+      << e->hint;
 }
 
 TEST_F(CsvReaderTest, CountsLoneCarriageReturnsInCellLines) {

@@ -92,8 +92,8 @@ TEST(RosterLimits, XlsxRowsReachingXfdAreRefusedByTheColumnLimitNotPadded) {
   EXPECT_EQ(f->severity, Severity::Error);
   EXPECT_EQ(f->where.cell, "Sheet1!XFD2");
   EXPECT_EQ(f->where.line, 2U);
-  EXPECT_TRUE(contains(f->message, "1024 columns (maxColumns")) << f->message;
-  EXPECT_TRUE(contains(f->message, "the row is not read"));
+  EXPECT_TRUE(contains(f->message, "超出 1024 列的上限（maxColumns")) << f->message;
+  EXPECT_TRUE(contains(f->message, "该行不读取"));
   expectAllUtf8(*t);
 }
 
@@ -122,7 +122,7 @@ TEST(RosterLimits, HeaderCellBeyondTheColumnLimitIsNotedAndTheRestIsRead) {
   ASSERT_EQ(t->records.size(), 1U);
   const Finding* f = findNote(*t, "ROSTER_TOO_MANY_COLUMNS");
   ASSERT_NE(f, nullptr);
-  EXPECT_TRUE(contains(f->message, "the column is not read")) << f->message;
+  EXPECT_TRUE(contains(f->message, "该列不读取")) << f->message;
 }
 
 TEST(RosterLimits, HugeSharedStringIsATooLongCellAndNotCopiedIntoEachCell) {
@@ -153,7 +153,7 @@ TEST(RosterLimits, HugeSharedStringIsATooLongCellAndNotCopiedIntoEachCell) {
   EXPECT_EQ(countNotes(*t, "ROSTER_CELL_TOO_LONG"), 100U);
   const Finding* more = findNote(*t, "ROSTER_MORE_FINDINGS");
   ASSERT_NE(more, nullptr);
-  EXPECT_TRUE(contains(more->message, "900 more")) << more->message;
+  EXPECT_TRUE(contains(more->message, "还有 900 个问题未列出")) << more->message;
   EXPECT_EQ(more->severity, Severity::Error);
 }
 
@@ -197,7 +197,7 @@ TEST(RosterLimits, CsvHeaderOfOneAndAHalfMegabytesIsRefusedByName) {
   ASSERT_FALSE(t.has_value());
   EXPECT_EQ(t.error().code, "ROSTER_HEADER_TOO_LONG");
   EXPECT_EQ(t.error().where.line, 1U);
-  EXPECT_TRUE(contains(t.error().message, "65536 bytes (maxHeaderBytes)")) << t.error().message;
+  EXPECT_TRUE(contains(t.error().message, "65536 字节（maxHeaderBytes）")) << t.error().message;
 }
 
 TEST(RosterLimits, CsvRowOfManyEmptyFieldsStoresNothing) {
@@ -244,7 +244,7 @@ TEST(RosterLimits, CsvRowsCellsTextAndCellBytesAreCapped) {
   const Finding* f = findNote(*t, "ROSTER_CELL_TOO_LONG");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->where.line, 2U);
-  EXPECT_TRUE(contains(f->message, "column 2 (b)")) << f->message;
+  EXPECT_TRUE(contains(f->message, "第 2 列（b）")) << f->message;
 }
 
 TEST(RosterLimits, ZipBombPartIsRefusedByNameFromBytes) {
@@ -287,7 +287,8 @@ TEST(RosterLimits, FindingsPerFileAreCappedThenCounted) {
   EXPECT_EQ(t->notes.size(), 21U);
   EXPECT_EQ(countNotes(*t, "ROSTER_CELL_NOT_UTF8"), 20U);
   ASSERT_EQ(t->notes.back().code, "ROSTER_MORE_FINDINGS");
-  EXPECT_TRUE(contains(t->notes.back().message, "280 more")) << t->notes.back().message;
+  EXPECT_TRUE(contains(t->notes.back().message, "还有 280 个问题未列出"))
+      << t->notes.back().message;
   EXPECT_TRUE(contains(t->notes.back().message, "maxFindings"));
   EXPECT_EQ(t->notes.back().severity, Severity::Error);
   // At the first row left unlisted, so that `zzjb run` treats it as rows' findings, not the file's.
@@ -368,7 +369,7 @@ TEST(RosterUtf8, InvalidUtf8InAHeaderCellLeavesThatColumnUnnamed) {
   const Finding* f = findNote(*t, "ROSTER_CELL_NOT_UTF8");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->where.cell, "Sheet1!B1");
-  EXPECT_TRUE(contains(f->message, "the column is not read"));
+  EXPECT_TRUE(contains(f->message, "该列不读取"));
 }
 
 TEST(RosterUtf8, SheetNamesAndQuotedValuesInMessagesStayValidUtf8) {

@@ -225,7 +225,7 @@ TEST_F(XlsxReaderTest, RejectsFileThatIsNotZipWithResaveHint) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, "ROSTER_XLSX");
   EXPECT_EQ(r.error().where.file, kDisplay);
-  EXPECT_TRUE(contains(r.error().message, "not a valid .xlsx"));
+  EXPECT_TRUE(contains(r.error().message, "不是有效的 .xlsx 工作簿"));
   EXPECT_TRUE(contains(r.error().hint, ".xlsx"));
   EXPECT_TRUE(contains(r.error().hint, "LibreOffice"));
 }
@@ -267,7 +267,7 @@ TEST_F(XlsxReaderTest, RejectsMalformedXml) {
   p["xl/worksheets/sheet1.xml"] = "<worksheet><sheetData><row></sheetData>";
   const Finding f = readError(p);
   EXPECT_EQ(f.code, "ROSTER_XLSX");
-  EXPECT_TRUE(contains(f.message, "not well-formed"));
+  EXPECT_TRUE(contains(f.message, "不是格式正确的 XML"));
 }
 
 TEST_F(XlsxReaderTest, RejectsSharedStringIndexOutOfRange) {
@@ -299,7 +299,7 @@ TEST_F(XlsxReaderTest, RefusesPartThatUncompressesBeyondLimit) {
   p["xl/worksheets/sheet1.xml"] = "@file:" + zeros.string();
   const Finding f = readError(p);
   EXPECT_EQ(f.code, "ROSTER_XLSX_PART_TOO_LARGE");
-  EXPECT_TRUE(contains(f.message, "zip bomb"));
+  EXPECT_TRUE(contains(f.message, "zip 炸弹"));
   EXPECT_TRUE(contains(f.message, "maxPartBytes"));
   EXPECT_TRUE(contains(f.message, "xl/worksheets/sheet1.xml"));
 }
@@ -317,7 +317,7 @@ TEST(ZipArchive, ReadsEntryWithinLimitAndRefusesLargerOne) {
   EXPECT_EQ(ok->size(), 2000U);
   auto refused = zip->read("Dir/Part.xml", 1999);
   ASSERT_FALSE(refused.has_value());
-  EXPECT_TRUE(contains(refused.error(), "zip bomb"));
+  EXPECT_TRUE(contains(refused.error(), "zip 炸弹"));
   EXPECT_FALSE(detail::ZipArchive::open(dir / "missing.zip").has_value());
 }
 

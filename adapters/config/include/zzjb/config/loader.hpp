@@ -52,6 +52,7 @@ struct LoadedConfig {
 
 // What is wrong with a platform base URL (nullopt: nothing): it must be https:// with a host,
 // an optional port 1-65535 and path, and no user, query, fragment, space or control character.
+// The problem comes as the catalog code of its text (CONFIG_BASE_URL.scheme, …).
 [[nodiscard]] std::optional<std::string> baseUrlProblem(std::string_view url);
 
 }  // namespace zzjb::config

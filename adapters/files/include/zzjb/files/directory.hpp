@@ -21,7 +21,7 @@ struct DirectoryOptions {
   // The directory itself may be writable by others (a shared output folder): the files in it
   // are created new and renamed, so that is safe for them. The state directory is not.
   bool othersMayWrite = true;
-  std::string_view what = "output directory";  // said in refusals
+  std::string_view what = "files.what.outputDirectory";  // said in refusals (files::whatName)
 };
 
 // Checks (and, with `create`, makes) `dir`. Every directory on the path, as written and as

@@ -31,9 +31,14 @@ inline constexpr std::uint64_t kMaxRosterBytes = 64u << 20;       // CSV or xlsx
 inline constexpr std::uint64_t kMaxSignInputBytes = 64u << 20;    // zzjb sign --in
 inline constexpr std::uint64_t kMaxPinFileBytes = 4096;           // --pin-file
 
+// What a file or directory is for, named for a person in the process's language: `what` is a
+// catalog code ("files.what.roster") or one of the nouns callers pass ("roster", "CA bundle",
+// "plugin directory" …); anything else is shown as given.
+[[nodiscard]] std::string whatName(std::string_view what);
+
 struct ReadOptions {
   std::uint64_t maxBytes = kMaxConfigBytes;
-  std::string_view what = "file";  // "configuration", "roster", ... said in the refusal
+  std::string_view what = "file";  // said in the refusal (see whatName)
   bool followFinalLink = false;    // true only where a link is the user's own choice
 };
 

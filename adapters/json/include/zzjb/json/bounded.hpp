@@ -24,7 +24,7 @@ struct ParseError {
   enum class Kind { Syntax, TooDeep, TooLarge, NumberOutOfRange };
   Kind kind = Kind::Syntax;
   std::size_t byte = 0;     // where (0 when unknown)
-  std::string message;      // English, safe to print (does not echo the input)
+  std::string message;      // from the catalog, safe to print (does not echo the input)
 };
 
 // Parses `text` as one JSON document. Never throws for any input.
