@@ -77,6 +77,9 @@ enum class TargetPhase {
   Failed,                 // the platform or the store failed for this target
 };
 [[nodiscard]] const char* targetPhaseName(TargetPhase p);  // "UP_TO_DATE", …
+// The phase and a school's outcome for people, in the process's language: 已完成, 申报中 …
+[[nodiscard]] std::string targetPhaseText(TargetPhase p);
+[[nodiscard]] std::string schoolOutcomeText(SchoolOutcomeKind k);
 
 struct TargetOutcome {
   std::string targetKey;
