@@ -266,7 +266,10 @@ class CurlPlatformClient final : public PlatformClient {
     if (!one) return std::unexpected(protocolFailure(*a, one.error()));
     if (*one == nullptr) return std::optional<T>();
     auto item = decode(**one);
-    if (!item) return std::unexpected(protocolFailure(*a, "items[0]: " + item.error()));
+    if (!item) {
+      return std::unexpected(protocolFailure(
+          *a, msg::text("platform.wire.in_item", {{"item", "items[0]"}, {"problem", item.error()}})));
+    }
     return std::optional<T>(std::move(*item));
   }
 
