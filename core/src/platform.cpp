@@ -127,7 +127,7 @@ const char* platformFailureKindName(PlatformFailureKind k) {
 }
 
 std::string PlatformFailure::describe() const {
-  std::string s = endpoint.empty() ? std::string("platform") : endpoint;
+  std::string s = endpoint.empty() ? msg::text("platform.describe.platform") : endpoint;
   s += ":";
   if (httpStatus != 0) s += " " + std::to_string(httpStatus);
   if (!code.empty()) s += " " + code;
@@ -141,7 +141,7 @@ std::string PlatformFailure::describe() const {
     }
     s += ")";
   }
-  if (attempts > 1) s += " after " + std::to_string(attempts) + " attempts";
+  if (attempts > 1) s += " " + msg::text("platform.describe.attempts", {{"count", attempts}});
   if (!requestId.empty()) s += " [req " + requestId + "]";
   return s;
 }

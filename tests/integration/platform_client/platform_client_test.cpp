@@ -1016,7 +1016,12 @@ TEST(PlatformFailureTest, DescribeIsOneLineWithFieldsAttemptsAndRequestId) {
   f.attempts = 2;
   EXPECT_EQ(f.describe(),
             "PUT /api/v1/account: 422 VALIDATION_FAILED 字段校验失败 (leader.mobile: 手机号码无效) "
+            "共尝试 2 次 [req abc]");
+  zzjb::msg::setLanguage(zzjb::msg::Lang::En);
+  EXPECT_EQ(f.describe(),
+            "PUT /api/v1/account: 422 VALIDATION_FAILED 字段校验失败 (leader.mobile: 手机号码无效) "
             "after 2 attempts [req abc]");
+  zzjb::msg::setLanguage(zzjb::msg::Lang::ZhCN);
 }
 
 TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAndOrgCreditCode) {

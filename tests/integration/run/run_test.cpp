@@ -402,7 +402,7 @@ TEST_F(RunTest, SigtermEndsAPassWaitingOutRetryAfterAtOnceAndTheNextPassComplete
   EXPECT_EQ(rc, 75) << zzjb::test::readFile(log);
   EXPECT_LT(ms, 2000) << "SIGTERM waited out the Retry-After";
   const std::string err = zzjb::test::readFile(log);
-  EXPECT_NE(err.find("stopped on request"), std::string::npos) << err;
+  EXPECT_NE(err.find("按要求停止"), std::string::npos) << err;
   admin("DELETE", "/__admin/faults");
   passUntilDone(w, 3);
   auto held = declarations();
