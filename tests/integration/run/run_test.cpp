@@ -558,6 +558,8 @@ TEST_F(RunTest, APassSpeaksChineseByDefaultAndOnlyEnglishWhenAsked) {
   };
   collect(cfg);
   collect(catalog);
+  // The platform's own messages for the faults below are data, shown as the platform sent them.
+  data.insert(data.end(), {"会话已过期，请重新登录", "平台系统维护中，请稍后再试（模拟故障）"});
   std::sort(data.begin(), data.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   // A JSON log line read as the text a person sees: its message and its hint.
@@ -591,9 +593,15 @@ TEST_F(RunTest, APassSpeaksChineseByDefaultAndOnlyEnglishWhenAsked) {
   // applications, declarations), the next ones (results, reminders), and the help.
   chinese(zzjb("run --dry-run -c " + config), false);
   english(zzjb("--lang en run --dry-run -c " + config), false);
+  // Sessions that expire and a busy platform: the retry and failure lines are read too.
+  admin("POST", "/__admin/faults",
+        R"({"seed": 5, "rules": [{"method": "GET", "path": "^/api/v1/skills/", "probability": 0.3,
+            "kind": "session-expire"}, {"method": "POST", "path": "group-declarations",
+            "probability": 0.3, "kind": "status", "status": 503}]})");
   chinese(zzjb("run -c " + config), false);
   grantQualification();
   english(zzjb("run -c " + config, "ZZJB_LANG=en"), false);
+  admin("DELETE", "/__admin/faults");
   chinese(zzjb("run --log-format json -c " + config), true);
   english(zzjb("--lang en run --log-format json -c " + config), true);
   chinese(zzjb("run --help"), false);
