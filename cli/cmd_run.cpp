@@ -33,17 +33,25 @@ void installStopHandlers() {
   sigaction(SIGTERM, &sa, nullptr);
 }
 
-const std::vector<OptionSpec>& runOptions() {
-  static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, "the configuration file (JSON)"},
-      {"--school", "", true, "only this school (its id)"},
-      {"--dry-run", "", false, "send nothing, write nothing: show what would be sent"},
-      {"--today", "", true, "pretend today is YYYY-MM-DD (rehearsals against zzjb-mock)"},
-      {"--log-format", "", true, "text (default) or json: the log lines on stderr"},
-      {"--no-progress", "", false, "log lines even on a terminal"},
-      {"--help", "-h", false, "this help"},
+// Built when asked: the help texts are in the language of the process.
+std::vector<OptionSpec> runOptions() {
+  return {
+      {"--config", "-c", true, msg::text("run.option.config")},
+      {"--school", "", true, msg::text("run.option.school")},
+      {"--dry-run", "", false, msg::text("run.option.dry_run")},
+      {"--today", "", true, msg::text("run.option.today")},
+      {"--log-format", "", true, msg::text("run.option.log_format")},
+      {"--no-progress", "", false, msg::text("run.option.no_progress")},
+      {"--help", "-h", false, msg::text("run.option.help")},
   };
-  return kSpecs;
+}
+
+// "POST /api/v1/account: 503 UNAVAILABLE" — or "no answer" when there was none.
+std::string requestLine(const platform::RequestEvent& e) {
+  const std::string status =
+      e.status == 0 ? msg::text("run.request.no_answer") : std::to_string(e.status);
+  return msg::text(e.code.empty() ? "run.request.status" : "run.request.status.code",
+                   {{"endpoint", e.endpoint}, {"status", status}, {"code", e.code}});
 }
 
 // The live line on a terminal: schools done / running / waiting, and what the school heard from
@@ -61,7 +69,7 @@ class ProgressDisplay final : public PassObserver {
     switch (e.kind) {
       case EngineEvent::Kind::SchoolStarted:
         s = School{};
-        s.step = "starting";
+        s.step = msg::text("run.progress.starting");
         break;
       case EngineEvent::Kind::Step:
       case EngineEvent::Kind::RequestSent:
@@ -72,7 +80,7 @@ class ProgressDisplay final : public PassObserver {
         break;
       case EngineEvent::Kind::RowsRecorded:
         setTarget(s, e.targetKey);
-        s.rows = "rows " + std::to_string(e.count) + "/" + std::to_string(e.total);
+        s.rows = msg::text("run.progress.rows", {{"count", e.count}, {"total", e.total}});
         break;
       case EngineEvent::Kind::Warning:
         above(Severity::Warning, e.school, e.targetKey, e.message);
@@ -83,16 +91,13 @@ class ProgressDisplay final : public PassObserver {
   }
   void onRequest(const std::string& school, const platform::RequestEvent& e) override {
     if (e.willRetry) {
-      std::ostringstream m;
-      m << e.endpoint << ": " << (e.status == 0 ? std::string("no answer") : std::to_string(e.status))
-        << (e.code.empty() ? "" : " " + e.code) << ", retrying in " << e.delayMs << " ms";
-      schools_[school].step = m.str();
+      schools_[school].step = msg::text(
+          "run.request.retry", {{"request", requestLine(e)},
+                                {"delay", static_cast<long long>(e.delayMs)}});
       current_ = school;
       draw();
     } else if (e.status == 0 || e.status >= 400) {
-      above(Severity::Warning, school, "",
-            e.endpoint + ": " + (e.status == 0 ? std::string("no answer") : std::to_string(e.status)) +
-                (e.code.empty() ? "" : " " + e.code));
+      above(Severity::Warning, school, "", requestLine(e));
     }
   }
   void onSchoolDone(const SchoolOutcome& o) override {
@@ -132,9 +137,9 @@ class ProgressDisplay final : public PassObserver {
   }
   void draw() {
     if (progress_.total == 0 || progress_.done == progress_.total) return;
-    std::string line = "[" + std::to_string(progress_.done) + " done · " +
-                       std::to_string(progress_.running) + " running · " +
-                       std::to_string(progress_.waiting()) + " waiting]";
+    std::string line = msg::text("run.progress.line", {{"done", progress_.done},
+                                                       {"running", progress_.running},
+                                                       {"waiting", progress_.waiting()}});
     if (auto it = schools_.find(current_); it != schools_.end()) {
       line += " " + current_;
       if (!it->second.target.empty()) line += " · " + it->second.target;
@@ -157,17 +162,27 @@ void printSummary(std::ostream& out, const PassResult& r, bool dryRun) {
   for (const auto& s : r.schools) {
     out << s.summary() << "\n";
     if (dryRun) {
-      for (const auto& w : s.wouldSend) out << "  would send: " << w << "\n";
+      for (const auto& w : s.wouldSend) {
+        out << "  " << msg::text("run.out.would_send", {{"request", w}}) << "\n";
+      }
     }
     for (const auto& t : s.targets) {
-      out << "  " << t.label << " — " << targetPhaseName(t.phase) << ": " << t.eligible
-          << " eligible, " << t.sent << " sent now, " << t.accepted << " accepted, " << t.rejected
-          << " rejected, " << t.pending << " pending";
+      out << "  "
+          << msg::text("run.out.target", {{"target", t.label},
+                                          {"phase", targetPhaseText(t.phase)},
+                                          {"code", targetPhaseName(t.phase)},
+                                          {"eligible", t.eligible},
+                                          {"sent", t.sent},
+                                          {"accepted", t.accepted},
+                                          {"rejected", t.rejected},
+                                          {"pending", t.pending}});
       if (!t.detail.empty()) out << "\n    " << t.detail;
       if (!t.hint.empty()) out << "\n    → " << t.hint;
       out << "\n";
       if (dryRun) {
-        for (const auto& w : t.wouldSend) out << "    would send: " << w << "\n";
+        for (const auto& w : t.wouldSend) {
+          out << "    " << msg::text("run.out.would_send", {{"request", w}}) << "\n";
+        }
       }
     }
   }
@@ -180,19 +195,13 @@ int cmdRun(const std::vector<std::string>& argv) {
   auto args = parseArgs(argv, runOptions(), error);
   if (!args || args->has("--help")) {
     std::ostream& o = args ? std::cout : std::cerr;
-    if (!args) o << "zzjb run: " << error << "\n";
-    o << "usage: zzjb run -c CONFIG [--school ID] [--dry-run] [--log-format text|json]\n\n"
-         "One pass: for every school, check the data offline, log in with its CA key, make sure of\n"
-         "the account and the permissions, declare the eligible students not declared yet, and\n"
-         "record what the platform answered. Safe to repeat and to interrupt: nothing is sent twice.\n"
-         "Exit: 0 done (or waiting on the centre), 65 data errors (the rest went through),\n"
-         "69/75 platform unavailable (try later), 77 key or certificate problem, 78 configuration.\n\n"
-      << optionsHelp(runOptions());
+    if (!args) o << msg::text("run.cli.error", {{"error", error}}) << "\n";
+    o << msg::text("run.help") << "\n\n" << optionsHelp(runOptions());
     return args ? kExitOk : kExitUsage;
   }
   auto configPath = args->get("--config");
   if (!configPath) {
-    std::cerr << "zzjb run: -c CONFIG is required (try config/zzjb.example.json)\n";
+    std::cerr << msg::text("run.cli.config_required") << "\n";
     return kExitUsage;
   }
   PassOptions options;
@@ -202,7 +211,7 @@ int cmdRun(const std::vector<std::string>& argv) {
   if (args->has("--today")) {
     today = todayFrom(args->get("--today"), error);
     if (!today) {
-      std::cerr << "zzjb run: " << error << "\n";
+      std::cerr << msg::text("run.cli.error", {{"error", error}}) << "\n";
       return kExitUsage;
     }
   }
@@ -210,7 +219,7 @@ int cmdRun(const std::vector<std::string>& argv) {
   if (auto f = args->get("--log-format")) {
     auto parsed = parseLogFormat(*f);
     if (!parsed) {
-      std::cerr << "zzjb run: --log-format is text or json, not \"" << *f << "\"\n";
+      std::cerr << msg::text("run.cli.log_format", {{"value", *f}}) << "\n";
       return kExitUsage;
     }
     format = *parsed;
@@ -233,8 +242,7 @@ int cmdRun(const std::vector<std::string>& argv) {
   environment.checkpoint = testKillHook();
   PassResult result = PassRunner(std::move(environment)).runFromFile(*configPath, options);
   if (result.stopped) {
-    logger.log(Severity::Warning, "", "",
-               "stopped on request: what was sent is recorded; the next pass goes on from here");
+    logger.log(Severity::Warning, "", "", msg::text("run.log.stopped"));
   }
   progress.reset();
   logReminders(logger, result);

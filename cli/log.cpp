@@ -46,6 +46,12 @@ std::string_view levelName(Severity s) { return severityName(s); }
 
 std::string orDash(std::string_view s) { return s.empty() ? "-" : std::string(s); }
 
+// An outcome's name as the engine's event carries it ("PROGRESSED"), for people.
+std::string outcomeText(const std::string& name) {
+  auto kind = parseSchoolOutcome(name);
+  return kind ? schoolOutcomeText(*kind) : name;
+}
+
 // A field value in a text line: bare when it has no space or quote, quoted otherwise.
 std::string textValue(const std::string& v) {
   if (!v.empty() && v.find_first_of(" \t\"=\n") == std::string::npos) return v;
@@ -176,7 +182,8 @@ void Logger::finding(const Finding& f) {
 void logReminders(Logger& logger, const PassResult& result) {
   for (const auto& school : result.reminders) {
     for (const auto& r : school.reminders) {
-      logger.log(Severity::Warning, r.school, r.targetKey, "提醒：" + r.text,
+      logger.log(Severity::Warning, r.school, r.targetKey,
+                 msg::text("run.log.reminder", {{"text", r.text}}),
                  {{"reminder", reminderKindName(r.kind)},
                   {"days", std::to_string(r.days)},
                   {"due", r.due},
@@ -189,7 +196,8 @@ void LogObserver::onEngineEvent(const EngineEvent& e) {
   using K = EngineEvent::Kind;
   switch (e.kind) {
     case K::SchoolStarted:
-      logger_.log(Severity::Info, e.school, {}, "school started: " + e.message);
+      logger_.log(Severity::Info, e.school, {},
+                  msg::text("run.event.school_started", {{"name", e.message}}));
       return;
     case K::Step:
       logger_.log(Severity::Info, e.school, e.targetKey, e.message);
@@ -197,24 +205,27 @@ void LogObserver::onEngineEvent(const EngineEvent& e) {
     case K::RequestSent: {
       LogFields f;
       if (e.count > 0) f.emplace_back("rows", std::to_string(e.count));
-      logger_.log(Severity::Info, e.school, e.targetKey, "sent " + e.message, f);
+      logger_.log(Severity::Info, e.school, e.targetKey,
+                  msg::text("run.event.sent", {{"endpoint", e.message}}), f);
       return;
     }
     case K::RowsRecorded:
       logger_.log(Severity::Info, e.school, e.targetKey,
-                  "recorded " + std::to_string(e.count) + " of " + std::to_string(e.total) +
-                      " rows",
+                  msg::text("run.event.recorded", {{"count", e.count}, {"total", e.total}}),
                   {{"rows", std::to_string(e.count)}, {"total", std::to_string(e.total)}});
       return;
     case K::TargetFinished:
-      logger_.log(Severity::Info, e.school, e.targetKey, "target finished: " + e.message,
+      logger_.log(Severity::Info, e.school, e.targetKey,
+                  msg::text("run.event.target_finished", {{"phase", e.message}}),
                   {{"phase", e.message}});
       return;
     case K::Warning:
       logger_.log(Severity::Warning, e.school, e.targetKey, e.message);
       return;
     case K::SchoolFinished:
-      logger_.log(Severity::Info, e.school, {}, "school finished: " + e.message,
+      logger_.log(Severity::Info, e.school, {},
+                  msg::text("run.event.school_finished",
+                            {{"outcome", outcomeText(e.message)}, {"code", e.message}}),
                   {{"outcome", e.message}});
       return;
   }
@@ -232,13 +243,16 @@ void LogObserver::onRequest(const std::string& school, const platform::RequestEv
                  {"attempt", std::to_string(static_cast<long>(e.attempt))},
                  {"seconds", secs.str()}};
   if (!std::string(e.code).empty()) f.emplace_back("code", std::string(e.code));
-  std::string msg = std::string(e.endpoint) + ": " +
-                    (status == 0 ? std::string("no answer") : std::to_string(status));
-  if (!std::string(e.code).empty()) msg += " " + std::string(e.code);
+  const std::string code(e.code);
+  std::string msg = msg::text(code.empty() ? "run.request.status" : "run.request.status.code",
+                              {{"endpoint", std::string(e.endpoint)},
+                               {"status", status == 0 ? msg::text("run.request.no_answer")
+                                                      : std::to_string(status)},
+                               {"code", code}});
   if (e.willRetry) {
     const auto delay = static_cast<long long>(e.delayMs);
     f.emplace_back("retryInMs", std::to_string(delay));
-    msg += ", retrying in " + std::to_string(delay) + " ms";
+    msg = msg::text("run.request.retry", {{"request", msg}, {"delay", delay}});
     logger_.log(Severity::Warning, school, {}, msg, f);
     return;
   }
@@ -264,10 +278,13 @@ void LogObserver::onSchoolDone(const SchoolOutcome& o) {
   }
   LogFields f = {{"outcome", schoolOutcomeName(o.kind)},
                  {"creatingRequests", std::to_string(o.creatingRequests)}};
-  std::string msg = std::string("school done: ") + schoolOutcomeName(o.kind);
+  std::string msg = msg::text("run.event.school_done", {{"outcome", schoolOutcomeText(o.kind)},
+                                                       {"code", schoolOutcomeName(o.kind)}});
   Severity sev = Severity::Info;
   if (o.failure) {
-    msg += ": " + o.failure->describe();
+    msg = msg::text("run.event.school_done.failure", {{"outcome", schoolOutcomeText(o.kind)},
+                                                     {"code", schoolOutcomeName(o.kind)},
+                                                     {"failure", o.failure->describe()}});
     f.emplace_back("failure", platformFailureKindName(o.failure->kind));
   }
   if (o.kind == SchoolOutcomeKind::Failed) sev = Severity::Error;

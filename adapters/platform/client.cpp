@@ -234,7 +234,7 @@ class CurlPlatformClient final : public PlatformClient {
     PlatformFailure f;
     f.kind = PlatformFailureKind::Final;
     f.code = "IDEMPOTENCY_KEY_INVALID";
-    f.message = "idempotency key must be 1-128 printable ASCII characters (not sent)";
+    f.message = msg::text("platform.client.idempotency_key");
     f.endpoint = r.endpoint;
     f.attempts = 0;
     return f;
@@ -251,7 +251,7 @@ class CurlPlatformClient final : public PlatformClient {
     f.kind = PlatformFailureKind::Protocol;
     f.httpStatus = a.status;
     f.code = "MALFORMED";
-    f.message = "answer does not follow the contract: " + what;
+    f.message = msg::text("platform.client.malformed", {{"what", what}});
     f.requestId = a.requestId;
     f.endpoint = a.endpoint;
     f.attempts = a.attempts;
@@ -266,7 +266,10 @@ class CurlPlatformClient final : public PlatformClient {
     if (!one) return std::unexpected(protocolFailure(*a, one.error()));
     if (*one == nullptr) return std::optional<T>();
     auto item = decode(**one);
-    if (!item) return std::unexpected(protocolFailure(*a, "items[0]: " + item.error()));
+    if (!item) {
+      return std::unexpected(protocolFailure(
+          *a, msg::text("platform.wire.in_item", {{"item", "items[0]"}, {"problem", item.error()}})));
+    }
     return std::optional<T>(std::move(*item));
   }
 
@@ -292,7 +295,10 @@ class CurlPlatformClient final : public PlatformClient {
     if (d.pauseEveryoneMs > 0 && options_.governor)
       options_.governor->pauseFor(std::chrono::milliseconds(d.pauseEveryoneMs));
     at.failure.kind = d.kind;
-    at.failure.message += d.note;
+    if (!d.note.empty()) {
+      at.failure.message =
+          msg::text("platform.client.with_note", {{"message", at.failure.message}, {"note", d.note}});
+    }
     return d;
   }
 
@@ -334,7 +340,8 @@ class CurlPlatformClient final : public PlatformClient {
         }
         // Expired again and again right after fresh logins: the platform cannot serve us now.
         at.failure.kind = PlatformFailureKind::Unavailable;
-        at.failure.message += " (again after logging in anew)";
+        at.failure.message =
+            msg::text("platform.client.session_again", {{"message", at.failure.message}});
       }
       if (d.action == RetryAction::Retry) {
         ++retryable;
@@ -364,7 +371,7 @@ class CurlPlatformClient final : public PlatformClient {
     PlatformFailure f;
     f.kind = PlatformFailureKind::Unavailable;
     f.code = "CANCELLED";
-    f.message = "stopped on request before sending";
+    f.message = msg::text("platform.client.cancelled");
     f.endpoint = endpoint;
     f.attempts = attempts;
     return f;
@@ -468,9 +475,11 @@ class CurlPlatformClient final : public PlatformClient {
         c.body.is_object() && c.body.contains("challengeId") ? &c.body["challengeId"] : nullptr;
     const json* nonce = c.body.is_object() && c.body.contains("nonce") ? &c.body["nonce"] : nullptr;
     if (id == nullptr || !id->is_string() || nonce == nullptr || !nonce->is_string())
-      return std::unexpected(protocolFailure(a, "challengeId and nonce must be strings"));
+      return std::unexpected(protocolFailure(a, msg::text("platform.client.challenge_fields")));
     auto raw = wire::base64Decode(nonce->get<std::string>());
-    if (!raw || raw->empty()) return std::unexpected(protocolFailure(a, "nonce is not base64"));
+    if (!raw || raw->empty()) {
+      return std::unexpected(protocolFailure(a, msg::text("platform.client.nonce")));
+    }
     auto signature = options_.signer->sign(*raw);
     if (!signature)
       return std::unexpected(signerFailure(signature.error(), "POST /api/v1/auth/login"));
@@ -491,7 +500,7 @@ class CurlPlatformClient final : public PlatformClient {
     };
     auto token = text("sessionToken");
     if (!token || token->empty())
-      return std::unexpected(protocolFailure(a, "sessionToken is missing"));
+      return std::unexpected(protocolFailure(a, msg::text("platform.client.no_token")));
     token_ = *token;
     session_.keyId = text("keyId").value_or(options_.keyId);
     session_.subject = text("subject").value_or("");
@@ -503,7 +512,7 @@ class CurlPlatformClient final : public PlatformClient {
     PlatformFailure f;
     f.kind = PlatformFailureKind::Identity;
     f.code = finding.code;
-    f.message = "the key did not sign: " + finding.message;
+    f.message = msg::text("platform.client.not_signed", {{"message", finding.message}});
     f.endpoint = std::move(endpoint);
     f.attempts = 0;
     return f;
@@ -530,7 +539,7 @@ class CurlPlatformClient final : public PlatformClient {
     h.method = r.method;
     h.headers = {"Accept: application/json", "Expect:"};
     if (r.method != "GET") h.headers.push_back("Content-Type: " + r.contentType);
-    if (r.authenticated) h.headers.push_back("Authorization: Bearer " + token_);
+    if (r.authenticated) h.headers.push_back("Authorization: Bearer " + token_);  // not-text: HTTP header
     if (!r.idempotencyKey.empty()) h.headers.push_back("Idempotency-Key: " + r.idempotencyKey);
     if (r.signedCall) {
       const std::string timestamp = wire::rfc3339Now();
@@ -596,12 +605,15 @@ class CurlPlatformClient final : public PlatformClient {
     at.outcome = readable ? AttemptOutcome::Answer : AttemptOutcome::Unreadable;
     if (RetryPolicy::platformBusy(s)) {
       if (at.failure.code.empty()) at.failure.code = defaultCodeFor(s);
-      if (at.failure.message.empty()) at.failure.message = "the platform cannot serve now";
+      if (at.failure.message.empty()) at.failure.message = msg::text("platform.client.busy");
     } else if (at.outcome == AttemptOutcome::Unreadable) {
       at.failure.code = "MALFORMED";
-      at.failure.message = "answer with status " + std::to_string(s) +
-                           " is not the expected JSON (" + std::to_string(at.answerText.size()) +
-                           " bytes" + (parsed ? std::string() : ": " + read.error()) + ")";
+      at.failure.message =
+          parsed ? msg::text("platform.client.unreadable",
+                             {{"status", s}, {"bytes", at.answerText.size()}})
+                 : msg::text("platform.client.unreadable.why", {{"status", s},
+                                                                {"bytes", at.answerText.size()},
+                                                                {"why", read.error()}});
     }
     return at;  // the kind is the retry policy's (decideAfter)
   }
@@ -620,7 +632,7 @@ class CurlPlatformClient final : public PlatformClient {
 Result<std::unique_ptr<PlatformClient>> makePlatformClient(ClientOptions options) {
   if (!isHttps(options.baseUrl))
     return std::unexpected(
-        clientFinding("platform base URL must start with https://: '" + options.baseUrl + "'"));
+        clientFinding("PLATFORM_CLIENT.not_https", {{"url", options.baseUrl}}));
   std::string rest = options.baseUrl.substr(8);
   const std::size_t slash = rest.find('/');
   std::string host = rest.substr(0, slash);
@@ -628,20 +640,18 @@ Result<std::unique_ptr<PlatformClient>> makePlatformClient(ClientOptions options
   while (!basePath.empty() && basePath.back() == '/') basePath.pop_back();
   if (host.empty() || rest.find_first_of("?#") != std::string::npos)
     return std::unexpected(
-        clientFinding("platform base URL has no host or has a query: '" + options.baseUrl + "'"));
+        clientFinding("PLATFORM_CLIENT.bad_url", {{"url", options.baseUrl}}));
   if (options.signer == nullptr)
-    return std::unexpected(clientFinding("no signer: the platform client needs the school's key"));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.no_signer"));
   if (options.certificatePem.empty()) options.certificatePem = options.signer->certificatePem();
   if (options.certificatePem.empty())
-    return std::unexpected(clientFinding("no certificate to log in with",
-                                         "configure identity.certificate for the school"));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.no_certificate"));
   if (options.keyId.empty())
-    return std::unexpected(clientFinding(
-        "no keyId to log in with", "configure identity.keyId or use a certificate that has one"));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.no_key_id"));
   if (options.maxAttempts < 1)
-    return std::unexpected(clientFinding("maxAttempts must be at least 1"));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.max_attempts"));
   if (options.baseDelayMs < 0 || options.maxDelayMs < 0 || options.maxRetryAfterSeconds < 0)
-    return std::unexpected(clientFinding("delays must not be negative"));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.delays"));
 
   auto transport = CurlTransport::open({options.caBundle, options.pinnedPublicKey,
                                         options.timeoutSeconds, options.connectTimeoutSeconds});

@@ -34,13 +34,11 @@ constexpr const char* kPackageRelNs =
     "http://schemas.openxmlformats.org/package/2006/relationships";
 constexpr const char* kTextStyle = "1";  // cellXfs index of the "@" format
 
-Finding fileError(std::string message) {
-  Finding f;
-  f.severity = Severity::Error;
-  f.kind = FindingKind::Data;
-  f.code = "DECLARATION_FILE";
-  f.message = std::move(message);
-  f.hint = "this is a bug in the declaration data handed to the file writer; report it";
+// Code DECLARATION_FILE, worded by `textCode` (DECLARATION_FILE.*), with the one hint.
+Finding fileError(std::string_view textCode, msg::Args args = {}) {
+  Finding f = makeFinding(Severity::Error, FindingKind::Data, "DECLARATION_FILE", {},
+                          std::move(args), textCode);
+  f.hint = msg::text("DECLARATION_FILE.hint");
   return f;
 }
 
@@ -310,14 +308,14 @@ Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
         auto n = wholeNumber(value);
         if (!n) {
           const std::string name(kDeclarationHeader[col]);
-          return fileError("declaration file cell " + ref + " (" + name +
-                           ") must be a whole number, not \"" + std::string(value) + "\"");
+          return fileError("DECLARATION_FILE.not_number",
+                           {{"cell", ref}, {"column", name}, {"value", value}});
         }
         addCell(row, ref, *n, true);
         continue;
       }
       auto text = ooxmlText(value);
-      if (!text) return fileError("declaration file cell " + ref + " is not valid UTF-8");
+      if (!text) return fileError("DECLARATION_FILE.not_utf8", {{"cell", ref}});
       addCell(row, ref, *text, false);
     }
     return std::nullopt;
@@ -331,10 +329,10 @@ Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
   for (std::size_t r = 0; r < sheet.rows.size(); ++r) {
     const DeclarationRow& row = sheet.rows[r];
     if (row.extra.size() > sheet.extraColumns.size()) {
-      return std::unexpected(fileError(
-          "declaration row " + std::to_string(r + 2) + " has " +
-          std::to_string(row.extra.size()) + " extra values but the sheet has " +
-          std::to_string(sheet.extraColumns.size()) + " extra columns"));
+      return std::unexpected(fileError("DECLARATION_FILE.extra_values",
+                                       {{"row", r + 2},
+                                        {"values", row.extra.size()},
+                                        {"columns", sheet.extraColumns.size()}}));
     }
     const auto valueAt = [&](std::size_t col) -> std::string_view {
       if (col < kStandardColumns) return row.standard[col];
@@ -378,11 +376,11 @@ Result<std::string> zipParts(const std::deque<Part>& parts) {
   std::unique_ptr<zip_source_t, SourceReleaser> buffer(
       zip_source_buffer_create(nullptr, 0, 0, &error));
   if (!buffer) {
-    return std::unexpected(fileError("cannot create zip buffer: " + zipErrorText(&error)));
+    return std::unexpected(fileError("DECLARATION_FILE.zip_create", {{"error", zipErrorText(&error)}}));
   }
   zip_t* za = zip_open_from_source(buffer.get(), ZIP_CREATE | ZIP_TRUNCATE, &error);
   if (za == nullptr) {
-    return std::unexpected(fileError("cannot open zip buffer: " + zipErrorText(&error)));
+    return std::unexpected(fileError("DECLARATION_FILE.zip_open", {{"error", zipErrorText(&error)}}));
   }
   zip_error_fini(&error);
   zip_source_keep(buffer.get());  // zip_close releases the archive's reference, not ours
@@ -396,7 +394,7 @@ Result<std::string> zipParts(const std::deque<Part>& parts) {
       if (src != nullptr) zip_source_free(src);
       const std::string why = zip_strerror(za);
       zip_discard(za);
-      return std::unexpected(fileError("cannot add " + std::string(part.name) + ": " + why));
+      return std::unexpected(fileError("DECLARATION_FILE.zip_add", {{"part", part.name}, {"error", why}}));
     }
     const auto u = static_cast<zip_uint64_t>(index);
     if (zip_file_set_mtime(za, u, mtime, 0) != 0 ||
@@ -404,20 +402,20 @@ Result<std::string> zipParts(const std::deque<Part>& parts) {
         zip_file_set_external_attributes(za, u, 0, ZIP_OPSYS_UNIX, 0100644U << 16) != 0) {
       const std::string why = zip_strerror(za);
       zip_discard(za);
-      return std::unexpected(fileError("cannot set up " + std::string(part.name) + ": " + why));
+      return std::unexpected(fileError("DECLARATION_FILE.zip_setup", {{"part", part.name}, {"error", why}}));
     }
   }
   if (zip_close(za) != 0) {
     const std::string why = zip_strerror(za);
     zip_discard(za);
-    return std::unexpected(fileError("cannot write the zip archive: " + why));
+    return std::unexpected(fileError("DECLARATION_FILE.zip_write", {{"error", why}}));
   }
 
   zip_stat_t st;
   zip_stat_init(&st);
   if (zip_source_stat(buffer.get(), &st) != 0 || (st.valid & ZIP_STAT_SIZE) == 0 ||
       zip_source_open(buffer.get()) != 0) {
-    return std::unexpected(fileError("cannot read back the zip archive"));
+    return std::unexpected(fileError("DECLARATION_FILE.zip_read_back"));
   }
   std::string bytes(static_cast<std::size_t>(st.size), '\0');
   std::size_t done = 0;
@@ -427,7 +425,7 @@ Result<std::string> zipParts(const std::deque<Part>& parts) {
     done += static_cast<std::size_t>(n);
   }
   zip_source_close(buffer.get());
-  if (done != bytes.size()) return std::unexpected(fileError("zip archive read back short"));
+  if (done != bytes.size()) return std::unexpected(fileError("DECLARATION_FILE.zip_short"));
   return bytes;
 }
 
@@ -447,7 +445,7 @@ Result<std::string> writeDeclarationXlsx(const DeclarationSheet& sheet) {
     return zipParts(parts);
   } catch (const std::exception& e) {  // out of memory: never escapes
     return std::unexpected(
-        fileError(std::string("cannot write the declaration file: ") + e.what()));
+        fileError("DECLARATION_FILE.write", {{"error", e.what()}}));
   }
 }
 

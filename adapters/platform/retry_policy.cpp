@@ -1,6 +1,8 @@
 // The retry policy: docs/platform-client.md, "What is retried" and "Backoff", as one function.
 #include "retry_policy.hpp"
 
+#include "zzjb/messages/catalog.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -72,8 +74,8 @@ RetryDecision RetryPolicy::decide(const FailedAttempt& failure, int retryableBef
   if (j.verdict == Verdict::Fail) return d;
 
   if (retryAfter && !retryAfterAccepted) {
-    d.note = " (Retry-After " + std::to_string(*retryAfter) + " s is above the limit of " +
-             std::to_string(limits_.maxRetryAfterSeconds) + " s)";
+    d.note = msg::text("platform.retry.after_too_long",
+                       {{"seconds", *retryAfter}, {"limit", limits_.maxRetryAfterSeconds}});
     return d;
   }
   const int n = retryableBefore + 1;  // this failure's number among the retryable ones
@@ -87,8 +89,8 @@ RetryDecision RetryPolicy::decide(const FailedAttempt& failure, int retryableBef
   if (retryAfter) delay = std::max<long long>(delay, *retryAfter * 1000LL);
   delay = std::min<long long>(delay, 2'000'000'000LL);
   if (limits_.maxElapsed.count() > 0 && elapsed.count() + delay > limits_.maxElapsed.count()) {
-    d.note = " (a retry after " + std::to_string(delay) + " ms would pass the limit of " +
-             std::to_string(limits_.maxElapsed.count()) + " ms for the call)";
+    d.note = msg::text("platform.retry.past_limit",
+                       {{"delay", delay}, {"limit", static_cast<long long>(limits_.maxElapsed.count())}});
     return d;
   }
   d.action = RetryAction::Retry;

@@ -57,7 +57,7 @@ struct RetryDecision {
   // A 429 or 503 with a Retry-After the client would wait for: how long every client sharing
   // the governor should hold its next request (0: no pause). Set whatever the action.
   int pauseEveryoneMs = 0;
-  std::string note;  // GiveUp because of a limit: why, to append to the failure's message
+  std::string note;  // GiveUp because of a limit: why, from the catalog, added to the failure's message
 };
 
 class RetryPolicy {

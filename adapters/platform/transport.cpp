@@ -83,8 +83,8 @@ bool validPinnedPublicKey(std::string_view text) {
 std::optional<Finding> configureTrust(CURL* curl, const std::string& bundlePem,
                                       const TransportOptions& options) {
   const auto failed = [&](const char* what, CURLcode rc) {
-    return clientFinding(std::string("libcurl refused ") + what + ": " + curl_easy_strerror(rc),
-                         "use a libcurl built with OpenSSL 7.77 or later");
+    return clientFinding("PLATFORM_CLIENT.curl_option",
+                         {{"option", what}, {"error", curl_easy_strerror(rc)}});
   };
   if (!bundlePem.empty()) {
     curl_blob blob{};
@@ -179,23 +179,23 @@ struct CurlTransport::State {
     if (rc == CURLE_OPERATION_TIMEDOUT) {
       x.failure = AttemptOutcome::Timeout;
       x.code = "TIMEOUT";
-      x.message = "no complete answer within the time limit: " + detail;
+      x.message = msg::text("platform.transport.timeout", {{"detail", detail}});
     } else if (rc == CURLE_SSL_PINNEDPUBKEYNOTMATCH) {
       x.failure = AttemptOutcome::TlsRefused;
       x.code = "TLS";
-      x.message = "the server's public key does not match platform.pinnedPublicKey (" +
-                  options.pinnedPublicKey + "): " + detail;
+      x.message = msg::text("platform.transport.pin_mismatch",
+                            {{"pin", options.pinnedPublicKey}, {"detail", detail}});
     } else if (isTlsVerification(rc)) {
       x.failure = AttemptOutcome::TlsRefused;
       x.code = "TLS";
-      x.message =
-          "the server's certificate was not accepted (" +
-          (options.caBundle.empty() ? "system CA store"s : "CA bundle " + options.caBundle) +
-          "): " + detail;
+      x.message = options.caBundle.empty()
+                      ? msg::text("platform.transport.cert_refused.system", {{"detail", detail}})
+                      : msg::text("platform.transport.cert_refused",
+                                  {{"bundle", options.caBundle}, {"detail", detail}});
     } else if (rc == CURLE_SSL_CONNECT_ERROR) {  // a handshake cut short; verification is above
       x.failure = AttemptOutcome::HandshakeCut;
       x.code = "TLS";
-      x.message = "TLS handshake failed: " + detail;
+      x.message = msg::text("platform.transport.handshake", {{"detail", detail}});
     } else if (isConnectionTrouble(rc)) {
       x.failure = AttemptOutcome::Connection;
       x.code = "CONNECTION";
@@ -203,7 +203,7 @@ struct CurlTransport::State {
     } else if (rc == CURLE_WRITE_ERROR) {
       x.failure = AttemptOutcome::TooLarge;
       x.code = "MALFORMED";
-      x.message = "answer larger than " + std::to_string(kMaxAnswerBytes >> 20) + " MiB";
+      x.message = msg::text("platform.transport.too_large", {{"mib", kMaxAnswerBytes >> 20}});
     } else {
       x.failure = AttemptOutcome::OtherTransport;
       x.code = "CONNECTION";
@@ -221,31 +221,32 @@ CurlTransport::~CurlTransport() = default;
 Result<std::unique_ptr<CurlTransport>> CurlTransport::open(TransportOptions options) {
   std::string bundlePem;
   if (!options.caBundle.empty()) {
+    const std::string bundleWhat = msg::text("platform.ca_bundle");
     auto read = files::readFile(
-        options.caBundle, {files::kMaxCertificateBytes, "CA bundle", /*followFinalLink=*/true});
-    if (!read)
-      return std::unexpected(clientFinding(
-          "cannot read the CA bundle " + options.caBundle + ": " + read.error().message,
-          read.error().hint));
+        options.caBundle,
+        {files::kMaxCertificateBytes, bundleWhat, /*followFinalLink=*/true});
+    if (!read) {
+      Finding f = clientFinding("PLATFORM_CLIENT.ca_bundle",
+                                {{"path", options.caBundle}, {"error", read.error().message}});
+      f.hint = read.error().hint;
+      return std::unexpected(std::move(f));
+    }
     bundlePem = std::move(*read);
   }
   if (!options.pinnedPublicKey.empty() && !validPinnedPublicKey(options.pinnedPublicKey))
-    return std::unexpected(clientFinding(
-        "pinned public key is not sha256//BASE64 (44 characters of base64)",
-        "take it from the server's certificate: openssl x509 -pubkey -noout | openssl pkey "
-        "-pubin -outform der | openssl dgst -sha256 -binary | base64"));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.pin_format"));
   if (options.timeoutSeconds <= 0 || options.connectTimeoutSeconds <= 0)
-    return std::unexpected(clientFinding("timeouts must be positive"));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.timeouts"));
 
   std::call_once(curlGlobalOnce, [] { curlGlobalResult = curl_global_init(CURL_GLOBAL_DEFAULT); });
   if (curlGlobalResult != CURLE_OK)
-    return std::unexpected(clientFinding(std::string("libcurl did not initialise: ") +
-                                         curl_easy_strerror(curlGlobalResult)));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.curl_init",
+                                         {{"error", curl_easy_strerror(curlGlobalResult)}}));
   auto state = std::make_unique<State>();
   state->options = std::move(options);
   state->curl = curl_easy_init();
   if (state->curl == nullptr)
-    return std::unexpected(clientFinding("libcurl could not make a handle"));
+    return std::unexpected(clientFinding("PLATFORM_CLIENT.curl_handle"));
   if (auto refused = configureTrust(state->curl, bundlePem, state->options))
     return std::unexpected(std::move(*refused));
   return std::unique_ptr<CurlTransport>(new CurlTransport(std::move(state)));
@@ -261,7 +262,7 @@ HttpExchange CurlTransport::perform(const HttpRequest& request) {
       curl_slist_free_all(list);
       x.failure = AttemptOutcome::OtherTransport;
       x.code = "CONNECTION";
-      x.message = "out of memory building the request";
+      x.message = msg::text("platform.transport.out_of_memory");
       return x;
     }
     list = next;
@@ -322,8 +323,8 @@ std::optional<int> parseRetryAfter(const std::string& value) {
   return when <= now ? 0 : static_cast<int>(std::min<std::time_t>(when - now, 1'000'000'000));
 }
 
-Finding clientFinding(std::string message, std::string hint) {
-  return configFinding("PLATFORM_CLIENT", std::move(message), std::move(hint));
+Finding clientFinding(std::string_view textCode, msg::Args args) {
+  return configError("PLATFORM_CLIENT", std::move(args), textCode);
 }
 
 }  // namespace zzjb::platform

@@ -49,7 +49,7 @@ struct HttpExchange {
 };
 
 // A finding about the client's own settings: code PLATFORM_CLIENT, kind Config.
-[[nodiscard]] Finding clientFinding(std::string message, std::string hint = {});
+[[nodiscard]] Finding clientFinding(std::string_view textCode, msg::Args args = {});
 
 class CurlTransport {
  public:

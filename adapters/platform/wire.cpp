@@ -15,6 +15,7 @@
 
 #include "zzjb/core/clock.hpp"
 #include "zzjb/json/bounded.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 namespace zzjb::platform::wire {
 
@@ -51,18 +52,18 @@ std::optional<int> asInt(const json& v) {
 class Reader {
  public:
   Reader(const json& object, std::string path) : object_(object), path_(std::move(path)) {
-    if (!object_.is_object()) fail("", "is not an object");
+    if (!object_.is_object()) fail("", "platform.wire.not_object");
   }
 
   // A string; `null` (and absence, when not required) read as "".
   std::string text(const char* key, bool required = true) {
     const json* v = find(key, required);
     if (v == nullptr || v->is_null()) {
-      if (v == nullptr && required) fail(key, "is missing");
+      if (v == nullptr && required) fail(key, "platform.wire.missing");
       return {};
     }
     if (!v->is_string()) {
-      fail(key, "is not a string");
+      fail(key, "platform.wire.not_string");
       return {};
     }
     return v->get<std::string>();
@@ -72,7 +73,7 @@ class Reader {
     const json* v = find(key, true);
     if (v == nullptr) return 0;
     const std::optional<int> n = asInt(*v);
-    if (!n) fail(key, v->is_number_integer() ? "is out of range" : "is not an integer");
+    if (!n) fail(key, v->is_number_integer() ? "platform.wire.out_of_range" : "platform.wire.not_integer");
     return n.value_or(0);
   }
 
@@ -85,7 +86,7 @@ class Reader {
     if (!ok()) return E{};
     std::optional<E> v = parse(t);
     if (!v || !allowed(*v)) {
-      fail(key, "is not one of " + std::string(expected));
+      fail(key, "platform.wire.not_one_of", {{"expected", expected}});
       return E{};
     }
     return *v;
@@ -109,9 +110,11 @@ class Reader {
   void adopt(const Reader& inner) {
     if (error_.empty() && !inner.error_.empty()) error_ = inner.error_;
   }
-  void fail(const std::string& key, const std::string& what) {
-    if (error_.empty())
-      error_ = (key.empty() ? (path_.empty() ? "$" : path_) : at(key)) + " " + what;
+  // The first problem, worded by the catalog (platform.wire.*) with the field's path.
+  void fail(const std::string& key, const char* code, msg::Args args = {}) {
+    if (!error_.empty()) return;
+    args.emplace_back("path", key.empty() ? (path_.empty() ? "$" : path_) : at(key));
+    error_ = msg::text(code, args);
   }
   [[nodiscard]] bool ok() const { return error_.empty(); }
   [[nodiscard]] const std::string& error() const { return error_; }
@@ -124,7 +127,7 @@ class Reader {
     if (!object_.is_object()) return nullptr;
     auto it = object_.find(key);
     if (it == object_.end()) {
-      if (required) fail(key, "is missing");
+      if (required) fail(key, "platform.wire.missing");
       return nullptr;
     }
     return &*it;
@@ -137,10 +140,12 @@ class Reader {
 
 // The array under `key`, or the problem.
 Decoded<const json*> arrayAt(const json& j, const char* key) {
-  if (!j.is_object()) return std::unexpected(std::string("$ is not an object"));
+  if (!j.is_object()) return std::unexpected(msg::text("platform.wire.not_object", {{"path", "$"}}));
   auto it = j.find(key);
-  if (it == j.end()) return std::unexpected(std::string(key) + " is missing");
-  if (!it->is_array()) return std::unexpected(std::string(key) + " is not an array");
+  if (it == j.end()) return std::unexpected(msg::text("platform.wire.missing", {{"path", key}}));
+  if (!it->is_array()) {
+    return std::unexpected(msg::text("platform.wire.not_array", {{"path", key}}));
+  }
   return &*it;
 }
 
@@ -316,17 +321,15 @@ Decoded<json> parseAnswer(std::string_view body) {
   const zzjb::json::ParseError& e = parsed.error();
   switch (e.kind) {
     case zzjb::json::ParseError::Kind::TooDeep:
-      return std::unexpected("the answer's " + e.message);
+      return std::unexpected(msg::text("platform.wire.too_deep", {{"detail", e.message}}));
     case zzjb::json::ParseError::Kind::NumberOutOfRange:
-      return std::unexpected(
-          std::string("the answer holds a number too large to read (like 1e999)"));
+      return std::unexpected(msg::text("platform.wire.number_too_large"));
     case zzjb::json::ParseError::Kind::TooLarge:
-      return std::unexpected("the answer is too large: " + e.message);
+      return std::unexpected(msg::text("platform.wire.too_large", {{"detail", e.message}}));
     case zzjb::json::ParseError::Kind::Syntax:
       break;
   }
-  return std::unexpected("the answer is not valid JSON in UTF-8 (at byte " +
-                         std::to_string(e.byte) + ")");
+  return std::unexpected(msg::text("platform.wire.not_json", {{"byte", e.byte}}));
 }
 
 Decoded<AccountState> decodeAccount(const json& j) {
@@ -362,13 +365,13 @@ Decoded<Catalog> decodeCatalog(const json& j) {
         if (auto t = parseOrgType(type))
           ci.type = *t;
         else
-          o.fail("type", "is not SOCIAL_ORG or EMPLOYER");
+          o.fail("type", "platform.wire.not_one_of", {{"expected", "SOCIAL_ORG, EMPLOYER"}});
       }
       r.adopt(o);
     }
     const json* occupations = r.member("occupations");
     if (occupations != nullptr && !occupations->is_array())
-      r.fail("occupations", "is not an array");
+      r.fail("occupations", "platform.wire.not_array");
     if (!r.ok()) return std::unexpected(r.error());
     for (std::size_t k = 0; k < occupations->size(); ++k) {
       Reader o((*occupations)[k], r.at(indexPath("occupations", k)));
@@ -378,12 +381,12 @@ Decoded<Catalog> decodeCatalog(const json& j) {
       const json* levels = o.member("levels");
       if (levels != nullptr) {
         if (!levels->is_array())
-          o.fail("levels", "is not an array");
+          o.fail("levels", "platform.wire.not_array");
         else {
           for (const json& l : *levels) {
             const std::optional<int> level = asInt(l);
             if (!level) {
-              o.fail("levels", "holds a value that is not an integer in range");
+              o.fail("levels", "platform.wire.level_value");
               break;
             }
             occ.levels.push_back(*level);
@@ -433,7 +436,9 @@ Decoded<BatchState> readBatch(const json& j, const std::string& path) {
   const json* rows = r.member("rows", false);
   if (!r.ok()) return std::unexpected(r.error());
   if (rows == nullptr || rows->is_null()) return b;
-  if (!rows->is_array()) return std::unexpected(r.at("rows") + " is not an array");
+  if (!rows->is_array()) {
+    return std::unexpected(msg::text("platform.wire.not_array", {{"path", r.at("rows")}}));
+  }
   for (std::size_t i = 0; i < rows->size(); ++i) {
     Reader row((*rows)[i], r.at(indexPath("rows", i)));
     BatchRow br;
@@ -497,7 +502,9 @@ Decoded<const json*> decodeZeroOrOne(const json& j) {
   auto items = arrayAt(j, "items");
   if (!items) return std::unexpected(items.error());
   if ((*items)->empty()) return nullptr;
-  if ((*items)->size() > 1) return std::unexpected(std::string("items holds more than one entry"));
+  if ((*items)->size() > 1) {
+    return std::unexpected(msg::text("platform.wire.more_than_one", {{"path", "items"}}));
+  }
   return &(**items)[0];
 }
 
@@ -539,7 +546,10 @@ std::expected<void, std::string> zeroOrOne(const json& j, Decode decode) {
   if (!one) return std::unexpected(one.error());
   if (*one == nullptr) return {};
   auto item = decode(**one);
-  if (!item) return std::unexpected("items[0]: " + item.error());
+  if (!item) {
+    return std::unexpected(
+        msg::text("platform.wire.in_item", {{"item", "items[0]"}, {"problem", item.error()}}));
+  }
   return {};
 }
 
@@ -567,9 +577,9 @@ std::expected<void, std::string> decodeAnswer(AnswerKind kind, std::string_view 
       return zeroOrOne(*j, decodeBatch);
     case AnswerKind::Error:
       if (decodeError(*j)) return {};
-      return std::unexpected(std::string("not an error object"));
+      return std::unexpected(msg::text("platform.wire.not_error"));
   }
-  return std::unexpected(std::string("unknown answer kind"));
+  return std::unexpected(msg::text("platform.wire.unknown_kind"));
 }
 
 }  // namespace zzjb::platform::wire

@@ -25,8 +25,8 @@ Inputs loadInputs(const std::string& configPath) {
   }
   Finding f = cat.error();
   f.where.jsonPath = f.where.jsonPath.empty() ? "" : f.where.jsonPath;
-  f.hint += (f.hint.empty() ? "" : "; ") +
-            std::string("evaluation organisations are not checked until the catalog can be read");
+  f.hint = f.hint.empty() ? msg::text("run.inputs.catalog_unread")
+                          : msg::text("run.inputs.catalog_unread.after", {{"hint", f.hint}});
   in.findings.push_back(std::move(f));
   return in;
 }
@@ -35,29 +35,23 @@ void loadPlugins(plugin_host::Host& host, const Config* config, std::vector<Find
   host.scan(plugin_host::searchDirs(config == nullptr ? "" : config->pluginsDir));
   for (const auto& f : host.files()) {
     if (f.loaded) continue;
-    Finding w;
-    w.severity = Severity::Warning;
-    w.kind = FindingKind::Config;
-    w.code = f.refusalCode;
-    w.where.file = f.path.string();
-    w.message = "plugin refused: " + f.refusal;
-    w.hint = "`zzjb plugins -c CONFIG` lists every plugin file and what became of it";
+    Finding w = makeFinding(Severity::Warning, FindingKind::Config, f.refusalCode,
+                            {f.path.string(), 0, "", ""}, {{"refusal", f.refusal}},
+                            "PLUGIN_REFUSED.inputs");
     findings.push_back(std::move(w));
   }
   bool configuredDirMissing = config != nullptr && !config->pluginsDir.empty() &&
                               !host.dirs().empty() && !host.dirs().front().exists;
   if (host.registry().types().empty()) {
-    Finding w;
-    w.severity = Severity::Warning;
-    w.kind = FindingKind::Config;
-    w.code = "PLUGINS_NONE";
-    w.where.jsonPath = configuredDirMissing ? "$.plugins.dir" : "";
     std::string where;
     for (const auto& d : host.dirs()) {
-      where += (where.empty() ? "" : ", ") + d.path.string() + (d.exists ? "" : " (not there)");
+      if (!where.empty()) where += msg::text("run.inputs.list_separator");
+      where += d.exists ? d.path.string()
+                        : msg::text("run.inputs.dir_missing", {{"path", d.path.string()}});
     }
-    w.message = "no certification-type plugin was loaded (looked in " + where + ")";
-    w.hint = "build or install the plugins, or set \"plugins\": {\"dir\": …} to where they are";
+    Finding w = makeFinding(Severity::Warning, FindingKind::Config, "PLUGINS_NONE",
+                            {"", 0, "", configuredDirMissing ? "$.plugins.dir" : ""},
+                            {{"dirs", where}}, "PLUGINS_NONE.inputs");
     findings.push_back(std::move(w));
   }
 }
@@ -75,14 +69,9 @@ CertificateFacts readSchoolCertificate(const School& school, const Date& today,
   facts.configured = true;
   auto cert = identity::readCertificate(school.identity.certificate, school.identity.certificate,
                                         oids);
-  auto push = [&](Severity sev, std::string code, std::string message, std::string hint) {
-    Finding f;
-    f.severity = sev;
-    f.kind = FindingKind::Config;
-    f.code = std::move(code);
-    f.where = {school.identity.certificate, 0, "", ""};
-    f.message = std::move(message);
-    f.hint = std::move(hint);
+  auto push = [&](Severity sev, std::string code, std::string_view textCode, msg::Args args) {
+    Finding f = makeFinding(sev, FindingKind::Config, std::move(code),
+                            {school.identity.certificate, 0, "", ""}, std::move(args), textCode);
     f.school = school.id;
     findings.push_back(std::move(f));
   };
@@ -103,29 +92,21 @@ CertificateFacts readSchoolCertificate(const School& school, const Date& today,
   if (facts.keyId.empty()) {
     facts.keyId = cert->keyId;
   } else if (!cert->keyId.empty() && cert->keyId != facts.keyId) {
-    push(Severity::Error, "KEYID_MISMATCH",
-         "the keyID pinned in the configuration differs from the certificate's (" + cert->keyId + ")",
-         "remove \"keyId\" from the configuration or correct it: the platform refuses a mismatch");
+    push(Severity::Error, "KEYID_MISMATCH", "KEYID_MISMATCH.inputs", {{"keyId", cert->keyId}});
   }
   if (!cert->creditCode.empty() && cert->creditCode != school.creditCode) {
-    push(Severity::Error, "CERT_OTHER_ENTITY",
-         "the certificate is issued to 统一社会信用代码 " + cert->creditCode + ", not to this school (" +
-             school.creditCode + ")",
-         "configure this school's own 法人一证通 certificate, or correct \"creditCode\"");
+    push(Severity::Error, "CERT_OTHER_ENTITY", "CERT_OTHER_ENTITY.inputs",
+         {{"certificate", cert->creditCode}, {"school", school.creditCode}});
   }
   if (cert->keyId.empty() && school.identity.keyId.empty()) {
-    push(Severity::Warning, "KEYID_MISSING", "the certificate has no keyID extension",
-         "check it is the signing certificate of the school's 法人一证通 (协卡助手 → 证书管理)");
+    push(Severity::Warning, "KEYID_MISSING", "KEYID_MISSING.inputs", {});
   }
   if (facts.daysLeft < 0) {
-    push(Severity::Warning, "CERT_EXPIRED", "the certificate expired on " +
-                                                identity::shanghaiDate(cert->notAfter),
-         "renew the 法人一证通 at SHECA (021-962600) before the next pass");
+    push(Severity::Warning, "CERT_EXPIRED", "CERT_EXPIRED.inputs",
+         {{"date", identity::shanghaiDate(cert->notAfter)}});
   } else if (facts.daysLeft <= 30) {
-    push(Severity::Warning, "CERT_EXPIRING",
-         "the certificate expires in " + std::to_string(facts.daysLeft) + " days (" +
-             identity::shanghaiDate(cert->notAfter) + ")",
-         "renew the 法人一证通 at SHECA (021-962600) in time");
+    push(Severity::Warning, "CERT_EXPIRING", "CERT_EXPIRING.inputs",
+         {{"days", facts.daysLeft}, {"date", identity::shanghaiDate(cert->notAfter)}});
   }
   return facts;
 }
@@ -133,23 +114,18 @@ CertificateFacts readSchoolCertificate(const School& school, const Date& today,
 std::optional<Finding> checkCaBundle(const Config& config) {
   const std::string& path = config.platform.caBundle;
   if (path.empty()) return std::nullopt;
-  Finding f = configFinding(
-      "CA_BUNDLE_UNREADABLE", "",
-      "point platform.caBundle at the PEM file of the CAs the platform's certificate chains to "
-      "(for zzjb-mock: the cert.pem it writes with --tls-out), readable by the zzjb user");
-  f.where = {config.file, 0, "", "$.platform.caBundle"};
+  const Location at{config.file, 0, "", "$.platform.caBundle"};
   // Read as every file is (docs/security.md, rule 3); its content is never shown (rule 4).
-  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, "CA bundle"});
+  const std::string what = msg::text("run.inputs.ca_bundle");
+  auto bytes = files::readFile(path, {files::kMaxCertificateBytes, what});
   if (!bytes) {
-    f.message = path + ": " + bytes.error().message +
-                ": zzjb run cannot verify the platform's TLS certificate";
-    return f;
+    return makeFinding(Severity::Error, FindingKind::Config, "CA_BUNDLE_UNREADABLE", at,
+                       {{"path", path}, {"error", bytes.error().message}},
+                       "CA_BUNDLE_UNREADABLE.read");
   }
   if (identity::countPemCertificates(*bytes) == 0) {
-    f.message = path +
-                " holds no PEM certificate: zzjb run cannot verify the platform's TLS "
-                "certificate";
-    return f;
+    return makeFinding(Severity::Error, FindingKind::Config, "CA_BUNDLE_UNREADABLE", at,
+                       {{"path", path}}, "CA_BUNDLE_UNREADABLE.empty");
   }
   return std::nullopt;
 }
@@ -160,12 +136,8 @@ std::vector<RosterInput> readRosters(const School& school) {
     const std::string& path = school.rosters[i];
     auto reader = roster::readerFor(path);
     if (!reader) {
-      Finding f;
-      f.kind = FindingKind::Config;
-      f.code = "ROSTER_FORMAT";
-      f.where.file = path;
-      f.message = "not a roster format zzjb reads (.csv or .xlsx)";
-      f.hint = "save it from Excel or WPS as .xlsx, or as \"CSV UTF-8(逗号分隔)\"";
+      Finding f = makeFinding(Severity::Error, FindingKind::Config, "ROSTER_FORMAT",
+                              {path, 0, "", ""}, {}, "ROSTER_FORMAT.inputs");
       out.push_back({path, std::unexpected(f)});
       continue;
     }
@@ -174,13 +146,9 @@ std::vector<RosterInput> readRosters(const School& school) {
     // memory"), without a byte of it read.
     std::error_code ec;
     if (!std::filesystem::exists(std::filesystem::symlink_status(path, ec))) {
-      Finding f;
-      f.kind = FindingKind::Config;
-      f.code = "ROSTER_MISSING";
-      f.where.file = path;
-      f.where.jsonPath = school.jsonPath + ".rosters[" + std::to_string(i) + "]";
-      f.message = "roster file not found";
-      f.hint = "check the path; it is relative to the configuration file";
+      Finding f = makeFinding(Severity::Error, FindingKind::Config, "ROSTER_MISSING",
+                              {path, 0, "", school.jsonPath + ".rosters[" + std::to_string(i) + "]"},
+                              {}, "ROSTER_MISSING.inputs");
       out.push_back({path, std::unexpected(f)});
       continue;
     }
@@ -192,7 +160,7 @@ std::vector<RosterInput> readRosters(const School& school) {
 std::optional<Date> todayFrom(const std::optional<std::string>& arg, std::string& error) {
   if (arg) {
     auto d = Date::parseIso(*arg);
-    if (!d) error = "--today wants a date as YYYY-MM-DD, got \"" + *arg + "\"";
+    if (!d) error = msg::text("run.inputs.today", {{"value", *arg}});
     return d;
   }
   return SystemClock().today();

@@ -22,8 +22,7 @@ Result<OpenedKey> openSchoolKey(const Config& cfg, const School& school) {
     return f;
   };
   if (school.identity.key.empty()) {
-    return std::unexpected(pointAt(configFinding("KEY_NOT_CONFIGURED", "no key is configured",
-                                                 "set identity.key to file:…, pkcs11:… or skf:…"),
+    return std::unexpected(pointAt(configError("KEY_NOT_CONFIGURED", {}, "KEY_NOT_CONFIGURED.pass"),
                                    ".identity.key"));
   }
   auto uri = identity::parseKeyUri(school.identity.key, cfg.dir);
@@ -44,9 +43,7 @@ Result<OpenedKey> openSchoolKey(const Config& cfg, const School& school) {
   }
   if (k.certificatePem.empty()) {
     return std::unexpected(pointAt(
-        configFinding("CERT_NOT_CONFIGURED",
-                      "the key source holds no certificate and none is configured",
-                      "set identity.certificate to the school's signing certificate"),
+        configError("CERT_NOT_CONFIGURED", {}, "CERT_NOT_CONFIGURED.pass"),
         ".identity.certificate"));
   }
   k.signer = std::move(*signer);

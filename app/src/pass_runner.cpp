@@ -37,28 +37,19 @@ bool blocksSchool(const Finding& f) {
   return !rosterRow;
 }
 
-// What to do about a failure that stopped a school, for the log line next to it.
-std::string failureHint(const PlatformFailure& f) {
-  if (f.code == "TLS" && f.message.find("platform.pinnedPublicKey") != std::string::npos) {
-    return "the platform's key is not the pinned one: if the platform changed its key, put the "
-           "new pin in platform.pinnedPublicKey (docs/platform-client.md, \"Connection\")";
+// A finding as one log line: where, what, and what to do (run.line.*). `where` stands in when
+// the finding names no place of its own.
+std::string findingLine(const Finding& f, const std::string& where = {}) {
+  const std::string at = f.where.str().empty() ? where : f.where.str();
+  if (at.empty()) {
+    return f.hint.empty() ? msg::text("run.line.plain", {{"message", f.message}})
+                          : msg::text("run.line.plain_hint",
+                                      {{"message", f.message}, {"hint", f.hint}});
   }
-  if (f.code == "TLS") {
-    return "the platform's TLS certificate was not accepted: check platform.caBundle (for "
-           "zzjb-mock, its --tls-out cert.pem)";
-  }
-  if (f.code == "TIMESTAMP_SKEW") return "this machine's clock is off: enable NTP (timedatectl)";
-  if (f.code == "CANCELLED") return "stopped on request; the next pass goes on from here";
-  if (f.code.starts_with("CERT_") || f.code == "KEYID_MISMATCH") {
-    return "the school's certificate was refused: zzjb identity check -c CONFIG --school ID";
-  }
-  switch (f.kind) {
-    case PlatformFailureKind::Unavailable:
-      return "the platform did not answer: the next pass tries again (check network and "
-             "platform.baseUrl if it persists)";
-    case PlatformFailureKind::Identity: return "zzjb identity check -c CONFIG shows what is wrong";
-    default: return "";
-  }
+  return f.hint.empty()
+             ? msg::text("run.line.where", {{"where", at}, {"message", f.message}})
+             : msg::text("run.line.where_hint",
+                         {{"where", at}, {"message", f.message}, {"hint", f.hint}});
 }
 
 // The observer behind one mutex: the workers call it, the observer sees one call at a time.
@@ -180,7 +171,7 @@ void recordPin(StateStore& store, const std::string& school, const PinFact& pin,
                PassObserver& observer) {
   if (auto r = store.putFact(school, "pin", pinFactText(pin)); !r) {
     observer.log(Severity::Warning, school,
-                 "cannot record the PIN state in the store: " + r.error().message);
+                 msg::text("run.log.pin_not_recorded", {{"message", r.error().message}}));
   }
 }
 
@@ -242,7 +233,9 @@ PlatformFailure failureFromFinding(const Finding& f, PlatformFailureKind kind) {
   PlatformFailure pf;
   pf.kind = kind;
   pf.code = f.code;
-  pf.message = f.message + (f.hint.empty() ? "" : " — " + f.hint);
+  pf.message = f.hint.empty() ? f.message
+                             : msg::text("run.line.plain_hint",
+                                         {{"message", f.message}, {"hint", f.hint}});
   pf.endpoint = "POST /api/v1/auth/login";
   pf.attempts = 0;
   return pf;
@@ -259,9 +252,9 @@ class StoreLock {
     const auto dir = p.parent_path();
     if (auto ok = files::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
                                           {.create = true, .othersMayWrite = false,
-                                           .what = "state directory"});
+                                           .what = msg::text("run.lock.state_directory")});
         !ok) {
-      error_ = ok.error().where.str() + ": " + ok.error().message + " — " + ok.error().hint;
+      error_ = findingLine(ok.error());
       return;
     }
     // Never through a link, never a device or a pipe, never another user's file: the lock file
@@ -269,22 +262,22 @@ class StoreLock {
     fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
                  0600);
     if (fd_ < 0) {
-      error_ = "cannot open " + p.string() + ": " +
-               (errno == ELOOP ? std::string("it is a symbolic link, which zzjb does not follow")
-                               : std::string(std::strerror(errno)));
+      error_ = errno == ELOOP
+                   ? msg::text("run.lock.symlink", {{"path", p.string()}})
+                   : msg::text("run.lock.open", {{"path", p.string()},
+                                                 {"error", std::strerror(errno)}});
       return;
     }
     struct stat st {};
     if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) ||
         (st.st_uid != 0 && st.st_uid != ::geteuid())) {
-      error_ = "refusing the lock file " + p.string() +
-               ": it is not a regular file of root or of the user running zzjb — remove it";
+      error_ = msg::text("run.lock.unsafe", {{"path", p.string()}});
       ::close(fd_);
       fd_ = -1;
       return;
     }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      error_ = "another zzjb pass is using this state store (" + p.string() + " is locked)";
+      error_ = msg::text("run.lock.busy", {{"path", p.string()}});
       busy_ = true;
       ::close(fd_);
       fd_ = -1;
@@ -345,17 +338,14 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   for (const auto& f : evaluation.findings) {
     if (blocksSchool(f)) {
       forEngine.findings.push_back(f);
-      observer.log(Severity::Error, school.id,
-                   f.where.str() + ": " + f.message + (f.hint.empty() ? "" : " — " + f.hint));
+      observer.log(Severity::Error, school.id, findingLine(f));
     } else if (f.severity == Severity::Error) {
       ++slot.rowProblems;
     }
   }
   if (slot.rowProblems > 0) {
     observer.log(Severity::Warning, school.id,
-                 std::to_string(slot.rowProblems) +
-                     " roster rows have errors: those students are left out, the others go "
-                     "through (zzjb check -c CONFIG lists them)");
+                 msg::text("run.log.row_problems", {{"count", slot.rowProblems}}));
   }
   slot.evaluated = Evaluated{&school, std::move(evaluation), cert};
 
@@ -425,10 +415,12 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   SchoolOutcome outcome = runSchoolPass(input, services, engineOptions);
   client.reset();  // before the key it signs with
   if (outcome.failure) {
-    if (auto hint = failureHint(*outcome.failure); !hint.empty()) {
-      observer.log(outcome.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Warning,
-                   school.id, outcome.failure->describe() + " — " + hint);
-    }
+    const FailureText text = explainPlatformFailure(*outcome.failure);
+    observer.log(outcome.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Warning,
+                 school.id,
+                 msg::text("run.log.failure", {{"failure", outcome.failure->describe()},
+                                               {"text", text.text},
+                                               {"hint", text.hint}}));
   }
   observer.onSchoolDone(outcome);
   if (ExitCodePolicy::cancelled(outcome)) p.stopped = true;
@@ -456,12 +448,9 @@ void work(PassShared& p, StateStore& store) {
       SchoolOutcome o;
       o.school = p.schools[index]->id;
       o.kind = SchoolOutcomeKind::Failed;
-      Finding f;
-      f.severity = Severity::Error;
-      f.code = "PASS_INTERNAL";
+      Finding f = makeFinding(Severity::Error, FindingKind::Data, "PASS_INTERNAL", {},
+                              {{"what", e.what()}});
       f.school = o.school;
-      f.message = std::string("the school's pass stopped on an unexpected error: ") + e.what();
-      f.hint = "this is a bug in zzjb: please report it; the next pass goes on from here";
       o.findings.push_back(f);
       p.observer.log(Severity::Error, o.school, f.message);
       p.slots[index].outcome = std::move(o);
@@ -501,13 +490,13 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
   if (!options.dryRun) {
     lock.emplace(config.statePath);
     if (!lock->error().empty() && !lock->busy()) {
-      observer.log(Severity::Error, "", lock->error() + " (state.path in " + config.file + ")");
+      observer.log(Severity::Error, "",
+                   msg::text("run.log.lock_refused", {{"error", lock->error()}, {"config", config.file}}));
       result.exitCode = kExitConfig;
       return result;
     }
     if (!lock->error().empty()) {
-      observer.log(Severity::Error, "",
-                   lock->error() + " — wait for it to finish; a daemon and a timer must not both run");
+      observer.log(Severity::Error, "", msg::text("run.log.lock_busy", {{"error", lock->error()}}));
       result.exitCode = kExitTempFail;
       return result;
     }
@@ -544,9 +533,8 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
         result.findings.push_back(opened.error());
         const Finding& f = opened.error();
         observer.log(Severity::Error, "",
-                     (f.where.str().empty() ? "" : f.where.str() + ": ") + f.message +
-                         (f.hint.empty() ? "" : " — " + f.hint) + " (state.path in " +
-                         config.file + ")");
+                     msg::text("run.log.store_refused",
+                               {{"error", findingLine(f)}, {"config", config.file}}));
         result.exitCode = kExitConfig;
         return result;
       }
@@ -580,9 +568,8 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
   result.stopped = shared.stopped.load();
   if (const auto c = shared.governor->counters(); c.pauses > 0) {
     observer.log(Severity::Warning, "",
-                 "the platform asked to slow down " + std::to_string(c.pauses) +
-                     " times (Retry-After): every school waited, " +
-                     std::to_string(c.waitedMs / 1000) + " s in all");
+                 msg::text("run.log.slowed", {{"pauses", c.pauses},
+                                              {"seconds", c.waitedMs / 1000}}));
   }
 
   std::size_t notStarted = 0;
@@ -609,13 +596,12 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
     result.leftForNextPass = notStarted;
     if (notStarted > 0) {
       observer.log(Severity::Error, "",
-                   "the platform cannot be reached: the other " + std::to_string(notStarted) +
-                       " schools are left for the next pass");
+                   msg::text("run.log.unreachable", {{"count", notStarted}}));
     }
   }
   if (!found) {
     observer.log(Severity::Error, "",
-                 "no school with id \"" + *options.school + "\" in " + config.file);
+                 msg::text("run.log.no_school", {{"school", *options.school}, {"config", config.file}}));
     result.exitCode = kExitUsage;
   }
   for (const auto& f : result.findings) {
@@ -641,9 +627,7 @@ PassResult PassRunner::runFromFile(const std::string& configPath, const PassOpti
     if (f.severity != Severity::Error) continue;
     errors = true;
     if (f.school.empty() && f.where.jsonPath.starts_with("$.platform")) platformUnusable = true;
-    env_.observer->log(Severity::Error, f.school,
-                       (f.where.str().empty() ? configPath : f.where.str()) + ": " + f.message +
-                           (f.hint.empty() ? "" : " — " + f.hint));
+    env_.observer->log(Severity::Error, f.school, findingLine(f, configPath));
   }
   if (!loaded.config || platformUnusable || (errors && loaded.config->schools.empty())) {
     PassResult r;

@@ -4,6 +4,7 @@
 #include "zzjb/core/engine.hpp"
 
 #include <exception>
+#include <utility>
 
 #include "engine_internal.hpp"
 
@@ -15,25 +16,21 @@ std::string targetKeyOf(const Target& target) {
 }
 
 ReasonText platformReasonText(std::string_view code) {
-  if (code == "ID_INVALID") {
-    return {"证件号码无效或证件类型不是居民身份证",
-            "核对花名册中的证件号码与证件类型后，下一轮会重新申报"};
+  // One wording per reason the platform gives for a rejected row (explain.row.*), for the run,
+  // the log and the report alike; a reason the catalog does not know is named as the platform sent it.
+  static constexpr std::pair<std::string_view, std::string_view> kKnown[] = {
+      {"ID_INVALID", "explain.row.ID_INVALID"},
+      {"LEVEL_NOT_ALLOWED", "explain.row.LEVEL_NOT_ALLOWED"},
+      {"NOT_GRADUATING", "explain.row.NOT_GRADUATING"},
+      {"DUPLICATE", "explain.row.DUPLICATE"},
+      {"FIELD_INVALID", "explain.row.FIELD_INVALID"},
+  };
+  for (const auto& [reason, textCode] : kKnown) {
+    if (code == reason) {
+      return {msg::text(textCode), msg::text(std::string(textCode) + ".hint")};
+    }
   }
-  if (code == "LEVEL_NOT_ALLOWED") {
-    return {"申报等级与学校层次不符（中职四级、高职三级）",
-            "核对配置中该目标的等级与学校层次；改正后下一轮会重新申报"};
-  }
-  if (code == "NOT_GRADUATING") {
-    return {"不在毕业学年，不能申报", "核对花名册中的毕业年份（只有毕业学年的学生可以申报）；改正后下一轮会重新申报"};
-  }
-  if (code == "DUPLICATE") {
-    return {"已申报过该职业该等级", "无需处理：平台上已有该学生该职业该等级的申报"};
-  }
-  if (code == "FIELD_INVALID") {
-    return {"申报表中有字段不符合要求", "核对该学生的姓名、性别、手机号码、专业、班级等信息；改正后下一轮会重新申报"};
-  }
-  return {"平台未接受该行（" + std::string(code) + "）",
-          "在平台上查看该批次的详情；如有疑问请致电市职鉴中心 62748577-4112"};
+  return {msg::text("explain.row.other", {{"reason", code}}), msg::text("explain.row.other.hint")};
 }
 
 const char* targetPhaseName(TargetPhase p) {
@@ -50,6 +47,33 @@ const char* targetPhaseName(TargetPhase p) {
   return "FAILED";
 }
 
+std::string targetPhaseText(TargetPhase p) {
+  switch (p) {
+    case TargetPhase::NoEligibleStudents: return msg::text("run.phase_name.NO_ELIGIBLE_STUDENTS");
+    case TargetPhase::WaitingForAccount: return msg::text("run.phase_name.WAITING_FOR_ACCOUNT");
+    case TargetPhase::PermissionNotGranted:
+      return msg::text("run.phase_name.PERMISSION_NOT_GRANTED");
+    case TargetPhase::PermissionUnderReview:
+      return msg::text("run.phase_name.PERMISSION_UNDER_REVIEW");
+    case TargetPhase::PermissionRejected: return msg::text("run.phase_name.PERMISSION_REJECTED");
+    case TargetPhase::Declaring: return msg::text("run.phase_name.DECLARING");
+    case TargetPhase::UpToDate: return msg::text("run.phase_name.UP_TO_DATE");
+    case TargetPhase::Failed: break;
+  }
+  return msg::text("run.phase_name.FAILED");
+}
+
+std::string schoolOutcomeText(SchoolOutcomeKind k) {
+  switch (k) {
+    case SchoolOutcomeKind::UpToDate: return msg::text("run.outcome.UP_TO_DATE");
+    case SchoolOutcomeKind::Progressed: return msg::text("run.outcome.PROGRESSED");
+    case SchoolOutcomeKind::Waiting: return msg::text("run.outcome.WAITING");
+    case SchoolOutcomeKind::Skipped: return msg::text("run.outcome.SKIPPED");
+    case SchoolOutcomeKind::Failed: break;
+  }
+  return msg::text("run.outcome.FAILED");
+}
+
 std::string SchoolOutcome::summary() const {
   std::size_t sent = 0;
   std::size_t accepted = 0;
@@ -63,20 +87,26 @@ std::string SchoolOutcome::summary() const {
     pending += t.pending;
     done += t.phase == TargetPhase::UpToDate ? 1 : 0;
   }
-  std::string s = school + ": " + schoolOutcomeName(kind) + ", " +
-                  std::to_string(targets.size()) + " targets (" + std::to_string(done) +
-                  " up to date), " + std::to_string(sent) + " rows sent, " +
-                  std::to_string(accepted) + " accepted, " + std::to_string(rejected) +
-                  " rejected, " + std::to_string(pending) + " pending, " +
-                  std::to_string(creatingRequests) + " creating requests";
+  std::string s = msg::text("run.summary", {{"school", school},
+                                            {"outcome", schoolOutcomeText(kind)},
+                                            {"code", schoolOutcomeName(kind)},
+                                            {"targets", targets.size()},
+                                            {"upToDate", done},
+                                            {"sent", sent},
+                                            {"accepted", accepted},
+                                            {"rejected", rejected},
+                                            {"pending", pending},
+                                            {"requests", creatingRequests}});
   if (failure) {
-    s += "; stopped: " + std::string(platformFailureKindName(failure->kind));
-    if (!failure->code.empty()) s += " " + failure->code;
-    if (!failure->endpoint.empty()) s += " on " + failure->endpoint;
+    std::string code = failure->code.empty() ? std::string("-") : failure->code;
+    s += msg::text(failure->endpoint.empty() ? "run.summary.stopped" : "run.summary.stopped.on",
+                   {{"kind", platformFailureKindName(failure->kind)},
+                    {"failure", code},
+                    {"endpoint", failure->endpoint}});
   }
   if (!findings.empty()) {
-    s += "; " + std::to_string(findings.size()) + " findings (first: " + findings.front().code +
-         ")";
+    s += msg::text("run.summary.findings",
+                   {{"count", findings.size()}, {"first", findings.front().code}});
   }
   return s;
 }
@@ -90,10 +120,7 @@ SchoolOutcome runSchoolPass(const SchoolInput& input, const EngineServices& serv
       !options.dryRun && (!services.sha256Hex || !services.writeXlsx);
   if (input.school == nullptr || input.evaluation == nullptr || services.store == nullptr ||
       services.clock == nullptr || missingService) {
-    failed.findings.push_back(configFinding(
-        "ENGINE_INPUT",
-        "the engine needs a school, its evaluation, a state store, a clock, sha256Hex and writeXlsx",
-        "this is a bug in zzjb: please report it"));
+    failed.findings.push_back(configError("ENGINE_INPUT"));
     return failed;
   }
   engine_detail::Pass pass(input, services, options);
@@ -103,13 +130,12 @@ SchoolOutcome runSchoolPass(const SchoolInput& input, const EngineServices& serv
   } catch (const std::exception& e) {
     what = e.what();
   } catch (...) {
-    what = "unknown exception";
+    what = msg::text("run.internal.unknown");
   }
   try {
     return pass.abandon(what);
   } catch (...) {
-    failed.findings.push_back(configFinding("ENGINE_INTERNAL", "the pass stopped: " + what,
-                                            "run again; if it happens again, please report it"));
+    failed.findings.push_back(configError("ENGINE_INTERNAL", {{"what", what}}));
     return failed;
   }
 }

@@ -41,7 +41,7 @@ void AccountStep::resolve(const IntentState& in) {
   AccountRequest req = accountRequestFor(cx_.school, cx_.keyId);
   std::string key = cx_.keyFor("account", "", accountContent(req));
   if (key != in.intent.key) {
-    cx_.supersede(in, "the school's account data changed since it was first sent");
+    cx_.supersede(in, msg::text("run.superseded.account_changed"));
     return;
   }
   send(req, key);
@@ -73,7 +73,7 @@ void AccountStep::send(const AccountRequest& req, const std::string& key) {
 
 bool AccountStep::ensure() {
   if (cx_.stopped()) return false;
-  cx_.emit(EngineEvent::Kind::Step, "", "checking the account");
+  cx_.emit(EngineEvent::Kind::Step, "", msg::text("run.step.account"));
   if (!account_) {
     auto a = cx_.platform->account();
     if (!a) {
@@ -90,8 +90,9 @@ bool AccountStep::ensure() {
     AccountRequest req = accountRequestFor(cx_.school, cx_.keyId);
     std::string key = cx_.keyFor("account", "", accountContent(req));
     Intent intent{key, cx_.school.id, "account", "",
-                  "account for " + cx_.school.name + ", operator " + maskName(req.operatorName) +
-                      " " + maskId(req.operatorIdNumber)};
+                  msg::text("run.intent.account", {{"school", cx_.school.name},
+                                                   {"operator", maskName(req.operatorName)},
+                                                   {"id", maskId(req.operatorIdNumber)}})};
     auto st = cx_.store.beginIntent(intent);
     if (!st) {
       cx_.storeFailed(st.error());
@@ -111,9 +112,8 @@ bool AccountStep::ensure() {
   if (account_->status == AccountStatus::Active) return true;
   for (TargetWork& t : cx_.targets) {
     if (t.eligible.empty() || t.failed) continue;
-    cx_.setPhase(t, TargetPhase::WaitingForAccount, "开户申请待市职鉴中心受理，请将附件2盖章后递交",
-                 "附件2（开户申请表）盖章后递交天山路1800号4号楼1楼窗口（电话 62748577-4112）；"
-                 "受理后下一轮自动继续");
+    cx_.setPhase(t, TargetPhase::WaitingForAccount, msg::text("run.phase.account_pending"),
+                 msg::text("run.phase.account_pending.hint"));
   }
   return false;
 }

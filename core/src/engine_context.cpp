@@ -17,10 +17,8 @@ PassContext::PassContext(const SchoolInput& in, const EngineServices& services,
       platform(services.platform) {}
 
 void PassContext::supersede(const IntentState& in, const std::string& why) {
-  warn(in.intent.targetKey, "unanswered " + in.intent.step +
-                                " intent not found on the platform "
-                                "and not re-sent: " +
-                                why);
+  warn(in.intent.targetKey,
+       msg::text("run.warn.superseded", {{"step", in.intent.step}, {"why", why}}));
   IntentResponse superseded;
   superseded.status = IntentStatus::Superseded;
   superseded.reason = why;
@@ -116,7 +114,7 @@ bool PassContext::refreshNotYet(TargetWork& t) {
 bool PassContext::storeFailed(const Finding& f) {
   Finding copy = f;
   if (copy.school.empty()) copy.school = school.id;
-  warn("", copy.code + ": " + copy.message);
+  warn("", msg::text("run.warn.store", {{"code", copy.code}, {"message", copy.message}}));
   out.findings.push_back(std::move(copy));
   stop = StopReason::StoreFailed;
   return true;
@@ -127,12 +125,16 @@ bool PassContext::platformFailed(const PlatformFailure& f, TargetWork* t, bool f
   if (f.kind == PlatformFailureKind::Final && !finalStops) {
     Finding finding;
     finding.code = "PLATFORM_" + (f.code.empty() ? std::string("REFUSED") : f.code);
-    finding.message = f.describe();
+    FailureText text = explainPlatformFailure(f);
+    finding.message = text.text;
+    finding.hint = text.hint;
     finding.school = school.id;
-    finding.hint = failureHint(f);
+    finding.args = {{"code", f.code},
+                    {"message", f.message},
+                    {"endpoint", f.endpoint},
+                    {"requestId", f.requestId}};
     if (t != nullptr) {
-      std::string why = f.message.empty() ? f.code : f.message + "（" + f.code + "）";
-      failTarget(*t, "平台拒绝了该请求：" + why, finding.hint, finding);
+      failTarget(*t, text.text, finding.hint, finding);
       return false;
     }
     refused = true;

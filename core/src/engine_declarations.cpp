@@ -41,9 +41,7 @@ void DeclarationStep::resolve(const IntentState& in) {
   if (t == nullptr) {
     // Nothing stays PENDING forever: should the target come back, they are declared anew.
     if (!keepOnly(in.intent.key, {}, nullptr)) return;
-    cx_.supersede(in,
-                  "its target is no longer in the configuration; its PENDING students were "
-                  "forgotten");
+    cx_.supersede(in, msg::text("run.superseded.batch_target_gone"));
     return;
   }
   if (!cx_.refreshRecords(*t)) return;
@@ -62,33 +60,28 @@ void DeclarationStep::resolve(const IntentState& in) {
   if (members.empty()) {
     // Forgotten, not PENDING forever: should they become eligible again, they are declared anew.
     if (!keepOnly(in.intent.key, {}, nullptr)) return;
-    cx_.supersede(in, "none of its " + std::to_string(expected) +
-                          " students is eligible any more; their PENDING records were forgotten");
+    cx_.supersede(in, msg::text("run.superseded.batch_none_eligible", {{"count", expected}}));
     return;
   }
   if (members.size() < expected) {
-    cx_.warn(t->key,
-             std::to_string(expected - members.size()) + " of the " + std::to_string(expected) +
-                 " students of an unanswered batch are no longer "
-                 "eligible; re-sending the other " +
-                 std::to_string(members.size()) +
-                 " (the others are forgotten: declared anew if they become eligible again)");
+    cx_.warn(t->key, msg::text("run.warn.batch_partly_eligible",
+                               {{"gone", expected - members.size()},
+                                {"count", expected},
+                                {"resent", members.size()}}));
   }
   auto sheet = buildSheet(cx_.school, *t, members, cx_.opt.today);
   if (!sheet) {
-    cx_.failTarget(*t, "无法生成团体申报表", sheet.error().hint, sheet.error());
+    cx_.failTarget(*t, msg::text("run.phase.sheet_failed"), sheet.error().hint, sheet.error());
     return;
   }
   auto xlsx = cx_.svc.writeXlsx(*sheet);
   if (!xlsx) {
-    cx_.failTarget(*t, "无法生成团体申报表", xlsx.error().hint, xlsx.error());
+    cx_.failTarget(*t, msg::text("run.phase.sheet_failed"), xlsx.error().hint, xlsx.error());
     return;
   }
   std::string sha = cx_.svc.sha256Hex(*xlsx);
   if (members.size() == expected && cx_.keyFor("batch", t->key, sha) != in.intent.key) {
-    cx_.warn(t->key,
-             "the unanswered batch's file differs from the one first sent (roster data "
-             "changed?); re-sending it under its original key");
+    cx_.warn(t->key, msg::text("run.warn.batch_file_changed"));
   }
   // Before sending: the students left out must not be marked SENT by this batch (putBatch).
   if (!keepOnly(in.intent.key, members, &*sheet)) return;
@@ -150,9 +143,10 @@ void DeclarationStep::absorb(std::string_view targetKey, const std::string& inte
   for (const BatchRow& row : state.rows) {
     std::string id = normalizeIdNumber(row.idNumber);
     std::string key = cx_.store.studentKey(id);
-    std::string where = "batch " + state.batchId + " row " + std::to_string(row.row) + ": ";
     if (keys.count(key) == 0) {
-      problems.push_back(where + "student " + maskId(id) + " is not in the state store; skipped");
+      problems.push_back(msg::text("run.warn.batch_row_unknown", {{"batch", state.batchId},
+                                                                  {"row", row.row},
+                                                                  {"student", maskId(id)}}));
       continue;
     }
     const DeclarationResult result = row.result == RowResult::Accepted
@@ -181,11 +175,10 @@ void DeclarationStep::absorb(std::string_view targetKey, const std::string& inte
   }
   if (!results.empty()) cx_.progressed = true;
   if (unanswered > 0) {
-    cx_.warn(targetKey, "batch " + state.batchId +
-                            " is DONE but its answer has no final result for " +
-                            std::to_string(unanswered) + " of the " + std::to_string(sent.size()) +
-                            " students sent in it; " + std::to_string(results.size()) +
-                            " rows recorded, the batch stays open and is polled again next pass");
+    cx_.warn(targetKey, msg::text("run.warn.batch_incomplete", {{"batch", state.batchId},
+                                                                {"unanswered", unanswered},
+                                                                {"sent", sent.size()},
+                                                                {"recorded", results.size()}}));
   } else {
     b.status = BatchStatus::Done;
     if (auto f = cx_.store.putBatch(b); !f) {
@@ -213,7 +206,8 @@ void DeclarationStep::absorb(std::string_view targetKey, const std::string& inte
     finals = finalKeys.size();
   }
   cx_.emit(EngineEvent::Kind::RowsRecorded, targetKey,
-           "batch " + state.batchId + ": " + std::to_string(results.size()) + " rows recorded",
+           msg::text("run.event.rows_recorded",
+                     {{"batch", state.batchId}, {"count", results.size()}}),
            finals, total);
 }
 
@@ -227,7 +221,7 @@ void DeclarationStep::declareAll() {
 
 void DeclarationStep::declareTarget(TargetWork& t) {
   if (!t.permitted || t.failed || t.notYet.empty()) return;
-  cx_.emit(EngineEvent::Kind::Step, t.key, "declaring", t.notYet.size());
+  cx_.emit(EngineEvent::Kind::Step, t.key, msg::text("run.step.declaring"), t.notYet.size());
   declare(t);
 }
 
@@ -244,12 +238,12 @@ void DeclarationStep::declare(TargetWork& t) {
         todo.begin() + static_cast<std::ptrdiff_t>(std::min(todo.size(), from + chunk)));
     auto sheet = buildSheet(cx_.school, t, part, cx_.opt.today);
     if (!sheet) {
-      cx_.failTarget(t, "无法生成团体申报表", sheet.error().hint, sheet.error());
+      cx_.failTarget(t, msg::text("run.phase.sheet_failed"), sheet.error().hint, sheet.error());
       return;
     }
     auto xlsx = cx_.svc.writeXlsx(*sheet);
     if (!xlsx) {
-      cx_.failTarget(t, "无法生成团体申报表", xlsx.error().hint, xlsx.error());
+      cx_.failTarget(t, msg::text("run.phase.sheet_failed"), xlsx.error().hint, xlsx.error());
       return;
     }
     std::string sha = cx_.svc.sha256Hex(*xlsx);
@@ -260,11 +254,11 @@ void DeclarationStep::declare(TargetWork& t) {
                       rowFingerprint(cx_.svc, sheet->rows[i])});
     }
     Intent intent{key, cx_.school.id, "batch", t.key,
-                  std::to_string(part.size()) + " rows for " + t.out.label};
+                  msg::text("run.intent.batch", {{"rows", part.size()}, {"target", t.out.label}})};
     auto st = cx_.store.beginIntent(intent, rows);
     if (!st) {
       if (st.error().code == "STORE_STUDENT_ALREADY_RECORDED") {
-        cx_.failTarget(t, "状态库中已有该批学生的记录，本轮未申报", st.error().hint, st.error());
+        cx_.failTarget(t, msg::text("run.phase.already_recorded"), st.error().hint, st.error());
         return;
       }
       cx_.storeFailed(st.error());
@@ -303,7 +297,7 @@ bool DeclarationStep::send(TargetWork& t, const std::string& xlsx,
     PlatformFailure f;
     f.kind = PlatformFailureKind::Protocol;
     f.code = "MALFORMED";
-    f.message = "the platform accepted a batch without a batchId";
+    f.message = msg::text("run.protocol.no_batch_id");
     f.endpoint = std::string(kBatchEndpoint);
     cx_.platformFailed(f, &t, true);
     return false;

@@ -53,9 +53,6 @@ struct TargetWork {
 [[nodiscard]] std::string trim(std::string_view s);
 [[nodiscard]] std::string normalizeIdNumber(std::string_view s);  // trimmed, upper-case X
 
-// What to do about a refused request, for people (Chinese).
-[[nodiscard]] std::string failureHint(const PlatformFailure& f);
-
 // The label people read: "4-04-05-01 计算机程序设计员 四级 · social-org · 某某评价组织".
 [[nodiscard]] std::string targetLabel(const Target& t);
 [[nodiscard]] PermissionScope scopeFor(const Target& t, const CertType* type);
@@ -89,7 +86,9 @@ struct TargetWork {
 
 // An application still under review, for people: "团体申报权限申请已提交，待…（申请编号 …，状态 …）".
 [[nodiscard]] std::string underReviewText(const Application& app);
-inline constexpr const char* kUnderReviewHint = "审核通过后下一轮自动申报；审核通常需要数日";
+[[nodiscard]] inline std::string underReviewHint() {
+  return msg::text("run.phase.under_review.hint");
+}
 
 // Why a pass stopped before its end: the one reason, for every step to see.
 enum class StopReason {

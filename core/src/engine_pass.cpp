@@ -14,50 +14,23 @@ namespace zzjb::engine_detail {
 namespace {
 
 // Why the pass stopped before this target, and what to do: by what stopped it, so that an
-// expired certificate does not read like a network outage.
+// expired certificate does not read like a network outage (explainPlatformFailure).
 std::pair<std::string, std::string> stopText(StopReason why,
                                              const std::optional<PlatformFailure>& f) {
   if (why == StopReason::Internal) {
-    return {"本轮因 zzjb 内部错误中止，已记录的结果保留", "重新运行；如再次出现，请报告给 zzjb 维护者"};
+    return {msg::text("run.stop.internal"), msg::text("run.stop.internal.hint")};
   }
   if (why == StopReason::StoreFailed || !f) {
-    return {"本轮因状态库错误中止", "检查状态库文件与磁盘空间后重新运行"};
+    return {msg::text("run.stop.store"), msg::text("run.stop.store.hint")};
   }
-  const std::string& c = f->code;
-  if (c == "CANCELLED") return {"本轮按要求停止，已记录的结果保留", "下一轮从此处继续，无需处理"};
-  if (c == "TLS") {
-    return {"平台的 TLS 证书未通过验证，本轮中止",
-            "检查配置中的 platform.caBundle 是否为平台（或 zzjb-mock）的证书"};
-  }
-  if (c == "TIMESTAMP_SKEW")
-    return {"本机时钟与平台相差过大，本轮中止", "开启 NTP 对时（timedatectl）后重新运行"};
-  if (c == "CERT_EXPIRED")
-    return {"学校的法人一证通证书已过期或尚未生效，平台拒绝登录",
-            "到 SHECA 办理证书更新后重新运行"};
-  if (c == "CERT_UNTRUSTED" || c == "KEYID_MISMATCH" || c == "SIGNATURE_INVALID") {
-    return {"平台不接受学校的证书或签名（" + c + "），本轮中止",
-            "运行 zzjb identity check -c 配置文件 查看证书、keyID 与签名"};
-  }
-  switch (f->kind) {
-    case PlatformFailureKind::Identity:
-      return {"无法使用学校的 CA 密钥（" + c + "），本轮中止",
-              "检查 USB 密钥是否插好、PIN 是否正确：zzjb identity check -c 配置文件"};
-    case PlatformFailureKind::Protocol:
-      return {"平台的应答不符合接口约定（" + c + "），本轮中止",
-              "稍后自动重试；持续出现请联系平台或 zzjb 维护者"};
-    case PlatformFailureKind::Final:
-      return {"平台拒绝了请求（" + c + "）：" + f->message, "按提示修改后重新运行"};
-    case PlatformFailureKind::Unavailable:
-      break;
-  }
-  return {"本轮因平台暂时不可用中止，已记录的结果保留",
-          "稍后自动重试；问题持续时检查网络与平台状态"};
+  FailureText t = explainPlatformFailure(*f);
+  return {std::move(t.text), std::move(t.hint)};
 }
 
 }  // namespace
 
 bool Pass::login() {
-  cx_.emit(EngineEvent::Kind::Step, "", "logging in");
+  cx_.emit(EngineEvent::Kind::Step, "", msg::text("run.step.login"));
   auto s = cx_.platform->login();
   if (!s) {
     cx_.platformFailed(s.error(), nullptr, true);
@@ -75,7 +48,7 @@ void Pass::resolvePending() {
     return;
   }
   if (pending->empty()) return;
-  cx_.emit(EngineEvent::Kind::Step, "", "looking up unanswered requests", pending->size());
+  cx_.emit(EngineEvent::Kind::Step, "", msg::text("run.step.pending"), pending->size());
   for (const IntentState& in : *pending) {
     if (cx_.stopped()) return;
     if (in.intent.step == "account") {
@@ -85,8 +58,7 @@ void Pass::resolvePending() {
     } else if (in.intent.step == "batch") {
       declarations_.resolve(in);
     } else {
-      cx_.warn(in.intent.targetKey,
-               "unanswered intent of unknown step '" + in.intent.step + "' left as it is");
+      cx_.warn(in.intent.targetKey, msg::text("run.warn.unknown_step", {{"step", in.intent.step}}));
     }
   }
 }
@@ -110,11 +82,8 @@ SchoolOutcome Pass::run() {
                     [](const Finding& f) { return f.severity == Severity::Error; }));
   if (errors > 0) {
     cx_.out.kind = SchoolOutcomeKind::Skipped;
-    Finding f;
-    f.code = "SCHOOL_DATA_ERRORS";
-    f.message = std::to_string(errors) +
-                " errors in the school's configuration or rosters: nothing was sent";
-    f.hint = "run `zzjb check`, correct what it reports, then run again";
+    Finding f = makeFinding(Severity::Error, FindingKind::Data, "SCHOOL_DATA_ERRORS", {},
+                            {{"count", errors}});
     f.school = cx_.school.id;
     cx_.out.findings.push_back(std::move(f));
     if (!cx_.opt.dryRun) recordPass();
@@ -126,8 +95,7 @@ SchoolOutcome Pass::run() {
     if (cx_.opt.dryRun) {
       dryRun();
     } else if (cx_.platform == nullptr) {
-      cx_.storeFailed(configFinding("ENGINE_NO_PLATFORM", "no platform client for an online pass",
-                                    "this is a bug in zzjb: please report it"));
+      cx_.storeFailed(configError("ENGINE_NO_PLATFORM"));
     } else {
       online_ = true;
       if (login()) {
@@ -147,8 +115,7 @@ SchoolOutcome Pass::run() {
 }
 
 SchoolOutcome Pass::abandon(const std::string& what) {
-  Finding f = configFinding("ENGINE_INTERNAL", "the pass stopped: " + what,
-                            "run again; if it happens again, please report it");
+  Finding f = configError("ENGINE_INTERNAL", {{"what", what}});
   f.school = cx_.school.id;
   cx_.out.findings.push_back(std::move(f));
   cx_.stop = StopReason::Internal;
@@ -182,12 +149,13 @@ void Pass::dryRun() {
   bool accountPending = false;
   for (const IntentState& in : *pending) {
     accountPending = accountPending || in.intent.step == "account";
-    std::string what =
-        in.intent.step +
-        (in.intent.targetKey.empty() ? std::string() : " for " + in.intent.targetKey);
-    cx_.out.wouldSend.push_back("look up the unanswered " + what +
-                                " by its idempotency key; "
-                                "send it again if the platform does not have it");
+    const bool forTarget = !in.intent.targetKey.empty();
+    const char* code = forTarget ? "run.dry.lookup.target" : "run.dry.lookup";
+    if (in.intent.step == "account") code = "run.dry.lookup.account";
+    if (in.intent.step == "application") code = "run.dry.lookup.application";
+    if (in.intent.step == "batch") code = "run.dry.lookup.batch";
+    cx_.out.wouldSend.push_back(
+        msg::text(code, {{"step", in.intent.step}, {"target", in.intent.targetKey}}));
   }
   auto account = cx_.store.accountStatus(cx_.school.id);
   if (!account) {
@@ -196,16 +164,15 @@ void Pass::dryRun() {
   }
   const std::optional<AccountStatus> status = *account;
   if (!status && !accountPending) {
-    cx_.out.wouldSend.push_back(
-        "PUT /api/v1/account (if GET /api/v1/account answers NOT_REGISTERED)");
+    cx_.out.wouldSend.push_back(msg::text("run.dry.account.if_unregistered"));
   } else if (status == AccountStatus::NotRegistered && !accountPending) {
-    cx_.out.wouldSend.push_back("PUT /api/v1/account");
+    cx_.out.wouldSend.push_back(msg::text("run.dry.account"));
   }
   for (TargetWork& t : cx_.targets) {
     if (t.eligible.empty()) continue;
     if (status == AccountStatus::PendingCentre) {
-      cx_.setPhase(t, TargetPhase::WaitingForAccount,
-                   "开户申请待市职鉴中心受理，请将附件2盖章后递交", "试运行：未发送任何请求");
+      cx_.setPhase(t, TargetPhase::WaitingForAccount, msg::text("run.phase.account_pending"),
+                   msg::text("run.dry.nothing_sent"));
       continue;
     }
     if (!cx_.refreshNotYet(t)) return;
@@ -218,26 +185,26 @@ void Pass::dryRun() {
     bool permitted = app->has_value() && isGranted((*app)->status);
     if (!permitted && t.type != nullptr && t.type->appliedOnline()) {
       if (!app->has_value()) {
-        t.out.wouldSend.push_back("POST /api/v1/skills/permission-applications: " + t.out.label);
+        t.out.wouldSend.push_back(msg::text("run.dry.application", {{"target", t.out.label}}));
       } else if ((*app)->status == ApplicationStatus::Rejected) {
         permissions_.explainRejection(t, (*app)->reason);
         continue;
       } else {
         cx_.setPhase(t, TargetPhase::PermissionUnderReview,
-                     "团体申报权限申请待市职鉴中心审核（申请编号 " + (*app)->applicationId + "）",
-                     "试运行：未发送任何请求");
+                     msg::text("run.phase.under_review.dry", {{"id", (*app)->applicationId}}),
+                     msg::text("run.dry.nothing_sent"));
       }
     } else if (!permitted && t.type != nullptr && app->has_value() &&
                (*app)->status == ApplicationStatus::NotGranted) {
       cx_.setPhase(t, TargetPhase::PermissionNotGranted, t.type->info.permissionRequest,
-                   "试运行：未发送任何请求");
+                   msg::text("run.dry.nothing_sent"));
     }
     const std::size_t chunk = std::max<std::size_t>(1, cx_.opt.maxBatchRows);
     for (std::size_t from = 0; from < t.notYet.size(); from += chunk) {
       std::size_t n = std::min(chunk, t.notYet.size() - from);
-      t.out.wouldSend.push_back("POST /api/v1/skills/group-declarations: " + std::to_string(n) +
-                                " rows for " + t.key +
-                                (permitted ? "" : " (once the permission is granted)"));
+      t.out.wouldSend.push_back(
+          msg::text(permitted ? "run.dry.batch" : "run.dry.batch.after_permission",
+                    {{"rows", n}, {"target", t.key}}));
     }
   }
 }
@@ -261,20 +228,20 @@ void Pass::finish() {
     }
     if (!t.phaseSet) {
       if (t.eligible.empty()) {
-        cx_.setPhase(t, TargetPhase::NoEligibleStudents, "没有符合申报条件的学生",
-                     "查看 zzjb check 列出的排除原因");
+        cx_.setPhase(t, TargetPhase::NoEligibleStudents, msg::text("run.phase.no_eligible"),
+                     msg::text("run.phase.no_eligible.hint"));
       } else if (fresh && (online_ ? cx_.allFinal(t) : t.planFinal)) {
-        cx_.setPhase(t, TargetPhase::UpToDate, "所有符合条件的学生均已有平台的申报结果");
+        cx_.setPhase(t, TargetPhase::UpToDate, msg::text("run.phase.up_to_date"));
       } else if (cx_.stopped()) {
         const auto [detail, hint] = stopText(cx_.stop, cx_.out.failure);
         cx_.setPhase(t, TargetPhase::Failed, detail, hint);
       } else if (cx_.opt.dryRun) {
         cx_.setPhase(t, TargetPhase::Declaring,
-                     "试运行：将申报 " + std::to_string(t.notYet.size()) + " 人（未发送任何请求）");
+                     msg::text("run.phase.declaring.dry", {{"count", t.notYet.size()}}));
       } else {
         cx_.setPhase(t, TargetPhase::Declaring,
-                     "已提交平台处理，待处理 " + std::to_string(t.out.pending) + " 人",
-                     "平台处理完毕后，下一轮记录每人的结果");
+                     msg::text("run.phase.declaring", {{"count", t.out.pending}}),
+                     msg::text("run.phase.declaring.hint"));
       }
     }
     bool waits =

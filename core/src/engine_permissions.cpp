@@ -22,8 +22,8 @@ IntentResponse applicationResponse(const ApplicationState& a) {
 }  // namespace
 
 std::string underReviewText(const Application& app) {
-  return "团体申报权限申请已提交，待市职鉴中心审核（申请编号 " + app.applicationId + "，状态 " +
-         applicationStatusName(app.status) + "）";
+  return msg::text("run.phase.under_review",
+                   {{"id", app.applicationId}, {"status", applicationStatusName(app.status)}});
 }
 
 void PermissionStep::resolve(const IntentState& in) {
@@ -48,17 +48,18 @@ void PermissionStep::resolve(const IntentState& in) {
     return;
   }
   if (t == nullptr || t->type == nullptr || !t->type->appliedOnline()) {
-    cx_.supersede(in, "its target is no longer configured for an online application");
+    cx_.supersede(in, msg::text("run.superseded.application_not_online"));
     return;
   }
   auto req = request(*t);
   if (!req) {
-    cx_.failTarget(*t, "认定类型插件无法给出权限申请的附加字段", req.error().hint, req.error());
+    cx_.failTarget(*t, msg::text("run.phase.application_fields_failed"), req.error().hint,
+                   req.error());
     return;
   }
   std::string key = cx_.keyFor("application", t->key, applicationContent(*req));
   if (key != in.intent.key) {
-    cx_.supersede(in, "the application's content changed since it was first sent");
+    cx_.supersede(in, msg::text("run.superseded.application_changed"));
     return;
   }
   send(*t, *req, key);
@@ -72,12 +73,8 @@ Result<ApplicationRequest> PermissionStep::request(const TargetWork& t) const {
       t.type->impl->applicationFields(targetView(*t.target), sectionFor(cx_.school, *t.target));
   if (!fields.ok()) {
     return std::unexpected(
-        configFinding("PLUGIN_FAILED",
-                      "type '" + t.target->type +
-                          "' could not give the application's "
-                          "fields: " +
-                          fields.error,
-                      "check the plugin (zzjb plugins) and its configuration section"));
+        configError("PLUGIN_FAILED", {{"type", t.target->type}, {"error", fields.error}},
+                    "PLUGIN_FAILED.application"));
   }
   r.attachments = std::move(fields.value);
   return r;
@@ -85,15 +82,15 @@ Result<ApplicationRequest> PermissionStep::request(const TargetWork& t) const {
 
 void PermissionStep::ensure() {
   if (cx_.stopped()) return;
-  cx_.emit(EngineEvent::Kind::Step, "", "checking permissions");
+  cx_.emit(EngineEvent::Kind::Step, "", msg::text("run.step.permissions"));
   for (TargetWork& t : cx_.targets) {
     if (cx_.stopped()) return;
     if (t.failed || t.eligible.empty()) continue;
     if (!cx_.refreshNotYet(t)) return;
     if (t.notYet.empty()) continue;  // nothing to declare: no permission needed
     if (t.type == nullptr) {
-      cx_.failTarget(t, "认定类型 '" + t.target->type + "' 未加载", "检查插件目录（zzjb plugins）",
-                     std::nullopt);
+      cx_.failTarget(t, msg::text("run.phase.type_not_loaded", {{"type", t.target->type}}),
+                     msg::text("run.phase.type_not_loaded.hint"), std::nullopt);
       continue;
     }
     if (!granted_) {
@@ -135,10 +132,10 @@ void PermissionStep::ensure() {
         }
       }
       std::string ask = t.type->info.permissionRequest.empty()
-                            ? "请市职鉴中心开通该职业（工种）等级的团体申报权限"
+                            ? msg::text("run.phase.not_granted")
                             : t.type->info.permissionRequest;
       cx_.setPhase(t, TargetPhase::PermissionNotGranted, ask,
-                   "权限由市职鉴中心开通（电话 62748577-4112）；开通后下一轮自动申报");
+                   msg::text("run.phase.not_granted.hint"));
       continue;
     }
     if (app->has_value()) {
@@ -152,11 +149,13 @@ void PermissionStep::ensure() {
 void PermissionStep::applyFor(TargetWork& t) {
   auto req = request(t);
   if (!req) {
-    cx_.failTarget(t, "认定类型插件无法给出权限申请的附加字段", req.error().hint, req.error());
+    cx_.failTarget(t, msg::text("run.phase.application_fields_failed"), req.error().hint,
+                   req.error());
     return;
   }
   std::string key = cx_.keyFor("application", t.key, applicationContent(*req));
-  Intent intent{key, cx_.school.id, "application", t.key, "permission application: " + t.out.label};
+  Intent intent{key, cx_.school.id, "application", t.key,
+                msg::text("run.intent.application", {{"target", t.out.label}})};
   auto st = cx_.store.beginIntent(intent);
   if (!st) {
     cx_.storeFailed(st.error());
@@ -214,7 +213,7 @@ void PermissionStep::follow(TargetWork& t, Application app, bool pollNow) {
     return;
   }
   if (app.applicationId.empty() || cx_.opt.pollAttempts <= 0) {
-    cx_.setPhase(t, TargetPhase::PermissionUnderReview, underReviewText(app), kUnderReviewHint);
+    cx_.setPhase(t, TargetPhase::PermissionUnderReview, underReviewText(app), underReviewHint());
     return;
   }
   if (pollNow && !pollOnce(t, app)) return;
@@ -254,8 +253,8 @@ void PermissionStep::explainRejection(TargetWork& t, const std::string& reason) 
         t.type->impl->explainReview(applicationStatusName(ApplicationStatus::Rejected), reason);
     if (r.ok()) e = std::move(r.value);
   }
-  if (e.sentence.empty()) e.sentence = "团体申报权限申请未通过：" + reason;
-  if (e.hint.empty()) e.hint = "按审核意见修改后，在平台上重新提交申请";
+  if (e.sentence.empty()) e.sentence = msg::text("explain.review.REJECTED", {{"reason", reason}});
+  if (e.hint.empty()) e.hint = msg::text("explain.review.REJECTED.hint");
   cx_.setPhase(t, TargetPhase::PermissionRejected, e.sentence, e.hint);
 }
 

@@ -30,7 +30,7 @@ void Polling::pollOpenBatches() {
     return;
   }
   if (open->empty()) return;
-  cx_.emit(EngineEvent::Kind::Step, "", "polling open batches", open->size());
+  cx_.emit(EngineEvent::Kind::Step, "", msg::text("run.step.poll"), open->size());
   for (const Batch& b : *open) {
     if (cx_.stopped()) return;
     pollBatch(b, true);
@@ -78,12 +78,12 @@ void Polling::wait() {
                                                   std::max(0, cx_.opt.pollIntervalMs));
   auto next = [cap](std::int64_t interval) { return std::min(cap, interval * 2); };
   auto underReview = [this](TargetWork& t, const Application& app) {
-    cx_.setPhase(t, TargetPhase::PermissionUnderReview, underReviewText(app), kUnderReviewHint);
+    cx_.setPhase(t, TargetPhase::PermissionUnderReview, underReviewText(app), underReviewHint());
   };
   if (!cx_.stopped() && (!apps_.empty() || !batches_.empty())) {
     cx_.emit(EngineEvent::Kind::Step, "",
-             "waiting for " + std::to_string(apps_.size()) + " applications and " +
-                 std::to_string(batches_.size()) + " batches",
+             msg::text("run.step.wait",
+                       {{"applications", apps_.size()}, {"batches", batches_.size()}}),
              apps_.size() + batches_.size());
   }
   while (!cx_.stopped()) {

@@ -27,17 +27,6 @@ std::string normalizeIdNumber(std::string_view s) {
   return out;
 }
 
-std::string failureHint(const PlatformFailure& f) {
-  if (f.code == "PERMISSION_REQUIRED") {
-    return "在平台上确认该职业（工种）等级的团体申报权限已开通；开通后下一轮自动重新申报";
-  }
-  if (f.httpStatus == 422 || f.code == "VALIDATION_FAILED") {
-    return "按平台的说明修改配置或花名册后重新运行";
-  }
-  if (f.code == "BATCH_TOO_LARGE") return "调小每批人数（最多 5000 人）后重新运行";
-  return "查看日志中的请求编号；问题持续时请联系市职鉴中心（62748577-4112）";
-}
-
 std::string targetLabel(const Target& t) {
   std::string s = t.occupationCode + " " + t.occupationName + " " + levelShortName(t.level) +
                   " · " + t.type;
@@ -141,7 +130,10 @@ std::string applicationContent(const ApplicationRequest& r) {
 
 namespace {
 
-std::string educationFor(SchoolLevel l) { return l == SchoolLevel::Secondary ? "中专" : "大专"; }
+// The 学历 column's values, as the platform's sheet takes them.
+std::string educationFor(SchoolLevel l) {
+  return l == SchoolLevel::Secondary ? "中专" : "大专";  // not-text: values the platform's sheet takes
+}
 
 }  // namespace
 
@@ -153,10 +145,9 @@ Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
   if (impl != nullptr) {
     auto cols = impl->declarationColumns();
     if (!cols.ok()) {
-      return std::unexpected(configFinding(
-          "PLUGIN_FAILED", "type '" + t.target->type + "' could not give its declaration "
-                               "columns: " + cols.error,
-          "check the plugin (zzjb plugins) and its configuration section"));
+      return std::unexpected(configError("PLUGIN_FAILED",
+                                         {{"type", t.target->type}, {"error", cols.error}},
+                                         "PLUGIN_FAILED.columns"));
     }
     sheet.extraColumns = cols.value;
   }
@@ -169,13 +160,13 @@ Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
     DeclarationRow row;
     row.standard = {std::to_string(++n),
                     trim(st.name),
-                    "居民身份证",
+                    "居民身份证",  // not-text: the 证件类型 value the platform takes
                     ref->id,
                     id.gender ? genderName(*id.gender) : trim(st.gender),
                     id.birthDate ? id.birthDate->iso() : std::string(),
                     mobile.ok ? mobile.normalized : trim(st.mobile),
                     educationFor(school.level),
-                    "在校生",
+                    "在校生",  // not-text: the 学生类别 value the platform takes
                     trim(st.major),
                     trim(st.className),
                     trim(st.graduationYear),
@@ -187,10 +178,10 @@ Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
       auto values = impl->declarationValues(studentView(st), targetView(own),
                                             sectionFor(school, own));
       if (!values.ok()) {
-        return std::unexpected(configFinding(
-            "PLUGIN_FAILED", "type '" + target.type + "' could not give the declaration values "
-                             "of student " + maskId(ref->id) + ": " + values.error,
-            "check the plugin (zzjb plugins) and its configuration section"));
+        return std::unexpected(configError(
+            "PLUGIN_FAILED",
+            {{"type", target.type}, {"student", maskId(ref->id)}, {"error", values.error}},
+            "PLUGIN_FAILED.values"));
       }
       row.extra = std::move(values.value);
     }

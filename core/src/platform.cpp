@@ -5,6 +5,8 @@
 #include <array>
 #include <utility>
 
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb {
 
 namespace {
@@ -71,6 +73,45 @@ bool isPlatformBatchStatus(BatchStatus s) { return s != BatchStatus::Recording; 
 const char* rowResultName(RowResult r) { return nameIn(kRow, r); }
 std::optional<RowResult> parseRowResult(std::string_view s) { return parseIn(kRow, s); }
 
+FailureText explainPlatformFailure(const PlatformFailure& f) {
+  const std::string& c = f.code;
+  const char* code = nullptr;
+  if (c == "CANCELLED") {
+    code = "explain.platform.CANCELLED";
+  } else if (c == "TLS") {
+    code = f.message.find("platform.pinnedPublicKey") != std::string::npos
+               ? "explain.platform.TLS.pin"
+               : "explain.platform.TLS";
+  } else if (c == "TIMESTAMP_SKEW") {
+    code = "explain.platform.TIMESTAMP_SKEW";
+  } else if (c == "CERT_EXPIRED") {
+    code = "explain.platform.CERT_EXPIRED";
+  } else if (c.starts_with("CERT_") || c == "KEYID_MISMATCH" || c == "SIGNATURE_INVALID") {
+    code = "explain.platform.certificate";
+  } else if (f.kind == PlatformFailureKind::Final && c == "PERMISSION_REQUIRED") {
+    code = "explain.platform.PERMISSION_REQUIRED";
+  } else if (f.kind == PlatformFailureKind::Final && c == "BATCH_TOO_LARGE") {
+    code = "explain.platform.BATCH_TOO_LARGE";
+  } else if (f.kind == PlatformFailureKind::Final &&
+             (f.httpStatus == 422 || c == "VALIDATION_FAILED")) {
+    code = "explain.platform.validation";
+  } else {
+    switch (f.kind) {
+      case PlatformFailureKind::Identity: code = "explain.platform.identity"; break;
+      case PlatformFailureKind::Protocol: code = "explain.platform.protocol"; break;
+      case PlatformFailureKind::Final:
+        code = f.message.empty() ? "explain.platform.final.bare" : "explain.platform.final";
+        break;
+      case PlatformFailureKind::Unavailable: code = "explain.platform.unavailable"; break;
+    }
+  }
+  if (code == nullptr) code = "explain.platform.unavailable";
+  const msg::Args args = {{"code", c.empty() ? std::string("-") : c},
+                          {"message", f.message},
+                          {"requestId", f.requestId.empty() ? std::string("-") : f.requestId}};
+  return {msg::text(code, args), msg::text(std::string(code) + ".hint", args)};
+}
+
 const char* platformFailureKindName(PlatformFailureKind k) {
   switch (k) {
     case PlatformFailureKind::Unavailable:
@@ -86,7 +127,7 @@ const char* platformFailureKindName(PlatformFailureKind k) {
 }
 
 std::string PlatformFailure::describe() const {
-  std::string s = endpoint.empty() ? std::string("platform") : endpoint;
+  std::string s = endpoint.empty() ? msg::text("platform.describe.platform") : endpoint;
   s += ":";
   if (httpStatus != 0) s += " " + std::to_string(httpStatus);
   if (!code.empty()) s += " " + code;
@@ -100,7 +141,7 @@ std::string PlatformFailure::describe() const {
     }
     s += ")";
   }
-  if (attempts > 1) s += " after " + std::to_string(attempts) + " attempts";
+  if (attempts > 1) s += " " + msg::text("platform.describe.attempts", {{"count", attempts}});
   if (!requestId.empty()) s += " [req " + requestId + "]";
   return s;
 }

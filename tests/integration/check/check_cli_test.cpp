@@ -576,7 +576,7 @@ TEST(CheckHostile, RunWithABadBaseUrlOrAnEmptyCaBundleStopsBeforeAnySchoolWithSe
   auto e = run("timeout 60 " + std::string(ZZJB_BIN) + " run --lang en -c " +
                shellQuote(empty.string()) + " --log-format text");
   EXPECT_EQ(e.exitCode, 78) << e.out << e.err;
-  EXPECT_TRUE(contains(e.out + e.err, "holds no PEM certificate")) << e.out << e.err;
+  EXPECT_TRUE(contains(e.out + e.err, "中没有 PEM 证书")) << e.out << e.err;
   EXPECT_FALSE(contains(e.out + e.err, "平台拒绝了请求")) << e.out << e.err;
 }
 
@@ -586,6 +586,8 @@ TEST(CheckHostile, ACaBundleThatIsADeviceOrHoldsNoCertificateIsAConfigurationErr
   auto r = checkWithin(zero);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
   EXPECT_TRUE(contains(r.out, "不是普通文件（是设备）")) << r.out;
+  EXPECT_TRUE(contains(r.out, "/dev/zero：")) << r.out;
+  EXPECT_TRUE(contains(r.out, "；zzjb run 无法验证平台的 TLS 证书")) << r.out;
 
   TempDir tmp2;
   auto empty = changedExample(tmp2, [](json& c) { c["platform"]["caBundle"] = "keys/empty.pem"; });
@@ -593,7 +595,7 @@ TEST(CheckHostile, ACaBundleThatIsADeviceOrHoldsNoCertificateIsAConfigurationErr
             "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
   auto e = checkWithin(empty);
   EXPECT_EQ(e.exitCode, 78) << e.out;
-  EXPECT_TRUE(contains(e.out, "holds no PEM certificate")) << e.out;
+  EXPECT_TRUE(contains(e.out, "中没有 PEM 证书")) << e.out;
   EXPECT_TRUE(contains(e.out, "[CA_BUNDLE_UNREADABLE]")) << e.out;
 }
 

@@ -345,7 +345,7 @@ TEST(PassLock, LinkAtTheLockFileIsRefusedWithSeventyEightAndItsTargetUnchanged) 
   fs::create_symlink(tmp / "victim", tmp / "config" / "state" / "zzjb.sqlite.lock");
   auto r = run(kBin + " run -c " + shellQuote(config.string()) + kToday);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.err, "symbolic link")) << r.err;
+  EXPECT_TRUE(contains(r.err, "它是符号链接")) << r.err;
   EXPECT_EQ(readFile(tmp / "victim"), "victim");
   EXPECT_FALSE(fs::exists(tmp / "config" / "state" / "zzjb.sqlite"));
 }
@@ -359,7 +359,7 @@ TEST(PassLock, AnotherUsersLockFileIsRefusedWithSeventyEight) {
   const ForeignFile lock(tmp / "config" / "state" / "zzjb.sqlite.lock");
   auto r = run(kBin + " run -c " + shellQuote(config.string()) + kToday);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.err, "refusing the lock file")) << r.err;
+  EXPECT_TRUE(contains(r.err, "拒绝使用锁文件")) << r.err;
   lock.expectUntouched("lock");
   EXPECT_FALSE(fs::exists(tmp / "config" / "state" / "zzjb.sqlite"));
 }

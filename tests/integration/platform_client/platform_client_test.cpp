@@ -818,7 +818,7 @@ TEST_F(PlatformClientTest, ServerTrustedBySystemButNotByCaBundleIsRefused) {
   });
   if (!seen) GTEST_SKIP() << "no user namespaces here: cannot stand in for the system CA store";
   EXPECT_TRUE(seen->starts_with("system=0 before=0 nobundle=ok bundle=TLS (")) << *seen;
-  EXPECT_NE(seen->find("CA bundle " + other), std::string::npos) << *seen;
+  EXPECT_NE(seen->find("（平台 CA 证书文件 " + other + "）"), std::string::npos) << *seen;
 }
 
 // platform.pinnedPublicKey: the server's own key passes, another key is refused (TLS, not
@@ -846,8 +846,8 @@ TEST_F(PlatformClientTest, PinnedPublicKeyAcceptsTheServersKeyAndRefusesAnother)
   EXPECT_EQ(r.error().code, "TLS");
   EXPECT_EQ(r.error().kind, PlatformFailureKind::Unavailable);
   EXPECT_EQ(r.error().attempts, 1);
-  EXPECT_NE(r.error().message.find("does not match platform.pinnedPublicKey (" +
-                                   wrong.pinnedPublicKey + ")"),
+  EXPECT_NE(r.error().message.find("固定的公钥 platform.pinnedPublicKey（" +
+                                   wrong.pinnedPublicKey + "）"),
             std::string::npos)
       << r.error().message;
   EXPECT_TRUE(sleeps_.empty());
@@ -857,7 +857,8 @@ TEST_F(PlatformClientTest, PinnedPublicKeyAcceptsTheServersKeyAndRefusesAnother)
   auto refused = zzjb::platform::makePlatformClient(malformed);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code, "PLATFORM_CLIENT");
-  EXPECT_NE(refused.error().message.find("pinned public key"), std::string::npos);
+  EXPECT_EQ(refused.error().message, zzjb::msg::text("PLATFORM_CLIENT.pin_format"));
+  EXPECT_NE(refused.error().message.find("platform.pinnedPublicKey"), std::string::npos);
 }
 
 // The CA bundle is read as a certificate file: regular files only, bounded.
@@ -867,7 +868,7 @@ TEST_F(PlatformClientTest, CaBundleThatIsNotARegularFileIsRefusedWithTheReason) 
   auto r = zzjb::platform::makePlatformClient(device);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, "PLATFORM_CLIENT");
-  EXPECT_NE(r.error().message.find("cannot read the CA bundle /dev/zero: "), std::string::npos)
+  EXPECT_NE(r.error().message.find("无法读取平台 CA 证书文件 /dev/zero："), std::string::npos)
       << r.error().message;
 }
 
@@ -1018,7 +1019,12 @@ TEST(PlatformFailureTest, DescribeIsOneLineWithFieldsAttemptsAndRequestId) {
   f.attempts = 2;
   EXPECT_EQ(f.describe(),
             "PUT /api/v1/account: 422 VALIDATION_FAILED 字段校验失败 (leader.mobile: 手机号码无效) "
+            "共尝试 2 次 [req abc]");
+  zzjb::msg::setLanguage(zzjb::msg::Lang::En);
+  EXPECT_EQ(f.describe(),
+            "PUT /api/v1/account: 422 VALIDATION_FAILED 字段校验失败 (leader.mobile: 手机号码无效) "
             "after 2 attempts [req abc]");
+  zzjb::msg::setLanguage(zzjb::msg::Lang::ZhCN);
 }
 
 TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAndOrgCreditCode) {

@@ -6,16 +6,21 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 
 #include "mock_process.hpp"
 #include "run_fixture.hpp"
+#include "language_check.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -262,7 +267,7 @@ TEST_F(RunTest, ARosterCellThatIsNotUtf8LeavesOutItsRowAndThePassDeclaresTheOthe
   auto last = pass(w);
   EXPECT_EQ(last.exitCode, 65) << last.err << last.out;
   EXPECT_EQ((last.out + last.err).find("this is a bug"), std::string::npos) << last.out;
-  EXPECT_NE((last.out + last.err).find("roster rows have errors"), std::string::npos) << last.out;
+  EXPECT_NE((last.out + last.err).find("行有错误：这些学生未申报"), std::string::npos) << last.out;
   // `check` names the row and its cell's column.
   auto check = zzjb("check --json -c " + shellQuote(w.config.string()));
   const json j = json::parse(check.out);
@@ -279,9 +284,18 @@ TEST_F(RunTest, DryRunSaysWhatItWouldSendAndSendsAndWritesNothing) {
   RunWorld w = makeWorld(20);
   auto dry = zzjb("run --dry-run -c " + shellQuote(w.config.string()));
   EXPECT_EQ(dry.exitCode, 65) << dry.err;  // the roster's bad rows, reported as in a real pass
-  EXPECT_NE(dry.out.find("would send: PUT /api/v1/account"), std::string::npos) << dry.out;
-  EXPECT_NE(dry.out.find("would send: POST /api/v1/skills/permission-applications"), std::string::npos);
-  EXPECT_NE(dry.out.find("would send: POST /api/v1/skills/group-declarations"), std::string::npos);
+  EXPECT_NE(dry.out.find("将发送：开户申请：PUT /api/v1/account"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.out.find("将发送：团体申报权限申请：POST /api/v1/skills/permission-applications"),
+            std::string::npos);
+  EXPECT_NE(dry.out.find("将发送：团体申报：POST /api/v1/skills/group-declarations"),
+            std::string::npos);
+  // The same in English when asked.
+  auto en = zzjb("--lang en run --dry-run -c " + shellQuote(w.config.string()));
+  EXPECT_EQ(en.exitCode, 65) << en.err;
+  EXPECT_NE(en.out.find("would send: Account application: PUT /api/v1/account"), std::string::npos)
+      << en.out;
+  EXPECT_NE(en.out.find("would send: Group declaration: POST /api/v1/skills/group-declarations"),
+            std::string::npos);
   EXPECT_EQ(platformRequestsSince(0), std::vector<std::string>{});
   EXPECT_FALSE(fs::exists(w.dir / "state")) << "a dry run created the state store";
   for (const auto& st : w.students) {
@@ -296,11 +310,12 @@ TEST_F(RunTest, OnATerminalAPassShowsALiveProgressLine) {
                            shellQuote(std::string(ZZJB_BIN) + " run -c " + w.config.string()) +
                            " /dev/null");
   // Schools done / running / waiting, then the school heard from last (both run at once).
-  EXPECT_NE(r.out.find("\r\x1b[K[0 done · "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find(" · 2 running · "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("waiting] xuhui-zz"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("waiting] pudong-gz"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("rows "), std::string::npos) << "no row counts on the progress line";
+  EXPECT_NE(r.out.find("\r\x1b[K[已完成 0 · "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(" · 进行中 2 · "), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(· 等待 \d+\] xuhui-zz)"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(· 等待 \d+\] pudong-gz)"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(· \d+/\d+ 人)")))
+      << "no row counts on the progress line";
 }
 
 TEST_F(RunTest, ASchoolWithNothingMissingDoesNotOpenItsKey) {
@@ -366,7 +381,7 @@ TEST_F(RunTest, AnotherPassOnTheSameStoreIsRefusedWhileOneRuns) {
                               " " + shellQuote(ZZJB_BIN) + " run -c " +
                               shellQuote(w.config.string()));
   EXPECT_EQ(held.exitCode, 75) << held.err;
-  EXPECT_NE(held.err.find("another zzjb pass is using this state store"), std::string::npos) << held.err;
+  EXPECT_NE(held.err.find("另一轮 zzjb 正在使用此状态库"), std::string::npos) << held.err;
   EXPECT_EQ(platformRequestsSince(0), std::vector<std::string>{});
 }
 
@@ -396,7 +411,7 @@ TEST_F(RunTest, SigtermEndsAPassWaitingOutRetryAfterAtOnceAndTheNextPassComplete
   EXPECT_EQ(rc, 75) << zzjb::test::readFile(log);
   EXPECT_LT(ms, 2000) << "SIGTERM waited out the Retry-After";
   const std::string err = zzjb::test::readFile(log);
-  EXPECT_NE(err.find("stopped on request"), std::string::npos) << err;
+  EXPECT_NE(err.find("按要求停止"), std::string::npos) << err;
   admin("DELETE", "/__admin/faults");
   passUntilDone(w, 3);
   auto held = declarations();
@@ -521,6 +536,87 @@ TEST_F(RunTest, With503AndResetsOnEveryPostPassesConvergeToTheSameFinalState) {
   std::size_t faults503 = 0;
   for (const auto& i : journal["items"]) faults503 += i["status"] == 503;
   EXPECT_GT(faults503, 0u) << "no fault fired: the test proves nothing";
+}
+
+// Issue 13: a clerk reads a whole pass in Chinese — the summary on stdout and every log line on
+// stderr, text or JSON — and, asked for English, finds no Chinese in it but names, the notices'
+// proper terms and the data (school and occupation names, the platform's own messages).
+TEST_F(RunTest, APassSpeaksChineseByDefaultAndOnlyEnglishWhenAsked) {
+  RunWorld w = makeWorld(20);
+  const std::string config = shellQuote(w.config.string());
+  // The command names in hints (zzjb check, zzjb identity check) are not sentences.
+  const std::set<std::string> names = {"zzjb", "check", "identity"};
+  // Names and data: the schools', the occupations' and the organisations' names, as configured.
+  std::vector<std::string> data = zzjb::test::noticeTerms();
+  const json cfg = json::parse(zzjb::test::readFile(w.config));
+  for (const auto& school : cfg["schools"]) data.push_back(school.value("name", ""));
+  const json catalog = json::parse(
+      zzjb::test::readFile(fs::path(ZZJB_SOURCE_DIR) / "config" / "catalog.example.json"));
+  std::function<void(const json&)> collect = [&](const json& j) {
+    if (j.is_object()) {
+      for (const auto& [k, v] : j.items()) {
+        if (v.is_string() && (k == "name" || k == "occupationName" || k == "matter" ||
+                              k == "node" || k == "type")) {
+          data.push_back(v.get<std::string>());
+        }
+        collect(v);
+      }
+    } else if (j.is_array()) {
+      for (const auto& v : j) collect(v);
+    }
+  };
+  collect(cfg);
+  collect(catalog);
+  // The platform's own messages for the faults below are data, shown as the platform sent them.
+  data.insert(data.end(), {"会话已过期，请重新登录", "平台系统维护中，请稍后再试（模拟故障）"});
+  std::sort(data.begin(), data.end(),
+            [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  // A JSON log line read as the text a person sees: its message and its hint.
+  auto jsonText = [](const std::string& err) {
+    std::string text;
+    for (const auto& line : zzjb::test::lines(err)) {
+      if (line.empty()) continue;
+      const json j = json::parse(line, nullptr, false);
+      if (j.is_discarded()) {
+        text += line + "\n";
+        continue;
+      }
+      text += j.value("message", "") + "\n" + j.value("hint", "") + "\n";
+    }
+    return text;
+  };
+  auto chinese = [&](const RunResult& r, bool jsonLog) {
+    const std::string text = r.out + "\n" + (jsonLog ? jsonText(r.err) : r.err);
+    EXPECT_EQ(zzjb::test::englishRuns(text, names), std::vector<std::string>{}) << text;
+    // Not an empty pass: there was Chinese to read.
+    EXPECT_FALSE(zzjb::test::chineseRuns(text, data).empty()) << text;
+    if (std::getenv("ZZJB_TEST_SHOW") != nullptr) std::cerr << text;
+  };
+  auto english = [&](const RunResult& r, bool jsonLog) {
+    const std::string text = r.out + "\n" + (jsonLog ? jsonText(r.err) : r.err);
+    EXPECT_EQ(zzjb::test::chineseRuns(text, data), std::vector<std::string>{}) << text;
+    EXPECT_FALSE(zzjb::test::englishRuns(text, names).empty()) << text;
+    if (std::getenv("ZZJB_TEST_SHOW") != nullptr) std::cerr << text;
+  };
+  // Each language sees a pass that does the most: the dry run, the first pass (account,
+  // applications, declarations), the next ones (results, reminders), and the help.
+  chinese(zzjb("run --dry-run -c " + config), false);
+  english(zzjb("--lang en run --dry-run -c " + config), false);
+  // Sessions that expire and a busy platform: the retry and failure lines are read too.
+  admin("POST", "/__admin/faults",
+        R"({"seed": 5, "rules": [{"method": "GET", "path": "^/api/v1/skills/", "probability": 0.3,
+            "kind": "session-expire"}, {"method": "POST", "path": "group-declarations",
+            "probability": 0.3, "kind": "status", "status": 503}]})");
+  chinese(zzjb("run -c " + config), false);
+  grantQualification();
+  english(zzjb("run -c " + config, "ZZJB_LANG=en"), false);
+  admin("DELETE", "/__admin/faults");
+  chinese(zzjb("run --log-format json -c " + config), true);
+  english(zzjb("--lang en run --log-format json -c " + config), true);
+  chinese(zzjb("run --help"), false);
+  english(zzjb("--lang en run --help"), false);
+  chinese(zzjb("run --log-format yaml -c " + config), false);
+  english(zzjb("--lang en run --log-format yaml -c " + config), false);
 }
 
 }  // namespace

@@ -351,8 +351,9 @@ TEST(PassRunner, AnUnreachablePlatformStopsDispatchingAndSaysHowManyAreLeft) {
   ASSERT_LE(r.schools.size(), 2u) << "schools were started after the platform was found unreachable";
   EXPECT_EQ(r.leftForNextPass, 8u - r.schools.size());
   EXPECT_EQ(r.exitCode, kExitTempFail);
-  const std::string left = "the other " + std::to_string(r.leftForNextPass) +
-                           " schools are left for the next pass";
+  const std::string left = msg::text("run.log.unreachable", {{"count", r.leftForNextPass}});
+  EXPECT_NE(left.find("其余 " + std::to_string(r.leftForNextPass) + " 所学校留待下一轮"),
+            std::string::npos);
   EXPECT_TRUE(std::any_of(rig.observer.lines.begin(), rig.observer.lines.end(),
                           [&](const std::string& l) { return l.find(left) != std::string::npos; }))
       << testing::PrintToString(rig.observer.lines);

@@ -108,7 +108,7 @@ TEST(LogObserver, RetriedRequestIsAWarningWithTheDelay) {
   obs.onRequest("xuhui-zz", e);
   EXPECT_EQ(out.str(),
             "2027-03-01T09:00:01+08:00 warning xuhui-zz - POST "
-            "/api/v1/skills/group-declarations: 503 UNAVAILABLE, retrying in 1500 ms "
+            "/api/v1/skills/group-declarations：503 UNAVAILABLE，1500 毫秒后重试 "
             "endpoint=\"POST /api/v1/skills/group-declarations\" status=503 attempt=1 "
             "seconds=0.250 code=UNAVAILABLE retryInMs=1500\n");
 }

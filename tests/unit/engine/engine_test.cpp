@@ -8,11 +8,13 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "fake_platform.hpp"
+#include "language_check.hpp"
 #include "test_support.hpp"
 #include "zzjb/core/engine.hpp"
 #include "zzjb/core/identifiers.hpp"
@@ -675,7 +677,7 @@ TEST_F(Engine, PendingBatchWithStudentsNoLongerEligibleSendsTheRestUnderItsKeyWi
   EXPECT_EQ(rowsSentPerId().count(gone), 0U);
   bool warned = std::any_of(events.begin(), events.end(), [](const EngineEvent& e) {
     return e.kind == EngineEvent::Kind::Warning &&
-           e.message.find("no longer eligible") != std::string::npos;
+           e.message.find("已不再符合申报条件") != std::string::npos;
   });
   EXPECT_TRUE(warned);
   for (const auto& [id, n] : rowsSentPerId()) EXPECT_EQ(n, 1) << maskId(id);
@@ -720,7 +722,7 @@ TEST_F(Engine, SupersededBatchForgetsItsPendingStudentsSoNothingStaysPendingFore
   hook = nullptr;
   events.clear();
   (void)pass();
-  EXPECT_TRUE(warned("SUPERSEDED") || warned("not re-sent"));
+  EXPECT_TRUE(warned("不再重发"));
   EXPECT_EQ(recordsWith(DeclarationResult::Pending), 0U) << "nothing PENDING forever";
   EXPECT_TRUE(store->pendingIntents("s1")->empty());
   for (std::size_t i = 0; i < 4; ++i) EXPECT_FALSE(recordOf(all[i].id, kSocialKey).has_value());
@@ -968,7 +970,7 @@ TEST_F(Engine, UnknownRowsOfADoneBatchAreWarnedAboutAndSkipped) {
   bool warned = std::any_of(events.begin(), events.end(), [&](const EngineEvent& e) {
     return e.kind == EngineEvent::Kind::Warning &&
            e.message.find(maskId(platform.extraRowId)) != std::string::npos &&
-           e.message.find("not in the state store") != std::string::npos;
+           e.message.find("状态库中没有学生") != std::string::npos;
   });
   EXPECT_TRUE(warned);
   EXPECT_EQ(recordsWith(DeclarationResult::Accepted), 13U);
@@ -985,7 +987,7 @@ TEST_F(Engine, DoneBatchMissingRowsStaysOpenAndIsPolledAgainUntilEveryRowIsRecor
   SchoolOutcome o = pass();
   EXPECT_TRUE(altered);
   EXPECT_EQ(recordsWith(DeclarationResult::Sent), 2U) << "the two rows without a result";
-  EXPECT_TRUE(warned("stays open"));
+  EXPECT_TRUE(warned("该批次保留"));
   auto open = store->openBatches("s1");
   ASSERT_TRUE(open.has_value());
   ASSERT_EQ(open->size(), 1U) << "not DONE: polled again";
@@ -1122,7 +1124,7 @@ TEST_F(Engine, DryRunShowsTheCorrectedRowItWouldDeclare) {
   const TargetOutcome* social = targetOf(o, kSocialKey);
   ASSERT_NE(social, nullptr);
   ASSERT_EQ(social->wouldSend.size(), 1U);
-  EXPECT_NE(social->wouldSend[0].find(": 1 rows for"), std::string::npos) << social->wouldSend[0];
+  EXPECT_NE(social->wouldSend[0].find("，1 人（"), std::string::npos) << social->wouldSend[0];
 }
 
 TEST_F(Engine, SchoolWithDataErrorsIsSkippedWithoutAnyRequest) {
@@ -1157,9 +1159,10 @@ TEST_F(Engine, DryRunSendsNothingAndWritesNothing) {
   EXPECT_NE(social->wouldSend[0].find("POST /api/v1/skills/permission-applications"),
             std::string::npos);
   EXPECT_EQ(social->wouldSend[1],
-            "POST /api/v1/skills/group-declarations: 4 rows for " + kSocialKey +
-                " (once the permission is granted)");
-  EXPECT_NE(social->wouldSend[3].find(": 2 rows for"), std::string::npos);
+            msg::text("run.dry.batch.after_permission", {{"rows", 4}, {"target", kSocialKey}}));
+  EXPECT_NE(social->wouldSend[1].find("POST /api/v1/skills/group-declarations"),
+            std::string::npos);
+  EXPECT_NE(social->wouldSend[3].find("，2 人（"), std::string::npos);
   EXPECT_EQ(targetOf(o, kQualKey)->wouldSend.size(), 1U);
 
   // With the platform client present, still nothing.
@@ -1224,6 +1227,68 @@ TEST(EngineTexts, TargetKeysNamesAndPlatformReasons) {
   EXPECT_STREQ(targetPhaseName(TargetPhase::PermissionRejected), "PERMISSION_REJECTED");
   EXPECT_STREQ(schoolOutcomeName(SchoolOutcomeKind::Progressed), "PROGRESSED");
   EXPECT_STREQ(schoolOutcomeName(SchoolOutcomeKind::Skipped), "SKIPPED");
+}
+
+// One wording per platform failure, per rejected row and per review outcome (explain.*): Chinese
+// by default, English when asked, each with what to do; the platform's own message shown as sent.
+TEST(EngineTexts, PlatformFailuresRowsAndReviewsAreExplainedInEitherLanguage) {
+  auto failure = [](PlatformFailureKind kind, std::string code, int status = 0) {
+    PlatformFailure f;
+    f.kind = kind;
+    f.code = std::move(code);
+    f.httpStatus = status;
+    f.message = status != 0 ? "手机号码无效" : "";
+    f.requestId = status != 0 ? "req-1" : "";
+    return f;
+  };
+  const std::vector<PlatformFailure> failures = {
+      failure(PlatformFailureKind::Unavailable, "CANCELLED"),
+      failure(PlatformFailureKind::Unavailable, "TLS"),
+      failure(PlatformFailureKind::Unavailable, "TIMEOUT"),
+      failure(PlatformFailureKind::Identity, "TIMESTAMP_SKEW", 401),
+      failure(PlatformFailureKind::Identity, "CERT_EXPIRED", 401),
+      failure(PlatformFailureKind::Identity, "KEYID_MISMATCH", 401),
+      failure(PlatformFailureKind::Identity, "PIN_LOCKED"),
+      failure(PlatformFailureKind::Protocol, "MALFORMED", 200),
+      failure(PlatformFailureKind::Final, "VALIDATION_FAILED", 422),
+      failure(PlatformFailureKind::Final, "PERMISSION_REQUIRED", 403),
+      failure(PlatformFailureKind::Final, "BATCH_TOO_LARGE", 413),
+      failure(PlatformFailureKind::Final, "SOMETHING_NEW", 409),
+      failure(PlatformFailureKind::Final, "SOMETHING_NEW"),
+  };
+  const std::set<std::string> commands = {"zzjb", "identity", "check"};
+  std::vector<std::string> allowed = noticeTerms();
+  allowed.insert(allowed.end(), {"手机号码无效", "上海市数字证书认证中心", "天山路1800号4号楼1楼"});
+  for (const PlatformFailure& f : failures) {
+    msg::setLanguage(msg::Lang::ZhCN);
+    const FailureText zh = explainPlatformFailure(f);
+    msg::setLanguage(msg::Lang::En);
+    const FailureText en = explainPlatformFailure(f);
+    msg::setLanguage(msg::Lang::ZhCN);
+    EXPECT_FALSE(zh.text.empty() || zh.hint.empty()) << f.code;
+    EXPECT_FALSE(en.text.empty() || en.hint.empty()) << f.code;
+    EXPECT_NE(zh.text, en.text) << f.code;
+    EXPECT_EQ(englishRuns(zh.text + "\n" + zh.hint, commands), std::vector<std::string>{}) << f.code;
+    EXPECT_EQ(chineseRuns(en.text + "\n" + en.hint, allowed), std::vector<std::string>{}) << f.code;
+    if (f.kind == PlatformFailureKind::Final && !f.message.empty()) {
+      EXPECT_NE(zh.text.find(f.message), std::string::npos) << "the platform's words, as sent";
+      EXPECT_NE(en.text.find(f.message), std::string::npos) << "the platform's words, as sent";
+    }
+  }
+  // By what stopped it: an expired certificate does not read like a network outage.
+  EXPECT_NE(explainPlatformFailure(failures[4]).text, explainPlatformFailure(failures[2]).text);
+  EXPECT_NE(explainPlatformFailure(failures[4]).text.find("法人一证通"), std::string::npos);
+  for (auto code : {"ID_INVALID", "LEVEL_NOT_ALLOWED", "NOT_GRADUATING", "DUPLICATE",
+                    "FIELD_INVALID", "SOMETHING_NEW"}) {
+    msg::setLanguage(msg::Lang::En);
+    const ReasonText en = platformReasonText(code);
+    msg::setLanguage(msg::Lang::ZhCN);
+    const ReasonText zh = platformReasonText(code);
+    EXPECT_EQ(englishRuns(zh.text + "\n" + zh.hint, commands), std::vector<std::string>{}) << code;
+    EXPECT_EQ(chineseRuns(en.text + "\n" + en.hint, allowed), std::vector<std::string>{}) << code;
+  }
+  EXPECT_EQ(targetPhaseText(TargetPhase::UpToDate), "已完成");
+  EXPECT_EQ(schoolOutcomeText(SchoolOutcomeKind::Waiting), "等待中");
 }
 
 // Every state crossing the ports has one name, parsed back to itself; anything else is nullopt.

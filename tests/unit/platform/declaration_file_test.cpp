@@ -139,7 +139,7 @@ TEST(DeclarationFile, RefusesWhatItMustNotWrite) {
   extra.rows[0].extra = {"unexpected"};
   r = writeDeclarationXlsx(extra);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("extra"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("附加值"), std::string::npos) << r.error().message;
 }
 
 TEST(DeclarationFile, SameSheetGivesTheSameBytesInAnyTimeZone) {

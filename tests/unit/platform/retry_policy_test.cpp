@@ -2,6 +2,7 @@
 // library): the table of docs/platform-client.md, "What is retried" and "Backoff", driven by
 // plain failures and time values — no network, no clock, no sleeping.
 #include "retry_policy.hpp"
+#include "zzjb/messages/catalog.hpp"
 
 #include <gtest/gtest.h>
 
@@ -177,7 +178,8 @@ TEST(RetryPolicyTest, RetryAfterAboveTheLimitIsGivenUpAtOnceWithTheReason) {
   const RetryDecision d = first(answer(429, "RATE_LIMITED", 600), limits);
   EXPECT_EQ(d.action, RetryAction::GiveUp);
   EXPECT_EQ(d.kind, PlatformFailureKind::Unavailable);
-  EXPECT_NE(d.note.find("Retry-After 600 s is above the limit of 300 s"), std::string::npos);
+  EXPECT_EQ(d.note, zzjb::msg::text("platform.retry.after_too_long", {{"seconds", 600}, {"limit", 300}}));
+  EXPECT_NE(d.note.find("Retry-After 600 秒超过上限 300 秒"), std::string::npos) << d.note;
   EXPECT_EQ(d.pauseEveryoneMs, 0);  // not a wait the client would keep: others are not held
   EXPECT_EQ(first(answer(429, "RATE_LIMITED", 300), limits).action, RetryAction::Retry);
 }
@@ -208,7 +210,7 @@ TEST(RetryPolicyTest, ElapsedTimeBoundsTheRetriesWhenALimitIsSet) {
   EXPECT_EQ(p.decide(answer(503, "MAINTENANCE", 2), 0, 7s).action, RetryAction::Retry);
   const RetryDecision late = p.decide(answer(503, "MAINTENANCE", 2), 1, 9s);
   EXPECT_EQ(late.action, RetryAction::GiveUp);
-  EXPECT_NE(late.note.find("limit of 10000 ms"), std::string::npos);
+  EXPECT_NE(late.note.find("时限 10000 毫秒"), std::string::npos) << late.note;
   // Without a limit (the client's default) elapsed time does not matter.
   RetryPolicy unbounded({}, 3);
   EXPECT_EQ(unbounded.decide(answer(503, "MAINTENANCE", 2), 0, 24h).action, RetryAction::Retry);

@@ -49,7 +49,7 @@ TEST(PlatformAnswers, DeeplyNestedAnswerIsMalformedForEveryDecoder) {
 TEST(PlatformAnswers, NestingWithinTheLimitIsDecodedToAContractError) {
   auto r = decodeAnswer(AnswerKind::ZeroOrOneBatch, nested(60));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error(), "items[0]: $ is not an object");
+  EXPECT_EQ(r.error(), "items[0]：$ 不是 JSON 对象");
   EXPECT_TRUE(parseAnswer(nested(63)));
   EXPECT_FALSE(parseAnswer(nested(64)));  // 64 arrays inside the object: 65 levels
 }
@@ -71,7 +71,7 @@ TEST(PlatformAnswers, NumberTooLargeForADoubleIsMalformed) {
   for (AnswerKind kind : kKinds) {
     auto r = decodeAnswer(kind, R"({"items":[{"level":1e999}],"status":1e999})");
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error(), "the answer holds a number too large to read (like 1e999)");
+    EXPECT_EQ(r.error(), "应答中有大到无法读取的数字（如 1e999）");
   }
 }
 
@@ -82,7 +82,7 @@ TEST(PlatformAnswers, InvalidUtf8IsMalformedWithItsOffsetAndNoEcho) {
   for (AnswerKind kind : kKinds) {
     auto r = decodeAnswer(kind, body);
     ASSERT_FALSE(r);
-    EXPECT_TRUE(contains(r.error(), "not valid JSON in UTF-8 (at byte ")) << r.error();
+    EXPECT_TRUE(contains(r.error(), "不是有效的 UTF-8 JSON（在第 ")) << r.error();
     EXPECT_FALSE(contains(r.error(), "310104")) << r.error();
   }
 }
@@ -93,14 +93,14 @@ TEST(PlatformAnswers, IntegersOutsideIntAreOutOfRangeNotWrapped) {
       AnswerKind::Declarations,
       R"({"items":[{"idNumber":"x","occupationCode":"4-04-05-01","level":4294967300,"declarationNo":"d"}]})");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error(), "items[0].level is out of range");
+  EXPECT_EQ(r.error(), "items[0].level 超出范围");
   auto c = decodeAnswer(
       AnswerKind::Catalog,
       R"({"version":"1","items":[{"org":{"name":"a","creditCode":"b","type":"EMPLOYER"},
           "occupations":[{"code":"c","name":"n","levels":[-4294967292]}]}]})");
   ASSERT_FALSE(c);
   EXPECT_EQ(c.error(),
-            "items[0].occupations[0].levels holds a value that is not an integer in range");
+            "items[0].occupations[0].levels 中有不是有效整数的值");
   EXPECT_TRUE(decodeAnswer(
       AnswerKind::Declarations,
       R"({"items":[{"idNumber":"x","occupationCode":"c","level":2147483647,"declarationNo":"d"}]})"));
@@ -147,12 +147,12 @@ TEST(PlatformAnswers, WellFormedAnswersStillDecode) {
 TEST(PlatformAnswers, AStateTheContractDoesNotHaveIsAContractError) {
   auto account = decodeAnswer(AnswerKind::Account, R"({"status":"OPEN"})");
   ASSERT_FALSE(account);
-  EXPECT_EQ(account.error(), "status is not one of PENDING_CENTRE, ACTIVE");
+  EXPECT_EQ(account.error(), "status 不是 PENDING_CENTRE, ACTIVE 之一");
   EXPECT_FALSE(decodeAnswer(AnswerKind::Account, R"({"status":"NOT_REGISTERED"})"));
   auto app = decodeAnswer(AnswerKind::Application,
                           R"({"applicationId":"a1","status":"PENDING_REVIEW"})");
   ASSERT_FALSE(app);
-  EXPECT_TRUE(contains(app.error(), "status is not one of SUBMITTED")) << app.error();
+  EXPECT_TRUE(contains(app.error(), "status 不是 SUBMITTED")) << app.error();
   EXPECT_FALSE(decodeAnswer(AnswerKind::Application, R"({"applicationId":"a1","status":"GRANTED"})"));
   EXPECT_FALSE(decodeAnswer(AnswerKind::Batch, R"({"batchId":"b1","status":"RECORDING"})"));
   EXPECT_FALSE(decodeAnswer(AnswerKind::ZeroOrOneBatch,
@@ -160,7 +160,7 @@ TEST(PlatformAnswers, AStateTheContractDoesNotHaveIsAContractError) {
   auto row = decodeAnswer(AnswerKind::Batch, R"({"batchId":"b1","status":"DONE","rows":[)"
                                              R"({"row":2,"result":"QUEUED"}]})");
   ASSERT_FALSE(row);
-  EXPECT_EQ(row.error(), "rows[0].result is not one of ACCEPTED, REJECTED");
+  EXPECT_EQ(row.error(), "rows[0].result 不是 ACCEPTED, REJECTED 之一");
   for (const char* ok : {"SUBMITTED", "UNDER_REVIEW", "APPROVED", "REJECTED"}) {
     EXPECT_TRUE(decodeAnswer(AnswerKind::Application, std::string(R"({"applicationId":"a1","status":")") + ok + "\"}")) << ok;
   }

@@ -59,7 +59,8 @@ namespace zzjb {
 //   GrantedByCentre: NotGranted | Granted (application id empty).
 // And the account's state (StateStore::putAccountStatus): NotRegistered | PendingCentre | Active.
 
-// A platform row reason (ID_INVALID …) in Chinese, with what to do: for reports and logs.
+// A platform row reason (ID_INVALID …) for people, with what to do (catalog: explain.row.*), in the
+// process's language: the one wording for the run, the log and the report.
 struct ReasonText {
   std::string text;  // 证件号码无效
   std::string hint;  // 核对花名册中的证件号码与证件类型后，下一轮会重新申报
@@ -77,12 +78,15 @@ enum class TargetPhase {
   Failed,                 // the platform or the store failed for this target
 };
 [[nodiscard]] const char* targetPhaseName(TargetPhase p);  // "UP_TO_DATE", …
+// The phase and a school's outcome for people, in the process's language: 已完成, 申报中 …
+[[nodiscard]] std::string targetPhaseText(TargetPhase p);
+[[nodiscard]] std::string schoolOutcomeText(SchoolOutcomeKind k);
 
 struct TargetOutcome {
   std::string targetKey;
   std::string label;  // "4-04-05-01 计算机程序设计员 四级 · social-org · 某某评价组织"
   TargetPhase phase = TargetPhase::NoEligibleStudents;
-  std::string detail;  // Chinese sentence for people: why, and what to do
+  std::string detail;  // for people, from the catalog in the process's language: why, what to do
   std::string hint;
   std::size_t eligible = 0;
   std::size_t sent = 0;      // rows sent in this pass

@@ -46,6 +46,15 @@ struct PlatformFailure {
   [[nodiscard]] std::string describe() const;
 };
 
+// What went wrong and what to do, for people, in the process's language (catalog:
+// explain.platform.*): the one wording of a platform failure that the engine, the application
+// layer and the log all use. The platform's own message is data and appears as sent.
+struct FailureText {
+  std::string text;  // 平台的 TLS 证书未通过验证，本轮中止
+  std::string hint;  // 检查配置中的 platform.caBundle …
+};
+[[nodiscard]] FailureText explainPlatformFailure(const PlatformFailure& f);
+
 template <typename T>
 using PlatformResult = std::expected<T, PlatformFailure>;
 
