@@ -191,7 +191,7 @@ TEST(CheckCli, ConfigurationErrorsExitSeventyEightWithLineOrPath) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex("zzjb\\.example\\.json:[0-9]+")) ) << r.out;
   EXPECT_TRUE(contains(r.out, "CONFIG_SYNTAX"));
 
-  auto missing = run(std::string(ZZJB_BIN) + " check --lang en -c /nonexistent/zzjb.json");
+  auto missing = run(std::string(ZZJB_BIN) + " check -c /nonexistent/zzjb.json");
   EXPECT_EQ(missing.exitCode, 78);
   EXPECT_TRUE(contains(missing.out, "无法读取配置文件"));
 }
@@ -225,11 +225,11 @@ TEST(CheckCli, MissingRosterIsAConfigurationErrorAndOtherSchoolsGoOn) {
 TEST(CheckCli, AMissingCaBundleIsAConfigurationErrorAndAMissingKeyFileAWarning) {
   TempDir tmp;
   auto config = copyExample(tmp, /*caBundle=*/false);  // neither the keys nor the CA bundle
-  auto r = check(config, "--lang en");
+  auto r = check(config);
   EXPECT_EQ(r.exitCode, 78) << r.out;
   EXPECT_TRUE(contains(r.out, "$.platform.caBundle")) << r.out;
   EXPECT_TRUE(std::regex_search(
-      r.out, std::regex("error +[^\\n]*不存在[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
+      r.out, std::regex("错误 +[^\\n]*不存在[^\\n]*\\[CA_BUNDLE_UNREADABLE\\]")))
       << r.out;
   EXPECT_TRUE(contains(r.out, "--tls-out")) << r.out;  // what to do
   EXPECT_TRUE(contains(r.out, "$.schools[0].identity.key")) << r.out;
@@ -374,7 +374,7 @@ TEST(CheckCli, NoFullIdNumberOrMobileReachesTheOutput) {
 // In English: these tests name the configuration's, the files' and the bundle's own words, which
 // their parts word (check's own words are asserted in Chinese above).
 RunResult checkWithin(const fs::path& config, const std::string& extra = "") {
-  return run("timeout 60 " + std::string(ZZJB_BIN) + " check --lang en -c " +
+  return run("timeout 60 " + std::string(ZZJB_BIN) + " check -c " +
              shellQuote(config.string()) + " " + kToday + " " + extra);
 }
 
@@ -400,7 +400,7 @@ std::size_t lineOf(const std::string& text, const std::string& needle) {
 
 TEST(CheckHostile, DevZeroAPipeALinkOrAHugeFileAsConfigurationIsRefusedWithExitSeventyEight) {
   auto zero =
-      run("timeout 60 " + std::string(ZZJB_BIN) + " check --lang en -c /dev/zero " + kToday);
+      run("timeout 60 " + std::string(ZZJB_BIN) + " check -c /dev/zero " + kToday);
   EXPECT_EQ(zero.exitCode, 78) << zero.out << zero.err;
   EXPECT_TRUE(contains(zero.out, "不是普通文件（是设备） [FILE_NOT_REGULAR]")) << zero.out;
 
@@ -516,7 +516,7 @@ TEST(CheckHostile, AnEmptySchoolIdIsAConfigurationErrorAndTheOtherSchoolIsStillC
   auto config = changedExample(tmp, [](json& c) { c["schools"][0]["id"] = ""; });
   auto r = checkWithin(config);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "$.schools[0].id: 学校标识（$.schools[0].id）为空 [CONFIG_SCHOOL_ID]"))
+  EXPECT_TRUE(contains(r.out, "$.schools[0].id：学校标识（$.schools[0].id）为空 [CONFIG_SCHOOL_ID]"))
       << r.out;
   EXPECT_TRUE(contains(r.out, "pudong-gz  上海示范职业技术学院")) << r.out;
 }
@@ -553,7 +553,7 @@ TEST(CheckHostile, ABaseUrlThatIsNotHttpsWithAHostIsAConfigurationError) {
     auto config = changedExample(tmp, [&](json& c) { c["platform"]["baseUrl"] = url; });
     auto r = checkWithin(config);
     EXPECT_EQ(r.exitCode, 78) << url << r.out << r.err;
-    EXPECT_TRUE(contains(r.out, "$.platform.baseUrl: 平台地址（$.platform.baseUrl）")) << r.out;
+    EXPECT_TRUE(contains(r.out, "$.platform.baseUrl：平台地址（$.platform.baseUrl）")) << r.out;
     EXPECT_TRUE(contains(r.out, "[CONFIG_BASE_URL]")) << r.out;
     EXPECT_TRUE(contains(r.out, "https://主机[:端口][/路径]")) << r.out;
   }
@@ -564,7 +564,7 @@ TEST(CheckHostile, ABaseUrlThatIsNotHttpsWithAHostIsAConfigurationError) {
 TEST(CheckHostile, RunWithABadBaseUrlOrAnEmptyCaBundleStopsBeforeAnySchoolWithSeventyEight) {
   TempDir tmp;
   auto url = changedExample(tmp, [](json& c) { c["platform"]["baseUrl"] = "http://127.0.0.1:1"; });
-  auto r = run("timeout 60 " + std::string(ZZJB_BIN) + " run --lang en -c " +
+  auto r = run("timeout 60 " + std::string(ZZJB_BIN) + " run -c " +
                shellQuote(url.string()) + " --log-format text");
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
   EXPECT_TRUE(contains(r.out + r.err, "platform.baseUrl")) << r.out << r.err;
@@ -573,7 +573,7 @@ TEST(CheckHostile, RunWithABadBaseUrlOrAnEmptyCaBundleStopsBeforeAnySchoolWithSe
   TempDir tmp2;
   auto empty = changedExample(tmp2, [](json& c) { c["platform"]["caBundle"] = "keys/empty.pem"; });
   writeFile(empty.parent_path() / "keys/empty.pem", "no certificate here\n");
-  auto e = run("timeout 60 " + std::string(ZZJB_BIN) + " run --lang en -c " +
+  auto e = run("timeout 60 " + std::string(ZZJB_BIN) + " run -c " +
                shellQuote(empty.string()) + " --log-format text");
   EXPECT_EQ(e.exitCode, 78) << e.out << e.err;
   EXPECT_TRUE(contains(e.out + e.err, "中没有 PEM 证书")) << e.out << e.err;

@@ -148,13 +148,13 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   pki.make("school", "SHECA-T-0001", "12310104MB2F000081");
   ASSERT_EQ(::mkfifo((tmp / "fifo").c_str(), 0600), 0);
   const auto sign = [&](const fs::path& in) {
-    return run("timeout 60 " + kBin + " sign --lang en --key file:" + (tmp / "school.key").string() +
+    return run("timeout 60 " + kBin + " sign --key file:" + (tmp / "school.key").string() +
                " --in " + in.string() + " --out " + (tmp / "data.sig").string());
   };
   for (const fs::path& special : {fs::path("/dev/zero"), tmp / "fifo"}) {
     auto r = sign(special);
     EXPECT_EQ(r.exitCode, 64) << special << r.err;
-    EXPECT_TRUE(contains(r.err, "待签名的文件不是普通文件")) << r.err;
+    EXPECT_TRUE(contains(r.err, "要签名的文件不是普通文件")) << r.err;
     EXPECT_TRUE(contains(r.err, "[FILE_NOT_REGULAR]")) << r.err;
     EXPECT_FALSE(fs::exists(tmp / "data.sig"));
   }
@@ -167,7 +167,7 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   EXPECT_FALSE(fs::exists(tmp / "data.sig"));
 
   for (const fs::path& special : {fs::path("/dev/zero"), tmp / "fifo"}) {
-    auto k = run("timeout 60 " + kBin + " keyid --lang en --cert " + special.string());
+    auto k = run("timeout 60 " + kBin + " keyid --cert " + special.string());
     EXPECT_EQ(k.exitCode, 77) << special << k.err;
     EXPECT_TRUE(contains(k.err, "证书不是普通文件")) << k.err;
     EXPECT_TRUE(contains(k.err, "[CERT_UNREADABLE]")) << k.err;
@@ -181,19 +181,19 @@ TEST(SignAndKeyid, EndlessSpecialOrHugeInputsAreRefusedWithTheirLimit) {
   fs::permissions(tmp / "pin.big", fs::perms::owner_read | fs::perms::owner_write);
   fs::permissions(tmp / "fifo", fs::perms::owner_read | fs::perms::owner_write);
   for (const char* pinFile : {"fifo", "pin.big"}) {
-    auto p = run("timeout 60 " + kBin + " sign --lang en --key file:" + (tmp / "school.enc.key").string() +
+    auto p = run("timeout 60 " + kBin + " sign --key file:" + (tmp / "school.enc.key").string() +
                  " --pin-file " + (tmp / pinFile).string() + " --in " +
                  (tmp / "data.bin").string() + " --out " + (tmp / "data.sig").string());
     EXPECT_EQ(p.exitCode, 77) << pinFile << p.err;
     EXPECT_TRUE(
-        contains(p.err, pinFile == std::string("fifo") ? "is not a file" : "larger than 4096"))
+        contains(p.err, pinFile == std::string("fifo") ? "不是普通文件" : "超过 4096 字节"))
         << p.err;
     EXPECT_FALSE(fs::exists(tmp / "data.sig"));
   }
 
   { std::ofstream(tmp / "huge.pem").put('x'); }
   fs::resize_file(tmp / "huge.pem", (1u << 20) + 1);
-  auto big = run("timeout 60 " + kBin + " keyid --lang en --cert " + (tmp / "huge.pem").string());
+  auto big = run("timeout 60 " + kBin + " keyid --cert " + (tmp / "huge.pem").string());
   EXPECT_EQ(big.exitCode, 77) << big.err;
   EXPECT_TRUE(contains(big.err, "大于 1048576 字节")) << big.err;
 }

@@ -28,15 +28,12 @@ const fs::path kAttacker = kBad / "zzjb-test-attacker.so";
 class PluginLoading : public ::testing::Test {
  protected:
   void SetUp() override {
-    // The refusals quote the files adapter's own reasons: they are checked in English.
-    msg::setLanguage(msg::Lang::En);
     // The temporary directory itself is 0700; others must reach inside for the swap tests.
     ::chmod(tmp_.path().c_str(), 0755);
     marker_ = tmp_ / "attacker-ran";
     ::setenv("ZZJB_TEST_ATTACKER_MARKER", marker_.c_str(), 1);
   }
   void TearDown() override {
-    msg::setLanguage(msg::Lang::ZhCN);
     ::unsetenv("ZZJB_TEST_ATTACKER_MARKER");
   }
 

@@ -38,8 +38,7 @@ void addBad(const TempDir& tmp, const std::string& from, const std::string& as) 
 }
 
 json pluginsJson(const fs::path& bin, const std::string& extra = "") {
-  // The reasons are checked in English: the files' own messages are part of them.
-  auto r = run(shellQuote(bin.string()) + " plugins --lang en --json " + extra);
+  auto r = run(shellQuote(bin.string()) + " plugins --json " + extra);
   EXPECT_EQ(r.exitCode, 78) << r.out << r.err;
   return json::parse(r.out);
 }
@@ -93,12 +92,12 @@ TEST(PluginsCli, RefusesEachBadPluginWithItsOwnReasonAndLoadsTheGoodOnes) {
     EXPECT_EQ((*p)["code"], code) << file;
     EXPECT_TRUE(contains((*p)["reason"].get<std::string>(), words)) << (*p)["reason"];
   };
-  expectRefused("zzjb-test-bad-abi.so", "PLUGIN_ABI", "plugin ABI 999, but this zzjb has ABI 1");
+  expectRefused("zzjb-test-bad-abi.so", "PLUGIN_ABI", "插件 ABI 为 999，但本 zzjb 的 ABI 为 1");
   expectRefused("zzjb-test-no-factory.so", "PLUGIN_NO_FACTORY", "zzjb_create_plugin");
   expectRefused("zzjb-test-throws.so", "PLUGIN_FACTORY_THREW", "licence file missing");
   expectRefused("zzjb-tt-duplicate-social-org.so", "PLUGIN_DUPLICATE", "zzjb-social-org.so");
   expectRefused("zzjb-test-writable.so", "PLUGIN_WRITABLE", "可被同组用户写入");
-  expectRefused("zzjb-not-a-library.so", "PLUGIN_NOT_LIBRARY", "not a shared library");
+  expectRefused("zzjb-not-a-library.so", "PLUGIN_NOT_LIBRARY", "不是共享库");
   EXPECT_EQ(j["loaded"], "employer, qualification, social-org");
   for (const char* good : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so"}) {
     const json* p = byFile(j, good);

@@ -85,8 +85,14 @@ TEST(KeyUri, ARefusalQuotesAtMostFortyPrintableCharactersOfTheUri) {
     EXPECT_EQ(u.error().code, "KEY_URI");
     const std::string& m = u.error().message;
     EXPECT_LT(m.size(), 140u) << m;
-    std::string ascii = m;
+    // The quoted part of the URI (between “ and ”, in the catalog's text) is at most forty
+    // printable ASCII characters, and an ellipsis when cut.
+    const auto open = m.find("“");
+    const auto close = m.rfind("”");
+    ASSERT_TRUE(open != std::string::npos && close != std::string::npos && close > open) << m;
+    std::string ascii = m.substr(open + std::string("“").size(), close - open - std::string("“").size());
     if (auto at = ascii.find("…"); at != std::string::npos) ascii.erase(at, std::string("…").size());
+    EXPECT_LE(ascii.size(), 40u) << m;
     EXPECT_TRUE(printableAscii(ascii)) << m;
   }
 }
