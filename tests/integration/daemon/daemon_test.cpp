@@ -539,8 +539,9 @@ TEST_F(DaemonTest, PinnedPublicKeyIsCheckedByTheConfigAndByEveryConnection) {
   withPin(pinOf(keys_->path() / "keys" / "ca.pem"));  // a real key, not the platform's
   r = zzjb("run -c " + cfg);
   EXPECT_EQ(r.exitCode, 78) << r.err;
-  EXPECT_TRUE(zzjb::test::contains(r.err, "与配置中固定的公钥 platform.pinnedPublicKey（")) << r.err;
-  EXPECT_TRUE(zzjb::test::contains(r.err, "将新公钥填入配置的 platform.pinnedPublicKey")) << r.err;
+  // zzjb() runs in English (ZZJB_LANG=en, as the daemon's log is read here).
+  EXPECT_TRUE(zzjb::test::contains(r.err, "does not match platform.pinnedPublicKey (")) << r.err;
+  EXPECT_TRUE(zzjb::test::contains(r.err, "put the new pin in platform.pinnedPublicKey")) << r.err;
   EXPECT_FALSE(zzjb::test::contains(r.err, "platform.caBundle")) << r.err;
 
   withPin(pinOf(mock_->caFile()));
