@@ -20,11 +20,11 @@ constexpr const char* kFormsCommand = "zzjb forms";  // not-text: the command's 
 
 const std::vector<OptionSpec>& formsOptions() {
   static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, msg::text("status.option.config")},
-      {"--school", "", true, msg::text("forms.option.school")},
-      {"--output", "-o", true, msg::text("forms.option.output")},
-      {"--today", "", true, msg::text("forms.option.today")},
-      {"--help", "-h", false, msg::text("status.option.help")},
+      {"--config", "-c", true, "status.option.config"},
+      {"--school", "", true, "forms.option.school"},
+      {"--output", "-o", true, "forms.option.output"},
+      {"--today", "", true, "forms.option.today"},
+      {"--help", "-h", false, "status.option.help"},
   };
   return kSpecs;
 }

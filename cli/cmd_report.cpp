@@ -27,12 +27,12 @@ constexpr const char* kReportCommand = "zzjb report";  // not-text: the command'
 
 const std::vector<OptionSpec>& reportOptions() {
   static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, msg::text("status.option.config")},
-      {"--format", "", true, msg::text("report.option.format")},
-      {"--output", "-o", true, msg::text("report.option.output")},
-      {"--school", "", true, msg::text("status.option.school")},
-      {"--today", "", true, msg::text("status.option.today")},
-      {"--help", "-h", false, msg::text("status.option.help")},
+      {"--config", "-c", true, "status.option.config"},
+      {"--format", "", true, "report.option.format"},
+      {"--output", "-o", true, "report.option.output"},
+      {"--school", "", true, "status.option.school"},
+      {"--today", "", true, "status.option.today"},
+      {"--help", "-h", false, "status.option.help"},
   };
   return kSpecs;
 }

@@ -23,11 +23,11 @@ constexpr const char* kCommand = "zzjb status";  // not-text: the command's name
 
 const std::vector<OptionSpec>& statusOptions() {
   static const std::vector<OptionSpec> kSpecs = {
-      {"--config", "-c", true, msg::text("status.option.config")},
-      {"--school", "", true, msg::text("status.option.school")},
-      {"--json", "", false, msg::text("status.option.json")},
-      {"--today", "", true, msg::text("status.option.today")},
-      {"--help", "-h", false, msg::text("status.option.help")},
+      {"--config", "-c", true, "status.option.config"},
+      {"--school", "", true, "status.option.school"},
+      {"--json", "", false, "status.option.json"},
+      {"--today", "", true, "status.option.today"},
+      {"--help", "-h", false, "status.option.help"},
   };
   return kSpecs;
 }

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   const auto choice = zzjb::msg::chooseLang(langFlagMissing ? std::optional<std::string_view>("")
                                                             : std::optional<std::string_view>(langFlag));
   zzjb::msg::setLanguage(choice.lang);
-  if (!choice.invalid.empty() || langFlagMissing) {
+  if (choice.refused || langFlagMissing) {
     std::cerr << "zzjb: "
               << zzjb::msg::text("cli.lang.invalid",
                                  {{"value", choice.invalid},

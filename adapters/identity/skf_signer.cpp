@@ -304,7 +304,7 @@ std::optional<Finding> SkfSigner::checkPin(const PinProvider& pin) {
   }
   if (rv == SAR_PIN_INCORRECT || rv == SAR_PIN_INVALID || rv == SAR_PIN_LEN_RANGE) {
     return configError("PIN_WRONG",
-                       {{"where", description_}, {"reason", sarText(rv)}, {"count", retryCount}},
+                       {{"where", description_}, {"reason", sarText(rv)}, {"retriesLeft", retryCount}},
                        retryCount == 1 ? "PIN_WRONG.skf_last" : "PIN_WRONG.skf");
   }
   return tokenFinding("SKF_VerifyPIN", rv);

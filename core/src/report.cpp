@@ -161,7 +161,10 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
   if (s == ApplicationStatus::Rejected) {
     p.state = PermissionState::Rejected;
     auto [code, text] = splitReason(app->reason);
-    if (!code.empty() && type != nullptr && type->impl != nullptr) {
+    // The plugin's own explanation in Chinese only: plugins write Chinese (the SDK has no
+    // language yet), so English output keeps the catalog's.
+    if (!code.empty() && type != nullptr && type->impl != nullptr &&
+        msg::language() == msg::Lang::ZhCN) {
       auto e = type->impl->explainReview(code, text);
       if (e.error.empty()) {
         p.reason = e.value.sentence;
@@ -177,7 +180,8 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
   }
   if (s == ApplicationStatus::NotGranted) {
     p.state = PermissionState::NotGranted;
-    p.reason = type != nullptr && !type->info.permissionRequest.empty()
+    p.reason = type != nullptr && !type->info.permissionRequest.empty() &&
+                       msg::language() == msg::Lang::ZhCN  // plugins write Chinese only
                    ? type->info.permissionRequest
                    : msg::text("explain.application.notGranted");
     p.hint = msg::text("explain.application.notGranted.hint");
@@ -778,21 +782,6 @@ std::optional<PinFact> pinFactFromFinding(const Finding& finding, std::string_vi
       f.status.countLow = true;  // a wrong PIN was just entered
       return f;
     }
-  }
-  // Else SKF's English message: "…; 2 tries left" / "1 try left", the number just before " tr".
-  for (std::string_view unit :
-       {" tries left", " try left"}) {  // not-text: the SKF signer's wording, parsed
-    const std::size_t end = m.find(unit);
-    if (end == std::string::npos) continue;
-    std::size_t b = end;
-    while (b > 0 && m[b - 1] >= '0' && m[b - 1] <= '9') --b;
-    if (auto n = number(std::string_view(m).substr(b, end - b))) {
-      f.status.retriesLeft = *n;
-      f.status.locked = *n == 0;
-      f.status.finalTry = *n == 1;
-      f.status.countLow = true;  // a wrong PIN was just entered
-    }
-    break;
   }
   // PKCS#11: the token's flags after the failed login.
   if (says("CKF_USER_PIN_LOCKED")) f.status.locked = true;

@@ -71,6 +71,7 @@ const Facet& facet(Lang lang) {
 
 // The catalog's text for `code`, or nullptr.
 const char* lookup(Lang lang, std::string_view code) {
+  if (code.empty()) return nullptr;  // gettext's empty id is the catalog's header, not a text
   const std::string id(code);
   return facet(lang).get(0, nullptr, id.c_str());
 }
@@ -103,6 +104,7 @@ LangChoice chooseLang(std::optional<std::string_view> flag) {
     if (auto lang = parseLang(*asked)) {
       choice.lang = *lang;
     } else {
+      choice.refused = true;
       choice.invalid = std::string(*asked);
     }
     return choice;

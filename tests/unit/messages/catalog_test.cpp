@@ -154,6 +154,8 @@ TEST(MessageCatalog, TheBuiltInCatalogAnswersEveryCodeInBothLanguages) {
   }
   EXPECT_EQ(zzjb::msg::text(Lang::ZhCN, "no.such.code"), "no.such.code");
   EXPECT_FALSE(zzjb::msg::has("no.such.code"));
+  EXPECT_FALSE(zzjb::msg::has(""));  // not the catalog's header
+  EXPECT_EQ(zzjb::msg::text(Lang::ZhCN, ""), "");
 }
 
 TEST(MessageCatalog, PlaceholdersAreFilledByNameAndUnknownOnesStayVisible) {
@@ -176,7 +178,10 @@ TEST(MessageCatalog, LanguageComesFromTheFlagThenZzjbLangThenTheLocaleAndIsChine
   EXPECT_EQ(zzjb::msg::chooseLang(std::nullopt).lang, Lang::En);
   EXPECT_EQ(zzjb::msg::chooseLang("zh-CN").lang, Lang::ZhCN);
   const auto bad = zzjb::msg::chooseLang("fr");
+  EXPECT_TRUE(bad.refused);
   EXPECT_EQ(bad.invalid, "fr");
+  EXPECT_TRUE(zzjb::msg::chooseLang("").refused);  // --lang= names no language either
+  EXPECT_FALSE(zzjb::msg::chooseLang("en").refused);
   ::setenv("ZZJB_LANG", "klingon", 1);
   EXPECT_EQ(zzjb::msg::chooseLang(std::nullopt).invalid, "klingon");
   ::unsetenv("ZZJB_LANG");

@@ -27,7 +27,8 @@ enum class Lang { ZhCN, En };
 // neither (C, POSIX, de_DE) means Chinese.
 struct LangChoice {
   Lang lang = Lang::ZhCN;
-  std::string invalid;  // the --lang or ZZJB_LANG value that names no language ("" when fine)
+  bool refused = false;  // --lang or ZZJB_LANG names no language (an empty value included)
+  std::string invalid;   // that value
 };
 [[nodiscard]] LangChoice chooseLang(std::optional<std::string_view> flag);
 
