@@ -18,6 +18,26 @@ if(ZZJB_SANITIZE)
   target_link_options(zzjb_sanitizers INTERFACE -fsanitize=${_zzjb_san})
 endif()
 
+# Test code in an address/undefined-behaviour sanitizer build: compiled without instrumentation,
+# linked with the sanitizer runtime. The sanitizers are there to check zzjb (its libraries and
+# binaries, which the tests link or run, are instrumented); instrumenting the tests' own fixtures
+# and gtest's assertion templates doubled the ASan build's compile time (tests/README.md). A
+# ThreadSanitizer build instruments everything: locks taken in uninstrumented code would make
+# it report races that are not there.
+add_library(zzjb_test_sanitizers INTERFACE)
+if(ZZJB_SANITIZE)
+  if("thread" IN_LIST ZZJB_SANITIZE)
+    target_link_libraries(zzjb_test_sanitizers INTERFACE zzjb_sanitizers)
+  else()
+    target_link_options(zzjb_test_sanitizers INTERFACE -fsanitize=${_zzjb_san})
+  endif()
+endif()
+
+# zzjb_test_defaults(target): what every test program and test fixture gets.
+function(zzjb_test_defaults target)
+  target_link_libraries(${target} PRIVATE zzjb::warnings zzjb_test_sanitizers)
+endfunction()
+
 # Debug information in Debug builds: "full" (-g, the default: variables and types for a
 # debugger) or "lines" (-g1: line tables only, enough for backtraces, gdb's stepping by line and
 # sanitizer reports). scripts/test.sh under CI takes "lines": a fifth less compile time for every

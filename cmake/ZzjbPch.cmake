@@ -21,9 +21,14 @@ set(ZZJB_PCH_HEADERS
 # _zzjb_pch_host(name headers...): an object library compiling one empty source, whose only
 # product is the precompiled header.
 function(_zzjb_pch_host name)
+  cmake_parse_arguments(A "TEST" "" "" ${ARGN})
   add_library(${name} OBJECT ${PROJECT_SOURCE_DIR}/cmake/pch.cpp)
-  target_precompile_headers(${name} PRIVATE ${ARGN})
-  zzjb_defaults(${name})
+  target_precompile_headers(${name} PRIVATE ${A_UNPARSED_ARGUMENTS})
+  if(A_TEST)
+    zzjb_test_defaults(${name})  # compiled as the tests are (ZzjbOptions.cmake)
+  else()
+    zzjb_defaults(${name})
+  endif()
   # ccache (ZzjbOptions.cmake) caches a source compiled with a .gch when g++ names the .gch in
   # its preprocessed output.
   target_compile_options(${name} PUBLIC -fpch-preprocess)
@@ -39,7 +44,7 @@ if(ZZJB_PCH)
 endif()
 
 # zzjb_precompile(target [TEST]): the target's sources start with the shared precompiled header
-# (TEST: the one with gtest too). A target with POSITION_INDEPENDENT_CODE gets the -fPIC one
+# (TEST: the one with gtest too, compiled as the tests are: zzjb_test_defaults). A target with POSITION_INDEPENDENT_CODE gets the -fPIC one
 # (not with TEST: no test is position independent).
 function(zzjb_precompile target)
   if(NOT ZZJB_PCH)
@@ -61,7 +66,7 @@ endfunction()
 # Called once GTest is found (tests/CMakeLists.txt).
 function(zzjb_test_pch_host)
   if(ZZJB_PCH)
-    _zzjb_pch_host(zzjb_test_pch ${ZZJB_PCH_HEADERS} <gtest/gtest.h>)
+    _zzjb_pch_host(zzjb_test_pch TEST ${ZZJB_PCH_HEADERS} <gtest/gtest.h>)
     target_link_libraries(zzjb_test_pch PRIVATE nlohmann_json::nlohmann_json GTest::gtest)
   endif()
 endfunction()

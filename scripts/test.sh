@@ -2,15 +2,18 @@
 # Installs what is missing, builds and runs every test through CTest.
 #   scripts/test.sh          the dev build (warnings are errors)
 #   scripts/test.sh --asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   scripts/test.sh --all    both, as CI runs them (.ci/run): the ASan build compiles at the
+#                            lowest CPU priority while the dev tests run, which mostly wait
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-preset=dev
+mode=dev
 case "${1:-}" in
   "") ;;
-  --asan) preset=asan ;;
-  -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
-  *) echo "usage: $0 [--asan]" >&2; exit 64 ;;
+  --asan) mode=asan ;;
+  --all) mode=all ;;
+  -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+  *) echo "usage: $0 [--asan|--all]" >&2; exit 64 ;;
 esac
 
 scripts/deps.sh test
@@ -21,8 +24,32 @@ scripts/make-example-keys.sh config/keys >/dev/null
 configure=()
 if [ -n "${CI:-}" ]; then configure+=(-DZZJB_DEBUG_INFO=lines); fi
 
-cmake --preset "$preset" "${configure[@]}" >/dev/null
-cmake --build --preset "$preset" -j2
 # Most tests wait (on zzjb-mock, on child processes, on timeouts) rather than compute: four at a
 # time on two cores take about a quarter less wall time than two (ZZJB_TEST_JOBS to change it).
-ctest --preset "$preset" -j"${ZZJB_TEST_JOBS:-4}" --timeout 300
+run_tests() { ctest --preset "$1" -j"${ZZJB_TEST_JOBS:-4}" --timeout 300; }
+
+if [ "$mode" != all ]; then
+  cmake --preset "$mode" "${configure[@]}" >/dev/null
+  cmake --build --preset "$mode" -j2
+  run_tests "$mode"
+  exit 0
+fi
+
+cmake --preset dev "${configure[@]}" >/dev/null
+cmake --preset asan "${configure[@]}" >/dev/null
+cmake --build --preset dev -j2
+# The ASan build goes on beside the dev tests, niced to 19 so that a test that wants the CPU gets
+# it at once; its output goes to a log, shown if it fails.
+mkdir -p build
+asan_log=build/asan-build.log
+setsid nice -n 19 cmake --build --preset asan -j2 >"$asan_log" 2>&1 &
+asan_build=$!  # its own process group: stopped whole (cmake, ninja, the compilers) on failure
+trap 'kill -- -"$asan_build" 2>/dev/null || true' EXIT
+run_tests dev
+if ! wait "$asan_build"; then
+  tail -60 "$asan_log"
+  echo "the ASan build failed: $asan_log has all of it" >&2
+  exit 1
+fi
+trap - EXIT
+run_tests asan
