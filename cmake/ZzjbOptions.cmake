@@ -30,6 +30,11 @@ if(ZZJB_SANITIZE)
     target_link_libraries(zzjb_test_sanitizers INTERFACE zzjb_sanitizers)
   else()
     target_link_options(zzjb_test_sanitizers INTERFACE -fsanitize=${_zzjb_san})
+    # What __SANITIZE_ADDRESS__ would have said: the program runs under ASan (its runtime
+    # reserves terabytes of address space, so RLIMIT_AS tests bound resident memory instead).
+    if("address" IN_LIST ZZJB_SANITIZE)
+      target_compile_definitions(zzjb_test_sanitizers INTERFACE ZZJB_TEST_UNDER_ASAN=1)
+    endif()
   endif()
 endif()
 

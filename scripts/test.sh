@@ -3,7 +3,7 @@
 #   scripts/test.sh          the dev build (warnings are errors)
 #   scripts/test.sh --asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   scripts/test.sh --all    both, as CI runs them (.ci/run): the ASan build compiles at the
-#                            lowest CPU priority while the dev tests run, which mostly wait
+#                            lowest CPU priority beside the dev build and its tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,14 +37,15 @@ fi
 
 cmake --preset dev "${configure[@]}" >/dev/null
 cmake --preset asan "${configure[@]}" >/dev/null
-cmake --build --preset dev -j2
-# The ASan build goes on beside the dev tests, niced to 19 so that a test that wants the CPU gets
-# it at once; its output goes to a log, shown if it fails.
+# The ASan build goes on beside the dev build and the dev tests, niced to 19: the dev build and a
+# test that wants the CPU get it at once, and the ASan build takes what they leave (link steps,
+# tests waiting on the mock). Its output goes to a log, shown if it fails.
 mkdir -p build
 asan_log=build/asan-build.log
 setsid nice -n 19 cmake --build --preset asan -j2 >"$asan_log" 2>&1 &
 asan_build=$!  # its own process group: stopped whole (cmake, ninja, the compilers) on failure
 trap 'kill -- -"$asan_build" 2>/dev/null || true' EXIT
+cmake --build --preset dev -j2
 run_tests dev
 if ! wait "$asan_build"; then
   tail -60 "$asan_log"

@@ -20,7 +20,7 @@
 #include "test_support.hpp"
 #include "xlsx_builder.hpp"
 
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(ZZJB_TEST_UNDER_ASAN)
 #define ZZJB_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
