@@ -42,8 +42,13 @@ cmake --preset asan "${configure[@]}" >/dev/null
 # tests waiting on the mock). Its output goes to a log, shown if it fails.
 mkdir -p build
 asan_log=build/asan-build.log
-setsid nice -n 19 cmake --build --preset asan -j2 >"$asan_log" 2>&1 &
-asan_build=$!  # its own process group: stopped whole (cmake, ninja, the compilers) on failure
+# Job control gives it its own process group, stopped whole (cmake, ninja, the compilers) on
+# failure. Not setsid: a new session is a new scheduler autogroup, where nice means nothing
+# against the dev build's.
+set -m
+nice -n 19 cmake --build --preset asan -j2 >"$asan_log" 2>&1 &
+asan_build=$!
+set +m
 trap 'kill -- -"$asan_build" 2>/dev/null || true' EXIT
 cmake --build --preset dev -j2
 run_tests dev
