@@ -2,8 +2,8 @@
 # Installs what is missing, builds and runs every test through CTest.
 #   scripts/test.sh          the dev build (warnings are errors)
 #   scripts/test.sh --asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
-#   scripts/test.sh --all    both, as CI runs them (.ci/run): the ASan build compiles at the
-#                            lowest CPU priority beside the dev build and its tests
+#   scripts/test.sh --all    both, as CI runs them (.ci/run): the ASan build compiles beside
+#                            the dev build and its tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,18 +37,16 @@ fi
 
 cmake --preset dev "${configure[@]}" >/dev/null
 cmake --preset asan "${configure[@]}" >/dev/null
-# The ASan build goes on beside the dev build and the dev tests, niced to 19: the dev build and a
-# test that wants the CPU get it at once, and the ASan build takes what they leave (link steps,
-# tests waiting on the mock). Its output goes to a log, shown if it fails.
+# The ASan build goes on beside the dev build and the dev tests, so that both cores are busy from
+# start to end (link steps and tests waiting on the mock leave one idle). It runs in its own
+# session, hence its own scheduler autogroup: it and the dev side share the CPU half and half
+# (nice would mean nothing across autogroups; within one, a niced build got too little while the
+# tests ran). Its output goes to a log, shown if it fails; on failure its process group is
+# stopped whole (cmake, ninja, the compilers).
 mkdir -p build
 asan_log=build/asan-build.log
-# Job control gives it its own process group, stopped whole (cmake, ninja, the compilers) on
-# failure. Not setsid: a new session is a new scheduler autogroup, where nice means nothing
-# against the dev build's.
-set -m
-nice -n 19 cmake --build --preset asan -j2 >"$asan_log" 2>&1 &
+setsid cmake --build --preset asan -j2 >"$asan_log" 2>&1 &
 asan_build=$!
-set +m
 trap 'kill -- -"$asan_build" 2>/dev/null || true' EXIT
 cmake --build --preset dev -j2
 run_tests dev
