@@ -29,12 +29,11 @@ if(ZZJB_SANITIZE)
   if("thread" IN_LIST ZZJB_SANITIZE)
     target_link_libraries(zzjb_test_sanitizers INTERFACE zzjb_sanitizers)
   else()
+    # Link options only: the tests' code compiles exactly as in the dev build, so ccache compiles
+    # it once for both builds (tests/README.md, "CI"). A test that must know whether it runs under ASan asks
+    # the loaded program (zzjb::test::underAsan, tests/support/test_support.hpp), and the paths
+    # of this build reach tests through zzjb_test_paths (tests/CMakeLists.txt), not -D.
     target_link_options(zzjb_test_sanitizers INTERFACE -fsanitize=${_zzjb_san})
-    # What __SANITIZE_ADDRESS__ would have said: the program runs under ASan (its runtime
-    # reserves terabytes of address space, so RLIMIT_AS tests bound resident memory instead).
-    if("address" IN_LIST ZZJB_SANITIZE)
-      target_compile_definitions(zzjb_test_sanitizers INTERFACE ZZJB_TEST_UNDER_ASAN=1)
-    endif()
   endif()
 endif()
 

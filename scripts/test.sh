@@ -3,7 +3,7 @@
 #   scripts/test.sh          the dev build (warnings are errors)
 #   scripts/test.sh --asan   the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   scripts/test.sh --all    both, as CI runs them (.ci/run): the ASan build compiles beside
-#                            the dev build and its tests
+#                            the dev tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,18 +37,19 @@ fi
 
 cmake --preset dev "${configure[@]}" >/dev/null
 cmake --preset asan "${configure[@]}" >/dev/null
-# The ASan build goes on beside the dev build and the dev tests, so that both cores are busy from
-# start to end (link steps and tests waiting on the mock leave one idle). It runs in its own
-# session, hence its own scheduler autogroup: it and the dev side share the CPU half and half
-# (nice would mean nothing across autogroups; within one, a niced build got too little while the
-# tests ran). Its output goes to a log, shown if it fails; on failure its process group is
-# stopped whole (cmake, ninja, the compilers).
+# The dev build first, on both cores. Then the ASan build beside the dev tests (which mostly wait on
+# zzjb-mock and on child processes): it compiles only zzjb's own libraries and programs, the ones
+# it instruments, because the tests' code compiles alike in both builds and ccache hands it the
+# dev build's objects (tests/README.md, "CI"). It runs in its own session, hence its own scheduler
+# autogroup: it and the tests share the CPU half and half (nice would mean nothing across
+# autogroups; within one, a niced build got too little while the tests ran). Its output goes to a
+# log, shown if it fails; on failure its process group is stopped whole (cmake, ninja, compilers).
+cmake --build --preset dev -j2
 mkdir -p build
 asan_log=build/asan-build.log
 setsid cmake --build --preset asan -j2 >"$asan_log" 2>&1 &
 asan_build=$!
 trap 'kill -- -"$asan_build" 2>/dev/null || true' EXIT
-cmake --build --preset dev -j2
 run_tests dev
 if ! wait "$asan_build"; then
   tail -60 "$asan_log"

@@ -2,6 +2,7 @@
 // read and write files. Header-only; tests only.
 #pragma once
 
+#include <dlfcn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +23,16 @@ struct RunResult {
   std::string out;  // stdout
   std::string err;  // stderr
 };
+
+// A path of this build (a program, a plugin, a folder of the build tree) that the test's CMake
+// file named with zzjb_test_paths (tests/CMakeLists.txt); its macros (ZZJB_BIN, …) call this.
+const char* builtPath(const char* name);
+
+// Whether this program runs under AddressSanitizer, asked of the loaded program rather than of the
+// compiler: the ASan build compiles the tests' own code without instrumentation, exactly as the
+// dev build does (so that one compiled object serves both: cmake/ZzjbOptions.cmake), and links it
+// with ASan's runtime, whose entry point this finds.
+inline bool underAsan() { return dlsym(RTLD_DEFAULT, "__asan_init") != nullptr; }
 
 inline std::string shellQuote(const std::string& s) {
   std::string q = "'";

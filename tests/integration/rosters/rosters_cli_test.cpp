@@ -20,14 +20,6 @@
 #include "test_support.hpp"
 #include "xlsx_builder.hpp"
 
-#if defined(__SANITIZE_ADDRESS__) || defined(ZZJB_TEST_UNDER_ASAN)
-#define ZZJB_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ZZJB_ASAN 1
-#endif
-#endif
-
 namespace zzjb::test {
 namespace {
 
@@ -58,22 +50,18 @@ Outcome runLimited(const TempDir& tmp, const std::vector<std::string>& args, rli
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
-#ifdef ZZJB_ASAN
+  const bool asan = underAsan();
   const char* inherited = std::getenv("ASAN_OPTIONS");
   const std::string asanOptions = std::string(inherited != nullptr ? inherited : "") +
                                   ":quarantine_size_mb=16:hard_rss_limit_mb=" +
                                   std::to_string(limit / (1024 * 1024));
-#endif
   const pid_t pid = fork();
   if (pid == 0) {
     const int out = open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int err = open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-#ifdef ZZJB_ASAN
-    const bool limited = setenv("ASAN_OPTIONS", asanOptions.c_str(), 1) == 0;
-#else
     const rlimit rl{limit, limit};
-    const bool limited = setrlimit(RLIMIT_AS, &rl) == 0;
-#endif
+    const bool limited = asan ? setenv("ASAN_OPTIONS", asanOptions.c_str(), 1) == 0
+                              : setrlimit(RLIMIT_AS, &rl) == 0;
     if (!limited || out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
       _exit(120);
     }
@@ -89,11 +77,11 @@ Outcome runLimited(const TempDir& tmp, const std::vector<std::string>& args, rli
   o.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   o.out = readFile(outPath);
   o.err = readFile(errPath);
-#ifdef ZZJB_ASAN
-  // ru_maxrss is in KiB.
-  EXPECT_LT(static_cast<rlim_t>(usage.ru_maxrss) * 1024, limit)
-      << "peak resident memory " << usage.ru_maxrss / 1024 << " MiB";
-#endif
+  if (asan) {
+    // ru_maxrss is in KiB.
+    EXPECT_LT(static_cast<rlim_t>(usage.ru_maxrss) * 1024, limit)
+        << "peak resident memory " << usage.ru_maxrss / 1024 << " MiB";
+  }
   return o;
 }
 

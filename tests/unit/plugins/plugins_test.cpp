@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "test_support.hpp"
 #include "zzjb/plugin_host/host.hpp"
 
 namespace zzjb {
