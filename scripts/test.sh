@@ -36,7 +36,8 @@ if [ "$mode" != all ]; then
 fi
 
 cmake --preset dev "${configure[@]}" >/dev/null
-cmake --preset asan "${configure[@]}" >/dev/null
+# The ASan build's tests check that its test objects compile as the dev build's do (below).
+cmake --preset asan "${configure[@]}" -DZZJB_TEST_OBJECTS_LIKE="$PWD/build/dev" >/dev/null
 # The dev build first, on both cores. Then the ASan build beside the dev tests (which mostly wait on
 # zzjb-mock and on child processes): it compiles only zzjb's own libraries and programs, the ones
 # it instruments, because the tests' code compiles alike in both builds and ccache hands it the

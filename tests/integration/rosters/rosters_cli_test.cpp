@@ -164,6 +164,13 @@ class RostersCli : public ::testing::Test {
   TempDir tmp_;
 };
 
+// The memory bounds below choose between RLIMIT_AS and peak RSS by underAsan(): it must say yes
+// exactly when ASan's runtime is in this process (the ASan build), and no in the dev build.
+TEST(UnderAsan, IsTrueExactlyWhenTheAsanRuntimeIsLoaded) {
+  const std::string maps = readFile("/proc/self/maps");
+  EXPECT_EQ(underAsan(), maps.find("/libasan.so") != std::string::npos);
+}
+
 TEST_F(RostersCli, XlsxRowsReachingColumnXfdGiveFindingsUnder512MiB) {
   const auto rows = exampleRows();
   std::string xml = sheetRow(rows[0], 1);
