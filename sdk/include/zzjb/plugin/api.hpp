@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "zzjb/plugin/abi.hpp"
+#include "zzjb/plugin/text.hpp"
 #include "zzjb/plugin/types.hpp"
 
 namespace zzjb::plugin {
@@ -92,9 +93,13 @@ class Policy {
                                                      const Section& /*section*/) const {
     return {};
   }
+  // Texts in both languages (tr(), text.hpp); {centrePhone} is filled in by the host.
   virtual Explanation explainReview(std::string_view code, std::string_view text) const {
-    return {"审核未通过：" + std::string(text) + "（" + std::string(code) + "）",
-            "按审核意见修改后重新提交；如有疑问请致电市职鉴中心 62748577-4112"};
+    return {tr("审核未通过：{text}（{code}）", "the review did not pass: {text} ({code})",
+               {{"text", std::string(text)}, {"code", std::string(code)}}),
+            tr("按审核意见修改后重新提交；如有疑问请致电市职鉴中心 {centrePhone}",
+               "correct what the review says and submit again; for questions call the city's "
+               "vocational skill appraisal centre (市职鉴中心) on {centrePhone}")};
   }
 
  protected:
@@ -151,9 +156,9 @@ class Guarded final : public CertificationType {
       r.value = f();
     } catch (const std::exception& e) {
       r.error = e.what();
-      if (r.error.empty()) r.error = "exception without a message";
+      if (r.error.empty()) r.error = tr("没有说明的异常", "an exception without a message");
     } catch (...) {
-      r.error = "unknown exception";
+      r.error = tr("未知异常", "an unknown exception");
     }
     return r;
   }

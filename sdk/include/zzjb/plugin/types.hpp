@@ -29,7 +29,8 @@ struct TypeInfo {
   Permission permission = Permission::AppliedOnline;
   OrgKind org = OrgKind::None;
   std::string description;  // one line, for `zzjb plugins`
-  // GrantedByCentre: what the school asks the centre for (in Chinese), e.g. 请市职鉴中心开通….
+  // GrantedByCentre: what the school asks the centre for, e.g. 请市职鉴中心开通….
+  // description and permissionRequest, like every text below, in the host's language (tr()).
   std::string permissionRequest;
 };
 
@@ -97,7 +98,7 @@ struct StudentView {
 struct Verdict {
   bool eligible = true;
   std::string code;    // when not eligible: UPPER_SNAKE, e.g. NOT_AT_EMPLOYER
-  std::string reason;  // in Chinese, short: 实习单位不是该用人单位
+  std::string reason;  // short: 实习单位不是该用人单位 (tr(), like every text a plugin returns)
   std::string hint;    // what to do
 };
 
@@ -109,7 +110,7 @@ struct Field {
 
 // A platform review reason, as a person reads it.
 struct Explanation {
-  std::string sentence;  // in Chinese
+  std::string sentence;  // in the host's language (tr())
   std::string hint;      // what to do
 };
 
