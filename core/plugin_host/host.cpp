@@ -29,6 +29,7 @@ struct Host::Loaded {
   files::LoadableFile file;            // the checked descriptor the library was loaded from
   boost::dll::shared_library library;  // declared before the object: destroyed after it
   std::unique_ptr<plugin::CertificationType> object;
+  std::unique_ptr<plugin::CertificationType> filled;  // what the registry sees: FilledType
 };
 
 Host::Host() = default;
@@ -94,6 +95,81 @@ std::pair<std::string, std::string> fromFileFinding(const Finding& finding, cons
                           {"message", finding.message},
                           {"hint", finding.hint}})};
 }
+
+// What core sees of a loaded plugin: the plugin itself, with the contact placeholders of the
+// catalog ({centrePhone}, {shecaPhone}, {shecaSite}) filled in every text it returns, so that the
+// numbers are written once, in messages/src/catalog.cpp (docs/plugins.md, "Texts"). A plugin
+// built without zzjb_plugin_set_language writes Chinese only: in another language its
+// explanations and its permissionRequest are left empty, and core says the catalog's instead.
+class FilledType final : public plugin::CertificationType {
+ public:
+  FilledType(const plugin::CertificationType& inner, bool speaksLanguage)
+      : inner_(inner), speaksLanguage_(speaksLanguage || msg::language() == msg::Lang::ZhCN) {}
+
+  plugin::Reply<bool> init() noexcept override { return {true, {}}; }  // done by Host::load
+  plugin::Reply<plugin::TypeInfo> info() const noexcept override {
+    auto r = inner_.info();
+    return guard(std::move(r), [this](plugin::TypeInfo& i) {
+      i.description = fill(i.description);
+      i.permissionRequest = speaksLanguage_ ? fill(i.permissionRequest) : std::string();
+    });
+  }
+  plugin::Reply<std::vector<plugin::Issue>> checkSection(
+      const plugin::Section& s, const plugin::TargetView& t) const noexcept override {
+    return guard(inner_.checkSection(s, t), [](std::vector<plugin::Issue>& issues) {
+      for (auto& i : issues) {
+        i.message = fill(i.message);
+        i.hint = fill(i.hint);
+      }
+    });
+  }
+  plugin::Reply<plugin::Verdict> eligibility(const plugin::StudentView& st,
+                                             const plugin::TargetView& t,
+                                             const plugin::Section& s) const noexcept override {
+    return guard(inner_.eligibility(st, t, s), [](plugin::Verdict& v) {
+      v.reason = fill(v.reason);
+      v.hint = fill(v.hint);
+    });
+  }
+  plugin::Reply<std::vector<plugin::Field>> applicationFields(
+      const plugin::TargetView& t, const plugin::Section& s) const noexcept override {
+    return inner_.applicationFields(t, s);  // platform data, sent as written
+  }
+  plugin::Reply<std::vector<std::string>> declarationColumns() const noexcept override {
+    return inner_.declarationColumns();
+  }
+  plugin::Reply<std::vector<std::string>> declarationValues(
+      const plugin::StudentView& st, const plugin::TargetView& t,
+      const plugin::Section& s) const noexcept override {
+    return inner_.declarationValues(st, t, s);
+  }
+  plugin::Reply<plugin::Explanation> explainReview(std::string_view code,
+                                                   std::string_view text) const noexcept override {
+    if (!speaksLanguage_) return {};  // empty: core explains it with the catalog's words
+    return guard(inner_.explainReview(code, text), [](plugin::Explanation& e) {
+      e.sentence = fill(e.sentence);
+      e.hint = fill(e.hint);
+    });
+  }
+
+ private:
+  static std::string fill(const std::string& text) { return msg::fill(text, {}); }
+
+  // Fills a value the plugin made; filling allocates, and nothing may leave a noexcept function:
+  // out of memory, the plugin's text stays as it wrote it.
+  template <typename T, typename F>
+  static plugin::Reply<T> guard(plugin::Reply<T> r, F&& filler) noexcept {
+    if (!r.ok()) return r;
+    try {
+      filler(r.value);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the unfilled text is still a text
+    }
+    return r;
+  }
+
+  const plugin::CertificationType& inner_;
+  bool speaksLanguage_;
+};
 
 PluginFile refused(PluginFile f, std::string code, std::string why) {
   f.loaded = false;
@@ -230,12 +306,19 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
     return refused(f, "PLUGIN_FACTORY_FAILED", msg::text("plugins.refusal.factory_nothing"));
   }
 
-  // 5. init(), then what it is.
+  // 5. Its language (an optional symbol: a plugin built without it writes Chinese), then init(),
+  // then what it is.
+  const bool speaksLanguage = loaded->library.has(plugin::kLanguageSymbol);
+  if (speaksLanguage) {
+    using SetLanguage = void(const char*);
+    loaded->library.get<SetLanguage>(plugin::kLanguageSymbol)(msg::tag(msg::language()));
+  }
+  loaded->filled = std::make_unique<FilledType>(*loaded->object, speaksLanguage);
   auto init = loaded->object->init();
   if (!init.ok()) {
     return refused(f, "PLUGIN_INIT", msg::text("plugins.refusal.init", {{"reason", init.error}}));
   }
-  auto info = loaded->object->info();
+  auto info = loaded->filled->info();
   if (!info.ok()) {
     return refused(f, "PLUGIN_INFO", msg::text("plugins.refusal.info", {{"reason", info.error}}));
   }
@@ -245,7 +328,7 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   f.node = info.value.node;
 
   // 6. One plugin per type: the first one found wins.
-  if (auto first = registry_.add(*loaded->object, info.value, file.string())) {
+  if (auto first = registry_.add(*loaded->filled, info.value, file.string())) {
     return refused(f, "PLUGIN_DUPLICATE",
                    msg::text("plugins.refusal.duplicate", {{"type", f.typeId}, {"first", *first}}));
   }

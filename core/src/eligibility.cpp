@@ -225,9 +225,8 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
                        {"occupation", t.occupationName},
                        {"level", levelName(t.level)}},
                       school.id);
-    // The plugin's own words for how to ask, when it has them: plugins write Chinese (the SDK has
-    // no language), so English output keeps the catalog's hint.
-    if (!type->info.permissionRequest.empty() && msg::language() == msg::Lang::ZhCN) {
+    // The plugin's own words for how to ask, when it has them in the chosen language.
+    if (!type->info.permissionRequest.empty()) {
       f.hint = type->info.permissionRequest;
     }
     out.push_back(std::move(f));

@@ -248,9 +248,8 @@ bool PermissionStep::pollOnce(TargetWork& t, Application& app) {
 
 void PermissionStep::explainRejection(TargetWork& t, const std::string& reason) {
   plugin::Explanation e;
-  // The plugin's own explanation in Chinese only: plugins write Chinese (the SDK has no language
-  // yet), so English output keeps the catalog's.
-  if (t.type != nullptr && t.type->impl != nullptr && msg::language() == msg::Lang::ZhCN) {
+  // The plugin's own explanation, in the language it was given; none (empty) leaves the catalog's.
+  if (t.type != nullptr && t.type->impl != nullptr) {
     auto r =
         t.type->impl->explainReview(applicationStatusName(ApplicationStatus::Rejected), reason);
     if (r.ok()) e = std::move(r.value);

@@ -161,12 +161,11 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
   if (s == ApplicationStatus::Rejected) {
     p.state = PermissionState::Rejected;
     auto [code, text] = splitReason(app->reason);
-    // The plugin's own explanation in Chinese only: plugins write Chinese (the SDK has no
-    // language yet), so English output keeps the catalog's.
-    if (!code.empty() && type != nullptr && type->impl != nullptr &&
-        msg::language() == msg::Lang::ZhCN) {
+    // The plugin's own explanation, in the language it was given (tr(), the SDK); one that has
+    // none (empty: a plugin that writes Chinese only, asked for English) leaves the catalog's.
+    if (!code.empty() && type != nullptr && type->impl != nullptr) {
       auto e = type->impl->explainReview(code, text);
-      if (e.error.empty()) {
+      if (e.error.empty() && !e.value.sentence.empty()) {
         p.reason = e.value.sentence;
         p.hint = e.value.hint;
         return p;
@@ -180,8 +179,7 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
   }
   if (s == ApplicationStatus::NotGranted) {
     p.state = PermissionState::NotGranted;
-    p.reason = type != nullptr && !type->info.permissionRequest.empty() &&
-                       msg::language() == msg::Lang::ZhCN  // plugins write Chinese only
+    p.reason = type != nullptr && !type->info.permissionRequest.empty()
                    ? type->info.permissionRequest
                    : msg::text("explain.application.notGranted");
     p.hint = msg::text("explain.application.notGranted.hint");

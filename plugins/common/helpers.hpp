@@ -1,5 +1,5 @@
 // Small helpers the three bundled plugins share (not part of the SDK): issues with JSON paths,
-// unknown-option warnings, and the platform's common review reasons in Chinese.
+// unknown-option warnings, and the platform's common review reasons, in both languages (tr()).
 #pragma once
 
 #include <set>
@@ -21,10 +21,13 @@ inline void warnUnknown(const plugin::Section& s, const std::set<std::string>& k
                         const std::string& type, std::vector<plugin::Issue>& out) {
   for (const auto& setting : s.settings) {
     if (known.contains(setting.key)) continue;
-    out.push_back(issue(plugin::Severity::Warning, "PLUGIN_OPTION_UNKNOWN", setting.jsonPath,
-                        "option \"" + setting.key + "\" is not known to the " + type +
-                            " plugin and is ignored",
-                        "check the spelling; `zzjb plugins` and docs/plugins.md list the options"));
+    out.push_back(issue(
+        plugin::Severity::Warning, "PLUGIN_OPTION_UNKNOWN", setting.jsonPath,
+        plugin::tr("选项“{key}”不是 {type} 插件的选项，已忽略",
+                   "option \"{key}\" is not known to the {type} plugin and is ignored",
+                   {{"key", setting.key}, {"type", type}}),
+        plugin::tr("检查拼写；zzjb plugins 和 docs/plugins.md 列出了各插件的选项",
+                   "check the spelling; `zzjb plugins` and docs/plugins.md list the options")));
   }
 }
 
@@ -35,11 +38,15 @@ inline const plugin::Setting* textOption(const plugin::Section& s, std::string_v
   if (v == nullptr) return nullptr;
   if (v->kind != plugin::Setting::Kind::Text || v->value.find_first_not_of(" \t") ==
                                                     std::string::npos) {
-    out.push_back(issue(plugin::Severity::Error, "PLUGIN_OPTION_INVALID", v->jsonPath,
-                        "option \"" + std::string(key) + "\" must be a non-empty string, found " +
-                            (v->kind == plugin::Setting::Kind::Text ? "\"" + v->value + "\""
-                                                                    : v->value),
-                        "write it as a JSON string, e.g. \"" + std::string(key) + "\": \"…\""));
+    const std::string found =
+        v->kind == plugin::Setting::Kind::Text ? "\"" + v->value + "\"" : v->value;
+    out.push_back(issue(
+        plugin::Severity::Error, "PLUGIN_OPTION_INVALID", v->jsonPath,
+        plugin::tr("选项“{key}”应为非空字符串，现为 {found}",
+                   "option \"{key}\" must be a non-empty string, found {found}",
+                   {{"key", std::string(key)}, {"found", found}}),
+        plugin::tr("写成 JSON 字符串，例如 \"{key}\": \"…\"",
+                   "write it as a JSON string, e.g. \"{key}\": \"…\"", {{"key", std::string(key)}})));
     return nullptr;
   }
   return v;
@@ -47,34 +54,56 @@ inline const plugin::Setting* textOption(const plugin::Section& s, std::string_v
 
 // The platform's per-row and per-application reasons every type shares.
 inline plugin::Explanation commonExplanation(std::string_view code, std::string_view text) {
+  using plugin::tr;
   if (code == "ID_INVALID") {
-    return {"证件号码或证件类型有误，平台未受理该学生", "按身份证核对证件号码后重新申报该学生"};
+    return {tr("证件号码或证件类型有误，平台未受理该学生",
+               "the ID number (证件号码) or ID type (证件类型) is wrong: the platform did not "
+               "accept the student"),
+            tr("按身份证核对证件号码后重新申报该学生",
+               "check the ID number against the student's ID card and declare the student again")};
   }
   if (code == "LEVEL_NOT_ALLOWED") {
-    return {"申报等级与学校培养层次不符（中职四级、高职三级）", "改正申报目标的等级"};
+    return {tr("申报等级与学校培养层次不符（中职四级、高职三级）",
+               "the declared level does not match the school's level of training (secondary "
+               "vocational schools level 4, higher vocational colleges level 3)"),
+            tr("改正申报目标的等级", "correct the level of the declaration target")};
   }
   if (code == "NOT_GRADUATING") {
-    return {"该学生不在毕业学年，暂不能申报", "待其毕业学年再申报，或核对花名册中的毕业年份"};
+    return {tr("该学生不在毕业学年，暂不能申报",
+               "the student is not in the graduation year (毕业学年) and cannot be declared yet"),
+            tr("待其毕业学年再申报，或核对花名册中的毕业年份",
+               "declare the student in their graduation year, or check the graduation year in "
+               "the roster")};
   }
   if (code == "DUPLICATE") {
-    return {"该学生已申报过同一职业（工种）和等级", "无需再次申报；zzjb status 可查看已有申报"};
+    return {tr("该学生已申报过同一职业（工种）和等级",
+               "the student has already been declared for the same occupation and level"),
+            tr("无需再次申报；zzjb status 可查看已有申报",
+               "there is no need to declare again; `zzjb status` shows the existing declaration")};
   }
+  const std::vector<plugin::TextArg> args = {{"text", std::string(text)},
+                                             {"code", std::string(code)}};
   if (code == "FIELD_INVALID") {
-    return {"申报表中有字段不符合平台要求：" + std::string(text),
-            "按提示修改花名册中的对应列后重新申报"};
+    return {tr("申报表中有字段不符合平台要求：{text}",
+               "a field of the declaration does not meet the platform's rules: {text}", args),
+            tr("按提示修改花名册中的对应列后重新申报",
+               "correct that column of the roster as the message says and declare again")};
   }
-  return {"平台审核未通过：" + std::string(text) + "（" + std::string(code) + "）",
-          "按审核意见修改后重新提交；如有疑问请致电市职鉴中心 62748577-4112"};
+  return {tr("平台审核未通过：{text}（{code}）", "the platform's review did not pass: {text} ({code})",
+             args),
+          tr("按审核意见修改后重新提交；如有疑问请致电市职鉴中心 {centrePhone}",
+             "correct what the review says and submit again; for questions call the centre "
+             "(市职鉴中心) on {centrePhone}")};
 }
 
 // Trims spaces and makes full-width brackets half-width, so that names typed by hand compare.
 inline std::string normalName(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s.substr(i, 3) == "（") {
+    if (s.substr(i, 3) == "（") {  // not-text: a character matched
       out += '(';
       i += 2;
-    } else if (s.substr(i, 3) == "）") {
+    } else if (s.substr(i, 3) == "）") {  // not-text: a character matched
       out += ')';
       i += 2;
     } else if (s.substr(i, 3) == "\u3000") {

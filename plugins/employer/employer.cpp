@@ -11,7 +11,7 @@ namespace {
 
 using plugin::Severity;
 
-const char* const kDefaultColumn = "实习单位";
+const char* const kDefaultColumn = "实习单位";  // not-text: the roster column's name
 
 std::string columnOf(const plugin::Section& s) {
   std::string c = s.text("rosterColumn");
@@ -21,30 +21,40 @@ std::string columnOf(const plugin::Section& s) {
 class EmployerPolicy final : public plugin::Policy {
  public:
   plugin::TypeInfo info() const override {
-    return {"employer", "职业技能等级认定", "用人单位等级认定", plugin::Permission::AppliedOnline,
-            plugin::OrgKind::Employer,
-            "skill-level recognition by the employer the students are placed with", ""};
+    return {"employer", "职业技能等级认定", "用人单位等级认定",  // not-text: the platform's names
+            plugin::Permission::AppliedOnline, plugin::OrgKind::Employer,
+            plugin::tr("由学生实习所在的用人单位进行职业技能等级认定",
+                       "skill-level recognition (职业技能等级认定) by the employer the students are "
+                       "placed with"),
+            ""};
   }
 
   std::vector<plugin::Issue> checkSection(const plugin::Section& s,
                                           const plugin::TargetView& t) const override {
     std::vector<plugin::Issue> out;
     if (s.find("agreementNo") == nullptr) {
-      out.push_back(issue(Severity::Error, "AGREEMENT_NO_MISSING", s.jsonPath + ".agreementNo",
-                          "an employer target needs the school–enterprise cooperation agreement "
-                          "number (合作协议编号)",
-                          "add \"options\": {\"agreementNo\": \"…\"} to the target (or "
-                          "\"plugins\": {\"employer\": {\"agreementNo\": …}} to the school), as "
-                          "printed on the agreement"));
+      out.push_back(issue(
+          Severity::Error, "AGREEMENT_NO_MISSING", s.jsonPath + ".agreementNo",
+          plugin::tr("用人单位申报目标需要校企合作协议编号（合作协议编号）",
+                     "an employer target needs the school–enterprise cooperation agreement number "
+                     "(合作协议编号)"),
+          plugin::tr("按协议上印的编号，在申报目标中加上 \"options\": {\"agreementNo\": \"…\"}"
+                     "（或在学校中加上 \"plugins\": {\"employer\": {\"agreementNo\": …}}）",
+                     "add \"options\": {\"agreementNo\": \"…\"} to the target (or "
+                     "\"plugins\": {\"employer\": {\"agreementNo\": …}} to the school), as "
+                     "printed on the agreement")));
     } else {
       textOption(s, "agreementNo", out);
     }
     textOption(s, "rosterColumn", out);
     warnUnknown(s, {"agreementNo", "rosterColumn"}, "employer", out);
     if (t.orgName.empty()) {
-      out.push_back(issue(Severity::Error, "ORG_MISSING", t.jsonPath,
-                          "an employer target needs \"evaluationOrg\" {name, creditCode}",
-                          "add the employer (用人单位) that recognises the students' levels"));
+      out.push_back(issue(
+          Severity::Error, "ORG_MISSING", t.jsonPath,
+          plugin::tr("用人单位申报目标需要评价机构 \"evaluationOrg\" {name, creditCode}",
+                     "an employer target needs \"evaluationOrg\" {name, creditCode}"),
+          plugin::tr("填写为学生认定等级的用人单位",
+                     "add the employer (用人单位) that recognises the students' levels")));
     }
     return out;
   }
@@ -54,27 +64,37 @@ class EmployerPolicy final : public plugin::Policy {
     const std::string column = columnOf(s);
     auto it = st.columns.find(column);
     std::string placed = it == st.columns.end() ? "" : normalName(it->second);
+    using plugin::tr;
     if (placed.empty()) {
-      return {false, "NO_EMPLOYER", column + "为空",
-              "在花名册的" + column + "列填写该学生的实习单位；只有在 " + t.orgName +
-                  " 实习的学生才能经它认定"};
+      return {false, "NO_EMPLOYER",
+              tr("{column}为空", "the roster column {column} is empty", {{"column", column}}),
+              tr("在花名册的{column}列填写该学生的实习单位；只有在 {org} 实习的学生才能经它认定",
+                 "write the student's employer in the roster column {column}; only students "
+                 "placed with {org} can be recognised by it",
+                 {{"column", column}, {"org", t.orgName}})};
     }
     if (placed != normalName(t.orgName) && placed != t.orgCreditCode) {
-      return {false, "NOT_AT_EMPLOYER", column + "不是该用人单位",
-              "该学生的" + column + "是 " + it->second + "，不是 " + t.orgName +
-                  "：核对花名册，或为其选择其他申报目标"};
+      return {false, "NOT_AT_EMPLOYER",
+              tr("{column}不是该用人单位", "the roster column {column} names another employer",
+                 {{"column", column}}),
+              tr("该学生的{column}是 {placed}，不是 {org}：核对花名册，或为其选择其他申报目标",
+                 "the student's {column} is {placed}, not {org}: check the roster, or choose "
+                 "another declaration target for the student",
+                 {{"column", column}, {"placed", it->second}, {"org", t.orgName}})};
     }
     return {};
   }
 
   std::vector<plugin::Field> applicationFields(const plugin::TargetView& t,
                                                const plugin::Section& s) const override {
-    return {{"用人单位名称", t.orgName},
+    return {{"用人单位名称", t.orgName},  // not-text: begin (the platform's field names)
             {"用人单位统一社会信用代码", t.orgCreditCode},
-            {"合作协议编号", s.text("agreementNo")}};
+            {"合作协议编号", s.text("agreementNo")}};  // not-text: end
   }
 
-  std::vector<std::string> declarationColumns() const override { return {"实习单位"}; }
+  std::vector<std::string> declarationColumns() const override {
+    return {"实习单位"};  // not-text: the platform's column name
+  }
   std::vector<std::string> declarationValues(const plugin::StudentView& st,
                                              const plugin::TargetView& /*target*/,
                                              const plugin::Section& s) const override {
@@ -83,17 +103,29 @@ class EmployerPolicy final : public plugin::Policy {
   }
 
   plugin::Explanation explainReview(std::string_view code, std::string_view text) const override {
+    using plugin::tr;
     if (code == "AGREEMENT_INVALID") {
-      return {"合作协议编号有误或协议已过期，用人单位等级认定权限未获批准",
-              "核对与企业签订的合作协议，更正申报目标的 options.agreementNo 后重新申请"};
+      return {tr("合作协议编号有误或协议已过期，用人单位等级认定权限未获批准",
+                 "the cooperation agreement number (合作协议编号) is wrong or the agreement has "
+                 "expired: the employer recognition (用人单位等级认定) permission was not granted"),
+              tr("核对与企业签订的合作协议，更正申报目标的 options.agreementNo 后重新申请",
+                 "check the cooperation agreement signed with the employer, correct the target's "
+                 "options.agreementNo and apply again")};
     }
     if (code == "ORG_NOT_REGISTERED") {
-      return {"该用人单位未备案此职业（工种）和等级的等级认定",
-              "请企业确认其备案范围，或改选已备案的评价机构"};
+      return {tr("该用人单位未备案此职业（工种）和等级的等级认定",
+                 "the employer is not registered to recognise this occupation and level"),
+              tr("请企业确认其备案范围，或改选已备案的评价机构",
+                 "ask the employer what it is registered for, or choose a registered evaluation "
+                 "organisation (评价机构)")};
     }
     if (code == "PERMISSION_REQUIRED") {
-      return {"尚未取得用人单位等级认定的申报权限",
-              "先在 申报点审核点权限申请 中申请权限，审核通过后再申报"};
+      return {tr("尚未取得用人单位等级认定的申报权限",
+                 "the school does not have the employer recognition (用人单位等级认定) permission "
+                 "yet"),
+              tr("先在 申报点审核点权限申请 中申请权限，审核通过后再申报",
+                 "apply for the permission first (申报点审核点权限申请 on the platform) and "
+                 "declare once it is granted")};
     }
     return commonExplanation(code, text);
   }

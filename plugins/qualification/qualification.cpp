@@ -22,20 +22,29 @@ bool isIsoDate(const std::string& s) {
 class QualificationPolicy final : public plugin::Policy {
  public:
   plugin::TypeInfo info() const override {
-    return {"qualification", "职业资格鉴定", "", plugin::Permission::GrantedByCentre,
-            plugin::OrgKind::None,
-            "vocational qualification appraisal: the centre grants the permission itself",
-            "请市职鉴中心（天山路1800号4号楼1楼窗口，62748577-4112）为本校开通该职业（工种）和等级的"
-            "职业资格鉴定团体申报权限；开通后 zzjb 自动申报"};
+    using plugin::tr;
+    return {"qualification", "职业资格鉴定", "",  // not-text: the platform's name
+            plugin::Permission::GrantedByCentre, plugin::OrgKind::None,
+            tr("职业资格鉴定：由市职鉴中心开通申报权限",
+               "vocational qualification appraisal (职业资格鉴定): the centre grants the "
+               "permission itself"),
+            tr("请市职鉴中心（天山路1800号4号楼1楼窗口，{centrePhone}）为本校开通该职业（工种）和"
+               "等级的职业资格鉴定团体申报权限；开通后 zzjb 自动申报",
+               "ask the centre (市职鉴中心; its window on the ground floor of building 4, 1800 "
+               "Tianshan Road; {centrePhone}) to open the group declaration (团体申报) permission of vocational qualification appraisal "
+               "(职业资格鉴定) for this occupation and level; zzjb declares once it is open")};
   }
 
   std::vector<plugin::Issue> checkSection(const plugin::Section& s,
                                           const plugin::TargetView& /*target*/) const override {
     std::vector<plugin::Issue> out;
     if (const plugin::Setting* d = textOption(s, "requestedOn", out); d && !isIsoDate(d->value)) {
-      out.push_back(issue(Severity::Error, "PLUGIN_OPTION_INVALID", d->jsonPath,
-                          "requestedOn \"" + d->value + "\" is not a date",
-                          "write the day the school asked 市职鉴中心 as YYYY-MM-DD"));
+      out.push_back(issue(
+          Severity::Error, "PLUGIN_OPTION_INVALID", d->jsonPath,
+          plugin::tr("requestedOn“{value}”不是日期", "requestedOn \"{value}\" is not a date",
+                     {{"value", d->value}}),
+          plugin::tr("按 YYYY-MM-DD 填写学校向市职鉴中心提出申请的日期",
+                     "write the day the school asked the centre (市职鉴中心) as YYYY-MM-DD")));
     }
     warnUnknown(s, {"requestedOn"}, "qualification", out);
     return out;
@@ -51,8 +60,15 @@ class QualificationPolicy final : public plugin::Policy {
 
   plugin::Explanation explainReview(std::string_view code, std::string_view text) const override {
     if (code == "PERMISSION_REQUIRED") {
-      return {"市职鉴中心尚未为本校开通该职业资格鉴定的团体申报权限",
-              "请市职鉴中心开通权限（天山路1800号4号楼1楼窗口，62748577-4112）；这类权限不能在线申请"};
+      return {plugin::tr("市职鉴中心尚未为本校开通该职业资格鉴定的团体申报权限",
+                         "the centre (市职鉴中心) has not opened the group declaration (团体申报) "
+                         "permission of this vocational qualification appraisal (职业资格鉴定) "
+                         "for the school yet"),
+              plugin::tr("请市职鉴中心开通权限（天山路1800号4号楼1楼窗口，{centrePhone}）；"
+                         "这类权限不能在线申请",
+                         "ask the centre to open it (its window on the ground floor of building 4, "
+                         "1800 Tianshan Road; {centrePhone}); this permission cannot be applied "
+                         "for online")};
     }
     return commonExplanation(code, text);
   }

@@ -13,9 +13,11 @@ using plugin::Severity;
 class SocialOrgPolicy final : public plugin::Policy {
  public:
   plugin::TypeInfo info() const override {
-    return {"social-org", "职业技能等级认定", "社会评价组织等级认定",
+    return {"social-org", "职业技能等级认定", "社会评价组织等级认定",  // not-text: platform's names
             plugin::Permission::AppliedOnline, plugin::OrgKind::SocialOrg,
-            "skill-level recognition by a registered social training evaluation organisation",
+            plugin::tr("由已备案的社会培训评价组织进行职业技能等级认定",
+                       "skill-level recognition (职业技能等级认定) by a registered social training "
+                       "evaluation organisation (社会培训评价组织)"),
             ""};
   }
 
@@ -25,9 +27,13 @@ class SocialOrgPolicy final : public plugin::Policy {
     textOption(s, "evaluationPlanNo", out);
     warnUnknown(s, {"evaluationPlanNo"}, "social-org", out);
     if (t.orgCreditCode.empty()) {
-      out.push_back(issue(Severity::Error, "ORG_MISSING", t.jsonPath,
-                          "a social-org target needs \"evaluationOrg\" {name, creditCode}",
-                          "add the 社会培训评价组织 that assesses the students"));
+      out.push_back(issue(
+          Severity::Error, "ORG_MISSING", t.jsonPath,
+          plugin::tr("社会评价组织申报目标需要评价机构 \"evaluationOrg\" {name, creditCode}",
+                     "a social-org target needs \"evaluationOrg\" {name, creditCode}"),
+          plugin::tr("填写为学生评价的社会培训评价组织",
+                     "add the social training evaluation organisation (社会培训评价组织) that "
+                     "assesses the students")));
     }
     return out;
   }
@@ -35,20 +41,27 @@ class SocialOrgPolicy final : public plugin::Policy {
   plugin::Verdict eligibility(const plugin::StudentView& /*student*/, const plugin::TargetView& t,
                               const plugin::Section& /*section*/) const override {
     if (t.orgCreditCode.empty()) {
-      return {false, "ORG_MISSING", "未指定社会培训评价组织", "在申报目标中填写 evaluationOrg"};
+      return {false, "ORG_MISSING",
+              plugin::tr("未指定社会培训评价组织",
+                         "no social training evaluation organisation (社会培训评价组织) is given"),
+              plugin::tr("在申报目标中填写 evaluationOrg", "add evaluationOrg to the target")};
     }
     return {};
   }
 
   std::vector<plugin::Field> applicationFields(const plugin::TargetView& t,
                                                const plugin::Section& s) const override {
+    // not-text: begin (the platform's field names)
     std::vector<plugin::Field> f = {{"评价机构名称", t.orgName},
                                     {"评价机构统一社会信用代码", t.orgCreditCode}};
     if (auto plan = s.text("evaluationPlanNo"); !plan.empty()) f.push_back({"评价计划编号", plan});
+    // not-text: end
     return f;
   }
 
-  std::vector<std::string> declarationColumns() const override { return {"评价机构"}; }
+  std::vector<std::string> declarationColumns() const override {
+    return {"评价机构"};  // not-text: the platform's column name
+  }
   std::vector<std::string> declarationValues(const plugin::StudentView& /*student*/,
                                              const plugin::TargetView& t,
                                              const plugin::Section& /*section*/) const override {
@@ -56,13 +69,22 @@ class SocialOrgPolicy final : public plugin::Policy {
   }
 
   plugin::Explanation explainReview(std::string_view code, std::string_view text) const override {
+    using plugin::tr;
     if (code == "ORG_NOT_REGISTERED") {
-      return {"该社会培训评价组织未备案此职业（工种）和等级",
-              "核对评价机构及评价职业工种信息公告，改选已备案的评价组织"};
+      return {tr("该社会培训评价组织未备案此职业（工种）和等级",
+                 "the social training evaluation organisation (社会培训评价组织) is not registered "
+                 "for this occupation and level"),
+              tr("核对评价机构及评价职业工种信息公告，改选已备案的评价组织",
+                 "check the published list of evaluation organisations and their occupations, "
+                 "and choose a registered one")};
     }
     if (code == "PERMISSION_REQUIRED") {
-      return {"尚未取得社会评价组织等级认定的申报权限",
-              "先在 申报点审核点权限申请 中申请权限，审核通过后再申报"};
+      return {tr("尚未取得社会评价组织等级认定的申报权限",
+                 "the school does not have the social organisation recognition "
+                 "(社会评价组织等级认定) permission yet"),
+              tr("先在 申报点审核点权限申请 中申请权限，审核通过后再申报",
+                 "apply for the permission first (申报点审核点权限申请 on the platform) and "
+                 "declare once it is granted")};
     }
     return commonExplanation(code, text);
   }

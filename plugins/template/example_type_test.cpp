@@ -1,5 +1,5 @@
 // Tests the example policy in-process, through the same trampoline zzjb calls (no library to
-// load): a valid and an invalid section, and the eligibility rule.
+// load): a valid and an invalid section, in both languages, and the eligibility rule.
 #include <cstdio>
 
 #include "example_type.hpp"
@@ -30,6 +30,17 @@ int main() {
   auto issues = type.checkSection(bad, target).value;
   expect(issues.size() == 1 && issues[0].jsonPath == "$.t.options.requiredColumn",
          "an invalid section names the missing key's path");
+
+  // zzjb gives the plugin its language before init() (Chinese unless asked otherwise); tr()
+  // answers in it.
+  expect(issues.size() == 1 && issues[0].message == "示例类型需要 options.requiredColumn",
+         "Chinese by default");
+  setLanguage("en");
+  auto english = type.checkSection(bad, target).value;
+  expect(english.size() == 1 &&
+             english[0].message == "the example type needs options.requiredColumn",
+         "English when zzjb asks for it");
+  setLanguage("zh-CN");
 
   StudentView placed{"张伟", "软件技术", "软件2401", "2027", {{"实习单位", "某公司"}}};
   StudentView notPlaced{"王强", "软件技术", "软件2401", "2027", {}};
