@@ -1,5 +1,6 @@
 #include "source_scan.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <sstream>
@@ -136,7 +137,8 @@ std::vector<Literal> stringLiterals(const std::string& src) {
       const std::string delim = ")" + src.substr(i + 2, open - i - 2) + "\"";
       const std::size_t close = src.find(delim, open + 1);
       if (close == std::string::npos) break;
-      Literal lit{line, src.substr(open + 1, close - open - 1), exemptAt(line)};
+      Literal lit{line, src.substr(open + 1, close - open - 1), exemptAt(line), i,
+                  close + delim.size()};
       for (std::size_t k = i; k < close; ++k) line += src[k] == '\n';
       out.push_back(std::move(lit));
       i = close + delim.size();
@@ -155,7 +157,7 @@ std::vector<Literal> stringLiterals(const std::string& src) {
         text += src[j];
         ++j;
       }
-      out.push_back({line, std::move(text), exemptAt(line)});
+      out.push_back({line, std::move(text), exemptAt(line), i, j + 1});
       i = j + 1;
       continue;
     }
@@ -164,10 +166,82 @@ std::vector<Literal> stringLiterals(const std::string& src) {
   return out;
 }
 
-bool isUserText(const std::string& literal) {
+bool hasChinese(const std::string& literal) {
   for (char32_t cp : codePoints(literal)) {
     if ((cp >= 0x3000 && cp <= 0x9FFF) || (cp >= 0xFF00 && cp <= 0xFFEF)) return true;
   }
+  return false;
+}
+
+// The English half of a pair: English, with a notices' term in Chinese only in brackets after
+// its English gloss ("the graduation year (毕业学年)", as messages/po/en does).
+bool englishHalf(const std::string& en) {
+  std::string outside;
+  int depth = 0;
+  for (char c : en) {
+    if (c == '(') {
+      ++depth;
+    } else if (c == ')' && depth > 0) {
+      --depth;
+    } else if (depth == 0) {
+      outside += c;
+    }
+  }
+  const bool letters = std::any_of(outside.begin(), outside.end(), [](char c) {
+    return std::isalpha(static_cast<unsigned char>(c)) != 0;
+  });
+  return letters && !hasChinese(outside);
+}
+
+std::vector<bool> bilingualPairs(const std::string& src, const std::vector<Literal>& lits) {
+  std::vector<bool> paired(lits.size(), false);
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  auto skipForward = [&](std::size_t p) {
+    while (p < src.size() && space(src[p])) ++p;
+    return p;
+  };
+  // Whether the source just before `p` (spaces skipped) is "tr(": the call's first argument.
+  auto afterTrParen = [&](std::size_t p) {
+    while (p > 0 && space(src[p - 1])) --p;
+    if (p == 0 || src[p - 1] != '(') return false;
+    --p;
+    while (p > 0 && space(src[p - 1])) --p;
+    if (p < 2 || src.compare(p - 2, 2, "tr") != 0) return false;
+    return p == 2 || !identChar(src[p - 3]);
+  };
+  // The literals from `k` on that are one argument ("…" "…"): the index past the last, and their
+  // text joined.
+  auto argument = [&](std::size_t k, std::string& text) {
+    text = lits[k].text;
+    std::size_t next = k + 1;
+    while (next < lits.size() && skipForward(lits[next - 1].end) == lits[next].begin) {
+      text += lits[next].text;
+      ++next;
+    }
+    return next;
+  };
+  for (std::size_t k = 0; k < lits.size(); ++k) {
+    if (!afterTrParen(lits[k].begin)) continue;
+    std::string zh;
+    std::string en;
+    const std::size_t second = argument(k, zh);
+    const std::size_t comma = skipForward(lits[second - 1].end);
+    if (second >= lits.size() || comma >= src.size() || src[comma] != ',' ||
+        skipForward(comma + 1) != lits[second].begin) {
+      continue;
+    }
+    const std::size_t past = argument(second, en);
+    const std::size_t after = skipForward(lits[past - 1].end);
+    if (after >= src.size() || (src[after] != ',' && src[after] != ')')) continue;
+    if (!hasChinese(zh) || !englishHalf(en)) continue;
+    for (std::size_t i = k; i < past; ++i) paired[i] = true;
+    k = past - 1;
+  }
+  return paired;
+}
+
+bool isUserText(const std::string& literal) {
+  if (hasChinese(literal)) return true;
   std::string spaced;
   for (std::size_t i = 0; i < literal.size(); ++i) {
     if (literal[i] == '\\' && i + 1 < literal.size()) {
