@@ -2,7 +2,9 @@
 // ZZJB_BAD_ABI (another ABI number), ZZJB_NO_FACTORY (the ABI symbol only), ZZJB_THROWS (a
 // factory that throws), ZZJB_DUPLICATE (a second "social-org"), ZZJB_GOOD (type "test-extra"),
 // ZZJB_ATTACKER (the good one, plus a constructor that runs on load and appends a line to the file
-// named by $ZZJB_TEST_ATTACKER_MARKER: the proof that an attacker's code ran).
+// named by $ZZJB_TEST_ATTACKER_MARKER: the proof that an attacker's code ran), ZZJB_OLD_SDK (type
+// "old-sdk", granted by the centre, exported by hand as an SDK before zzjb_plugin_set_language
+// did: it writes Chinese only).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -20,11 +22,18 @@ class TestPolicy final : public zzjb::plugin::Policy {
     const char* id = "social-org";
 #elif defined(ZZJB_BAD_ABI)
     const char* id = "bad-abi";
+#elif defined(ZZJB_OLD_SDK)
+    const char* id = "old-sdk";
 #else
     const char* id = "test-extra";
 #endif
+#ifdef ZZJB_OLD_SDK
+    return {id, "职业资格鉴定", "", zzjb::plugin::Permission::GrantedByCentre,
+            zzjb::plugin::OrgKind::None, "a test plugin", "请市职鉴中心开通权限"};
+#else
     return {id, "职业技能等级认定", "社会评价组织等级认定", zzjb::plugin::Permission::AppliedOnline,
             zzjb::plugin::OrgKind::SocialOrg, "a test plugin", ""};
+#endif
   }
 };
 
@@ -61,7 +70,7 @@ std::unique_ptr<zzjb::plugin::CertificationType> create() {
   throw std::runtime_error("cannot start: licence file missing");
 }
 BOOST_DLL_ALIAS(test_export::create, zzjb_create_plugin)
-#elif defined(ZZJB_BAD_ABI)
+#elif defined(ZZJB_BAD_ABI) || defined(ZZJB_OLD_SDK)
 std::unique_ptr<zzjb::plugin::CertificationType> create() {
   return std::make_unique<zzjb::plugin::Guarded<TestPolicy>>();
 }

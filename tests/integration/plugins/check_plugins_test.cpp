@@ -48,8 +48,8 @@ fs::path employerConfig(const TempDir& tmp, const json& options) {
   return config;
 }
 
-json checkJson(const fs::path& config, int expectedExit) {
-  auto r = run(std::string(ZZJB_BIN) + " check --json --today 2026-11-27 -c " +
+json checkJson(const fs::path& config, int expectedExit, const std::string& flags = "") {
+  auto r = run(std::string(ZZJB_BIN) + " check --json --today 2026-11-27 " + flags + " -c " +
                shellQuote(config.string()));
   EXPECT_EQ(r.exitCode, expectedExit) << r.out << r.err;
   return json::parse(r.out);
@@ -86,6 +86,46 @@ TEST(CheckWithPlugins, EmployerTargetWithoutAgreementNumberIsAConfigurationError
   }
   EXPECT_TRUE(found) << j.dump(2);
   EXPECT_EQ(j["schools"][0]["targets"][0]["eligibleCount"], 0);
+}
+
+// Issue 13: a plugin's own finding speaks the chosen language — Chinese by default, English with
+// --lang en — in the text output and in --json.
+TEST(CheckWithPlugins, APluginsFindingIsInChineseByDefaultAndInEnglishWithLangEn) {
+  TempDir tmp;
+  const fs::path config = employerConfig(tmp, {{"agreementNo", "1"}, {"agreementNumber", "2"}});
+  const std::string cmd =
+      std::string(ZZJB_BIN) + " check --today 2026-11-27 -c " + shellQuote(config.string());
+  const std::string zhText = "选项“agreementNumber”不是 employer 插件的选项，已忽略";
+  const std::string enText =
+      "option \"agreementNumber\" is not known to the employer plugin and is ignored";
+
+  auto zh = run(cmd);
+  EXPECT_EQ(zh.exitCode, 0) << zh.out << zh.err;
+  EXPECT_TRUE(contains(zh.out, zhText + " [PLUGIN_OPTION_UNKNOWN]")) << zh.out;
+  EXPECT_TRUE(contains(zh.out, "检查拼写；zzjb plugins 和 docs/plugins.md 列出了各插件的选项")) << zh.out;
+  EXPECT_FALSE(contains(zh.out, "is not known")) << zh.out;
+
+  auto en = run(std::string(ZZJB_BIN) + " check --lang en --today 2026-11-27 -c " +
+                shellQuote(config.string()));
+  EXPECT_EQ(en.exitCode, 0) << en.out << en.err;
+  EXPECT_TRUE(contains(en.out, enText + " [PLUGIN_OPTION_UNKNOWN]")) << en.out;
+  EXPECT_TRUE(contains(en.out, "check the spelling; `zzjb plugins` and docs/plugins.md list the "
+                               "options"))
+      << en.out;
+  EXPECT_FALSE(contains(en.out, "不是 employer 插件的选项")) << en.out;
+
+  for (const auto& [lang, text] : {std::pair{std::string("zh-CN"), zhText},
+                                   std::pair{std::string("en"), enText}}) {
+    json j = checkJson(config, 0, "--lang " + lang);
+    bool found = false;
+    for (const auto& f : j["schools"][0]["findings"]) {
+      if (f["code"] != "PLUGIN_OPTION_UNKNOWN") continue;
+      found = true;
+      EXPECT_EQ(f["message"], text) << lang;
+      EXPECT_EQ(f["jsonPath"], "$.schools[0].majors[0].targets[0].options.agreementNumber");
+    }
+    EXPECT_TRUE(found) << lang << ": " << j.dump(2);
+  }
 }
 
 TEST(CheckWithPlugins, AnUnknownTypeNamesTheLoadedOnes) {

@@ -56,6 +56,42 @@ std::vector<plugin_host::SearchDir> only(const fs::path& dir) {
   return {{dir, "plugins.dir", true, {}, {}}};
 }
 
+// Issue 13: a plugin built before the SDK had zzjb_plugin_set_language still loads (ABI 1). It
+// writes Chinese only, so in English zzjb leaves its explanations and its request to the centre
+// empty (core then says the catalog's); in Chinese they are the plugin's, placeholders filled.
+TEST_F(PluginLoading, APluginWithoutTheLanguageSymbolLoadsAndItsChineseIsNotShownInEnglish) {
+  const fs::path dir = tmp_ / "old";
+  fs::create_directories(dir);
+  ASSERT_EQ(::chmod(dir.c_str(), 0755), 0);
+  fs::copy_file(kBad / "zzjb-test-old-sdk.so", dir / "zzjb-test-old-sdk.so");
+  ASSERT_EQ(::chmod((dir / "zzjb-test-old-sdk.so").c_str(), 0644), 0);
+  ASSERT_EQ(::dlopen((dir / "zzjb-test-old-sdk.so").c_str(), RTLD_NOW | RTLD_NOLOAD), nullptr);
+  void* probe = ::dlopen((kBad / "zzjb-test-old-sdk.so").c_str(), RTLD_NOW | RTLD_LOCAL);
+  ASSERT_NE(probe, nullptr);
+  EXPECT_EQ(::dlsym(probe, "zzjb_plugin_set_language"), nullptr) << "not an old plugin";
+  ::dlclose(probe);
+
+  for (msg::Lang lang : {msg::Lang::En, msg::Lang::ZhCN}) {
+    msg::setLanguage(lang);
+    plugin_host::Host host;
+    auto f = host.load(dir / "zzjb-test-old-sdk.so", "plugins.dir");
+    ASSERT_TRUE(f.loaded) << f.refusal;
+    const CertType* t = host.registry().find("old-sdk");
+    ASSERT_NE(t, nullptr);
+    auto e = t->impl->explainReview("SOMETHING", "材料不全");
+    ASSERT_TRUE(e.ok()) << e.error;
+    if (lang == msg::Lang::En) {
+      EXPECT_TRUE(e.value.sentence.empty()) << e.value.sentence;
+      EXPECT_TRUE(t->info.permissionRequest.empty()) << t->info.permissionRequest;
+    } else {
+      EXPECT_NE(e.value.sentence.find("材料不全"), std::string::npos) << e.value.sentence;
+      EXPECT_NE(e.value.hint.find(msg::fill("{centrePhone}", {})), std::string::npos)
+          << e.value.hint;
+      EXPECT_EQ(t->info.permissionRequest, "请市职鉴中心开通权限");
+    }
+  }
+}
+
 // The probe works: loading the attacker's plugin does leave the marker.
 TEST_F(PluginLoading, TheAttackersConstructorLeavesItsMarkerWhenLoaded) {
   fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "test_support.hpp"
+#include "zzjb/messages/catalog.hpp"
 #include "zzjb/plugin_host/host.hpp"
 
 namespace zzjb {
@@ -166,6 +167,42 @@ TEST(QualificationPlugin, IsGrantedByTheCentreAndSaysWhatToAskFor) {
   EXPECT_TRUE(p.applicationFields(target("qualification", ""), section({})).value.empty());
   auto e = p.explainReview("PERMISSION_REQUIRED", "").value;
   EXPECT_NE(e.hint.find("不能在线申请"), std::string::npos);
+}
+
+// The plugin's texts in the language the host gives it when loading; the host fills the
+// catalog's contact placeholders, so the centre's number is the catalog's in both languages.
+// (One process loads a library once: a second host switches the same plugin's language, and the
+// test switches it back.)
+TEST(QualificationPlugin, ExplainsAMissingPermissionWithTheCatalogsPhoneNumberInBothLanguages) {
+  const std::string phone = msg::fill("{centrePhone}", {});
+  ASSERT_NE(phone, "{centrePhone}");
+  auto explainIn = [](msg::Lang lang) {
+    msg::setLanguage(lang);
+    plugin_host::Host host;
+    auto f = host.load(fs::path(ZZJB_PLUGIN_BUILD_DIR) / "zzjb-qualification.so", "test");
+    EXPECT_TRUE(f.loaded) << f.refusal;
+    const CertType* t = host.registry().find("qualification");
+    if (t == nullptr) return std::pair<plugin::Explanation, plugin::TypeInfo>{};
+    return std::pair{t->impl->explainReview("PERMISSION_REQUIRED", "").value, t->info};
+  };
+  auto [en, enInfo] = explainIn(msg::Lang::En);
+  auto [zh, zhInfo] = explainIn(msg::Lang::ZhCN);  // back to the default for the other tests
+
+  EXPECT_NE(zh.sentence.find("市职鉴中心尚未为本校开通"), std::string::npos) << zh.sentence;
+  EXPECT_NE(zh.hint.find("不能在线申请"), std::string::npos) << zh.hint;
+  EXPECT_NE(zh.hint.find(phone), std::string::npos) << zh.hint;
+  EXPECT_NE(zhInfo.permissionRequest.find(phone), std::string::npos) << zhInfo.permissionRequest;
+
+  EXPECT_NE(en.sentence.find("has not opened the group declaration"), std::string::npos)
+      << en.sentence;
+  EXPECT_NE(en.hint.find("cannot be applied for online"), std::string::npos) << en.hint;
+  EXPECT_NE(en.hint.find(phone), std::string::npos) << en.hint;
+  EXPECT_NE(enInfo.permissionRequest.find(phone), std::string::npos) << enInfo.permissionRequest;
+  EXPECT_EQ(enInfo.matter, "职业资格鉴定");  // the platform's name, in either language
+  for (const auto* text : {&zh.hint, &en.hint, &zhInfo.permissionRequest,
+                           &enInfo.permissionRequest}) {
+    EXPECT_EQ(text->find("{centrePhone}"), std::string::npos) << *text;
+  }
 }
 
 TEST(QualificationPlugin, ValidAndInvalidSections) {
