@@ -98,8 +98,8 @@ class Policy {
     return {tr("审核未通过：{text}（{code}）", "the review did not pass: {text} ({code})",
                {{"text", std::string(text)}, {"code", std::string(code)}}),
             tr("按审核意见修改后重新提交；如有疑问请致电市职鉴中心 {centrePhone}",
-               "correct what the review says and submit again; for questions call the city's "
-               "vocational skill appraisal centre (市职鉴中心) on {centrePhone}")};
+               "correct what the review says and submit again; for questions call the centre "
+               "(市职鉴中心) on {centrePhone}")};
   }
 
  protected:
