@@ -71,12 +71,15 @@ std::string ExcludedStudent::text() const {
 }
 
 std::vector<ReasonCount> TargetResult::excludedByReason() const {
-  std::map<std::pair<Exclusion, std::string>, ReasonCount> m;
+  // By reason and wording: the 专业评估 of two majors of one target may be in different states.
+  std::map<std::tuple<Exclusion, std::string, std::string>, ReasonCount> m;
   for (const auto& x : excluded) {
-    auto& rc = m[{x.reason, x.code()}];
+    auto& rc = m[{x.reason, x.code(), x.text()}];
     if (rc.count++ == 0) {
       rc.code = x.code();
       rc.text = x.text();
+      rc.waiting = x.reason == Exclusion::EvaluationNotApproved &&
+                   x.evaluation == EvaluationStatus::Submitted;
     }
   }
   std::vector<ReasonCount> out;

@@ -189,8 +189,10 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
   return p;
 }
 
+// Excluded students the school must do something about: not those of a later graduation year
+// (declared then, automatically), nor those waiting for the experts' 专业评估.
 bool actionableExclusion(const ReasonCount& rc) {
-  return rc.code != "NOT_GRADUATING";
+  return rc.code != "NOT_GRADUATING" && !rc.waiting;
 }
 
 // Decides a target's health and sentence from what is known about it. `actions` gets what people
@@ -198,8 +200,10 @@ bool actionableExclusion(const ReasonCount& rc) {
 void judgeTarget(ReportTarget& t, const ReportSchool& school, bool storeOk, bool anyPass,
                  std::vector<std::string>& actions) {
   std::size_t actionable = 0;
+  std::size_t waitingForExperts = 0;
   std::string reasons;
   for (const auto& rc : t.excludedByReason) {
+    if (rc.waiting) waitingForExperts += rc.count;
     if (!actionableExclusion(rc)) continue;
     actionable += rc.count;
     reasons += (reasons.empty() ? "" : msg::text("report.join.list")) +
@@ -232,6 +236,13 @@ void judgeTarget(ReportTarget& t, const ReportSchool& school, bool storeOk, bool
   if (!todo.empty()) {
     t.health = Health::Action;
     t.statusText = todo.front();
+    return;
+  }
+  if (waitingForExperts > 0) {
+    t.health = Health::Waiting;
+    t.statusText = msg::text("report.target.evaluationSubmitted",
+                             {{"count", waitingForExperts},
+                              {"advice", evaluationAdvice(EvaluationStatus::Submitted)}});
     return;
   }
   if (t.eligible == 0 && t.declared == 0) {
@@ -419,7 +430,9 @@ ReportTarget& targetFor(std::vector<ReportTarget>& targets, const std::string& k
 void mergeReasons(std::vector<ReasonCount>& into, const std::vector<ReasonCount>& more) {
   for (const auto& rc : more) {
     auto it = std::find_if(into.begin(), into.end(),
-                           [&](const ReasonCount& x) { return x.code == rc.code; });
+                           [&](const ReasonCount& x) {
+                             return x.code == rc.code && x.text == rc.text;
+                           });
     if (it == into.end()) {
       into.push_back(rc);
     } else {

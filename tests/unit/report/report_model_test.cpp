@@ -50,6 +50,39 @@ TEST(ReportModel, WithoutStoreSaysNoPassYetAndStillShowsTheEvaluation) {
   EXPECT_EQ(s.health, Health::Action);
 }
 
+// Issue 13: students of a major whose 专业评估 is 已提交（评估中） wait for the experts; the school has
+// nothing to do about them (not 需处理), while a 未通过 evaluation is the school's to resubmit.
+TEST(ReportModel, StudentsWaitingForTheExpertsAreWaitingNotAToDoButARejectedEvaluationIs) {
+  for (const EvaluationStatus state : {EvaluationStatus::Submitted, EvaluationStatus::Rejected}) {
+    ReportWorld w;
+    w.result_.findings.clear();  // no data error: only the evaluation decides
+    TargetResult& t0 = w.result_.targets[0];
+    t0.target.evaluation = {state, "", std::nullopt};
+    t0.eligible.clear();
+    for (std::size_t i = 0; i < 4; ++i) {
+      t0.excluded.push_back({i, Exclusion::EvaluationNotApproved, "", "", "", state});
+    }
+    w.result_.targets.resize(1);
+    const Report r = w.build(kQuietDay, /*withStore=*/true);
+    const ReportTarget& t = targetOf(r, w.key(0));
+    const ReportSchool& s = r.schools[0];
+    if (state == EvaluationStatus::Submitted) {
+      EXPECT_EQ(t.health, Health::Waiting) << t.statusText;
+      EXPECT_NE(t.statusText.find("4 名学生待专业评估结果（已提交（评估中））"), std::string::npos)
+          << t.statusText;
+      EXPECT_NE(t.statusText.find(evaluationAdvice(EvaluationStatus::Submitted)), std::string::npos)
+          << t.statusText;
+      EXPECT_TRUE(s.actions.empty()) << s.actions.front();
+      EXPECT_EQ(s.health, Health::Waiting);
+    } else {
+      EXPECT_EQ(t.health, Health::Action) << t.statusText;
+      ASSERT_EQ(s.actions.size(), 1u);
+      EXPECT_NE(s.actions[0].find("专业评估未通过 4"), std::string::npos) << s.actions[0];
+      EXPECT_EQ(s.health, Health::Action);
+    }
+  }
+}
+
 TEST(ReportModel, InvalidRowCarriesItsFindingAsDetail) {
   ReportWorld w;
   Report r = w.build(kQuietDay, false);

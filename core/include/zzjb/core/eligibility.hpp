@@ -65,6 +65,9 @@ struct ReasonCount {
   std::string code;
   std::string text;
   std::size_t count = 0;
+  // Nothing for the school to do but wait: the students of a major whose 专业评估 is with the
+  // experts (已提交（评估中）). The report counts them as waiting, not as a to-do (docs/report.md).
+  bool waiting = false;
 };
 
 struct TargetResult {
