@@ -275,13 +275,26 @@ TEST_F(MockMatters, ExampleCatalogDescribesTheThreeMattersAndIsAccepted) {
 TEST_F(MockMatters, AbilityPermissionSurvivesSaveAndLoadAndABadCatalogInAStateIsRefused) {
   register_();
   ASSERT_EQ(admin("POST", "/__admin/permissions", abilityGrant()).status, 200);
+  ASSERT_EQ(admin("POST", "/__admin/permissions",
+                  {{"creditCode", kSm2School},
+                   {"matter", "职业资格鉴定"},
+                   {"node", nullptr},
+                   {"occupationCode", kOccupation},
+                   {"occupationName", "计算机程序设计员"},
+                   {"level", 4},
+                   {"evaluationOrg", nullptr}})
+                .status,
+            200);
   const std::string saved = platform_->saveState();
+  // An occupation's permission is saved as before issue 14 (no ability keys): old states load.
+  EXPECT_FALSE(json::parse(saved)["permissions"][1].contains("abilityCode")) << saved;
   std::string error;
   ASSERT_EQ(admin("POST", "/__admin/reset").status, 200);
   ASSERT_TRUE(platform_->loadState(saved, error)) << error;
   json p = admin("GET", "/__admin/state").body["permissions"];
-  ASSERT_EQ(p.size(), 1U);
+  ASSERT_EQ(p.size(), 2U);
   EXPECT_EQ(p[0]["abilityName"], "网店运营");
+  EXPECT_EQ(p[1]["level"], 4);
   json doc = json::parse(saved);
   doc["catalog"]["matters"] = json::array({{{"name", "x"}}});
   EXPECT_FALSE(platform_->loadState(doc.dump(), error));
@@ -289,7 +302,7 @@ TEST_F(MockMatters, AbilityPermissionSurvivesSaveAndLoadAndABadCatalogInAStateIs
   doc = json::parse(saved);
   doc["permissions"][0]["abilityName"] = 7;
   EXPECT_FALSE(platform_->loadState(doc.dump(), error));
-  EXPECT_EQ(admin("GET", "/__admin/state").body["permissions"].size(), 1U);  // kept
+  EXPECT_EQ(admin("GET", "/__admin/state").body["permissions"].size(), 2U);  // kept
 }
 
 TEST_F(MockMatters, ManifestForAnAbilityMatterIsRefusedUntilItsSheetExists) {
