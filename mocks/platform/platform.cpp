@@ -487,7 +487,8 @@ bool boundedName(const Json& object, const char* key) {
 // {"name", "opening", "scope", "nodes"} and nothing else, names unique; a problem at its path.
 void validateMatters(const Json& matters, std::vector<FieldError>& errors) {
   if (!matters.is_array() || matters.empty() || matters.size() > kMaxMatters) {
-    errors.push_back({"matters", "matters 须为 1–" + std::to_string(kMaxMatters) + " 个事项的数组"});
+    errors.push_back(
+        {"matters", "matters 须为 1–" + std::to_string(kMaxMatters) + " 个事项的数组"});
     return;
   }
   std::set<std::string> names;
@@ -514,17 +515,19 @@ void validateMatters(const Json& matters, std::vector<FieldError>& errors) {
     }
     const Json* opening = m.contains("opening") ? &m["opening"] : nullptr;
     if (opening == nullptr || (*opening != "ONLINE" && *opening != "CENTRE")) {
-      errors.push_back({at + ".opening", "opening 须为 ONLINE（在线申请）或 CENTRE（由市职鉴中心开通）"});
+      errors.push_back(
+          {at + ".opening", "opening 须为 ONLINE（在线申请）或 CENTRE（由市职鉴中心开通）"});
     }
     const Json* scope = m.contains("scope") ? &m["scope"] : nullptr;
     if (scope == nullptr || (*scope != "OCCUPATION" && *scope != "ABILITY")) {
-      errors.push_back({at + ".scope", "scope 须为 OCCUPATION（职业编码与等级）或 ABILITY（专项能力）"});
+      errors.push_back(
+          {at + ".scope", "scope 须为 OCCUPATION（职业编码与等级）或 ABILITY（专项能力）"});
     }
     if (!m.contains("nodes")) continue;  // no node: node null
     const Json& nodes = m["nodes"];
     if (!nodes.is_array() || nodes.size() > kMaxMatterNodes) {
-      errors.push_back({at + ".nodes", "nodes 须为至多 " + std::to_string(kMaxMatterNodes) +
-                                           " 个节点的数组"});
+      errors.push_back(
+          {at + ".nodes", "nodes 须为至多 " + std::to_string(kMaxMatterNodes) + " 个节点的数组"});
       continue;
     }
     std::set<std::string> nodeNames;
@@ -624,10 +627,14 @@ const Json& Platform::Impl::matters() const {
 }
 
 void to_json(Json& j, const PermissionRecord& p) {
-  j = Json{{"creditCode", p.creditCode},       {"matter", p.matter},
-           {"node", p.node},                   {"occupationCode", p.occupationCode},
-           {"occupationName", p.occupationName}, {"level", p.level},
-           {"evaluationOrg", p.evaluationOrg}, {"grantedAt", p.grantedAt}};
+  j = Json{{"creditCode", p.creditCode},
+           {"matter", p.matter},
+           {"node", p.node},
+           {"occupationCode", p.occupationCode},
+           {"occupationName", p.occupationName},
+           {"level", p.level},
+           {"evaluationOrg", p.evaluationOrg},
+           {"grantedAt", p.grantedAt}};
   if (p.ability()) {
     j["abilityCode"] = p.abilityCode;
     j["abilityName"] = p.abilityName;

@@ -172,8 +172,8 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(State, accounts, sessions, challenges, applic
                                    batches, declarations, idempotency, seenNonces, clock, policies,
                                    catalog, declarationSeq)
 
-// The matters and nodes (职业技能等级认定 and its two nodes, 职业资格鉴定, 专项职业能力考核) are not
-// constants: they come from the catalog (Impl::matters(), Impl::defaultMatters()).
+// The matters and nodes (职业技能等级认定 and its two nodes, 职业资格鉴定, 专项职业能力考核) are
+// not constants: they come from the catalog (Impl::matters(), Impl::defaultMatters()).
 inline constexpr std::size_t kMaxBatchRows = 5000;
 // The catalog's matters (docs/platform-api.md, "Catalog"): bounded like the rest of the catalog.
 inline constexpr std::size_t kMaxMatters = 64;

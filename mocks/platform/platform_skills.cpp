@@ -114,7 +114,9 @@ const Json* findNode(const Json& matter, const Json& name) {
   return nullptr;
 }
 
-bool hasNodes(const Json& matter) { return matter.contains("nodes") && !matter["nodes"].empty(); }
+bool hasNodes(const Json& matter) {
+  return matter.contains("nodes") && !matter["nodes"].empty();
+}
 
 bool nodeNeedsOrg(const Json& node) {
   return node.contains("orgType") && node["orgType"].is_string();
@@ -186,10 +188,9 @@ const Json* checkPermissionFields(const Json& matters, const Json& b, Permission
                             : "事项名称须为" + quotedList(matterNames(matters, nullptr)))});
   } else if (use == PermissionUse::Apply && (*matter)["opening"] != "ONLINE") {
     const auto online = matterNames(matters, "ONLINE");
-    errors.push_back({"matter", online.empty()
-                                    ? (*matter)["name"].get<std::string>() +
-                                          "由市职鉴中心开通，不能在线申请"
-                                    : "只能在线申请" + quotedList(online) + "权限"});
+    errors.push_back({"matter", online.empty() ? (*matter)["name"].get<std::string>() +
+                                                     "由市职鉴中心开通，不能在线申请"
+                                               : "只能在线申请" + quotedList(online) + "权限"});
   } else {
     const std::string name = (*matter)["name"];
     bool needsOrg = false;
@@ -204,8 +205,8 @@ const Json* checkPermissionFields(const Json& matters, const Json& b, Permission
         needsOrg = nodeNeedsOrg(*n);
       }
     } else if (!node.is_null()) {
-      errors.push_back({"node", grant ? name + "的 node 须为 null"
-                                      : name + "没有节点名称，node 须为 null"});
+      errors.push_back(
+          {"node", grant ? name + "的 node 须为 null" : name + "没有节点名称，node 须为 null"});
     }
     if (needsOrg) {
       if (!org.is_object() || !stringField(org, "creditCode") || !stringField(org, "name")) {
@@ -219,7 +220,8 @@ const Json* checkPermissionFields(const Json& matters, const Json& b, Permission
   if (matter != nullptr && (*matter)["scope"] == "ABILITY") {
     const Json& code = memberOf(b, "abilityCode");
     if (!code.is_string() || !isAbilityCode(code.get<std::string>())) {
-      errors.push_back({"abilityCode", "专项能力编码须为 1–" + std::to_string(kMaxAbilityCodeBytes) +
+      errors.push_back({"abilityCode", "专项能力编码须为 1–" +
+                                           std::to_string(kMaxAbilityCodeBytes) +
                                            " 个字母、数字、“-”或“.”"});
     }
     const auto abilityName = stringField(b, "abilityName");
@@ -262,7 +264,6 @@ PermissionRecord permissionOf(const std::string& creditCode, const Json& b, cons
   return p;
 }
 
-
 // ---- permissions and applications ---------------------------------------------------------------
 
 const Json* Platform::Impl::catalogOrg(const std::string& creditCode) const {
@@ -290,7 +291,8 @@ void Platform::Impl::approve(ApplicationRecord& app) {
   const Json& r = app.request;
   // The matter as the catalog said when the application was accepted: an ability's application
   // has abilityCode and no occupationCode (checkPermissionFields).
-  const bool ability = memberOf(r, "abilityCode").is_string() && memberOf(r, "occupationCode").is_null();
+  const bool ability =
+      memberOf(r, "abilityCode").is_string() && memberOf(r, "occupationCode").is_null();
   const Json scope{{"scope", ability ? "ABILITY" : "OCCUPATION"}};
   grant(permissionOf(app.creditCode, r, scope, t));
   mutated = true;

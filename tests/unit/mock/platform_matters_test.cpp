@@ -164,9 +164,9 @@ TEST_F(MockMatters, CatalogMattersReplaceTheDefaultOnesForGrantsAndApplications)
   EXPECT_EQ(node.body["fields"][0]["field"], "node");
   EXPECT_EQ(node.body["fields"][0]["message"], "节点名称须为「社会评价组织等级认定」");
   // An ONLINE ability matter is applied for, approved, and listed with its ability.
-  ASSERT_EQ(admin("POST", "/__admin/review-policy", {{"mode", "auto-approve"}, {"afterPolls", 1}})
-                .status,
-            200);
+  ASSERT_EQ(
+      admin("POST", "/__admin/review-policy", {{"mode", "auto-approve"}, {"afterPolls", 1}}).status,
+      200);
   json apply{{"matter", "专项能力在线考核"},
              {"node", nullptr},
              {"abilityCode", "ZX-0301"},
@@ -174,8 +174,8 @@ TEST_F(MockMatters, CatalogMattersReplaceTheDefaultOnesForGrantsAndApplications)
              {"evaluationOrg", nullptr}};
   Parsed app = submit("POST", "/api/v1/skills/permission-applications", apply.dump(), "a");
   ASSERT_EQ(app.status, 202) << app.raw.body;
-  Parsed done = get("/api/v1/skills/permission-applications/" +
-                    app.body["applicationId"].get<std::string>());
+  Parsed done =
+      get("/api/v1/skills/permission-applications/" + app.body["applicationId"].get<std::string>());
   EXPECT_EQ(done.body["status"], "APPROVED");
   EXPECT_EQ(done.body["abilityCode"], "ZX-0301");
   EXPECT_TRUE(done.body["level"].is_null());
@@ -198,8 +198,8 @@ TEST_F(MockMatters, BadMattersAreRefusedAtTheirJsonPaths) {
   EXPECT_EQ(post(json::array()), "matters");
   json many = json::array();
   for (std::size_t i = 0; i <= kMaxMatters; ++i) {
-    many.push_back({{"name", "事项" + std::to_string(i)}, {"opening", "CENTRE"},
-                    {"scope", "ABILITY"}});
+    many.push_back(
+        {{"name", "事项" + std::to_string(i)}, {"opening", "CENTRE"}, {"scope", "ABILITY"}});
   }
   EXPECT_EQ(post(many), "matters");
   many.erase(many.size() - 1);
@@ -217,7 +217,8 @@ TEST_F(MockMatters, BadMattersAreRefusedAtTheirJsonPaths) {
   EXPECT_EQ(with([](json& m) { m[1]["name"] = m[0]["name"]; }), "matters[1].name");
   EXPECT_EQ(with([](json& m) { m[1]["opening"] = "SOMETIMES"; }), "matters[1].opening");
   EXPECT_EQ(with([](json& m) { m[1].erase("opening"); }), "matters[1].opening");
-  EXPECT_EQ(with([](json& m) { m[1]["scope"] = json::array({"abilityCode"}); }), "matters[1].scope");
+  EXPECT_EQ(with([](json& m) { m[1]["scope"] = json::array({"abilityCode"}); }),
+            "matters[1].scope");
   EXPECT_EQ(with([](json& m) { m[1]["levels"] = json::array({4}); }), "matters[1]");
   EXPECT_EQ(with([](json& m) { m[0]["nodes"] = "社会评价组织等级认定"; }), "matters[0].nodes");
   EXPECT_EQ(with([](json& m) { m[0]["nodes"][0] = "社会评价组织等级认定"; }),
@@ -315,8 +316,8 @@ TEST_F(MockMatters, ManifestForAnAbilityMatterIsRefusedUntilItsSheetExists) {
   manifest["sha256"] = std::string(64, '0');
   Signing s;
   s.contentType = std::string("multipart/form-data; boundary=") + kBoundary;
-  Parsed r = submit("POST", "/api/v1/skills/group-declarations", multipart(manifest, "xlsx"), "m",
-                    s);
+  Parsed r =
+      submit("POST", "/api/v1/skills/group-declarations", multipart(manifest, "xlsx"), "m", s);
   ASSERT_EQ(r.status, 422) << r.raw.body;
   EXPECT_EQ(r.body["fields"][0]["field"], "matter");
   EXPECT_TRUE(admin("GET", "/__admin/state").body["batches"].empty());
