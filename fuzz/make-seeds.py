@@ -321,6 +321,14 @@ def mock_request():
          http("POST", "/__admin/account-policy", '{"mode":"manual"}'))
     seed(h, "admin-grant", http("POST", "/__admin/permissions",
                                 '{"creditCode":"12310104MB0C12345X","matter":"SKILL_EVALUATION","occupationCode":"4-04-05-01","level":4}'))
+    # Issue 14: the catalog's matters (the mock's own parser of them) and a grant of an ability.
+    matters = ('[{"name":"职业技能等级认定","opening":"ONLINE","scope":"OCCUPATION","nodes":[{"name":"社会评价组织等级认定","orgType":"SOCIAL_ORG"}]},'
+               '{"name":"专项职业能力考核","opening":"CENTRE","scope":"ABILITY","nodes":[]}]')
+    seed(h, "admin-catalog-matters", http("POST", "/__admin/catalog", cat[:-1] + ',"matters":' + matters + "}") +
+         http("POST", "/__admin/permissions", '{"creditCode":"12310104MB0C12345X","matter":"专项职业能力考核","node":null,'
+                                              '"abilityCode":"ZX-0301","abilityName":"网店运营"}') + http("GET", "/__admin/state"))
+    seed(h, "catalog-matters-invalid", http("POST", "/__admin/catalog", '{"version":"1","items":[],"matters":[{"name":"x","opening":1,'
+                                                                         '"scope":"ABILITY","nodes":[{"name":"n","orgType":[]},{"name":"n"}]},7]}'))
     seed(h, "admin-activate", http("POST", "/__admin/accounts/12310104MB0C12345X/activate"))
     seed(h, "admin-approve", http("POST", "/__admin/applications/PA1/approve") + http("POST", "/__admin/applications/PA1/reject", '{"reason":"x"}'))
     seed(h, "admin-reset", http("POST", "/__admin/reset"))

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <set>
 #include <sstream>
 
 #include "platform_impl.hpp"
@@ -294,6 +295,12 @@ bool Platform::loadState(const std::string& json, std::string& error) {
       error = "bad state document: clock: " + *bad;
       return false;
     }
+    // The handlers trust the catalog (its matters decide what may be applied for and granted).
+    if (auto problems = Impl::validateCatalog(loaded.catalog)) {
+      error = "bad state document: catalog: " + problems->front().field + ": " +
+              problems->front().message;
+      return false;
+    }
     std::mt19937_64 rng;
     std::istringstream in(doc.at("rng").get<std::string>());
     in >> rng;
@@ -468,6 +475,93 @@ std::optional<Json> Platform::Impl::loadCatalogFile(std::string& error) const {
   return catalog;
 }
 
+namespace {
+
+bool boundedName(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() && !trim(it->get<std::string>()).empty() &&
+         it->get_ref<const std::string&>().size() <= kMaxMatterNameBytes;
+}
+
+// The catalog's `matters` (docs/platform-api.md, "Catalog"): at most kMaxMatters, each
+// {"name", "opening", "scope", "nodes"} and nothing else, names unique; a problem at its path.
+void validateMatters(const Json& matters, std::vector<FieldError>& errors) {
+  if (!matters.is_array() || matters.empty() || matters.size() > kMaxMatters) {
+    errors.push_back(
+        {"matters", "matters 须为 1–" + std::to_string(kMaxMatters) + " 个事项的数组"});
+    return;
+  }
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < matters.size(); ++i) {
+    const std::string at = "matters[" + std::to_string(i) + "]";
+    const Json& m = matters[i];
+    if (!m.is_object()) {
+      errors.push_back({at, "事项须为对象"});
+      continue;
+    }
+    for (const auto& [key, value] : m.items()) {
+      (void)value;
+      if (key != "name" && key != "opening" && key != "scope" && key != "nodes") {
+        // The key itself is not echoed: it may be anything a hostile catalog holds.
+        errors.push_back({at, "事项只能有 name、opening、scope 与 nodes"});
+        break;
+      }
+    }
+    if (!boundedName(m, "name")) {
+      errors.push_back({at + ".name", "事项名称须为非空字符串（至多 " +
+                                          std::to_string(kMaxMatterNameBytes) + " 字节）"});
+    } else if (!names.insert(m["name"].get<std::string>()).second) {
+      errors.push_back({at + ".name", "事项名称重复"});
+    }
+    const Json* opening = m.contains("opening") ? &m["opening"] : nullptr;
+    if (opening == nullptr || (*opening != "ONLINE" && *opening != "CENTRE")) {
+      errors.push_back(
+          {at + ".opening", "opening 须为 ONLINE（在线申请）或 CENTRE（由市职鉴中心开通）"});
+    }
+    const Json* scope = m.contains("scope") ? &m["scope"] : nullptr;
+    if (scope == nullptr || (*scope != "OCCUPATION" && *scope != "ABILITY")) {
+      errors.push_back(
+          {at + ".scope", "scope 须为 OCCUPATION（职业编码与等级）或 ABILITY（专项能力）"});
+    }
+    if (!m.contains("nodes")) continue;  // no node: node null
+    const Json& nodes = m["nodes"];
+    if (!nodes.is_array() || nodes.size() > kMaxMatterNodes) {
+      errors.push_back(
+          {at + ".nodes", "nodes 须为至多 " + std::to_string(kMaxMatterNodes) + " 个节点的数组"});
+      continue;
+    }
+    std::set<std::string> nodeNames;
+    for (std::size_t k = 0; k < nodes.size(); ++k) {
+      const std::string nat = at + ".nodes[" + std::to_string(k) + "]";
+      const Json& n = nodes[k];
+      if (!n.is_object()) {
+        errors.push_back({nat, "节点须为对象 {\"name\", \"orgType\"}"});
+        continue;
+      }
+      for (const auto& [key, value] : n.items()) {
+        (void)value;
+        if (key != "name" && key != "orgType") {
+          errors.push_back({nat, "节点只能有 name 与 orgType"});
+          break;
+        }
+      }
+      if (!boundedName(n, "name")) {
+        errors.push_back({nat + ".name", "节点名称须为非空字符串（至多 " +
+                                             std::to_string(kMaxMatterNameBytes) + " 字节）"});
+      } else if (!nodeNames.insert(n["name"].get<std::string>()).second) {
+        errors.push_back({nat + ".name", "节点名称重复"});
+      }
+      const Json* orgType = n.contains("orgType") ? &n["orgType"] : nullptr;
+      if (orgType != nullptr && !orgType->is_null() && *orgType != "SOCIAL_ORG" &&
+          *orgType != "EMPLOYER") {
+        errors.push_back({nat + ".orgType", "orgType 须为 SOCIAL_ORG、EMPLOYER 或 null"});
+      }
+    }
+  }
+}
+
+}  // namespace
+
 std::optional<std::vector<FieldError>> Platform::Impl::validateCatalog(const Json& catalog) {
   std::vector<FieldError> errors;
   if (!catalog.is_object() || !catalog.contains("items") || !catalog["items"].is_array()) {
@@ -506,8 +600,61 @@ std::optional<std::vector<FieldError>> Platform::Impl::validateCatalog(const Jso
       if (!ok) errors.push_back({oat, "职业须有 code（职业编码）、name 与 levels（1–5）"});
     }
   }
+  if (auto it = catalog.find("matters"); it != catalog.end()) validateMatters(*it, errors);
   if (errors.empty()) return std::nullopt;
   return errors;
+}
+
+const Json& Platform::Impl::defaultMatters() {
+  // The notices' two matters and 专项职业能力考核, for a catalog that names none (--catalog
+  // absent, or a catalog of the contract's first shape): docs/platform-api.md, "Catalog".
+  static const Json matters = Json::parse(R"([
+    {"name": "职业技能等级认定", "opening": "ONLINE", "scope": "OCCUPATION",
+     "nodes": [{"name": "社会评价组织等级认定", "orgType": "SOCIAL_ORG"},
+               {"name": "用人单位等级认定", "orgType": "EMPLOYER"}]},
+    {"name": "职业资格鉴定", "opening": "CENTRE", "scope": "OCCUPATION", "nodes": []},
+    {"name": "专项职业能力考核", "opening": "CENTRE", "scope": "ABILITY", "nodes": []}
+  ])");
+  return matters;
+}
+
+const Json& Platform::Impl::matters() const {
+  if (state.catalog.is_object()) {
+    auto it = state.catalog.find("matters");
+    if (it != state.catalog.end()) return *it;  // validated with the catalog
+  }
+  return defaultMatters();
+}
+
+void to_json(Json& j, const PermissionRecord& p) {
+  j = Json{{"creditCode", p.creditCode},
+           {"matter", p.matter},
+           {"node", p.node},
+           {"occupationCode", p.occupationCode},
+           {"occupationName", p.occupationName},
+           {"level", p.level},
+           {"evaluationOrg", p.evaluationOrg},
+           {"grantedAt", p.grantedAt}};
+  if (p.ability()) {
+    j["abilityCode"] = p.abilityCode;
+    j["abilityName"] = p.abilityName;
+  }
+}
+
+void from_json(const Json& j, PermissionRecord& p) {
+  j.at("creditCode").get_to(p.creditCode);
+  j.at("matter").get_to(p.matter);
+  p.node = j.at("node");
+  j.at("occupationCode").get_to(p.occupationCode);
+  j.at("occupationName").get_to(p.occupationName);
+  j.at("level").get_to(p.level);
+  p.evaluationOrg = j.at("evaluationOrg");
+  j.at("grantedAt").get_to(p.grantedAt);
+  p.abilityCode = j.value("abilityCode", Json());
+  p.abilityName = j.value("abilityName", Json());
+  if (!p.abilityCode.is_null() && (!p.abilityCode.is_string() || !p.abilityName.is_string())) {
+    throw std::runtime_error("permission: abilityCode and abilityName must be strings or absent");
+  }
 }
 
 const AccountRecord* Platform::Impl::accountOf(const Call& call) const {

@@ -59,14 +59,9 @@ Response Platform::Impl::adminState(Call& call) {
   }
   Json permissions = Json::array();
   for (const auto& p : state.permissions) {
-    permissions.push_back({{"creditCode", p.creditCode},
-                           {"matter", p.matter},
-                           {"node", p.node},
-                           {"occupationCode", p.occupationCode},
-                           {"occupationName", p.occupationName},
-                           {"level", p.level},
-                           {"evaluationOrg", p.evaluationOrg},
-                           {"grantedAt", formatTime(p.grantedAt)}});
+    Json v = permissionView(p);
+    v["creditCode"] = p.creditCode;
+    permissions.push_back(std::move(v));
   }
   Json batches = Json::array();
   for (const auto& b : state.batches) {
@@ -194,36 +189,14 @@ Response Platform::Impl::adminGrant(Call& call) {
   if (!creditCode || !state.accounts.contains(*creditCode)) {
     errors.push_back({"creditCode", "该统一社会信用代码没有开户"});
   }
-  // The same checks as an application, except that 职业资格鉴定 is allowed (node and org null).
-  const std::string matter =
-      b.value("matter", Json()).is_string() ? b["matter"].get<std::string>() : "";
-  if (matter != kSkillLevelMatter && matter != kQualificationMatter) {
-    errors.push_back({"matter", "事项名称须为「职业技能等级认定」或「职业资格鉴定」"});
-  } else if (matter == kQualificationMatter) {
-    if (!b.value("node", Json()).is_null())
-      errors.push_back({"node", "职业资格鉴定的 node 须为 null"});
-    if (!b.value("evaluationOrg", Json()).is_null()) {
-      errors.push_back({"evaluationOrg", "职业资格鉴定的 evaluationOrg 须为 null"});
-    }
-  } else {
-    const Json node = b.value("node", Json());
-    if (node != kSocialOrgNode && node != kEmployerNode) errors.push_back({"node", "节点名称无效"});
-    const Json org = b.value("evaluationOrg", Json());
-    if (!org.is_object() || !stringField(org, "creditCode") || !stringField(org, "name")) {
-      errors.push_back({"evaluationOrg", "须给出评价机构的 name 与 creditCode"});
-    }
-  }
-  const Json code = b.value("occupationCode", Json());
-  if (!code.is_string() || !isOccupationCode(code.get<std::string>())) {
-    errors.push_back({"occupationCode", "职业编码格式须为 X-XX-XX-XX"});
-  }
-  if (!stringField(b, "occupationName")) errors.push_back({"occupationName", "职业名称不能为空"});
-  auto level = intField(b, "level", 1, 5);
-  if (!level) errors.push_back({"level", "职业等级须为 1–5 的整数"});
+  // The same checks as an application, except that any matter of the catalog may be granted
+  // (职业资格鉴定 and 专项职业能力考核 are opened by the centre); organisations and occupations are
+  // not compared with the catalog.
+  const Json* matter = checkPermissionFields(matters(), b, PermissionUse::Grant, errors);
   if (!errors.empty()) return errorResponse(call, 422, "VALIDATION_FAILED", "权限信息有误", errors);
-  grant(PermissionRecord{*creditCode, matter, b.value("node", Json()), code.get<std::string>(),
-                         *stringField(b, "occupationName"), *level,
-                         b.value("evaluationOrg", Json()), now()});
+  PermissionRecord permission = permissionOf(*creditCode, b, *matter, now());
+  if (!permission.ability()) permission.occupationName = *stringField(b, "occupationName");
+  grant(std::move(permission));
   mutated = true;
   return ok();
 }

@@ -57,6 +57,12 @@ struct PermissionRecord {
   int level = 0;
   Json evaluationOrg;  // {"name", "creditCode"} or null
   Seconds grantedAt = 0;
+  // A matter whose catalog scope is ABILITY (专项职业能力考核) names an ability instead of an
+  // occupation and a level: then these are strings, occupationCode and occupationName are empty
+  // and level is 0 (listed as null). Null for an occupation's permission.
+  Json abilityCode;
+  Json abilityName;
+  [[nodiscard]] bool ability() const { return abilityCode.is_string(); }
 };
 
 struct ApplicationRecord {
@@ -148,8 +154,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(AccountRecord, creditCode, fields, status, re
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SessionRecord, keyId, certificate, algorithm, creditCode,
                                    subject, expiresAt)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ChallengeRecord, nonce, expiresAt, used)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(PermissionRecord, creditCode, matter, node, occupationCode,
-                                   occupationName, level, evaluationOrg, grantedAt)
+// By hand: the ability fields are optional, so that a state saved before they existed loads.
+void to_json(Json& j, const PermissionRecord& p);
+void from_json(const Json& j, PermissionRecord& p);
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ApplicationRecord, applicationId, creditCode, idempotencyKey,
                                    status, reason, request, polls, createdAt, updatedAt)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RowResult, row, idNumber, result, reason, message, declarationNo)
@@ -165,11 +172,15 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(State, accounts, sessions, challenges, applic
                                    batches, declarations, idempotency, seenNonces, clock, policies,
                                    catalog, declarationSeq)
 
-inline constexpr const char* kSkillLevelMatter = "职业技能等级认定";
-inline constexpr const char* kQualificationMatter = "职业资格鉴定";
-inline constexpr const char* kSocialOrgNode = "社会评价组织等级认定";
-inline constexpr const char* kEmployerNode = "用人单位等级认定";
+// The matters and nodes (职业技能等级认定 and its two nodes, 职业资格鉴定, 专项职业能力考核) are
+// not constants: they come from the catalog (Impl::matters(), Impl::defaultMatters()).
 inline constexpr std::size_t kMaxBatchRows = 5000;
+// The catalog's matters (docs/platform-api.md, "Catalog"): bounded like the rest of the catalog.
+inline constexpr std::size_t kMaxMatters = 64;
+inline constexpr std::size_t kMaxMatterNodes = 16;
+inline constexpr std::size_t kMaxMatterNameBytes = 128;
+inline constexpr std::size_t kMaxAbilityCodeBytes = 32;
+inline constexpr std::size_t kMaxAbilityNameBytes = 128;
 
 struct FieldError {
   std::string field;
@@ -224,6 +235,9 @@ struct Platform::Impl {
                                                   const std::string& occupationCode, int level);
   std::optional<Json> loadCatalogFile(std::string& error) const;
   static std::optional<std::vector<FieldError>> validateCatalog(const Json& catalog);
+  // The matters in force: the catalog's `matters`, or defaultMatters() when it has none.
+  [[nodiscard]] const Json& matters() const;
+  [[nodiscard]] static const Json& defaultMatters();
   [[nodiscard]] const AccountRecord* accountOf(const Call& call) const;
   [[nodiscard]] std::string idempotencyScope(const Call& call) const;
   std::optional<Response> authenticate(Call& call);
@@ -291,6 +305,22 @@ std::string fingerprintOf(const Call& call, const std::string& canonicalBody);
 const std::string* header(const Request& request, const std::string& name);
 // 400 IDEMPOTENCY_KEY_REQUIRED unless the request has a 1–128 printable ASCII Idempotency-Key.
 std::optional<Response> requireIdempotencyKey(const Call& call);
+
+// What a permission looks like in GET /api/v1/skills/permissions (and, with creditCode, in
+// /__admin/state): the occupation's fields, or for an ability's permission those fields null and
+// abilityCode, abilityName.
+Json permissionView(const PermissionRecord& p);
+
+// The permission fields of an application (Apply), an admin grant (Grant) or a group
+// declaration's manifest (Manifest), checked against the catalog's matters (platform_skills.cpp).
+// The matter found (nullptr when not in the catalog), whose `scope` says which fields were
+// checked.
+enum class PermissionUse { Apply, Grant, Manifest };
+const Json* checkPermissionFields(const Json& matters, const Json& b, PermissionUse use,
+                                  std::vector<FieldError>& errors);
+// The permission `b` describes (checked by checkPermissionFields against `matter`).
+PermissionRecord permissionOf(const std::string& creditCode, const Json& b, const Json& matter,
+                              Seconds grantedAt);
 
 // Field checks shared by the areas: a string field present and non-empty, an integer in range.
 std::optional<std::string> stringField(const Json& object, const std::string& name);

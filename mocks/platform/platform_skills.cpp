@@ -67,25 +67,97 @@ std::optional<Date> parseBirthDate(const std::string& text) {
   return std::nullopt;
 }
 
-Json orgOf(const Json& request) {
-  return request.contains("evaluationOrg") ? request["evaluationOrg"] : Json();
+// A member that is a string, else "" (never throws on a null or a number).
+std::string textOf(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// The member, or null when absent.
+const Json& memberOf(const Json& object, const char* key) {
+  static const Json null;
+  auto it = object.find(key);
+  return it == object.end() ? null : *it;
+}
+
+// 「A」, 「A」或「B」, 「A」、「B」或「C」.
+std::string quotedList(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? "或" : "、";
+    out += "「" + names[i] + "」";
+  }
+  return out;
+}
+
+std::vector<std::string> matterNames(const Json& matters, const char* opening) {
+  std::vector<std::string> names;
+  for (const auto& m : matters) {
+    if (opening == nullptr || m["opening"] == opening) names.push_back(m["name"]);
+  }
+  return names;
+}
+
+const Json* findMatter(const Json& matters, const Json& name) {
+  if (!name.is_string()) return nullptr;
+  for (const auto& m : matters) {
+    if (m["name"] == name) return &m;
+  }
+  return nullptr;
+}
+
+const Json* findNode(const Json& matter, const Json& name) {
+  if (!name.is_string() || !matter.contains("nodes")) return nullptr;
+  for (const auto& n : matter["nodes"]) {
+    if (n["name"] == name) return &n;
+  }
+  return nullptr;
+}
+
+bool hasNodes(const Json& matter) {
+  return matter.contains("nodes") && !matter["nodes"].empty();
+}
+
+bool nodeNeedsOrg(const Json& node) {
+  return node.contains("orgType") && node["orgType"].is_string();
+}
+
+bool isAbilityCode(const std::string& code) {
+  if (code.empty() || code.size() > kMaxAbilityCodeBytes) return false;
+  return std::all_of(code.begin(), code.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.';
+  });
 }
 
 bool samePermission(const PermissionRecord& p, const std::string& creditCode, const Json& request) {
   // Another school's first, before any JSON is copied: every school's permissions are searched.
   if (p.creditCode != creditCode) return false;
-  const Json org = orgOf(request);
-  const std::string orgCode = org.is_object() ? org.value("creditCode", "") : "";
-  const std::string pOrg =
-      p.evaluationOrg.is_object() ? p.evaluationOrg.value("creditCode", "") : "";
-  return p.creditCode == creditCode && p.matter == request.value("matter", "") &&
-         p.node == request.value("node", Json()) &&
-         p.occupationCode == request.value("occupationCode", "") &&
-         request.value("level", Json()) == p.level && pOrg == orgCode &&
-         p.evaluationOrg.is_null() == org.is_null();
+  const Json& org = memberOf(request, "evaluationOrg");
+  const std::string orgCode = org.is_object() ? textOf(org, "creditCode") : "";
+  const std::string pOrg = p.evaluationOrg.is_object() ? textOf(p.evaluationOrg, "creditCode") : "";
+  if (p.matter != textOf(request, "matter") || p.node != memberOf(request, "node") ||
+      pOrg != orgCode || p.evaluationOrg.is_null() != org.is_null()) {
+    return false;
+  }
+  if (p.ability()) return p.abilityCode == memberOf(request, "abilityCode");
+  return p.occupationCode == textOf(request, "occupationCode") &&
+         memberOf(request, "level") == p.level;
 }
 
+}  // namespace
+
 Json permissionView(const PermissionRecord& p) {
+  if (p.ability()) {
+    return {{"matter", p.matter},
+            {"node", p.node},
+            {"occupationCode", nullptr},
+            {"occupationName", nullptr},
+            {"level", nullptr},
+            {"abilityCode", p.abilityCode},
+            {"abilityName", p.abilityName},
+            {"evaluationOrg", p.evaluationOrg},
+            {"grantedAt", formatTime(p.grantedAt)}};
+  }
   return {{"matter", p.matter},
           {"node", p.node},
           {"occupationCode", p.occupationCode},
@@ -95,36 +167,102 @@ Json permissionView(const PermissionRecord& p) {
           {"grantedAt", formatTime(p.grantedAt)}};
 }
 
-// The fields a permission, an application and a manifest share: matter, node, occupation,
-// level, organisation. `applying` limits matter to 职业技能等级认定.
-void checkPermissionFields(const Json& b, bool applying, std::vector<FieldError>& errors) {
-  const std::string matter =
-      b.value("matter", Json()).is_string() ? b["matter"].get<std::string>() : "";
-  const Json node = b.value("node", Json());
-  const Json org = orgOf(b);
-  if (matter == kQualificationMatter && !applying) {
-    if (!node.is_null()) errors.push_back({"node", "职业资格鉴定没有节点名称，node 须为 null"});
-    if (!org.is_null()) errors.push_back({"evaluationOrg", "职业资格鉴定没有评价机构，须为 null"});
-  } else if (matter == kSkillLevelMatter) {
-    if (node != kSocialOrgNode && node != kEmployerNode) {
-      errors.push_back({"node", "节点名称须为「社会评价组织等级认定」或「用人单位等级认定」"});
-    }
-    if (!org.is_object() || !stringField(org, "creditCode") || !stringField(org, "name")) {
-      errors.push_back({"evaluationOrg", "须给出评价机构的 name 与 creditCode"});
-    }
+// The fields a permission, an application and a manifest share: matter and node (from the
+// catalog's matters), organisation (a node with an orgType has one, else it is null), then the
+// matter's scope: occupation and level, or ability. Only ONLINE matters can be applied for. For
+// the notices' two matters the messages are the ones zzjb-mock always gave.
+const Json* checkPermissionFields(const Json& matters, const Json& b, PermissionUse use,
+                                  std::vector<FieldError>& errors) {
+  const Json& matterName = memberOf(b, "matter");
+  const Json* matter = findMatter(matters, matterName);
+  const Json& node = memberOf(b, "node");
+  const Json& org = memberOf(b, "evaluationOrg");
+  const bool grant = use == PermissionUse::Grant;
+  if (matter == nullptr) {
+    const auto online = matterNames(matters, "ONLINE");
+    errors.push_back(
+        {"matter", "该事项不在评价机构目录的事项（matters）中；" +
+                       (use == PermissionUse::Apply
+                            ? (online.empty() ? std::string("目录中没有可在线申请的事项")
+                                              : "只能在线申请" + quotedList(online) + "权限")
+                            : "事项名称须为" + quotedList(matterNames(matters, nullptr)))});
+  } else if (use == PermissionUse::Apply && (*matter)["opening"] != "ONLINE") {
+    const auto online = matterNames(matters, "ONLINE");
+    errors.push_back({"matter", online.empty() ? (*matter)["name"].get<std::string>() +
+                                                     "由市职鉴中心开通，不能在线申请"
+                                               : "只能在线申请" + quotedList(online) + "权限"});
   } else {
-    errors.push_back({"matter", applying ? "只能在线申请「职业技能等级认定」权限"
-                                         : "事项名称须为「职业技能等级认定」或「职业资格鉴定」"});
+    const std::string name = (*matter)["name"];
+    bool needsOrg = false;
+    if (hasNodes(*matter)) {
+      const Json* n = findNode(*matter, node);
+      if (n == nullptr) {
+        std::vector<std::string> nodes;
+        for (const auto& each : (*matter)["nodes"]) nodes.push_back(each["name"]);
+        errors.push_back({"node", grant ? "节点名称无效" : "节点名称须为" + quotedList(nodes)});
+        for (const auto& each : (*matter)["nodes"]) needsOrg = needsOrg || nodeNeedsOrg(each);
+      } else {
+        needsOrg = nodeNeedsOrg(*n);
+      }
+    } else if (!node.is_null()) {
+      errors.push_back(
+          {"node", grant ? name + "的 node 须为 null" : name + "没有节点名称，node 须为 null"});
+    }
+    if (needsOrg) {
+      if (!org.is_object() || !stringField(org, "creditCode") || !stringField(org, "name")) {
+        errors.push_back({"evaluationOrg", "须给出评价机构的 name 与 creditCode"});
+      }
+    } else if (!org.is_null()) {
+      errors.push_back({"evaluationOrg", grant ? name + "的 evaluationOrg 须为 null"
+                                               : name + "没有评价机构，须为 null"});
+    }
   }
-  const Json code = b.value("occupationCode", Json());
+  if (matter != nullptr && (*matter)["scope"] == "ABILITY") {
+    const Json& code = memberOf(b, "abilityCode");
+    if (!code.is_string() || !isAbilityCode(code.get<std::string>())) {
+      errors.push_back({"abilityCode", "专项能力编码须为 1–" +
+                                           std::to_string(kMaxAbilityCodeBytes) +
+                                           " 个字母、数字、“-”或“.”"});
+    }
+    const auto abilityName = stringField(b, "abilityName");
+    if (!abilityName || abilityName->size() > kMaxAbilityNameBytes) {
+      errors.push_back({"abilityName", "专项能力名称不能为空（至多 " +
+                                           std::to_string(kMaxAbilityNameBytes) + " 字节）"});
+    }
+    for (const char* field : {"occupationCode", "occupationName", "level"}) {
+      if (!memberOf(b, field).is_null()) {
+        errors.push_back({field, "专项能力的权限没有职业编码、职业名称与等级，须为 null 或省略"});
+      }
+    }
+    return matter;
+  }
+  const Json& code = memberOf(b, "occupationCode");
   if (!code.is_string() || !isOccupationCode(code.get<std::string>())) {
     errors.push_back({"occupationCode", "职业编码格式须为 X-XX-XX-XX"});
   }
   if (!stringField(b, "occupationName")) errors.push_back({"occupationName", "职业名称不能为空"});
   if (!intField(b, "level", 1, 5)) errors.push_back({"level", "职业等级须为 1–5 的整数"});
+  return matter;
 }
 
-}  // namespace
+PermissionRecord permissionOf(const std::string& creditCode, const Json& b, const Json& matter,
+                              Seconds grantedAt) {
+  PermissionRecord p;
+  p.creditCode = creditCode;
+  p.matter = b["matter"];
+  p.node = memberOf(b, "node");
+  p.evaluationOrg = memberOf(b, "evaluationOrg");
+  p.grantedAt = grantedAt;
+  if (matter["scope"] == "ABILITY") {
+    p.abilityCode = b["abilityCode"];
+    p.abilityName = *stringField(b, "abilityName");
+  } else {
+    p.occupationCode = b["occupationCode"];
+    p.occupationName = b["occupationName"];  // as sent (the record always kept it so)
+    p.level = b["level"].get<int>();
+  }
+  return p;
+}
 
 // ---- permissions and applications ---------------------------------------------------------------
 
@@ -151,8 +289,12 @@ void Platform::Impl::approve(ApplicationRecord& app) {
   app.reason = nullptr;
   app.updatedAt = t;
   const Json& r = app.request;
-  grant(PermissionRecord{app.creditCode, r["matter"], r["node"], r["occupationCode"],
-                         r["occupationName"], r["level"].get<int>(), r["evaluationOrg"], t});
+  // The matter as the catalog said when the application was accepted: an ability's application
+  // has abilityCode and no occupationCode (checkPermissionFields).
+  const bool ability =
+      memberOf(r, "abilityCode").is_string() && memberOf(r, "occupationCode").is_null();
+  const Json scope{{"scope", ability ? "ABILITY" : "OCCUPATION"}};
+  grant(permissionOf(app.creditCode, r, scope, t));
   mutated = true;
 }
 
@@ -172,6 +314,11 @@ Json Platform::Impl::applicationView(const ApplicationRecord& app) const {
   for (const char* name :
        {"matter", "node", "occupationCode", "occupationName", "level", "evaluationOrg"}) {
     v[name] = app.request.value(name, Json());
+  }
+  if (memberOf(app.request, "abilityCode").is_string() &&
+      memberOf(app.request, "occupationCode").is_null()) {
+    v["abilityCode"] = app.request["abilityCode"];
+    v["abilityName"] = app.request.value("abilityName", Json());
   }
   return v;
 }
@@ -206,24 +353,33 @@ Response Platform::Impl::postApplication(Call& call) {
   }
   const Json& b = *body;
   std::vector<FieldError> errors;
-  checkPermissionFields(b, true, errors);
+  const Json* matter = checkPermissionFields(matters(), b, PermissionUse::Apply, errors);
   if (b.contains("attachments") && !b["attachments"].is_object()) {
     errors.push_back({"attachments", "attachments 须为对象"});
   }
-  if (errors.empty()) {
+  // A node with an orgType goes through an organisation of that type in the catalog, registered
+  // for the occupation at that level (an ability's is not listed by occupation: type only).
+  const Json* node = nullptr;
+  if (errors.empty() && matter != nullptr && (*matter).contains("nodes")) {
+    for (const auto& n : (*matter)["nodes"]) {
+      if (n["name"] == b["node"]) node = &n;
+    }
+  }
+  if (errors.empty() && node != nullptr && (*node).contains("orgType") &&
+      (*node)["orgType"].is_string()) {
     const std::string orgCode = b["evaluationOrg"]["creditCode"];
     const Json* item = catalogOrg(orgCode);
     if (item == nullptr) {
       errors.push_back({"evaluationOrg.creditCode", "该评价机构未在评价机构目录中备案"});
     } else {
       const std::string type = (*item)["org"].value("type", "");
-      const std::string wantType = b["node"] == kSocialOrgNode ? "SOCIAL_ORG" : "EMPLOYER";
+      const std::string wantType = (*node)["orgType"];
       if (type != wantType) {
         errors.push_back({"node", "节点名称与评价机构类型不符（该机构为 " + type + "）"});
       }
-      bool registered = false;
+      bool registered = (*matter)["scope"] == "ABILITY";
       for (const auto& o : (*item)["occupations"]) {
-        if (o.value("code", "") != b["occupationCode"]) continue;
+        if (registered || o.value("code", "") != b["occupationCode"]) continue;
         for (const auto& l : o["levels"]) registered = registered || l == b["level"];
       }
       if (!registered) {
@@ -339,7 +495,11 @@ Response Platform::Impl::postDeclaration(Call& call) {
     return bad(403, "ACCOUNT_NOT_ACTIVE", "学校账户尚未开通，不能团体申报");
   }
   std::vector<FieldError> errors;
-  checkPermissionFields(manifest, false, errors);
+  const Json* matter = checkPermissionFields(matters(), manifest, PermissionUse::Manifest, errors);
+  if (matter != nullptr && (*matter)["scope"] == "ABILITY") {
+    // The sheet of an ability (its own columns) is a later piece of issue 14.
+    errors.push_back({"matter", "模拟平台尚不支持专项能力事项的团体申报"});
+  }
   auto rowCount = intField(manifest, "rowCount", 1, 1000000);
   if (!rowCount) errors.push_back({"rowCount", "rowCount 须为正整数"});
   const Json sha = manifest.value("sha256", Json());

@@ -179,4 +179,20 @@ expect '.items | length' 2 declared.json
   batch-1 batch-again.json)" = 202 ] || fail "replayed upload: $(cat batch-again.json)"
 expect .batchId "$batch" batch-again.json
 
-echo "walkthrough: ok (login, account, application, approval, declaration of 4 rows: 2 accepted)"
+# 6. A matter of the catalog's `matters` the centre opens: 专项职业能力考核 names an ability, not an
+#    occupation and a level; it cannot be applied for online, and the centre grants it.
+jq -n '{matter: "专项职业能力考核", node: null, abilityCode: "ZX-0301", abilityName: "网店运营"}' \
+  >ability.json
+[ "$(signed POST /api/v1/skills/permission-applications ability.json application/json app-2 \
+  ability-app.json)" = 422 ] || fail "online application for 专项职业能力考核: $(cat ability-app.json)"
+expect '.fields[0].field' matter ability-app.json
+jq '. + {creditCode: "12310104MB2F000081"}' ability.json >grant.json
+c -X POST "$base/__admin/permissions" -H 'Content-Type: application/json' --data-binary @grant.json \
+  >grant-answer.json
+expect .status ok grant-answer.json
+auth "$base/api/v1/skills/permissions" >permissions2.json
+expect '.items | length' 2 permissions2.json
+expect '[.items[] | select(.matter == "专项职业能力考核")][0].abilityName' 网店运营 permissions2.json
+expect '[.items[] | select(.matter == "专项职业能力考核")][0].level' null permissions2.json
+
+echo "walkthrough: ok (login, account, application, approval, declaration of 4 rows: 2 accepted, 专项职业能力考核 granted by the centre)"
