@@ -1,5 +1,6 @@
 // `zzjb plugins [-c CONFIG] [--json]`: every plugin file found, in search order, with its type,
-// ABI and path, and whether it was loaded or why it was refused.
+// ABI and path, and whether it was loaded (with what the type is: its description) or why it was
+// refused.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -66,6 +67,7 @@ void printJson(const plugin_host::Host& host) {
       p["node"] = t->info.node;
       p["permission"] = t->appliedOnline() ? "APPLIED_ONLINE" : "GRANTED_BY_CENTRE";
       p["org"] = orgName(t->info.org);
+      p["description"] = t->info.description;
     }
     if (!f.loaded) {
       p["code"] = f.refusalCode;
@@ -110,6 +112,12 @@ void printText(const plugin_host::Host& host) {
                                           ? msg::text("plugins.org.none")
                                           : std::string(orgName(t->info.org))}})
                 << "\n";
+      // What the type is, in the plugin's own words (already in the chosen language).
+      if (!t->info.description.empty()) {
+        std::cout << "           "
+                  << msg::text("plugins.list.description", {{"description", t->info.description}})
+                  << "\n";
+      }
       continue;
     }
     std::cout << "  "

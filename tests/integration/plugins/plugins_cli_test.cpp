@@ -56,12 +56,25 @@ TEST(PluginsCli, TheBundledPluginsLoadFromTheBuildTree) {
   EXPECT_TRUE(contains(r.out, "已加载 3 个，已拒绝 0 个")) << r.out;
   EXPECT_TRUE(contains(r.out, "职业技能等级认定 / 用人单位等级认定")) << r.out;
   EXPECT_TRUE(contains(r.out, "由市职鉴中心授予")) << r.out;
+  // Each type says what it is, in its plugin's own words, in the chosen language.
+  EXPECT_TRUE(contains(r.out, "说明：由已备案的社会培训评价组织进行职业技能等级认定")) << r.out;
+  EXPECT_TRUE(contains(r.out, "说明：由学生实习所在的用人单位进行职业技能等级认定")) << r.out;
+  EXPECT_TRUE(contains(r.out, "说明：职业资格鉴定：由市职鉴中心开通申报权限")) << r.out;
   // The type ids are names, not words.
   EXPECT_TRUE(englishRuns(r.out, {"zzjb", "employer", "qualification", "social-org"}).empty()) << r.out;
   auto en = run(std::string(ZZJB_BIN) + " plugins --lang en");
   EXPECT_EQ(en.exitCode, 0) << en.out << en.err;
   EXPECT_TRUE(contains(en.out, "3 loaded, 0 refused")) << en.out;
   EXPECT_TRUE(contains(en.out, "granted by the centre")) << en.out;
+  EXPECT_TRUE(contains(en.out,
+                       "description: skill-level recognition (职业技能等级认定) by the "
+                       "employer the students are placed with"))
+      << en.out;
+  EXPECT_TRUE(contains(en.out,
+                       "description: vocational qualification appraisal (职业资格鉴定): "
+                       "the centre grants the permission itself"))
+      << en.out;
+  EXPECT_FALSE(contains(en.out, "由学生实习所在的用人单位")) << en.out;
   auto help = run(std::string(ZZJB_BIN) + " plugins --help");
   EXPECT_EQ(help.exitCode, 0);
   EXPECT_TRUE(contains(help.out, "搜索顺序")) << help.out;
@@ -105,6 +118,17 @@ TEST(PluginsCli, RefusesEachBadPluginWithItsOwnReasonAndLoadsTheGoodOnes) {
     EXPECT_TRUE((*p)["loaded"].get<bool>()) << good;
     EXPECT_EQ((*p)["abi"], 1);
   }
+  // --json carries each loaded type's description, in the chosen language (Chinese by default).
+  EXPECT_EQ(byFile(j, "zzjb-qualification.so")->value("description", ""),
+            "职业资格鉴定：由市职鉴中心开通申报权限");
+  const json* refused = byFile(j, "zzjb-test-bad-abi.so");
+  ASSERT_NE(refused, nullptr);
+  EXPECT_FALSE(refused->contains("description")) << *refused;
+  json en = pluginsJson(bin, "--lang en");
+  ASSERT_NE(byFile(en, "zzjb-employer.so"), nullptr);
+  EXPECT_EQ(
+      byFile(en, "zzjb-employer.so")->value("description", ""),
+      "skill-level recognition (职业技能等级认定) by the employer the students are placed with");
 
   // The text form says the same, one line per file, and check still works with the good ones.
   auto text = run(shellQuote(bin.string()) + " plugins");
