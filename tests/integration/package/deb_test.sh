@@ -32,6 +32,7 @@ for f in usr/bin/zzjb usr/bin/zzjb-mock usr/bin/zzjb-skf-mock \
          usr/lib/zzjb/plugins/zzjb-social-org.so usr/lib/zzjb/plugins/zzjb-employer.so \
          usr/lib/zzjb/plugins/zzjb-qualification.so \
          usr/include/zzjb/plugin/api.hpp usr/lib/cmake/zzjb/zzjbConfig.cmake \
+         usr/share/zzjb/plugin-template/CMakeLists.txt \
          usr/lib/systemd/system/zzjb.service usr/lib/systemd/system/zzjb.timer \
          usr/lib/systemd/system/zzjb-daemon.service usr/lib/sysusers.d/zzjb.conf \
          usr/share/zzjb/zzjb.example.json usr/share/zzjb/catalog.example.json \

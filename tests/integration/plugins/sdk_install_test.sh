@@ -1,10 +1,12 @@
 #!/bin/sh
-# Installs zzjb (binary, SDK, bundled plugins) to a temporary prefix, builds plugins/template out
-# of tree with find_package(zzjb) against that prefix, runs its test, installs it to the same
-# prefix, and checks that the installed zzjb loads it: no rebuild of zzjb.
-# usage: sdk_install_test.sh BUILD_DIR TEMPLATE_DIR WORK_DIR CMAKE
+# Installs zzjb (binary, SDK, bundled plugins, the plugin template) to a temporary prefix, copies
+# the INSTALLED template (<prefix>/share/zzjb/plugin-template, not the source tree's) into an
+# empty directory, builds it out of tree with find_package(zzjb) against that prefix and without
+# a build type (it must default to Release), runs its test, installs it to the same prefix, and
+# checks that the installed zzjb loads it: no rebuild of zzjb, no zzjb sources.
+# usage: sdk_install_test.sh BUILD_DIR WORK_DIR CMAKE
 set -eu
-build=$1 template=$2 work=$3 cmake=$4
+build=$1 work=$2 cmake=$3
 ctest="$(dirname "$cmake")/ctest"
 rm -rf "$work"
 mkdir -p "$work"
@@ -13,12 +15,22 @@ prefix="$work/prefix"
 "$cmake" --install "$build" --prefix "$prefix" >"$work/install.log"
 for f in bin/zzjb include/zzjb/plugin/api.hpp include/zzjb/plugin/export.hpp \
          lib/cmake/zzjb/zzjbConfig.cmake lib/cmake/zzjb/zzjbConfigVersion.cmake \
-         lib/zzjb/plugins/zzjb-employer.so; do
+         lib/zzjb/plugins/zzjb-employer.so share/zzjb/plugin-template/CMakeLists.txt \
+         share/zzjb/plugin-template/example_type.cpp share/zzjb/plugin-template/example_type.hpp \
+         share/zzjb/plugin-template/example_type_test.cpp; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 
-"$cmake" -S "$template" -B "$work/template" -DCMAKE_BUILD_TYPE=Release \
+# The integrator's start: a copy of the installed template in a directory of its own.
+src="$work/my-type"
+mkdir "$src"
+cp -R "$prefix/share/zzjb/plugin-template/." "$src/"
+# No -DCMAKE_BUILD_TYPE (nor one from the environment): the template's default is what is tested.
+unset CMAKE_BUILD_TYPE
+"$cmake" -S "$src" -B "$work/template" \
   -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_INSTALL_PREFIX="$prefix" >"$work/configure.log"
+grep -qx "CMAKE_BUILD_TYPE:STRING=Release" "$work/template/CMakeCache.txt" \
+  || { grep "CMAKE_BUILD_TYPE" "$work/template/CMakeCache.txt"; echo "the template does not default to a Release build"; exit 1; }
 "$cmake" --build "$work/template" -j2 >"$work/build.log" || { cat "$work/build.log"; exit 1; }
 (cd "$work/template" && "$ctest" --output-on-failure >"$work/ctest.log") \
   || { cat "$work/ctest.log"; exit 1; }
@@ -28,5 +40,7 @@ out=$("$prefix/bin/zzjb" plugins --lang en) || { echo "$out"; echo "zzjb plugins
 echo "$out"
 echo "$out" | grep -q "loaded   example  ABI 1  .*/lib/zzjb/plugins/zzjb-example.so" \
   || { echo "the out-of-tree plugin was not loaded"; exit 1; }
+echo "$out" | grep -q "description: an example type: students need a value in the roster column" \
+  || { echo "zzjb plugins does not print the example type's description"; exit 1; }
 echo "$out" | grep -q "4 loaded, 0 refused" || { echo "expected 4 plugins"; exit 1; }
 rm -rf "$work"
