@@ -347,6 +347,7 @@ json Faults::configure(const json& doc) {
     rule.fault.status = optionalInt("status", 100, 599).value_or(503);
     rule.fault.delayMs = optionalInt("delayMs", 0, kMaxDelayMs).value_or(0);
     rule.fault.retryAfter = optionalInt("retryAfter", 0, 86'400);
+    rule.limit = optionalInt("limit", 1, 1'000'000);
     // The contract: 429 and 503 always carry Retry-After.
     if (rule.fault.kind == FaultKind::Status && !rule.fault.retryAfter &&
         (rule.fault.status == 429 || rule.fault.status == 503))
@@ -369,11 +370,14 @@ void Faults::clear() {
 std::optional<Fault> Faults::decide(std::string_view method, std::string_view path) {
   std::lock_guard lock(mutex_);
   std::optional<Fault> chosen;
-  for (const Rule& rule : rules_) {
+  for (Rule& rule : rules_) {
     if (!rule.method.empty() && rule.method != method) continue;
     if (!rule.path.search(path)) continue;
     const double draw = static_cast<double>(rng_() >> 11) * 0x1.0p-53;  // [0, 1)
-    if (!chosen && draw < rule.probability) chosen = rule.fault;
+    if (!chosen && draw < rule.probability && (!rule.limit || rule.fired < *rule.limit)) {
+      chosen = rule.fault;
+      ++rule.fired;
+    }
   }
   return chosen;
 }
@@ -389,6 +393,10 @@ json Faults::describe() const {
     if (r.fault.kind == FaultKind::Status) j["status"] = r.fault.status;
     if (r.fault.kind == FaultKind::Delay) j["delayMs"] = r.fault.delayMs;
     if (r.fault.retryAfter) j["retryAfter"] = *r.fault.retryAfter;
+    if (r.limit) {
+      j["limit"] = *r.limit;
+      j["fired"] = r.fired;
+    }
     rules.push_back(std::move(j));
   }
   return {{"seed", seed_}, {"rules", std::move(rules)}};

@@ -82,6 +82,8 @@ class Faults {
     PathPattern path;
     double probability = 0;
     Fault fault;
+    std::optional<int> limit;  // fires at most this many times (its draws go on: same sequence)
+    int fired = 0;
   };
   mutable std::mutex mutex_;
   std::vector<Rule> rules_;

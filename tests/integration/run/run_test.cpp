@@ -460,11 +460,13 @@ TEST_F(RunTest, ARejectedPermissionIsReportedWithItsReasonAndItsStudentsAreNotSe
 // Must-show 4.
 TEST_F(RunTest, ASessionThatExpiresMidPassIsRenewedAndThePassCompletes) {
   RunWorld w = makeWorld(60, 20);
-  // Sessions end under the pass: on polls and on uploads, three times in ten.
+  // Sessions end under the pass: on polls and on uploads, three times in ten, at most three times
+  // each (zzjb logs in again three times for one request before it gives up: with schools in
+  // parallel, which request draws which number varies, and four in a row did happen under load).
   admin("POST", "/__admin/faults",
         R"({"seed": 3, "rules": [{"method": "GET", "path": "^/api/v1/skills/", "probability": 0.3,
-            "kind": "session-expire"}, {"method": "POST", "path": "group-declarations",
-            "probability": 0.3, "kind": "session-expire"}]})");
+            "kind": "session-expire", "limit": 3}, {"method": "POST", "path": "group-declarations",
+            "probability": 0.3, "kind": "session-expire", "limit": 3}]})");
   auto first = pass(w);
   EXPECT_EQ(first.exitCode, 65) << first.err << first.out;  // 65: the roster's bad rows
   std::size_t logins = 0;
@@ -605,7 +607,7 @@ TEST_F(RunTest, APassSpeaksChineseByDefaultAndOnlyEnglishWhenAsked) {
   // Sessions that expire and a busy platform: the retry and failure lines are read too.
   admin("POST", "/__admin/faults",
         R"({"seed": 5, "rules": [{"method": "GET", "path": "^/api/v1/skills/", "probability": 0.3,
-            "kind": "session-expire"}, {"method": "POST", "path": "group-declarations",
+            "kind": "session-expire", "limit": 3}, {"method": "POST", "path": "group-declarations",
             "probability": 0.3, "kind": "status", "status": 503}]})");
   chinese(zzjb("run -c " + config), false);
   grantQualification();

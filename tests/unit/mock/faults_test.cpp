@@ -156,5 +156,45 @@ TEST(MockFaultPattern, BadRulesAreFieldErrorsAndKeepTheOldRules) {
   EXPECT_EQ(faults.configure(many).size(), 1u);
 }
 
+// A rule with a limit fires at most that many times, and still draws after it, so a second rule
+// sees the same numbers as without the limit (issue 17: a session-expire rule that may never hit
+// one request four times in a row, whatever the order of parallel schools' requests).
+TEST(MockFaults, ARuleWithALimitFiresAtMostThatManyTimesAndKeepsTheSequence) {
+  const json limited = {{"seed", 5},
+                        {"rules",
+                         {{{"path", "a"}, {"probability", 1}, {"kind", "reset"}, {"limit", 3}},
+                          {{"path", "a"}, {"probability", 0.5}, {"kind", "malformed"}}}}};
+  const json unlimited = {{"seed", 5},
+                          {"rules",
+                           {{{"path", "a"}, {"probability", 0}, {"kind", "reset"}},
+                            {{"path", "a"}, {"probability", 0.5}, {"kind", "malformed"}}}}};
+  Faults a;
+  Faults b;
+  ASSERT_TRUE(a.configure(limited).empty());
+  ASSERT_TRUE(b.configure(unlimited).empty());
+  int resets = 0;
+  for (int i = 0; i < 50; ++i) {
+    const auto fa = a.decide("GET", "/a");
+    const auto fb = b.decide("GET", "/a");
+    if (i < 3) {
+      ASSERT_TRUE(fa.has_value());
+      EXPECT_EQ(fa->kind, FaultKind::Reset) << i;
+    } else {
+      // After the limit, the second rule decides exactly as it does when the first never fires.
+      EXPECT_EQ(fa.has_value(), fb.has_value()) << i;
+      if (fa) {
+        EXPECT_EQ(fa->kind, FaultKind::Malformed) << i;
+      }
+    }
+    resets += fa && fa->kind == FaultKind::Reset;
+  }
+  EXPECT_EQ(resets, 3);
+  EXPECT_EQ(a.describe()["rules"][0]["limit"], 3);
+  EXPECT_EQ(a.describe()["rules"][0]["fired"], 3);
+  EXPECT_EQ(a.configure({{"rules", {{{"path", "a"}, {"probability", 1}, {"kind", "reset"},
+                                     {"limit", 0}}}}})[0]["field"],
+            "rules[0].limit");
+}
+
 }  // namespace
 }  // namespace zzjb::mock
