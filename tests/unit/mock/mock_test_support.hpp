@@ -35,6 +35,18 @@ inline constexpr const char* kSocialOrg = "51310000MJ0000001A";
 inline constexpr const char* kEmployerOrg = "91310000MA0000002B";
 inline constexpr const char* kOccupation = "4-04-05-01";
 
+// The admin grant of 职业资格鉴定 for kOccupation at level 4 to the SM2 school: what 市职鉴中心
+// does itself (POST /__admin/permissions).
+inline nlohmann::json qualificationGrant() {
+  return {{"creditCode", kSm2School},
+          {"matter", "职业资格鉴定"},
+          {"node", nullptr},
+          {"occupationCode", kOccupation},
+          {"occupationName", "计算机程序设计员"},
+          {"level", 4},
+          {"evaluationOrg", nullptr}};
+}
+
 inline void sh(const std::string& command) {
   auto r = zzjb::test::run(command);
   if (r.exitCode != 0) throw std::runtime_error(command + " failed: " + r.err);

@@ -276,16 +276,7 @@ TEST_F(MockMatters, ExampleCatalogDescribesTheThreeMattersAndIsAccepted) {
 TEST_F(MockMatters, AbilityPermissionSurvivesSaveAndLoadAndABadCatalogInAStateIsRefused) {
   register_();
   ASSERT_EQ(admin("POST", "/__admin/permissions", abilityGrant()).status, 200);
-  ASSERT_EQ(admin("POST", "/__admin/permissions",
-                  {{"creditCode", kSm2School},
-                   {"matter", "职业资格鉴定"},
-                   {"node", nullptr},
-                   {"occupationCode", kOccupation},
-                   {"occupationName", "计算机程序设计员"},
-                   {"level", 4},
-                   {"evaluationOrg", nullptr}})
-                .status,
-            200);
+  ASSERT_EQ(admin("POST", "/__admin/permissions", qualificationGrant()).status, 200);
   const std::string saved = platform_->saveState();
   // An occupation's permission is saved as before issue 14 (no ability keys): old states load.
   EXPECT_FALSE(json::parse(saved)["permissions"][1].contains("abilityCode")) << saved;

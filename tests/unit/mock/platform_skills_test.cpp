@@ -424,16 +424,7 @@ TEST_F(MockDeclarations, HigherSchoolDeclaresLevelThree) {
 
 TEST_F(MockDeclarations, QualificationPermissionGrantedByTheCentreAllowsDeclaring) {
   register_();
-  ASSERT_EQ(admin("POST", "/__admin/permissions",
-                  {{"creditCode", kSm2School},
-                   {"matter", "职业资格鉴定"},
-                   {"node", nullptr},
-                   {"occupationCode", kOccupation},
-                   {"occupationName", "计算机程序设计员"},
-                   {"level", 4},
-                   {"evaluationOrg", nullptr}})
-                .status,
-            200);
+  ASSERT_EQ(admin("POST", "/__admin/permissions", qualificationGrant()).status, 200);
   json items = get("/api/v1/skills/permissions").body["items"];
   ASSERT_EQ(items.size(), 1U);
   EXPECT_TRUE(items[0]["node"].is_null());
