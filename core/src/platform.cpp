@@ -151,7 +151,7 @@ bool PermissionScope::sameAs(const PermissionScope& o) const {
     return p.org ? p.org->creditCode : std::string();
   };
   return matter == o.matter && node == o.node && occupationCode == o.occupationCode &&
-         level == o.level && orgCode(*this) == orgCode(o);
+         level == o.level && abilityCode == o.abilityCode && orgCode(*this) == orgCode(o);
 }
 
 }  // namespace zzjb

@@ -121,17 +121,23 @@ struct AccountState {
   std::string registeredAt;
 };
 
-// What a permission is for: matter, node, occupation, level, organisation. For 职业资格鉴定
-// node is empty and org nullopt (null on the wire).
+// What a permission (and a declaration batch) is for: matter, node, what the matter's scope names,
+// organisation (docs/platform-api.md "Matters"). For 职业资格鉴定 node is empty and org nullopt
+// (null on the wire). Scope OCCUPATION: occupationCode, occupationName, level; scope ABILITY:
+// abilityCode and abilityName, the occupation's fields empty and level 0 (null on the wire).
 struct PermissionScope {
   std::string matter;
   std::string node;
   std::string occupationCode;
   std::string occupationName;
   int level = 0;
+  std::string abilityCode;
+  std::string abilityName;
   std::optional<EvaluationOrg> org;
 
-  // The same permission as the platform compares them: matter, node, code, level, org credit code.
+  [[nodiscard]] bool ability() const { return !abilityCode.empty(); }
+  // The same permission as the platform compares them: matter, node, occupation code, level,
+  // ability code, org credit code.
   [[nodiscard]] bool sameAs(const PermissionScope& o) const;
 };
 
@@ -178,8 +184,9 @@ struct BatchState {
 
 struct DeclarationInfo {
   std::string idNumber;
-  std::string occupationCode;
+  std::string occupationCode;  // empty for an ability
   int level = 0;
+  std::string abilityCode;     // empty for an occupation
   std::string declarationNo;
   std::string batchId;
 };

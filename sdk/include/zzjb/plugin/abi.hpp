@@ -6,14 +6,18 @@
 // before it calls anything in the plugin and refuses a plugin whose number differs from its own.
 // Raise ZZJB_PLUGIN_ABI_VERSION whenever anything in zzjb/plugin/*.hpp changes layout or meaning.
 //
-// A third symbol is optional (an addition, not a change: ABI 1 plugins without it still load):
-// `zzjb_plugin_set_language` (extern "C" void(const char*)), which the host calls with the
-// language tag ("zh-CN", "en") after loading and before init() (text.hpp).
+// A third symbol is optional: `zzjb_plugin_set_language` (extern "C" void(const char*)), which the
+// host calls with the language tag ("zh-CN", "en") after loading and before init() (text.hpp).
+//
+// ABI 2 (issue 14, docs/plugins.md "ABI 2"): a type owns its target's shape (TargetShape), its
+// permission flow and texts, its declaration sheet (SheetColumn) and how it appears on the forms;
+// verdicts have a kind (Expected exclusions are not problems); plugins see more of a student and
+// of the school. ABI 1 plugins are refused with a message naming both numbers.
 #pragma once
 
 #include <cstdint>
 
-#define ZZJB_PLUGIN_ABI_VERSION 1U
+#define ZZJB_PLUGIN_ABI_VERSION 2U
 
 namespace zzjb::plugin {
 

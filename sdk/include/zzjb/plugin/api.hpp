@@ -43,17 +43,21 @@ class BOOST_SYMBOL_VISIBLE CertificationType {
   // Called once after the factory, before anything else; an error refuses the plugin.
   virtual Reply<bool> init() noexcept = 0;
   virtual Reply<TypeInfo> info() const noexcept = 0;
-  // Validates the configuration section of one target; Error issues make it unusable.
+  // Validates one target: its configuration section and its own fields (TargetView::fields), the
+  // core having checked the shape (TargetShape); Error issues make the target unusable.
   virtual Reply<std::vector<Issue>> checkSection(const Section& section,
                                                  const TargetView& target) const noexcept = 0;
-  // Whether one (already checked) student may be declared for the target through this type.
+  // Whether one (already checked) student may be declared for the target through this type; a
+  // student it is not for is Expected, one whose data stands in the way a Problem.
   virtual Reply<Verdict> eligibility(const StudentView& student, const TargetView& target,
                                      const Section& section) const noexcept = 0;
   // Extra fields of the permission application, in order (empty when not applied for online).
   virtual Reply<std::vector<Field>> applicationFields(const TargetView& target,
                                                       const Section& section) const noexcept = 0;
-  // Extra columns of the declaration rows: their headers, then one student's values (same order).
-  virtual Reply<std::vector<std::string>> declarationColumns() const noexcept = 0;
+  // The declaration sheet's columns for the target, in order (standardSheet(scope) and the
+  // type's own), then one student's values for the type's own columns (same order).
+  virtual Reply<std::vector<SheetColumn>> declarationSheet(const TargetView& target,
+                                                           const Section& section) const noexcept = 0;
   virtual Reply<std::vector<std::string>> declarationValues(
       const StudentView& student, const TargetView& target,
       const Section& section) const noexcept = 0;
@@ -87,7 +91,12 @@ class Policy {
                                                const Section& /*section*/) const {
     return {};
   }
-  virtual std::vector<std::string> declarationColumns() const { return {}; }
+  // The platform's template of the type's scope, unchanged; override to add columns after it
+  // (or, where the platform's template for the matter differs, to replace some).
+  virtual std::vector<SheetColumn> declarationSheet(const TargetView& target,
+                                                    const Section& /*section*/) const {
+    return standardSheet(target.scope);
+  }
   virtual std::vector<std::string> declarationValues(const StudentView& /*student*/,
                                                      const TargetView& /*target*/,
                                                      const Section& /*section*/) const {
@@ -136,8 +145,9 @@ class Guarded final : public CertificationType {
                                               const Section& s) const noexcept override {
     return call([&] { return policy_.applicationFields(t, s); });
   }
-  Reply<std::vector<std::string>> declarationColumns() const noexcept override {
-    return call([this] { return policy_.declarationColumns(); });
+  Reply<std::vector<SheetColumn>> declarationSheet(const TargetView& t,
+                                                   const Section& s) const noexcept override {
+    return call([&] { return policy_.declarationSheet(t, s); });
   }
   Reply<std::vector<std::string>> declarationValues(const StudentView& st, const TargetView& t,
                                                     const Section& s) const noexcept override {
