@@ -135,8 +135,9 @@ class FilledType final : public plugin::CertificationType {
       const plugin::TargetView& t, const plugin::Section& s) const noexcept override {
     return inner_.applicationFields(t, s);  // platform data, sent as written
   }
-  plugin::Reply<std::vector<std::string>> declarationColumns() const noexcept override {
-    return inner_.declarationColumns();
+  plugin::Reply<std::vector<plugin::SheetColumn>> declarationSheet(
+      const plugin::TargetView& t, const plugin::Section& s) const noexcept override {
+    return inner_.declarationSheet(t, s);  // the platform's column names, as written
   }
   plugin::Reply<std::vector<std::string>> declarationValues(
       const plugin::StudentView& st, const plugin::TargetView& t,
