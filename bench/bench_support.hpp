@@ -45,10 +45,20 @@ inline std::string idNumber(int i) {
 class SocialOrgPolicy final : public plugin::Policy {
  public:
   plugin::TypeInfo info() const override {
-    return {"social-org", "职业技能等级认定", "社会评价组织等级认定",
-            plugin::Permission::AppliedOnline, plugin::OrgKind::SocialOrg, "bench", ""};
+    plugin::TypeInfo i;
+    i.id = "social-org";
+    i.matter = "职业技能等级认定";
+    i.node = "社会评价组织等级认定";
+    i.shape.org = plugin::OrgKind::SocialOrg;
+    i.description = "bench";
+    return i;
   }
-  std::vector<std::string> declarationColumns() const override { return {"评价组织"}; }
+  std::vector<plugin::SheetColumn> declarationSheet(const plugin::TargetView& t,
+                                                    const plugin::Section& /*s*/) const override {
+    auto cols = plugin::standardSheet(t.scope);
+    cols.push_back({"评价组织", "", false});
+    return cols;
+  }
   std::vector<std::string> declarationValues(const plugin::StudentView& /*st*/,
                                              const plugin::TargetView& t,
                                              const plugin::Section& /*s*/) const override {
