@@ -535,8 +535,9 @@ void validateMatters(const Json& matters, std::vector<FieldError>& errors) {
     } else if (!names.insert(m["name"].get<std::string>()).second) {
       errors.push_back({at + ".name", "事项名称重复"});
     }
-    requireOneOf(m, "opening", {"ONLINE", "CENTRE"}, at,
-                 "opening 须为 ONLINE（在线申请）或 CENTRE（由市职鉴中心开通）", errors);
+    requireOneOf(m, "opening", {"ONLINE", "CENTRE", "NONE"}, at,
+                 "opening 须为 ONLINE（在线申请）、CENTRE（由市职鉴中心开通）或 NONE（无需权限）",
+                 errors);
     requireOneOf(m, "scope", {"OCCUPATION", "ABILITY"}, at,
                  "scope 须为 OCCUPATION（职业编码与等级）或 ABILITY（专项能力）", errors);
     if (!m.contains("nodes")) continue;  // no node: node null

@@ -204,6 +204,11 @@ const Json* checkPermissionFields(const Json& matters, const Json& b, Permission
                             ? (online.empty() ? std::string("目录中没有可在线申请的事项")
                                               : "只能在线申请" + quotedList(online) + "权限")
                             : "事项名称须为" + quotedList(matterNames(matters, nullptr)))});
+  } else if (use != PermissionUse::Manifest && (*matter)["opening"] == "NONE") {
+    // A matter whose declarations need no permission has none to apply for or to grant.
+    errors.push_back({"matter", "「" + (*matter)["name"].get<std::string>() +
+                                    "」的团体申报无需权限，不能" + (grant ? "开通" : "申请") +
+                                    "权限"});
   } else if (use == PermissionUse::Apply && (*matter)["opening"] != "ONLINE") {
     const auto online = matterNames(matters, "ONLINE");
     errors.push_back({"matter", online.empty() ? (*matter)["name"].get<std::string>() +
@@ -545,9 +550,11 @@ Response Platform::Impl::postDeclaration(Call& call) {
 
   // checkPermissionFields found the matter (else an error above) and checked its scope's fields.
   const bool ability = (*matter)["scope"] == "ABILITY";
-  const bool permitted = std::any_of(
-      state.permissions.begin(), state.permissions.end(),
-      [&](const PermissionRecord& p) { return samePermission(p, call.school, manifest); });
+  const bool permitted = (*matter)["opening"] == "NONE" ||  // declared without any permission
+                         std::any_of(state.permissions.begin(), state.permissions.end(),
+                                     [&](const PermissionRecord& p) {
+                                       return samePermission(p, call.school, manifest);
+                                     });
   if (!permitted) {
     return bad(403, "PERMISSION_REQUIRED",
                ability ? "没有该事项与专项能力的团体申报权限"

@@ -1,6 +1,7 @@
 // Group declarations of an ability (专项职业能力考核, issue 14): the ability's manifest, its
 // 14-column sheet, its rows (no 申报等级; DUPLICATE per ability), the batches and declarations that
-// carry abilityCode, the abilityCode filter and the state file, driven through Platform::handle.
+// carry abilityCode, the abilityCode filter, matters that need no permission (opening NONE) and
+// the state file, driven through Platform::handle.
 #include "mock_test_support.hpp"
 
 namespace zzjb::mock::test {
@@ -283,6 +284,65 @@ TEST_F(MockAbility, DeclarationsAreFilteredByAbilityCodeCombinedWithTheOtherFilt
   EXPECT_EQ(items[0]["idNumber"], id(4));
   EXPECT_EQ(get("/api/v1/skills/declarations?abilityCode=ZX-0301&level=x").body["code"],
             "BAD_REQUEST");
+}
+
+// A catalog whose matters include two that need no permission (opening NONE).
+json noPermissionMatters() {
+  return json::parse(R"([
+    {"name": "职业技能等级认定", "opening": "ONLINE", "scope": "OCCUPATION",
+     "nodes": [{"name": "社会评价组织等级认定", "orgType": "SOCIAL_ORG"}]},
+    {"name": "专项职业能力考核", "opening": "NONE", "scope": "ABILITY", "nodes": []},
+    {"name": "职业资格鉴定", "opening": "NONE", "scope": "OCCUPATION"}
+  ])");
+}
+
+TEST_F(MockAbility, MatterThatNeedsNoPermissionDeclaresWithoutOneAndCannotBeAppliedForOrGranted) {
+  register_();
+  ASSERT_EQ(admin("POST", "/__admin/catalog", catalogWithMatters(noPermissionMatters())).status,
+            200);
+  // Declared without any permission: an ability and an occupation.
+  const int year = gradYear();
+  EXPECT_EQ(reasons(done(declareAbility({abilityStudentRow(1, id(1), year)}, "a"))),
+            (Rows{"ACCEPTED"}));
+  const std::string file = sheet(templateHeader(), {studentRow(1, id(1), year)});
+  json q = manifestFor(file, 1);
+  q["matter"] = "职业资格鉴定";
+  q["node"] = nullptr;
+  q["evaluationOrg"] = nullptr;
+  EXPECT_EQ(reasons(done(upload(q, file, "q"))), (Rows{"ACCEPTED"}));
+  EXPECT_TRUE(get("/api/v1/skills/permissions").body["items"].empty());
+  // Its manifest is still checked.
+  json noCode = abilityManifestFor(file, 1);
+  noCode.erase("abilityCode");
+  EXPECT_EQ(firstField(upload(noCode, file, "n")), "abilityCode");
+
+  // Neither applied for nor granted.
+  json apply = abilityGrant();
+  apply.erase("creditCode");
+  apply["evaluationOrg"] = nullptr;
+  Parsed app = submit("POST", "/api/v1/skills/permission-applications", apply.dump(), "app");
+  ASSERT_EQ(app.status, 422) << app.raw.body;
+  EXPECT_EQ(firstField(app), "matter");
+  const std::string message = app.body["fields"][0]["message"];
+  EXPECT_NE(message.find("无需权限"), std::string::npos) << message;
+  EXPECT_TRUE(admin("GET", "/__admin/state").body["applications"].empty());
+  Parsed grant = admin("POST", "/__admin/permissions", abilityGrant());
+  ASSERT_EQ(grant.status, 422) << grant.raw.body;
+  EXPECT_EQ(firstField(grant), "matter");
+  Parsed qualification = admin("POST", "/__admin/permissions", qualificationGrant());
+  ASSERT_EQ(qualification.status, 422) << qualification.raw.body;
+  EXPECT_EQ(firstField(qualification), "matter");
+  EXPECT_TRUE(admin("GET", "/__admin/state").body["permissions"].empty());
+}
+
+TEST_F(MockAbility, DefaultMattersHaveNoMatterThatNeedsNoPermission) {
+  register_();  // the tests' catalog names no matters: the three default ones apply
+  // 专项职业能力考核 is CENTRE by default: declaring it needs the centre's grant.
+  EXPECT_EQ(declareAbility({abilityStudentRow(1, id(1), gradYear())}, "a").body["code"],
+            "PERMISSION_REQUIRED");
+  const json example = json::parse(
+      zzjb::test::readFile(std::string(ZZJB_SOURCE_DIR) + "/config/catalog.example.json"));
+  for (const auto& m : example["matters"]) EXPECT_NE(m["opening"], "NONE") << m.dump();
 }
 
 TEST_F(MockAbility, AbilityBatchAndDeclarationsSurviveSaveAndLoad) {
