@@ -643,7 +643,7 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
   const Json scope = batchScopeView(batch.manifest);
   const std::string occupation = ability ? "" : scope["occupationCode"].get<std::string>();
   const int level = ability ? 0 : scope["level"].get<int>();
-  const std::string abilityName = textOf(batch.manifest, "abilityName");
+  const std::string abilityName = stringField(batch.manifest, "abilityName").value_or("");
   batch.rows.clear();
   const std::size_t count = std::min(batch.cells.size(), batch.rowNumbers.size());
   for (std::size_t i = 0; i < count; ++i) {

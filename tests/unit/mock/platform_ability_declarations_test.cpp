@@ -169,7 +169,9 @@ TEST_F(MockAbility, AbilityManifestFieldsAreCheckedAndTheOccupationsMustBeNull) 
   nulls["occupationCode"] = nullptr;
   nulls["occupationName"] = nullptr;
   nulls["level"] = nullptr;
-  EXPECT_EQ(upload(nulls, file, "nulls").status, 202);
+  nulls["abilityName"] = " 网店运营 ";  // kept trimmed, as a permission's
+  EXPECT_EQ(reasons(done(upload(nulls, file, "nulls"))), (Rows{"ACCEPTED"}));
+  EXPECT_EQ(get("/api/v1/skills/declarations").body["items"][0]["abilityName"], "网店运营");
 }
 
 TEST_F(MockAbility, OccupationSheetIsRefusedForAnAbilityMatterAndViceVersaNamingTheColumn) {
