@@ -638,6 +638,7 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
       tr.target = t;
       tr.major = major.name;
       const CertType* type = options.types == nullptr ? nullptr : options.types->find(t.type);
+      tr.evaluationNeeded = type == nullptr || type->shape().needsEvaluation;
       const plugin::Section section = sectionFor(school, t);
       bool pluginFailedOnce = false;
       for (std::size_t i = 0; i < r.students.size(); ++i) {
