@@ -2,8 +2,9 @@
 // workbook, one worksheet, styles) built with pugixml and zipped in memory with libzip, from the
 // sheet's columns and rows (core/include/zzjb/core/declaration_sheet.hpp). Every cell carries the
 // text number format (numFmtId 49, "@") and is an inline string, except in the columns marked
-// `numeric` (序号, 毕业年份, 申报等级 in the standard sheets): whole numbers. Entry times are a constant local 2000-01-01 00:00,
-// so the bytes depend only on the sheet (and the zlib build), not on when or where it was made.
+// `numeric` (序号, 毕业年份, 申报等级 in the standard sheets): whole numbers. Entry times are a
+// constant local 2000-01-01 00:00, so the bytes depend only on the sheet (and the zlib build), not
+// on when or where it was made.
 //
 // Checked once by hand (2026-11-27, LibreOffice 7.4 `soffice --headless --convert-to csv`): the
 // file opens, the header and every cell come back as written — 18-digit IDs, leading zeros and a
@@ -315,8 +316,9 @@ Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
       if (number > 1 && sheet.columns[col].numeric) {
         auto n = wholeNumber(value);
         if (!n) {
+          const std::string& header = sheet.columns[col].header;
           return fileError("DECLARATION_FILE.not_number",
-                           {{"cell", ref}, {"column", sheet.columns[col].header}, {"value", value}});
+                           {{"cell", ref}, {"column", header}, {"value", value}});
         }
         addCell(row, ref, *n, true);
         continue;
