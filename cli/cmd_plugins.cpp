@@ -66,7 +66,7 @@ void printJson(const plugin_host::Host& host) {
       p["matter"] = t->info.matter;
       p["node"] = t->info.node;
       p["permission"] = t->appliedOnline() ? "APPLIED_ONLINE" : "GRANTED_BY_CENTRE";
-      p["org"] = orgName(t->info.org);
+      p["org"] = orgName(t->info.shape.org);
       p["description"] = t->info.description;
     }
     if (!f.loaded) {
@@ -108,9 +108,9 @@ void printText(const plugin_host::Host& host) {
                              {{"matter", t->info.matter},
                               {"node", t->info.node},
                               {"permission", permissionName(t->info.permission)},
-                              {"org", t->info.org == plugin::OrgKind::None
+                              {"org", t->info.shape.org == plugin::OrgKind::None
                                           ? msg::text("plugins.org.none")
-                                          : std::string(orgName(t->info.org))}})
+                                          : std::string(orgName(t->info.shape.org))}})
                 << "\n";
       // What the type is, in the plugin's own words (already in the chosen language).
       if (!t->info.description.empty()) {

@@ -10,6 +10,9 @@
 #include <algorithm>
 #include <boost/dll/shared_library.hpp>
 #include <cstring>
+#include <iterator>
+#include <optional>
+#include <set>
 #include <system_error>
 #include <utility>
 
@@ -100,7 +103,10 @@ std::pair<std::string, std::string> fromFileFinding(const Finding& finding, cons
 // catalog ({centrePhone}, {shecaPhone}, {shecaSite}) filled in every text it returns, so that the
 // numbers are written once, in messages/src/catalog.cpp (docs/plugins.md, "Texts"). A plugin
 // built without zzjb_plugin_set_language writes Chinese only: in another language its
-// explanations and its permissionRequest are left empty, and core says the catalog's instead.
+// explanations and its permission texts are left empty, and core says the catalog's instead.
+// ABI 2 (docs/plugins.md "ABI 2"): also permissionWaiting and the descriptions of its options and
+// own target fields; the sheet's headers and the application's fields are platform data, as
+// written.
 class FilledType final : public plugin::CertificationType {
  public:
   FilledType(const plugin::CertificationType& inner, bool speaksLanguage)
@@ -112,6 +118,9 @@ class FilledType final : public plugin::CertificationType {
     return guard(std::move(r), [this](plugin::TypeInfo& i) {
       i.description = fill(i.description);
       i.permissionRequest = speaksLanguage_ ? fill(i.permissionRequest) : std::string();
+      i.permissionWaiting = speaksLanguage_ ? fill(i.permissionWaiting) : std::string();
+      for (auto& o : i.options) o.description = fill(o.description);
+      for (auto& f : i.shape.fields) f.description = fill(f.description);
     });
   }
   plugin::Reply<std::vector<plugin::Issue>> checkSection(
@@ -135,8 +144,9 @@ class FilledType final : public plugin::CertificationType {
       const plugin::TargetView& t, const plugin::Section& s) const noexcept override {
     return inner_.applicationFields(t, s);  // platform data, sent as written
   }
-  plugin::Reply<std::vector<std::string>> declarationColumns() const noexcept override {
-    return inner_.declarationColumns();
+  plugin::Reply<std::vector<plugin::SheetColumn>> declarationSheet(
+      const plugin::TargetView& t, const plugin::Section& s) const noexcept override {
+    return inner_.declarationSheet(t, s);  // the platform's column headers, sent as written
   }
   plugin::Reply<std::vector<std::string>> declarationValues(
       const plugin::StudentView& st, const plugin::TargetView& t,
@@ -170,6 +180,59 @@ class FilledType final : public plugin::CertificationType {
   const plugin::CertificationType& inner_;
   bool speaksLanguage_;
 };
+
+// The keys of a target every type shares or its scope owns: a type's own field may not reuse one
+// (docs/plugins.md, "ABI 2").
+bool reservedTargetKey(const std::string& name) {
+  // not-text: begin (configuration keys)
+  static const char* const kKeys[] = {"type",          "occupationCode", "occupationName",
+                                      "level",         "abilityCode",    "abilityName",
+                                      "evaluationOrg", "evaluation",     "options"};
+  // not-text: end
+  return std::any_of(std::begin(kKeys), std::end(kKeys),
+                     [&](const char* k) { return name == k; });
+}
+
+// The first name given twice (or empty) in a list of specs, as a refusal; nullopt when none.
+std::optional<std::string> badNames(const std::vector<plugin::FieldSpec>& specs,
+                                    const std::string& what) {
+  std::set<std::string> seen;
+  for (const auto& spec : specs) {
+    if (spec.name.empty()) return msg::text("plugins.refusal.empty_name", {{"what", what}});
+    if (!seen.insert(spec.name).second) {
+      return msg::text("plugins.refusal.duplicate_name", {{"what", what}, {"name", spec.name}});
+    }
+  }
+  return std::nullopt;
+}
+
+// What a type says about itself, checked once after init(): a TypeInfo the core could not act on
+// refuses the plugin with the reason, rather than failing later on every target (docs/plugins.md,
+// "ABI 2").
+std::optional<std::string> invalidInfo(const plugin::TypeInfo& i) {
+  if (i.id.empty()) return msg::text("plugins.refusal.no_type_id");
+  if (i.matter.empty()) return msg::text("plugins.refusal.no_matter");
+  const plugin::TargetShape& shape = i.shape;
+  if (shape.scope == plugin::Scope::Ability && shape.level != plugin::LevelRule::None) {
+    return msg::text("plugins.refusal.ability_level");
+  }
+  if (shape.level == plugin::LevelRule::AnyOf) {
+    if (shape.levels.empty()) return msg::text("plugins.refusal.no_levels");
+    for (int level : shape.levels) {
+      if (level < 1 || level > 5) {
+        return msg::text("plugins.refusal.level_range", {{"level", level}});
+      }
+    }
+  }
+  if (auto bad = badNames(shape.fields, msg::text("plugins.what.field"))) return bad;
+  if (auto bad = badNames(i.options, msg::text("plugins.what.option"))) return bad;
+  for (const auto& f : shape.fields) {
+    if (reservedTargetKey(f.name)) {
+      return msg::text("plugins.refusal.reserved_field", {{"name", f.name}});
+    }
+  }
+  return std::nullopt;
+}
 
 PluginFile refused(PluginFile f, std::string code, std::string why) {
   f.loaded = false;
@@ -284,8 +347,9 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   f.abi = loaded->library.get<const std::uint32_t>(plugin::kAbiSymbol);
   if (f.abi != plugin::kAbiVersion) {
     return refused(f, "PLUGIN_ABI",
-                   msg::text("plugins.refusal.abi",
-                             {{"abi", f.abi}, {"expected", plugin::kAbiVersion}}));
+                   msg::text("plugins.refusal.abi", {{"name", file.filename().string()},
+                                                     {"abi", f.abi},
+                                                     {"expected", plugin::kAbiVersion}}));
   }
 
   // 4. The factory, called inside a try: a plugin built without the trampoline may still throw.
@@ -322,10 +386,12 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   if (!info.ok()) {
     return refused(f, "PLUGIN_INFO", msg::text("plugins.refusal.info", {{"reason", info.error}}));
   }
-  if (info.value.id.empty()) return refused(f, "PLUGIN_INFO", msg::text("plugins.refusal.no_type_id"));
   f.typeId = info.value.id;
   f.matter = info.value.matter;
   f.node = info.value.node;
+  if (auto why = invalidInfo(info.value)) {
+    return refused(f, "PLUGIN_INFO", msg::text("plugins.refusal.info_invalid", {{"reason", *why}}));
+  }
 
   // 6. One plugin per type: the first one found wins.
   if (auto first = registry_.add(*loaded->filled, info.value, file.string())) {

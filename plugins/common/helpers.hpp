@@ -1,5 +1,6 @@
-// Small helpers the three bundled plugins share (not part of the SDK): issues with JSON paths,
-// unknown-option warnings, and the platform's common review reasons, in both languages (tr()).
+// Small helpers the bundled plugins share (not part of the SDK): issues with JSON paths,
+// unknown-option warnings, option specs, the sheet with the type's own columns, and the
+// platform's common review reasons, in both languages (tr()). docs/plugins.md, "ABI 2".
 #pragma once
 
 #include <set>
@@ -50,6 +51,32 @@ inline const plugin::Setting* textOption(const plugin::Section& s, std::string_v
     return nullptr;
   }
   return v;
+}
+
+// A text option's spec (TypeInfo::options): `example` is the JSON text of a valid value.
+inline plugin::FieldSpec textOptionSpec(std::string name, bool required, std::string description,
+                                        const std::string& example) {
+  return {std::move(name), plugin::FieldSpec::Kind::Text, required, std::move(description),
+          "\"" + example + "\""};
+}
+
+// The option naming the roster column a type reads ("rosterColumn"), with its default.
+inline plugin::FieldSpec rosterColumnSpec(const std::string& defaultColumn,
+                                          const std::string& what) {
+  return textOptionSpec("rosterColumn", false,
+                        plugin::tr("花名册中写{what}的列，默认“{column}”",
+                                   "the roster column that gives {what}; default \"{column}\"",
+                                   {{"what", what}, {"column", defaultColumn}}),
+                        defaultColumn);
+}
+
+// The platform's template of the scope, then the type's own columns (filled by
+// declarationValues(), in this order): docs/platform-api.md, "Group declarations".
+inline std::vector<plugin::SheetColumn> sheetWith(plugin::Scope scope,
+                                                  const std::vector<std::string>& own) {
+  std::vector<plugin::SheetColumn> sheet = plugin::standardSheet(scope);
+  for (const auto& header : own) sheet.push_back({header, "", false});
+  return sheet;
 }
 
 // The platform's per-row and per-application reasons every type shares.

@@ -20,13 +20,40 @@ std::string columnOf(const plugin::Section& s) {
 
 class EmployerPolicy final : public plugin::Policy {
  public:
+  // ABI 2 (docs/plugins.md "ABI 2"): an occupation at the school's level, an EMPLOYER
+  // organisation, 专业评估 and graduation year required, as the notices have it.
   plugin::TypeInfo info() const override {
-    return {"employer", "职业技能等级认定", "用人单位等级认定",  // not-text: the platform's names
-            plugin::Permission::AppliedOnline, plugin::OrgKind::Employer,
-            plugin::tr("由学生实习所在的用人单位进行职业技能等级认定",
+    using plugin::tr;
+    plugin::TypeInfo i;
+    i.id = "employer";
+    i.matter = "职业技能等级认定";  // not-text: the platform's name
+    i.node = "用人单位等级认定";    // not-text: the platform's name
+    i.permission = plugin::Permission::AppliedOnline;
+    i.shape.scope = plugin::Scope::Occupation;
+    i.shape.level = plugin::LevelRule::SchoolLevel;
+    i.shape.org = plugin::OrgKind::Employer;
+    i.shape.needsEvaluation = true;
+    i.shape.needsGraduationYear = true;
+    i.description = tr("由学生实习所在的用人单位进行职业技能等级认定",
                        "skill-level recognition (职业技能等级认定) by the employer the students are "
-                       "placed with"),
-            ""};
+                       "placed with");
+    i.options = {
+        textOptionSpec("agreementNo", true,
+                       tr("校企合作协议编号（合作协议编号），随权限申请提交",
+                          "the school–enterprise cooperation agreement number (合作协议编号), sent "
+                          "with the permission application"),
+                       "沪校企合〔2026〕012号"),  // not-text: an example value
+        rosterColumnSpec(kDefaultColumn, tr("学生实习单位", "the student's employer"))};
+    // not-text: begin (an example configuration: the catalog's employer and occupation)
+    i.example.target =
+        R"({"type": "employer", "occupationCode": "4-12-01-01", "occupationName": "汽车维修工", )"
+        R"("level": 4, "evaluationOrg": {"name": "上海示范汽车服务有限公司", )"
+        R"("creditCode": "91310115MA1K9Q7D84"}, "evaluation": {"status": "APPROVED", )"
+        R"("opinionNo": "沪教职评〔2026〕031号", "date": "2026-06-02"}, )"
+        R"("options": {"agreementNo": "沪校企合〔2026〕012号"}})";
+    i.example.eligibleColumns = {{kDefaultColumn, "上海示范汽车服务有限公司"}};
+    // not-text: end
+    return i;
   }
 
   std::vector<plugin::Issue> checkSection(const plugin::Section& s,
@@ -66,23 +93,23 @@ class EmployerPolicy final : public plugin::Policy {
     std::string placed = it == st.columns.end() ? "" : normalName(it->second);
     using plugin::tr;
     if (placed.empty()) {
-      return {false, "NO_EMPLOYER",
-              tr("{column}为空", "the roster column {column} is empty", {{"column", column}}),
+      return plugin::Verdict::problem(
+          "NO_EMPLOYER", tr("{column}为空", "the roster column {column} is empty", {{"column", column}}),
               tr("在花名册的{column}列填写该学生的实习单位；只有在 {org} 实习的学生才能经它认定",
                  "write the student's employer in the roster column {column}; only students "
                  "placed with {org} can be recognised by it",
-                 {{"column", column}, {"org", t.orgName}})};
+                 {{"column", column}, {"org", t.orgName}}));
     }
     if (placed != normalName(t.orgName) && placed != t.orgCreditCode) {
-      return {false, "NOT_AT_EMPLOYER",
-              tr("{column}不是该用人单位", "the roster column {column} names another employer",
+      return plugin::Verdict::problem(
+          "NOT_AT_EMPLOYER", tr("{column}不是该用人单位", "the roster column {column} names another employer",
                  {{"column", column}}),
               tr("该学生的{column}是 {placed}，不是 {org}：核对花名册，或为其选择其他申报目标",
                  "the student's {column} is {placed}, not {org}: check the roster, or choose "
                  "another declaration target for the student",
-                 {{"column", column}, {"placed", it->second}, {"org", t.orgName}})};
+                 {{"column", column}, {"placed", it->second}, {"org", t.orgName}}));
     }
-    return {};
+    return plugin::Verdict::yes();
   }
 
   std::vector<plugin::Field> applicationFields(const plugin::TargetView& t,
@@ -92,8 +119,11 @@ class EmployerPolicy final : public plugin::Policy {
             {"合作协议编号", s.text("agreementNo")}};  // not-text: end
   }
 
-  std::vector<std::string> declarationColumns() const override {
-    return {"实习单位"};  // not-text: the platform's column name
+  // The platform's template, then 实习单位 (as in ABI 1), filled from the roster column.
+  std::vector<plugin::SheetColumn> declarationSheet(const plugin::TargetView& t,
+                                                    const plugin::Section& /*section*/) const
+      override {
+    return sheetWith(t.scope, {"实习单位"});  // not-text: the platform's column name
   }
   std::vector<std::string> declarationValues(const plugin::StudentView& st,
                                              const plugin::TargetView& /*target*/,

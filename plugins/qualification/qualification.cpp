@@ -21,18 +21,45 @@ bool isIsoDate(const std::string& s) {
 
 class QualificationPolicy final : public plugin::Policy {
  public:
+  // ABI 2 (docs/plugins.md "ABI 2"): an occupation at the school's level, no organisation,
+  // 专业评估 and graduation year required; the centre grants the permission.
   plugin::TypeInfo info() const override {
     using plugin::tr;
-    return {"qualification", "职业资格鉴定", "",  // not-text: the platform's name
-            plugin::Permission::GrantedByCentre, plugin::OrgKind::None,
-            tr("职业资格鉴定：由市职鉴中心开通申报权限",
-               "vocational qualification appraisal (职业资格鉴定): the centre grants the "
-               "permission itself"),
-            tr("请市职鉴中心（天山路1800号4号楼1楼窗口，{centrePhone}）为本校开通该职业（工种）和"
-               "等级的职业资格鉴定团体申报权限；开通后 zzjb 自动申报",
-               "ask the centre (市职鉴中心; its window on the ground floor of building 4, 1800 "
-               "Tianshan Road; {centrePhone}) to open the group declaration (团体申报) permission of vocational qualification appraisal "
-               "(职业资格鉴定) for this occupation and level; zzjb declares once it is open")};
+    plugin::TypeInfo i;
+    i.id = "qualification";
+    i.matter = "职业资格鉴定";  // not-text: the platform's name
+    i.permission = plugin::Permission::GrantedByCentre;
+    i.shape.scope = plugin::Scope::Occupation;
+    i.shape.level = plugin::LevelRule::SchoolLevel;
+    i.shape.org = plugin::OrgKind::None;
+    i.shape.needsEvaluation = true;
+    i.shape.needsGraduationYear = true;
+    i.description = tr("职业资格鉴定：由市职鉴中心开通申报权限",
+                       "vocational qualification appraisal (职业资格鉴定): the centre grants the "
+                       "permission itself");
+    i.permissionRequest = tr(
+        "请市职鉴中心（天山路1800号4号楼1楼窗口，{centrePhone}）为本校开通该职业（工种）和"
+        "等级的职业资格鉴定团体申报权限；开通后 zzjb 自动申报",
+        "ask the centre (市职鉴中心; its window on the ground floor of building 4, 1800 "
+        "Tianshan Road; {centrePhone}) to open the group declaration (团体申报) permission of "
+        "vocational qualification appraisal (职业资格鉴定) for this occupation and level; zzjb "
+        "declares once it is open");
+    i.permissionWaiting = tr("等待市职鉴中心开通职业资格鉴定团体申报权限",
+                             "waiting for the centre (市职鉴中心) to open the group declaration "
+                             "(团体申报) permission of vocational qualification appraisal "
+                             "(职业资格鉴定)");
+    i.options = {textOptionSpec("requestedOn", false,
+                                tr("学校向市职鉴中心提出开通申请的日期（YYYY-MM-DD）",
+                                   "the day the school asked the centre (市职鉴中心), YYYY-MM-DD"),
+                                "2026-09-01")};
+    // not-text: begin (an example configuration: an occupation of the catalog)
+    i.example.target =
+        R"({"type": "qualification", "occupationCode": "4-04-05-02", )"
+        R"("occupationName": "计算机软件测试员", "level": 4, "evaluation": {"status": )"
+        R"("APPROVED", "opinionNo": "沪职鉴评〔2026〕018号", "date": "2026-05-12"}, )"
+        R"("options": {"requestedOn": "2026-09-01"}})";
+    // not-text: end
+    return i;
   }
 
   std::vector<plugin::Issue> checkSection(const plugin::Section& s,
@@ -55,7 +82,7 @@ class QualificationPolicy final : public plugin::Policy {
   plugin::Verdict eligibility(const plugin::StudentView& /*student*/,
                               const plugin::TargetView& /*target*/,
                               const plugin::Section& /*section*/) const override {
-    return {};
+    return plugin::Verdict::yes();
   }
 
   plugin::Explanation explainReview(std::string_view code, std::string_view text) const override {

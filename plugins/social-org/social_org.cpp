@@ -12,13 +12,37 @@ using plugin::Severity;
 
 class SocialOrgPolicy final : public plugin::Policy {
  public:
+  // ABI 2 (docs/plugins.md "ABI 2"): an occupation at the school's level, a SOCIAL_ORG
+  // organisation, 专业评估 and graduation year required, as the notices have it.
   plugin::TypeInfo info() const override {
-    return {"social-org", "职业技能等级认定", "社会评价组织等级认定",  // not-text: platform's names
-            plugin::Permission::AppliedOnline, plugin::OrgKind::SocialOrg,
-            plugin::tr("由已备案的社会培训评价组织进行职业技能等级认定",
+    using plugin::tr;
+    plugin::TypeInfo i;
+    i.id = "social-org";
+    i.matter = "职业技能等级认定";  // not-text: the platform's name
+    i.node = "社会评价组织等级认定";  // not-text: the platform's name
+    i.permission = plugin::Permission::AppliedOnline;
+    i.shape.scope = plugin::Scope::Occupation;
+    i.shape.level = plugin::LevelRule::SchoolLevel;
+    i.shape.org = plugin::OrgKind::SocialOrg;
+    i.shape.needsEvaluation = true;
+    i.shape.needsGraduationYear = true;
+    i.description = tr("由已备案的社会培训评价组织进行职业技能等级认定",
                        "skill-level recognition (职业技能等级认定) by a registered social training "
-                       "evaluation organisation (社会培训评价组织)"),
-            ""};
+                       "evaluation organisation (社会培训评价组织)");
+    i.options = {textOptionSpec("evaluationPlanNo", false,
+                                tr("评价组织的评价计划编号，随权限申请提交",
+                                   "the organisation's evaluation plan number (评价计划编号), sent "
+                                   "with the permission application"),
+                                "评价计划2026-07")};  // not-text: an example value
+    // not-text: begin (an example configuration: the catalog's organisation and occupation)
+    i.example.target =
+        R"({"type": "social-org", "occupationCode": "4-04-05-01", )"
+        R"("occupationName": "计算机程序设计员", "level": 4, "evaluationOrg": )"
+        R"({"name": "上海示范信息技术技能评价中心", "creditCode": "52310000MJ1A2B3C9Q"}, )"
+        R"("evaluation": {"status": "APPROVED", "opinionNo": "沪职鉴评〔2026〕017号", )"
+        R"("date": "2026-05-12"}, "options": {"evaluationPlanNo": "评价计划2026-07"}})";
+    // not-text: end
+    return i;
   }
 
   std::vector<plugin::Issue> checkSection(const plugin::Section& s,
@@ -41,12 +65,13 @@ class SocialOrgPolicy final : public plugin::Policy {
   plugin::Verdict eligibility(const plugin::StudentView& /*student*/, const plugin::TargetView& t,
                               const plugin::Section& /*section*/) const override {
     if (t.orgCreditCode.empty()) {
-      return {false, "ORG_MISSING",
-              plugin::tr("未指定社会培训评价组织",
-                         "no social training evaluation organisation (社会培训评价组织) is given"),
-              plugin::tr("在申报目标中填写 evaluationOrg", "add evaluationOrg to the target")};
+      return plugin::Verdict::problem(
+          "ORG_MISSING",
+          plugin::tr("未指定社会培训评价组织",
+                     "no social training evaluation organisation (社会培训评价组织) is given"),
+          plugin::tr("在申报目标中填写 evaluationOrg", "add evaluationOrg to the target"));
     }
-    return {};
+    return plugin::Verdict::yes();
   }
 
   std::vector<plugin::Field> applicationFields(const plugin::TargetView& t,
@@ -59,8 +84,11 @@ class SocialOrgPolicy final : public plugin::Policy {
     return f;
   }
 
-  std::vector<std::string> declarationColumns() const override {
-    return {"评价机构"};  // not-text: the platform's column name
+  // The platform's template, then 评价机构 (as in ABI 1), filled with the organisation's name.
+  std::vector<plugin::SheetColumn> declarationSheet(const plugin::TargetView& t,
+                                                    const plugin::Section& /*section*/) const
+      override {
+    return sheetWith(t.scope, {"评价机构"});  // not-text: the platform's column name
   }
   std::vector<std::string> declarationValues(const plugin::StudentView& /*student*/,
                                              const plugin::TargetView& t,
