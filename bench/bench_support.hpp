@@ -53,11 +53,12 @@ class SocialOrgPolicy final : public plugin::Policy {
     i.description = "bench";
     return i;
   }
+  // The platform's template of the target's scope, then the type's one column (makeSheet).
   std::vector<plugin::SheetColumn> declarationSheet(const plugin::TargetView& t,
                                                     const plugin::Section& /*s*/) const override {
-    auto cols = plugin::standardSheet(t.scope);
-    cols.push_back({"评价组织", "", false});
-    return cols;
+    std::vector<plugin::SheetColumn> columns = plugin::standardSheet(t.scope);
+    columns.push_back({"评价组织", "", false});
+    return columns;
   }
   std::vector<std::string> declarationValues(const plugin::StudentView& /*st*/,
                                              const plugin::TargetView& t,
@@ -136,31 +137,31 @@ inline RosterTable makeTable(int students) {
   return t;
 }
 
-// A declaration sheet like the engine builds: the 15 standard columns and one extra.
+// A declaration sheet like the engine builds: the standard occupation sheet
+// (plugin::standardSheet) and the type's one column.
 inline DeclarationSheet makeSheet(int rows) {
   DeclarationSheet s;
-  s.extraColumns = {"评价组织"};
+  s.columns = plugin::standardSheet(plugin::Scope::Occupation);
+  s.columns.push_back({"评价组织", "", false});
   s.rows.reserve(static_cast<std::size_t>(rows));
   for (int i = 0; i < rows; ++i) {
     std::string id = idNumber(i);
-    DeclarationRow r;
-    r.standard = {std::to_string(i + 1),
-                  "学生" + std::to_string(i),
-                  "居民身份证",
-                  id,
-                  "男",
-                  id.substr(6, 4) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2),
-                  "138" + std::to_string(10000000 + i),
-                  "中等职业教育",
-                  "在校学生",
-                  "计算机应用",
-                  "计算机2401班",
-                  "2027",
-                  "计算机程序设计员",
-                  "4-04-05-01",
-                  "4"};
-    r.extra = {kOrg.name};
-    s.rows.push_back(std::move(r));
+    s.rows.push_back({std::to_string(i + 1),
+                      "学生" + std::to_string(i),
+                      "居民身份证",
+                      id,
+                      "男",
+                      id.substr(6, 4) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2),
+                      "138" + std::to_string(10000000 + i),
+                      "中等职业教育",
+                      "在校学生",
+                      "计算机应用",
+                      "计算机2401班",
+                      "2027",
+                      "计算机程序设计员",
+                      "4-04-05-01",
+                      "4",
+                      kOrg.name});
   }
   return s;
 }
