@@ -712,6 +712,28 @@ void from_json(const Json& j, DeclarationRecord& d) {
   readAbility(j, "declaration", d.abilityCode, d.abilityName);
 }
 
+void to_json(Json& j, const BatchRecord& b) {
+  j = Json{{"batchId", b.batchId},     {"creditCode", b.creditCode}, {"idempotencyKey", b.idempotencyKey},
+           {"status", b.status},       {"manifest", b.manifest},     {"rowNumbers", b.rowNumbers},
+           {"cells", b.cells},         {"rows", b.rows},             {"polls", b.polls},
+           {"createdAt", b.createdAt}, {"updatedAt", b.updatedAt},   {"header", b.header}};
+}
+
+void from_json(const Json& j, BatchRecord& b) {
+  j.at("batchId").get_to(b.batchId);
+  j.at("creditCode").get_to(b.creditCode);
+  j.at("idempotencyKey").get_to(b.idempotencyKey);
+  j.at("status").get_to(b.status);
+  j.at("manifest").get_to(b.manifest);
+  j.at("rowNumbers").get_to(b.rowNumbers);
+  j.at("cells").get_to(b.cells);
+  j.at("rows").get_to(b.rows);
+  j.at("polls").get_to(b.polls);
+  j.at("createdAt").get_to(b.createdAt);
+  j.at("updatedAt").get_to(b.updatedAt);
+  if (j.contains("header")) j.at("header").get_to(b.header);
+}
+
 const AccountRecord* Platform::Impl::accountOf(const Call& call) const {
   if (!call.school.empty()) {
     auto it = state.accounts.find(call.school);

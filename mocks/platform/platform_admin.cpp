@@ -72,7 +72,8 @@ Response Platform::Impl::adminState(Call& call) {
     }
     Json v{{"batchId", b.batchId}, {"creditCode", b.creditCode},
            {"status", b.status},   {"idempotencyKey", b.idempotencyKey},
-           {"polls", b.polls},     {"rows", rows}};
+           {"polls", b.polls},     {"rows", rows},
+           {"header", b.header}};
     v.update(batchScopeView(b.manifest));  // occupationCode, level, abilityCode
     batches.push_back(std::move(v));
   }

@@ -99,6 +99,9 @@ struct BatchRecord {
   // none for a row the upload could not read (a cell not UTF-8 …), rejected as CELL_INVALID.
   std::vector<std::vector<std::string>> cells;
   std::vector<RowResult> rows;                  // once DONE
+  // Row 1 of the upload as sent, every column (the template's and any after them): column names
+  // only, no personal data; shown in /__admin/state so that a rehearsal sees the type's sheet.
+  std::vector<std::string> header;
   int polls = 0;
   Seconds createdAt = 0;
   Seconds updatedAt = 0;
@@ -167,8 +170,9 @@ void from_json(const Json& j, PermissionRecord& p);
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ApplicationRecord, applicationId, creditCode, idempotencyKey,
                                    status, reason, request, polls, createdAt, updatedAt)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RowResult, row, idNumber, result, reason, message, declarationNo)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BatchRecord, batchId, creditCode, idempotencyKey, status,
-                                   manifest, rowNumbers, cells, rows, polls, createdAt, updatedAt)
+// By hand: `header` is optional (states saved before it existed).
+void to_json(Json& j, const BatchRecord& b);
+void from_json(const Json& j, BatchRecord& b);
 // By hand, like PermissionRecord: abilityCode/abilityName are optional (older states).
 void to_json(Json& j, const DeclarationRecord& d);
 void from_json(const Json& j, DeclarationRecord& d);

@@ -598,6 +598,7 @@ Response Platform::Impl::postDeclaration(Call& call) {
   batch.idempotencyKey = key;
   batch.status = "RECEIVED";
   batch.manifest = manifest;
+  batch.header = table->header;
   // Rows in sheet order; an unreadable row is stored as no cells at all (never its bytes), and
   // is rejected as CELL_INVALID when the batch is processed.
   auto rejected = table->rejectedLines.begin();

@@ -77,12 +77,14 @@ class RunTest : public ::testing::Test {
   // The schools in parallel (RunWorldOptions: 4 at once); `batchRows` rows per declaration
   // file; `extraSchools` more 高职 beside the two (at most kExtraSchools).
   static constexpr std::size_t kExtraSchools = 2;
-  RunWorld makeWorld(std::size_t perMajor, int batchRows = 5000, std::size_t extraSchools = 0) {
+  RunWorld makeWorld(std::size_t perMajor, int batchRows = 5000, std::size_t extraSchools = 0,
+                     bool abilityAtHigher = false) {
     zzjb::test::RunWorldOptions o;
     o.maxBatchRows = batchRows;
     o.extraSchools = extraSchools;
     o.studentsPerMajor = perMajor;
     o.specialAbility = true;  // a special-ability target among the others (issue 14)
+    o.specialAbilityAtHigher = abilityAtHigher;
     o.graduationYear = currentGraduationYear();
     o.baseUrl = mock_->base();
     o.caBundle = mock_->caFile();
@@ -493,6 +495,136 @@ TEST_F(RunTest, ASessionThatExpiresMidPassIsRenewedAndThePassCompletes) {
   passUntilDone(w, 3);
   EXPECT_EQ(keysOf(declarations()), w.expectedDeclarations());
   EXPECT_EQ(duplicateRows(), 0u);
+}
+
+// Issue 14, must-shows 1 and 2: a special-ability target (专项职业能力考核) has no occupation
+// code and no level, in a 中职 and a 高职 school alike; check passes; forms, status and report
+// name the ability and no level; a pass declares exactly the students who chose it once the centre
+// grants it, in a sheet of the ability's columns; one more pass sends nothing; the students who
+// chose another ability are listed as expected and the school is not 需处理 for them.
+TEST_F(RunTest, ASpecialAbilityTargetIsDeclaredWithoutALevelForExactlyTheStudentsWhoChoseIt) {
+  // Five per major: no bad rows (those start at the 8th), one of the next graduation year, and
+  // the fifth student of each ability major chose another ability.
+  RunWorld w = makeWorld(5, 5000, 0, /*abilityAtHigher=*/true);
+  const std::string cfg = " -c " + shellQuote(w.config.string());
+
+  auto check = zzjb("check" + cfg + " --json");
+  ASSERT_EQ(check.exitCode, 0) << check.out << check.err;
+  json checked = json::parse(check.out);
+  std::size_t abilityTargets = 0;
+  for (const auto& school : checked["schools"]) {
+    for (const auto& t : school["targets"]) {
+      if (t["type"] != "special-ability") continue;
+      ++abilityTargets;
+      EXPECT_EQ(t["abilityCode"], "ZX-0301");
+      EXPECT_EQ(t["abilityName"], "网店运营");
+      EXPECT_TRUE(t["level"].is_null()) << t.dump();
+      EXPECT_EQ(t["occupationCode"], "");
+      EXPECT_EQ(t["title"], "ZX-0301 网店运营（专项能力）");
+      EXPECT_EQ(t["eligibleCount"], 3) << t.dump();  // 5 − next year's − another ability
+    }
+    for (const auto& f : school["findings"]) {
+      EXPECT_NE(f.value("severity", ""), "ERROR") << f.dump();
+      EXPECT_NE(f.value("code", ""), "OTHER_ABILITY") << "an expected exclusion is no finding";
+    }
+  }
+  EXPECT_EQ(abilityTargets, 2u) << "one at the 中职, one at the 高职";
+
+  // 附件2 (the account form) names the ability with a blank level; 附件1 (the 专业评估 form)
+  // does not list it: the type needs no evaluation.
+  for (const std::string school : {"xuhui-zz", "pudong-gz"}) {
+    const auto out = tmp_.path() / ("forms-" + school);
+    auto forms = zzjb("forms" + cfg + " --school " + school + " -o " + shellQuote(out.string()));
+    ASSERT_EQ(forms.exitCode, 0) << forms.err;
+    const std::string account =
+        zzjb::test::readFile(out / (school + "-附件2-团体申报开户申请表.html"));
+    const std::string evaluation =
+        zzjb::test::readFile(out / (school + "-附件1-职业技能评价专业评估申请表.html"));
+    EXPECT_NE(account.find("网店运营"), std::string::npos) << school;
+    EXPECT_EQ(evaluation.find("网店运营"), std::string::npos) << school;
+    EXPECT_EQ(account.find("网店运营</td><td class=\"c\" data-field=\"rows[1].level\">四级"),
+              std::string::npos);
+  }
+
+  auto first = pass(w);  // the ability waits for the centre
+  const std::string abilityKey = "|ZX-0301|ability";
+  for (const auto& [k, n] : declarations()) {
+    EXPECT_EQ(k.find(abilityKey), std::string::npos) << "declared before the grant: " << k;
+  }
+  EXPECT_NE(first.out.find("专项职业能力考核"), std::string::npos) << first.out;
+  grantByCentre();
+  json granted = admin("POST", "/__admin/permissions",
+                       R"({"creditCode": "12310115MB2P00007G", "matter": "专项职业能力考核",
+                           "node": null, "abilityCode": "ZX-0301", "abilityName": "网店运营"})");
+  EXPECT_EQ(granted.value("status", ""), "ok") << granted.dump();
+  auto second = pass(w);
+  EXPECT_EQ(second.exitCode, 0) << second.out << second.err;
+  auto held = declarations();
+  std::set<std::string> heldAbility, expectedAbility;
+  for (const auto& [k, n] : held) {
+    EXPECT_EQ(n, 1) << k;
+    if (k.find(abilityKey) != std::string::npos) heldAbility.insert(k);
+  }
+  for (const auto& k : w.expectedDeclarations()) {
+    if (k.find(abilityKey) != std::string::npos) expectedAbility.insert(k);
+  }
+  EXPECT_EQ(heldAbility.size(), 6u);  // three at each school
+  EXPECT_EQ(heldAbility, expectedAbility);
+  EXPECT_EQ(keysOf(held), w.expectedDeclarations());
+
+  // The mock holds the sheet's header as sent: the ability's columns, no 职业编码, no 申报等级.
+  json state = admin("GET", "/__admin/state");
+  std::size_t abilityBatches = 0;
+  for (const auto& b : state["batches"]) {
+    if (!b.value("abilityCode", json()).is_string()) continue;
+    ++abilityBatches;
+    const auto header = b["header"].get<std::vector<std::string>>();
+    ASSERT_GE(header.size(), 14u);
+    EXPECT_EQ(header[12], "专项能力名称");
+    EXPECT_EQ(header[13], "专项能力编码");
+    EXPECT_EQ(std::find(header.begin(), header.end(), "申报等级"), header.end());
+    EXPECT_EQ(std::find(header.begin(), header.end(), "职业编码"), header.end());
+  }
+  EXPECT_EQ(abilityBatches, 2u);
+
+  const long before = lastJournalSeq();
+  auto third = pass(w);
+  EXPECT_EQ(third.exitCode, 0) << third.err;
+  EXPECT_EQ(creatingRequestsSince(before), std::vector<std::string>{});
+  EXPECT_EQ(declarations(), held);
+
+  auto status = zzjb("status" + cfg);
+  ASSERT_EQ(status.exitCode, 0) << status.err;
+  EXPECT_NE(status.out.find("ZX-0301 网店运营（专项能力）"), std::string::npos) << status.out;
+  EXPECT_EQ(status.out.find("网店运营（专项能力） · "), std::string::npos) << "no level";
+
+  const auto reportFile = tmp_.path() / "ability-report.json";
+  auto rep = zzjb("report" + cfg + " --format json -o " + shellQuote(reportFile.string()));
+  ASSERT_EQ(rep.exitCode, 0) << rep.err;
+  json report = json::parse(zzjb::test::readFile(reportFile));
+  for (const auto& school : report["schools"]) {
+    EXPECT_NE(school["health"], "ACTION") << school.dump(2);  // not 需处理 for the other ability
+    for (const auto& a : school["actions"]) {
+      EXPECT_EQ(a.dump().find("短视频制作"), std::string::npos) << a.dump();
+    }
+    bool seen = false;
+    for (const auto& t : school["targets"]) {
+      if (t["type"] != "special-ability") continue;
+      seen = true;
+      EXPECT_EQ(t["title"], "ZX-0301 网店运营（专项能力）");
+      EXPECT_EQ(t["health"], "OK") << t.dump(2);
+      bool expectedListed = false;
+      for (const auto& rc : t["evaluation"]["excludedByReason"]) {
+        if (rc["code"] == "OTHER_ABILITY") {
+          expectedListed = true;
+          EXPECT_EQ(rc["expected"], true);
+          EXPECT_EQ(rc["count"], 1);
+        }
+      }
+      EXPECT_TRUE(expectedListed) << t.dump(2);
+    }
+    EXPECT_TRUE(seen);
+  }
 }
 
 // Must-show 5: kill -9 at each point, then another pass.
