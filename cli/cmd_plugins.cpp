@@ -257,7 +257,8 @@ void printJson(const plugin_host::Host& host) {
     j["plugins"].push_back(p);
   }
   j["loaded"] = host.registry().ids();
-  std::cout << j.dump(2) << "\n";
+  // A plugin's texts are its own: a byte that is not UTF-8 is replaced, not thrown on.
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void printText(const plugin_host::Host& host) {

@@ -5,7 +5,8 @@
 // named by $ZZJB_TEST_ATTACKER_MARKER: the proof that an attacker's code ran), ZZJB_OLD_SDK (type
 // "old-sdk", granted by the centre, exported by hand as an SDK before zzjb_plugin_set_language
 // did: it writes Chinese only), ZZJB_ABILITY_LEVEL (type "ability-level": an Ability scope with a
-// level rule), ZZJB_DUPLICATE_OPTION (type "duplicate-option": an option declared twice).
+// level rule), ZZJB_DUPLICATE_OPTION (type "duplicate-option": an option declared twice),
+// ZZJB_NOT_UTF8 (type "not-utf8", good but for a description that is not UTF-8).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -29,6 +30,8 @@ class TestPolicy final : public zzjb::plugin::Policy {
     const char* id = "ability-level";
 #elif defined(ZZJB_DUPLICATE_OPTION)
     const char* id = "duplicate-option";
+#elif defined(ZZJB_NOT_UTF8)
+    const char* id = "not-utf8";
 #else
     const char* id = "test-extra";
 #endif
@@ -47,6 +50,9 @@ class TestPolicy final : public zzjb::plugin::Policy {
 #endif
 #ifdef ZZJB_ABILITY_LEVEL
     i.shape.scope = zzjb::plugin::Scope::Ability;  // the level rule stays SchoolLevel: refused
+#endif
+#ifdef ZZJB_NOT_UTF8
+    i.description = "a test plugin \xff\xfe";
 #endif
 #ifdef ZZJB_DUPLICATE_OPTION
     const zzjb::plugin::FieldSpec column{"rosterColumn", zzjb::plugin::FieldSpec::Kind::Text,
@@ -74,7 +80,7 @@ __attribute__((constructor)) void attackerRuns() {
 #endif
 
 #if defined(ZZJB_GOOD) || defined(ZZJB_DUPLICATE) || defined(ZZJB_ATTACKER) || \
-    defined(ZZJB_ABILITY_LEVEL) || defined(ZZJB_DUPLICATE_OPTION)
+    defined(ZZJB_ABILITY_LEVEL) || defined(ZZJB_DUPLICATE_OPTION) || defined(ZZJB_NOT_UTF8)
 ZZJB_PLUGIN(TestPolicy)
 #else
 #ifdef ZZJB_BAD_ABI

@@ -211,6 +211,21 @@ TEST(PluginsCli, JsonGivesEachTypeATargetSchemaThatItsExampleFits) {
   }
 }
 
+// A plugin's texts are its own: one that is not UTF-8 does not stop --json (it is replaced).
+TEST(PluginsCli, JsonStillPrintsAPluginWhoseDescriptionIsNotUtf8) {
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  addBad(tmp, "zzjb-test-not-utf8.so", "zzjb-test-not-utf8.so");
+  auto r = run(shellQuote(bin.string()) + " plugins --json");
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  json j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+  const json* p = byFile(j, "zzjb-test-not-utf8.so");
+  ASSERT_NE(p, nullptr) << j.dump(1);
+  EXPECT_TRUE(contains((*p)["description"].get<std::string>(), "a test plugin \uFFFD"))
+      << (*p)["description"];
+}
+
 TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
   TempDir tmp;
   fs::path bin = fakePrefix(tmp);
