@@ -197,6 +197,10 @@ class TimingStore final : public StateStore {
   Result<std::size_t> purgeCohort(std::string_view sc, std::string_view y) override {
     return timed("purgeCohort", [&] { return s_.purgeCohort(sc, y); });
   }
+  Result<bool> renameTarget(std::string_view sc, std::string_view from,
+                            std::string_view to) override {
+    return timed("renameTarget", [&] { return s_.renameTarget(sc, from, to); });
+  }
 
   [[nodiscard]] double totalMs() const {
     double t = 0;

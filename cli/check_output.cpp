@@ -38,9 +38,8 @@ void printFinding(std::ostream& out, const Finding& f, const Style& st, const ch
   if (!f.hint.empty()) out << indent << "    → " << f.hint << "\n";
 }
 
-std::string targetTitle(const TargetResult& t) {
-  std::string s = t.major + " → " + t.target.occupationCode + " " + t.target.occupationName + " · " +
-                  levelName(t.target.level) + " · " + t.target.type;
+std::string targetLine(const TargetResult& t) {
+  std::string s = t.major + " → " + targetTitle(t.target) + " · " + t.target.type;
   if (t.target.evaluationOrg) s += " · " + t.target.evaluationOrg->name;
   return s;
 }
@@ -122,7 +121,7 @@ void printCheckText(std::ostream& out, const CheckReport& r, bool color) {
       ++targets;
       eligible += t.eligible.size();
       excluded += t.excluded.size();
-      out << "  " << targetTitle(t) << "\n";
+      out << "  " << targetLine(t) << "\n";
       out << "      "
           << msg::text("check.target.counts",
                        {{"state", evaluationStatusName(t.target.evaluation.status)},
@@ -237,10 +236,15 @@ void printCheckJson(std::ostream& out, const CheckReport& r) {
       nlohmann::json jt = {{"major", t.major},
                            {"jsonPath", t.target.jsonPath},
                            {"type", t.target.type},
+                           {"title", targetTitle(t.target)},
                            {"occupationCode", t.target.occupationCode},
                            {"occupationName", t.target.occupationName},
-                           {"level", t.target.level},
-                           {"levelName", levelName(t.target.level)},
+                           {"level", t.target.level == 0 ? nlohmann::json(nullptr)
+                                                         : nlohmann::json(t.target.level)},
+                           {"levelName", t.target.level == 0 ? std::string()
+                                                             : levelName(t.target.level)},
+                           {"abilityCode", t.target.abilityCode},
+                           {"abilityName", t.target.abilityName},
                            {"evaluation", evaluationStatusConfigName(t.target.evaluation.status)},
                            {"eligibleCount", t.eligible.size()},
                            {"excludedCount", t.excluded.size()}};

@@ -119,9 +119,14 @@ int cmdForms(const std::vector<std::string>& argv) {
   const auto form1 = dir / (school->id + "-附件1-职业技能评价专业评估申请表.html");
   const auto form2 = dir / (school->id + "-附件2-团体申报开户申请表.html");
   // not-text: end
+  // The types say which of their targets the forms list (plugin::FormUse); a refused plugin is
+  // reported by check, and its targets are listed.
+  plugin_host::Host plugins;
+  std::vector<Finding> pluginFindings;
+  loadPlugins(plugins, &*in.config, pluginFindings);
   for (const auto& [path, content] :
-       {std::pair{form1, renderEvaluationApplication(*school, *today)},
-        std::pair{form2, renderAccountApplication(*school, cert.keyId)}}) {
+       {std::pair{form1, renderEvaluationApplication(*school, *today, &plugins.registry())},
+        std::pair{form2, renderAccountApplication(*school, cert.keyId, &plugins.registry())}}) {
     if (auto written = files::writeFileAtomic(path, content, {.mode = 0600, .what = "form"});
         !written) {
       printOutputError(std::cerr, kFormsCommand, written.error());

@@ -77,7 +77,11 @@ json targetJson(const ReportTarget& t, bool storeRead) {
   json byReason = json::array();
   std::size_t excluded = 0;
   for (const auto& rc : t.excludedByReason) {
-    byReason.push_back({{"code", rc.code}, {"text", rc.text}, {"count", rc.count}});
+    byReason.push_back({{"code", rc.code},
+                        {"text", rc.text},
+                        {"count", rc.count},
+                        {"expected", rc.expected},
+                        {"waiting", rc.waiting}});
     excluded += rc.count;
   }
   j["evaluation"] = {{"eligible", t.eligible},

@@ -3,6 +3,7 @@
 // Files are read bounded and regular-only, JSON with a depth limit, integers range-checked and
 // school ids and the platform URL checked against their patterns: docs/security.md.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -197,10 +198,17 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
   Target out;
   out.jsonPath = path;
   out.type = fd.str(t, path, "type", true).value_or("");
-  out.occupationCode = fd.str(t, path, "occupationCode", true).value_or("");
-  out.occupationName = fd.str(t, path, "occupationName", true).value_or("");
+  // The scope's keys are all optional here: the target's type says which it needs and which it
+  // refuses (TargetShape, checked in core/src/eligibility.cpp).
+  out.occupationGiven = t.contains("occupationCode") || t.contains("occupationName");
+  out.levelGiven = t.contains("level");
+  out.abilityGiven = t.contains("abilityCode") || t.contains("abilityName");
+  out.occupationCode = fd.str(t, path, "occupationCode", false).value_or("");
+  out.occupationName = fd.str(t, path, "occupationName", false).value_or("");
   // 职业技能等级 一级 to 五级 (config/zzjb.schema.json).
-  if (auto level = fd.integer(t, path, "level", true, 1, 5)) out.level = static_cast<int>(*level);
+  if (auto level = fd.integer(t, path, "level", false, 1, 5)) out.level = static_cast<int>(*level);
+  out.abilityCode = fd.str(t, path, "abilityCode", false).value_or("");
+  out.abilityName = fd.str(t, path, "abilityName", false).value_or("");
   if (const json* org = fd.object(t, path, "evaluationOrg", false)) {
     EvaluationOrg e;
     std::string op = path + ".evaluationOrg";
@@ -210,6 +218,7 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
     out.evaluationOrg = e;
   }
   if (const json* ev = fd.object(t, path, "evaluation", false)) {
+    out.evaluationGiven = true;
     std::string ep = path + ".evaluation";
     if (auto st = fd.str(*ev, ep, "status", true)) {
       if (auto parsed = parseEvaluationStatus(*st)) {
@@ -238,13 +247,29 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
   if (const json* opts = fd.object(t, path, "options", false)) {
     flatten(*opts, "", path + ".options", out.options);
   }
-  fd.unknownKeys(t, path, {"type", "occupationCode", "occupationName", "level", "evaluationOrg",
-                           "evaluation", "options"});
-  // A target whose structure is broken is left out; its students show up as not declared.
-  if (fd.errorCount() != errorsBefore && (out.type.empty() || out.occupationCode.empty() ||
-                                          out.level == 0)) {
-    return std::nullopt;
+  // Any other key is one of the type's own fields (TargetShape::fields): handed to its plugin,
+  // or refused by the core when the type has no such field.
+  static constexpr std::array<std::string_view, 9> kCore = {
+      "type",        "occupationCode", "occupationName", "level",  "abilityCode",
+      "abilityName", "evaluationOrg",  "evaluation",     "options"};
+  // A key that cannot name a field (FieldSpec names are ASCII words) is unknown here already.
+  auto fieldName = [](std::string_view k) {
+    return !k.empty() && k.size() <= 64 && std::all_of(k.begin(), k.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+    });
+  };
+  for (const auto& [k, v] : t.items()) {
+    if (std::find(kCore.begin(), kCore.end(), k) != kCore.end()) continue;
+    if (k.starts_with("$") || k.starts_with("_")) continue;  // comments, as unknownKeys skips
+    if (!fieldName(k)) {
+      const std::string at = path + "." + Fields::shown(k);
+      fd.warning(at, "CONFIG_UNKNOWN_KEY", {{"key", Fields::shown(k)}, {"path", at}});
+      continue;
+    }
+    flatten(v, k, path + "." + k, out.fields);
   }
+  // A target whose structure is broken is left out; its students show up as not declared.
+  if (fd.errorCount() != errorsBefore && out.type.empty()) return std::nullopt;
   return out;
 }
 

@@ -275,7 +275,9 @@ void addCell(pugi::xml_node row, const std::string& ref, const std::string& text
 }
 
 Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
-  const std::size_t columns = kStandardColumns + sheet.extraColumns.size();
+  const std::size_t columns = sheet.columns.size();
+  if (columns == 0) return std::unexpected(fileError("DECLARATION_FILE.extra_values",
+                                                     {{"row", 1}, {"values", 0}, {"columns", 0}}));
   pugi::xml_document doc;
   pugi::xml_node ws = startDocument(doc, "worksheet", kMainNs);
   ws.append_attribute("xmlns:r") = kRelNs;
@@ -301,13 +303,11 @@ Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
       const std::string_view value = valueAt(col);
       if (value.empty()) continue;
       const std::string ref = columnName(col) + rowText;
-      const bool numeric =
-          number > 1 && std::find(kNumericColumns.begin(), kNumericColumns.end(), col) !=
-                            kNumericColumns.end();
+      const bool numeric = number > 1 && sheet.columns[col].numeric;
       if (numeric) {
         auto n = wholeNumber(value);
         if (!n) {
-          const std::string name(kDeclarationHeader[col]);
+          const std::string name(sheet.columns[col].header);
           return fileError("DECLARATION_FILE.not_number",
                            {{"cell", ref}, {"column", name}, {"value", value}});
         }
@@ -322,22 +322,17 @@ Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
   };
 
   const auto headerAt = [&](std::size_t col) -> std::string_view {
-    return col < kStandardColumns ? kDeclarationHeader[col]
-                                  : std::string_view(sheet.extraColumns[col - kStandardColumns]);
+    return sheet.columns[col].header;
   };
   if (auto err = addRow(1, headerAt)) return std::unexpected(std::move(*err));
   for (std::size_t r = 0; r < sheet.rows.size(); ++r) {
-    const DeclarationRow& row = sheet.rows[r];
-    if (row.extra.size() > sheet.extraColumns.size()) {
+    const std::vector<std::string>& row = sheet.rows[r];
+    if (row.size() > columns) {
       return std::unexpected(fileError("DECLARATION_FILE.extra_values",
-                                       {{"row", r + 2},
-                                        {"values", row.extra.size()},
-                                        {"columns", sheet.extraColumns.size()}}));
+                                       {{"row", r + 2}, {"values", row.size()}, {"columns", columns}}));
     }
     const auto valueAt = [&](std::size_t col) -> std::string_view {
-      if (col < kStandardColumns) return row.standard[col];
-      const std::size_t e = col - kStandardColumns;
-      return e < row.extra.size() ? std::string_view(row.extra[e]) : std::string_view();
+      return col < row.size() ? std::string_view(row[col]) : std::string_view();
     };
     if (auto err = addRow(r + 2, valueAt)) return std::unexpected(std::move(*err));
   }

@@ -647,6 +647,43 @@ class SqliteStateStore final : public StateStore {
     return purged;
   }
 
+  Result<bool> renameTarget(std::string_view school, std::string_view from,
+                            std::string_view to) override {
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return std::unexpected(r.error());
+    static constexpr const char* kTables[] = {"intents", "applications", "batches", "students"};
+    auto count = [&](std::string_view key) -> Result<std::int64_t> {
+      std::int64_t n = 0;
+      for (const char* table : kTables) {
+        auto q = db_.prepare(std::string("SELECT count(*) FROM ") + table +
+                             " WHERE school = ?1 AND target_key = ?2");
+        if (!q) return std::unexpected(q.error());
+        q->bind(1, school);
+        q->bind(2, key);
+        if (q->step() != SQLITE_ROW) return std::unexpected(db_.error("store.doing.renameTarget"));
+        n += q->int64(0);
+      }
+      return n;
+    };
+    auto there = count(to);
+    if (!there) return std::unexpected(there.error());
+    if (*there > 0) return false;
+    auto here = count(from);
+    if (!here) return std::unexpected(here.error());
+    if (*here == 0) return false;
+    for (const char* table : kTables) {
+      auto u = db_.prepare(std::string("UPDATE ") + table +
+                           " SET target_key = ?3 WHERE school = ?1 AND target_key = ?2");
+      if (!u) return std::unexpected(u.error());
+      u->bind(1, school);
+      u->bind(2, from);
+      u->bind(3, to);
+      if (auto r = db_.run(*u, "store.doing.renameTarget"); !r) return std::unexpected(r.error());
+    }
+    if (auto r = tx.commit(); !r) return std::unexpected(r.error());
+    return true;
+  }
+
   // Settings, schema and the check that the secret key is the one the records were made with.
   Result<void> setUp(const std::filesystem::path& keyPath, bool keyExisted) {
     auto mode = db_.queryText("PRAGMA journal_mode = WAL");

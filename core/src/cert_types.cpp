@@ -3,10 +3,13 @@
 
 #include <algorithm>
 
+#include "zzjb/core/identifiers.hpp"
+#include "zzjb/messages/catalog.hpp"
+
 namespace zzjb {
 
 std::optional<OrgType> CertType::orgType() const {
-  switch (info.org) {
+  switch (info.shape.org) {
     case plugin::OrgKind::SocialOrg: return OrgType::SocialOrg;
     case plugin::OrgKind::Employer: return OrgType::Employer;
     case plugin::OrgKind::None: break;
@@ -42,22 +45,67 @@ std::string TypeRegistry::ids() const {
   return s;
 }
 
-plugin::TargetView targetView(const Target& t) {
+plugin::TargetView targetView(const School& school, const Target& t, const CertType* type) {
   plugin::TargetView v;
   v.type = t.type;
+  v.scope = type != nullptr ? type->info.shape.scope : plugin::Scope::Occupation;
   v.occupationCode = t.occupationCode;
   v.occupationName = t.occupationName;
   v.level = t.level;
+  v.abilityCode = t.abilityCode;
+  v.abilityName = t.abilityName;
   if (t.evaluationOrg) {
     v.orgName = t.evaluationOrg->name;
     v.orgCreditCode = t.evaluationOrg->creditCode;
   }
+  v.fields = t.fields;
+  v.schoolId = school.id;
+  v.schoolLevel = schoolLevelConfigName(school.level);
+  v.schoolSkillLevel = allowedLevel(school.level);
   v.jsonPath = t.jsonPath;
   return v;
 }
 
-plugin::StudentView studentView(const Student& s) {
-  return {s.name, s.major, s.className, s.graduationYear, s.extra};
+plugin::StudentView studentView(const Student& s, const CertType* type, const Date& today) {
+  plugin::StudentView v;
+  v.name = s.name;
+  v.major = s.major;
+  v.className = s.className;
+  v.graduationYear = s.graduationYear;
+  v.idType = s.idType;
+  v.columns = s.extra;
+  IdCheck id = checkResidentId(s.idNumber, today);
+  v.gender = id.gender ? genderName(*id.gender) : s.gender;
+  if (id.birthDate) v.birthDate = id.birthDate->iso();
+  v.maskedId = maskId(id.ok ? id.normalized : s.idNumber);
+  if (type != nullptr && type->info.shape.needsIdNumber) {
+    v.idNumber = id.ok ? id.normalized : s.idNumber;
+  }
+  return v;
+}
+
+std::string targetTitle(const Target& t) {
+  if (!t.abilityCode.empty() || !t.abilityName.empty()) {
+    return msg::text("target.title.ability", {{"name", t.abilityName}, {"code", t.abilityCode}});
+  }
+  if (t.level == 0) {
+    return msg::text("target.title.occupationNoLevel",
+                     {{"code", t.occupationCode}, {"name", t.occupationName}});
+  }
+  return msg::text("target.title.occupation", {{"code", t.occupationCode},
+                                               {"name", t.occupationName},
+                                               {"level", levelName(t.level)}});
+}
+
+std::string legacyTargetKeyOf(const Target& t) {
+  if (!t.abilityCode.empty()) return {};
+  return t.occupationCode + "/" + std::to_string(t.level) + "/" +
+         (t.evaluationOrg ? t.evaluationOrg->creditCode : std::string("-"));
+}
+
+std::string targetKeyOf(const Target& t) {
+  if (!t.abilityCode.empty()) return t.type + ":" + t.abilityCode;
+  return t.type + ":" + legacyTargetKeyOf(t);
 }
 
 plugin::Section sectionFor(const School& school, const Target& t) {

@@ -3,6 +3,7 @@
 #include "zzjb/core/eligibility.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -72,14 +73,15 @@ std::string ExcludedStudent::text() const {
 
 std::vector<ReasonCount> TargetResult::excludedByReason() const {
   // By reason and wording: the 专业评估 of two majors of one target may be in different states.
-  std::map<std::tuple<Exclusion, std::string, std::string>, ReasonCount> m;
+  std::map<std::tuple<Exclusion, bool, std::string, std::string>, ReasonCount> m;
   for (const auto& x : excluded) {
-    auto& rc = m[{x.reason, x.code(), x.text()}];
+    auto& rc = m[{x.reason, x.expected, x.code(), x.text()}];
     if (rc.count++ == 0) {
       rc.code = x.code();
       rc.text = x.text();
       rc.waiting = x.reason == Exclusion::EvaluationNotApproved &&
                    x.evaluation == EvaluationStatus::Submitted;
+      rc.expected = x.expected;
     }
   }
   std::vector<ReasonCount> out;
@@ -136,7 +138,7 @@ Finding pluginFailed(const CertType& type, const std::string& what, const std::s
 // The plugin's check of the target's configuration section. True when it has errors.
 bool checkSection(const School& school, const Target& t, const CertType& type,
                   std::vector<Finding>& out) {
-  auto reply = type.impl->checkSection(sectionFor(school, t), targetView(t));
+  auto reply = type.impl->checkSection(sectionFor(school, t), targetView(school, t, &type));
   if (!reply.ok()) {
     out.push_back(pluginFailed(type, "checkSection", reply.error, t.jsonPath, school.id));
     return true;
@@ -150,6 +152,122 @@ bool checkSection(const School& school, const Target& t, const CertType& type,
                           issue.message, issue.hint, school.id));
   }
   return errors;
+}
+
+// The platform's rule for an ability code (docs/platform-api.md, "Matters"): 1–32 letters,
+// digits, '-' or '.'.
+bool isAbilityCode(std::string_view c) {
+  return !c.empty() && c.size() <= 32 && std::all_of(c.begin(), c.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) != 0 || ch == '-' || ch == '.';
+  });
+}
+
+// The target's keys against its type's shape (plugin::TargetShape): what the scope needs, what the
+// type does not take, its own fields. True when there are errors.
+bool checkShape(const School& school, const Target& t, const CertType& type,
+                std::vector<Finding>& out) {
+  const plugin::TargetShape& shape = type.shape();
+  const std::string& p = t.jsonPath;
+  bool errors = false;
+  auto missing = [&](const char* key) {
+    out.push_back(found(Severity::Error, FindingKind::Config, "TARGET_FIELD_MISSING",
+                        at(p + "." + key), {{"type", t.type}, {"field", key}}, school.id));
+    errors = true;
+  };
+  auto notTaken = [&](const char* key) {
+    out.push_back(found(Severity::Error, FindingKind::Config, "TARGET_FIELD_NOT_TAKEN",
+                        at(p + "." + key), {{"type", t.type}, {"field", key}}, school.id));
+    errors = true;
+  };
+  if (shape.scope == plugin::Scope::Occupation) {
+    if (t.abilityGiven) notTaken(!t.abilityCode.empty() ? "abilityCode" : "abilityName");
+    if (t.occupationCode.empty()) {
+      missing("occupationCode");
+    } else if (!isOccupationCode(t.occupationCode)) {
+      out.push_back(found(Severity::Error, FindingKind::Data, "OCCUPATION_CODE",
+                          at(p + ".occupationCode"), {{"code", t.occupationCode}}, school.id));
+      errors = true;
+    }
+    if (t.occupationName.empty()) missing("occupationName");
+    if (shape.level == plugin::LevelRule::None) {
+      if (t.levelGiven) notTaken("level");
+    } else if (!t.levelGiven) {
+      missing("level");
+    }
+  } else {
+    if (t.occupationGiven) notTaken(!t.occupationCode.empty() ? "occupationCode" : "occupationName");
+    if (t.levelGiven) notTaken("level");
+    if (t.abilityCode.empty()) {
+      missing("abilityCode");
+    } else if (!isAbilityCode(t.abilityCode)) {
+      out.push_back(found(Severity::Error, FindingKind::Data, "ABILITY_CODE",
+                          at(p + ".abilityCode"), {{"code", t.abilityCode}}, school.id));
+      errors = true;
+    }
+    if (t.abilityName.empty()) {
+      missing("abilityName");
+    } else if (t.abilityName.size() > 128) {
+      out.push_back(found(Severity::Error, FindingKind::Data, "ABILITY_NAME",
+                          at(p + ".abilityName"), {}, school.id));
+      errors = true;
+    }
+  }
+  // The type's own fields: those it declares (required ones present), no others.
+  auto topKey = [](const std::string& key) { return key.substr(0, key.find_first_of(".[")); };
+  std::set<std::string> given;
+  for (const plugin::Setting& f : t.fields) {
+    std::string k = topKey(f.key);
+    if (!given.insert(k).second) continue;
+    const bool declared = std::any_of(shape.fields.begin(), shape.fields.end(),
+                                      [&](const plugin::FieldSpec& fs) { return fs.name == k; });
+    if (!declared) {
+      const std::string where = p + "." + k;
+      out.push_back(found(Severity::Warning, FindingKind::Config, "CONFIG_UNKNOWN_KEY", at(where),
+                          {{"key", k}, {"path", where}}, school.id));
+    }
+  }
+  for (const plugin::FieldSpec& fs : shape.fields) {
+    if (fs.required && !given.contains(fs.name)) missing(fs.name.c_str());
+  }
+  return errors;
+}
+
+// The target's level against its type's rule (an occupation target with a valid code).
+std::optional<Exclusion> checkLevel(const School& school, const Target& t, const CertType& type,
+                                    std::vector<Finding>& out) {
+  const plugin::TargetShape& shape = type.shape();
+  const std::string& p = t.jsonPath;
+  if (shape.level == plugin::LevelRule::None || !t.levelGiven) return std::nullopt;
+  if (!isSkillLevel(t.level)) {
+    out.push_back(found(Severity::Error, FindingKind::Data, "LEVEL_INVALID", at(p + ".level"),
+                        {{"level", t.level}}, school.id));
+    return Exclusion::TargetInvalid;
+  }
+  if (shape.level == plugin::LevelRule::AnyOf) {
+    if (std::find(shape.levels.begin(), shape.levels.end(), t.level) != shape.levels.end()) {
+      return std::nullopt;
+    }
+    std::string levels;
+    for (int l : shape.levels) {
+      levels += (levels.empty() ? "" : msg::text("check.list.separator")) + levelName(l);
+    }
+    out.push_back(found(Severity::Error, FindingKind::Data, "LEVEL_NOT_ALLOWED", at(p + ".level"),
+                        {{"type", t.type}, {"levels", levels}, {"levelName", levelName(t.level)}},
+                        school.id, "LEVEL_NOT_ALLOWED.type"));
+    return Exclusion::LevelNotAllowed;
+  }
+  if (t.level != allowedLevel(school.level)) {
+    int allowed = allowedLevel(school.level);
+    out.push_back(found(Severity::Error, FindingKind::Data, "LEVEL_NOT_ALLOWED", at(p + ".level"),
+                        {{"schoolLevel", schoolLevelName(school.level)},
+                         {"allowedName", levelName(allowed)},
+                         {"allowed", allowed},
+                         {"levelName", levelName(t.level)},
+                         {"level", t.level}},
+                        school.id));
+    return Exclusion::LevelNotAllowed;
+  }
+  return std::nullopt;
 }
 
 // Checks one target against the school level and the catalog. Returns the exclusion that applies
@@ -173,29 +291,19 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
   } else if (checkSection(school, t, *type, out)) {
     worst(Exclusion::TargetInvalid);
   }
-  if (!isOccupationCode(t.occupationCode)) {
-    out.push_back(found(Severity::Error, FindingKind::Data, "OCCUPATION_CODE",
-                        at(p + ".occupationCode"), {{"code", t.occupationCode}}, school.id));
-    worst(Exclusion::TargetInvalid);
+  if (type != nullptr && checkShape(school, t, *type, out)) worst(Exclusion::TargetInvalid);
+  if (type != nullptr && type->shape().scope == plugin::Scope::Occupation &&
+      isOccupationCode(t.occupationCode)) {
+    if (auto e = checkLevel(school, t, *type, out)) worst(*e);
   }
-  if (!isSkillLevel(t.level)) {
-    out.push_back(found(Severity::Error, FindingKind::Data, "LEVEL_INVALID", at(p + ".level"),
-                        {{"level", t.level}}, school.id));
-    worst(Exclusion::TargetInvalid);
-  } else if (t.level != allowedLevel(school.level)) {
-    int allowed = allowedLevel(school.level);
-    out.push_back(found(Severity::Error, FindingKind::Data, "LEVEL_NOT_ALLOWED", at(p + ".level"),
-                        {{"schoolLevel", schoolLevelName(school.level)},
-                         {"allowedName", levelName(allowed)},
-                         {"allowed", allowed},
-                         {"levelName", levelName(t.level)},
-                         {"level", t.level}},
-                        school.id));
-    worst(Exclusion::LevelNotAllowed);
+  const bool needsEvaluation = type == nullptr || type->shape().needsEvaluation;
+  if (!needsEvaluation && t.evaluationGiven) {
+    out.push_back(found(Severity::Info, FindingKind::Config, "EVALUATION_NOT_NEEDED",
+                        at(p + ".evaluation"), {{"type", t.type}}, school.id));
   }
-
-  switch (t.evaluation.status) {
+  switch (needsEvaluation ? t.evaluation.status : EvaluationStatus::Approved) {
     case EvaluationStatus::Approved:
+      if (!needsEvaluation) break;
       if (t.evaluation.opinionNo.empty() || !t.evaluation.date) {
         out.push_back(found(Severity::Warning, FindingKind::Data, "EVALUATION_RECORD",
                             at(p + ".evaluation"), {}, school.id));
@@ -222,12 +330,9 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
   }
 
   if (type == nullptr) return result;
-  if (!type->appliedOnline()) {
+  if (type->info.permission == plugin::Permission::GrantedByCentre) {
     Finding f = found(Severity::Info, FindingKind::Data, "PERMISSION_BY_CENTRE", at(p),
-                      {{"matter", type->info.matter},
-                       {"occupation", t.occupationName},
-                       {"level", levelName(t.level)}},
-                      school.id);
+                      {{"matter", type->info.matter}, {"target", targetTitle(t)}}, school.id);
     // The plugin's own words for how to ask, when it has them in the chosen language.
     if (!type->info.permissionRequest.empty()) {
       f.hint = type->info.permissionRequest;
@@ -280,6 +385,9 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
     worst(Exclusion::OrgNotRegistered);
     return result;
   }
+  // The catalog registers organisations for occupations and levels; an ability is not checked
+  // against it (docs/platform-api.md, "Catalog").
+  if (type->ability()) return result;
   const CatalogOccupation* occ = opt.catalog->findOccupation(cc.normalized, t.occupationCode);
   if (occ == nullptr) {
     out.push_back(found(Severity::Error, FindingKind::Data, "ORG_NOT_REGISTERED", at(orgPath),
@@ -317,9 +425,11 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
 
 using plugin::Verdict;
 
-plugin::Reply<Verdict> applyTypeRules(const CertType& type, const Student& st, const Target& t,
-                                      const plugin::Section& section) {
-  return type.impl->eligibility(studentView(st), targetView(t), section);
+plugin::Reply<Verdict> applyTypeRules(const CertType& type, const School& school, const Student& st,
+                                      const Target& t, const plugin::Section& section,
+                                      const Date& today) {
+  return type.impl->eligibility(studentView(st, &type, today), targetView(school, t, &type),
+                                section);
 }
 
 // Checks one student's row; returns the exclusion that applies to every target, if any.
@@ -512,13 +622,11 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
   // Targets, major by major.
   std::set<std::string> configuredMajors;
   for (const auto& major : school.majors) configuredMajors.insert(major.name);
-  std::set<std::tuple<std::string, std::string, int, std::string>> seenTargets;
+  std::set<std::string> seenTargets;
   for (const auto& major : school.majors) {
     for (const auto& t : major.targets) {
       auto targetExclusion = checkTarget(school, t, options, r.findings);
-      auto key = std::make_tuple(t.type, t.occupationCode, t.level,
-                                 t.evaluationOrg ? t.evaluationOrg->creditCode : "");
-      if (!seenTargets.insert(key).second) {
+      if (!seenTargets.insert(targetKeyOf(t)).second) {
         r.findings.push_back(found(Severity::Warning, FindingKind::Data, "TARGET_REPEATED",
                                    at(t.jsonPath), {}, school.id));
       }
@@ -530,7 +638,10 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
       bool pluginFailedOnce = false;
       for (std::size_t i = 0; i < r.students.size(); ++i) {
         if (r.students[i].major != major.name) continue;
-        if (studentExclusion[i]) {
+        // A type that does not need this year's graduates takes the others too.
+        const bool graduationWaived = type != nullptr && !type->shape().needsGraduationYear &&
+                                      studentExclusion[i] == Exclusion::NotGraduating;
+        if (studentExclusion[i] && !graduationWaived) {
           tr.excluded.push_back({i, *studentExclusion[i], {}, {}, {}, t.evaluation.status});
           continue;
         }
@@ -538,7 +649,7 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
           tr.excluded.push_back({i, *targetExclusion, {}, {}, {}, t.evaluation.status});
           continue;
         }
-        auto verdict = applyTypeRules(*type, r.students[i], t, section);
+        auto verdict = applyTypeRules(*type, school, r.students[i], t, section, options.today);
         if (!verdict.ok()) {
           if (!pluginFailedOnce) {
             r.findings.push_back(
@@ -548,14 +659,21 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
           tr.excluded.push_back({i, Exclusion::TargetInvalid, {}, {}, {}, t.evaluation.status});
           continue;
         }
-        if (verdict.value.eligible) {
+        const Verdict& v = verdict.value;
+        if (v.eligible()) {
           tr.eligible.push_back(i);
           continue;
         }
-        const Verdict& v = verdict.value;
+        if (v.kind == Verdict::Kind::Expected) {
+          // Listed with its reason (report, status), never a finding to fix.
+          ExcludedStudent x{i, Exclusion::TypeRule, v.code, v.reason, {}, t.evaluation.status};
+          x.expected = true;
+          tr.excluded.push_back(std::move(x));
+          continue;
+        }
         Finding f = found(Severity::Warning, FindingKind::Data,
                           v.code.empty() ? "TYPE_RULE" : v.code, rowOf(r.students[i]),
-                          {{"occupation", t.occupationName}, {"type", t.type}, {"reason", v.reason}},
+                          {{"target", targetTitle(t)}, {"type", t.type}, {"reason", v.reason}},
                           school.id, "check.type_rule");
         f.hint = v.hint;  // the plugin's own advice
         r.findings.push_back(std::move(f));

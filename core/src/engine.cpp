@@ -10,11 +10,6 @@
 
 namespace zzjb {
 
-std::string targetKeyOf(const Target& target) {
-  return target.occupationCode + "/" + std::to_string(target.level) + "/" +
-         (target.evaluationOrg ? target.evaluationOrg->creditCode : std::string("-"));
-}
-
 ReasonText platformReasonText(std::string_view code) {
   // One wording per reason the platform gives for a rejected row (explain.row.*), for the run,
   // the log and the report alike; a reason the catalog does not know is named as the platform sent it.

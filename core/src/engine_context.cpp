@@ -70,7 +70,7 @@ bool PassContext::allFinal(TargetWork& t) {
   candidates.reserve(correctable.size());
   for (std::size_t i = 0; i < correctable.size(); ++i) {
     candidates.push_back({correctable[i]->id, trim(correctable[i]->student->graduationYear),
-                          built ? rowFingerprint(svc, sheet->rows[i]) : std::string()});
+                          built ? rowFingerprint(svc, *sheet, i) : std::string()});
   }
   auto notYet = store.studentsNotYetDeclared(school.id, t.key, candidates);
   if (!notYet) {
@@ -90,7 +90,7 @@ void PassContext::ensureFingerprints(TargetWork& t) {
   auto sheet = buildSheet(school, t, all, opt.today);
   if (!sheet || sheet->rows.size() != all.size()) return;
   for (std::size_t i = 0; i < all.size(); ++i) {
-    t.fingerprints[i] = rowFingerprint(svc, sheet->rows[i]);
+    t.fingerprints[i] = rowFingerprint(svc, *sheet, i);
   }
 }
 

@@ -96,7 +96,7 @@ bool DeclarationStep::keepOnly(const std::string& intentKey,
   for (std::size_t i = 0; i < members.size(); ++i) {
     std::string fingerprint;
     if (sheet != nullptr && i < sheet->rows.size()) {
-      fingerprint = rowFingerprint(cx_.svc, sheet->rows[i]);
+      fingerprint = rowFingerprint(cx_.svc, *sheet, i);
     }
     kept.push_back(
         {members[i]->id, trim(members[i]->student->graduationYear), std::move(fingerprint)});
@@ -251,7 +251,7 @@ void DeclarationStep::declare(TargetWork& t) {
     std::vector<StudentEntry> rows;
     for (std::size_t i = 0; i < part.size(); ++i) {
       rows.push_back({part[i]->id, trim(part[i]->student->graduationYear),
-                      rowFingerprint(cx_.svc, sheet->rows[i])});
+                      rowFingerprint(cx_.svc, *sheet, i)});
     }
     Intent intent{key, cx_.school.id, "batch", t.key,
                   msg::text("run.intent.batch", {{"rows", part.size()}, {"target", t.out.label}})};

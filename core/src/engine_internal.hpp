@@ -53,7 +53,7 @@ struct TargetWork {
 [[nodiscard]] std::string trim(std::string_view s);
 [[nodiscard]] std::string normalizeIdNumber(std::string_view s);  // trimmed, upper-case X
 
-// The label people read: "4-04-05-01 计算机程序设计员 四级 · social-org · 某某评价组织".
+// The label people read: "4-04-05-01 计算机程序设计员 · 四级/中级工 · social-org · 某某评价组织".
 [[nodiscard]] std::string targetLabel(const Target& t);
 [[nodiscard]] PermissionScope scopeFor(const Target& t, const CertType* type);
 
@@ -66,15 +66,21 @@ struct TargetWork {
 [[nodiscard]] std::string applicationContent(const ApplicationRequest& r);
 [[nodiscard]] AccountRequest accountRequestFor(const School& s, const std::string& keyId);
 
-// The declaration sheet for `students` of a target: the 15 standard columns, then the type's.
+// The target's sheet columns, as its type gives them (declarationSheet); errors: the plugin
+// failed, or its columns are not a sheet (no columns, an empty or repeated header, an unknown
+// standard column).
+[[nodiscard]] Result<std::vector<plugin::SheetColumn>> sheetColumns(const School& school,
+                                                                   const TargetWork& t);
+// The declaration sheet for `students` of a target, in its type's columns.
 // Errors: the plugin could not give its columns or a student's values.
 [[nodiscard]] Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
                                                   const std::vector<const StudentRef*>& students,
                                                   const Date& today);
 
-// What is declared for a student: sha256Hex of the row's cells but 序号 (which only says where
-// the row is in its file), so the same student data gives the same fingerprint in any batch.
-[[nodiscard]] std::string rowFingerprint(const EngineServices& svc, const DeclarationRow& row);
+// What is declared for a student: sha256Hex of the cells of row `row` but 序号 (which only says
+// where the row is in its file), so the same student data gives the same fingerprint in any batch.
+[[nodiscard]] std::string rowFingerprint(const EngineServices& svc, const DeclarationSheet& sheet,
+                                         std::size_t row);
 
 // The idempotency key: "zzjb1-" + sha256Hex("<step>\n<credit code>\n<target key>\n<content>").
 [[nodiscard]] std::string idempotencyKey(const EngineServices& svc, std::string_view step,
@@ -85,6 +91,8 @@ struct TargetWork {
 [[nodiscard]] bool isWaitingPhase(TargetPhase p);
 
 // An application still under review, for people: "团体申报权限申请已提交，待…（申请编号 …，状态 …）".
+// What a target waiting for the centre to grant its permission says (its type's words, or zzjb's).
+[[nodiscard]] std::string notGrantedText(const CertType& type);
 [[nodiscard]] std::string underReviewText(const Application& app);
 [[nodiscard]] inline std::string underReviewHint() {
   return msg::text("run.phase.under_review.hint");
@@ -284,6 +292,7 @@ class Pass {
   SchoolOutcome abandon(const std::string& what);
 
  private:
+  void adoptLegacyKeys();  // records under pre-ABI-2 target keys (cert_types.hpp)
   bool plan();  // true: something is missing (stops on a store error)
   bool login();
   void resolvePending();

@@ -5,6 +5,7 @@
 // pass record). Every creating call is preceded by a committed intent and followed by the
 // recorded answer; failures become the outcome, never an exception.
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "engine_internal.hpp"
@@ -28,6 +29,26 @@ std::pair<std::string, std::string> stopText(StopReason why,
 }
 
 }  // namespace
+
+void Pass::adoptLegacyKeys() {
+  // Records made before plugin ABI 2 are under keys without the type ("4-01-02-02/4/-"): each is
+  // moved once to the one target of this pass it belongs to, so that nothing is declared twice.
+  // A legacy key two targets share (two types of one occupation, level and organisation) is
+  // left alone: which of them the records were for cannot be told.
+  std::map<std::string, int> uses;
+  for (const TargetWork& t : cx_.targets) {
+    std::string legacy = legacyTargetKeyOf(*t.target);
+    if (!legacy.empty()) ++uses[legacy];
+  }
+  for (const TargetWork& t : cx_.targets) {
+    std::string legacy = legacyTargetKeyOf(*t.target);
+    if (legacy.empty() || uses[legacy] != 1) continue;
+    if (auto r = cx_.store.renameTarget(cx_.school.id, legacy, t.key); !r) {
+      cx_.storeFailed(r.error());
+      return;
+    }
+  }
+}
 
 bool Pass::login() {
   cx_.emit(EngineEvent::Kind::Step, "", msg::text("run.step.login"));
@@ -77,6 +98,7 @@ SchoolOutcome Pass::run() {
   cx_.out.school = cx_.school.id;
   cx_.emit(EngineEvent::Kind::SchoolStarted, "", cx_.school.name);
   cx_.targets = buildTargets(cx_.eval, cx_.svc.types, cx_.opt.today);
+  adoptLegacyKeys();
   auto errors = static_cast<std::size_t>(
       std::count_if(cx_.eval.findings.begin(), cx_.eval.findings.end(),
                     [](const Finding& f) { return f.severity == Severity::Error; }));
@@ -182,7 +204,8 @@ void Pass::dryRun() {
       cx_.storeFailed(app.error());
       return;
     }
-    bool permitted = app->has_value() && isGranted((*app)->status);
+    bool permitted = (app->has_value() && isGranted((*app)->status)) ||
+                     (t.type != nullptr && t.type->info.permission == plugin::Permission::None);
     if (!permitted && t.type != nullptr && t.type->appliedOnline()) {
       if (!app->has_value()) {
         t.out.wouldSend.push_back(msg::text("run.dry.application", {{"target", t.out.label}}));
@@ -196,7 +219,7 @@ void Pass::dryRun() {
       }
     } else if (!permitted && t.type != nullptr && app->has_value() &&
                (*app)->status == ApplicationStatus::NotGranted) {
-      cx_.setPhase(t, TargetPhase::PermissionNotGranted, t.type->info.permissionRequest,
+      cx_.setPhase(t, TargetPhase::PermissionNotGranted, notGrantedText(*t.type),
                    msg::text("run.dry.nothing_sent"));
     }
     const std::size_t chunk = std::max<std::size_t>(1, cx_.opt.maxBatchRows);

@@ -21,6 +21,13 @@ IntentResponse applicationResponse(const ApplicationState& a) {
 
 }  // namespace
 
+std::string notGrantedText(const CertType& type) {
+  // The plugin's words for the wait when it has them (plugin::TypeInfo::permissionWaiting).
+  if (!type.info.permissionWaiting.empty()) return type.info.permissionWaiting;
+  if (!type.info.permissionRequest.empty()) return type.info.permissionRequest;
+  return msg::text("run.phase.not_granted");
+}
+
 std::string underReviewText(const Application& app) {
   return msg::text("run.phase.under_review",
                    {{"id", app.applicationId}, {"status", applicationStatusName(app.status)}});
@@ -70,7 +77,8 @@ Result<ApplicationRequest> PermissionStep::request(const TargetWork& t) const {
   r.scope = t.scope;
   if (t.type == nullptr || t.type->impl == nullptr) return r;
   auto fields =
-      t.type->impl->applicationFields(targetView(*t.target), sectionFor(cx_.school, *t.target));
+      t.type->impl->applicationFields(targetView(cx_.school, *t.target, t.type),
+                                      sectionFor(cx_.school, *t.target));
   if (!fields.ok()) {
     return std::unexpected(
         configError("PLUGIN_FAILED", {{"type", t.target->type}, {"error", fields.error}},
@@ -91,6 +99,10 @@ void PermissionStep::ensure() {
     if (t.type == nullptr) {
       cx_.failTarget(t, msg::text("run.phase.type_not_loaded", {{"type", t.target->type}}),
                      msg::text("run.phase.type_not_loaded.hint"), std::nullopt);
+      continue;
+    }
+    if (t.type->info.permission == plugin::Permission::None) {
+      t.permitted = true;  // the matter needs none (plugin::Permission::None)
       continue;
     }
     if (!granted_) {
@@ -131,10 +143,7 @@ void PermissionStep::ensure() {
           return;
         }
       }
-      std::string ask = t.type->info.permissionRequest.empty()
-                            ? msg::text("run.phase.not_granted")
-                            : t.type->info.permissionRequest;
-      cx_.setPhase(t, TargetPhase::PermissionNotGranted, ask,
+      cx_.setPhase(t, TargetPhase::PermissionNotGranted, notGrantedText(*t.type),
                    msg::text("run.phase.not_granted.hint"));
       continue;
     }

@@ -28,8 +28,7 @@ std::string normalizeIdNumber(std::string_view s) {
 }
 
 std::string targetLabel(const Target& t) {
-  std::string s = t.occupationCode + " " + t.occupationName + " " + levelShortName(t.level) +
-                  " · " + t.type;
+  std::string s = targetTitle(t) + " · " + t.type;
   if (t.evaluationOrg) s += " · " + t.evaluationOrg->name;
   return s;
 }
@@ -40,10 +39,16 @@ PermissionScope scopeFor(const Target& t, const CertType* type) {
     s.matter = type->info.matter;
     s.node = type->info.node;
   }
-  s.occupationCode = t.occupationCode;
-  s.occupationName = t.occupationName;
-  s.level = t.level;
-  s.org = t.evaluationOrg;
+  if (type != nullptr && type->ability()) {
+    s.abilityCode = t.abilityCode;
+    s.abilityName = t.abilityName;
+  } else {
+    s.occupationCode = t.occupationCode;
+    s.occupationName = t.occupationName;
+    s.level = t.level;
+  }
+  // Only a type that needs an organisation names one (a stray evaluationOrg is ORG_IGNORED).
+  if (type == nullptr || type->orgType()) s.org = t.evaluationOrg;
   return s;
 }
 
@@ -123,6 +128,9 @@ std::string accountContent(const AccountRequest& r) {
 std::string applicationContent(const ApplicationRequest& r) {
   std::string s = r.scope.matter + "\n" + r.scope.node + "\n" + r.scope.occupationCode + "\n" +
                   r.scope.occupationName + "\n" + std::to_string(r.scope.level) + "\n";
+  // An ability's code and name after the level (an occupation's content stays as it was, so
+  // that its idempotency keys do not change).
+  if (r.scope.ability()) s += "ability\n" + r.scope.abilityCode + "\n" + r.scope.abilityName + "\n";
   s += r.scope.org ? r.scope.org->name + "\n" + r.scope.org->creditCode + "\n" : "-\n-\n";
   for (const auto& f : r.attachments) s += f.key + "=" + f.value + "\n";
   return s;
@@ -137,66 +145,149 @@ std::string educationFor(SchoolLevel l) {
 
 }  // namespace
 
+namespace {
+
+// The host's value of a standard column (plugin::column) for one student.
+std::string standardCell(std::string_view key, std::size_t n, const School& school,
+                         const Target& target, const Student& st, const StudentRef& ref,
+                         const IdCheck& id, const MobileCheck& mobile) {
+  namespace col = plugin::column;
+  // not-text: begin (values the platform's sheet takes)
+  if (key == col::kSeq) return std::to_string(n);
+  if (key == col::kName) return trim(st.name);
+  if (key == col::kIdType) return "居民身份证";
+  if (key == col::kIdNumber) return ref.id;
+  if (key == col::kGender) return id.gender ? genderName(*id.gender) : trim(st.gender);
+  if (key == col::kBirthDate) return id.birthDate ? id.birthDate->iso() : std::string();
+  if (key == col::kMobile) return mobile.ok ? mobile.normalized : trim(st.mobile);
+  if (key == col::kEducation) return educationFor(school.level);
+  if (key == col::kSource) return "在校生";
+  // not-text: end
+  if (key == col::kMajor) return trim(st.major);
+  if (key == col::kClass) return trim(st.className);
+  if (key == col::kGraduationYear) return trim(st.graduationYear);
+  if (key == col::kOccupationName) return target.occupationName;
+  if (key == col::kOccupationCode) return target.occupationCode;
+  if (key == col::kLevel) return target.level == 0 ? std::string() : std::to_string(target.level);
+  if (key == col::kAbilityName) return target.abilityName;
+  if (key == col::kAbilityCode) return target.abilityCode;
+  return {};
+}
+
+bool knownStandardColumn(std::string_view key) {
+  namespace col = plugin::column;
+  for (const char* k : {col::kSeq, col::kName, col::kIdType, col::kIdNumber, col::kGender,
+                        col::kBirthDate, col::kMobile, col::kEducation, col::kSource, col::kMajor,
+                        col::kClass, col::kGraduationYear, col::kOccupationName,
+                        col::kOccupationCode, col::kLevel, col::kAbilityName, col::kAbilityCode}) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::vector<plugin::SheetColumn>> sheetColumns(const School& school, const TargetWork& t) {
+  const plugin::CertificationType* impl = t.type != nullptr ? t.type->impl : nullptr;
+  const Target& target = *t.target;
+  if (impl == nullptr) return plugin::standardSheet(plugin::Scope::Occupation);
+  auto cols = impl->declarationSheet(targetView(school, target, t.type), sectionFor(school, target));
+  if (!cols.ok()) {
+    return std::unexpected(configError(
+        "PLUGIN_FAILED", {{"type", target.type}, {"error", cols.error}}, "PLUGIN_FAILED.columns"));
+  }
+  // A sheet the platform could not take is the plugin's mistake, said before anything is sent.
+  std::set<std::string> headers;
+  for (const plugin::SheetColumn& c : cols.value) {
+    std::string problem;
+    if (c.header.empty()) {
+      problem = "empty header";
+    } else if (!headers.insert(c.header).second) {
+      problem = "repeated header " + c.header;
+    } else if (!c.standard.empty() && !knownStandardColumn(c.standard)) {
+      problem = "unknown standard column " + c.standard;
+    }
+    if (!problem.empty()) {
+      return std::unexpected(configError("PLUGIN_FAILED",
+                                         {{"type", target.type}, {"error", problem}},
+                                         "PLUGIN_FAILED.columns"));
+    }
+  }
+  if (cols.value.empty()) {
+    return std::unexpected(configError("PLUGIN_FAILED",
+                                       {{"type", target.type}, {"error", "no columns"}},
+                                       "PLUGIN_FAILED.columns"));
+  }
+  return std::move(cols.value);
+}
+
 Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
                                     const std::vector<const StudentRef*>& students,
                                     const Date& today) {
   DeclarationSheet sheet;
+  auto columns = sheetColumns(school, t);
+  if (!columns) return std::unexpected(columns.error());
+  sheet.columns = std::move(*columns);
   const plugin::CertificationType* impl = t.type != nullptr ? t.type->impl : nullptr;
-  if (impl != nullptr) {
-    auto cols = impl->declarationColumns();
-    if (!cols.ok()) {
-      return std::unexpected(configError("PLUGIN_FAILED",
-                                         {{"type", t.target->type}, {"error", cols.error}},
-                                         "PLUGIN_FAILED.columns"));
-    }
-    sheet.extraColumns = cols.value;
-  }
+  const std::size_t own = static_cast<std::size_t>(
+      std::count_if(sheet.columns.begin(), sheet.columns.end(),
+                    [](const plugin::SheetColumn& c) { return c.standard.empty(); }));
   const Target& target = *t.target;
   std::size_t n = 0;
   for (const StudentRef* ref : students) {
     const Student& st = *ref->student;
     IdCheck id = checkResidentId(ref->id, today);
     MobileCheck mobile = checkMobile(st.mobile);
-    DeclarationRow row;
-    row.standard = {std::to_string(++n),
-                    trim(st.name),
-                    "居民身份证",  // not-text: the 证件类型 value the platform takes
-                    ref->id,
-                    id.gender ? genderName(*id.gender) : trim(st.gender),
-                    id.birthDate ? id.birthDate->iso() : std::string(),
-                    mobile.ok ? mobile.normalized : trim(st.mobile),
-                    educationFor(school.level),
-                    "在校生",  // not-text: the 学生类别 value the platform takes
-                    trim(st.major),
-                    trim(st.className),
-                    trim(st.graduationYear),
-                    target.occupationName,
-                    target.occupationCode,
-                    std::to_string(target.level)};
-    if (impl != nullptr && !sheet.extraColumns.empty()) {
-      const Target& own = ref->from != nullptr ? ref->from->target : target;
-      auto values = impl->declarationValues(studentView(st), targetView(own),
-                                            sectionFor(school, own));
-      if (!values.ok()) {
+    ++n;
+    std::vector<std::string> values;
+    if (impl != nullptr && own > 0) {
+      const Target& mine = ref->from != nullptr ? ref->from->target : target;
+      auto reply = impl->declarationValues(studentView(st, t.type, today),
+                                           targetView(school, mine, t.type),
+                                           sectionFor(school, mine));
+      if (!reply.ok()) {
         return std::unexpected(configError(
             "PLUGIN_FAILED",
-            {{"type", target.type}, {"student", maskId(ref->id)}, {"error", values.error}},
+            {{"type", target.type}, {"student", maskId(ref->id)}, {"error", reply.error}},
             "PLUGIN_FAILED.values"));
       }
-      row.extra = std::move(values.value);
+      values = std::move(reply.value);
+    }
+    std::vector<std::string> row;
+    row.reserve(sheet.columns.size());
+    std::size_t nextOwn = 0;
+    for (const plugin::SheetColumn& c : sheet.columns) {
+      if (!c.standard.empty()) {
+        row.push_back(standardCell(c.standard, n, school, target, st, *ref, id, mobile));
+      } else {
+        row.push_back(nextOwn < values.size() ? values[nextOwn] : std::string());
+        ++nextOwn;
+      }
     }
     sheet.rows.push_back(std::move(row));
   }
   return sheet;
 }
 
-std::string rowFingerprint(const EngineServices& svc, const DeclarationRow& row) {
-  if (!svc.sha256Hex) return {};
-  // Unit separator between cells, record separator before the type's own columns.
+std::string rowFingerprint(const EngineServices& svc, const DeclarationSheet& sheet,
+                           std::size_t row) {
+  if (!svc.sha256Hex || row >= sheet.rows.size()) return {};
+  // Every cell but 序号, unit separators between cells; a record separator before the type's own
+  // columns (at the end when it has none), so that a sheet of the standard columns and the
+  // type's after them gives the fingerprint it gave before plugin ABI 2.
+  const std::vector<std::string>& cells = sheet.rows[row];
   std::string text = "zzjb-row-v1";
-  for (std::size_t i = 1; i < row.standard.size(); ++i) text += "\x1f" + row.standard[i];
-  text += "\x1e";
-  for (const std::string& cell : row.extra) text += "\x1f" + cell;
+  bool ownStarted = false;
+  for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
+    const plugin::SheetColumn& c = sheet.columns[i];
+    if (c.standard == plugin::column::kSeq) continue;
+    if (c.standard.empty() && !ownStarted) {
+      text += "\x1e";
+      ownStarted = true;
+    }
+    text += "\x1f" + (i < cells.size() ? cells[i] : std::string());
+  }
+  if (!ownStarted) text += "\x1e";
   return svc.sha256Hex(text);
 }
 

@@ -199,7 +199,25 @@ std::string evaluationWindowText(const ApplicationWindow& w) {
                    : msg::text("forms.window.october", args);
 }
 
-std::string renderEvaluationApplication(const School& school, const Date& today) {
+namespace {
+
+// Whether a target is listed on 附件1 (evaluation) or 附件2 (account), by its type's FormUse.
+bool onForm(const Target& t, const TypeRegistry* types, bool evaluation) {
+  const CertType* type = types == nullptr ? nullptr : types->find(t.type);
+  if (type == nullptr) return true;
+  return evaluation ? type->info.forms.evaluationForm : type->info.forms.accountForm;
+}
+
+// The name a form's row gives: the occupation, or the ability.
+std::string_view rowName(const Target& t) {
+  return t.abilityName.empty() ? std::string_view(t.occupationName)
+                               : std::string_view(t.abilityName);
+}
+
+}  // namespace
+
+std::string renderEvaluationApplication(const School& school, const Date& today,
+                                        const TypeRegistry* types) {
   struct Row {
     std::string_view major;
     std::string_view occupation;
@@ -207,8 +225,9 @@ std::string renderEvaluationApplication(const School& school, const Date& today)
   };
   std::vector<Row> rows;
   for (const Major& major : school.majors) {
-    for (const Target& t : major.targets)
-      rows.push_back({major.name, t.occupationName, levelText(t.level)});
+    for (const Target& t : major.targets) {
+      if (onForm(t, types, true)) rows.push_back({major.name, rowName(t), levelText(t.level)});
+    }
   }
   const std::size_t paperRows = school.level == SchoolLevel::Higher ? kHigherRows : kSecondaryRows;
   const std::size_t rowCount = std::max(rows.size(), paperRows);
@@ -277,12 +296,14 @@ std::string renderEvaluationApplication(const School& school, const Date& today)
   return out;
 }
 
-std::string renderAccountApplication(const School& school, std::string_view keyId) {
+std::string renderAccountApplication(const School& school, std::string_view keyId,
+                                     const TypeRegistry* types) {
   // Distinct (occupation, level) across all majors, first seen first.
   std::vector<std::pair<std::string_view, int>> pairs;
   for (const Major& major : school.majors) {
     for (const Target& t : major.targets) {
-      std::pair<std::string_view, int> p{t.occupationName, t.level};
+      if (!onForm(t, types, false)) continue;
+      std::pair<std::string_view, int> p{rowName(t), t.level};
       if (std::find(pairs.begin(), pairs.end(), p) == pairs.end()) pairs.push_back(p);
     }
   }

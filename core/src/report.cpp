@@ -192,7 +192,7 @@ ReportPermission permissionOf(const std::optional<Application>& app, const CertT
 // Excluded students the school must do something about: not those of a later graduation year
 // (declared then, automatically), nor those waiting for the experts' 专业评估.
 bool actionableExclusion(const ReasonCount& rc) {
-  return rc.code != "NOT_GRADUATING" && !rc.waiting;
+  return rc.code != "NOT_GRADUATING" && !rc.waiting && !rc.expected;
 }
 
 // Decides a target's health and sentence from what is known about it. `actions` gets what people
@@ -470,8 +470,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
     const std::string key = targetKeyOf(tr.target);
     ReportTarget& t = targetFor(rs.targets, key);
     if (t.title.empty()) {
-      t.title = tr.target.occupationCode + " " + tr.target.occupationName + " · " +
-                levelName(tr.target.level);
+      t.title = targetTitle(tr.target);
       t.type = tr.target.type;
       t.typeName = typeNameOf(inputs.types, tr.target.type);
       if (tr.target.evaluationOrg) t.orgName = tr.target.evaluationOrg->name;

@@ -292,7 +292,8 @@ void appendTarget(std::string& out, const ReportTarget& tg, bool storeRead) {
     std::string byReason;
     for (const auto& rc : tg.excludedByReason) {
       byReason += (byReason.empty() ? "" : msg::text("report.join.list")) +
-                  msg::text("report.reasonCount", {{"reason", rc.text}, {"count", rc.count}});
+                  msg::text(rc.expected ? "report.reasonCount.expected" : "report.reasonCount",
+                            {{"reason", rc.text}, {"count", rc.count}});
     }
     out += "<h4>" + t("report.html.excluded", {{"count", tg.excluded.size()}}) + " " +
            muted(esc(byReason)) + "</h4>\n";

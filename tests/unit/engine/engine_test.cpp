@@ -298,6 +298,11 @@ class CountingStore final : public StateStore {
     ++calls["purgeCohort"];
     return s_.purgeCohort(sc, y);
   }
+  Result<bool> renameTarget(std::string_view sc, std::string_view from,
+                            std::string_view to) override {
+    ++calls["renameTarget"];
+    return s_.renameTarget(sc, from, to);
+  }
 
  private:
   StateStore& s_;

@@ -24,6 +24,8 @@ struct CertType {
   [[nodiscard]] bool appliedOnline() const {
     return info.permission == plugin::Permission::AppliedOnline;
   }
+  [[nodiscard]] const plugin::TargetShape& shape() const { return info.shape; }
+  [[nodiscard]] bool ability() const { return info.shape.scope == plugin::Scope::Ability; }
 };
 
 class TypeRegistry {
@@ -42,9 +44,23 @@ class TypeRegistry {
   std::vector<CertType> types_;
 };
 
-// What a plugin sees of a target and a student.
-[[nodiscard]] plugin::TargetView targetView(const Target& t);
-[[nodiscard]] plugin::StudentView studentView(const Student& s);
+// What a plugin sees of a target (with its school) and of a student: gender and birth date from
+// the ID number (checked against `today`), the full number only when the type's shape asks for it.
+[[nodiscard]] plugin::TargetView targetView(const School& school, const Target& t,
+                                            const CertType* type);
+[[nodiscard]] plugin::StudentView studentView(const Student& s, const CertType* type,
+                                              const Date& today);
+
+// How a person reads a target, the same in check, status, report and the forms: the occupation
+// and its level (网店运营 · 四级/中级工), or the ability (专项能力 网店运营), never an invented level.
+[[nodiscard]] std::string targetTitle(const Target& t);
+// The store's key of a target: its type and the type's own key — the occupation, level and
+// organisation, or the ability's code — so that two types never share one
+// ("social-org:4-01-02-02/4/91310000…", "special-ability:ZX-0301").
+[[nodiscard]] std::string targetKeyOf(const Target& t);
+// The key zzjb used before plugin ABI 2 ("4-01-02-02/4/-"), for records made then: empty for a
+// target of an ability (there were none).
+[[nodiscard]] std::string legacyTargetKeyOf(const Target& t);
 
 // The plugin section of one target: the school's "plugins.<type>" settings, then the target's
 // "options" (which override). Its jsonPath is the target's "options".

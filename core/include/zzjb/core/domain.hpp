@@ -89,17 +89,28 @@ struct PlatformConfig {
   int pollIntervalMs = 250;
 };
 
-// One (occupation, level, organisation) a major's students are declared for.
+// What a major's students are declared for, in the shape its type gives (plugin::TargetShape):
+// an occupation and level, or an ability, with or without an organisation. The loader reads
+// every field a type may use; which are required or refused is the type's (eligibility.cpp).
 struct Target {
   std::string type;  // the certification type: a plugin's TypeInfo::id
   std::string occupationCode;
   std::string occupationName;
-  int level = 0;
+  int level = 0;  // 0: none given
+  std::string abilityCode;
+  std::string abilityName;
   std::optional<EvaluationOrg> evaluationOrg;
   Evaluation evaluation;
+  bool evaluationGiven = false;  // the target has an "evaluation" object
+  // The target's other keys, flattened: the type's own fields (TargetShape::fields).
+  std::vector<plugin::Setting> fields;
   // The target's "options" object, flattened for the type's plugin (see zzjb/plugin/types.hpp).
   std::vector<plugin::Setting> options;
   std::string jsonPath;  // where it stands in the configuration
+  // Which of the scope's keys the configuration gave (to refuse those a type does not take).
+  bool occupationGiven = false;
+  bool levelGiven = false;
+  bool abilityGiven = false;
 };
 
 struct Major {

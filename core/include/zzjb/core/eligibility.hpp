@@ -56,6 +56,9 @@ struct ExcludedStudent {
   std::string ruleHint;
   // EVALUATION_NOT_APPROVED: the state of the target's 专业评估, which the reason is worded by.
   EvaluationStatus evaluation = EvaluationStatus::NotApplied;
+  // TypeRule: the plugin said the student is not for this target, as the type intends
+  // (plugin::Verdict::Kind::Expected): listed, never a problem to fix.
+  bool expected = false;
 
   [[nodiscard]] std::string code() const;  // exclusionCode, or the plugin's code
   [[nodiscard]] std::string text() const;  // exclusionReason, or the plugin's reason
@@ -68,6 +71,9 @@ struct ReasonCount {
   // Nothing for the school to do but wait: the students of a major whose 专业评估 is with the
   // experts (已提交（评估中）). The report counts them as waiting, not as a to-do (docs/report.md).
   bool waiting = false;
+  // Not declared as the target's type intends (a student who chose another ability): listed in
+  // the report, neither a to-do nor waiting (plugin::Verdict::Kind::Expected).
+  bool expected = false;
 };
 
 struct TargetResult {

@@ -48,10 +48,8 @@
 
 namespace zzjb {
 
-// The platform's identity of a target: "4-04-05-01/4/91310000MA1FL0001X", or
-// "4-04-05-01/4/-" without an evaluation organisation (职业资格鉴定). Targets of two majors with
-// the same key are one permission and one stream of batches.
-[[nodiscard]] std::string targetKeyOf(const Target& target);
+// A target's key is targetKeyOf (cert_types.hpp): targets of two majors with the same key are one
+// permission and one stream of batches.
 
 // What the engine stores for a target's permission (Application::status, platform.hpp):
 //   AppliedOnline:   the platform's Submitted | UnderReview | Approved | Rejected (with id),

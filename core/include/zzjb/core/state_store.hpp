@@ -280,6 +280,13 @@ class StateStore {
   // STORE_PURGE_UNFINISHED, nothing deleted). Returns how many were deleted.
   [[nodiscard]] virtual Result<std::size_t> purgeCohort(std::string_view school,
                                                         std::string_view graduationYear) = 0;
+
+  // Moves a school's records (intents, applications, batches, students) from target key `from` to
+  // `to`, in one transaction, unless something is recorded under `to` already. True when moved.
+  // For records made before plugin ABI 2, whose keys had no type (cert_types.hpp
+  // legacyTargetKeyOf): the engine adopts them for the target they belong to.
+  [[nodiscard]] virtual Result<bool> renameTarget(std::string_view school, std::string_view from,
+                                                  std::string_view to) = 0;
 };
 
 }  // namespace zzjb

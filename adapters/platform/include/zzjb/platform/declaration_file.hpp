@@ -15,11 +15,7 @@
 
 namespace zzjb::platform {
 
-using zzjb::DeclarationRow;
 using zzjb::DeclarationSheet;
-using zzjb::kDeclarationHeader;
-using zzjb::kNumericColumns;
-using zzjb::kStandardColumns;
 
 // The .xlsx bytes. Errors (code DECLARATION_FILE): text that is not valid UTF-8, a numeric
 // column that is not a whole number, a row with more extra values than extra columns, or
