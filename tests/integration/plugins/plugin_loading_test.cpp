@@ -196,6 +196,25 @@ TEST_F(PluginLoading, EachFileIsLoadedAsItselfWhenItsDescriptorNumberWasUsedBefo
   ::dlclose(earlier);
 }
 
+// The same file loaded by a second host gets a second name in the loader (an alias it keeps
+// after that host is gone, and that dl_iterate_phdr does not list); the next file opened under
+// that descriptor number must still be loaded as itself, not answered with the first library.
+TEST_F(PluginLoading, AnotherFileIsLoadedAsItselfAfterASecondHostLoadedTheSameFileAgain) {
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  fs::copy_file(kBad / "zzjb-test-old-sdk.so", dir / "zzjb-test-old-sdk.so");
+  ASSERT_EQ(::chmod((dir / "zzjb-test-old-sdk.so").c_str(), 0644), 0);
+  plugin_host::Host first;
+  ASSERT_TRUE(first.load(dir / "zzjb-test-good.so", "plugins.dir").loaded);
+  {
+    plugin_host::Host second;  // the same library again, under the next free descriptor's name
+    ASSERT_TRUE(second.load(dir / "zzjb-test-good.so", "plugins.dir").loaded);
+  }
+  plugin_host::Host third;  // its file gets that descriptor number again
+  auto f = third.load(dir / "zzjb-test-old-sdk.so", "plugins.dir");
+  EXPECT_TRUE(f.loaded) << f.refusal;
+  EXPECT_EQ(f.typeId, "old-sdk");
+}
+
 TEST_F(PluginLoading, RefusesASymbolicLinkInASafeDirectory) {
   fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
   fs::create_directories(tmp_ / "elsewhere");
