@@ -45,10 +45,21 @@ inline std::string idNumber(int i) {
 class SocialOrgPolicy final : public plugin::Policy {
  public:
   plugin::TypeInfo info() const override {
-    return {"social-org", "职业技能等级认定", "社会评价组织等级认定",
-            plugin::Permission::AppliedOnline, plugin::OrgKind::SocialOrg, "bench", ""};
+    plugin::TypeInfo i;
+    i.id = "social-org";
+    i.matter = "职业技能等级认定";
+    i.node = "社会评价组织等级认定";
+    i.shape.org = plugin::OrgKind::SocialOrg;
+    i.description = "bench";
+    return i;
   }
-  std::vector<std::string> declarationColumns() const override { return {"评价组织"}; }
+  // The platform's template of the target's scope, then the type's one column (makeSheet).
+  std::vector<plugin::SheetColumn> declarationSheet(const plugin::TargetView& t,
+                                                    const plugin::Section& /*s*/) const override {
+    std::vector<plugin::SheetColumn> columns = plugin::standardSheet(t.scope);
+    columns.push_back({"评价组织", "", false});
+    return columns;
+  }
   std::vector<std::string> declarationValues(const plugin::StudentView& /*st*/,
                                              const plugin::TargetView& t,
                                              const plugin::Section& /*s*/) const override {
@@ -126,31 +137,31 @@ inline RosterTable makeTable(int students) {
   return t;
 }
 
-// A declaration sheet like the engine builds: the 15 standard columns and one extra.
+// A declaration sheet like the engine builds: the standard occupation sheet
+// (plugin::standardSheet) and the type's one column.
 inline DeclarationSheet makeSheet(int rows) {
   DeclarationSheet s;
-  s.extraColumns = {"评价组织"};
+  s.columns = plugin::standardSheet(plugin::Scope::Occupation);
+  s.columns.push_back({"评价组织", "", false});
   s.rows.reserve(static_cast<std::size_t>(rows));
   for (int i = 0; i < rows; ++i) {
     std::string id = idNumber(i);
-    DeclarationRow r;
-    r.standard = {std::to_string(i + 1),
-                  "学生" + std::to_string(i),
-                  "居民身份证",
-                  id,
-                  "男",
-                  id.substr(6, 4) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2),
-                  "138" + std::to_string(10000000 + i),
-                  "中等职业教育",
-                  "在校学生",
-                  "计算机应用",
-                  "计算机2401班",
-                  "2027",
-                  "计算机程序设计员",
-                  "4-04-05-01",
-                  "4"};
-    r.extra = {kOrg.name};
-    s.rows.push_back(std::move(r));
+    s.rows.push_back({std::to_string(i + 1),
+                      "学生" + std::to_string(i),
+                      "居民身份证",
+                      id,
+                      "男",
+                      id.substr(6, 4) + "-" + id.substr(10, 2) + "-" + id.substr(12, 2),
+                      "138" + std::to_string(10000000 + i),
+                      "中等职业教育",
+                      "在校学生",
+                      "计算机应用",
+                      "计算机2401班",
+                      "2027",
+                      "计算机程序设计员",
+                      "4-04-05-01",
+                      "4",
+                      kOrg.name});
   }
   return s;
 }

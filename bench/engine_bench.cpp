@@ -265,7 +265,7 @@ SchoolOutcome schoolPass(const Fixture& fx, StateStore& store, AcceptingPlatform
   svc.types = &bench::types();
   svc.writeXlsx = [&platform, times](const DeclarationSheet& s) {
     platform.lastSheetIds.clear();
-    for (const auto& r : s.rows) platform.lastSheetIds.push_back(r.standard[3]);
+    for (const auto& r : s.rows) platform.lastSheetIds.push_back(r[3]);  // 证件号码
     if (times == nullptr) return platform::writeDeclarationXlsx(s);
     auto t0 = std::chrono::steady_clock::now();
     auto x = platform::writeDeclarationXlsx(s);

@@ -123,7 +123,8 @@ void printCheckText(std::ostream& out, const CheckReport& r, bool color) {
       excluded += t.excluded.size();
       out << "  " << targetLine(t) << "\n";
       out << "      "
-          << msg::text("check.target.counts",
+          << msg::text(t.evaluationNeeded ? "check.target.counts"
+                                          : "check.target.counts.noEvaluation",
                        {{"state", evaluationStatusName(t.target.evaluation.status)},
                         {"eligible", st("32", std::to_string(t.eligible.size()))},
                         {"excluded", t.excluded.size()}});
@@ -245,7 +246,10 @@ void printCheckJson(std::ostream& out, const CheckReport& r) {
                                                              : levelName(t.target.level)},
                            {"abilityCode", t.target.abilityCode},
                            {"abilityName", t.target.abilityName},
-                           {"evaluation", evaluationStatusConfigName(t.target.evaluation.status)},
+                           {"evaluation", t.evaluationNeeded
+                                              ? nlohmann::json(evaluationStatusConfigName(
+                                                    t.target.evaluation.status))
+                                              : nlohmann::json(nullptr)},
                            {"eligibleCount", t.eligible.size()},
                            {"excludedCount", t.excluded.size()}};
       if (t.target.evaluationOrg) {

@@ -369,6 +369,11 @@ def mock_multipart():
     seed(h, "empty-part", ct + "--zzjbB0undary\r\n\r\n\r\n--zzjbB0undary--\r\n")
     seed(h, "not-multipart", "application/json\n{}")
     seed(h, "preamble", ct + "preamble\r\n" + MULTIPART + "epilogue")
+    # Issue 14: the manifest of an ability's batch (专项职业能力考核: abilityCode, no level).
+    seed(h, "ability-manifest", ct + MULTIPART.replace(
+        '{"batchName":"x","rows":1}',
+        '{"matter":"专项职业能力考核","node":null,"evaluationOrg":null,"abilityCode":"ZX-0301",'
+        '"abilityName":"网店运营","rowCount":1,"sha256":"' + "0" * 64 + '"}'))
 
 
 def mock_base64():

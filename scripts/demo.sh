@@ -66,6 +66,9 @@ echo "== the centre opens 职业资格鉴定 (电工 四级) for xuhui-zz   (POS
 admin -X POST "$base/__admin/permissions" --data '{"creditCode": "12310104MB2F000081",
   "matter": "职业资格鉴定", "node": null, "occupationCode": "6-31-01-03",
   "occupationName": "电工", "level": 4, "evaluationOrg": null}'
+echo "== the centre opens 专项职业能力考核 (网店运营 ZX-0301) for xuhui-zz   (POST /__admin/permissions)"
+admin -X POST "$base/__admin/permissions" --data '{"creditCode": "12310104MB2F000081",
+  "matter": "专项职业能力考核", "node": null, "abilityCode": "ZX-0301", "abilityName": "网店运营"}'
 pass 2
 pass 3
 echo "== zzjb status -c config/.demo.json"

@@ -200,9 +200,6 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
   out.type = fd.str(t, path, "type", true).value_or("");
   // The scope's keys are all optional here: the target's type says which it needs and which it
   // refuses (TargetShape, checked in core/src/eligibility.cpp).
-  out.occupationGiven = t.contains("occupationCode") || t.contains("occupationName");
-  out.levelGiven = t.contains("level");
-  out.abilityGiven = t.contains("abilityCode") || t.contains("abilityName");
   out.occupationCode = fd.str(t, path, "occupationCode", false).value_or("");
   out.occupationName = fd.str(t, path, "occupationName", false).value_or("");
   // 职业技能等级 一级 to 五级 (config/zzjb.schema.json).
@@ -269,7 +266,11 @@ std::optional<Target> target(Fields& fd, const json& t, const std::string& path)
     flatten(v, k, path + "." + k, out.fields);
   }
   // A target whose structure is broken is left out; its students show up as not declared.
-  if (fd.errorCount() != errorsBefore && out.type.empty()) return std::nullopt;
+  // (no type, or a level that could not be read: never guessed).
+  if (fd.errorCount() != errorsBefore &&
+      (out.type.empty() || (t.contains("level") && out.level == 0))) {
+    return std::nullopt;
+  }
   return out;
 }
 

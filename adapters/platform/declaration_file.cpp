@@ -1,8 +1,10 @@
 // Writes the group-declaration .xlsx: a minimal OOXML package (content types, relationships,
-// workbook, one worksheet, styles) built with pugixml and zipped in memory with libzip. Every
-// cell carries the text number format (numFmtId 49, "@") and is an inline string, except the
-// whole numbers 序号, 毕业年份 and 申报等级. Entry times are a constant local 2000-01-01 00:00,
-// so the bytes depend only on the sheet (and the zlib build), not on when or where it was made.
+// workbook, one worksheet, styles) built with pugixml and zipped in memory with libzip, from the
+// sheet's columns and rows (core/include/zzjb/core/declaration_sheet.hpp). Every cell carries the
+// text number format (numFmtId 49, "@") and is an inline string, except in the columns marked
+// `numeric` (序号, 毕业年份, 申报等级 in the standard sheets): whole numbers. Entry times are a
+// constant local 2000-01-01 00:00, so the bytes depend only on the sheet (and the zlib build), not
+// on when or where it was made.
 //
 // Checked once by hand (2026-11-27, LibreOffice 7.4 `soffice --headless --convert-to csv`): the
 // file opens, the header and every cell come back as written — 18-digit IDs, leading zeros and a
@@ -274,14 +276,22 @@ void addCell(pugi::xml_node row, const std::string& ref, const std::string& text
   t.text() = text.c_str();
 }
 
+// Width of a column: 22 for 证件号码 (18 digits visible), else 14 — as the writer always made
+// them, so the standard occupation sheet's bytes (and SHA-256, hence the engine's idempotency
+// keys) did not change when the sheet became columns (docs/platform-client.md, "The declaration
+// file").
+const char* columnWidth(const plugin::SheetColumn& column) {
+  return column.standard == plugin::column::kIdNumber ? "22" : "14";
+}
+
 Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
   const std::size_t columns = sheet.columns.size();
-  if (columns == 0) return std::unexpected(fileError("DECLARATION_FILE.extra_values",
-                                                     {{"row", 1}, {"values", 0}, {"columns", 0}}));
   pugi::xml_document doc;
   pugi::xml_node ws = startDocument(doc, "worksheet", kMainNs);
   ws.append_attribute("xmlns:r") = kRelNs;
-  const std::string lastRef = columnName(columns - 1) + std::to_string(sheet.rows.size() + 1);
+  const std::string lastRef =
+      columns == 0 ? std::string("A1")
+                   : columnName(columns - 1) + std::to_string(sheet.rows.size() + 1);
   ws.append_child("dimension").append_attribute("ref") = ("A1:" + lastRef).c_str();
   pugi::xml_node cols = ws.append_child("cols");
   for (std::size_t i = 0; i < columns; ++i) {
@@ -289,7 +299,7 @@ Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
     const std::string index = std::to_string(i + 1);
     col.append_attribute("min") = index.c_str();
     col.append_attribute("max") = index.c_str();
-    col.append_attribute("width") = i == 3 ? "22" : "14";  // 证件号码: 18 digits visible
+    col.append_attribute("width") = columnWidth(sheet.columns[i]);
     col.append_attribute("style") = kTextStyle;  // cells typed in later are text too
     col.append_attribute("customWidth") = "1";
   }
@@ -303,13 +313,12 @@ Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
       const std::string_view value = valueAt(col);
       if (value.empty()) continue;
       const std::string ref = columnName(col) + rowText;
-      const bool numeric = number > 1 && sheet.columns[col].numeric;
-      if (numeric) {
+      if (number > 1 && sheet.columns[col].numeric) {
         auto n = wholeNumber(value);
         if (!n) {
-          const std::string name(sheet.columns[col].header);
+          const std::string& header = sheet.columns[col].header;
           return fileError("DECLARATION_FILE.not_number",
-                           {{"cell", ref}, {"column", name}, {"value", value}});
+                           {{"cell", ref}, {"column", header}, {"value", value}});
         }
         addCell(row, ref, *n, true);
         continue;
@@ -326,13 +335,14 @@ Result<std::string> worksheetXml(const DeclarationSheet& sheet) {
   };
   if (auto err = addRow(1, headerAt)) return std::unexpected(std::move(*err));
   for (std::size_t r = 0; r < sheet.rows.size(); ++r) {
-    const std::vector<std::string>& row = sheet.rows[r];
-    if (row.size() > columns) {
-      return std::unexpected(fileError("DECLARATION_FILE.extra_values",
-                                       {{"row", r + 2}, {"values", row.size()}, {"columns", columns}}));
+    const std::vector<std::string>& cells = sheet.rows[r];
+    if (cells.size() > columns) {
+      return std::unexpected(fileError(
+          "DECLARATION_FILE.extra_values",
+          {{"row", r + 2}, {"values", cells.size()}, {"columns", columns}}));
     }
     const auto valueAt = [&](std::size_t col) -> std::string_view {
-      return col < row.size() ? std::string_view(row[col]) : std::string_view();
+      return col < cells.size() ? std::string_view(cells[col]) : std::string_view();
     };
     if (auto err = addRow(r + 2, valueAt)) return std::unexpected(std::move(*err));
   }

@@ -95,6 +95,24 @@ class Reader {
   // The member itself; nullptr when absent (a problem when required).
   const json* member(const char* key, bool required = true) { return find(key, required); }
 
+  // Whether `key` is there and not null (absent and null are the same on this wire).
+  bool given(const char* key) {
+    const json* v = find(key, false);
+    return v != nullptr && !v->is_null();
+  }
+
+  // A string that must be there and not empty: null, absent or "" is `key` missing.
+  std::string nonEmptyText(const char* key) {
+    std::string t = text(key);
+    if (t.empty()) fail(key, "platform.wire.missing");
+    return t;
+  }
+
+  // `key` must be absent or null: it belongs to the other kind of scope than the item names.
+  void absent(const char* key) {
+    if (given(key)) fail(key, "platform.wire.not_one_of", {{"expected", "null"}});
+  }
+
   // `{"name", "creditCode"}` or null.
   std::optional<EvaluationOrg> org(const char* key) {
     const json* v = find(key, false);
@@ -160,6 +178,24 @@ json orgJson(const std::optional<EvaluationOrg>& org) {
 
 json nodeJson(const std::string& node) {
   return node.empty() ? json(nullptr) : json(node);
+}
+
+// What a request's scope names (docs/platform-api.md, "Permissions", "Group declarations"): an
+// occupation's occupationCode, occupationName and level, as always (the keys sort, so an
+// occupation's body is byte for byte what it was before abilities); or an ability's abilityCode
+// and abilityName with the occupation's three null.
+void addWhat(json& body, const PermissionScope& scope) {
+  if (scope.ability()) {
+    body["occupationCode"] = nullptr;
+    body["occupationName"] = nullptr;
+    body["level"] = nullptr;
+    body["abilityCode"] = scope.abilityCode;
+    body["abilityName"] = scope.abilityName;
+    return;
+  }
+  body["occupationCode"] = scope.occupationCode;
+  body["occupationName"] = scope.occupationName;
+  body["level"] = scope.level;
 }
 
 }  // namespace
@@ -273,24 +309,22 @@ json accountJson(const AccountRequest& r) {
 json applicationJson(const ApplicationRequest& r) {
   json attachments = json::object();
   for (const plugin::Field& f : r.attachments) attachments[f.key] = f.value;
-  return {{"matter", r.scope.matter},
-          {"node", nodeJson(r.scope.node)},
-          {"occupationCode", r.scope.occupationCode},
-          {"occupationName", r.scope.occupationName},
-          {"level", r.scope.level},
-          {"evaluationOrg", orgJson(r.scope.org)},
-          {"attachments", std::move(attachments)}};
+  json body = {{"matter", r.scope.matter},
+               {"node", nodeJson(r.scope.node)},
+               {"evaluationOrg", orgJson(r.scope.org)},
+               {"attachments", std::move(attachments)}};
+  addWhat(body, r.scope);
+  return body;
 }
 
 json manifestJson(const DeclarationManifest& m) {
-  return {{"matter", m.scope.matter},
-          {"node", nodeJson(m.scope.node)},
-          {"occupationCode", m.scope.occupationCode},
-          {"occupationName", m.scope.occupationName},
-          {"level", m.scope.level},
-          {"evaluationOrg", orgJson(m.scope.org)},
-          {"rowCount", m.rowCount},
-          {"sha256", m.sha256}};
+  json body = {{"matter", m.scope.matter},
+               {"node", nodeJson(m.scope.node)},
+               {"evaluationOrg", orgJson(m.scope.org)},
+               {"rowCount", m.rowCount},
+               {"sha256", m.sha256}};
+  addWhat(body, m.scope);
+  return body;
 }
 
 Multipart declarationUpload(const std::string& manifestText, std::string_view xlsx) {
@@ -403,13 +437,30 @@ Decoded<Catalog> decodeCatalog(const json& j) {
 
 namespace {
 
+// What an item names (docs/platform-api.md, "Matters", "Permissions"): an ability (abilityCode
+// given: abilityCode and abilityName strings, occupationCode, occupationName and level null or
+// absent) or else an occupation (occupationCode a string, level an integer, abilityName null or
+// absent). Anything else is a problem at the first field that does not fit.
+void readWhat(Reader& r, PermissionScope& s) {
+  if (r.given("abilityCode")) {
+    s.abilityCode = r.nonEmptyText("abilityCode");
+    s.abilityName = r.nonEmptyText("abilityName");
+    r.absent("occupationCode");
+    r.absent("occupationName");
+    r.absent("level");
+    return;
+  }
+  s.occupationCode = r.nonEmptyText("occupationCode");
+  s.occupationName = r.text("occupationName", false);
+  s.level = r.integer("level");
+  r.absent("abilityName");
+}
+
 PermissionScope readScope(Reader& r) {
   PermissionScope s;
   s.matter = r.text("matter");
   s.node = r.text("node", false);
-  s.occupationCode = r.text("occupationCode");
-  s.occupationName = r.text("occupationName", false);
-  s.level = r.integer("level");
+  readWhat(r, s);
   s.org = r.org("evaluationOrg");
   return s;
 }
@@ -488,8 +539,11 @@ Decoded<std::vector<DeclarationInfo>> decodeDeclarations(const json& j) {
     Reader r((**items)[i], indexPath("items", i));
     DeclarationInfo d;
     d.idNumber = r.text("idNumber");
-    d.occupationCode = r.text("occupationCode");
-    d.level = r.integer("level");
+    PermissionScope what;  // an occupation and level, or an ability, as in a permission
+    readWhat(r, what);
+    d.occupationCode = std::move(what.occupationCode);
+    d.level = what.level;
+    d.abilityCode = std::move(what.abilityCode);
     d.declarationNo = r.text("declarationNo");
     d.batchId = r.text("batchId", false);
     if (!r.ok()) return std::unexpected(r.error());

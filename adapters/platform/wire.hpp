@@ -41,7 +41,8 @@ using Decoded = std::expected<T, std::string>;
 // Percent-encodes a query value or path segment (RFC 3986 unreserved characters kept).
 [[nodiscard]] std::string percentEncode(std::string_view text);
 
-// Request bodies.
+// Request bodies. An ability's scope (PermissionScope::ability()) sends abilityCode and
+// abilityName with the occupation's fields null; an occupation's, no ability keys.
 [[nodiscard]] json accountJson(const AccountRequest& r);
 [[nodiscard]] json applicationJson(const ApplicationRequest& r);
 [[nodiscard]] json manifestJson(const DeclarationManifest& m);
@@ -66,6 +67,8 @@ inline constexpr int kMaxAnswerDepth = 64;
 
 [[nodiscard]] Decoded<AccountState> decodeAccount(const json& j);
 [[nodiscard]] Decoded<Catalog> decodeCatalog(const json& j);
+// A permission and a declaration name an occupation or an ability, never both nor neither
+// (docs/platform-client.md, "Answers").
 [[nodiscard]] Decoded<std::vector<GrantedPermission>> decodePermissions(const json& j);
 [[nodiscard]] Decoded<ApplicationState> decodeApplication(const json& j);
 [[nodiscard]] Decoded<BatchState> decodeBatch(const json& j);

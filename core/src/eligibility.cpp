@@ -169,6 +169,10 @@ bool checkShape(const School& school, const Target& t, const CertType& type,
   const plugin::TargetShape& shape = type.shape();
   const std::string& p = t.jsonPath;
   bool errors = false;
+  // What the configuration gave (the loader leaves a key it did not take empty, or 0).
+  const bool occupationGiven = !t.occupationCode.empty() || !t.occupationName.empty();
+  const bool levelGiven = t.level != 0;
+  const bool abilityGiven = !t.abilityCode.empty() || !t.abilityName.empty();
   auto missing = [&](const char* key) {
     out.push_back(found(Severity::Error, FindingKind::Config, "TARGET_FIELD_MISSING",
                         at(p + "." + key), {{"type", t.type}, {"field", key}}, school.id));
@@ -180,7 +184,7 @@ bool checkShape(const School& school, const Target& t, const CertType& type,
     errors = true;
   };
   if (shape.scope == plugin::Scope::Occupation) {
-    if (t.abilityGiven) notTaken(!t.abilityCode.empty() ? "abilityCode" : "abilityName");
+    if (abilityGiven) notTaken(!t.abilityCode.empty() ? "abilityCode" : "abilityName");
     if (t.occupationCode.empty()) {
       missing("occupationCode");
     } else if (!isOccupationCode(t.occupationCode)) {
@@ -190,13 +194,13 @@ bool checkShape(const School& school, const Target& t, const CertType& type,
     }
     if (t.occupationName.empty()) missing("occupationName");
     if (shape.level == plugin::LevelRule::None) {
-      if (t.levelGiven) notTaken("level");
-    } else if (!t.levelGiven) {
+      if (levelGiven) notTaken("level");
+    } else if (!levelGiven) {
       missing("level");
     }
   } else {
-    if (t.occupationGiven) notTaken(!t.occupationCode.empty() ? "occupationCode" : "occupationName");
-    if (t.levelGiven) notTaken("level");
+    if (occupationGiven) notTaken(!t.occupationCode.empty() ? "occupationCode" : "occupationName");
+    if (levelGiven) notTaken("level");
     if (t.abilityCode.empty()) {
       missing("abilityCode");
     } else if (!isAbilityCode(t.abilityCode)) {
@@ -237,7 +241,7 @@ std::optional<Exclusion> checkLevel(const School& school, const Target& t, const
                                     std::vector<Finding>& out) {
   const plugin::TargetShape& shape = type.shape();
   const std::string& p = t.jsonPath;
-  if (shape.level == plugin::LevelRule::None || !t.levelGiven) return std::nullopt;
+  if (shape.level == plugin::LevelRule::None || t.level == 0) return std::nullopt;
   if (!isSkillLevel(t.level)) {
     out.push_back(found(Severity::Error, FindingKind::Data, "LEVEL_INVALID", at(p + ".level"),
                         {{"level", t.level}}, school.id));
@@ -634,6 +638,7 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
       tr.target = t;
       tr.major = major.name;
       const CertType* type = options.types == nullptr ? nullptr : options.types->find(t.type);
+      tr.evaluationNeeded = type == nullptr || type->shape().needsEvaluation;
       const plugin::Section section = sectionFor(school, t);
       bool pluginFailedOnce = false;
       for (std::size_t i = 0; i < r.students.size(); ++i) {

@@ -201,11 +201,11 @@ Result<std::vector<plugin::SheetColumn>> sheetColumns(const School& school, cons
   for (const plugin::SheetColumn& c : cols.value) {
     std::string problem;
     if (c.header.empty()) {
-      problem = "empty header";
+      problem = msg::text("plugin.sheet.emptyHeader");
     } else if (!headers.insert(c.header).second) {
-      problem = "repeated header " + c.header;
+      problem = msg::text("plugin.sheet.repeatedHeader", {{"header", c.header}});
     } else if (!c.standard.empty() && !knownStandardColumn(c.standard)) {
-      problem = "unknown standard column " + c.standard;
+      problem = msg::text("plugin.sheet.unknownStandard", {{"column", c.standard}});
     }
     if (!problem.empty()) {
       return std::unexpected(configError("PLUGIN_FAILED",
@@ -215,7 +215,7 @@ Result<std::vector<plugin::SheetColumn>> sheetColumns(const School& school, cons
   }
   if (cols.value.empty()) {
     return std::unexpected(configError("PLUGIN_FAILED",
-                                       {{"type", target.type}, {"error", "no columns"}},
+                                       {{"type", target.type}, {"error", msg::text("plugin.sheet.noColumns")}},
                                        "PLUGIN_FAILED.columns"));
   }
   return std::move(cols.value);

@@ -478,9 +478,12 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
     if (std::find(t.majors.begin(), t.majors.end(), tr.major) == t.majors.end()) {
       t.majors.push_back(tr.major);
     }
-    t.evaluations.push_back({tr.major, evaluationStatusConfigName(tr.target.evaluation.status),
-                             evaluationStatusName(tr.target.evaluation.status),
-                             tr.target.evaluation.opinionNo, tr.target.evaluation.status});
+    // A type without 专业评估 (special-ability) lists none: nothing to wait for or remind of.
+    if (tr.evaluationNeeded) {
+      t.evaluations.push_back({tr.major, evaluationStatusConfigName(tr.target.evaluation.status),
+                               evaluationStatusName(tr.target.evaluation.status),
+                               tr.target.evaluation.opinionNo, tr.target.evaluation.status});
+    }
     t.eligible += tr.eligible.size();
     eligibleByKey[key].insert(tr.eligible.begin(), tr.eligible.end());
     mergeReasons(t.excludedByReason, tr.excludedByReason());

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <exception>
+#include <initializer_list>
 #include <set>
 #include <sstream>
 
@@ -435,19 +436,29 @@ std::string Platform::Impl::declarationKey(const std::string& idNumber,
   return idNumber + '\n' + occupationCode + '\n' + std::to_string(level);
 }
 
+std::string Platform::Impl::abilityDeclarationKey(const std::string& idNumber,
+                                                  const std::string& abilityCode) {
+  // An occupation's key has a non-empty code in the middle: "\n\n" never starts its tail.
+  return idNumber + "\n\nability\n" + abilityCode;
+}
+
+std::string Platform::Impl::declarationKey(const DeclarationRecord& d) {
+  if (d.ability()) return abilityDeclarationKey(d.idNumber, d.abilityCode.get<std::string>());
+  return declarationKey(d.idNumber, d.occupationCode, d.level);
+}
+
 void Platform::Impl::indexDeclarations() {
   declaredKeys.clear();
   declarationsBySchool.clear();
   for (std::size_t i = 0; i < state.declarations.size(); ++i) {
     const auto& d = state.declarations[i];
-    declaredKeys.insert(declarationKey(d.idNumber, d.occupationCode, d.level));
+    declaredKeys.insert(declarationKey(d));
     declarationsBySchool[d.creditCode].push_back(i);
   }
 }
 
 void Platform::Impl::addDeclaration(DeclarationRecord declaration) {
-  declaredKeys.insert(
-      declarationKey(declaration.idNumber, declaration.occupationCode, declaration.level));
+  declaredKeys.insert(declarationKey(declaration));
   declarationsBySchool[declaration.creditCode].push_back(state.declarations.size());
   state.declarations.push_back(std::move(declaration));
 }
@@ -483,6 +494,17 @@ bool boundedName(const Json& object, const char* key) {
          it->get_ref<const std::string&>().size() <= kMaxMatterNameBytes;
 }
 
+// The member `key` of `object` is one of `values` (strings), else `message` at `at.key`.
+void requireOneOf(const Json& object, const char* key, std::initializer_list<const char*> values,
+                  const std::string& at, const char* message, std::vector<FieldError>& errors) {
+  auto it = object.find(key);
+  const bool ok = it != object.end() && it->is_string() &&
+                  std::any_of(values.begin(), values.end(), [&](const char* v) {
+                    return it->get_ref<const std::string&>() == v;
+                  });
+  if (!ok) errors.push_back({at + "." + key, message});
+}
+
 // The catalog's `matters` (docs/platform-api.md, "Catalog"): at most kMaxMatters, each
 // {"name", "opening", "scope", "nodes"} and nothing else, names unique; a problem at its path.
 void validateMatters(const Json& matters, std::vector<FieldError>& errors) {
@@ -513,16 +535,11 @@ void validateMatters(const Json& matters, std::vector<FieldError>& errors) {
     } else if (!names.insert(m["name"].get<std::string>()).second) {
       errors.push_back({at + ".name", "事项名称重复"});
     }
-    const Json* opening = m.contains("opening") ? &m["opening"] : nullptr;
-    if (opening == nullptr || (*opening != "ONLINE" && *opening != "CENTRE")) {
-      errors.push_back(
-          {at + ".opening", "opening 须为 ONLINE（在线申请）或 CENTRE（由市职鉴中心开通）"});
-    }
-    const Json* scope = m.contains("scope") ? &m["scope"] : nullptr;
-    if (scope == nullptr || (*scope != "OCCUPATION" && *scope != "ABILITY")) {
-      errors.push_back(
-          {at + ".scope", "scope 须为 OCCUPATION（职业编码与等级）或 ABILITY（专项能力）"});
-    }
+    requireOneOf(m, "opening", {"ONLINE", "CENTRE", "NONE"}, at,
+                 "opening 须为 ONLINE（在线申请）、CENTRE（由市职鉴中心开通）或 NONE（无需权限）",
+                 errors);
+    requireOneOf(m, "scope", {"OCCUPATION", "ABILITY"}, at,
+                 "scope 须为 OCCUPATION（职业编码与等级）或 ABILITY（专项能力）", errors);
     if (!m.contains("nodes")) continue;  // no node: node null
     const Json& nodes = m["nodes"];
     if (!nodes.is_array() || nodes.size() > kMaxMatterNodes) {
@@ -626,6 +643,21 @@ const Json& Platform::Impl::matters() const {
   return defaultMatters();
 }
 
+namespace {
+
+// The optional abilityCode and abilityName of a saved permission or declaration: both strings,
+// or both absent or null (a state saved before they existed).
+void readAbility(const Json& j, const char* what, Json& code, Json& name) {
+  code = j.value("abilityCode", Json());
+  name = j.value("abilityName", Json());
+  if (!code.is_null() && (!code.is_string() || !name.is_string())) {
+    throw std::runtime_error(std::string(what) +
+                             ": abilityCode and abilityName must be strings or absent");
+  }
+}
+
+}  // namespace
+
 void to_json(Json& j, const PermissionRecord& p) {
   j = Json{{"creditCode", p.creditCode},
            {"matter", p.matter},
@@ -650,11 +682,34 @@ void from_json(const Json& j, PermissionRecord& p) {
   j.at("level").get_to(p.level);
   p.evaluationOrg = j.at("evaluationOrg");
   j.at("grantedAt").get_to(p.grantedAt);
-  p.abilityCode = j.value("abilityCode", Json());
-  p.abilityName = j.value("abilityName", Json());
-  if (!p.abilityCode.is_null() && (!p.abilityCode.is_string() || !p.abilityName.is_string())) {
-    throw std::runtime_error("permission: abilityCode and abilityName must be strings or absent");
+  readAbility(j, "permission", p.abilityCode, p.abilityName);
+}
+
+void to_json(Json& j, const DeclarationRecord& d) {
+  j = Json{{"creditCode", d.creditCode},
+           {"idNumber", d.idNumber},
+           {"name", d.name},
+           {"occupationCode", d.occupationCode},
+           {"level", d.level},
+           {"declarationNo", d.declarationNo},
+           {"batchId", d.batchId},
+           {"declaredAt", d.declaredAt}};
+  if (d.ability()) {
+    j["abilityCode"] = d.abilityCode;
+    j["abilityName"] = d.abilityName;
   }
+}
+
+void from_json(const Json& j, DeclarationRecord& d) {
+  j.at("creditCode").get_to(d.creditCode);
+  j.at("idNumber").get_to(d.idNumber);
+  j.at("name").get_to(d.name);
+  j.at("occupationCode").get_to(d.occupationCode);
+  j.at("level").get_to(d.level);
+  j.at("declarationNo").get_to(d.declarationNo);
+  j.at("batchId").get_to(d.batchId);
+  j.at("declaredAt").get_to(d.declaredAt);
+  readAbility(j, "declaration", d.abilityCode, d.abilityName);
 }
 
 const AccountRecord* Platform::Impl::accountOf(const Call& call) const {

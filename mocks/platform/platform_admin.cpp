@@ -70,23 +70,20 @@ Response Platform::Impl::adminState(Call& call) {
       rows.push_back(
           {{"row", r.row}, {"idNumber", r.idNumber}, {"result", r.result}, {"reason", r.reason}});
     }
-    batches.push_back({{"batchId", b.batchId},
-                       {"creditCode", b.creditCode},
-                       {"occupationCode", b.manifest.value("occupationCode", "")},
-                       {"level", b.manifest.value("level", 0)},
-                       {"status", b.status},
-                       {"idempotencyKey", b.idempotencyKey},
-                       {"polls", b.polls},
-                       {"rows", rows}});
+    Json v{{"batchId", b.batchId}, {"creditCode", b.creditCode},
+           {"status", b.status},   {"idempotencyKey", b.idempotencyKey},
+           {"polls", b.polls},     {"rows", rows}};
+    v.update(batchScopeView(b.manifest));  // occupationCode, level, abilityCode
+    batches.push_back(std::move(v));
   }
   Json declarations = Json::array();
   for (const auto& d : state.declarations) {
-    declarations.push_back({{"creditCode", d.creditCode},
-                            {"idNumber", d.idNumber},
-                            {"occupationCode", d.occupationCode},
-                            {"level", d.level},
-                            {"declarationNo", d.declarationNo},
-                            {"batchId", d.batchId}});
+    Json v{{"creditCode", d.creditCode},
+           {"idNumber", d.idNumber},
+           {"declarationNo", d.declarationNo},
+           {"batchId", d.batchId}};
+    v.update(declarationScopeView(d));
+    declarations.push_back(std::move(v));
   }
   const Policies& p = state.policies;
   return jsonResponse(200,

@@ -91,10 +91,12 @@ struct BatchRecord {
   std::string creditCode;
   std::string idempotencyKey;
   std::string status;  // RECEIVED | PROCESSING | DONE
+  // As sent. An ability's batch (a matter of scope ABILITY) has abilityCode and no
+  // occupationCode or level: batchAbilityCode() tells them apart.
   Json manifest;
   std::vector<std::size_t> rowNumbers;          // sheet row of each student
-  // The 15 template columns of each student; none for a row the upload could not read (a cell
-  // not UTF-8 …), rejected as CELL_INVALID.
+  // The template columns of each student (15 for an occupation's sheet, 14 for an ability's);
+  // none for a row the upload could not read (a cell not UTF-8 …), rejected as CELL_INVALID.
   std::vector<std::vector<std::string>> cells;
   std::vector<RowResult> rows;                  // once DONE
   int polls = 0;
@@ -111,6 +113,11 @@ struct DeclarationRecord {
   std::string declarationNo;
   std::string batchId;
   Seconds declaredAt = 0;
+  // A declaration of an ability (专项职业能力考核): these are strings, occupationCode is empty
+  // and level 0 (listed as null). Null for an occupation's declaration.
+  Json abilityCode;
+  Json abilityName;
+  [[nodiscard]] bool ability() const { return abilityCode.is_string(); }
 };
 
 struct IdempotencyRecord {
@@ -162,8 +169,9 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ApplicationRecord, applicationId, creditCode,
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(RowResult, row, idNumber, result, reason, message, declarationNo)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(BatchRecord, batchId, creditCode, idempotencyKey, status,
                                    manifest, rowNumbers, cells, rows, polls, createdAt, updatedAt)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(DeclarationRecord, creditCode, idNumber, name, occupationCode,
-                                   level, declarationNo, batchId, declaredAt)
+// By hand, like PermissionRecord: abilityCode/abilityName are optional (older states).
+void to_json(Json& j, const DeclarationRecord& d);
+void from_json(const Json& j, DeclarationRecord& d);
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(IdempotencyRecord, fingerprint, status, body, at)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(ClockState, offset, frozen, fixedNow)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Policies, accountMode, reviewMode, reviewAfterPolls,
@@ -231,8 +239,13 @@ struct Platform::Impl {
   void resetState();
   void indexDeclarations();
   void addDeclaration(DeclarationRecord declaration);
+  // The DUPLICATE rule's key: an ID number and an occupation and level, or an ID number and an
+  // ability (never equal to an occupation's key).
   [[nodiscard]] static std::string declarationKey(const std::string& idNumber,
                                                   const std::string& occupationCode, int level);
+  [[nodiscard]] static std::string abilityDeclarationKey(const std::string& idNumber,
+                                                         const std::string& abilityCode);
+  [[nodiscard]] static std::string declarationKey(const DeclarationRecord& d);
   std::optional<Json> loadCatalogFile(std::string& error) const;
   static std::optional<std::vector<FieldError>> validateCatalog(const Json& catalog);
   // The matters in force: the catalog's `matters`, or defaultMatters() when it has none.
@@ -305,6 +318,15 @@ std::string fingerprintOf(const Call& call, const std::string& canonicalBody);
 const std::string* header(const Request& request, const std::string& name);
 // 400 IDEMPOTENCY_KEY_REQUIRED unless the request has a 1–128 printable ASCII Idempotency-Key.
 std::optional<Response> requireIdempotencyKey(const Call& call);
+
+// An upload's manifest as a batch keeps it: the ability's code for an ability's batch (scope
+// ABILITY: abilityCode a string, occupationCode absent or null), else null; and the batch's
+// occupationCode, level and abilityCode as GET …/group-declarations/{id} and /__admin/state show
+// them (the occupation's null for an ability, abilityCode null for an occupation).
+Json batchAbilityCode(const Json& manifest);
+Json batchScopeView(const Json& manifest);
+// The same three fields of an accepted declaration.
+Json declarationScopeView(const DeclarationRecord& d);
 
 // What a permission looks like in GET /api/v1/skills/permissions (and, with creditCode, in
 // /__admin/state): the occupation's fields, or for an ability's permission those fields null and

@@ -15,9 +15,14 @@
 namespace zzjb::mock {
 namespace {
 
+// Row 1 of the sheet: the 团体申报导入模板 of an occupation, and of an ability (专项职业能力考核),
+// whose columns are the same up to 毕业年份 and then name the ability, with no level.
 const std::vector<std::string> kTemplateHeader = {
     "序号",     "姓名", "证件类型", "证件号码", "性别",     "出生日期", "手机号码", "文化程度",
     "考生来源", "专业", "班级",     "毕业年份", "职业名称", "职业编码", "申报等级"};
+const std::vector<std::string> kAbilityTemplateHeader = {
+    "序号",     "姓名",     "证件类型", "证件号码", "性别",     "出生日期",     "手机号码",
+    "文化程度", "考生来源", "专业",     "班级",     "毕业年份", "专项能力名称", "专项能力编码"};
 enum Column : std::size_t {
   kName = 1,
   kIdType = 2,
@@ -27,8 +32,21 @@ enum Column : std::size_t {
   kMobile = 6,
   kYear = 11,
   kOccupationCode = 13,
-  kLevel = 14
+  kLevel = 14,
+  kAbilityCode = 13  // of an ability's sheet
 };
+
+// Why row 1 is not `expected` (the first wrong column), nullopt when it is; columns after
+// `expected`'s are allowed.
+std::optional<std::string> headerProblem(const std::vector<std::string>& header,
+                                         const std::vector<std::string>& expected) {
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    if (i >= header.size() || header[i] != expected[i]) {
+      return "第 " + std::to_string(i + 1) + " 列表头应为「" + expected[i] + "」";
+    }
+  }
+  return std::nullopt;
+}
 
 // "4", "4.0", "2027", "2027.0" (numeric xlsx cells) → the integer; nullopt otherwise.
 std::optional<int> cellInt(const std::string& text) {
@@ -186,6 +204,11 @@ const Json* checkPermissionFields(const Json& matters, const Json& b, Permission
                             ? (online.empty() ? std::string("目录中没有可在线申请的事项")
                                               : "只能在线申请" + quotedList(online) + "权限")
                             : "事项名称须为" + quotedList(matterNames(matters, nullptr)))});
+  } else if (use != PermissionUse::Manifest && (*matter)["opening"] == "NONE") {
+    // A matter whose declarations need no permission has none to apply for or to grant.
+    errors.push_back({"matter", "「" + (*matter)["name"].get<std::string>() +
+                                    "」的团体申报无需权限，不能" + (grant ? "开通" : "申请") +
+                                    "权限"});
   } else if (use == PermissionUse::Apply && (*matter)["opening"] != "ONLINE") {
     const auto online = matterNames(matters, "ONLINE");
     errors.push_back({"matter", online.empty() ? (*matter)["name"].get<std::string>() +
@@ -243,6 +266,29 @@ const Json* checkPermissionFields(const Json& matters, const Json& b, Permission
   if (!stringField(b, "occupationName")) errors.push_back({"occupationName", "职业名称不能为空"});
   if (!intField(b, "level", 1, 5)) errors.push_back({"level", "职业等级须为 1–5 的整数"});
   return matter;
+}
+
+Json batchAbilityCode(const Json& manifest) {
+  const Json& code = memberOf(manifest, "abilityCode");
+  return code.is_string() && memberOf(manifest, "occupationCode").is_null() ? code : Json();
+}
+
+Json batchScopeView(const Json& manifest) {
+  Json ability = batchAbilityCode(manifest);
+  if (ability.is_string()) {
+    return {{"occupationCode", nullptr}, {"level", nullptr}, {"abilityCode", ability}};
+  }
+  const Json& level = memberOf(manifest, "level");
+  return {{"occupationCode", textOf(manifest, "occupationCode")},
+          {"level", level.is_number_integer() ? level : Json(0)},
+          {"abilityCode", nullptr}};
+}
+
+Json declarationScopeView(const DeclarationRecord& d) {
+  if (d.ability()) {
+    return {{"occupationCode", nullptr}, {"level", nullptr}, {"abilityCode", d.abilityCode}};
+  }
+  return {{"occupationCode", d.occupationCode}, {"level", d.level}, {"abilityCode", nullptr}};
 }
 
 PermissionRecord permissionOf(const std::string& creditCode, const Json& b, const Json& matter,
@@ -440,13 +486,11 @@ Response Platform::Impl::findApplications(Call& call) {
 // ---- group declarations -------------------------------------------------------------------------
 
 Json Platform::Impl::batchView(const BatchRecord& batch) const {
-  Json v{{"batchId", batch.batchId},
-         {"status", batch.status},
-         {"occupationCode", batch.manifest.value("occupationCode", "")},
-         {"level", batch.manifest.value("level", 0)},
-         {"rowCount", batch.rowNumbers.size()},
-         {"receivedAt", formatTime(batch.createdAt)},
-         {"updatedAt", formatTime(batch.updatedAt)}};
+  Json v{{"batchId", batch.batchId}, {"status", batch.status}};
+  v.update(batchScopeView(batch.manifest));
+  v["rowCount"] = batch.rowNumbers.size();
+  v["receivedAt"] = formatTime(batch.createdAt);
+  v["updatedAt"] = formatTime(batch.updatedAt);
   if (batch.status != "DONE") return v;
   Json rows = Json::array();
   for (const auto& r : batch.rows) rows.push_back(r);
@@ -496,10 +540,6 @@ Response Platform::Impl::postDeclaration(Call& call) {
   }
   std::vector<FieldError> errors;
   const Json* matter = checkPermissionFields(matters(), manifest, PermissionUse::Manifest, errors);
-  if (matter != nullptr && (*matter)["scope"] == "ABILITY") {
-    // The sheet of an ability (its own columns) is a later piece of issue 14.
-    errors.push_back({"matter", "模拟平台尚不支持专项能力事项的团体申报"});
-  }
   auto rowCount = intField(manifest, "rowCount", 1, 1000000);
   if (!rowCount) errors.push_back({"rowCount", "rowCount 须为正整数"});
   const Json sha = manifest.value("sha256", Json());
@@ -508,11 +548,17 @@ Response Platform::Impl::postDeclaration(Call& call) {
   }
   if (!errors.empty()) return bad(422, "VALIDATION_FAILED", "申报清单（manifest）有误", errors);
 
-  const bool permitted = std::any_of(
-      state.permissions.begin(), state.permissions.end(),
-      [&](const PermissionRecord& p) { return samePermission(p, call.school, manifest); });
+  // checkPermissionFields found the matter (else an error above) and checked its scope's fields.
+  const bool ability = (*matter)["scope"] == "ABILITY";
+  const bool permitted = (*matter)["opening"] == "NONE" ||  // declared without any permission
+                         std::any_of(state.permissions.begin(), state.permissions.end(),
+                                     [&](const PermissionRecord& p) {
+                                       return samePermission(p, call.school, manifest);
+                                     });
   if (!permitted) {
-    return bad(403, "PERMISSION_REQUIRED", "没有该事项、节点、职业、等级与评价机构的团体申报权限");
+    return bad(403, "PERMISSION_REQUIRED",
+               ability ? "没有该事项与专项能力的团体申报权限"
+                       : "没有该事项、节点、职业、等级与评价机构的团体申报权限");
   }
   if (static_cast<std::size_t>(*rowCount) > kMaxBatchRows) {
     return bad(413, "BATCH_TOO_LARGE", "每批最多 5000 人，请分批申报");
@@ -532,12 +578,9 @@ Response Platform::Impl::postDeclaration(Call& call) {
     return bad(422, "VALIDATION_FAILED", "无法读取上传的 xlsx 文件",
                {{"file", "无法读取 xlsx：" + table.error().message}});
   }
-  for (std::size_t i = 0; i < kTemplateHeader.size(); ++i) {
-    if (i >= table->header.size() || table->header[i] != kTemplateHeader[i]) {
-      return bad(
-          422, "VALIDATION_FAILED", "表头与团体申报导入模板不一致",
-          {{"file", "第 " + std::to_string(i + 1) + " 列表头应为「" + kTemplateHeader[i] + "」"}});
-    }
+  const auto& templateHeader = ability ? kAbilityTemplateHeader : kTemplateHeader;
+  if (auto problem = headerProblem(table->header, templateHeader)) {
+    return bad(422, "VALIDATION_FAILED", "表头与团体申报导入模板不一致", {{"file", *problem}});
   }
   const std::size_t studentRows = table->records.size() + table->rejectedLines.size();
   if (studentRows > kMaxBatchRows) {
@@ -567,7 +610,7 @@ Response Platform::Impl::postDeclaration(Call& call) {
   for (const auto& record : table->records) {
     keepRejectedBefore(record.line);
     std::vector<std::string> cells;
-    for (std::size_t i = 0; i < kTemplateHeader.size(); ++i) {
+    for (std::size_t i = 0; i < templateHeader.size(); ++i) {
       const Cell* cell = record.at(i);
       cells.push_back(cell != nullptr ? cell->text : std::string());
     }
@@ -594,8 +637,13 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
   const std::string schoolLevel =
       account == state.accounts.end() ? "" : account->second.fields.value("schoolLevel", "");
   const int allowedLevel = schoolLevel == "HIGHER" ? 3 : 4;
-  const std::string occupation = batch.manifest.value("occupationCode", "");
-  const int level = batch.manifest.value("level", 0);
+  // An occupation's batch: its occupation and level; an ability's: its ability (no level).
+  const Json abilityCode = batchAbilityCode(batch.manifest);
+  const bool ability = abilityCode.is_string();
+  const Json scope = batchScopeView(batch.manifest);
+  const std::string occupation = ability ? "" : scope["occupationCode"].get<std::string>();
+  const int level = ability ? 0 : scope["level"].get<int>();
+  const std::string abilityName = stringField(batch.manifest, "abilityName").value_or("");
   batch.rows.clear();
   const std::size_t count = std::min(batch.cells.size(), batch.rowNumbers.size());
   for (std::size_t i = 0; i < count; ++i) {
@@ -624,9 +672,9 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       rejectRow("ID_INVALID", "证件类型须为居民身份证");
     } else if (!id.ok) {
       rejectRow("ID_INVALID", "证件号码无效：" + id.problem);
-    } else if (!rowLevel) {
+    } else if (!ability && !rowLevel) {
       rejectRow("FIELD_INVALID", "申报等级无法识别");
-    } else if (*rowLevel != allowedLevel || *rowLevel != level) {
+    } else if (!ability && (*rowLevel != allowedLevel || *rowLevel != level)) {
       rejectRow("LEVEL_NOT_ALLOWED", std::string(schoolLevel == "HIGHER" ? "高职" : "中职") +
                                          "学生只能申报" +
                                          (allowedLevel == 3 ? "三级/高级工" : "四级/中级工") +
@@ -645,10 +693,16 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       rejectRow("FIELD_INVALID", "出生日期与身份证号不符");
     } else if (!mobile.ok) {
       rejectRow("FIELD_INVALID", "手机号码无效：" + mobile.problem);
-    } else if (trim(c[kOccupationCode]) != occupation) {
+    } else if (!ability && trim(c[kOccupationCode]) != occupation) {
       rejectRow("FIELD_INVALID", "职业编码与申报清单不一致");
-    } else if (declaredKeys.contains(declarationKey(id.normalized, occupation, level))) {
+    } else if (ability && trim(c[kAbilityCode]) != abilityCode.get<std::string>()) {
+      rejectRow("FIELD_INVALID", "专项能力编码与申报清单不一致");
+    } else if (!ability &&
+               declaredKeys.contains(declarationKey(id.normalized, occupation, level))) {
       rejectRow("DUPLICATE", "该学生已申报过同一职业与等级");
+    } else if (ability && declaredKeys.contains(abilityDeclarationKey(
+                              id.normalized, abilityCode.get<std::string>()))) {
+      rejectRow("DUPLICATE", "该学生已申报过同一专项能力");
     } else {
       char number[16];
       std::snprintf(number, sizeof number, "%06d", ++state.declarationSeq % 1000000);
@@ -656,7 +710,8 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       row.result = "ACCEPTED";
       row.declarationNo = declarationNo;
       addDeclaration(DeclarationRecord{batch.creditCode, id.normalized, trim(c[kName]), occupation,
-                                       level, declarationNo, batch.batchId, t});
+                                       level, declarationNo, batch.batchId, t, abilityCode,
+                                       ability ? Json(abilityName) : Json()});
     }
     batch.rows.push_back(std::move(row));
   }
@@ -702,7 +757,14 @@ Response Platform::Impl::listDeclarations(Call& call) {
     level = cellInt(it->second);
     if (!level) return errorResponse(call, 400, "BAD_REQUEST", "level 须为整数");
   }
-  auto occupation = q.find("occupationCode");
+  // Each filter is optional (empty = absent) and they combine.
+  auto filter = [&q](const char* name) -> std::optional<std::string> {
+    auto it = q.find(name);
+    if (it == q.end() || it->second.empty()) return std::nullopt;
+    return it->second;
+  };
+  const auto occupation = filter("occupationCode");
+  const auto abilityCode = filter("abilityCode");
   Json items = Json::array();
   auto mine = declarationsBySchool.find(call.school);
   if (call.school.empty() || mine == declarationsBySchool.end()) {
@@ -710,18 +772,16 @@ Response Platform::Impl::listDeclarations(Call& call) {
   }
   for (const std::size_t i : mine->second) {
     const auto& d = state.declarations[i];
-    if (occupation != q.end() && !occupation->second.empty() &&
-        d.occupationCode != occupation->second) {
-      continue;
-    }
-    if (level && d.level != *level) continue;
-    items.push_back({{"idNumber", d.idNumber},
-                     {"name", d.name},
-                     {"occupationCode", d.occupationCode},
-                     {"level", d.level},
-                     {"declarationNo", d.declarationNo},
-                     {"batchId", d.batchId},
-                     {"declaredAt", formatTime(d.declaredAt)}});
+    if (occupation && (d.ability() || d.occupationCode != *occupation)) continue;
+    if (level && (d.ability() || d.level != *level)) continue;
+    if (abilityCode && d.abilityCode != *abilityCode) continue;
+    Json item{{"idNumber", d.idNumber}, {"name", d.name}};
+    item.update(declarationScopeView(d));
+    item["abilityName"] = d.abilityName;
+    item["declarationNo"] = d.declarationNo;
+    item["batchId"] = d.batchId;
+    item["declaredAt"] = formatTime(d.declaredAt);
+    items.push_back(std::move(item));
   }
   return jsonResponse(200, {{"items", items}});
 }

@@ -275,7 +275,8 @@ TEST(CheckCli, TheExampleSpeaksChineseByDefaultAndEnglishWithLangEn) {
     std::size_t start = 0;
     while (start <= row.size()) {
       const std::size_t comma = std::min(row.find(',', start), row.size());
-      const std::string cell = row.substr(start, comma - start);
+      std::string cell = row.substr(start, comma - start);
+      if (!cell.empty() && cell.back() == '\r') cell.pop_back();  // the file's lines end in CRLF
       if (!chineseRuns(cell).empty()) allowed.push_back(cell);
       start = comma + 1;
     }

@@ -104,7 +104,10 @@ std::vector<std::string> allowedChinese(const World& w) {
   for (const char* s :
        {"职业技能评价专业评估申请表", "团体申报开户申请表（学校）", "上海市职业技能鉴定中心",
         "天山路1800号4号楼1楼窗口", "天山路1800号4号楼1楼", "团体申报开户申请表", "人才培养方案",
-        "社会评价组织等级认定", "用人单位等级认定", "职业技能等级认定"}) {
+        "社会评价组织等级认定", "用人单位等级认定", "职业技能等级认定",
+        // The special-ability matter's name, and the other ability the example roster's
+        // 专项能力 column names (data, shown as the roster has it).
+        "专项职业能力考核", "短视频制作"}) {
     a.push_back(s);
   }
   const auto& terms = noticeTerms();

@@ -30,7 +30,7 @@ dpkg-deb -x "$deb" "$root"
 for f in usr/bin/zzjb usr/bin/zzjb-mock usr/bin/zzjb-skf-mock \
          usr/lib/zzjb/libzzjb_skf_mock.so \
          usr/lib/zzjb/plugins/zzjb-social-org.so usr/lib/zzjb/plugins/zzjb-employer.so \
-         usr/lib/zzjb/plugins/zzjb-qualification.so \
+         usr/lib/zzjb/plugins/zzjb-qualification.so usr/lib/zzjb/plugins/zzjb-special-ability.so \
          usr/include/zzjb/plugin/api.hpp usr/lib/cmake/zzjb/zzjbConfig.cmake \
          usr/share/zzjb/plugin-template/CMakeLists.txt \
          usr/lib/systemd/system/zzjb.service usr/lib/systemd/system/zzjb.timer \
@@ -57,7 +57,7 @@ for t in social-org employer qualification; do
   echo "$out" | grep -q "loaded .*$root/usr/lib/zzjb/plugins/zzjb-$t.so" \
     || { echo "plugin $t not loaded from $root/usr/lib/zzjb/plugins"; exit 1; }
 done
-echo "$out" | grep -q "3 loaded, 0 refused" || { echo "expected 3 plugins loaded, 0 refused"; exit 1; }
+echo "$out" | grep -q "4 loaded, 0 refused" || { echo "expected the 4 bundled plugins loaded, 0 refused"; exit 1; }
 
 # zzjb-mock and zzjb-skf-mock start (their libraries resolve) from the unpacked root.
 for b in zzjb-mock zzjb-skf-mock; do

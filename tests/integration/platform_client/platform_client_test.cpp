@@ -59,6 +59,9 @@ constexpr const char* kOccupation = "4-04-05-01";
 constexpr const char* kOccupationName = "计算机程序设计员";
 constexpr const char* kMatter = "职业技能等级认定";
 constexpr const char* kNode = "社会评价组织等级认定";
+constexpr const char* kAbilityMatter = "专项职业能力考核";  // opened by the centre, scope ABILITY
+constexpr const char* kAbilityCode = "ZX-0301";
+constexpr const char* kAbilityName = "网店运营";
 
 // A GB 11643 ID number: 6-digit area, birth date, 3-digit sequence, check character.
 std::string idNumber(const std::string& birth, int sequence) {
@@ -190,6 +193,15 @@ class PlatformClientTest : public ::testing::Test {
     s.occupationName = kOccupationName;
     s.level = 4;
     s.org = zzjb::EvaluationOrg{kOrgName, kOrgCode};
+    return s;
+  }
+
+  // The centre's 专项职业能力考核 grant for one ability (no node, no organisation).
+  static zzjb::PermissionScope abilityScope() {
+    zzjb::PermissionScope s;
+    s.matter = kAbilityMatter;
+    s.abilityCode = kAbilityCode;
+    s.abilityName = kAbilityName;
     return s;
   }
 
@@ -352,24 +364,23 @@ TEST_F(PlatformClientTest, UploadsDeclarationPolledToDoneWithRowResultsAndReplay
   localtime_r(&now, &tm);
   const int graduation = tm.tm_year + 1900 + (tm.tm_mon + 1 > 8 ? 1 : 0);
   zzjb::DeclarationSheet sheet;
+  sheet.columns = zzjb::plugin::standardSheet(zzjb::plugin::Scope::Occupation);
   const auto row = [&](int n, const std::string& name, const std::string& id) {
-    zzjb::DeclarationRow r;
-    r.standard = {std::to_string(n),
-                  name,
-                  "居民身份证",
-                  id,
-                  "男",
-                  "",
-                  "13812345678",
-                  "中专",
-                  "应届毕业生",
-                  "软件与信息服务",
-                  "软件2401",
-                  std::to_string(graduation),
-                  kOccupationName,
-                  kOccupation,
-                  "4"};
-    return r;
+    return std::vector<std::string>{std::to_string(n),
+                                    name,
+                                    "居民身份证",
+                                    id,
+                                    "男",
+                                    "",
+                                    "13812345678",
+                                    "中专",
+                                    "应届毕业生",
+                                    "软件与信息服务",
+                                    "软件2401",
+                                    std::to_string(graduation),
+                                    kOccupationName,
+                                    kOccupation,
+                                    "4"};
   };
   const std::string good1 = idNumber("20080315", 11);  // 11, 13: odd → 男
   const std::string good2 = idNumber("20080420", 13);
@@ -425,6 +436,50 @@ TEST_F(PlatformClientTest, UploadsDeclarationPolledToDoneWithRowResultsAndReplay
   ASSERT_EQ(declared->size(), 2u);
   EXPECT_EQ((*declared)[0].batchId, submitted->batchId);
   EXPECT_EQ((*declared)[0].level, 4);
+}
+
+// Issue 14: the centre grants 专项职业能力考核 for an ability through the admin API
+// (docs/platform-api.md, "Admin API"); the listing then holds an item whose occupation fields are
+// null — refused before as a protocol error — beside an occupation's. The client reads both.
+TEST_F(PlatformClientTest, ReadsTheCentresAbilityGrantBesideAnOccupationPermission) {
+  auto c = client();
+  registerAccount(*c);
+  const json occupation = {{"creditCode", kCreditCode},
+                           {"matter", kMatter},
+                           {"node", kNode},
+                           {"occupationCode", kOccupation},
+                           {"occupationName", kOccupationName},
+                           {"level", 4},
+                           {"evaluationOrg", {{"name", kOrgName}, {"creditCode", kOrgCode}}}};
+  ASSERT_EQ(admin(*mock_, "POST", "/__admin/permissions", occupation).value("status", ""), "ok");
+  const json ability = {{"creditCode", kCreditCode},
+                        {"matter", kAbilityMatter},
+                        {"node", nullptr},
+                        {"abilityCode", kAbilityCode},
+                        {"abilityName", kAbilityName}};
+  const json answer = admin(*mock_, "POST", "/__admin/permissions", ability);
+  ASSERT_EQ(answer.value("status", ""), "ok") << answer.dump();
+
+  auto granted = c->permissions();
+  ASSERT_TRUE(granted.has_value()) << granted.error().describe();
+  ASSERT_EQ(granted->size(), 2u);
+  const auto isAbility = [](const zzjb::GrantedPermission& g) { return g.scope.ability(); };
+  ASSERT_EQ(std::count_if(granted->begin(), granted->end(), isAbility), 1);
+  const auto it = std::find_if(granted->begin(), granted->end(), isAbility);
+  const zzjb::PermissionScope& got = it->scope;
+  EXPECT_EQ(got.matter, kAbilityMatter);
+  EXPECT_EQ(got.node, "");
+  EXPECT_EQ(got.abilityCode, kAbilityCode);
+  EXPECT_EQ(got.abilityName, kAbilityName);
+  EXPECT_EQ(got.occupationCode, "");
+  EXPECT_EQ(got.occupationName, "");
+  EXPECT_EQ(got.level, 0);
+  EXPECT_FALSE(got.org.has_value());
+  EXPECT_FALSE(it->grantedAt.empty());
+  EXPECT_TRUE(got.sameAs(abilityScope()));
+  const auto other = std::find_if_not(granted->begin(), granted->end(), isAbility);
+  EXPECT_TRUE(other->scope.sameAs(scope()));
+  EXPECT_FALSE(other->scope.sameAs(got));
 }
 
 TEST_F(PlatformClientTest, RetriesMaintenanceAndWaitsAtLeastRetryAfter) {
@@ -1027,7 +1082,7 @@ TEST(PlatformFailureTest, DescribeIsOneLineWithFieldsAttemptsAndRequestId) {
   zzjb::msg::setLanguage(zzjb::msg::Lang::ZhCN);
 }
 
-TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAndOrgCreditCode) {
+TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAbilityCodeAndOrgCreditCode) {
   zzjb::PermissionScope a;
   a.matter = kMatter;
   a.node = kNode;
@@ -1039,6 +1094,7 @@ TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAndOrgCreditCode) {
   zzjb::PermissionScope b = a;
   b.occupationName = "另一个名称";
   b.org->name = "乙";
+  b.abilityName = "能力名称也不比较";
   EXPECT_TRUE(a.sameAs(b));
   EXPECT_TRUE(b.sameAs(a));
   // Each compared field on its own makes another scope (the engine matches granted permissions
@@ -1048,6 +1104,7 @@ TEST(PermissionScopeTest, SameAsComparesMatterNodeCodeLevelAndOrgCreditCode) {
       {"node", [](zzjb::PermissionScope& s) { s.node = "另一个节点"; }},
       {"occupationCode", [](zzjb::PermissionScope& s) { s.occupationCode = "4-04-05-02"; }},
       {"level", [](zzjb::PermissionScope& s) { s.level = 3; }},
+      {"abilityCode", [](zzjb::PermissionScope& s) { s.abilityCode = kAbilityCode; }},
       {"org.creditCode", [](zzjb::PermissionScope& s) { s.org->creditCode = "52310000MJ0000002X"; }},
       {"org absent", [](zzjb::PermissionScope& s) { s.org.reset(); }},
   };

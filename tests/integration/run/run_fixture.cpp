@@ -45,6 +45,7 @@ struct MajorSpec {
   std::string occupationName;
   std::optional<std::pair<std::string, std::string>> org;  // name, credit code
   bool employer = false;
+  bool ability = false;  // special-ability: occupationCode/Name are the ability's code and name
 };
 
 struct SchoolSpec {
@@ -63,7 +64,8 @@ const std::pair<std::string, std::string> kSocialOrg = {"上海示范信息技�
 const std::pair<std::string, std::string> kEmployer = {"上海示范汽车服务有限公司",
                                                        "91310115MA1K9Q7D84"};
 
-std::vector<SchoolSpec> schoolSpecs(int graduationYear, std::size_t extraSchools) {
+std::vector<SchoolSpec> schoolSpecs(int graduationYear, std::size_t extraSchools,
+                                    bool specialAbility, bool atHigher) {
   std::vector<SchoolSpec> specs = {
       {"xuhui-zz",
        "上海市示范职业技术学校",
@@ -84,6 +86,10 @@ std::vector<SchoolSpec> schoolSpecs(int graduationYear, std::size_t extraSchools
        {{"汽车检测与维修技术", "汽修2301班", "employer", "4-12-01-01", "汽车维修工", kEmployer, true},
         {"软件技术", "软件2301班", "social-org", "4-04-05-01", "计算机程序设计员", kSocialOrg, false}}},
   };
+  const MajorSpec ability{"电子商务",    "电商2401班", "special-ability", kAbilityCode,
+                          kAbilityName, std::nullopt, false,             true};
+  if (specialAbility) specs[0].majors.push_back(ability);
+  if (atHigher) specs[1].majors.push_back(ability);
   for (std::size_t n = 2; n < extraSchools + 2; ++n) {
     SchoolSpec extra = specs[1];
     extra.id = extraSchoolId(n);
@@ -98,6 +104,11 @@ json schoolJson(const SchoolSpec& s, const RunWorldOptions& o, const std::filesy
   const bool secondary = s.level == "SECONDARY";
   json majors = json::array();
   for (const auto& m : s.majors) {
+    if (m.ability) {  // no occupation, no level, no 专业评估 (plugins/special-ability)
+      json target = {{"type", m.type}, {"abilityCode", m.occupationCode}, {"abilityName", m.occupationName}};
+      majors.push_back({{"name", m.name}, {"targets", json::array({target})}});
+      continue;
+    }
     json target = {{"type", m.type},
                    {"occupationCode", m.occupationCode},
                    {"occupationName", m.occupationName},
@@ -178,8 +189,9 @@ std::set<std::string> RunWorld::expectedDeclarations() const {
     const std::string credit = s.school == "xuhui-zz"    ? std::string(kSecondaryCredit)
                                : s.school == "pudong-gz" ? std::string(kHigherCredit)
                                                          : extraSchoolCredit(std::stoul(s.school.substr(10)));
-    out.insert(std::string(credit) + "|" + s.id + "|" + s.occupationCode + "|" +
-               std::to_string(s.level));
+    out.insert(std::string(credit) + "|" + s.id + "|" +
+               (s.abilityCode.empty() ? s.occupationCode + "|" + std::to_string(s.level)
+                                      : s.abilityCode + "|ability"));
   }
   return out;
 }
@@ -200,10 +212,11 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
   std::filesystem::create_directories(dir);
   json schools = json::array();
   std::size_t serial = 0;
-  for (const auto& s : schoolSpecs(o.graduationYear, o.extraSchools)) {
+  for (const auto& s : schoolSpecs(o.graduationYear, o.extraSchools, o.specialAbility,
+                                         o.specialAbilityAtHigher)) {
     const auto roster = dir / (s.id + "-roster.csv");
     std::ofstream csv(roster, std::ios::binary | std::ios::trunc);
-    csv << "姓名,证件类型,证件号码,性别,手机号码,专业,班级,毕业年份,实习单位\n";
+    csv << "姓名,证件类型,证件号码,性别,手机号码,专业,班级,毕业年份,实习单位,专项能力\n";
     for (const auto& m : s.majors) {
       std::string previousId;
       std::string previousName;
@@ -214,13 +227,18 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
         const int day = static_cast<int>(1 + serial % 28);
         ExpectedStudent e;
         e.school = s.id;
-        e.occupationCode = m.occupationCode;
-        e.level = s.targetLevel;
+        if (m.ability) {
+          e.abilityCode = m.occupationCode;
+        } else {
+          e.occupationCode = m.occupationCode;
+          e.level = s.targetLevel;
+        }
         e.id = residentId(s.area, s.birthYear, month, day, static_cast<int>(serial % 997), male);
         std::string name = nameOf(serial);
         std::string idType = "居民身份证";
         int year = o.graduationYear;
         std::string placement = m.employer ? kEmployer.first : "";
+        std::string ability = m.ability ? m.occupationName : "";
         e.eligible = true;
         switch (i % 25) {
           case 3:  // 毕业年份 is next year's
@@ -257,13 +275,18 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
             }
             break;
           default:
+            if (m.ability && i % 5 == 4) {  // chose another ability: expected, not a problem
+              ability = "短视频制作";
+              e.eligible = false;
+              e.reason = "OTHER_ABILITY";
+            }
             break;
         }
         char mobile[12];
         std::snprintf(mobile, sizeof mobile, "139%08zu", 10000000 + serial);
         csv << name << ',' << idType << ',' << e.id << ',' << (male ? "男" : "女") << ','
             << mobile << ',' << m.name << ',' << m.className << ',' << year << ',' << placement
-            << '\n';
+            << ',' << ability << '\n';
         if (e.reason != "DUPLICATE") {
           previousId = e.id;
           previousName = name;

@@ -16,8 +16,9 @@ namespace zzjb::test {
 struct ExpectedStudent {
   std::string school;  // school id
   std::string id;      // the ID number as written in the roster
-  std::string occupationCode;
+  std::string occupationCode;  // empty for an ability
   int level = 0;
+  std::string abilityCode;     // a special-ability target's (ZX-0301), else empty
   bool eligible = false;
   std::string reason;  // the exclusion code when not eligible: NOT_GRADUATING, INVALID_DATA, …
 };
@@ -27,7 +28,8 @@ struct RunWorld {
   std::filesystem::path config;  // dir / "zzjb.json"
   std::vector<ExpectedStudent> students;
 
-  // "creditCode|idNumber|occupationCode|level" of every student that must be declared.
+  // "creditCode|idNumber|occupationCode|level" of every student that must be declared
+  // ("creditCode|idNumber|abilityCode|ability" for an ability).
   [[nodiscard]] std::set<std::string> expectedDeclarations() const;
   // Exclusion code → how many students (each excluded student once per target).
   [[nodiscard]] std::map<std::string, std::size_t> expectedExclusions() const;
@@ -48,7 +50,16 @@ struct RunWorldOptions {
   // More 高职 like pudong-gz (pudong-gz-2, pudong-gz-3, …: other credit codes, their own keys made
   // by makeExtraSchoolKeys in keysDir), so that a pass has more schools than two.
   std::size_t extraSchools = 0;
+  // A fifth major at xuhui-zz, 电子商务, declared for the special ability 网店运营 (ZX-0301,
+  // type special-ability, granted by the centre): every fifth of its students chose another
+  // ability (短视频制作) in the roster's 专项能力 column and is excluded as expected.
+  bool specialAbility = false;
+  // The same major at pudong-gz (高职) too, before extra schools are copied from it.
+  bool specialAbilityAtHigher = false;
 };
+
+inline constexpr const char* kAbilityCode = "ZX-0301";
+inline constexpr const char* kAbilityName = "网店运营";
 
 inline constexpr const char* kSecondaryCredit = "12310104MB2F000081";  // xuhui-zz
 inline constexpr const char* kHigherCredit = "12310115MB2P00007G";     // pudong-gz

@@ -82,6 +82,7 @@ class RunTest : public ::testing::Test {
     o.maxBatchRows = batchRows;
     o.extraSchools = extraSchools;
     o.studentsPerMajor = perMajor;
+    o.specialAbility = true;  // a special-ability target among the others (issue 14)
     o.graduationYear = currentGraduationYear();
     o.baseUrl = mock_->base();
     o.caBundle = mock_->caFile();
@@ -112,11 +113,16 @@ class RunTest : public ::testing::Test {
     return zzjb("run -c " + shellQuote(w.config.string()), env);
   }
 
-  void grantQualification() {
+  // What the centre grants xuhui-zz itself: 职业资格鉴定 (电工 四级) and 专项职业能力考核 (网店运营).
+  void grantByCentre() {
     json r = admin("POST", "/__admin/permissions",
                    R"({"creditCode": "12310104MB2F000081", "matter": "职业资格鉴定", "node": null,
                        "occupationCode": "6-31-01-03", "occupationName": "电工", "level": 4,
                        "evaluationOrg": null})");
+    EXPECT_EQ(r.value("status", ""), "ok") << r.dump();
+    r = admin("POST", "/__admin/permissions",
+              R"({"creditCode": "12310104MB2F000081", "matter": "专项职业能力考核", "node": null,
+                  "abilityCode": "ZX-0301", "abilityName": "网店运营"})");
     EXPECT_EQ(r.value("status", ""), "ok") << r.dump();
   }
 
@@ -126,8 +132,13 @@ class RunTest : public ::testing::Test {
     json state = admin("GET", "/__admin/state");
     std::map<std::string, int> out;
     for (const auto& d : state["declarations"]) {
-      ++out[d["creditCode"].get<std::string>() + "|" + d["idNumber"].get<std::string>() + "|" +
-            d["occupationCode"].get<std::string>() + "|" + std::to_string(d["level"].get<int>())];
+      const std::string who = d["creditCode"].get<std::string>() + "|" + d["idNumber"].get<std::string>();
+      if (d.value("abilityCode", json()).is_string()) {
+        ++out[who + "|" + d["abilityCode"].get<std::string>() + "|ability"];
+      } else {
+        ++out[who + "|" + d["occupationCode"].get<std::string>() + "|" +
+              std::to_string(d["level"].get<int>())];
+      }
     }
     return out;
   }
@@ -191,7 +202,7 @@ class RunTest : public ::testing::Test {
       auto r = pass(w, env);
       EXPECT_TRUE(r.exitCode == 0 || r.exitCode == 65 || r.exitCode == 75)
           << "pass " << i << " exit " << r.exitCode << "\n" << r.err << r.out;
-      if (i == 0) grantQualification();
+      if (i == 0) grantByCentre();
       if (keysOf(declarations()) == w.expectedDeclarations()) return;
     }
   }
@@ -206,15 +217,15 @@ TempDir* RunTest::keys_ = nullptr;
 // Must-shows 1 and 2.
 TEST_F(RunTest, PassesDeclareExactlyTheEligibleStudentsOnceAndOneMorePassSendsNothing) {
   RunWorld w = makeWorld(250);
-  ASSERT_EQ(w.students.size(), 1000u);
+  ASSERT_EQ(w.students.size(), 1250u);  // 5 majors, one of them an ability's
   const auto expected = w.expectedDeclarations();
-  ASSERT_GT(expected.size(), 800u);
-  ASSERT_LT(expected.size(), 1000u);
+  ASSERT_GT(expected.size(), 1000u);
+  ASSERT_LT(expected.size(), 1250u);
 
   auto first = pass(w);
   // Roster rows with errors (wrong check characters) are reported and left out: exit 65.
   EXPECT_EQ(first.exitCode, 65) << first.err << first.out;
-  grantQualification();
+  grantByCentre();
   auto second = pass(w);
   EXPECT_EQ(second.exitCode, 65) << second.err << second.out;
 
@@ -321,7 +332,7 @@ TEST_F(RunTest, OnATerminalAPassShowsALiveProgressLine) {
 TEST_F(RunTest, ASchoolWithNothingMissingDoesNotOpenItsKey) {
   RunWorld w = makeWorld(10);
   pass(w);
-  grantQualification();  // once the first pass has made the account
+  grantByCentre();  // once the first pass has made the account
   pass(w);
   ASSERT_EQ(keysOf(declarations()), w.expectedDeclarations());
   // The USB key is unplugged: nothing is missing, so nothing asks for it (no PIN, no login).
@@ -478,7 +489,7 @@ TEST_F(RunTest, ASessionThatExpiresMidPassIsRenewedAndThePassCompletes) {
     if (k.find("|6-31-01-03|") == std::string::npos) expected.insert(k);
   }
   EXPECT_EQ(keysOf(declarations()), expected);
-  grantQualification();
+  grantByCentre();
   passUntilDone(w, 3);
   EXPECT_EQ(keysOf(declarations()), w.expectedDeclarations());
   EXPECT_EQ(duplicateRows(), 0u);
@@ -610,7 +621,7 @@ TEST_F(RunTest, APassSpeaksChineseByDefaultAndOnlyEnglishWhenAsked) {
             "kind": "session-expire", "limit": 3}, {"method": "POST", "path": "group-declarations",
             "probability": 0.3, "kind": "status", "status": 503}]})");
   chinese(zzjb("run -c " + config), false);
-  grantQualification();
+  grantByCentre();
   english(zzjb("run -c " + config, "ZZJB_LANG=en"), false);
   admin("DELETE", "/__admin/faults");
   chinese(zzjb("run --log-format json -c " + config), true);

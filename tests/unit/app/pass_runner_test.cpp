@@ -81,13 +81,13 @@ Config makeConfig(const fs::path& dir, int copies, int workers) {
 Result<std::string> fakeXlsx(const DeclarationSheet& s) {
   std::string out = "FAKEXLSX\n";
   std::string header;
-  for (auto h : kDeclarationHeader) header += (header.empty() ? "" : "\t") + std::string(h);
-  for (const auto& h : s.extraColumns) header += "\t" + h;
+  for (const auto& c : s.columns) header += (header.empty() ? "" : "\t") + c.header;
   out += header + "\n";
   for (const auto& r : s.rows) {
     std::string line;
-    for (const auto& c : r.standard) line += (line.empty() ? "" : "\t") + c;
-    for (const auto& c : r.extra) line += "\t" + c;
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+      line += (i == 0 ? "" : "\t") + (i < r.size() ? r[i] : std::string());
+    }
     out += line + "\n";
   }
   return out;

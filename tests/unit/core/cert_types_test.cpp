@@ -152,7 +152,7 @@ TEST(PluginEligibility, UnknownTypeIsAConfigErrorNamingTheLoadedTypes) {
   const Finding* f = findCode(r, "TARGET_TYPE");
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->kind, FindingKind::Config);
-  EXPECT_NE(f->message.find("employer, qualification, social-org, throwing"), std::string::npos)
+  EXPECT_NE(f->message.find("employer, qualification, social-org, special-ability, throwing"), std::string::npos)
       << f->message;
   auto none = evaluate(school("employer", {}), nullptr);
   const Finding* g = findCode(none, "TARGET_TYPE");

@@ -30,17 +30,36 @@ const std::string kPermissionRequest = "请市职鉴中心开通汽车维修工�
 
 // ---- certification types, in memory ----
 
+plugin::TypeInfo typeInfo(std::string id, std::string matter, std::string node,
+                          plugin::Permission permission, plugin::OrgKind org,
+                          std::string request) {
+  plugin::TypeInfo i;
+  i.id = std::move(id);
+  i.matter = std::move(matter);
+  i.node = std::move(node);
+  i.permission = permission;
+  i.shape.org = org;
+  i.description = "fake";
+  i.permissionRequest = std::move(request);
+  return i;
+}
+
 class SocialOrgType final : public plugin::Policy {
  public:
   plugin::TypeInfo info() const override {
-    return {"social-org", "职业技能等级认定", "社会评价组织等级认定",
-            plugin::Permission::AppliedOnline, plugin::OrgKind::SocialOrg, "fake", ""};
+    return typeInfo("social-org", "职业技能等级认定", "社会评价组织等级认定",
+                    plugin::Permission::AppliedOnline, plugin::OrgKind::SocialOrg, "");
   }
   std::vector<plugin::Field> applicationFields(const plugin::TargetView& t,
                                                const plugin::Section& /*s*/) const override {
     return {{"evaluationOrgContact", t.orgName + " 联系人"}};
   }
-  std::vector<std::string> declarationColumns() const override { return {"评价组织"}; }
+  std::vector<plugin::SheetColumn> declarationSheet(const plugin::TargetView& t,
+                                                    const plugin::Section& /*s*/) const override {
+    auto cols = plugin::standardSheet(t.scope);
+    cols.push_back({"评价组织", "", false});
+    return cols;
+  }
   std::vector<std::string> declarationValues(const plugin::StudentView& /*st*/,
                                              const plugin::TargetView& t,
                                              const plugin::Section& /*s*/) const override {
@@ -55,8 +74,8 @@ class SocialOrgType final : public plugin::Policy {
 class QualificationType final : public plugin::Policy {
  public:
   plugin::TypeInfo info() const override {
-    return {"qualification", "职业资格鉴定", "", plugin::Permission::GrantedByCentre,
-            plugin::OrgKind::None, "fake", kPermissionRequest};
+    return typeInfo("qualification", "职业资格鉴定", "", plugin::Permission::GrantedByCentre,
+                    plugin::OrgKind::None, kPermissionRequest);
   }
 };
 
@@ -179,13 +198,13 @@ Catalog makeCatalog() {
 std::string fakeXlsx(const DeclarationSheet& s) {
   std::string out = "FAKEXLSX\n";
   std::string header;
-  for (auto h : kDeclarationHeader) header += (header.empty() ? "" : "\t") + std::string(h);
-  for (const auto& h : s.extraColumns) header += "\t" + h;
+  for (const auto& c : s.columns) header += (header.empty() ? "" : "\t") + c.header;
   out += header + "\n";
   for (const auto& r : s.rows) {
     std::string line;
-    for (const auto& c : r.standard) line += (line.empty() ? "" : "\t") + c;
-    for (const auto& c : r.extra) line += "\t" + c;
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+      line += (i == 0 ? "" : "\t") + (i < r.size() ? r[i] : std::string());
+    }
     out += line + "\n";
   }
   return out;
@@ -518,8 +537,9 @@ TEST_F(Engine, SheetHasTheFifteenStandardColumnsThenThePluginsColumns) {
   const auto& first = *social;
   auto sheet = parseFakeXlsx(first.body);
   ASSERT_GE(sheet.size(), 2U);
-  ASSERT_EQ(sheet[0].size(), kStandardColumns + 1);
-  for (std::size_t i = 0; i < kStandardColumns; ++i) EXPECT_EQ(sheet[0][i], kDeclarationHeader[i]);
+  const auto standard = plugin::standardSheet(plugin::Scope::Occupation);
+  ASSERT_EQ(sheet[0].size(), standard.size() + 1);
+  for (std::size_t i = 0; i < standard.size(); ++i) EXPECT_EQ(sheet[0][i], standard[i].header);
   EXPECT_EQ(sheet[0][15], "评价组织");
   const auto& row = sheet[1];
   EXPECT_EQ(row[0], "1");

@@ -47,6 +47,17 @@ inline nlohmann::json qualificationGrant() {
           {"evaluationOrg", nullptr}};
 }
 
+inline constexpr const char* kAbility = "ZX-0301";
+
+// The centre's grant of 专项职业能力考核 for the ability kAbility (网店运营) to the SM2 school.
+inline nlohmann::json abilityGrant() {
+  return {{"creditCode", kSm2School},
+          {"matter", "专项职业能力考核"},
+          {"node", nullptr},
+          {"abilityCode", kAbility},
+          {"abilityName", "网店运营"}};
+}
+
 inline void sh(const std::string& command) {
   auto r = zzjb::test::run(command);
   if (r.exitCode != 0) throw std::runtime_error(command + " failed: " + r.err);
@@ -200,6 +211,13 @@ inline std::string catalogJson() {
   return c.dump();
 }
 
+// The tests' catalog with `matters` added.
+inline nlohmann::json catalogWithMatters(const nlohmann::json& matters) {
+  nlohmann::json c = nlohmann::json::parse(catalogJson());
+  c["matters"] = matters;
+  return c;
+}
+
 struct Parsed {
   int status = 0;
   json body;
@@ -345,6 +363,9 @@ class MockTest : public ::testing::Test {
 
   [[nodiscard]] int gradYear() { return graduationYearOn(shanghaiDate(mockNow())); }
 
+  // POST /api/v1/skills/group-declarations with this manifest and file, signed.
+  Parsed upload(const json& manifest, const std::string& file, const std::string& key);
+
   TempDir tmp_;
   PlatformOptions options_;
   std::unique_ptr<Platform> platform_;
@@ -442,6 +463,38 @@ inline std::string multipart(const json& manifest, const std::string& file) {
          "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"students.xlsx\"\r\n"
          "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n" +
          file + "\r\n--" + b + "--\r\n";
+}
+
+// Row 1 of an ability's sheet (专项职业能力考核): 14 columns, no 申报等级.
+inline std::vector<std::string> abilityTemplateHeader() {
+  return {"序号",     "姓名",     "证件类型",     "证件号码",    "性别",
+          "出生日期", "手机号码", "文化程度",     "考生来源",    "专业",
+          "班级",     "毕业年份", "专项能力名称", "专项能力编码"};
+}
+
+// One student row of an ability's sheet: a valid, graduating male student declared for `code`.
+inline std::vector<std::string> abilityStudentRow(int n, const std::string& id, int year,
+                                                  const std::string& code = kAbility) {
+  auto row = studentRow(n, id, year);
+  row.resize(12);
+  row.push_back("网店运营");
+  row.push_back(code);
+  return row;
+}
+
+// The manifest of an ability's batch (no occupation, no level).
+inline json abilityManifestFor(const std::string& file, std::size_t rows,
+                               const std::string& code = kAbility) {
+  return {{"matter", "专项职业能力考核"}, {"node", nullptr},           {"evaluationOrg", nullptr},
+          {"abilityCode", code},          {"abilityName", "网店运营"}, {"rowCount", rows},
+          {"sha256", sha256Hex(file)}};
+}
+
+inline Parsed MockTest::upload(const json& manifest, const std::string& file,
+                               const std::string& key) {
+  Signing s;
+  s.contentType = std::string("multipart/form-data; boundary=") + kBoundary;
+  return submit("POST", "/api/v1/skills/group-declarations", multipart(manifest, file), key, s);
 }
 
 inline json manifestFor(const std::string& file, std::size_t rows, int level = 4) {

@@ -14,21 +14,6 @@ constexpr std::size_t kMaxMatterNodes = 16;
 constexpr std::size_t kMaxMatterNameBytes = 128;
 constexpr std::size_t kMaxAbilityCodeBytes = 32;
 
-json abilityGrant() {
-  return {{"creditCode", kSm2School},
-          {"matter", "专项职业能力考核"},
-          {"node", nullptr},
-          {"abilityCode", "ZX-0301"},
-          {"abilityName", "网店运营"}};
-}
-
-// The catalog of the tests with `matters` added.
-json catalogWithMatters(const json& matters) {
-  json c = json::parse(catalogJson());
-  c["matters"] = matters;
-  return c;
-}
-
 json onlineAbilityMatters() {
   return json::parse(R"([
     {"name": "职业技能等级认定", "opening": "ONLINE", "scope": "OCCUPATION",
@@ -295,23 +280,6 @@ TEST_F(MockMatters, AbilityPermissionSurvivesSaveAndLoadAndABadCatalogInAStateIs
   doc["permissions"][0]["abilityName"] = 7;
   EXPECT_FALSE(platform_->loadState(doc.dump(), error));
   EXPECT_EQ(admin("GET", "/__admin/state").body["permissions"].size(), 2U);  // kept
-}
-
-TEST_F(MockMatters, ManifestForAnAbilityMatterIsRefusedUntilItsSheetExists) {
-  register_();
-  ASSERT_EQ(admin("POST", "/__admin/permissions", abilityGrant()).status, 200);
-  json manifest = abilityGrant();
-  manifest.erase("creditCode");
-  manifest["evaluationOrg"] = nullptr;
-  manifest["rowCount"] = 1;
-  manifest["sha256"] = std::string(64, '0');
-  Signing s;
-  s.contentType = std::string("multipart/form-data; boundary=") + kBoundary;
-  Parsed r =
-      submit("POST", "/api/v1/skills/group-declarations", multipart(manifest, "xlsx"), "m", s);
-  ASSERT_EQ(r.status, 422) << r.raw.body;
-  EXPECT_EQ(r.body["fields"][0]["field"], "matter");
-  EXPECT_TRUE(admin("GET", "/__admin/state").body["batches"].empty());
 }
 
 }  // namespace

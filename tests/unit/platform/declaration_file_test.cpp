@@ -1,5 +1,7 @@
-// The group-declaration xlsx writer: header row, cells and their kinds read back through the
-// roster xlsx reader, byte-for-byte determinism, errors for data it must not write, 5,000 rows.
+// The group-declaration xlsx writer: header row (any columns: the occupation and ability standard
+// sheets, a type's own), cells and their kinds read back through the roster xlsx reader,
+// byte-for-byte determinism and the bytes of the writer before sheets became columns, errors for
+// data it must not write, 5,000 rows.
 // LibreOffice compatibility was checked by hand (see the comment atop declaration_file.cpp).
 #include "zzjb/platform/declaration_file.hpp"
 
@@ -16,13 +18,25 @@
 namespace zzjb::platform {
 namespace {
 
-DeclarationRow student(std::string index, std::string name, std::string id) {
-  DeclarationRow row;
-  row.standard = {std::move(index), std::move(name), "居民身份证", std::move(id), "男",
-                  "2008-05-17", "13800138000", "中等职业教育", "应届毕业生", "计算机应用",
-                  "2024级1班", "2027", "计算机程序设计员", "4-04-05-01", "4"};
-  return row;
+using Row = std::vector<std::string>;
+
+// The 15 cells of the standard occupation sheet (plugin::standardSheet(Scope::Occupation)).
+Row student(std::string index, std::string name, std::string id) {
+  return {std::move(index), std::move(name), "居民身份证", std::move(id), "男",
+          "2008-05-17", "13800138000", "中等职业教育", "应届毕业生", "计算机应用",
+          "2024级1班", "2027", "计算机程序设计员", "4-04-05-01", "4"};
 }
+
+// The standard occupation sheet, then `extra` columns of the type's own (text).
+DeclarationSheet occupationSheet(const std::vector<std::string>& extra = {}) {
+  DeclarationSheet sheet;
+  sheet.columns = plugin::standardSheet(plugin::Scope::Occupation);
+  for (const std::string& header : extra) sheet.columns.push_back({header, "", false});
+  return sheet;
+}
+
+// 序号, 毕业年份, 申报等级 in the standard occupation sheet.
+constexpr std::size_t kNumericColumns[] = {0, 11, 14};
 
 // The cell in a column of a read-back row; blank cells are not stored (rows are sparse).
 Cell at(const RosterRecord& row, std::size_t column) {
@@ -40,8 +54,7 @@ RosterTable readBack(const std::string& bytes) {
 }
 
 TEST(DeclarationFile, HeaderRowIsExactlyTheTemplateThenTheExtraColumns) {
-  DeclarationSheet sheet;
-  sheet.extraColumns = {"评价机构", "备注"};
+  DeclarationSheet sheet = occupationSheet({"评价机构", "备注"});
   sheet.rows.push_back(student("1", "张三", "110105194912310025"));
   const auto bytes = writeDeclarationXlsx(sheet);
   ASSERT_TRUE(bytes) << bytes.error().message;
@@ -56,13 +69,12 @@ TEST(DeclarationFile, HeaderRowIsExactlyTheTemplateThenTheExtraColumns) {
 }
 
 TEST(DeclarationFile, RoundTripKeepsTextAndNumbersApart) {
-  DeclarationSheet sheet;
-  sheet.extraColumns = {"备注"};
+  DeclarationSheet sheet = occupationSheet({"备注"});
   sheet.rows.push_back(student("1", "张三", "110105194912310025"));
   sheet.rows.push_back(student("2", "李四", "11010519491231002X"));
   sheet.rows.push_back(student("3", "O'Brien <&> \"Q\"", "000105194912310021"));
-  sheet.rows[0].extra = {"少数民族：维吾尔族"};
-  sheet.rows[2].extra = {"a<b && c>d"};
+  sheet.rows[0].push_back("少数民族：维吾尔族");
+  sheet.rows[2].push_back("a<b && c>d");
   const auto bytes = writeDeclarationXlsx(sheet);
   ASSERT_TRUE(bytes) << bytes.error().message;
   const RosterTable table = readBack(*bytes);
@@ -86,19 +98,19 @@ TEST(DeclarationFile, RoundTripKeepsTextAndNumbersApart) {
 
   EXPECT_EQ(at(table.records[1], 3).text, "11010519491231002X");
   EXPECT_EQ(at(table.records[1], 3).kind, CellKind::Text);
-  EXPECT_EQ(at(table.records[1], 15).text, "");  // no extra value: blank
+  EXPECT_EQ(at(table.records[1], 15).text, "");  // a row shorter than the columns: blank
   EXPECT_EQ(at(table.records[2], 1).text, "O'Brien <&> \"Q\"");
   EXPECT_EQ(at(table.records[2], 3).text, "000105194912310021");  // leading zeros kept
   EXPECT_EQ(at(table.records[2], 15).text, "a<b && c>d");
 }
 
 TEST(DeclarationFile, WhitespaceControlsAndOoxmlEscapesSurvive) {
-  DeclarationSheet sheet;
+  DeclarationSheet sheet = occupationSheet();
   sheet.rows.push_back(student("1", " 王 五 ", "110105194912310025"));
-  sheet.rows[0].standard[9] = "line1\r\nline2\tend";
-  sheet.rows[0].standard[10] = "_x0041_ stays literal";
-  sheet.rows[0].standard[8] = std::string("bell\x07", 5);
-  sheet.rows[0].standard[6] = "";  // left out: read back blank
+  sheet.rows[0][9] = "line1\r\nline2\tend";
+  sheet.rows[0][10] = "_x0041_ stays literal";
+  sheet.rows[0][8] = std::string("bell\x07", 5);
+  sheet.rows[0][6] = "";  // left out: read back blank
   const auto bytes = writeDeclarationXlsx(sheet);
   ASSERT_TRUE(bytes) << bytes.error().message;
   const RosterTable table = readBack(*bytes);
@@ -112,7 +124,7 @@ TEST(DeclarationFile, WhitespaceControlsAndOoxmlEscapesSurvive) {
 }
 
 TEST(DeclarationFile, NumericColumnsAreCanonicalWholeNumbers) {
-  DeclarationSheet sheet;
+  DeclarationSheet sheet = occupationSheet();
   sheet.rows.push_back(student("007", "张三", "110105194912310025"));
   const auto bytes = writeDeclarationXlsx(sheet);
   ASSERT_TRUE(bytes) << bytes.error().message;
@@ -120,30 +132,36 @@ TEST(DeclarationFile, NumericColumnsAreCanonicalWholeNumbers) {
 }
 
 TEST(DeclarationFile, RefusesWhatItMustNotWrite) {
-  DeclarationSheet level;
+  DeclarationSheet level = occupationSheet();
   level.rows.push_back(student("1", "张三", "110105194912310025"));
-  level.rows[0].standard[14] = "四级";
+  level.rows[0][14] = "四级";
   auto r = writeDeclarationXlsx(level);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, "DECLARATION_FILE");
   EXPECT_NE(r.error().message.find("O2"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("申报等级"), std::string::npos) << r.error().message;
 
-  DeclarationSheet utf8;
+  DeclarationSheet utf8 = occupationSheet();
   utf8.rows.push_back(student("1", std::string("\xC3\x28", 2), "110105194912310025"));
   r = writeDeclarationXlsx(utf8);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("UTF-8"), std::string::npos) << r.error().message;
 
-  DeclarationSheet extra;
+  // A row with more cells than the sheet has columns (16 for 15), after a good one.
+  DeclarationSheet extra = occupationSheet();
   extra.rows.push_back(student("1", "张三", "110105194912310025"));
-  extra.rows[0].extra = {"unexpected"};
+  extra.rows.push_back(student("2", "李四", "11010519491231002X"));
+  extra.rows[1].push_back("unexpected");
   r = writeDeclarationXlsx(extra);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("附加值"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().code, "DECLARATION_FILE");
+  EXPECT_NE(r.error().message.find("第 3 行有 16 个"), std::string::npos) << r.error().message;
+  extra.rows[1].pop_back();
+  EXPECT_TRUE(writeDeclarationXlsx(extra));  // 15 cells for 15 columns: written
 }
 
 TEST(DeclarationFile, SameSheetGivesTheSameBytesInAnyTimeZone) {
-  DeclarationSheet sheet;
+  DeclarationSheet sheet = occupationSheet();
   sheet.rows.push_back(student("1", "张三", "110105194912310025"));
   sheet.rows.push_back(student("2", "李四", "11010519491231002X"));
   const auto a = writeDeclarationXlsx(sheet);
@@ -159,10 +177,95 @@ TEST(DeclarationFile, SameSheetGivesTheSameBytesInAnyTimeZone) {
   EXPECT_EQ(*a, *b);
   EXPECT_EQ(sha256Hex(*a), sha256Hex(*b));
 
-  sheet.rows[1].standard[1] = "李五";
+  sheet.rows[1][1] = "李五";
   const auto c = writeDeclarationXlsx(sheet);
   ASSERT_TRUE(c);
   EXPECT_NE(sha256Hex(*a), sha256Hex(*c));
+}
+
+// The engine's idempotency keys derive from the file's SHA-256: if the standard occupation sheet
+// gave other bytes than before sheets became columns (issue 14), every open batch would be sent
+// again. The two digests below were computed with the writer of commit a2e2cd4^ (a DeclarationRow
+// of 15 standard cells plus extras) for the same cells: 15 standard and 2 extra columns, a full
+// row, a row without its extras, a row with a short extra part, edge spaces, CR LF, a tab, a
+// control character, a literal "_x0041_", <&>", a blank cell, a numeric "007"; and the template
+// alone, with no row. They hold for this libzip/zlib build (deflate level 6), as CI's.
+TEST(DeclarationFile, StandardOccupationSheetKeepsTheBytesOfTheWriterBeforeColumns) {
+  DeclarationSheet sheet = occupationSheet({"评价机构", "备注"});
+  sheet.rows.push_back(student("1", "张三", "110105194912310025"));
+  sheet.rows.push_back(student("2", "李四", "11010519491231002X"));
+  sheet.rows.push_back(student("007", " 王 五 ", "000105194912310021"));
+  sheet.rows[0].push_back("少数民族：维吾尔族");
+  sheet.rows[0].push_back("a<b && c>d");
+  sheet.rows[2][6] = "";
+  sheet.rows[2][8] = std::string("bell\x07", 5);
+  sheet.rows[2][9] = "line1\r\nline2\tend";
+  sheet.rows[2][10] = "_x0041_ stays literal";
+  sheet.rows[2].push_back("O'Brien <&> \"Q\"");
+  const auto bytes = writeDeclarationXlsx(sheet);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  EXPECT_EQ(bytes->size(), 2973U);
+  EXPECT_EQ(sha256Hex(*bytes), "e3682a3fb3f94508ae9de272e80ec8d1f9ee5656b31c41cb8a6b3fa0f493266e");
+
+  const auto empty = writeDeclarationXlsx(occupationSheet());
+  ASSERT_TRUE(empty) << empty.error().message;
+  EXPECT_EQ(sha256Hex(*empty), "87f960f0c0b455d421e4802097653b0ee96e8fcad1bdd81d444b49f00413651c");
+}
+
+// The ability sheet (docs/platform-api.md): 12 common columns, then 专项能力名称 专项能力编码, then
+// the type's own; a row shorter than the columns leaves the rest blank.
+TEST(DeclarationFile, AbilitySheetWritesItsOwnColumnsAndBlanksWhatARowLacks) {
+  DeclarationSheet sheet;
+  sheet.columns = plugin::standardSheet(plugin::Scope::Ability);
+  sheet.columns.push_back({"实习单位", "", false});
+  Row full = student("1", "张三", "11010519491231002X");
+  full.resize(12);
+  full.insert(full.end(), {"网店运营", "ZX-0301", "某某电商"});
+  Row shorter(full.begin(), full.begin() + 13);  // no 专项能力编码, no 实习单位
+  sheet.rows = {full, shorter};
+  const auto bytes = writeDeclarationXlsx(sheet);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  const RosterTable table = readBack(*bytes);
+  const std::vector<std::string> expected = {
+      "序号",     "姓名",     "证件类型", "证件号码",     "性别",         "出生日期",
+      "手机号码", "文化程度", "考生来源", "专业",         "班级",         "毕业年份",
+      "专项能力名称",         "专项能力编码", "实习单位"};
+  EXPECT_EQ(table.header, expected);
+  ASSERT_EQ(table.records.size(), 2U);
+  EXPECT_EQ(at(table.records[0], 12).text, "网店运营");
+  EXPECT_EQ(at(table.records[0], 13).text, "ZX-0301");
+  EXPECT_EQ(at(table.records[0], 13).kind, CellKind::Text);
+  EXPECT_EQ(at(table.records[0], 14).text, "某某电商");
+  EXPECT_EQ(at(table.records[0], 11).kind, CellKind::Number);  // 毕业年份
+  EXPECT_EQ(at(table.records[1], 12).text, "网店运营");
+  EXPECT_EQ(at(table.records[1], 13).text, "");
+  EXPECT_EQ(at(table.records[1], 14).text, "");
+}
+
+// Which cells are numbers is the column's `numeric`, wherever the column is: a type may replace
+// and reorder the standard columns.
+TEST(DeclarationFile, ColumnsNumericFlagDecidesNumbersWhereverTheColumnIs) {
+  DeclarationSheet sheet;
+  sheet.columns = {{"证件号码", plugin::column::kIdNumber, false},
+                   {"序号", "", false},
+                   {"学分", "", true}};
+  sheet.rows.push_back({"000105194912310021", "007", "012"});
+  const auto bytes = writeDeclarationXlsx(sheet);
+  ASSERT_TRUE(bytes) << bytes.error().message;
+  const RosterTable table = readBack(*bytes);
+  EXPECT_EQ(table.header, (std::vector<std::string>{"证件号码", "序号", "学分"}));
+  ASSERT_EQ(table.records.size(), 1U);
+  EXPECT_EQ(at(table.records[0], 0).text, "000105194912310021");
+  EXPECT_EQ(at(table.records[0], 1).text, "007");
+  EXPECT_EQ(at(table.records[0], 1).kind, CellKind::Text);
+  EXPECT_EQ(at(table.records[0], 2).text, "12");
+  EXPECT_EQ(at(table.records[0], 2).kind, CellKind::Number);
+
+  sheet.rows[0][2] = "1.5";
+  auto r = writeDeclarationXlsx(sheet);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("C2"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("学分"), std::string::npos) << r.error().message;
 }
 
 TEST(DeclarationFile, Sha256HexIsLowerCaseHex) {
@@ -171,12 +274,11 @@ TEST(DeclarationFile, Sha256HexIsLowerCaseHex) {
 }
 
 TEST(DeclarationFile, FiveThousandRows) {
-  DeclarationSheet sheet;
-  sheet.extraColumns = {"备注"};
+  DeclarationSheet sheet = occupationSheet({"备注"});
   for (int i = 0; i < 5000; ++i) {
     std::string id = "1101051949" + std::to_string(10000000 + i);
     sheet.rows.push_back(student(std::to_string(i + 1), "学生" + std::to_string(i), id));
-    sheet.rows.back().extra = {"第" + std::to_string(i) + "行"};
+    sheet.rows.back().push_back("第" + std::to_string(i) + "行");
   }
   const auto start = std::chrono::steady_clock::now();
   const auto bytes = writeDeclarationXlsx(sheet);

@@ -11,20 +11,15 @@ namespace {
 
 using DeclarationUpload = MockTest;
 
-platform::DeclarationRow rowOf(const std::vector<std::string>& cells) {
-  platform::DeclarationRow row;
-  for (std::size_t i = 0; i < platform::kStandardColumns; ++i) row.standard[i] = cells.at(i);
-  return row;
-}
-
 TEST_F(DeclarationUpload, GeneratedFileIsAcceptedAndItsRowsJudged) {
   permitted();
   const int year = gradYear();
   platform::DeclarationSheet sheet;
-  sheet.extraColumns = {"备注"};
-  sheet.rows.push_back(rowOf(studentRow(1, studentId("20090315", 1, true), year)));
-  sheet.rows.push_back(rowOf(studentRow(2, studentId("20090315", 2, true), year - 1)));
-  sheet.rows[0].extra = {"<&>\""};
+  sheet.columns = plugin::standardSheet(plugin::Scope::Occupation);
+  sheet.columns.push_back({"备注", "", false});
+  sheet.rows.push_back(studentRow(1, studentId("20090315", 1, true), year));
+  sheet.rows.push_back(studentRow(2, studentId("20090315", 2, true), year - 1));
+  sheet.rows[0].push_back("<&>\"");
   const auto file = platform::writeDeclarationXlsx(sheet);
   ASSERT_TRUE(file) << file.error().message;
 

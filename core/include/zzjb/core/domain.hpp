@@ -107,10 +107,6 @@ struct Target {
   // The target's "options" object, flattened for the type's plugin (see zzjb/plugin/types.hpp).
   std::vector<plugin::Setting> options;
   std::string jsonPath;  // where it stands in the configuration
-  // Which of the scope's keys the configuration gave (to refuse those a type does not take).
-  bool occupationGiven = false;
-  bool levelGiven = false;
-  bool abilityGiven = false;
 };
 
 struct Major {

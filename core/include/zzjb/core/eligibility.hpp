@@ -79,6 +79,9 @@ struct ReasonCount {
 struct TargetResult {
   Target target;
   std::string major;
+  // The type needs the major's 专业评估 (plugin::TargetShape::needsEvaluation); false: its state is
+  // neither shown nor waited for.
+  bool evaluationNeeded = true;
   std::vector<std::size_t> eligible;  // indices into SchoolResult::students
   std::vector<ExcludedStudent> excluded;
   // In the order of Exclusion, plugin reasons by code.
