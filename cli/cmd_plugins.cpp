@@ -1,6 +1,7 @@
 // `zzjb plugins [-c CONFIG] [--json]`: every plugin file found, in search order, with its type,
-// ABI and path, and whether it was loaded (with what the type is: its description) or why it was
-// refused.
+// ABI and path, and whether it was loaded (with what the type is: its description, the shape of
+// its targets, its permission flow and its options) or why it was refused. --json adds, per type,
+// the JSON schema of a target of that type (docs/plugins.md, "ABI 2").
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -25,8 +26,187 @@ const std::vector<OptionSpec>& pluginOptions() {
 }
 
 std::string permissionName(plugin::Permission p) {
-  return msg::text(p == plugin::Permission::AppliedOnline ? "plugins.permission.applied_online"
-                                                          : "plugins.permission.granted");
+  switch (p) {
+    case plugin::Permission::AppliedOnline: return msg::text("plugins.permission.applied_online");
+    case plugin::Permission::GrantedByCentre: return msg::text("plugins.permission.granted");
+    case plugin::Permission::None: break;
+  }
+  return msg::text("plugins.permission.none");
+}
+
+// not-text: begin (the names --json and the schema use)
+const char* permissionCode(plugin::Permission p) {
+  switch (p) {
+    case plugin::Permission::AppliedOnline: return "APPLIED_ONLINE";
+    case plugin::Permission::GrantedByCentre: return "GRANTED_BY_CENTRE";
+    case plugin::Permission::None: break;
+  }
+  return "NONE";
+}
+
+const char* scopeCode(plugin::Scope s) {
+  return s == plugin::Scope::Ability ? "ABILITY" : "OCCUPATION";
+}
+
+const char* levelRuleCode(plugin::LevelRule r) {
+  switch (r) {
+    case plugin::LevelRule::SchoolLevel: return "SCHOOL_LEVEL";
+    case plugin::LevelRule::AnyOf: return "ANY_OF";
+    case plugin::LevelRule::None: break;
+  }
+  return "NONE";
+}
+
+// A FieldSpec's kind as a JSON schema type.
+const char* kindName(plugin::FieldSpec::Kind k) {
+  switch (k) {
+    case plugin::FieldSpec::Kind::Text: return "string";
+    case plugin::FieldSpec::Kind::Number: return "number";
+    case plugin::FieldSpec::Kind::Boolean: return "boolean";
+  }
+  return "string";
+}
+// not-text: end
+
+std::string levelsList(const std::vector<int>& levels) {
+  std::string out;
+  for (int l : levels) out += (out.empty() ? "" : ", ") + std::to_string(l);
+  return out;
+}
+
+std::string levelRuleName(const plugin::TargetShape& shape) {
+  switch (shape.level) {
+    case plugin::LevelRule::SchoolLevel: return msg::text("plugins.level.school");
+    case plugin::LevelRule::AnyOf:
+      return msg::text("plugins.level.any_of", {{"levels", levelsList(shape.levels)}});
+    case plugin::LevelRule::None: break;
+  }
+  return msg::text("plugins.level.none");
+}
+
+nlohmann::json specJson(const plugin::FieldSpec& f) {
+  nlohmann::json j = {{"name", f.name},
+                      {"kind", kindName(f.kind)},
+                      {"required", f.required},
+                      {"description", f.description}};
+  auto example = nlohmann::json::parse(f.example, nullptr, false);
+  if (!f.example.empty()) j["example"] = example.is_discarded() ? nlohmann::json(f.example) : example;
+  return j;
+}
+
+nlohmann::json specSchema(const plugin::FieldSpec& f) {
+  nlohmann::json j = {{"type", kindName(f.kind)}};
+  if (!f.description.empty()) j["description"] = f.description;
+  auto example = nlohmann::json::parse(f.example, nullptr, false);
+  if (!f.example.empty() && !example.is_discarded()) j["examples"] = nlohmann::json::array({example});
+  return j;
+}
+
+// The JSON schema of a target of the type: the fields of its scope (and its level rule), its
+// organisation, 专业评估 when it needs one, its own fields and its options (docs/plugins.md,
+// "ABI 2"; the core's own checks are in config/zzjb.schema.json).
+nlohmann::json targetSchema(const plugin::TypeInfo& info) {
+  using nlohmann::json;
+  const plugin::TargetShape& shape = info.shape;
+  // not-text: begin (JSON schema keys and patterns)
+  json props = {{"type", {{"const", info.id}}}};
+  json required = json::array({"type"});
+  if (shape.scope == plugin::Scope::Occupation) {
+    props["occupationCode"] = {{"type", "string"}, {"pattern", "^[1-8]-[0-9]{2}-[0-9]{2}-[0-9]{2}$"}};
+    props["occupationName"] = {{"type", "string"}, {"minLength", 1}};
+    required.push_back("occupationCode");
+    required.push_back("occupationName");
+  } else {
+    props["abilityCode"] = {{"type", "string"}, {"pattern", "^[A-Za-z0-9.-]{1,32}$"}};
+    props["abilityName"] = {{"type", "string"}, {"minLength", 1}};
+    required.push_back("abilityCode");
+    required.push_back("abilityName");
+  }
+  if (shape.level == plugin::LevelRule::SchoolLevel) {
+    props["level"] = {{"type", "integer"}, {"enum", {3, 4}},
+                      {"description", "the school's level: SECONDARY 4, HIGHER 3"}};
+    required.push_back("level");
+  } else if (shape.level == plugin::LevelRule::AnyOf) {
+    props["level"] = {{"type", "integer"}, {"enum", shape.levels}};
+    required.push_back("level");
+  }
+  if (shape.org != plugin::OrgKind::None) {
+    props["evaluationOrg"] = {{"type", "object"},
+                              {"required", json::array({"name", "creditCode"})},
+                              {"additionalProperties", false},
+                              {"properties", {{"name", {{"type", "string"}}},
+                                              {"creditCode", {{"type", "string"}}}}}};
+    required.push_back("evaluationOrg");
+  }
+  if (shape.needsEvaluation) {
+    props["evaluation"] = {
+        {"type", "object"},
+        {"required", json::array({"status"})},
+        {"additionalProperties", false},
+        {"properties", {{"status", {{"enum", {"NOT_APPLIED", "SUBMITTED", "APPROVED", "REJECTED"}}}},
+                        {"opinionNo", {{"type", "string"}}},
+                        {"date", {{"type", "string"}, {"format", "date"}}}}}};
+  }
+  for (const auto& f : shape.fields) {
+    props[f.name] = specSchema(f);
+    if (f.required) required.push_back(f.name);
+  }
+  json options = {{"type", "object"}, {"properties", json::object()}};
+  json requiredOptions = json::array();
+  for (const auto& o : info.options) {
+    options["properties"][o.name] = specSchema(o);
+    if (o.required) requiredOptions.push_back(o.name);
+  }
+  // A required option may also come from the school's "plugins.<type>" object.
+  if (!requiredOptions.empty()) options["required"] = requiredOptions;
+  props["options"] = options;
+  return {{"$schema", "https://json-schema.org/draft/2020-12/schema"},
+          {"title", info.id},
+          {"type", "object"},
+          {"additionalProperties", false},
+          {"required", required},
+          {"properties", props}};
+  // not-text: end
+}
+
+nlohmann::json typeJson(const plugin::TypeInfo& info) {
+  using nlohmann::json;
+  // not-text: begin (--json keys)
+  json t = {{"scope", scopeCode(info.shape.scope)},
+            {"levelRule", levelRuleCode(info.shape.level)},
+            {"needsEvaluation", info.shape.needsEvaluation},
+            {"needsGraduationYear", info.shape.needsGraduationYear},
+            {"forms", {{"evaluationForm", info.forms.evaluationForm},
+                       {"accountForm", info.forms.accountForm}}}};
+  if (info.shape.level == plugin::LevelRule::AnyOf) t["levels"] = info.shape.levels;
+  if (!info.permissionRequest.empty()) t["permissionRequest"] = info.permissionRequest;
+  if (!info.permissionWaiting.empty()) t["permissionWaiting"] = info.permissionWaiting;
+  t["options"] = json::array();
+  for (const auto& o : info.options) t["options"].push_back(specJson(o));
+  t["fields"] = json::array();
+  for (const auto& f : info.shape.fields) t["fields"].push_back(specJson(f));
+  if (!info.example.target.empty()) {
+    auto target = json::parse(info.example.target, nullptr, false);
+    t["example"] = {{"target", target.is_discarded() ? json(info.example.target) : target},
+                    {"eligibleColumns", info.example.eligibleColumns}};
+  }
+  t["schema"] = targetSchema(info);
+  // not-text: end
+  return t;
+}
+
+// The options or own target fields of a type, one per line, after a heading.
+void printSpecs(const std::vector<plugin::FieldSpec>& specs, const char* heading) {
+  if (specs.empty()) return;
+  std::cout << "           " << msg::text(heading) << "\n";
+  for (const auto& o : specs) {
+    std::cout << "             "
+              << msg::text(o.required ? "plugins.list.spec_required" : "plugins.list.spec",
+                           {{"name", o.name},
+                            {"kind", kindName(o.kind)},
+                            {"description", o.description}})
+              << "\n";
+  }
 }
 
 // Where a directory comes from, as a person reads it (--json keeps the origin's own name).
@@ -65,9 +245,10 @@ void printJson(const plugin_host::Host& host) {
     if (const CertType* t = f.loaded ? host.registry().find(f.typeId) : nullptr) {
       p["matter"] = t->info.matter;
       p["node"] = t->info.node;
-      p["permission"] = t->appliedOnline() ? "APPLIED_ONLINE" : "GRANTED_BY_CENTRE";
+      p["permission"] = permissionCode(t->info.permission);
       p["org"] = orgName(t->info.shape.org);
       p["description"] = t->info.description;
+      p.update(typeJson(t->info));
     }
     if (!f.loaded) {
       p["code"] = f.refusalCode;
@@ -76,7 +257,8 @@ void printJson(const plugin_host::Host& host) {
     j["plugins"].push_back(p);
   }
   j["loaded"] = host.registry().ids();
-  std::cout << j.dump(2) << "\n";
+  // A plugin's texts are its own: a byte that is not UTF-8 is replaced, not thrown on.
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void printText(const plugin_host::Host& host) {
@@ -118,6 +300,26 @@ void printText(const plugin_host::Host& host) {
                   << msg::text("plugins.list.description", {{"description", t->info.description}})
                   << "\n";
       }
+      const plugin::TargetShape& shape = t->info.shape;
+      std::cout << "           "
+                << msg::text("plugins.list.shape",
+                             {{"scope", msg::text(shape.scope == plugin::Scope::Ability
+                                                      ? "plugins.scope.ability"
+                                                      : "plugins.scope.occupation")},
+                              {"level", levelRuleName(shape)}})
+                << "\n           "
+                << msg::text("plugins.list.needs",
+                             {{"evaluation", msg::text(shape.needsEvaluation ? "plugins.flag.yes"
+                                                                             : "plugins.flag.no")},
+                              {"graduation", msg::text(shape.needsGraduationYear
+                                                           ? "plugins.flag.yes"
+                                                           : "plugins.flag.no")}})
+                << "\n";
+      if (t->info.options.empty()) {
+        std::cout << "           " << msg::text("plugins.list.no_options") << "\n";
+      }
+      printSpecs(t->info.options, "plugins.list.options");
+      printSpecs(shape.fields, "plugins.list.fields");
       continue;
     }
     std::cout << "  "

@@ -11,6 +11,7 @@
 #include <boost/dll/shared_library.hpp>
 #include <cstring>
 #include <iterator>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <system_error>
@@ -57,6 +58,54 @@ void addDir(std::vector<SearchDir>& dirs, const fs::path& p, std::string origin)
   }
   bool exists = fs::is_directory(norm, ec);
   dirs.push_back({norm, std::move(origin), exists && !ec, {}, {}});
+}
+
+// Every name the host has given the loader in this process. The loader keeps each name a library
+// was opened by: the first as its name, and later ones — the same file opened again under
+// another /proc/self/fd/N, by a second Host — as aliases, which dl_iterate_phdr does not list
+// (so files::LoadableFile::freshLoadPath cannot see them). It answers any of them with that
+// library, even once N belongs to another file: a name once given is never given again
+// (docs/plugins.md, "Loading plugins safely").
+std::mutex& namesMutex() {
+  static std::mutex m;
+  return m;
+}
+std::set<std::string>& usedNames() {
+  static std::set<std::string> names;
+  return names;
+}
+
+// A descriptor the host duplicated to get an unused name, closed when the load is done (the
+// loader keeps its own mapping).
+class AliasFd {
+ public:
+  AliasFd() = default;
+  AliasFd(const AliasFd&) = delete;
+  AliasFd& operator=(const AliasFd&) = delete;
+  ~AliasFd() { reset(-1); }
+  void reset(int fd) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+  [[nodiscard]] int get() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+// The name to load `file` by: its fresh /proc/self/fd/N, or a duplicate's when the host gave
+// that name before; recorded as given.
+std::string unusedLoadName(files::LoadableFile& file, AliasFd& alias) {
+  std::string name = file.freshLoadPath();
+  std::lock_guard lock(namesMutex());
+  for (int from = file.fd() + 1; usedNames().contains(name) && from < 4096; ++from) {
+    alias.reset(::fcntl(file.fd(), F_DUPFD_CLOEXEC, from));
+    if (alias.get() < 0) break;
+    from = alias.get();
+    name = "/proc/self/fd/" + std::to_string(from);
+  }
+  usedNames().insert(name);
+  return name;
 }
 
 bool looksLikeElf(int fd) {
@@ -320,7 +369,8 @@ PluginFile Host::load(const fs::path& file, const std::string& dirOrigin) {
   // 2. Load it, without letting anything throw.
   auto loaded = std::make_unique<Loaded>();
   loaded->file = std::move(*opened);
-  const std::string loadName = loaded->file.freshLoadPath();
+  AliasFd alias;
+  const std::string loadName = unusedLoadName(loaded->file, alias);
   // dlopen first for the loader's own reason (Boost.DLL keeps only an error code); Boost.DLL
   // then takes the same library by the same name, and ours is let go.
   void* handle = ::dlopen(loadName.c_str(), RTLD_NOW | RTLD_LOCAL);

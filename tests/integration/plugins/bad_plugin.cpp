@@ -1,10 +1,12 @@
 // Test-only plugins, each wrong in one way (or right, as a control), chosen by a definition:
-// ZZJB_BAD_ABI (another ABI number), ZZJB_NO_FACTORY (the ABI symbol only), ZZJB_THROWS (a
+// ZZJB_BAD_ABI (built for ABI 1), ZZJB_NO_FACTORY (the ABI symbol only), ZZJB_THROWS (a
 // factory that throws), ZZJB_DUPLICATE (a second "social-org"), ZZJB_GOOD (type "test-extra"),
 // ZZJB_ATTACKER (the good one, plus a constructor that runs on load and appends a line to the file
 // named by $ZZJB_TEST_ATTACKER_MARKER: the proof that an attacker's code ran), ZZJB_OLD_SDK (type
 // "old-sdk", granted by the centre, exported by hand as an SDK before zzjb_plugin_set_language
-// did: it writes Chinese only).
+// did: it writes Chinese only), ZZJB_ABILITY_LEVEL (type "ability-level": an Ability scope with a
+// level rule), ZZJB_DUPLICATE_OPTION (type "duplicate-option": an option declared twice),
+// ZZJB_NOT_UTF8 (type "not-utf8", good but for a description that is not UTF-8).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -24,16 +26,40 @@ class TestPolicy final : public zzjb::plugin::Policy {
     const char* id = "bad-abi";
 #elif defined(ZZJB_OLD_SDK)
     const char* id = "old-sdk";
+#elif defined(ZZJB_ABILITY_LEVEL)
+    const char* id = "ability-level";
+#elif defined(ZZJB_DUPLICATE_OPTION)
+    const char* id = "duplicate-option";
+#elif defined(ZZJB_NOT_UTF8)
+    const char* id = "not-utf8";
 #else
     const char* id = "test-extra";
 #endif
+    zzjb::plugin::TypeInfo i;
+    i.id = id;
+    i.description = "a test plugin";
 #ifdef ZZJB_OLD_SDK
-    return {id, "职业资格鉴定", "", zzjb::plugin::Permission::GrantedByCentre,
-            zzjb::plugin::OrgKind::None, "a test plugin", "请市职鉴中心开通权限"};
+    i.matter = "职业资格鉴定";
+    i.permission = zzjb::plugin::Permission::GrantedByCentre;
+    i.permissionRequest = "请市职鉴中心开通权限";
+    i.permissionWaiting = "等待市职鉴中心开通权限";
 #else
-    return {id, "职业技能等级认定", "社会评价组织等级认定", zzjb::plugin::Permission::AppliedOnline,
-            zzjb::plugin::OrgKind::SocialOrg, "a test plugin", ""};
+    i.matter = "职业技能等级认定";
+    i.node = "社会评价组织等级认定";
+    i.shape.org = zzjb::plugin::OrgKind::SocialOrg;
 #endif
+#ifdef ZZJB_ABILITY_LEVEL
+    i.shape.scope = zzjb::plugin::Scope::Ability;  // the level rule stays SchoolLevel: refused
+#endif
+#ifdef ZZJB_NOT_UTF8
+    i.description = "a test plugin \xff\xfe";
+#endif
+#ifdef ZZJB_DUPLICATE_OPTION
+    const zzjb::plugin::FieldSpec column{"rosterColumn", zzjb::plugin::FieldSpec::Kind::Text,
+                                         false, "the roster column", "\"实习单位\""};
+    i.options = {column, column};
+#endif
+    return i;
   }
 };
 
@@ -53,12 +79,13 @@ __attribute__((constructor)) void attackerRuns() {
 }  // namespace
 #endif
 
-#if defined(ZZJB_GOOD) || defined(ZZJB_DUPLICATE) || defined(ZZJB_ATTACKER)
+#if defined(ZZJB_GOOD) || defined(ZZJB_DUPLICATE) || defined(ZZJB_ATTACKER) || \
+    defined(ZZJB_ABILITY_LEVEL) || defined(ZZJB_DUPLICATE_OPTION) || defined(ZZJB_NOT_UTF8)
 ZZJB_PLUGIN(TestPolicy)
 #else
 #ifdef ZZJB_BAD_ABI
 extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version;
-extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version = 999;
+extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version = 1;  // ABI 1
 #else
 extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version;
 extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version =

@@ -138,12 +138,12 @@ TEST(CheckWithPlugins, AnUnknownTypeNamesTheLoadedOnes) {
                shellQuote(config.string()));
   EXPECT_EQ(r.exitCode, 78);
   EXPECT_TRUE(contains(r.out, "未加载认定类型“apprenticeship”的插件（已加载：employer, qualification, "
-                              "social-org）"))
+                              "social-org, special-ability）"))
       << r.out;
   auto en = run(std::string(ZZJB_BIN) + " check --lang en --today 2026-11-27 -c " +
                 shellQuote(config.string()));
   EXPECT_TRUE(contains(en.out, "no plugin for the target type \"apprenticeship\" is loaded (loaded: "
-                               "employer, qualification, social-org)"))
+                               "employer, qualification, social-org, special-ability)"))
       << en.out;
 }
 

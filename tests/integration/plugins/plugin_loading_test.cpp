@@ -83,13 +83,64 @@ TEST_F(PluginLoading, APluginWithoutTheLanguageSymbolLoadsAndItsChineseIsNotShow
     if (lang == msg::Lang::En) {
       EXPECT_TRUE(e.value.sentence.empty()) << e.value.sentence;
       EXPECT_TRUE(t->info.permissionRequest.empty()) << t->info.permissionRequest;
+      EXPECT_TRUE(t->info.permissionWaiting.empty()) << t->info.permissionWaiting;
     } else {
       EXPECT_NE(e.value.sentence.find("材料不全"), std::string::npos) << e.value.sentence;
       EXPECT_NE(e.value.hint.find(msg::fill("{centrePhone}", {})), std::string::npos)
           << e.value.hint;
       EXPECT_EQ(t->info.permissionRequest, "请市职鉴中心开通权限");
+      EXPECT_EQ(t->info.permissionWaiting, "等待市职鉴中心开通权限");
     }
   }
+}
+
+// ABI 2 (docs/plugins.md "ABI 2"): a plugin built for ABI 1 is refused before anything in it is
+// called, the message naming the file and both ABIs, in the language asked for.
+TEST_F(PluginLoading, RefusesAnAbi1PluginNamingTheFileAndBothAbis) {
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  fs::copy_file(kBad / "zzjb-test-bad-abi.so", dir / "zzjb-old.so");
+  ASSERT_EQ(::chmod((dir / "zzjb-old.so").c_str(), 0644), 0);
+  for (msg::Lang lang : {msg::Lang::En, msg::Lang::ZhCN}) {
+    msg::setLanguage(lang);
+    plugin_host::Host host;
+    auto f = host.load(dir / "zzjb-old.so", "plugins.dir");
+    EXPECT_FALSE(f.loaded);
+    EXPECT_EQ(f.refusalCode, "PLUGIN_ABI");
+    EXPECT_EQ(f.abi, 1U);
+    EXPECT_TRUE(f.typeId.empty()) << "info() was called";
+    const std::string expected =
+        lang == msg::Lang::En
+            ? "plugin zzjb-old.so was built for plugin ABI 1; this zzjb takes ABI 2: rebuild it "
+              "with this zzjb's SDK"
+            : "插件 zzjb-old.so 是按插件接口 ABI 1 构建的，本 zzjb 需要 ABI 2：请用本 zzjb 的 SDK "
+              "重新构建";
+    EXPECT_EQ(f.refusal, expected);
+  }
+}
+
+// A TypeInfo the core could not act on refuses the plugin after init(), with the reason.
+TEST_F(PluginLoading, RefusesATypeWhoseShapeOrOptionsCannotBeUsed) {
+  msg::setLanguage(msg::Lang::En);
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  for (const char* name : {"zzjb-test-ability-level.so", "zzjb-test-duplicate-option.so"}) {
+    fs::copy_file(kBad / name, dir / name);
+    ASSERT_EQ(::chmod((dir / name).c_str(), 0644), 0);
+  }
+  plugin_host::Host host;
+  auto level = host.load(dir / "zzjb-test-ability-level.so", "plugins.dir");
+  EXPECT_FALSE(level.loaded);
+  EXPECT_EQ(level.refusalCode, "PLUGIN_INFO");
+  EXPECT_NE(level.refusal.find("scope Ability has no level"), std::string::npos) << level.refusal;
+  auto option = host.load(dir / "zzjb-test-duplicate-option.so", "plugins.dir");
+  EXPECT_FALSE(option.loaded);
+  EXPECT_EQ(option.refusalCode, "PLUGIN_INFO");
+  EXPECT_NE(option.refusal.find("option \"rosterColumn\" is declared twice"), std::string::npos)
+      << option.refusal;
+  EXPECT_EQ(host.registry().find("ability-level"), nullptr);
+  EXPECT_EQ(host.registry().find("duplicate-option"), nullptr);
+  // The good one beside them still loads.
+  EXPECT_TRUE(host.load(dir / "zzjb-test-good.so", "plugins.dir").loaded);
+  msg::setLanguage(msg::Lang::ZhCN);
 }
 
 // The probe works: loading the attacker's plugin does leave the marker.
@@ -141,8 +192,27 @@ TEST_F(PluginLoading, EachFileIsLoadedAsItselfWhenItsDescriptorNumberWasUsedBefo
   ASSERT_EQ(host.files().size(), 1U);
   EXPECT_TRUE(host.files()[0].loaded) << host.files()[0].refusal;
   EXPECT_EQ(host.files()[0].typeId, "test-extra");
-  EXPECT_EQ(host.files()[0].abi, 1U);
+  EXPECT_EQ(host.files()[0].abi, plugin::kAbiVersion);  // the good one's, not the ABI 1 one's
   ::dlclose(earlier);
+}
+
+// The same file loaded by a second host gets a second name in the loader (an alias it keeps
+// after that host is gone, and that dl_iterate_phdr does not list); the next file opened under
+// that descriptor number must still be loaded as itself, not answered with the first library.
+TEST_F(PluginLoading, AnotherFileIsLoadedAsItselfAfterASecondHostLoadedTheSameFileAgain) {
+  fs::path dir = pluginDir("plugins", 0755, "zzjb-test-good.so");
+  fs::copy_file(kBad / "zzjb-test-old-sdk.so", dir / "zzjb-test-old-sdk.so");
+  ASSERT_EQ(::chmod((dir / "zzjb-test-old-sdk.so").c_str(), 0644), 0);
+  plugin_host::Host first;
+  ASSERT_TRUE(first.load(dir / "zzjb-test-good.so", "plugins.dir").loaded);
+  {
+    plugin_host::Host second;  // the same library again, under the next free descriptor's name
+    ASSERT_TRUE(second.load(dir / "zzjb-test-good.so", "plugins.dir").loaded);
+  }
+  plugin_host::Host third;  // its file gets that descriptor number again
+  auto f = third.load(dir / "zzjb-test-old-sdk.so", "plugins.dir");
+  EXPECT_TRUE(f.loaded) << f.refusal;
+  EXPECT_EQ(f.typeId, "old-sdk");
 }
 
 TEST_F(PluginLoading, RefusesASymbolicLinkInASafeDirectory) {

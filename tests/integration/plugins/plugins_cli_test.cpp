@@ -1,5 +1,5 @@
 // `zzjb plugins` as an integrator sees it: a zzjb in <prefix>/bin with its plugin directory
-// <prefix>/lib/zzjb/plugins holding the three real plugins and test plugins that are each wrong
+// <prefix>/lib/zzjb/plugins holding the four real plugins and test plugins that are each wrong
 // in one way. Every bad one is refused with its own reason; the good ones still load.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -11,6 +11,7 @@
 #include "language_check.hpp"
 #include "other_user_swapper.hpp"
 #include "test_support.hpp"
+#include "zzjb/plugin/abi.hpp"
 
 namespace zzjb::test {
 namespace {
@@ -27,7 +28,8 @@ fs::path fakePrefix(const TempDir& tmp) {
   if (ec) fs::copy_file(ZZJB_BIN, bin);
   fs::path dir = tmp / "lib/zzjb/plugins";
   fs::create_directories(dir);
-  for (const char* name : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so"}) {
+  for (const char* name : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so",
+                           "zzjb-special-ability.so"}) {
     fs::copy_file(fs::path(ZZJB_PLUGIN_BUILD_DIR) / name, dir / name);
   }
   return bin;
@@ -53,18 +55,19 @@ const json* byFile(const json& j, const std::string& file) {
 TEST(PluginsCli, TheBundledPluginsLoadFromTheBuildTree) {
   auto r = run(std::string(ZZJB_BIN) + " plugins");
   EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
-  EXPECT_TRUE(contains(r.out, "已加载 3 个，已拒绝 0 个")) << r.out;
+  EXPECT_TRUE(contains(r.out, "已加载 4 个，已拒绝 0 个")) << r.out;
   EXPECT_TRUE(contains(r.out, "职业技能等级认定 / 用人单位等级认定")) << r.out;
   EXPECT_TRUE(contains(r.out, "由市职鉴中心授予")) << r.out;
   // Each type says what it is, in its plugin's own words, in the chosen language.
   EXPECT_TRUE(contains(r.out, "说明：由已备案的社会培训评价组织进行职业技能等级认定")) << r.out;
   EXPECT_TRUE(contains(r.out, "说明：由学生实习所在的用人单位进行职业技能等级认定")) << r.out;
   EXPECT_TRUE(contains(r.out, "说明：职业资格鉴定：由市职鉴中心开通申报权限")) << r.out;
+  EXPECT_TRUE(contains(r.out, "说明：专项职业能力考核：按学生在花名册中选择的专项能力申报")) << r.out;
   // The type ids are names, not words.
-  EXPECT_TRUE(englishRuns(r.out, {"zzjb", "employer", "qualification", "social-org"}).empty()) << r.out;
+  EXPECT_TRUE(englishRuns(r.out, {"zzjb", "employer", "qualification", "social-org", "special-ability"}).empty()) << r.out;
   auto en = run(std::string(ZZJB_BIN) + " plugins --lang en");
   EXPECT_EQ(en.exitCode, 0) << en.out << en.err;
-  EXPECT_TRUE(contains(en.out, "3 loaded, 0 refused")) << en.out;
+  EXPECT_TRUE(contains(en.out, "4 loaded, 0 refused")) << en.out;
   EXPECT_TRUE(contains(en.out, "granted by the centre")) << en.out;
   EXPECT_TRUE(contains(en.out,
                        "description: skill-level recognition (职业技能等级认定) by the "
@@ -105,18 +108,20 @@ TEST(PluginsCli, RefusesEachBadPluginWithItsOwnReasonAndLoadsTheGoodOnes) {
     EXPECT_EQ((*p)["code"], code) << file;
     EXPECT_TRUE(contains((*p)["reason"].get<std::string>(), words)) << (*p)["reason"];
   };
-  expectRefused("zzjb-test-bad-abi.so", "PLUGIN_ABI", "插件 ABI 为 999，但本 zzjb 的 ABI 为 1");
+  expectRefused("zzjb-test-bad-abi.so", "PLUGIN_ABI",
+                "插件 zzjb-test-bad-abi.so 是按插件接口 ABI 1 构建的，本 zzjb 需要 ABI 2");
   expectRefused("zzjb-test-no-factory.so", "PLUGIN_NO_FACTORY", "zzjb_create_plugin");
   expectRefused("zzjb-test-throws.so", "PLUGIN_FACTORY_THREW", "licence file missing");
   expectRefused("zzjb-tt-duplicate-social-org.so", "PLUGIN_DUPLICATE", "zzjb-social-org.so");
   expectRefused("zzjb-test-writable.so", "PLUGIN_WRITABLE", "可被同组用户写入");
   expectRefused("zzjb-not-a-library.so", "PLUGIN_NOT_LIBRARY", "不是共享库");
-  EXPECT_EQ(j["loaded"], "employer, qualification, social-org");
-  for (const char* good : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so"}) {
+  EXPECT_EQ(j["loaded"], "employer, qualification, social-org, special-ability");
+  for (const char* good : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so",
+                           "zzjb-special-ability.so"}) {
     const json* p = byFile(j, good);
     ASSERT_NE(p, nullptr);
     EXPECT_TRUE((*p)["loaded"].get<bool>()) << good;
-    EXPECT_EQ((*p)["abi"], 1);
+    EXPECT_EQ((*p)["abi"], plugin::kAbiVersion);
   }
   // --json carries each loaded type's description, in the chosen language (Chinese by default).
   EXPECT_EQ(byFile(j, "zzjb-qualification.so")->value("description", ""),
@@ -133,8 +138,92 @@ TEST(PluginsCli, RefusesEachBadPluginWithItsOwnReasonAndLoadsTheGoodOnes) {
   // The text form says the same, one line per file, and check still works with the good ones.
   auto text = run(shellQuote(bin.string()) + " plugins");
   EXPECT_EQ(text.exitCode, 78);
-  EXPECT_TRUE(contains(text.out, "已加载 3 个，已拒绝 6 个")) << text.out;
+  EXPECT_TRUE(contains(text.out, "已加载 4 个，已拒绝 6 个")) << text.out;
   EXPECT_TRUE(contains(text.out, "[PLUGIN_ABI]"));
+}
+
+// Issue 14 (SDK ergonomics): each type's shape, permission and options are printed, in the
+// chosen language, so an integrator need not read the plugin's sources.
+TEST(PluginsCli, PrintsEachTypesShapeAndOptions) {
+  auto r = run(std::string(ZZJB_BIN) + " plugins");
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "申报目标：职业（occupationCode、occupationName） · 等级：学校的等级"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "申报目标：专项职业能力（abilityCode、abilityName），无职业 · 等级：无"))
+      << r.out;
+  EXPECT_TRUE(contains(r.out, "需要专业评估：否 · 仅毕业学年的学生：是")) << r.out;
+  EXPECT_TRUE(contains(r.out, "agreementNo（string，必填）：校企合作协议编号")) << r.out;
+  EXPECT_TRUE(contains(r.out, "rosterColumn（string）：花名册中写学生选择的专项能力的列，默认“专项能力”"))
+      << r.out;
+  auto en = run(std::string(ZZJB_BIN) + " plugins --lang en");
+  EXPECT_EQ(en.exitCode, 0) << en.out << en.err;
+  EXPECT_TRUE(contains(en.out, "target: a special ability (abilityCode, abilityName), no "
+                               "occupation · level none"))
+      << en.out;
+  EXPECT_TRUE(contains(en.out, "agreementNo (string, required): the school–enterprise cooperation "
+                               "agreement number"))
+      << en.out;
+  EXPECT_TRUE(contains(en.out, "rosterColumn (string): the roster column that gives the ability "
+                               "the student chose; default \"专项能力\""))
+      << en.out;
+}
+
+// --json: the same facts, and per type the JSON schema of a target of that type; the type's own
+// example target is valid against the parts of it this test can check without a validator.
+TEST(PluginsCli, JsonGivesEachTypeATargetSchemaThatItsExampleFits) {
+  auto r = run(std::string(ZZJB_BIN) + " plugins --json");
+  ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+  json j = json::parse(r.out);
+  const json* ability = byFile(j, "zzjb-special-ability.so");
+  ASSERT_NE(ability, nullptr) << j.dump(1);
+  EXPECT_EQ((*ability)["scope"], "ABILITY");
+  EXPECT_EQ((*ability)["levelRule"], "NONE");
+  EXPECT_EQ((*ability)["permission"], "GRANTED_BY_CENTRE");
+  EXPECT_EQ((*ability)["needsEvaluation"], false);
+  const json& schema = (*ability)["schema"];
+  EXPECT_EQ(schema["required"], json::array({"type", "abilityCode", "abilityName"}));
+  EXPECT_FALSE(schema["properties"].contains("level"));
+  EXPECT_FALSE(schema["properties"].contains("occupationCode"));
+  EXPECT_TRUE(schema["properties"]["options"]["properties"].contains("rosterColumn"));
+
+  const json* employer = byFile(j, "zzjb-employer.so");
+  ASSERT_NE(employer, nullptr);
+  EXPECT_EQ((*employer)["options"][0]["name"], "agreementNo");
+  EXPECT_EQ((*employer)["options"][0]["required"], true);
+  const json& es = (*employer)["schema"];
+  EXPECT_EQ(es["properties"]["options"]["required"], json::array({"agreementNo"}));
+  EXPECT_TRUE(contains(es["required"].dump(), "\"evaluationOrg\"")) << es.dump();
+  EXPECT_TRUE(contains(es["required"].dump(), "\"level\"")) << es.dump();
+
+  // Every type's example target has each required key and no key its schema does not know.
+  for (const auto& p : j["plugins"]) {
+    if (!p.value("loaded", false)) continue;
+    ASSERT_TRUE(p.contains("example")) << p.dump(1);
+    const json& target = p["example"]["target"];
+    ASSERT_TRUE(target.is_object()) << p["type"] << ": " << target.dump();
+    for (const auto& key : p["schema"]["required"]) {
+      EXPECT_TRUE(target.contains(key.get<std::string>())) << p["type"] << " lacks " << key;
+    }
+    for (const auto& [key, value] : target.items()) {
+      EXPECT_TRUE(p["schema"]["properties"].contains(key)) << p["type"] << ": " << key;
+    }
+    EXPECT_EQ(target["type"], p["type"]);
+  }
+}
+
+// A plugin's texts are its own: one that is not UTF-8 does not stop --json (it is replaced).
+TEST(PluginsCli, JsonStillPrintsAPluginWhoseDescriptionIsNotUtf8) {
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  addBad(tmp, "zzjb-test-not-utf8.so", "zzjb-test-not-utf8.so");
+  auto r = run(shellQuote(bin.string()) + " plugins --json");
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  json j = json::parse(r.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << r.out << r.err;
+  const json* p = byFile(j, "zzjb-test-not-utf8.so");
+  ASSERT_NE(p, nullptr) << j.dump(1);
+  EXPECT_TRUE(contains((*p)["description"].get<std::string>(), "a test plugin \uFFFD"))
+      << (*p)["description"];
 }
 
 TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
