@@ -219,7 +219,12 @@ std::string fakeSha(std::string_view s) {
 }
 
 PermissionScope qualificationScope() {
-  return {"职业资格鉴定", "", "4-12-01-01", "汽车维修工", 4, std::nullopt};
+  PermissionScope s;
+  s.matter = "职业资格鉴定";
+  s.occupationCode = "4-12-01-01";
+  s.occupationName = "汽车维修工";
+  s.level = 4;
+  return s;
 }
 
 // The real store, counting the calls the engine makes: what an up-to-date pass costs.
