@@ -482,6 +482,88 @@ TEST_F(PlatformClientTest, ReadsTheCentresAbilityGrantBesideAnOccupationPermissi
   EXPECT_FALSE(other->scope.sameAs(got));
 }
 
+// Issue 14, the ability's whole round through the client against zzjb-mock: the centre's grant,
+// the ability sheet (standardSheet(Ability) and a column of the type's own) written by
+// writeDeclarationXlsx, the manifest with abilityCode/abilityName and null occupation fields, the
+// batch (abilityCode, null occupationCode and level) polled to DONE, and the declarations read
+// back with their abilityCode.
+TEST_F(PlatformClientTest, DeclaresForAnAbilityAndReadsTheDeclarationsBack) {
+  auto c = client();
+  registerAccount(*c);
+  const json grant = {{"creditCode", kCreditCode},
+                      {"matter", kAbilityMatter},
+                      {"node", nullptr},
+                      {"abilityCode", kAbilityCode},
+                      {"abilityName", kAbilityName}};
+  ASSERT_EQ(admin(*mock_, "POST", "/__admin/permissions", grant).value("status", ""), "ok");
+
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  localtime_r(&now, &tm);
+  const int graduation = tm.tm_year + 1900 + (tm.tm_mon + 1 > 8 ? 1 : 0);
+  zzjb::DeclarationSheet sheet;
+  sheet.columns = zzjb::plugin::standardSheet(zzjb::plugin::Scope::Ability);
+  sheet.columns.push_back({"实习单位", "", false});
+  const auto row = [&](int n, const std::string& name, const std::string& id,
+                       const std::string& code) {
+    return std::vector<std::string>{std::to_string(n),
+                                    name,
+                                    "居民身份证",
+                                    id,
+                                    "男",
+                                    "",
+                                    "13812345678",
+                                    "中专",
+                                    "应届毕业生",
+                                    "电子商务",
+                                    "电商2401",
+                                    std::to_string(graduation),
+                                    kAbilityName,
+                                    code,
+                                    "某某电商"};
+  };
+  const std::string good = idNumber("20080315", 21);
+  const std::string other = idNumber("20080420", 23);
+  sheet.rows = {row(1, "学生甲", good, kAbilityCode), row(2, "学生乙", other, "ZX-9999")};
+  auto xlsx = zzjb::platform::writeDeclarationXlsx(sheet);
+  ASSERT_TRUE(xlsx.has_value()) << xlsx.error().message;
+
+  zzjb::DeclarationManifest manifest;
+  manifest.scope = abilityScope();
+  manifest.rowCount = 2;
+  manifest.sha256 = zzjb::platform::sha256Hex(*xlsx);
+  auto submitted = c->submitDeclarations(manifest, *xlsx, "ability-batch-1");
+  ASSERT_TRUE(submitted.has_value()) << submitted.error().describe();
+  EXPECT_EQ(submitted->status, BatchStatus::Received);
+
+  zzjb::BatchState state;
+  for (int poll = 0; poll < 5 && state.status != BatchStatus::Done; ++poll) {
+    auto b = c->batch(submitted->batchId);
+    ASSERT_TRUE(b.has_value()) << b.error().describe();
+    state = *b;
+  }
+  ASSERT_EQ(state.status, BatchStatus::Done);
+  ASSERT_EQ(state.rows.size(), 2u);
+  EXPECT_EQ(state.rows[0].result, RowResult::Accepted) << state.rows[0].message;
+  EXPECT_FALSE(state.rows[0].declarationNo.empty());
+  EXPECT_EQ(state.rows[1].result, RowResult::Rejected);  // 专项能力编码 not the manifest's
+  EXPECT_EQ(state.rows[1].reason, "FIELD_INVALID");
+  auto found = c->findBatch("ability-batch-1");
+  ASSERT_TRUE(found.has_value()) << found.error().describe();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->batchId, submitted->batchId);
+
+  auto declared = c->declarations("", 0);
+  ASSERT_TRUE(declared.has_value()) << declared.error().describe();
+  ASSERT_EQ(declared->size(), 1u);
+  EXPECT_EQ((*declared)[0].idNumber, good);
+  EXPECT_EQ((*declared)[0].abilityCode, kAbilityCode);
+  EXPECT_EQ((*declared)[0].occupationCode, "");
+  EXPECT_EQ((*declared)[0].level, 0);
+  EXPECT_EQ((*declared)[0].batchId, submitted->batchId);
+  EXPECT_EQ((*declared)[0].declarationNo, state.rows[0].declarationNo);
+}
+
 TEST_F(PlatformClientTest, RetriesMaintenanceAndWaitsAtLeastRetryAfter) {
   setFaults({{{"method", "GET"},
               {"path", "^/api/v1/skills/catalog$"},
