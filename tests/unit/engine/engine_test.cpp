@@ -24,8 +24,8 @@ namespace zzjb::test {
 namespace {
 
 const Date kToday{2026, 11, 27};  // graduation year 2027
-const std::string kSocialKey = "4-04-05-01/4/52310000MJ1A2B3C9Q";
-const std::string kQualKey = "4-12-01-01/4/-";
+const std::string kSocialKey = "social-org:4-04-05-01/4/52310000MJ1A2B3C9Q";
+const std::string kQualKey = "qualification:4-12-01-01/4/-";
 const std::string kPermissionRequest = "请市职鉴中心开通汽车维修工四级团体申报权限";
 
 // ---- certification types, in memory ----
@@ -1241,12 +1241,24 @@ TEST_F(Engine, NoFullIdNumberInEventsSummariesOrTheStoreFiles) {
 // ---- names and texts ---------------------------------------------------------------------------
 
 TEST(EngineTexts, TargetKeysNamesAndPlatformReasons) {
+  // A target's key is its type and the type's own key, so that two types never share records;
+  // the key before plugin ABI 2 had no type (records under it are adopted: legacyTargetKeyOf).
   Target t;
+  t.type = "qualification";
   t.occupationCode = "4-04-05-01";
   t.level = 4;
-  EXPECT_EQ(targetKeyOf(t), "4-04-05-01/4/-");
+  EXPECT_EQ(targetKeyOf(t), "qualification:4-04-05-01/4/-");
+  EXPECT_EQ(legacyTargetKeyOf(t), "4-04-05-01/4/-");
+  t.type = "social-org";
   t.evaluationOrg = EvaluationOrg{"某某评价组织", "91310000MA1FL0001X"};
-  EXPECT_EQ(targetKeyOf(t), "4-04-05-01/4/91310000MA1FL0001X");
+  EXPECT_EQ(targetKeyOf(t), "social-org:4-04-05-01/4/91310000MA1FL0001X");
+  Target ability;
+  ability.type = "special-ability";
+  ability.abilityCode = "ZX-0301";
+  ability.abilityName = "网店运营";
+  EXPECT_EQ(targetKeyOf(ability), "special-ability:ZX-0301");
+  EXPECT_EQ(legacyTargetKeyOf(ability), "") << "no ability was declared before ABI 2";
+  EXPECT_EQ(targetTitle(ability), "ZX-0301 网店运营（专项能力）");
   EXPECT_EQ(platformReasonText("DUPLICATE").text, "已申报过该职业该等级");
   EXPECT_NE(platformReasonText("ID_INVALID").text.find("证件号码无效"), std::string::npos);
   for (auto code : {"ID_INVALID", "LEVEL_NOT_ALLOWED", "NOT_GRADUATING", "FIELD_INVALID", "X"}) {
