@@ -1,7 +1,8 @@
 // `zzjb plugins [-c CONFIG] [--json]`: every plugin file found, in search order, with its type,
 // ABI and path, and whether it was loaded (with what the type is: its description, the shape of
 // its targets, its permission flow and its options) or why it was refused. --json adds, per type,
-// the JSON schema of a target of that type (docs/plugins.md, "ABI 2").
+// the JSON schema of a target of that type (docs/plugins.md, "ABI 2"). `zzjb plugins test PATH.so`
+// is the plugin test kit (cmd_plugins_kit.cpp; docs/plugins.md, "Test kit").
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -338,7 +339,13 @@ void printText(const plugin_host::Host& host) {
 
 }  // namespace
 
+// `zzjb plugins test PATH.so`: the plugin test kit (cmd_plugins_kit.cpp).
+int cmdPluginsTest(const std::vector<std::string>& argv);
+
 int cmdPlugins(const std::vector<std::string>& argv) {
+  if (!argv.empty() && argv.front() == "test") {  // not-text: the subcommand's name
+    return cmdPluginsTest({argv.begin() + 1, argv.end()});
+  }
   std::string error;
   auto args = parseArgs(argv, pluginOptions(), error);
   if (!args || args->has("--help")) {
