@@ -6,7 +6,11 @@
 // "old-sdk", granted by the centre, exported by hand as an SDK before zzjb_plugin_set_language
 // did: it writes Chinese only), ZZJB_ABILITY_LEVEL (type "ability-level": an Ability scope with a
 // level rule), ZZJB_DUPLICATE_OPTION (type "duplicate-option": an option declared twice),
-// ZZJB_NOT_UTF8 (type "not-utf8", good but for a description that is not UTF-8).
+// ZZJB_NOT_UTF8 (type "not-utf8", good but for a description that is not UTF-8); for the test kit
+// (`zzjb plugins test`, docs/plugins.md "Test kit"), two that load and pass their example but
+// fail one check each: ZZJB_EMPTY_SECTION_THROWS (type "empty-section-throws": checkSection throws
+// when the section has no settings) and ZZJB_REPEATED_COLUMN (type "repeated-column": its sheet
+// gives 姓名 twice).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -63,6 +67,54 @@ class TestPolicy final : public zzjb::plugin::Policy {
   }
 };
 
+#if defined(ZZJB_EMPTY_SECTION_THROWS) || defined(ZZJB_REPEATED_COLUMN)
+// A type good enough to pass its own example (an occupation at the school's level, no
+// organisation, no 专业评估, no permission) and wrong in one way only.
+class KitPolicy final : public zzjb::plugin::Policy {
+ public:
+  zzjb::plugin::TypeInfo info() const override {
+    zzjb::plugin::TypeInfo i;
+#ifdef ZZJB_EMPTY_SECTION_THROWS
+    i.id = "empty-section-throws";
+#else
+    i.id = "repeated-column";
+#endif
+    i.description = "a test plugin";
+    i.matter = "职业资格鉴定";
+    i.permission = zzjb::plugin::Permission::None;
+    i.shape.org = zzjb::plugin::OrgKind::None;
+    i.shape.needsEvaluation = false;
+    i.options = {{"planNo", zzjb::plugin::FieldSpec::Kind::Text, false, "a plan number", "\"P-1\""}};
+    i.example.target = std::string(R"({"type": ")") + i.id +
+                       R"(", "occupationCode": "4-04-05-01", "occupationName": "计算机程序设计员", )"
+                       R"("level": 4, "options": {"planNo": "P-1"}})";
+    return i;
+  }
+  std::vector<zzjb::plugin::Issue> checkSection(const zzjb::plugin::Section& s,
+                                                const zzjb::plugin::TargetView& /*t*/) const override {
+#ifdef ZZJB_EMPTY_SECTION_THROWS
+    // The fault: settings[0] taken for granted.
+    if (s.settings.empty()) throw std::out_of_range("settings[0] of an empty section");
+#endif
+    (void)s;
+    return {};
+  }
+#ifdef ZZJB_REPEATED_COLUMN
+  std::vector<zzjb::plugin::SheetColumn> declarationSheet(
+      const zzjb::plugin::TargetView& t, const zzjb::plugin::Section& /*s*/) const override {
+    auto sheet = zzjb::plugin::standardSheet(t.scope);
+    sheet.push_back({"姓名", "", false});  // the fault: a second 姓名
+    return sheet;
+  }
+  std::vector<std::string> declarationValues(const zzjb::plugin::StudentView& st,
+                                             const zzjb::plugin::TargetView& /*t*/,
+                                             const zzjb::plugin::Section& /*s*/) const override {
+    return {st.name};
+  }
+#endif
+};
+#endif
+
 }  // namespace
 
 #ifdef ZZJB_ATTACKER
@@ -82,6 +134,8 @@ __attribute__((constructor)) void attackerRuns() {
 #if defined(ZZJB_GOOD) || defined(ZZJB_DUPLICATE) || defined(ZZJB_ATTACKER) || \
     defined(ZZJB_ABILITY_LEVEL) || defined(ZZJB_DUPLICATE_OPTION) || defined(ZZJB_NOT_UTF8)
 ZZJB_PLUGIN(TestPolicy)
+#elif defined(ZZJB_EMPTY_SECTION_THROWS) || defined(ZZJB_REPEATED_COLUMN)
+ZZJB_PLUGIN(KitPolicy)
 #else
 #ifdef ZZJB_BAD_ABI
 extern "C" BOOST_SYMBOL_EXPORT const std::uint32_t zzjb_plugin_abi_version;
