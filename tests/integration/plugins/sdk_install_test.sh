@@ -2,8 +2,10 @@
 # Installs zzjb (binary, SDK, bundled plugins, the plugin template) to a temporary prefix, copies
 # the INSTALLED template (<prefix>/share/zzjb/plugin-template, not the source tree's) into an
 # empty directory, builds it out of tree with find_package(zzjb) against that prefix and without
-# a build type (it must default to Release), runs its test, installs it to the same prefix, and
-# checks that the installed zzjb loads it: no rebuild of zzjb, no zzjb sources.
+# a build type (it must default to Release), runs its test — which runs the plugin test kit with the
+# installed zzjb, found through the zzjb package's prefix —, runs the installed `zzjb plugins test`
+# on it (every check passes), installs it to the same prefix, and checks that the installed zzjb
+# loads it: no rebuild of zzjb, no zzjb sources (issue 14, must-show 4; docs/plugins.md "Test kit").
 # usage: sdk_install_test.sh BUILD_DIR WORK_DIR CMAKE
 set -eu
 build=$1 work=$2 cmake=$3
@@ -31,9 +33,20 @@ unset CMAKE_BUILD_TYPE
   -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_INSTALL_PREFIX="$prefix" >"$work/configure.log"
 grep -qx "CMAKE_BUILD_TYPE:STRING=Release" "$work/template/CMakeCache.txt" \
   || { grep "CMAKE_BUILD_TYPE" "$work/template/CMakeCache.txt"; echo "the template does not default to a Release build"; exit 1; }
+grep -qx "ZZJB_EXECUTABLE:FILEPATH=$prefix/bin/zzjb" "$work/template/CMakeCache.txt" \
+  || { grep "ZZJB_EXECUTABLE" "$work/template/CMakeCache.txt"; echo "the template did not find the installed zzjb for the test kit"; exit 1; }
 "$cmake" --build "$work/template" -j2 >"$work/build.log" || { cat "$work/build.log"; exit 1; }
 (cd "$work/template" && "$ctest" --output-on-failure >"$work/ctest.log") \
   || { cat "$work/ctest.log"; exit 1; }
+grep -q "example_plugin_test_kit .*Passed" "$work/ctest.log" \
+  || { cat "$work/ctest.log"; echo "the template's tests did not run the plugin test kit"; exit 1; }
+
+# The kit itself, as the integrator runs it: every check but the rehearsal passes.
+kit=$("$prefix/bin/zzjb" plugins test "$work/template/zzjb-example.so" --lang en) \
+  || { echo "$kit"; echo "zzjb plugins test failed on the installed template"; exit 1; }
+echo "$kit"
+echo "$kit" | grep -q "6 passed, 0 failed, 1 skipped" \
+  || { echo "the installed template does not pass every check of the test kit"; exit 1; }
 "$cmake" --install "$work/template" >>"$work/install.log"
 
 out=$("$prefix/bin/zzjb" plugins --lang en) || { echo "$out"; echo "zzjb plugins failed"; exit 1; }
