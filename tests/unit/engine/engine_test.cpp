@@ -599,9 +599,49 @@ TEST_F(Engine, UpToDatePassReadsEachTargetsRecordsOnce) {
   // The NOT_GRADUATING row (a reason the roster fixes) is checked for a correction; no other.
   EXPECT_EQ(counting.calls["studentsNotYetDeclared"], 1);
   EXPECT_EQ(counting.calls["recordPass"], 1);
+  // Whether the records made before plugin ABI 2 were adopted already (they were, on the first
+  // pass): one fact, no renaming.
+  EXPECT_EQ(counting.calls["fact"], 1);
+  EXPECT_EQ(counting.calls["renameTarget"], 0);
   int total = 0;
   for (const auto& [m, n] : counting.calls) total += n;
-  EXPECT_EQ(total, 7) << "nothing else";
+  EXPECT_EQ(total, 8) << "nothing else";
+}
+
+// Records made before plugin ABI 2 are under keys without the type ("4-04-05-01/4/…"): the first
+// pass after the upgrade moves them to the typed key of the one target they belong to, so nothing
+// is declared again; later passes do not look again.
+TEST_F(Engine, RecordsUnderAKeyWithoutTheTypeAreAdoptedOnceAndNothingIsDeclaredAgain) {
+  ASSERT_EQ(pass().kind, SchoolOutcomeKind::Progressed);
+  const std::size_t sent = platform.submissions.size();
+  ASSERT_GT(sent, 0U);
+  // The store as the version before ABI 2 left it.
+  for (const std::string& key : {kSocialKey, kQualKey}) {
+    const std::string legacy = key.substr(key.find(':') + 1);
+    auto moved = store->renameTarget("s1", key, legacy);
+    ASSERT_TRUE(moved && *moved) << key;
+  }
+  ASSERT_TRUE(store->putFact("s1", "targetKeys", ""));
+  auto before = store->students("s1", kSocialKey);
+  ASSERT_TRUE(before);
+  EXPECT_TRUE(before->empty());
+
+  CountingStore counting(*store);
+  storeOverride = &counting;
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::UpToDate) << o.summary();
+  EXPECT_EQ(platform.submissions.size(), sent) << "nothing declared again";
+  EXPECT_EQ(counting.calls["renameTarget"], 2);
+  auto after = store->students("s1", kSocialKey);
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->empty());
+  auto fact = store->fact("s1", "targetKeys");
+  ASSERT_TRUE(fact && fact->has_value());
+  EXPECT_EQ(**fact, "typed");
+
+  counting.calls.clear();
+  (void)pass();
+  EXPECT_EQ(counting.calls["renameTarget"], 0) << "adopted once";
 }
 
 // ---- recovering after a crash ------------------------------------------------------------------
