@@ -79,13 +79,23 @@ class QualificationType final : public plugin::Policy {
   }
 };
 
+// A matter that needs no permission (plugin::Permission::None): declared directly.
+class NoPermissionType final : public plugin::Policy {
+ public:
+  plugin::TypeInfo info() const override {
+    return typeInfo("no-permission", "免申请事项", "", plugin::Permission::None,
+                    plugin::OrgKind::None, "");
+  }
+};
+
 const TypeRegistry& types() {
   static plugin::Guarded<SocialOrgType> social;
   static plugin::Guarded<QualificationType> qualification;
+  static plugin::Guarded<NoPermissionType> none;
   static const TypeRegistry registry = [] {
     TypeRegistry r;
     for (plugin::CertificationType* t :
-         std::initializer_list<plugin::CertificationType*>{&social, &qualification}) {
+         std::initializer_list<plugin::CertificationType*>{&social, &qualification, &none}) {
       (void)r.add(*t, t->info().value, "fake:" + t->info().value.id);
     }
     return r;
@@ -947,6 +957,25 @@ TEST_F(Engine, GrantedByCentreNotGrantedWaitsWithThePluginsRequest) {
   EXPECT_EQ(targetOf(next, kQualKey)->accepted, 4U);
   app = store->application("s1", kQualKey);
   EXPECT_EQ((*app)->status, ApplicationStatus::Granted);
+}
+
+// A type whose matter needs no permission is declared without asking for one: no application,
+// no wait for the centre, no permission listing needed for it.
+TEST_F(Engine, ATypeWithoutAPermissionIsDeclaredDirectly) {
+  school.majors[2].targets[0].type = "no-permission";
+  evaluate();
+  platform.granted.clear();
+  platform.mattersWithoutPermission = {"免申请事项"};
+  SchoolOutcome o = pass();
+  const TargetOutcome* t = targetOf(o, "no-permission:4-12-01-01/4/-");
+  ASSERT_NE(t, nullptr) << o.summary();
+  EXPECT_EQ(t->phase, TargetPhase::UpToDate) << o.summary();
+  EXPECT_EQ(t->accepted, 4U);
+  EXPECT_TRUE(sentFor("4-12-01-01"));
+  EXPECT_EQ(platform.applications.size(), 1U) << "only the social-org target is applied for";
+  auto app = store->application("s1", "no-permission:4-12-01-01/4/-");
+  ASSERT_TRUE(app);
+  EXPECT_FALSE(app->has_value()) << "nothing recorded as an application";
 }
 
 TEST_F(Engine, AccountPendingAtTheCentreLeavesEveryTargetWaiting) {
