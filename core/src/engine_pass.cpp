@@ -35,6 +35,15 @@ void Pass::adoptLegacyKeys() {
   // moved once to the one target of this pass it belongs to, so that nothing is declared twice.
   // A legacy key two targets share (two types of one occupation, level and organisation) is
   // left alone: which of them the records were for cannot be told.
+  // Once per school: afterwards a fact says the school's records are all under typed keys.
+  static constexpr std::string_view kFact = "targetKeys";
+  static constexpr std::string_view kTyped = "typed";  // not-text: a stored value
+  auto done = cx_.store.fact(cx_.school.id, kFact);
+  if (!done) {
+    cx_.storeFailed(done.error());
+    return;
+  }
+  if (done->has_value() && **done == kTyped) return;
   std::map<std::string, int> uses;
   for (const TargetWork& t : cx_.targets) {
     std::string legacy = legacyTargetKeyOf(*t.target);
@@ -48,6 +57,9 @@ void Pass::adoptLegacyKeys() {
       return;
     }
   }
+  // A dry run leaves the store as it found it (its store is a scratch copy anyway).
+  if (cx_.opt.dryRun) return;
+  if (auto r = cx_.store.putFact(cx_.school.id, kFact, kTyped); !r) cx_.storeFailed(r.error());
 }
 
 bool Pass::login() {

@@ -561,6 +561,11 @@ TEST_P(CliForms, WritesBothFormsWithTheConfigValues) {
   for (const nlohmann::json& m : school->at("majors")) {
     first.push_back(m.at("name").get<std::string>());
     for (const nlohmann::json& t : m.at("targets")) {
+      if (t.contains("abilityName")) {
+        // A special ability: on 附件2 by its name, with no level; not on 附件1 (no 专业评估).
+        second.push_back(t.at("abilityName").get<std::string>());
+        continue;
+      }
       const std::string row =
           t.at("occupationName").get<std::string>() + levelName(t.at("level").get<int>());
       first.push_back(m.at("name").get<std::string>() + row);

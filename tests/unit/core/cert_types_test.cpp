@@ -188,5 +188,137 @@ TEST(PluginEligibility, OrgOfTheWrongKindNamesTheTypeThatFits) {
   EXPECT_NE(f->hint.find("“employer”"), std::string::npos) << f->hint;
 }
 
+
+// ---- a target in its type's shape (plugin ABI 2) ------------------------------------------------
+
+namespace shape {
+
+// A school whose one major has a special-ability target as given, and two students: one who chose
+// 网店运营, one who chose another ability.
+School abilitySchool(Target t) {
+  School s = school("special-ability", {});
+  t.type = "special-ability";
+  t.jsonPath = "$.schools[0].majors[0].targets[0]";
+  s.majors[0].targets = {t};
+  return s;
+}
+
+RosterTable abilityRoster() {
+  RosterTable t = roster();
+  t.header.push_back("专项能力");
+  t.records[0].cells.push_back({"网店运营", CellKind::Text, ""});
+  t.records[1].cells.push_back({"短视频制作", CellKind::Text, ""});
+  return t;
+}
+
+SchoolResult evaluateAbility(const School& s) {
+  static const Catalog cat = catalog();
+  std::vector<RosterInput> in;
+  in.push_back({"roster.csv", abilityRoster()});
+  return evaluateSchool(s, in, {kToday, &cat, &test::fakeTypes()});
+}
+
+Target ability() {
+  Target t;
+  t.abilityCode = "ZX-0301";
+  t.abilityName = "网店运营";
+  return t;
+}
+
+std::vector<std::string> errorsAt(const SchoolResult& r, const std::string& code) {
+  std::vector<std::string> out;
+  for (const auto& f : r.findings) {
+    if (f.code == code && f.severity == Severity::Error) out.push_back(f.where.jsonPath);
+  }
+  return out;
+}
+
+}  // namespace shape
+
+TEST(TargetShape, AnAbilityTargetNeedsNoOccupationNoLevelAndNoEvaluation) {
+  // No occupation, no level, no 专业评估 given: in a 高职 school as in a 中职 one.
+  for (SchoolLevel level : {SchoolLevel::Higher, SchoolLevel::Secondary}) {
+    School s = shape::abilitySchool(shape::ability());
+    s.level = level;
+    SchoolResult r = shape::evaluateAbility(s);
+    for (const auto& f : r.findings) {
+      EXPECT_NE(f.severity, Severity::Error) << f.code << " " << f.message;
+      EXPECT_NE(f.code, "EVALUATION_PENDING") << "an ability waits for no 专业评估";
+    }
+    ASSERT_EQ(r.targets.size(), 1U);
+    EXPECT_FALSE(r.targets[0].evaluationNeeded);
+    EXPECT_EQ(r.targets[0].eligible, std::vector<std::size_t>{0});
+  }
+}
+
+TEST(TargetShape, AStudentWhoChoseAnotherAbilityIsExpectedNotAProblem) {
+  SchoolResult r = shape::evaluateAbility(shape::abilitySchool(shape::ability()));
+  ASSERT_EQ(r.targets.size(), 1U);
+  ASSERT_EQ(r.targets[0].excluded.size(), 1U);
+  const ExcludedStudent& x = r.targets[0].excluded[0];
+  EXPECT_TRUE(x.expected);
+  EXPECT_EQ(x.code(), "OTHER_ABILITY");
+  EXPECT_EQ(findCode(r, "OTHER_ABILITY"), nullptr) << "no finding to fix";
+  auto reasons = r.targets[0].excludedByReason();
+  ASSERT_EQ(reasons.size(), 1U);
+  EXPECT_TRUE(reasons[0].expected);
+  EXPECT_FALSE(reasons[0].waiting);
+}
+
+TEST(TargetShape, AnAbilityTargetRefusesAnOccupationAndALevelAndNeedsItsCodeAndName) {
+  Target t;
+  t.occupationCode = "4-01-02-02";
+  t.occupationName = "网店运营";
+  t.level = 4;
+  SchoolResult r = shape::evaluateAbility(shape::abilitySchool(t));
+  const std::string p = "$.schools[0].majors[0].targets[0]";
+  EXPECT_EQ(shape::errorsAt(r, "TARGET_FIELD_NOT_TAKEN"),
+            (std::vector<std::string>{p + ".occupationCode", p + ".level"}));
+  EXPECT_EQ(shape::errorsAt(r, "TARGET_FIELD_MISSING"),
+            (std::vector<std::string>{p + ".abilityCode", p + ".abilityName"}));
+  ASSERT_EQ(r.targets.size(), 1U);
+  EXPECT_TRUE(r.targets[0].eligible.empty()) << "a target with errors declares nobody";
+
+  Target bad = shape::ability();
+  bad.abilityCode = "ZX 03/01";
+  r = shape::evaluateAbility(shape::abilitySchool(bad));
+  EXPECT_EQ(shape::errorsAt(r, "ABILITY_CODE"), std::vector<std::string>{p + ".abilityCode"});
+}
+
+TEST(TargetShape, AnOccupationTargetRefusesAnAbilityAndNeedsItsLevel) {
+  School s = school("social-org", {});
+  Target& t = s.majors[0].targets[0];
+  t.type = "social-org";
+  t.level = 0;
+  t.abilityCode = "ZX-0301";
+  SchoolResult r = evaluate(s);
+  const std::string p = "$.schools[0].majors[0].targets[0]";
+  EXPECT_EQ(shape::errorsAt(r, "TARGET_FIELD_NOT_TAKEN"), std::vector<std::string>{p + ".abilityCode"});
+  EXPECT_EQ(shape::errorsAt(r, "TARGET_FIELD_MISSING"), std::vector<std::string>{p + ".level"});
+}
+
+TEST(TargetShape, AKeyTheTypeDoesNotDeclareIsAnUnknownKeyWarningAtItsPath) {
+  Target t = shape::ability();
+  t.fields.push_back({"occuptionCode", "4-01-02-02", plugin::Setting::Kind::Text,
+                      "$.schools[0].majors[0].targets[0].occuptionCode"});
+  SchoolResult r = shape::evaluateAbility(shape::abilitySchool(t));
+  const Finding* f = findCode(r, "CONFIG_UNKNOWN_KEY");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->severity, Severity::Warning);
+  EXPECT_EQ(f->where.jsonPath, "$.schools[0].majors[0].targets[0].occuptionCode");
+}
+
+TEST(TargetShape, TheSameAbilityTwiceInAMajorIsRepeatedButAnAbilityBesideAnOccupationIsNot) {
+  School s = school("social-org", {});
+  Target a = shape::ability();
+  a.type = "special-ability";
+  a.jsonPath = "$.schools[0].majors[0].targets[1]";
+  s.majors[0].targets.push_back(a);
+  EXPECT_EQ(findCode(evaluate(s), "TARGET_REPEATED"), nullptr);
+  a.jsonPath = "$.schools[0].majors[0].targets[2]";
+  s.majors[0].targets.push_back(a);
+  EXPECT_NE(findCode(evaluate(s), "TARGET_REPEATED"), nullptr);
+}
+
 }  // namespace
 }  // namespace zzjb

@@ -79,13 +79,23 @@ class QualificationType final : public plugin::Policy {
   }
 };
 
+// A matter that needs no permission (plugin::Permission::None): declared directly.
+class NoPermissionType final : public plugin::Policy {
+ public:
+  plugin::TypeInfo info() const override {
+    return typeInfo("no-permission", "免申请事项", "", plugin::Permission::None,
+                    plugin::OrgKind::None, "");
+  }
+};
+
 const TypeRegistry& types() {
   static plugin::Guarded<SocialOrgType> social;
   static plugin::Guarded<QualificationType> qualification;
+  static plugin::Guarded<NoPermissionType> none;
   static const TypeRegistry registry = [] {
     TypeRegistry r;
     for (plugin::CertificationType* t :
-         std::initializer_list<plugin::CertificationType*>{&social, &qualification}) {
+         std::initializer_list<plugin::CertificationType*>{&social, &qualification, &none}) {
       (void)r.add(*t, t->info().value, "fake:" + t->info().value.id);
     }
     return r;
@@ -599,9 +609,49 @@ TEST_F(Engine, UpToDatePassReadsEachTargetsRecordsOnce) {
   // The NOT_GRADUATING row (a reason the roster fixes) is checked for a correction; no other.
   EXPECT_EQ(counting.calls["studentsNotYetDeclared"], 1);
   EXPECT_EQ(counting.calls["recordPass"], 1);
+  // Whether the records made before plugin ABI 2 were adopted already (they were, on the first
+  // pass): one fact, no renaming.
+  EXPECT_EQ(counting.calls["fact"], 1);
+  EXPECT_EQ(counting.calls["renameTarget"], 0);
   int total = 0;
   for (const auto& [m, n] : counting.calls) total += n;
-  EXPECT_EQ(total, 7) << "nothing else";
+  EXPECT_EQ(total, 8) << "nothing else";
+}
+
+// Records made before plugin ABI 2 are under keys without the type ("4-04-05-01/4/…"): the first
+// pass after the upgrade moves them to the typed key of the one target they belong to, so nothing
+// is declared again; later passes do not look again.
+TEST_F(Engine, RecordsUnderAKeyWithoutTheTypeAreAdoptedOnceAndNothingIsDeclaredAgain) {
+  ASSERT_EQ(pass().kind, SchoolOutcomeKind::Progressed);
+  const std::size_t sent = platform.submissions.size();
+  ASSERT_GT(sent, 0U);
+  // The store as the version before ABI 2 left it.
+  for (const std::string& key : {kSocialKey, kQualKey}) {
+    const std::string legacy = key.substr(key.find(':') + 1);
+    auto moved = store->renameTarget("s1", key, legacy);
+    ASSERT_TRUE(moved && *moved) << key;
+  }
+  ASSERT_TRUE(store->putFact("s1", "targetKeys", ""));
+  auto before = store->students("s1", kSocialKey);
+  ASSERT_TRUE(before);
+  EXPECT_TRUE(before->empty());
+
+  CountingStore counting(*store);
+  storeOverride = &counting;
+  SchoolOutcome o = pass();
+  EXPECT_EQ(o.kind, SchoolOutcomeKind::UpToDate) << o.summary();
+  EXPECT_EQ(platform.submissions.size(), sent) << "nothing declared again";
+  EXPECT_EQ(counting.calls["renameTarget"], 2);
+  auto after = store->students("s1", kSocialKey);
+  ASSERT_TRUE(after);
+  EXPECT_FALSE(after->empty());
+  auto fact = store->fact("s1", "targetKeys");
+  ASSERT_TRUE(fact && fact->has_value());
+  EXPECT_EQ(**fact, "typed");
+
+  counting.calls.clear();
+  (void)pass();
+  EXPECT_EQ(counting.calls["renameTarget"], 0) << "adopted once";
 }
 
 // ---- recovering after a crash ------------------------------------------------------------------
@@ -907,6 +957,25 @@ TEST_F(Engine, GrantedByCentreNotGrantedWaitsWithThePluginsRequest) {
   EXPECT_EQ(targetOf(next, kQualKey)->accepted, 4U);
   app = store->application("s1", kQualKey);
   EXPECT_EQ((*app)->status, ApplicationStatus::Granted);
+}
+
+// A type whose matter needs no permission is declared without asking for one: no application,
+// no wait for the centre, no permission listing needed for it.
+TEST_F(Engine, ATypeWithoutAPermissionIsDeclaredDirectly) {
+  school.majors[2].targets[0].type = "no-permission";
+  evaluate();
+  platform.granted.clear();
+  platform.mattersWithoutPermission = {"免申请事项"};
+  SchoolOutcome o = pass();
+  const TargetOutcome* t = targetOf(o, "no-permission:4-12-01-01/4/-");
+  ASSERT_NE(t, nullptr) << o.summary();
+  EXPECT_EQ(t->phase, TargetPhase::UpToDate) << o.summary();
+  EXPECT_EQ(t->accepted, 4U);
+  EXPECT_TRUE(sentFor("4-12-01-01"));
+  EXPECT_EQ(platform.applications.size(), 1U) << "only the social-org target is applied for";
+  auto app = store->application("s1", "no-permission:4-12-01-01/4/-");
+  ASSERT_TRUE(app);
+  EXPECT_FALSE(app->has_value()) << "nothing recorded as an application";
 }
 
 TEST_F(Engine, AccountPendingAtTheCentreLeavesEveryTargetWaiting) {

@@ -74,6 +74,8 @@ class FakePlatform final : public PlatformClient {
   AccountState accountState{true, AccountStatus::Active, "2026-09-01T09:00:00+08:00"};
   AccountStatus statusAfterPut = AccountStatus::Active;
   std::vector<GrantedPermission> granted;
+  // Matters whose declarations need no permission (zzjb-mock's opening NONE).
+  std::vector<std::string> mattersWithoutPermission;
   int reviewAfterPolls = 1;
   bool rejectApplications = false;
   std::string rejectReason = "评价组织未备案该职业";
@@ -196,7 +198,8 @@ class FakePlatform final : public PlatformClient {
       if (!*seen) return std::unexpected(mismatch("POST /api/v1/skills/group-declarations"));
       return BatchState{batchByKey_.at(std::string(key)), BatchStatus::Received, {}};
     }
-    bool permitted = false;
+    bool permitted = std::find(mattersWithoutPermission.begin(), mattersWithoutPermission.end(),
+                               m.scope.matter) != mattersWithoutPermission.end();
     for (const auto& g : granted) permitted = permitted || sameScopeForTest(g.scope, m.scope);
     if (!permitted) {
       return std::unexpected(failure(PlatformFailureKind::Final, 403, "PERMISSION_REQUIRED",

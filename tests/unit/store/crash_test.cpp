@@ -117,9 +117,13 @@ TEST(StoreCrash, SurvivesKillNineAtAnyInstant) {
   const char* seedEnv = std::getenv("ZZJB_STORE_CRASH_SEED");
   std::mt19937 rng(seedEnv ? static_cast<unsigned>(std::stoul(seedEnv)) : 20261127u);
   std::uniform_int_distribution<int> delayMs(0, 150);
+  // 16 rounds, and more (up to 64) while the kills have not yet let enough work commit: a loaded
+  // machine (stress -c 2 beside an ASan run) may be slow to start each writer, so that 16 kills
+  // at random times all land early (issue 17's stress run saw 15 commits in 16 rounds).
   const int rounds = 16;
+  const int maxRounds = 64;
   int totalCommitted = 0;
-  for (int round = 0; round < rounds; ++round) {
+  for (int round = 0; round < rounds || (totalCommitted <= rounds && round < maxRounds); ++round) {
     int fds[2];
     ASSERT_EQ(::pipe(fds), 0);
     pid_t pid = ::fork();
