@@ -4,8 +4,9 @@
 // code, on a configuration synthesized in a private temporary directory from the plugin's own
 // example (TypeInfo::example), so that what passes here is what `zzjb check` and `zzjb run` do.
 //
-// (A sheet's columns are checked here, not by a function of core: the kit's own rule — no empty
-// header, none twice, every standard key known — written in the CLI, where the kit lives.)
+// (A sheet's columns are checked here as the engine checks them before a declaration — no empty
+// header, none twice, every standard key known (plugin::column::isStandard) — but every problem
+// is listed, where the engine stops at the first.)
 #include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
@@ -305,17 +306,6 @@ bool endsWith(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
 
-bool isStandardKey(const std::string& key) {
-  namespace c = plugin::column;
-  for (const char* k :
-       {c::kSeq, c::kName, c::kIdType, c::kIdNumber, c::kGender, c::kBirthDate, c::kMobile,
-        c::kEducation, c::kSource, c::kMajor, c::kClass, c::kGraduationYear, c::kOccupationName,
-        c::kOccupationCode, c::kLevel, c::kAbilityName, c::kAbilityCode}) {
-    if (key == k) return true;
-  }
-  return false;
-}
-
 // The error findings of an evaluation, and its PLUGIN_FAILED ones apart.
 struct Errors {
   std::vector<std::string> errors;
@@ -556,7 +546,7 @@ class Suite {
       }
       if (col.standard.empty()) {
         ++own;
-      } else if (!isStandardKey(col.standard)) {
+      } else if (!plugin::column::isStandard(col.standard)) {
         c.fail(msg::text("plugins.test.sheet_unknown_standard",
                          {{"column", col.header}, {"standard", col.standard}}));
       }

@@ -174,17 +174,6 @@ std::string standardCell(std::string_view key, std::size_t n, const School& scho
   return {};
 }
 
-bool knownStandardColumn(std::string_view key) {
-  namespace col = plugin::column;
-  for (const char* k : {col::kSeq, col::kName, col::kIdType, col::kIdNumber, col::kGender,
-                        col::kBirthDate, col::kMobile, col::kEducation, col::kSource, col::kMajor,
-                        col::kClass, col::kGraduationYear, col::kOccupationName,
-                        col::kOccupationCode, col::kLevel, col::kAbilityName, col::kAbilityCode}) {
-    if (key == k) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 Result<std::vector<plugin::SheetColumn>> sheetColumns(const School& school, const TargetWork& t) {
@@ -204,7 +193,7 @@ Result<std::vector<plugin::SheetColumn>> sheetColumns(const School& school, cons
       problem = msg::text("plugin.sheet.emptyHeader");
     } else if (!headers.insert(c.header).second) {
       problem = msg::text("plugin.sheet.repeatedHeader", {{"header", c.header}});
-    } else if (!c.standard.empty() && !knownStandardColumn(c.standard)) {
+    } else if (!c.standard.empty() && !plugin::column::isStandard(c.standard)) {
       problem = msg::text("plugin.sheet.unknownStandard", {{"column", c.standard}});
     }
     if (!problem.empty()) {

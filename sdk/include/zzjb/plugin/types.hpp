@@ -258,6 +258,16 @@ inline constexpr const char* kOccupationCode = "occupationCode";
 inline constexpr const char* kLevel = "level";
 inline constexpr const char* kAbilityName = "abilityName";
 inline constexpr const char* kAbilityCode = "abilityCode";
+
+// Whether `key` is one of the host's values above (a SheetColumn::standard it can fill).
+[[nodiscard]] inline bool isStandard(std::string_view key) {
+  for (const char* k : {kSeq, kName, kIdType, kIdNumber, kGender, kBirthDate, kMobile, kEducation,
+                        kSource, kMajor, kClass, kGraduationYear, kOccupationName, kOccupationCode,
+                        kLevel, kAbilityName, kAbilityCode}) {
+    if (key == k) return true;
+  }
+  return false;
+}
 }  // namespace column
 
 // The platform's template for a scope (docs/platform-api.md, "Group declarations"): 12 common
