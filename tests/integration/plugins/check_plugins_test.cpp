@@ -18,7 +18,7 @@ const fs::path kSource = ZZJB_SOURCE_DIR;
 
 std::string validId(int seq) {
   std::string first17 = "31011520080512" + std::to_string(101 + seq * 2);  // odd: male
-  return first17 + *residentIdCheckChar(first17);
+  return first17 + residentIdCheckChar(first17).value();
 }
 
 // The example's 高职 school alone, with a CSV roster of three 汽车检测与维修技术 students.

@@ -16,7 +16,7 @@ const Date kToday{2026, 11, 27};  // graduation year 2027
 std::string validId(int seq) {
   std::string seq3 = std::to_string(100 + seq * 2 + 1);  // odd: male
   std::string first17 = "310104" + std::string("20080512") + seq3;
-  return first17 + *residentIdCheckChar(first17);
+  return first17 + residentIdCheckChar(first17).value();
 }
 
 Catalog catalog() {

@@ -20,7 +20,7 @@ std::string idFor(const std::string& area, const std::string& birth, int seq, bo
   std::string seq3 = std::to_string(s % 1000);
   seq3.insert(0, 3 - seq3.size(), '0');
   std::string first17 = area + birth + seq3;
-  return first17 + *residentIdCheckChar(first17);
+  return first17 + residentIdCheckChar(first17).value();
 }
 
 Catalog catalog() {

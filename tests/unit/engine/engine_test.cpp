@@ -110,7 +110,7 @@ std::string idFor(int seq, bool male) {
   if ((s % 2 == 1) != male) ++s;
   std::string seq3 = std::to_string(100 + s % 900);
   std::string first17 = "310104" + std::string("20080512") + seq3;
-  return first17 + *residentIdCheckChar(first17);
+  return first17 + residentIdCheckChar(first17).value();
 }
 
 Target target(const std::string& type, const std::string& code, const std::string& name,

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -380,10 +381,17 @@ class MockTest : public ::testing::Test {
 // -----------------------------------------------------------------
 
 // A valid 居民身份证号 born on `birth` (YYYYMMDD) with sequence `seq` (0–99) and gender.
+// A valid 居民身份证号: 徐汇 (310104) for seq 0–99, then the next districts' codes for each further
+// hundred, so that every seq up to 999 gives its own 18 characters (an order code is two digits and
+// the sex digit). Past 999 it throws: a 19-character "ID" once made a test's upload malformed.
 inline std::string studentId(const std::string& birth, int seq, bool male) {
-  std::string first17 =
-      "310104" + birth + (seq < 10 ? "0" : "") + std::to_string(seq) + std::to_string(male ? 1 : 2);
-  return first17 + *residentIdCheckChar(first17);
+  if (seq < 0 || seq > 999) throw std::out_of_range("studentId: seq must be 0–999");
+  const int district = 4 + seq / 100;
+  const int order = seq % 100;
+  std::string first17 = std::string("3101") + (district < 10 ? "0" : "") +
+                        std::to_string(district) + birth + (order < 10 ? "0" : "") +
+                        std::to_string(order) + std::to_string(male ? 1 : 2);
+  return first17 + residentIdCheckChar(first17).value();
 }
 
 inline std::vector<std::string> templateHeader() {

@@ -618,7 +618,10 @@ TEST_F(MockDeclarations, UploadReachingColumnXfdIsRejectedRowByRowUnder512MiB) {
     const rlimit limit{rlim_t{512} << 20, rlim_t{512} << 20};
     if (!asan && setrlimit(RLIMIT_AS, &limit) != 0) _exit(10);
     Parsed r = declareFile(file, students, "wide");
-    if (r.status != 202) _exit(11);
+    if (r.status != 202) {
+      std::fprintf(stderr, "status %d: %s\n", r.status, r.raw.body.c_str());
+      _exit(11);
+    }
     if (admin("POST", "/__admin/batch-policy", {{"doneAfterPolls", 1}}).status != 200) _exit(12);
     Parsed done = get("/api/v1/skills/group-declarations/" + r.body["batchId"].get<std::string>());
     if (done.body["rows"].size() != students) _exit(13);

@@ -21,7 +21,7 @@ namespace zzjb::test {
 
 // A valid 居民身份证号 from its first 17 digits.
 inline std::string validId(const std::string& first17) {
-  return first17 + *residentIdCheckChar(first17);
+  return first17 + residentIdCheckChar(first17).value();
 }
 
 // Today in Asia/Shanghai by the real clock: the store stamps times with it.
