@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
@@ -34,6 +35,7 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <stop_token>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -683,7 +685,6 @@ std::expected<void, ServeError> serve(Platform& platform, const ServerOptions& o
 
   // SIGTERM/SIGINT: stop accepting, then poll until the in-flight requests are done or the
   // grace period is over, and stop the io_context (idle keep-alive connections are dropped).
-  asio::signal_set signals(*io, SIGTERM, SIGINT);
   asio::steady_timer drain(*io);
   std::chrono::steady_clock::time_point deadline;
   std::function<void()> pollDrain = [&] {
@@ -694,14 +695,24 @@ std::expected<void, ServeError> serve(Platform& platform, const ServerOptions& o
     drain.expires_after(20ms);
     drain.async_wait([&](beast::error_code) { pollDrain(); });
   };
-  signals.async_wait([&](beast::error_code sec, int) {
-    if (sec) return;
+  std::atomic<bool> stopBegun{false};
+  std::function<void()> beginStop = [&] {
+    if (stopBegun.exchange(true)) return;
     core.stopping = true;
     boost::system::error_code ignored;
     acceptor.close(ignored);
     deadline = std::chrono::steady_clock::now() + options.shutdownGrace;
     pollDrain();
-  });
+  };
+  std::optional<asio::signal_set> signals;
+  if (options.handleSignals) {
+    signals.emplace(*io, SIGTERM, SIGINT);
+    signals->async_wait([&](beast::error_code sec, int) {
+      if (!sec) beginStop();
+    });
+  }
+  // Runs at once when a stop was requested before: the stop is then the first thing served.
+  const std::stop_callback onStop(options.stop, [&] { asio::post(*io, beginStop); });
 
   if (options.onListening) options.onListening(port);
 

@@ -9,6 +9,7 @@
 #include <expected>
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,10 @@ struct ServerOptions {
   std::chrono::milliseconds headerTimeout{60'000};
   std::chrono::milliseconds bodyTimeout{120'000};
   std::chrono::milliseconds shutdownGrace{3000};  // in-flight requests may finish this long
+  // How serve() is told to stop: SIGTERM/SIGINT (zzjb-mock), and/or a stop requested on this
+  // token (a platform served in-process, e.g. by the plugin test kit's rehearsal).
+  bool handleSignals = true;
+  std::stop_token stop;
   // Called once the socket listens, with the bound port (before any request is served).
   std::function<void(std::uint16_t port)> onListening;
   // Called, from any io thread and possibly concurrently, after the platform answered a request
@@ -63,8 +68,9 @@ struct ServeError {
   std::string message;
 };
 
-// Serves `platform` until SIGTERM or SIGINT arrives, then stops accepting, lets in-flight requests
-// finish for up to shutdownGrace and returns. Blocks the calling thread.
+// Serves `platform` until SIGTERM or SIGINT arrives (handleSignals) or `stop` is requested, then
+// stops accepting, lets in-flight requests finish for up to shutdownGrace and returns. Blocks the
+// calling thread.
 std::expected<void, ServeError> serve(Platform& platform, const ServerOptions& options);
 
 // The server's request handling over bytes, for tests and fuzzers (docs/platform-api.md): one

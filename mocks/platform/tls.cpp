@@ -1,4 +1,5 @@
-// Self-signed server certificate for zzjb-mock, made in memory with OpenSSL 3.
+// Certificates made in memory with OpenSSL 3: zzjb-mock's self-signed server certificate, and a
+// throwaway CA with a school certificate for a rehearsal against an in-process platform.
 #include "tls.hpp"
 
 #include <openssl/bio.h>
@@ -10,6 +11,9 @@
 #include <openssl/x509v3.h>
 
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace zzjb::mock {
 namespace {
@@ -32,7 +36,7 @@ std::string opensslError(const std::string& what) {
   char buf[256] = "unknown error";
   if (code != 0) ERR_error_string_n(code, buf, sizeof buf);
   ERR_clear_error();
-  return "self-signed certificate: " + what + ": " + buf;
+  return "certificate: " + what + ": " + buf;
 }
 
 std::string bioText(BIO* bio) {
@@ -41,20 +45,21 @@ std::string bioText(BIO* bio) {
   return n > 0 ? std::string(data, static_cast<std::size_t>(n)) : std::string();
 }
 
-bool addExtension(X509* cert, int nid, const char* value) {
+// An extension by name ("basicConstraints") or OID ("1.2.156.112570.11.205" with an
+// "ASN1:UTF8String:…" value), in the context of `issuer` (itself for a self-signed certificate).
+bool addExtension(X509* cert, X509* issuer, const char* name, const std::string& value) {
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-  ExtPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  ExtPtr ext(X509V3_EXT_nconf(nullptr, &ctx, name, value.c_str()));
   return ext && X509_add_ext(cert, ext.get(), -1) == 1;
 }
 
-}  // namespace
-
-std::expected<TlsMaterial, std::string> makeSelfSignedCertificate(int days) {
-  PkeyPtr key(EVP_EC_gen("P-256"));
-  if (!key) return std::unexpected(opensslError("EC P-256 key"));
-
+// A certificate for `key` named O=org, CN=cn: self-signed when `issuer` is null, else issued by
+// it; valid from an hour ago for `days`; with `extensions` (name, value), signed with SHA-256.
+std::expected<X509Ptr, std::string> makeCertificate(
+    EVP_PKEY* key, const char* org, const std::string& cn, X509* issuer, EVP_PKEY* issuerKey,
+    int days, const std::vector<std::pair<const char*, std::string>>& extensions) {
   X509Ptr cert(X509_new());
   if (!cert || X509_set_version(cert.get(), 2) != 1) return std::unexpected(opensslError("X509"));
   BnPtr serial(BN_new());
@@ -66,28 +71,86 @@ std::expected<TlsMaterial, std::string> makeSelfSignedCertificate(int days) {
     return std::unexpected(opensslError("validity"));
 
   X509_NAME* name = X509_get_subject_name(cert.get());
-  const auto text = [](const char* s) { return reinterpret_cast<const unsigned char*>(s); };
-  if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, text("zzjb-mock"), -1, -1, 0) != 1 ||
-      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, text("localhost"), -1, -1, 0) != 1 ||
-      X509_set_issuer_name(cert.get(), name) != 1 || X509_set_pubkey(cert.get(), key.get()) != 1)
+  const auto text = [](const char* t) { return reinterpret_cast<const unsigned char*>(t); };
+  if (X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, text(org), -1, -1, 0) != 1 ||
+      X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, text(cn.c_str()), -1, -1, 0) != 1 ||
+      X509_set_issuer_name(cert.get(),
+                           issuer != nullptr ? X509_get_subject_name(issuer) : name) != 1 ||
+      X509_set_pubkey(cert.get(), key) != 1)
     return std::unexpected(opensslError("names"));
-
-  // A self-signed end-entity certificate that clients trust directly (their CA bundle).
-  if (!addExtension(cert.get(), NID_basic_constraints, "critical,CA:FALSE") ||
-      !addExtension(cert.get(), NID_key_usage, "critical,digitalSignature") ||
-      !addExtension(cert.get(), NID_ext_key_usage, "serverAuth") ||
-      !addExtension(cert.get(), NID_subject_key_identifier, "hash") ||
-      !addExtension(cert.get(), NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"))
-    return std::unexpected(opensslError("extensions"));
-  if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0)
+  for (const auto& [extension, value] : extensions) {
+    if (!addExtension(cert.get(), issuer != nullptr ? issuer : cert.get(), extension, value))
+      return std::unexpected(opensslError(std::string("extension ") + extension));
+  }
+  if (X509_sign(cert.get(), issuerKey != nullptr ? issuerKey : key, EVP_sha256()) == 0)
     return std::unexpected(opensslError("signing"));
+  return cert;
+}
 
-  BioPtr certBio(BIO_new(BIO_s_mem()));
-  BioPtr keyBio(BIO_new(BIO_s_mem()));
-  if (!certBio || !keyBio || PEM_write_bio_X509(certBio.get(), cert.get()) != 1 ||
-      PEM_write_bio_PrivateKey(keyBio.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+std::expected<std::string, std::string> certificatePem(X509* cert) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1)
     return std::unexpected(opensslError("PEM"));
-  return TlsMaterial{bioText(certBio.get()), bioText(keyBio.get())};
+  return bioText(bio.get());
+}
+
+std::expected<std::string, std::string> keyPem(EVP_PKEY* key) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio || PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) != 1)
+    return std::unexpected(opensslError("PEM"));
+  return bioText(bio.get());
+}
+
+}  // namespace
+
+std::expected<TlsMaterial, std::string> makeSelfSignedCertificate(int days) {
+  PkeyPtr key(EVP_EC_gen("P-256"));
+  if (!key) return std::unexpected(opensslError("EC P-256 key"));
+  // A self-signed end-entity certificate that clients trust directly (their CA bundle).
+  auto cert = makeCertificate(key.get(), "zzjb-mock", "localhost", nullptr, nullptr, days,
+                              {{"basicConstraints", "critical,CA:FALSE"},
+                               {"keyUsage", "critical,digitalSignature"},
+                               {"extendedKeyUsage", "serverAuth"},
+                               {"subjectKeyIdentifier", "hash"},
+                               {"subjectAltName", "DNS:localhost,IP:127.0.0.1,IP:::1"}});
+  if (!cert) return std::unexpected(cert.error());
+  auto certText = certificatePem(cert->get());
+  auto keyText = keyPem(key.get());
+  if (!certText) return std::unexpected(certText.error());
+  if (!keyText) return std::unexpected(keyText.error());
+  return TlsMaterial{*certText, *keyText};
+}
+
+std::expected<SchoolIdentityMaterial, std::string> makeSchoolIdentity(const std::string& keyId,
+                                                                       const std::string& creditCode,
+                                                                       int days) {
+  PkeyPtr caKey(EVP_EC_gen("P-256"));
+  PkeyPtr key(EVP_EC_gen("P-256"));
+  if (!caKey || !key) return std::unexpected(opensslError("EC P-256 key"));
+  auto ca = makeCertificate(caKey.get(), "zzjb", "zzjb rehearsal CA (not SHECA)", nullptr, nullptr,
+                            days,
+                            {{"basicConstraints", "critical,CA:TRUE"},
+                             {"keyUsage", "critical,keyCertSign,cRLSign"},
+                             {"subjectKeyIdentifier", "hash"}});
+  if (!ca) return std::unexpected(ca.error());
+  // The keyID and credit code where zzjb and zzjb-mock read them by default
+  // (certificateExtensions, docs/platform-api.md).
+  auto cert = makeCertificate(key.get(), "zzjb", "zzjb rehearsal school " + creditCode, ca->get(),
+                              caKey.get(), days,
+                              {{"basicConstraints", "critical,CA:FALSE"},
+                               {"keyUsage", "critical,digitalSignature,nonRepudiation"},
+                               {"subjectKeyIdentifier", "hash"},
+                               {"authorityKeyIdentifier", "keyid"},
+                               {"1.2.156.112570.11.205", "ASN1:UTF8String:" + keyId},
+                               {"1.2.156.112570.11.210", "ASN1:UTF8String:" + creditCode}});
+  if (!cert) return std::unexpected(cert.error());
+  auto caText = certificatePem(ca->get());
+  auto certText = certificatePem(cert->get());
+  auto keyText = keyPem(key.get());
+  if (!caText) return std::unexpected(caText.error());
+  if (!certText) return std::unexpected(certText.error());
+  if (!keyText) return std::unexpected(keyText.error());
+  return SchoolIdentityMaterial{*caText, *certText, *keyText};
 }
 
 }  // namespace zzjb::mock
