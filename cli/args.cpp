@@ -2,6 +2,8 @@
 #include "args.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <iostream>
 
 #include "zzjb/messages/catalog.hpp"
 
@@ -56,6 +58,42 @@ std::string optionsHelp(const std::vector<OptionSpec>& specs) {
     s += "  " + names + std::string(names.size() < 26 ? 26 - names.size() : 1, ' ') + msg::text(o.help) + "\n";
   }
   return s;
+}
+
+bool takeLanguage(std::vector<std::string>& args, const char* program) {
+  std::optional<std::string> langFlag;
+  bool langFlagMissing = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "--lang" || args[i].starts_with("--lang=")) {
+      std::size_t count = 1;
+      if (args[i] == "--lang") {
+        if (i + 1 < args.size()) {
+          langFlag = args[i + 1];
+          count = 2;
+        } else {
+          langFlagMissing = true;
+        }
+      } else {
+        langFlag = args[i].substr(7);
+      }
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
+                 args.begin() + static_cast<std::ptrdiff_t>(i + count));
+      --i;
+    }
+  }
+  const auto choice = msg::chooseLang(langFlagMissing ? std::optional<std::string_view>("")
+                                                      : std::optional<std::string_view>(langFlag));
+  msg::setLanguage(choice.lang);
+  if (choice.refused || langFlagMissing) {
+    std::cerr << program << ": "
+              << msg::text("cli.lang.invalid",
+                           {{"value", choice.invalid},
+                            {"source", langFlag || langFlagMissing ? "--lang" : "ZZJB_LANG"}})
+              << "\n";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace zzjb::cli

@@ -36,6 +36,11 @@ std::optional<ParsedArgs> parseArgs(const std::vector<std::string>& args,
 // The options, one a line, with their help texts from the catalog.
 std::string optionsHelp(const std::vector<OptionSpec>& specs);
 
+// Takes --lang VALUE / --lang=VALUE out of `args` (anywhere before a "--"), chooses the language
+// from it or ZZJB_LANG and sets it (docs/messages.md). On a bad value prints why on stderr,
+// prefixed with `program`, and returns false: the caller exits with kExitUsage.
+bool takeLanguage(std::vector<std::string>& args, const char* program);
+
 // sysexits (defined with their ranking in zzjb/app/exit_code_policy.hpp)
 using app::kExitCantCreate;
 using app::kExitConfig;

@@ -3,6 +3,11 @@
 // its targets, its permission flow and its options) or why it was refused. --json adds, per type,
 // the JSON schema of a target of that type (docs/plugins.md, "ABI 2"). `zzjb plugins test PATH.so`
 // is the plugin test kit (cmd_plugins_kit.cpp; docs/plugins.md, "Test kit").
+#include <unistd.h>  // execv
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -339,12 +344,33 @@ void printText(const plugin_host::Host& host) {
 
 }  // namespace
 
-// `zzjb plugins test PATH.so`: the plugin test kit (cmd_plugins_kit.cpp).
-int cmdPluginsTest(const std::vector<std::string>& argv);
+// `zzjb plugins test PATH.so`: the plugin test kit is a program of its own, zzjb-plugin-test
+// beside zzjb (cli/plugin_test_main.cpp, cmd_plugins_kit.cpp), so that the zzjb-mock its
+// rehearsal serves is never linked into zzjb: it replaces this process, with the same arguments
+// in the same language. Returns only when it cannot be run.
+int runTestKit(const std::vector<std::string>& argv) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);  // not-text: a path
+  const fs::path kit = (ec ? fs::path() : exe.parent_path()) / "zzjb-plugin-test";  // not-text
+  std::vector<std::string> args = {kit.string(), "--lang", msg::tag(msg::language())};
+  args.insert(args.end(), argv.begin(), argv.end());
+  std::vector<char*> raw;
+  for (auto& a : args) raw.push_back(a.data());
+  raw.push_back(nullptr);
+  std::cout.flush();
+  ::execv(kit.c_str(), raw.data());
+  const int error = errno;
+  std::cerr << "zzjb plugins test: "  // not-text: the command's name
+            << msg::text("plugins.test.kit_missing",
+                         {{"path", kit.string()}, {"reason", std::strerror(error)}})
+            << "\n";
+  return kExitUnavailable;
+}
 
 int cmdPlugins(const std::vector<std::string>& argv) {
   if (!argv.empty() && argv.front() == "test") {  // not-text: the subcommand's name
-    return cmdPluginsTest({argv.begin() + 1, argv.end()});
+    return runTestKit({argv.begin() + 1, argv.end()});
   }
   std::string error;
   auto args = parseArgs(argv, pluginOptions(), error);

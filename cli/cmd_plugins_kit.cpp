@@ -13,6 +13,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -20,7 +21,12 @@
 #include "args.hpp"
 #include "commands.hpp"
 #include "inputs.hpp"
+#include "in_process.hpp"
+#include "tls.hpp"
+#include "zzjb/app/pass_runner.hpp"
 #include "zzjb/core/cert_types.hpp"
+#include "zzjb/core/clock.hpp"
+#include "zzjb/core/identifiers.hpp"
 #include "zzjb/core/eligibility.hpp"
 #include "zzjb/messages/catalog.hpp"
 #include "zzjb/plugin/abi.hpp"
@@ -76,6 +82,7 @@ struct Check {
   std::string name;
   Outcome outcome = Outcome::Pass;
   std::vector<std::string> reasons;  // a failure's (or a skip's) reasons, for a person
+  std::vector<std::string> notes;    // what a check did, for a person (the rehearsal's figures)
 
   void fail(std::string reason) {
     outcome = Outcome::Fail;
@@ -225,6 +232,7 @@ class Kit {
 
   [[nodiscard]] int graduationYear() const { return gradYear_; }
   [[nodiscard]] const Date& today() const { return today_; }
+  [[nodiscard]] const fs::path& dir() const { return dir_; }
 
   Row student(int seq, std::map<std::string, std::string> extra) const {
     // not-text: begin (students' names)
@@ -240,7 +248,9 @@ class Kit {
     return r;
   }
 
-  Evaluated evaluate(const std::vector<SchoolSpec>& schools, const std::string& name) {
+  // `tweak` changes the configuration before it is written (the rehearsal's platform and keys).
+  Evaluated evaluate(const std::vector<SchoolSpec>& schools, const std::string& name,
+                     const std::function<void(json&)>& tweak = {}) {
     Evaluated ev;
     const fs::path sub = dir_ / name;
     fs::create_directories(sub);
@@ -262,6 +272,7 @@ class Kit {
     std::ofstream(sub / "catalog.json")
         << catalogJson(type_.info, first, levels).dump(2);  // not-text: a file name
     const fs::path file = sub / "zzjb.json";                // not-text: a file name
+    if (tweak) tweak(cfg);
     std::ofstream(file) << cfg.dump(2);
     auto in = loadInputs(file.string());
     for (const auto& f : in.findings) {
@@ -326,12 +337,24 @@ Errors errorsOf(const Evaluated& ev) {
   return e;
 }
 
+// What a rehearsal's passes say: their errors, for a failure's reason.
+class RehearsalObserver final : public app::PassObserver {
+ public:
+  void onEngineEvent(const EngineEvent& /*event*/) override {}
+  void onRequest(const std::string& /*school*/, const platform::RequestEvent& /*event*/) override {}
+  void onSchoolDone(const SchoolOutcome& /*outcome*/) override {}
+  void log(Severity severity, const std::string& /*school*/, const std::string& message) override {
+    if (severity == Severity::Error) errors.push_back(message);
+  }
+  std::vector<std::string> errors;
+};
+
 // The suite. `checks` holds every check, in order, each PASS until a reason makes it FAIL.
 class Suite {
  public:
   Suite(const CertType& type, const fs::path& dir, Date today)
       : type_(type), kit_(dir, type, today) {
-    for (const char* n : kCheckNames) checks_.push_back({n, Outcome::Pass, {}});
+    for (const char* n : kCheckNames) checks_.push_back({n, Outcome::Pass, {}, {}});
   }
 
   std::vector<Check> run() {
@@ -345,8 +368,14 @@ class Suite {
       invalidRefused(checks_[2]);
       rules(checks_[3]);
     }
+    if (checks_[1].outcome == Outcome::Pass) {
+      rehearsal(checks_[6]);
+    } else if (target_.is_object()) {
+      skip(checks_[6], "plugins.test.skipped_example_failed");
+    } else {
+      skip(checks_[6], "plugins.test.skipped_no_example");
+    }
     noException(checks_[5]);
-    skip(checks_[6], "plugins.test.skipped_not_implemented");
     return checks_;
   }
 
@@ -468,26 +497,7 @@ class Suite {
   // other values: no failure, every Problem with a code, reason and hint, every Expected with a
   // code and reason, and the example student eligible.
   void rules(Check& c) {
-    std::vector<Row> rows;
-    for (int i = 0; i < 40; ++i) {
-      std::map<std::string, std::string> extra;
-      for (const auto& [column, value] : eligibleColumns()) {
-        switch (i % 4) {
-          case 0:
-          case 3:
-            extra[column] = value;
-            break;
-          case 1:
-            extra[column] = "";
-            break;
-          default:
-            extra[column] = msg::text("plugins.test.other_value", {{"value", value}});
-            break;
-        }
-      }
-      rows.push_back(kit_.student(i + 1, std::move(extra)));
-    }
-    Evaluated ev = kit_.evaluate({{"kit-zz", false, target_, std::move(rows)}},
+    Evaluated ev = kit_.evaluate({{"kit-zz", false, target_, rulesRows()}},
                                  "rules");  // not-text: a school id, a directory
     for (const auto& e : ev.loadErrors)
       c.fail(msg::text("plugins.test.config_unread", {{"reason", e}}));
@@ -518,6 +528,31 @@ class Suite {
     if (std::find(t.eligible.begin(), t.eligible.end(), std::size_t{0}) == t.eligible.end()) {
       c.fail(msg::text("plugins.test.rules_not_eligible"));
     }
+  }
+
+  // About 40 students, a quarter each with the example's columns, with them empty, with other
+  // values, and with the example's again.
+  std::vector<Row> rulesRows() const {
+    std::vector<Row> rows;
+    for (int i = 0; i < 40; ++i) {
+      std::map<std::string, std::string> extra;
+      for (const auto& [column, value] : eligibleColumns()) {
+        switch (i % 4) {
+          case 0:
+          case 3:
+            extra[column] = value;
+            break;
+          case 1:
+            extra[column] = "";
+            break;
+          default:
+            extra[column] = msg::text("plugins.test.other_value", {{"value", value}});
+            break;
+        }
+      }
+      rows.push_back(kit_.student(i + 1, std::move(extra)));
+    }
+    return rows;
   }
 
   // 5. The sheet for the example target, and the eligible student's values.
@@ -573,6 +608,229 @@ class Suite {
     if (!explained.ok()) escaped("explainReview", explained.error);     // not-text: an entry point
   }
 
+  // 7. A full pass, as `zzjb run` makes it (app::PassRunner with the real store, keys and
+  // client), against zzjb-mock served in this process over TLS on loopback, for the school of
+  // check 4: the centre grants the permission when the type's is granted by it; passes go on
+  // (at most kMaxPasses) until one sends nothing. Then the platform must hold exactly the eligible
+  // students, each once, in sheets with the type's own columns.
+  void rehearsal(Check& c) {
+    static constexpr int kMaxPasses = 6;
+    const plugin::TypeInfo& info = type_.info;
+    // not-text: begin (the rehearsal's school, files, platform requests and JSON keys)
+    const std::string credit = "12310104MB2F000081";  // kit-zz's (schoolJson)
+    const fs::path dir = kit_.dir() / "rehearsal";
+    std::error_code ec;
+    fs::create_directories(dir / "keys", ec);
+    auto pki = mock::makeSchoolIdentity("KIT-REHEARSAL-0001", credit);
+    if (!pki) {
+      c.fail(msg::text("plugins.test.rehearsal_setup", {{"reason", pki.error()}}));
+      return;
+    }
+    auto write = [&](const fs::path& file, const std::string& text) {
+      std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+    };
+    write(dir / "keys" / "ca.pem", pki->caCertificatePem);
+    write(dir / "keys" / "school.pem", pki->certificatePem);
+    write(dir / "keys" / "school.key", pki->privateKeyPem);
+
+    std::vector<int> levels;
+    if (target_.contains("level") && target_["level"].is_number_integer())
+      levels.push_back(target_["level"].get<int>());
+    if (levels.empty() && shape().scope == plugin::Scope::Occupation) levels = {3, 4, 5};
+    json catalog = catalogJson(info, target_, levels);
+    const bool employer = shape().org == plugin::OrgKind::Employer;
+    json matter = {
+        {"name", info.matter},
+        {"opening", info.permission == plugin::Permission::AppliedOnline   ? "ONLINE"
+                    : info.permission == plugin::Permission::GrantedByCentre ? "CENTRE"
+                                                                             : "NONE"},
+        {"scope", shape().scope == plugin::Scope::Ability ? "ABILITY" : "OCCUPATION"},
+        {"nodes", json::array()}};
+    if (!info.node.empty())
+      matter["nodes"].push_back(
+          {{"name", info.node}, {"orgType", employer ? "EMPLOYER" : "SOCIAL_ORG"}});
+    catalog["matters"] = json::array({matter});
+    write(dir / "platform-catalog.json", catalog.dump(2));
+
+    mock::PlatformOptions po;
+    po.trustCaFiles = {(dir / "keys" / "ca.pem").string()};
+    po.catalogFile = (dir / "platform-catalog.json").string();
+    po.seed = 14;
+    auto platform = mock::InProcessPlatform::start(po);
+    if (!platform) {
+      c.fail(msg::text("plugins.test.rehearsal_setup", {{"reason", platform.error()}}));
+      return;
+    }
+    mock::InProcessPlatform& mockPlatform = **platform;
+    write(dir / "platform.pem", mockPlatform.certificatePem());
+    mockPlatform.call("POST", "/__admin/review-policy",
+                      R"({"mode": "auto-approve", "afterPolls": 1})");
+    mockPlatform.call("POST", "/__admin/batch-policy", R"({"doneAfterPolls": 1})");
+
+    const std::string base = mockPlatform.baseUrl();
+    Evaluated ev = kit_.evaluate(
+        {{"kit-zz", false, target_, rulesRows()}}, "rehearsal", [&](json& cfg) {
+          cfg["platform"] = {{"baseUrl", base},
+                             {"caBundle", "platform.pem"},
+                             {"pollIntervalMs", 20}};
+          cfg["state"] = {{"path", "state.sqlite"}};
+          cfg["trustedCAs"] = json::array({"keys/ca.pem"});
+          cfg["schools"][0]["identity"] = {{"key", "file:keys/school.key"},
+                                           {"certificate", "keys/school.pem"}};
+        });
+    for (const auto& e : ev.loadErrors)
+      c.fail(msg::text("plugins.test.config_unread", {{"reason", e}}));
+    if (!ev.loaded || ev.results.empty() || ev.results.front().targets.empty()) return;
+    noteFailures(ev);
+    const SchoolResult& evaluated = ev.results.front();
+    std::multiset<std::string> expected;
+    for (std::size_t i : evaluated.targets.front().eligible)
+      expected.insert(evaluated.students[i].idNumber);
+
+    json grant = {{"creditCode", credit},
+                  {"matter", info.matter},
+                  {"node", info.node.empty() ? json(nullptr) : json(info.node)}};
+    if (shape().scope == plugin::Scope::Ability) {
+      grant["abilityCode"] = target_.value("abilityCode", "");
+      grant["abilityName"] = target_.value("abilityName", "");
+    } else {
+      grant["occupationCode"] = target_.value("occupationCode", "");
+      grant["occupationName"] = target_.value("occupationName", "");
+      grant["level"] = levels.empty() ? 4 : levels.front();
+      grant["evaluationOrg"] = target_.contains("evaluationOrg") ? target_["evaluationOrg"]
+                                                                 : json(nullptr);
+    }
+    // not-text: end
+
+    SystemClock clock;
+    RehearsalObserver observer;
+    app::PassEnvironment environment = app::PassEnvironment::standard(clock, observer);
+    // The pass takes the plugin under test, and no other, from its file.
+    environment.loadPlugins = [this](plugin_host::Host& host, const Config& /*config*/,
+                                     std::vector<Finding>& findings) {
+      const plugin_host::PluginFile f = host.load(fs::path(type_.origin), "plugins test");  // not-text
+      if (!f.loaded) findings.push_back(makeFinding(Severity::Error, FindingKind::Config,
+                                                    f.refusalCode, {f.path.string(), 0, "", ""},
+                                                    {{"refusal", f.refusal}}, "PLUGIN_REFUSED.inputs"));
+    };
+    app::PassRunner runner(std::move(environment));
+    bool granted = info.permission != plugin::Permission::GrantedByCentre;
+    std::string grantRefusal;
+    bool quiet = false;
+    std::string last;
+    int passes = 0;
+    for (; passes < kMaxPasses && !quiet; ++passes) {
+      const app::PassResult result = runner.run(*ev.config, {});
+      std::size_t creating = 0;
+      for (const SchoolOutcome& o : result.schools) {
+        creating += o.creatingRequests;
+        last = o.summary();
+        for (const Finding& f : o.findings) {
+          if (f.severity == Severity::Error) observer.errors.push_back(f.message);
+        }
+      }
+      for (const Finding& f : result.findings) {
+        if (f.severity == Severity::Error) observer.errors.push_back(f.message);
+      }
+      if (!granted) {
+        const mock::Response r = mockPlatform.call("POST", "/__admin/permissions", grant.dump());
+        granted = r.status == 200;
+        if (!granted) grantRefusal = r.body;
+        continue;
+      }
+      quiet = creating == 0 && !result.schools.empty();
+    }
+    if (quiet) {
+      c.notes.push_back(msg::text("plugins.test.rehearsal_done",
+                                  {{"passes", passes}, {"eligible", expected.size()}}));
+    }
+    if (!granted) {
+      c.fail(msg::text("plugins.test.rehearsal_grant", {{"reason", grantRefusal}}));
+      return;
+    }
+    // The first distinct errors of the passes (a finding repeats in every pass).
+    std::string errors;
+    std::set<std::string> said;
+    for (const auto& e : observer.errors) {
+      if (said.size() == 3 || !said.insert(e).second) continue;
+      errors += (errors.empty() ? "" : "; ") + e;  // not-text: a separator
+    }
+    if (!quiet) {
+      c.fail(msg::text("plugins.test.rehearsal_not_quiet",
+                       {{"passes", kMaxPasses}, {"last", last}, {"errors", errors}}));
+    }
+
+    // What the platform holds.
+    const json state = json::parse(mockPlatform.call("GET", "/__admin/state").body, nullptr, false);
+    std::multiset<std::string> declared;
+    // not-text: begin (the mock's state keys)
+    if (state.is_object() && state.contains("declarations") && state["declarations"].is_array()) {
+      for (const auto& d : state["declarations"]) {
+        if (d.value("creditCode", "") == credit) declared.insert(d.value("idNumber", ""));
+      }
+    }
+    // not-text: end
+    std::vector<std::string> missing, extra, twice;
+    for (const auto& id : expected) {
+      if (!declared.contains(id)) missing.push_back(maskId(id));
+    }
+    for (const auto& id : declared) {
+      if (!expected.contains(id)) {
+        extra.push_back(maskId(id));
+      } else if (declared.count(id) > 1 && (twice.empty() || twice.back() != maskId(id))) {
+        twice.push_back(maskId(id));
+      }
+    }
+    auto some = [](const std::vector<std::string>& ids) {
+      std::string out;
+      for (std::size_t i = 0; i < ids.size() && i < 3; ++i)
+        out += (out.empty() ? "" : ", ") + ids[i];  // not-text: a separator
+      return out;
+    };
+    c.notes.push_back(msg::text("plugins.test.rehearsal_declared", {{"declared", declared.size()}}));
+    if (!missing.empty()) {
+      c.fail(msg::text("plugins.test.rehearsal_missing", {{"count", missing.size()},
+                                                          {"expected", expected.size()},
+                                                          {"ids", some(missing)},
+                                                          {"last", last},
+                                                          {"errors", errors}}));
+    }
+    if (!extra.empty()) {
+      c.fail(msg::text("plugins.test.rehearsal_extra",
+                       {{"count", extra.size()}, {"ids", some(extra)}}));
+    }
+    if (!twice.empty()) {
+      c.fail(msg::text("plugins.test.rehearsal_twice",
+                       {{"count", twice.size()}, {"ids", some(twice)}}));
+    }
+
+    // Every sheet the platform took has the type's columns, as declarationSheet gives them.
+    const School& school = ev.config->schools.front();
+    const Target& target = school.majors.front().targets.front();
+    auto cols = type_.impl->declarationSheet(targetView(school, target, &type_),
+                                             sectionFor(school, target));
+    if (!cols.ok()) return;  // check 5 says why
+    std::vector<std::string> headers;
+    for (const auto& col : cols.value) headers.push_back(col.header);
+    // not-text: begin (the mock's state keys)
+    if (state.is_object() && state.contains("batches") && state["batches"].is_array()) {
+      for (const auto& b : state["batches"]) {
+        if (b.value("creditCode", "") != credit || !b.contains("header")) continue;
+        const auto header = b["header"];
+        // not-text: end
+        if (header != json(headers)) {
+          std::string got;
+          for (const auto& h : header) {
+            got += (got.empty() ? "" : ", ") +  // not-text: a separator
+                   (h.is_string() ? h.get<std::string>() : h.dump());
+          }
+          c.fail(msg::text("plugins.test.rehearsal_header", {{"got", got}}));
+          break;
+        }
+      }
+    }
+  }
+
   // 6. Every call above answered: a Reply with an error (an exception Guarded caught) is named
   // with its entry point.
   void noException(Check& c) {
@@ -623,6 +881,7 @@ void printChecks(const std::string& file, const std::string& typeId,
           {"name", c.name}, {"result", outcomeName(c.outcome)}, {"title", checkTitle(c.name)}};
       one["reason"] = c.reasons.empty() ? json(nullptr) : json(reasonText(c));
       one["reasons"] = c.reasons;
+      one["notes"] = c.notes;
       j["checks"].push_back(one);
     }
     // not-text: end
@@ -637,6 +896,7 @@ void printChecks(const std::string& file, const std::string& typeId,
     result.resize(8, ' ');
     std::cout << "  " << result << checkTitle(c.name) << "\n";
     for (const auto& r : c.reasons) std::cout << "          " << r << "\n";
+    for (const auto& n : c.notes) std::cout << "          " << n << "\n";
   }
   std::cout << msg::text("plugins.test.total",
                          {{"pass", pass}, {"fail", fail}, {"skipped", skipped}})
@@ -661,7 +921,7 @@ int cmdPluginsTest(const std::vector<std::string>& argv) {
   const bool asJson = args->has("--json");
   const fs::path file = fs::absolute(args->positional.front());
   std::vector<Check> checks;
-  for (const char* n : kCheckNames) checks.push_back({n, Outcome::Skipped, {}});
+  for (const char* n : kCheckNames) checks.push_back({n, Outcome::Skipped, {}, {}});
 
   // 1. Loaded by the host as `zzjb` loads it: the file's checks, the ABI first, init(), info().
   plugin_host::Host host;
@@ -684,7 +944,7 @@ int cmdPluginsTest(const std::vector<std::string>& argv) {
   std::optional<Date> today = todayFrom(std::nullopt, error);
   Suite suite(*type, dir.path(), *today);
   std::vector<Check> ran = suite.run();
-  ran[0] = {kCheckNames[0], Outcome::Pass, {}};
+  ran[0] = {kCheckNames[0], Outcome::Pass, {}, {}};
   const bool failed = std::any_of(ran.begin(), ran.end(),
                                   [](const Check& c) { return c.outcome == Outcome::Fail; });
   printChecks(file.string(), loaded.typeId, ran, asJson);

@@ -1,9 +1,7 @@
 // zzjb: the command line. Dispatches to the subcommands; each prints its own --help.
 #include <sys/stat.h>
 
-#include <cstddef>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,38 +22,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // --lang is the one option every command takes, anywhere before a "--": it is taken out here
   // and the language set before anything is printed (docs/messages.md).
-  std::optional<std::string> langFlag;
-  bool langFlagMissing = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--") break;
-    if (args[i] == "--lang" || args[i].starts_with("--lang=")) {
-      std::size_t count = 1;
-      if (args[i] == "--lang") {
-        if (i + 1 < args.size()) {
-          langFlag = args[i + 1];
-          count = 2;
-        } else {
-          langFlagMissing = true;
-        }
-      } else {
-        langFlag = args[i].substr(7);
-      }
-      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i),
-                 args.begin() + static_cast<std::ptrdiff_t>(i + count));
-      --i;
-    }
-  }
-  const auto choice = zzjb::msg::chooseLang(langFlagMissing ? std::optional<std::string_view>("")
-                                                            : std::optional<std::string_view>(langFlag));
-  zzjb::msg::setLanguage(choice.lang);
-  if (choice.refused || langFlagMissing) {
-    std::cerr << "zzjb: "
-              << zzjb::msg::text("cli.lang.invalid",
-                                 {{"value", choice.invalid},
-                                  {"source", langFlag || langFlagMissing ? "--lang" : "ZZJB_LANG"}})
-              << "\n";
-    return zzjb::cli::kExitUsage;
-  }
+  if (!zzjb::cli::takeLanguage(args, "zzjb")) return zzjb::cli::kExitUsage;
   if (args.empty()) {
     usage(std::cerr);
     return zzjb::cli::kExitUsage;

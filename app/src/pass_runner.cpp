@@ -478,7 +478,11 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
     else result.findings.push_back(cat.error());
   }
   plugin_host::Host plugins;
-  loadPlugins(plugins, &config, result.findings);
+  if (env_.loadPlugins) {
+    env_.loadPlugins(plugins, config, result.findings);
+  } else {
+    loadPlugins(plugins, &config, result.findings);
+  }
 
   std::vector<const School*> schools;
   for (const auto& school : config.schools) {

@@ -7,13 +7,15 @@
 // did: it writes Chinese only), ZZJB_ABILITY_LEVEL (type "ability-level": an Ability scope with a
 // level rule), ZZJB_DUPLICATE_OPTION (type "duplicate-option": an option declared twice),
 // ZZJB_NOT_UTF8 (type "not-utf8", good but for a description that is not UTF-8); for the test kit
-// (`zzjb plugins test`, docs/plugins.md "Test kit"), two that load and pass their example but
-// fail one check each: ZZJB_EMPTY_SECTION_THROWS (type "empty-section-throws": checkSection throws
-// when the section has no settings) and ZZJB_REPEATED_COLUMN (type "repeated-column": its sheet
-// gives 姓名 twice).
+// (`zzjb plugins test`, docs/plugins.md "Test kit"), three that load and pass their example but
+// are wrong in one way: ZZJB_EMPTY_SECTION_THROWS (type "empty-section-throws": checkSection
+// throws when the section has no settings), ZZJB_REPEATED_COLUMN (type "repeated-column": its
+// sheet gives 姓名 twice) and ZZJB_SHEET_WITHOUT_ID (type "sheet-without-id": a well-formed sheet
+// without 证件号码, which only the rehearsal against zzjb-mock finds).
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -67,7 +69,8 @@ class TestPolicy final : public zzjb::plugin::Policy {
   }
 };
 
-#if defined(ZZJB_EMPTY_SECTION_THROWS) || defined(ZZJB_REPEATED_COLUMN)
+#if defined(ZZJB_EMPTY_SECTION_THROWS) || defined(ZZJB_REPEATED_COLUMN) || \
+    defined(ZZJB_SHEET_WITHOUT_ID)
 // A type good enough to pass its own example (an occupation at the school's level, no
 // organisation, no 专业评估, no permission) and wrong in one way only.
 class KitPolicy final : public zzjb::plugin::Policy {
@@ -76,8 +79,10 @@ class KitPolicy final : public zzjb::plugin::Policy {
     zzjb::plugin::TypeInfo i;
 #ifdef ZZJB_EMPTY_SECTION_THROWS
     i.id = "empty-section-throws";
-#else
+#elif defined(ZZJB_REPEATED_COLUMN)
     i.id = "repeated-column";
+#else
+    i.id = "sheet-without-id";
 #endif
     i.description = "a test plugin";
     i.matter = "职业资格鉴定";
@@ -112,6 +117,16 @@ class KitPolicy final : public zzjb::plugin::Policy {
     return {st.name};
   }
 #endif
+#ifdef ZZJB_SHEET_WITHOUT_ID
+  // The fault: a well-formed sheet (no empty or repeated header, every standard key known) that
+  // leaves out 证件号码, which the platform's template requires. Only a rehearsal finds it.
+  std::vector<zzjb::plugin::SheetColumn> declarationSheet(
+      const zzjb::plugin::TargetView& t, const zzjb::plugin::Section& /*s*/) const override {
+    auto sheet = zzjb::plugin::standardSheet(t.scope);
+    std::erase_if(sheet, [](const zzjb::plugin::SheetColumn& c) { return c.header == "证件号码"; });
+    return sheet;
+  }
+#endif
 };
 #endif
 
@@ -134,7 +149,8 @@ __attribute__((constructor)) void attackerRuns() {
 #if defined(ZZJB_GOOD) || defined(ZZJB_DUPLICATE) || defined(ZZJB_ATTACKER) || \
     defined(ZZJB_ABILITY_LEVEL) || defined(ZZJB_DUPLICATE_OPTION) || defined(ZZJB_NOT_UTF8)
 ZZJB_PLUGIN(TestPolicy)
-#elif defined(ZZJB_EMPTY_SECTION_THROWS) || defined(ZZJB_REPEATED_COLUMN)
+#elif defined(ZZJB_EMPTY_SECTION_THROWS) || defined(ZZJB_REPEATED_COLUMN) || \
+    defined(ZZJB_SHEET_WITHOUT_ID)
 ZZJB_PLUGIN(KitPolicy)
 #else
 #ifdef ZZJB_BAD_ABI

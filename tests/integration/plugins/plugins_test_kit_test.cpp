@@ -1,11 +1,14 @@
 // `zzjb plugins test PATH.so`, the plugin test kit (docs/plugins.md, "Test kit"; issue 14,
 // must-show 3), run as an integrator runs it: the real zzjb on real built plugin files. The four
-// bundled plugins pass it; three deliberately bad ones (bad_plugin.cpp) fail it, each with its
+// bundled plugins pass it; four deliberately bad ones (bad_plugin.cpp) fail it, each with its
 // reason.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -33,29 +36,54 @@ const json* check(const json& j, const std::string& name) {
   return nullptr;
 }
 
-TEST(PluginTestKit, TheFourBundledPluginsPassEveryCheckAndTheRehearsalIsSkippedNotPassed) {
-  for (const char* name : {"zzjb-social-org.so", "zzjb-employer.so", "zzjb-qualification.so",
-                           "zzjb-special-ability.so"}) {
+// Every check passes, the rehearsal included: a full pass against zzjb-mock in the kit's process
+// declares exactly the eligible students of the kit's 40-student roster (all 40 when the type reads
+// no column of its own; 20 when half the students lack the example's column value), and a later
+// pass sends nothing.
+TEST(PluginTestKit, TheFourBundledPluginsPassEveryCheckAndTheirRehearsalDeclaresTheEligible) {
+  const std::vector<std::pair<const char*, int>> plugins = {{"zzjb-social-org.so", 40},
+                                                            {"zzjb-employer.so", 20},
+                                                            {"zzjb-qualification.so", 40},
+                                                            {"zzjb-special-ability.so", 20}};
+  for (const auto& [name, eligible] : plugins) {
     SCOPED_TRACE(name);
-    auto r = kit(bundled(name), "--json");
+    auto r = kit(bundled(name), "--json --lang en");
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
     json j = json::parse(r.out);
     EXPECT_TRUE(j["passed"].get<bool>()) << r.out;
     ASSERT_EQ(j["checks"].size(), 7U) << r.out;
-    for (const auto& c : j["checks"]) {
-      if (c["name"] == "rehearsal") {
-        EXPECT_EQ(c["result"], "SKIPPED") << r.out;
-      } else {
-        EXPECT_EQ(c["result"], "PASS") << c.dump() << "\n" << r.out;
-      }
-    }
+    for (const auto& c : j["checks"]) EXPECT_EQ(c["result"], "PASS") << c.dump() << "\n" << r.out;
+    const json* rehearsal = check(j, "rehearsal");
+    ASSERT_NE(rehearsal, nullptr);
+    const auto notes = (*rehearsal)["notes"].get<std::vector<std::string>>();
+    ASSERT_EQ(notes.size(), 2U) << rehearsal->dump();
+    EXPECT_TRUE(contains(notes[0], "the last sending nothing; " + std::to_string(eligible) +
+                                       " eligible students"))
+        << notes[0];
+    EXPECT_EQ(notes[1], "the platform holds " + std::to_string(eligible) +
+                            " declarations of the school");
     // The same in text, in Chinese by default.
     auto text = kit(bundled(name));
     EXPECT_EQ(text.exitCode, 0) << text.out << text.err;
-    EXPECT_TRUE(contains(text.out, "通过 6 项，未通过 0 项，跳过 1 项")) << text.out;
-    EXPECT_TRUE(contains(text.out, "SKIPPED 对 zzjb-mock 的完整演练")) << text.out;
-    EXPECT_TRUE(contains(text.out, "尚未实现")) << text.out;
+    EXPECT_TRUE(contains(text.out, "通过 7 项，未通过 0 项，跳过 0 项")) << text.out;
+    EXPECT_TRUE(contains(text.out, "PASS    对 zzjb-mock 的完整演练")) << text.out;
+    EXPECT_TRUE(contains(text.out, "平台保存该校的申报 " + std::to_string(eligible) + " 条"))
+        << text.out;
   }
+}
+
+// A sheet that every offline check accepts but the platform's template does not (no 证件号码):
+// only the rehearsal finds it, with the platform's own refusal and no student declared.
+TEST(PluginTestKit, ASheetWithoutTheIdColumnPassesOfflineAndFailsTheRehearsal) {
+  auto r = kit(bad("zzjb-test-sheet-without-id.so"), "--lang en");
+  EXPECT_EQ(r.exitCode, 65) << r.out << r.err;
+  EXPECT_TRUE(contains(r.out, "PASS    the declaration sheet's columns")) << r.out;
+  EXPECT_TRUE(contains(r.out, "PASS    rules over a generated roster")) << r.out;
+  EXPECT_TRUE(contains(r.out, "FAIL    a full pass against zzjb-mock")) << r.out;
+  EXPECT_TRUE(contains(r.out, "40 of 40 eligible students were never declared")) << r.out;
+  EXPECT_TRUE(contains(r.out, "表头与团体申报导入模板不一致")) << r.out;
+  EXPECT_TRUE(contains(r.out, "the platform holds 0 declarations of the school")) << r.out;
+  EXPECT_TRUE(contains(r.out, "6 passed, 1 failed, 0 skipped")) << r.out;
 }
 
 TEST(PluginTestKit, APluginThatThrowsOnAnEmptySectionFailsWithThePluginsMessage) {

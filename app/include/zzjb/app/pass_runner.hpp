@@ -24,6 +24,10 @@
 #include "zzjb/platform/client.hpp"
 #include "zzjb/platform/governor.hpp"
 
+namespace zzjb::plugin_host {
+class Host;
+}  // namespace zzjb::plugin_host
+
 namespace zzjb::app {
 
 // How far a pass is, in schools: the terminal's progress line shows it.
@@ -119,6 +123,12 @@ struct PassEnvironment {
   // Test hook for crash tests (EngineOptions::checkpoint): called from the workers, so it must
   // be thread-safe. Empty: none.
   std::function<void(std::string_view point)> checkpoint;
+  // Loads the certification-type plugins into `host`, adding a Finding for each one refused.
+  // Empty: the standard search (the configuration's plugins.dir, beside zzjb, the prefix's
+  // lib/zzjb/plugins; app/inputs.hpp loadPlugins). The plugin test kit loads exactly the file
+  // it tests.
+  std::function<void(plugin_host::Host& host, const Config& config, std::vector<Finding>& findings)>
+      loadPlugins;
   // Stop between requests when this turns true (SIGINT/SIGTERM): the requests in flight are
   // finished and recorded, no further school is started. Empty: never.
   std::function<bool()> stopRequested;
