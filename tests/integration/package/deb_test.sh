@@ -27,7 +27,7 @@ grep "^ *Depends:" "$work/info.txt"
 
 root="$work/root"
 dpkg-deb -x "$deb" "$root"
-for f in usr/bin/zzjb usr/bin/zzjb-mock usr/bin/zzjb-skf-mock \
+for f in usr/bin/zzjb usr/bin/zzjb-plugin-test usr/bin/zzjb-mock usr/bin/zzjb-skf-mock \
          usr/lib/zzjb/libzzjb_skf_mock.so \
          usr/lib/zzjb/plugins/zzjb-social-org.so usr/lib/zzjb/plugins/zzjb-employer.so \
          usr/lib/zzjb/plugins/zzjb-qualification.so usr/lib/zzjb/plugins/zzjb-special-ability.so \
@@ -58,6 +58,13 @@ for t in social-org employer qualification; do
     || { echo "plugin $t not loaded from $root/usr/lib/zzjb/plugins"; exit 1; }
 done
 echo "$out" | grep -q "4 loaded, 0 refused" || { echo "expected the 4 bundled plugins loaded, 0 refused"; exit 1; }
+
+# The plugin test kit runs from the unpacked root too: `zzjb plugins test` finds zzjb-plugin-test
+# beside zzjb, and its rehearsal against the in-process zzjb-mock passes for a packaged plugin.
+out=$(cd "$work" && "$root/usr/bin/zzjb" plugins test "$root/usr/lib/zzjb/plugins/zzjb-social-org.so" --lang en 2>&1) \
+  || { echo "$out"; echo "zzjb plugins test failed on the packaged social-org plugin"; exit 1; }
+echo "$out" | grep -q "7 passed, 0 failed, 0 skipped" \
+  || { echo "$out"; echo "the packaged kit did not pass every check on the packaged social-org plugin"; exit 1; }
 
 # zzjb-mock and zzjb-skf-mock start (their libraries resolve) from the unpacked root.
 for b in zzjb-mock zzjb-skf-mock; do
