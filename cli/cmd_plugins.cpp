@@ -289,7 +289,9 @@ nlohmann::ordered_json mergedSchema(const plugin_host::Host& host) {
     // target's options, which a target's schema cannot see: zzjb check checks it (docs/plugins.md).
     own["properties"]["options"].erase("required");
     schema["$defs"]["targetType_" + id] = own;
-    allOf.push_back({{"if", {{"properties", {{"type", {{"const", id}}}}}, {"required", ordered_json::array({"type"})}}},
+    allOf.push_back({{"if",
+                      {{"properties", {{"type", {{"const", id}}}}},
+                       {"required", ordered_json::array({"type"})}}},
                      {"then", {{"$ref", "#/$defs/targetType_" + id}}}});
   }
   // Only now: an ordered_json object is a vector, which adding the types' $defs moved.
@@ -315,7 +317,8 @@ void printSchema(const plugin_host::Host& host) {
               << "\n";
   }
   // A plugin's texts are its own: a byte that is not UTF-8 is replaced, not thrown on.
-  std::cout << mergedSchema(host).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+  std::cout << mergedSchema(host).dump(2, ' ', false,
+                                       nlohmann::ordered_json::error_handler_t::replace)
             << "\n";
 }
 
@@ -412,8 +415,10 @@ int cmdPlugins(const std::vector<std::string>& argv) {
     return args ? kExitOk : kExitUsage;
   }
   if (args->has("--json") && args->has("--schema")) {
-    std::cerr << "zzjb plugins: " << msg::text("plugins.json_or_schema") << "\n\n"  // not-text: the command's name
-              << msg::text("plugins.usage") << "\n\n" << optionsHelp(pluginOptions());
+    std::cerr << "zzjb plugins: "  // not-text: the command's name
+              << msg::text("plugins.json_or_schema") << "\n\n"
+              << msg::text("plugins.usage") << "\n\n"
+              << optionsHelp(pluginOptions());
     return kExitUsage;
   }
   std::optional<Config> config;

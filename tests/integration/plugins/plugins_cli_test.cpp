@@ -408,7 +408,8 @@ TEST(PluginsCli, SchemaIsTheCoresWithEveryLoadedTypesTargetSchema) {
   const std::vector<std::string> types = {"employer", "qualification", "social-org",
                                           "special-ability"};
   EXPECT_EQ(target["properties"]["type"]["enum"], json(types));
-  EXPECT_EQ(target["properties"]["type"]["pattern"], core["$defs"]["target"]["properties"]["type"]["pattern"]);
+  EXPECT_EQ(target["properties"]["type"]["pattern"],
+            core["$defs"]["target"]["properties"]["type"]["pattern"]);
   // … and, per type, its own schema: the one --json gives, without its $schema and without the
   // options a target must have (they may come from the school's plugins.<type>).
   json listed = json::parse(run(std::string(ZZJB_BIN) + " plugins --json").out);
@@ -474,7 +475,8 @@ TEST(PluginsCli, SchemaLeavesOutATypeThatDidNotLoadAndSaysSo) {
   writeFile(tmp / "zzjb.json", R"({"plugins": {"dir": "mine"}, "schools": []})");
   json mine = schemaOf(shellQuote(bin.string()) + " plugins --schema -c " +
                        shellQuote((tmp / "zzjb.json").string()));
-  EXPECT_TRUE(contains(mine["$defs"]["target"]["properties"]["type"]["enum"].dump(), "\"test-extra\""))
+  EXPECT_TRUE(
+      contains(mine["$defs"]["target"]["properties"]["type"]["enum"].dump(), "\"test-extra\""))
       << mine["$defs"]["target"].dump(1);
   EXPECT_TRUE(mine["$defs"].contains("targetType_test-extra"));
 
@@ -513,11 +515,14 @@ Validation validate(const fs::path& schema, const json& config, const TempDir& t
                     const std::string& name) {
   const fs::path file = tmp / (name + ".json");
   writeFile(file, config.dump(2));
-  auto r = run("python3 " +
-               shellQuote((fs::path(ZZJB_SOURCE_DIR) / "tests/integration/plugins/validate_config.py").string()) +
-               " " + shellQuote(schema.string()) + " " + shellQuote(file.string()));
+  auto r = run(
+      "python3 " +
+      shellQuote(
+          (fs::path(ZZJB_SOURCE_DIR) / "tests/integration/plugins/validate_config.py").string()) +
+      " " + shellQuote(schema.string()) + " " + shellQuote(file.string()));
   EXPECT_TRUE(r.exitCode == 0 || r.exitCode == 1)
-      << name << ": the validator did not run (exit " << r.exitCode << ")\n" << r.out << r.err;
+      << name << ": the validator did not run (exit " << r.exitCode << ")\n"
+      << r.out << r.err;
   return {r.exitCode, r.out + r.err};
 }
 
@@ -539,7 +544,8 @@ TEST(PluginsCli, TheExampleFitsTheMergedSchemaAndTargetsATypeRefusesDoNot) {
   auto r = run(std::string(ZZJB_BIN) + " plugins --schema");
   ASSERT_EQ(r.exitCode, 0) << r.err;
   writeFile(schema, r.out);
-  const json example = json::parse(readFile(fs::path(ZZJB_SOURCE_DIR) / "config/zzjb.example.json"));
+  const json example =
+      json::parse(readFile(fs::path(ZZJB_SOURCE_DIR) / "config/zzjb.example.json"));
 
   auto ok = validate(schema, example, tmp, "example");
   EXPECT_EQ(ok.exitCode, 0) << ok.out;

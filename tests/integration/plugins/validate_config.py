@@ -28,7 +28,8 @@ def main():
     except jsonschema.exceptions.SchemaError as e:
         print(f"not a valid schema: {e.message}", file=sys.stderr)
         return 3
-    errors = sorted(validator_class(schema).iter_errors(instance), key=lambda e: list(e.absolute_path))
+    errors = sorted(validator_class(schema).iter_errors(instance),
+                    key=lambda e: [str(p) for p in e.absolute_path])
     for e in errors:
         where = "/".join(str(p) for p in e.absolute_path)
         print(f"/{where}: {e.message}")
