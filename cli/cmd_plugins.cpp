@@ -283,7 +283,9 @@ nlohmann::ordered_json mergedSchema(const plugin_host::Host& host) {
   for (const CertType* t : types) {
     const std::string& id = t->info.id;
     ids.push_back(id);
-    ordered_json own = ordered_json::parse(targetSchema(t->info).dump());
+    // A plugin's texts are its own: a byte that is not UTF-8 is replaced, not thrown on.
+    ordered_json own = ordered_json::parse(
+        targetSchema(t->info).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     own.erase("$schema");  // a subschema: the document's $schema applies
     // A required option may come from the school's "plugins.<type>" object instead of the
     // target's options, which a target's schema cannot see: zzjb check checks it (docs/plugins.md).

@@ -225,6 +225,12 @@ TEST(PluginsCli, JsonStillPrintsAPluginWhoseDescriptionIsNotUtf8) {
   ASSERT_NE(p, nullptr) << j.dump(1);
   EXPECT_TRUE(contains((*p)["description"].get<std::string>(), "a test plugin \uFFFD"))
       << (*p)["description"];
+  // Nor --schema.
+  auto schema = run(shellQuote(bin.string()) + " plugins --schema");
+  EXPECT_EQ(schema.exitCode, 0) << schema.err;
+  json s = json::parse(schema.out, nullptr, false);
+  ASSERT_FALSE(s.is_discarded()) << schema.out << schema.err;
+  EXPECT_TRUE(s["$defs"].contains("targetType_not-utf8")) << schema.out;
 }
 
 TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
