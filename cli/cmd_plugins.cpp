@@ -1,10 +1,13 @@
-// `zzjb plugins [-c CONFIG] [--json]`: every plugin file found, in search order, with its type,
-// ABI and path, and whether it was loaded (with what the type is: its description, the shape of
-// its targets, its permission flow and its options) or why it was refused. --json adds, per type,
-// the JSON schema of a target of that type (docs/plugins.md, "ABI 2"). `zzjb plugins test PATH.so`
-// is the plugin test kit (cmd_plugins_kit.cpp; docs/plugins.md, "Test kit").
+// `zzjb plugins [-c CONFIG] [--json | --schema]`: every plugin file found, in search order, with
+// its type, ABI and path, and whether it was loaded (with what the type is: its description, the
+// shape of its targets, its permission flow and its options) or why it was refused. --json adds,
+// per type, the JSON schema of a target of that type (docs/plugins.md, "ABI 2"). --schema prints
+// the configuration's JSON schema: the core's with every loaded type's (docs/plugins.md, "The
+// configuration's schema"). `zzjb plugins test PATH.so` runs the plugin test kit, the program
+// zzjb-plugin-test beside zzjb (cmd_plugins_kit.cpp; docs/plugins.md, "Test kit").
 #include <unistd.h>  // execv
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -13,6 +16,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "core_schema.hpp"
 #include "inputs.hpp"
 #include "zzjb/config/loader.hpp"
 #include "zzjb/messages/catalog.hpp"
@@ -26,6 +30,7 @@ const std::vector<OptionSpec>& pluginOptions() {
   static const std::vector<OptionSpec> kSpecs = {
       {"--config", "-c", true, "plugins.opt.config"},
       {"--json", "", false, "cli.opt.json"},
+      {"--schema", "", false, "plugins.opt.schema"},
       {"--help", "-h", false, "cli.opt.help"},
   };
   return kSpecs;
@@ -267,6 +272,63 @@ void printJson(const plugin_host::Host& host) {
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
+// The configuration's JSON schema: config/zzjb.schema.json (built in) with $defs.target extended
+// so that a target of a loaded type must also fit that type's schema ($defs.targetType_<id>, as
+// --json gives it but for the options a target must have) and a target of any other type is
+// refused. The core's other parts are left as they are (docs/plugins.md).
+nlohmann::ordered_json mergedSchema(const plugin_host::Host& host) {
+  using nlohmann::ordered_json;
+  ordered_json schema = ordered_json::parse(coreSchemaText());
+  std::vector<const CertType*> types;
+  for (const auto& t : host.registry().types()) types.push_back(&t);
+  std::ranges::sort(types, {}, [](const CertType* t) -> const std::string& { return t->info.id; });
+  // not-text: begin (JSON schema keys)
+  ordered_json ids = ordered_json::array();
+  ordered_json allOf = ordered_json::array();
+  for (const CertType* t : types) {
+    const std::string& id = t->info.id;
+    ids.push_back(id);
+    // A plugin's texts are its own: a byte that is not UTF-8 is replaced, not thrown on.
+    ordered_json own = ordered_json::parse(
+        targetSchema(t->info).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    own.erase("$schema");  // a subschema: the document's $schema applies
+    // A required option may come from the school's "plugins.<type>" object instead of the
+    // target's options, which a target's schema cannot see: zzjb check checks it (docs/plugins.md).
+    own["properties"]["options"].erase("required");
+    schema["$defs"]["targetType_" + id] = own;
+    allOf.push_back({{"if",
+                      {{"properties", {{"type", {{"const", id}}}}},
+                       {"required", ordered_json::array({"type"})}}},
+                     {"then", {{"$ref", "#/$defs/targetType_" + id}}}});
+  }
+  // Only now: an ordered_json object is a vector, which adding the types' $defs moved.
+  ordered_json& target = schema["$defs"]["target"];
+  target["properties"]["type"]["enum"] = ids;
+  target["allOf"] = allOf;
+  // not-text: end
+  return schema;
+}
+
+// --schema: the schema on stdout; on stderr, one line per plugin file that was not loaded, which
+// names its type when the file said it and no other file provides it (a duplicate's type is in).
+void printSchema(const plugin_host::Host& host) {
+  for (const auto& f : host.files()) {
+    if (f.loaded) continue;
+    const bool typeLeftOut = !f.typeId.empty() && host.registry().find(f.typeId) == nullptr;
+    std::cerr << "zzjb plugins: "  // not-text: the command's name
+              << msg::text(typeLeftOut ? "plugins.schema.type_left_out" : "plugins.schema.left_out",
+                           {{"type", f.typeId},
+                            {"path", f.path.string()},
+                            {"reason", f.refusal},
+                            {"code", f.refusalCode}})
+              << "\n";
+  }
+  // A plugin's texts are its own: a byte that is not UTF-8 is replaced, not thrown on.
+  std::cout << mergedSchema(host).dump(2, ' ', false,
+                                       nlohmann::ordered_json::error_handler_t::replace)
+            << "\n";
+}
+
 void printText(const plugin_host::Host& host) {
   std::cout << msg::text("plugins.list.dirs", {{"abi", plugin::kAbiVersion}}) << "\n";
   for (const auto& d : host.dirs()) {
@@ -380,6 +442,13 @@ int cmdPlugins(const std::vector<std::string>& argv) {
     o << msg::text("plugins.usage") << "\n\n" << optionsHelp(pluginOptions());
     return args ? kExitOk : kExitUsage;
   }
+  if (args->has("--json") && args->has("--schema")) {
+    std::cerr << "zzjb plugins: "  // not-text: the command's name
+              << msg::text("plugins.json_or_schema") << "\n\n"
+              << msg::text("plugins.usage") << "\n\n"
+              << optionsHelp(pluginOptions());
+    return kExitUsage;
+  }
   std::optional<Config> config;
   if (auto path = args->get("--config")) {
     auto loaded = config::loadConfig(*path, *path);
@@ -396,6 +465,11 @@ int cmdPlugins(const std::vector<std::string>& argv) {
   plugin_host::Host host;
   std::vector<Finding> ignored;  // the same facts are printed below, file by file
   loadPlugins(host, config ? &*config : nullptr, ignored);
+  if (args->has("--schema")) {
+    // The schema is printed whatever was refused: a type left out is said on stderr.
+    printSchema(host);
+    return kExitOk;
+  }
   if (args->has("--json")) {
     printJson(host);
   } else {

@@ -13,9 +13,11 @@ build_pkgs=(cmake g++ make ninja-build lld pkg-config openssl libssl-dev libcurl
 # Tests render the forms with headless Chromium (a CJK font so Chinese is not drawn as boxes),
 # read PDFs back with poppler, and read the rendered page with tesseract's Chinese model.
 # Identity tests drive a SoftHSM2 token provisioned with pkcs11-tool (opensc); the mock's
-# contract walk-through uses only curl, jq and the openssl command line.
+# contract walk-through uses only curl, jq and the openssl command line. python3-jsonschema
+# validates configurations against `zzjb plugins --schema` (tests/integration/plugins).
 test_pkgs=(googletest libgtest-dev libgmock-dev libbenchmark-dev chromium fonts-wqy-zenhei
-  poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc curl jq systemd dpkg-dev)
+  poppler-utils tesseract-ocr tesseract-ocr-chi-sim softhsm2 opensc curl jq systemd dpkg-dev
+  python3-jsonschema)
 
 # Fuzzing campaigns (scripts/fuzz.sh, docs/fuzzing.md) build with clang-16 and its libFuzzer and
 # sanitizer runtimes; the corpus replay in the tests needs neither.

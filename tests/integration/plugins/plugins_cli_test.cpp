@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core_schema.hpp"
 #include "language_check.hpp"
 #include "other_user_swapper.hpp"
 #include "test_support.hpp"
@@ -224,6 +225,12 @@ TEST(PluginsCli, JsonStillPrintsAPluginWhoseDescriptionIsNotUtf8) {
   ASSERT_NE(p, nullptr) << j.dump(1);
   EXPECT_TRUE(contains((*p)["description"].get<std::string>(), "a test plugin \uFFFD"))
       << (*p)["description"];
+  // Nor --schema.
+  auto schema = run(shellQuote(bin.string()) + " plugins --schema");
+  EXPECT_EQ(schema.exitCode, 0) << schema.err;
+  json s = json::parse(schema.out, nullptr, false);
+  ASSERT_FALSE(s.is_discarded()) << schema.out << schema.err;
+  EXPECT_TRUE(s["$defs"].contains("targetType_not-utf8")) << schema.out;
 }
 
 TEST(PluginsCli, RefusesAWorldWritablePluginAndOneOwnedByAnotherUser) {
@@ -362,6 +369,228 @@ TEST(PluginsCli, AnotherUserSwappingAPluginDuring200RunsNeverRunsTheirCode) {
   EXPECT_GT(attacker.swaps(), 200) << "the race hardly ran";
   EXPECT_EQ(refused, 200);
   EXPECT_FALSE(fs::exists(marker)) << readFile(marker);
+}
+
+// --schema (issue 14): the configuration's JSON schema, the core's (config/zzjb.schema.json) with
+// every loaded type's. docs/plugins.md, "The configuration's schema".
+json coreSchemaFile() {
+  return json::parse(readFile(fs::path(ZZJB_SOURCE_DIR) / "config/zzjb.schema.json"));
+}
+
+json schemaOf(const std::string& command) {
+  auto r = run(command);
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  json j = json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+  return j;
+}
+
+TEST(PluginsCli, SchemaIsTheCoresWithEveryLoadedTypesTargetSchema) {
+  auto r = run(std::string(ZZJB_BIN) + " plugins --schema");
+  ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_EQ(r.err, "");  // every plugin loaded: nothing left out
+  json merged = json::parse(r.out);
+  const json core = coreSchemaFile();
+  // The core's parts, unchanged: every top-level key and every $defs entry but the target.
+  for (const auto& [key, value] : core.items()) {
+    if (key == "$defs") continue;
+    EXPECT_EQ(merged[key], value) << key;
+  }
+  for (const auto& [key, value] : core["$defs"].items()) {
+    if (key == "target") continue;
+    EXPECT_EQ(merged["$defs"][key], value) << "$defs." << key;
+  }
+  // The target: the core's own rules, with its type one of the loaded ones … (not const: a key
+  // that is missing reads as null, and the test fails rather than stops)
+  json& target = merged["$defs"]["target"];
+  for (const auto& [key, value] : core["$defs"]["target"].items()) {
+    if (key == "properties") continue;
+    EXPECT_EQ(target[key], value) << "$defs.target." << key;
+  }
+  for (const auto& [key, value] : core["$defs"]["target"]["properties"].items()) {
+    if (key == "type") continue;
+    EXPECT_EQ(target["properties"][key], value) << "$defs.target.properties." << key;
+  }
+  const std::vector<std::string> types = {"employer", "qualification", "social-org",
+                                          "special-ability"};
+  EXPECT_EQ(target["properties"]["type"]["enum"], json(types));
+  EXPECT_EQ(target["properties"]["type"]["pattern"],
+            core["$defs"]["target"]["properties"]["type"]["pattern"]);
+  // … and, per type, its own schema: the one --json gives, without its $schema and without the
+  // options a target must have (they may come from the school's plugins.<type>).
+  json listed = json::parse(run(std::string(ZZJB_BIN) + " plugins --json").out);
+  ASSERT_TRUE(target["allOf"].is_array()) << target.dump(1);
+  ASSERT_EQ(target["allOf"].size(), types.size()) << target.dump(1);
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const std::string& id = types[i];
+    json rule = target["allOf"][i];
+    EXPECT_EQ(rule["if"]["properties"]["type"]["const"], id) << rule.dump();
+    EXPECT_EQ(rule["if"]["required"], json::array({"type"})) << rule.dump();
+    EXPECT_EQ(rule["then"]["$ref"], "#/$defs/targetType_" + id) << rule.dump();
+    ASSERT_TRUE(merged["$defs"].contains("targetType_" + id)) << id;
+    json& own = merged["$defs"]["targetType_" + id];
+    EXPECT_FALSE(own.contains("$schema")) << id;
+    const json* plugin = byFile(listed, "zzjb-" + id + ".so");
+    ASSERT_NE(plugin, nullptr) << id;
+    json expected = plugin->value("schema", json::object());
+    expected.erase("$schema");
+    expected["properties"]["options"].erase("required");
+    EXPECT_EQ(own, expected) << id;
+  }
+  // Nothing else was added.
+  EXPECT_EQ(merged["$defs"].size(), core["$defs"].size() + types.size());
+  EXPECT_EQ(merged.size(), core.size());
+}
+
+TEST(PluginsCli, SchemaLeavesOutATypeThatDidNotLoadAndSaysSo) {
+  TempDir tmp;
+  fs::path bin = fakePrefix(tmp);
+  addBad(tmp, "zzjb-test-ability-level.so", "zzjb-test-ability-level.so");  // its info() is refused
+  addBad(tmp, "zzjb-test-good.so", "zzjb-test-writable.so");  // refused before it is opened
+  fs::permissions(tmp / "lib/zzjb/plugins/zzjb-test-writable.so", fs::perms::group_write,
+                  fs::perm_options::add);
+  // Sorted after zzjb-social-org.so: refused, but its type is in, from the file found first.
+  addBad(tmp, "zzjb-test-duplicate.so", "zzjb-tt-duplicate-social-org.so");
+  auto r = run(shellQuote(bin.string()) + " plugins --schema");
+  ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
+  json merged = json::parse(r.out);
+  EXPECT_EQ(merged["$defs"]["target"]["properties"]["type"]["enum"],
+            json::array({"employer", "qualification", "social-org", "special-ability"}));
+  EXPECT_FALSE(merged["$defs"].contains("targetType_test-extra"));
+  EXPECT_FALSE(merged["$defs"].contains("targetType_ability-level"));
+  // One line per plugin file left out, with its reason; the type when the file named one that is
+  // not in the schema.
+  auto err = lines(r.err);
+  ASSERT_EQ(err.size(), 3u) << r.err;
+  EXPECT_TRUE(contains(err[0], "类型 ability-level 未计入 schema：")) << r.err;
+  EXPECT_TRUE(contains(err[0], "zzjb-test-ability-level.so 未加载：")) << r.err;
+  EXPECT_TRUE(contains(err[0], "[PLUGIN_INFO]")) << r.err;
+  EXPECT_TRUE(contains(err[1], "未计入 schema：")) << r.err;
+  EXPECT_TRUE(contains(err[1], "zzjb-test-writable.so 未加载：")) << r.err;
+  EXPECT_TRUE(contains(err[1], "[PLUGIN_WRITABLE]")) << r.err;
+  EXPECT_FALSE(contains(err[2], "类型 social-org")) << r.err;
+  EXPECT_TRUE(contains(err[2], "[PLUGIN_DUPLICATE]")) << r.err;
+  auto en = run(shellQuote(bin.string()) + " plugins --schema --lang en");
+  EXPECT_EQ(en.exitCode, 0);
+  EXPECT_TRUE(contains(en.err, "type ability-level left out of the schema: ")) << en.err;
+  EXPECT_TRUE(contains(en.err, "zzjb-test-writable.so was not loaded: ")) << en.err;
+
+  // Found as `zzjb plugins` finds them: the configuration's plugins.dir first.
+  fs::create_directories(tmp / "mine");
+  fs::copy_file(fs::path(ZZJB_BAD_PLUGIN_DIR) / "zzjb-test-good.so", tmp / "mine/zzjb-mine.so");
+  writeFile(tmp / "zzjb.json", R"({"plugins": {"dir": "mine"}, "schools": []})");
+  json mine = schemaOf(shellQuote(bin.string()) + " plugins --schema -c " +
+                       shellQuote((tmp / "zzjb.json").string()));
+  EXPECT_TRUE(
+      contains(mine["$defs"]["target"]["properties"]["type"]["enum"].dump(), "\"test-extra\""))
+      << mine["$defs"]["target"].dump(1);
+  EXPECT_TRUE(mine["$defs"].contains("targetType_test-extra"));
+
+  // A configuration that cannot be read is an error, as for zzjb plugins; --json with --schema
+  // is a usage error.
+  writeFile(tmp / "broken.json", "{");
+  auto broken = run(shellQuote(bin.string()) + " plugins --schema -c " +
+                    shellQuote((tmp / "broken.json").string()));
+  EXPECT_EQ(broken.exitCode, 78) << broken.out << broken.err;
+  EXPECT_EQ(broken.out, "");
+  auto both = run(std::string(ZZJB_BIN) + " plugins --schema --json");
+  EXPECT_EQ(both.exitCode, 64);
+  EXPECT_TRUE(contains(both.err, "--json 与 --schema 不能同时使用")) << both.err;
+  auto help = run(std::string(ZZJB_BIN) + " plugins --help");
+  EXPECT_TRUE(contains(help.out, "[--json | --schema]")) << help.out;
+  EXPECT_TRUE(contains(help.out, "--schema 输出配置文件的 JSON schema")) << help.out;
+}
+
+// The schema is built into zzjb (an installed zzjb and a build tree have no common path to it):
+// the very bytes of config/zzjb.schema.json.
+TEST(PluginsCli, TheBuiltInCoreSchemaIsTheFileByteForByte) {
+  const std::string file = readFile(fs::path(ZZJB_SOURCE_DIR) / "config/zzjb.schema.json");
+  const std::string_view built = zzjb::cli::coreSchemaText();
+  EXPECT_EQ(built.size(), file.size());
+  EXPECT_TRUE(built == file) << "config/zzjb.schema.json changed after the build?";
+}
+
+// A real validator (python3-jsonschema, draft 2020-12) against the merged schema: the example
+// configuration fits; targets that only a type's own schema refuses do not.
+struct Validation {
+  int exitCode;
+  std::string out;
+};
+
+Validation validate(const fs::path& schema, const json& config, const TempDir& tmp,
+                    const std::string& name) {
+  const fs::path file = tmp / (name + ".json");
+  writeFile(file, config.dump(2));
+  auto r = run(
+      "python3 " +
+      shellQuote(
+          (fs::path(ZZJB_SOURCE_DIR) / "tests/integration/plugins/validate_config.py").string()) +
+      " " + shellQuote(schema.string()) + " " + shellQuote(file.string()));
+  EXPECT_TRUE(r.exitCode == 0 || r.exitCode == 1)
+      << name << ": the validator did not run (exit " << r.exitCode << ")\n"
+      << r.out << r.err;
+  return {r.exitCode, r.out + r.err};
+}
+
+// The first target of `type` in the configuration.
+json& targetOf(json& config, const std::string& type) {
+  for (auto& school : config["schools"]) {
+    for (auto& major : school["majors"]) {
+      for (auto& target : major["targets"]) {
+        if (target["type"] == type) return target;
+      }
+    }
+  }
+  throw std::runtime_error("no " + type + " target in the example");
+}
+
+TEST(PluginsCli, TheExampleFitsTheMergedSchemaAndTargetsATypeRefusesDoNot) {
+  TempDir tmp;
+  const fs::path schema = tmp / "zzjb.schema.json";
+  auto r = run(std::string(ZZJB_BIN) + " plugins --schema");
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  writeFile(schema, r.out);
+  const json example =
+      json::parse(readFile(fs::path(ZZJB_SOURCE_DIR) / "config/zzjb.example.json"));
+
+  auto ok = validate(schema, example, tmp, "example");
+  EXPECT_EQ(ok.exitCode, 0) << ok.out;
+
+  // Each of these fits the core's loose target; only the type's own schema refuses it.
+  json withLevel = example;
+  targetOf(withLevel, "special-ability")["level"] = 4;  // an ability has no level
+  auto v = validate(schema, withLevel, tmp, "ability-with-level");
+  EXPECT_EQ(v.exitCode, 1) << v.out;
+  EXPECT_TRUE(contains(v.out, "level")) << v.out;
+
+  json noCode = example;
+  targetOf(noCode, "special-ability").erase("abilityCode");
+  v = validate(schema, noCode, tmp, "ability-without-code");
+  EXPECT_EQ(v.exitCode, 1) << v.out;
+  EXPECT_TRUE(contains(v.out, "abilityCode")) << v.out;
+
+  json noOrg = example;
+  targetOf(noOrg, "employer").erase("evaluationOrg");  // an employer's target names the employer
+  v = validate(schema, noOrg, tmp, "employer-without-org");
+  EXPECT_EQ(v.exitCode, 1) << v.out;
+  EXPECT_TRUE(contains(v.out, "evaluationOrg")) << v.out;
+
+  json unknown = example;
+  targetOf(unknown, "qualification")["type"] = "no-such-type";  // no plugin of that type
+  v = validate(schema, unknown, tmp, "unknown-type");
+  EXPECT_EQ(v.exitCode, 1) << v.out;
+  EXPECT_TRUE(contains(v.out, "no-such-type")) << v.out;
+
+  // A required option given in the school's plugins.<type> instead of the target's options: the
+  // schema cannot see that, so it does not require it of the target (zzjb check does).
+  json fromSchool = example;
+  for (auto& school : fromSchool["schools"]) {
+    if (school["id"] != "pudong-gz") continue;
+    school["plugins"] = {{"employer", {{"agreementNo", "沪校企合〔2026〕012号"}}}};
+  }
+  targetOf(fromSchool, "employer")["options"] = json::object();
+  v = validate(schema, fromSchool, tmp, "option-from-school");
+  EXPECT_EQ(v.exitCode, 0) << v.out;
 }
 
 }  // namespace
