@@ -1,4 +1,5 @@
 // `zzjb forms -c CONFIG --school ID -o DIR`: 附件1 and 附件2 filled in, as A4 HTML to print.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -7,6 +8,8 @@
 #include "inputs.hpp"
 #include "output_files.hpp"
 #include "zzjb/core/domain.hpp"
+#include "zzjb/core/eligibility.hpp"
+#include "zzjb/core/cert_types.hpp"
 #include "zzjb/core/forms.hpp"
 #include "zzjb/files/directory.hpp"
 #include "zzjb/files/files.hpp"
@@ -24,9 +27,57 @@ const std::vector<OptionSpec>& formsOptions() {
       {"--school", "", true, "forms.option.school"},
       {"--output", "-o", true, "forms.option.output"},
       {"--today", "", true, "forms.option.today"},
+      {"--all", "", false, "forms.option.all"},
+      {"--include-invalid", "", false, "forms.option.includeInvalid"},
       {"--help", "-h", false, "status.option.help"},
   };
   return kSpecs;
+}
+
+// What a form lists, and what it leaves off and why: on screen, under the form's line.
+void printListed(std::ostream& o, const std::vector<FormRow>& rows, const std::vector<LeftOff>& left) {
+  o << "      "
+    << (rows.empty() ? msg::text("forms.listed.none")
+                     : msg::text("forms.listed", {{"count", rows.size()}}))
+    << "\n";
+  for (const FormRow& r : rows) {
+    if (r.mark.empty()) continue;
+    o << "        " << msg::text("forms.listed.marked", {{"major", r.major->name},
+                                                       {"target", targetTitle(*r.target)},
+                                                       {"codes", r.mark}})
+      << "\n";
+  }
+  if (left.empty()) return;
+  o << "      " << msg::text("forms.leftOff", {{"count", left.size()}}) << "\n";
+  for (const LeftOff& l : left) {
+    o << "        "
+      << msg::text(l.problem ? "forms.leftOff.problem" : "forms.leftOff.item",
+                   {{"major", l.major->name},
+                    {"target", targetTitle(*l.target)},
+                    {"reason", l.reason},
+                    {"code", l.code}})
+      << "\n";
+  }
+}
+
+// The 人才培养方案 to hand in with 附件1: one per major it lists.
+void printTrainingPlans(std::ostream& o, const std::vector<FormRow>& rows) {
+  std::vector<const Major*> majors;
+  for (const FormRow& r : rows) {
+    if (std::find(majors.begin(), majors.end(), r.major) == majors.end()) majors.push_back(r.major);
+  }
+  if (majors.empty()) return;
+  o << "      " << msg::text("forms.plans") << "\n";
+  for (const Major* m : majors) {
+    std::error_code ec;
+    const bool exists = !m->trainingPlan.empty() && std::filesystem::exists(m->trainingPlan, ec);
+    o << "        "
+      << (m->trainingPlan.empty()
+              ? msg::text("forms.plans.none", {{"major", m->name}, {"path", m->jsonPath + ".trainingPlan"}})
+          : exists ? msg::text("forms.plans.file", {{"major", m->name}, {"file", m->trainingPlan}})
+                   : msg::text("forms.plans.missing", {{"major", m->name}, {"file", m->trainingPlan}}))
+      << "\n";
+  }
 }
 
 }  // namespace
@@ -119,14 +170,21 @@ int cmdForms(const std::vector<std::string>& argv) {
   const auto form1 = dir / (school->id + "-附件1-职业技能评价专业评估申请表.html");
   const auto form2 = dir / (school->id + "-附件2-团体申报开户申请表.html");
   // not-text: end
-  // The types say which of their targets the forms list (plugin::FormUse); a refused plugin is
-  // reported by check, and its targets are listed.
+  // The same checks as `zzjb check` (without the rosters) decide what the forms list: a target
+  // that breaks a rule is left off with its finding, and each form lists what it is for now
+  // (docs/forms.md, "What each form lists"). The types say which of their targets each form
+  // takes (plugin::FormUse); a refused plugin is reported by check, and its targets are listed.
   plugin_host::Host plugins;
   std::vector<Finding> pluginFindings;
   loadPlugins(plugins, &*in.config, pluginFindings);
+  const EligibilityOptions checks{*today, in.catalog ? &*in.catalog : nullptr, &plugins.registry()};
+  const SchoolResult checked = evaluateSchool(*school, {}, checks);
+  const FormPlan plan = planForms(*school, checked, &plugins.registry(),
+                                  {.includeInvalid = args->has("--include-invalid"),
+                                   .all = args->has("--all")});
   for (const auto& [path, content] :
-       {std::pair{form1, renderEvaluationApplication(*school, *today, &plugins.registry())},
-        std::pair{form2, renderAccountApplication(*school, cert.keyId, &plugins.registry())}}) {
+       {std::pair{form1, renderEvaluationApplication(*school, *today, plan.evaluation)},
+        std::pair{form2, renderAccountApplication(*school, cert.keyId, plan.account)}}) {
     if (auto written = files::writeFileAtomic(path, content, {.mode = 0600, .what = "form"});
         !written) {
       printOutputError(std::cerr, kFormsCommand, written.error());
@@ -140,25 +198,28 @@ int cmdForms(const std::vector<std::string>& argv) {
                                                    {"officeFull", office.fullName},
                                                    {"window", evaluationWindowText(window)}})
             << "\n";
-  // The 专业评估 of each major not yet approved: what 附件1 is for.
-  for (const auto& major : school->majors) {
-    for (const auto& t : major.targets) {
-      const EvaluationStatus e = t.evaluation.status;
-      if (e == EvaluationStatus::Approved) continue;
-      std::cout << "      "
-                << msg::text("status.evaluation", {{"major", major.name},
-                                                   {"status", evaluationStatusName(e)},
-                                                   {"advice", evaluationAdvice(e)}})
-                << "\n";
-      break;  // one line per major
-    }
-  }
+  printListed(std::cout, plan.evaluation, plan.evaluationLeftOff);
+  printTrainingPlans(std::cout, plan.evaluation);
   std::cout << msg::text(
                    "forms.done.account",
                    {{"path", form2.string()},
                     {"keyId", cert.keyId.empty() ? msg::text("forms.done.noKeyId") : cert.keyId}})
-            << "\n"
-            << msg::text("forms.done.private") << "\n";
+            << "\n";
+  printListed(std::cout, plan.account, plan.accountLeftOff);
+  // No CA key at all: where the school gets one (the notices' 上海市数字证书认证中心).
+  for (const Finding& f : checked.findings) {
+    if (f.code != "KEY_NOT_CONFIGURED") continue;
+    std::cout << "      " << msg::text("forms.warning", {{"message", f.message}})
+              << (f.hint.empty() ? "" : "\n        → " + f.hint) << "\n";
+  }
+  std::cout << msg::text("forms.done.private") << "\n";
+  if (plan.problems()) {
+    std::cerr << kFormsCommand << ": "
+              << msg::text(args->has("--include-invalid") ? "forms.problems.marked"
+                                                          : "forms.problems.leftOff")
+              << "\n";
+    return kExitData;
+  }
   return kExitOk;
 }
 

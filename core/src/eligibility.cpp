@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "zzjb/core/identifiers.hpp"
+#include "zzjb/core/majors.hpp"
 
 namespace zzjb {
 
@@ -541,6 +542,24 @@ void checkSchoolFields(const School& school, const EligibilityOptions& options,
     out.push_back(found(Severity::Warning, FindingKind::Data, "FIELD_MISSING",
                         at(p + ".operator.idNumber"), {}, school.id, "FIELD_MISSING.operator"));
   }
+  // No 法人一证通 yet: nothing can be done on the platform, and 附件2's keyID stays blank. The
+  // notices say where to get one (docs/forms.md, "Before the forms").
+  if (school.identity.key.empty()) {
+    out.push_back(found(Severity::Warning, FindingKind::Config, "KEY_NOT_CONFIGURED",
+                        at(p + ".identity"), {}, school.id, "KEY_NOT_CONFIGURED.check"));
+  }
+  // 附件1 needs each major's 人才培养方案 when one of its targets still needs its 专业评估.
+  for (const auto& major : school.majors) {
+    if (!major.trainingPlan.empty()) continue;
+    const bool needed = std::any_of(major.targets.begin(), major.targets.end(), [&](const Target& t) {
+      const CertType* type = options.types == nullptr ? nullptr : options.types->find(t.type);
+      return (type == nullptr || type->shape().needsEvaluation) &&
+             t.evaluation.status != EvaluationStatus::Approved;
+    });
+    if (!needed) continue;
+    out.push_back(found(Severity::Warning, FindingKind::Config, "TRAINING_PLAN_NOT_CONFIGURED",
+                        at(major.jsonPath + ".trainingPlan"), {{"major", major.name}}, school.id));
+  }
   struct SchoolField {
     const char* key;       // the JSON key under the school
     const char* textCode;  // how the finding names it
@@ -623,9 +642,38 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
   }
   for (std::size_t i : conflicted) studentExclusion[i] = Exclusion::InvalidData;
 
-  // Targets, major by major.
+  // Majors as people write them: a roster's 专业 that is a configured major once normalised
+  // (full-width, spaces, a trailing 专业 or 学制) is that major, with a note (docs/rosters.md).
   std::set<std::string> configuredMajors;
-  for (const auto& major : school.majors) configuredMajors.insert(major.name);
+  std::vector<std::string> configuredNames;
+  std::map<std::string, std::vector<std::string>> byKey;  // normalised → configured names
+  for (const auto& major : school.majors) {
+    if (!configuredMajors.insert(major.name).second) continue;
+    configuredNames.push_back(major.name);
+    byKey[majorKey(major.name)].push_back(major.name);
+  }
+  std::map<std::pair<std::string, std::string>, std::size_t> matchedAs;  // (written, configured)
+  std::map<std::string, std::string> firstRowOf;                         // written → file:line
+  for (auto& st : r.students) {
+    if (st.major.empty() || configuredMajors.contains(st.major)) continue;
+    auto it = byKey.find(majorKey(st.major));
+    if (it == byKey.end() || it->second.size() != 1) continue;  // none, or ambiguous
+    if (++matchedAs[{st.major, it->second.front()}] == 1) {
+      firstRowOf[st.major] = st.file + ":" + std::to_string(st.line);
+    }
+    st.major = it->second.front();
+  }
+  for (const auto& [names, n] : matchedAs) {
+    r.findings.push_back(found(Severity::Info, FindingKind::Data, "MAJOR_MATCHED",
+                               at(school.jsonPath + ".majors"),
+                               {{"written", names.first},
+                                {"major", names.second},
+                                {"count", n},
+                                {"first", firstRowOf[names.first]}},
+                               school.id));
+  }
+
+  // Targets, major by major.
   std::set<std::string> seenTargets;
   for (const auto& major : school.majors) {
     for (const auto& t : major.targets) {
@@ -637,6 +685,7 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
       TargetResult tr;
       tr.target = t;
       tr.major = major.name;
+      tr.ruled = targetExclusion;
       const CertType* type = options.types == nullptr ? nullptr : options.types->find(t.type);
       tr.evaluationNeeded = type == nullptr || type->shape().needsEvaluation;
       const plugin::Section section = sectionFor(school, t);
@@ -697,9 +746,23 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
     if (!st.major.empty() && !configuredMajors.contains(st.major)) ++r.unconfiguredMajors[st.major];
   }
   for (const auto& [major, n] : r.unconfiguredMajors) {
-    r.findings.push_back(found(Severity::Info, FindingKind::Data, "MAJOR_NOT_CONFIGURED",
-                               at(school.jsonPath + ".majors"), {{"count", n}, {"major", major}},
-                               school.id));
+    // A name close to a configured one is probably a typo: its students would be lost silently.
+    const std::vector<std::string> near = nearestMajors(major, configuredNames);
+    if (near.empty()) {
+      r.findings.push_back(found(Severity::Info, FindingKind::Data, "MAJOR_NOT_CONFIGURED",
+                                 at(school.jsonPath + ".majors"), {{"count", n}, {"major", major}},
+                                 school.id));
+      continue;
+    }
+    std::string names;
+    for (const auto& name : near) {
+      names += (names.empty() ? "" : msg::text("check.list.separator")) +
+               msg::text("check.quoted", {{"text", name}});
+    }
+    r.findings.push_back(found(Severity::Warning, FindingKind::Data, "MAJOR_NOT_CONFIGURED",
+                               at(school.jsonPath + ".majors"),
+                               {{"count", n}, {"major", major}, {"suggestions", names}}, school.id,
+                               "MAJOR_NOT_CONFIGURED.near"));
   }
   return r;
 }

@@ -94,6 +94,14 @@ td.seal { height: 15mm; }
 .notes ol { margin: 1mm 0 0; padding-left: 6mm; }
 .notes li { margin: 0.5mm 0; }
 tr { break-inside: avoid; page-break-inside: avoid; }
+section.page + section.page { break-before: page; page-break-before: always; }
+@media screen { section.page + section.page { margin-top: 15mm; border-top: 1px dashed #999; padding-top: 10mm; } }
+.cont { text-align: right; margin: 1.5mm 0 0; font-size: 10pt; }
+.final { break-inside: avoid; page-break-inside: avoid; }
+.final > table { margin-top: -1px; }
+.mark { font-weight: bold; }
+.pending { color: #444; font-size: 8.5pt; }
+@media print { .note { display: none; } }
 )";
 // not-text: end
 
@@ -214,24 +222,173 @@ std::string_view rowName(const Target& t) {
                                : std::string_view(t.abilityName);
 }
 
+// A row printed although it breaks a rule says so after its name, on screen and on paper.
+std::string markedName(const FormRow& row) {
+  std::string name(rowName(*row.target));
+  if (!row.mark.empty()) name += "\n" + msg::text("forms.row.invalid", {{"codes", row.mark}});
+  return name;
+}
+
+// How a form's rows fall on pages (docs/forms.md, "Long forms"): the first page has the notice's
+// rows; the rest follow on pages of at most `perPage` rows, the last of which, holding the
+// opinion and signature block and the notes, at most `onLast`. Measured with Chromium on A4 with
+// 15 mm margins, with room to spare for other fonts.
+std::vector<std::size_t> pageSizes(std::size_t rows, std::size_t first, std::size_t perPage,
+                                   std::size_t onLast) {
+  if (rows <= first) return {first};
+  std::vector<std::size_t> pages{first};
+  std::size_t rest = rows - first;
+  std::size_t more = 1;  // pages after the first
+  while ((more - 1) * perPage + onLast < rest) ++more;
+  // Evenly, the last page taking no more than it can beside the closing block.
+  const std::size_t last = std::min(onLast, (rest + more - 1) / more);
+  rest -= last;
+  for (std::size_t k = 0; k + 1 < more; ++k) {
+    const std::size_t n = (rest + (more - 2 - k)) / (more - 1 - k);
+    pages.push_back(n);
+    rest -= n;
+  }
+  pages.push_back(last);
+  return pages;
+}
+
+constexpr std::size_t kEvaluationPerPage = 22;  // 附件1, a following page
+constexpr std::size_t kEvaluationOnLast = 12;   // … the last, with 意见, 盖章 and the 说明
+constexpr std::size_t kAccountPerPage = 22;     // 附件2, a following page
+constexpr std::size_t kAccountOnLast = 16;      // … the last, with 申报单位意见 and the 说明
+
+// "（续表见下页）" at the foot of a page that continues.
+void appendContinued(std::string& out) {
+  out += "<p class=\"cont\">";
+  out += htmlEscape("（续表见下页）");  // not-text: printed on the form, like its labels
+  out += "</p>\n";
+}
+
 }  // namespace
+
+std::vector<FormRow> formRows(const School& school, const TypeRegistry* types, bool evaluationForm) {
+  std::vector<FormRow> rows;
+  for (const Major& major : school.majors) {
+    for (const Target& t : major.targets) {
+      if (onForm(t, types, evaluationForm)) rows.push_back({&major, &t, {}});
+    }
+  }
+  return rows;
+}
+
+bool FormPlan::problems() const {
+  auto marked = [](const std::vector<FormRow>& rows) {
+    return std::any_of(rows.begin(), rows.end(), [](const FormRow& r) { return !r.mark.empty(); });
+  };
+  auto left = [](const std::vector<LeftOff>& v) {
+    return std::any_of(v.begin(), v.end(), [](const LeftOff& l) { return l.problem; });
+  };
+  return marked(evaluation) || marked(account) || left(evaluationLeftOff) || left(accountLeftOff);
+}
+
+FormPlan planForms(const School& school, const SchoolResult& checked, const TypeRegistry* types,
+                   FormChoice choice) {
+  FormPlan plan;
+  // evaluateSchool gives one TargetResult per target, majors and targets in order.
+  std::size_t index = 0;
+  for (const Major& major : school.majors) {
+    for (const Target& t : major.targets) {
+      const TargetResult* tr = index < checked.targets.size() ? &checked.targets[index] : nullptr;
+      ++index;
+      const CertType* type = types == nullptr ? nullptr : types->find(t.type);
+      const bool needsEvaluation = type == nullptr || type->shape().needsEvaluation;
+      const EvaluationStatus e = needsEvaluation ? t.evaluation.status : EvaluationStatus::Approved;
+      // What check said about the target, worst first: the codes and the first message.
+      auto said = [&](Severity least) {
+        std::pair<std::string, std::string> codesAndReason;
+        for (Severity sev : {Severity::Error, Severity::Warning}) {
+          if (sev < least) continue;
+          for (const Finding& f : checked.findings) {
+            const std::string& path = f.where.jsonPath;
+            const bool about = !t.jsonPath.empty() &&
+                               (path == t.jsonPath || path.starts_with(t.jsonPath + "."));
+            if (!about || f.severity != sev) continue;
+            auto& [codes, reason] = codesAndReason;
+            if (codes.find(f.code) != std::string::npos) continue;
+            codes += (codes.empty() ? "" : ",") + f.code;
+            if (reason.empty()) reason = f.message;
+          }
+        }
+        return codesAndReason;
+      };
+      const bool breaks = tr != nullptr && tr->ruled && *tr->ruled != Exclusion::EvaluationNotApproved;
+      auto problem = [&](std::vector<FormRow>& rows, std::vector<LeftOff>& leftOff, bool rejected) {
+        auto [codes, reason] = said(rejected ? Severity::Warning : Severity::Error);
+        if (rejected) {
+          // What check says is about the students; here it is about the permission.
+          codes = "EVALUATION_REJECTED";
+          reason = msg::text("forms.left.rejected",
+                             {{"advice", evaluationAdvice(EvaluationStatus::Rejected)}});
+        }
+        if (codes.empty()) {
+          const Exclusion x = rejected ? Exclusion::EvaluationNotApproved : *tr->ruled;
+          codes = rejected ? "EVALUATION_REJECTED" : exclusionCode(x);
+          reason = exclusionReason(x, t.evaluation.status);
+        }
+        if (choice.includeInvalid) {
+          rows.push_back({&major, &t, codes});
+        } else {
+          leftOff.push_back({&major, &t, codes, reason, true});
+        }
+      };
+      if (onForm(t, types, true)) {
+        if (breaks) {
+          problem(plan.evaluation, plan.evaluationLeftOff, false);
+        } else if (!choice.all && (e == EvaluationStatus::Approved || e == EvaluationStatus::Submitted)) {
+          const bool approved = e == EvaluationStatus::Approved;
+          plan.evaluationLeftOff.push_back(
+              {&major, &t, approved ? "EVALUATION_APPROVED" : "EVALUATION_SUBMITTED",
+               msg::text(approved ? "forms.left.approved" : "forms.left.submitted"), false});
+        } else {
+          plan.evaluation.push_back({&major, &t, {}});
+        }
+      }
+      if (onForm(t, types, false)) {
+        if (breaks || e == EvaluationStatus::Rejected) {
+          problem(plan.account, plan.accountLeftOff, !breaks);
+        } else if (!choice.all && e != EvaluationStatus::Approved) {
+          plan.accountLeftOff.push_back(
+              {&major, &t, "EVALUATION_NOT_APPROVED",
+               msg::text("forms.left.notApproved", {{"state", evaluationStatusName(e)}}), false});
+        } else {
+          plan.account.push_back({&major, &t, {}});
+        }
+      }
+    }
+  }
+  return plan;
+}
 
 std::string renderEvaluationApplication(const School& school, const Date& today,
                                         const TypeRegistry* types) {
+  return renderEvaluationApplication(school, today, formRows(school, types, true));
+}
+
+std::string renderAccountApplication(const School& school, std::string_view keyId,
+                                     const TypeRegistry* types) {
+  return renderAccountApplication(school, keyId, formRows(school, types, false));
+}
+
+std::string renderEvaluationApplication(const School& school, const Date& today,
+                                        const std::vector<FormRow>& formRowsIn) {
   struct Row {
     std::string_view major;
-    std::string_view occupation;
+    std::string occupation;
     std::string level;
   };
   std::vector<Row> rows;
-  for (const Major& major : school.majors) {
-    for (const Target& t : major.targets) {
-      if (onForm(t, types, true)) rows.push_back({major.name, rowName(t), levelText(t.level)});
-    }
+  for (const FormRow& r : formRowsIn) {
+    rows.push_back({r.major->name, markedName(r), levelText(r.target->level)});
   }
-  const std::size_t paperRows = school.level == SchoolLevel::Higher ? kHigherRows : kSecondaryRows;
-  const std::size_t rowCount = std::max(rows.size(), paperRows);
   const bool higher = school.level == SchoolLevel::Higher;
+  const std::size_t paperRows = higher ? kHigherRows : kSecondaryRows;
+  const std::vector<std::size_t> pages =
+      pageSizes(rows.size(), paperRows, kEvaluationPerPage, kEvaluationOnLast);
 
   const std::string leaderMobile = mobileText(school.leader.mobile);
   const std::string contactMobile = mobileText(school.contact.mobile);
@@ -251,63 +408,88 @@ std::string renderEvaluationApplication(const School& school, const Date& today,
          "</div>\n";
 
   // not-text: begin (附件1 as the notice prints it)
-  out += "<p class=\"annex\">附件1:</p>\n<h1>";
-  out += htmlEscape(kEvaluationTitle);
-  out += "</h1>\n<table>\n";
-  appendColumns(out, {18, 32, 26, 24});
-  appendRow(out, {{"申请学校名称"},
-                  {school.name, "v", "name"},
-                  {"法人代表"},
-                  {school.legalRepresentative, "v", "legalRepresentative"}});
-  appendRow(out, {{"负责人\n(分管领导)"},
-                  {school.leader.name, "v", "leader"},
-                  {"联系方式"},
-                  {leaderMobile, "v", "leader-mobile"}});
-  appendRow(out, {{"联系人"},
-                  {school.contact.name, "v", "contact"},
-                  {"联系方式"},
-                  {contactMobile, "v", "contact-mobile"}});
-  appendRow(out, {{"联系地址"}, {school.address, "v", "address", 3}});
-  appendRow(out, {{"申请专业及申报职业(工种)", "head", {}, 4}});
-  appendRow(out, {{"序号"}, {"申请专业名称"}, {"申报职业(工种)名称"}, {"等级"}});
-  for (std::size_t i = 0; i < rowCount; ++i) {
-    const bool filled = i < rows.size();
-    const std::string number = filled ? std::to_string(i + 1) : std::string();
-    const std::string fNo = rowField(i, "no"), fMajor = rowField(i, "major");
-    const std::string fOcc = rowField(i, "occupation"), fLevel = rowField(i, "level");
-    appendRow(out,
-              {{number, "c", fNo},
-               {filled ? rows[i].major : std::string_view(), "v", fMajor},
-               {filled ? rows[i].occupation : std::string_view(), "v", fOcc},
-               {filled ? std::string_view(rows[i].level) : std::string_view(), "c", fLevel}},
-              "row");
+  std::size_t next = 0;  // the next row to print
+  for (std::size_t page = 0; page < pages.size(); ++page) {
+    const bool first = page == 0;
+    const bool last = page + 1 == pages.size();
+    out += "<section class=\"page\">\n<p class=\"annex\">附件1:</p>\n<h1>";
+    out += htmlEscape(kEvaluationTitle);
+    if (!first) out += "（续表）";
+    out += "</h1>\n<table>\n";
+    appendColumns(out, {18, 32, 26, 24});
+    if (first) {
+      appendRow(out, {{"申请学校名称"},
+                      {school.name, "v", "name"},
+                      {"法人代表"},
+                      {school.legalRepresentative, "v", "legalRepresentative"}});
+      appendRow(out, {{"负责人\n(分管领导)"},
+                      {school.leader.name, "v", "leader"},
+                      {"联系方式"},
+                      {leaderMobile, "v", "leader-mobile"}});
+      appendRow(out, {{"联系人"},
+                      {school.contact.name, "v", "contact"},
+                      {"联系方式"},
+                      {contactMobile, "v", "contact-mobile"}});
+      appendRow(out, {{"联系地址"}, {school.address, "v", "address", 3}});
+    }
+    appendRow(out, {{"申请专业及申报职业(工种)", "head", {}, 4}});
+    appendRow(out, {{"序号"}, {"申请专业名称"}, {"申报职业(工种)名称"}, {"等级"}});
+    for (std::size_t k = 0; k < pages[page]; ++k, ++next) {
+      const bool filled = next < rows.size();
+      const std::string number = filled ? std::to_string(next + 1) : std::string();
+      const std::string fNo = rowField(next, "no"), fMajor = rowField(next, "major");
+      const std::string fOcc = rowField(next, "occupation"), fLevel = rowField(next, "level");
+      appendRow(out,
+                {{number, "c", fNo},
+                 {filled ? rows[next].major : std::string_view(), "v", fMajor},
+                 {filled ? std::string_view(rows[next].occupation) : std::string_view(), "v", fOcc},
+                 {filled ? std::string_view(rows[next].level) : std::string_view(), "c", fLevel}},
+                "row");
+    }
+    if (!last) {
+      out += "</table>\n";
+      appendContinued(out);
+      out += "</section>\n";
+      continue;
+    }
+    out += "</table>\n<div class=\"final\"><table>\n";
+    appendColumns(out, {18, 32, 26, 24});
+    appendRow(out, {{"申请学校意见"}, {"", "v opinion", "opinion", 3}});
+    // The 中职 notice writes "盖章:/日期:", the 高职 one "盖章/日期".
+    appendRow(out, {{higher ? "盖章\n日期" : "盖章:\n日期:"}, {"", "v seal", "seal", 3}});
+    out += "</table>\n";
+    appendNotes(out, {"申请材料包括职业技能评价专业评估申请表及各申请专业的人才培养方案等佐证材料。",
+                      "申请专业按需可申报多个职业(工种)及等级。",
+                      "可申报职业(工种)名称及等级参照上海市人力资源和社会保障局官网“关于本市职业技能"
+                      "等级认定评价机构及评价职业工种信息公告”相关内容填写。",
+                      "申请材料一式三份并加盖学校公章。"});
+    out += "</div>\n</section>\n";
   }
-  appendRow(out, {{"申请学校意见"}, {"", "v opinion", "opinion", 3}});
-  // The 中职 notice writes "盖章:/日期:", the 高职 one "盖章/日期".
-  appendRow(out, {{higher ? "盖章\n日期" : "盖章:\n日期:"}, {"", "v seal", "seal", 3}});
-  out += "</table>\n";
-  appendNotes(out, {"申请材料包括职业技能评价专业评估申请表及各申请专业的人才培养方案等佐证材料。",
-                    "申请专业按需可申报多个职业(工种)及等级。",
-                    "可申报职业(工种)名称及等级参照上海市人力资源和社会保障局官网“关于本市职业技能"
-                    "等级认定评价机构及评价职业工种信息公告”相关内容填写。",
-                    "申请材料一式三份并加盖学校公章。"});
   // not-text: end
   out += "</body>\n</html>\n";
   return out;
 }
 
 std::string renderAccountApplication(const School& school, std::string_view keyId,
-                                     const TypeRegistry* types) {
+                                     const std::vector<FormRow>& formRowsIn) {
   // Distinct (occupation, level) across all majors, first seen first.
-  std::vector<std::pair<std::string_view, int>> pairs;
-  for (const Major& major : school.majors) {
-    for (const Target& t : major.targets) {
-      if (!onForm(t, types, false)) continue;
-      std::pair<std::string_view, int> p{rowName(t), t.level};
-      if (std::find(pairs.begin(), pairs.end(), p) == pairs.end()) pairs.push_back(p);
+  struct Pair {
+    std::string name;  // with its mark, when printed although it breaks a rule
+    std::string_view key;
+    int level = 0;
+  };
+  std::vector<Pair> pairs;
+  for (const FormRow& r : formRowsIn) {
+    const std::string_view key = rowName(*r.target);
+    const int level = r.target->level;
+    if (std::any_of(pairs.begin(), pairs.end(),
+                    [&](const Pair& p) { return p.key == key && p.level == level; })) {
+      continue;
     }
+    pairs.push_back({markedName(r), key, level});
   }
-  const std::size_t rowCount = std::max(pairs.size(), kAccountRows);
+  const std::vector<std::size_t> pages =
+      pageSizes(pairs.size(), kAccountRows, kAccountPerPage, kAccountOnLast);
   std::string_view dual;
   if (school.dualCertificateProgram) {
     dual = *school.dualCertificateProgram ? "是" : "否";  // not-text: the form's printed answer
@@ -321,64 +503,91 @@ std::string renderAccountApplication(const School& school, std::string_view keyI
   out += noteOpen() + htmlEscape(msg::text("forms.note.account")) + "</div>\n";
 
   // not-text: begin (附件2 as the notice prints it; its phone is the catalog's {centrePhone})
-  out += "<p class=\"annex\">附件2:</p>\n<h1><span>";
-  out += htmlEscape(kAccountTitle1);
-  out += "</span><span>";
-  out += htmlEscape(kAccountTitle2);
-  out += "</span></h1>\n<table>\n";
-  appendColumns(out, {19, 26, 15, 13, 10, 17});
-  appendRow(out, {{"学校名称"},
-                  {school.name, "v", "name"},
-                  {"法人代表"},
-                  {school.legalRepresentative, "v", "legalRepresentative"},
-                  {"所属区"},
-                  {school.district, "v", "district"}});
-  // 联系方式 is left for a landline; the mobile goes after "(手机)".
-  appendRow(out, {{"负责人\n(分管领导)"},
-                  {school.leader.name, "v", "leader"},
-                  {"联系方式"},
-                  {"", "v", "leader-phone"},
-                  {"(手机)"},
-                  {leaderMobile, "v", "leader-mobile"}});
-  appendRow(out, {{"联系人"},
-                  {school.contact.name, "v", "contact"},
-                  {"联系方式"},
-                  {"", "v", "contact-phone"},
-                  {"(手机)"},
-                  {contactMobile, "v", "contact-mobile"}});
-  appendRow(out, {{"平台操作人员姓名"},
-                  {school.platformOperator.name, "v", "operator"},
-                  {"平台操作人员\n身份证号"},
-                  {school.platformOperator.idNumber, "v", "operator-id", 3}});
-  appendRow(out, {{"对应的经办人 keyID"},
-                  {keyId, "v key", "keyId"},
-                  {"是否\n双证融通项目"},
-                  {dual, "v", "dualCertificateProgram", 3}});
-  out += "<tr>";
-  appendCell(out, {"申请的职业\n(工种)及等级", "l", {}, 1, static_cast<int>(rowCount) + 1});
-  appendCell(out, {"职业(工种)名称", "l", {}, 3});
-  appendCell(out, {"等级", "l", {}, 2});
-  out += "</tr>\n";
-  for (std::size_t i = 0; i < rowCount; ++i) {
-    const bool filled = i < pairs.size();
-    const std::string level = filled ? levelText(pairs[i].second) : std::string();
-    const std::string fOcc = rowField(i, "occupation"), fLevel = rowField(i, "level");
-    appendRow(
-        out,
-        {{filled ? pairs[i].first : std::string_view(), "v", fOcc, 3}, {level, "c", fLevel, 2}},
-        "row");
+  std::size_t next = 0;
+  for (std::size_t page = 0; page < pages.size(); ++page) {
+    const bool first = page == 0;
+    const bool last = page + 1 == pages.size();
+    out += "<section class=\"page\">\n<p class=\"annex\">附件2:</p>\n<h1><span>";
+    out += htmlEscape(kAccountTitle1);
+    out += "</span><span>";
+    out += htmlEscape(kAccountTitle2);
+    if (!first) out += "（续表）";
+    out += "</span></h1>\n<table>\n";
+    appendColumns(out, {19, 26, 15, 13, 10, 17});
+    if (first) {
+      appendRow(out, {{"学校名称"},
+                      {school.name, "v", "name"},
+                      {"法人代表"},
+                      {school.legalRepresentative, "v", "legalRepresentative"},
+                      {"所属区"},
+                      {school.district, "v", "district"}});
+      // 联系方式 is left for a landline; the mobile goes after "(手机)".
+      appendRow(out, {{"负责人\n(分管领导)"},
+                      {school.leader.name, "v", "leader"},
+                      {"联系方式"},
+                      {"", "v", "leader-phone"},
+                      {"(手机)"},
+                      {leaderMobile, "v", "leader-mobile"}});
+      appendRow(out, {{"联系人"},
+                      {school.contact.name, "v", "contact"},
+                      {"联系方式"},
+                      {"", "v", "contact-phone"},
+                      {"(手机)"},
+                      {contactMobile, "v", "contact-mobile"}});
+      appendRow(out, {{"平台操作人员姓名"},
+                      {school.platformOperator.name, "v", "operator"},
+                      {"平台操作人员\n身份证号"},
+                      {school.platformOperator.idNumber, "v", "operator-id", 3}});
+      out += "<tr>";
+      appendCell(out, {"对应的经办人 keyID"});
+      if (keyId.empty() && school.identity.key.empty()) {
+        // No CA key yet: a blank for the pen, marked so that nobody hands it in empty
+        // (docs/forms.md). The mark is the program's, in the chosen language.
+        out += "<td class=\"v key\" data-field=\"keyId\"><span class=\"pending\" data-note=\"keyId\" lang=\"";
+        out += msg::tag(msg::language());
+        out += "\">" + htmlEscape(msg::text("forms.keyId.pending")) + "</span></td>";
+      } else {
+        appendCell(out, {keyId, "v key", "keyId"});
+      }
+      appendCell(out, {"是否\n双证融通项目"});
+      appendCell(out, {dual, "v", "dualCertificateProgram", 3});
+      out += "</tr>\n";
+    }
+    out += "<tr>";
+    appendCell(out, {"申请的职业\n(工种)及等级", "l", {}, 1, static_cast<int>(pages[page]) + 1});
+    appendCell(out, {"职业(工种)名称", "l", {}, 3});
+    appendCell(out, {"等级", "l", {}, 2});
+    out += "</tr>\n";
+    for (std::size_t k = 0; k < pages[page]; ++k, ++next) {
+      const bool filled = next < pairs.size();
+      const std::string level = filled ? levelText(pairs[next].level) : std::string();
+      const std::string fOcc = rowField(next, "occupation"), fLevel = rowField(next, "level");
+      appendRow(out,
+                {{filled ? std::string_view(pairs[next].name) : std::string_view(), "v", fOcc, 3},
+                 {level, "c", fLevel, 2}},
+                "row");
+    }
+    if (!last) {
+      out += "</table>\n";
+      appendContinued(out);
+      out += "</section>\n";
+      continue;
+    }
+    out += "</table>\n<div class=\"final\"><table>\n";
+    appendColumns(out, {19, 26, 15, 13, 10, 17});
+    out += "<tr>";
+    appendCell(out, {"申报单位\n意见"});
+    out += "<td class=\"v opinion\" data-field=\"opinion\" colspan=\"5\"><div class=\"sign\">";
+    out += "<span>经办人:</span><span class=\"date\">日期:</span><br>";
+    out += "<span>申报单位(盖章):</span><span class=\"date\">日期:</span></div></td></tr>\n";
+    out += "</table>\n";
+    const std::string handIn =
+        msg::fill("此表签字盖章后原件交至天山路1800号4号楼1楼窗口，联系电话{centrePhone}。", {});
+    appendNotes(out, {handIn,
+                      "“对应的经办人 keyID”，请填写“通过协卡助手——证书管理——签名证书——"
+                      "通用实体唯一标识号”下的完整字符。"});
+    out += "</div>\n</section>\n";
   }
-  out += "<tr>";
-  appendCell(out, {"申报单位\n意见"});
-  out += "<td class=\"v opinion\" data-field=\"opinion\" colspan=\"5\"><div class=\"sign\">";
-  out += "<span>经办人:</span><span class=\"date\">日期:</span><br>";
-  out += "<span>申报单位(盖章):</span><span class=\"date\">日期:</span></div></td></tr>\n";
-  out += "</table>\n";
-  const std::string handIn =
-      msg::fill("此表签字盖章后原件交至天山路1800号4号楼1楼窗口，联系电话{centrePhone}。", {});
-  appendNotes(out, {handIn,
-                    "“对应的经办人 keyID”，请填写“通过协卡助手——证书管理——签名证书——"
-                    "通用实体唯一标识号”下的完整字符。"});
   // not-text: end
   out += "</body>\n</html>\n";
   return out;

@@ -93,6 +93,7 @@ School higherSchool() {
   s.contact = {"吴佳怡", "13600136000"};
   s.platformOperator = {"孙浩然", "310112199207083515"};
   s.dualCertificateProgram = false;
+  s.identity.key = "pkcs11:token=binjiang";  // a key, whose keyID the pen fills in
   s.majors = {major("汽车检测与维修技术", {target("汽车维修工", 3)}),
               major("智能制造装备技术", {target("工业机器人系统运维员", 3), target("电工", 3)})};
   return s;
@@ -104,7 +105,18 @@ struct Form {
   std::vector<std::string> pdfText;   // must all be in pdftotext's output (spaces removed)
   std::vector<std::string> ocrLarge;  // title and notes: must all be recognised
   std::vector<std::string> ocrCells;  // small print inside the table: two or more
+  // Long forms: what each page must hold, in order (one entry per page), and what a page must not
+  // hold; empty: one page.
+  std::vector<std::vector<std::string>> pages = {};
+  std::vector<std::vector<std::string>> notOnPage = {};
 };
+
+// On screen only: the program's box above each form must never reach the paper.
+const std::vector<std::string>& screenOnly() {
+  static const std::vector<std::string> v = {"送交（提示，不属于表格内容）", "市教委教研室",
+                                             "市教委职教处", "月受理"};
+  return v;
+}
 
 std::vector<std::string> evaluationLabels() {
   return {"附件1",
@@ -154,6 +166,49 @@ std::vector<std::string> joined(std::vector<std::string> a, const std::vector<st
   return a;
 }
 
+// A 中职 school with 12 targets on 附件1: the notice's 8 rows on page 1, 4 more on page 2 under the
+// title and headers again, with the opinion, seal and notes.
+Form longEvaluation() {
+  School s = secondarySchool();
+  s.majors.clear();
+  std::vector<Target> targets;
+  for (int i = 1; i <= 12; ++i) targets.push_back(target("示例职业" + std::to_string(i) + "号", 4));
+  s.majors = {major("数字媒体技术应用", targets)};
+  Form f{"evaluation-long", renderEvaluationApplication(s, kToday),
+         joined(evaluationLabels(), {"1数字媒体技术应用示例职业1号四级/中级工",
+                                     "12数字媒体技术应用示例职业12号四级/中级工"}),
+         {"职业技能评价专业评估申请表"},
+         {"申请学校名称", "联系地址", "示例职业1号", "四级/中级工", "上海市枫泾示例职业学校"}};
+  f.pages = {{"附件1", "职业技能评价专业评估申请表", "申请学校名称上海市枫泾示例职业学校", "序号申请专业名称",
+              "8数字媒体技术应用示例职业8号四级/中级工", "续表见下页"},
+             {"附件1", "职业技能评价专业评估申请表（续表）", "序号申请专业名称申报职业(工种)名称等级",
+              "9数字媒体技术应用示例职业9号四级/中级工", "12数字媒体技术应用示例职业12号四级/中级工",
+              "申请学校意见", "盖章:日期:", "说明:", "申请材料一式三份并加盖学校公章"}};
+  f.notOnPage = {{"示例职业9号", "申请学校意见", "说明:"}, {"申请学校名称", "示例职业8号"}};
+  return f;
+}
+
+// A school without a CA key, with 25 (occupation, level) pairs on 附件2: 9 on page 1, 16 on page 2
+// under the title and headers again, with the 申报单位意见, the signatures and the notes.
+Form longAccount() {
+  School s = secondarySchool();
+  std::vector<Target> targets;
+  for (int i = 1; i <= 25; ++i) targets.push_back(target("示例职业" + std::to_string(i) + "号", 4));
+  s.majors = {major("数字媒体技术应用", targets)};
+  Form f{"account-long", renderAccountApplication(s, ""),
+         joined(accountLabels(), {"示例职业1号四级/中级工", "示例职业25号四级/中级工"}),
+         {"团体申报开户申请表"},
+         {"学校名称", "平台操作人员姓名", "示例职业1号", "四级/中级工", "上海市枫泾示例职业学校"}};
+  f.pages = {{"附件2", "团体申报开户申请表（学校）", "学校名称上海市枫泾示例职业学校",
+              "尚未办理法人一证通", "申请的职业(工种)及等级职业(工种)名称等级",
+              "示例职业9号四级/中级工", "续表见下页"},
+             {"附件2", "团体申报开户申请表（学校）（续表）", "申请的职业(工种)及等级职业(工种)名称等级",
+              "示例职业10号四级/中级工", "示例职业25号四级/中级工", "申报单位意见", "经办人:",
+              "申报单位(盖章):", "天山路1800号4号楼1楼窗口"}};
+  f.notOnPage = {{"示例职业10号", "申报单位意见", "天山路1800号"}, {"学校名称上海", "示例职业9号四级"}};
+  return f;
+}
+
 const std::vector<Form>& forms() {
   static const std::vector<Form> all = [] {
     const School zz = secondarySchool();
@@ -165,8 +220,7 @@ const std::vector<Form>& forms() {
          joined(evaluationLabels(),
                 {"盖章:", "上海市枫泾示例职业学校", "王建国", "李文华", "13800138000", "张晓梅",
                  "13900139000", "上海市金山区枫泾镇示例路100号", "计算机应用", "计算机程序设计员",
-                 "网络与信息安全管理员", "电子商务师", "中式烹调师", "四级/中级工", "市教委教研室",
-                 "上海市教育委员会教学研究室", "2027年4月受理",
+                 "网络与信息安全管理员", "电子商务师", "中式烹调师", "四级/中级工",
                  // whole rows, as pdftotext -raw reads them: values beside their labels
                  "申请学校名称上海市枫泾示例职业学校法人代表王建国",
                  "联系人张晓梅联系方式13900139000", "联系地址上海市金山区枫泾镇示例路100号",
@@ -190,8 +244,7 @@ const std::vector<Form>& forms() {
                  renderEvaluationApplication(gz, kToday),
                  joined(evaluationLabels(),
                         {"上海滨江示例职业技术学院", "陈志强", "汽车检测与维修技术", "汽车维修工",
-                         "工业机器人系统运维员", "三级/高级工", "市教委职教处",
-                         "上海市教育委员会职业教育处", "2027年4月受理", "申请学校意见盖章日期说明",
+                         "工业机器人系统运维员", "三级/高级工", "申请学校意见盖章日期说明",
                          "3智能制造装备技术电工三级/高级工"}),
                  {"职业技能评价专业评估申请表", "申请材料一式三份并加盖学校公章"},
                  {"申请学校名称", "联系地址", "申请学校意见", "汽车维修工", "三级/高级工",
@@ -206,6 +259,8 @@ const std::vector<Form>& forms() {
                  {"自助经办平台职业技能评价", "团体申报开户申请表", "天山路1800号4号楼1楼窗口"},
                  {"职业(工种)名称", "平台操作人员姓名", "申报单位", "汽车维修工", "学校名称",
                   "上海滨江示例职业技术学院"}});
+    v.push_back(longEvaluation());
+    v.push_back(longAccount());
     return v;
   }();
   return all;
@@ -410,11 +465,38 @@ Grey decodePng(const std::string& file) {
   return g;
 }
 
-void expectOneA4Page(const fs::path& pdf) {
+void expectA4Pages(const fs::path& pdf, std::size_t pages) {
   const test::RunResult info = run("pdfinfo " + shellQuote(pdf.string()));
   ASSERT_EQ(info.exitCode, 0) << info.err;
-  EXPECT_TRUE(contains(info.out, "Pages:           1\n")) << info.out;
+  EXPECT_TRUE(contains(info.out, "Pages:           " + std::to_string(pages) + "\n")) << info.out;
   EXPECT_TRUE(contains(info.out, "(A4)")) << info.out;
+}
+
+void expectOneA4Page(const fs::path& pdf) { expectA4Pages(pdf, 1); }
+
+// One page's text, as pdftotext -raw reads it, squeezed.
+std::string pageText(const fs::path& pdf, std::size_t page) {
+  const std::string n = std::to_string(page);
+  const test::RunResult text = run("pdftotext -raw -enc UTF-8 -f " + n + " -l " + n + " " +
+                                   shellQuote(pdf.string()) + " -");
+  EXPECT_EQ(text.exitCode, 0) << text.err;
+  return squeeze(text.out);
+}
+
+// How far down page 1 its lowest text reaches, as a share of the page's height (pdftotext -bbox).
+double firstPageFilled(const fs::path& pdf) {
+  const test::RunResult box =
+      run("pdftotext -bbox -f 1 -l 1 " + shellQuote(pdf.string()) + " -");
+  EXPECT_EQ(box.exitCode, 0) << box.err;
+  auto number = [&](std::size_t from, const std::string& attr) {
+    const std::size_t at = box.out.find(attr + "=\"", from);
+    return at == std::string::npos ? -1.0 : std::stod(box.out.substr(at + attr.size() + 2));
+  };
+  const double height = number(box.out.find("<page"), "height");
+  double lowest = 0;
+  for (std::size_t w = box.out.find("<word"); w != std::string::npos; w = box.out.find("<word", w + 1))
+    lowest = std::max(lowest, number(w, "yMax"));
+  return height > 0 ? lowest / height : 0;
 }
 
 // pdftotext -raw keeps Chromium's drawing order, cell by cell, row by row.
@@ -453,8 +535,35 @@ class FormsRender : public ::testing::TestWithParam<std::size_t> {
   }
 };
 
-TEST_P(FormsRender, PdfIsOneA4Page) {
-  expectOneA4Page(files().pdf);
+TEST_P(FormsRender, PdfHasItsA4Pages) {
+  expectA4Pages(files().pdf, std::max<std::size_t>(1, form().pages.size()));
+}
+
+// Long forms: the notice's rows on a full first page, the rest on following pages with the title
+// and headers again, the closing block (opinion, seal, signatures, notes) whole on the last page.
+TEST_P(FormsRender, EachPageHoldsWhatItShould) {
+  const auto& f = files();
+  for (std::size_t p = 0; p < form().pages.size(); ++p) {
+    const std::string got = pageText(f.pdf, p + 1);
+    for (const std::string& want : form().pages[p])
+      EXPECT_TRUE(contains(got, squeeze(want))) << "page " << p + 1 << ": " << want << "\n" << got;
+    if (p < form().notOnPage.size()) {
+      for (const std::string& not_ : form().notOnPage[p])
+        EXPECT_FALSE(contains(got, squeeze(not_))) << "page " << p + 1 << ": " << not_ << "\n" << got;
+    }
+  }
+  if (form().pages.size() > 1) {
+    EXPECT_GT(firstPageFilled(f.pdf), 0.55) << "the first page is half empty";
+  }
+}
+
+TEST_P(FormsRender, TheScreenOnlyBoxIsOnScreenNotOnPaper) {
+  const auto& f = files();
+  EXPECT_TRUE(contains(form().html, "data-note=\"submit\""));
+  const test::RunResult text = run("pdftotext -raw -enc UTF-8 " + shellQuote(f.pdf.string()) + " -");
+  ASSERT_EQ(text.exitCode, 0) << text.err;
+  for (const std::string& box : screenOnly())
+    EXPECT_FALSE(contains(squeeze(text.out), squeeze(box))) << box << "\n" << text.out;
 }
 
 TEST_P(FormsRender, PdfTextHasTitleLabelsAndValues) {
@@ -508,7 +617,7 @@ TEST_P(FormsRender, OcrReadsTheScreenshot) {
       << ocr.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(Forms, FormsRender, ::testing::Range<std::size_t>(0, 4),
+INSTANTIATE_TEST_SUITE_P(Forms, FormsRender, ::testing::Range<std::size_t>(0, 6),
                          [](const ::testing::TestParamInfo<std::size_t>& p) {
                            std::string n = forms()[p.param].name;
                            std::replace(n.begin(), n.end(), '-', '_');
@@ -532,7 +641,7 @@ TEST_P(CliForms, WritesBothFormsWithTheConfigValues) {
   const fs::path out = renderer().dir() / ("cli-" + id);
   const test::RunResult r =
       run(shellQuote(ZZJB_CLI) + " forms -c " + shellQuote(config.string()) + " --school " +
-          shellQuote(id) + " -o " + shellQuote(out.string()) + " --today 2026-11-27");
+          shellQuote(id) + " -o " + shellQuote(out.string()) + " --today 2026-11-27 --all");
   ASSERT_EQ(r.exitCode, 0) << r.out << r.err;
   std::string evaluation, account;
   for (const fs::directory_entry& e : fs::directory_iterator(out)) {
@@ -552,8 +661,9 @@ TEST_P(CliForms, WritesBothFormsWithTheConfigValues) {
                                    school->at("contact").at("name").get<std::string>()};
   std::vector<std::string> first = joined(evaluationLabels(), both);
   std::vector<std::string> second = joined(accountLabels(), both);
-  first.push_back(evaluationOfficeFor(level).shortName);
-  first.push_back("2027年4月受理");
+  // The office and the window are in the box above the form, on screen only.
+  EXPECT_TRUE(contains(evaluation, evaluationOfficeFor(level).shortName));
+  EXPECT_TRUE(contains(evaluation, "2027年4月受理"));
   second.push_back(school->at("district").get<std::string>());
   second.push_back(school->at("operator").at("idNumber").get<std::string>());
   second.push_back(std::string("双证融通项目") +

@@ -226,6 +226,23 @@ TEST(EvaluationApplication, GrowsBeyondThePaperRowsWhenThereAreMoreTargets) {
   EXPECT_EQ(field(html, "row-13-no"), "13");
   EXPECT_EQ(field(html, "row-13-occupation"), "计算机程序设计员");
   EXPECT_EQ(field(html, "row-11-occupation"), "职业10");
+  // The notice's 8 rows on the first page, the other 5 on a second page that repeats the title and
+  // the column headers; the opinion, seal and notes once, after the last row.
+  const std::size_t second = html.find("<section class=\"page\">", html.find("<section class=\"page\">") + 1);
+  ASSERT_NE(second, std::string::npos);
+  const std::string first = html.substr(0, second), rest = html.substr(second);
+  EXPECT_EQ(count(first, "<tr class=\"row\">"), 8u);
+  EXPECT_EQ(count(rest, "<tr class=\"row\">"), 5u);
+  EXPECT_EQ(count(html, "<section class=\"page\">"), 2u);
+  EXPECT_NE(rest.find("<h1>职业技能评价专业评估申请表（续表）</h1>"), std::string::npos);
+  EXPECT_NE(rest.find(">序号</td><td class=\"l\">申请专业名称</td>"), std::string::npos);
+  EXPECT_NE(first.find("（续表见下页）"), std::string::npos);
+  for (const char* once : {"data-field=\"opinion\"", "data-field=\"seal\"", "说明:"}) {
+    EXPECT_EQ(count(first, once), 0u) << once;
+    EXPECT_EQ(count(rest, once), 1u) << once;
+    EXPECT_GT(rest.find(once), rest.find("data-field=\"row-13-no\"")) << once;
+  }
+  EXPECT_EQ(count(rest, "data-field=\"name\""), 0u) << "the school's fields are on the first page only";
 }
 
 TEST(EvaluationApplication, NamesTheNextWindow) {
@@ -378,7 +395,15 @@ TEST(AccountApplication, GrowsBeyondNineRows) {
   const std::string html = renderAccountApplication(s, "K");
   EXPECT_EQ(count(html, "<tr class=\"row\">"), 15u);
   EXPECT_EQ(field(html, "row-15-occupation"), "职业11");
-  EXPECT_NE(html.find("rowspan=\"16\""), std::string::npos);
+  // The notice's 9 rows on the first page, 6 on the next under the title and headers again; the
+  // 申报单位意见 and signatures once, after the last row.
+  EXPECT_EQ(count(html, "<section class=\"page\">"), 2u);
+  EXPECT_NE(html.find("rowspan=\"10\">申请的职业<br>(工种)及等级<"), std::string::npos);
+  EXPECT_NE(html.find("rowspan=\"7\">申请的职业<br>(工种)及等级<"), std::string::npos);
+  EXPECT_NE(html.find("团体申报开户申请表（学校）（续表）"), std::string::npos);
+  EXPECT_EQ(count(html, "data-field=\"opinion\""), 1u);
+  EXPECT_GT(html.find("data-field=\"opinion\""), html.find("data-field=\"row-15-occupation\""));
+  EXPECT_GT(html.find("data-field=\"row-10-occupation\""), html.find("（续表见下页）"));
   expectGrid(html, 6);
 }
 
@@ -397,6 +422,7 @@ TEST(AccountApplication, DualCertificateIsYesNoOrBlank) {
 
 TEST(AccountApplication, LeavesMissingFieldsBlank) {
   School s;
+  s.identity.key = "file:keys/s.key";  // a key, but no certificate read: the keyID for the pen
   const std::string html = renderAccountApplication(s, "");
   for (const char* f : {"name", "legalRepresentative", "district", "leader", "leader-mobile",
                         "contact", "contact-mobile", "operator", "operator-id", "keyId",
@@ -418,6 +444,32 @@ TEST(AccountApplication, EscapesEverything) {
   EXPECT_EQ(field(html, "name"), "&lt;script&gt;alert(1)&lt;/script&gt;");
   EXPECT_EQ(field(html, "district"), "&quot;&gt;&lt;i&gt;");
   EXPECT_EQ(field(html, "keyId"), "&lt;k&amp;y&gt;");
+}
+
+}  // namespace
+}  // namespace zzjb
+
+namespace zzjb {
+namespace {
+
+TEST(AccountApplication, MarksTheKeyIdBlankOfASchoolWithoutACaKey) {
+  School s = secondarySchool();
+  const std::string html = renderAccountApplication(s, "");
+  const auto cell = field(html, "keyId");
+  ASSERT_TRUE(cell.has_value());
+  EXPECT_NE(cell->find("data-note=\"keyId\""), std::string::npos) << *cell;
+  EXPECT_NE(cell->find("法人一证通"), std::string::npos) << *cell;
+  s.identity.key = "pkcs11:token=x";
+  EXPECT_EQ(field(renderAccountApplication(s, ""), "keyId"), "");
+  EXPECT_EQ(field(renderAccountApplication(s, "SHECA-1"), "keyId"), "SHECA-1");
+}
+
+TEST(Forms, TheProgramsBoxIsForTheScreenOnly) {
+  for (const std::string& html : {renderEvaluationApplication(secondarySchool(), kNov27),
+                                  renderAccountApplication(secondarySchool(), "K")}) {
+    EXPECT_NE(html.find("data-note=\"submit\""), std::string::npos);
+    EXPECT_NE(html.find("@media print { .note { display: none; } }"), std::string::npos);
+  }
 }
 
 }  // namespace

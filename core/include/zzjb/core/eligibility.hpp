@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,11 @@ struct TargetResult {
   // The type needs the major's 专业评估 (plugin::TargetShape::needsEvaluation); false: its state is
   // neither shown nor waited for.
   bool evaluationNeeded = true;
+  // What keeps every student of the target from being declared, whoever they are: the target
+  // breaks a rule (LEVEL_NOT_ALLOWED, ORG_NOT_REGISTERED, TARGET_INVALID) or its 专业评估 is not
+  // approved (EVALUATION_NOT_APPROVED). nullopt: the target can be declared. `zzjb forms` leaves
+  // such targets off the paper (docs/forms.md).
+  std::optional<Exclusion> ruled;
   std::vector<std::size_t> eligible;  // indices into SchoolResult::students
   std::vector<ExcludedStudent> excluded;
   // In the order of Exclusion, plugin reasons by code.
