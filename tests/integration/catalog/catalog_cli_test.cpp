@@ -60,7 +60,9 @@ class CatalogCli : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (mock_) EXPECT_EQ(mock_->stop(), 0);
+    if (mock_) {
+      EXPECT_EQ(mock_->stop(), 0);
+    }
   }
 
   // Two schools: xuhui-zz relies on the social organisation (计算机程序设计员 四级), pudong-gz on
