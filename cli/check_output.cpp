@@ -75,7 +75,15 @@ void printCheckText(std::ostream& out, const CheckReport& r, bool color) {
   out << msg::text("check.header.today",
                    {{"today", r.today.iso()}, {"year", r.graduationYear}})
       << " · ";
-  if (r.catalogRead) {
+  if (r.catalogRead && r.catalogDate) {
+    out << msg::text("check.header.catalog.dated",
+                     {{"version", r.catalogVersion.empty() ? msg::text("check.header.no_version")
+                                                           : r.catalogVersion},
+                      {"count", r.catalogOrgs},
+                      {"date", r.catalogDate->iso()},
+                      {"days", r.catalogAgeDays}})
+        << "\n";
+  } else if (r.catalogRead) {
     out << msg::text("check.header.catalog",
                      {{"version", r.catalogVersion.empty() ? msg::text("check.header.no_version")
                                                            : r.catalogVersion},
@@ -197,6 +205,10 @@ void printCheckJson(std::ostream& out, const CheckReport& r) {
   doc["catalog"] = r.catalogRead ? nlohmann::json{{"version", r.catalogVersion},
                                                   {"organisations", r.catalogOrgs}}
                                  : nlohmann::json(nullptr);
+  if (r.catalogRead && r.catalogDate) {
+    doc["catalog"]["date"] = r.catalogDate->iso();
+    doc["catalog"]["ageDays"] = r.catalogAgeDays;
+  }
   doc["findings"] = nlohmann::json::array();
   for (const auto& f : r.findings) doc["findings"].push_back(findingJson(f));
   std::size_t eligible = 0;

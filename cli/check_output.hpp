@@ -1,6 +1,7 @@
 // `zzjb check` output: a readable text report for people and a JSON document for scripts.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ struct CheckReport {
   std::string catalogVersion;
   std::size_t catalogOrgs = 0;
   bool catalogRead = false;
+  std::optional<Date> catalogDate;  // when `zzjb catalog` wrote it (docs/catalog.md)
+  long catalogAgeDays = 0;          // today − catalogDate
   std::vector<Finding> findings;  // not tied to one school
   std::vector<SchoolCheck> schools;
   int exitCode = 0;

@@ -10,6 +10,7 @@
 #include "args.hpp"
 #include "check_output.hpp"
 #include "commands.hpp"
+#include "zzjb/core/catalog_update.hpp"
 
 namespace zzjb::cli {
 
@@ -84,6 +85,19 @@ int cmdCheck(const std::vector<std::string>& argv) {
     report.catalogRead = true;
     report.catalogVersion = in.catalog->version;
     report.catalogOrgs = in.catalog->items.size();
+    if (in.catalog->date) {
+      report.catalogDate = in.catalog->date;
+      report.catalogAgeDays = daysSinceEpoch(*today) - daysSinceEpoch(*in.catalog->date);
+      // Organisations come and go with each announcement (docs/catalog.md, "Age").
+      if (report.catalogAgeDays > kCatalogOldAfterDays) {
+        report.findings.push_back(makeFinding(
+            Severity::Warning, FindingKind::Data, "CATALOG_OLD",
+            {in.config ? in.config->catalogDisplay : "", 0, "", ""},
+            {{"date", in.catalog->date->iso()},
+             {"days", report.catalogAgeDays},
+             {"limit", kCatalogOldAfterDays}}));
+      }
+    }
   }
   if (in.config) {
     auto schoolFilter = args->get("--school");

@@ -6,6 +6,7 @@
 
 namespace zzjb::cli {
 
+int cmdCatalog(const std::vector<std::string>& args);
 int cmdCheck(const std::vector<std::string>& args);
 int cmdForms(const std::vector<std::string>& args);
 int cmdKeyid(const std::vector<std::string>& args);

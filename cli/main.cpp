@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     std::cout << "zzjb " << ZZJB_VERSION << "\n";
     return zzjb::cli::kExitOk;
   }
+  if (cmd == "catalog") return zzjb::cli::cmdCatalog(rest);
   if (cmd == "check") return zzjb::cli::cmdCheck(rest);
   if (cmd == "forms") return zzjb::cli::cmdForms(rest);
   if (cmd == "keyid") return zzjb::cli::cmdKeyid(rest);

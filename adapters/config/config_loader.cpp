@@ -621,6 +621,92 @@ LoadedConfig parseConfig(std::string_view bytes, const fs::path& dirOfFile,
   return result;
 }
 
+namespace {
+
+// The catalog's `date` and `withdrawn` (docs/catalog.md): written by `zzjb catalog`, absent from
+// a hand-kept file.
+void readCatalogHistory(Fields& fd, const json& doc, Catalog& cat) {
+  auto dateAt = [&](const json& obj, const std::string& path, const char* key,
+                    bool required) -> std::optional<Date> {
+    auto text = fd.str(obj, path, key, required);
+    if (!text) return std::nullopt;
+    auto d = Date::parseIso(*text);
+    if (!d) {
+      const std::string at = path + "." + key;
+      fd.error(at, "CONFIG_DATE",
+               {{"field", Fields::field(at)}, {"path", at}, {"value", Fields::shown(*text)}});
+    }
+    return d;
+  };
+  cat.date = dateAt(doc, "$", "date", false);
+  const json* gone = fd.array(doc, "$", "withdrawn", false);
+  for (std::size_t i = 0; gone != nullptr && i < gone->size(); ++i) {
+    const json& w = (*gone)[i];
+    const std::string wp = "$.withdrawn[" + std::to_string(i) + "]";
+    if (!w.is_object()) {
+      fd.wrongType(wp, "object", w);
+      continue;
+    }
+    CatalogWithdrawal cw;
+    cw.creditCode = fd.str(w, wp, "creditCode", true).value_or("");
+    cw.orgName = fd.str(w, wp, "org", false).value_or("");
+    cw.occupationCode = fd.str(w, wp, "occupationCode", false).value_or("");
+    cw.occupationName = fd.str(w, wp, "occupationName", false).value_or("");
+    cw.level = static_cast<int>(fd.integer(w, wp, "level", false, 1, 5).value_or(0));
+    auto since = dateAt(w, wp, "since", true);
+    if (cw.creditCode.empty() || !since) continue;
+    cw.since = *since;
+    cat.withdrawn.push_back(std::move(cw));
+  }
+}
+
+}  // namespace
+
+std::string renderCatalog(const Catalog& catalog, std::string_view previous) {
+  json doc = json::object();
+  // The other keys of the file being replaced (`matters`, notes) stay as they were.
+  if (auto old = zzjb::json::parse(previous, {zzjb::json::kMaxDepth, files::kMaxCatalogBytes});
+      old && old->is_object()) {
+    doc = std::move(*old);
+  }
+  doc["version"] = catalog.version;
+  if (catalog.date) {
+    doc["date"] = catalog.date->iso();
+  } else {
+    doc.erase("date");
+  }
+  json items = json::array();
+  for (const auto& item : catalog.items) {
+    json occs = json::array();
+    for (const auto& o : item.occupations) {
+      occs.push_back({{"code", o.code}, {"name", o.name}, {"levels", o.levels}});
+    }
+    items.push_back({{"org",
+                      {{"name", item.org.name},
+                       {"creditCode", item.org.creditCode},
+                       {"type", orgTypeConfigName(item.type)}}},
+                     {"occupations", std::move(occs)}});
+  }
+  doc["items"] = std::move(items);
+  json gone = json::array();
+  for (const auto& w : catalog.withdrawn) {
+    json e = {{"creditCode", w.creditCode}, {"org", w.orgName}};
+    if (!w.occupationCode.empty()) {
+      e["occupationCode"] = w.occupationCode;
+      e["occupationName"] = w.occupationName;
+    }
+    if (w.level != 0) e["level"] = w.level;
+    e["since"] = w.since.iso();
+    gone.push_back(std::move(e));
+  }
+  if (gone.empty()) {
+    doc.erase("withdrawn");
+  } else {
+    doc["withdrawn"] = std::move(gone);
+  }
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 Result<Catalog> loadCatalog(const fs::path& file, const std::string& display,
                             std::vector<Finding>& warnings) {
   auto bytes = readBounded(file, display, "config.doc.catalog", files::kMaxCatalogBytes);
@@ -681,6 +767,7 @@ Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
     }
     cat.items.push_back(std::move(item));
   }
+  if (doc->is_object()) readCatalogHistory(fd, *doc, cat);
   for (auto& f : found) {
     if (f.severity == Severity::Error) return std::unexpected(f);
     warnings.push_back(std::move(f));

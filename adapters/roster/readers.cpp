@@ -196,7 +196,7 @@ bool TableBuilder::endRow() {
   }
   const std::size_t width = table_.header.size();
   const auto extra = std::ranges::find_if(cells_, [&](const Cell& c) { return c.column >= width; });
-  if (extra != cells_.end()) {
+  if (extra != cells_.end() && !limits_.keepCellsBeyondHeader) {
     const auto withValue =
         std::find_if(extra, cells_.end(), [](const Cell& c) { return !trim(c.text).empty(); });
     if (withValue != cells_.end()) {

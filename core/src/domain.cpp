@@ -127,4 +127,19 @@ const CatalogOccupation* Catalog::findOccupation(std::string_view creditCode,
   return it == item->occupations.end() ? nullptr : &*it;
 }
 
+const CatalogWithdrawal* Catalog::findWithdrawal(std::string_view creditCode,
+                                                 std::string_view occupationCode, int level) const {
+  const CatalogWithdrawal* best = nullptr;
+  auto width = [](const CatalogWithdrawal& w) {
+    return w.occupationCode.empty() ? 0 : (w.level == 0 ? 1 : 2);
+  };
+  for (const auto& w : withdrawn) {
+    if (w.creditCode != creditCode) continue;
+    const bool covers = w.occupationCode.empty() ||
+                        (w.occupationCode == occupationCode && (w.level == 0 || w.level == level));
+    if (covers && (best == nullptr || width(w) < width(*best))) best = &w;
+  }
+  return best;
+}
+
 }  // namespace zzjb

@@ -275,6 +275,26 @@ std::optional<Exclusion> checkLevel(const School& school, const Target& t, const
   return std::nullopt;
 }
 
+// When the catalog remembers that what a target relies on was withdrawn (docs/catalog.md,
+// "Withdrawn"): a warning with the date, beside the ORG_NOT_REGISTERED error.
+void noteWithdrawal(const Catalog& catalog, const School& school, const Target& t,
+                    const EvaluationOrg& org, const std::string& creditCode,
+                    const std::string& orgPath, std::vector<Finding>& out) {
+  const CatalogWithdrawal* w = catalog.findWithdrawal(creditCode, t.occupationCode, t.level);
+  if (w == nullptr) return;
+  const char* textCode = w->occupationCode.empty() ? "ORG_WITHDRAWN"
+                         : w->level == 0           ? "ORG_WITHDRAWN.occupation"
+                                                   : "ORG_WITHDRAWN.level";
+  out.push_back(found(Severity::Warning, FindingKind::Data, "ORG_WITHDRAWN", at(orgPath),
+                      {{"org", org.name},
+                       {"creditCode", creditCode},
+                       {"occupationCode", w->occupationCode},
+                       {"occupation", w->occupationName},
+                       {"level", w->level == 0 ? std::string() : levelName(w->level)},
+                       {"date", w->since.iso()}},
+                      school.id, textCode));
+}
+
 // Checks one target against the school level and the catalog. Returns the exclusion that applies
 // to all its students (nullopt when the target can be declared).
 std::optional<Exclusion> checkTarget(const School& school, const Target& t,
@@ -373,6 +393,7 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
   if (item == nullptr) {
     out.push_back(found(Severity::Error, FindingKind::Data, "ORG_NOT_REGISTERED", at(orgPath),
                         {{"org", org.name}, {"creditCode", cc.normalized}}, school.id));
+    noteWithdrawal(*opt.catalog, school, t, org, cc.normalized, orgPath, out);
     worst(Exclusion::OrgNotRegistered);
     return result;
   }
@@ -400,6 +421,7 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
                          {"occupationCode", t.occupationCode},
                          {"occupation", t.occupationName}},
                         school.id, "ORG_NOT_REGISTERED.occupation"));
+    noteWithdrawal(*opt.catalog, school, t, org, cc.normalized, orgPath, out);
     worst(Exclusion::OrgNotRegistered);
     return result;
   }
@@ -414,6 +436,7 @@ std::optional<Exclusion> checkTarget(const School& school, const Target& t,
                          {"levels", levels},
                          {"level", levelName(t.level)}},
                         school.id, "ORG_NOT_REGISTERED.level"));
+    noteWithdrawal(*opt.catalog, school, t, org, cc.normalized, orgPath, out);
     worst(Exclusion::OrgNotRegistered);
     return result;
   }

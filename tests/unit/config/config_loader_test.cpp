@@ -216,6 +216,47 @@ TEST(Catalog, WrongOrganisationTypeIsAnError) {
   EXPECT_EQ(cat.error().where.jsonPath, "$.items[0].org.type");
 }
 
+// What `zzjb catalog` writes (docs/catalog.md): version, date and withdrawn read back as written,
+// and the replaced file's other keys (its matters) kept.
+TEST(Catalog, WrittenCatalogReadsBackAndKeepsTheReplacedFilesOtherKeys) {
+  std::vector<Finding> warnings;
+  const std::string example =
+      test::readFile(std::string(ZZJB_SOURCE_DIR) + "/config/catalog.example.json");
+  auto cat = parseCatalog(example, "example", warnings);
+  ASSERT_TRUE(cat);
+  cat->version = "2026-12";
+  cat->date = Date{2026, 12, 1};
+  cat->items.pop_back();
+  cat->withdrawn.push_back({"52310000MJ9Q8Y7W2P", "上海示范财会技能评价中心", "", "", 0, Date{2026, 12, 1}});
+  cat->withdrawn.push_back({"91310115MA1K9Q7D84", "上海示范汽车服务有限公司", "4-12-01-01", "汽车维修工", 2,
+                            Date{2026, 11, 2}});
+  const std::string text = renderCatalog(*cat, example);
+  auto back = parseCatalog(text, "written", warnings);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->version, "2026-12");
+  EXPECT_EQ(back->date, (Date{2026, 12, 1}));
+  EXPECT_EQ(back->items.size(), 2U);
+  ASSERT_EQ(back->withdrawn.size(), 2U);
+  EXPECT_TRUE(back->withdrawn[0].occupationCode.empty());
+  EXPECT_EQ(back->withdrawn[1].level, 2);
+  EXPECT_EQ(back->withdrawn[1].since, (Date{2026, 11, 2}));
+  const json doc = json::parse(text);
+  EXPECT_EQ(doc["matters"], json::parse(example)["matters"]);
+  EXPECT_TRUE(warnings.empty());
+}
+
+TEST(Catalog, ABadDateIsAnErrorWithItsPath) {
+  std::vector<Finding> warnings;
+  auto cat = parseCatalog(R"({"version": "v", "date": "2026-13-01", "items": []})", "c", warnings);
+  ASSERT_FALSE(cat);
+  EXPECT_EQ(cat.error().where.jsonPath, "$.date");
+  auto gone = parseCatalog(
+      R"({"version": "v", "items": [], "withdrawn": [{"creditCode": "x", "since": "soon"}]})", "c",
+      warnings);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().where.jsonPath, "$.withdrawn[0].since");
+}
+
 // ---- Hostile input (issue 11) ----
 
 std::string nested(std::size_t depth) {

@@ -172,14 +172,34 @@ struct CatalogItem {
   OrgType type = OrgType::SocialOrg;
   std::vector<CatalogOccupation> occupations;
 };
+// Something a school may rely on that an earlier catalog had and a newer one has not
+// (docs/catalog.md, "Withdrawn"): the whole organisation (occupationCode empty), one of its
+// occupations (level 0) or one level of it.
+struct CatalogWithdrawal {
+  std::string creditCode;
+  std::string orgName;
+  std::string occupationCode;
+  std::string occupationName;
+  int level = 0;
+  Date since;  // the date of the first catalog it was missing from
+};
+
 struct Catalog {
   std::string version;
+  std::optional<Date> date;  // when it was published or read; nullopt in a hand-kept file
   std::vector<CatalogItem> items;
+  std::vector<CatalogWithdrawal> withdrawn;
 
   [[nodiscard]] const CatalogItem* findOrg(std::string_view creditCode) const;
   // The occupation entry of that organisation, or nullptr.
   [[nodiscard]] const CatalogOccupation* findOccupation(std::string_view creditCode,
                                                         std::string_view occupationCode) const;
+  // Why a target's organisation, occupation or level is not in `items`, if an earlier catalog
+  // had it: the widest withdrawal that covers it (the organisation before its occupation before
+  // the level), or nullptr.
+  [[nodiscard]] const CatalogWithdrawal* findWithdrawal(std::string_view creditCode,
+                                                        std::string_view occupationCode,
+                                                        int level) const;
 };
 
 // A student as read from a roster, before any check. Text as found in the file.

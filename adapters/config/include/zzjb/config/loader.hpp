@@ -36,6 +36,7 @@ struct LoadedConfig {
 
 // A catalog file in the platform's shape:
 //   {"version", "items": [{"org": {...}, "occupations": [...]}]}
+// and, when `zzjb catalog` wrote it, "date" (YYYY-MM-DD) and "withdrawn" (docs/catalog.md).
 // Read at most files::kMaxCatalogBytes, a regular file only, then parsed by parseCatalog.
 [[nodiscard]] Result<Catalog> loadCatalog(const std::filesystem::path& file,
                                           const std::string& display, std::vector<Finding>& warnings);
@@ -44,6 +45,11 @@ struct LoadedConfig {
 // integers from 1 to 5 (CONFIG_RANGE otherwise).
 [[nodiscard]] Result<Catalog> parseCatalog(std::string_view bytes, const std::string& display,
                                            std::vector<Finding>& warnings);
+
+// The catalog file's text for `catalog` (docs/catalog.md): version, date, items and withdrawn,
+// over the top-level keys of `previous` (the file being replaced; empty or unreadable: none), so
+// that its `matters` and notes are kept. Never throws.
+[[nodiscard]] std::string renderCatalog(const Catalog& catalog, std::string_view previous);
 
 // A school id as config/zzjb.schema.json has it: 1 to 64 of [A-Za-z0-9._-], the first a letter
 // or digit. So never empty, ".", "..", hidden, or holding a '/': an id names files and

@@ -31,6 +31,9 @@ struct RosterLimits {
   std::size_t maxPartBytes = std::size_t{32} << 20;          // xlsx: one part once uncompressed
   std::size_t maxXmlNodes = 3'000'000;  // xlsx: elements + attributes of a part
   std::size_t maxFindings = 100;        // per file; then one ROSTER_MORE_FINDINGS
+  // Cells right of the first row's last name are kept rather than dropped (ROSTER_EXTRA_CELLS):
+  // for a table whose first row is a title above the real header (docs/catalog.md).
+  bool keepCellsBeyondHeader = false;
 };
 
 // The parsers over bytes (tests and fuzzers call these; the file readers below use them).
