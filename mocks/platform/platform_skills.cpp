@@ -694,12 +694,12 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
     };
     const std::string idType = trim(c[kIdType]);
     const IdTypeRule* rule = idTypeRule(idType);
-    const std::string number = upperNumber(c[kIdNumber]);
-    IdCheck id = checkResidentId(number, today);
+    const std::string idNumber = upperNumber(c[kIdNumber]);
+    IdCheck id = checkResidentId(idNumber, today);
     const bool holder = rule != nullptr && rule->holder;
-    const bool formatOk = rule != nullptr && std::regex_match(number, std::regex(rule->pattern)) &&
+    const bool formatOk = rule != nullptr && std::regex_match(idNumber, std::regex(rule->pattern)) &&
                           (!holder || id.ok);
-    if (formatOk) row.idNumber = number;
+    if (formatOk) row.idNumber = idNumber;
     auto rowLevel = parseLevel(c[kLevel]);
     auto year = cellInt(c[kYear]);
     MobileCheck mobile = checkMobile(c[kMobile]);
@@ -741,10 +741,10 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
     } else if (ability && trim(c[kAbilityCode]) != abilityCode.get<std::string>()) {
       rejectRow("FIELD_INVALID", "专项能力编码与申报清单不一致");
     } else if (!ability &&
-               declaredKeys.contains(declarationKey(number, occupation, level))) {
+               declaredKeys.contains(declarationKey(idNumber, occupation, level))) {
       rejectRow("DUPLICATE", "该学生已申报过同一职业与等级");
     } else if (ability && declaredKeys.contains(abilityDeclarationKey(
-                              number, abilityCode.get<std::string>()))) {
+                              idNumber, abilityCode.get<std::string>()))) {
       rejectRow("DUPLICATE", "该学生已申报过同一专项能力");
     } else {
       char number[16];
@@ -752,7 +752,7 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       const std::string declarationNo = "ZJ" + std::to_string(gradYear) + number;
       row.result = "ACCEPTED";
       row.declarationNo = declarationNo;
-      addDeclaration(DeclarationRecord{batch.creditCode, number, trim(c[kName]), occupation,
+      addDeclaration(DeclarationRecord{batch.creditCode, idNumber, trim(c[kName]), occupation,
                                        level, declarationNo, batch.batchId, t, abilityCode,
                                        ability ? Json(abilityName) : Json(), idType});
     }

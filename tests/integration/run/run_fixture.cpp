@@ -239,9 +239,9 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
         std::string birth;  // 出生日期: blank, but for a pass's or a passport's holder
         // A pass or a passport (docs/identity-documents.md): its own number, 出生日期 and 性别
         // from the roster; declared with its 证件类型.
-        auto otherDocument = [&](const char* type, const char* format, std::size_t base) {
+        auto otherDocument = [&](const char* type, const char* prefix, std::size_t base) {
           char number[24];
-          std::snprintf(number, sizeof number, format, base + serial);
+          std::snprintf(number, sizeof number, "%s%08zu", prefix, base + serial);
           idType = type;
           e.idType = type;
           e.id = number;
@@ -276,13 +276,13 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
             }
             break;
           case 5:
-            otherDocument("港澳居民来往内地通行证", "H%08zu", 10000000);
+            otherDocument("港澳居民来往内地通行证", "H", 10000000);
             break;
           case 10:
-            otherDocument("台湾居民来往大陆通行证", "%08zu", 20000000);
+            otherDocument("台湾居民来往大陆通行证", "", 20000000);
             break;
           case 15:
-            otherDocument("护照", "E%08zu", 30000000);
+            otherDocument("护照", "E", 30000000);
             break;
           case 17:  // a 证件类型 group declaration does not take
             idType = "外国人永久居留身份证";
