@@ -413,7 +413,8 @@ TEST_F(MockDeclarations, EachIdTypeTheTemplateTakesIsCheckedByItsOwnFormat) {
                                                "FIELD_INVALID", "FIELD_INVALID"}));
   EXPECT_EQ(done.body["rows"][2]["idNumber"], "M1234567890") << "compared upper-cased";
   std::map<std::string, std::string> typeOf;
-  for (const auto& d : get("/api/v1/skills/declarations").body["items"]) {
+  const Parsed declared = get("/api/v1/skills/declarations");
+  for (const auto& d : declared.body["items"]) {
     typeOf[d["idNumber"].get<std::string>()] = d["idType"].get<std::string>();
   }
   EXPECT_EQ(typeOf, (std::map<std::string, std::string>{
