@@ -190,6 +190,13 @@ def roster_csv():
     seed(h, "utf8-then-invalid", head.encode() + row.encode() + b"\xe4\xb8\r\n")
     # A wide header: 4096 columns in 8 KB (issue 11 item 6: rows were padded to the header width).
     seed(h, "wide-header-4096", ",".join(["a"] * 4096) + "\r\n" + "x\r\n" * 3)
+    # Every 证件类型 group declaration takes, and 出生日期 in the forms rosters write it (issue 15).
+    docs = [("港澳台居民居住证", "830000200803010220"), ("回乡证", "h12345678"),
+            ("台湾居民来往大陆通行证", "0561682001(D)"), ("护照", "EA1234567"), ("", "310101200603150114"),
+            ("军官证", "12345")]
+    dates = ["2008-03-01", "2008/3/1", "20080301", "39508", "2008.02.30", "99999"]
+    seed(h, "id-documents", ",".join(HEADER + ["出生日期"]) + "\r\n" + "".join(
+        ",".join(ROW[:1] + [t, n] + ROW[3:] + [d]) + "\r\n" for (t, n), d in zip(docs, dates)))
 
 
 def roster_xlsx():

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "zzjb/core/eligibility.hpp"
 #include "zzjb/core/identifiers.hpp"
 #include "zzjb/messages/catalog.hpp"
 
@@ -74,9 +75,11 @@ plugin::StudentView studentView(const Student& s, const CertType* type, const Da
   v.graduationYear = s.graduationYear;
   v.idType = s.idType;
   v.columns = s.extra;
-  IdCheck id = checkResidentId(s.idNumber, today);
-  v.gender = id.gender ? genderName(*id.gender) : s.gender;
-  if (id.birthDate) v.birthDate = id.birthDate->iso();
+  const StudentIdentity ident = studentIdentity(s, today);
+  const IdCheck& id = ident.id;
+  v.idType = ident.type ? idDocTypeName(*ident.type) : s.idType;
+  v.gender = ident.gender;
+  if (ident.birthDate) v.birthDate = ident.birthDate->iso();
   v.maskedId = maskId(id.ok ? id.normalized : s.idNumber);
   if (type != nullptr && type->info.shape.needsIdNumber) {
     v.idNumber = id.ok ? id.normalized : s.idNumber;

@@ -460,6 +460,25 @@ plugin::Reply<Verdict> applyTypeRules(const CertType& type, const School& school
                                 section);
 }
 
+// 出生日期: a pass's or a passport's holder needs it in the roster (the number does not carry it);
+// for an 18-digit number the roster's, when given, must be the number's. (The roster's cells come
+// trimmed: studentsFromTable.)
+template <typename Error>
+void checkBirthDate(const Student& st, const StudentIdentity& ident, const std::string& idType,
+                    const std::string& masked, const Date& today, Error& error) {
+  const bool carries = idDocCarriesBirthAndGender(*ident.type);
+  if (st.birthDate.empty()) {
+    if (!carries) error("BIRTH_DATE_MISSING", {{"idType", idType}});
+    return;
+  }
+  const std::optional<Date> given = parseRosterDate(st.birthDate);
+  if (!given || *given > today || given->year < 1900) {
+    error("BIRTH_DATE_INVALID", {{"value", st.birthDate}});
+  } else if (carries && given != ident.birthDate) {
+    error("BIRTH_DATE_MISMATCH", {{"value", given->iso()}, {"id", masked}});
+  }
+}
+
 // Checks one student's row; returns the exclusion that applies to every target, if any.
 std::optional<Exclusion> checkStudent(const Student& st, const Date& today, int graduationYear,
                                       const std::string& school, std::vector<Finding>& out) {
@@ -474,22 +493,31 @@ std::optional<Exclusion> checkStudent(const Student& st, const Date& today, int 
 
   if (st.name.empty()) error("NAME_MISSING", {});
 
-  bool idTypeOk = st.idType == "居民身份证" || st.idType == "身份证";  // not-text: 证件类型 values
+  const StudentIdentity ident = studentIdentity(st, today);
+  const bool carries = ident.type && idDocCarriesBirthAndGender(*ident.type);
   if (!st.idStoredAs.empty()) {
-    bool lossy = st.idStoredAs.find_first_of("Ee.") != std::string::npos || st.idNumber.size() != 18 ||
-                 !checkResidentId(st.idNumber, today).ok;
+    // A pass's or a passport's digits may have come through whole; an 18-digit number's cannot.
+    bool lossy = st.idStoredAs.find_first_of("Ee.") != std::string::npos ||
+                 ((!ident.type || carries) && (st.idNumber.size() != 18 || !ident.id.ok));
     error("ID_STORED_AS_NUMBER", {{"stored", maskId(st.idStoredAs)}},
           lossy ? "ID_STORED_AS_NUMBER" : "ID_STORED_AS_NUMBER.rounded");
-  } else if (idTypeOk) {
-    auto id = checkResidentId(st.idNumber, today);
-    if (!id.ok) {
-      error("ID_INVALID", {{"id", maskId(st.idNumber)}, {"problem", id.problem}});
+  } else if (ident.type) {
+    const std::string idType = idDocTypeName(*ident.type);
+    const std::string masked = maskId(ident.id.ok ? ident.id.normalized : st.idNumber);
+    if (!ident.id.ok) {
+      error("ID_INVALID", {{"id", masked}, {"problem", ident.id.problem}, {"idType", idType}},
+            *ident.type == IdDocType::ResidentId ? "ID_INVALID" : "ID_INVALID.document");
     } else if (st.gender != "男" && st.gender != "女") {  // not-text: 性别 values in the roster
       error("GENDER_INVALID", {{"gender", st.gender}});
-    } else if (st.gender != genderName(*id.gender)) {
+    } else if (carries && st.gender != ident.gender) {
       // Worded by the number's gender, so that English says "female", not "女".
-      error("GENDER_MISMATCH", {{"gender", st.gender}, {"id", maskId(st.idNumber)}},
-            *id.gender == Gender::Male ? "GENDER_MISMATCH.male" : "GENDER_MISMATCH.female");
+      error("GENDER_MISMATCH", {{"gender", st.gender}, {"id", masked}},
+            *ident.id.gender == Gender::Male ? "GENDER_MISMATCH.male" : "GENDER_MISMATCH.female");
+    }
+    if (ident.id.ok) checkBirthDate(st, ident, idType, masked, today, error);
+    if (ident.id.ok && ident.assumed) {
+      out.push_back(found(Severity::Info, FindingKind::Data, "ID_TYPE_ASSUMED", rowOf(st),
+                          {{"id", masked}, {"idType", idType}}, school));
     }
   }
 
@@ -510,9 +538,10 @@ std::optional<Exclusion> checkStudent(const Student& st, const Date& today, int 
     out.push_back(found(Severity::Warning, FindingKind::Data, "CLASS_MISSING", rowOf(st), {}, school));
   }
   if (result) return result;
-  if (!idTypeOk) {
+  if (!ident.type) {
     out.push_back(found(Severity::Warning, FindingKind::Data, "ID_TYPE", rowOf(st),
-                        {{"idType", st.idType}}, school));
+                        {{"idType", st.idType}}, school,
+                        st.idType.empty() ? "ID_TYPE.blank" : "ID_TYPE"));
     return Exclusion::IdTypeNotSupported;
   }
   if (year != graduationYear) return Exclusion::NotGraduating;
@@ -636,7 +665,7 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
     for (auto& s : students) r.students.push_back(std::move(s));
   }
 
-  // Per-student checks, then duplicates (by normalised ID, first occurrence wins).
+  // Per-student checks, then duplicates (by 证件类型 and normalised number, first occurrence wins).
   const int gradYear = graduationYearOn(options.today);
   std::vector<std::optional<Exclusion>> studentExclusion(r.students.size());
   for (std::size_t i = 0; i < r.students.size(); ++i) {
@@ -647,8 +676,11 @@ SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>
   for (std::size_t i = 0; i < r.students.size(); ++i) {
     const Student& st = r.students[i];
     if (studentExclusion[i] == Exclusion::InvalidData || st.idNumber.empty()) continue;
-    std::string key = checkResidentId(st.idNumber, options.today).normalized;
-    auto [it, inserted] = firstById.emplace(key, i);
+    // By 证件类型 and number: a passport and a pass may share digits, never a student.
+    const StudentIdentity ident = studentIdentity(st, options.today);
+    const std::string key = ident.id.normalized;
+    const std::string typeKey = ident.type ? idDocTypeName(*ident.type) : st.idType;
+    auto [it, inserted] = firstById.emplace(typeKey + '\n' + key, i);
     if (inserted) continue;
     const Student& first = r.students[it->second];
     std::string firstAt = first.file + ":" + std::to_string(first.line);

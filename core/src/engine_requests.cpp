@@ -7,6 +7,7 @@
 #include <set>
 
 #include "engine_internal.hpp"
+#include "zzjb/core/eligibility.hpp"
 #include "zzjb/core/identifiers.hpp"
 
 namespace zzjb::engine_detail {
@@ -22,7 +23,7 @@ std::string normalizeIdNumber(std::string_view s) {
   std::string out;
   for (char c : s) {
     if (std::isspace(static_cast<unsigned char>(c)) != 0) continue;
-    out += c == 'x' ? 'X' : c;
+    out += c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
   }
   return out;
 }
@@ -80,7 +81,7 @@ std::vector<TargetWork> buildTargets(const SchoolResult& eval, const TypeRegistr
     for (const auto& [s, from] : members[i]) {
       if (s >= eval.students.size()) continue;
       const Student& st = eval.students[s];
-      IdCheck check = checkResidentId(st.idNumber, today);
+      const IdCheck check = studentIdentity(st, today).id;
       std::string id = check.ok ? check.normalized : normalizeIdNumber(st.idNumber);
       if (!seen.insert(id).second) continue;
       out[i].eligible.push_back({&st, id, from});
@@ -150,15 +151,15 @@ namespace {
 // The host's value of a standard column (plugin::column) for one student.
 std::string standardCell(std::string_view key, std::size_t n, const School& school,
                          const Target& target, const Student& st, const StudentRef& ref,
-                         const IdCheck& id, const MobileCheck& mobile) {
+                         const StudentIdentity& ident, const MobileCheck& mobile) {
   namespace col = plugin::column;
   // not-text: begin (values the platform's sheet takes)
   if (key == col::kSeq) return std::to_string(n);
   if (key == col::kName) return trim(st.name);
-  if (key == col::kIdType) return "居民身份证";
+  if (key == col::kIdType) return ident.type ? idDocTypeName(*ident.type) : trim(st.idType);
   if (key == col::kIdNumber) return ref.id;
-  if (key == col::kGender) return id.gender ? genderName(*id.gender) : trim(st.gender);
-  if (key == col::kBirthDate) return id.birthDate ? id.birthDate->iso() : std::string();
+  if (key == col::kGender) return ident.gender;
+  if (key == col::kBirthDate) return ident.birthDate ? ident.birthDate->iso() : std::string();
   if (key == col::kMobile) return mobile.ok ? mobile.normalized : trim(st.mobile);
   if (key == col::kEducation) return educationFor(school.level);
   if (key == col::kSource) return "在校生";
@@ -225,7 +226,7 @@ Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
   std::size_t n = 0;
   for (const StudentRef* ref : students) {
     const Student& st = *ref->student;
-    IdCheck id = checkResidentId(ref->id, today);
+    const StudentIdentity ident = studentIdentity(st, today);
     MobileCheck mobile = checkMobile(st.mobile);
     ++n;
     std::vector<std::string> values;
@@ -247,7 +248,7 @@ Result<DeclarationSheet> buildSheet(const School& school, const TargetWork& t,
     std::size_t nextOwn = 0;
     for (const plugin::SheetColumn& c : sheet.columns) {
       if (!c.standard.empty()) {
-        row.push_back(standardCell(c.standard, n, school, target, st, *ref, id, mobile));
+        row.push_back(standardCell(c.standard, n, school, target, st, *ref, ident, mobile));
       } else {
         row.push_back(nextOwn < values.size() ? values[nextOwn] : std::string());
         ++nextOwn;

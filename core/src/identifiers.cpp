@@ -1,7 +1,9 @@
-// Identifier checks (GB 11643-1999 ID numbers, GB 32100-2015 credit codes, mobiles, 职业编码)
+// Identifier checks (GB 11643-1999 ID numbers and residence permits, passes and passports,
+// GB 32100-2015 credit codes, mobiles, 职业编码)
 // and the masks used wherever personal data could reach a log or a report.
 #include "zzjb/core/identifiers.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -95,6 +97,124 @@ IdCheck checkResidentId(std::string_view id, const Date& today) {
   r.ok = true;
   r.birthDate = birth;
   r.gender = ((s[16] - '0') % 2 == 1) ? Gender::Male : Gender::Female;
+  return r;
+}
+
+const char* idDocTypeName(IdDocType t) {
+  // not-text: begin (the 证件类型 values of the platform's template)
+  switch (t) {
+    case IdDocType::ResidentId: return "居民身份证";
+    case IdDocType::ResidencePermit: return "港澳台居民居住证";
+    case IdDocType::HkMacaoPass: return "港澳居民来往内地通行证";
+    case IdDocType::TaiwanPass: return "台湾居民来往大陆通行证";
+    case IdDocType::Passport: return "护照";
+  }
+  return "居民身份证";
+  // not-text: end
+}
+
+std::optional<IdDocType> parseIdDocType(std::string_view idType) {
+  struct Name {
+    std::string_view text;
+    IdDocType type;
+  };
+  // not-text: begin (证件类型 values as rosters write them)
+  static constexpr std::array<Name, 16> kNames = {{
+      {"居民身份证", IdDocType::ResidentId},
+      {"身份证", IdDocType::ResidentId},
+      {"中华人民共和国居民身份证", IdDocType::ResidentId},
+      {"港澳台居民居住证", IdDocType::ResidencePermit},
+      {"港澳居民居住证", IdDocType::ResidencePermit},
+      {"台湾居民居住证", IdDocType::ResidencePermit},
+      {"居住证（港澳台）", IdDocType::ResidencePermit},
+      {"港澳居民来往内地通行证", IdDocType::HkMacaoPass},
+      {"港澳通行证（回乡证）", IdDocType::HkMacaoPass},
+      {"回乡证", IdDocType::HkMacaoPass},
+      {"台湾居民来往大陆通行证", IdDocType::TaiwanPass},
+      {"台胞证", IdDocType::TaiwanPass},
+      {"护照", IdDocType::Passport},
+      {"外国护照", IdDocType::Passport},
+      {"中国护照", IdDocType::Passport},
+      {"外国人护照", IdDocType::Passport},
+  }};
+  // not-text: end
+  const std::string s = trimAscii(idType);
+  for (const Name& n : kNames) {
+    if (s == n.text) return n.type;
+  }
+  return std::nullopt;
+}
+
+bool idDocCarriesBirthAndGender(IdDocType t) {
+  return t == IdDocType::ResidentId || t == IdDocType::ResidencePermit;
+}
+
+namespace {
+
+bool allDigits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return isDigit(c); });
+}
+
+bool isUpperOrDigit(char c) { return isDigit(c) || (c >= 'A' && c <= 'Z'); }
+
+// A pass or passport number: trimmed, letters upper-cased.
+std::string normalizedDocument(std::string_view number) {
+  std::string s = trimAscii(number);
+  for (char& c : s) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return s;
+}
+
+// H12345678, M1234567890.
+bool isHkMacaoPass(std::string_view s) {
+  return (s.size() == 9 || s.size() == 11) && (s[0] == 'H' || s[0] == 'M') && allDigits(s.substr(1));
+}
+
+// 12345678; older cards 1234567801, 1234567801(B).
+bool isTaiwanPass(std::string_view s) {
+  if (s.size() == 8 || s.size() == 10) return allDigits(s);
+  return s.size() == 13 && allDigits(s.substr(0, 10)) && s[10] == '(' && isUpperOrDigit(s[11]) &&
+         s[12] == ')';
+}
+
+// Chinese (E12345678, EA1234567, G12345678) and foreign passports: 5–17 letters and digits, at
+// least one digit.
+bool isPassport(std::string_view s) {
+  return s.size() >= 5 && s.size() <= 17 && std::all_of(s.begin(), s.end(), isUpperOrDigit) &&
+         std::any_of(s.begin(), s.end(), [](char c) { return isDigit(c); });
+}
+
+}  // namespace
+
+IdCheck checkIdDocument(IdDocType t, std::string_view number, const Date& today) {
+  if (t == IdDocType::ResidentId) return checkResidentId(number, today);
+  if (t == IdDocType::ResidencePermit) {
+    IdCheck r = checkResidentId(number, today);
+    const std::string_view area = std::string_view(r.normalized).substr(0, 6);
+    if (r.normalized.size() == 18 && area != "810000" && area != "820000" && area != "830000") {
+      r = IdCheck{false, msg::text("identifier.problem.permit_area"), r.normalized, {}, {}};
+    }
+    return r;
+  }
+  IdCheck r;
+  r.normalized = normalizedDocument(number);
+  const std::string& s = r.normalized;
+  if (s.empty()) {
+    r.problem = msg::text("identifier.problem.empty");
+    return r;
+  }
+  bool ok = t == IdDocType::HkMacaoPass  ? isHkMacaoPass(s)
+            : t == IdDocType::TaiwanPass ? isTaiwanPass(s)
+                                         : isPassport(s);
+  if (!ok) {
+    r.problem = msg::text(t == IdDocType::HkMacaoPass  ? "identifier.problem.hk_macao_pass"
+                          : t == IdDocType::TaiwanPass ? "identifier.problem.taiwan_pass"
+                                                       : "identifier.problem.passport",
+                          {{"length", s.size()}});
+    return r;
+  }
+  r.ok = true;
   return r;
 }
 
@@ -227,7 +347,13 @@ std::string maskMiddle(std::string_view s) {
 }
 }  // namespace
 
-std::string maskId(std::string_view id) { return maskMiddle(id); }
+std::string maskId(std::string_view id) {
+  auto chars = utf8Chars(trimAscii(id));
+  if (chars.size() >= 15 || chars.size() < 8) return maskMiddle(id);
+  std::string out = chars.front();
+  for (std::size_t i = 1; i + 2 < chars.size(); ++i) out += "*";
+  return out + chars[chars.size() - 2] + chars.back();
+}
 
 std::string maskMobile(std::string_view mobile) { return maskMiddle(mobile); }
 

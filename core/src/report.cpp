@@ -12,6 +12,7 @@
 #include "zzjb/core/clock.hpp"
 #include "zzjb/core/domain.hpp"
 #include "zzjb/core/engine.hpp"
+#include "zzjb/core/eligibility.hpp"
 #include "zzjb/core/identifiers.hpp"
 
 namespace zzjb {
@@ -80,7 +81,7 @@ std::string exclusionHint(const ExcludedStudent& x, int graduationYear,
     case Exclusion::InvalidData:
       return msg::text("report.exclusion.INVALID_DATA");
     case Exclusion::IdTypeNotSupported:
-      return msg::text("report.exclusion.ID_TYPE");
+      return msg::text("ID_TYPE.hint");  // the one advice, as check gives it
     case Exclusion::NotGraduating:
       return msg::text("report.exclusion.NOT_GRADUATING", {{"year", graduationYear}});
     case Exclusion::Duplicate:
@@ -513,7 +514,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
   std::map<std::string, std::size_t> byKey;
   if (inputs.store != nullptr && storeOk) {
     for (std::size_t i = 0; i < ev.students.size(); ++i) {
-      const IdCheck id = checkResidentId(ev.students[i].idNumber, opt.today);
+      const IdCheck id = studentIdentity(ev.students[i], opt.today).id;
       if (id.normalized.empty()) continue;
       byKey.emplace(inputs.store->studentKey(id.normalized), i);
     }
@@ -569,7 +570,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
       }
     }
     for (std::size_t i : eligibleByKey[t.key]) {
-      const IdCheck id = checkResidentId(ev.students[i].idNumber, opt.today);
+      const IdCheck id = studentIdentity(ev.students[i], opt.today).id;
       const bool has = inputs.store != nullptr && storeOk && !id.normalized.empty() &&
                        recorded.contains(inputs.store->studentKey(id.normalized));
       t.notYetDeclared += has ? 0 : 1;

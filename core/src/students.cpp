@@ -16,6 +16,7 @@ namespace {
 struct ColumnSpec {
   const char* name;
   std::vector<std::string> aliases;
+  bool required = true;
 };
 
 const std::vector<ColumnSpec>& columnSpecs() {
@@ -29,6 +30,8 @@ const std::vector<ColumnSpec>& columnSpecs() {
       {"专业", {"专业名称", "所学专业"}},
       {"班级", {"班级名称"}},
       {"毕业年份", {"毕业年度", "毕业年", "毕业时间"}},
+      // Optional: a pass's or a passport's holder has no birth date in the number.
+      {"出生日期", {"出生年月日", "出生日期（年月日）", "出生年月", "生日"}, false},
   };
   // not-text: end
   return kSpecs;
@@ -79,7 +82,9 @@ std::string numericText(const std::string& stored) {
 const std::vector<std::string>& requiredRosterColumns() {
   static const std::vector<std::string> kCols = [] {
     std::vector<std::string> v;
-    for (const auto& s : columnSpecs()) v.emplace_back(s.name);
+    for (const auto& s : columnSpecs()) {
+      if (s.required) v.emplace_back(s.name);
+    }
     return v;
   }();
   return kCols;
@@ -105,7 +110,9 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
   const std::string separator = msg::text("check.list.separator");
   std::string missing;
   for (std::size_t s = 0; s < specs.size(); ++s) {
-    if (!index[s]) missing += (missing.empty() ? "" : separator) + std::string(specs[s].name);
+    if (!index[s] && specs[s].required) {
+      missing += (missing.empty() ? "" : separator) + std::string(specs[s].name);
+    }
   }
   if (!missing.empty()) {
     // The names read as the header of a file accepted as a roster; a few hundred bytes of them
@@ -121,7 +128,9 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
       ++shown;
     }
     std::string required;
-    for (const auto& spec : specs) required += (required.empty() ? "" : separator) + spec.name;
+    for (const auto& spec : specs) {
+      if (spec.required) required += (required.empty() ? "" : separator) + spec.name;
+    }
     findings.push_back(makeFinding(Severity::Error, FindingKind::Data, "ROSTER_COLUMNS",
                                    {table.file, table.headerLine, "", ""},
                                    {{"missing", missing}, {"found", found}, {"required", required}}));
@@ -132,7 +141,7 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
   students.reserve(table.records.size());
   for (const auto& rec : table.records) {
     auto cell = [&](std::size_t spec) -> const Cell* {
-      return rec.at(*index[spec]);
+      return index[spec] ? rec.at(*index[spec]) : nullptr;
     };
     auto text = [&](std::size_t spec) -> std::string {
       const Cell* c = cell(spec);
@@ -147,6 +156,7 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
     st.major = text(5);
     st.className = text(6);
     st.graduationYear = text(7);
+    st.birthDate = text(8);
     if (const Cell* id = cell(2); id != nullptr) {
       st.idNumber = trim(id->text);
       if (id->kind == CellKind::Number) st.idStoredAs = id->text;
@@ -162,6 +172,68 @@ std::vector<Student> studentsFromTable(const RosterTable& table, std::vector<Fin
     students.push_back(std::move(st));
   }
   return students;
+}
+
+std::optional<Date> parseRosterDate(std::string_view text) {
+  const std::string s = trim(text);
+  const bool digitsOnly = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return c >= '0' && c <= '9';
+  });
+  if (digitsOnly && s.size() == 8) return Date::parseCompact(s);
+  if (digitsOnly && s.size() <= 5) {
+    // An Excel date serial: days since 1899-12-30 (the 1900 leap-year bug makes that the zero).
+    const long serial = std::stol(s);
+    if (serial < 1) return std::nullopt;
+    return dateFromDaysSinceEpoch(serial - 25569);
+  }
+  // 2008-05-01, 2008/5/1, 2008.5.1: year, month and day between one kind of separator.
+  int parts[3] = {0, 0, 0};
+  std::size_t part = 0;
+  std::size_t digits = 0;
+  char sep = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      if (++digits > (part == 0 ? 4U : 2U)) return std::nullopt;
+      parts[part] = parts[part] * 10 + (c - '0');
+      continue;
+    }
+    if ((c != '-' && c != '/' && c != '.') || digits == 0 || part == 2) return std::nullopt;
+    if (sep != 0 && c != sep) return std::nullopt;
+    sep = c;
+    ++part;
+    digits = 0;
+  }
+  if (part != 2 || digits == 0) return std::nullopt;
+  Date d{parts[0], parts[1], parts[2]};
+  if (!d.valid()) return std::nullopt;
+  return d;
+}
+
+StudentIdentity studentIdentity(const Student& st, const Date& today) {
+  StudentIdentity r;
+  r.type = parseIdDocType(st.idType);
+  if (r.type) {
+    r.id = checkIdDocument(*r.type, st.idNumber, today);
+  } else {
+    r.id = checkResidentId(st.idNumber, today);
+    if (trim(st.idType).empty() && r.id.ok) {
+      // A blank 证件类型 with a valid 18-digit number: the number says which card it is.
+      const std::string_view area = std::string_view(r.id.normalized).substr(0, 6);
+      r.type = area == "810000" || area == "820000" || area == "830000"
+                   ? IdDocType::ResidencePermit
+                   : IdDocType::ResidentId;
+      r.id = checkIdDocument(*r.type, st.idNumber, today);
+      r.assumed = true;
+    }
+  }
+  if (r.type && idDocCarriesBirthAndGender(*r.type)) {
+    r.birthDate = r.id.birthDate;
+    r.gender = r.id.gender ? genderName(*r.id.gender) : trim(st.gender);
+    return r;
+  }
+  r.birthDate = parseRosterDate(st.birthDate);
+  r.gender = trim(st.gender);
+  return r;
 }
 
 }  // namespace zzjb

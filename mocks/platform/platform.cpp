@@ -693,7 +693,8 @@ void to_json(Json& j, const DeclarationRecord& d) {
            {"level", d.level},
            {"declarationNo", d.declarationNo},
            {"batchId", d.batchId},
-           {"declaredAt", d.declaredAt}};
+           {"declaredAt", d.declaredAt},
+           {"idType", d.idType}};
   if (d.ability()) {
     j["abilityCode"] = d.abilityCode;
     j["abilityName"] = d.abilityName;
@@ -709,6 +710,7 @@ void from_json(const Json& j, DeclarationRecord& d) {
   j.at("declarationNo").get_to(d.declarationNo);
   j.at("batchId").get_to(d.batchId);
   j.at("declaredAt").get_to(d.declaredAt);
+  if (j.contains("idType")) j.at("idType").get_to(d.idType);
   readAbility(j, "declaration", d.abilityCode, d.abilityName);
 }
 

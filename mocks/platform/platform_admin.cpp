@@ -81,6 +81,7 @@ Response Platform::Impl::adminState(Call& call) {
   for (const auto& d : state.declarations) {
     Json v{{"creditCode", d.creditCode},
            {"idNumber", d.idNumber},
+           {"idType", d.idType},
            {"declarationNo", d.declarationNo},
            {"batchId", d.batchId}};
     v.update(declarationScopeView(d));

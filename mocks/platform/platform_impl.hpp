@@ -120,6 +120,8 @@ struct DeclarationRecord {
   // and level 0 (listed as null). Null for an occupation's declaration.
   Json abilityCode;
   Json abilityName;
+  // 证件类型 of the row (居民身份证 when a state file written before it was kept has none).
+  std::string idType = "居民身份证";
   [[nodiscard]] bool ability() const { return abilityCode.is_string(); }
 };
 

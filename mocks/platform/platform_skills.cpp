@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "platform_impl.hpp"
 #include "zzjb/core/identifiers.hpp"
@@ -83,6 +85,35 @@ std::optional<Date> parseBirthDate(const std::string& text) {
     return civilFromDays(daysFromCivil(1899, 12, 30) + *serial);
   }
   return std::nullopt;
+}
+
+// 证件类型 the template takes and the number's format for each (docs/platform-api.md, "Group
+// declarations"); written apart from zzjb's checks. `holder` says whether the number carries
+// the birth date and gender (GB 11643).
+struct IdTypeRule {
+  const char* name;
+  const char* pattern;
+  bool holder;
+};
+const IdTypeRule* idTypeRule(const std::string& idType) {
+  static const IdTypeRule kRules[] = {
+      {"居民身份证", R"(\d{17}[\dX])", true},
+      {"港澳台居民居住证", R"(8[123]0000\d{11}[\dX])", true},
+      {"港澳居民来往内地通行证", R"([HM](\d{8}|\d{10}))", false},
+      {"台湾居民来往大陆通行证", R"(\d{8}|\d{10}|\d{10}\([A-Z\d]\))", false},
+      {"护照", R"((?=[A-Z\d]*\d)[A-Z\d]{5,17})", false},
+  };
+  for (const IdTypeRule& r : kRules) {
+    if (idType == r.name) return &r;
+  }
+  return nullptr;
+}
+
+// The number as the platform compares it: trimmed, letters upper-cased.
+std::string upperNumber(const std::string& text) {
+  std::string s = trim(text);
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
 }
 
 // A member that is a string, else "" (never throws on a null or a number).
@@ -661,18 +692,27 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       row.reason = reason;
       row.message = message;
     };
-    IdCheck id = checkResidentId(trim(c[kIdNumber]), today);
-    if (id.ok) row.idNumber = id.normalized;
+    const std::string idType = trim(c[kIdType]);
+    const IdTypeRule* rule = idTypeRule(idType);
+    const std::string idNumber = upperNumber(c[kIdNumber]);
+    IdCheck id = checkResidentId(idNumber, today);
+    const bool holder = rule != nullptr && rule->holder;
+    const bool formatOk = rule != nullptr && std::regex_match(idNumber, std::regex(rule->pattern)) &&
+                          (!holder || id.ok);
+    if (formatOk) row.idNumber = idNumber;
     auto rowLevel = parseLevel(c[kLevel]);
     auto year = cellInt(c[kYear]);
     MobileCheck mobile = checkMobile(c[kMobile]);
     const std::string gender = trim(c[kGender]);
     std::optional<Date> birth;
     if (!trim(c[kBirth]).empty()) birth = parseBirthDate(c[kBirth]);
-    if (trim(c[kIdType]) != "居民身份证") {
-      rejectRow("ID_INVALID", "证件类型须为居民身份证");
-    } else if (!id.ok) {
+    if (rule == nullptr) {
+      rejectRow("ID_INVALID", "证件类型须为居民身份证、港澳台居民居住证、港澳居民来往内地通行证、"
+                              "台湾居民来往大陆通行证或护照");
+    } else if (holder && !id.ok) {
       rejectRow("ID_INVALID", "证件号码无效：" + id.problem);
+    } else if (!formatOk) {
+      rejectRow("ID_INVALID", "证件号码不符合" + idType + "号码的格式");
     } else if (!ability && !rowLevel) {
       rejectRow("FIELD_INVALID", "申报等级无法识别");
     } else if (!ability && (*rowLevel != allowedLevel || *rowLevel != level)) {
@@ -688,10 +728,12 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       rejectRow("FIELD_INVALID", "姓名为空");
     } else if (gender != "男" && gender != "女") {
       rejectRow("FIELD_INVALID", "性别须为男或女");
-    } else if ((gender == "男") != (id.gender == Gender::Male)) {
+    } else if (holder && (gender == "男") != (id.gender == Gender::Male)) {
       rejectRow("FIELD_INVALID", "性别与身份证号不符");
-    } else if (!trim(c[kBirth]).empty() && (!birth || birth != id.birthDate)) {
+    } else if (holder && !trim(c[kBirth]).empty() && (!birth || birth != id.birthDate)) {
       rejectRow("FIELD_INVALID", "出生日期与身份证号不符");
+    } else if (!holder && (!birth || *birth > today || birth->year < 1900)) {
+      rejectRow("FIELD_INVALID", "出生日期须填写（" + idType + "号码不含出生日期）");
     } else if (!mobile.ok) {
       rejectRow("FIELD_INVALID", "手机号码无效：" + mobile.problem);
     } else if (!ability && trim(c[kOccupationCode]) != occupation) {
@@ -699,10 +741,10 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
     } else if (ability && trim(c[kAbilityCode]) != abilityCode.get<std::string>()) {
       rejectRow("FIELD_INVALID", "专项能力编码与申报清单不一致");
     } else if (!ability &&
-               declaredKeys.contains(declarationKey(id.normalized, occupation, level))) {
+               declaredKeys.contains(declarationKey(idNumber, occupation, level))) {
       rejectRow("DUPLICATE", "该学生已申报过同一职业与等级");
     } else if (ability && declaredKeys.contains(abilityDeclarationKey(
-                              id.normalized, abilityCode.get<std::string>()))) {
+                              idNumber, abilityCode.get<std::string>()))) {
       rejectRow("DUPLICATE", "该学生已申报过同一专项能力");
     } else {
       char number[16];
@@ -710,9 +752,9 @@ void Platform::Impl::processBatch(BatchRecord& batch) {
       const std::string declarationNo = "ZJ" + std::to_string(gradYear) + number;
       row.result = "ACCEPTED";
       row.declarationNo = declarationNo;
-      addDeclaration(DeclarationRecord{batch.creditCode, id.normalized, trim(c[kName]), occupation,
+      addDeclaration(DeclarationRecord{batch.creditCode, idNumber, trim(c[kName]), occupation,
                                        level, declarationNo, batch.batchId, t, abilityCode,
-                                       ability ? Json(abilityName) : Json()});
+                                       ability ? Json(abilityName) : Json(), idType});
     }
     batch.rows.push_back(std::move(row));
   }
@@ -776,7 +818,7 @@ Response Platform::Impl::listDeclarations(Call& call) {
     if (occupation && (d.ability() || d.occupationCode != *occupation)) continue;
     if (level && (d.ability() || d.level != *level)) continue;
     if (abilityCode && d.abilityCode != *abilityCode) continue;
-    Json item{{"idNumber", d.idNumber}, {"name", d.name}};
+    Json item{{"idNumber", d.idNumber}, {"idType", d.idType}, {"name", d.name}};
     item.update(declarationScopeView(d));
     item["abilityName"] = d.abilityName;
     item["declarationNo"] = d.declarationNo;

@@ -216,7 +216,7 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
                                          o.specialAbilityAtHigher)) {
     const auto roster = dir / (s.id + "-roster.csv");
     std::ofstream csv(roster, std::ios::binary | std::ios::trunc);
-    csv << "姓名,证件类型,证件号码,性别,手机号码,专业,班级,毕业年份,实习单位,专项能力\n";
+    csv << "姓名,证件类型,证件号码,性别,手机号码,专业,班级,毕业年份,实习单位,专项能力,出生日期\n";
     for (const auto& m : s.majors) {
       std::string previousId;
       std::string previousName;
@@ -236,6 +236,19 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
         e.id = residentId(s.area, s.birthYear, month, day, static_cast<int>(serial % 997), male);
         std::string name = nameOf(serial);
         std::string idType = "居民身份证";
+        std::string birth;  // 出生日期: blank, but for a pass's or a passport's holder
+        // A pass or a passport (docs/identity-documents.md): its own number, 出生日期 and 性别
+        // from the roster; declared with its 证件类型.
+        auto otherDocument = [&](const char* type, const char* prefix, std::size_t base) {
+          char number[24];
+          std::snprintf(number, sizeof number, "%s%08zu", prefix, base + serial);
+          idType = type;
+          e.idType = type;
+          e.id = number;
+          char date[16];
+          std::snprintf(date, sizeof date, "%04d-%02d-%02d", s.birthYear, month, day);
+          birth = date;
+        };
         int year = o.graduationYear;
         std::string placement = m.employer ? kEmployer.first : "";
         std::string ability = m.ability ? m.occupationName : "";
@@ -262,10 +275,28 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
               e.reason = "DUPLICATE";
             }
             break;
-          case 17:
-            idType = "护照";
+          case 5:
+            otherDocument("港澳居民来往内地通行证", "H", 10000000);
+            break;
+          case 10:
+            otherDocument("台湾居民来往大陆通行证", "", 20000000);
+            break;
+          case 15:
+            otherDocument("护照", "E", 30000000);
+            break;
+          case 17:  // a 证件类型 group declaration does not take
+            idType = "外国人永久居留身份证";
+            e.idType = idType;
             e.eligible = false;
             e.reason = "ID_TYPE";
+            break;
+          case 20:  // 港澳台居民居住证 (台湾): an 18-digit number with its own area
+            e.id = residentId("830000", s.birthYear, month, day, static_cast<int>(serial % 997), male);
+            idType = "港澳台居民居住证";
+            e.idType = idType;
+            break;
+          case 22:  // 证件类型 left blank: a valid ID number is declared as 居民身份证
+            idType = "";
             break;
           case 21:
             if (m.employer) {
@@ -286,7 +317,7 @@ RunWorld makeRunWorld(const std::filesystem::path& dir, const RunWorldOptions& o
         std::snprintf(mobile, sizeof mobile, "139%08zu", 10000000 + serial);
         csv << name << ',' << idType << ',' << e.id << ',' << (male ? "男" : "女") << ','
             << mobile << ',' << m.name << ',' << m.className << ',' << year << ',' << placement
-            << ',' << ability << '\n';
+            << ',' << ability << ',' << birth << '\n';
         if (e.reason != "DUPLICATE") {
           previousId = e.id;
           previousName = name;

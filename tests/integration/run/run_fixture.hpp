@@ -16,6 +16,9 @@ namespace zzjb::test {
 struct ExpectedStudent {
   std::string school;  // school id
   std::string id;      // the ID number as written in the roster
+  // The 证件类型 a declaration of the student carries (the roster's, or 居民身份证 for a blank one
+  // with a valid ID number): every type the platform's template takes appears among the students.
+  std::string idType = "居民身份证";
   std::string occupationCode;  // empty for an ability
   int level = 0;
   std::string abilityCode;     // a special-ability target's (ZX-0301), else empty

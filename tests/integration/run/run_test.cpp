@@ -266,6 +266,57 @@ TEST_F(RunTest, PassesDeclareExactlyTheEligibleStudentsOnceAndOneMorePassSendsNo
   }
 }
 
+// Issue 15, item 3: every student a school has. The world's rosters hold one student of each
+// 证件类型 the platform's template takes (and one with the 证件类型 left blank) per 25 rows; each is
+// declared exactly once, and the platform holds it with its own 证件类型.
+TEST_F(RunTest, EveryIdTypeTheTemplateTakesIsDeclaredOnceWithItsOwnIdType) {
+  RunWorld w = makeWorld(25);
+  passUntilDone(w);
+  json state = admin("GET", "/__admin/state");
+  std::map<std::string, std::vector<std::string>> held;  // creditCode|idNumber|scope → 证件类型
+  for (const auto& d : state["declarations"]) {
+    const std::string scope = d.value("abilityCode", json()).is_string()
+                                  ? d["abilityCode"].get<std::string>() + "|ability"
+                                  : d["occupationCode"].get<std::string>() + "|" +
+                                        std::to_string(d["level"].get<int>());
+    held[d["creditCode"].get<std::string>() + "|" + d["idNumber"].get<std::string>() + "|" + scope]
+        .push_back(d.value("idType", ""));
+  }
+  const auto expected = w.expectedDeclarations();
+  std::map<std::string, std::size_t> declaredByType;
+  for (const auto& s : w.students) {
+    if (!s.eligible) continue;
+    const std::string credit = s.school == "xuhui-zz" ? zzjb::test::kSecondaryCredit
+                                                      : zzjb::test::kHigherCredit;
+    const std::string key = credit + "|" + s.id + "|" +
+                            (s.abilityCode.empty() ? s.occupationCode + "|" + std::to_string(s.level)
+                                                   : s.abilityCode + "|ability");
+    ASSERT_TRUE(expected.contains(key)) << key;
+    auto it = held.find(key);
+    ASSERT_NE(it, held.end()) << s.idType << " " << key << " not declared";
+    EXPECT_EQ(it->second, std::vector<std::string>{s.idType}) << key;
+    ++declaredByType[s.idType];
+  }
+  for (const char* type : {"居民身份证", "港澳台居民居住证", "港澳居民来往内地通行证",
+                           "台湾居民来往大陆通行证", "护照"}) {
+    EXPECT_GE(declaredByType[type], 4U) << type << ": one per major at least";
+  }
+  EXPECT_EQ(held.size(), expected.size());
+  EXPECT_EQ(duplicateRows(), 0u);
+  // What remains is excluded with the one advice, nowhere "in person".
+  auto check = zzjb("check --json -c " + shellQuote(w.config.string()));
+  const json j = json::parse(check.out);
+  std::size_t idType = 0;
+  for (const auto& school : j["schools"]) {
+    for (const auto& f : school["findings"]) {
+      if (f["code"] != "ID_TYPE") continue;
+      ++idType;
+      EXPECT_NE(f["hint"].get<std::string>().find("护照"), std::string::npos) << f.dump();
+    }
+  }
+  EXPECT_EQ(idType, w.expectedExclusions()["ID_TYPE"]) << check.out;
+}
+
 // Issue 11, class 5: a roster cell that is not UTF-8 once failed the whole target ("this is a
 // bug"). Now its row is a finding at its line and every other student is still declared.
 TEST_F(RunTest, ARosterCellThatIsNotUtf8LeavesOutItsRowAndThePassDeclaresTheOthers) {

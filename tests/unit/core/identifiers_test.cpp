@@ -128,5 +128,105 @@ TEST(Masks, HideAllButTheEnds) {
   EXPECT_EQ(maskId("123"), "***");
 }
 
+// A residence permit's number with a correct check character, for a given area and birth.
+std::string permit(const std::string& area, const std::string& rest11) {
+  const std::string first17 = area + rest11;
+  return first17 + *residentIdCheckChar(first17);
+}
+
+TEST(IdDocType, TakesTheTemplatesNamesAndTheOfficesVariants) {
+  EXPECT_EQ(parseIdDocType("居民身份证"), IdDocType::ResidentId);
+  EXPECT_EQ(parseIdDocType(" 身份证 "), IdDocType::ResidentId);
+  EXPECT_EQ(parseIdDocType("港澳台居民居住证"), IdDocType::ResidencePermit);
+  EXPECT_EQ(parseIdDocType("台湾居民居住证"), IdDocType::ResidencePermit);
+  EXPECT_EQ(parseIdDocType("港澳居民来往内地通行证"), IdDocType::HkMacaoPass);
+  EXPECT_EQ(parseIdDocType("回乡证"), IdDocType::HkMacaoPass);
+  EXPECT_EQ(parseIdDocType("台湾居民来往大陆通行证"), IdDocType::TaiwanPass);
+  EXPECT_EQ(parseIdDocType("台胞证"), IdDocType::TaiwanPass);
+  EXPECT_EQ(parseIdDocType("护照"), IdDocType::Passport);
+  EXPECT_EQ(parseIdDocType("外国护照"), IdDocType::Passport);
+  EXPECT_EQ(parseIdDocType(""), std::nullopt);
+  EXPECT_EQ(parseIdDocType("军官证"), std::nullopt);
+  EXPECT_EQ(parseIdDocType("外国人永久居留身份证"), std::nullopt);
+  for (IdDocType t : {IdDocType::ResidentId, IdDocType::ResidencePermit, IdDocType::HkMacaoPass,
+                      IdDocType::TaiwanPass, IdDocType::Passport}) {
+    EXPECT_EQ(parseIdDocType(idDocTypeName(t)), t) << idDocTypeName(t);
+  }
+  EXPECT_TRUE(idDocCarriesBirthAndGender(IdDocType::ResidencePermit));
+  EXPECT_FALSE(idDocCarriesBirthAndGender(IdDocType::Passport));
+}
+
+TEST(ResidencePermit, ValidatedLikeAnIdCardWithItsOwnAreas) {
+  for (const char* area : {"810000", "820000", "830000"}) {
+    auto r = checkIdDocument(IdDocType::ResidencePermit, permit(area, "20080501002"), kToday);
+    EXPECT_TRUE(r.ok) << area << ": " << r.problem;
+    EXPECT_EQ(r.birthDate, (Date{2008, 5, 1}));
+    EXPECT_EQ(r.gender, Gender::Female);
+  }
+  // A resident ID card's area is not a permit's.
+  auto card = checkIdDocument(IdDocType::ResidencePermit, "11010519491231002X", kToday);
+  EXPECT_FALSE(card.ok);
+  EXPECT_EQ(card.problem, "前6位不是 810000（香港）、820000（澳门）或 830000（台湾）");
+  // The check character and the birth date are checked as for an ID card.
+  std::string wrong = permit("830000", "20080501002");
+  wrong.back() = wrong.back() == '1' ? '2' : '1';
+  EXPECT_FALSE(checkIdDocument(IdDocType::ResidencePermit, wrong, kToday).ok);
+  EXPECT_FALSE(
+      checkIdDocument(IdDocType::ResidencePermit, permit("810000", "20080230002"), kToday).ok);
+  EXPECT_FALSE(checkIdDocument(IdDocType::ResidencePermit, "81000020080501", kToday).ok);
+}
+
+TEST(HkMacaoPass, HOrMAndEightOrTenDigits) {
+  for (const char* ok : {"H12345678", "M87654321", "h12345678", "H1234567801", " M1234567890 "}) {
+    auto r = checkIdDocument(IdDocType::HkMacaoPass, ok, kToday);
+    EXPECT_TRUE(r.ok) << ok << ": " << r.problem;
+    EXPECT_FALSE(r.birthDate);
+    EXPECT_FALSE(r.gender);
+  }
+  EXPECT_EQ(checkIdDocument(IdDocType::HkMacaoPass, "h12345678", kToday).normalized, "H12345678");
+  for (const char* bad : {"A12345678", "H1234567", "H123456789", "H12345678X", "12345678", "",
+                          "H1234 5678", "M123456789012"}) {
+    EXPECT_FALSE(checkIdDocument(IdDocType::HkMacaoPass, bad, kToday).ok) << bad;
+  }
+  EXPECT_EQ(checkIdDocument(IdDocType::HkMacaoPass, "H1234567", kToday).problem,
+            "有 8 位，应为 H 或 M 加 8 位数字（旧证为 10 位数字）");
+}
+
+TEST(TaiwanPass, EightDigitsOrAnOlderTen) {
+  for (const char* ok : {"12345678", "0561682001", "0561682001(D)", "0561682001(b)"}) {
+    EXPECT_TRUE(checkIdDocument(IdDocType::TaiwanPass, ok, kToday).ok) << ok;
+  }
+  for (const char* bad : {"1234567", "123456789", "T1234567", "0561682001(DD)", "0561682001D",
+                          "12345678901", ""}) {
+    EXPECT_FALSE(checkIdDocument(IdDocType::TaiwanPass, bad, kToday).ok) << bad;
+  }
+}
+
+TEST(Passport, ChineseAndForeignLettersAndDigits) {
+  for (const char* ok : {"E12345678", "EA1234567", "G12345678", "123456789", "X1234567",
+                         "ab12345", "P1234567890123456"}) {
+    auto r = checkIdDocument(IdDocType::Passport, ok, kToday);
+    EXPECT_TRUE(r.ok) << ok << ": " << r.problem;
+  }
+  EXPECT_EQ(checkIdDocument(IdDocType::Passport, "ea1234567", kToday).normalized, "EA1234567");
+  for (const char* bad : {"E123", "ABCDEFGH", "E1234-5678", "P12345678901234567", "护照12345", ""}) {
+    EXPECT_FALSE(checkIdDocument(IdDocType::Passport, bad, kToday).ok) << bad;
+  }
+}
+
+TEST(IdDocument, ResidentIdIsCheckedAsBefore) {
+  EXPECT_TRUE(checkIdDocument(IdDocType::ResidentId, "11010519491231002X", kToday).ok);
+  EXPECT_FALSE(checkIdDocument(IdDocType::ResidentId, "110105194912310021", kToday).ok);
+  EXPECT_FALSE(checkIdDocument(IdDocType::ResidentId, "H12345678", kToday).ok);
+}
+
+TEST(Masks, APassOrAPassportKeepsOnlyItsFirstCharacterAndLastTwo) {
+  EXPECT_EQ(maskId("H12345678"), "H******78");
+  EXPECT_EQ(maskId("12345678"), "1*****78");
+  EXPECT_EQ(maskId("0561682001(D)"), "0**********D)");
+  EXPECT_EQ(maskId("1234567"), "*******");
+  EXPECT_EQ(maskId(permit("830000", "20080501002")).substr(0, 3), "830");
+}
+
 }  // namespace
 }  // namespace zzjb

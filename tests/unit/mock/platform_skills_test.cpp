@@ -4,6 +4,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
+
 #include "mock_test_support.hpp"
 
 namespace zzjb::mock::test {
@@ -316,7 +318,7 @@ TEST_F(MockDeclarations, BatchIsDoneOnTheSecondPollWithPerRowResults) {
   auto badId = studentRow(2, id(2), year);
   badId[3].back() = badId[3].back() == '0' ? '1' : '0';  // wrong check character
   auto passport = studentRow(3, id(3), year);
-  passport[2] = "护照";
+  passport[2] = "军官证";  // a 证件类型 the template does not take
   auto level3 = studentRow(4, id(4), year);
   level3[14] = "3";
   auto lastYear = studentRow(5, id(5), year - 1);
@@ -362,6 +364,67 @@ TEST_F(MockDeclarations, BatchIsDoneOnTheSecondPollWithPerRowResults) {
   EXPECT_EQ(declarations[0]["name"], "学生1");
   EXPECT_EQ(declarations[0]["declarationNo"], rows[0]["declarationNo"]);
   EXPECT_EQ(declarations[0]["batchId"], r.body["batchId"]);
+}
+
+// Issue 15: every 证件类型 the template takes, each number by its own format; a pass's or a
+// passport's holder needs 出生日期; the declaration keeps its 证件类型.
+TEST_F(MockDeclarations, EachIdTypeTheTemplateTakesIsCheckedByItsOwnFormat) {
+  permitted();
+  const int year = gradYear();
+  auto as = [&](int n, const std::string& type, const std::string& number,
+                const std::string& birth = "2009-03-15") {
+    auto r = studentRow(n, number, year);
+    r[2] = type;
+    r[5] = birth;
+    return r;
+  };
+  std::string permitBody = "83000020090315001";
+  const std::string permit = permitBody + residentIdCheckChar(permitBody).value();
+  std::string cardAreaBody = "31010420090315003";
+  const std::string cardAsPermit = cardAreaBody + residentIdCheckChar(cardAreaBody).value();
+  const std::vector<std::vector<std::string>> rows = {
+      as(1, "港澳台居民居住证", permit, ""),
+      as(2, "港澳居民来往内地通行证", "H12345678"),
+      as(3, "港澳居民来往内地通行证", "m1234567890"),
+      as(4, "台湾居民来往大陆通行证", "12345678"),
+      as(5, "台湾居民来往大陆通行证", "0561682001(D)"),
+      as(6, "护照", "E12345678"),
+      as(7, "护照", "P1234567"),
+      as(8, "港澳台居民居住证", cardAsPermit, ""),
+      as(9, "港澳居民来往内地通行证", "A12345678"),
+      as(10, "台湾居民来往大陆通行证", "1234567"),
+      as(11, "护照", "ABCDEFGH"),
+      as(12, "护照", "E87654321", ""),
+      as(13, "台湾居民来往大陆通行证", "87654321", "2099-01-01"),
+  };
+  Parsed r = declare(rows, "types");
+  ASSERT_EQ(r.status, 202) << r.raw.body;
+  const std::string url = "/api/v1/skills/group-declarations/" + r.body["batchId"].get<std::string>();
+  get(url);
+  Parsed done = get(url);
+  ASSERT_EQ(done.body["status"], "DONE");
+  std::vector<std::string> reasons;
+  for (const auto& row : done.body["rows"]) {
+    reasons.push_back(row["reason"].is_null() ? "ACCEPTED" : row["reason"].get<std::string>());
+  }
+  EXPECT_EQ(reasons, (std::vector<std::string>{"ACCEPTED", "ACCEPTED", "ACCEPTED", "ACCEPTED",
+                                               "ACCEPTED", "ACCEPTED", "ACCEPTED", "ID_INVALID",
+                                               "ID_INVALID", "ID_INVALID", "ID_INVALID",
+                                               "FIELD_INVALID", "FIELD_INVALID"}));
+  EXPECT_EQ(done.body["rows"][2]["idNumber"], "M1234567890") << "compared upper-cased";
+  std::map<std::string, std::string> typeOf;
+  const Parsed declared = get("/api/v1/skills/declarations");
+  for (const auto& d : declared.body["items"]) {
+    typeOf[d["idNumber"].get<std::string>()] = d["idType"].get<std::string>();
+  }
+  EXPECT_EQ(typeOf, (std::map<std::string, std::string>{
+                        {permit, "港澳台居民居住证"},
+                        {"H12345678", "港澳居民来往内地通行证"},
+                        {"M1234567890", "港澳居民来往内地通行证"},
+                        {"12345678", "台湾居民来往大陆通行证"},
+                        {"0561682001(D)", "台湾居民来往大陆通行证"},
+                        {"E12345678", "护照"},
+                        {"P1234567", "护照"}}));
 }
 
 TEST_F(MockDeclarations, StudentAcceptedInAnEarlierBatchIsDuplicate) {

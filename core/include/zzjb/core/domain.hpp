@@ -212,6 +212,9 @@ struct Student {
   std::string major;
   std::string className;
   std::string graduationYear;
+  // 出生日期 as the roster writes it (optional column): needed for a pass or a passport, whose
+  // number does not carry it; "" when absent.
+  std::string birthDate;
   std::map<std::string, std::string> extra;  // other columns, e.g. 实习单位
 
   std::string file;   // roster as written in the config

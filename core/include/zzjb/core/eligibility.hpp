@@ -19,6 +19,7 @@
 #include "zzjb/core/date.hpp"
 #include "zzjb/core/domain.hpp"
 #include "zzjb/core/finding.hpp"
+#include "zzjb/core/identifiers.hpp"
 #include "zzjb/core/roster.hpp"
 
 namespace zzjb {
@@ -26,7 +27,7 @@ namespace zzjb {
 // Why a student is not declared for a target. Stable codes, printed in reports and JSON.
 enum class Exclusion {
   InvalidData,            // INVALID_DATA: a data error on the student's row (see its finding)
-  IdTypeNotSupported,     // ID_TYPE: 证件类型 other than 居民身份证
+  IdTypeNotSupported,     // ID_TYPE: a 证件类型 group declaration does not take (IdDocType)
   NotGraduating,          // NOT_GRADUATING: 毕业年份 is not the current graduation year
   Duplicate,              // DUPLICATE: the same student listed again
   EvaluationNotApproved,  // EVALUATION_NOT_APPROVED: the 专业评估 is not (yet) approved
@@ -134,6 +135,23 @@ struct EligibilityOptions {
 
 // The required columns, in template order.
 [[nodiscard]] const std::vector<std::string>& requiredRosterColumns();
+
+// A student's 证件 as the roster gives it (docs/identity-documents.md).
+struct StudentIdentity {
+  // The 证件类型; nullopt when it is one group declaration does not take (or blank with a number
+  // that is not a valid 18-digit one).
+  std::optional<IdDocType> type;
+  bool assumed = false;  // 证件类型 blank: taken from a valid 18-digit number
+  IdCheck id;            // the number by its type's format (by GB 11643 when the type is not taken)
+  // From the number when it carries them (居民身份证, 港澳台居民居住证); else the roster's 出生日期
+  // (nullopt when blank or not a date) and 性别 (as written).
+  std::optional<Date> birthDate;
+  std::string gender;
+};
+[[nodiscard]] StudentIdentity studentIdentity(const Student& st, const Date& today);
+// A roster's 出生日期: 2008-05-01, 2008/5/1, 2008.05.01, 20080501 or an Excel date serial (a date
+// cell read as its number). nullopt when none of these or not a real date.
+[[nodiscard]] std::optional<Date> parseRosterDate(std::string_view text);
 
 [[nodiscard]] SchoolResult evaluateSchool(const School& school, const std::vector<RosterInput>& rosters,
                                           const EligibilityOptions& options);

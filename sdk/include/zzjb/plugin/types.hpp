@@ -172,9 +172,9 @@ struct StudentView {
   std::string major;
   std::string className;
   std::string graduationYear;
-  std::string idType;     // 证件类型 as written (居民身份证)
-  std::string gender;     // 男 | 女, from the ID number
-  std::string birthDate;  // YYYY-MM-DD, from the ID number
+  std::string idType;     // 证件类型 as the template takes it (居民身份证, 护照, …)
+  std::string gender;     // 男 | 女, from an 18-digit number, else the roster's 性别
+  std::string birthDate;  // YYYY-MM-DD, from an 18-digit number, else the roster's 出生日期
   std::string maskedId;   // 310***********123X: for messages
   std::string idNumber;   // the full number only when TargetShape::needsIdNumber; else empty
   std::map<std::string, std::string> columns;
@@ -243,7 +243,7 @@ struct SheetColumn {
 namespace column {
 inline constexpr const char* kSeq = "seq";                // 1, 2, … (序号)
 inline constexpr const char* kName = "name";
-inline constexpr const char* kIdType = "idType";          // 居民身份证
+inline constexpr const char* kIdType = "idType";          // 居民身份证, 护照, … (the student's)
 inline constexpr const char* kIdNumber = "idNumber";
 inline constexpr const char* kGender = "gender";
 inline constexpr const char* kBirthDate = "birthDate";    // YYYY-MM-DD
