@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <initializer_list>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -99,7 +100,6 @@ section.page + section.page { break-before: page; page-break-before: always; }
 .cont { text-align: right; margin: 1.5mm 0 0; font-size: 10pt; }
 .final { break-inside: avoid; page-break-inside: avoid; }
 .final > table { margin-top: -1px; }
-.mark { font-weight: bold; }
 .pending { color: #444; font-size: 8.5pt; }
 @media print { .note { display: none; } }
 )";
@@ -298,37 +298,36 @@ FormPlan planForms(const School& school, const SchoolResult& checked, const Type
       const CertType* type = types == nullptr ? nullptr : types->find(t.type);
       const bool needsEvaluation = type == nullptr || type->shape().needsEvaluation;
       const EvaluationStatus e = needsEvaluation ? t.evaluation.status : EvaluationStatus::Approved;
-      // What check said about the target, worst first: the codes and the first message.
-      auto said = [&](Severity least) {
+      // What check said against the target: its errors' codes and the first one's message.
+      auto said = [&] {
         std::pair<std::string, std::string> codesAndReason;
-        for (Severity sev : {Severity::Error, Severity::Warning}) {
-          if (sev < least) continue;
-          for (const Finding& f : checked.findings) {
-            const std::string& path = f.where.jsonPath;
-            const bool about = !t.jsonPath.empty() &&
-                               (path == t.jsonPath || path.starts_with(t.jsonPath + "."));
-            if (!about || f.severity != sev) continue;
-            auto& [codes, reason] = codesAndReason;
-            if (codes.find(f.code) != std::string::npos) continue;
-            codes += (codes.empty() ? "" : ",") + f.code;
-            if (reason.empty()) reason = f.message;
+        auto& [codes, reason] = codesAndReason;
+        for (const Finding& f : checked.findings) {
+          const std::string& path = f.where.jsonPath;
+          const bool about = !t.jsonPath.empty() &&
+                             (path == t.jsonPath || path.starts_with(t.jsonPath + "."));
+          if (!about || f.severity != Severity::Error || codes.find(f.code) != std::string::npos) {
+            continue;
           }
+          codes += (codes.empty() ? "" : ",") + f.code;
+          if (reason.empty()) reason = f.message;
         }
         return codesAndReason;
       };
       const bool breaks = tr != nullptr && tr->ruled && *tr->ruled != Exclusion::EvaluationNotApproved;
       auto problem = [&](std::vector<FormRow>& rows, std::vector<LeftOff>& leftOff, bool rejected) {
-        auto [codes, reason] = said(rejected ? Severity::Warning : Severity::Error);
+        std::string codes, reason;
         if (rejected) {
           // What check says is about the students; here it is about the permission.
           codes = "EVALUATION_REJECTED";
           reason = msg::text("forms.left.rejected",
                              {{"advice", evaluationAdvice(EvaluationStatus::Rejected)}});
-        }
-        if (codes.empty()) {
-          const Exclusion x = rejected ? Exclusion::EvaluationNotApproved : *tr->ruled;
-          codes = rejected ? "EVALUATION_REJECTED" : exclusionCode(x);
-          reason = exclusionReason(x, t.evaluation.status);
+        } else {
+          std::tie(codes, reason) = said();
+          if (codes.empty()) {
+            codes = exclusionCode(*tr->ruled);
+            reason = exclusionReason(*tr->ruled, t.evaluation.status);
+          }
         }
         if (choice.includeInvalid) {
           rows.push_back({&major, &t, codes});
