@@ -321,6 +321,8 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
     fd.unknownKeys(*op, pp, {"name", "idNumber"});
   }
   out.dualCertificateProgram = fd.boolean(s, path, "dualCertificateProgram");
+  out.enabled = fd.boolean(s, path, "enabled").value_or(true);
+  out.pausedReason = fd.str(s, path, "pausedReason", false).value_or("");
   if (const json* id = fd.object(s, path, "identity", false)) {
     std::string ip = path + ".identity";
     out.identity.key = fd.str(*id, ip, "key", false).value_or("");
@@ -403,7 +405,7 @@ std::optional<School> school(Fields& fd, const json& s, const std::string& path,
   }
   fd.unknownKeys(s, path, {"id", "name", "creditCode", "level", "legalRepresentative", "district",
                            "address", "leader", "contact", "operator", "dualCertificateProgram",
-                           "identity", "majors", "rosters", "plugins"});
+                           "enabled", "pausedReason", "identity", "majors", "rosters", "plugins"});
   fd.setSchool("");
   if (!idOk || !levelOk) return std::nullopt;  // nothing sensible can be checked
   return out;

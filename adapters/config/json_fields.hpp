@@ -89,6 +89,8 @@ class Fields {
         {"$.schools[].operator.name", "config.field.school.operator.name"},
         {"$.schools[].operator.idNumber", "config.field.school.operator.idNumber"},
         {"$.schools[].dualCertificateProgram", "config.field.school.dualCertificateProgram"},
+        {"$.schools[].enabled", "config.field.school.enabled"},
+        {"$.schools[].pausedReason", "config.field.school.pausedReason"},
         {"$.schools[].identity", "config.field.school.identity"},
         {"$.schools[].identity.key", "config.field.school.identity.key"},
         {"$.schools[].identity.certificate", "config.field.school.identity.certificate"},

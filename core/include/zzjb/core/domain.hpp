@@ -158,6 +158,10 @@ struct School {
   std::vector<std::string> rosterDisplay;  // as written in the config, for messages
   // The school's "plugins" object: per type id, that plugin's settings, flattened.
   std::map<std::string, std::vector<plugin::Setting>> pluginSections;
+  // "enabled": false pauses the school (docs/operations.md, "Pausing a school"): no pass, probe
+  // or form run opens its key or calls the platform for it; it is listed as paused everywhere.
+  bool enabled = true;
+  std::string pausedReason;  // "pausedReason": why, said wherever the pause is listed
   std::string jsonPath;
 };
 
