@@ -37,7 +37,9 @@
 #include "output_files.hpp"
 #include "pass.hpp"
 #include "sd_notify.hpp"
+#include "zzjb/app/school_health.hpp"
 #include "zzjb/config/loader.hpp"
+#include "zzjb/store/sqlite_store.hpp"
 #include "zzjb/files/files.hpp"
 #include "zzjb/messages/catalog.hpp"
 
@@ -68,6 +70,7 @@ const std::vector<OptionSpec>& daemonOptions() {
   static const std::vector<OptionSpec> kSpecs = {
       {"--config", "-c", true, "cli.opt.config"},
       {"--every", "", true, "daemon.opt.every"},
+      {"--probe-every", "", true, "daemon.opt.probe_every"},
       {"--metrics-listen", "", true, "daemon.opt.metrics_listen"},
       {"--metrics-port-file", "", true, "daemon.opt.metrics_port_file"},
       {"--log-format", "", true, "daemon.opt.log_format"},
@@ -94,7 +97,8 @@ struct Loaded {
 // The file is read once (bounded, regular only: docs/security.md) and both parts are parsed from
 // those bytes, so a file swapped or growing in between cannot give two different answers.
 std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& path,
-                                                           std::optional<int> every) {
+                                                           std::optional<int> every,
+                                                           std::optional<int> probeEvery) {
   auto bytes = files::readFile(path, {files::kMaxConfigBytes, msg::text("daemon.what.configuration")});
   if (!bytes) {
     Finding f = bytes.error();
@@ -124,7 +128,7 @@ std::expected<Loaded, std::vector<Finding>> loadEverything(const std::string& pa
   // The platform's CA bundle is read as a pass will read it, as `zzjb run` does before any
   // school (docs/security.md, "Configuration, catalog and certificates").
   if (auto bundle = checkCaBundle(*loaded.config)) errors.push_back(std::move(*bundle));
-  auto settings = parseDaemonSettings(*bytes, path, every);
+  auto settings = parseDaemonSettings(*bytes, path, every, probeEvery);
   if (!settings) errors.insert(errors.end(), settings.error().begin(), settings.error().end());
   if (!errors.empty()) return std::unexpected(errors);
   return Loaded{std::move(*loaded.config), std::move(*settings), std::move(warnings)};
@@ -322,6 +326,16 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     }
     every = v;
   }
+  std::optional<int> probeEvery;
+  if (auto e = args->get("--probe-every")) {
+    int v = 0;
+    auto [end, ec] = std::from_chars(e->data(), e->data() + e->size(), v);
+    if (ec != std::errc() || end != e->data() + e->size() || v < 1 || v > 7 * 86400) {
+      std::cerr << "zzjb daemon: " << msg::text("daemon.usage.every", {{"value", *e}}) << "\n";  // not-text: the command's name
+      return kExitUsage;
+    }
+    probeEvery = v;
+  }
   std::optional<LogFormat> formatFlag;
   if (auto f = args->get("--log-format")) {
     formatFlag = parseLogFormat(*f);
@@ -351,7 +365,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   const bool once = args->has("--once-then-exit");
 
   Logger logger(formatFlag.value_or(LogFormat::Text), std::cerr);
-  auto loaded = loadEverything(*configPath, every);
+  auto loaded = loadEverything(*configPath, every, probeEvery);
   if (!loaded) {
     logFindings(logger, loaded.error());
     logger.error(msg::text("daemon.log.not_starting", {{"file", *configPath}}));
@@ -406,6 +420,36 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   PassClock clock(today);
 
   std::mt19937_64 rng{std::random_device{}()};
+  // The key probe (docs/operations.md, "The key probe"): at start, then on its own schedule,
+  // never during a pass (the main thread runs both).
+  std::optional<std::int64_t> lastProbe;
+  std::optional<std::int64_t> probeDue;
+  auto probeKeys = [&] {
+    lastProbe = unixNow();
+    notifier.status(msg::text("daemon.status.probing"));
+    auto store = store::openSqliteStore(current->config.statePath);
+    if (!store) {
+      logger.finding(store.error());
+    } else {
+      const auto made = app::runKeyProbes(current->config, **store, clock.clock(), observer,
+                                          app::openSchoolKey);
+      std::vector<Metrics::Probe> probes;
+      std::size_t ok = 0;
+      for (const auto& p : made) {
+        probes.push_back({p.school, p.ok, p.code(), static_cast<double>(unixNow())});
+        ok += p.ok ? 1 : 0;
+      }
+      metrics.probesFinished(probes);
+      probeDue = nextProbeTime(current->settings.probe, unixNow(), lastProbe);
+      logger.info(msg::text("daemon.log.probes",
+                            {{"ok", ok},
+                             {"failed", made.size() - ok},
+                             {"next", probeDue ? shanghaiIsoTime(*probeDue) : msg::text("daemon.probe.off")}}));
+      heartbeat.touch();
+      return;
+    }
+    probeDue = nextProbeTime(current->settings.probe, unixNow(), lastProbe);
+  };
   std::optional<std::int64_t> lastPassStart;
   std::optional<std::int64_t> due;
   bool dueKnown = false;
@@ -414,7 +458,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
   auto reload = [&] {
     notifier.reloading(msg::text("daemon.status.reloading", {{"file", *configPath}}));
     logger.info(msg::text("daemon.log.reloading", {{"file", *configPath}}));
-    auto fresh = loadEverything(*configPath, every);
+    auto fresh = loadEverything(*configPath, every, probeEvery);
     if (!fresh) {
       logFindings(logger, fresh.error());
       logger.error(msg::text("daemon.log.reload_refused"),
@@ -434,6 +478,7 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     metrics.setSchools(schoolIds(current->config));
     metrics.configReloaded(true);
     if (scheduleChanged) dueKnown = false;
+    probeDue = nextProbeTime(current->settings.probe, unixNow(), lastProbe);
     logger.info(msg::text("daemon.log.reloaded"),
                 {{"schools", std::to_string(current->config.schools.size())},
                  {"schedule", current->settings.schedule.describe()}});
@@ -444,6 +489,8 @@ int cmdDaemon(const std::vector<std::string>& argv) {
                                  {"schools", std::to_string(current->config.schools.size())},
                                  {"schedule", current->settings.schedule.describe()}});
   notifier.ready(msg::text("daemon.status.started"));
+  probeDue = nextProbeTime(current->settings.probe, unixNow(), lastProbe);
+  if (once) probeDue.reset();  // --once-then-exit: one pass, nothing else
   while (!gStop.load()) {
     if (!dueKnown) {
       due = once ? std::optional<std::int64_t>(unixNow())
@@ -458,10 +505,16 @@ int cmdDaemon(const std::vector<std::string>& argv) {
         notifier.status(msg::text("daemon.status.never"));
       }
     }
-    const auto wake = signals.sleepUntil(due, heartbeat);
+    // A probe due before the next pass is made first; the pass waits for it.
+    const bool probeFirst = probeDue && (!due || *probeDue < *due);
+    const auto wake = signals.sleepUntil(probeFirst ? probeDue : due, heartbeat);
     if (wake == SignalGuard::Wake::Stop) break;
     if (wake == SignalGuard::Wake::Reload) {
       reload();
+      continue;
+    }
+    if (probeFirst) {
+      probeKeys();
       continue;
     }
 

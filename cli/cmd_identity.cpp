@@ -20,6 +20,9 @@
 #include "zzjb/identity/pin.hpp"
 #include "zzjb/identity/signers.hpp"
 #include "zzjb/identity/verify.hpp"
+#include "zzjb/app/school_health.hpp"
+#include "zzjb/core/clock.hpp"
+#include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::cli {
 
@@ -258,109 +261,26 @@ int cmdSign(const std::vector<std::string>& argv) {
 
 namespace {
 
-struct SchoolIdentity {
-  std::string keyId;
-  std::string algorithm;
-  std::string notAfter;
-  long daysLeft = 0;
-  std::string pin;
-  std::vector<Finding> findings;
-  bool ok = false;
-};
-
-SchoolIdentity checkSchoolIdentity(const Config& cfg, const School& school, std::time_t now) {
-  SchoolIdentity r;
-  auto add = [&](Finding f) {
-    f.school = school.id;
-    r.findings.push_back(std::move(f));
-  };
-  if (school.identity.key.empty()) {
-    add(makeFinding(Severity::Error, FindingKind::Data, "KEY_NOT_CONFIGURED",
-                    {cfg.file, 0, "", school.jsonPath + ".identity.key"},
-                    {{"path", school.jsonPath + ".identity.key"}}, "KEY_NOT_CONFIGURED.identity_check"));
-    return r;
+// Keeps a probe's result in the state store (the facts "probe" and "pin"; a refused identity is
+// quarantined, a success releases a quarantine) when the store exists already: a hand check never
+// creates the store (run as root, it would leave a store the zzjb user cannot open).
+void recordInStore(const Config& cfg, const School& school, const app::KeyProbe& probe) {
+  std::error_code ec;
+  if (cfg.statePath.empty() || !fs::exists(cfg.statePath, ec)) return;
+  auto store = store::openSqliteStore(cfg.statePath);
+  if (!store) {
+    std::cerr << msg::text("identity.check.store_unrecorded", {{"message", store.error().message}}) << "\n";
+    return;
   }
-  auto uri = identity::parseKeyUri(school.identity.key, cfg.dir);
-  if (!uri) {
-    Finding f = uri.error();
-    f.where = {cfg.file, 0, "", school.jsonPath + ".identity.key"};
-    add(f);
-    return r;
+  SystemClock clock;
+  auto effect = app::recordProbe(**store, cfg, school, probe, clock.nowUtc());
+  if (!effect) {
+    std::cerr << msg::text("identity.check.store_unrecorded", {{"message", effect.error().message}}) << "\n";
+  } else if (*effect == app::ProbeEffect::Released) {
+    std::cerr << msg::text("identity.check.released", {{"school", school.id}}) << "\n";
+  } else if (*effect == app::ProbeEffect::Quarantined) {
+    std::cerr << msg::text("identity.check.quarantined", {{"school", school.id}, {"code", probe.code()}}) << "\n";
   }
-  const auto* p11 = std::get_if<identity::Pkcs11KeyUri>(&*uri);
-  PinSource pinSource = identity::effectivePinSource(school.identity.pin, p11 ? p11->pinSource : "");
-  auto signer = identity::openSigner(*uri, [&] { return identity::readPin(pinSource, school.id); });
-  if (!signer) {
-    add(signer.error());
-    return r;
-  }
-  r.pin = (*signer)->pinStatus().describe();
-  std::string pem = (*signer)->certificatePem();
-  std::string display = identity::describeKeyUri(*uri);
-  if (!school.identity.certificate.empty()) {
-    auto p = identity::readCertificatePem(school.identity.certificate, school.identity.certificate);
-    if (!p) {
-      add(p.error());
-      return r;
-    }
-    pem = *p;
-    display = school.identity.certificate;
-  }
-  if (pem.empty()) {
-    add(makeFinding(Severity::Error, FindingKind::Data, "CERT_NOT_CONFIGURED",
-                    {cfg.file, 0, "", school.jsonPath + ".identity.certificate"},
-                    {{"path", school.jsonPath + ".identity.certificate"}},
-                    "CERT_NOT_CONFIGURED.identity_check"));
-    return r;
-  }
-  identity::ChainCheck chain;
-  for (const auto& ca : cfg.trustedCAs) chain.caFiles.emplace_back(ca);
-  chain.now = now;
-  chain.oids = extensionOids(cfg);
-  if (chain.caFiles.empty()) {
-    add(makeFinding(Severity::Warning, FindingKind::Data, "TRUST_NOT_CONFIGURED",
-                    {cfg.file, 0, "", "$.trustedCAs"}));
-  }
-  auto cert = identity::checkCertificate(pem, display, chain);
-  if (!cert) {
-    add(cert.error());
-    return r;
-  }
-  r.keyId = school.identity.keyId.empty() ? cert->keyId : school.identity.keyId;
-  r.notAfter = identity::shanghaiDate(cert->notAfter);
-  r.daysLeft = identity::daysLeft(*cert, now);
-  r.algorithm = signatureAlgorithmName((*signer)->algorithm());
-  if (!cert->creditCode.empty() && cert->creditCode != school.creditCode) {
-    Location where;
-    where.file = display;
-    add(makeFinding(Severity::Error, FindingKind::Data, "CERT_OTHER_ENTITY", where,
-                    {{"creditCode", cert->creditCode}}, "CERT_OTHER_ENTITY.identity_check"));
-    return r;
-  }
-  // A test challenge, as a login would sign it, verified with the certificate.
-  std::vector<std::uint8_t> challenge(32);
-  RAND_bytes(challenge.data(), static_cast<int>(challenge.size()));
-  auto sig = (*signer)->sign(challenge);
-  if (!sig) {
-    add(sig.error());
-    return r;
-  }
-  auto ok = identity::verifySignature(pem, (*signer)->algorithm(), challenge, *sig);
-  if (!ok) {
-    Finding f = ok.error();
-    f.message = msg::text("identity.check.not_verified", {{"reason", f.message}});
-    f.hint = msg::text("identity.key_cert_mismatch.hint");
-    add(f);
-    return r;
-  }
-  if (r.daysLeft <= 30) {
-    Location where;
-    where.file = display;
-    add(makeFinding(Severity::Warning, FindingKind::Data, "CERT_EXPIRING", where,
-                    {{"days", r.daysLeft}, {"date", r.notAfter}}, "CERT_EXPIRING.identity_check"));
-  }
-  r.ok = true;
-  return r;
 }
 
 }  // namespace
@@ -397,7 +317,9 @@ int cmdIdentity(const std::vector<std::string>& argv) {
   for (const auto& school : in.config->schools) {
     if (filter && school.id != *filter) continue;
     found = true;
-    SchoolIdentity r = checkSchoolIdentity(*in.config, school, now);
+    SystemClock clock;
+    const app::KeyProbe r = app::probeSchoolKey(*in.config, school, now, clock.nowUtc(), app::openSchoolKey);
+    recordInStore(*in.config, school, r);
     anyFailed = anyFailed || !r.ok;
     if (args->has("--json")) {
       nlohmann::json fs = nlohmann::json::array();

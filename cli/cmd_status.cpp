@@ -129,7 +129,7 @@ void printSchool(std::ostream& out, const ReportSchool& s, const Style& st) {
     facts.push_back(msg::text("status.school.openBatches", {{"count", s.openBatches}}));
   }
   out << "  " << joined(facts) << "\n";
-  if (s.certificateDaysLeft || s.pin) {
+  if (s.certificateDaysLeft || s.pin || s.probe) {
     std::vector<std::string> key;
     if (s.certificateDaysLeft) {
       key.push_back(
@@ -139,6 +139,10 @@ void printSchool(std::ostream& out, const ReportSchool& s, const Style& st) {
                           {{"date", s.certificateNotAfter}, {"days", *s.certificateDaysLeft}}));
     }
     if (s.pin) key.push_back(msg::text("report.html.pin", {{"pin", pinStateText(*s.pin)}}));
+    if (s.probe) {
+      key.push_back(msg::text(s.probe->ok ? "status.school.probe_ok" : "status.school.probe_failed",
+                              {{"code", s.probe->code}, {"at", shanghaiTimeText(s.probe->at)}}));
+    }
     out << "  " << msg::text("status.school.key", {{"facts", joined(key)}}) << "\n";
   }
 

@@ -35,7 +35,7 @@ void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
   std::string cronPath = "$.schedule";
   if (s.is_object()) {
     for (const auto& [key, value] : s.items()) {
-      if (key != "cron" && key != "randomDelaySeconds") {
+      if (key != "cron" && key != "randomDelaySeconds" && key != "identityProbe") {
         errors.push_back(settingFinding(file, "$.schedule." + key, "CONFIG_UNKNOWN_KEY",
                                         "CONFIG_UNKNOWN_KEY.daemon_schedule", {{"key", key}}, kScheduleHint));
       }
@@ -96,7 +96,55 @@ void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
   }
 }
 
+// "identityProbe": a cron expression, a list of them, or false.
+void parseProbe(const json& s, const std::string& file, ProbeSchedule& out,
+                std::vector<Finding>& errors) {
+  const std::string path = "$.schedule.identityProbe";
+  if (s.is_boolean()) {
+    if (s.get<bool>()) {
+      errors.push_back(settingFinding(file, path, "CONFIG_TYPE", "CONFIG_TYPE.daemon_probe", {},
+                                      kScheduleHint));
+    } else {
+      out.off = true;
+    }
+    return;
+  }
+  std::vector<std::pair<std::string, const json*>> items;
+  if (s.is_array() && !s.empty() && s.size() <= 64) {
+    for (std::size_t i = 0; i < s.size(); ++i) items.emplace_back(path + "[" + std::to_string(i) + "]", &s[i]);
+  } else if (s.is_string()) {
+    items.emplace_back(path, &s);
+  } else {
+    errors.push_back(settingFinding(file, path, "CONFIG_TYPE", "CONFIG_TYPE.daemon_probe", {},
+                                    kScheduleHint));
+    return;
+  }
+  out.crons.clear();
+  for (const auto& [at, item] : items) {
+    auto parsed = item->is_string() ? parseCron(item->get<std::string>())
+                                    : std::expected<CronSchedule, Finding>(std::unexpected(
+                                          settingFinding(file, at, "CONFIG_TYPE", "CONFIG_TYPE.daemon_probe",
+                                                         {}, kScheduleHint)));
+    if (!parsed) {
+      Finding f = parsed.error();
+      f.where.file = file;
+      f.where.jsonPath = at;
+      errors.push_back(std::move(f));
+      continue;
+    }
+    out.crons.push_back(std::move(*parsed));
+  }
+}
+
 }  // namespace
+
+std::string ProbeSchedule::describe() const {
+  if (off) return msg::text("daemon.probe.off");
+  if (everySeconds) return msg::text("daemon.schedule.every", {{"seconds", *everySeconds}});
+  std::string list;
+  for (std::size_t i = 0; i < crons.size(); ++i) list += (i > 0 ? ", " : "") + crons[i].text;
+  return msg::text("daemon.schedule.cron", {{"cron", list}});
+}
 
 std::string DaemonSchedule::describe() const {
   if (everySeconds) return msg::text("daemon.schedule.every", {{"seconds", *everySeconds}});
@@ -109,10 +157,13 @@ std::string DaemonSchedule::describe() const {
 }
 
 std::expected<DaemonSettings, std::vector<Finding>> parseDaemonSettings(
-    const std::string& jsonText, const std::string& file, std::optional<int> everySeconds) {
+    const std::string& jsonText, const std::string& file, std::optional<int> everySeconds,
+    std::optional<int> probeEverySeconds) {
   std::vector<Finding> errors;
   DaemonSettings out;
   out.schedule.everySeconds = everySeconds;
+  out.probe.everySeconds = probeEverySeconds;
+  if (auto daily = parseCron("0 7 * * *")) out.probe.crons.push_back(std::move(*daily));
   // Bounded like every JSON zzjb reads (docs/security.md): never throws, never recurses deep.
   auto parsed = zzjb::json::parse(jsonText);
   json doc = parsed ? std::move(*parsed) : json();
@@ -122,6 +173,9 @@ std::expected<DaemonSettings, std::vector<Finding>> parseDaemonSettings(
   }
   if (auto s = doc.find("schedule"); s != doc.end() && !s->is_null()) {
     parseSchedule(*s, file, out.schedule, errors);
+    if (s->is_object()) {
+      if (auto p = s->find("identityProbe"); p != s->end()) parseProbe(*p, file, out.probe, errors);
+    }
   } else if (!everySeconds) {
     errors.push_back(settingFinding(file, "$.schedule", "CONFIG_SCHEDULE", "CONFIG_SCHEDULE.daemon_none"));
   }
@@ -184,6 +238,24 @@ std::optional<std::int64_t> nextPassTime(const DaemonSchedule& schedule, std::in
     *best += delay(rng);
   }
   return best;
+}
+
+}  // namespace zzjb::cli
+
+namespace zzjb::cli {
+
+std::optional<std::int64_t> nextProbeTime(const ProbeSchedule& schedule, std::int64_t now,
+                                          std::optional<std::int64_t> lastProbe) {
+  if (schedule.off) return std::nullopt;
+  if (!lastProbe) return now;
+  if (schedule.everySeconds) return std::max(now, *lastProbe + *schedule.everySeconds);
+  std::optional<std::int64_t> best;
+  for (const auto& c : schedule.crons) {
+    auto t = nextFireTime(c, *lastProbe);
+    if (t && (!best || *t < *best)) best = t;
+  }
+  if (!best) return std::nullopt;
+  return std::max(now, *best);  // one missed since the last probe: now
 }
 
 }  // namespace zzjb::cli

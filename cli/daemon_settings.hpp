@@ -28,8 +28,19 @@ struct DaemonSchedule {
   [[nodiscard]] std::string describe() const;  // "cron 0 9 * * 1-5 + up to 1800 s" / "every 5 s"
 };
 
+// "schedule": {…, "identityProbe": "0 7 * * *" | ["…", "…"] | false}: when the daemon opens each
+// school's key and signs a test challenge (docs/operations.md, "The key probe"), in Shanghai time.
+// Default: daily at 07:00. A probe missed (the daemon was down) is made at start.
+struct ProbeSchedule {
+  std::vector<CronSchedule> crons;
+  bool off = false;                 // "identityProbe": false
+  std::optional<int> everySeconds;  // --probe-every: overrides the cron
+  [[nodiscard]] std::string describe() const;
+};
+
 struct DaemonSettings {
   DaemonSchedule schedule;
+  ProbeSchedule probe;
   std::optional<LogFormat> logFormat;      // "logging": {"format": "text" | "json"}
   std::optional<std::string> metricsListen;  // "metrics": {"listen": "127.0.0.1:9464"}
 };
@@ -38,7 +49,15 @@ struct DaemonSettings {
 // the file in findings. Without a schedule (and without --every) it is a CONFIG_SCHEDULE error.
 // metrics.listen must be a loopback HOST:PORT.
 [[nodiscard]] std::expected<DaemonSettings, std::vector<Finding>> parseDaemonSettings(
-    const std::string& jsonText, const std::string& file, std::optional<int> everySeconds);
+    const std::string& jsonText, const std::string& file, std::optional<int> everySeconds,
+    std::optional<int> probeEverySeconds = std::nullopt);
+
+// When the next key probe is due, as UTC seconds: now when there was none yet (`lastProbe`
+// nullopt) or one was missed since `lastProbe`; else the next fire time after it (--probe-every:
+// lastProbe + N). nullopt: probes are off.
+[[nodiscard]] std::optional<std::int64_t> nextProbeTime(const ProbeSchedule& schedule,
+                                                        std::int64_t now,
+                                                        std::optional<std::int64_t> lastProbe);
 
 // When the next pass is due, as UTC seconds, strictly after `now`:
 //   --every: `lastPassStart` + every (now, when there was no pass yet or it is overdue);

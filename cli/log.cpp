@@ -1,6 +1,8 @@
 // Log lines (text or JSON) with personal data masked, and the pass observer that writes them.
 #include "log.hpp"
 
+#include <algorithm>
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <ostream>
@@ -181,6 +183,12 @@ void Logger::finding(const Finding& f) {
 
 void logReminders(Logger& logger, const PassResult& result) {
   for (const auto& school : result.reminders) {
+    // A quarantined school is said once, by the pass that quarantined it (run.log.quarantined):
+    // status, report and zzjb_school_quarantined keep saying it, not every pass's log.
+    const bool quarantined = std::any_of(result.held.begin(), result.held.end(), [&](const auto& h) {
+      return h.school == school.school && h.kind == app::SchoolHold::Kind::Quarantined;
+    });
+    if (quarantined) continue;
     for (const auto& r : school.reminders) {
       logger.log(Severity::Warning, r.school, r.targetKey,
                  msg::text("run.log.reminder", {{"text", r.text}}),

@@ -71,7 +71,10 @@ class Exposition {
 // Every kind, so that a school's zzjb_reminders series are all there (0 when none) once known.
 constexpr ReminderKind kReminderKinds[] = {ReminderKind::EvaluationWindow,
                                            ReminderKind::CertificateExpiring,
-                                           ReminderKind::ApplicationWaiting, ReminderKind::PinLow};
+                                           ReminderKind::ApplicationWaiting, ReminderKind::PinLow,
+                                           ReminderKind::SchoolPaused,
+                                           ReminderKind::SchoolQuarantined,
+                                           ReminderKind::KeyProbeFailed};
 
 bool succeeded(SchoolOutcomeKind k) {
   return k == SchoolOutcomeKind::UpToDate || k == SchoolOutcomeKind::Progressed ||
@@ -180,7 +183,25 @@ void Metrics::passFinished(const PassResult& result) {
     s.certificateDaysLeft = school.certificateDaysLeft;
     s.pinRetriesLeft = school.pinRetriesLeft;
   }
+  // Held or not, as this pass found each school it was about (the reminders name every one it
+  // looked at, the held ones too; a paused school only in `held`).
+  for (const auto& school : result.reminders) schoolState_[school.school].held.clear();
+  for (const auto& h : result.held) {
+    SchoolState& s = schoolState_[h.school];
+    s.held = h.kind == app::SchoolHold::Kind::Paused ? "paused" : "quarantined";
+    s.heldCode = h.code;
+    if (h.kind == app::SchoolHold::Kind::Quarantined) s.keyUsable = false;
+  }
   runningSince_.reset();
+}
+
+void Metrics::probesFinished(const std::vector<Probe>& probes) {
+  std::lock_guard lock(mu_);
+  for (const auto& p : probes) {
+    SchoolState& s = schoolState_[p.school];
+    s.probe = p;
+    s.keyUsable = p.ok;
+  }
 }
 
 void Metrics::configReloaded(bool ok) {
@@ -218,6 +239,8 @@ void Metrics::onSchoolDone(const SchoolOutcome& o) {
   std::lock_guard lock(mu_);
   SchoolState& s = schoolState_[o.school];
   s.reported = true;
+  s.held.clear();  // run in this pass: held no more (passFinished says if it was quarantined now)
+  s.heldCode.clear();
   s.lastOutcome = schoolOutcomeName(o.kind);
   schoolPasses_[{o.school, lower(schoolOutcomeName(o.kind))}] += 1;
   if (succeeded(o.kind)) {
@@ -314,9 +337,28 @@ std::string Metrics::prometheusText() const {
     if (!s.keyUsable || !configured(school)) continue;
     x.sample("zzjb_key_usable", {{"school", school}}, *s.keyUsable ? 1 : 0);
   }
+  x.family("zzjb_school_paused", "gauge",
+           "1 when the school is paused by its configuration (enabled: false).");
+  x.family("zzjb_school_quarantined", "gauge",
+           "1 when the school's identity was refused and is not tried until it changes.");
+  for (const auto& id : lastPass_ ? schools_ : std::vector<std::string>{}) {  // after a pass
+    const auto it = schoolState_.find(id);
+    const std::string held = it == schoolState_.end() ? std::string() : it->second.held;
+    x.sample("zzjb_school_paused", {{"school", id}}, held == "paused" ? 1 : 0);
+    x.sample("zzjb_school_quarantined", {{"school", id}}, held == "quarantined" ? 1 : 0);
+  }
+  x.family("zzjb_key_probe_ok", "gauge",
+           "1 when the last key probe opened the school's key and signed, 0 when it failed.");
+  x.family("zzjb_key_probe_timestamp_seconds", "gauge", "When the school's key was last probed (Unix time).");
+  for (const auto& [school, s] : schoolState_) {
+    if (!s.probe || !configured(school)) continue;
+    x.sample("zzjb_key_probe_ok", {{"school", school}}, s.probe->ok ? 1 : 0);
+    x.sample("zzjb_key_probe_timestamp_seconds", {{"school", school}}, s.probe->at);
+  }
   x.family("zzjb_reminders", "gauge",
            "Reminders per school after the last pass, by kind (evaluation_window, "
-           "certificate_expiring, application_waiting, pin_low): as zzjb report shows them.");
+           "certificate_expiring, application_waiting, pin_low, school_paused, school_quarantined, "
+           "key_probe_failed): as zzjb report shows them.");
   for (const auto& [school, s] : schoolState_) {
     if (!s.reminders || !configured(school)) continue;
     for (const auto& [kind, n] : *s.reminders) {
@@ -353,6 +395,7 @@ HealthReport Metrics::health() const {
   std::size_t bad = 0;
   bool keyBad = false;
   bool failedSchool = false;
+  std::size_t held = 0;
   nlohmann::ordered_json schools = nlohmann::ordered_json::array();
   for (const auto& id : schools_) {
     const auto it = schoolState_.find(id);
@@ -363,7 +406,22 @@ HealthReport Metrics::health() const {
     sj["lastOutcome"] = s.lastOutcome ? nlohmann::ordered_json(*s.lastOutcome) : nullptr;
     sj["lastSuccess"] = isoOrNull(s.lastSuccess);
     sj["keyUsable"] = s.keyUsable ? nlohmann::ordered_json(*s.keyUsable) : nullptr;
+    sj["held"] = s.held.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.held);
+    if (!s.heldCode.empty()) sj["heldCode"] = s.heldCode;
+    if (s.probe) {
+      sj["probe"] = {{"ok", s.probe->ok},
+                     {"code", s.probe->code},
+                     {"at", shanghaiIsoTime(static_cast<std::int64_t>(s.probe->at))}};
+    } else {
+      sj["probe"] = nullptr;
+    }
     schools.push_back(std::move(sj));
+    // Held schools are listed, not judged: a paused or quarantined school was said once and is
+    // watched through its own gauge, not by keeping the whole service degraded.
+    if (!s.held.empty()) {
+      ++held;
+      continue;
+    }
     if (s.lastOutcome == "FAILED" || s.lastOutcome == "SKIPPED") ++bad;
     if (s.lastOutcome == "FAILED") failedSchool = true;
     if (s.keyUsable == false) keyBad = true;
@@ -371,7 +429,7 @@ HealthReport Metrics::health() const {
   const bool unreachable = platformReachable_ == false;
   std::string status = "ok";
   if (bad > 0 || keyBad || unreachable || lastReloadFailed_) status = "degraded";
-  if ((!schools_.empty() && bad == schools_.size()) || (unreachable && failedSchool)) {
+  if ((schools_.size() > held && bad == schools_.size() - held) || (unreachable && failedSchool)) {
     status = "failing";
   }
   j["status"] = status;

@@ -44,6 +44,16 @@ class Metrics : public PassObserver {
   // Also takes the pass's reminders: zzjb_reminders, zzjb_certificate_days_left and
   // zzjb_pin_retries_left of each school it looked at (the others keep theirs).
   void passFinished(const PassResult& result);
+  // The daemon's key probe (docs/operations.md, "The key probe"): per school, whether the key
+  // opened and signed, with the code of what stopped it, at `unixSeconds`. A probe that worked
+  // makes the key usable; one that failed makes it unusable.
+  struct Probe {
+    std::string school;
+    bool ok = false;
+    std::string code;
+    double at = 0;
+  };
+  void probesFinished(const std::vector<Probe>& probes);
   void configReloaded(bool ok);
   void setNextPass(std::optional<std::int64_t> unixSeconds);
 
@@ -59,7 +69,9 @@ class Metrics : public PassObserver {
 
   // {"status","running","lastPass":{…}|null,"nextPass","platformReachable":bool|null,
   //  "config":{"reloads","lastReloadFailed"},
-  //  "schools":[{"id","lastOutcome","lastSuccess","keyUsable"}]}
+  //  "schools":[{"id","lastOutcome","lastSuccess","keyUsable","held","heldCode","probe"}]}
+  // A held school (paused, or quarantined: PassResult::held) counts for none of the states
+  // below: it is listed with "held", and zzjb_school_paused / zzjb_school_quarantined say it.
   // failing: every configured school's last outcome is FAILED or SKIPPED, or the platform was
   //          unreachable and a school failed; degraded: some school FAILED or SKIPPED, a key is
   //          not usable, the platform was unreachable, or the last reload failed; ok otherwise
@@ -77,6 +89,9 @@ class Metrics : public PassObserver {
     std::optional<std::map<std::string, std::size_t>> reminders;  // kind (lower-case) → count
     std::optional<long> certificateDaysLeft;
     std::optional<int> pinRetriesLeft;
+    std::string held;      // "paused" | "quarantined" | "" (as the last pass found it)
+    std::string heldCode;  // quarantined: what refused the identity
+    std::optional<Probe> probe;  // the last key probe
   };
   struct LastPass {
     double startedAt = 0, finishedAt = 0;

@@ -131,6 +131,14 @@ json schoolJson(const ReportSchool& s) {
                                                          {"notAfter", s.certificateNotAfter}}
                                                   : json(nullptr)},
             {"pin", pinJson(s.pin)},
+            {"paused", s.paused},
+            {"pausedReason", s.paused ? json(s.pausedReason) : json(nullptr)},
+            {"quarantine", s.quarantine ? json{{"code", s.quarantine->code},
+                                               {"since", s.quarantine->since}}
+                                        : json(nullptr)},
+            {"probe", s.probe ? json{{"ok", s.probe->ok}, {"code", s.probe->code},
+                                     {"at", s.probe->at}}
+                              : json(nullptr)},
             {"actions", s.actions},
             {"problems", s.problems}};
   json targets = json::array();

@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "zzjb/app/pass_runner.hpp"
+#include "zzjb/app/school_health.hpp"
 #include "zzjb/identity/key_uri.hpp"
 #include "zzjb/identity/pin.hpp"
 #include "zzjb/identity/signers.hpp"
@@ -11,7 +12,6 @@
 #include "zzjb/store/sqlite_store.hpp"
 
 namespace zzjb::app {
-namespace {
 
 Result<OpenedKey> openSchoolKey(const Config& cfg, const School& school) {
   auto pointAt = [&](Finding f, const std::string& field) {
@@ -49,6 +49,8 @@ Result<OpenedKey> openSchoolKey(const Config& cfg, const School& school) {
   k.signer = std::move(*signer);
   return k;
 }
+
+namespace {
 
 Result<std::unique_ptr<PlatformClient>> makeCurlClient(const ClientRequest& r) {
   platform::ClientOptions co;

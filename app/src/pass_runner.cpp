@@ -18,6 +18,7 @@
 
 #include "zzjb/app/exit_code_policy.hpp"
 #include "zzjb/app/inputs.hpp"
+#include "zzjb/app/school_health.hpp"
 #include "zzjb/config/loader.hpp"
 #include "zzjb/files/directory.hpp"
 #include "zzjb/identity/pin.hpp"
@@ -300,6 +301,7 @@ class StoreLock {
 
 // What a worker leaves for the pass about one school.
 struct Slot {
+  std::optional<SchoolHold> held;  // quarantined: not tried (or quarantined by this pass)
   std::optional<Evaluated> evaluated;
   std::optional<SchoolOutcome> outcome;
   std::size_t rowProblems = 0;
@@ -331,8 +333,33 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   const School& school = *p.schools[index];
   Slot& slot = p.slots[index];
   PassObserver& observer = p.observer;
+  // A quarantined identity is not tried again until what it is made of changes (a dry run opens
+  // no key and writes nothing: it does not look).
+  if (!p.options.dryRun) {
+    bool released = false;
+    auto held = heldQuarantine(store, p.config, school, released);
+    if (!held) {
+      observer.log(Severity::Warning, school.id,
+                   msg::text("run.log.quarantine_unread", {{"message", held.error().message}}));
+    } else if (*held) {
+      const QuarantineFact& q = **held;
+      slot.held = SchoolHold{school.id, SchoolHold::Kind::Quarantined, "", q.code, q.since, false};
+      observer.log(Severity::Info, school.id,
+                   msg::text("run.log.quarantined_skip",
+                             {{"code", q.code}, {"since", shanghaiTimeText(q.since)}}));
+      return;
+    }
+    if (released) observer.log(Severity::Info, school.id, msg::text("run.log.quarantine_released"));
+  }
   SchoolResult evaluation = evaluateSchool(school, readRosters(school), p.eligibility);
   CertificateFacts cert = readSchoolCertificate(school, p.today, p.oids, evaluation.findings);
+  // A certificate file already known to be out of its validity is not sent to log in with.
+  std::optional<std::string> knownBad;
+  if (!p.options.dryRun && cert.info) {
+    const std::time_t now = static_cast<std::time_t>(p.env.clock->now() / 1000);
+    if (cert.info->notAfter < now) knownBad = "CERT_EXPIRED";
+    else if (cert.info->notBefore > now) knownBad = "CERT_NOT_YET_VALID";
+  }
   SchoolResult forEngine = evaluation;
   forEngine.findings.clear();
   for (const auto& f : evaluation.findings) {
@@ -412,15 +439,56 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   }
   services.platform = client.get();
 
-  SchoolOutcome outcome = runSchoolPass(input, services, engineOptions);
+  SchoolOutcome outcome;
+  if (knownBad) {
+    const std::string startedAt = p.env.clock->nowUtc();
+    outcome.school = school.id;
+    outcome.kind = SchoolOutcomeKind::Failed;
+    PlatformFailure pf;
+    pf.kind = PlatformFailureKind::Identity;
+    pf.code = *knownBad;
+    pf.message = msg::text("run.log.certificate_known_bad",
+                           {{"file", school.identity.certificate},
+                            {"notBefore", identity::shanghaiDate(cert.info->notBefore)},
+                            {"notAfter", identity::shanghaiDate(cert.info->notAfter)}});
+    pf.attempts = 0;
+    outcome.failure = pf;
+    PassRecord record{school.id, startedAt, p.env.clock->nowUtc(), outcome.kind,
+                      outcome.summary(), 0};
+    if (auto r = store.recordPass(record); !r) outcome.findings.push_back(r.error());
+  } else {
+    outcome = runSchoolPass(input, services, engineOptions);
+  }
   client.reset();  // before the key it signs with
-  if (outcome.failure) {
+  if (knownBad) {
+    // Nothing was sent: not the platform's refusal, this machine's reading of the file.
+    observer.log(Severity::Error, school.id,
+                 msg::text("run.line.plain_hint",
+                           {{"message", outcome.failure->message},
+                            {"hint", msg::text("report.reminder.certificate.hint")}}));
+  } else if (outcome.failure) {
     const FailureText text = explainPlatformFailure(*outcome.failure);
     observer.log(outcome.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Warning,
                  school.id,
                  msg::text("run.log.failure", {{"failure", outcome.failure->describe()},
                                                {"text", text.text},
                                                {"hint", text.hint}}));
+  }
+  // An identity refused for a reason only a person can fix is quarantined: reported now, not
+  // tried again until its configuration, certificate or key file changes.
+  if (!p.options.dryRun && outcome.failure &&
+      outcome.failure->kind == PlatformFailureKind::Identity &&
+      quarantinesIdentity(outcome.failure->code)) {
+    auto q = quarantine(store, p.config, school, outcome.failure->code, p.env.clock->nowUtc());
+    if (q) {
+      slot.held = SchoolHold{school.id, SchoolHold::Kind::Quarantined, "", q->code, q->since, true};
+      observer.log(Severity::Error, school.id,
+                   msg::text("run.log.quarantined",
+                             {{"code", q->code}, {"school", school.id}, {"config", p.config.file}}));
+    } else {
+      observer.log(Severity::Warning, school.id,
+                   msg::text("run.log.quarantine_unrecorded", {{"message", q.error().message}}));
+    }
   }
   observer.onSchoolDone(outcome);
   if (ExitCodePolicy::cancelled(outcome)) p.stopped = true;
@@ -485,8 +553,19 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
   }
 
   std::vector<const School*> schools;
+  bool found = !options.school;
   for (const auto& school : config.schools) {
     if (options.school && school.id != *options.school) continue;
+    found = true;
+    if (!school.enabled) {
+      // Paused: never opened, never sent for; listed (docs/operations.md, "Pausing a school").
+      result.held.push_back(SchoolHold{school.id, SchoolHold::Kind::Paused, school.pausedReason, "", "", false});
+      observer.log(Severity::Info, school.id,
+                   school.pausedReason.empty()
+                       ? msg::text("run.log.paused")
+                       : msg::text("run.log.paused_reason", {{"reason", school.pausedReason}}));
+      continue;
+    }
     schools.push_back(&school);
   }
 
@@ -581,6 +660,8 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
   for (std::size_t i = 0; i < slots.size(); ++i) {
     Slot& slot = slots[i];
     evaluated[i] = std::move(slot.evaluated);
+    if (slot.held) result.held.push_back(*slot.held);
+    if (!slot.outcome && slot.held) continue;  // quarantined before: not tried, not counted
     if (!slot.outcome) {
       ++notStarted;
       continue;
@@ -591,8 +672,7 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
     result.exitCode = ExitCodePolicy::worse(result.exitCode, ExitCodePolicy::forSchool(*slot.outcome));
     result.schools.push_back(std::move(*slot.outcome));
   }
-  const bool found = !options.school || !schools.empty();
-  if (!result.stopped && found) {
+  if (!result.stopped && found && !schools.empty()) {
     result.reminders = remindersAfterPass(config, schools, today, eligibility, oids,
                                           plugins.registry(), *stores.front(), evaluated);
   }

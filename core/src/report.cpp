@@ -283,7 +283,8 @@ void judgeTarget(ReportTarget& t, const ReportSchool& school, bool storeOk, bool
   t.statusText = msg::text("report.target.done", {{"count", t.declared}});
 }
 
-void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOptions& opt) {
+void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOptions& opt,
+                  const std::string& configFile) {
   const School& school = *in.school;
   // The April/October window for 附件1, from `reminderLeadDays` before it opens.
   const ApplicationWindow w = nextEvaluationWindow(opt.today);
@@ -328,6 +329,39 @@ void addReminders(ReportSchool& rs, const ReportSchoolInput& in, const ReportOpt
                       : msg::text("report.reminder.certificate.expiring",
                                   {{"date", in.certificateNotAfter}, {"days", left}});
     r.hint = msg::text("report.reminder.certificate.hint");
+    rs.reminders.push_back(std::move(r));
+  }
+  // Paused, quarantined, a failed key probe: each says what it is and what undoes it.
+  if (rs.paused) {
+    Reminder r;
+    r.kind = ReminderKind::SchoolPaused;
+    r.school = school.id;
+    r.text = rs.pausedReason.empty()
+                 ? msg::text("report.reminder.paused")
+                 : msg::text("report.reminder.paused.reason", {{"reason", rs.pausedReason}});
+    r.hint = msg::text("report.reminder.paused.hint", {{"path", school.jsonPath + ".enabled"}});
+    rs.reminders.push_back(std::move(r));
+  }
+  if (rs.quarantine) {
+    Reminder r;
+    r.kind = ReminderKind::SchoolQuarantined;
+    r.school = school.id;
+    r.due = rs.quarantine->since;
+    const auto since = shanghaiDateOf(rs.quarantine->since);
+    r.days = since ? std::max(0L, daysBetween(*since, opt.today)) : 0;
+    r.text = msg::text("report.reminder.quarantined",
+                       {{"code", rs.quarantine->code}, {"since", shanghaiTimeText(rs.quarantine->since)}});
+    r.hint = msg::text("report.reminder.quarantined.hint", {{"school", school.id}, {"config", configFile}});
+    rs.reminders.push_back(std::move(r));
+  }
+  if (rs.probe && !rs.probe->ok && !rs.quarantine) {
+    Reminder r;
+    r.kind = ReminderKind::KeyProbeFailed;
+    r.school = school.id;
+    r.due = rs.probe->at;
+    r.text = msg::text("report.reminder.probe_failed",
+                       {{"code", rs.probe->code}, {"at", shanghaiTimeText(rs.probe->at)}});
+    r.hint = msg::text("report.reminder.probe_failed.hint", {{"school", school.id}, {"config", configFile}});
     rs.reminders.push_back(std::move(r));
   }
   // The key's PIN, as the last pass that opened it saw it.
@@ -398,6 +432,12 @@ bool readStore(StateStore& store, ReportSchool& rs, StoreView& view) {
   auto pin = store.fact(rs.id, "pin");
   if (!pin) return fail(pin.error());
   if (*pin) rs.pin = parsePinFact(**pin);  // an unreadable value is as good as none
+  auto quarantine = store.fact(rs.id, "quarantine");
+  if (!quarantine) return fail(quarantine.error());
+  if (*quarantine) rs.quarantine = parseQuarantineFact(**quarantine);  // "": released
+  auto probe = store.fact(rs.id, "probe");
+  if (!probe) return fail(probe.error());
+  if (*probe) rs.probe = parseProbeFact(**probe);
   auto last = store.lastPass(rs.id);
   if (!last) return fail(last.error());
   if (*last) rs.lastPass = passOf(**last);
@@ -456,6 +496,8 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
   rs.students = ev.students.size();
   rs.certificateDaysLeft = in.certificateDaysLeft;
   rs.certificateNotAfter = in.certificateNotAfter;
+  rs.paused = !school.enabled;
+  rs.pausedReason = school.pausedReason;
   for (const auto& f : ev.findings) {
     if (f.severity == Severity::Warning) ++rs.findings.warnings;
     if (f.severity != Severity::Error) continue;
@@ -578,7 +620,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
     judgeTarget(t, rs, storeOk, anyPass, targetActions);
   }
 
-  addReminders(rs, in, opt);
+  addReminders(rs, in, opt, inputs.config != nullptr ? inputs.config->file : std::string());
 
   // The school's health: its worst target, then what concerns the school as a whole.
   Health h = inputs.store == nullptr ? Health::NotStarted : Health::Good;
@@ -696,6 +738,12 @@ const char* reminderKindName(ReminderKind k) {
       return "APPLICATION_WAITING";
     case ReminderKind::PinLow:
       return "PIN_LOW";
+    case ReminderKind::SchoolPaused:
+      return "SCHOOL_PAUSED";
+    case ReminderKind::SchoolQuarantined:
+      return "SCHOOL_QUARANTINED";
+    case ReminderKind::KeyProbeFailed:
+      return "KEY_PROBE_FAILED";
   }
   return "?";
 }

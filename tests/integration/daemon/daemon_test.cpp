@@ -981,6 +981,192 @@ TEST_F(DaemonTest, TellsSystemdReadyStatusWatchdogReloadingAndStopping) {
   ::close(fd);
 }
 
+// Issue 16 must-show 1: four schools under one daemon — one paused, one whose certificate file
+// has expired, one whose PIN (a PIN file for an encrypted key) turns wrong while it has nothing
+// to send, one healthy. The paused one is never opened; the expired one is reported by the first
+// pass only, quarantined, and taken up again as soon as its certificate file is replaced; the
+// wrong PIN is found by the key probe (the first probe round after the change), with no new
+// student; and the healthy school's passes stay green throughout: after the first pass (which
+// reports the expired certificate, exit 77) every pass ends "ok" (docs/operations.md, "Thirty
+// schools and more").
+TEST_F(DaemonTest, FourSchoolsOnePausedOneExpiredOneWrongPinOneHealthy) {
+  const fs::path keys = keys_->path() / "keys";
+  zzjb::test::makeExtraSchoolKeys(keys, 2);
+  zzjb::test::RunWorldOptions o;
+  o.studentsPerMajor = 6;
+  o.graduationYear = currentGraduationYear();
+  o.baseUrl = mock_->base();
+  o.caBundle = mock_->caFile();
+  o.keysDir = keys;
+  o.catalog = fs::path(ZZJB_SOURCE_DIR) / "config" / "catalog.example.json";
+  o.extraSchools = 2;  // pudong-gz-2, pudong-gz-3
+  RunWorld w = zzjb::test::makeRunWorld(tmp_.path() / "world", o);
+
+  // pudong-gz: its key encrypted, the PIN in a file (0600).
+  const fs::path own = tmp_.path() / "own";
+  fs::create_directories(own);
+  const fs::path encrypted = own / "pudong-gz.enc.key";
+  const fs::path pinFile = own / "pudong-gz.pin";
+  auto enc = zzjb::test::run("openssl pkey -in " + shellQuote((keys / "pudong-gz.key").string()) +
+                             " -aes256 -passout pass:246810 -out " + shellQuote(encrypted.string()));
+  ASSERT_EQ(enc.exitCode, 0) << enc.err;
+  const auto writePin = [&](const std::string& pin) {
+    const fs::path tmp = own / "pin.tmp";
+    zzjb::test::writeFile(tmp, pin);
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write);
+    fs::rename(tmp, pinFile);  // a new file: another inode, as an editor or install(1) leaves it
+  };
+  writePin("246810");
+  // pudong-gz-2: the same key with a certificate that expired yesterday (and its good one aside).
+  const fs::path expiredCert = own / "pudong-gz-2.pem";
+  auto expired = zzjb::test::run(
+      "openssl x509 -req -in " + shellQuote((keys / "pudong-gz-2.csr").string()) + " -CA " +
+      shellQuote((keys / "ca.pem").string()) + " -CAkey " + shellQuote((keys / "ca.key").string()) +
+      " -set_serial 0x7999 -sha256 -days -1 -extfile " + shellQuote((keys / "pudong-gz-2.ext").string()) +
+      " -out " + shellQuote(expiredCert.string()));
+  ASSERT_EQ(expired.exitCode, 0) << expired.err;
+
+  json cfg = json::parse(zzjb::test::readFile(w.config));
+  for (auto& school : cfg["schools"]) {
+    const std::string id = school["id"];
+    if (id == "pudong-gz") {
+      school["identity"]["key"] = "file:" + encrypted.string();
+      school["identity"]["pin"] = {{"file", pinFile.string()}};
+    } else if (id == "pudong-gz-2") {
+      school["identity"]["certificate"] = expiredCert.string();
+    } else if (id == "pudong-gz-3") {
+      // Paused; its key is a file that is not there, so that opening it could not go unnoticed.
+      school["enabled"] = false;
+      school["pausedReason"] = "合并到浦东校区";  // not-text: a reason a school writes
+      school["identity"]["key"] = "file:" + (own / "absent.key").string();
+    }
+  }
+  zzjb::test::writeFile(w.config, cfg.dump(2));
+
+  // Declarations the platform holds, by credit code.
+  const auto heldBy = [&](const std::string& credit) {
+    std::set<std::string> out;
+    for (const auto& k : keysOf(declarations())) {
+      if (k.starts_with(credit + "|")) out.insert(k);
+    }
+    return out;
+  };
+  const auto expectedBy = [&](const std::string& credit) {
+    std::set<std::string> out;
+    for (const auto& k : w.expectedDeclarations()) {
+      if (k.starts_with(credit + "|")) out.insert(k);
+    }
+    return out;
+  };
+  const std::string healthy = zzjb::test::kSecondaryCredit;
+  const std::string pinSchool = zzjb::test::kHigherCredit;
+  const std::string expiredSchool = zzjb::test::extraSchoolCredit(2);
+  const std::string pausedSchool = zzjb::test::extraSchoolCredit(3);
+  ASSERT_FALSE(expectedBy(pausedSchool).empty());
+  ASSERT_FALSE(expectedBy(expiredSchool).empty());
+
+  DaemonProcess& d = startDaemon(w, {"--every", "3", "--probe-every", "4"});
+  ASSERT_GT(port_, 0) << d.log();
+  const auto gauge = [&](const std::string& family, const std::string& school) {
+    return value(metrics(), family + "{school=\"" + school + "\"}");
+  };
+  const auto count = [](const std::string& text, const std::string& part) {
+    std::size_t n = 0;
+    for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+    return n;
+  };
+
+  // The first pass: the healthy schools declared, the expired certificate reported and
+  // quarantined (exit 77), without a login with it.
+  ASSERT_TRUE(waitForPasses(1)) << d.log();
+  EXPECT_EQ(value(metrics(), R"(zzjb_passes_total{outcome="identity"})"), 1) << d.log();
+  EXPECT_EQ(gauge("zzjb_school_quarantined", "pudong-gz-2"), 1) << d.log();
+  EXPECT_EQ(gauge("zzjb_school_paused", "pudong-gz-3"), 1);
+  grantQualification();  // the centre opens xuhui-zz's 职业资格鉴定 once its account exists
+  ASSERT_TRUE(waitFor([&] { return heldBy(healthy) == expectedBy(healthy); }, 20s)) << d.log();
+  ASSERT_TRUE(waitFor([&] { return heldBy(pinSchool) == expectedBy(pinSchool); }, 20s)) << d.log();
+  EXPECT_TRUE(heldBy(expiredSchool).empty());
+
+  // Later passes skip the quarantined school without a word of error: they end "ok".
+  ASSERT_TRUE(waitForPasses(3, 40s)) << d.log();
+  EXPECT_EQ(value(metrics(), R"(zzjb_passes_total{outcome="identity"})"), 1) << d.log();
+  EXPECT_GE(value(metrics(), R"(zzjb_passes_total{outcome="ok"})").value_or(0), 2) << d.log();
+  EXPECT_EQ(count(d.log(), "quarantined: later passes do not try it"), 1u) << d.log();
+  {
+    int status = 0;
+    json h = healthz(&status);
+    EXPECT_EQ(h["status"], "ok") << h.dump();
+    for (const auto& s : h["schools"]) {
+      if (s["id"] == "pudong-gz-2") {
+        EXPECT_EQ(s["held"], "quarantined") << s.dump();
+      } else if (s["id"] == "pudong-gz-3") {
+        EXPECT_EQ(s["held"], "paused") << s.dump();
+      }
+    }
+  }
+
+  // The key probe has run with the right PIN: pudong-gz's key opens and signs.
+  ASSERT_TRUE(waitFor([&] { return gauge("zzjb_key_probe_ok", "pudong-gz") == 1; }, 20s)) << d.log();
+  // The PIN turns wrong while pudong-gz has nothing to send: the first probe round after the
+  // change finds it (no pass opens the key: nothing is missing), and quarantines the school.
+  const std::size_t roundsBefore = count(d.log(), "Key probes:");
+  const double loginsBefore = static_cast<double>(journalCount("POST", "/api/v1/auth/login"));
+  writePin("135790");
+  ASSERT_TRUE(waitFor([&] { return gauge("zzjb_school_quarantined", "pudong-gz") == 1; }, 30s))
+      << d.log();
+  EXPECT_EQ(gauge("zzjb_key_probe_ok", "pudong-gz"), 0);
+  const std::string log = d.log();
+  EXPECT_TRUE(zzjb::test::contains(log, "PIN_WRONG")) << log;
+  // Found by the round that started after the change (that round's summary line may still be
+  // coming: one or two summaries since).
+  EXPECT_LE(count(log, "Key probes:"), roundsBefore + 1) << log;
+  EXPECT_EQ(static_cast<double>(journalCount("POST", "/api/v1/auth/login")), loginsBefore)
+      << "a pass logged in although nothing was missing";
+
+  // The expired school's certificate file is replaced by a valid one: the next pass releases it
+  // and declares its students; the other quarantine holds; the paused school stays untouched.
+  const double passesBefore = passes();
+  fs::copy_file(keys / "pudong-gz-2.pem", own / "new.pem");
+  fs::rename(own / "new.pem", expiredCert);
+  ASSERT_TRUE(waitFor([&] { return heldBy(expiredSchool) == expectedBy(expiredSchool); }, 30s))
+      << d.log();
+  ASSERT_TRUE(waitForPasses(passesBefore + 2, 30s)) << d.log();
+  EXPECT_EQ(gauge("zzjb_school_quarantined", "pudong-gz-2"), 0) << d.log();
+  EXPECT_EQ(gauge("zzjb_school_quarantined", "pudong-gz"), 1) << d.log();
+  EXPECT_TRUE(heldBy(pausedSchool).empty());
+  auto m = metrics();
+  EXPECT_EQ(value(m, R"(zzjb_passes_total{outcome="identity"})"), 1) << d.log();
+  EXPECT_EQ(total(m, "zzjb_passes_total"),
+            1 + value(m, R"(zzjb_passes_total{outcome="ok"})").value_or(0))
+      << "every pass after the first ended ok\n" << d.log();
+  EXPECT_FALSE(value(m, R"(zzjb_school_passes_total{school="xuhui-zz",outcome="failed"})"));
+
+  auto stopped = d.stop();
+  EXPECT_EQ(stopped.code, 0) << d.log();
+  // Paused: never opened (no key, PIN or probe fact, no pass), listed with its reason.
+  auto status = zzjb("status -c " + shellQuote(w.config.string()) + " --json");
+  json st = json::parse(status.out);
+  ASSERT_EQ(st["schools"].size(), 4u) << status.out;
+  for (const auto& s : st["schools"]) {
+    if (s["school"] == "pudong-gz-3") {
+      EXPECT_TRUE(s["paused"].get<bool>()) << s.dump();
+      EXPECT_EQ(s["pausedReason"], "合并到浦东校区");  // not-text: the reason written above
+      EXPECT_TRUE(s["pin"].is_null()) << s.dump();
+      EXPECT_TRUE(s["probe"].is_null()) << s.dump();
+      EXPECT_TRUE(s["lastPass"].is_null()) << s.dump();
+    } else if (s["school"] == "pudong-gz") {
+      EXPECT_EQ(s["quarantine"]["code"], "PIN_WRONG") << s.dump();
+      EXPECT_FALSE(s["probe"]["ok"].get<bool>()) << s.dump();
+    } else if (s["school"] == "pudong-gz-2") {
+      EXPECT_TRUE(s["quarantine"].is_null()) << s.dump();
+    }
+  }
+  for (const auto& line : zzjb::test::lines(d.log())) {
+    if (!zzjb::test::contains(line, "pudong-gz-3")) continue;
+    EXPECT_TRUE(zzjb::test::contains(line, "Paused")) << line;
+  }
+}
+
 // Issue 13: the daemon speaks Chinese unless asked otherwise — its usage and its usage errors —
 // and English with --lang en.
 TEST(DaemonLanguage, UsageAndUsageErrorsAreChineseByDefaultAndEnglishWithLangEn) {

@@ -387,5 +387,115 @@ TEST(PassRunner, ADryRunUsesAScratchStoreWithSeveralWorkers) {
   EXPECT_EQ(rig.clientsMade.load(), 0);
 }
 
+// Issue 16: a paused school ("enabled": false) is skipped before anything is read for it: its
+// key is never opened, no client is made, it is listed as held with its reason, and the pass's
+// exit code is the other schools'.
+TEST(PassRunner, APausedSchoolIsNeverOpenedAndIsListedWithItsReason) {
+  Rig rig(1, 2);  // 4 schools
+  School& paused = rig.config.schools[1];
+  paused.enabled = false;
+  paused.pausedReason = "closed for the term";
+  std::mutex mu;
+  std::set<std::string> opened;
+  PassEnvironment env = rig.environment();
+  env.openKey = [&](const Config&, const School& s) -> Result<OpenedKey> {
+    const std::lock_guard lock(mu);
+    opened.insert(s.id);
+    return OpenedKey{nullptr, "-----BEGIN CERTIFICATE-----"};
+  };
+  const PassResult r = PassRunner(env).run(rig.config, PassOptions{});
+  EXPECT_EQ(r.schools.size(), 3u);
+  for (const auto& o : r.schools) EXPECT_NE(o.school, paused.id);
+  EXPECT_FALSE(opened.contains(paused.id));
+  EXPECT_EQ(opened.size(), 3u);
+  ASSERT_EQ(r.held.size(), 1u);
+  EXPECT_EQ(r.held[0].school, paused.id);
+  EXPECT_EQ(r.held[0].kind, SchoolHold::Kind::Paused);
+  EXPECT_EQ(r.held[0].reason, "closed for the term");
+  EXPECT_NE(r.exitCode, kExitNoPerm);
+  // --school naming it: nothing is run, and it is said to be paused.
+  PassOptions only;
+  only.school = paused.id;
+  const PassResult one = PassRunner(env).run(rig.config, only);
+  EXPECT_TRUE(one.schools.empty());
+  ASSERT_EQ(one.held.size(), 1u);
+  EXPECT_EQ(one.exitCode, kExitOk);
+  EXPECT_FALSE(opened.contains(paused.id));
+}
+
+// Issue 16: a key whose PIN is refused quarantines its school: that pass fails it (77) and says
+// so once; later passes neither open the key nor count the school (their exit code is the
+// others'); a change to what the identity is made of (here its PIN source) releases it, and the
+// school is tried again. A key that is only absent (a USB key unplugged) is not quarantined.
+TEST(PassRunner, ARefusedPinQuarantinesTheSchoolUntilItsIdentityChanges) {
+  Rig rig(0, 1);  // 2 schools
+  const std::string bad = rig.config.schools[0].id;
+  std::mutex mu;
+  std::map<std::string, int> opens;
+  std::string refuseWith = "PIN_WRONG";
+  PassEnvironment env = rig.environment();
+  env.openKey = [&](const Config&, const School& s) -> Result<OpenedKey> {
+    const std::lock_guard lock(mu);
+    ++opens[s.id];
+    if (s.id == bad && !refuseWith.empty()) {
+      return std::unexpected(makeFinding(Severity::Error, FindingKind::Config, refuseWith, {}));
+    }
+    return OpenedKey{nullptr, "-----BEGIN CERTIFICATE-----"};
+  };
+  const auto outcomeOf = [&](const PassResult& r) -> std::optional<SchoolOutcomeKind> {
+    for (const auto& o : r.schools) {
+      if (o.school == bad) return o.kind;
+    }
+    return std::nullopt;
+  };
+
+  const PassResult first = PassRunner(env).run(rig.config, PassOptions{});
+  EXPECT_EQ(outcomeOf(first), SchoolOutcomeKind::Failed);
+  EXPECT_EQ(first.exitCode, kExitNoPerm);
+  ASSERT_EQ(first.held.size(), 1u);
+  EXPECT_TRUE(first.held[0].fresh);
+  EXPECT_EQ(first.held[0].code, "PIN_WRONG");
+  EXPECT_EQ(opens[bad], 1);
+
+  const PassResult second = PassRunner(env).run(rig.config, PassOptions{});
+  EXPECT_FALSE(outcomeOf(second)) << "a quarantined school was run again";
+  EXPECT_EQ(opens[bad], 1) << "a quarantined key was opened again";
+  EXPECT_NE(second.exitCode, kExitNoPerm);
+  ASSERT_EQ(second.held.size(), 1u);
+  EXPECT_FALSE(second.held[0].fresh);
+  // Its quarantine is a reminder for status and report.
+  bool reminded = false;
+  for (const auto& sr : second.reminders) {
+    for (const auto& m : sr.reminders) reminded |= sr.school == bad && m.kind == ReminderKind::SchoolQuarantined;
+  }
+  EXPECT_TRUE(reminded);
+
+  // The administrator gives the PIN another way: the identity changed, the school is tried.
+  refuseWith.clear();
+  rig.config.schools[0].identity.pin.env = "ZZJB_PIN_FIXED";
+  const PassResult third = PassRunner(env).run(rig.config, PassOptions{});
+  EXPECT_EQ(opens[bad], 2);
+  EXPECT_TRUE(outcomeOf(third).has_value());
+  EXPECT_NE(outcomeOf(third), SchoolOutcomeKind::Failed);
+  EXPECT_TRUE(third.held.empty());
+
+  // Unplugged: failed this pass, tried again the next (no quarantine).
+  Rig fresh(0, 1);
+  PassEnvironment env2 = fresh.environment();
+  int tries = 0;
+  env2.openKey = [&](const Config&, const School& s) -> Result<OpenedKey> {
+    if (s.id == fresh.config.schools[0].id) {
+      ++tries;
+      return std::unexpected(makeFinding(Severity::Error, FindingKind::Config, "KEY_TOKEN_NOT_FOUND", {}));
+    }
+    return OpenedKey{nullptr, "-----BEGIN CERTIFICATE-----"};
+  };
+  const PassResult a = PassRunner(env2).run(fresh.config, PassOptions{});
+  const PassResult b = PassRunner(env2).run(fresh.config, PassOptions{});
+  EXPECT_TRUE(a.held.empty());
+  EXPECT_TRUE(b.held.empty());
+  EXPECT_EQ(tries, 2);
+}
+
 }  // namespace
 }  // namespace zzjb::app

@@ -85,6 +85,44 @@ TEST(DaemonSettings, EveryNeedsNoSchedule) {
   EXPECT_EQ(s->schedule.describe(), "每 5 秒");
 }
 
+// Issue 16: schedule.identityProbe — cron expressions (Shanghai), false for none; daily at 07:00
+// by default; the first probe is at start, one missed since the last is made now.
+TEST(ProbeSchedule, DailyAtSevenByDefaultCronOrFalseOtherwise) {
+  auto d = parseDaemonSettings(R"({"schedule": "0 9 * * *"})", "zzjb.json", std::nullopt);
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->probe.crons.size(), 1u);
+  EXPECT_EQ(d->probe.crons[0].text, "0 7 * * *");
+  auto c = parseDaemonSettings(R"({"schedule": {"cron": "0 9 * * *", "identityProbe": ["0 6 * * 1-5", "0 18 * * 1-5"]}})",
+                               "zzjb.json", std::nullopt);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->probe.crons.size(), 2u);
+  auto off = parseDaemonSettings(R"({"schedule": {"cron": "0 9 * * *", "identityProbe": false}})",
+                                 "zzjb.json", std::nullopt);
+  ASSERT_TRUE(off);
+  EXPECT_TRUE(off->probe.off);
+  EXPECT_EQ(zzjb::cli::nextProbeTime(off->probe, kMonday0850, std::nullopt), std::nullopt);
+  for (const char* bad : {R"(true)", R"(7)", R"("0 25 * * *")", R"([])"}) {
+    auto b = parseDaemonSettings(std::string(R"({"schedule": {"cron": "0 9 * * *", "identityProbe": )") + bad + "}}",
+                                 "zzjb.json", std::nullopt);
+    ASSERT_FALSE(b) << bad;
+    EXPECT_EQ(b.error()[0].where.jsonPath.rfind("$.schedule.identityProbe", 0), 0u) << bad;
+  }
+}
+
+TEST(ProbeSchedule, FirstAtStartThenTheNextFireAfterTheLastAndAMissedOneNow) {
+  auto d = parseDaemonSettings(R"({"schedule": "0 9 * * *"})", "zzjb.json", std::nullopt);
+  ASSERT_TRUE(d);
+  using zzjb::cli::nextProbeTime;
+  EXPECT_EQ(nextProbeTime(d->probe, kMonday0850, std::nullopt), kMonday0850);
+  // Probed at 08:50 on Monday: the next is Tuesday 07:00 (22 h 10 min later).
+  EXPECT_EQ(nextProbeTime(d->probe, kMonday0850, kMonday0850), kMonday0850 + 22 * 3600 + 10 * 60);
+  // Last probed two days ago: the 07:00 since then was missed: now.
+  EXPECT_EQ(nextProbeTime(d->probe, kMonday0850, kMonday0850 - 2 * 86400), kMonday0850);
+  auto every = parseDaemonSettings(R"({"schedule": "0 9 * * *"})", "zzjb.json", std::nullopt, 30);
+  ASSERT_TRUE(every);
+  EXPECT_EQ(nextProbeTime(every->probe, kMonday0850, kMonday0850 - 10), kMonday0850 + 20);
+}
+
 TEST(NextPass, EveryStartsNowThenCountsFromTheLastStart) {
   zzjb::cli::DaemonSchedule s;
   s.everySeconds = 5;

@@ -232,6 +232,55 @@ TEST(Health, DegradedWhenOneSchoolFailsFailingWhenAllDo) {
   EXPECT_EQ(j["schools"][0]["lastSuccess"], "2027-03-01T09:00:01+08:00");  // kept
 }
 
+// Issue 16: a paused or quarantined school is listed, not judged — /healthz stays ok on its
+// account, and zzjb_school_paused / zzjb_school_quarantined say it; a key probe sets
+// zzjb_key_probe_ok and the key's usability; a school released by a later pass is held no more.
+TEST(Health, HeldSchoolsAreListedNotJudgedAndProbesSetTheKeyGauges) {
+  Metrics m([] { return kNow; });
+  m.setSchools({"xuhui-zz", "pudong-gz", "jinshan-zz"});
+  m.passStarted();
+  m.onSchoolDone(outcome("xuhui-zz", SchoolOutcomeKind::Progressed, 1));
+  SchoolOutcome bad = outcome("pudong-gz", SchoolOutcomeKind::Failed);
+  bad.failure = zzjb::PlatformFailure{};
+  bad.failure->kind = zzjb::PlatformFailureKind::Identity;
+  bad.failure->code = "CERT_EXPIRED";
+  m.onSchoolDone(bad);
+  zzjb::cli::PassResult r;
+  r.held.push_back({"pudong-gz", zzjb::app::SchoolHold::Kind::Quarantined, "", "CERT_EXPIRED",
+                    "2027-03-01T01:00:00.000Z", true});
+  r.held.push_back({"jinshan-zz", zzjb::app::SchoolHold::Kind::Paused, "merged", "", "", false});
+  m.passFinished(r);
+  auto h = m.health();
+  EXPECT_EQ(h.status, "ok") << h.json;
+  auto j = nlohmann::json::parse(h.json);
+  EXPECT_TRUE(j["schools"][0]["held"].is_null());
+  EXPECT_EQ(j["schools"][1]["held"], "quarantined");
+  EXPECT_EQ(j["schools"][1]["heldCode"], "CERT_EXPIRED");
+  EXPECT_EQ(j["schools"][2]["held"], "paused");
+  std::string text = m.prometheusText();
+  EXPECT_TRUE(has(text, R"(zzjb_school_quarantined{school="pudong-gz"} 1)")) << text;
+  EXPECT_TRUE(has(text, R"(zzjb_school_quarantined{school="xuhui-zz"} 0)")) << text;
+  EXPECT_TRUE(has(text, R"(zzjb_school_paused{school="jinshan-zz"} 1)")) << text;
+
+  // The probe finds xuhui-zz's key refused: its key is not usable, and that degrades.
+  m.probesFinished({{"xuhui-zz", false, "PIN_LOCKED", kNow}});
+  text = m.prometheusText();
+  EXPECT_TRUE(has(text, R"(zzjb_key_probe_ok{school="xuhui-zz"} 0)")) << text;
+  EXPECT_TRUE(has(text, R"(zzjb_key_usable{school="xuhui-zz"} 0)")) << text;
+  EXPECT_EQ(m.health().status, "degraded");
+  j = nlohmann::json::parse(m.health().json);
+  EXPECT_EQ(j["schools"][0]["probe"]["code"], "PIN_LOCKED");
+
+  // A later pass runs pudong-gz again (released): it is held no more.
+  m.passStarted();
+  m.onSchoolDone(outcome("pudong-gz", SchoolOutcomeKind::Progressed, 2));
+  zzjb::cli::PassResult later;
+  later.held.push_back({"jinshan-zz", zzjb::app::SchoolHold::Kind::Paused, "merged", "", "", false});
+  m.passFinished(later);
+  text = m.prometheusText();
+  EXPECT_TRUE(has(text, R"(zzjb_school_quarantined{school="pudong-gz"} 0)")) << text;
+}
+
 TEST(Health, AFailedReloadDegrades) {
   Metrics m([] { return kNow; });
   m.configReloaded(false);

@@ -67,6 +67,20 @@ struct SchoolReminders {
   std::optional<int> pinRetriesLeft;        // nullopt: not known (PinFact::retriesLeft)
 };
 
+// A school the pass did not try (docs/operations.md, "Thirty schools and more"): paused by its
+// configuration, or quarantined because its identity was refused and has not changed since.
+struct SchoolHold {
+  enum class Kind { Paused, Quarantined };
+  std::string school;
+  Kind kind = Kind::Paused;
+  std::string reason;  // paused: the configuration's pausedReason
+  std::string code;    // quarantined: what refused the identity (CERT_EXPIRED, PIN_WRONG …)
+  std::string since;   // quarantined: when (the store's time, UTC)
+  // Quarantined by this pass: its outcome (FAILED) is in PassResult::schools and was reported;
+  // later passes list it here only, and it does not change their exit code.
+  bool fresh = false;
+};
+
 struct PassResult {
   int exitCode = 0;  // sysexits: 0, 65 data, 69/75 platform, 77 identity, 78 config
   std::vector<SchoolOutcome> schools;  // in configuration order, the schools that were run
@@ -78,6 +92,8 @@ struct PassResult {
   // `zzjb report` builds its model, from this pass's evaluation and the store as the pass left
   // it. Empty when the pass stopped early (stopRequested) or could not start (lock, store).
   std::vector<SchoolReminders> reminders;
+  // Schools not tried: paused ones, and quarantined ones (also those this pass quarantined).
+  std::vector<SchoolHold> held;
 };
 
 // A school's opened key: the signer and the certificate to log in with.

@@ -23,6 +23,7 @@
 #include "zzjb/core/date.hpp"
 #include "zzjb/core/eligibility.hpp"
 #include "zzjb/core/finding.hpp"
+#include "zzjb/core/school_health.hpp"
 #include "zzjb/core/signer.hpp"
 #include "zzjb/core/state_store.hpp"
 
@@ -124,6 +125,9 @@ enum class ReminderKind {
   CertificateExpiring,  // CERTIFICATE_EXPIRING: the 法人一证通 expires soon, or has expired
   ApplicationWaiting,   // APPLICATION_WAITING: a permission application waits too long
   PinLow,               // PIN_LOW: the key's PIN is close to locking (or locked)
+  SchoolPaused,         // SCHOOL_PAUSED: "enabled": false; nothing is done for it
+  SchoolQuarantined,    // SCHOOL_QUARANTINED: its identity was refused; not tried until it changes
+  KeyProbeFailed,       // KEY_PROBE_FAILED: the last key probe could not open or sign with the key
 };
 [[nodiscard]] const char* reminderKindName(ReminderKind k);
 
@@ -196,6 +200,10 @@ struct ReportSchool {
   std::optional<long> certificateDaysLeft;  // the input's; nullopt: no certificate readable
   std::string certificateNotAfter;
   std::optional<PinFact> pin;  // fact "pin": nullopt until a pass has opened the key
+  bool paused = false;          // the configuration's "enabled": false
+  std::string pausedReason;     // its "pausedReason"
+  std::optional<QuarantineFact> quarantine;  // fact "quarantine" (school_health.hpp)
+  std::optional<ProbeFact> probe;            // fact "probe": nullopt until a key probe ran
 
   std::vector<ReportTarget> targets;
   std::vector<Reminder> reminders;
