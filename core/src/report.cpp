@@ -654,6 +654,7 @@ ReportSchool buildSchool(const ReportSchoolInput& in, const ReportInputs& inputs
   actions.insert(actions.end(), targetActions.begin(), targetActions.end());
   for (const auto& r : rs.reminders) {
     if (r.kind == ReminderKind::EvaluationWindow) continue;  // a date to keep, not a problem
+    if (r.kind == ReminderKind::SchoolPaused) continue;      // chosen by people, not a problem
     worse(Health::Action);
     actions.push_back(msg::text("report.action.reminder", {{"text", r.text}, {"hint", r.hint}}));
   }
