@@ -110,6 +110,14 @@ int cmdCheck(const std::vector<std::string>& argv) {
       sc.result = evaluateSchool(school, readRosters(school), opt);
       sc.certificate = readSchoolCertificate(school, *today, extensionOids(*in.config),
                                              sc.result.findings);
+      if (!school.enabled) {
+        // Checked as any other, so that its data is right before it is resumed; said paused.
+        Finding f = makeFinding(Severity::Info, FindingKind::Config, "SCHOOL_PAUSED",
+                                {in.config->file, 0, "", school.jsonPath + ".enabled"},
+                                {{"reason", school.pausedReason.empty() ? std::string("-") : school.pausedReason}});
+        f.school = school.id;
+        sc.result.findings.push_back(std::move(f));
+      }
       for (const auto& major : school.majors) {
         std::error_code ec;
         if (!major.trainingPlan.empty() && !std::filesystem::exists(major.trainingPlan, ec)) {
