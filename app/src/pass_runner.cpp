@@ -144,6 +144,9 @@ class LazyPlatformClient final : public PlatformClient {
                                                             int level) override {
     return with([&](PlatformClient& c) { return c.declarations(code, level); });
   }
+  PlatformResult<std::vector<BatchState>> batches() override {
+    return with([](PlatformClient& c) { return c.batches(); });
+  }
 
  private:
   template <typename F>
@@ -460,6 +463,15 @@ void work(PassShared& p, StateStore& store) {
 }
 
 }  // namespace
+
+StoreLockHold lockStore(const std::filesystem::path& statePath) {
+  auto lock = std::make_shared<StoreLock>(statePath);
+  StoreLockHold hold;
+  hold.error = lock->error();
+  hold.busy = lock->busy();
+  if (hold.error.empty()) hold.held = std::move(lock);
+  return hold;
+}
 
 PassRunner::PassRunner(PassEnvironment environment) : env_(std::move(environment)) {}
 
