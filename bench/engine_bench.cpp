@@ -114,7 +114,7 @@ class AcceptingPlatform final : public PlatformClient {
     ++calls;
     return std::vector<DeclarationInfo>{};
   }
-  PlatformResult<std::vector<BatchState>> batches() override {
+  PlatformResult<std::vector<BatchState>> listBatches() override {
     ++calls;
     return std::vector<BatchState>{};
   }

@@ -144,8 +144,8 @@ class LazyPlatformClient final : public PlatformClient {
                                                             int level) override {
     return with([&](PlatformClient& c) { return c.declarations(code, level); });
   }
-  PlatformResult<std::vector<BatchState>> batches() override {
-    return with([](PlatformClient& c) { return c.batches(); });
+  PlatformResult<std::vector<BatchState>> listBatches() override {
+    return with([](PlatformClient& c) { return c.listBatches(); });
   }
 
  private:

@@ -111,7 +111,7 @@ void rebuildSchool(const Config& config, const School& school, const PassEnviron
     fail(kExitTempFail);
     return;
   }
-  auto listed = (*client)->batches();
+  auto listed = (*client)->listBatches();
   if (!listed) return platformFailed(listed.error());
   out.batches = listed->size();
 

@@ -141,8 +141,8 @@ class SchoolClient final : public PlatformClient {
                                                             int level) override {
     return p_.declarations(code, level);
   }
-  PlatformResult<std::vector<BatchState>> batches() override {
-    auto r = p_.batches();
+  PlatformResult<std::vector<BatchState>> listBatches() override {
+    auto r = p_.listBatches();
     if (r) for (BatchState& b : *r) b.batchId = prefix_ + b.batchId;
     return r;
   }

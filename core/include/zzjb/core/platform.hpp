@@ -232,7 +232,7 @@ class PlatformClient {
       std::string_view occupationCode, int level) = 0;
   // Every batch of this school with what it declares and, once DONE, its rows (GET
   // …/group-declarations without a query; not a poll): what `zzjb store rebuild` reads.
-  [[nodiscard]] virtual PlatformResult<std::vector<BatchState>> batches() = 0;
+  [[nodiscard]] virtual PlatformResult<std::vector<BatchState>> listBatches() = 0;
 };
 
 }  // namespace zzjb
