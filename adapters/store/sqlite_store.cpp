@@ -773,10 +773,12 @@ class SqliteStateStore final : public StateStore {
       intentOf[b.batchId] = key;
       ++counts.batchesAdded;
     }
+    // not-text: begin (SQL)
     auto add = db_.prepare(sqlNow(
         "INSERT INTO students (school, target_key, student_key, masked_id, graduation_year, "
         "result, reason, declaration_no, batch_id, intent_key, row_fingerprint, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '', $NOW)"));
+    // not-text: end
     if (!add) return std::unexpected(add.error());
     auto set = db_.prepare(sqlNow(
         "UPDATE students SET result = ?4, reason = ?5, declaration_no = ?6, batch_id = ?7, "
