@@ -2,6 +2,7 @@
 // pass opens them), written into the store target by target (StateStore::reconcileTarget).
 #include "zzjb/app/store_rebuild.hpp"
 
+#include <cctype>
 #include <map>
 #include <set>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "zzjb/app/exit_code_policy.hpp"
 #include "zzjb/app/inputs.hpp"
 #include "zzjb/core/cert_types.hpp"
+#include "zzjb/core/eligibility.hpp"
 
 namespace zzjb::app {
 namespace {
@@ -43,6 +45,32 @@ Finding schoolFinding(const Config& config, Severity severity, std::string code,
   return makeFinding(severity, FindingKind::Data, std::move(code),
                      {config.file, 0, "", school.jsonPath},
                      std::move(args));
+}
+
+// ID numbers as the store and the platform compare them: no spaces, letters upper-case.
+std::string comparable(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isspace(static_cast<unsigned char>(c)) != 0) continue;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// The graduation year (the cohort purgeCohort removes) of each student in the school's rosters,
+// by ID number. The platform's batch listing does not say it; a roster that cannot be read adds
+// nothing (`zzjb check` reports it).
+std::map<std::string, std::string> cohorts(const School& school) {
+  std::map<std::string, std::string> out;
+  for (const RosterInput& roster : readRosters(school)) {
+    if (!roster.table) continue;
+    std::vector<Finding> ignored;
+    for (const Student& st : studentsFromTable(*roster.table, ignored)) {
+      std::string year = comparable(st.graduationYear);
+      if (!year.empty()) out.emplace(comparable(st.idNumber), std::move(year));
+    }
+  }
+  return out;
 }
 
 // What one target holds on the platform, from its batches' rows.
@@ -116,6 +144,7 @@ void rebuildSchool(const Config& config, const School& school, const PassEnviron
   out.batches = listed->size();
 
   const auto targets = targetsOf(school);
+  const auto years = cohorts(school);
   std::map<std::string, TargetOnPlatform> onPlatform;
   std::set<std::string> ambiguous;  // targets a batch could be for, left alone
   for (const BatchState& b : *listed) {
@@ -149,7 +178,12 @@ void rebuildSchool(const Config& config, const School& school, const PassEnviron
     const TargetOnPlatform& held = onPlatform[targetKey];
     std::vector<PlatformStudent> students;
     students.reserve(held.students.size());
-    for (const auto& [id, s] : held.students) students.push_back(s);
+    for (const auto& [id, s] : held.students) {
+      students.push_back(s);
+      if (auto year = years.find(comparable(id)); year != years.end()) {
+        students.back().graduationYear = year->second;
+      }
+    }
     auto counts = store.reconcileTarget(school.id, targetKey, held.batches, students);
     if (!counts) {
       out.findings.push_back(counts.error());

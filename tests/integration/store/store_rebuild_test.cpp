@@ -4,6 +4,7 @@
 // platform's result. The mock's own record (/__admin/state, /__admin/journal) is the witness.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 
 #include <ctime>
 #include <filesystem>
@@ -35,6 +36,23 @@ int currentGraduationYear() {
   gmtime_r(&now, &tm);
   const int year = tm.tm_year + 1900;
   return tm.tm_mon + 1 >= 9 ? year + 1 : year;  // the academic year ends on 31 August
+}
+
+// The first column of the first row of `sql` on the store, read only ("<error>" on failure).
+std::string storeQuery(const fs::path& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  std::string out = "<error>";
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(h, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW) {
+      const unsigned char* t = sqlite3_column_text(s, 0);
+      out = t != nullptr ? reinterpret_cast<const char*>(t) : "";
+    }
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(h);
+  return out;
 }
 
 // Per school id: accepted and rejected students over all targets.
@@ -236,6 +254,10 @@ class StoreRebuildTest : public ::testing::Test {
     ASSERT_FALSE(platform.empty());
     auto rebuilt = zzjb("store rebuild" + cfg(w) + " --lang en");
     ASSERT_EQ(rebuilt.exitCode, 0) << rebuilt.out << rebuilt.err;
+    // Every record has its cohort from the roster (purgeCohort finds it later).
+    EXPECT_NE(storeQuery(statePath(w), "SELECT count(*) FROM students"), "0");
+    EXPECT_EQ(storeQuery(statePath(w), "SELECT count(*) FROM students WHERE graduation_year = ''"),
+              "0");
     // Idempotent: a second rebuild changes nothing.
     auto again = zzjb("store rebuild" + cfg(w) + " --lang en");
     ASSERT_EQ(again.exitCode, 0) << again.out << again.err;
