@@ -98,7 +98,7 @@ class AcceptingPlatform final : public PlatformClient {
     // student ACCEPTED and the benchmark stops with an error.
     if (static_cast<int>(lastSheetIds.size()) != m.rowCount) done.rows.clear();
     batches_[id] = std::move(done);
-    return BatchState{id, BatchStatus::Received, {}};
+    return BatchState{id, BatchStatus::Received, {}, "", 0, ""};
   }
   PlatformResult<BatchState> batch(std::string_view id) override {
     ++calls;
@@ -113,6 +113,10 @@ class AcceptingPlatform final : public PlatformClient {
   PlatformResult<std::vector<DeclarationInfo>> declarations(std::string_view, int) override {
     ++calls;
     return std::vector<DeclarationInfo>{};
+  }
+  PlatformResult<std::vector<BatchState>> listBatches() override {
+    ++calls;
+    return std::vector<BatchState>{};
   }
 
  private:
@@ -162,6 +166,11 @@ class TimingStore final : public StateStore {
   Result<void> recordStudentResults(std::string_view sc, std::string_view t,
                                     const std::vector<StudentResult>& r) override {
     return timed("recordStudentResults", [&] { return s_.recordStudentResults(sc, t, r); });
+  }
+  Result<ReconcileCounts> reconcileTarget(std::string_view sc, std::string_view t,
+                                          const std::vector<PlatformBatchRef>& b,
+                                          const std::vector<PlatformStudent>& st) override {
+    return timed("reconcileTarget", [&] { return s_.reconcileTarget(sc, t, b, st); });
   }
   Result<std::vector<std::string>> studentsNotYetDeclared(
       std::string_view sc, std::string_view t, const std::vector<StudentEntry>& c) override {

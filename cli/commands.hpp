@@ -14,6 +14,7 @@ int cmdSign(const std::vector<std::string>& args);
 int cmdIdentity(const std::vector<std::string>& args);
 int cmdPlugins(const std::vector<std::string>& args);
 int cmdRun(const std::vector<std::string>& args);
+int cmdStore(const std::vector<std::string>& args);
 int cmdStatus(const std::vector<std::string>& args);
 int cmdReport(const std::vector<std::string>& args);
 int cmdDaemon(const std::vector<std::string>& args);

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   if (cmd == "identity") return zzjb::cli::cmdIdentity(rest);
   if (cmd == "plugins") return zzjb::cli::cmdPlugins(rest);
   if (cmd == "run") return zzjb::cli::cmdRun(rest);
+  if (cmd == "store") return zzjb::cli::cmdStore(rest);
   if (cmd == "status") return zzjb::cli::cmdStatus(rest);
   if (cmd == "report") return zzjb::cli::cmdReport(rest);
   if (cmd == "daemon") return zzjb::cli::cmdDaemon(rest);

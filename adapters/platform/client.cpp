@@ -194,6 +194,12 @@ class CurlPlatformClient final : public PlatformClient {
     return findOne<BatchState>(r, wire::decodeBatch);
   }
 
+  PlatformResult<std::vector<BatchState>> listBatches() override {
+    auto a = call(get("/api/v1/skills/group-declarations", "GET /api/v1/skills/group-declarations"));
+    if (!a) return std::unexpected(a.error());
+    return decoded(*a, wire::decodeBatches(a->body));
+  }
+
   PlatformResult<std::vector<DeclarationInfo>> declarations(std::string_view occupationCode,
                                                             int level) override {
     Request r = get("/api/v1/skills/declarations", "GET /api/v1/skills/declarations");

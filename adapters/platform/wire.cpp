@@ -484,6 +484,10 @@ Decoded<BatchState> readBatch(const json& j, const std::string& path) {
   b.batchId = r.text("batchId");
   b.status = r.state<BatchStatus>("status", parseBatchStatus, isPlatformBatchStatus,
                                    "RECEIVED, PROCESSING, DONE");
+  // What it declares: optional here (a submission's answer has only the id and status).
+  b.occupationCode = r.text("occupationCode", false);
+  b.abilityCode = r.text("abilityCode", false);
+  if (r.given("level")) b.level = r.integer("level");
   const json* rows = r.member("rows", false);
   if (!r.ok()) return std::unexpected(r.error());
   if (rows == nullptr || rows->is_null()) return b;
@@ -529,6 +533,18 @@ Decoded<ApplicationState> decodeApplication(const json& j) {
 
 Decoded<BatchState> decodeBatch(const json& j) {
   return readBatch(j, "");
+}
+
+Decoded<std::vector<BatchState>> decodeBatches(const json& j) {
+  auto items = arrayAt(j, "items");
+  if (!items) return std::unexpected(items.error());
+  std::vector<BatchState> out;
+  for (std::size_t i = 0; i < (*items)->size(); ++i) {
+    auto b = readBatch((**items)[i], indexPath("items", i));
+    if (!b) return std::unexpected(b.error());
+    out.push_back(std::move(*b));
+  }
+  return out;
 }
 
 Decoded<std::vector<DeclarationInfo>> decodeDeclarations(const json& j) {

@@ -72,6 +72,8 @@ inline constexpr int kMaxAnswerDepth = 64;
 [[nodiscard]] Decoded<std::vector<GrantedPermission>> decodePermissions(const json& j);
 [[nodiscard]] Decoded<ApplicationState> decodeApplication(const json& j);
 [[nodiscard]] Decoded<BatchState> decodeBatch(const json& j);
+// `{"items": [...]}` of batches in the shape of GET …/group-declarations/{id}.
+[[nodiscard]] Decoded<std::vector<BatchState>> decodeBatches(const json& j);
 [[nodiscard]] Decoded<std::vector<DeclarationInfo>> decodeDeclarations(const json& j);
 // `{"items": [x]}` → x (a pointer into `j`: nothing is copied), `{"items": []}` → nullptr.
 [[nodiscard]] Decoded<const json*> decodeZeroOrOne(const json& j);

@@ -172,6 +172,10 @@ Result<void> createKey(const std::filesystem::path& keyPath) {
 
 }  // namespace
 
+Result<std::string> readSecretKey(const std::filesystem::path& keyPath) {
+  return readExisting(keyPath);
+}
+
 Result<std::string> loadOrCreateSecretKey(const std::filesystem::path& keyPath) {
   // lstat, not exists(): a dangling link there is not "absent" (readExisting refuses it).
   struct stat st {};

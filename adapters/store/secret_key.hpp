@@ -15,6 +15,13 @@ inline constexpr std::size_t kSecretKeySize = 32;
 // that a crash never leaves a short key) when absent. Refuses a key readable by others.
 [[nodiscard]] Result<std::string> loadOrCreateSecretKey(const std::filesystem::path& keyPath);
 
+// Reads an existing key with the same checks (no link, ours, mode 0600, 32 bytes); never creates.
+[[nodiscard]] Result<std::string> readSecretKey(const std::filesystem::path& keyPath);
+
+// The value recorded in `meta` as 'key_check': the keyed hash of a fixed text, so that a key that
+// is not the store's own is found (STORE_KEY_MISMATCH).
+inline constexpr std::string_view kKeyCheckMessage = "zzjb-store-key-check-v1";
+
 // HMAC-SHA256(key, message), lower-case hex.
 [[nodiscard]] std::string hmacHex(std::string_view key, std::string_view message);
 

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -21,7 +22,7 @@ using detail::storeFinding;
 using detail::Transaction;
 
 constexpr const char* kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-constexpr const char* kKeyCheckMessage = "zzjb-store-key-check-v1";
+using detail::kKeyCheckMessage;
 // The response the engine records for an unanswered intent it gives up (not found, not re-sent).
 constexpr std::string_view kSuperseded = "SUPERSEDED";
 
@@ -682,6 +683,191 @@ class SqliteStateStore final : public StateStore {
     }
     if (auto r = tx.commit(); !r) return std::unexpected(r.error());
     return true;
+  }
+
+  Result<ReconcileCounts> reconcileTarget(std::string_view school, std::string_view targetKey,
+                                          const std::vector<PlatformBatchRef>& platformBatches,
+                                          const std::vector<PlatformStudent>& platformStudents)
+      override {
+    ReconcileCounts counts;
+    Transaction tx(db_);
+    if (auto r = tx.begin(); !r) return std::unexpected(r.error());
+    struct Recorded {
+      std::string result, reason, declarationNo, batchId;
+    };
+    std::map<std::string, Recorded> recorded;  // student key → record of this target
+    {
+      auto q = db_.prepare(
+          "SELECT student_key, result, reason, declaration_no, COALESCE(batch_id, '') "
+          "FROM students WHERE school = ?1 AND target_key = ?2");
+      if (!q) return std::unexpected(q.error());
+      q->bind(1, school);
+      q->bind(2, targetKey);
+      int rc;
+      while ((rc = q->step()) == SQLITE_ROW) {
+        recorded[q->text(0)] = {q->text(1), q->text(2), q->text(3), q->text(4)};
+      }
+      if (rc != SQLITE_DONE) return std::unexpected(db_.error("store.doing.listStudents"));
+    }
+    // The batches the store knows: id → its intent, and whether it is still open here.
+    auto knownBatch = db_.prepare("SELECT intent_key, status FROM batches WHERE batch_id = ?1");
+    if (!knownBatch) return std::unexpected(knownBatch.error());
+    std::map<std::string, std::string> intentOf;  // batch id → intent key (DONE batches)
+    std::set<std::string> held;                   // batches whose rows the next pass records
+    for (const PlatformBatchRef& b : platformBatches) {
+      if (b.status != BatchStatus::Done) held.insert(b.batchId);
+      knownBatch->reset();
+      knownBatch->bind(1, b.batchId);
+      int rc = knownBatch->step();
+      if (rc == SQLITE_ROW) {
+        if (knownBatch->text(1) != batchStatusName(BatchStatus::Done)) held.insert(b.batchId);
+        intentOf[b.batchId] = knownBatch->text(0);
+      } else if (rc != SQLITE_DONE) {
+        return std::unexpected(db_.error("store.doing.readBatch"));
+      }
+    }
+    knownBatch->reset();
+    const std::string pending = declarationResultName(DeclarationResult::Pending);
+    const std::string sent = declarationResultName(DeclarationResult::Sent);
+    std::vector<std::string> keys;  // of platformStudents, in order
+    keys.reserve(platformStudents.size());
+    for (const PlatformStudent& p : platformStudents) {
+      keys.push_back(studentKey(p.idNumber));
+      auto it = recorded.find(keys.back());
+      // Its rows are PENDING here: the batch of an unanswered intent, which the pass looks up.
+      if (it != recorded.end() && it->second.result == pending) held.insert(p.batchId);
+    }
+    auto addIntent = db_.prepare(sqlNow(
+        "INSERT INTO intents (key, school, step, target_key, request_summary, created_at, "
+        "response_status, response_id, responded_at) "
+        "VALUES (?1, ?2, 'batch', ?3, ?4, $NOW, 'DONE', ?5, $NOW)"));
+    if (!addIntent) return std::unexpected(addIntent.error());
+    auto addBatch = db_.prepare(sqlNow(
+        "INSERT INTO batches (batch_id, intent_key, school, target_key, status, created_at, "
+        "updated_at) VALUES (?1, ?2, ?3, ?4, 'DONE', $NOW, $NOW)"));
+    if (!addBatch) return std::unexpected(addBatch.error());
+    for (const PlatformBatchRef& b : platformBatches) {
+      if (held.contains(b.batchId) || intentOf.contains(b.batchId)) continue;
+      const std::string key = "zzjb-rebuild-" + b.batchId;  // not-text: an intent key
+      addIntent->reset();
+      addIntent->bind(1, key);
+      addIntent->bind(2, school);
+      addIntent->bind(3, targetKey);
+      addIntent->bind(4, "rebuild: batch " + b.batchId);  // not-text: a summary for lookups
+      addIntent->bind(5, b.batchId);
+      // INSERT OR: a rebuild intent left by an earlier run whose batch row is gone is reused.
+      if (auto r = db_.run(*addIntent, "store.doing.recordIntent"); !r) {
+        if (sqlite3_extended_errcode(db_.handle()) != SQLITE_CONSTRAINT_PRIMARYKEY) {
+          return std::unexpected(r.error());
+        }
+        addIntent->reset();
+      }
+      addBatch->reset();
+      addBatch->bind(1, b.batchId);
+      addBatch->bind(2, key);
+      addBatch->bind(3, school);
+      addBatch->bind(4, targetKey);
+      if (auto r = db_.run(*addBatch, "store.doing.recordBatch"); !r) {
+        return std::unexpected(r.error());
+      }
+      intentOf[b.batchId] = key;
+      ++counts.batchesAdded;
+    }
+    // not-text: begin (SQL)
+    auto add = db_.prepare(sqlNow(
+        "INSERT INTO students (school, target_key, student_key, masked_id, graduation_year, "
+        "result, reason, declaration_no, batch_id, intent_key, row_fingerprint, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, '', $NOW)"));
+    // not-text: end
+    if (!add) return std::unexpected(add.error());
+    auto set = db_.prepare(sqlNow(
+        "UPDATE students SET result = ?4, reason = ?5, declaration_no = ?6, batch_id = ?7, "
+        "intent_key = ?8, updated_at = $NOW "
+        "WHERE school = ?1 AND target_key = ?2 AND student_key = ?3"));
+    if (!set) return std::unexpected(set.error());
+    std::set<std::string> onPlatform;
+    for (std::size_t i = 0; i < platformStudents.size(); ++i) {
+      const PlatformStudent& p = platformStudents[i];
+      const std::string& key = keys[i];
+      onPlatform.insert(key);
+      auto intentKey = intentOf.find(p.batchId);
+      if (held.contains(p.batchId) || intentKey == intentOf.end()) {
+        ++counts.leftToPass;
+        continue;
+      }
+      const std::string result = declarationResultName(p.result);
+      auto it = recorded.find(key);
+      if (it == recorded.end()) {
+        add->reset();
+        add->bind(1, school);
+        add->bind(2, targetKey);
+        add->bind(3, key);
+        add->bind(4, maskId(normalizeId(p.idNumber)));
+        add->bind(5, p.graduationYear);
+        add->bind(6, result);
+        add->bind(7, p.reason);
+        add->bind(8, p.declarationNo);
+        add->bind(9, p.batchId);
+        add->bind(10, intentKey->second);
+        if (auto r = db_.run(*add, "store.doing.recordResult"); !r) {
+          return std::unexpected(r.error());
+        }
+        ++counts.added;
+        continue;
+      }
+      const Recorded& old = it->second;
+      if (old.result == result && old.reason == p.reason &&
+          old.declarationNo == p.declarationNo && old.batchId == p.batchId) {
+        ++counts.unchanged;
+        continue;
+      }
+      set->reset();
+      set->bind(1, school);
+      set->bind(2, targetKey);
+      set->bind(3, key);
+      set->bind(4, result);
+      set->bind(5, p.reason);
+      set->bind(6, p.declarationNo);
+      set->bind(7, p.batchId);
+      set->bind(8, intentKey->second);
+      if (auto r = db_.run(*set, "store.doing.recordResult"); !r) return std::unexpected(r.error());
+      ++counts.changed;
+    }
+    // Recorded here, held nowhere on the platform: no result it does not have.
+    auto batchOpen = db_.prepare(
+        "SELECT 1 FROM batches WHERE batch_id = ?1 AND status <> 'DONE'");
+    if (!batchOpen) return std::unexpected(batchOpen.error());
+    auto drop = db_.prepare(
+        "DELETE FROM students WHERE school = ?1 AND target_key = ?2 AND student_key = ?3");
+    if (!drop) return std::unexpected(drop.error());
+    for (const auto& [key, rec] : recorded) {
+      if (onPlatform.contains(key)) continue;
+      bool keep = rec.result == pending;
+      if (!keep && rec.result == sent) {
+        batchOpen->reset();
+        batchOpen->bind(1, rec.batchId);
+        int rc = batchOpen->step();
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+          return std::unexpected(db_.error("store.doing.readBatch"));
+        }
+        keep = rc == SQLITE_ROW || held.contains(rec.batchId);
+      }
+      if (keep) {
+        ++counts.leftToPass;
+        continue;
+      }
+      drop->reset();
+      drop->bind(1, school);
+      drop->bind(2, targetKey);
+      drop->bind(3, key);
+      if (auto r = db_.run(*drop, "store.doing.forgetStudent"); !r) {
+        return std::unexpected(r.error());
+      }
+      ++counts.removed;
+    }
+    batchOpen->reset();
+    if (auto r = tx.commit(); !r) return std::unexpected(r.error());
+    return counts;
   }
 
   // Settings, schema and the check that the secret key is the one the records were made with.

@@ -145,6 +145,9 @@ class LazyPlatformClient final : public PlatformClient {
                                                             int level) override {
     return with([&](PlatformClient& c) { return c.declarations(code, level); });
   }
+  PlatformResult<std::vector<BatchState>> listBatches() override {
+    return with([](PlatformClient& c) { return c.listBatches(); });
+  }
 
  private:
   template <typename F>
@@ -528,6 +531,15 @@ void work(PassShared& p, StateStore& store) {
 }
 
 }  // namespace
+
+StoreLockHold lockStore(const std::filesystem::path& statePath) {
+  auto lock = std::make_shared<StoreLock>(statePath);
+  StoreLockHold hold;
+  hold.error = lock->error();
+  hold.busy = lock->busy();
+  if (hold.error.empty()) hold.held = std::move(lock);
+  return hold;
+}
 
 PassRunner::PassRunner(PassEnvironment environment) : env_(std::move(environment)) {}
 

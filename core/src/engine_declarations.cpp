@@ -2,6 +2,7 @@
 // of at most maxBatchRows — intent (with its rows) committed, POST, batch recorded — and what the
 // platform answers about a batch, recorded row by row.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "engine_internal.hpp"
@@ -110,6 +111,40 @@ bool DeclarationStep::keepOnly(const std::string& intentKey,
   return true;
 }
 
+bool DeclarationStep::takeOwnDeclarations(std::string_view targetKey,
+                                          std::vector<StudentResult>& results) {
+  auto isDuplicate = [](const StudentResult& r) {
+    return r.result == DeclarationResult::Rejected && r.reason == "DUPLICATE";
+  };
+  if (std::none_of(results.begin(), results.end(), isDuplicate)) return true;
+  TargetWork* t = cx_.findTarget(targetKey);
+  if (t == nullptr) return true;
+  const PermissionScope& scope = t->scope;
+  // An ability's declarations are listed with the school's others (no filter by ability here).
+  auto held = cx_.platform->declarations(scope.occupationCode, scope.level);
+  if (!held) {
+    cx_.platformFailed(held.error(), t, false);
+    return false;
+  }
+  std::map<std::string, std::string> ours;  // ID number → declarationNo, of this target
+  for (const DeclarationInfo& d : *held) {
+    if (d.occupationCode != scope.occupationCode || d.level != scope.level ||
+        d.abilityCode != scope.abilityCode) {
+      continue;
+    }
+    ours[normalizeIdNumber(d.idNumber)] = d.declarationNo;
+  }
+  for (StudentResult& r : results) {
+    if (!isDuplicate(r)) continue;
+    auto it = ours.find(r.idNumber);
+    if (it == ours.end()) continue;  // another school's: the refusal stands
+    r.result = DeclarationResult::Accepted;
+    r.reason.clear();
+    r.declarationNo = it->second;
+  }
+  return true;
+}
+
 void DeclarationStep::absorb(std::string_view targetKey, const std::string& intentKey,
                              const BatchState& state, bool fromLookup) {
   Batch b{state.batchId, intentKey, cx_.school.id, std::string(targetKey), state.status, {}};
@@ -168,6 +203,7 @@ void DeclarationStep::absorb(std::string_view targetKey, const std::string& inte
     absorb(targetKey, intentKey, *full, false);
     return;
   }
+  if (!takeOwnDeclarations(targetKey, results)) return;  // the batch stays open (RECORDING)
   for (const std::string& p : problems) cx_.warn(targetKey, p);
   if (auto f = cx_.store.recordStudentResults(cx_.school.id, targetKey, results); !f) {
     cx_.storeFailed(f.error());
@@ -271,7 +307,7 @@ void DeclarationStep::declare(TargetWork& t) {
       // Sent before (same content): the stored answer stands; poll the batch it created.
       const BatchStatus status =
           *st->response.batch == BatchStatus::Done ? BatchStatus::Processing : *st->response.batch;
-      absorb(t.key, key, BatchState{storedBatch, status, {}});
+      absorb(t.key, key, BatchState{storedBatch, status, {}, "", 0, ""});
       if (!cx_.stopped())
         polling_.pollBatch(Batch{storedBatch, key, cx_.school.id, t.key, status, {}}, true);
       continue;

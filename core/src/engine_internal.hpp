@@ -277,6 +277,11 @@ class DeclarationStep {
   // PENDING records of the intent that are not among them. False after a store error.
   bool keepOnly(const std::string& intentKey, const std::vector<const StudentRef*>& members,
                 const DeclarationSheet* sheet);
+  // Rows refused as DUPLICATE whose student this school itself holds an accepted declaration of
+  // for the target (a repeat after a lost store): the platform's real result, from GET
+  // /api/v1/skills/declarations, replaces the refusal. False after a platform failure (the batch
+  // then stays open and is recorded next pass).
+  bool takeOwnDeclarations(std::string_view targetKey, std::vector<StudentResult>& results);
 
   PassContext& cx_;
   Polling& polling_;

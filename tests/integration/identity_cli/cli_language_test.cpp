@@ -30,7 +30,8 @@ std::string joined(const std::vector<std::string>& runs) {
 // zzjb's command names and the product's name are names, not English.
 const std::set<std::string> kNames = {"zzjb",   "check",   "forms", "keyid",  "sign",
                                       "identity", "plugins", "run",   "status", "report",
-                                      "daemon", "catalog", "import", "sync"};
+                                      "daemon", "catalog", "import", "sync",
+                                      "store",  "backup",  "verify", "rebuild"};
 
 TEST(CliLanguage, UsageIsChineseByDefaultAndEnglishWithLangEn) {
   auto zh = run(kBin + " --help");

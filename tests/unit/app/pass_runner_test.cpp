@@ -141,6 +141,11 @@ class SchoolClient final : public PlatformClient {
                                                             int level) override {
     return p_.declarations(code, level);
   }
+  PlatformResult<std::vector<BatchState>> listBatches() override {
+    auto r = p_.listBatches();
+    if (r) for (BatchState& b : *r) b.batchId = prefix_ + b.batchId;
+    return r;
+  }
 
  private:
   [[nodiscard]] std::string strip(std::string_view id) const {

@@ -287,6 +287,12 @@ class CountingStore final : public StateStore {
     ++calls["recordStudentResults"];
     return s_.recordStudentResults(sc, t, r);
   }
+  Result<ReconcileCounts> reconcileTarget(std::string_view sc, std::string_view t,
+                                          const std::vector<PlatformBatchRef>& b,
+                                          const std::vector<PlatformStudent>& st) override {
+    ++calls["reconcileTarget"];
+    return s_.reconcileTarget(sc, t, b, st);
+  }
   Result<std::vector<std::string>> studentsNotYetDeclared(
       std::string_view sc, std::string_view t, const std::vector<StudentEntry>& c) override {
     ++calls["studentsNotYetDeclared"];
@@ -1211,6 +1217,36 @@ TEST_F(Engine, DuplicateRejectionStaysFinalEvenWhenTheRowChanges) {
   EXPECT_EQ(o.kind, SchoolOutcomeKind::UpToDate) << o.summary();
   EXPECT_EQ(platform.total(), 0);
   EXPECT_EQ(rowsSentPerId()[id], 1);
+}
+
+// Issue 16: after a lost store the repeat of an accepted student is refused as DUPLICATE; the
+// school's own declaration on the platform is the student's result, not the refusal.
+TEST_F(Engine, AfterALostStoreARepeatRefusedAsDuplicateIsRecordedWithThePlatformsResult) {
+  const std::string id = rows[0].id;
+  (void)pass();
+  auto first = recordOf(id, kSocialKey);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(first->result, DeclarationResult::Accepted);
+  // The store is lost; the roster row changed meanwhile, so its batch is not a repeat of the
+  // earlier request (another idempotency key): the platform judges it again.
+  auto fresh = store::openSqliteStore(dir.path() / "new.db");
+  ASSERT_TRUE(fresh.has_value());
+  store = std::move(*fresh);
+  rows[0].name = "学生改名";
+  evaluate();
+  SchoolOutcome o = pass();
+  EXPECT_NE(o.kind, SchoolOutcomeKind::Failed) << o.summary();
+  bool refused = false;
+  for (const auto& [batchId, b] : platform.batches) {
+    for (const auto& r : b.state.rows) refused = refused || (r.idNumber == id && r.reason == "DUPLICATE");
+  }
+  ASSERT_TRUE(refused) << "the platform refused the repeat";
+  auto again = recordOf(id, kSocialKey);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->result, DeclarationResult::Accepted);
+  EXPECT_EQ(again->reason, "");
+  EXPECT_EQ(again->declarationNo, first->declarationNo);
+  EXPECT_GE(platform.calls["declarations"], 1);
 }
 
 TEST_F(Engine, DryRunShowsTheCorrectedRowItWouldDeclare) {

@@ -70,6 +70,9 @@ class FakePlatform final : public PlatformClient {
     DeclarationManifest manifest;
   };
 
+  // Declarations the fake accepted, as GET /api/v1/skills/declarations lists them.
+  std::vector<DeclarationInfo> heldDeclarations;
+
   // ---- behaviour ----
   AccountState accountState{true, AccountStatus::Active, "2026-09-01T09:00:00+08:00"};
   AccountStatus statusAfterPut = AccountStatus::Active;
@@ -196,7 +199,7 @@ class FakePlatform final : public PlatformClient {
     }
     if (auto seen = idempotent(key, std::string(xlsx))) {
       if (!*seen) return std::unexpected(mismatch("POST /api/v1/skills/group-declarations"));
-      return BatchState{batchByKey_.at(std::string(key)), BatchStatus::Received, {}};
+      return BatchState{batchByKey_.at(std::string(key)), BatchStatus::Received, {}, "", 0, ""};
     }
     bool permitted = std::find(mattersWithoutPermission.begin(), mattersWithoutPermission.end(),
                                m.scope.matter) != mattersWithoutPermission.end();
@@ -207,7 +210,7 @@ class FakePlatform final : public PlatformClient {
     }
     submissions.push_back({std::string(key), std::string(xlsx), m});
     std::string id = "B-" + std::to_string(submissions.size());
-    batches[id] = {BatchState{id, BatchStatus::Received, {}}, 0, std::string(xlsx), m};
+    batches[id] = {BatchState{id, BatchStatus::Received, {}, "", 0, ""}, 0, std::string(xlsx), m};
     batchByKey_[std::string(key)] = id;
     return batches[id].state;
   }
@@ -238,14 +241,36 @@ class FakePlatform final : public PlatformClient {
     FakeBatch& b = batches.at(it->second);
     if (lookupDoneWithoutRows) {
       if (b.state.status != BatchStatus::Done) judge(b);
-      return std::optional<BatchState>(BatchState{b.state.batchId, b.state.status, {}});
+      return std::optional<BatchState>(BatchState{b.state.batchId, b.state.status, {}, "", 0, ""});
     }
     return std::optional<BatchState>(b.state);
   }
 
-  PlatformResult<std::vector<DeclarationInfo>> declarations(std::string_view, int) override {
+  // This school's accepted declarations (every row the fake accepted), filtered as the platform.
+  PlatformResult<std::vector<DeclarationInfo>> declarations(std::string_view code,
+                                                            int level) override {
     if (auto f = take("declarations")) return std::unexpected(*f);
-    return std::vector<DeclarationInfo>{};
+    std::vector<DeclarationInfo> out;
+    for (const DeclarationInfo& d : heldDeclarations) {
+      if (!code.empty() && d.occupationCode != code) continue;
+      if (level != 0 && d.level != level) continue;
+      out.push_back(d);
+    }
+    return out;
+  }
+
+  // Every batch, with what it declares and (once judged) its rows; not a poll.
+  PlatformResult<std::vector<BatchState>> listBatches() override {
+    if (auto f = take("listBatches")) return std::unexpected(*f);
+    std::vector<BatchState> out;
+    for (const auto& [id, b] : batches) {
+      BatchState s = b.state;
+      s.occupationCode = b.manifest.scope.occupationCode;
+      s.level = b.manifest.scope.level;
+      s.abilityCode = b.manifest.scope.abilityCode;
+      out.push_back(std::move(s));
+    }
+    return out;
   }
 
  private:
@@ -304,6 +329,9 @@ class FakePlatform final : public PlatformClient {
         r.result = RowResult::Accepted;
         r.declarationNo = "D" + std::to_string(++declarationCounter_);
         done.push_back(r.idNumber);
+        heldDeclarations.push_back({r.idNumber, b.manifest.scope.occupationCode,
+                                    b.manifest.scope.level, b.manifest.scope.abilityCode,
+                                    r.declarationNo, b.state.batchId});
       }
       b.state.rows.push_back(r);
     }

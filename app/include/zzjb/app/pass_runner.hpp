@@ -153,6 +153,16 @@ struct PassEnvironment {
   [[nodiscard]] static PassEnvironment standard(Clock& clock, PassObserver& observer);
 };
 
+// The lock a pass holds on its store: `<statePath>.lock`, flock'd exclusively, made and checked as
+// a pass does (never through a link). Whatever else writes to the store (`zzjb store rebuild`)
+// takes the same one, so that it never runs beside a pass. `held` releases it when destroyed.
+struct StoreLockHold {
+  std::shared_ptr<void> held;  // empty when not locked
+  std::string error;           // why not, for people
+  bool busy = false;           // held by another process (75), rather than refused (78)
+};
+[[nodiscard]] StoreLockHold lockStore(const std::filesystem::path& statePath);
+
 class PassRunner {
  public:
   explicit PassRunner(PassEnvironment environment);

@@ -180,6 +180,11 @@ struct BatchState {
   std::string batchId;
   BatchStatus status = BatchStatus::Received;  // one of the platform's three
   std::vector<BatchRow> rows;  // once DONE
+  // What the batch declares, as the platform answers it (`zzjb store rebuild` maps a listed
+  // batch to its target): an occupation and level, or an ability; empty / 0 when not answered.
+  std::string occupationCode;
+  int level = 0;
+  std::string abilityCode;
 };
 
 struct DeclarationInfo {
@@ -225,6 +230,9 @@ class PlatformClient {
       std::string_view idempotencyKey) = 0;
   [[nodiscard]] virtual PlatformResult<std::vector<DeclarationInfo>> declarations(
       std::string_view occupationCode, int level) = 0;
+  // Every batch of this school with what it declares and, once DONE, its rows (GET
+  // …/group-declarations without a query; not a poll): what `zzjb store rebuild` reads.
+  [[nodiscard]] virtual PlatformResult<std::vector<BatchState>> listBatches() = 0;
 };
 
 }  // namespace zzjb

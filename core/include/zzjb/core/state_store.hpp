@@ -152,6 +152,32 @@ struct StudentResult {
   std::string declarationNo;
 };
 
+// A batch as the platform lists it, for StateStore::reconcileTarget.
+struct PlatformBatchRef {
+  std::string batchId;
+  BatchStatus status = BatchStatus::Done;  // the platform's: Received | Processing | Done
+};
+
+// A student as the platform holds it for a target (a row of one of its batches).
+struct PlatformStudent {
+  std::string idNumber;        // hashed with the store's key, never kept
+  std::string graduationYear;  // the roster's, when the student is in it; "" otherwise
+  DeclarationResult result = DeclarationResult::Accepted;  // Accepted | Rejected
+  std::string reason;
+  std::string declarationNo;
+  std::string batchId;  // the batch of that row
+};
+
+// What reconcileTarget changed.
+struct ReconcileCounts {
+  std::size_t added = 0;      // the platform holds the student, the store had no record
+  std::size_t changed = 0;    // the record said something else (result, reason, number, batch)
+  std::size_t removed = 0;    // recorded here, not on the platform: deleted
+  std::size_t unchanged = 0;  // already right
+  std::size_t leftToPass = 0; // PENDING here or in a batch still open: the next pass's to finish
+  std::size_t batchesAdded = 0;  // platform batches recorded under an intent of their own
+};
+
 // How a pass over one school ended (engine.hpp's SchoolOutcome).
 enum class SchoolOutcomeKind {
   UpToDate,    // nothing was missing; nothing was sent
@@ -243,6 +269,26 @@ class StateStore {
   [[nodiscard]] virtual Result<void> recordStudentResults(
       std::string_view school, std::string_view targetKey,
       const std::vector<StudentResult>& results) = 0;
+
+  // `zzjb store rebuild` (docs/operations.md, "Backup, restore and rebuild"): makes one target's
+  // records say what the platform holds, in one transaction, and says what changed.
+  //   - `batches`: every batch the platform holds for the target. A DONE one the store does not
+  //     know is recorded under an answered intent of its own ("zzjb-rebuild-<batchId>"), so its
+  //     rows have a batch and an intent as the engine's do.
+  //   - `students`: one per student, the platform's final word (ACCEPTED wins over a later
+  //     REJECTED, e.g. a DUPLICATE of a repeat). A record is added or set to it (fingerprint kept;
+  //     "" when added: unknown, never a reason to re-declare).
+  //   - Left to the next pass (counted, untouched): a student PENDING in an unanswered intent, and
+  //     every row of a batch that is open in the store or on the platform, or whose rows are
+  //     PENDING here (the pass looks the intent up by its key and records the batch itself).
+  //   - A record of the target whose student the platform does not hold (no row in any batch) is
+  //     deleted, so that the next pass declares it — unless PENDING (an unanswered intent still
+  //     covers it) or SENT in a batch still open.
+  // Safe to run twice: the second run changes nothing.
+  [[nodiscard]] virtual Result<ReconcileCounts> reconcileTarget(
+      std::string_view school, std::string_view targetKey,
+      const std::vector<PlatformBatchRef>& batches,
+      const std::vector<PlatformStudent>& students) = 0;
   // The candidates' ID numbers (order kept) to declare for the target: those with no record at
   // all, and those whose record is REJECTED with a correctable reason (isCorrectableRejection)
   // and a recorded fingerprint that differs from the candidate's (the roster row was corrected).
