@@ -34,6 +34,7 @@ rm -rf "$work"
 mkdir -p "$work"
 new_version="$version-1"   # CPACK_DEBIAN_PACKAGE_RELEASE (cmake/ZzjbPackaging.cmake)
 
+start=$(date +%s)
 # ---- Build: zstd, fast to make and to unpack (the shipped packages use CPack's default gzip).
 (cd "$build" && "$cpack" -G DEB -B "$work/new" -D CPACK_DEBIAN_COMPRESSION_TYPE=zstd \
    --config CPackConfig.cmake) >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack -G DEB"; }
@@ -41,6 +42,7 @@ new_version="$version-1"   # CPACK_DEBIAN_PACKAGE_RELEASE (cmake/ZzjbPackaging.c
    -D CPACK_ZZJB_LAYOUT=single --config CPackConfig.cmake) >"$work/cpack-old.log" 2>&1 \
   || { cat "$work/cpack-old.log"; fail "cpack -G DEB -D CPACK_ZZJB_LAYOUT=single"; }
 ls "$work/new"/*.deb "$work/old"/*.deb
+echo "cpack, both layouts: $(($(date +%s) - start)) s"
 zzjb="$work/new/zzjb_${new_version}_$(dpkg --print-architecture).deb"
 dev="$work/new/zzjb-dev_${new_version}_$(dpkg --print-architecture).deb"
 mock="$work/new/zzjb-mock_${new_version}_$(dpkg --print-architecture).deb"
@@ -220,5 +222,5 @@ mv "$work/moved-state" "$root/var/lib/zzjb"
 mkdir -p "$root/etc/zzjb" && echo '{}' >"$root/etc/zzjb/zzjb.json"
 ZZJB_PURGE_DATA=yes dpkgr --purge zzjb >"$work/step.log" 2>&1 || { cat "$work/step.log"; fail "purging with ZZJB_PURGE_DATA=yes"; }
 [ ! -e "$root/etc/zzjb" ] && [ ! -e "$root/var/lib/zzjb" ] || fail "ZZJB_PURGE_DATA=yes did not remove /etc/zzjb and /var/lib/zzjb"
-echo "ok: installed, upgraded from $version, template built, purged"
+echo "ok: installed, upgraded from $version, template built, purged: $(($(date +%s) - start)) s"
 rm -rf "$work"

@@ -1,11 +1,9 @@
 #!/bin/sh
-# Installs zzjb (binary, SDK, bundled plugins, the plugin template) to a temporary prefix, copies
-# the INSTALLED template (<prefix>/share/zzjb/plugin-template, not the source tree's) into an
-# empty directory, builds it out of tree with find_package(zzjb) against that prefix and without
-# a build type (it must default to Release), runs its test — which runs the plugin test kit with the
-# installed zzjb, found through the zzjb package's prefix —, runs the installed `zzjb plugins test`
-# on it (every check passes), installs it to the same prefix, and checks that the installed zzjb
-# loads it: no rebuild of zzjb, no zzjb sources (issue 14, must-show 4; docs/plugins.md "Test kit").
+# Installs zzjb (binary, SDK, bundled plugins, the plugin template) to a temporary prefix with
+# `cmake --install`, then builds the INSTALLED template out of tree against that prefix, runs its
+# test and the installed `zzjb plugins test` on it (build_template.sh, shared with the package
+# test), installs it to the same prefix, and checks that the installed zzjb loads it: no rebuild
+# of zzjb, no zzjb sources (issue 14, must-show 4; docs/plugins.md "Test kit").
 # usage: sdk_install_test.sh BUILD_DIR WORK_DIR CMAKE
 set -eu
 build=$1 work=$2 cmake=$3
