@@ -49,6 +49,8 @@ set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 # older than this (Replaces) and make dpkg upgrade it first (Breaks). It stays as it is when the
 # version moves on.
 set(CPACK_ZZJB_SPLIT_VERSION "0.1.0-1")
+# The summary and description of the single package (CPACK_ZZJB_LAYOUT=single); each of the three
+# has its own below (CPACK_DEBIAN_<COMPONENT>_DESCRIPTION).
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
     "skill-level declarations for Shanghai vocational schools, unattended")
 set(CPACK_PACKAGE_DESCRIPTION
