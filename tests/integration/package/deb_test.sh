@@ -127,7 +127,7 @@ grep -rlF "$build" "$work/dev-x" && fail "zzjb-dev names the build tree $build"
 # versions (no files), so that dpkg checks every Depends; none of zzjb's own.
 root="$work/root"
 admin="$root/var/lib/dpkg"
-mkdir -p "$admin/info" "$admin/updates" "$admin/triggers" "$root/etc" "$root/usr/bin"
+mkdir -p "$admin/info" "$admin/updates" "$admin/triggers" "$root/etc"
 : >"$admin/status"
 : >"$admin/available"
 for d in "$zzjb" "$dev" "$mock" "$old"; do
@@ -222,5 +222,8 @@ mv "$work/moved-state" "$root/var/lib/zzjb"
 mkdir -p "$root/etc/zzjb" && echo '{}' >"$root/etc/zzjb/zzjb.json"
 ZZJB_PURGE_DATA=yes dpkgr --purge zzjb >"$work/step.log" 2>&1 || { cat "$work/step.log"; fail "purging with ZZJB_PURGE_DATA=yes"; }
 [ ! -e "$root/etc/zzjb" ] && [ ! -e "$root/var/lib/zzjb" ] || fail "ZZJB_PURGE_DATA=yes did not remove /etc/zzjb and /var/lib/zzjb"
+left=$(find "$root/usr" ! -type d 2>/dev/null || true)
+[ -z "$left" ] || fail "files left in /usr after every package was purged: $left"
+[ -z "$(dpkgr --audit)" ] || { dpkgr --audit; fail "dpkg --audit after the purges"; }
 echo "ok: installed, upgraded from $version, template built, purged: $(($(date +%s) - start)) s"
 rm -rf "$work"
