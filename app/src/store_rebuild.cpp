@@ -2,6 +2,8 @@
 // pass opens them), written into the store target by target (StateStore::reconcileTarget).
 #include "zzjb/app/store_rebuild.hpp"
 
+#include "zzjb/app/school_health.hpp"
+
 #include <cctype>
 #include <map>
 #include <set>
@@ -223,6 +225,23 @@ RebuildResult rebuildStore(const Config& config, const std::optional<std::string
     if (school && s.id != *school) continue;
     RebuildSchool out;
     out.school = s.id;
+    // A paused school is not logged in for, and a quarantined identity is not tried (its wrong PIN
+    // would be tried again): both are said, and left for when they are resumed or released.
+    bool released = false;
+    auto held = heldQuarantine(**store, config, s, released);
+    if (!s.enabled || (held && *held)) {
+      Finding f = !s.enabled
+                      ? makeFinding(Severity::Info, FindingKind::Config, "SCHOOL_PAUSED",
+                                    {config.file, 0, "", s.jsonPath + ".enabled"},
+                                    {{"reason", s.pausedReason.empty() ? std::string("-") : s.pausedReason}})
+                      : makeFinding(Severity::Warning, FindingKind::Config, "STORE_REBUILD_QUARANTINED",
+                                    {config.file, 0, "", s.jsonPath + ".identity"},
+                                    {{"code", (*held)->code}, {"school", s.id}, {"config", config.file}});
+      f.school = s.id;
+      out.findings.push_back(std::move(f));
+      result.schools.push_back(std::move(out));
+      continue;
+    }
     rebuildSchool(config, s, env, **store, out, result.exitCode);
     result.schools.push_back(std::move(out));
   }
