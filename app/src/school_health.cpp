@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <variant>
 
 #include "zzjb/app/inputs.hpp"
@@ -58,11 +57,9 @@ std::string identityFingerprint(const Config& config, const School& school) {
     }
   }
   add("pin.file.at", fileIdentity(id.pin.file));
-  if (!id.pin.credential.empty()) {
-    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
-    add("pin.credential.at",
-        dir == nullptr ? "" : fileIdentity(std::string(dir) + "/" + id.pin.credential));
-  }
+  // Not a systemd credential's file: systemd copies it afresh at every start of the unit, so
+  // under the timer each pass would see a "new" one and try a refused PIN again. A PIN given by
+  // credential or environment is released by a successful `zzjb identity check` instead.
   return platform::sha256Hex(text);
 }
 

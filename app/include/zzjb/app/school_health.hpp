@@ -23,9 +23,9 @@ namespace zzjb::app {
 [[nodiscard]] Result<OpenedKey> openSchoolKey(const Config& config, const School& school);
 
 // SHA-256 (hex) of what the school's identity is made of: the platform it logs in to, the school's
-// id, credit code and identity settings, the certificate file's bytes, and which key file, PIN
-// file or systemd credential file is there (device, inode, size, modification time — never their
-// contents, never the PIN). A quarantine holds while this stays the same.
+// id, credit code and identity settings, the certificate file's bytes, and which key file or PIN
+// file is there (device, inode, size, modification time — never their contents, never the PIN).
+// A quarantine holds while this stays the same.
 [[nodiscard]] std::string identityFingerprint(const Config& config, const School& school);
 
 // The store's quarantine of the school, if it still holds: a quarantine whose fingerprint no
