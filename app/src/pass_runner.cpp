@@ -414,7 +414,9 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   }
   if (slot.rowProblems > 0) {
     observer.log(Severity::Warning, school.id,
-                 msg::text("run.log.row_problems", {{"count", slot.rowProblems}}));
+                 msg::text("run.log.row_problems", {{"count", slot.rowProblems},
+                                                    {"config", p.config.file},
+                                                    {"school", school.id}}));
   }
   slot.evaluated = Evaluated{&school, std::move(evaluation), cert};
 
@@ -431,6 +433,7 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   services.onEvent = [&observer](const EngineEvent& e) { observer.onEngineEvent(e); };
   EngineOptions engineOptions;
   engineOptions.today = p.today;
+  engineOptions.configFile = p.config.file;
   engineOptions.dryRun = p.options.dryRun;
   engineOptions.checkpoint = p.env.checkpoint;
   engineOptions.maxBatchRows = static_cast<std::size_t>(p.config.platform.maxBatchRows);
@@ -509,7 +512,7 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
                            {{"message", outcome.failure->message},
                             {"hint", msg::text("report.reminder.certificate.hint")}}));
   } else if (outcome.failure) {
-    const FailureText text = explainPlatformFailure(*outcome.failure);
+    const FailureText text = explainPlatformFailure(*outcome.failure, {p.config.file, school.id});
     observer.log(outcome.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Warning,
                  school.id,
                  msg::text("run.log.failure", {{"failure", outcome.failure->describe()},
