@@ -138,9 +138,6 @@ CollectedReport collectReport(const std::string& command, const std::string& con
   ro.generatedAt = shanghaiNow();
   out.report = buildReport(ri, ro);
   out.report.configFile = configPath;
-  for (const School* school : schools) {
-    if (!school->enabled) out.paused[school->id] = school->pausedReason;
-  }
   return out;
 }
 

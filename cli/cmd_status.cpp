@@ -209,7 +209,7 @@ int cmdStatus(const std::vector<std::string>& argv) {
   if (collected.exitCode != 0) return collected.exitCode;
   const Report& r = collected.report;
   if (args->has("--brief")) {
-    const auto rows = briefRows(r, collected.paused);
+    const auto rows = briefRows(r);
     if (args->has("--json")) {
       std::cout << briefJson(rows).dump(2) << "\n";
       return kExitOk;

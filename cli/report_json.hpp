@@ -3,7 +3,6 @@
 // (report_json.cpp).
 #pragma once
 
-#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -19,8 +18,6 @@ namespace zzjb::cli {
 struct CollectedReport {
   int exitCode = 0;  // non-zero: nothing to show, the reason is printed to stderr
   Report report;
-  // School id → its "pausedReason", for each school the configuration pauses ("enabled": false).
-  std::map<std::string, std::string> paused;
 };
 
 // Reads everything the report needs and builds it. `command` prefixes messages ("zzjb status").

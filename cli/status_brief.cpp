@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 
 #include "zzjb/messages/catalog.hpp"
 
@@ -10,7 +11,8 @@ namespace zzjb::cli {
 
 namespace {
 
-constexpr std::array kAllStates = {BriefState::Failed,     BriefState::Action,
+constexpr std::array kAllStates = {BriefState::Failed,     BriefState::Quarantined,
+                                   BriefState::KeyProbeFailed, BriefState::Action,
                                    BriefState::Waiting,    BriefState::NotStarted,
                                    BriefState::Paused,     BriefState::Good};
 
@@ -71,6 +73,12 @@ std::string pinShort(const PinFact& pin) {
 std::string noteOf(const BriefRow& r) {
   if (r.state == BriefState::Paused) {
     return msg::text("status.brief.paused", {{"reason", r.pausedReason.empty() ? "-" : r.pausedReason}});
+  }
+  if (r.state == BriefState::Quarantined && r.quarantine) {
+    return msg::text("status.brief.quarantined", {{"code", r.quarantine->code}});
+  }
+  if (r.state == BriefState::KeyProbeFailed && r.probe) {
+    return msg::text("status.brief.probeFailed", {{"code", r.probe->code}});
   }
   std::string note;
   if (r.certificateDaysLeft) {
@@ -145,11 +153,13 @@ std::size_t displayWidth(std::string_view s) {
 int briefRank(BriefState s) {
   switch (s) {
     case BriefState::Failed: return 0;
-    case BriefState::Action: return 1;
-    case BriefState::Waiting: return 2;
-    case BriefState::NotStarted: return 3;
-    case BriefState::Paused: return 4;  // no action needed, as up to date
-    case BriefState::Good: return 5;
+    case BriefState::Quarantined: return 1;
+    case BriefState::KeyProbeFailed: return 2;
+    case BriefState::Action: return 3;
+    case BriefState::Waiting: return 4;
+    case BriefState::NotStarted: return 5;
+    case BriefState::Paused: return 6;  // no action needed, as up to date
+    case BriefState::Good: return 7;
   }
   return 0;
 }
@@ -157,6 +167,8 @@ int briefRank(BriefState s) {
 const char* briefStateName(BriefState s) {
   switch (s) {
     case BriefState::Failed: return "FAILED";
+    case BriefState::Quarantined: return "QUARANTINED";
+    case BriefState::KeyProbeFailed: return "KEY_PROBE_FAILED";
     case BriefState::Action: return "ACTION";
     case BriefState::Waiting: return "WAITING";
     case BriefState::NotStarted: return "NOT_STARTED";
@@ -169,16 +181,35 @@ const char* briefStateName(BriefState s) {
 std::string briefStateLabel(BriefState s) {
   // The report's health labels where the state is one of its (正常, 失败 …); the brief view's
   // own otherwise.
-  if (s == BriefState::Paused) return msg::text("status.brief.state.PAUSED");
+  switch (s) {
+    case BriefState::Paused: return msg::text("status.brief.state.PAUSED");
+    case BriefState::Quarantined: return msg::text("status.brief.state.QUARANTINED");
+    case BriefState::KeyProbeFailed: return msg::text("status.brief.state.KEY_PROBE_FAILED");
+    default: break;
+  }
   return msg::text(std::string("report.health.") + briefStateName(s));
 }
 
-BriefRow briefRow(const ReportSchool& s, const std::string* paused) {
+BriefRow briefRow(const ReportSchool& s) {
   BriefRow r;
   r.id = s.id;
   r.name = s.name;
-  r.state = paused != nullptr ? BriefState::Paused : fromHealth(s.health);
-  if (paused != nullptr) r.pausedReason = *paused;
+  r.quarantine = s.quarantine;
+  r.probe = s.probe;
+  // A pause outranks what the store last said: nothing is done for the school until resumed.
+  if (s.paused) {
+    r.state = BriefState::Paused;
+    r.pausedReason = s.pausedReason;
+  } else if (s.quarantine) {
+    // Its failed pass is what quarantined it: the quarantine says more (and what to change).
+    r.state = BriefState::Quarantined;
+  } else if (s.health == Health::Failed) {
+    r.state = BriefState::Failed;
+  } else if (s.probe && !s.probe->ok) {
+    r.state = BriefState::KeyProbeFailed;
+  } else {
+    r.state = fromHealth(s.health);
+  }
   for (const auto& t : s.targets) r.todo += t.notYetDeclared + (s.storeRead ? t.pending : 0);
   if (s.lastPass) {
     r.lastPassAt = shanghaiTimeText(s.lastPass->finishedAt.empty() ? s.lastPass->startedAt
@@ -195,14 +226,10 @@ BriefRow briefRow(const ReportSchool& s, const std::string* paused) {
   return r;
 }
 
-std::vector<BriefRow> briefRows(const Report& report,
-                                const std::map<std::string, std::string>& paused) {
+std::vector<BriefRow> briefRows(const Report& report) {
   std::vector<BriefRow> rows;
   rows.reserve(report.schools.size());
-  for (const auto& s : report.schools) {
-    const auto p = paused.find(s.id);
-    rows.push_back(briefRow(s, p == paused.end() ? nullptr : &p->second));
-  }
+  for (const auto& s : report.schools) rows.push_back(briefRow(s));
   std::stable_sort(rows.begin(), rows.end(), [](const BriefRow& a, const BriefRow& b) {
     if (briefRank(a.state) != briefRank(b.state)) return briefRank(a.state) < briefRank(b.state);
     if (a.todo != b.todo) return a.todo > b.todo;
@@ -259,6 +286,8 @@ nlohmann::json briefJson(const std::vector<BriefRow>& rows) {
       if (r.pinRetriesLeft) j["pin"]["retriesLeft"] = *r.pinRetriesLeft;
     }
     if (r.state == BriefState::Paused) j["pausedReason"] = r.pausedReason;
+    if (r.quarantine) j["quarantine"] = {{"code", r.quarantine->code}, {"since", r.quarantine->since}};
+    if (r.probe) j["probe"] = {{"ok", r.probe->ok}, {"code", r.probe->code}, {"at", r.probe->at}};
     schools.push_back(std::move(j));
   }
   return {{"schools", std::move(schools)}, {"counts", std::move(counts)}};

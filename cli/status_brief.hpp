@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstddef>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -14,21 +13,23 @@
 
 namespace zzjb::cli {
 
-// A school's state in the brief view, in the order of what needs a person first. To add a state
-// (the lead's quarantine and key probe, stored as store facts): add it here, give it a rank in
-// briefRank, a code in briefStateName and a label "status.brief.state.<CODE>" in the catalog,
-// and decide it in briefRow from what the report (or the store's facts) says.
+// A school's state in the brief view, in the order of what needs a person first. To add a state:
+// add it here, give it a rank in briefRank, a code in briefStateName and a label
+// "status.brief.state.<CODE>" in the catalog (briefStateLabel), a note in noteOf if it has one,
+// and decide it in briefRow from what the report (its store facts) says.
 enum class BriefState {
-  Failed,      // FAILED: the last pass failed, or the store could not be read
-  Action,      // ACTION: people must do something (a rejected permission, bad data …)
+  Failed,          // FAILED: the last pass failed, or the store could not be read
+  Quarantined,     // QUARANTINED: its identity was refused; not tried until it changes
+  KeyProbeFailed,  // KEY_PROBE_FAILED: the last key probe could not open or sign with the key
+  Action,          // ACTION: people must do something (a rejected permission, bad data …)
   Waiting,     // WAITING: on the centre or the platform
   NotStarted,  // NOT_STARTED: no pass yet
   Paused,      // PAUSED: "enabled": false in the configuration; nothing to do until resumed
   Good,        // OK: up to date
 };
 
-// Smaller is shown first: failed, waiting on people, waiting on others, not started, then what
-// needs no action (paused, up to date).
+// Smaller is shown first: failed, quarantined, key probe failed, waiting on people, waiting on
+// others, not started, then what needs no action (paused, up to date).
 [[nodiscard]] int briefRank(BriefState s);
 [[nodiscard]] const char* briefStateName(BriefState s);  // "FAILED", … (not-text: codes)
 [[nodiscard]] std::string briefStateLabel(BriefState s);  // the catalog's, in the language
@@ -46,13 +47,14 @@ struct BriefRow {
   std::string pinCode;                      // the PinFact's code (OK, PIN_WRONG …); empty: none
   std::string pinText;                      // the PIN's state in short, in the language
   std::string pausedReason;                 // PAUSED only
+  std::optional<QuarantineFact> quarantine;  // the store's fact, when quarantined
+  std::optional<ProbeFact> probe;            // the last key probe's, when one ran
 };
 
-// One school's row: `paused` is its "pausedReason" when the configuration pauses it.
-[[nodiscard]] BriefRow briefRow(const ReportSchool& s, const std::string* paused);
+// One school's row.
+[[nodiscard]] BriefRow briefRow(const ReportSchool& s);
 // Every school of the report, ranked (briefRank, then more to do first, then id).
-[[nodiscard]] std::vector<BriefRow> briefRows(const Report& r,
-                                              const std::map<std::string, std::string>& paused);
+[[nodiscard]] std::vector<BriefRow> briefRows(const Report& r);
 
 // The lines to print: a header, one line per row, then the counts per state. No line is wider
 // than `width` terminal columns (ids, names and notes are cut with "…").

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "test_support.hpp"
+#include "zzjb/core/school_health.hpp"
 #include "zzjb/core/state_store.hpp"
 #include "zzjb/store/sqlite_store.hpp"
 
@@ -57,8 +58,9 @@ std::vector<std::string> linesOf(const std::string& text) {
 
 // The brief view's order: what needs a person first.
 int rankOf(const std::string& state) {
-  static const std::map<std::string, int> kRank = {{"FAILED", 0}, {"ACTION", 1}, {"WAITING", 2},
-                                                   {"NOT_STARTED", 3}, {"PAUSED", 4}, {"OK", 5}};
+  static const std::map<std::string, int> kRank = {
+      {"FAILED", 0},      {"QUARANTINED", 1}, {"KEY_PROBE_FAILED", 2}, {"ACTION", 3},
+      {"WAITING", 4},     {"NOT_STARTED", 5}, {"PAUSED", 6},           {"OK", 7}};
   const auto it = kRank.find(state);
   return it == kRank.end() ? -1 : it->second;
 }
@@ -122,9 +124,17 @@ class StatusBrief : public ::testing::Test {
       p.outcome = i % 5 == 0 ? zzjb::SchoolOutcomeKind::Failed : zzjb::SchoolOutcomeKind::UpToDate;
       p.summary = "-";
       ASSERT_TRUE((*store)->recordPass(p));
-      if (i % 5 == 0) failed_.insert(schoolId(i));
+      if (i % 5 == 0 && i != 25) failed_.insert(schoolId(i));
       passed_.insert(schoolId(i));
     }
+    // Quarantined (25 by the failed pass recorded above), and a key probe that failed.
+    for (const std::size_t i : {std::size_t{21}, std::size_t{22}, std::size_t{25}}) {
+      const zzjb::QuarantineFact q{"CERT_EXPIRED", "2027-03-01T01:00:09.000Z", "ab12"};
+      ASSERT_TRUE((*store)->putFact(schoolId(i), "quarantine", zzjb::quarantineFactText(q)));
+      quarantined_.insert(schoolId(i));
+    }
+    const zzjb::ProbeFact probe{false, "PIN_WRONG", "2027-03-01T00:00:00.000Z"};
+    ASSERT_TRUE((*store)->putFact(schoolId(24), "probe", zzjb::probeFactText(probe)));
   }
 
   zzjb::test::RunResult status(const std::string& extra) {
@@ -136,6 +146,7 @@ class StatusBrief : public ::testing::Test {
   fs::path configPath_;
   std::set<std::string> failed_;  // schools whose last pass failed
   std::set<std::string> passed_;  // schools with a pass recorded
+  std::set<std::string> quarantined_;
 };
 
 TEST_F(StatusBrief, TwoHundredSchoolsAreALineEachActionFirstWithinOneHundredColumns) {
@@ -151,6 +162,14 @@ TEST_F(StatusBrief, TwoHundredSchoolsAreALineEachActionFirstWithinOneHundredColu
   for (const auto& r : rows) {
     ids.insert(r["id"].get<std::string>());
     if (r["state"] == "FAILED") failed.insert(r["id"].get<std::string>());
+    if (r["state"] == "QUARANTINED") {
+      EXPECT_TRUE(quarantined_.contains(r["id"].get<std::string>())) << r.dump();
+      EXPECT_EQ(r["quarantine"]["code"], "CERT_EXPIRED") << r.dump();
+    }
+    if (r["id"] == schoolId(24)) {
+      EXPECT_EQ(r["state"], "KEY_PROBE_FAILED") << r.dump();
+      EXPECT_EQ(r["probe"]["code"], "PIN_WRONG") << r.dump();
+    }
     if (r["id"] == schoolId(17) || r["id"] == schoolId(18)) {
       EXPECT_EQ(r["state"], "PAUSED") << r.dump();
       EXPECT_EQ(r["pausedReason"], "换发法人一证通，等待新证书（暂停至三月）");
@@ -179,6 +198,8 @@ TEST_F(StatusBrief, TwoHundredSchoolsAreALineEachActionFirstWithinOneHundredColu
   EXPECT_EQ(counted, kSchools);
   EXPECT_EQ(doc["counts"]["FAILED"], failed_.size());
   EXPECT_EQ(doc["counts"]["PAUSED"], 2);
+  EXPECT_EQ(doc["counts"]["QUARANTINED"], quarantined_.size());
+  EXPECT_EQ(doc["counts"]["KEY_PROBE_FAILED"], 1);
 
   // The screen: a header, one line per school in the same order, the counts; none wider than
   // 99 columns (no wrap on a 100-column terminal), long ids and names cut with an ellipsis.
@@ -204,6 +225,8 @@ TEST_F(StatusBrief, TwoHundredSchoolsAreALineEachActionFirstWithinOneHundredColu
       EXPECT_NE(t.out.find("已暂停"), std::string::npos);
       EXPECT_NE(t.out.find("暂停原因：换发法人"), std::string::npos);
       EXPECT_NE(t.out.find("\u2026"), std::string::npos);
+      EXPECT_NE(t.out.find("隔离：CERT_EXPIRED"), std::string::npos);
+      EXPECT_NE(t.out.find("密钥检测：PIN_WRONG"), std::string::npos);
     } else {
       EXPECT_NE(lines.front().find("school"), std::string::npos) << lines.front();
       EXPECT_NE(lines.back().find("200 schools"), std::string::npos) << lines.back();
