@@ -1,5 +1,6 @@
-// `zzjb status -c CONFIG [--school ID] [--json] [--today YYYY-MM-DD]`: where each school and
-// target stands, as a compact table for a terminal (or the report's JSON with --json).
+// `zzjb status -c CONFIG [--school ID] [--brief] [--json] [--today YYYY-MM-DD]`: where each
+// school and target stands, as a compact table for a terminal (or the report's JSON with --json);
+// --brief: one line per school, what needs action first (status_brief.hpp).
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "commands.hpp"
 #include "inputs.hpp"
 #include "report_json.hpp"
+#include "status_brief.hpp"
 #include "zzjb/core/domain.hpp"
 #include "zzjb/messages/catalog.hpp"
 
@@ -26,40 +28,11 @@ const std::vector<OptionSpec>& statusOptions() {
       {"--config", "-c", true, "status.option.config"},
       {"--school", "", true, "status.option.school"},
       {"--json", "", false, "status.option.json"},
+      {"--brief", "", false, "status.option.brief"},
       {"--today", "", true, "status.option.today"},
       {"--help", "-h", false, "status.option.help"},
   };
   return kSpecs;
-}
-
-// Columns a terminal gives a UTF-8 string: East Asian wide characters take two.
-std::size_t displayWidth(std::string_view s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    char32_t cp = c;
-    std::size_t len = 1;
-    if (c >= 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else if (c >= 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    }
-    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) {
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    }
-    i += len;
-    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-                      (cp >= 0xFFE0 && cp <= 0xFFE6) || cp >= 0x20000;
-    w += wide ? 2 : 1;
-  }
-  return w;
 }
 
 std::string padRight(const std::string& s, std::size_t width) {
@@ -235,6 +208,15 @@ int cmdStatus(const std::vector<std::string>& argv) {
   CollectedReport collected = collectReport(kCommand, *configPath, args->get("--school"), *today);
   if (collected.exitCode != 0) return collected.exitCode;
   const Report& r = collected.report;
+  if (args->has("--brief")) {
+    const auto rows = briefRows(r);
+    if (args->has("--json")) {
+      std::cout << briefJson(rows).dump(2) << "\n";
+      return kExitOk;
+    }
+    for (const auto& line : briefLines(rows)) std::cout << line << "\n";
+    return kExitOk;
+  }
   if (args->has("--json")) {
     std::cout << reportJson(r).dump(2) << "\n";
     return kExitOk;

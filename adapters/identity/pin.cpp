@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -181,8 +182,17 @@ Result<Secret> readPinFrom(const PinSource& source, const std::string& school) {
       return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.no_credentials_directory",
                                       {{"credential", source.credential}}, school));
     }
+    // systemd hands a service its credentials when it starts (docs/operations.md, "3. PINs
+    // through systemd credentials"): one added since is not there until the service restarts.
+    const auto file = std::filesystem::path(dir) / source.credential;
+    struct stat st {};
+    if (::lstat(file.c_str(), &st) != 0 && errno == ENOENT) {
+      return std::unexpected(pinError("PIN_UNAVAILABLE", "PIN_UNAVAILABLE.credential_missing",
+                                      {{"credential", source.credential}, {"directory", dir}},
+                                      school));
+    }
     // systemd makes the directory and the file private to the service: no mode check needed.
-    return readSecretFile((std::filesystem::path(dir) / source.credential).string(),
+    return readSecretFile(file.string(),
                           "identity.pin.what.credential", school, false);
   }
   if (source.prompt) return prompt(school);

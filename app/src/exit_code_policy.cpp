@@ -24,6 +24,9 @@ int ExitCodePolicy::forSchool(const SchoolOutcome& o) {
   if (code == "TIMESTAMP_SKEW") return kExitConfig;  // this machine's clock
   switch (o.failure->kind) {
     case PlatformFailureKind::Identity: return kExitNoPerm;
+    // sysexits(3): EX_TEMPFAIL is a connection that could not be made and is retried later (the
+    // next pass does); EX_UNAVAILABLE a service that does not work as it should (docs/operations.md,
+    // "5. State and logs").
     case PlatformFailureKind::Unavailable: return kExitTempFail;
     case PlatformFailureKind::Protocol: return kExitUnavailable;
     case PlatformFailureKind::Final: return kExitData;

@@ -36,7 +36,9 @@ void loadPlugins(plugin_host::Host& host, const Config* config, std::vector<Find
   for (const auto& f : host.files()) {
     if (f.loaded) continue;
     Finding w = makeFinding(Severity::Warning, FindingKind::Config, f.refusalCode,
-                            {f.path.string(), 0, "", ""}, {{"refusal", f.refusal}},
+                            {f.path.string(), 0, "", ""},
+                            {{"refusal", f.refusal},
+                             {"config", config == nullptr ? std::string("CONFIG") : config->file}},
                             "PLUGIN_REFUSED.inputs");
     findings.push_back(std::move(w));
   }

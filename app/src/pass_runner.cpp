@@ -3,6 +3,7 @@
 #include "zzjb/app/pass_runner.hpp"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -246,19 +247,28 @@ PlatformFailure failureFromFinding(const Finding& f, PlatformFailureKind kind) {
 }
 
 // `flock` on `<state.path>.lock`: one pass at a time per state store (a daemon and a hand-run
-// `zzjb run` would otherwise race for the same students).
+// `zzjb run` would otherwise race for the same students). Each refusal says what is true and
+// what to do (docs/operations.md, "5. State and logs"): only a lock really held by another pass
+// is "busy" (exit 75, wait for it); a state directory that cannot be made or written is a setup
+// problem (exit 78) with the command that fixes it.
 class StoreLock {
  public:
-  explicit StoreLock(const std::filesystem::path& statePath) {
+  StoreLock(const std::filesystem::path& statePath, const std::string& configFile) {
     std::filesystem::path p = statePath;
     p += ".lock";
     // The state directory is made (0700) and checked as the store does: the lock comes first.
-    const auto dir = p.parent_path();
-    if (auto ok = files::prepareDirectory(dir.empty() ? std::filesystem::path(".") : dir,
-                                          {.create = true, .othersMayWrite = false,
-                                           .what = msg::text("run.lock.state_directory")});
+    const auto given = p.parent_path();
+    const auto dir = given.empty() ? std::filesystem::path(".") : given;
+    const msg::Args where = {{"dir", dir.string()}, {"user", userName()}, {"config", configFile}};
+    if (auto ok = files::prepareDirectory(dir, {.create = true, .othersMayWrite = false,
+                                                .what = msg::text("run.lock.state_directory")});
         !ok) {
-      error_ = findingLine(ok.error());
+      const Finding& f = ok.error();
+      error_ = f.code == "OUTPUT_DIR_CREATE"
+                   ? msg::text("run.lock.cannot_create",
+                               withArgs(where, {{"failed", f.where.file}, {"reason", f.message}}))
+                   : msg::text("run.log.lock_refused",
+                               {{"error", findingLine(f)}, {"config", configFile}});
       return;
     }
     // Never through a link, never a device or a pipe, never another user's file: the lock file
@@ -266,10 +276,19 @@ class StoreLock {
     fd_ = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
                  0600);
     if (fd_ < 0) {
-      error_ = errno == ELOOP
-                   ? msg::text("run.lock.symlink", {{"path", p.string()}})
-                   : msg::text("run.lock.open", {{"path", p.string()},
-                                                 {"error", std::strerror(errno)}});
+      const int err = errno;
+      if (err == ELOOP) {
+        error_ = msg::text("run.lock.symlink", {{"path", p.string()}});
+      } else if (err == EACCES || err == EPERM || err == EROFS) {
+        // The directory exists (root's, say) but this user cannot write in it.
+        error_ = msg::text("run.lock.not_writable",
+                           withArgs(where, {{"path", p.string()}, {"error", std::strerror(err)}}));
+      } else {
+        error_ = msg::text("run.log.lock_refused",
+                           {{"error", msg::text("run.lock.open", {{"path", p.string()},
+                                                                  {"error", std::strerror(err)}})},
+                            {"config", configFile}});
+      }
       return;
     }
     struct stat st {};
@@ -281,8 +300,14 @@ class StoreLock {
       return;
     }
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      error_ = msg::text("run.lock.busy", {{"path", p.string()}});
-      busy_ = true;
+      const int err = errno;
+      // Only EWOULDBLOCK is another pass holding it; anything else (ENOLCK on a network file
+      // system) would never clear by waiting.
+      busy_ = err == EWOULDBLOCK;
+      error_ = busy_ ? msg::text("run.lock.busy", {{"path", p.string()}})
+                     : msg::text("run.lock.flock", {{"path", p.string()},
+                                                    {"error", std::strerror(err)},
+                                                    {"config", configFile}});
       ::close(fd_);
       fd_ = -1;
     }
@@ -292,11 +317,25 @@ class StoreLock {
   }
   StoreLock(const StoreLock&) = delete;
   StoreLock& operator=(const StoreLock&) = delete;
+  // The whole refusal, advice included; empty when locked.
   [[nodiscard]] const std::string& error() const { return error_; }
-  // Locked by another pass (exit 75), rather than refused (the directory or file is unsafe: 78).
+  // Locked by another pass (exit 75), rather than refused (the directory or file is unsafe or
+  // cannot be made: 78).
   [[nodiscard]] bool busy() const { return busy_; }
 
  private:
+  static std::string userName() {
+    const uid_t uid = ::geteuid();
+    if (const passwd* pw = ::getpwuid(uid); pw != nullptr && pw->pw_name != nullptr) {
+      return pw->pw_name;
+    }
+    return std::to_string(uid);
+  }
+  static msg::Args withArgs(msg::Args args, msg::Args more) {
+    for (auto& a : more) args.push_back(std::move(a));
+    return args;
+  }
+
   int fd_ = -1;
   std::string error_;
   bool busy_ = false;
@@ -375,7 +414,9 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   }
   if (slot.rowProblems > 0) {
     observer.log(Severity::Warning, school.id,
-                 msg::text("run.log.row_problems", {{"count", slot.rowProblems}}));
+                 msg::text("run.log.row_problems", {{"count", slot.rowProblems},
+                                                    {"config", p.config.file},
+                                                    {"school", school.id}}));
   }
   slot.evaluated = Evaluated{&school, std::move(evaluation), cert};
 
@@ -392,6 +433,7 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
   services.onEvent = [&observer](const EngineEvent& e) { observer.onEngineEvent(e); };
   EngineOptions engineOptions;
   engineOptions.today = p.today;
+  engineOptions.configFile = p.config.file;
   engineOptions.dryRun = p.options.dryRun;
   engineOptions.checkpoint = p.env.checkpoint;
   engineOptions.maxBatchRows = static_cast<std::size_t>(p.config.platform.maxBatchRows);
@@ -470,7 +512,7 @@ void runSchool(PassShared& p, std::size_t index, StateStore& store) {
                            {{"message", outcome.failure->message},
                             {"hint", msg::text("report.reminder.certificate.hint")}}));
   } else if (outcome.failure) {
-    const FailureText text = explainPlatformFailure(*outcome.failure);
+    const FailureText text = explainPlatformFailure(*outcome.failure, {p.config.file, school.id});
     observer.log(outcome.kind == SchoolOutcomeKind::Failed ? Severity::Error : Severity::Warning,
                  school.id,
                  msg::text("run.log.failure", {{"failure", outcome.failure->describe()},
@@ -532,8 +574,9 @@ void work(PassShared& p, StateStore& store) {
 
 }  // namespace
 
-StoreLockHold lockStore(const std::filesystem::path& statePath) {
-  auto lock = std::make_shared<StoreLock>(statePath);
+StoreLockHold lockStore(const std::filesystem::path& statePath,
+                        const std::string& configFile) {
+  auto lock = std::make_shared<StoreLock>(statePath, configFile);
   StoreLockHold hold;
   hold.error = lock->error();
   hold.busy = lock->busy();
@@ -583,10 +626,9 @@ PassResult PassRunner::run(const Config& config, const PassOptions& options) {
 
   std::optional<StoreLock> lock;
   if (!options.dryRun) {
-    lock.emplace(config.statePath);
+    lock.emplace(config.statePath, config.file);
     if (!lock->error().empty() && !lock->busy()) {
-      observer.log(Severity::Error, "",
-                   msg::text("run.log.lock_refused", {{"error", lock->error()}, {"config", config.file}}));
+      observer.log(Severity::Error, "", lock->error());
       result.exitCode = kExitConfig;
       return result;
     }

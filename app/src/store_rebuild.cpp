@@ -205,7 +205,7 @@ void rebuildSchool(const Config& config, const School& school, const PassEnviron
 RebuildResult rebuildStore(const Config& config, const std::optional<std::string>& school,
                            const PassEnvironment& env) {
   RebuildResult result;
-  StoreLockHold lock = lockStore(config.statePath);
+  StoreLockHold lock = lockStore(config.statePath, config.file);
   if (!lock.held) {
     result.findings.push_back(makeFinding(Severity::Error, FindingKind::Config,
                                           lock.busy ? "STORE_REBUILD_LOCK_BUSY"

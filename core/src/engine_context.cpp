@@ -125,7 +125,7 @@ bool PassContext::platformFailed(const PlatformFailure& f, TargetWork* t, bool f
   if (f.kind == PlatformFailureKind::Final && !finalStops) {
     Finding finding;
     finding.code = "PLATFORM_" + (f.code.empty() ? std::string("REFUSED") : f.code);
-    FailureText text = explainPlatformFailure(f);
+    FailureText text = explainPlatformFailure(f, {opt.configFile, school.id});
     finding.message = text.text;
     finding.hint = text.hint;
     finding.school = school.id;

@@ -17,14 +17,15 @@ namespace {
 // Why the pass stopped before this target, and what to do: by what stopped it, so that an
 // expired certificate does not read like a network outage (explainPlatformFailure).
 std::pair<std::string, std::string> stopText(StopReason why,
-                                             const std::optional<PlatformFailure>& f) {
+                                             const std::optional<PlatformFailure>& f,
+                                             const FailureContext& where) {
   if (why == StopReason::Internal) {
     return {msg::text("run.stop.internal"), msg::text("run.stop.internal.hint")};
   }
   if (why == StopReason::StoreFailed || !f) {
     return {msg::text("run.stop.store"), msg::text("run.stop.store.hint")};
   }
-  FailureText t = explainPlatformFailure(*f);
+  FailureText t = explainPlatformFailure(*f, where);
   return {std::move(t.text), std::move(t.hint)};
 }
 
@@ -268,7 +269,7 @@ void Pass::finish() {
       } else if (fresh && (online_ ? cx_.allFinal(t) : t.planFinal)) {
         cx_.setPhase(t, TargetPhase::UpToDate, msg::text("run.phase.up_to_date"));
       } else if (cx_.stopped()) {
-        const auto [detail, hint] = stopText(cx_.stop, cx_.out.failure);
+        const auto [detail, hint] = stopText(cx_.stop, cx_.out.failure, {cx_.opt.configFile, cx_.school.id});
         cx_.setPhase(t, TargetPhase::Failed, detail, hint);
       } else if (cx_.opt.dryRun) {
         cx_.setPhase(t, TargetPhase::Declaring,

@@ -73,7 +73,14 @@ bool isPlatformBatchStatus(BatchStatus s) { return s != BatchStatus::Recording; 
 const char* rowResultName(RowResult r) { return nameIn(kRow, r); }
 std::optional<RowResult> parseRowResult(std::string_view s) { return parseIn(kRow, s); }
 
-FailureText explainPlatformFailure(const PlatformFailure& f) {
+std::string identityCheckCommand(const FailureContext& where) {
+  std::string cmd = "zzjb identity check";  // not-text: a command
+  if (!where.config.empty()) cmd += " -c " + where.config;
+  if (!where.school.empty()) cmd += " --school " + where.school;
+  return cmd;
+}
+
+FailureText explainPlatformFailure(const PlatformFailure& f, const FailureContext& where) {
   const std::string& c = f.code;
   const char* code = nullptr;
   if (c == "CANCELLED") {
@@ -108,7 +115,8 @@ FailureText explainPlatformFailure(const PlatformFailure& f) {
   if (code == nullptr) code = "explain.platform.unavailable";
   const msg::Args args = {{"code", c.empty() ? std::string("-") : c},
                           {"message", f.message},
-                          {"requestId", f.requestId.empty() ? std::string("-") : f.requestId}};
+                          {"requestId", f.requestId.empty() ? std::string("-") : f.requestId},
+                          {"command", identityCheckCommand(where)}};
   return {msg::text(code, args), msg::text(std::string(code) + ".hint", args)};
 }
 

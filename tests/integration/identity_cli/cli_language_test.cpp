@@ -31,7 +31,7 @@ std::string joined(const std::vector<std::string>& runs) {
 const std::set<std::string> kNames = {"zzjb",   "check",   "forms", "keyid",  "sign",
                                       "identity", "plugins", "run",   "status", "report",
                                       "daemon", "catalog", "import", "sync",
-                                      "store",  "backup",  "verify", "rebuild"};
+                                      "store",  "backup",  "verify", "rebuild", "brief"};
 
 TEST(CliLanguage, UsageIsChineseByDefaultAndEnglishWithLangEn) {
   auto zh = run(kBin + " --help");

@@ -2,8 +2,11 @@
 // rehearsal world of two schools, three certification types and about a thousand students.
 // The mock's admin API (state, journal, faults, review policy) is the witness.
 #include <gtest/gtest.h>
+#include <pwd.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -447,6 +450,94 @@ TEST_F(RunTest, AnotherPassOnTheSameStoreIsRefusedWhileOneRuns) {
   EXPECT_EQ(held.exitCode, 75) << held.err;
   EXPECT_NE(held.err.find("另一轮 zzjb 正在使用此状态库"), std::string::npos) << held.err;
   EXPECT_EQ(platformRequestsSince(0), std::vector<std::string>{});
+}
+
+// Issue 16, must-show 2: on a fresh machine the state directory does not exist yet.
+TEST_F(RunTest, AFirstRunMakesItsMissingNestedStateDirectoryPrivateAndDeclares) {
+  RunWorld w = makeWorld(6);  // below the world's first row with errors (the 8th): exit 0
+  const fs::path stateDir = w.dir / "var" / "lib" / "zzjb";  // three levels missing
+  json config = json::parse(zzjb::test::readFile(w.config));
+  config["state"]["path"] = (stateDir / "zzjb.sqlite").string();
+  zzjb::test::writeFile(w.config, config.dump(2));
+  ASSERT_FALSE(fs::exists(w.dir / "var"));
+
+  auto first = zzjb("run --school pudong-gz -c " + shellQuote(w.config.string()));
+  EXPECT_EQ(first.exitCode, 0) << first.err << first.out;
+  struct stat st {};
+  ASSERT_EQ(::stat(stateDir.c_str(), &st), 0) << first.err;
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  ASSERT_EQ(::stat((w.dir / "var").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0700u);
+  EXPECT_TRUE(fs::exists(stateDir / "zzjb.sqlite"));
+  std::set<std::string> pudong;
+  for (const auto& k : w.expectedDeclarations()) {
+    if (k.starts_with(zzjb::test::kHigherCredit)) pudong.insert(k);
+  }
+  ASSERT_FALSE(pudong.empty());
+  EXPECT_EQ(keysOf(declarations()), pudong) << first.err;
+}
+
+// Issue 16, must-show 2: where the state directory cannot be made or written, the refusal says
+// what to create (owner, mode) or which state.path to set, and exits 78: never 75 ("wait for it
+// to finish"), which only a lock really held gets. As root, zzjb runs as nobody (65534) against
+// directories of root's, which is the real case (the zzjb user, /var/lib root's).
+TEST_F(RunTest, AStateDirectoryThatCannotBeMadeOrWrittenGetsAdviceThatFitsAndSeventyEight) {
+  RunWorld w = makeWorld(10);
+  const bool root = ::geteuid() == 0;
+  const fs::path locked = tmp_.path() / "readonly";
+  fs::create_directories(locked);
+  fs::permissions(locked, root ? fs::perms(0755) : fs::perms(0555));
+  if (root) {
+    // nobody must read the configuration: the test's own directories are opened to it; above
+    // them, the build's directories must already let others through.
+    for (fs::path p = tmp_.path().parent_path(); p != p.root_path(); p = p.parent_path()) {
+      struct stat st {};
+      if (::stat(p.c_str(), &st) != 0 || (st.st_mode & S_IXOTH) == 0) {
+        GTEST_SKIP() << p << " does not let other users through";
+      }
+    }
+    for (const fs::path& p : {tmp_.path(), w.dir}) ::chmod(p.c_str(), 0755);
+  }
+  const std::string as = root ? "setpriv --reuid=65534 --regid=65534 --clear-groups " : "";
+  const passwd* me = ::getpwuid(::geteuid());
+  ASSERT_NE(me, nullptr);
+  const std::string user = root ? "nobody" : me->pw_name;
+  auto runWith = [&](const fs::path& statePath, const std::string& flags = "") {
+    json config = json::parse(zzjb::test::readFile(w.config));
+    config["state"]["path"] = statePath.string();
+    zzjb::test::writeFile(w.config, config.dump(2));
+    ::chmod(w.config.c_str(), 0644);
+    return zzjb::test::run("env ZZJB_LANG=en " + as + shellQuote(ZZJB_BIN) + " run " + flags +
+                           " -c " + shellQuote(w.config.string()));
+  };
+
+  // Its parent cannot be written: create it (owner, mode), or set state.path.
+  const fs::path missing = locked / "zzjb";
+  auto made = runWith(missing / "zzjb.sqlite");
+  EXPECT_EQ(made.exitCode, 78) << made.err;
+  EXPECT_NE(made.err.find("install -d -m 0700 -o " + user), std::string::npos) << made.err;
+  EXPECT_NE(made.err.find(" " + missing.string() + ";"), std::string::npos) << made.err;
+  EXPECT_NE(made.err.find("state.path in " + w.config.string()), std::string::npos) << made.err;
+  EXPECT_EQ(made.err.find("wait for it"), std::string::npos) << made.err;
+  EXPECT_FALSE(fs::exists(missing));
+  // As a JSON log line: a refusal of no school has no "school" key (never null).
+  auto logged = runWith(missing / "zzjb.sqlite", "--log-format json");
+  EXPECT_EQ(logged.exitCode, 78) << logged.err;
+  const std::string line = logged.err.substr(0, logged.err.find('\n'));
+  const auto doc = json::parse(line);
+  EXPECT_EQ(doc["level"], "error") << line;
+  EXPECT_FALSE(doc.contains("school")) << line;
+  EXPECT_NE(doc["message"].get<std::string>().find("install -d -m 0700"), std::string::npos) << line;
+
+  // It exists but is not this user's to write in: chown it, or run as its owner.
+  auto written = runWith(locked / "zzjb.sqlite");
+  EXPECT_EQ(written.exitCode, 78) << written.err;
+  EXPECT_NE(written.err.find("cannot write in the state directory " + locked.string()),
+            std::string::npos) << written.err;
+  EXPECT_NE(written.err.find("chown " + user), std::string::npos) << written.err;
+  EXPECT_EQ(written.err.find("wait for it"), std::string::npos) << written.err;
+  EXPECT_EQ(platformRequestsSince(0), std::vector<std::string>{});
+  fs::permissions(locked, fs::perms(0755));
 }
 
 TEST_F(RunTest, SigtermEndsAPassWaitingOutRetryAfterAtOnceAndTheNextPassCompletes) {

@@ -51,6 +51,19 @@ TEST(ExitCodePolicy, FailuresMapByKindAndByCode) {
             kExitConfig);
 }
 
+// Issue 16: one meaning for "platform unreachable", as README and docs/operations.md say: 75
+// (EX_TEMPFAIL, retried by the next pass), never 69, which is an answer outside the contract.
+TEST(ExitCodePolicy, AnUnreachablePlatformIsSeventyFiveAndABrokenAnswerSixtyNine) {
+  for (const char* code : {"CONNECTION", "TIMEOUT"}) {
+    const SchoolOutcome o = failed(PlatformFailureKind::Unavailable, code);
+    EXPECT_TRUE(ExitCodePolicy::platformUnreachable(o)) << code;
+    EXPECT_EQ(ExitCodePolicy::forSchool(o), 75) << code;
+  }
+  EXPECT_EQ(ExitCodePolicy::forSchool(failed(PlatformFailureKind::Unavailable, "UNAVAILABLE", 503)),
+            75);
+  EXPECT_EQ(ExitCodePolicy::forSchool(failed(PlatformFailureKind::Protocol, "MALFORMED", 200)), 69);
+}
+
 TEST(ExitCodePolicy, AFailureWithoutAPlatformFailureIsTheStoreOrAFinalRefusal) {
   SchoolOutcome o;
   o.kind = SchoolOutcomeKind::Failed;

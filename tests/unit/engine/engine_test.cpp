@@ -1439,6 +1439,30 @@ TEST(EngineTexts, PlatformFailuresRowsAndReviewsAreExplainedInEitherLanguage) {
 }
 
 // Every state crossing the ports has one name, parsed back to itself; anything else is nullopt.
+// Issue 16: a hint that names a command names it with the real configuration file and school,
+// never with placeholders (`zzjb identity check -c CONFIG --school ID` printed literally).
+TEST(EngineTexts, HintsNameTheRealConfigurationAndSchool) {
+  const FailureContext where{"/etc/zzjb/zzjb.json", "xuhui-zz"};
+  const std::string command = "zzjb identity check -c /etc/zzjb/zzjb.json --school xuhui-zz";
+  for (const auto& [kind, code] : {std::pair{PlatformFailureKind::Identity, "KEY_LOCKED"},
+                                   std::pair{PlatformFailureKind::Identity, "CERT_UNTRUSTED"},
+                                   std::pair{PlatformFailureKind::Final, "KEYID_MISMATCH"}}) {
+    PlatformFailure f;
+    f.kind = kind;
+    f.code = code;
+    for (const auto lang : {msg::Lang::ZhCN, msg::Lang::En}) {
+      msg::setLanguage(lang);
+      const std::string hint = explainPlatformFailure(f, where).hint;
+      EXPECT_NE(hint.find(command), std::string::npos) << code << ": " << hint;
+      for (const char* placeholder : {"CONFIG", "配置文件", " ID"}) {
+        EXPECT_EQ(hint.find(placeholder), std::string::npos) << code << ": " << hint;
+      }
+    }
+  }
+  msg::setLanguage(msg::Lang::ZhCN);
+  EXPECT_EQ(identityCheckCommand({}), "zzjb identity check");
+}
+
 TEST(EngineTexts, StatesHaveOneNameEachAndParseBack) {
   for (auto s : {AccountStatus::NotRegistered, AccountStatus::PendingCentre, AccountStatus::Active}) {
     EXPECT_EQ(parseAccountStatus(accountStatusName(s)), s);

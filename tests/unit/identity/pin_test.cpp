@@ -103,6 +103,50 @@ TEST(Pin, ReadsASystemdCredential) {
   EXPECT_NE(none.error().hint.find("LoadCredential"), std::string::npos);
 }
 
+// docs/operations.md, section 3: one LoadCredential=zzjb-pin:/etc/zzjb/pins for every school.
+// systemd 252 loads each file of the directory as the credential "zzjb-pin_<file>", read-only
+// (0400) in a private $CREDENTIALS_DIRECTORY; laid out here as it does.
+TEST(Pin, ReadsACredentialOfADirectoryLoadedAsSystemdLaysItOutAndSaysWhenOneCameAfterTheStart) {
+  test::TempDir tmp;
+  const auto creds = tmp / "credentials" / "zzjb.service";
+  std::filesystem::create_directories(creds);
+  test::writeFile(creds / "zzjb-pin_xuhui-zz", "246810");
+  ::chmod((creds / "zzjb-pin_xuhui-zz").c_str(), 0400);
+  ::chmod(creds.c_str(), 0500);
+  ::setenv("CREDENTIALS_DIRECTORY", creds.c_str(), 1);
+  PinSource src;
+  src.credential = "zzjb-pin_xuhui-zz";
+  auto pin = readPin(src, "xuhui-zz");
+  // A school added (its PIN file put in /etc/zzjb/pins) after the service started.
+  PinSource later;
+  later.credential = "zzjb-pin_pudong-gz";
+  auto missing = readPin(later, "pudong-gz");
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  ::chmod(creds.c_str(), 0700);
+  ASSERT_TRUE(pin) << pin.error().message;
+  EXPECT_EQ(pin->view(), "246810");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, "PIN_UNAVAILABLE");
+  EXPECT_NE(missing.error().message.find("zzjb-pin_pudong-gz"), std::string::npos)
+      << missing.error().message;
+  EXPECT_NE(missing.error().hint.find("systemctl restart zzjb-daemon"), std::string::npos)
+      << missing.error().hint;
+}
+
+TEST(Pin, WithoutCredentialsDirectoryTheRefusalNamesTheRecipe) {
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  PinSource src;
+  src.credential = "zzjb-pin_xuhui-zz";
+  auto pin = readPin(src, "xuhui-zz");
+  ASSERT_FALSE(pin);
+  EXPECT_NE(pin.error().message.find("$CREDENTIALS_DIRECTORY"), std::string::npos);
+  EXPECT_NE(pin.error().hint.find("systemd-run --pipe --wait -p User=zzjb -p "
+                                  "LoadCredential=zzjb-pin:/etc/zzjb/pins"),
+            std::string::npos)
+      << pin.error().hint;
+  EXPECT_NE(pin.error().hint.find("systemctl start zzjb.service"), std::string::npos);
+}
+
 TEST(Pin, NothingConfiguredSaysWhatToConfigure) {
   auto pin = readPin(PinSource{}, "s1");
   ASSERT_FALSE(pin);

@@ -161,7 +161,9 @@ struct StoreLockHold {
   std::string error;           // why not, for people
   bool busy = false;           // held by another process (75), rather than refused (78)
 };
-[[nodiscard]] StoreLockHold lockStore(const std::filesystem::path& statePath);
+// `configFile` is named in the refusals' advice ("set state.path in …").
+[[nodiscard]] StoreLockHold lockStore(const std::filesystem::path& statePath,
+                                      const std::string& configFile);
 
 class PassRunner {
  public:

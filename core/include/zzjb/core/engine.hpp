@@ -143,6 +143,7 @@ struct EngineServices {
 
 struct EngineOptions {
   Date today;
+  std::string configFile;  // named in the hints (explainPlatformFailure's FailureContext)
   bool dryRun = false;  // no creating request and no store write; wouldSend says what
   std::size_t maxBatchRows = 5000;
   // Waiting (docs/architecture.md, "The engine": waiting together). Everything a school has open

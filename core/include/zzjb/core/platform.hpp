@@ -53,7 +53,16 @@ struct FailureText {
   std::string text;  // 平台的 TLS 证书未通过验证，本轮中止
   std::string hint;  // 检查配置中的 platform.caBundle …
 };
-[[nodiscard]] FailureText explainPlatformFailure(const PlatformFailure& f);
+// Whose failure it was: the hints name the command to run with the real configuration file and
+// school ("zzjb identity check -c /etc/zzjb/zzjb.json --school xuhui-zz"); either may be empty.
+struct FailureContext {
+  std::string config;  // the configuration file as named on the command line
+  std::string school;  // the school's id
+};
+[[nodiscard]] FailureText explainPlatformFailure(const PlatformFailure& f,
+                                                 const FailureContext& where = {});
+// "zzjb identity check -c CONFIG --school ID" with what `where` knows (not-text: a command).
+[[nodiscard]] std::string identityCheckCommand(const FailureContext& where);
 
 template <typename T>
 using PlatformResult = std::expected<T, PlatformFailure>;
