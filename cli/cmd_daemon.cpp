@@ -316,26 +316,23 @@ int cmdDaemon(const std::vector<std::string>& argv) {
     std::cerr << "zzjb daemon: " << msg::text("daemon.usage.config_required") << "\n";  // not-text: the command's name
     return kExitUsage;
   }
-  std::optional<int> every;
-  if (auto e = args->get("--every")) {
+  // --every and --probe-every: whole seconds, 1 s to a week.
+  bool badSeconds = false;
+  const auto secondsOption = [&](const char* option) -> std::optional<int> {
+    auto e = args->get(option);
+    if (!e) return std::nullopt;
     int v = 0;
     auto [end, ec] = std::from_chars(e->data(), e->data() + e->size(), v);
     if (ec != std::errc() || end != e->data() + e->size() || v < 1 || v > 7 * 86400) {
       std::cerr << "zzjb daemon: " << msg::text("daemon.usage.every", {{"value", *e}}) << "\n";  // not-text: the command's name
-      return kExitUsage;
+      badSeconds = true;
+      return std::nullopt;
     }
-    every = v;
-  }
-  std::optional<int> probeEvery;
-  if (auto e = args->get("--probe-every")) {
-    int v = 0;
-    auto [end, ec] = std::from_chars(e->data(), e->data() + e->size(), v);
-    if (ec != std::errc() || end != e->data() + e->size() || v < 1 || v > 7 * 86400) {
-      std::cerr << "zzjb daemon: " << msg::text("daemon.usage.every", {{"value", *e}}) << "\n";  // not-text: the command's name
-      return kExitUsage;
-    }
-    probeEvery = v;
-  }
+    return v;
+  };
+  const std::optional<int> every = secondsOption("--every");
+  const std::optional<int> probeEvery = secondsOption("--probe-every");
+  if (badSeconds) return kExitUsage;
   std::optional<LogFormat> formatFlag;
   if (auto f = args->get("--log-format")) {
     formatFlag = parseLogFormat(*f);

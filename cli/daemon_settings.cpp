@@ -29,6 +29,28 @@ Finding settingFinding(const std::string& file, const std::string& path, std::st
 
 constexpr std::string_view kScheduleHint = "daemon.schedule.hint";
 
+// Each (JSON path, item) as a cron expression into `crons`; an item that is not a string is
+// CONFIG_TYPE worded by `notStringText`, one that does not parse its CRON_* finding at its path.
+void parseCrons(const std::vector<std::pair<std::string, const json*>>& items,
+                const std::string& file, std::string_view notStringText,
+                std::vector<CronSchedule>& crons, std::vector<Finding>& errors) {
+  for (const auto& [path, item] : items) {
+    if (!item->is_string()) {
+      errors.push_back(settingFinding(file, path, "CONFIG_TYPE", notStringText, {}, kScheduleHint));
+      continue;
+    }
+    auto parsed = parseCron(item->get<std::string>());
+    if (!parsed) {
+      Finding f = parsed.error();
+      f.where.file = file;
+      f.where.jsonPath = path;
+      errors.push_back(std::move(f));
+      continue;
+    }
+    crons.push_back(std::move(*parsed));
+  }
+}
+
 void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
                    std::vector<Finding>& errors) {
   const json* cron = &s;
@@ -78,22 +100,7 @@ void parseSchedule(const json& s, const std::string& file, DaemonSchedule& out,
   } else {
     items.emplace_back(cronPath, cron);
   }
-  for (const auto& [path, item] : items) {
-    if (!item->is_string()) {
-      errors.push_back(settingFinding(file, path, "CONFIG_TYPE", "CONFIG_TYPE.daemon_cron", {},
-                                      kScheduleHint));
-      continue;
-    }
-    auto parsed = parseCron(item->get<std::string>());
-    if (!parsed) {
-      Finding f = parsed.error();
-      f.where.file = file;
-      f.where.jsonPath = path;
-      errors.push_back(std::move(f));
-      continue;
-    }
-    out.crons.push_back(std::move(*parsed));
-  }
+  parseCrons(items, file, "CONFIG_TYPE.daemon_cron", out.crons, errors);
 }
 
 // "identityProbe": a cron expression, a list of them, or false.
@@ -120,20 +127,7 @@ void parseProbe(const json& s, const std::string& file, ProbeSchedule& out,
     return;
   }
   out.crons.clear();
-  for (const auto& [at, item] : items) {
-    auto parsed = item->is_string() ? parseCron(item->get<std::string>())
-                                    : std::expected<CronSchedule, Finding>(std::unexpected(
-                                          settingFinding(file, at, "CONFIG_TYPE", "CONFIG_TYPE.daemon_probe",
-                                                         {}, kScheduleHint)));
-    if (!parsed) {
-      Finding f = parsed.error();
-      f.where.file = file;
-      f.where.jsonPath = at;
-      errors.push_back(std::move(f));
-      continue;
-    }
-    out.crons.push_back(std::move(*parsed));
-  }
+  parseCrons(items, file, "CONFIG_TYPE.daemon_probe", out.crons, errors);
 }
 
 }  // namespace

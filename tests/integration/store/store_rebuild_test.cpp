@@ -280,6 +280,18 @@ class StoreRebuildTest : public ::testing::Test {
     EXPECT_EQ(perTarget, targetsBefore);
   }
 
+  // Restore: the store and its key file copied back together, then checked; then as above.
+  void restoreRebuildThenRunCreatesNothing(const RunWorld& w, const fs::path& backup,
+                                           const std::map<std::string, json>& targetsBefore) {
+    const fs::path db = statePath(w);
+    removeStore(db);
+    fs::copy_file(backup, db);
+    fs::copy_file(backup.string() + ".key", db.string() + ".key");
+    auto verified = zzjb("store verify" + cfg(w));
+    ASSERT_EQ(verified.exitCode, 0) << verified.out << verified.err;
+    rebuildThenRunCreatesNothing(w, targetsBefore);
+  }
+
   static TempDir* keys_;
   TempDir tmp_;
   std::optional<MockProcess> mock_;
@@ -313,14 +325,7 @@ TEST_F(StoreRebuildTest, ABackupTakenMidPassIsRestoredRebuiltAndTheNextPassCreat
   auto [perSchoolBefore, targetsBefore] = statusOf(w);
   ASSERT_EQ(perSchoolBefore, platformResults(w));
 
-  // Restore: the store and its key file copied back together, then checked.
-  const fs::path db = statePath(w);
-  removeStore(db);
-  fs::copy_file(backup, db);
-  fs::copy_file(backup.string() + ".key", db.string() + ".key");
-  auto verified = zzjb("store verify" + cfg(w));
-  ASSERT_EQ(verified.exitCode, 0) << verified.out << verified.err;
-  rebuildThenRunCreatesNothing(w, targetsBefore);
+  restoreRebuildThenRunCreatesNothing(w, backup, targetsBefore);
 }
 
 // The same with a backup taken while a pass really runs: the platform answers every batch poll
@@ -363,13 +368,7 @@ TEST_F(StoreRebuildTest, ABackupTakenWhileAPassRunsIsRestoredRebuiltAndTheNextPa
   passUntilDone(w);
   auto [perSchoolBefore, targetsBefore] = statusOf(w);
   ASSERT_EQ(perSchoolBefore, platformResults(w));
-  const fs::path db = statePath(w);
-  removeStore(db);
-  fs::copy_file(backup, db);
-  fs::copy_file(backup.string() + ".key", db.string() + ".key");
-  auto verified = zzjb("store verify" + cfg(w));
-  ASSERT_EQ(verified.exitCode, 0) << verified.out << verified.err;
-  rebuildThenRunCreatesNothing(w, targetsBefore);
+  restoreRebuildThenRunCreatesNothing(w, backup, targetsBefore);
 }
 
 TEST_F(StoreRebuildTest, BackupRefusesToReplaceAFileAndVerifyFindsAWrongKey) {
