@@ -8,13 +8,15 @@ namespace zzjb::store::detail {
 Result<void> Db::open(const std::filesystem::path& path) {
   path_ = path;
   int rc = sqlite3_open_v2(path.c_str(), &db_,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX |
+                               kOpenNoFollow,
                            nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     return std::unexpected(storeFinding("STORE_OPEN", path, {{"reason", msg}}));
   }
   sqlite3_extended_result_codes(db_, 1);
+  hardenConnection(db_);
   // Another zzjb process may hold the write lock for a moment.
   sqlite3_busy_timeout(db_, 10000);
   return {};

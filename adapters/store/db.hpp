@@ -24,6 +24,16 @@ namespace zzjb::store::detail {
                      std::move(args), textCode);
 }
 
+// Opening flags and settings for every connection, the store's or a file being verified: the
+// file itself is never a symbolic link (SQLITE_OPEN_NOFOLLOW), and the connection is defensive —
+// no writes to the schema by SQL, no functions with side effects called from the schema — so
+// that a planted or damaged file can do no more than fail (docs/security.md).
+inline constexpr int kOpenNoFollow = SQLITE_OPEN_NOFOLLOW;
+inline void hardenConnection(sqlite3* db) {
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+}
+
 // One prepared statement; finalized on destruction.
 class Stmt {
  public:

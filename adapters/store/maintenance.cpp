@@ -29,12 +29,14 @@ class ReadOnlyDb {
 
   Result<void> open(const std::filesystem::path& path) {
     path_ = path;
-    int rc = sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+    int rc = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | detail::kOpenNoFollow,
                              nullptr);
     if (rc != SQLITE_OK) {
       std::string why = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
       return std::unexpected(storeFinding("STORE_OPEN", path, {{"reason", why}}));
     }
+    detail::hardenConnection(db_);
     sqlite3_busy_timeout(db_, 10000);
     return {};
   }

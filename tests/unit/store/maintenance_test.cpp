@@ -170,6 +170,25 @@ TEST(StoreVerify, ASoundStorePassesAndAMissingOneIsNotFound) {
   EXPECT_TRUE(hasCode(none, "STORE_VERIFY_MISSING"));
 }
 
+// A store file that is a symbolic link is neither opened nor verified: a link planted where the
+// store or a backup is expected cannot send zzjb to another file. (The checks before opening
+// refuse it; SQLITE_OPEN_NOFOLLOW refuses one planted between that check and the open, which
+// this test cannot time.)
+TEST(StoreVerify, AStoreThatIsALinkIsNeitherOpenedNorVerified) {
+  TempDir dir;
+  {
+    auto s = openOrFail(dir / "real.db");
+    ASSERT_TRUE(s);
+    fill(*s);
+  }
+  fs::create_symlink(dir / "real.db", dir / "link.db");
+  fs::create_symlink(dir / "real.db.key", dir / "link.db.key");
+  const auto v = store::verifyStore(dir / "link.db");
+  EXPECT_FALSE(v.ok()) << codes(v);
+  auto opened = store::openSqliteStore(dir / "link.db");
+  EXPECT_FALSE(opened.has_value());
+}
+
 TEST(StoreVerify, FindsADamagedFile) {
   TempDir dir;
   const fs::path db = dir / "state.db";
