@@ -73,6 +73,8 @@ admin -X POST "$base/__admin/permissions" --data '{"creditCode": "12310104MB2F00
   "matter": "专项职业能力考核", "node": null, "abilityCode": "ZX-0301", "abilityName": "网店运营"}'
 pass 2
 pass 3
+echo "== zzjb status -c config/.demo.json --brief   (one line a school, what needs action first)"
+"$zzjb" status -c config/.demo.json --brief || true
 echo "== zzjb status -c config/.demo.json"
 "$zzjb" status -c config/.demo.json || true
 "$zzjb" report -c config/.demo.json --format json -o "$demo/report.json" || true
