@@ -1,4 +1,4 @@
-// `zzjb status --brief`: one line per school, what needs action first (docs/operations.md,
+// `zzjb status --brief`: one line per school, what needs action first (docs/report.md,
 // "Many schools at a glance"). The row model and the ranking live here, in one place, so that a
 // new state (quarantined, key probe failed …) is one enumerator, one rank and one label.
 #pragma once
