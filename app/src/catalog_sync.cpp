@@ -2,7 +2,6 @@
 // (PassEnvironment::standard): docs/catalog.md.
 #include "zzjb/app/catalog_sync.hpp"
 
-#include "zzjb/app/inputs.hpp"
 #include "zzjb/app/pass_runner.hpp"
 
 namespace zzjb::app {
@@ -26,27 +25,13 @@ std::expected<Catalog, CatalogFetchError> fetchPlatformCatalog(const Config& con
   SystemClock clock;
   QuietObserver observer;
   PassEnvironment env = PassEnvironment::standard(clock, observer);
-  auto key = env.openKey(config, school);
-  if (!key) return std::unexpected(CatalogFetchError{key.error()});
-  std::vector<Finding> ignored;  // the certificate's own findings are `zzjb check`'s to report
-  const CertificateFacts cert = readSchoolCertificate(school, today, extensionOids(config), ignored);
-  ClientRequest request;
-  request.config = &config;
-  request.school = &school;
-  request.signer = key->signer.get();
-  request.certificatePem = key->certificatePem;
-  request.keyId = cert.keyId;
-  auto client = env.makeClient(request);
-  if (!client) {
-    Finding f = client.error();
-    if (f.where.jsonPath.empty()) f.where = {config.file, 0, "", "$.platform"};
-    return std::unexpected(CatalogFetchError{std::move(f)});
-  }
-  if (auto session = (*client)->login(); !session) {
+  auto connected = connectSchool(env, config, school, today);
+  if (!connected) return std::unexpected(CatalogFetchError{std::move(connected.error().finding)});
+  auto& client = connected->client;
+  if (auto session = client->login(); !session) {
     return std::unexpected(CatalogFetchError{session.error()});
   }
-  auto catalog = (*client)->catalog();
-  client->reset();  // before the key it signs with
+  auto catalog = client->catalog();
   if (!catalog) return std::unexpected(CatalogFetchError{catalog.error()});
   return std::move(*catalog);
 }

@@ -2,6 +2,7 @@
 // the libcurl platform client (docs/architecture.md, "The application layer").
 #include <variant>
 
+#include "zzjb/app/inputs.hpp"
 #include "zzjb/app/pass_runner.hpp"
 #include "zzjb/app/school_health.hpp"
 #include "zzjb/identity/key_uri.hpp"
@@ -68,6 +69,30 @@ Result<std::unique_ptr<PlatformClient>> makeCurlClient(const ClientRequest& r) {
 }
 
 }  // namespace
+
+std::expected<ConnectedSchool, ConnectFailure> connectSchool(const PassEnvironment& env,
+                                                             const Config& config,
+                                                             const School& school,
+                                                             const Date& today) {
+  auto key = env.openKey(config, school);
+  if (!key) return std::unexpected(ConnectFailure{key.error(), true});
+  std::vector<Finding> ignored;  // the certificate's own findings are `zzjb check`'s to report
+  const CertificateFacts cert = readSchoolCertificate(school, today, extensionOids(config), ignored);
+  ClientRequest request;
+  request.config = &config;
+  request.school = &school;
+  request.signer = key->signer.get();
+  request.certificatePem = key->certificatePem;
+  request.keyId = cert.keyId;
+  auto client = env.makeClient(request);
+  if (!client) {
+    Finding f = client.error();
+    if (f.where.jsonPath.empty()) f.where = {config.file, 0, "", "$.platform"};
+    return std::unexpected(ConnectFailure{std::move(f), false});
+  }
+  ConnectedSchool connected{std::move(*key), std::move(*client)};
+  return connected;
+}
 
 PassEnvironment PassEnvironment::standard(Clock& clock, PassObserver& observer) {
   PassEnvironment env;

@@ -104,27 +104,13 @@ void take(TargetOnPlatform& t, const BatchState& b, const BatchRow& row) {
 void rebuildSchool(const Config& config, const School& school, const PassEnvironment& env,
                    StateStore& store, RebuildSchool& out, int& exitCode) {
   auto fail = [&](int code) { exitCode = ExitCodePolicy::worse(exitCode, code); };
-  auto key = env.openKey(config, school);
-  if (!key) {
-    out.findings.push_back(key.error());
-    fail(kExitNoPerm);
+  auto connected = connectSchool(env, config, school, env.clock->today());
+  if (!connected) {
+    out.findings.push_back(connected.error().finding);
+    fail(connected.error().key ? kExitNoPerm : kExitConfig);
     return;
   }
-  std::vector<Finding> ignored;  // the certificate's own findings are `zzjb check`'s to report
-  const CertificateFacts cert =
-      readSchoolCertificate(school, env.clock->today(), extensionOids(config), ignored);
-  ClientRequest request;
-  request.config = &config;
-  request.school = &school;
-  request.signer = key->signer.get();
-  request.certificatePem = key->certificatePem;
-  request.keyId = cert.keyId;
-  auto client = env.makeClient(request);
-  if (!client) {
-    out.findings.push_back(client.error());
-    fail(kExitConfig);
-    return;
-  }
+  auto& client = connected->client;
   auto platformFailed = [&](const PlatformFailure& f) {
     out.failure = f;
     SchoolOutcome o;
@@ -132,8 +118,8 @@ void rebuildSchool(const Config& config, const School& school, const PassEnviron
     o.failure = f;
     fail(ExitCodePolicy::forSchool(o));
   };
-  if (auto session = (*client)->login(); !session) return platformFailed(session.error());
-  auto account = (*client)->account();
+  if (auto session = client->login(); !session) return platformFailed(session.error());
+  auto account = client->account();
   if (!account) return platformFailed(account.error());
   out.account = account->registered ? account->status : AccountStatus::NotRegistered;
   if (auto r = store.putAccountStatus(school.id, *out.account); !r) {
@@ -141,7 +127,7 @@ void rebuildSchool(const Config& config, const School& school, const PassEnviron
     fail(kExitTempFail);
     return;
   }
-  auto listed = (*client)->listBatches();
+  auto listed = client->listBatches();
   if (!listed) return platformFailed(listed.error());
   out.batches = listed->size();
 
@@ -197,7 +183,6 @@ void rebuildSchool(const Config& config, const School& school, const PassEnviron
     rt.counts = *counts;
     out.targets.push_back(std::move(rt));
   }
-  client->reset();  // before the key it signs with
 }
 
 }  // namespace

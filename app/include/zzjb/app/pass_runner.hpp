@@ -117,6 +117,23 @@ struct ClientRequest {
   std::shared_ptr<platform::RequestGovernor> governor;
 };
 
+struct PassEnvironment;
+
+// A school's key opened and its platform client made, outside a pass (`zzjb catalog sync`,
+// `zzjb store rebuild`): the client signs with the key, so it is declared after it and goes first.
+struct ConnectedSchool {
+  OpenedKey key;
+  std::unique_ptr<PlatformClient> client;
+};
+struct ConnectFailure {
+  Finding finding;
+  bool key = false;  // opening the key failed; otherwise the platform settings (jsonPath $.platform)
+};
+// Opens the school's key with env.openKey (the keyID from its certificate, as of `today`) and
+// makes its client with env.makeClient. Nothing is sent yet.
+[[nodiscard]] std::expected<ConnectedSchool, ConnectFailure> connectSchool(
+    const PassEnvironment& env, const Config& config, const School& school, const Date& today);
+
 // Everything a pass uses from outside: the clock, the store, the keys, the platform, the
 // observer and the crash-test hook. PassEnvironment::standard gives the real ones; tests put a
 // fake clock and an in-memory platform in.
